@@ -1,0 +1,69 @@
+// askpro-admin: the desktop admin application.
+#include "db/connectionstring.h"
+#include "db/database.h"
+#include "db/migrator.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"AskProAI"_s);
+    QApplication::setApplicationName(u"askpro"_s);
+    QApplication::setApplicationDisplayName(u"AskPro Admin"_s);
+    QApplication::setApplicationVersion(QStringLiteral(ASKPRO_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "AskPro Admin: calls, appointments, setup and billing."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dbOption(u"db"_s, QApplication::translate("main", "Database connection string (default: $ASKPRO_DB, else the embedded SQLite file)."), u"url"_s);
+    const QCommandLineOption screenshotOption(u"screenshot"_s, QApplication::translate("main", "Render PAGE offscreen into FILE (PNG) and exit."), u"page:file"_s);
+    parser.addOption(dbOption);
+    parser.addOption(screenshotOption);
+    parser.addPositionalArgument(u"file"_s, QApplication::translate("main", "With --screenshot PAGE: the PNG file to write."));
+    parser.process(app);
+
+    QString url = parser.value(dbOption);
+    if (url.isEmpty())
+        url = qEnvironmentVariable("ASKPRO_DB");
+    if (url.isEmpty())
+        url = askpro::ConnectionString::defaultUrl();
+
+    auto db = askpro::Database::open(url);
+    if (db) {
+        auto migrated = askpro::Migrator(**db).migrate();
+        if (!migrated) {
+            QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), migrated.error().describe());
+            return 1;
+        }
+    } else {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), db.error().describe());
+        return 1;
+    }
+
+    askpro::MainWindow window(*db);
+    if (parser.isSet(screenshotOption)) {
+        const QString page = parser.value(screenshotOption);
+        const QString file = parser.positionalArguments().value(0);
+        if (file.isEmpty() || !window.showPage(page)) {
+            qCritical("usage: askpro-admin --screenshot PAGE FILE, PAGE one of: %s", qPrintable(window.pageNames().join(u", "_s)));
+            return 2;
+        }
+        window.resize(1280, 800);
+        window.show();
+        QTimer::singleShot(300, &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            QApplication::exit(saved ? 0 : 1);
+        });
+        return QApplication::exec();
+    }
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,23 @@
+// The askpro-server subcommands; each parses its own options and returns the process exit code.
+#pragma once
+
+#include <QCoreApplication>
+#include <QStringList>
+
+namespace askpro {
+
+class ServerCommands final
+{
+    Q_DECLARE_TR_FUNCTIONS(ServerCommands)
+public:
+    // arguments: the program's arguments with the subcommand first (argv[0] removed).
+    [[nodiscard]] static int run(const QStringList &arguments);
+
+private:
+    [[nodiscard]] static int migrate(const QStringList &arguments);
+    [[nodiscard]] static int doctor(const QStringList &arguments);
+    [[nodiscard]] static int backup(const QStringList &arguments);
+    [[nodiscard]] static int usage();
+};
+
+} // namespace askpro

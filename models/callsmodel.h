@@ -1,0 +1,42 @@
+// The call browser's model: a lazily fetching QSqlQueryModel whose query the backend builds.
+#pragma once
+
+#include "queries/callquery.h"
+
+#include <QSqlQueryModel>
+
+#include <memory>
+
+namespace askpro {
+
+class Database;
+
+class CallsModel final : public QSqlQueryModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CallsModel)
+public:
+    enum Role { CallIdRole = Qt::UserRole + 1, OutcomeRole };
+
+    explicit CallsModel(std::shared_ptr<Database> db, QObject *parent = nullptr);
+
+    // Re-runs the query with a new filter; the view keeps fetching lazily from the first rows.
+    void setFilter(const CallFilter &filter);
+    void refresh();
+    [[nodiscard]] const CallFilter &filter() const { return m_filter; }
+    [[nodiscard]] QString lastError() const { return m_lastError; }
+
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    [[nodiscard]] static QString outcomeLabel(const QString &outcome);
+
+Q_SIGNALS:
+    void queryFailed(const QString &message);
+
+private:
+    std::shared_ptr<Database> m_db;
+    CallFilter m_filter;
+    QString m_lastError;
+};
+
+} // namespace askpro
