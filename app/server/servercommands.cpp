@@ -7,6 +7,15 @@
 #include "db/database.h"
 #include "db/doctor.h"
 #include "db/migrator.h"
+#include "http/askproserver.h"
+#include "security/credentialstore.h"
+#include "security/secretbox.h"
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QSocketNotifier>
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -73,6 +82,34 @@ std::shared_ptr<Database> openMigrated(const QCommandLineParser &parser)
     return *db;
 }
 
+QString keyFilePath(const QString &configured, const Database &db)
+{
+    if (!configured.isEmpty())
+        return configured;
+    if (db.engine() == Engine::Sqlite)
+        return QFileInfo(db.connectionString().path).absolutePath() + u"/askpro.key"_s;
+    return QFileInfo(ConnectionString::defaultUrl().mid(7)).absolutePath() + u"/askpro.key"_s;
+}
+
+// SIGTERM and SIGINT end the event loop through a socket pair, the one async-signal-safe way.
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+void quitOnSignals()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, QCoreApplication::instance());
+    QObject::connect(notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] { QCoreApplication::quit(); });
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+}
+
 } // namespace
 
 int ServerCommands::usage()
@@ -81,7 +118,9 @@ int ServerCommands::usage()
                 "Commands:\n"
                 "  migrate   bring the database to the current schema\n"
                 "  doctor    report orphans and duplicates; --fix repairs them after a backup\n"
-                "  backup    write a consistent copy of the database to a file\n\n"
+                "  backup    write a consistent copy of the database to a file\n"
+                "  serve     receive webhooks and process calls (HTTP server and workers)\n"
+                "  credentials  store a provider's API key (read from standard input), encrypted\n\n"
                 "Run 'askpro-server COMMAND --help' for a command's options.")
           << Qt::endl;
     return 2;
@@ -96,6 +135,10 @@ int ServerCommands::run(const QStringList &arguments)
         return doctor(arguments);
     if (command == u"backup"_s)
         return backup(arguments);
+    if (command == u"serve"_s)
+        return serve(arguments);
+    if (command == u"credentials"_s)
+        return credentials(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
         (void)usage();
         return 0;
@@ -201,6 +244,123 @@ int ServerCommands::backup(const QStringList &arguments)
         return 1;
     }
     out() << tr("Backup written to %1").arg(parser.positionalArguments().first()) << Qt::endl;
+    return 0;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+int ServerCommands::serve(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption listen(u"listen"_s, tr("Address and port to listen on (default 127.0.0.1:8080)."), u"host:port"_s,
+                                    u"127.0.0.1:8080"_s);
+    const QCommandLineOption workers(u"workers"_s, tr("Worker threads (default 2; 0: intake only)."), u"n"_s);
+    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets (created 0600 if missing)."),
+                                     u"path"_s);
+    const QCommandLineOption retell(u"retell-url"_s, tr("Retell API base URL."), u"url"_s);
+    const QCommandLineOption calcom(u"calcom-url"_s, tr("Cal.com API v2 base URL."), u"url"_s);
+    const QCommandLineOption stripe(u"stripe-url"_s, tr("Stripe API base URL."), u"url"_s);
+    const QCommandLineOption smtp(u"smtp-url"_s, tr("SMTP server, e.g. smtp://mail.example.org:587."), u"url"_s);
+    const QCommandLineOption publicUrl(u"public-url"_s, tr("The URL under which providers reach this server."), u"url"_s);
+    parser.addOptions({listen, workers, keyFile, retell, calcom, stripe, smtp, publicUrl});
+    parseOrExit(parser, arguments, tr("Receives Retell and Cal.com webhooks and the voice agent's live functions, stores them durably "
+                                      "and processes calls into bookings with worker threads. Settings also come from ASKPRO_* "
+                                      "environment variables."));
+    ServerConfig config = ServerConfig::fromEnvironment();
+    if (parser.isSet(retell))
+        config.endpoints.retell = QUrl(parser.value(retell));
+    if (parser.isSet(calcom))
+        config.endpoints.calcom = QUrl(parser.value(calcom));
+    if (parser.isSet(stripe))
+        config.endpoints.stripe = QUrl(parser.value(stripe));
+    if (parser.isSet(smtp))
+        config.smtp.url = parser.value(smtp);
+    if (parser.isSet(publicUrl))
+        config.publicUrl = parser.value(publicUrl);
+    if (parser.isSet(workers))
+        config.workers = parser.value(workers).toInt();
+    const QString address = parser.value(listen);
+    const qsizetype colon = address.lastIndexOf(u':');
+    bool portOk = false;
+    const int port = address.mid(colon + 1).toInt(&portOk);
+    const QHostAddress host(address.left(colon));
+    if (colon < 0 || !portOk || port < 0 || port > 65535 || host.isNull()) {
+        err() << tr("--listen needs HOST:PORT, e.g. 127.0.0.1:8080") << Qt::endl;
+        return 2;
+    }
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile).isEmpty() ? config.keyFile : parser.value(keyFile), *db));
+    if (!box) {
+        err() << box.error().describe() << Qt::endl;
+        return 1;
+    }
+    quitOnSignals();
+    AskProServer server(db, *box, config, config.workers > 0);
+    auto bound = server.start(host, quint16(port));
+    if (!bound) {
+        err() << bound.error().describe() << Qt::endl;
+        return 1;
+    }
+    out() << tr("askpro-server listening on %1:%2 with %3 workers, database %4")
+                 .arg(host.toString())
+                 .arg(*bound)
+                 .arg(config.workers)
+                 .arg(db->connectionString().redacted())
+          << Qt::endl;
+    const int code = QCoreApplication::exec();
+    server.stop();
+    return code;
+}
+
+int ServerCommands::credentials(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption company(u"company"_s, tr("The company the credential belongs to (default: the platform's own account)."),
+                                     u"id"_s);
+    const QCommandLineOption baseUrl(u"base-url"_s, tr("The provider's base URL for this credential (default: the configured one)."),
+                                     u"url"_s);
+    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets."), u"path"_s);
+    parser.addOptions({company, baseUrl, keyFile});
+    parser.addPositionalArgument(u"provider"_s, tr("retell, calcom, stripe or smtp"));
+    parseOrExit(parser, arguments, tr("Stores a provider credential encrypted. Reads the API key from the first line of standard input "
+                                      "and an optional webhook signing secret from the second, so secrets never appear in the "
+                                      "process list or the shell history."));
+    const QString provider = parser.positionalArguments().value(0);
+    if (!QStringList{u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s}.contains(provider)) {
+        err() << tr("credentials needs a provider: retell, calcom, stripe or smtp") << Qt::endl;
+        return 2;
+    }
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile), *db));
+    if (!box) {
+        err() << box.error().describe() << Qt::endl;
+        return 1;
+    }
+    QTextStream in(stdin);
+    Credential credential;
+    credential.provider = provider;
+    credential.baseUrl = parser.value(baseUrl);
+    credential.secret = in.readLine().trimmed().toUtf8();
+    credential.webhookSecret = in.readLine().trimmed().toUtf8();
+    if (parser.isSet(company))
+        credential.companyId = parser.value(company).toLongLong();
+    if (credential.secret.isEmpty()) {
+        err() << tr("No API key on standard input") << Qt::endl;
+        return 2;
+    }
+    CredentialStore store(*db, *box);
+    auto stored = store.put(credential);
+    if (!stored) {
+        err() << stored.error().describe() << Qt::endl;
+        return 1;
+    }
+    out() << tr("Stored %1 credential %2").arg(provider, CredentialStore::mask(credential.secret)) << Qt::endl;
     return 0;
 }
 

@@ -17,6 +17,8 @@ private:
     [[nodiscard]] static int migrate(const QStringList &arguments);
     [[nodiscard]] static int doctor(const QStringList &arguments);
     [[nodiscard]] static int backup(const QStringList &arguments);
+    [[nodiscard]] static int serve(const QStringList &arguments);
+    [[nodiscard]] static int credentials(const QStringList &arguments);
     [[nodiscard]] static int usage();
 };
 

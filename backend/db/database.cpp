@@ -117,6 +117,22 @@ Error Database::errorFrom(const QSqlError &error, const QString &context)
     return makeError(kind, constraint ? u"db.constraint"_s : u"db.error"_s, context, text);
 }
 
+QVariant Database::bindable(const QVariant &value)
+{
+    // The drivers bind a null QString as SQL NULL; text columns here are NOT NULL DEFAULT ''. SQL NULL
+    // is asked for explicitly with Database::null().
+    if (value.typeId() == QMetaType::QString && value.toString().isNull())
+        return QVariant(QString(u""_s));
+    return value;
+}
+
+QString Database::containsPattern(const QString &text)
+{
+    QString pattern = text.trimmed().toLower();
+    pattern.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+    return u"%"_s + pattern + u"%"_s;
+}
+
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &params)
 {
     auto db = connection();
@@ -127,7 +143,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &params)
     if (!q.prepare(sql))
         return errorFrom(q.lastError(), u"Cannot prepare a database statement"_s);
     for (const QVariant &p : params)
-        q.addBindValue(p);
+        q.addBindValue(bindable(p));
     if (!q.exec()) {
         qCDebug(lcDb) << "statement failed:" << q.lastError().text() << "in" << sql.left(120);
         return errorFrom(q.lastError(), u"A database statement failed"_s);

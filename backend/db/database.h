@@ -45,6 +45,13 @@ public:
     // " FOR UPDATE SKIP LOCKED" on PostgreSQL, nothing on SQLite (one writer at a time anyway).
     [[nodiscard]] QString skipLocked() const;
 
+    // The value that binds as SQL NULL (a null QString binds as '' instead: see bindable()).
+    [[nodiscard]] static QVariant null() { return QVariant(); }
+    [[nodiscard]] static QVariant bindable(const QVariant &value);
+
+    // "%text%" for LIKE ? ESCAPE '\\', lower-cased, with the caller's % and _ taken literally.
+    [[nodiscard]] static QString containsPattern(const QString &text);
+
     [[nodiscard]] static Error errorFrom(const QSqlError &error, const QString &context);
 
     // Runs a fixed statement without parameters (transaction control, pragmas, DDL from migrations).

@@ -40,9 +40,7 @@ Result<QSqlQuery> CallQuery::browse(Database &db, const CallFilter &filter)
         params << filter.outcome;
     }
     if (!filter.text.trimmed().isEmpty()) {
-        QString pattern = filter.text.trimmed();
-        pattern.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
-        pattern = u"%"_s + pattern.toLower() + u"%"_s;
+        const QString pattern = Database::containsPattern(filter.text);
         sql += u" AND (c.from_number LIKE ? ESCAPE '\\' OR lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\')"_s;
         params << pattern << pattern << pattern;
     }
@@ -55,7 +53,7 @@ Result<QSqlQuery> CallQuery::browse(Database &db, const CallFilter &filter)
     if (!q.prepare(sql))
         return Database::errorFrom(q.lastError(), u"Cannot prepare the call browser query"_s);
     for (const QVariant &p : params)
-        q.addBindValue(p);
+        q.addBindValue(Database::bindable(p));
     if (!q.exec())
         return Database::errorFrom(q.lastError(), u"The call browser query failed"_s);
     return q;

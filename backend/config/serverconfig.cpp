@@ -1,0 +1,35 @@
+// Environment overrides for the server configuration.
+#include "config/serverconfig.h"
+
+#include <QtGlobal>
+
+namespace askpro {
+
+ServerConfig ServerConfig::fromEnvironment()
+{
+    ServerConfig c;
+    const auto text = [](const char *name, QString &target) {
+        const QString v = qEnvironmentVariable(name);
+        if (!v.isEmpty())
+            target = v;
+    };
+    const auto url = [](const char *name, QUrl &target) {
+        const QString v = qEnvironmentVariable(name);
+        if (!v.isEmpty())
+            target = QUrl(v);
+    };
+    url("ASKPRO_RETELL_URL", c.endpoints.retell);
+    url("ASKPRO_CALCOM_URL", c.endpoints.calcom);
+    url("ASKPRO_STRIPE_URL", c.endpoints.stripe);
+    text("ASKPRO_SMTP_URL", c.smtp.url);
+    text("ASKPRO_SMTP_USER", c.smtp.username);
+    text("ASKPRO_SMTP_PASSWORD", c.smtp.password);
+    text("ASKPRO_MAIL_FROM", c.smtp.from);
+    text("ASKPRO_PUBLIC_URL", c.publicUrl);
+    text("ASKPRO_KEY_FILE", c.keyFile);
+    if (qEnvironmentVariableIntValue("ASKPRO_WORKERS") > 0)
+        c.workers = qEnvironmentVariableIntValue("ASKPRO_WORKERS");
+    return c;
+}
+
+} // namespace askpro

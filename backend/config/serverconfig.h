@@ -1,0 +1,35 @@
+// Where the providers and the mail server are, and how the server runs: every value configurable.
+#pragma once
+
+#include "integrations/smtpmailer.h"
+
+#include <QString>
+#include <QUrl>
+
+namespace askpro {
+
+struct ProviderEndpoints
+{
+    QUrl retell = QUrl(QStringLiteral("https://api.retellai.com"));
+    QUrl calcom = QUrl(QStringLiteral("https://api.cal.com/v2"));
+    QUrl stripe = QUrl(QStringLiteral("https://api.stripe.com/v1"));
+    int timeoutMs = 10000;
+};
+
+struct ServerConfig
+{
+    ProviderEndpoints endpoints;
+    SmtpSettings smtp;
+    QString publicUrl = QStringLiteral("http://127.0.0.1:8080"); // how providers reach our webhooks
+    QString keyFile;             // secrets key; empty: askpro.key beside the embedded database
+    int workers = 2;
+    int pollIntervalMs = 1000;   // how often idle workers look for jobs queued by other servers
+    int sweepIntervalMs = 5 * 60 * 1000;
+    qint64 slotTtlMs = 120 * 1000;
+
+    // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
+    // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS over the defaults.
+    [[nodiscard]] static ServerConfig fromEnvironment();
+};
+
+} // namespace askpro

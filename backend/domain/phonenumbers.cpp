@@ -1,0 +1,42 @@
+// libphonenumber wrapper; its singleton is thread-safe for parsing and formatting.
+#include "domain/phonenumbers.h"
+
+#include <phonenumbers/phonenumberutil.h>
+
+using namespace Qt::StringLiterals;
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+namespace askpro {
+
+Result<QString> PhoneNumbers::toE164(const QString &text, const QString &regionCode)
+{
+    QString input = text.trimmed();
+    if (input.isEmpty())
+        return makeError(ErrorKind::Invalid, u"phone.empty"_s, tr("No phone number given"));
+    if (input.size() > 40)
+        return makeError(ErrorKind::Invalid, u"phone.invalid"_s, tr("\"%1...\" is not a phone number").arg(input.left(20)));
+    // "+49 (0)30 ..." carries the national trunk prefix in brackets; it is never dialled after +49.
+    input.replace(u"(0)"_s, QString());
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    const auto parsed = util->Parse(input.toStdString(), regionCode.toStdString(), &number);
+    if (parsed != PhoneNumberUtil::NO_PARSING_ERROR || !util->IsValidNumber(number))
+        return makeError(ErrorKind::Invalid, u"phone.invalid"_s, tr("\"%1\" is not a valid phone number").arg(text.trimmed()));
+    std::string formatted;
+    util->Format(number, PhoneNumberUtil::E164, &formatted);
+    return QString::fromStdString(formatted);
+}
+
+QString PhoneNumbers::display(const QString &e164)
+{
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util->Parse(e164.toStdString(), "DE", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+        return e164;
+    std::string formatted;
+    util->Format(number, PhoneNumberUtil::INTERNATIONAL, &formatted);
+    return QString::fromStdString(formatted);
+}
+
+} // namespace askpro

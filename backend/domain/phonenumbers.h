@@ -1,0 +1,22 @@
+// Phone numbers in E.164, through libphonenumber: German national and international forms alike.
+#pragma once
+
+#include "core/result.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace askpro {
+
+class PhoneNumbers final
+{
+    Q_DECLARE_TR_FUNCTIONS(PhoneNumbers)
+public:
+    // "030 1234567", "+49 (0)30 1234567", "0049301234567" -> "+49301234567". regionCode is the
+    // ISO country assumed for national numbers. Invalid or empty input is an Invalid error with a reason.
+    [[nodiscard]] static Result<QString> toE164(const QString &text, const QString &regionCode = QStringLiteral("DE"));
+    // For screens: "+49 30 1234567" (international format), or the input when it cannot be parsed.
+    [[nodiscard]] static QString display(const QString &e164);
+};
+
+} // namespace askpro

@@ -1,0 +1,647 @@
+// The call flow's steps. Database work happens in short transactions between the Cal.com requests,
+// so a crash at any point leaves a state the next attempt (or the recovery sweep) can finish.
+#include "flow/callprocessor.h"
+
+#include "core/clock.h"
+#include "core/logging.h"
+#include "db/database.h"
+#include "domain/phonenumbers.h"
+#include "flow/appointmentrequest.h"
+#include "flow/callstore.h"
+#include "flow/confirmationmessage.h"
+#include "flow/slotcache.h"
+#include "intake/webhookinbox.h"
+#include "integrations/calcomclient.h"
+#include "jobs/jobqueue.h"
+#include "security/credentialstore.h"
+
+#include <QTimeZone>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+struct CallProcessor::Run
+{
+    qint64 inboxId = 0;
+    qint64 callId = 0;
+    QString retellCallId;
+    BranchInfo branch;
+    qint64 customerId = 0;
+    QString customerPhone;
+    AppointmentRequest request;
+    ServiceInfo service;
+    qint64 eventTypeId = 0;
+    std::optional<qint64> staffId;
+    qint64 appointmentId = 0;
+    bool adoptReservation = false;
+    QTimeZone zone;
+    QDateTime desired;
+    QList<QDateTime> candidates;
+    QList<QDateTime> alternatives;
+    std::unique_ptr<CalcomClient> calcom;
+    bool lastAttempt = false;
+    JobDone done;
+};
+
+namespace {
+
+Json alternativesJson(const QList<QDateTime> &daySlots, const QTimeZone &zone)
+{
+    Json list = Json::array();
+    for (const QDateTime &s : daySlots)
+        list.push_back(s.toTimeZone(zone).toString(Qt::ISODate).toStdString());
+    return list;
+}
+
+QList<QDateTime> parseSlots(const Json &data)
+{
+    QList<QDateTime> result;
+    if (!data.is_object())
+        return result;
+    for (const auto &[day, daySlots] : data.items()) {
+        Q_UNUSED(day);
+        if (!daySlots.is_array())
+            continue;
+        for (const Json &slot : daySlots) {
+            const QString start = slot.is_string() ? QString::fromStdString(slot.get<std::string>()) : jsonString(slot, "start");
+            const QDateTime t = QDateTime::fromString(start, Qt::ISODateWithMs);
+            if (t.isValid())
+                result.append(t.toUTC());
+        }
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+} // namespace
+
+CallProcessor::CallProcessor(Database &db, CredentialStore &credentials, QNetworkAccessManager *network, ProviderEndpoints endpoints,
+                             qint64 slotTtlMs, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_credentials(credentials)
+    , m_network(network)
+    , m_endpoints(std::move(endpoints))
+    , m_slotTtlMs(slotTtlMs)
+{
+}
+
+CallProcessor::~CallProcessor() = default;
+
+void CallProcessor::step(const std::shared_ptr<Run> &run, const QString &name, const QString &status, const QString &message)
+{
+    auto logged = CallStore(m_db).addEvent(run->callId, name, status, message);
+    if (!logged)
+        qCWarning(lcFlow) << "timeline write failed for call" << run->callId << logged.error().describe();
+    qCDebug(lcFlow) << "call" << run->retellCallId << name << status << message;
+}
+
+void CallProcessor::finish(const std::shared_ptr<Run> &run, const JobOutcome &outcome)
+{
+    if (run->inboxId > 0) {
+        WebhookInbox inbox(m_db);
+        auto marked = outcome.kind == JobOutcome::Kind::Failed ? inbox.markFailed(run->inboxId, outcome.error.describe(), run->callId)
+                                                               : inbox.markProcessed(run->inboxId, run->callId);
+        if (!marked)
+            qCWarning(lcFlow) << "inbox update failed:" << marked.error().describe();
+    }
+    if (run->done) {
+        auto done = std::move(run->done);
+        run->done = nullptr;
+        done(outcome);
+    }
+}
+
+void CallProcessor::fail(const std::shared_ptr<Run> &run, const Error &error)
+{
+    const QString kind = error.kind == ErrorKind::Configuration ? u"configuration"_s
+        : error.kind == ErrorKind::Transient                    ? u"transient"_s
+                                                                : u"rejected"_s;
+    if (run->callId > 0) {
+        step(run, u"failed"_s, u"error"_s, error.describe());
+        auto set = CallStore(m_db).setOutcome(run->callId, u"failed"_s, kind, error.describe());
+        if (!set)
+            qCWarning(lcFlow) << set.error().describe();
+    }
+    qCWarning(lcFlow) << "call" << run->retellCallId << "failed:" << error.describe();
+    finish(run, JobOutcome::failed(error));
+}
+
+void CallProcessor::retryLater(const std::shared_ptr<Run> &run, const Error &error)
+{
+    if (run->lastAttempt) {
+        fail(run, error);
+        return;
+    }
+    step(run, u"retry"_s, u"retry"_s, tr("Will try again: %1").arg(error.describe()));
+    // The job runner schedules the next attempt; the inbox row stays pending until then.
+    auto done = std::move(run->done);
+    run->done = nullptr;
+    if (done)
+        done(JobOutcome::retry(error));
+}
+
+void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone done)
+{
+    auto run = std::make_shared<Run>();
+    run->inboxId = inboxId;
+    run->lastAttempt = lastAttempt;
+    run->done = std::move(done);
+
+    auto body = WebhookInbox(m_db).body(inboxId);
+    if (!body) {
+        finish(run, JobOutcome::failed(body.error()));
+        return;
+    }
+    auto parsed = parseJson(*body, u"The stored webhook"_s);
+    if (!parsed) {
+        finish(run, JobOutcome::failed(parsed.error()));
+        return;
+    }
+    const Json &event = *parsed;
+    const bool function = event.contains("args") || jsonString(event, "name") == u"book_appointment"_s;
+    QString eventType = function ? u"function"_s : jsonString(event, "event");
+    if (eventType.isEmpty())
+        eventType = jsonString(event, "event_type");
+    const Json call = event.contains("call") && event["call"].is_object() ? event["call"] : Json::object();
+    run->retellCallId = jsonString(call, "call_id");
+
+    CallStore store(m_db);
+    std::optional<AppointmentRequest> request;
+    {
+        Transaction tx(m_db);
+        if (!tx.started().ok()) {
+            retryLater(run, tx.started().error());
+            return;
+        }
+        auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
+        std::optional<BranchInfo> branch;
+        if (to) {
+            auto found = store.activeBranchForNumber(*to);
+            if (!found) {
+                retryLater(run, found.error());
+                return;
+            }
+            branch = *found;
+        }
+        auto callId = store.upsertCall(call, branch);
+        if (!callId) {
+            retryLater(run, callId.error());
+            return;
+        }
+        run->callId = *callId;
+        auto logged = store.addEvent(run->callId, u"received"_s, u"ok"_s,
+                                     function ? tr("Live booking request from the voice agent") : tr("Retell event %1 received").arg(eventType));
+        if (!logged) {
+            retryLater(run, logged.error());
+            return;
+        }
+        if (!branch) {
+            const QString number = jsonString(call, "to_number");
+            Error e = makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s,
+                                tr("The called number %1 belongs to no active branch").arg(number.isEmpty() ? tr("(none)") : number));
+            auto set = store.setOutcome(run->callId, u"failed"_s, u"configuration"_s, e.message);
+            auto ev = store.addEvent(run->callId, u"branch"_s, u"error"_s, e.message);
+            if (!set || !ev || !tx.commit().ok()) {
+                retryLater(run, e);
+                return;
+            }
+            finish(run, JobOutcome::failed(e));
+            return;
+        }
+        run->branch = *branch;
+        run->zone = QTimeZone(branch->timeZone.toUtf8());
+        if (!run->zone.isValid())
+            run->zone = QTimeZone(QByteArrayLiteral("Europe/Berlin"));
+
+        request = function ? AppointmentRequest::fromFields(event.value("args", Json::object())) : AppointmentRequest::fromCall(call);
+        auto from = PhoneNumbers::toE164(jsonString(call, "from_number"));
+        if (from) {
+            run->customerPhone = *from;
+            auto customer = store.upsertCustomer(branch->companyId, *from, request ? request->customerName : QString(),
+                                                 request ? request->customerEmail : QString(), branch->language);
+            if (!customer || !store.linkCustomer(run->callId, *customer).ok()) {
+                retryLater(run, customer ? makeError(ErrorKind::Transient, u"db"_s, tr("Linking the customer failed")) : customer.error());
+                return;
+            }
+            run->customerId = *customer;
+        }
+        const QString callStatus = jsonString(call, "call_status");
+        if (eventType == u"call_ended"_s || eventType == u"call_analyzed"_s) {
+            if (callStatus != u"not_connected"_s) {
+                const qint64 at = jsonInt(call, "end_timestamp", nowMs());
+                auto usage = store.recordCallUsage(run->callId, branch->companyId, branch->id, at);
+                if (!usage) {
+                    retryLater(run, usage.error());
+                    return;
+                }
+            }
+        }
+        if (request) {
+            auto recorded = store.recordRequest(run->callId, *request);
+            if (!recorded) {
+                retryLater(run, recorded.error());
+                return;
+            }
+        }
+        auto committed = tx.commit();
+        if (!committed) {
+            retryLater(run, committed.error());
+            return;
+        }
+    }
+
+    if (eventType == u"call_started"_s) {
+        finish(run, JobOutcome::done());
+        return;
+    }
+    if (!request) {
+        auto stored = store.storedRequest(run->callId);
+        if (stored && *stored)
+            request = *stored; // an earlier event or the live function brought it
+    }
+    if (request) {
+        run->request = *request;
+        step(run, u"request"_s, u"ok"_s,
+             tr("Appointment requested: %1 on %2 at %3")
+                 .arg(request->service.isEmpty() ? tr("(no service named)") : request->service,
+                      request->date.toString(Qt::ISODate), request->time.toString(u"HH:mm"_s)));
+        book(run);
+        return;
+    }
+    if (eventType == u"call_ended"_s && jsonString(call, "call_status") != u"not_connected"_s) {
+        step(run, u"request"_s, u"info"_s, tr("No appointment data yet; waiting for the call analysis"));
+        finish(run, JobOutcome::done());
+        return;
+    }
+    auto set = store.setOutcome(run->callId, u"no_request"_s);
+    if (!set) {
+        retryLater(run, set.error());
+        return;
+    }
+    step(run, u"request"_s, u"ok"_s, tr("The caller did not ask for an appointment"));
+    finish(run, JobOutcome::done());
+}
+
+void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
+{
+    auto run = std::make_shared<Run>();
+    run->callId = callId;
+    run->lastAttempt = lastAttempt;
+    run->done = std::move(done);
+    CallStore store(m_db);
+    auto branch = store.branchOfCall(callId);
+    auto request = store.storedRequest(callId);
+    if (!branch || !request) {
+        retryLater(run, !branch ? branch.error() : request.error());
+        return;
+    }
+    if (!*branch) {
+        fail(run, makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s, tr("The call belongs to no active branch")));
+        return;
+    }
+    if (!*request) {
+        fail(run, makeError(ErrorKind::Invalid, u"flow.no_request"_s, tr("The call holds no appointment request to book")));
+        return;
+    }
+    run->branch = **branch;
+    run->zone = QTimeZone(run->branch.timeZone.toUtf8());
+    if (!run->zone.isValid())
+        run->zone = QTimeZone(QByteArrayLiteral("Europe/Berlin"));
+    run->request = **request;
+    auto q = m_db.exec(u"SELECT retell_call_id, COALESCE(customer_id, 0), from_number FROM calls WHERE id = ?"_s, {callId});
+    if (!q || !q->next()) {
+        retryLater(run, q ? makeError(ErrorKind::NotFound, u"flow.call"_s, tr("The call is gone")) : q.error());
+        return;
+    }
+    run->retellCallId = q->value(0).toString();
+    run->customerId = q->value(1).toLongLong();
+    run->customerPhone = q->value(2).toString();
+    step(run, u"retry"_s, u"info"_s, tr("Booking retried"));
+    book(run);
+}
+
+void CallProcessor::book(const std::shared_ptr<Run> &run)
+{
+    CallStore store(m_db);
+    auto existing = store.appointmentForCall(run->callId);
+    if (!existing) {
+        retryLater(run, existing.error());
+        return;
+    }
+    if (*existing && (*existing)->status != u"pending"_s) {
+        step(run, u"booking"_s, u"ok"_s, tr("Already booked; nothing to add"));
+        auto set = store.setOutcome(run->callId, u"booked"_s);
+        Q_UNUSED(set);
+        finish(run, JobOutcome::done());
+        return;
+    }
+    if (*existing) {
+        const qint64 staleBefore = nowMs() - reservationLeaseMs;
+        auto renewed = (*existing)->updatedAt < staleBefore ? store.renewReservation((*existing)->id, staleBefore) : Result<bool>(false);
+        if (!renewed || !*renewed) {
+            Error busy = makeError(ErrorKind::Transient, u"flow.booking_in_progress"_s, tr("Another attempt is booking this call right now"));
+            busy.retryAfter = std::chrono::milliseconds(reservationLeaseMs / 10);
+            retryLater(run, busy);
+            return;
+        }
+        run->appointmentId = (*existing)->id;
+        run->adoptReservation = true;
+    }
+
+    auto service = store.findService(run->branch.companyId, run->request.service);
+    if (!service) {
+        retryLater(run, service.error());
+        return;
+    }
+    if (!*service) {
+        fail(run, makeError(ErrorKind::Configuration, u"flow.unknown_service"_s,
+                            tr("No service of this company matches \"%1\"").arg(run->request.service)));
+        return;
+    }
+    run->service = **service;
+    auto eventType = store.eventTypeFor(run->branch.id, run->service.id);
+    if (!eventType) {
+        retryLater(run, eventType.error());
+        return;
+    }
+    if (!*eventType) {
+        fail(run, makeError(ErrorKind::Configuration, u"flow.no_event_type"_s,
+                            tr("No Cal.com event type is mapped to \"%1\" at branch %2").arg(run->service.name, run->branch.name)));
+        return;
+    }
+    run->eventTypeId = **eventType;
+    auto staff = store.staffByPreference(run->branch.companyId, run->request.staffPreference);
+    if (staff)
+        run->staffId = *staff;
+    auto credential = m_credentials.get(run->branch.companyId, u"calcom"_s);
+    if (!credential) {
+        fail(run, credential.error());
+        return;
+    }
+    const QUrl base = credential->baseUrl.isEmpty() ? m_endpoints.calcom : QUrl(credential->baseUrl);
+    run->calcom = std::make_unique<CalcomClient>(m_network, base, credential->secret, m_endpoints.timeoutMs);
+
+    if (!run->request.hasSlot()) {
+        needsCallback(run, {}, tr("The caller named no date and time"));
+        return;
+    }
+    run->desired = QDateTime(run->request.date, run->request.time, run->zone).toUTC();
+    if (run->adoptReservation)
+        findEarlierBooking(run);
+    else
+        loadSlots(run);
+}
+
+void CallProcessor::findEarlierBooking(const std::shared_ptr<Run> &run)
+{
+    // A reservation left by an attempt that died after asking Cal.com: that booking may exist.
+    const QDateTime from = run->desired.addDays(-1);
+    const QDateTime to = run->desired.addDays(8);
+    JsonReply *reply = run->calcom->bookings(run->eventTypeId, from, to);
+    connect(reply, &JsonReply::finished, this, [this, run](const JsonResult &result) {
+        if (!result) {
+            if (result.error().isTransient())
+                retryLater(run, result.error());
+            else
+                fail(run, result.error());
+            return;
+        }
+        const Json &list = *result;
+        if (list.is_array()) {
+            for (const Json &booking : list) {
+                const Json metadata = booking.value("metadata", Json::object());
+                if (jsonString(metadata, "askpro_call_id") == run->retellCallId && jsonString(booking, "status") != u"cancelled"_s) {
+                    step(run, u"booking"_s, u"ok"_s, tr("Found the booking an earlier attempt made"));
+                    confirm(run, booking);
+                    return;
+                }
+            }
+        }
+        loadSlots(run);
+    });
+}
+
+void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
+{
+    SlotCache cache(m_db, m_slotTtlMs);
+    const QDate first = run->desired.toTimeZone(run->zone).date();
+    QList<QDateTime> free;
+    bool complete = true;
+    for (int i = 0; i < 7 && complete; ++i) {
+        auto day = cache.freeSlots(run->eventTypeId, first.addDays(i));
+        if (!day || !*day)
+            complete = false;
+        else
+            free += **day;
+    }
+    if (complete) {
+        step(run, u"availability"_s, u"ok"_s, tr("Availability read from the slot cache"));
+        choose(run, free);
+        return;
+    }
+    JsonReply *reply = run->calcom->freeSlots(run->eventTypeId, first, first.addDays(7), run->zone.id() == "UTC" ? u"UTC"_s
+                                                                                                                  : QString::fromUtf8(run->zone.id()));
+    connect(reply, &JsonReply::finished, this, [this, run, first](const JsonResult &result) {
+        if (!result) {
+            if (result.error().isTransient())
+                retryLater(run, result.error());
+            else
+                fail(run, result.error());
+            return;
+        }
+        const QList<QDateTime> free = parseSlots(*result);
+        SlotCache cache(m_db, m_slotTtlMs);
+        for (int i = 0; i < 7; ++i) {
+            const QDate day = first.addDays(i);
+            QList<QDateTime> ofDay;
+            for (const QDateTime &s : free)
+                if (s.toTimeZone(run->zone).date() == day)
+                    ofDay.append(s);
+            auto stored = cache.store(run->eventTypeId, day, ofDay);
+            Q_UNUSED(stored);
+        }
+        step(run, u"availability"_s, u"ok"_s, tr("Availability fetched from Cal.com: %n free daySlots", nullptr, int(free.size())));
+        choose(run, free);
+    });
+}
+
+void CallProcessor::choose(const std::shared_ptr<Run> &run, QList<QDateTime> free)
+{
+    const QDateTime earliest = QDateTime::currentDateTimeUtc().addSecs(5 * 60);
+    free.erase(std::remove_if(free.begin(), free.end(), [&](const QDateTime &t) { return t < earliest; }), free.end());
+    if (free.contains(run->desired)) {
+        run->candidates = {run->desired};
+    } else {
+        QList<QDateTime> nearest = free;
+        const qint64 wanted = run->desired.toMSecsSinceEpoch();
+        std::sort(nearest.begin(), nearest.end(), [wanted](const QDateTime &a, const QDateTime &b) {
+            return qAbs(a.toMSecsSinceEpoch() - wanted) < qAbs(b.toMSecsSinceEpoch() - wanted);
+        });
+        run->alternatives = nearest.mid(0, 3);
+        if (run->alternatives.isEmpty()) {
+            needsCallback(run, {}, tr("No free slot in the 7 days from the requested date"));
+            return;
+        }
+        if (!run->request.agreedToAlternatives) {
+            needsCallback(run, run->alternatives, tr("The requested time is not free and the caller did not agree to another"));
+            return;
+        }
+        run->candidates = run->alternatives;
+        step(run, u"availability"_s, u"info"_s,
+             tr("The requested time is not free; the caller agreed to the nearest free slot"));
+    }
+    if (run->appointmentId == 0) {
+        auto reserved = CallStore(m_db).reserveAppointment(run->callId, run->branch, run->customerId, run->service.id, run->staffId,
+                                                           run->candidates.first(), run->service.durationMinutes, run->request.notes);
+        if (!reserved) {
+            retryLater(run, reserved.error());
+            return;
+        }
+        if (!*reserved) {
+            Error busy = makeError(ErrorKind::Transient, u"flow.booking_in_progress"_s, tr("Another attempt is booking this call right now"));
+            busy.retryAfter = std::chrono::milliseconds(reservationLeaseMs / 10);
+            retryLater(run, busy);
+            return;
+        }
+        run->appointmentId = **reserved;
+    }
+    createBooking(run);
+}
+
+void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
+{
+    CalcomBookingRequest request;
+    request.eventTypeId = run->eventTypeId;
+    request.start = run->candidates.first();
+    request.lengthMinutes = run->service.durationMinutes;
+    request.name = run->request.customerName.isEmpty() ? run->customerPhone : run->request.customerName;
+    request.email = run->request.customerEmail;
+    request.phone = run->customerPhone;
+    request.timeZone = QString::fromUtf8(run->zone.id());
+    request.language = run->branch.language;
+    request.metadata = {{u"askpro_call_id"_s, run->retellCallId}, {u"askpro_appointment_id"_s, QString::number(run->appointmentId)}};
+    JsonReply *reply = run->calcom->createBooking(request);
+    connect(reply, &JsonReply::finished, this, [this, run](const JsonResult &result) {
+        if (result) {
+            confirm(run, *result);
+            return;
+        }
+        const Error &error = result.error();
+        if (error.kind == ErrorKind::Rejected) {
+            const QDateTime taken = run->candidates.takeFirst();
+            step(run, u"booking"_s, u"error"_s, tr("Cal.com refused %1: %2").arg(taken.toTimeZone(run->zone).toString(u"dd.MM. HH:mm"_s),
+                                                                               error.describe()));
+            auto forgotten = SlotCache(m_db, m_slotTtlMs).invalidate(run->eventTypeId, taken.toTimeZone(run->zone).date());
+            Q_UNUSED(forgotten);
+            run->alternatives.removeAll(taken);
+            if (run->request.agreedToAlternatives && !run->candidates.isEmpty()) {
+                createBooking(run);
+                return;
+            }
+            needsCallback(run, run->alternatives, tr("The slot was taken before it could be booked"));
+            return;
+        }
+        if (error.isTransient()) {
+            // The booking may have gone through before the answer was lost: keep the reservation, so
+            // the next attempt asks Cal.com for it before booking again.
+            auto marked = m_db.exec(u"UPDATE appointments SET sync_state = 'failed', sync_error = ? WHERE id = ?"_s,
+                                    {error.describe(), run->appointmentId});
+            Q_UNUSED(marked);
+            retryLater(run, error);
+            return;
+        }
+        auto released = CallStore(m_db).releaseReservation(run->appointmentId);
+        Q_UNUSED(released);
+        fail(run, error);
+    });
+}
+
+void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking)
+{
+    const QString uid = jsonString(booking, "uid");
+    const QDateTime start = QDateTime::fromString(jsonString(booking, "start"), Qt::ISODateWithMs).toUTC();
+    QDateTime end = QDateTime::fromString(jsonString(booking, "end"), Qt::ISODateWithMs).toUTC();
+    if (uid.isEmpty() || !start.isValid()) {
+        fail(run, makeError(ErrorKind::Rejected, u"calcom.bad_booking"_s, tr("Cal.com answered the booking without uid or start")));
+        return;
+    }
+    if (!end.isValid() || end <= start)
+        end = start.addSecs(qint64(run->service.durationMinutes) * 60);
+
+    CallStore store(m_db);
+    Transaction tx(m_db);
+    Status status = tx.started();
+    if (status)
+        status = store.confirmAppointment(run->appointmentId, uid, jsonInt(booking, "id"), start.toMSecsSinceEpoch(), end.toMSecsSinceEpoch());
+    if (status)
+        status = store.setOutcome(run->callId, u"booked"_s);
+    if (status)
+        status = store.recordAppointmentUsage(run->appointmentId, run->branch.companyId, run->branch.id, nowMs());
+    if (status)
+        status = store.addEvent(run->callId, u"booking"_s, u"ok"_s,
+                                tr("Booked in Cal.com for %1 (uid %2)").arg(start.toTimeZone(run->zone).toString(u"dd.MM.yyyy HH:mm"_s), uid));
+    if (status && !run->request.customerEmail.isEmpty()) {
+        auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
+                                 {run->branch.id});
+        if (details && details->next()) {
+            const ConfirmationMessage message = ConfirmationMessage::build(
+                {run->branch.language, run->request.customerName, run->service.name, details->value(0).toString(), run->branch.name,
+                 details->value(1).toString(), PhoneNumbers::display(details->value(2).toString()), QString::fromUtf8(run->zone.id()),
+                 start, int(start.secsTo(end) / 60), uid});
+            details->finish();
+            auto queued = store.queueConfirmation({run->branch.companyId, run->callId, run->appointmentId, run->request.customerEmail,
+                                                   run->branch.language, message.subject, message.body, message.ics});
+            if (!queued)
+                status = queued.error();
+            else if (*queued) {
+                auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(**queued) + '}',
+                                                  u"mail:%1"_s.arg(**queued));
+                if (!job)
+                    status = job.error();
+                else
+                    status = store.addEvent(run->callId, u"confirmation"_s, u"info"_s,
+                                            tr("Confirmation e-mail queued for %1").arg(run->request.customerEmail));
+            }
+        } else {
+            status = details ? Status(makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"))) : Status(details.error());
+        }
+    }
+    if (status)
+        status = tx.commit();
+    if (!status) {
+        retryLater(run, status.error());
+        return;
+    }
+    auto taken = SlotCache(m_db, m_slotTtlMs).take(run->eventTypeId, start.toTimeZone(run->zone).date(), start);
+    Q_UNUSED(taken);
+    qCInfo(lcFlow) << "call" << run->retellCallId << "booked" << uid;
+    finish(run, JobOutcome::done());
+}
+
+void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, const QString &reason)
+{
+    CallStore store(m_db);
+    if (run->appointmentId > 0) {
+        auto released = store.releaseReservation(run->appointmentId);
+        Q_UNUSED(released);
+        run->appointmentId = 0;
+    }
+    auto set = store.setOutcome(run->callId, u"needs_callback"_s, QString(), reason, alternativesJson(alternatives, run->zone));
+    if (!set) {
+        retryLater(run, set.error());
+        return;
+    }
+    QStringList shown;
+    for (const QDateTime &a : alternatives)
+        shown << a.toTimeZone(run->zone).toString(u"dd.MM. HH:mm"_s);
+    step(run, u"availability"_s, u"info"_s,
+         shown.isEmpty() ? tr("Needs a callback: %1").arg(reason)
+                         : tr("Needs a callback: %1. Free instead: %2").arg(reason, shown.join(u", "_s)));
+    finish(run, JobOutcome::done());
+}
+
+} // namespace askpro

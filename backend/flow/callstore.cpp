@@ -1,0 +1,311 @@
+// SQL of the call flow. Every statement is prepared; merges use ON CONFLICT so retries are harmless.
+#include "flow/callstore.h"
+
+#include "core/clock.h"
+#include "db/database.h"
+#include "domain/phonenumbers.h"
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+QVariant nullableId(qint64 id)
+{
+    return id > 0 ? QVariant(id) : Database::null();
+}
+
+QVariant nullableMs(qint64 ms)
+{
+    return ms > 0 ? QVariant(ms) : Database::null();
+}
+
+// Numbers are stored in E.164 where they parse, as given otherwise (anonymous callers, SIP URIs).
+QString storedNumber(const QString &raw)
+{
+    auto e164 = PhoneNumbers::toE164(raw);
+    return e164 ? *e164 : raw.trimmed();
+}
+
+Status done(const Result<QSqlQuery> &q)
+{
+    if (!q)
+        return q.error();
+    return {};
+}
+
+} // namespace
+
+CallStore::CallStore(Database &db) : m_db(db) {}
+
+Result<std::optional<BranchInfo>> CallStore::activeBranchForNumber(const QString &e164)
+{
+    auto q = m_db.exec(u"SELECT id, company_id, name, time_zone, language FROM branches WHERE phone_e164 = ? AND active = 1"_s,
+                       {e164});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<BranchInfo>();
+    return std::optional<BranchInfo>(BranchInfo{q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(),
+                                                q->value(3).toString(), q->value(4).toString()});
+}
+
+Result<std::optional<BranchInfo>> CallStore::branchOfCall(qint64 callId)
+{
+    auto q = m_db.exec(u"SELECT b.id, b.company_id, b.name, b.time_zone, b.language FROM calls c JOIN branches b ON b.id = c.branch_id "
+                       "WHERE c.id = ?"_s,
+                       {callId});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<BranchInfo>();
+    return std::optional<BranchInfo>(BranchInfo{q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(),
+                                                q->value(3).toString(), q->value(4).toString()});
+}
+
+Result<qint64> CallStore::upsertCall(const Json &call, const std::optional<BranchInfo> &branch)
+{
+    const qint64 now = nowMs();
+    const auto analysis = call.contains("call_analysis") && call["call_analysis"].is_object() ? call["call_analysis"] : Json::object();
+    const auto cost = call.contains("call_cost") && call["call_cost"].is_object() ? call["call_cost"] : Json::object();
+    const QString transcriptJson = call.contains("transcript_object") ? QString::fromStdString(call["transcript_object"].dump()) : QString();
+    QVariant successful(QMetaType(QMetaType::Int));
+    if (analysis.contains("call_successful") && analysis["call_successful"].is_boolean())
+        successful = analysis["call_successful"].get<bool>() ? 1 : 0;
+    const qint64 started = jsonInt(call, "start_timestamp");
+    const qint64 ended = jsonInt(call, "end_timestamp");
+    qint64 duration = jsonInt(call, "duration_ms");
+    if (duration <= 0 && started > 0 && ended > started)
+        duration = ended - started;
+
+    auto q = m_db.exec(
+        u"INSERT INTO calls (retell_call_id, company_id, branch_id, agent_id, call_type, direction, from_number, to_number, "
+        "started_at, ended_at, duration_ms, call_status, disconnection_reason, transcript, transcript_json, recording_url, summary, "
+        "sentiment, call_successful, cost_cents, raw_payload, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (retell_call_id) DO UPDATE SET "
+        "company_id = COALESCE(excluded.company_id, calls.company_id), branch_id = COALESCE(excluded.branch_id, calls.branch_id), "
+        "agent_id = CASE WHEN excluded.agent_id <> '' THEN excluded.agent_id ELSE calls.agent_id END, "
+        "from_number = CASE WHEN excluded.from_number <> '' THEN excluded.from_number ELSE calls.from_number END, "
+        "to_number = CASE WHEN excluded.to_number <> '' THEN excluded.to_number ELSE calls.to_number END, "
+        "started_at = COALESCE(excluded.started_at, calls.started_at), ended_at = COALESCE(excluded.ended_at, calls.ended_at), "
+        "duration_ms = CASE WHEN excluded.duration_ms > 0 THEN excluded.duration_ms ELSE calls.duration_ms END, "
+        "call_status = CASE WHEN calls.call_status IN ('ended', 'error', 'not_connected') AND excluded.call_status IN ('registered', 'ongoing') "
+        "THEN calls.call_status WHEN excluded.call_status <> '' THEN excluded.call_status ELSE calls.call_status END, "
+        "disconnection_reason = CASE WHEN excluded.disconnection_reason <> '' THEN excluded.disconnection_reason ELSE calls.disconnection_reason END, "
+        "transcript = CASE WHEN length(excluded.transcript) > length(calls.transcript) THEN excluded.transcript ELSE calls.transcript END, "
+        "transcript_json = CASE WHEN length(excluded.transcript_json) > length(calls.transcript_json) THEN excluded.transcript_json ELSE calls.transcript_json END, "
+        "recording_url = CASE WHEN excluded.recording_url <> '' THEN excluded.recording_url ELSE calls.recording_url END, "
+        "summary = CASE WHEN excluded.summary <> '' THEN excluded.summary ELSE calls.summary END, "
+        "sentiment = CASE WHEN excluded.sentiment <> '' THEN excluded.sentiment ELSE calls.sentiment END, "
+        "call_successful = COALESCE(excluded.call_successful, calls.call_successful), "
+        "cost_cents = CASE WHEN excluded.cost_cents > 0 THEN excluded.cost_cents ELSE calls.cost_cents END, "
+        "raw_payload = CASE WHEN length(excluded.raw_payload) >= length(calls.raw_payload) THEN excluded.raw_payload ELSE calls.raw_payload END, "
+        "updated_at = excluded.updated_at RETURNING id"_s,
+        {jsonString(call, "call_id"), branch ? QVariant(branch->companyId) : Database::null(),
+         branch ? QVariant(branch->id) : Database::null(), jsonString(call, "agent_id"),
+         jsonString(call, "call_type").isEmpty() ? u"phone_call"_s : jsonString(call, "call_type"),
+         jsonString(call, "direction").isEmpty() ? u"inbound"_s : jsonString(call, "direction"),
+         storedNumber(jsonString(call, "from_number")), storedNumber(jsonString(call, "to_number")), nullableMs(started),
+         nullableMs(ended), duration, jsonString(call, "call_status"), jsonString(call, "disconnection_reason"),
+         jsonString(call, "transcript"), transcriptJson, jsonString(call, "recording_url"), jsonString(analysis, "call_summary"),
+         jsonString(analysis, "user_sentiment"), successful, jsonInt(cost, "combined_cost"), QString::fromStdString(call.dump()),
+         now, now});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return makeError(ErrorKind::Internal, u"calls.upsert"_s, u"Storing the call returned no row"_s);
+    return q->value(0).toLongLong();
+}
+
+Result<qint64> CallStore::upsertCustomer(qint64 companyId, const QString &phoneE164, const QString &name, const QString &email,
+                                         const QString &language)
+{
+    const qint64 now = nowMs();
+    auto q = m_db.exec(u"INSERT INTO customers (company_id, phone_e164, name, email, language, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (company_id, phone_e164) DO UPDATE SET "
+                       "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE customers.name END, "
+                       "email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE customers.email END, "
+                       "language = CASE WHEN customers.language = '' THEN excluded.language ELSE customers.language END, "
+                       "updated_at = excluded.updated_at RETURNING id"_s,
+                       {companyId, phoneE164, name, email, language, now, now});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return makeError(ErrorKind::Internal, u"customers.upsert"_s, u"Storing the customer returned no row"_s);
+    return q->value(0).toLongLong();
+}
+
+Status CallStore::linkCustomer(qint64 callId, qint64 customerId)
+{
+    return done(m_db.exec(u"UPDATE calls SET customer_id = ? WHERE id = ?"_s, {customerId, callId}));
+}
+
+Status CallStore::recordRequest(qint64 callId, const AppointmentRequest &request)
+{
+    return done(m_db.exec(u"UPDATE calls SET appointment_requested = 1, request_json = ?, updated_at = ? WHERE id = ?"_s,
+                          {QString::fromStdString(request.toJson().dump()), nowMs(), callId}));
+}
+
+Result<std::optional<AppointmentRequest>> CallStore::storedRequest(qint64 callId)
+{
+    auto v = m_db.scalar(u"SELECT request_json FROM calls WHERE id = ? AND appointment_requested = 1"_s, {callId});
+    if (!v)
+        return v.error();
+    if (v->isNull() || v->toString().isEmpty())
+        return std::optional<AppointmentRequest>();
+    return AppointmentRequest::fromFields(Json::parse(v->toString().toStdString(), nullptr, false));
+}
+
+Status CallStore::setOutcome(qint64 callId, const QString &outcome, const QString &failureKind, const QString &reason,
+                             const Json &alternatives)
+{
+    return done(m_db.exec(u"UPDATE calls SET outcome = ?, failure_kind = ?, failure_reason = ?, alternatives_json = ?, updated_at = ? "
+                          "WHERE id = ? AND (outcome <> 'booked' OR ? = 'booked')"_s,
+                          {outcome, failureKind, reason, alternatives.is_null() ? QString() : QString::fromStdString(alternatives.dump()),
+                           nowMs(), callId, outcome}));
+}
+
+Result<QString> CallStore::outcome(qint64 callId)
+{
+    auto v = m_db.scalar(u"SELECT outcome FROM calls WHERE id = ?"_s, {callId});
+    if (!v)
+        return v.error();
+    return v->toString();
+}
+
+Status CallStore::addEvent(qint64 callId, const QString &step, const QString &status, const QString &message, const QString &detail)
+{
+    return done(m_db.exec(u"INSERT INTO call_events (call_id, at, step, status, message, detail) VALUES (?, ?, ?, ?, ?, ?)"_s,
+                          {callId, nowMs(), step, status, message, detail}));
+}
+
+Status CallStore::recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs)
+{
+    return done(m_db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
+                          "SELECT id, ?, 'call', ?, call_price_cents, ? FROM companies WHERE id = ? "
+                          "ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING"_s,
+                          {branchId, callId, atMs, companyId}));
+}
+
+Status CallStore::recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs)
+{
+    return done(m_db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, appointment_id, unit_price_cents, occurred_at) "
+                          "SELECT id, ?, 'appointment', ?, appointment_price_cents, ? FROM companies WHERE id = ? "
+                          "ON CONFLICT (appointment_id) WHERE kind = 'appointment' DO NOTHING"_s,
+                          {branchId, appointmentId, atMs, companyId}));
+}
+
+Result<std::optional<ServiceInfo>> CallStore::findService(qint64 companyId, const QString &name)
+{
+    // Exact name first, then a service whose name contains the caller's words, then the only service.
+    auto q = m_db.exec(u"SELECT id, name, duration_minutes FROM services WHERE company_id = ? AND active = 1 "
+                       "ORDER BY CASE WHEN lower(name) = lower(?) THEN 0 WHEN ? <> '' AND lower(name) LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, id"_s,
+                       {companyId, name, name, Database::containsPattern(name)});
+    if (!q)
+        return q.error();
+    QList<ServiceInfo> services;
+    QList<bool> matches;
+    while (q->next()) {
+        ServiceInfo s{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toInt()};
+        const bool match = s.name.compare(name, Qt::CaseInsensitive) == 0
+            || (!name.isEmpty() && s.name.contains(name, Qt::CaseInsensitive));
+        services.append(s);
+        matches.append(match);
+    }
+    if (!services.isEmpty() && (matches.first() || services.size() == 1 || name.isEmpty()))
+        return std::optional<ServiceInfo>(services.first());
+    return std::optional<ServiceInfo>();
+}
+
+Result<std::optional<qint64>> CallStore::eventTypeFor(qint64 branchId, qint64 serviceId)
+{
+    auto v = m_db.scalar(u"SELECT calcom_event_type_id FROM event_type_mappings WHERE branch_id = ? AND service_id = ?"_s,
+                         {branchId, serviceId});
+    if (!v)
+        return v.error();
+    if (v->isNull())
+        return std::optional<qint64>();
+    return std::optional<qint64>(v->toLongLong());
+}
+
+Result<std::optional<qint64>> CallStore::staffByPreference(qint64 companyId, const QString &preference)
+{
+    if (preference.trimmed().isEmpty())
+        return std::optional<qint64>();
+    auto v = m_db.scalar(u"SELECT MIN(id) FROM staff WHERE company_id = ? AND active = 1 AND lower(name) LIKE ? ESCAPE '\\'"_s,
+                         {companyId, Database::containsPattern(preference)});
+    if (!v)
+        return v.error();
+    if (v->isNull())
+        return std::optional<qint64>();
+    return std::optional<qint64>(v->toLongLong());
+}
+
+Result<std::optional<AppointmentState>> CallStore::appointmentForCall(qint64 callId)
+{
+    auto q = m_db.exec(u"SELECT id, status, updated_at, starts_at FROM appointments WHERE call_id = ?"_s, {callId});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<AppointmentState>();
+    return std::optional<AppointmentState>(
+        AppointmentState{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toLongLong()});
+}
+
+Result<std::optional<qint64>> CallStore::reserveAppointment(qint64 callId, const BranchInfo &branch, qint64 customerId,
+                                                            qint64 serviceId, std::optional<qint64> staffId, const QDateTime &start,
+                                                            int minutes, const QString &notes)
+{
+    const qint64 now = nowMs();
+    const qint64 startMs = start.toMSecsSinceEpoch();
+    auto q = m_db.exec(u"INSERT INTO appointments (company_id, branch_id, customer_id, staff_id, service_id, call_id, starts_at, ends_at, "
+                       "status, sync_state, source, notes, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'pending', 'phone', ?, ?, ?) ON CONFLICT (call_id) DO NOTHING RETURNING id"_s,
+                       {branch.companyId, branch.id, nullableId(customerId), staffId ? QVariant(*staffId) : Database::null(),
+                        serviceId, callId, startMs, startMs + qint64(minutes) * 60000, notes, now, now});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<qint64>();
+    return std::optional<qint64>(q->value(0).toLongLong());
+}
+
+Result<bool> CallStore::renewReservation(qint64 appointmentId, qint64 staleBeforeMs)
+{
+    auto q = m_db.exec(u"UPDATE appointments SET updated_at = ? WHERE id = ? AND status = 'pending' AND updated_at < ? RETURNING id"_s,
+                       {nowMs(), appointmentId, staleBeforeMs});
+    if (!q)
+        return q.error();
+    return q->next();
+}
+
+Status CallStore::confirmAppointment(qint64 appointmentId, const QString &uid, qint64 bookingId, qint64 startsAt, qint64 endsAt)
+{
+    return done(m_db.exec(u"UPDATE appointments SET status = 'booked', sync_state = 'synced', sync_error = '', calcom_booking_uid = ?, "
+                          "calcom_booking_id = ?, starts_at = ?, ends_at = ?, updated_at = ? WHERE id = ?"_s,
+                          {uid, nullableId(bookingId), startsAt, endsAt, nowMs(), appointmentId}));
+}
+
+Status CallStore::releaseReservation(qint64 appointmentId)
+{
+    return done(m_db.exec(u"DELETE FROM appointments WHERE id = ? AND status = 'pending'"_s, {appointmentId}));
+}
+
+Result<std::optional<qint64>> CallStore::queueConfirmation(const Confirmation &m)
+{
+    auto q = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, dedupe_key, recipient, language, subject, "
+                       "body, attachment_name, attachment_type, attachment, created_at) "
+                       "VALUES (?, ?, ?, 'confirmation', ?, ?, ?, ?, ?, 'termin.ics', 'text/calendar', ?, ?) "
+                       "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
+                       {m.companyId, nullableId(m.callId), m.appointmentId, u"confirmation:%1"_s.arg(m.appointmentId), m.recipient,
+                        m.language, m.subject, m.body, m.ics, nowMs()});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<qint64>();
+    return std::optional<qint64>(q->value(0).toLongLong());
+}
+
+} // namespace askpro

@@ -1,0 +1,97 @@
+// The call flow's reads and writes: branches, calls, customers, timeline, appointments, usage, mail queue.
+#pragma once
+
+#include "core/result.h"
+#include "flow/appointmentrequest.h"
+
+#include <QDateTime>
+
+#include <optional>
+
+namespace askpro {
+
+class Database;
+
+struct BranchInfo
+{
+    qint64 id = 0;
+    qint64 companyId = 0;
+    QString name;
+    QString timeZone;
+    QString language;
+};
+
+struct ServiceInfo
+{
+    qint64 id = 0;
+    QString name;
+    int durationMinutes = 0;
+};
+
+struct AppointmentState
+{
+    qint64 id = 0;
+    QString status; // pending (reserved, booking under way) | booked | cancelled | ...
+    qint64 updatedAt = 0;
+    qint64 startsAt = 0;
+};
+
+class CallStore final
+{
+public:
+    explicit CallStore(Database &db);
+
+    [[nodiscard]] Result<std::optional<BranchInfo>> activeBranchForNumber(const QString &e164);
+    [[nodiscard]] Result<std::optional<BranchInfo>> branchOfCall(qint64 callId);
+    // Inserts or merges the Retell call object; later events fill in, never blank out. Returns the call id.
+    [[nodiscard]] Result<qint64> upsertCall(const Json &call, const std::optional<BranchInfo> &branch);
+    [[nodiscard]] Result<qint64> upsertCustomer(qint64 companyId, const QString &phoneE164, const QString &name,
+                                                const QString &email, const QString &language);
+    [[nodiscard]] Status linkCustomer(qint64 callId, qint64 customerId);
+    [[nodiscard]] Status recordRequest(qint64 callId, const AppointmentRequest &request);
+    [[nodiscard]] Result<std::optional<AppointmentRequest>> storedRequest(qint64 callId);
+    // Sets the call's outcome; never turns a booked call into anything else.
+    [[nodiscard]] Status setOutcome(qint64 callId, const QString &outcome, const QString &failureKind = {},
+                                    const QString &reason = {}, const Json &alternatives = Json());
+    [[nodiscard]] Result<QString> outcome(qint64 callId);
+    [[nodiscard]] Status addEvent(qint64 callId, const QString &step, const QString &status, const QString &message,
+                                  const QString &detail = {});
+    // Exactly one usage row per call and per appointment, priced from the company's plan at that moment.
+    [[nodiscard]] Status recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs);
+    [[nodiscard]] Status recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs);
+
+    [[nodiscard]] Result<std::optional<ServiceInfo>> findService(qint64 companyId, const QString &name);
+    [[nodiscard]] Result<std::optional<qint64>> eventTypeFor(qint64 branchId, qint64 serviceId);
+    [[nodiscard]] Result<std::optional<qint64>> staffByPreference(qint64 companyId, const QString &preference);
+
+    [[nodiscard]] Result<std::optional<AppointmentState>> appointmentForCall(qint64 callId);
+    // Claims the call's one appointment row before Cal.com is asked, so two paths never both book.
+    // Returns std::nullopt when another path holds it.
+    [[nodiscard]] Result<std::optional<qint64>> reserveAppointment(qint64 callId, const BranchInfo &branch, qint64 customerId,
+                                                                   qint64 serviceId, std::optional<qint64> staffId,
+                                                                   const QDateTime &start, int minutes, const QString &notes);
+    // Renews a stale reservation for a new attempt; false when someone renewed it first.
+    [[nodiscard]] Result<bool> renewReservation(qint64 appointmentId, qint64 staleBeforeMs);
+    [[nodiscard]] Status confirmAppointment(qint64 appointmentId, const QString &uid, qint64 bookingId, qint64 startsAt,
+                                            qint64 endsAt);
+    [[nodiscard]] Status releaseReservation(qint64 appointmentId);
+
+    struct Confirmation
+    {
+        qint64 companyId = 0;
+        qint64 callId = 0;
+        qint64 appointmentId = 0;
+        QString recipient;
+        QString language;
+        QString subject;
+        QString body;
+        QByteArray ics;
+    };
+    // Queues the confirmation e-mail once per appointment; std::nullopt when it was queued before.
+    [[nodiscard]] Result<std::optional<qint64>> queueConfirmation(const Confirmation &mail);
+
+private:
+    Database &m_db;
+};
+
+} // namespace askpro

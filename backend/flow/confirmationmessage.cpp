@@ -1,0 +1,82 @@
+// Fills the per-language templates from resources/templates and writes the VEVENT.
+#include "flow/confirmationmessage.h"
+
+#include <QFile>
+#include <QLocale>
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+QString icsEscape(QString text)
+{
+    return text.replace(u"\\"_s, u"\\\\"_s).replace(u";"_s, u"\\;"_s).replace(u","_s, u"\\,"_s).replace(u"\n"_s, u"\\n"_s);
+}
+
+QByteArray folded(const QString &line)
+{
+    const QByteArray utf8 = line.toUtf8();
+    QByteArray out;
+    int taken = 0;
+    while (utf8.size() - taken > 75) {
+        int cut = 75;
+        // Never split a UTF-8 sequence: step back over continuation bytes.
+        while (cut > 0 && (quint8(utf8.at(taken + cut)) & 0xC0) == 0x80)
+            --cut;
+        out += utf8.mid(taken, cut) + "\r\n ";
+        taken += cut;
+    }
+    return out + utf8.mid(taken) + "\r\n";
+}
+
+} // namespace
+
+QByteArray ConfirmationMessage::icsFor(const ConfirmationDetails &d)
+{
+    const auto stamp = [](const QDateTime &t) { return t.toUTC().toString(u"yyyyMMddTHHmmssZ"_s); };
+    const QString summary = d.serviceName + u" – "_s + d.companyName;
+    QByteArray ics;
+    const QStringList lines{u"BEGIN:VCALENDAR"_s, u"VERSION:2.0"_s, u"PRODID:-//AskProAI//AskPro Admin//DE"_s,
+                                u"METHOD:PUBLISH"_s, u"BEGIN:VEVENT"_s, u"UID:"_s + icsEscape(d.uid) + u"@askproai"_s,
+                                u"DTSTAMP:"_s + stamp(QDateTime::currentDateTimeUtc()), u"DTSTART:"_s + stamp(d.start),
+                                u"DTEND:"_s + stamp(d.start.addSecs(qint64(d.minutes) * 60)), u"SUMMARY:"_s + icsEscape(summary),
+                                u"LOCATION:"_s + icsEscape(d.branchName + u", "_s + d.branchAddress), u"STATUS:CONFIRMED"_s,
+                                u"END:VEVENT"_s, u"END:VCALENDAR"_s};
+    for (const QString &line : lines)
+        ics += folded(line);
+    return ics;
+}
+
+ConfirmationMessage ConfirmationMessage::build(const ConfirmationDetails &d)
+{
+    const QString language = d.language == u"en"_s ? u"en"_s : u"de"_s;
+    QFile file(u":/askpro/templates/confirmation_"_s + language + u".txt"_s);
+    QString text = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    const QLocale locale(language == u"en"_s ? QLocale::English : QLocale::German,
+                         language == u"en"_s ? QLocale::UnitedKingdom : QLocale::Germany);
+    const QDateTime local = d.start.toTimeZone(QTimeZone(d.timeZone.toUtf8()));
+    const QList<std::pair<QString, QString>> values{
+        {u"{{name}}"_s, d.customerName.isEmpty() ? (language == u"en"_s ? u"there"_s : u"liebe Kundin, lieber Kunde"_s) : d.customerName},
+        {u"{{service}}"_s, d.serviceName},
+        {u"{{date}}"_s, locale.toString(local.date(), QLocale::LongFormat)},
+        {u"{{time}}"_s, local.time().toString(u"HH:mm"_s)},
+        {u"{{minutes}}"_s, QString::number(d.minutes)},
+        {u"{{branch}}"_s, d.branchName},
+        {u"{{address}}"_s, d.branchAddress},
+        {u"{{phone}}"_s, d.branchPhone},
+        {u"{{company}}"_s, d.companyName},
+    };
+    for (const auto &[key, value] : values)
+        text.replace(key, value);
+    ConfirmationMessage m;
+    const qsizetype split = text.indexOf(u"\n---\n"_s);
+    m.subject = text.left(split).trimmed();
+    m.body = text.mid(split + 5);
+    m.ics = icsFor(d);
+    return m;
+}
+
+} // namespace askpro

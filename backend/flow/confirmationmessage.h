@@ -1,0 +1,36 @@
+// The confirmation e-mail in the branch's language, with an iCalendar invitation attached.
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+namespace askpro {
+
+struct ConfirmationDetails
+{
+    QString language; // de | en (anything else falls back to German)
+    QString customerName;
+    QString serviceName;
+    QString companyName;
+    QString branchName;
+    QString branchAddress;
+    QString branchPhone;
+    QString timeZone;
+    QDateTime start; // UTC
+    int minutes = 30;
+    QString uid; // the booking uid, so calendar programs update rather than duplicate
+};
+
+struct ConfirmationMessage
+{
+    QString subject;
+    QString body;
+    QByteArray ics;
+
+    [[nodiscard]] static ConfirmationMessage build(const ConfirmationDetails &details);
+    // RFC 5545 text: escaped values, CRLF line ends, lines folded at 75 octets.
+    [[nodiscard]] static QByteArray icsFor(const ConfirmationDetails &details);
+};
+
+} // namespace askpro

@@ -1,0 +1,48 @@
+// One running server: HTTP routes, worker threads and the services they share, wired together.
+#pragma once
+
+#include "config/serverconfig.h"
+#include "core/result.h"
+#include "security/secretbox.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+
+class QHttpServer;
+
+namespace askpro {
+
+class CredentialStore;
+class Database;
+class HttpApi;
+class WorkerPool;
+
+class AskProServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AskProServer)
+public:
+    // workers: run job workers in this process (false: intake only).
+    AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerConfig config, bool workers = true, QObject *parent = nullptr);
+    ~AskProServer() override;
+
+    // Starts listening (port 0: any free port) and the workers; returns the port.
+    [[nodiscard]] Result<quint16> start(const QHostAddress &address, quint16 port);
+    void stop();
+
+    [[nodiscard]] CredentialStore &credentials() { return *m_credentials; }
+    [[nodiscard]] WorkerPool *workers() { return m_pool; }
+    [[nodiscard]] Database &database() { return *m_db; }
+
+private:
+    std::shared_ptr<Database> m_db;
+    std::unique_ptr<CredentialStore> m_credentials;
+    ServerConfig m_config;
+    WorkerPool *m_pool = nullptr;
+    HttpApi *m_api = nullptr;
+    QHttpServer *m_http = nullptr;
+};
+
+} // namespace askpro

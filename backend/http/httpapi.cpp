@@ -1,0 +1,362 @@
+// Routes. Webhooks: size, signature, JSON, then the inbox and a 2xx; no provider is called on that path.
+#include "http/httpapi.h"
+
+#include "core/clock.h"
+#include "core/logging.h"
+#include "db/database.h"
+#include "domain/phonenumbers.h"
+#include "flow/callstore.h"
+#include "flow/slotcache.h"
+#include "intake/signatures.h"
+#include "intake/webhookinbox.h"
+#include "integrations/calcomclient.h"
+#include "jobs/jobqueue.h"
+#include "jobs/workerpool.h"
+#include "security/credentialstore.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QLocale>
+#include <QNetworkAccessManager>
+#include <QPromise>
+#include <QTimeZone>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using Status_ = QHttpServerResponder::StatusCode;
+
+namespace askpro {
+
+namespace {
+
+QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
+{
+    for (const auto &[key, value] : request.headers())
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    return {};
+}
+
+QHttpServerResponse jsonResponse(const Json &body, Status_ status = Status_::Ok)
+{
+    return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArray::fromStdString(body.dump()), status);
+}
+
+QHttpServerResponse errorResponse(Status_ status, const QString &message)
+{
+    return jsonResponse(Json{{"status", "error"}, {"message", message.toStdString()}}, status);
+}
+
+QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
+{
+    QPromise<QHttpServerResponse> promise;
+    promise.start();
+    promise.addResult(std::move(response));
+    promise.finish();
+    return promise.future();
+}
+
+} // namespace
+
+HttpApi::HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_credentials(credentials)
+    , m_pool(pool)
+    , m_config(std::move(config))
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+HttpApi::~HttpApi() = default;
+
+void HttpApi::install(QHttpServer &server)
+{
+    using Method = QHttpServerRequest::Method;
+    server.route(u"/webhooks/retell"_s, Method::Post, [this](const QHttpServerRequest &r) { return retellWebhook(r); });
+    server.route(u"/webhooks/calcom"_s, Method::Post, [this](const QHttpServerRequest &r) { return calcomWebhook(r); });
+    server.route(u"/functions/book-appointment"_s, Method::Post, [this](const QHttpServerRequest &r) { return bookAppointment(r); });
+    server.route(u"/functions/check-availability"_s, Method::Post, [this](const QHttpServerRequest &r) { return checkAvailability(r); });
+    server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &) { return health(); });
+}
+
+std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerRequest &request, const QString &what)
+{
+    WebhookInbox inbox(m_db);
+    const QByteArray body = request.body();
+    if (body.size() > maxBodyBytes) {
+        qCWarning(lcIntake) << "refused" << what << "from" << request.remoteAddress().toString() << ": body of" << body.size() << "bytes";
+        return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+    }
+    auto keys = m_credentials.signingKeys(u"retell"_s);
+    if (!keys) {
+        qCWarning(lcIntake) << "cannot read Retell keys:" << keys.error().describe();
+        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
+    }
+    const Status verified = WebhookSignatures::verifyRetell(body, header(request, "x-retell-signature"), *keys, nowMs());
+    if (!verified) {
+        qCWarning(lcIntake) << "refused" << what << "from" << request.remoteAddress().toString() << ":" << verified.error().message;
+        auto recorded = inbox.recordRejected(u"retell"_s, what, body, false, verified.error().message);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::Unauthorized, verified.error().message);
+    }
+    return std::nullopt;
+}
+
+QHttpServerResponse HttpApi::retellWebhook(const QHttpServerRequest &request)
+{
+    if (auto refused = refuseRetell(request, u"webhook"_s))
+        return std::move(*refused);
+    const QByteArray body = request.body();
+    WebhookInbox inbox(m_db);
+    auto parsed = parseJson(body, u"The webhook body"_s);
+    QString event;
+    QString callId;
+    if (parsed) {
+        event = jsonString(*parsed, "event");
+        if (event.isEmpty())
+            event = jsonString(*parsed, "event_type");
+        callId = jsonString(parsed->value("call", Json::object()), "call_id");
+    }
+    if (!parsed || event.isEmpty() || callId.isEmpty()) {
+        const QString reason = !parsed ? parsed.error().message : u"The webhook names no event or no call_id"_s;
+        qCWarning(lcIntake) << "refused Retell webhook:" << reason;
+        auto recorded = inbox.recordRejected(u"retell"_s, event.isEmpty() ? u"unknown"_s : event, body, true, reason);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::BadRequest, reason);
+    }
+    const bool handled = event == u"call_started"_s || event == u"call_ended"_s || event == u"call_analyzed"_s;
+    auto accepted = inbox.accept({u"retell"_s, event, callId + u":"_s + event, body, handled ? u"retell.event"_s : QString()});
+    if (!accepted) {
+        qCWarning(lcIntake) << "could not store Retell webhook:" << accepted.error().describe();
+        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
+    }
+    if (!accepted->duplicate && m_pool)
+        m_pool->wakeAll();
+    return jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}});
+}
+
+QHttpServerResponse HttpApi::calcomWebhook(const QHttpServerRequest &request)
+{
+    WebhookInbox inbox(m_db);
+    const QByteArray body = request.body();
+    if (body.size() > maxBodyBytes)
+        return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+    auto secrets = m_credentials.signingKeys(u"calcom"_s);
+    if (!secrets)
+        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
+    const Status verified = WebhookSignatures::verifyCalcom(body, header(request, "x-cal-signature-256"), *secrets);
+    if (!verified) {
+        qCWarning(lcIntake) << "refused Cal.com webhook from" << request.remoteAddress().toString() << ":" << verified.error().message;
+        auto recorded = inbox.recordRejected(u"calcom"_s, u"webhook"_s, body, false, verified.error().message);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::Unauthorized, verified.error().message);
+    }
+    auto parsed = parseJson(body, u"The webhook body"_s);
+    const QString trigger = parsed ? jsonString(*parsed, "triggerEvent") : QString();
+    if (!parsed || trigger.isEmpty()) {
+        const QString reason = !parsed ? parsed.error().message : u"The webhook names no triggerEvent"_s;
+        auto recorded = inbox.recordRejected(u"calcom"_s, u"unknown"_s, body, true, reason);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::BadRequest, reason);
+    }
+    // No timestamp in Cal.com's signature: the body's own hash is the dedupe key, so a replay is a duplicate.
+    const QString key = trigger + u":"_s + QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex());
+    auto accepted = inbox.accept({u"calcom"_s, trigger, key, body, u"calcom.event"_s});
+    if (!accepted)
+        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
+    if (!accepted->duplicate && m_pool)
+        m_pool->wakeAll();
+    return jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}});
+}
+
+QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId)
+{
+    auto q = m_db.exec(u"SELECT c.outcome, c.failure_reason, c.alternatives_json, a.starts_at, COALESCE(b.time_zone, 'Europe/Berlin'), "
+                       "COALESCE(b.language, 'de') FROM calls c LEFT JOIN appointments a ON a.call_id = c.id AND a.status = 'booked' "
+                       "LEFT JOIN branches b ON b.id = c.branch_id WHERE c.retell_call_id = ?"_s,
+                       {retellCallId});
+    if (!q || !q->next())
+        return jsonResponse(Json{{"booked", false}, {"message", "Die Buchung läuft noch. Wir rufen Sie zurück."}});
+    const QString outcome = q->value(0).toString();
+    const bool english = q->value(5).toString() == u"en"_s;
+    const QLocale locale(english ? QLocale::English : QLocale::German);
+    const QTimeZone zone(q->value(4).toString().toUtf8());
+    Json answer{{"outcome", outcome.toStdString()}};
+    if (outcome == u"booked"_s && !q->value(3).isNull()) {
+        const QDateTime start = fromMs(q->value(3).toLongLong()).toTimeZone(zone);
+        answer["booked"] = true;
+        answer["start"] = start.toString(Qt::ISODate).toStdString();
+        answer["message"] = (english ? u"The appointment is booked for %1 at %2."_s : u"Der Termin ist gebucht: %1 um %2 Uhr."_s)
+                                .arg(locale.toString(start.date(), QLocale::LongFormat), start.time().toString(u"HH:mm"_s))
+                                .toStdString();
+        return jsonResponse(answer);
+    }
+    answer["booked"] = false;
+    const Json alternatives = Json::parse(q->value(2).toString().toStdString(), nullptr, false);
+    if (alternatives.is_array())
+        answer["alternatives"] = alternatives;
+    if (outcome == u"needs_callback"_s)
+        answer["message"] = english ? "That time is not free. Offer the caller one of the alternatives, or a callback."
+                                    : "Dieser Termin ist nicht frei. Bieten Sie eine der Alternativen oder einen Rückruf an.";
+    else if (outcome == u"failed"_s)
+        answer["message"] = english ? "The booking could not be made right now; we will call back."
+                                    : "Die Buchung ist gerade nicht möglich; wir rufen zurück.";
+    else
+        answer["message"] = english ? "The booking is still in progress; we will confirm by e-mail."
+                                    : "Die Buchung läuft noch; wir bestätigen per E-Mail.";
+    return jsonResponse(answer);
+}
+
+QFuture<QHttpServerResponse> HttpApi::bookAppointment(const QHttpServerRequest &request)
+{
+    if (auto refused = refuseRetell(request, u"function:book_appointment"_s))
+        return ready(std::move(*refused));
+    const QByteArray body = request.body();
+    WebhookInbox inbox(m_db);
+    auto parsed = parseJson(body, u"The function call"_s);
+    const QString callId = parsed ? jsonString(parsed->value("call", Json::object()), "call_id") : QString();
+    if (!parsed || callId.isEmpty() || !parsed->contains("args")) {
+        const QString reason = !parsed ? parsed.error().message : u"The function call names no call or no args"_s;
+        auto recorded = inbox.recordRejected(u"retell"_s, u"function:book_appointment"_s, body, true, reason);
+        Q_UNUSED(recorded);
+        return ready(errorResponse(Status_::BadRequest, reason));
+    }
+    // Retell retries a slow tool call: the same arguments join the first attempt instead of booking again.
+    const QString argsHash = QString::fromLatin1(
+        QCryptographicHash::hash(QByteArray::fromStdString((*parsed)["args"].dump()), QCryptographicHash::Sha1).toHex());
+    auto accepted = inbox.accept({u"retell"_s, u"function:book_appointment"_s, callId + u":book:"_s + argsHash, body, u"retell.event"_s});
+    if (!accepted)
+        return ready(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the request; please retry"_s));
+    if (!m_pool)
+        return ready(bookingAnswer(callId));
+    auto state = m_db.scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {accepted->jobId});
+    if (state && (state->toString() == u"done"_s || state->toString() == u"failed"_s))
+        return ready(bookingAnswer(callId));
+
+    auto promise = std::make_shared<QPromise<QHttpServerResponse>>();
+    promise->start();
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    auto answered = std::make_shared<bool>(false);
+    const qint64 jobId = accepted->jobId;
+    auto answer = [this, promise, connection, answered, callId] {
+        if (*answered)
+            return;
+        *answered = true;
+        disconnect(*connection);
+        promise->addResult(bookingAnswer(callId));
+        promise->finish();
+    };
+    *connection = connect(m_pool, &WorkerPool::jobFinished, this, [jobId, answer](qint64 finishedId, const QString &, bool) {
+        if (finishedId == jobId)
+            answer();
+    });
+    QTimer::singleShot(liveBookingWaitMs, this, answer);
+    if (!accepted->duplicate)
+        m_pool->wakeAll();
+    return promise->future();
+}
+
+QFuture<QHttpServerResponse> HttpApi::checkAvailability(const QHttpServerRequest &request)
+{
+    if (auto refused = refuseRetell(request, u"function:check_availability"_s))
+        return ready(std::move(*refused));
+    auto parsed = parseJson(request.body(), u"The function call"_s);
+    if (!parsed)
+        return ready(errorResponse(Status_::BadRequest, parsed.error().message));
+    const Json call = parsed->value("call", Json::object());
+    const Json args = parsed->value("args", Json::object());
+    CallStore store(m_db);
+    auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
+    auto branch = to ? store.activeBranchForNumber(*to) : Result<std::optional<BranchInfo>>(to.error());
+    if (!branch || !*branch)
+        return ready(errorResponse(Status_::BadRequest, u"The called number belongs to no active branch"_s));
+    auto service = store.findService((*branch)->companyId, jsonString(args, "service"));
+    if (!service || !*service)
+        return ready(jsonResponse(Json{{"available", false}, {"message", "Unknown service"}}));
+    auto eventType = store.eventTypeFor((*branch)->id, (*service)->id);
+    if (!eventType || !*eventType)
+        return ready(jsonResponse(Json{{"available", false}, {"message", "This service cannot be booked by phone"}}));
+    const QTimeZone zone((*branch)->timeZone.toUtf8());
+    const QDate date = QDate::fromString(jsonString(args, "date"), Qt::ISODate);
+    if (!date.isValid())
+        return ready(errorResponse(Status_::BadRequest, u"args.date must be YYYY-MM-DD"_s));
+    const QTime time = QTime::fromString(jsonString(args, "time"), u"HH:mm"_s);
+    const qint64 eventTypeId = **eventType;
+
+    auto respond = [zone, date, time](const QList<QDateTime> &free) {
+        Json times = Json::array();
+        bool available = false;
+        for (const QDateTime &s : free) {
+            const QDateTime local = s.toTimeZone(zone);
+            if (local.date() != date || s < QDateTime::currentDateTimeUtc())
+                continue;
+            times.push_back(local.time().toString(u"HH:mm"_s).toStdString());
+            if (time.isValid() && local.time() == time)
+                available = true;
+        }
+        Json answer{{"date", date.toString(Qt::ISODate).toStdString()}, {"free_times", times}};
+        if (time.isValid())
+            answer["available"] = available;
+        return jsonResponse(answer);
+    };
+    auto cached = SlotCache(m_db, m_config.slotTtlMs).freeSlots(eventTypeId, date);
+    if (cached && *cached)
+        return ready(respond(**cached));
+
+    auto credential = m_credentials.get((*branch)->companyId, u"calcom"_s);
+    if (!credential)
+        return ready(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
+    const QUrl base = credential->baseUrl.isEmpty() ? m_config.endpoints.calcom : QUrl(credential->baseUrl);
+    CalcomClient calcom(m_network, base, credential->secret, qMin(m_config.endpoints.timeoutMs, 5000));
+    auto promise = std::make_shared<QPromise<QHttpServerResponse>>();
+    promise->start();
+    JsonReply *reply = calcom.freeSlots(eventTypeId, date, date.addDays(1), QString::fromUtf8(zone.id()));
+    connect(reply, &JsonReply::finished, this, [this, promise, respond, eventTypeId, date, zone](const JsonResult &result) {
+        if (!result) {
+            promise->addResult(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
+            promise->finish();
+            return;
+        }
+        QList<QDateTime> free;
+        for (const auto &[day, daySlots] : result->items()) {
+            Q_UNUSED(day);
+            for (const Json &slot : daySlots) {
+                const QDateTime t = QDateTime::fromString(jsonString(slot, "start"), Qt::ISODateWithMs);
+                if (t.isValid() && t.toTimeZone(zone).date() == date)
+                    free.append(t.toUTC());
+            }
+        }
+        auto stored = SlotCache(m_db, m_config.slotTtlMs).store(eventTypeId, date, free);
+        Q_UNUSED(stored);
+        promise->addResult(respond(free));
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QHttpServerResponse HttpApi::health()
+{
+    QElapsedTimer timer;
+    timer.start();
+    auto workers = m_db.scalar(u"SELECT COUNT(*) FROM workers WHERE heartbeat_at > ?"_s, {nowMs() - 20000});
+    const qint64 dbLatency = timer.elapsed();
+    if (!workers)
+        return jsonResponse(Json{{"status", "down"}, {"database", {{"ok", false}, {"error", workers.error().describe().toStdString()}}}},
+                            Status_::ServiceUnavailable);
+    auto backlog = JobQueue(m_db).backlog();
+    const qint64 alive = workers->toLongLong();
+    const bool degraded = (m_pool && alive == 0) || (backlog && backlog->oldestQueuedAgeMs > 60000);
+    Json body{{"status", degraded ? "degraded" : "ok"},
+              {"database", {{"ok", true}, {"latency_ms", dbLatency}, {"engine", m_db.engine() == Engine::Sqlite ? "sqlite" : "postgresql"}}},
+              {"workers", {{"alive", alive}, {"local", m_pool ? m_pool->size() : 0}}}};
+    if (backlog)
+        body["backlog"] = {{"queued", backlog->queued}, {"running", backlog->running}, {"failed", backlog->failed},
+                           {"oldest_queued_age_ms", backlog->oldestQueuedAgeMs}};
+    return jsonResponse(body);
+}
+
+} // namespace askpro

@@ -1,0 +1,52 @@
+// The server's HTTP routes: provider webhooks, the voice agent's live functions, and health.
+#pragma once
+
+#include "config/serverconfig.h"
+
+#include <QCoreApplication>
+#include <QFuture>
+#include <QHttpServerResponse>
+#include <QObject>
+
+class QHttpServer;
+class QHttpServerRequest;
+class QNetworkAccessManager;
+
+namespace askpro {
+
+class CredentialStore;
+class Database;
+class WorkerPool;
+
+class HttpApi final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpApi)
+public:
+    static constexpr qsizetype maxBodyBytes = 1024 * 1024;
+    static constexpr int liveBookingWaitMs = 8000;
+
+    // pool may be null (intake only: jobs wait for a server with workers).
+    HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent = nullptr);
+    ~HttpApi() override;
+
+    void install(QHttpServer &server);
+
+private:
+    [[nodiscard]] QHttpServerResponse retellWebhook(const QHttpServerRequest &request);
+    [[nodiscard]] QHttpServerResponse calcomWebhook(const QHttpServerRequest &request);
+    [[nodiscard]] QFuture<QHttpServerResponse> bookAppointment(const QHttpServerRequest &request);
+    [[nodiscard]] QFuture<QHttpServerResponse> checkAvailability(const QHttpServerRequest &request);
+    [[nodiscard]] QHttpServerResponse health();
+    [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId);
+    // Checks size and signature; on refusal returns the response to send and records why.
+    [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what);
+
+    Database &m_db;
+    CredentialStore &m_credentials;
+    WorkerPool *m_pool;
+    ServerConfig m_config;
+    QNetworkAccessManager *m_network;
+};
+
+} // namespace askpro

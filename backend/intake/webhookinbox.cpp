@@ -1,0 +1,104 @@
+// Inbox SQL; the insert and its job commit together, so an acknowledged event always has work queued.
+#include "intake/webhookinbox.h"
+
+#include "core/clock.h"
+#include "db/database.h"
+#include "jobs/jobqueue.h"
+
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+WebhookInbox::WebhookInbox(Database &db) : m_db(db) {}
+
+Result<Accepted> WebhookInbox::accept(const Delivery &d)
+{
+    Transaction tx(m_db);
+    if (!tx.started().ok())
+        return tx.started().error();
+    auto inserted = m_db.exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
+                              "VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id"_s,
+                              {d.provider, d.eventType, d.dedupeKey, nowMs(), d.body,
+                               d.jobKind.isEmpty() ? u"ignored"_s : u"pending"_s});
+    if (!inserted)
+        return inserted.error();
+    Accepted accepted;
+    // A RETURNING statement stays open until finished, and SQLite cannot commit past an open statement.
+    const bool isNew = inserted->next();
+    if (isNew)
+        accepted.inboxId = inserted->value(0).toLongLong();
+    inserted->finish();
+    if (isNew) {
+        if (!d.jobKind.isEmpty()) {
+            const QByteArray payload = "{\"inbox_id\":" + QByteArray::number(accepted.inboxId) + '}';
+            auto job = JobQueue(m_db).enqueue(d.jobKind, payload, u"inbox:"_s + QString::number(accepted.inboxId));
+            if (!job)
+                return job.error();
+            accepted.jobId = job->value_or(0);
+        }
+    } else {
+        accepted.duplicate = true;
+        auto counted = m_db.exec(u"UPDATE webhook_inbox SET delivery_count = delivery_count + 1 "
+                                 "WHERE provider = ? AND dedupe_key = ? RETURNING id"_s,
+                                 {d.provider, d.dedupeKey});
+        if (!counted)
+            return counted.error();
+        if (counted->next())
+            accepted.inboxId = counted->value(0).toLongLong();
+        counted->finish();
+        auto job = m_db.scalar(u"SELECT id FROM jobs WHERE dedupe_key = ?"_s, {QString(u"inbox:"_s + QString::number(accepted.inboxId))});
+        if (!job)
+            return job.error();
+        accepted.jobId = job->toLongLong();
+    }
+    auto committed = tx.commit();
+    if (!committed)
+        return committed.error();
+    return accepted;
+}
+
+Status WebhookInbox::recordRejected(const QString &provider, const QString &eventType, const QByteArray &body, bool signatureOk,
+                                    const QString &reason)
+{
+    auto q = m_db.exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, error) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'rejected', ?)"_s,
+                       {provider, eventType, QString(u"rejected:"_s + QUuid::createUuid().toString(QUuid::WithoutBraces)), nowMs(),
+                        signatureOk ? 1 : 0, body.left(64 * 1024), reason});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Status WebhookInbox::markProcessed(qint64 inboxId, qint64 callId)
+{
+    auto q = m_db.exec(u"UPDATE webhook_inbox SET status = 'processed', processed_at = ?, error = '', call_id = COALESCE(?, call_id) "
+                       "WHERE id = ?"_s,
+                       {nowMs(), callId > 0 ? QVariant(callId) : Database::null(), inboxId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Status WebhookInbox::markFailed(qint64 inboxId, const QString &error, qint64 callId)
+{
+    auto q = m_db.exec(u"UPDATE webhook_inbox SET status = 'failed', processed_at = ?, error = ?, call_id = COALESCE(?, call_id) "
+                       "WHERE id = ?"_s,
+                       {nowMs(), error, callId > 0 ? QVariant(callId) : Database::null(), inboxId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<QByteArray> WebhookInbox::body(qint64 inboxId)
+{
+    auto v = m_db.scalar(u"SELECT body FROM webhook_inbox WHERE id = ?"_s, {inboxId});
+    if (!v)
+        return v.error();
+    if (v->isNull())
+        return makeError(ErrorKind::NotFound, u"inbox.missing"_s, u"Webhook %1 is not in the inbox"_s.arg(inboxId));
+    return v->toByteArray();
+}
+
+} // namespace askpro

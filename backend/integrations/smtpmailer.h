@@ -1,0 +1,46 @@
+// The one SMTP client (libcurl): sends a UTF-8 text mail with an optional attachment.
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QString>
+
+namespace askpro {
+
+struct SmtpSettings
+{
+    QString url = QStringLiteral("smtp://127.0.0.1:25"); // smtp:// (STARTTLS when offered) or smtps://
+    QString username;
+    QString password;
+    QString from = QStringLiteral("termine@askproai.de");
+    bool requireTls = false;
+    int timeoutMs = 15000;
+};
+
+struct MailMessage
+{
+    QString to;
+    QString subject;
+    QString body;
+    QString attachmentName;
+    QString attachmentType;
+    QByteArray attachment;
+};
+
+class SmtpMailer final
+{
+    Q_DECLARE_TR_FUNCTIONS(SmtpMailer)
+public:
+    explicit SmtpMailer(SmtpSettings settings);
+
+    // Blocks until the server accepted or refused the mail: call it from a worker thread, never the GUI's.
+    // Refusals by the server (5xx) are Rejected; connection problems and 4xx are Transient.
+    [[nodiscard]] Status send(const MailMessage &message) const;
+
+private:
+    SmtpSettings m_settings;
+};
+
+} // namespace askpro

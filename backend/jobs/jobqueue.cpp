@@ -1,0 +1,120 @@
+// Job queue SQL. A claim is one UPDATE ... RETURNING, so it is atomic on both engines.
+#include "jobs/jobqueue.h"
+
+#include "core/clock.h"
+#include "db/database.h"
+
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+JobQueue::JobQueue(Database &db) : m_db(db) {}
+
+Result<std::optional<qint64>> JobQueue::enqueue(const QString &kind, const QByteArray &payload, const QString &dedupeKey,
+                                                qint64 runAfterMs, int maxAttempts)
+{
+    const qint64 now = nowMs();
+    auto q = m_db.exec(u"INSERT INTO jobs (kind, payload, dedupe_key, run_after, max_attempts, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
+                       {kind, QString::fromUtf8(payload), dedupeKey.isEmpty() ? Database::null() : dedupeKey,
+                        runAfterMs > 0 ? runAfterMs : now, maxAttempts, now});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<qint64>();
+    return std::optional<qint64>(q->value(0).toLongLong());
+}
+
+Result<std::optional<Job>> JobQueue::claim(const QString &workerId)
+{
+    const qint64 now = nowMs();
+    auto q = m_db.exec(u"UPDATE jobs SET status = 'running', locked_by = ?, locked_at = ?, attempts = attempts + 1 "
+                       "WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= ? ORDER BY run_after, id LIMIT 1"_s
+                           + m_db.skipLocked() + u") AND status = 'queued' RETURNING id, kind, payload, attempts, max_attempts"_s,
+                       {workerId, now, now});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<Job>();
+    Job job;
+    job.id = q->value(0).toLongLong();
+    job.kind = q->value(1).toString();
+    job.payload = q->value(2).toString().toUtf8();
+    job.attempts = q->value(3).toInt();
+    job.maxAttempts = q->value(4).toInt();
+    return std::optional<Job>(job);
+}
+
+Status JobQueue::complete(qint64 jobId)
+{
+    auto q = m_db.exec(u"UPDATE jobs SET status = 'done', finished_at = ?, locked_by = NULL WHERE id = ?"_s, {nowMs(), jobId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<bool> JobQueue::retryLater(qint64 jobId, const QString &error, qint64 delayMs)
+{
+    auto q = m_db.exec(u"UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
+                       "run_after = ?, last_error = ?, locked_by = NULL, "
+                       "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END WHERE id = ? RETURNING status"_s,
+                       {nowMs() + delayMs, error, nowMs(), jobId});
+    if (!q)
+        return q.error();
+    return q->next() && q->value(0).toString() == u"queued"_s;
+}
+
+Status JobQueue::fail(qint64 jobId, const QString &error)
+{
+    auto q = m_db.exec(u"UPDATE jobs SET status = 'failed', last_error = ?, finished_at = ?, locked_by = NULL WHERE id = ?"_s,
+                       {error, nowMs(), jobId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<int> JobQueue::requeueOrphaned(qint64 heartbeatOlderThanMs)
+{
+    auto q = m_db.exec(u"UPDATE jobs SET status = 'queued', locked_by = NULL WHERE status = 'running' AND "
+                       "(locked_by IS NULL OR locked_by NOT IN (SELECT id FROM workers WHERE heartbeat_at > ?)) RETURNING id"_s,
+                       {nowMs() - heartbeatOlderThanMs});
+    if (!q)
+        return q.error();
+    int count = 0;
+    while (q->next())
+        ++count;
+    return count;
+}
+
+Result<Backlog> JobQueue::backlog()
+{
+    const qint64 now = nowMs();
+    auto q = m_db.exec(u"SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0), "
+                       "COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0), "
+                       "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0), "
+                       "MIN(CASE WHEN status = 'queued' AND run_after <= ? THEN created_at END) "
+                       "FROM jobs WHERE status IN ('queued', 'running', 'failed')"_s,
+                       {now});
+    if (!q)
+        return q.error();
+    Backlog b;
+    if (q->next()) {
+        b.queued = q->value(0).toLongLong();
+        b.running = q->value(1).toLongLong();
+        b.failed = q->value(2).toLongLong();
+        b.oldestQueuedAgeMs = q->value(3).isNull() ? 0 : now - q->value(3).toLongLong();
+    }
+    return b;
+}
+
+qint64 JobQueue::backoffMs(int attempt, qint64 retryAfterMs)
+{
+    const qint64 base = 1000LL << qBound(0, attempt - 1, 9);
+    const qint64 capped = qMin<qint64>(base, 5 * 60 * 1000);
+    const qint64 jitter = QRandomGenerator::global()->bounded(capped / 4 + 1);
+    return qMax(capped + jitter, retryAfterMs);
+}
+
+} // namespace askpro

@@ -1,0 +1,60 @@
+// The durable job table: enqueue, claim (SKIP LOCKED on PostgreSQL), finish, retry with backoff.
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+namespace askpro {
+
+class Database;
+
+struct Job
+{
+    qint64 id = 0;
+    QString kind;
+    QByteArray payload; // JSON
+    int attempts = 0;   // including the current one
+    int maxAttempts = 0;
+};
+
+struct Backlog
+{
+    qint64 queued = 0;
+    qint64 running = 0;
+    qint64 failed = 0;
+    qint64 oldestQueuedAgeMs = 0;
+};
+
+class JobQueue final
+{
+public:
+    explicit JobQueue(Database &db);
+
+    // Adds a job; joins the caller's open transaction if there is one. A dedupeKey already present
+    // adds nothing and returns std::nullopt. Otherwise returns the new job's id.
+    [[nodiscard]] Result<std::optional<qint64>> enqueue(const QString &kind, const QByteArray &payload,
+                                                        const QString &dedupeKey = {}, qint64 runAfterMs = 0,
+                                                        int maxAttempts = 8);
+    // Takes the oldest ready job for this worker, or std::nullopt when none is ready.
+    [[nodiscard]] Result<std::optional<Job>> claim(const QString &workerId);
+    [[nodiscard]] Status complete(qint64 jobId);
+    // Schedules another attempt after delayMs, or marks the job failed once its attempts are used up.
+    // Returns true when another attempt was scheduled.
+    [[nodiscard]] Result<bool> retryLater(qint64 jobId, const QString &error, qint64 delayMs);
+    [[nodiscard]] Status fail(qint64 jobId, const QString &error);
+    // Gives running jobs of workers whose heartbeat stopped (a killed server) back to the queue.
+    [[nodiscard]] Result<int> requeueOrphaned(qint64 heartbeatOlderThanMs);
+    [[nodiscard]] Result<Backlog> backlog();
+
+    // Exponential backoff with jitter: 1 s, 2 s, 4 s ... capped at 5 minutes; honours Retry-After.
+    [[nodiscard]] static qint64 backoffMs(int attempt, qint64 retryAfterMs = 0);
+
+private:
+    Database &m_db;
+};
+
+} // namespace askpro

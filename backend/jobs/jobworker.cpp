@@ -1,0 +1,145 @@
+// Job dispatch by kind. Outcomes: done, retry with backoff (at least Retry-After), or failed.
+#include "jobs/jobworker.h"
+
+#include "core/clock.h"
+#include "core/logging.h"
+#include "db/database.h"
+#include "flow/calcomeventprocessor.h"
+#include "flow/callprocessor.h"
+#include "flow/notificationsender.h"
+#include "integrations/jsonreply.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
+#include <QNetworkAccessManager>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+JobWorker::JobWorker(Database &db, CredentialStore &credentials, ServerConfig config, QString workerId, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_credentials(credentials)
+    , m_config(std::move(config))
+    , m_workerId(std::move(workerId))
+{
+}
+
+JobWorker::~JobWorker() = default;
+
+void JobWorker::start()
+{
+    m_network = new QNetworkAccessManager(this);
+    m_calls = new CallProcessor(m_db, m_credentials, m_network, m_config.endpoints, m_config.slotTtlMs, this);
+    m_mail = std::make_unique<NotificationSender>(m_db, m_config.smtp);
+    m_poll = new QTimer(this);
+    m_poll->setInterval(m_config.pollIntervalMs);
+    connect(m_poll, &QTimer::timeout, this, &JobWorker::pump);
+    m_poll->start();
+    m_heartbeat = new QTimer(this);
+    m_heartbeat->setInterval(5000);
+    connect(m_heartbeat, &QTimer::timeout, this, &JobWorker::heartbeat);
+    m_heartbeat->start();
+    const qint64 now = nowMs();
+    auto registered = m_db.exec(u"INSERT INTO workers (id, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?) "
+                                "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at"_s,
+                                {m_workerId, QHostInfo::localHostName(), QCoreApplication::applicationPid(), now, now});
+    if (!registered)
+        qCWarning(lcJobs) << "worker registration failed:" << registered.error().describe();
+    pump();
+}
+
+void JobWorker::wake()
+{
+    pump();
+}
+
+void JobWorker::stop()
+{
+    m_stopping = true;
+    if (m_poll)
+        m_poll->stop();
+    if (m_inFlight == 0)
+        Q_EMIT stopped();
+}
+
+void JobWorker::heartbeat()
+{
+    auto beat = m_db.exec(u"UPDATE workers SET heartbeat_at = ?, jobs_done = ? WHERE id = ?"_s, {nowMs(), m_done, m_workerId});
+    if (!beat)
+        qCWarning(lcJobs) << "heartbeat failed:" << beat.error().describe();
+}
+
+void JobWorker::pump()
+{
+    JobQueue queue(m_db);
+    while (!m_stopping && m_inFlight < m_maxInFlight) {
+        auto claimed = queue.claim(m_workerId);
+        if (!claimed) {
+            qCWarning(lcJobs) << "claiming a job failed:" << claimed.error().describe();
+            return;
+        }
+        if (!*claimed)
+            return;
+        ++m_inFlight;
+        run(**claimed);
+    }
+}
+
+void JobWorker::run(const Job &job)
+{
+    const bool lastAttempt = job.attempts >= job.maxAttempts;
+    const Json payload = Json::parse(job.payload.toStdString(), nullptr, false);
+    const auto finished = [this, job](const JobOutcome &outcome) { settle(job, outcome); };
+    qCDebug(lcJobs) << m_workerId << "runs job" << job.id << job.kind << "attempt" << job.attempts;
+    if (job.kind == u"retell.event"_s) {
+        m_calls->processInboxEvent(jsonInt(payload, "inbox_id"), lastAttempt, finished);
+    } else if (job.kind == u"call.retry"_s) {
+        m_calls->retryBooking(jsonInt(payload, "call_id"), lastAttempt, finished);
+    } else if (job.kind == u"calcom.event"_s) {
+        finished(CalcomEventProcessor(m_db).process(jsonInt(payload, "inbox_id")));
+    } else if (job.kind == u"notification.send"_s) {
+        finished(m_mail->send(jsonInt(payload, "notification_id"), lastAttempt));
+    } else {
+        finished(JobOutcome::failed(makeError(ErrorKind::Configuration, u"jobs.unknown_kind"_s,
+                                              u"No handler for jobs of kind %1"_s.arg(job.kind))));
+    }
+}
+
+void JobWorker::settle(const Job &job, const JobOutcome &outcome)
+{
+    JobQueue queue(m_db);
+    Status recorded;
+    bool succeeded = false;
+    switch (outcome.kind) {
+    case JobOutcome::Kind::Done:
+        recorded = queue.complete(job.id);
+        succeeded = true;
+        ++m_done;
+        break;
+    case JobOutcome::Kind::Retry: {
+        auto retried = queue.retryLater(job.id, outcome.error.describe(), JobQueue::backoffMs(job.attempts, outcome.retryAfterMs));
+        if (!retried)
+            recorded = retried.error();
+        break;
+    }
+    case JobOutcome::Kind::Failed:
+        recorded = queue.fail(job.id, outcome.error.describe());
+        break;
+    }
+    if (!recorded)
+        qCWarning(lcJobs) << "recording the outcome of job" << job.id << "failed:" << recorded.error().describe();
+    --m_inFlight;
+    Q_EMIT jobFinished(job.id, job.kind, succeeded);
+    if (m_stopping) {
+        if (m_inFlight == 0)
+            Q_EMIT stopped();
+        return;
+    }
+    // Continue with the next job from the event loop, not from inside this job's call stack.
+    QMetaObject::invokeMethod(this, &JobWorker::pump, Qt::QueuedConnection);
+}
+
+} // namespace askpro

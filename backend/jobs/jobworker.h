@@ -1,0 +1,65 @@
+// One worker thread's loop: claims jobs, runs them (several at once, since they mostly wait on HTTP),
+// records their outcome and keeps its heartbeat fresh.
+#pragma once
+
+#include "config/serverconfig.h"
+#include "jobs/jobqueue.h"
+#include "jobs/joboutcome.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QNetworkAccessManager;
+class QTimer;
+
+namespace askpro {
+
+class CallProcessor;
+class CredentialStore;
+class Database;
+class NotificationSender;
+
+class JobWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(JobWorker)
+public:
+    JobWorker(Database &db, CredentialStore &credentials, ServerConfig config, QString workerId, QObject *parent = nullptr);
+    ~JobWorker() override;
+
+    [[nodiscard]] const QString &workerId() const { return m_workerId; }
+
+public Q_SLOTS:
+    // Runs in the worker's thread: builds the network manager and the processors, registers the worker.
+    void start();
+    // Looks for work now (a job was just queued).
+    void wake();
+    void stop();
+
+Q_SIGNALS:
+    void jobFinished(qint64 jobId, const QString &kind, bool succeeded);
+    void stopped();
+
+private:
+    void pump();
+    void run(const Job &job);
+    void settle(const Job &job, const JobOutcome &outcome);
+    void heartbeat();
+
+    Database &m_db;
+    CredentialStore &m_credentials;
+    ServerConfig m_config;
+    QString m_workerId;
+    QNetworkAccessManager *m_network = nullptr;
+    CallProcessor *m_calls = nullptr;
+    std::unique_ptr<NotificationSender> m_mail;
+    QTimer *m_poll = nullptr;
+    QTimer *m_heartbeat = nullptr;
+    int m_inFlight = 0;
+    int m_maxInFlight = 4;
+    bool m_stopping = false;
+    qint64 m_done = 0;
+};
+
+} // namespace askpro

@@ -1,0 +1,101 @@
+// Worker threads: each JobWorker lives in its own QThread with its own database connection.
+#include "jobs/workerpool.h"
+
+#include "core/logging.h"
+#include "db/database.h"
+#include "jobs/jobqueue.h"
+#include "jobs/jobworker.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QHostInfo>
+#include <QThread>
+#include <QTimer>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+constexpr qint64 heartbeatTimeoutMs = 20 * 1000;
+}
+
+WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+{
+    const QString instance = QHostInfo::localHostName() + u"-"_s + QString::number(QCoreApplication::applicationPid()) + u"-"_s
+        + QUuid::createUuid().toString(QUuid::Id128).left(6);
+    for (int i = 0; i < qMax(1, config.workers); ++i) {
+        auto *thread = new QThread(this);
+        thread->setObjectName(u"askpro-worker-%1"_s.arg(i));
+        auto *worker = new JobWorker(db, credentials, config, instance + u"/"_s + QString::number(i));
+        worker->moveToThread(thread);
+        connect(thread, &QThread::started, worker, &JobWorker::start);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        connect(worker, &JobWorker::jobFinished, this, &WorkerPool::jobFinished);
+        m_threads.append(thread);
+        m_workers.append(worker);
+    }
+    m_orphanSweep = new QTimer(this);
+    m_orphanSweep->setInterval(heartbeatTimeoutMs / 2);
+    connect(m_orphanSweep, &QTimer::timeout, this, [this] {
+        auto freed = JobQueue(m_db).requeueOrphaned(heartbeatTimeoutMs);
+        if (freed && *freed > 0) {
+            qCInfo(lcJobs) << "gave" << *freed << "jobs of stopped workers back to the queue";
+            wakeAll();
+        }
+    });
+}
+
+WorkerPool::~WorkerPool()
+{
+    stop();
+}
+
+void WorkerPool::start()
+{
+    for (QThread *thread : std::as_const(m_threads))
+        thread->start();
+    m_orphanSweep->start();
+}
+
+void WorkerPool::wakeAll()
+{
+    for (JobWorker *worker : std::as_const(m_workers))
+        QMetaObject::invokeMethod(worker, &JobWorker::wake, Qt::QueuedConnection);
+}
+
+void WorkerPool::stop(int timeoutMs)
+{
+    if (m_threads.isEmpty())
+        return;
+    m_orphanSweep->stop();
+    int running = 0;
+    QEventLoop loop;
+    for (int i = 0; i < m_workers.size(); ++i) {
+        if (!m_threads[i]->isRunning())
+            continue;
+        ++running;
+        connect(m_workers[i], &JobWorker::stopped, &loop, [&running, &loop] {
+            if (--running == 0)
+                loop.quit();
+        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_workers[i], &JobWorker::stop, Qt::QueuedConnection);
+    }
+    if (running > 0) {
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    for (QThread *thread : std::as_const(m_threads)) {
+        thread->quit();
+        thread->wait(QDeadlineTimer(timeoutMs));
+    }
+    qDeleteAll(m_threads);
+    m_threads.clear();
+    m_workers.clear();
+}
+
+} // namespace askpro

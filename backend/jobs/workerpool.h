@@ -1,0 +1,45 @@
+// The server's worker threads, one JobWorker each, plus the sweep that frees jobs of dead workers.
+#pragma once
+
+#include "config/serverconfig.h"
+
+#include <QList>
+#include <QObject>
+
+class QThread;
+class QTimer;
+
+namespace askpro {
+
+class CredentialStore;
+class Database;
+class JobWorker;
+
+class WorkerPool final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WorkerPool)
+public:
+    WorkerPool(Database &db, CredentialStore &credentials, const ServerConfig &config, QObject *parent = nullptr);
+    ~WorkerPool() override;
+
+    void start();
+    // Lets running jobs finish (at most timeoutMs), then ends the threads.
+    void stop(int timeoutMs = 10000);
+    [[nodiscard]] int size() const { return int(m_workers.size()); }
+
+public Q_SLOTS:
+    // A job was queued: the workers look now instead of at their next poll.
+    void wakeAll();
+
+Q_SIGNALS:
+    void jobFinished(qint64 jobId, const QString &kind, bool succeeded);
+
+private:
+    Database &m_db;
+    QList<QThread *> m_threads;
+    QList<JobWorker *> m_workers;
+    QTimer *m_orphanSweep = nullptr;
+};
+
+} // namespace askpro

@@ -1,0 +1,84 @@
+// secretbox with a random nonce per value; the key never leaves this object.
+#include "security/secretbox.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <sodium.h>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+const bool sodiumReady = sodium_init() >= 0;
+}
+
+SecretBox::SecretBox(QByteArray key) : m_key(std::move(key))
+{
+    Q_ASSERT(sodiumReady);
+    Q_ASSERT(m_key.size() == crypto_secretbox_KEYBYTES);
+}
+
+QByteArray SecretBox::newKey()
+{
+    QByteArray key(crypto_secretbox_KEYBYTES, Qt::Uninitialized);
+    crypto_secretbox_keygen(reinterpret_cast<unsigned char *>(key.data()));
+    return key;
+}
+
+Result<SecretBox> SecretBox::fromKeyFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.exists()) {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+            return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot create the key file %1").arg(path));
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        const QByteArray key = newKey();
+        file.write(key.toBase64());
+        file.close();
+        return SecretBox(key);
+    }
+    if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther))
+        return makeError(ErrorKind::Configuration, u"secrets.key_file_mode"_s,
+                         tr("The key file %1 may be read by others; make it readable by its owner only (chmod 600)").arg(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot read the key file %1").arg(path));
+    const QByteArray key = QByteArray::fromBase64(file.readAll().trimmed());
+    if (key.size() != crypto_secretbox_KEYBYTES)
+        return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("The key file %1 holds no valid key").arg(path));
+    return SecretBox(key);
+}
+
+Sealed SecretBox::seal(const QByteArray &plain) const
+{
+    Sealed sealed;
+    sealed.nonce.resize(crypto_secretbox_NONCEBYTES);
+    randombytes_buf(sealed.nonce.data(), size_t(sealed.nonce.size()));
+    sealed.ciphertext.resize(plain.size() + crypto_secretbox_MACBYTES);
+    crypto_secretbox_easy(reinterpret_cast<unsigned char *>(sealed.ciphertext.data()),
+                          reinterpret_cast<const unsigned char *>(plain.constData()), quint64(plain.size()),
+                          reinterpret_cast<const unsigned char *>(sealed.nonce.constData()),
+                          reinterpret_cast<const unsigned char *>(m_key.constData()));
+    return sealed;
+}
+
+Result<QByteArray> SecretBox::open(const Sealed &sealed) const
+{
+    if (sealed.nonce.size() != crypto_secretbox_NONCEBYTES || sealed.ciphertext.size() < int(crypto_secretbox_MACBYTES))
+        return makeError(ErrorKind::Configuration, u"secrets.corrupt"_s, tr("A stored secret is damaged"));
+    QByteArray plain(sealed.ciphertext.size() - crypto_secretbox_MACBYTES, Qt::Uninitialized);
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char *>(plain.data()),
+                                   reinterpret_cast<const unsigned char *>(sealed.ciphertext.constData()),
+                                   quint64(sealed.ciphertext.size()),
+                                   reinterpret_cast<const unsigned char *>(sealed.nonce.constData()),
+                                   reinterpret_cast<const unsigned char *>(m_key.constData()))
+        != 0)
+        return makeError(ErrorKind::Configuration, u"secrets.wrong_key"_s,
+                         tr("A stored secret cannot be decrypted: the key does not match the one it was stored with"));
+    return plain;
+}
+
+} // namespace askpro

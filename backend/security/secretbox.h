@@ -1,0 +1,36 @@
+// Encryption at rest for provider credentials and webhook secrets (libsodium secretbox).
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QCoreApplication>
+
+namespace askpro {
+
+struct Sealed
+{
+    QByteArray nonce;
+    QByteArray ciphertext;
+};
+
+class SecretBox final
+{
+    Q_DECLARE_TR_FUNCTIONS(SecretBox)
+public:
+    // A box over a 32-byte key. Use fromKeyFile() or a key from the system keychain.
+    explicit SecretBox(QByteArray key);
+
+    // Reads the key from a file readable by its owner only, creating a new random key (mode 0600) when
+    // the file does not exist. Refuses a file that others may read.
+    [[nodiscard]] static Result<SecretBox> fromKeyFile(const QString &path);
+    [[nodiscard]] static QByteArray newKey();
+
+    [[nodiscard]] Sealed seal(const QByteArray &plain) const;
+    [[nodiscard]] Result<QByteArray> open(const Sealed &sealed) const;
+
+private:
+    QByteArray m_key;
+};
+
+} // namespace askpro
