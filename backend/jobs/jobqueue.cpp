@@ -59,7 +59,7 @@ Result<bool> JobQueue::retryLater(qint64 jobId, const QString &error, qint64 del
 {
     auto q = m_db.exec(u"UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
                        "run_after = ?, last_error = ?, locked_by = NULL, "
-                       "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END WHERE id = ? RETURNING status"_s,
+                       "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL END WHERE id = ? RETURNING status"_s,
                        {nowMs() + delayMs, error, nowMs(), jobId});
     if (!q)
         return q.error();

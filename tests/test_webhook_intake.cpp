@@ -1,0 +1,161 @@
+// Webhook intake over real HTTP on both engines: what is accepted, stored, deduplicated or refused, and why.
+#include "core/clock.h"
+#include "http/askproserver.h"
+#include "httptestclient.h"
+#include "intake/signatures.h"
+#include "security/credentialstore.h"
+#include "testdatabase.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+const QByteArray retellKey = "key_retell_test_0001";
+const QByteArray calcomSecret = "calcom_webhook_secret";
+
+QByteArray callEvent(const char *event, const char *callId)
+{
+    return QByteArray(R"({"event":")") + event + R"(","call":{"call_id":")" + callId
+        + R"(","to_number":"+4930123456","from_number":"+491701234567","call_status":"ended"}})";
+}
+} // namespace
+
+class TestWebhookIntake final : public QObject
+{
+    Q_OBJECT
+private:
+    struct Running
+    {
+        std::shared_ptr<Database> db;
+        std::unique_ptr<AskProServer> server;
+        QUrl base;
+    };
+    // Intake only (no workers), so the test sees exactly what intake stored.
+    Running start(const QString &engine)
+    {
+        Running r;
+        r.db = test::freshDatabase(engine);
+        r.server = std::make_unique<AskProServer>(r.db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        [&] {
+            QVERIFY(r.server->credentials().put({std::nullopt, u"retell"_s, {}, retellKey, {}}).ok());
+            QVERIFY(r.server->credentials().put({std::nullopt, u"calcom"_s, {}, "cal_test_key", calcomSecret}).ok());
+        }();
+        auto port = r.server->start(QHostAddress::LocalHost, 0);
+        r.base = QUrl(u"http://127.0.0.1:%1"_s.arg(port.ok() ? *port : 0));
+        return r;
+    }
+
+private Q_SLOTS:
+    void retellDeliveries_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("signature");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("stored"); // inbox status, or empty for nothing stored
+        QTest::addColumn<int>("jobs");
+        const qint64 now = nowMs();
+        const QByteArray ended = callEvent("call_ended", "call_1");
+        for (const QString &engine : {u"sqlite"_s, u"postgresql"_s}) {
+            const auto row = [&](const char *name) { return &QTest::addRow("%s: %s", qPrintable(engine), name); };
+            *row("valid call_ended") << engine << ended << WebhookSignatures::signRetell(ended, retellKey, now) << 200 << u"pending"_s << 1;
+            *row("event_type spelling") << engine << QByteArray(ended).replace("\"event\"", "\"event_type\"")
+                                        << WebhookSignatures::signRetell(QByteArray(ended).replace("\"event\"", "\"event_type\""), retellKey, now)
+                                        << 200 << u"pending"_s << 1;
+            const QByteArray transcript = callEvent("transcript_updated", "call_1");
+            *row("ignored event is stored") << engine << transcript << WebhookSignatures::signRetell(transcript, retellKey, now) << 200
+                                            << u"ignored"_s << 0;
+            *row("missing signature") << engine << ended << QByteArray() << 401 << u"rejected"_s << 0;
+            *row("wrong key") << engine << ended << WebhookSignatures::signRetell(ended, "key_other", now) << 401 << u"rejected"_s << 0;
+            *row("stale signature") << engine << ended << WebhookSignatures::signRetell(ended, retellKey, now - 10 * 60 * 1000) << 401
+                                    << u"rejected"_s << 0;
+            const QByteArray broken = "{\"event\": \"call_ended\", ";
+            *row("malformed JSON") << engine << broken << WebhookSignatures::signRetell(broken, retellKey, now) << 400 << u"rejected"_s << 0;
+            const QByteArray noCall = R"({"event":"call_ended","call":{}})";
+            *row("no call_id") << engine << noCall << WebhookSignatures::signRetell(noCall, retellKey, now) << 400 << u"rejected"_s << 0;
+            const QByteArray huge = "{\"event\":\"call_ended\",\"pad\":\"" + QByteArray(1024 * 1024, 'x') + "\"}";
+            *row("over 1 MiB") << engine << huge << WebhookSignatures::signRetell(huge, retellKey, now) << 413 << QString() << 0;
+        }
+    }
+    void retellDeliveries()
+    {
+        QFETCH(QString, engine);
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, signature);
+        QFETCH(int, status);
+        QFETCH(QString, stored);
+        QFETCH(int, jobs);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        Running r = start(engine);
+        QList<QPair<QByteArray, QByteArray>> headers;
+        if (!signature.isEmpty())
+            headers.append({"X-Retell-Signature", signature}); // header names are case-insensitive
+        const auto answer = test::httpSend("POST", r.base.resolved(QUrl(u"/webhooks/retell"_s)), body, headers);
+        QCOMPARE(answer.status, status);
+        if (status != 200)
+            QVERIFY2(answer.body.contains("\"message\""), answer.body.constData());
+        auto inbox = r.db->exec(u"SELECT status, error FROM webhook_inbox"_s);
+        QVERIFY(inbox.ok());
+        if (stored.isEmpty()) {
+            QVERIFY(!inbox->next());
+        } else {
+            QVERIFY(inbox->next());
+            QCOMPARE(inbox->value(0).toString(), stored);
+            if (stored == u"rejected"_s)
+                QVERIFY(!inbox->value(1).toString().isEmpty()); // the reason is visible to support
+        }
+        QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM jobs"_s)->toInt(), jobs);
+    }
+
+    void duplicateIsAcknowledgedOnce_data() { test::addEngineRows(); }
+    void duplicateIsAcknowledgedOnce()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        Running r = start(engine);
+        const QByteArray body = callEvent("call_analyzed", "call_dup");
+        for (int i = 0; i < 3; ++i) {
+            const auto answer = test::httpSend("POST", r.base.resolved(QUrl(u"/webhooks/retell"_s)), body,
+                                               {{"x-retell-signature", WebhookSignatures::signRetell(body, retellKey, nowMs())}});
+            QCOMPARE(answer.status, 200);
+            QCOMPARE(answer.body.contains("\"duplicate\":true"), i > 0);
+        }
+        QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM webhook_inbox"_s)->toInt(), 1);
+        QCOMPARE(r.db->scalar(u"SELECT delivery_count FROM webhook_inbox"_s)->toInt(), 3);
+        QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM jobs"_s)->toInt(), 1);
+    }
+
+    void calcomDeliveries_data() { test::addEngineRows(); }
+    void calcomDeliveries()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        Running r = start(engine);
+        const QByteArray body = R"({"triggerEvent":"BOOKING_CANCELLED","createdAt":"2026-11-24T10:00:00Z","payload":{"uid":"u1"}})";
+        const QUrl url = r.base.resolved(QUrl(u"/webhooks/calcom"_s));
+        QCOMPARE(test::httpSend("POST", url, body, {{"X-Cal-Signature-256", WebhookSignatures::signCalcom(body, calcomSecret)}}).status, 200);
+        QCOMPARE(test::httpSend("POST", url, body, {{"X-Cal-Signature-256", WebhookSignatures::signCalcom(body, calcomSecret)}}).status, 200);
+        QCOMPARE(test::httpSend("POST", url, body, {{"X-Cal-Signature-256", WebhookSignatures::signCalcom(body, "forged")}}).status, 401);
+        QCOMPARE(test::httpSend("POST", url, body).status, 401);
+        QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'calcom' AND status = 'pending'"_s)->toInt(), 1);
+        QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'calcom' AND status = 'rejected'"_s)->toInt(), 2);
+        QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM jobs WHERE kind = 'calcom.event'"_s)->toInt(), 1);
+    }
+
+    void healthAnswers()
+    {
+        Running r = start(u"sqlite"_s);
+        const auto answer = test::httpSend("GET", r.base.resolved(QUrl(u"/health"_s)));
+        QCOMPARE(answer.status, 200);
+        QVERIFY(answer.body.contains("\"database\""));
+        QVERIFY(answer.body.contains("\"backlog\""));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebhookIntake)
+#include "test_webhook_intake.moc"
