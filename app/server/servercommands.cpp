@@ -7,6 +7,7 @@
 #include "db/database.h"
 #include "db/doctor.h"
 #include "db/migrator.h"
+#include "flow/recoverysweep.h"
 #include "http/askproserver.h"
 #include "security/credentialstore.h"
 #include "security/secretbox.h"
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <QNetworkAccessManager>
 #include <QSocketNotifier>
 
 #include <QCommandLineParser>
@@ -119,6 +121,7 @@ int ServerCommands::usage()
                 "  migrate   bring the database to the current schema\n"
                 "  doctor    report orphans and duplicates; --fix repairs them after a backup\n"
                 "  backup    write a consistent copy of the database to a file\n"
+                "  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost\n"
                 "  serve     receive webhooks and process calls (HTTP server and workers)\n"
                 "  credentials  store a provider's API key (read from standard input), encrypted\n\n"
                 "Run 'askpro-server COMMAND --help' for a command's options.")
@@ -139,6 +142,8 @@ int ServerCommands::run(const QStringList &arguments)
         return serve(arguments);
     if (command == u"credentials"_s)
         return credentials(arguments);
+    if (command == u"recover"_s)
+        return recover(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
         (void)usage();
         return 0;
@@ -362,6 +367,56 @@ int ServerCommands::credentials(const QStringList &arguments)
     }
     out() << tr("Stored %1 credential %2").arg(provider, CredentialStore::mask(credential.secret)) << Qt::endl;
     return 0;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+int ServerCommands::recover(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption hours(u"hours"_s, tr("How far back to look (default 24)."), u"n"_s, u"24"_s);
+    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets."), u"path"_s);
+    const QCommandLineOption retell(u"retell-url"_s, tr("Retell API base URL."), u"url"_s);
+    parser.addOptions({hours, keyFile, retell});
+    parseOrExit(parser, arguments, tr("Queues a booking retry for every call of the recent window that asked for an appointment and "
+                                      "got none, marks what cannot be recovered, and lists Retell's calls to store any whose webhooks "
+                                      "never arrived. A running server's workers then process them."));
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile), *db));
+    if (!box) {
+        err() << box.error().describe() << Qt::endl;
+        return 1;
+    }
+    ServerConfig config = ServerConfig::fromEnvironment();
+    if (parser.isSet(retell))
+        config.endpoints.retell = QUrl(parser.value(retell));
+    CredentialStore credentials(*db, *box);
+    QNetworkAccessManager network;
+    RecoverySweep sweep(*db, credentials, &network, config.endpoints);
+    int code = 0;
+    bool finished = false;
+    sweep.run(parser.value(hours).toLongLong() * 60 * 60 * 1000, [&code, &finished](const JobOutcome &outcome) {
+        if (outcome.kind != JobOutcome::Kind::Done) {
+            err() << outcome.error.describe() << Qt::endl;
+            code = 1;
+        }
+        finished = true;
+        QCoreApplication::exit(code);
+    });
+    if (!finished) // the sweep may finish at once, before there is a loop to leave
+        QCoreApplication::exec();
+    const SweepReport &r = sweep.report();
+    out() << tr("Retries queued: %1; marked unrecoverable: %2; Retell calls listed: %3; lost calls recovered: %4")
+                 .arg(r.retriesQueued)
+                 .arg(r.markedUnrecoverable)
+                 .arg(r.callsListed)
+                 .arg(r.lostCallsRecovered)
+          << Qt::endl;
+    return code;
 }
 
 } // namespace askpro

@@ -19,6 +19,7 @@ private:
     [[nodiscard]] static int backup(const QStringList &arguments);
     [[nodiscard]] static int serve(const QStringList &arguments);
     [[nodiscard]] static int credentials(const QStringList &arguments);
+    [[nodiscard]] static int recover(const QStringList &arguments);
     [[nodiscard]] static int usage();
 };
 

@@ -7,6 +7,7 @@
 #include "flow/calcomeventprocessor.h"
 #include "flow/callprocessor.h"
 #include "flow/notificationsender.h"
+#include "flow/recoverysweep.h"
 #include "integrations/jsonreply.h"
 
 #include <QCoreApplication>
@@ -100,6 +101,12 @@ void JobWorker::run(const Job &job)
         m_calls->retryBooking(jsonInt(payload, "call_id"), lastAttempt, finished);
     } else if (job.kind == u"calcom.event"_s) {
         finished(CalcomEventProcessor(m_db).process(jsonInt(payload, "inbox_id")));
+    } else if (job.kind == u"recovery.sweep"_s) {
+        auto *sweep = new RecoverySweep(m_db, m_credentials, m_network, m_config.endpoints, this);
+        sweep->run(jsonInt(payload, "window_ms", 24 * 60 * 60 * 1000), [sweep, finished](const JobOutcome &outcome) {
+            sweep->deleteLater();
+            finished(outcome);
+        });
     } else if (job.kind == u"notification.send"_s) {
         finished(m_mail->send(jsonInt(payload, "notification_id"), lastAttempt));
     } else {

@@ -7,6 +7,7 @@
 #include "jobs/jobworker.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QHostInfo>
@@ -41,6 +42,14 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
     }
     m_orphanSweep = new QTimer(this);
     m_orphanSweep->setInterval(heartbeatTimeoutMs / 2);
+    // Every server proposes the sweep; the dedupe key per interval lets exactly one of them run it.
+    m_recovery = new QTimer(this);
+    m_recovery->setInterval(config.sweepIntervalMs);
+    connect(m_recovery, &QTimer::timeout, this, [this, interval = config.sweepIntervalMs] {
+        auto queued = JobQueue(m_db).enqueue(u"recovery.sweep"_s, "{}", u"sweep:%1"_s.arg(QDateTime::currentMSecsSinceEpoch() / interval));
+        if (queued && queued->has_value())
+            wakeAll();
+    });
     connect(m_orphanSweep, &QTimer::timeout, this, [this] {
         auto freed = JobQueue(m_db).requeueOrphaned(heartbeatTimeoutMs);
         if (freed && *freed > 0) {
@@ -60,6 +69,7 @@ void WorkerPool::start()
     for (QThread *thread : std::as_const(m_threads))
         thread->start();
     m_orphanSweep->start();
+    m_recovery->start();
 }
 
 void WorkerPool::wakeAll()
@@ -73,6 +83,7 @@ void WorkerPool::stop(int timeoutMs)
     if (m_threads.isEmpty())
         return;
     m_orphanSweep->stop();
+    m_recovery->stop();
     int running = 0;
     QEventLoop loop;
     for (int i = 0; i < m_workers.size(); ++i) {

@@ -40,6 +40,7 @@ private:
     QList<QThread *> m_threads;
     QList<JobWorker *> m_workers;
     QTimer *m_orphanSweep = nullptr;
+    QTimer *m_recovery = nullptr;
 };
 
 } // namespace askpro

@@ -1,0 +1,150 @@
+// Recovery: transient failures and stuck calls are retried through the same pipeline; calls only Retell
+// knows about are stored as if their webhook had arrived, under the same dedupe key.
+#include "flow/recoverysweep.h"
+
+#include "core/clock.h"
+#include "core/logging.h"
+#include "db/database.h"
+#include "intake/webhookinbox.h"
+#include "integrations/retellclient.h"
+#include "jobs/jobqueue.h"
+#include "security/credentialstore.h"
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+RecoverySweep::RecoverySweep(Database &db, CredentialStore &credentials, QNetworkAccessManager *network, ProviderEndpoints endpoints,
+                             QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_credentials(credentials)
+    , m_network(network)
+    , m_endpoints(std::move(endpoints))
+{
+}
+
+Result<int> RecoverySweep::queueRetries(qint64 windowMs)
+{
+    const qint64 now = nowMs();
+    const qint64 since = now - windowMs;
+    // Calls stuck mid-way (a pending reservation, or pending long after the call) and transient failures.
+    auto q = m_db.exec(u"SELECT c.id FROM calls c LEFT JOIN appointments a ON a.call_id = c.id AND a.status = 'booked' "
+                       "WHERE c.appointment_requested = 1 AND a.id IS NULL AND c.resolved_at IS NULL AND c.created_at >= ? "
+                       "AND ((c.outcome = 'failed' AND c.failure_kind = 'transient') OR (c.outcome = 'pending' AND c.updated_at < ?)) "
+                       "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'call.retry' AND j.status IN ('queued', 'running') "
+                       "AND j.payload = '{\"call_id\":' || CAST(c.id AS TEXT) || '}') ORDER BY c.id"_s,
+                       {since, now - 10 * 60 * 1000});
+    if (!q)
+        return q.error();
+    QList<qint64> ids;
+    while (q->next())
+        ids.append(q->value(0).toLongLong());
+    q->finish();
+    JobQueue queue(m_db);
+    int queued = 0;
+    for (qint64 id : ids) {
+        auto job = queue.enqueue(u"call.retry"_s, "{\"call_id\":" + QByteArray::number(id) + '}',
+                                 u"recover:%1:%2"_s.arg(id).arg(now / (15 * 60 * 1000)));
+        if (!job)
+            return job.error();
+        if (job->has_value()) {
+            ++queued;
+            auto logged = m_db.exec(u"INSERT INTO call_events (call_id, at, step, status, message) VALUES (?, ?, 'recovery', 'info', ?)"_s,
+                                    {id, now, tr("Recovery queued another booking attempt")});
+            Q_UNUSED(logged);
+        }
+    }
+    // Requested calls older than the window that never got booked: visible, with the reason, for support.
+    auto stale = m_db.exec(u"UPDATE calls SET outcome = 'failed', failure_kind = CASE WHEN failure_kind = '' THEN 'transient' ELSE failure_kind END, "
+                           "failure_reason = ?, updated_at = ? WHERE appointment_requested = 1 AND outcome = 'pending' AND created_at < ? "
+                           "AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.call_id = calls.id AND a.status = 'booked') "
+                           "RETURNING id"_s,
+                           {tr("Not booked within 24 hours; recovery gave up"), now, since});
+    if (!stale)
+        return stale.error();
+    while (stale->next())
+        ++m_report.markedUnrecoverable;
+    m_report.retriesQueued = queued;
+    return queued;
+}
+
+void RecoverySweep::run(qint64 windowMs, JobDone done)
+{
+    m_done = std::move(done);
+    m_report = {};
+    auto retries = queueRetries(windowMs);
+    if (!retries) {
+        finish(JobOutcome::retry(retries.error()));
+        return;
+    }
+    auto credential = m_credentials.get(std::nullopt, u"retell"_s);
+    auto agents = m_db.exec(u"SELECT DISTINCT retell_agent_id FROM branches WHERE retell_agent_id IS NOT NULL AND retell_agent_id <> ''"_s);
+    QStringList agentIds;
+    while (agents && agents->next())
+        agentIds << agents->value(0).toString();
+    if (!credential || agentIds.isEmpty()) {
+        // Nothing to reconcile against: no Retell account or no agent set up yet.
+        finish(JobOutcome::done());
+        return;
+    }
+    m_retellKey = credential->secret;
+    m_retellBase = credential->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(credential->baseUrl);
+    const qint64 now = nowMs();
+    reconcilePage(agentIds, now - windowMs, now, {}, 20);
+}
+
+void RecoverySweep::reconcilePage(const QStringList &agentIds, qint64 fromMs, qint64 toMs, const QString &paginationKey, int pagesLeft)
+{
+    RetellClient retell(m_network, m_retellBase, m_retellKey, m_endpoints.timeoutMs);
+    JsonReply *reply = retell.listCalls(agentIds, fromMs, toMs, 200, paginationKey);
+    connect(reply, &JsonReply::finished, this, [this, agentIds, fromMs, toMs, pagesLeft](const JsonResult &result) {
+        if (!result) {
+            qCWarning(lcRetell) << "reconciliation could not list calls:" << result.error().describe();
+            finish(result.error().isTransient() ? JobOutcome::retry(result.error()) : JobOutcome::failed(result.error()));
+            return;
+        }
+        const Json calls = result->is_array() ? *result : result->value("calls", Json::array());
+        WebhookInbox inbox(m_db);
+        QString lastId;
+        for (const Json &call : calls) {
+            ++m_report.callsListed;
+            const QString callId = jsonString(call, "call_id");
+            lastId = callId;
+            const QString status = jsonString(call, "call_status");
+            if (callId.isEmpty() || (status != u"ended"_s && status != u"error"_s && status != u"not_connected"_s))
+                continue;
+            // The same dedupe key as the webhook: if it arrived, this is a no-op; if it arrives later, it is.
+            const QString event = call.contains("call_analysis") ? u"call_analyzed"_s : u"call_ended"_s;
+            const Json body = {{"event", event.toStdString()}, {"call", call}, {"source", "reconciliation"}};
+            auto accepted = inbox.accept({u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s});
+            if (!accepted) {
+                finish(JobOutcome::retry(accepted.error()));
+                return;
+            }
+            if (!accepted->duplicate) {
+                ++m_report.lostCallsRecovered;
+                qCInfo(lcRetell) << "reconciliation found call" << callId << "whose" << event << "never arrived";
+            }
+        }
+        const QString next = result->is_object() ? jsonString(*result, "pagination_key") : (calls.size() >= 200 ? lastId : QString());
+        if (!next.isEmpty() && pagesLeft > 1) {
+            reconcilePage(agentIds, fromMs, toMs, next, pagesLeft - 1);
+            return;
+        }
+        finish(JobOutcome::done());
+    });
+}
+
+void RecoverySweep::finish(const JobOutcome &outcome)
+{
+    qCInfo(lcFlow) << "recovery sweep: retries queued" << m_report.retriesQueued << "unrecoverable" << m_report.markedUnrecoverable
+                   << "listed" << m_report.callsListed << "recovered lost calls" << m_report.lostCallsRecovered;
+    if (m_done) {
+        auto done = std::move(m_done);
+        m_done = nullptr;
+        done(outcome);
+    }
+}
+
+} // namespace askpro
