@@ -104,35 +104,65 @@ void RecoverySweep::reconcilePage(const QStringList &agentIds, qint64 fromMs, qi
             finish(result.error().isTransient() ? JobOutcome::retry(result.error()) : JobOutcome::failed(result.error()));
             return;
         }
-        const Json calls = result->is_array() ? *result : result->value("calls", Json::array());
-        WebhookInbox inbox(m_db);
-        QString lastId;
+        const Json calls = result->is_array() ? *result : result->value("items", result->value("calls", Json::array()));
+        QStringList missing;
         for (const Json &call : calls) {
             ++m_report.callsListed;
             const QString callId = jsonString(call, "call_id");
-            lastId = callId;
             const QString status = jsonString(call, "call_status");
             if (callId.isEmpty() || (status != u"ended"_s && status != u"error"_s && status != u"not_connected"_s))
                 continue;
-            // The same dedupe key as the webhook: if it arrived, this is a no-op; if it arrives later, it is.
-            const QString event = call.contains("call_analysis") ? u"call_analyzed"_s : u"call_ended"_s;
-            const Json body = {{"event", event.toStdString()}, {"call", call}, {"source", "reconciliation"}};
-            auto accepted = inbox.accept({u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s});
-            if (!accepted) {
-                finish(JobOutcome::retry(accepted.error()));
+            // Known when either end-of-call webhook (or an earlier reconciliation) is in the inbox.
+            auto known = m_db.scalar(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'retell' AND dedupe_key IN (?, ?)"_s,
+                                     {QString(callId + u":call_ended"_s), QString(callId + u":call_analyzed"_s)});
+            if (!known) {
+                finish(JobOutcome::retry(known.error()));
                 return;
             }
-            if (!accepted->duplicate) {
-                ++m_report.lostCallsRecovered;
-                qCInfo(lcRetell) << "reconciliation found call" << callId << "whose" << event << "never arrived";
-            }
+            if (known->toInt() == 0)
+                missing << callId;
         }
-        const QString next = result->is_object() ? jsonString(*result, "pagination_key") : (calls.size() >= 200 ? lastId : QString());
-        if (!next.isEmpty() && pagesLeft > 1) {
-            reconcilePage(agentIds, fromMs, toMs, next, pagesLeft - 1);
+        QString next;
+        if (result->is_object() && jsonBool(*result, "has_more"))
+            next = jsonString(*result, "pagination_key");
+        auto continueWith = [this, agentIds, fromMs, toMs, pagesLeft, next] {
+            if (!next.isEmpty() && pagesLeft > 1)
+                reconcilePage(agentIds, fromMs, toMs, next, pagesLeft - 1);
+            else
+                finish(JobOutcome::done());
+        };
+        fetchMissing(missing, continueWith);
+    });
+}
+
+void RecoverySweep::fetchMissing(QStringList callIds, std::function<void()> then)
+{
+    if (callIds.isEmpty()) {
+        then();
+        return;
+    }
+    // The call list leaves out transcripts and recordings: fetch each lost call whole.
+    const QString callId = callIds.takeFirst();
+    RetellClient retell(m_network, m_retellBase, m_retellKey, m_endpoints.timeoutMs);
+    JsonReply *reply = retell.call(callId);
+    connect(reply, &JsonReply::finished, this, [this, callIds, then, callId](const JsonResult &result) {
+        if (!result) {
+            finish(result.error().isTransient() ? JobOutcome::retry(result.error()) : JobOutcome::failed(result.error()));
             return;
         }
-        finish(JobOutcome::done());
+        // The same dedupe key as the webhook: if the webhook arrives after all, it is a duplicate.
+        const QString event = result->contains("call_analysis") ? u"call_analyzed"_s : u"call_ended"_s;
+        const Json body = {{"event", event.toStdString()}, {"call", *result}, {"source", "reconciliation"}};
+        auto accepted = WebhookInbox(m_db).accept({u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s});
+        if (!accepted) {
+            finish(JobOutcome::retry(accepted.error()));
+            return;
+        }
+        if (!accepted->duplicate) {
+            ++m_report.lostCallsRecovered;
+            qCInfo(lcRetell) << "reconciliation found call" << callId << "whose webhooks never arrived";
+        }
+        fetchMissing(callIds, then);
     });
 }
 

@@ -41,6 +41,7 @@ public:
 
 private:
     void reconcilePage(const QStringList &agentIds, qint64 fromMs, qint64 toMs, const QString &paginationKey, int pagesLeft);
+    void fetchMissing(QStringList callIds, std::function<void()> then);
     void finish(const JobOutcome &outcome);
 
     Database &m_db;

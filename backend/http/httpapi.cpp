@@ -21,7 +21,8 @@
 #include <QHttpServerRequest>
 #include <QLocale>
 #include <QNetworkAccessManager>
-#include <QPromise>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QTimeZone>
 #include <QTimer>
 
@@ -50,14 +51,31 @@ QHttpServerResponse errorResponse(Status_ status, const QString &message)
     return jsonResponse(Json{{"status", "error"}, {"message", message.toStdString()}}, status);
 }
 
-QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
+// A response sent later, once; dropped when the client has gone meanwhile.
+class DeferredResponse final
 {
-    QPromise<QHttpServerResponse> promise;
-    promise.start();
-    promise.addResult(std::move(response));
-    promise.finish();
-    return promise.future();
-}
+public:
+    explicit DeferredResponse(QHttpServerResponder &&responder)
+        : m_socket(responder.socket())
+        , m_responder(std::make_shared<QHttpServerResponder>(std::move(responder)))
+        , m_sent(std::make_shared<bool>(false))
+    {
+    }
+    [[nodiscard]] bool sent() const { return *m_sent; }
+    void send(const QHttpServerResponse &response) const
+    {
+        if (*m_sent)
+            return;
+        *m_sent = true;
+        if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+            response.write(std::move(*m_responder));
+    }
+
+private:
+    QPointer<QTcpSocket> m_socket;
+    std::shared_ptr<QHttpServerResponder> m_responder;
+    std::shared_ptr<bool> m_sent;
+};
 
 } // namespace
 
@@ -78,8 +96,10 @@ void HttpApi::install(QHttpServer &server)
     using Method = QHttpServerRequest::Method;
     server.route(u"/webhooks/retell"_s, Method::Post, [this](const QHttpServerRequest &r) { return retellWebhook(r); });
     server.route(u"/webhooks/calcom"_s, Method::Post, [this](const QHttpServerRequest &r) { return calcomWebhook(r); });
-    server.route(u"/functions/book-appointment"_s, Method::Post, [this](const QHttpServerRequest &r) { return bookAppointment(r); });
-    server.route(u"/functions/check-availability"_s, Method::Post, [this](const QHttpServerRequest &r) { return checkAvailability(r); });
+    server.route(u"/functions/book-appointment"_s, Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { bookAppointment(r, std::move(responder)); });
+    server.route(u"/functions/check-availability"_s, Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { checkAvailability(r, std::move(responder)); });
     server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &) { return health(); });
 }
 
@@ -211,10 +231,11 @@ QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId)
     return jsonResponse(answer);
 }
 
-QFuture<QHttpServerResponse> HttpApi::bookAppointment(const QHttpServerRequest &request)
+void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    const DeferredResponse reply(std::move(responder));
     if (auto refused = refuseRetell(request, u"function:book_appointment"_s))
-        return ready(std::move(*refused));
+        return reply.send(std::move(*refused));
     const QByteArray body = request.body();
     WebhookInbox inbox(m_db);
     auto parsed = parseJson(body, u"The function call"_s);
@@ -223,32 +244,27 @@ QFuture<QHttpServerResponse> HttpApi::bookAppointment(const QHttpServerRequest &
         const QString reason = !parsed ? parsed.error().message : u"The function call names no call or no args"_s;
         auto recorded = inbox.recordRejected(u"retell"_s, u"function:book_appointment"_s, body, true, reason);
         Q_UNUSED(recorded);
-        return ready(errorResponse(Status_::BadRequest, reason));
+        return reply.send(errorResponse(Status_::BadRequest, reason));
     }
     // Retell retries a slow tool call: the same arguments join the first attempt instead of booking again.
     const QString argsHash = QString::fromLatin1(
         QCryptographicHash::hash(QByteArray::fromStdString((*parsed)["args"].dump()), QCryptographicHash::Sha1).toHex());
     auto accepted = inbox.accept({u"retell"_s, u"function:book_appointment"_s, callId + u":book:"_s + argsHash, body, u"retell.event"_s});
     if (!accepted)
-        return ready(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the request; please retry"_s));
+        return reply.send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the request; please retry"_s));
     if (!m_pool)
-        return ready(bookingAnswer(callId));
+        return reply.send(bookingAnswer(callId));
     auto state = m_db.scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {accepted->jobId});
     if (state && (state->toString() == u"done"_s || state->toString() == u"failed"_s))
-        return ready(bookingAnswer(callId));
+        return reply.send(bookingAnswer(callId));
 
-    auto promise = std::make_shared<QPromise<QHttpServerResponse>>();
-    promise->start();
     auto connection = std::make_shared<QMetaObject::Connection>();
-    auto answered = std::make_shared<bool>(false);
     const qint64 jobId = accepted->jobId;
-    auto answer = [this, promise, connection, answered, callId] {
-        if (*answered)
+    auto answer = [this, reply, connection, callId] {
+        if (reply.sent())
             return;
-        *answered = true;
         disconnect(*connection);
-        promise->addResult(bookingAnswer(callId));
-        promise->finish();
+        reply.send(bookingAnswer(callId));
     };
     *connection = connect(m_pool, &WorkerPool::jobFinished, this, [jobId, answer](qint64 finishedId, const QString &, bool) {
         if (finishedId == jobId)
@@ -257,33 +273,33 @@ QFuture<QHttpServerResponse> HttpApi::bookAppointment(const QHttpServerRequest &
     QTimer::singleShot(liveBookingWaitMs, this, answer);
     if (!accepted->duplicate)
         m_pool->wakeAll();
-    return promise->future();
 }
 
-QFuture<QHttpServerResponse> HttpApi::checkAvailability(const QHttpServerRequest &request)
+void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    const DeferredResponse reply(std::move(responder));
     if (auto refused = refuseRetell(request, u"function:check_availability"_s))
-        return ready(std::move(*refused));
+        return reply.send(std::move(*refused));
     auto parsed = parseJson(request.body(), u"The function call"_s);
     if (!parsed)
-        return ready(errorResponse(Status_::BadRequest, parsed.error().message));
+        return reply.send(errorResponse(Status_::BadRequest, parsed.error().message));
     const Json call = parsed->value("call", Json::object());
     const Json args = parsed->value("args", Json::object());
     CallStore store(m_db);
     auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
     auto branch = to ? store.activeBranchForNumber(*to) : Result<std::optional<BranchInfo>>(to.error());
     if (!branch || !*branch)
-        return ready(errorResponse(Status_::BadRequest, u"The called number belongs to no active branch"_s));
+        return reply.send(errorResponse(Status_::BadRequest, u"The called number belongs to no active branch"_s));
     auto service = store.findService((*branch)->companyId, jsonString(args, "service"));
     if (!service || !*service)
-        return ready(jsonResponse(Json{{"available", false}, {"message", "Unknown service"}}));
+        return reply.send(jsonResponse(Json{{"available", false}, {"message", "Unknown service"}}));
     auto eventType = store.eventTypeFor((*branch)->id, (*service)->id);
     if (!eventType || !*eventType)
-        return ready(jsonResponse(Json{{"available", false}, {"message", "This service cannot be booked by phone"}}));
+        return reply.send(jsonResponse(Json{{"available", false}, {"message", "This service cannot be booked by phone"}}));
     const QTimeZone zone((*branch)->timeZone.toUtf8());
     const QDate date = QDate::fromString(jsonString(args, "date"), Qt::ISODate);
     if (!date.isValid())
-        return ready(errorResponse(Status_::BadRequest, u"args.date must be YYYY-MM-DD"_s));
+        return reply.send(errorResponse(Status_::BadRequest, u"args.date must be YYYY-MM-DD"_s));
     const QTime time = QTime::fromString(jsonString(args, "time"), u"HH:mm"_s);
     const qint64 eventTypeId = **eventType;
 
@@ -305,20 +321,17 @@ QFuture<QHttpServerResponse> HttpApi::checkAvailability(const QHttpServerRequest
     };
     auto cached = SlotCache(m_db, m_config.slotTtlMs).freeSlots(eventTypeId, date);
     if (cached && *cached)
-        return ready(respond(**cached));
+        return reply.send(respond(**cached));
 
     auto credential = m_credentials.get((*branch)->companyId, u"calcom"_s);
     if (!credential)
-        return ready(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
+        return reply.send(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
     const QUrl base = credential->baseUrl.isEmpty() ? m_config.endpoints.calcom : QUrl(credential->baseUrl);
     CalcomClient calcom(m_network, base, credential->secret, qMin(m_config.endpoints.timeoutMs, 5000));
-    auto promise = std::make_shared<QPromise<QHttpServerResponse>>();
-    promise->start();
-    JsonReply *reply = calcom.freeSlots(eventTypeId, date, date.addDays(1), QString::fromUtf8(zone.id()));
-    connect(reply, &JsonReply::finished, this, [this, promise, respond, eventTypeId, date, zone](const JsonResult &result) {
+    JsonReply *slotsReply = calcom.freeSlots(eventTypeId, date, date.addDays(1), QString::fromUtf8(zone.id()));
+    connect(slotsReply, &JsonReply::finished, this, [this, reply, respond, eventTypeId, date, zone](const JsonResult &result) {
         if (!result) {
-            promise->addResult(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
-            promise->finish();
+            reply.send(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
             return;
         }
         QList<QDateTime> free;
@@ -332,10 +345,8 @@ QFuture<QHttpServerResponse> HttpApi::checkAvailability(const QHttpServerRequest
         }
         auto stored = SlotCache(m_db, m_config.slotTtlMs).store(eventTypeId, date, free);
         Q_UNUSED(stored);
-        promise->addResult(respond(free));
-        promise->finish();
+        reply.send(respond(free));
     });
-    return promise->future();
 }
 
 QHttpServerResponse HttpApi::health()

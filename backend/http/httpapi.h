@@ -4,7 +4,7 @@
 #include "config/serverconfig.h"
 
 #include <QCoreApplication>
-#include <QFuture>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QObject>
 
@@ -35,8 +35,9 @@ public:
 private:
     [[nodiscard]] QHttpServerResponse retellWebhook(const QHttpServerRequest &request);
     [[nodiscard]] QHttpServerResponse calcomWebhook(const QHttpServerRequest &request);
-    [[nodiscard]] QFuture<QHttpServerResponse> bookAppointment(const QHttpServerRequest &request);
-    [[nodiscard]] QFuture<QHttpServerResponse> checkAvailability(const QHttpServerRequest &request);
+    // The live functions answer later (after a booking job or a Cal.com request): they hold the responder.
+    void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] QHttpServerResponse health();
     [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId);
     // Checks size and signature; on refusal returns the response to send and records why.

@@ -42,7 +42,8 @@ JsonReply *CalcomClient::call(const QByteArray &method, const QString &path, con
     ProviderRequest request;
     request.method = method;
     request.url = m_baseUrl;
-    request.url.setPath(m_baseUrl.path() + path);
+    // Path arguments arrive percent-encoded (a "+" in a phone number as %2B): keep them so.
+    request.url.setPath(m_baseUrl.path() + path, QUrl::TolerantMode);
     if (!query.isEmpty()) {
         QUrlQuery q;
         q.setQueryItems(query);

@@ -19,7 +19,8 @@ JsonReply *RetellClient::send(const QByteArray &method, const QString &path, con
     ProviderRequest request;
     request.method = method;
     request.url = m_baseUrl;
-    request.url.setPath(m_baseUrl.path() + path);
+    // Path arguments arrive percent-encoded (a "+" in a phone number as %2B): keep them so.
+    request.url.setPath(m_baseUrl.path() + path, QUrl::TolerantMode);
     request.headers = {{"Authorization", "Bearer " + m_apiKey}};
     if (!body.is_null())
         request.body = jsonText(body);

@@ -1,0 +1,144 @@
+// askpro-sandbox: local stand-ins for Retell, Cal.com and Stripe on one port (under /retell,
+// /calcom/v2 and /stripe/v1), with fault injection, simulated calls and /sandbox control endpoints.
+#pragma once
+
+#include "callsimulator.h"
+#include "faultinjector.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QUrl>
+
+#include <array>
+#include <memory>
+
+class QHttpServerResponder;
+
+namespace askpro::sandbox {
+
+class CalcomApi;
+class RetellApi;
+class StripeApi;
+class WebhookSender;
+struct ApiReply;
+struct ApiRequest;
+
+enum class Provider {
+    Retell,
+    Calcom,
+    Stripe,
+};
+
+struct SandboxConfig
+{
+    QString retellApiKey = QStringLiteral("key_sandbox_retell");
+    QString calcomApiKey = QStringLiteral("cal_test_sandbox");
+    QString stripeApiKey = QStringLiteral("sk_test_sandbox");
+    QString stripeWebhookSecret = QStringLiteral("whsec_sandbox");
+    QUrl retellWebhookUrl; // account default; an agent's own webhook_url wins
+    QUrl stripeWebhookUrl;
+    FaultSettings retellFaults;
+    FaultSettings calcomFaults;
+    FaultSettings stripeFaults;
+    quint64 faultSeed = 1;
+    int webhookRetryDelayMs = 250; // first retry; doubles for each further one
+};
+
+struct SandboxCounts
+{
+    int bookings = 0;
+    int calls = 0;
+    int customers = 0;
+    int invoices = 0;
+    int agents = 0;
+    int phoneNumbers = 0;
+    int eventTypes = 0;
+    int webhooksDelivered = 0;
+    int webhooksFailed = 0;
+    int webhooksPending = 0;
+};
+
+// A booking made in Cal.com's own booking page rather than through the API.
+struct ExternalBooking
+{
+    qint64 eventTypeId = 0;
+    QDateTime start;
+    QString attendeeName;
+    QString attendeeEmail;
+    QString attendeeTimeZone = QStringLiteral("Europe/Berlin");
+    QJsonObject metadata;
+};
+
+// Lives in the thread that created it and answers from its event loop (latency is a timer, never a
+// sleep), so its state needs no lock; call it from that thread only.
+class Sandbox final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Sandbox)
+public:
+    explicit Sandbox(SandboxConfig config, QObject *parent = nullptr);
+    ~Sandbox() override;
+
+    // Listens on address:port (0 picks a free port). Returns the port, or 0 when it cannot listen.
+    [[nodiscard]] quint16 listen(const QHostAddress &address, quint16 port);
+    // http://host:port/retell, .../calcom/v2 or .../stripe/v1; empty before listen().
+    [[nodiscard]] QUrl baseUrl(Provider provider) const;
+
+    // Creates Cal.com users, schedules, teams and event types from {"calcom": {...}}. Returns an error or "".
+    [[nodiscard]] QString loadSeed(const QJsonObject &seed);
+    // Forgets every object of every provider (Cal.com keeps its owner user and default schedule).
+    void reset();
+
+    void setFaults(Provider provider, const FaultSettings &settings);
+    [[nodiscard]] FaultSettings faults(Provider provider) const;
+    // Restarts the fault draws of all providers from seed.
+    void setFaultSeed(quint64 seed);
+
+    // Retell: stores an ended inbound call and delivers its webhooks. Returns the call id.
+    QString simulateCall(const SimulatedCallOptions &options);
+    // "v=<now ms>,d=<hex>" as Retell signs body with this sandbox's API key.
+    [[nodiscard]] QByteArray retellSignature(const QByteArray &body) const;
+    [[nodiscard]] QJsonObject retellCall(const QString &callId) const; // empty when unknown
+    [[nodiscard]] QJsonArray retellCalls() const;                      // oldest first
+
+    // Cal.com: books as if in Cal.com's own UI (webhooks fire). Returns the uid, or "" with error set.
+    QString bookElsewhere(const ExternalBooking &booking, QString *error = nullptr);
+    [[nodiscard]] QJsonArray calcomBookings() const;
+    [[nodiscard]] QJsonArray calcomEventTypes() const;
+
+    // Stripe: objects by id ("cus_...", "in_...", "evt_...") or all of one kind ("invoice"), newest first.
+    [[nodiscard]] QJsonObject stripeObject(const QString &id) const;
+    [[nodiscard]] QJsonArray stripeObjects(const QString &objectName) const;
+    // Payments of this customer fail with card_declined until set back.
+    void setCardDeclined(const QString &customerId, bool declined);
+    // "t=<now s>,v1=<hex>" as Stripe signs body with this sandbox's webhook secret.
+    [[nodiscard]] QByteArray stripeSignature(const QByteArray &body) const;
+
+    [[nodiscard]] SandboxCounts counts() const;
+
+Q_SIGNALS:
+    // A webhook delivery ended (after retries); httpStatus 0 means no HTTP answer.
+    void webhookFinished(const QString &provider, const QString &event, const QUrl &url, int httpStatus, int attempts);
+
+private:
+    void onRequest(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    [[nodiscard]] ApiReply control(const ApiRequest &request);
+    [[nodiscard]] ApiReply setFaultsFromJson(const ApiRequest &request);
+    void respond(QHttpServerResponder &&responder, const ApiReply &reply, int delayMs);
+
+    SandboxConfig m_config;
+    std::unique_ptr<WebhookSender> m_sender;
+    std::unique_ptr<RetellApi> m_retell;
+    std::unique_ptr<CalcomApi> m_calcom;
+    std::unique_ptr<StripeApi> m_stripe;
+    std::array<FaultInjector, 3> m_faults;
+    QHttpServer m_server;
+    QString m_host;
+    quint16 m_port = 0;
+};
+
+} // namespace askpro::sandbox
