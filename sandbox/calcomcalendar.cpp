@@ -54,6 +54,9 @@ void CalcomCalendar::reset()
     m_users.clear();
     m_schedules.clear();
     m_bookings.clear();
+    m_byStart.clear();
+    m_indexed = 0;
+    m_longest = 0;
     m_nextUserId = OwnerId;
     m_nextScheduleId = 1;
     addUser({{"username", "sandbox"}, {"email", "owner@sandbox.example"}, {"name", "Sandbox Owner"}, {"timeZone", "Europe/Berlin"}});
@@ -179,19 +182,35 @@ bool CalcomCalendar::withinSchedule(const Json &schedule, const QDateTime &start
     return false;
 }
 
+void CalcomCalendar::indexBookings() const
+{
+    // Bookings are only ever appended (a cancellation changes a status, a reschedule appends a new uid),
+    // so the index only needs the new tail; their times never change.
+    for (qsizetype i = m_indexed; i < m_bookings.size(); ++i) {
+        const Json &b = m_bookings.at(i);
+        const qint64 bStart = QDateTime::fromString(jsonString(b, "start"), Qt::ISODateWithMs).toMSecsSinceEpoch();
+        const qint64 bEnd = QDateTime::fromString(jsonString(b, "end"), Qt::ISODateWithMs).toMSecsSinceEpoch();
+        m_byStart.insert({bStart, Span{bEnd, i}});
+        m_longest = std::max(m_longest, bEnd - bStart);
+    }
+    m_indexed = m_bookings.size();
+}
+
 bool CalcomCalendar::busy(qint64 hostId, const QDateTime &start, int minutes, const QString &ignoreUid) const
 {
-    const QDateTime end = start.addSecs(qint64(minutes) * 60);
+    indexBookings();
+    const qint64 from = start.toMSecsSinceEpoch();
+    const qint64 to = from + qint64(minutes) * 60 * 1000;
     const std::string ignored = toStd(ignoreUid);
-    for (const Json &b : m_bookings) {
+    // Only bookings starting within the longest booking's length before us can overlap.
+    for (auto it = m_byStart.lower_bound(from - m_longest); it != m_byStart.end() && it->first < to; ++it) {
+        if (it->second.end <= from)
+            continue;
+        const Json &b = m_bookings.at(it->second.index);
         if (b.value("status", std::string()) != "accepted" || b.value("uid", std::string()) == ignored)
             continue;
         const Json hosts = b.value("hosts", Json::array());
-        if (std::none_of(hosts.begin(), hosts.end(), [hostId](const Json &h) { return h.value("id", qint64(0)) == hostId; }))
-            continue;
-        const QDateTime bStart = QDateTime::fromString(jsonString(b, "start"), Qt::ISODateWithMs);
-        const QDateTime bEnd = QDateTime::fromString(jsonString(b, "end"), Qt::ISODateWithMs);
-        if (start < bEnd && bStart < end)
+        if (std::any_of(hosts.begin(), hosts.end(), [hostId](const Json &h) { return h.value("id", qint64(0)) == hostId; }))
             return true;
     }
     return false;

@@ -2,6 +2,8 @@
 // bookings, and which hosts are free for an event type at a given time.
 #pragma once
 
+#include <map>
+
 #include "apimessage.h"
 
 #include <QDateTime>
@@ -54,6 +56,16 @@ private:
     QList<Json> m_users;
     QList<Json> m_schedules;
     QList<Json> m_bookings;
+    // Index of m_bookings by start time, brought up to date on use.
+    struct Span
+    {
+        qint64 end;
+        qsizetype index;
+    };
+    void indexBookings() const;
+    mutable std::multimap<qint64, Span> m_byStart;
+    mutable qsizetype m_indexed = 0;
+    mutable qint64 m_longest = 0;
     qint64 m_nextUserId = 1;
     qint64 m_nextScheduleId = 1;
 };

@@ -4,13 +4,10 @@
 #include "db/database.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
+#include "flowfixture.h"
 #include "httptestclient.h"
-#include "integrations/calcomclient.h"
-#include "integrations/retellclient.h"
 #include "jobs/workerpool.h"
-#include "sandbox.h"
 #include "security/credentialstore.h"
-#include "smtpsink.h"
 #include "testdatabase.h"
 
 #include <QEventLoop>
@@ -21,141 +18,14 @@
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
-using sandbox::Sandbox;
+using test::branchNumber;
+using test::callerNumber;
+using test::nextWorkdayAt;
 
-namespace {
-
-const QString branchNumber = u"+4930123456"_s;
-const QString callerNumber = u"+491701234567"_s;
-
-JsonResult await(JsonReply *reply)
-{
-    JsonResult out = makeError(ErrorKind::Transient, u"test.timeout"_s, u"no answer"_s);
-    QEventLoop loop;
-    QObject::connect(reply, &JsonReply::finished, &loop, [&](const JsonResult &r) {
-        out = r;
-        loop.quit();
-    });
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    loop.exec();
-    return out;
-}
-
-// A weekday at least two days ahead, 10:00 in Berlin: inside the sandbox's default schedule.
-QDateTime nextWorkdayAt(int hour)
-{
-    const QTimeZone berlin("Europe/Berlin");
-    QDate day = QDateTime::currentDateTime().toTimeZone(berlin).date().addDays(2);
-    while (day.dayOfWeek() > 5)
-        day = day.addDays(1);
-    return QDateTime(day, QTime(hour, 0), berlin);
-}
-
-} // namespace
 
 class TestCallFlow final : public QObject
 {
     Q_OBJECT
-
-    struct Fixture
-    {
-        std::shared_ptr<Database> db;
-        test::SmtpSink smtp;
-        std::unique_ptr<Sandbox> providers;
-        std::unique_ptr<AskProServer> server;
-        QNetworkAccessManager network;
-        quint16 port = 0;
-        qint64 companyId = 0;
-        qint64 branchId = 0;
-        qint64 eventTypeId = 0;
-        QString agentId;
-        SecretBox box{SecretBox::newKey()};
-
-        ServerConfig config() const
-        {
-            ServerConfig c;
-            c.endpoints.retell = providers->baseUrl(sandbox::Provider::Retell);
-            c.endpoints.calcom = providers->baseUrl(sandbox::Provider::Calcom);
-            c.endpoints.stripe = providers->baseUrl(sandbox::Provider::Stripe);
-            c.endpoints.timeoutMs = 3000;
-            c.smtp.url = smtp.url();
-            c.pollIntervalMs = 200;
-            return c;
-        }
-        QString callStatus(const QString &callId) const
-        {
-            auto v = db->scalar(u"SELECT outcome FROM calls WHERE retell_call_id = ?"_s, {callId});
-            return v ? v->toString() : QString();
-        }
-        int count(const QString &sql, const QVariantList &params = {}) const
-        {
-            auto v = db->scalar(sql, params);
-            return v ? v->toInt() : -1;
-        }
-    };
-
-    // Database, SMTP sink, sandbox, server; a company with one branch, one service mapped to a Cal.com
-    // event type, a Retell agent bound to the branch's number, credentials stored encrypted.
-    std::unique_ptr<Fixture> makeFixture(const QString &engine, bool workers = true)
-    {
-        auto f = std::make_unique<Fixture>();
-        f->db = test::freshDatabase(engine);
-        if (!f->db || !f->smtp.start())
-            return nullptr;
-        // The server's port must be known before the sandbox (which posts webhooks to it) is built.
-        f->providers = std::make_unique<Sandbox>(sandbox::SandboxConfig{});
-        if (f->providers->listen(QHostAddress::LocalHost, 0) == 0)
-            return nullptr;
-        f->server = std::make_unique<AskProServer>(f->db, f->box, f->config(), workers);
-        auto port = f->server->start(QHostAddress::LocalHost, 0);
-        if (!port)
-            return nullptr;
-        f->port = *port;
-        const QString webhookUrl = u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port);
-
-        const qint64 now = nowMs();
-        f->companyId = *f->db->insert(u"INSERT INTO companies (name, address, billing_email, created_at, updated_at) "
-                                      "VALUES ('Zahnarztpraxis Dr. Berg', 'Friedrichstr. 1, 10117 Berlin', 'rechnung@berg.de', ?, ?) RETURNING id"_s,
-                                      {now, now});
-        f->branchId = *f->db->insert(u"INSERT INTO branches (company_id, name, address, phone_e164, time_zone, language, created_at, updated_at) "
-                                     "VALUES (?, 'Praxis Mitte', 'Friedrichstr. 1, 10117 Berlin', ?, 'Europe/Berlin', 'de', ?, ?) RETURNING id"_s,
-                                     {f->companyId, branchNumber, now, now});
-        const qint64 serviceId = *f->db->insert(u"INSERT INTO services (company_id, name, duration_minutes, price_cents, created_at) "
-                                                "VALUES (?, '30 Min Beratung', 30, 0, ?) RETURNING id"_s,
-                                                {f->companyId, now});
-
-        CalcomClient calcom(&f->network, f->providers->baseUrl(sandbox::Provider::Calcom), "cal_test_sandbox");
-        auto eventType = await(calcom.createEventType(u"30 Min Beratung"_s, u"beratung-30"_s, 30));
-        if (!eventType)
-            return nullptr;
-        f->eventTypeId = jsonInt(*eventType, "id");
-        auto mapped = f->db->exec(u"INSERT INTO event_type_mappings (branch_id, service_id, calcom_event_type_id) VALUES (?, ?, ?)"_s,
-                                  {f->branchId, serviceId, f->eventTypeId});
-        auto hook = await(calcom.createWebhook(u"http://127.0.0.1:%1/webhooks/calcom"_s.arg(f->port), "calcom_hook_secret"));
-
-        RetellClient retell(&f->network, f->providers->baseUrl(sandbox::Provider::Retell), "key_sandbox_retell");
-        auto llm = await(retell.createLlm(Json{{"general_prompt", "Sie sind die Telefonassistenz."}, {"model", "gpt-4o"}}));
-        if (!llm)
-            return nullptr;
-        auto agent = await(retell.createAgent(Json{{"response_engine", {{"type", "retell-llm"}, {"llm_id", jsonString(*llm, "llm_id").toStdString()}}},
-                                                    {"voice_id", "11labs-Adrian"},
-                                                    {"agent_name", "Praxis Mitte"},
-                                                    {"language", "de-DE"},
-                                                    {"webhook_url", webhookUrl.toStdString()}}));
-        if (!agent)
-            return nullptr;
-        f->agentId = jsonString(*agent, "agent_id");
-        auto number = await(retell.importPhoneNumber(branchNumber, u"sip.example.org"_s));
-        auto bound = await(retell.bindPhoneNumber(branchNumber, f->agentId));
-        if (!mapped || !hook || !number || !bound)
-            return nullptr;
-        auto agentStored = f->db->exec(u"UPDATE branches SET retell_agent_id = ? WHERE id = ?"_s, {f->agentId, f->branchId});
-        auto retellKey = f->server->credentials().put({std::nullopt, u"retell"_s, {}, "key_sandbox_retell", {}});
-        auto calcomKey = f->server->credentials().put({f->companyId, u"calcom"_s, {}, "cal_test_sandbox", "calcom_hook_secret"});
-        if (!agentStored || !retellKey || !calcomKey)
-            return nullptr;
-        return f;
-    }
 
     sandbox::SimulatedCallOptions bookingCall(const QDateTime &start, bool agreed = false)
     {
@@ -180,7 +50,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(10));
         options.webhooks.callAnalyzed = 2; // Retell is known to deliver twice
@@ -229,7 +99,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(10));
         options.scenario = sandbox::CallScenario::NoRequest;
@@ -246,7 +116,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         QVERIFY(f->db->exec(u"UPDATE branches SET active = 0"_s).ok());
         const QString callId = f->providers->simulateCall(bookingCall(nextWorkdayAt(10)));
@@ -276,7 +146,7 @@ private Q_SLOTS:
         QFETCH(QString, outcome);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime wanted = nextWorkdayAt(11);
         QString error;
@@ -307,7 +177,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         sandbox::FaultSettings down;
         down.errorRate = 1.0;
@@ -326,7 +196,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine, false); // intake only: the backlog grows
+        auto f = test::FlowFixture::create(engine, {false}); // intake only: the backlog grows
         QVERIFY(f);
         QStringList calls;
         for (int i = 0; i < 5; ++i)
@@ -349,7 +219,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime start = nextWorkdayAt(15);
         const Json args = {{"service", "Beratung"},
@@ -389,7 +259,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto f = makeFixture(engine);
+        auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(16));
         options.webhooks = {0, 0, 0}; // a webhook outage: nothing reaches us

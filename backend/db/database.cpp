@@ -92,7 +92,7 @@ Result<QSqlDatabase> Database::connection()
         return error;
     }
     const QStringList setup = m_cs.engine == Engine::Sqlite
-        ? QStringList{u"PRAGMA foreign_keys = ON"_s, u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s}
+        ? QStringList{u"PRAGMA foreign_keys = ON"_s, u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = FULL"_s}
         : QStringList{u"SET TIME ZONE 'UTC'"_s, u"SET client_min_messages = warning"_s};
     for (const QString &statement : setup) {
         QSqlQuery q(db);

@@ -52,6 +52,15 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId)
         return JobOutcome::retry(tx.started().error());
     Result<QSqlQuery> change = makeError(ErrorKind::Internal, u"calcom.event"_s, QString());
     QString note;
+    // Our own bookings took their slot from the cache already; anything else changes free time.
+    bool ours = false;
+    qint64 previousStart = 0;
+    if (!previousUid.isEmpty() || trigger == u"BOOKING_CANCELLED"_s) {
+        auto before = m_db.scalar(u"SELECT starts_at FROM appointments WHERE calcom_booking_uid = ?"_s,
+                                  {previousUid.isEmpty() ? uid : previousUid});
+        if (before && !before->isNull())
+            previousStart = before->toLongLong();
+    }
     if (trigger == u"BOOKING_CANCELLED"_s) {
         change = m_db.exec(u"UPDATE appointments SET status = 'cancelled', cancellation_reason = ?, sync_state = 'synced', updated_at = ? "
                            "WHERE calcom_booking_uid = ? RETURNING id"_s,
@@ -65,6 +74,7 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId)
     } else if (trigger == u"BOOKING_CREATED"_s) {
         const Json metadata = payload.value("metadata", Json::object());
         if (!jsonString(metadata, "askpro_call_id").isEmpty()) {
+            ours = true;
             // One of ours: the call flow stores it; mark it synced if it got here first.
             change = m_db.exec(u"UPDATE appointments SET sync_state = 'synced' WHERE calcom_booking_uid = ? RETURNING id"_s, {uid});
         } else {
@@ -121,10 +131,12 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId)
     if (!change)
         return JobOutcome::retry(change.error());
     change->finish();
-    if (eventTypeId > 0) {
+    if (eventTypeId > 0 && !ours) {
         // The days this booking touched are no longer known to be free or taken.
         SlotCache cache(m_db);
-        auto forgotten = cache.invalidate(eventTypeId);
+        Status forgotten = startsAt > 0 ? cache.invalidateAround(eventTypeId, startsAt) : cache.invalidate(eventTypeId);
+        if (forgotten && previousStart > 0)
+            forgotten = cache.invalidateAround(eventTypeId, previousStart);
         if (!forgotten)
             return JobOutcome::retry(forgotten.error());
     }

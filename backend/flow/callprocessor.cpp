@@ -44,6 +44,15 @@ struct CallProcessor::Run
     std::unique_ptr<CalcomClient> calcom;
     bool lastAttempt = false;
     JobDone done;
+    // Timeline entries not yet written: they go out with the run's next write, saving a commit each.
+    struct Event
+    {
+        QString step;
+        QString status;
+        QString message;
+        qint64 at;
+    };
+    QList<Event> events;
 };
 
 namespace {
@@ -93,14 +102,28 @@ CallProcessor::~CallProcessor() = default;
 
 void CallProcessor::step(const std::shared_ptr<Run> &run, const QString &name, const QString &status, const QString &message)
 {
-    auto logged = CallStore(m_db).addEvent(run->callId, name, status, message);
-    if (!logged)
-        qCWarning(lcFlow) << "timeline write failed for call" << run->callId << logged.error().describe();
+    run->events.append({name, status, message, nowMs()});
     qCDebug(lcFlow) << "call" << run->retellCallId << name << status << message;
+}
+
+Status CallProcessor::flushEvents(const std::shared_ptr<Run> &run)
+{
+    CallStore store(m_db);
+    while (!run->events.isEmpty() && run->callId > 0) {
+        const Run::Event &e = run->events.first();
+        auto logged = store.addEvent(run->callId, e.step, e.status, e.message, {}, e.at);
+        if (!logged)
+            return logged;
+        run->events.removeFirst();
+    }
+    return {};
 }
 
 void CallProcessor::finish(const std::shared_ptr<Run> &run, const JobOutcome &outcome)
 {
+    auto flushed = flushEvents(run);
+    if (!flushed)
+        qCWarning(lcFlow) << "timeline write failed for call" << run->callId << flushed.error().describe();
     if (run->inboxId > 0) {
         WebhookInbox inbox(m_db);
         auto marked = outcome.kind == JobOutcome::Kind::Failed ? inbox.markFailed(run->inboxId, outcome.error.describe(), run->callId)
@@ -137,6 +160,9 @@ void CallProcessor::retryLater(const std::shared_ptr<Run> &run, const Error &err
         return;
     }
     step(run, u"retry"_s, u"retry"_s, tr("Will try again: %1").arg(error.describe()));
+    auto flushed = flushEvents(run);
+    if (!flushed)
+        qCWarning(lcFlow) << "timeline write failed for call" << run->callId << flushed.error().describe();
     // The job runner schedules the next attempt; the inbox row stays pending until then.
     auto done = std::move(run->done);
     run->done = nullptr;
@@ -581,9 +607,11 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
         status = store.setOutcome(run->callId, u"booked"_s);
     if (status)
         status = store.recordAppointmentUsage(run->appointmentId, run->branch.companyId, run->branch.id, nowMs());
-    if (status)
-        status = store.addEvent(run->callId, u"booking"_s, u"ok"_s,
-                                tr("Booked in Cal.com for %1 (uid %2)").arg(start.toTimeZone(run->zone).toString(u"dd.MM.yyyy HH:mm"_s), uid));
+    if (status) {
+        step(run, u"booking"_s, u"ok"_s,
+             tr("Booked in Cal.com for %1 (uid %2)").arg(start.toTimeZone(run->zone).toString(u"dd.MM.yyyy HH:mm"_s), uid));
+        status = flushEvents(run);
+    }
     if (status && !run->request.customerEmail.isEmpty()) {
         auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
                                  {run->branch.id});
@@ -603,21 +631,22 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
                 if (!job)
                     status = job.error();
                 else
-                    status = store.addEvent(run->callId, u"confirmation"_s, u"info"_s,
-                                            tr("Confirmation e-mail queued for %1").arg(run->request.customerEmail));
+                    step(run, u"confirmation"_s, u"info"_s, tr("Confirmation e-mail queued for %1").arg(run->request.customerEmail));
             }
         } else {
             status = details ? Status(makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"))) : Status(details.error());
         }
     }
     if (status)
+        status = flushEvents(run);
+    if (status)
+        status = SlotCache(m_db, m_slotTtlMs).take(run->eventTypeId, start.toTimeZone(run->zone).date(), start);
+    if (status)
         status = tx.commit();
     if (!status) {
         retryLater(run, status.error());
         return;
     }
-    auto taken = SlotCache(m_db, m_slotTtlMs).take(run->eventTypeId, start.toTimeZone(run->zone).date(), start);
-    Q_UNUSED(taken);
     qCInfo(lcFlow) << "call" << run->retellCallId << "booked" << uid;
     finish(run, JobOutcome::done());
 }

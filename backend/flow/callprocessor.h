@@ -50,6 +50,7 @@ private:
     void retryLater(const std::shared_ptr<Run> &run, const Error &error);
     void finish(const std::shared_ptr<Run> &run, const JobOutcome &outcome);
     void step(const std::shared_ptr<Run> &run, const QString &name, const QString &status, const QString &message);
+    [[nodiscard]] Status flushEvents(const std::shared_ptr<Run> &run);
 
     Database &m_db;
     CredentialStore &m_credentials;

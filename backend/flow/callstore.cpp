@@ -175,10 +175,11 @@ Result<QString> CallStore::outcome(qint64 callId)
     return v->toString();
 }
 
-Status CallStore::addEvent(qint64 callId, const QString &step, const QString &status, const QString &message, const QString &detail)
+Status CallStore::addEvent(qint64 callId, const QString &step, const QString &status, const QString &message, const QString &detail,
+                           qint64 atMs)
 {
     return done(m_db.exec(u"INSERT INTO call_events (call_id, at, step, status, message, detail) VALUES (?, ?, ?, ?, ?, ?)"_s,
-                          {callId, nowMs(), step, status, message, detail}));
+                          {callId, atMs > 0 ? atMs : nowMs(), step, status, message, detail}));
 }
 
 Status CallStore::recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs)

@@ -55,7 +55,7 @@ public:
                                     const QString &reason = {}, const Json &alternatives = Json());
     [[nodiscard]] Result<QString> outcome(qint64 callId);
     [[nodiscard]] Status addEvent(qint64 callId, const QString &step, const QString &status, const QString &message,
-                                  const QString &detail = {});
+                                  const QString &detail = {}, qint64 atMs = 0);
     // Exactly one usage row per call and per appointment, priced from the company's plan at that moment.
     [[nodiscard]] Status recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs);
     [[nodiscard]] Status recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs);

@@ -52,6 +52,17 @@ Status SlotCache::invalidate(qint64 eventTypeId, QDate day)
     return {};
 }
 
+Status SlotCache::invalidateAround(qint64 eventTypeId, qint64 startMs)
+{
+    const QDate utcDay = fromMs(startMs).date();
+    auto q = m_db.exec(u"DELETE FROM slot_cache WHERE event_type_id = ? AND day IN (?, ?, ?)"_s,
+                       {eventTypeId, utcDay.addDays(-1).toString(Qt::ISODate), utcDay.toString(Qt::ISODate),
+                        utcDay.addDays(1).toString(Qt::ISODate)});
+    if (!q)
+        return q.error();
+    return {};
+}
+
 Status SlotCache::take(qint64 eventTypeId, QDate day, const QDateTime &start)
 {
     auto cached = freeSlots(eventTypeId, day);

@@ -24,6 +24,8 @@ public:
     [[nodiscard]] Status store(qint64 eventTypeId, QDate day, const QList<QDateTime> &starts);
     // Forgets days so the next question asks Cal.com; an empty day forgets the whole event type.
     [[nodiscard]] Status invalidate(qint64 eventTypeId, QDate day = {});
+    // Forgets the days around a booking that changed elsewhere (any zone's date of startMs).
+    [[nodiscard]] Status invalidateAround(qint64 eventTypeId, qint64 startMs);
     // A slot we just booked is gone, without waiting for Cal.com's webhook.
     [[nodiscard]] Status take(qint64 eventTypeId, QDate day, const QDateTime &start);
 

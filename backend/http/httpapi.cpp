@@ -103,6 +103,19 @@ void HttpApi::install(QHttpServer &server)
     server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &) { return health(); });
 }
 
+Result<QList<QByteArray>> HttpApi::signingKeys(const QString &provider)
+{
+    const qint64 now = nowMs();
+    auto it = m_keys.find(provider);
+    if (it != m_keys.end() && now - it->loadedAt < keyCacheMs)
+        return it->keys;
+    auto keys = m_credentials.signingKeys(provider);
+    if (!keys)
+        return keys.error();
+    m_keys.insert(provider, {*keys, now});
+    return *keys;
+}
+
 std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerRequest &request, const QString &what)
 {
     WebhookInbox inbox(m_db);
@@ -111,7 +124,7 @@ std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerReques
         qCWarning(lcIntake) << "refused" << what << "from" << request.remoteAddress().toString() << ": body of" << body.size() << "bytes";
         return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
     }
-    auto keys = m_credentials.signingKeys(u"retell"_s);
+    auto keys = signingKeys(u"retell"_s);
     if (!keys) {
         qCWarning(lcIntake) << "cannot read Retell keys:" << keys.error().describe();
         return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
@@ -155,7 +168,7 @@ QHttpServerResponse HttpApi::retellWebhook(const QHttpServerRequest &request)
         return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
     }
     if (!accepted->duplicate && m_pool)
-        m_pool->wakeAll();
+        m_pool->wakeOne();
     return jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}});
 }
 
@@ -165,7 +178,7 @@ QHttpServerResponse HttpApi::calcomWebhook(const QHttpServerRequest &request)
     const QByteArray body = request.body();
     if (body.size() > maxBodyBytes)
         return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
-    auto secrets = m_credentials.signingKeys(u"calcom"_s);
+    auto secrets = signingKeys(u"calcom"_s);
     if (!secrets)
         return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
     const Status verified = WebhookSignatures::verifyCalcom(body, header(request, "x-cal-signature-256"), *secrets);
@@ -272,7 +285,7 @@ void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResp
     });
     QTimer::singleShot(liveBookingWaitMs, this, answer);
     if (!accepted->duplicate)
-        m_pool->wakeAll();
+        m_pool->wakeOne();
 }
 
 void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder)

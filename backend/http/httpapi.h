@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QHash>
 #include <QObject>
 
 class QHttpServer;
@@ -42,12 +43,22 @@ private:
     [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId);
     // Checks size and signature; on refusal returns the response to send and records why.
     [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what);
+    // Signing keys, decrypted at most every few seconds rather than once per request; a rotated key
+    // is in use within keyCacheMs.
+    [[nodiscard]] Result<QList<QByteArray>> signingKeys(const QString &provider);
+    static constexpr qint64 keyCacheMs = 5000;
 
     Database &m_db;
     CredentialStore &m_credentials;
     WorkerPool *m_pool;
     ServerConfig m_config;
     QNetworkAccessManager *m_network;
+    struct CachedKeys
+    {
+        QList<QByteArray> keys;
+        qint64 loadedAt = 0;
+    };
+    QHash<QString, CachedKeys> m_keys;
 };
 
 } // namespace askpro

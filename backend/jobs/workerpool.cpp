@@ -78,6 +78,14 @@ void WorkerPool::wakeAll()
         QMetaObject::invokeMethod(worker, &JobWorker::wake, Qt::QueuedConnection);
 }
 
+void WorkerPool::wakeOne()
+{
+    if (m_workers.isEmpty())
+        return;
+    m_next = (m_next + 1) % int(m_workers.size());
+    QMetaObject::invokeMethod(m_workers.at(m_next), &JobWorker::wake, Qt::QueuedConnection);
+}
+
 void WorkerPool::stop(int timeoutMs)
 {
     if (m_threads.isEmpty())

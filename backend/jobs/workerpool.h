@@ -29,8 +29,10 @@ public:
     [[nodiscard]] int size() const { return int(m_workers.size()); }
 
 public Q_SLOTS:
-    // A job was queued: the workers look now instead of at their next poll.
+    // Jobs were queued: the workers look now instead of at their next poll.
     void wakeAll();
+    // One job was queued: one worker looks now (the others would only compete for the lock).
+    void wakeOne();
 
 Q_SIGNALS:
     void jobFinished(qint64 jobId, const QString &kind, bool succeeded);
@@ -41,6 +43,7 @@ private:
     QList<JobWorker *> m_workers;
     QTimer *m_orphanSweep = nullptr;
     QTimer *m_recovery = nullptr;
+    int m_next = 0;
 };
 
 } // namespace askpro

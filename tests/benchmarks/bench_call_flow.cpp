@@ -1,0 +1,234 @@
+// Benchmark (prints figures, never fails for being slow): webhook-to-booked latency of the core flow with
+// the sandbox at zero latency, and durable intake throughput beside the same database's raw commit rate.
+#include "core/clock.h"
+#include "db/database.h"
+#include "flowfixture.h"
+#include "jobs/workerpool.h"
+#include "testdatabase.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimeZone>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const auto index = std::min(values.size() - 1, std::size_t(p / 100.0 * double(values.size())));
+    return values[index];
+}
+
+// Slot starts of 15 minutes, 09:00 to 16:45 on weekdays: one free slot for every call.
+QList<QDateTime> slotsFor(int count)
+{
+    QList<QDateTime> result;
+    QDateTime t = test::nextWorkdayAt(9);
+    while (result.size() < count) {
+        result.append(t);
+        t = t.addSecs(15 * 60);
+        if (t.time() >= QTime(17, 0)) {
+            QDate next = t.date().addDays(1);
+            while (next.dayOfWeek() > 5)
+                next = next.addDays(1);
+            t = QDateTime(next, QTime(9, 0), t.timeZone());
+        }
+    }
+    return result;
+}
+
+QByteArray analyzedCall(const QString &callId, const QDateTime &start)
+{
+    const Json data = {{"appointment_requested", true},
+                       {"service", "Beratung"},
+                       {"date", start.date().toString(Qt::ISODate).toStdString()},
+                       {"time", start.time().toString(u"HH:mm"_s).toStdString()},
+                       {"customer_name", "Benchmark Kundin"}};
+    const qint64 end = nowMs();
+    const Json call = {{"call_id", callId.toStdString()}, {"to_number", test::branchNumber.toStdString()},
+                       {"from_number", "+491701234567"}, {"call_status", "ended"}, {"start_timestamp", end - 90000},
+                       {"end_timestamp", end}, {"call_analysis", {{"custom_analysis_data", data}, {"call_summary", "Termin gewünscht"}}}};
+    return jsonText(Json{{"event", "call_analyzed"}, {"call", call}});
+}
+
+QNetworkReply *post(QNetworkAccessManager &network, const QUrl &url, const QByteArray &body, const QByteArray &signature)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("x-retell-signature", signature);
+    return network.post(request, body);
+}
+
+void latency(const QString &engine, int calls)
+{
+    test::FlowOptions options;
+    options.serviceMinutes = 15;
+    options.smtp = false;
+    auto f = test::FlowFixture::create(engine, options);
+    if (!f) {
+        std::printf("latency (%s): setup failed\n", qPrintable(engine));
+        return;
+    }
+    const QUrl url(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port));
+    const QList<QDateTime> starts = slotsFor(calls);
+    QNetworkAccessManager network;
+    std::vector<double> millis;
+    millis.reserve(std::size_t(calls));
+    int finished = 0;
+    QEventLoop loop;
+    // Only the calls' own jobs count: the sandbox's booking webhooks make jobs of their own.
+    QObject::connect(f->server->workers(), &WorkerPool::jobFinished, &loop, [&](qint64, const QString &kind, bool) {
+        if (kind != u"retell.event"_s)
+            return;
+        ++finished;
+        loop.quit();
+    });
+    QElapsedTimer total;
+    total.start();
+    for (int i = 0; i < calls; ++i) {
+        const QByteArray body = analyzedCall(u"call_bench_%1"_s.arg(i, 6, 10, QLatin1Char('0')), starts.at(i));
+        const int before = finished;
+        QElapsedTimer timer;
+        timer.start();
+        QNetworkReply *reply = post(network, url, body, f->providers->retellSignature(body));
+        QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        while (finished == before)
+            loop.exec();
+        millis.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    const double seconds = double(total.elapsed()) / 1000.0;
+    const int booked = f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s);
+    auto outcomes = f->db->exec(u"SELECT outcome, failure_reason, COUNT(*) FROM calls WHERE outcome <> 'booked' GROUP BY outcome, failure_reason"_s);
+    while (outcomes && outcomes->next())
+        std::printf("  not booked: %s %s x%d\n", qPrintable(outcomes->value(0).toString()), qPrintable(outcomes->value(1).toString()),
+                    outcomes->value(2).toInt());
+    // Where the slowest calls spent their time, from the server's own timestamps.
+    auto slow = f->db->exec(u"SELECT c.retell_call_id, i.received_at, c.outcome FROM calls c JOIN webhook_inbox i ON i.call_id = c.id "
+                            "ORDER BY (SELECT MAX(at) FROM call_events e WHERE e.call_id = c.id) - i.received_at DESC LIMIT 3"_s);
+    while (slow && slow->next()) {
+        const qint64 received = slow->value(1).toLongLong();
+        std::printf("  slow call %s (%s):", qPrintable(slow->value(0).toString()), qPrintable(slow->value(2).toString()));
+        auto steps = f->db->exec(u"SELECT e.step, e.status, e.at FROM call_events e JOIN calls c ON c.id = e.call_id "
+                                 "WHERE c.retell_call_id = ? ORDER BY e.id"_s, {slow->value(0)});
+        while (steps && steps->next())
+            std::printf(" %s/%s +%lld ms", qPrintable(steps->value(0).toString()), qPrintable(steps->value(1).toString()),
+                        steps->value(2).toLongLong() - received);
+        std::printf("\n");
+    }
+    // Median split of the server-side time: up to the availability answer, then the booking.
+    auto split = f->db->exec(u"SELECT (SELECT MAX(at) FROM call_events e WHERE e.call_id = c.id AND e.step = 'availability') - i.received_at, "
+                             "(SELECT MAX(at) FROM call_events e WHERE e.call_id = c.id AND e.step = 'booking') - "
+                             "(SELECT MAX(at) FROM call_events e WHERE e.call_id = c.id AND e.step = 'availability') "
+                             "FROM calls c JOIN webhook_inbox i ON i.call_id = c.id WHERE c.outcome = 'booked'"_s);
+    std::vector<double> toAvailability;
+    std::vector<double> toBooked;
+    while (split && split->next()) {
+        toAvailability.push_back(split->value(0).toDouble());
+        toBooked.push_back(split->value(1).toDouble());
+    }
+    std::printf("  server side, median: received to availability %.0f ms, availability to booked %.0f ms (ms resolution)\n",
+                percentile(toAvailability, 50), percentile(toBooked, 50));
+    auto retries = f->db->exec(u"SELECT message, COUNT(*) FROM call_events WHERE status IN ('retry', 'error') GROUP BY message ORDER BY 2 DESC"_s);
+    while (retries && retries->next())
+        std::printf("  retry/error: %s x%d\n", qPrintable(retries->value(0).toString().left(160)), retries->value(1).toInt());
+    std::printf("webhook-to-booked latency, %d calls, %s, sandbox at zero latency:\n"
+                "  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (%d booked, %d Cal.com bookings, %.1f s)\n",
+                calls, qPrintable(engine), percentile(millis, 50), percentile(millis, 90), percentile(millis, 99),
+                percentile(millis, 100), booked, int(f->providers->calcomBookings().size()), seconds);
+}
+
+void intake(const QString &engine, int deliveries)
+{
+    test::FlowOptions options;
+    options.workers = false; // intake only: what is measured is store-and-acknowledge
+    options.smtp = false;
+    auto f = test::FlowFixture::create(engine, options);
+    if (!f) {
+        std::printf("intake (%s): setup failed\n", qPrintable(engine));
+        return;
+    }
+    const QUrl url(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port));
+    QNetworkAccessManager network;
+    QList<QByteArray> bodies;
+    for (int i = 0; i < deliveries; ++i)
+        bodies.append(analyzedCall(u"call_intake_%1"_s.arg(i, 6, 10, QLatin1Char('0')), test::nextWorkdayAt(10)));
+    constexpr int inFlight = 16;
+    int sent = 0;
+    int answered = 0;
+    int ok = 0;
+    QEventLoop loop;
+    std::function<void()> sendNext = [&] {
+        if (sent >= deliveries)
+            return;
+        const QByteArray &body = bodies.at(sent++);
+        QNetworkReply *reply = post(network, url, body, f->providers->retellSignature(body));
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            ok += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 ? 1 : 0;
+            reply->deleteLater();
+            if (++answered == deliveries)
+                loop.quit();
+            else
+                sendNext();
+        });
+    };
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < inFlight; ++i)
+        sendNext();
+    loop.exec();
+    const double intakeRate = deliveries / (double(timer.nsecsElapsed()) / 1e9);
+
+    // The same database's raw commit rate: one prepared single-row insert per transaction.
+    Database &db = *f->db;
+    if (!db.control(u"CREATE TABLE bench_commits (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)"_s))
+        return;
+    const QByteArray payload = bodies.first();
+    timer.restart();
+    for (int i = 0; i < deliveries; ++i) {
+        if (!db.exec(u"INSERT INTO bench_commits (id, payload) VALUES (?, ?)"_s, {i, QString::fromUtf8(payload)}))
+            return;
+    }
+    const double commitRate = deliveries / (double(timer.nsecsElapsed()) / 1e9);
+    const int stored = f->count(u"SELECT COUNT(*) FROM webhook_inbox"_s);
+    std::printf("durable intake, %d signed webhooks, %d in flight, %s:\n"
+                "  %.0f webhooks/s acknowledged (%d answered 200, %d stored with their job)\n"
+                "  raw commit rate of the same database: %.0f commits/s; intake reaches %.0f %% of it\n",
+                deliveries, inFlight, qPrintable(engine), intakeRate, ok, stored, commitRate, 100.0 * intakeRate / commitRate);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Core-flow benchmark: latency and intake throughput."_s);
+    parser.addHelpOption();
+    const QCommandLineOption engines(u"engine"_s, u"sqlite or postgresql (repeatable; default: both when a cluster is up)."_s, u"name"_s);
+    const QCommandLineOption calls(u"calls"_s, u"Calls for the latency run (default 2000)."_s, u"n"_s, u"2000"_s);
+    const QCommandLineOption deliveries(u"deliveries"_s, u"Webhooks for the intake run (default 5000)."_s, u"n"_s, u"5000"_s);
+    parser.addOptions({engines, calls, deliveries});
+    parser.process(app);
+    QStringList list = parser.values(engines);
+    if (list.isEmpty())
+        list = test::postgresAvailable() ? QStringList{u"sqlite"_s, u"postgresql"_s} : QStringList{u"sqlite"_s};
+    qputenv("QT_LOGGING_RULES", "askpro.*.info=false;qt.*=false");
+    for (const QString &engine : std::as_const(list)) {
+        latency(engine, parser.value(calls).toInt());
+        intake(engine, parser.value(deliveries).toInt());
+    }
+    return 0;
+}
