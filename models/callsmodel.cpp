@@ -2,6 +2,9 @@
 #include "callsmodel.h"
 
 #include "core/clock.h"
+#include "domain/phonenumbers.h"
+#include "labels.h"
+#include "statuscolors.h"
 
 #include <QColor>
 #include <QTimeZone>
@@ -25,7 +28,7 @@ void CallsModel::setFilter(const CallFilter &filter)
 
 void CallsModel::refresh()
 {
-    auto query = CallQuery::browse(*m_db, m_filter);
+    auto query = CallQuery::browse(*m_db, m_filter, m_sortColumn, m_sortOrder);
     if (!query) {
         m_lastError = query.error().describe();
         Q_EMIT queryFailed(m_lastError);
@@ -35,19 +38,39 @@ void CallsModel::refresh()
     setQuery(std::move(*query));
 }
 
+void CallsModel::sort(int column, Qt::SortOrder order)
+{
+    if (column == CallQuery::TimeZone || (column == m_sortColumn && order == m_sortOrder))
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    refresh();
+}
+
+int CallsModel::rowOfCall(qint64 callId, int maxRows)
+{
+    for (int row = 0;; ++row) {
+        if (row >= rowCount()) {
+            if (row >= maxRows || !canFetchMore())
+                return -1;
+            fetchMore();
+            if (row >= rowCount())
+                return -1;
+        }
+        if (QSqlQueryModel::data(index(row, CallQuery::Id)).toLongLong() == callId)
+            return row;
+    }
+}
+
+void CallsModel::fetchAll()
+{
+    while (canFetchMore())
+        fetchMore();
+}
+
 QString CallsModel::outcomeLabel(const QString &outcome)
 {
-    if (outcome == u"booked"_s)
-        return tr("Booked");
-    if (outcome == u"no_request"_s)
-        return tr("No request");
-    if (outcome == u"needs_callback"_s)
-        return tr("Needs callback");
-    if (outcome == u"failed"_s)
-        return tr("Failed");
-    if (outcome == u"pending"_s)
-        return tr("In progress");
-    return outcome;
+    return Labels::outcome(outcome);
 }
 
 QVariant CallsModel::data(const QModelIndex &index, int role) const
@@ -60,12 +83,8 @@ QVariant CallsModel::data(const QModelIndex &index, int role) const
         return QSqlQueryModel::data(this->index(index.row(), CallQuery::Outcome)).toString();
     const QVariant raw = QSqlQueryModel::data(index, Qt::DisplayRole);
     if (role == Qt::ForegroundRole && index.column() == CallQuery::Outcome) {
-        const QString outcome = raw.toString();
-        if (outcome == u"failed"_s)
-            return QColor(0xc0, 0x39, 0x2b);
-        if (outcome == u"needs_callback"_s)
-            return QColor(0xb9, 0x77, 0x0e);
-        return {};
+        const QColor c = StatusColors::text(StatusColors::forOutcome(raw.toString()));
+        return c.isValid() ? QVariant(c) : QVariant();
     }
     if (role == Qt::TextAlignmentRole && index.column() == CallQuery::DurationMs)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -86,6 +105,8 @@ QVariant CallsModel::data(const QModelIndex &index, int role) const
     }
     case CallQuery::Outcome:
         return outcomeLabel(raw.toString());
+    case CallQuery::Caller:
+        return raw.toString().isEmpty() ? QString() : PhoneNumbers::display(raw.toString());
     default:
         return raw;
     }
@@ -99,6 +120,7 @@ QVariant CallsModel::headerData(int section, Qt::Orientation orientation, int ro
     case CallQuery::Id: return tr("No.");
     case CallQuery::StartedAt: return tr("Time");
     case CallQuery::TimeZone: return tr("Time zone");
+    case CallQuery::Company: return tr("Company");
     case CallQuery::Branch: return tr("Branch");
     case CallQuery::Caller: return tr("Caller");
     case CallQuery::Customer: return tr("Customer");

@@ -23,6 +23,14 @@ public:
     // Re-runs the query with a new filter; the view keeps fetching lazily from the first rows.
     void setFilter(const CallFilter &filter);
     void refresh();
+    // Sorting runs in SQL through CallQuery's whitelisted ORDER BY.
+    void sort(int column, Qt::SortOrder order) override;
+    [[nodiscard]] int sortColumn() const { return m_sortColumn; }
+    [[nodiscard]] Qt::SortOrder sortOrder() const { return m_sortOrder; }
+    // The row showing this call, fetching further rows up to maxRows; -1 when not found.
+    [[nodiscard]] int rowOfCall(qint64 callId, int maxRows = 5000);
+    // Loads every remaining row (for exports).
+    void fetchAll();
     [[nodiscard]] const CallFilter &filter() const { return m_filter; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
 
@@ -37,6 +45,8 @@ private:
     std::shared_ptr<Database> m_db;
     CallFilter m_filter;
     QString m_lastError;
+    int m_sortColumn = CallQuery::StartedAt;
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
 };
 
 } // namespace askpro

@@ -10,7 +10,7 @@ packages=(
   qt6-translations-l10n libgl-dev libqt6opengl6-dev libxkbcommon-dev libvulkan-dev
   nlohmann-json3-dev libphonenumber-dev libsodium-dev qtkeychain-qt6-dev libcurl4-openssl-dev
   libprotobuf-dev libicu-dev libboost-dev
-  sqlite3 postgresql postgresql-client
+  sqlite3 postgresql postgresql-client curl
   python3-aiosmtpd xvfb xauth fonts-dejavu-core
 )
 

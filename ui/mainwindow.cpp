@@ -1,8 +1,18 @@
-// Main window wiring: navigation list to page stack, shortcuts, remembered geometry.
+// Main window wiring: navigation list to page stack, shortcuts, status bar, remembered geometry.
 #include "mainwindow.h"
 
 #include "db/database.h"
+#include "pages/appointmentspage.h"
+#include "pages/calendarpage.h"
 #include "pages/callspage.h"
+#include "pages/customerspage.h"
+#include "pages/directorypage.h"
+#include "pages/failedcallspage.h"
+#include "pages/inboxpage.h"
+#include "queries/healthquery.h"
+#include "security/credentialstore.h"
+#include "statuscolors.h"
+#include "support/appointmentservice.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -13,31 +23,71 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
 namespace askpro {
 
 MainWindow::MainWindow(std::shared_ptr<Database> db, QWidget *parent)
+    : MainWindow(std::move(db), nullptr, ProviderEndpoints(), qEnvironmentVariable("USER"), parent)
+{
+}
+
+MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints,
+                       QString actor, QWidget *parent)
     : QMainWindow(parent)
     , m_db(std::move(db))
+    , m_actor(actor.isEmpty() ? u"admin"_s : std::move(actor))
 {
     setWindowTitle(tr("AskPro Admin"));
+    m_appointments = new AppointmentService(m_db, std::move(credentials), std::move(endpoints), this);
+
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     m_navigation = new QListWidget(central);
     m_navigation->setObjectName(u"navigation"_s);
-    m_navigation->setFixedWidth(180);
+    m_navigation->setFixedWidth(170);
     m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setBackgroundRole(QPalette::Window);
+    m_navigation->setSpacing(2);
     m_pages = new QStackedWidget(central);
     layout->addWidget(m_navigation);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
-    addPage(u"calls"_s, tr("Calls"), new CallsPage(m_db, m_pages), QKeySequence(Qt::CTRL | Qt::Key_1));
+    m_callsPage = new CallsPage(m_db, m_pages);
+    auto *failed = new FailedCallsPage(m_db, m_actor, m_pages);
+    auto *inbox = new InboxPage(m_db, m_actor, m_pages);
+    auto *appointments = new AppointmentsPage(m_db, m_appointments, m_actor, m_pages);
+    auto *calendar = new CalendarPage(m_db, m_pages);
+    auto *customers = new CustomersPage(m_db, m_pages);
+    auto *directory = new DirectoryPage(m_db, m_actor, m_pages);
+    addPage(u"calls"_s, tr("Calls"), m_callsPage);
+    addPage(u"failed"_s, tr("Failed calls"), failed);
+    addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
+    addPage(u"appointments"_s, tr("Appointments"), appointments);
+    addPage(u"calendar"_s, tr("Calendar"), calendar);
+    addPage(u"customers"_s, tr("Customers"), customers);
+    addPage(u"companies"_s, tr("Companies"), directory);
 
+    const auto showStatus = [this](const QString &text) { statusBar()->showMessage(text, 8000); };
+    connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
+    connect(inbox, &InboxPage::statusMessage, this, showStatus);
+    connect(appointments, &AppointmentsPage::statusMessage, this, showStatus);
+    connect(directory, &DirectoryPage::statusMessage, this, showStatus);
+    connect(appointments, &AppointmentsPage::openCall, this, &MainWindow::openCall);
+    connect(customers, &CustomersPage::openCall, this, &MainWindow::openCall);
+    connect(customers, &CustomersPage::openAppointment, this, [this, appointments](qint64 id) {
+        showPage(u"appointments"_s);
+        appointments->selectAppointment(id);
+    });
+    connect(calendar, &CalendarPage::appointmentActivated, this, [this, appointments](qint64 id) {
+        showPage(u"appointments"_s);
+        appointments->selectAppointment(id);
+    });
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_navigation->setCurrentRow(0);
 
@@ -45,9 +95,19 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, QWidget *parent)
     auto *quit = fileMenu->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+    auto *goMenu = menuBar()->addMenu(tr("&Go"));
+    goMenu->addActions(actions());
 
     m_databaseLabel = new QLabel(tr("Database: %1").arg(m_db->connectionString().redacted()), this);
+    m_serverLabel = new QLabel(this);
+    m_serverLabel->setObjectName(u"serverHealth"_s);
+    statusBar()->addPermanentWidget(m_serverLabel);
     statusBar()->addPermanentWidget(m_databaseLabel);
+    m_healthTimer = new QTimer(this);
+    m_healthTimer->setInterval(5000);
+    connect(m_healthTimer, &QTimer::timeout, this, &MainWindow::refreshServerHealth);
+    m_healthTimer->start();
+    refreshServerHealth();
 
     QSettings settings;
     if (!restoreGeometry(settings.value(u"mainwindow/geometry"_s).toByteArray()))
@@ -56,14 +116,17 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::addPage(const QString &name, const QString &title, QWidget *page, const QKeySequence &shortcut)
+void MainWindow::addPage(const QString &name, const QString &title, QWidget *page)
 {
+    page->setObjectName(name + u"Page"_s);
     m_pages->addWidget(page);
     m_navigation->addItem(title);
     m_pageNames.append(name);
-    auto *action = new QAction(title, this);
-    action->setShortcut(shortcut);
     const int row = m_navigation->count() - 1;
+    m_navigation->item(row)->setToolTip(tr("Ctrl+%1").arg(row + 1));
+    auto *action = new QAction(title, this);
+    if (row < 9)
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
     connect(action, &QAction::triggered, this, [this, row] { m_navigation->setCurrentRow(row); });
     addAction(action);
 }
@@ -80,6 +143,43 @@ bool MainWindow::showPage(const QString &name)
 QStringList MainWindow::pageNames() const
 {
     return m_pageNames;
+}
+
+QWidget *MainWindow::page(const QString &name) const
+{
+    const int row = m_pageNames.indexOf(name);
+    return row < 0 ? nullptr : m_pages->widget(row);
+}
+
+void MainWindow::openCall(qint64 callId)
+{
+    showPage(u"calls"_s);
+    if (!m_callsPage->selectCall(callId)) {
+        m_callsPage->applyFilterState({}); // the call is filtered out: show everything
+        m_callsPage->selectCall(callId);
+    }
+}
+
+void MainWindow::refreshServerHealth()
+{
+    auto health = HealthQuery::server(*m_db);
+    if (!health) {
+        m_serverLabel->setText(tr("server: unknown (%1)").arg(health.error().message));
+        return;
+    }
+    const qint64 backlog = health->queuedJobs + health->runningJobs;
+    m_serverLabel->setText(health->running() ? tr("server: running, %n worker(s), backlog %1", nullptr, health->liveWorkers).arg(backlog)
+                                             : tr("server: not running, backlog %1").arg(backlog));
+    QPalette p = m_serverLabel->palette();
+    const QColor tone = StatusColors::text(health->running() ? StatusColors::Tone::Good : StatusColors::Tone::Warning);
+    p.setColor(QPalette::WindowText, tone);
+    m_serverLabel->setPalette(p);
+    m_serverLabel->setToolTip(tr("Jobs queued: %1, running: %2, failed: %3").arg(health->queuedJobs).arg(health->runningJobs).arg(health->failedJobs));
+}
+
+QString MainWindow::serverHealthText() const
+{
+    return m_serverLabel->text();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

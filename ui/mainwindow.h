@@ -1,16 +1,23 @@
-// The main window: a thin shell with navigation, the pages and a status bar.
+// The main window: a thin shell with navigation to the pages, a shortcut per page (Ctrl+1..n), and
+// a status bar with the database and the server's health.
 #pragma once
+
+#include "config/serverconfig.h"
 
 #include <QMainWindow>
 
 #include <memory>
 
+class QLabel;
 class QListWidget;
 class QStackedWidget;
-class QLabel;
+class QTimer;
 
 namespace askpro {
 
+class AppointmentService;
+class CallsPage;
+class CredentialStore;
 class Database;
 
 class MainWindow final : public QMainWindow
@@ -18,23 +25,37 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
+    // Without credentials: provider actions (cancel, reschedule) report that no key is available.
     explicit MainWindow(std::shared_ptr<Database> db, QWidget *parent = nullptr);
+    // actor: the name audit entries carry (the OS user until sign-in exists).
+    MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints, QString actor,
+               QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Shows the page with this name ("calls", ...); false when there is none.
+    // Shows the page with this name ("calls", "failed", ...); false when there is none.
     bool showPage(const QString &name);
     [[nodiscard]] QStringList pageNames() const;
+    [[nodiscard]] QWidget *page(const QString &name) const;
+    // Reads the workers' heartbeats and the job backlog into the status bar (a timer does it every 5 s).
+    void refreshServerHealth();
+    [[nodiscard]] QString serverHealthText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void addPage(const QString &name, const QString &title, QWidget *page, const QKeySequence &shortcut);
+    void addPage(const QString &name, const QString &title, QWidget *page);
+    void openCall(qint64 callId);
 
     std::shared_ptr<Database> m_db;
+    QString m_actor;
+    AppointmentService *m_appointments = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
+    CallsPage *m_callsPage = nullptr;
     QLabel *m_databaseLabel = nullptr;
+    QLabel *m_serverLabel = nullptr;
+    QTimer *m_healthTimer = nullptr;
     QStringList m_pageNames;
 };
 

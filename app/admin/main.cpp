@@ -1,11 +1,15 @@
 // askpro-admin: the desktop admin application.
+#include "config/serverconfig.h"
 #include "db/connectionstring.h"
 #include "db/database.h"
 #include "db/migrator.h"
 #include "mainwindow.h"
+#include "security/credentialstore.h"
+#include "security/secretbox.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -48,7 +52,22 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    askpro::MainWindow window(*db);
+    // Provider actions (cancel, reschedule) need the server's secrets key; without it they report so.
+    const askpro::ServerConfig config = askpro::ServerConfig::fromEnvironment();
+    QString keyFile = config.keyFile;
+    if (keyFile.isEmpty()) {
+        const QString sqlitePath = (*db)->engine() == askpro::Engine::Sqlite ? (*db)->connectionString().path
+                                                                             : askpro::ConnectionString::defaultUrl().mid(7);
+        keyFile = QFileInfo(sqlitePath).absolutePath() + u"/askpro.key"_s;
+    }
+    std::shared_ptr<askpro::CredentialStore> credentials;
+    if (QFileInfo::exists(keyFile)) {
+        if (auto box = askpro::SecretBox::fromKeyFile(keyFile))
+            credentials = std::make_shared<askpro::CredentialStore>(**db, *box);
+        else
+            qWarning("%s", qPrintable(box.error().describe()));
+    }
+    askpro::MainWindow window(*db, credentials, config.endpoints, qEnvironmentVariable("USER"));
     if (parser.isSet(screenshotOption)) {
         const QString page = parser.value(screenshotOption);
         const QString file = parser.positionalArguments().value(0);

@@ -7,8 +7,10 @@
 #include "db/database.h"
 #include "db/doctor.h"
 #include "db/migrator.h"
+#include "demo/demoseeder.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
+#include "setup/providerconnector.h"
 #include "security/credentialstore.h"
 #include "security/secretbox.h"
 
@@ -21,6 +23,7 @@
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTextStream>
 
@@ -121,9 +124,11 @@ int ServerCommands::usage()
                 "  migrate   bring the database to the current schema\n"
                 "  doctor    report orphans and duplicates; --fix repairs them after a backup\n"
                 "  backup    write a consistent copy of the database to a file\n"
+                "  connect   set up Retell and Cal.com for branches (agents, numbers, event types, webhook)\n"
                 "  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost\n"
                 "  serve     receive webhooks and process calls (HTTP server and workers)\n"
-                "  credentials  store a provider's API key (read from standard input), encrypted\n\n"
+                "  credentials  store a provider's API key (read from standard input), encrypted\n"
+                "  demo-seed fill an empty database with German demo companies, calls and appointments\n\n"
                 "Run 'askpro-server COMMAND --help' for a command's options.")
           << Qt::endl;
     return 2;
@@ -144,6 +149,10 @@ int ServerCommands::run(const QStringList &arguments)
         return credentials(arguments);
     if (command == u"recover"_s)
         return recover(arguments);
+    if (command == u"connect"_s)
+        return connectProviders(arguments);
+    if (command == u"demo-seed"_s)
+        return demoSeed(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
         (void)usage();
         return 0;
@@ -417,6 +426,113 @@ int ServerCommands::recover(const QStringList &arguments)
                  .arg(r.lostCallsRecovered)
           << Qt::endl;
     return code;
+}
+
+int ServerCommands::demoSeed(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption daysOption(u"days"_s, tr("Days of call history to create (default 90)."), u"n"_s, u"90"_s);
+    parser.addOption(daysOption);
+    parseOrExit(parser, arguments, tr("Fills an empty database with demo data; does nothing when companies exist."));
+    bool ok = false;
+    const int days = parser.value(daysOption).toInt(&ok);
+    if (!ok || days < 1 || days > 3650) {
+        err() << tr("--days must be a number from 1 to 3650") << Qt::endl;
+        return 2;
+    }
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    QElapsedTimer timer;
+    timer.start();
+    auto seeded = DemoSeeder(*db).seed(days);
+    if (!seeded) {
+        err() << seeded.error().describe() << Qt::endl;
+        return 1;
+    }
+    if (seeded->skipped) {
+        out() << tr("The database already holds companies; no demo data added.") << Qt::endl;
+        return 0;
+    }
+    out() << tr("Demo data added in %1 ms: %2 companies, %3 branches, %4 customers, %5 calls, %6 appointments, %7 webhook deliveries.")
+                 .arg(timer.elapsed())
+                 .arg(seeded->companies)
+                 .arg(seeded->branches)
+                 .arg(seeded->customers)
+                 .arg(seeded->calls)
+                 .arg(seeded->appointments)
+                 .arg(seeded->inboxRows)
+          << Qt::endl;
+    return 0;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+int ServerCommands::connectProviders(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption branch(u"branch"_s, tr("The branch to connect (repeatable)."), u"id"_s);
+    const QCommandLineOption all(u"all"_s, tr("Connect every active branch."));
+    const QCommandLineOption publicUrl(u"public-url"_s, tr("The URL under which Retell and Cal.com reach this server."), u"url"_s);
+    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets."), u"path"_s);
+    const QCommandLineOption retell(u"retell-url"_s, tr("Retell API base URL."), u"url"_s);
+    const QCommandLineOption calcom(u"calcom-url"_s, tr("Cal.com API v2 base URL."), u"url"_s);
+    parser.addOptions({branch, all, publicUrl, keyFile, retell, calcom});
+    parseOrExit(parser, arguments, tr("Creates or reuses, for each branch: a Cal.com event type per service and the booking webhook, "
+                                      "the Retell LLM with the booking tools, the voice agent, and the phone number bound to it. "
+                                      "Safe to run again: what exists is found and reused."));
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile), *db));
+    if (!box) {
+        err() << box.error().describe() << Qt::endl;
+        return 1;
+    }
+    ServerConfig config = ServerConfig::fromEnvironment();
+    if (parser.isSet(retell))
+        config.endpoints.retell = QUrl(parser.value(retell));
+    if (parser.isSet(calcom))
+        config.endpoints.calcom = QUrl(parser.value(calcom));
+    if (parser.isSet(publicUrl))
+        config.publicUrl = parser.value(publicUrl);
+    QList<qint64> branches;
+    for (const QString &id : parser.values(branch))
+        branches << id.toLongLong();
+    if (parser.isSet(all)) {
+        auto q = db->exec(u"SELECT id FROM branches WHERE active = 1 ORDER BY id"_s);
+        while (q && q->next())
+            branches << q->value(0).toLongLong();
+    }
+    if (branches.isEmpty()) {
+        err() << tr("Name a branch with --branch ID, or use --all") << Qt::endl;
+        return 2;
+    }
+    CredentialStore credentials(*db, *box);
+    QNetworkAccessManager network;
+    ProviderConnector connector(*db, credentials, &network, config.endpoints, config.publicUrl);
+    QObject::connect(&connector, &ProviderConnector::progress, &connector, [](const QString &step, const QString &state, const QString &message) {
+        if (state != u"running"_s)
+            out() << u"  [%1] %2: %3"_s.arg(state, step, message) << Qt::endl;
+    });
+    int failures = 0;
+    for (qint64 id : std::as_const(branches)) {
+        out() << tr("Branch %1:").arg(id) << Qt::endl;
+        bool finished = false;
+        connector.connectBranch(id, [&](const Status &status) {
+            if (!status) {
+                err() << tr("Branch %1 not connected: %2").arg(id).arg(status.error().describe()) << Qt::endl;
+                ++failures;
+            }
+            finished = true;
+            QCoreApplication::exit(0);
+        });
+        if (!finished)
+            QCoreApplication::exec();
+    }
+    return failures == 0 ? 0 : 1;
 }
 
 } // namespace askpro

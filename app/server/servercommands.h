@@ -20,6 +20,8 @@ private:
     [[nodiscard]] static int serve(const QStringList &arguments);
     [[nodiscard]] static int credentials(const QStringList &arguments);
     [[nodiscard]] static int recover(const QStringList &arguments);
+    [[nodiscard]] static int connectProviders(const QStringList &arguments);
+    [[nodiscard]] static int demoSeed(const QStringList &arguments);
     [[nodiscard]] static int usage();
 };
 

@@ -200,22 +200,24 @@ Status CallStore::recordAppointmentUsage(qint64 appointmentId, qint64 companyId,
 
 Result<std::optional<ServiceInfo>> CallStore::findService(qint64 companyId, const QString &name)
 {
-    // Exact name first, then a service whose name contains the caller's words, then the only service.
-    auto q = m_db.exec(u"SELECT id, name, duration_minutes FROM services WHERE company_id = ? AND active = 1 "
-                       "ORDER BY CASE WHEN lower(name) = lower(?) THEN 0 WHEN ? <> '' AND lower(name) LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, id"_s,
-                       {companyId, name, name, Database::containsPattern(name)});
+    // Exact name first; then a service whose name holds the caller's words, or the other way round
+    // ("30 Min Beratung bitte"); with no name given, the company's only service.
+    const QString wanted = name.trimmed();
+    auto q = m_db.exec(u"SELECT id, name, duration_minutes, CASE WHEN lower(name) = lower(?) THEN 0 "
+                       "WHEN ? <> '' AND lower(name) LIKE ? ESCAPE '\\' THEN 1 "
+                       "WHEN ? <> '' AND lower(?) LIKE '%' || lower(name) || '%' THEN 2 ELSE 3 END AS rank "
+                       "FROM services WHERE company_id = ? AND active = 1 ORDER BY rank, id"_s,
+                       {wanted, wanted, Database::containsPattern(wanted), wanted, wanted, companyId});
     if (!q)
         return q.error();
     QList<ServiceInfo> services;
-    QList<bool> matches;
+    int bestRank = 3;
     while (q->next()) {
-        ServiceInfo s{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toInt()};
-        const bool match = s.name.compare(name, Qt::CaseInsensitive) == 0
-            || (!name.isEmpty() && s.name.contains(name, Qt::CaseInsensitive));
-        services.append(s);
-        matches.append(match);
+        if (services.isEmpty())
+            bestRank = q->value(3).toInt();
+        services.append({q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toInt()});
     }
-    if (!services.isEmpty() && (matches.first() || services.size() == 1 || name.isEmpty()))
+    if (!services.isEmpty() && (bestRank < 3 || services.size() == 1 || wanted.isEmpty()))
         return std::optional<ServiceInfo>(services.first());
     return std::optional<ServiceInfo>();
 }

@@ -100,6 +100,13 @@ void HttpApi::install(QHttpServer &server)
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { bookAppointment(r, std::move(responder)); });
     server.route(u"/functions/check-availability"_s, Method::Post,
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { checkAvailability(r, std::move(responder)); });
+    // The agent's collect_appointment_data tool: its arguments reach us inside the call's transcript, so
+    // the live request only needs a signed acknowledgement.
+    server.route(u"/functions/collect-appointment-data"_s, Method::Post, [this](const QHttpServerRequest &r) {
+        if (auto refused = refuseRetell(r, u"function:collect_appointment_data"_s))
+            return std::move(*refused);
+        return jsonResponse(Json{{"status", "ok"}, {"message", "noted"}});
+    });
     server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &) { return health(); });
 }
 

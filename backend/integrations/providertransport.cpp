@@ -91,7 +91,11 @@ JsonReply *ProviderTransport::send(const ProviderRequest &request) const
             e.code = provider + u".rejected"_s;
             e.message = u"%1 refused the request (HTTP %2)"_s.arg(provider).arg(status);
         }
-        qCWarning(category) << method << path << "->" << status << e.providerText;
+        // A 404 is often the answer a lookup expects ("not there yet, create it"): the caller decides.
+        if (status == 404)
+            qCDebug(category) << method << path << "->" << status << e.providerText;
+        else
+            qCWarning(category) << method << path << "->" << status << e.providerText;
         handle->finish(e);
     });
     return handle;

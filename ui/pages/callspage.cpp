@@ -1,27 +1,67 @@
-// Call browser page: outcome and text filters run in SQL through the model.
+// Call browser page: every filter runs in SQL through the model; the detail pane follows the selection.
 #include "pages/callspage.h"
 
 #include "callsmodel.h"
+#include "csvexporter.h"
 #include "db/database.h"
+#include "queries/directoryquery.h"
+#include "support/savedviewstore.h"
+#include "tablestate.h"
+#include "widgets/calldetailpane.h"
 
 #include <QComboBox>
+#include <QDateTime>
+#include <QLocale>
+#include <QDateEdit>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QScrollBar>
+#include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace askpro {
 
+namespace {
+const QString pageKey = u"calls"_s;
+}
+
 CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
 {
     auto *layout = new QVBoxLayout(this);
+
+    // First row: period, company, branch, outcome.
     auto *filters = new QHBoxLayout;
+    m_period = new QComboBox(this);
+    m_period->setObjectName(u"periodFilter"_s);
+    m_period->addItem(tr("All time"), u"all"_s);
+    m_period->addItem(tr("Today"), u"today"_s);
+    m_period->addItem(tr("Last 7 days"), u"7d"_s);
+    m_period->addItem(tr("Last 30 days"), u"30d"_s);
+    m_period->addItem(tr("Date range"), u"range"_s);
+    m_from = new QDateEdit(QDate::currentDate().addDays(-7), this);
+    m_from->setObjectName(u"fromDate"_s);
+    m_from->setCalendarPopup(true);
+    m_to = new QDateEdit(QDate::currentDate(), this);
+    m_to->setObjectName(u"toDate"_s);
+    m_to->setCalendarPopup(true);
+    m_company = new QComboBox(this);
+    m_company->setObjectName(u"companyFilter"_s);
+    m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_branch = new QComboBox(this);
+    m_branch->setObjectName(u"branchFilter"_s);
+    m_branch->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_outcome = new QComboBox(this);
     m_outcome->setObjectName(u"outcomeFilter"_s);
     m_outcome->addItem(tr("All outcomes"), QString());
@@ -30,30 +70,81 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     m_outcome->addItem(tr("Needs callback"), u"needs_callback"_s);
     m_outcome->addItem(tr("Failed"), u"failed"_s);
     m_outcome->addItem(tr("Requested, not booked"), u"requested_unbooked"_s);
+    filters->addWidget(m_period);
+    filters->addWidget(m_from);
+    m_dash = new QLabel(u"–"_s, this);
+    filters->addWidget(m_dash);
+    filters->addWidget(m_to);
+    filters->addWidget(m_company);
+    filters->addWidget(m_branch);
+    filters->addWidget(m_outcome);
+    filters->addStretch(1);
+    layout->addLayout(filters);
+
+    // Second row: text search, saved views, export.
+    auto *second = new QHBoxLayout;
     m_search = new QLineEdit(this);
     m_search->setObjectName(u"searchFilter"_s);
     m_search->setPlaceholderText(tr("Search caller, customer or transcript"));
     m_search->setClearButtonEnabled(true);
-    filters->addWidget(new QLabel(tr("Outcome:"), this));
-    filters->addWidget(m_outcome);
-    filters->addWidget(m_search, 1);
-    layout->addLayout(filters);
+    m_views = new QComboBox(this);
+    m_views->setObjectName(u"savedViews"_s);
+    m_views->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto *saveViewButton = new QToolButton(this);
+    saveViewButton->setObjectName(u"saveViewButton"_s);
+    saveViewButton->setText(tr("Save view…"));
+    auto *exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export CSV…"));
+    second->addWidget(m_search, 1);
+    second->addWidget(m_views);
+    second->addWidget(saveViewButton);
+    second->addWidget(exportButton);
+    layout->addLayout(second);
 
+    // Table and detail side by side.
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(u"callsSplitter"_s);
+    auto *left = new QWidget(splitter);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
     m_model = new CallsModel(m_db, this);
-    m_table = new QTableView(this);
+    m_table = new QTableView(left);
     m_table->setObjectName(u"callsTable"_s);
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    TableState::setUpTable(m_table);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->hideColumn(CallQuery::TimeZone);
-    layout->addWidget(m_table, 1);
-
-    m_empty = new QLabel(this);
+    m_table->hideColumn(CallQuery::Id);
+    m_table->hideColumn(CallQuery::FailureReason);
+    m_table->horizontalHeader()->setSortIndicator(CallQuery::StartedAt, Qt::DescendingOrder);
+    m_table->setSortingEnabled(true);
+    m_table->hideColumn(CallQuery::Company); // the branch names already say which business it is
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const auto width = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 18; };
+    const QString sampleTime = QLocale().toString(QDateTime(QDate(2026, 12, 30), QTime(23, 59)), QLocale::ShortFormat);
+    m_table->setColumnWidth(CallQuery::StartedAt, width(sampleTime));
+    m_table->setColumnWidth(CallQuery::Company, width(u"Zahnarztpraxis Dr. Weber"_s));
+    m_table->setColumnWidth(CallQuery::Branch, width(u"Salon Berlin-Prenzlauer"_s));
+    m_table->setColumnWidth(CallQuery::Caller, width(u"+49 176 12345678"_s));
+    m_table->setColumnWidth(CallQuery::Customer, width(u"Katharina Zimmermann"_s));
+    m_table->setColumnWidth(CallQuery::DurationMs, width(u"00:00:00"_s));
+    m_table->setColumnWidth(CallQuery::Outcome, width(tr("Needs callback")));
+    m_table->setColumnWidth(CallQuery::AppointmentStart, width(sampleTime));
+    TableState::track(m_table, u"calls"_s);
+    leftLayout->addWidget(m_table, 1);
+    m_empty = new QLabel(left);
+    m_empty->setObjectName(u"callsMessage"_s);
     m_empty->setAlignment(Qt::AlignCenter);
-    layout->addWidget(m_empty);
+    m_empty->setWordWrap(true);
+    leftLayout->addWidget(m_empty);
+    m_detail = new CallDetailPane(m_db, splitter);
+    m_detail->setObjectName(u"callDetail"_s);
+    splitter->addWidget(left);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({760, 420});
+    layout->addWidget(splitter, 1);
 
     m_searchDelay = new QTimer(this);
     m_searchDelay->setSingleShot(true);
@@ -61,17 +152,165 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     connect(m_searchDelay, &QTimer::timeout, this, &CallsPage::applyFilter);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_outcome, &QComboBox::currentIndexChanged, this, &CallsPage::applyFilter);
+    connect(m_period, &QComboBox::currentIndexChanged, this, [this] {
+        updatePeriodWidgets();
+        applyFilter();
+    });
+    connect(m_from, &QDateEdit::dateChanged, this, &CallsPage::applyFilter);
+    connect(m_to, &QDateEdit::dateChanged, this, &CallsPage::applyFilter);
+    connect(m_company, &QComboBox::currentIndexChanged, this, [this] {
+        reloadBranches();
+        applyFilter();
+    });
+    connect(m_branch, &QComboBox::currentIndexChanged, this, &CallsPage::applyFilter);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { m_detail->showCall(current.isValid() ? current.data(CallsModel::CallIdRole).toLongLong() : 0); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_detail->showCall(selectedCallId()); });
+    connect(saveViewButton, &QToolButton::clicked, this, &CallsPage::saveView);
+    connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("calls"), this); });
+    connect(m_views, &QComboBox::activated, this, [this](int index) {
+        if (index <= 0)
+            return;
+        applyFilterState(m_views->itemData(index).toMap());
+    });
+
+    m_applying = true;
+    reloadCompanies();
+    reloadBranches();
+    reloadSavedViews();
+    updatePeriodWidgets();
+    m_applying = false;
     applyFilter();
+
+    m_poll = new QTimer(this);
+    m_poll->setInterval(3000);
+    connect(m_poll, &QTimer::timeout, this, &CallsPage::pollNow);
+    m_poll->start();
+    if (auto stamp = CallQuery::stamp(*m_db))
+        m_stamp = *stamp;
 }
 
 CallsPage::~CallsPage() = default;
 
-void CallsPage::applyFilter()
+void CallsPage::reloadCompanies()
 {
-    CallFilter filter = m_model->filter();
+    const QSignalBlocker blocker(m_company);
+    const qint64 current = m_company->currentData().toLongLong();
+    m_company->clear();
+    m_company->addItem(tr("All companies"), qint64(0));
+    if (auto companies = DirectoryQuery::companies(*m_db)) {
+        for (const NamedItem &c : *companies)
+            m_company->addItem(c.active ? c.name : tr("%1 (inactive)").arg(c.name), c.id);
+    }
+    m_company->setCurrentIndex(qMax(0, m_company->findData(current)));
+}
+
+void CallsPage::reloadBranches()
+{
+    const QSignalBlocker blocker(m_branch);
+    const qint64 current = m_branch->currentData().toLongLong();
+    m_branch->clear();
+    m_branch->addItem(tr("All branches"), qint64(0));
+    if (auto branches = DirectoryQuery::branches(*m_db, m_company->currentData().toLongLong())) {
+        for (const NamedItem &b : *branches)
+            m_branch->addItem(b.active ? b.name : tr("%1 (inactive)").arg(b.name), b.id);
+    }
+    m_branch->setCurrentIndex(qMax(0, m_branch->findData(current)));
+}
+
+void CallsPage::reloadSavedViews()
+{
+    const QSignalBlocker blocker(m_views);
+    m_views->clear();
+    m_views->addItem(tr("Saved views"));
+    if (auto views = SavedViewStore(*m_db).list(pageKey)) {
+        for (const SavedView &v : *views)
+            m_views->addItem(v.name, v.filters);
+    }
+    m_views->setEnabled(m_views->count() > 1);
+}
+
+void CallsPage::saveView()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Save view"), tr("Name of this filter set:"), QLineEdit::Normal, QString(), &ok);
+    if (!ok)
+        return;
+    auto saved = SavedViewStore(*m_db).save(pageKey, name, filterState());
+    if (!saved) {
+        QMessageBox::warning(this, tr("Save view"), saved.error().describe());
+        return;
+    }
+    reloadSavedViews();
+    m_views->setCurrentIndex(qMax(0, m_views->findText(name.trimmed())));
+}
+
+void CallsPage::updatePeriodWidgets()
+{
+    const bool range = m_period->currentData().toString() == u"range"_s;
+    m_from->setVisible(range);
+    m_to->setVisible(range);
+    m_dash->setVisible(range);
+}
+
+QVariantMap CallsPage::filterState() const
+{
+    return {{u"period"_s, m_period->currentData()},
+            {u"from"_s, m_from->date().toString(Qt::ISODate)},
+            {u"to"_s, m_to->date().toString(Qt::ISODate)},
+            {u"company"_s, m_company->currentData()},
+            {u"branch"_s, m_branch->currentData()},
+            {u"outcome"_s, m_outcome->currentData()},
+            {u"text"_s, m_search->text()}};
+}
+
+void CallsPage::applyFilterState(const QVariantMap &state)
+{
+    m_applying = true;
+    m_period->setCurrentIndex(qMax(0, m_period->findData(state.value(u"period"_s).toString())));
+    if (const QDate from = QDate::fromString(state.value(u"from"_s).toString(), Qt::ISODate); from.isValid())
+        m_from->setDate(from);
+    if (const QDate to = QDate::fromString(state.value(u"to"_s).toString(), Qt::ISODate); to.isValid())
+        m_to->setDate(to);
+    m_company->setCurrentIndex(qMax(0, m_company->findData(state.value(u"company"_s).toLongLong())));
+    reloadBranches();
+    m_branch->setCurrentIndex(qMax(0, m_branch->findData(state.value(u"branch"_s).toLongLong())));
+    m_outcome->setCurrentIndex(qMax(0, m_outcome->findData(state.value(u"outcome"_s).toString())));
+    m_search->setText(state.value(u"text"_s).toString());
+    m_searchDelay->stop();
+    updatePeriodWidgets();
+    m_applying = false;
+    applyFilter();
+}
+
+CallFilter CallsPage::filterFromWidgets() const
+{
+    CallFilter filter;
+    const QString period = m_period->currentData().toString();
+    const QDate today = QDate::currentDate();
+    const auto startOf = [](const QDate &d) { return d.startOfDay().toMSecsSinceEpoch(); };
+    if (period == u"today"_s) {
+        filter.fromMs = startOf(today);
+    } else if (period == u"7d"_s) {
+        filter.fromMs = startOf(today.addDays(-6));
+    } else if (period == u"30d"_s) {
+        filter.fromMs = startOf(today.addDays(-29));
+    } else if (period == u"range"_s) {
+        filter.fromMs = startOf(m_from->date());
+        filter.toMs = startOf(m_to->date().addDays(1));
+    }
+    filter.companyId = m_company->currentData().toLongLong();
+    filter.branchId = m_branch->currentData().toLongLong();
     filter.outcome = m_outcome->currentData().toString();
     filter.text = m_search->text();
-    m_model->setFilter(filter);
+    return filter;
+}
+
+void CallsPage::applyFilter()
+{
+    if (m_applying)
+        return;
+    m_model->setFilter(filterFromWidgets());
     if (!m_model->lastError().isEmpty())
         m_empty->setText(tr("The calls cannot be read: %1").arg(m_model->lastError()));
     else if (m_model->rowCount() == 0)
@@ -79,6 +318,57 @@ void CallsPage::applyFilter()
     else
         m_empty->clear();
     m_empty->setVisible(!m_empty->text().isEmpty());
+    if (m_model->rowCount() > 0 && !m_table->selectionModel()->hasSelection())
+        m_table->selectRow(0);
+}
+
+qint64 CallsPage::selectedCallId() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(CallsModel::CallIdRole).toLongLong() : 0;
+}
+
+bool CallsPage::selectCall(qint64 callId)
+{
+    const int row = m_model->rowOfCall(callId);
+    if (row < 0)
+        return false;
+    m_table->selectRow(row);
+    m_table->scrollTo(m_model->index(row, CallQuery::StartedAt));
+    m_detail->showCall(callId);
+    return true;
+}
+
+void CallsPage::refreshKeepingSelection()
+{
+    const qint64 selected = selectedCallId();
+    const int scroll = m_table->verticalScrollBar()->value();
+    m_model->refresh();
+    if (selected > 0) {
+        const int row = m_model->rowOfCall(selected, 2000);
+        if (row >= 0) {
+            const QSignalBlocker blocker(m_table->selectionModel());
+            m_table->selectionModel()->setCurrentIndex(m_model->index(row, CallQuery::StartedAt),
+                                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_detail->showCall(selected); // re-reads it: its timeline may have grown
+        }
+    }
+    m_table->verticalScrollBar()->setValue(scroll);
+    m_empty->setVisible(m_model->rowCount() == 0);
+}
+
+void CallsPage::pollNow()
+{
+    auto stamp = CallQuery::stamp(*m_db);
+    if (!stamp || *stamp == m_stamp)
+        return;
+    const bool firstCalls = m_stamp.count == 0;
+    m_stamp = *stamp;
+    if (firstCalls) {
+        reloadCompanies();
+        reloadBranches();
+    }
+    refreshKeepingSelection();
 }
 
 } // namespace askpro

@@ -1,0 +1,643 @@
+// Demo data generator: prepared statements reused for every row, one transaction per company.
+// Outcomes follow a fixed mix (about 70 % booked) and each carries the timeline the call flow writes.
+#include "demo/demoseeder.h"
+
+#include "core/clock.h"
+#include "db/database.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+
+#include <nlohmann/json.hpp>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+using Json = nlohmann::json;
+
+struct ServiceDef
+{
+    QString name;
+    int minutes;
+    qint64 priceCents;
+};
+
+struct BranchDef
+{
+    QString name;
+    QString address;
+    QString phone;
+    bool active;
+    QStringList staff;
+};
+
+struct CompanyDef
+{
+    QString name;
+    QString address;
+    QString email;
+    QString vatId;
+    QString emailDomain;
+    QList<ServiceDef> services;
+    QList<BranchDef> branches;
+    QString unmappedService; // a service left without Cal.com event types (configuration failures)
+    bool saturday;
+};
+
+QList<CompanyDef> companyDefinitions()
+{
+    return {
+        {u"Zahnarztpraxis Dr. Weber"_s, u"Friedrichstraße 123, 10117 Berlin"_s, u"buchhaltung@zahnarzt-weber.de"_s, u"DE281947365"_s,
+         u"zahnarzt-weber.de"_s,
+         {{u"30 Min Beratung"_s, 30, 0}, {u"60 Min Termin"_s, 60, 0}, {u"Professionelle Zahnreinigung"_s, 60, 9900},
+          {u"Kontrolluntersuchung"_s, 30, 0}, {u"Bleaching"_s, 90, 34900}},
+         {{u"Praxis Berlin-Mitte"_s, u"Friedrichstraße 123, 10117 Berlin"_s, u"+493023456781"_s, true,
+           {u"Dr. Anna Weber"_s, u"Dr. Murat Yilmaz"_s, u"Julia Brandt"_s}},
+          {u"Praxis Hamburg-Eppendorf"_s, u"Eppendorfer Landstraße 45, 20249 Hamburg"_s, u"+494047112201"_s, true,
+           {u"Dr. Henrik Paulsen"_s, u"Sabine Krüger"_s}}},
+         u"Bleaching"_s, false},
+        {u"Salon Haarmonie"_s, u"Leopoldstraße 88, 80802 München"_s, u"info@haarmonie-salon.de"_s, u"DE317604829"_s,
+         u"haarmonie-salon.de"_s,
+         {{u"30 Min Beratung"_s, 30, 0}, {u"60 Min Termin"_s, 60, 4500}, {u"Damenhaarschnitt"_s, 60, 5900},
+          {u"Herrenhaarschnitt"_s, 30, 3200}, {u"Färben"_s, 120, 8900}},
+         {{u"Salon München-Schwabing"_s, u"Leopoldstraße 88, 80802 München"_s, u"+498938384401"_s, true,
+           {u"Lena Hofmann"_s, u"Marco Bauer"_s, u"Aylin Demir"_s}},
+          {u"Salon Berlin-Prenzlauer Berg"_s, u"Kastanienallee 12, 10435 Berlin"_s, u"+493044059902"_s, true,
+           {u"Sophie Richter"_s, u"Jonas Wolf"_s}}},
+         u"Färben"_s, true},
+        {u"Physiotherapie Bewegungsraum"_s, u"Große Bergstraße 150, 22767 Hamburg"_s, u"verwaltung@bewegungsraum-physio.de"_s,
+         u"DE294410587"_s, u"bewegungsraum-physio.de"_s,
+         {{u"30 Min Beratung"_s, 30, 0}, {u"60 Min Termin"_s, 60, 6500}, {u"Krankengymnastik"_s, 30, 2800},
+          {u"Manuelle Therapie"_s, 30, 3600}, {u"Lymphdrainage"_s, 45, 4200}},
+         {{u"Praxis Hamburg-Altona"_s, u"Große Bergstraße 150, 22767 Hamburg"_s, u"+494038901203"_s, true,
+           {u"Katrin Schulz"_s, u"Tobias Neumann"_s, u"Miriam Kaya"_s}},
+          {u"Praxis München-Sendling"_s, u"Plinganserstraße 20, 81369 München"_s, u"+498972331104"_s, false,
+           {u"Florian Huber"_s}}},
+         u"Lymphdrainage"_s, false},
+    };
+}
+
+const QStringList firstNames = {u"Maria"_s, u"Thomas"_s, u"Sabine"_s, u"Michael"_s, u"Claudia"_s, u"Andreas"_s, u"Petra"_s,
+                                u"Stefan"_s, u"Katharina"_s, u"Jan"_s, u"Laura"_s, u"Lukas"_s, u"Sarah"_s, u"Felix"_s, u"Hannah"_s,
+                                u"Paul"_s, u"Lea"_s, u"Maximilian"_s, u"Emma"_s, u"Leon"_s, u"Mia"_s, u"Elias"_s, u"Sophie"_s,
+                                u"Ben"_s, u"Ursula"_s, u"Klaus"_s, u"Ingrid"_s, u"Jürgen"_s, u"Monika"_s, u"Helmut"_s,
+                                u"Fatma"_s, u"Mehmet"_s, u"Olga"_s, u"Piotr"_s, u"Nina"_s, u"David"_s};
+const QStringList lastNames = {u"Müller"_s, u"Schmidt"_s, u"Schneider"_s, u"Fischer"_s, u"Weber"_s, u"Meyer"_s, u"Wagner"_s,
+                               u"Becker"_s, u"Schulz"_s, u"Hoffmann"_s, u"Schäfer"_s, u"Koch"_s, u"Bauer"_s, u"Richter"_s,
+                               u"Klein"_s, u"Wolf"_s, u"Schröder"_s, u"Neumann"_s, u"Schwarz"_s, u"Zimmermann"_s, u"Braun"_s,
+                               u"Krüger"_s, u"Hofmann"_s, u"Hartmann"_s, u"Lange"_s, u"Schmitt"_s, u"Werner"_s, u"Krause"_s,
+                               u"Meier"_s, u"Lehmann"_s, u"Öztürk"_s, u"Kowalski"_s, u"Jäger"_s, u"Vogel"_s};
+const QStringList mobilePrefixes = {u"151"_s, u"152"_s, u"157"_s, u"160"_s, u"162"_s, u"170"_s, u"171"_s, u"172"_s, u"176"_s, u"177"_s};
+
+QString germanWeekday(const QDate &d)
+{
+    static const QStringList names = {u"Montag"_s, u"Dienstag"_s, u"Mittwoch"_s, u"Donnerstag"_s, u"Freitag"_s, u"Samstag"_s, u"Sonntag"_s};
+    return names.value(d.dayOfWeek() - 1);
+}
+
+QString ascii(QString s)
+{
+    s.replace(u"ä"_s, u"ae"_s).replace(u"ö"_s, u"oe"_s).replace(u"ü"_s, u"ue"_s).replace(u"ß"_s, u"ss"_s);
+    s.replace(u"Ä"_s, u"Ae"_s).replace(u"Ö"_s, u"Oe"_s).replace(u"Ü"_s, u"Ue"_s);
+    s.remove(u"Dr. "_s);
+    return s.toLower().replace(u' ', u'.');
+}
+
+// One prepared statement reused for many rows.
+class Statement
+{
+public:
+    Statement(QSqlDatabase conn, const QString &sql) : m_query(conn), m_sql(sql) { m_prepared = m_query.prepare(sql); }
+    Result<QSqlQuery *> run(const QVariantList &params)
+    {
+        if (!m_prepared)
+            return Database::errorFrom(m_query.lastError(), u"Cannot prepare demo statement"_s);
+        for (int i = 0; i < params.size(); ++i)
+            m_query.bindValue(i, Database::bindable(params.at(i)));
+        if (!m_query.exec())
+            return Database::errorFrom(m_query.lastError(), u"Demo insert failed: "_s + m_sql.left(60));
+        return &m_query;
+    }
+    Result<qint64> insert(const QVariantList &params)
+    {
+        auto q = run(params);
+        if (!q)
+            return q.error();
+        if (!(*q)->next())
+            return makeError(ErrorKind::Internal, u"demo.insert"_s, u"An insert returned no id"_s);
+        const qint64 id = (*q)->value(0).toLongLong();
+        (*q)->finish();
+        return id;
+    }
+
+private:
+    QSqlQuery m_query;
+    QString m_sql;
+    bool m_prepared = false;
+};
+
+#define DEMO_TRY(var, expr)                                                                                            \
+    auto var = (expr);                                                                                                 \
+    if (!var)                                                                                                          \
+        return var.error()
+
+class Generator
+{
+public:
+    Generator(Database &db, QSqlDatabase conn, quint32 seed, qint64 now, int days)
+        : m_db(db)
+        , m_rng(seed)
+        , m_now(now)
+        , m_days(days)
+        , m_zone(QByteArrayLiteral("Europe/Berlin"))
+        , m_company(conn, u"INSERT INTO companies (name, address, vat_id, billing_email, live_since, created_at, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_branch(conn, u"INSERT INTO branches (company_id, name, address, phone_e164, time_zone, active, retell_agent_id, "
+                         "created_at, updated_at) VALUES (?, ?, ?, ?, 'Europe/Berlin', ?, ?, ?, ?) RETURNING id"_s)
+        , m_staff(conn, u"INSERT INTO staff (company_id, branch_id, name, email, calcom_user_id, active, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_service(conn, u"INSERT INTO services (company_id, name, duration_minutes, price_cents, created_at) "
+                          "VALUES (?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_mapping(conn, u"INSERT INTO event_type_mappings (branch_id, service_id, calcom_event_type_id) VALUES (?, ?, ?) RETURNING id"_s)
+        , m_customer(conn, u"INSERT INTO customers (company_id, phone_e164, name, email, language, created_at, updated_at) "
+                           "VALUES (?, ?, ?, ?, 'de', ?, ?) RETURNING id"_s)
+        , m_call(conn, u"INSERT INTO calls (retell_call_id, company_id, branch_id, customer_id, agent_id, from_number, to_number, "
+                       "started_at, ended_at, duration_ms, call_status, disconnection_reason, transcript, transcript_json, recording_url, "
+                       "summary, sentiment, call_successful, cost_cents, appointment_requested, request_json, alternatives_json, outcome, "
+                       "failure_kind, failure_reason, resolved_at, resolution_comment, raw_payload, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_event(conn, u"INSERT INTO call_events (call_id, at, step, status, message) VALUES (?, ?, ?, ?, ?)"_s)
+        , m_appointment(conn, u"INSERT INTO appointments (company_id, branch_id, customer_id, staff_id, service_id, call_id, starts_at, "
+                              "ends_at, status, calcom_booking_uid, calcom_booking_id, sync_state, sync_error, cancellation_reason, "
+                              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_usage(conn, u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, appointment_id, unit_price_cents, occurred_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)"_s)
+        , m_inbox(conn, u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, "
+                        "processed_at, error, call_id, delivery_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
+    {
+    }
+
+    Status company(const CompanyDef &def, DemoSummary &summary);
+
+private:
+    struct Branch
+    {
+        qint64 id = 0;
+        BranchDef def;
+        QList<qint64> staffIds;
+        QString agentId;
+    };
+    struct Service
+    {
+        qint64 id = 0;
+        ServiceDef def;
+    };
+    struct Customer
+    {
+        qint64 id = 0; // 0 until the first call creates the row
+        QString name;
+        QString phone;
+        QString email;
+    };
+
+    int between(int low, int high) { return low + int(m_rng.bounded(quint32(high - low + 1))); }
+    bool chance(double p) { return m_rng.generateDouble() < p; }
+    QString hex(int n)
+    {
+        static const char digits[] = "0123456789abcdef";
+        QString s;
+        for (int i = 0; i < n; ++i)
+            s += QLatin1Char(digits[m_rng.bounded(16)]);
+        return s;
+    }
+    qint64 local(const QDate &d, const QTime &t) const { return QDateTime(d, t, m_zone).toMSecsSinceEpoch(); }
+
+    Status call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services, QList<Customer> &customers,
+                qint64 startedAt, DemoSummary &summary);
+    Status events(qint64 callId, qint64 at, const QList<std::pair<QString, QString>> &steps, const QStringList &messages);
+
+    Database &m_db;
+    QRandomGenerator m_rng;
+    qint64 m_now;
+    int m_days;
+    QTimeZone m_zone;
+    Statement m_company, m_branch, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
+    qint64 m_callPrice = 50;
+    qint64 m_appointmentPrice = 200;
+};
+
+Status Generator::events(qint64 callId, qint64 at, const QList<std::pair<QString, QString>> &steps, const QStringList &messages)
+{
+    qint64 t = at;
+    for (int i = 0; i < steps.size(); ++i) {
+        t += between(150, 2400);
+        if (steps.at(i).second == u"retry"_s)
+            t += qint64(1000) << qMin(i, 6); // backoff between attempts
+        auto q = m_event.run({callId, t, steps.at(i).first, steps.at(i).second, messages.value(i)});
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+Status Generator::company(const CompanyDef &def, DemoSummary &summary)
+{
+    const qint64 created = m_now - qint64(m_days + 30) * 24 * 3600 * 1000;
+    DEMO_TRY(companyId, m_company.insert({def.name, def.address, def.vatId, def.email, created + 7 * 24 * 3600 * 1000LL, created, created}));
+    ++summary.companies;
+
+    QList<Service> services;
+    for (const ServiceDef &s : def.services) {
+        DEMO_TRY(id, m_service.insert({*companyId, s.name, s.minutes, s.priceCents, created}));
+        services.append({*id, s});
+    }
+    QList<Branch> branches;
+    qint64 calcomUser = 40000 + *companyId * 100;
+    for (const BranchDef &b : def.branches) {
+        Branch branch{0, b, {}, u"agent_"_s + hex(24)};
+        DEMO_TRY(id, m_branch.insert({*companyId, b.name, b.address, b.phone, b.active ? 1 : 0, branch.agentId, created, created}));
+        branch.id = *id;
+        for (const QString &name : b.staff) {
+            DEMO_TRY(staffId, m_staff.insert({*companyId, branch.id, name, QString(ascii(name) + u"@"_s + def.emailDomain), ++calcomUser,
+                                              b.active ? 1 : 0, created}));
+            branch.staffIds.append(*staffId);
+        }
+        if (b.active) {
+            for (const Service &s : services) {
+                if (s.def.name == def.unmappedService && branches.size() == 1)
+                    continue; // the second branch never got this event type: "no event type mapped"
+                DEMO_TRY(mapped, m_mapping.insert({branch.id, s.id, 1180000 + between(1000, 99999)}));
+            }
+        }
+        branches.append(branch);
+        ++summary.branches;
+    }
+
+    QList<Customer> customers;
+    for (int i = 0; i < 220; ++i) {
+        const QString first = firstNames.at(between(0, int(firstNames.size()) - 1));
+        const QString last = lastNames.at(between(0, int(lastNames.size()) - 1));
+        const QString phone = u"+49"_s + mobilePrefixes.at(between(0, int(mobilePrefixes.size()) - 1)) + QString::number(between(1000000, 9999999));
+        const QString email = chance(0.8) ? ascii(first) + u"."_s + ascii(last) + QString::number(between(1, 99)) + u"@"_s
+                + QStringList{u"gmx.de"_s, u"web.de"_s, u"t-online.de"_s, u"gmail.com"_s, u"posteo.de"_s}.at(between(0, 4))
+                                          : QString();
+        customers.append({0, first + u' ' + last, phone, email});
+    }
+
+    const QDate today = fromMs(m_now).toTimeZone(m_zone).date();
+    for (int back = m_days; back >= 0; --back) {
+        const QDate day = today.addDays(-back);
+        const int dow = day.dayOfWeek();
+        for (const Branch &branch : branches) {
+            int count = 0;
+            if (!branch.def.active)
+                count = dow <= 5 && chance(0.5) ? between(1, 2) : 0;
+            else if (dow <= 5)
+                count = between(15, 40);
+            else if (dow == 6 && def.saturday)
+                count = between(6, 14);
+            for (int i = 0; i < count; ++i) {
+                const qint64 startedAt = local(day, QTime(8, 0).addSecs(between(0, 10 * 3600 + 1800)));
+                if (startedAt > m_now - 10 * 60 * 1000)
+                    continue; // calls still to come today
+                if (auto made = call(def, *companyId, branch, services, customers, startedAt, summary); !made)
+                    return made;
+            }
+        }
+    }
+    return {};
+}
+
+Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services,
+                       QList<Customer> &customers, qint64 startedAt, DemoSummary &summary)
+{
+    Customer &customer = customers[between(0, int(customers.size()) - 1)];
+    const bool inactiveBranch = !branch.def.active;
+    // Outcome mix: booked ~70 %, no request, needs callback, failures of each kind, a few still unbooked.
+    const int roll = between(0, 999);
+    QString outcome;
+    QString failureKind;
+    QString failure; // unknown_service | no_event_type | inactive_branch | transient | rejected
+    if (inactiveBranch) {
+        outcome = u"failed"_s;
+        failureKind = u"configuration"_s;
+        failure = u"inactive_branch"_s;
+    } else if (roll < 700) {
+        outcome = u"booked"_s;
+    } else if (roll < 815) {
+        outcome = u"no_request"_s;
+    } else if (roll < 905) {
+        outcome = u"needs_callback"_s;
+    } else if (roll < 925) {
+        outcome = u"failed"_s;
+        failureKind = u"configuration"_s;
+        failure = u"unknown_service"_s;
+    } else if (roll < 945) {
+        outcome = u"failed"_s;
+        failureKind = u"configuration"_s;
+        failure = u"no_event_type"_s;
+    } else if (roll < 980) {
+        outcome = u"failed"_s;
+        failureKind = u"transient"_s;
+        failure = u"transient"_s;
+    } else if (roll < 992) {
+        outcome = u"failed"_s;
+        failureKind = u"rejected"_s;
+        failure = u"rejected"_s;
+    } else {
+        outcome = u"pending"_s; // requested, not booked yet: the recovery sweep's work
+    }
+
+    const bool requested = outcome != u"no_request"_s && failure != u"inactive_branch"_s;
+    Service service = services.at(between(0, int(services.size()) - 1));
+    if (failure == u"no_event_type"_s) {
+        for (const Service &s : services)
+            if (s.def.name == def.unmappedService)
+                service = s;
+    }
+    const QString serviceAsked = failure == u"unknown_service"_s
+        ? QStringList{u"Wurzelbehandlung"_s, u"Massage"_s, u"Dauerwelle"_s, u"Hausbesuch"_s, u"Akupunktur"_s}.at(between(0, 4))
+        : service.def.name;
+    const QDateTime started = fromMs(startedAt).toTimeZone(m_zone);
+    QDate wishDay = started.date().addDays(between(1, 16));
+    while (wishDay.dayOfWeek() == 7 || (wishDay.dayOfWeek() == 6 && !def.saturday))
+        wishDay = wishDay.addDays(1);
+    const QTime wishTime(between(8, 17), between(0, 3) * 15);
+    const qint64 durationMs = qint64(requested ? between(70, 320) : between(35, 150)) * 1000;
+    const QString dateText = QLocale(QLocale::German).toString(wishDay, u"d. MMMM"_s);
+    const QString timeText = wishTime.toString(u"H:mm"_s);
+
+    // The conversation.
+    QList<std::pair<QString, QString>> turns;
+    const auto agent = [&turns](const QString &t) { turns.append({u"agent"_s, t}); };
+    const auto user = [&turns](const QString &t) { turns.append({u"user"_s, t}); };
+    agent(u"Guten Tag, hier ist der digitale Assistent von %1, %2. Wie kann ich Ihnen helfen?"_s.arg(def.name, branch.def.name));
+    if (!requested) {
+        const int topic = between(0, 2);
+        if (topic == 0) {
+            user(u"Hallo, ich wollte nur fragen, bis wann Sie heute geöffnet haben."_s);
+            agent(u"Wir sind heute bis 18 Uhr für Sie da."_s);
+        } else if (topic == 1) {
+            user(u"Guten Tag, gibt es bei Ihnen in der Nähe Parkplätze?"_s);
+            agent(u"Ja, direkt gegenüber ist ein Parkhaus, die erste Stunde ist kostenlos."_s);
+        } else {
+            user(u"Was kostet bei Ihnen %1?"_s.arg(service.def.name));
+            agent(service.def.priceCents > 0 ? u"%1 kostet %2 Euro."_s.arg(service.def.name).arg(service.def.priceCents / 100)
+                                             : u"Die Kosten übernimmt in der Regel Ihre Krankenkasse."_s);
+        }
+        user(u"Alles klar, vielen Dank!"_s);
+        agent(u"Gern geschehen. Einen schönen Tag noch!"_s);
+    } else {
+        user(u"Hallo, hier ist %1. Ich hätte gern einen Termin für %2."_s.arg(customer.name, serviceAsked));
+        agent(u"Sehr gern. An welchem Tag und um welche Uhrzeit würde es Ihnen passen?"_s);
+        user(u"Am %1, den %2, so gegen %3 Uhr."_s.arg(germanWeekday(wishDay), dateText, timeText));
+        if (outcome == u"booked"_s) {
+            agent(u"Einen Moment, ich prüfe die Verfügbarkeit. Der Termin am %1 um %2 Uhr ist frei. Soll ich ihn für Sie buchen?"_s.arg(dateText, timeText));
+            user(u"Ja, bitte."_s);
+            agent(u"Ihr Termin ist gebucht. Sie erhalten gleich eine Bestätigung per E-Mail. Auf Wiederhören!"_s);
+            user(u"Danke, tschüss!"_s);
+        } else if (outcome == u"needs_callback"_s) {
+            agent(u"Um %1 Uhr ist leider schon alles belegt. Ich könnte Ihnen %2 Uhr oder %3 Uhr anbieten."_s
+                      .arg(timeText, wishTime.addSecs(-3600).toString(u"H:mm"_s), wishTime.addSecs(5400).toString(u"H:mm"_s)));
+            user(u"Hm, das passt mir beides nicht. Kann mich jemand zurückrufen?"_s);
+            agent(u"Natürlich, das Team meldet sich bei Ihnen unter dieser Nummer. Auf Wiederhören!"_s);
+        } else {
+            agent(u"Vielen Dank, ich habe Ihre Anfrage aufgenommen. Sie erhalten eine Bestätigung, sobald der Termin eingetragen ist."_s);
+            user(u"Prima, danke."_s);
+        }
+    }
+    Json transcriptJson = Json::array();
+    QString transcript;
+    for (const auto &[role, text] : turns) {
+        transcriptJson.push_back({{"role", role.toStdString()}, {"content", text.toStdString()}});
+        transcript += (role == u"agent"_s ? u"Agent: "_s : u"User: "_s) + text + u'\n';
+    }
+
+    Json request;
+    if (requested)
+        request = Json{{"service", serviceAsked.toStdString()}, {"date", wishDay.toString(Qt::ISODate).toStdString()},
+                       {"time", wishTime.toString(u"HH:mm"_s).toStdString()}, {"customer_name", customer.name.toStdString()},
+                       {"customer_email", customer.email.toStdString()}, {"staff_preference", ""}, {"notes", ""},
+                       {"agreed_to_alternatives", false}};
+    Json alternatives;
+    if (outcome == u"needs_callback"_s) {
+        alternatives = Json::array();
+        for (const int offset : {-3600, 5400, 24 * 3600})
+            alternatives.push_back(QDateTime(wishDay, wishTime, m_zone).addSecs(offset).toOffsetFromUtc(
+                                       m_zone.offsetFromUtc(QDateTime(wishDay, wishTime, m_zone))).toString(Qt::ISODate).toStdString());
+    }
+
+    QString reason;
+    if (failure == u"inactive_branch"_s)
+        reason = u"No active branch answers %1"_s.arg(branch.def.phone);
+    else if (failure == u"unknown_service"_s)
+        reason = u"No service of this company matches \"%1\""_s.arg(serviceAsked);
+    else if (failure == u"no_event_type"_s)
+        reason = u"Service %1 has no Cal.com event type at %2"_s.arg(service.def.name, branch.def.name);
+    else if (failure == u"transient"_s)
+        reason = u"Cal.com is unavailable (HTTP 503): gave up after 8 attempts"_s;
+    else if (failure == u"rejected"_s)
+        reason = u"Cal.com refused the booking: the slot was taken in the meantime"_s;
+    else if (outcome == u"needs_callback"_s)
+        reason = u"The requested time is taken; the caller declined the alternatives"_s;
+
+    const QString retellId = u"call_"_s + hex(32);
+    const QString summaryText = !requested ? u"Der Anrufer hatte eine allgemeine Frage und wollte keinen Termin."_s
+        : outcome == u"booked"_s          ? u"%1 hat einen Termin für %2 am %3 um %4 Uhr gebucht."_s.arg(customer.name, serviceAsked, dateText, timeText)
+        : outcome == u"needs_callback"_s  ? u"%1 wünscht %2 am %3; die angebotenen Alternativen passten nicht, Rückruf erbeten."_s.arg(customer.name, serviceAsked, dateText)
+                                          : u"%1 möchte %2 am %3 um %4 Uhr."_s.arg(customer.name, serviceAsked, dateText, timeText);
+    const QString sentiment = outcome == u"booked"_s ? (chance(0.8) ? u"Positive"_s : u"Neutral"_s)
+        : outcome == u"needs_callback"_s              ? (chance(0.5) ? u"Neutral"_s : u"Negative"_s)
+                                                      : (chance(0.6) ? u"Neutral"_s : u"Positive"_s);
+    const QString disconnection = QStringList{u"user_hangup"_s, u"user_hangup"_s, u"agent_hangup"_s, u"agent_hangup"_s, u"inactivity"_s}.at(between(0, 4));
+    const qint64 endedAt = startedAt + durationMs;
+
+    Json payload{{"event", "call_analyzed"},
+                 {"call",
+                  {{"call_id", retellId.toStdString()},
+                   {"agent_id", branch.agentId.toStdString()},
+                   {"call_type", "phone_call"},
+                   {"direction", "inbound"},
+                   {"from_number", customer.phone.toStdString()},
+                   {"to_number", branch.def.phone.toStdString()},
+                   {"call_status", "ended"},
+                   {"start_timestamp", startedAt},
+                   {"end_timestamp", endedAt},
+                   {"disconnection_reason", disconnection.toStdString()},
+                   {"transcript_object", transcriptJson},
+                   {"recording_url", u"https://dxc03zgurdly9.cloudfront.net/%1/recording.wav"_s.arg(retellId).toStdString()},
+                   {"access_token", hex(40).toStdString()},
+                   {"retell_llm_dynamic_variables", {{"company", def.name.toStdString()}, {"branch", branch.def.name.toStdString()}}},
+                   {"call_analysis",
+                    {{"call_summary", summaryText.toStdString()},
+                     {"user_sentiment", sentiment.toStdString()},
+                     {"call_successful", outcome == u"booked"_s || outcome == u"no_request"_s},
+                     {"custom_analysis_data", requested ? request : Json{{"appointment_requested", false}}}}}}}};
+
+    // Customer: created by the first call that reaches the flow (not for calls to an unknown number).
+    qint64 customerId = 0;
+    if (!inactiveBranch) {
+        if (customer.id == 0) {
+            DEMO_TRY(id, m_customer.insert({companyId, customer.phone, customer.name, customer.email,
+                                            startedAt, startedAt}));
+            customer.id = *id;
+            ++summary.customers;
+        }
+        customerId = customer.id;
+    }
+    const bool resolvable = outcome == u"failed"_s || outcome == u"needs_callback"_s;
+    const bool resolved = resolvable && endedAt < m_now - 5LL * 24 * 3600 * 1000 && chance(0.85);
+    const qint64 resolvedAt = resolved ? endedAt + between(1, 48) * 3600000LL : 0;
+
+    DEMO_TRY(callId, m_call.insert({retellId, inactiveBranch ? Database::null() : QVariant(companyId),
+                                    inactiveBranch ? Database::null() : QVariant(branch.id), customerId > 0 ? QVariant(customerId) : Database::null(),
+                                    branch.agentId, customer.phone, branch.def.phone, startedAt, endedAt, durationMs, disconnection,
+                                    transcript.trimmed(), QString::fromStdString(transcriptJson.dump()),
+                                    u"https://dxc03zgurdly9.cloudfront.net/%1/recording.wav"_s.arg(retellId), summaryText, sentiment,
+                                    outcome == u"booked"_s || outcome == u"no_request"_s ? 1 : 0, between(8, 40), requested ? 1 : 0,
+                                    requested ? QString::fromStdString(request.dump()) : QString(),
+                                    alternatives.is_null() ? QString() : QString::fromStdString(alternatives.dump()), outcome, failureKind,
+                                    reason, resolved ? QVariant(resolvedAt) : Database::null(),
+                                    resolved ? QStringList{u"Kunde zurückgerufen, Termin telefonisch vereinbart"_s, u"Konfiguration korrigiert, erneut gebucht"_s,
+                                                           u"Kunde nicht erreicht, per E-Mail informiert"_s}.at(between(0, 2))
+                                             : QString(),
+                                    QString::fromStdString(payload.dump()), startedAt, resolved ? resolvedAt : endedAt + 4000}));
+    ++summary.calls;
+
+    // The timeline the call flow writes.
+    QList<std::pair<QString, QString>> steps{{u"received"_s, u"ok"_s}, {u"received"_s, u"ok"_s}};
+    QStringList messages{u"Retell event call_ended received"_s, u"Retell event call_analyzed received"_s};
+    const auto add = [&steps, &messages](const QString &step, const QString &status, const QString &message) {
+        steps.append({step, status});
+        messages.append(message);
+    };
+    if (inactiveBranch) {
+        add(u"branch"_s, u"error"_s, reason);
+        add(u"failed"_s, u"error"_s, reason);
+    } else if (!requested) {
+        add(u"customer"_s, u"ok"_s, u"Customer %1 found"_s.arg(customer.phone));
+        add(u"request"_s, u"ok"_s, u"The caller did not ask for an appointment"_s);
+    } else {
+        add(u"customer"_s, u"ok"_s, u"Customer %1 (%2)"_s.arg(customer.name, customer.phone));
+        add(u"request"_s, u"ok"_s, u"Appointment request: %1 on %2 at %3"_s.arg(serviceAsked, wishDay.toString(u"dd.MM.yyyy"_s), timeText));
+        if (failure == u"unknown_service"_s || failure == u"no_event_type"_s) {
+            add(u"failed"_s, u"error"_s, reason);
+        } else if (failure == u"transient"_s) {
+            for (int attempt = 1; attempt <= 3; ++attempt)
+                add(u"retry"_s, u"retry"_s, u"Will try again: Cal.com is unavailable (HTTP 503 Service Unavailable), attempt %1"_s.arg(attempt));
+            add(u"failed"_s, u"error"_s, reason);
+        } else if (outcome == u"pending"_s) {
+            add(u"availability"_s, u"retry"_s, u"Will try again: Cal.com did not answer within 10 s"_s);
+        } else {
+            add(u"availability"_s, u"ok"_s, u"Availability fetched from Cal.com: %1 free slots"_s.arg(between(3, 14)));
+            if (failure == u"rejected"_s) {
+                add(u"booking"_s, u"error"_s, u"Cal.com refused %1 %2: slot already booked"_s.arg(wishDay.toString(u"dd.MM."_s), timeText));
+                add(u"failed"_s, u"error"_s, reason);
+            } else if (outcome == u"needs_callback"_s) {
+                add(u"availability"_s, u"info"_s, u"Requested time is taken; offered 3 alternatives"_s);
+                add(u"callback"_s, u"info"_s, u"The caller asked for a call back"_s);
+            } else {
+                add(u"booking"_s, u"ok"_s, u"Booked at Cal.com"_s);
+                if (!customer.email.isEmpty())
+                    add(u"notification"_s, u"ok"_s, u"Confirmation queued to %1"_s.arg(customer.email));
+            }
+        }
+    }
+    if (resolved)
+        add(u"support"_s, u"info"_s, u"Marked resolved by support"_s);
+    if (auto logged = events(*callId, endedAt, steps, messages); !logged)
+        return logged;
+
+    if (!inactiveBranch) {
+        auto usage = m_usage.run({companyId, branch.id, u"call"_s, *callId, Database::null(), m_callPrice, endedAt});
+        if (!usage)
+            return usage.error();
+    }
+
+    if (outcome == u"booked"_s) {
+        const qint64 starts = local(wishDay, wishTime);
+        const qint64 ends = starts + qint64(service.def.minutes) * 60000;
+        QString status = u"booked"_s;
+        QString cancellation;
+        if (starts < m_now) {
+            const int r = between(0, 99);
+            status = r < 85 ? u"completed"_s : r < 92 ? u"no_show"_s : u"cancelled"_s;
+        } else if (chance(0.08)) {
+            status = u"cancelled"_s;
+        }
+        if (status == u"cancelled"_s)
+            cancellation = QStringList{u"Krankheit"_s, u"Terminkollision"_s, u"Kunde hat abgesagt"_s}.at(between(0, 2));
+        QString sync = u"synced"_s;
+        QString syncError;
+        if (starts > m_now && status == u"booked"_s) {
+            const int r = between(0, 99);
+            if (r < 3) {
+                sync = u"failed"_s;
+                syncError = u"Cal.com: booking not found (HTTP 404)"_s;
+            } else if (r < 6) {
+                sync = u"pending"_s;
+            }
+        }
+        const qint64 staffId = branch.staffIds.at(between(0, int(branch.staffIds.size()) - 1));
+        DEMO_TRY(appointmentId, m_appointment.insert({companyId, branch.id, customerId, staffId, service.id, *callId, starts, ends, status,
+                                                      hex(22), between(1000000, 9999999), sync, syncError, cancellation, endedAt, endedAt}));
+        ++summary.appointments;
+        auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt});
+        if (!usage)
+            return usage.error();
+    }
+
+    // The last week's deliveries stay visible in the webhook inbox.
+    if (startedAt > m_now - 7LL * 24 * 3600 * 1000) {
+        const QString status = outcome == u"failed"_s ? u"failed"_s : u"processed"_s;
+        auto stored = m_inbox.run({u"retell"_s, u"call_analyzed"_s, QString(retellId + u":call_analyzed"_s), endedAt + 1500, 1,
+                                   QByteArray(payload.dump().c_str()), status, endedAt + 4000, outcome == u"failed"_s ? reason : QString(),
+                                   *callId, chance(0.05) ? 2 : 1});
+        if (!stored)
+            return stored.error();
+        ++summary.inboxRows;
+    }
+    return {};
+}
+
+} // namespace
+
+DemoSeeder::DemoSeeder(Database &db)
+    : m_db(db)
+{
+}
+
+Result<DemoSummary> DemoSeeder::seed(int days, qint64 now, quint32 randomSeed)
+{
+    DemoSummary summary;
+    auto existing = m_db.scalar(u"SELECT COUNT(*) FROM companies"_s);
+    if (!existing)
+        return existing.error();
+    if (existing->toLongLong() > 0) {
+        summary.skipped = true;
+        return summary;
+    }
+    auto conn = m_db.connection();
+    if (!conn)
+        return conn.error();
+    Generator generator(m_db, *conn, randomSeed, now > 0 ? now : nowMs(), qBound(1, days, 3650));
+    for (const CompanyDef &def : companyDefinitions()) {
+        Transaction tx(m_db);
+        if (!tx.started())
+            return tx.started().error();
+        if (auto made = generator.company(def, summary); !made)
+            return made.error();
+        if (auto committed = tx.commit(); !committed)
+            return committed.error();
+    }
+    return summary;
+}
+
+} // namespace askpro

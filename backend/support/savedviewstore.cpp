@@ -1,0 +1,60 @@
+// Filters are kept as a JSON object so pages can add filter fields without a schema change.
+#include "support/savedviewstore.h"
+
+#include "core/clock.h"
+#include "db/database.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+SavedViewStore::SavedViewStore(Database &db)
+    : m_db(db)
+{
+}
+
+Result<qint64> SavedViewStore::save(const QString &page, const QString &name, const QVariantMap &filters)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        return makeError(ErrorKind::Invalid, u"views.empty_name"_s, tr("Give the view a name."));
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    auto removed = m_db.exec(u"DELETE FROM saved_views WHERE user_id IS NULL AND page = ? AND name = ?"_s, {page, trimmed});
+    if (!removed)
+        return removed.error();
+    const QString json = QString::fromUtf8(QJsonDocument(QJsonObject::fromVariantMap(filters)).toJson(QJsonDocument::Compact));
+    auto id = m_db.insert(u"INSERT INTO saved_views (user_id, page, name, filters, created_at) VALUES (NULL, ?, ?, ?, ?) RETURNING id"_s,
+                          {page, trimmed, json, nowMs()});
+    if (!id)
+        return id.error();
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return *id;
+}
+
+Result<QList<SavedView>> SavedViewStore::list(const QString &page)
+{
+    auto q = m_db.exec(u"SELECT id, page, name, filters FROM saved_views WHERE page = ? ORDER BY lower(name), id"_s, {page});
+    if (!q)
+        return q.error();
+    QList<SavedView> views;
+    while (q->next())
+        views.append({q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(),
+                      QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object().toVariantMap()});
+    return views;
+}
+
+Status SavedViewStore::remove(qint64 id)
+{
+    auto q = m_db.exec(u"DELETE FROM saved_views WHERE id = ?"_s, {id});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+} // namespace askpro

@@ -1,0 +1,40 @@
+// Saved views: a named set of a page's filters, stored in saved_views and recalled later.
+// Without sign-in the views are shared (user_id NULL); a signed-in user will get their own.
+#pragma once
+
+#include "core/result.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+#include <QVariantMap>
+
+namespace askpro {
+
+class Database;
+
+struct SavedView
+{
+    qint64 id = 0;
+    QString page;
+    QString name;
+    QVariantMap filters;
+};
+
+class SavedViewStore final
+{
+    Q_DECLARE_TR_FUNCTIONS(SavedViewStore)
+public:
+    explicit SavedViewStore(Database &db);
+
+    // Saves (or replaces the view of the same name on this page); returns its id. Invalid for an empty name.
+    [[nodiscard]] Result<qint64> save(const QString &page, const QString &name, const QVariantMap &filters);
+    // The page's views by name.
+    [[nodiscard]] Result<QList<SavedView>> list(const QString &page);
+    [[nodiscard]] Status remove(qint64 id);
+
+private:
+    Database &m_db;
+};
+
+} // namespace askpro

@@ -1,0 +1,74 @@
+// Unknown codes are shown as stored, so a new state never disappears from a screen.
+#include "labels.h"
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+QString Labels::outcome(const QString &code)
+{
+    if (code == u"booked"_s) return tr("Booked");
+    if (code == u"no_request"_s) return tr("No request");
+    if (code == u"needs_callback"_s) return tr("Needs callback");
+    if (code == u"failed"_s) return tr("Failed");
+    if (code == u"pending"_s) return tr("In progress");
+    return code;
+}
+
+QString Labels::appointmentStatus(const QString &code)
+{
+    if (code == u"booked"_s) return tr("Booked");
+    if (code == u"cancelled"_s) return tr("Cancelled");
+    if (code == u"rescheduled"_s) return tr("Rescheduled");
+    if (code == u"no_show"_s) return tr("No-show");
+    if (code == u"completed"_s) return tr("Completed");
+    if (code == u"pending"_s) return tr("Booking under way");
+    return code;
+}
+
+QString Labels::syncState(const QString &code)
+{
+    if (code == u"synced"_s) return tr("Synced");
+    if (code == u"pending"_s) return tr("Pending");
+    if (code == u"failed"_s) return tr("Sync failed");
+    return code;
+}
+
+QString Labels::inboxStatus(const QString &code)
+{
+    if (code == u"pending"_s) return tr("Pending");
+    if (code == u"processed"_s) return tr("Processed");
+    if (code == u"failed"_s) return tr("Failed");
+    if (code == u"ignored"_s) return tr("Ignored");
+    if (code == u"rejected"_s) return tr("Rejected");
+    return code;
+}
+
+QString Labels::triageCategory(const QString &code)
+{
+    if (code == u"configuration"_s) return tr("Configuration error");
+    if (code == u"transient"_s) return tr("Provider unavailable");
+    if (code == u"rejected"_s) return tr("Refused by Cal.com");
+    if (code == u"failed"_s) return tr("Failed");
+    if (code == u"needs_callback"_s) return tr("Needs callback");
+    if (code == u"requested_unbooked"_s) return tr("Requested, not booked");
+    return code;
+}
+
+QString Labels::eventStep(const QString &code)
+{
+    if (code == u"received"_s) return tr("Received");
+    if (code == u"branch"_s) return tr("Branch");
+    if (code == u"customer"_s) return tr("Customer");
+    if (code == u"request"_s) return tr("Request");
+    if (code == u"availability"_s) return tr("Availability");
+    if (code == u"booking"_s) return tr("Booking");
+    if (code == u"notification"_s) return tr("Confirmation");
+    if (code == u"retry"_s) return tr("Retry");
+    if (code == u"failed"_s) return tr("Failed");
+    if (code == u"callback"_s) return tr("Callback");
+    if (code == u"support"_s) return tr("Support");
+    return code;
+}
+
+} // namespace askpro

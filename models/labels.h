@@ -1,0 +1,22 @@
+// Translated labels for the stored state codes (outcomes, statuses, categories), shared by models and pages.
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace askpro {
+
+class Labels final
+{
+    Q_DECLARE_TR_FUNCTIONS(Labels)
+public:
+    [[nodiscard]] static QString outcome(const QString &code);
+    [[nodiscard]] static QString appointmentStatus(const QString &code);
+    [[nodiscard]] static QString syncState(const QString &code);
+    [[nodiscard]] static QString inboxStatus(const QString &code);
+    // Triage categories: configuration | transient | rejected | failed | needs_callback | requested_unbooked
+    [[nodiscard]] static QString triageCategory(const QString &code);
+    [[nodiscard]] static QString eventStep(const QString &code);
+};
+
+} // namespace askpro

@@ -1,0 +1,95 @@
+// The demo seeder: realistic volumes, every outcome and failure kind, consistent usage rows and
+// timelines, and a second run that adds nothing.
+#include "core/clock.h"
+#include "demo/demoseeder.h"
+#include "testdatabase.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+class TestDemoSeed final : public QObject
+{
+    Q_OBJECT
+private:
+    static qint64 count(Database &db, const QString &sql)
+    {
+        auto v = db.scalar(sql);
+        if (!v)
+            qFatal("%s", qPrintable(v.error().describe()));
+        return v->toLongLong();
+    }
+
+private Q_SLOTS:
+    void seedsEverythingOnce_data() { test::addEngineRows(); }
+
+    void seedsEverythingOnce()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        QElapsedTimer timer;
+        timer.start();
+        const qint64 now = QDateTime(QDate(2026, 11, 24), QTime(17, 0), QTimeZone(QByteArrayLiteral("Europe/Berlin"))).toMSecsSinceEpoch();
+        auto seeded = DemoSeeder(*db).seed(30, now);
+        QVERIFY2(seeded.ok(), seeded.ok() ? "" : qPrintable(seeded.error().describe()));
+        qInfo("seeded 30 days on %s in %lld ms: %d calls, %d appointments", qPrintable(engine), timer.elapsed(), seeded->calls,
+              seeded->appointments);
+        QVERIFY(!seeded->skipped);
+        QCOMPARE(seeded->companies, 3);
+        QCOMPARE(seeded->branches, 6);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM companies"_s), 3);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches"_s), 6);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches WHERE active = 0"_s), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches WHERE phone_e164 NOT LIKE '+49%'"_s), 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM staff"_s) >= 12);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM services WHERE name IN ('30 Min Beratung', '60 Min Termin')"_s), 6);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM event_type_mappings"_s) >= 20);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls"_s), qint64(seeded->calls));
+        // 30 days x 5 active branches x 15-40 calls per weekday.
+        QVERIFY2(seeded->calls > 1500 && seeded->calls < 6000, qPrintable(QString::number(seeded->calls)));
+
+        // Every outcome and failure kind.
+        for (const QString &outcome : {u"booked"_s, u"no_request"_s, u"needs_callback"_s, u"failed"_s, u"pending"_s})
+            QVERIFY2(count(*db, u"SELECT COUNT(*) FROM calls WHERE outcome = '%1'"_s.arg(outcome)) > 0, qPrintable(outcome));
+        for (const QString &kind : {u"configuration"_s, u"transient"_s, u"rejected"_s})
+            QVERIFY2(count(*db, u"SELECT COUNT(*) FROM calls WHERE failure_kind = '%1'"_s.arg(kind)) > 0, qPrintable(kind));
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM calls WHERE failure_reason LIKE 'No service of this company matches%'"_s) > 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM calls WHERE failure_reason LIKE '%has no Cal.com event type%'"_s) > 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM calls WHERE failure_reason LIKE 'No active branch answers%' AND branch_id IS NULL"_s) > 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls WHERE outcome = 'needs_callback' AND alternatives_json = ''"_s), 0);
+        const qint64 active = count(*db, u"SELECT COUNT(*) FROM calls WHERE branch_id IS NOT NULL"_s);
+        const qint64 booked = count(*db, u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s);
+        QVERIFY2(booked * 100 / active >= 62 && booked * 100 / active <= 78, qPrintable(QString::number(booked * 100 / active)));
+
+        // German transcripts as dialogues, timelines, payloads.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls WHERE transcript_json NOT LIKE '%\"role\":\"agent\"%' "
+                                 "OR transcript_json NOT LIKE '%\"role\":\"user\"%'"_s),
+                 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM calls WHERE transcript LIKE '%Guten Tag%'"_s) == seeded->calls);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls c WHERE NOT EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = c.id)"_s), 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM call_events WHERE status = 'retry'"_s) > 0);
+
+        // Appointments: one per booked call, past and upcoming, some cancelled and no-shows; usage for each.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM appointments"_s), booked);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM appointments WHERE starts_at > %1"_s.arg(now)) > 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM appointments WHERE starts_at < %1"_s.arg(now)) > 0);
+        for (const QString &status : {u"booked"_s, u"completed"_s, u"cancelled"_s, u"no_show"_s})
+            QVERIFY2(count(*db, u"SELECT COUNT(*) FROM appointments WHERE status = '%1'"_s.arg(status)) > 0, qPrintable(status));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), active);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), booked);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.customer_id = c.id)"_s), 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM webhook_inbox"_s) > 0);
+
+        // A second run does nothing.
+        auto again = DemoSeeder(*db).seed(30, now);
+        QVERIFY(again.ok());
+        QVERIFY(again->skipped);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM companies"_s), 3);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls"_s), qint64(seeded->calls));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDemoSeed)
+#include "test_demo_seed.moc"

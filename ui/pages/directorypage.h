@@ -1,0 +1,49 @@
+// Companies, branches, staff and services: one tab each, inactive rows visible and marked, and an
+// edit form per row that saves through DirectoryService (validated and audited).
+#pragma once
+
+#include "queries/directoryquery.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QTabWidget;
+class QTableView;
+
+namespace askpro {
+
+class Database;
+class RecordsModel;
+
+class DirectoryPage final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DirectoryPage)
+public:
+    DirectoryPage(std::shared_ptr<Database> db, QString actor, QWidget *parent = nullptr);
+    ~DirectoryPage() override;
+
+    void reload();
+    [[nodiscard]] RecordsModel *model(DirectoryQuery::Entity entity) const;
+
+Q_SIGNALS:
+    void statusMessage(const QString &text);
+
+private:
+    struct Tab
+    {
+        DirectoryQuery::Entity entity;
+        RecordsModel *model = nullptr;
+        QTableView *view = nullptr;
+    };
+    void editCurrent();
+    [[nodiscard]] static QString fieldLabel(const QString &field);
+
+    std::shared_ptr<Database> m_db;
+    QString m_actor;
+    QTabWidget *m_tabs = nullptr;
+    QList<Tab> m_tabList;
+};
+
+} // namespace askpro
