@@ -96,6 +96,49 @@ QString keyFilePath(const QString &configured, const Database &db)
     return QFileInfo(ConnectionString::defaultUrl().mid(7)).absolutePath() + u"/askpro.key"_s;
 }
 
+// The options of every command that reaches providers or stored secrets; values override ASKPRO_* variables.
+void addServiceOptions(QCommandLineParser &parser)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("ServerCommands", text); };
+    parser.addOptions({
+        {u"key-file"_s, tr("File holding the key that encrypts stored secrets (created 0600 if missing)."), u"path"_s},
+        {u"retell-url"_s, tr("Retell API base URL."), u"url"_s},
+        {u"calcom-url"_s, tr("Cal.com API v2 base URL."), u"url"_s},
+        {u"stripe-url"_s, tr("Stripe API base URL."), u"url"_s},
+        {u"smtp-url"_s, tr("SMTP server, e.g. smtp://mail.example.org:587."), u"url"_s},
+        {u"public-url"_s, tr("The URL under which Retell and Cal.com reach this server."), u"url"_s},
+    });
+}
+
+ServerConfig serviceConfig(const QCommandLineParser &parser)
+{
+    ServerConfig config = ServerConfig::fromEnvironment();
+    if (parser.isSet(u"retell-url"_s))
+        config.endpoints.retell = QUrl(parser.value(u"retell-url"_s));
+    if (parser.isSet(u"calcom-url"_s))
+        config.endpoints.calcom = QUrl(parser.value(u"calcom-url"_s));
+    if (parser.isSet(u"stripe-url"_s))
+        config.endpoints.stripe = QUrl(parser.value(u"stripe-url"_s));
+    if (parser.isSet(u"smtp-url"_s))
+        config.smtp.url = parser.value(u"smtp-url"_s);
+    if (parser.isSet(u"public-url"_s))
+        config.publicUrl = parser.value(u"public-url"_s);
+    if (parser.isSet(u"key-file"_s))
+        config.keyFile = parser.value(u"key-file"_s);
+    return config;
+}
+
+// The key for stored secrets; prints why and returns nothing when it cannot be had.
+std::optional<SecretBox> openSecrets(const ServerConfig &config, const Database &db)
+{
+    auto box = SecretBox::fromKeyFile(keyFilePath(config.keyFile, db));
+    if (!box) {
+        err() << box.error().describe() << Qt::endl;
+        return std::nullopt;
+    }
+    return *box;
+}
+
 // SIGTERM and SIGINT end the event loop through a socket pair, the one async-signal-safe way.
 int signalPipe[2] = {-1, -1};
 
@@ -271,28 +314,12 @@ int ServerCommands::serve(const QStringList &arguments)
     const QCommandLineOption listen(u"listen"_s, tr("Address and port to listen on (default 127.0.0.1:8080)."), u"host:port"_s,
                                     u"127.0.0.1:8080"_s);
     const QCommandLineOption workers(u"workers"_s, tr("Worker threads (default 2; 0: intake only)."), u"n"_s);
-    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets (created 0600 if missing)."),
-                                     u"path"_s);
-    const QCommandLineOption retell(u"retell-url"_s, tr("Retell API base URL."), u"url"_s);
-    const QCommandLineOption calcom(u"calcom-url"_s, tr("Cal.com API v2 base URL."), u"url"_s);
-    const QCommandLineOption stripe(u"stripe-url"_s, tr("Stripe API base URL."), u"url"_s);
-    const QCommandLineOption smtp(u"smtp-url"_s, tr("SMTP server, e.g. smtp://mail.example.org:587."), u"url"_s);
-    const QCommandLineOption publicUrl(u"public-url"_s, tr("The URL under which providers reach this server."), u"url"_s);
-    parser.addOptions({listen, workers, keyFile, retell, calcom, stripe, smtp, publicUrl});
+    parser.addOptions({listen, workers});
+    addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Receives Retell and Cal.com webhooks and the voice agent's live functions, stores them durably "
                                       "and processes calls into bookings with worker threads. Settings also come from ASKPRO_* "
                                       "environment variables."));
-    ServerConfig config = ServerConfig::fromEnvironment();
-    if (parser.isSet(retell))
-        config.endpoints.retell = QUrl(parser.value(retell));
-    if (parser.isSet(calcom))
-        config.endpoints.calcom = QUrl(parser.value(calcom));
-    if (parser.isSet(stripe))
-        config.endpoints.stripe = QUrl(parser.value(stripe));
-    if (parser.isSet(smtp))
-        config.smtp.url = parser.value(smtp);
-    if (parser.isSet(publicUrl))
-        config.publicUrl = parser.value(publicUrl);
+    ServerConfig config = serviceConfig(parser);
     if (parser.isSet(workers))
         config.workers = parser.value(workers).toInt();
     const QString address = parser.value(listen);
@@ -307,11 +334,9 @@ int ServerCommands::serve(const QStringList &arguments)
     auto db = openMigrated(parser);
     if (!db)
         return 1;
-    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile).isEmpty() ? config.keyFile : parser.value(keyFile), *db));
-    if (!box) {
-        err() << box.error().describe() << Qt::endl;
+    auto box = openSecrets(config, *db);
+    if (!box)
         return 1;
-    }
     quitOnSignals();
     AskProServer server(db, *box, config, config.workers > 0);
     auto bound = server.start(host, quint16(port));
@@ -337,8 +362,8 @@ int ServerCommands::credentials(const QStringList &arguments)
                                      u"id"_s);
     const QCommandLineOption baseUrl(u"base-url"_s, tr("The provider's base URL for this credential (default: the configured one)."),
                                      u"url"_s);
-    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets."), u"path"_s);
-    parser.addOptions({company, baseUrl, keyFile});
+    parser.addOptions({company, baseUrl});
+    addServiceOptions(parser);
     parser.addPositionalArgument(u"provider"_s, tr("retell, calcom, stripe or smtp"));
     parseOrExit(parser, arguments, tr("Stores a provider credential encrypted. Reads the API key from the first line of standard input "
                                       "and an optional webhook signing secret from the second, so secrets never appear in the "
@@ -351,11 +376,9 @@ int ServerCommands::credentials(const QStringList &arguments)
     auto db = openMigrated(parser);
     if (!db)
         return 1;
-    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile), *db));
-    if (!box) {
-        err() << box.error().describe() << Qt::endl;
+    auto box = openSecrets(serviceConfig(parser), *db);
+    if (!box)
         return 1;
-    }
     QTextStream in(stdin);
     Credential credential;
     credential.provider = provider;
@@ -386,23 +409,18 @@ int ServerCommands::recover(const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption hours(u"hours"_s, tr("How far back to look (default 24)."), u"n"_s, u"24"_s);
-    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets."), u"path"_s);
-    const QCommandLineOption retell(u"retell-url"_s, tr("Retell API base URL."), u"url"_s);
-    parser.addOptions({hours, keyFile, retell});
+    parser.addOption(hours);
+    addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Queues a booking retry for every call of the recent window that asked for an appointment and "
                                       "got none, marks what cannot be recovered, and lists Retell's calls to store any whose webhooks "
                                       "never arrived. A running server's workers then process them."));
     auto db = openMigrated(parser);
     if (!db)
         return 1;
-    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile), *db));
-    if (!box) {
-        err() << box.error().describe() << Qt::endl;
+    const ServerConfig config = serviceConfig(parser);
+    auto box = openSecrets(config, *db);
+    if (!box)
         return 1;
-    }
-    ServerConfig config = ServerConfig::fromEnvironment();
-    if (parser.isSet(retell))
-        config.endpoints.retell = QUrl(parser.value(retell));
     CredentialStore credentials(*db, *box);
     QNetworkAccessManager network;
     RecoverySweep sweep(*db, credentials, &network, config.endpoints);
@@ -475,29 +493,18 @@ int ServerCommands::connectProviders(const QStringList &arguments)
     QCommandLineParser parser;
     const QCommandLineOption branch(u"branch"_s, tr("The branch to connect (repeatable)."), u"id"_s);
     const QCommandLineOption all(u"all"_s, tr("Connect every active branch."));
-    const QCommandLineOption publicUrl(u"public-url"_s, tr("The URL under which Retell and Cal.com reach this server."), u"url"_s);
-    const QCommandLineOption keyFile(u"key-file"_s, tr("File holding the key that encrypts stored secrets."), u"path"_s);
-    const QCommandLineOption retell(u"retell-url"_s, tr("Retell API base URL."), u"url"_s);
-    const QCommandLineOption calcom(u"calcom-url"_s, tr("Cal.com API v2 base URL."), u"url"_s);
-    parser.addOptions({branch, all, publicUrl, keyFile, retell, calcom});
+    parser.addOptions({branch, all});
+    addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Creates or reuses, for each branch: a Cal.com event type per service and the booking webhook, "
                                       "the Retell LLM with the booking tools, the voice agent, and the phone number bound to it. "
                                       "Safe to run again: what exists is found and reused."));
     auto db = openMigrated(parser);
     if (!db)
         return 1;
-    auto box = SecretBox::fromKeyFile(keyFilePath(parser.value(keyFile), *db));
-    if (!box) {
-        err() << box.error().describe() << Qt::endl;
+    const ServerConfig config = serviceConfig(parser);
+    auto box = openSecrets(config, *db);
+    if (!box)
         return 1;
-    }
-    ServerConfig config = ServerConfig::fromEnvironment();
-    if (parser.isSet(retell))
-        config.endpoints.retell = QUrl(parser.value(retell));
-    if (parser.isSet(calcom))
-        config.endpoints.calcom = QUrl(parser.value(calcom));
-    if (parser.isSet(publicUrl))
-        config.publicUrl = parser.value(publicUrl);
     QList<qint64> branches;
     for (const QString &id : parser.values(branch))
         branches << id.toLongLong();
