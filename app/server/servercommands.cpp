@@ -9,6 +9,7 @@
 #include "db/migrator.h"
 #include "demo/demoseeder.h"
 #include "flow/recoverysweep.h"
+#include "health/healthcheck.h"
 #include "http/askproserver.h"
 #include "setup/providerconnector.h"
 #include "security/credentialstore.h"
@@ -167,6 +168,7 @@ int ServerCommands::usage()
                 "  migrate   bring the database to the current schema\n"
                 "  doctor    report orphans and duplicates; --fix repairs them after a backup\n"
                 "  backup    write a consistent copy of the database to a file\n"
+                "  health    run the health checks now, print them; exit code 1 when one is down\n"
                 "  connect   set up Retell and Cal.com for branches (agents, numbers, event types, webhook)\n"
                 "  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost\n"
                 "  serve     receive webhooks and process calls (HTTP server and workers)\n"
@@ -194,6 +196,8 @@ int ServerCommands::run(const QStringList &arguments)
         return recover(arguments);
     if (command == u"connect"_s)
         return connectProviders(arguments);
+    if (command == u"health"_s)
+        return health(arguments);
     if (command == u"demo-seed"_s)
         return demoSeed(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
@@ -540,6 +544,51 @@ int ServerCommands::connectProviders(const QStringList &arguments)
             QCoreApplication::exec();
     }
     return failures == 0 ? 0 : 1;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+int ServerCommands::health(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption noRecord(u"no-record"_s, tr("Only print; do not store the results or send alerts."));
+    parser.addOption(noRecord);
+    addServiceOptions(parser);
+    parseOrExit(parser, arguments, tr("Checks the database, Retell, Cal.com, Stripe, the mail server, the workers' heartbeats, the job "
+                                      "backlog and the webhook failure rate; prints ok / degraded / down with latency and the problem in "
+                                      "plain words; stores the results and alerts on changes. Exit code 1 when a check is down."));
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    const ServerConfig config = serviceConfig(parser);
+    auto box = openSecrets(config, *db);
+    if (!box)
+        return 1;
+    CredentialStore credentials(*db, *box);
+    QNetworkAccessManager network;
+    HealthChecker checker(*db, credentials, &network, config);
+    QList<CheckResult> results;
+    bool finished = false;
+    checker.runAll([&](const QList<CheckResult> &r) {
+        results = r;
+        finished = true;
+        QCoreApplication::exit(0);
+    });
+    if (!finished)
+        QCoreApplication::exec();
+    bool down = false;
+    for (const CheckResult &r : std::as_const(results)) {
+        down = down || r.state == u"down"_s;
+        out() << u"%1 %2 %3 ms  %4"_s.arg(r.name, -10).arg(r.state, -9).arg(r.latencyMs, 6).arg(r.message) << Qt::endl;
+    }
+    if (!parser.isSet(noRecord)) {
+        auto recorded = checker.record(results, config.alertEmail);
+        if (!recorded)
+            err() << recorded.error().describe() << Qt::endl;
+    }
+    return down ? 1 : 0;
 }
 
 } // namespace askpro

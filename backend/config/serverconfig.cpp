@@ -27,6 +27,9 @@ ServerConfig ServerConfig::fromEnvironment()
     text("ASKPRO_MAIL_FROM", c.smtp.from);
     text("ASKPRO_PUBLIC_URL", c.publicUrl);
     text("ASKPRO_KEY_FILE", c.keyFile);
+    text("ASKPRO_ALERT_EMAIL", c.alertEmail);
+    if (qEnvironmentVariableIntValue("ASKPRO_HEALTH_INTERVAL_S") > 0)
+        c.healthIntervalMs = qEnvironmentVariableIntValue("ASKPRO_HEALTH_INTERVAL_S") * 1000;
     if (qEnvironmentVariableIntValue("ASKPRO_WORKERS") > 0)
         c.workers = qEnvironmentVariableIntValue("ASKPRO_WORKERS");
     return c;

@@ -26,9 +26,11 @@ struct ServerConfig
     int pollIntervalMs = 1000;   // how often idle workers look for jobs queued by other servers
     int sweepIntervalMs = 5 * 60 * 1000;
     qint64 slotTtlMs = 120 * 1000;
+    int healthIntervalMs = 5 * 60 * 1000;
+    QString alertEmail; // who hears about a check changing state; empty: nobody
 
     // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
-    // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS over the defaults.
+    // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL and ASKPRO_HEALTH_INTERVAL_S over the defaults.
     [[nodiscard]] static ServerConfig fromEnvironment();
 };
 

@@ -7,6 +7,7 @@
 #include "domain/phonenumbers.h"
 #include "flow/callstore.h"
 #include "flow/slotcache.h"
+#include "health/metrics.h"
 #include "intake/signatures.h"
 #include "intake/webhookinbox.h"
 #include "integrations/calcomclient.h"
@@ -106,6 +107,13 @@ void HttpApi::install(QHttpServer &server)
         if (auto refused = refuseRetell(r, u"function:collect_appointment_data"_s))
             return std::move(*refused);
         return jsonResponse(Json{{"status", "ok"}, {"message", "noted"}});
+    });
+    server.route(u"/metrics"_s, Method::Get, [this](const QHttpServerRequest &) {
+        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4"), Metrics::render(m_db, m_requestCounts));
+    });
+    server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+        ++m_requestCounts[{request.url().path(), int(response.statusCode())}];
+        return std::move(response);
     });
     server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &) { return health(); });
 }

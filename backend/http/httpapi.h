@@ -59,6 +59,7 @@ private:
         qint64 loadedAt = 0;
     };
     QHash<QString, CachedKeys> m_keys;
+    QHash<QPair<QString, int>, qint64> m_requestCounts; // by path and status, for /metrics
 };
 
 } // namespace askpro

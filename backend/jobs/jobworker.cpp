@@ -8,6 +8,8 @@
 #include "flow/callprocessor.h"
 #include "flow/notificationsender.h"
 #include "flow/recoverysweep.h"
+#include "health/healthcheck.h"
+#include "security/credentialstore.h"
 #include "integrations/jsonreply.h"
 
 #include <QCoreApplication>
@@ -106,6 +108,13 @@ void JobWorker::run(const Job &job)
         sweep->run(jsonInt(payload, "window_ms", 24 * 60 * 60 * 1000), [sweep, finished](const JobOutcome &outcome) {
             sweep->deleteLater();
             finished(outcome);
+        });
+    } else if (job.kind == u"health.run"_s) {
+        auto *checker = new HealthChecker(m_db, m_credentials, m_network, m_config, this);
+        checker->runAll([this, checker, finished](const QList<CheckResult> &results) {
+            auto recorded = checker->record(results, m_config.alertEmail);
+            checker->deleteLater();
+            finished(recorded ? JobOutcome::done() : JobOutcome::retry(recorded.error()));
         });
     } else if (job.kind == u"notification.send"_s) {
         finished(m_mail->send(jsonInt(payload, "notification_id"), lastAttempt));

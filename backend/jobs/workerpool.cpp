@@ -50,6 +50,14 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
         if (queued && queued->has_value())
             wakeAll();
     });
+    // Health checks the same way: one server per interval runs them and records the results.
+    m_health = new QTimer(this);
+    m_health->setInterval(config.healthIntervalMs);
+    connect(m_health, &QTimer::timeout, this, [this, interval = config.healthIntervalMs] {
+        auto queued = JobQueue(m_db).enqueue(u"health.run"_s, "{}", u"health:%1"_s.arg(QDateTime::currentMSecsSinceEpoch() / interval));
+        if (queued && queued->has_value())
+            wakeOne();
+    });
     connect(m_orphanSweep, &QTimer::timeout, this, [this] {
         auto freed = JobQueue(m_db).requeueOrphaned(heartbeatTimeoutMs);
         if (freed && *freed > 0) {
@@ -70,6 +78,7 @@ void WorkerPool::start()
         thread->start();
     m_orphanSweep->start();
     m_recovery->start();
+    m_health->start();
 }
 
 void WorkerPool::wakeAll()
@@ -92,6 +101,7 @@ void WorkerPool::stop(int timeoutMs)
         return;
     m_orphanSweep->stop();
     m_recovery->stop();
+    m_health->stop();
     int running = 0;
     QEventLoop loop;
     for (int i = 0; i < m_workers.size(); ++i) {

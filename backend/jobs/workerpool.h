@@ -43,6 +43,7 @@ private:
     QList<JobWorker *> m_workers;
     QTimer *m_orphanSweep = nullptr;
     QTimer *m_recovery = nullptr;
+    QTimer *m_health = nullptr;
     int m_next = 0;
 };
 

@@ -1,0 +1,125 @@
+// Health checks against the sandbox and a real SMTP server: an outage is noticed and alerted once, its
+// recovery once more; a stalled worker is noticed; /metrics serves Prometheus text.
+#include "core/clock.h"
+#include "flowfixture.h"
+#include "health/healthcheck.h"
+#include "httptestclient.h"
+#include "security/credentialstore.h"
+#include "testdatabase.h"
+
+#include <QNetworkAccessManager>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+QList<CheckResult> runChecks(HealthChecker &checker)
+{
+    QList<CheckResult> results;
+    bool done = false;
+    checker.runAll([&](const QList<CheckResult> &r) {
+        results = r;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 20000))
+        qWarning("health checks did not finish in 20 s");
+    return results;
+}
+
+QString stateOf(const QList<CheckResult> &results, const QString &name)
+{
+    for (const CheckResult &r : results)
+        if (r.name == name)
+            return r.state;
+    return {};
+}
+
+} // namespace
+
+class TestHealth final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void outageAlertsOnceAndRecovers_data() { test::addEngineRows(); }
+    void outageAlertsOnceAndRecovers()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        QVERIFY(f->server->credentials().put({std::nullopt, u"stripe"_s, f->providers->baseUrl(sandbox::Provider::Stripe).toString(),
+                                              "sk_test_sandbox", "whsec_sandbox"}).ok());
+        QNetworkAccessManager network;
+        HealthChecker checker(*f->db, f->server->credentials(), &network, f->config());
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM workers"_s) > 0, 5000);
+
+        auto healthy = runChecks(checker);
+        QCOMPARE(healthy.size(), 8);
+        for (const CheckResult &r : healthy)
+            QVERIFY2(r.state == u"ok"_s, qPrintable(r.name + u": "_s + r.message));
+        QVERIFY(checker.record(healthy, u"ops@askproai.example"_s).ok());
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'alert'"_s), 0);
+
+        sandbox::FaultSettings down;
+        down.errorRate = 1.0;
+        f->providers->setFaults(sandbox::Provider::Calcom, down);
+        for (int round = 0; round < 3; ++round) { // the state holds: still one alert
+            auto results = runChecks(checker);
+            QCOMPARE(stateOf(results, u"calcom"_s), u"down"_s);
+            QVERIFY(checker.record(results, u"ops@askproai.example"_s).ok());
+        }
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'alert'"_s), 1);
+        QVERIFY(f->db->scalar(u"SELECT subject FROM notifications WHERE kind = 'alert'"_s)->toString().contains(u"calcom is down"_s));
+
+        f->providers->setFaults(sandbox::Provider::Calcom, {});
+        auto recovered = runChecks(checker);
+        QCOMPARE(stateOf(recovered, u"calcom"_s), u"ok"_s);
+        auto changes = checker.record(recovered, u"ops@askproai.example"_s);
+        QVERIFY(changes.ok());
+        QCOMPARE(changes->size(), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'alert'"_s), 2);
+        // The alerts go out through the same mail path as confirmations.
+        QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 2, 20000);
+    }
+
+    void stalledWorkerIsNoticed()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const qint64 now = nowMs();
+        QVERIFY(db->exec(u"INSERT INTO workers (id, host, pid, started_at, heartbeat_at) VALUES ('w-alive', 'h', 1, ?, ?), "
+                         "('w-stuck', 'h', 2, ?, ?)"_s,
+                         {now, now, now - 120000, now - 90000})
+                    .ok());
+        CredentialStore credentials(*db, SecretBox(SecretBox::newKey()));
+        HealthChecker checker(*db, credentials, nullptr, ServerConfig());
+        const auto local = checker.localChecks();
+        QCOMPARE(stateOf(local, u"workers"_s), u"degraded"_s);
+        for (const CheckResult &r : local)
+            if (r.name == u"workers"_s)
+                QVERIFY(r.message.contains(u"w-stuck"_s));
+        // With no worker left alive nothing is processed at all: that is down, not degraded.
+        QVERIFY(db->exec(u"DELETE FROM workers WHERE id = 'w-alive'"_s).ok());
+        QCOMPARE(stateOf(checker.localChecks(), u"workers"_s), u"down"_s);
+    }
+
+    void metricsServePrometheusText()
+    {
+        auto f = test::FlowFixture::create(u"sqlite"_s);
+        QVERIFY(f);
+        const QUrl base(u"http://127.0.0.1:%1"_s.arg(f->port));
+        QCOMPARE(test::httpSend("GET", base.resolved(QUrl(u"/health"_s))).status, 200);
+        const auto metrics = test::httpSend("GET", base.resolved(QUrl(u"/metrics"_s)));
+        QCOMPARE(metrics.status, 200);
+        for (const char *name : {"# TYPE askpro_http_requests_total counter", "askpro_jobs{status=\"queued\"}",
+                                 "askpro_workers_alive", "askpro_webhook_to_booking_seconds{quantile=\"0.95\"}",
+                                 "askpro_http_requests_total{path=\"/health\",status=\"200\"} 1"})
+            QVERIFY2(metrics.body.contains(name), name);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHealth)
+#include "test_health.moc"
