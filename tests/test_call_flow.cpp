@@ -11,6 +11,7 @@
 #include "testdatabase.h"
 
 #include <QEventLoop>
+#include <QSet>
 #include <QNetworkAccessManager>
 #include <QTest>
 #include <QTimeZone>
@@ -251,6 +252,65 @@ private Q_SLOTS:
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM appointments"_s), 1);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 1);
         QCOMPARE(f->callStatus(u"call_live_0001"_s), u"booked"_s);
+    }
+
+    void twoCallersOneSlotOneBooking_data() { test::addEngineRows(); }
+    void twoCallersOneSlotOneBooking()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        const QDateTime slot = nextWorkdayAt(13);
+        auto first = bookingCall(slot);
+        auto second = bookingCall(slot);
+        second.fromNumber = u"+491719876543"_s;
+        second.appointment.customerName = u"Max Muster"_s;
+        first.eventSpacingMs = second.eventSpacingMs = 0; // the same moment
+        const QString a = f->providers->simulateCall(first);
+        const QString b = f->providers->simulateCall(second);
+        const auto settled = [&](const QString &callId) {
+            const QString status = f->callStatus(callId);
+            return !status.isEmpty() && status != u"pending"_s;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(a) && settled(b), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')"_s), 0, 20000);
+        QCOMPARE(QSet<QString>({f->callStatus(a), f->callStatus(b)}), QSet<QString>({u"booked"_s, u"needs_callback"_s}));
+        QCOMPARE(f->providers->calcomBookings().size(), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM appointments WHERE status = 'booked'"_s), 1);
+    }
+
+    void twoServersNeverShareAJob()
+    {
+        if (!test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto f = test::FlowFixture::create(u"postgresql"_s);
+        QVERIFY(f);
+        // A second server on the same database, as behind a load balancer.
+        AskProServer second(f->db, f->box, f->config(), true);
+        auto port = second.start(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        const QList<QUrl> servers{QUrl(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port)),
+                                  QUrl(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(*port))};
+        constexpr int calls = 60;
+        for (int i = 0; i < calls; ++i) {
+            const Json call = {{"call_id", u"call_two_%1"_s.arg(i).toStdString()}, {"to_number", branchNumber.toStdString()},
+                               {"from_number", u"+4915200%1"_s.arg(i, 5, 10, QLatin1Char('0')).toStdString()},
+                               {"call_status", "ended"}};
+            for (const char *event : {"call_ended", "call_analyzed"}) {
+                const QByteArray body = jsonText(Json{{"event", event}, {"call", call}});
+                QCOMPARE(test::httpSend("POST", servers.at(i % 2), body, {{"x-retell-signature", f->providers->retellSignature(body)}}).status,
+                         200);
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE status = 'done'"_s), 2 * calls, 30000);
+        // Each job ran exactly once, and each delivery was processed once.
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM jobs WHERE attempts <> 1"_s), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events WHERE step = 'received'"_s), 2 * calls);
+        QCOMPARE(f->count(u"SELECT COUNT(DISTINCT locked_by) FROM jobs"_s), 0); // released after finishing
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'no_request'"_s), calls);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), calls);
     }
 
     void lostWebhooksAreReconciled_data() { test::addEngineRows(); }

@@ -422,13 +422,15 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         loadSlots(run);
 }
 
-void CallProcessor::findEarlierBooking(const std::shared_ptr<Run> &run)
+void CallProcessor::findEarlierBooking(const std::shared_ptr<Run> &run, int skip)
 {
-    // A reservation left by an attempt that died after asking Cal.com: that booking may exist.
+    // A reservation left by an attempt that died after asking Cal.com: that booking may exist. It carries
+    // this call's id in its metadata and the attendee name we sent; pages are walked to the end.
+    constexpr int page = 100;
     const QDateTime from = run->desired.addDays(-1);
     const QDateTime to = run->desired.addDays(8);
-    JsonReply *reply = run->calcom->bookings(run->eventTypeId, from, to);
-    connect(reply, &JsonReply::finished, this, [this, run](const JsonResult &result) {
+    JsonReply *reply = run->calcom->bookings(run->eventTypeId, from, to, attendeeName(run), skip, page);
+    connect(reply, &JsonReply::finished, this, [this, run, skip](const JsonResult &result) {
         if (!result) {
             if (result.error().isTransient())
                 retryLater(run, result.error());
@@ -436,19 +438,26 @@ void CallProcessor::findEarlierBooking(const std::shared_ptr<Run> &run)
                 fail(run, result.error());
             return;
         }
-        const Json &list = *result;
-        if (list.is_array()) {
-            for (const Json &booking : list) {
-                const Json metadata = booking.value("metadata", Json::object());
-                if (jsonString(metadata, "askpro_call_id") == run->retellCallId && jsonString(booking, "status") != u"cancelled"_s) {
-                    step(run, u"booking"_s, u"ok"_s, tr("Found the booking an earlier attempt made"));
-                    confirm(run, booking);
-                    return;
-                }
+        const Json list = result->is_array() ? *result : result->value("bookings", Json::array());
+        for (const Json &booking : list) {
+            const Json metadata = booking.value("metadata", Json::object());
+            if (jsonString(metadata, "askpro_call_id") == run->retellCallId && jsonString(booking, "status") != u"cancelled"_s) {
+                step(run, u"booking"_s, u"ok"_s, tr("Found the booking an earlier attempt made"));
+                confirm(run, booking);
+                return;
             }
+        }
+        if (int(list.size()) >= page) {
+            findEarlierBooking(run, skip + page);
+            return;
         }
         loadSlots(run);
     });
+}
+
+QString CallProcessor::attendeeName(const std::shared_ptr<Run> &run)
+{
+    return run->request.customerName.isEmpty() ? run->customerPhone : run->request.customerName;
 }
 
 void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
@@ -544,7 +553,7 @@ void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
     request.eventTypeId = run->eventTypeId;
     request.start = run->candidates.first();
     request.lengthMinutes = run->service.durationMinutes;
-    request.name = run->request.customerName.isEmpty() ? run->customerPhone : run->request.customerName;
+    request.name = attendeeName(run);
     request.email = run->request.customerEmail;
     request.phone = run->customerPhone;
     request.timeZone = QString::fromUtf8(run->zone.id());

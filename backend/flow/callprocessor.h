@@ -40,7 +40,8 @@ public:
 private:
     struct Run;
     void book(const std::shared_ptr<Run> &run);
-    void findEarlierBooking(const std::shared_ptr<Run> &run);
+    void findEarlierBooking(const std::shared_ptr<Run> &run, int skip = 0);
+    [[nodiscard]] static QString attendeeName(const std::shared_ptr<Run> &run);
     void loadSlots(const std::shared_ptr<Run> &run);
     void choose(const std::shared_ptr<Run> &run, QList<QDateTime> free);
     void createBooking(const std::shared_ptr<Run> &run);

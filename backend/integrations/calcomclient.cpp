@@ -90,12 +90,17 @@ JsonReply *CalcomClient::booking(const QString &uid) const
     return call("GET", u"/bookings/"_s + uid, bookingsVersion.toByteArray());
 }
 
-JsonReply *CalcomClient::bookings(qint64 eventTypeId, const QDateTime &afterStart, const QDateTime &beforeEnd) const
+JsonReply *CalcomClient::bookings(qint64 eventTypeId, const QDateTime &afterStart, const QDateTime &beforeEnd,
+                                  const QString &attendeeName, int skip, int take) const
 {
-    return call("GET", u"/bookings"_s, bookingsVersion.toByteArray(), Json(),
-                {{u"eventTypeId"_s, QString::number(eventTypeId)},
-                 {u"afterStart"_s, isoUtc(afterStart)},
-                 {u"beforeEnd"_s, isoUtc(beforeEnd)}});
+    QList<QPair<QString, QString>> query{{u"eventTypeId"_s, QString::number(eventTypeId)},
+                                         {u"afterStart"_s, isoUtc(afterStart)},
+                                         {u"beforeEnd"_s, isoUtc(beforeEnd)},
+                                         {u"skip"_s, QString::number(skip)},
+                                         {u"take"_s, QString::number(take)}};
+    if (!attendeeName.isEmpty())
+        query.append({u"attendeeName"_s, attendeeName});
+    return call("GET", u"/bookings"_s, bookingsVersion.toByteArray(), Json(), query);
 }
 
 JsonReply *CalcomClient::cancelBooking(const QString &uid, const QString &reason) const

@@ -34,8 +34,10 @@ public:
     // The booking object (id, uid, status, start, end, ...). A taken slot is a Rejected error.
     [[nodiscard]] JsonReply *createBooking(const CalcomBookingRequest &request) const;
     [[nodiscard]] JsonReply *booking(const QString &uid) const;
-    // Bookings of an event type starting in [afterStart, beforeEnd): used to find one we made before a crash.
-    [[nodiscard]] JsonReply *bookings(qint64 eventTypeId, const QDateTime &afterStart, const QDateTime &beforeEnd) const;
+    // One page (at most take) of the bookings of an event type in [afterStart, beforeEnd), optionally only
+    // those whose attendee has this name: used to find one we made before a crash.
+    [[nodiscard]] JsonReply *bookings(qint64 eventTypeId, const QDateTime &afterStart, const QDateTime &beforeEnd,
+                                      const QString &attendeeName = {}, int skip = 0, int take = 100) const;
     [[nodiscard]] JsonReply *cancelBooking(const QString &uid, const QString &reason) const;
     [[nodiscard]] JsonReply *rescheduleBooking(const QString &uid, const QDateTime &start, const QString &reason) const;
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the crash test on one engine with a fresh database: crash_test.sh BUILD_DIR sqlite|postgresql [WEBHOOKS]
+# For PostgreSQL it uses the test cluster named by $ASKPRO_TEST_PG_URL or the CTest fixture's state file.
+set -euo pipefail
+build=$1
+engine=$2
+webhooks=${3:-10000}
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "$engine" = sqlite ]; then
+  dir=$(mktemp -d /tmp/askpro-crash-db-XXXXXX)
+  trap 'rm -rf "$dir"' EXIT
+  db="sqlite:$dir/crash.sqlite"
+else
+  admin=${ASKPRO_TEST_PG_URL:-$(cat "$build/pg-cluster.url")}
+  name="askpro_crash_$RANDOM$RANDOM"
+  psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
+  db="${admin%/*}/$name"
+fi
+exec /usr/bin/python3 "$here/crash_test.py" --build "$build" --db "$db" --webhooks "$webhooks"
