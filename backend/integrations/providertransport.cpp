@@ -42,7 +42,7 @@ JsonReply *ProviderTransport::send(const ProviderRequest &request) const
     QObject::connect(reply, &QNetworkReply::finished, handle, [&category, errorText, successBody, reply, handle, provider, method, path] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after a timeout
         qCDebug(category) << method << path << "->" << status;
         if (status == 0) {
             const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError

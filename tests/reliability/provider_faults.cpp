@@ -1,0 +1,136 @@
+// Provider faults: 2,000 calls while the sandbox fails 30 % of Cal.com requests (5xx, 429 and timeouts).
+// Every call must end booked, or in a correct visible state after recovery, with no double booking.
+// Prints its figures and exits 1 when a check fails.
+#include "core/clock.h"
+#include "flow/recoverysweep.h"
+#include "flowfixture.h"
+#include "jobs/workerpool.h"
+#include "testdatabase.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QTest>
+#include <QTimeZone>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+QByteArray requestCall(const QString &callId, const QDateTime &start)
+{
+    const Json data = {{"appointment_requested", true}, {"service", "Beratung"},
+                       {"date", start.date().toString(Qt::ISODate).toStdString()},
+                       {"time", start.time().toString(u"HH:mm"_s).toStdString()}, {"customer_name", "Fehlertest"}};
+    const Json call = {{"call_id", callId.toStdString()}, {"to_number", test::branchNumber.toStdString()},
+                       {"from_number", "+491701234567"}, {"call_status", "ended"},
+                       {"call_analysis", {{"custom_analysis_data", data}}}};
+    return jsonText(Json{{"event", "call_analyzed"}, {"call", call}});
+}
+
+int run(const QString &engine, int calls)
+{
+    test::FlowOptions options;
+    options.serviceMinutes = 15;
+    options.smtp = false;
+    auto f = test::FlowFixture::create(engine, options);
+    if (!f) {
+        std::printf("provider faults (%s): setup failed\n", qPrintable(engine));
+        return 1;
+    }
+    sandbox::FaultSettings faults;
+    faults.errorRate = 0.15;
+    faults.rateLimitRate = 0.10;
+    faults.timeoutRate = 0.05; // answered after 60 s; our client gives up after 3 s
+    f->providers->setFaults(sandbox::Provider::Calcom, faults);
+
+    QDateTime slot = test::nextWorkdayAt(9);
+    const QUrl url(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port));
+    QNetworkAccessManager network;
+    int answered = 0;
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < calls; ++i) {
+        const QByteArray body = requestCall(u"call_fault_%1"_s.arg(i, 5, 10, QLatin1Char('0')), slot);
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("x-retell-signature", f->providers->retellSignature(body));
+        QNetworkReply *reply = network.post(request, body);
+        QObject::connect(reply, &QNetworkReply::finished, reply, [&answered, reply] {
+            answered += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 ? 1 : 0;
+            reply->deleteLater();
+        });
+        slot = slot.addSecs(15 * 60);
+        if (slot.time() >= QTime(17, 0)) {
+            QDate next = slot.date().addDays(1);
+            while (next.dayOfWeek() > 5)
+                next = next.addDays(1);
+            slot = QDateTime(next, QTime(9, 0), slot.timeZone());
+        }
+        if (i % 50 == 49)
+            QTest::qWait(5); // let the event loop answer
+    }
+    // Until no job is waiting: retries with backoff (1 s, 2 s, 4 s, ...) run their course.
+    const auto open = [&] { return f->count(u"SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')"_s); };
+    if (!QTest::qWaitFor([&] { return answered == calls && open() == 0; }, 15 * 60 * 1000))
+        std::printf("  (still %d jobs open after 15 minutes)\n", open());
+    const double processing = timer.elapsed() / 1000.0;
+    const int retries = f->count(u"SELECT COUNT(*) FROM call_events WHERE status = 'retry'"_s);
+    const int failedFirst = f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'failed'"_s);
+
+    // Then the provider recovers and the recovery sweep takes care of what gave up.
+    f->providers->setFaults(sandbox::Provider::Calcom, {});
+    RecoverySweep sweep(*f->db, f->server->credentials(), &network, f->config().endpoints);
+    bool swept = false;
+    sweep.run(24 * 60 * 60 * 1000, [&swept](const JobOutcome &) { swept = true; });
+    if (!QTest::qWaitFor([&] { return swept; }, 60000))
+        std::printf("  (the recovery sweep did not finish)\n");
+    f->server->workers()->wakeAll();
+    if (!QTest::qWaitFor([&] { return open() == 0; }, 5 * 60 * 1000))
+        std::printf("  (still %d jobs open after recovery)\n", open());
+
+    const int booked = f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s);
+    const int visible = f->count(u"SELECT COUNT(*) FROM calls WHERE outcome IN ('failed', 'needs_callback') AND failure_reason <> ''"_s);
+    const int stuck = calls - booked - visible;
+    QHash<QString, int> perCall;
+    for (const auto &b : f->providers->calcomBookings()) {
+        const QJsonObject booking = b.toObject();
+        if (booking.value(u"status"_s).toString() != u"cancelled"_s)
+            ++perCall[booking.value(u"metadata"_s).toObject().value(u"askpro_call_id"_s).toString()];
+    }
+    int doubles = 0;
+    for (int n : std::as_const(perCall))
+        doubles += n > 1 ? 1 : 0;
+    const int appointments = f->count(u"SELECT COUNT(*) FROM appointments WHERE status = 'booked'"_s);
+    std::printf("provider faults, %s: %d calls, Cal.com failing 30 %% (15 %% 5xx, 10 %% 429, 5 %% timeouts) until recovery\n"
+                "  %d acknowledged; %d retries; %d failed visibly before recovery; %.0f s\n"
+                "  after recovery: %d booked, %d in a visible state with a reason, %d without one; "
+                "%d appointments, %d Cal.com bookings, %d double bookings\n",
+                qPrintable(engine), calls, answered, retries, failedFirst, processing, booked, visible, stuck, appointments,
+                int(perCall.size()), doubles);
+    const bool ok = answered == calls && stuck == 0 && doubles == 0 && appointments == int(perCall.size()) && booked == appointments;
+    std::printf("  result: %s\n", ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption engine(u"engine"_s, u"sqlite or postgresql (default sqlite)."_s, u"name"_s, u"sqlite"_s);
+    const QCommandLineOption calls(u"calls"_s, u"Calls (default 2000)."_s, u"n"_s, u"2000"_s);
+    parser.addOptions({engine, calls});
+    parser.process(app);
+    qputenv("QT_LOGGING_RULES", "askpro.*.info=false;askpro.*.warning=false;qt.*=false");
+    return run(parser.value(engine), parser.value(calls).toInt());
+}
