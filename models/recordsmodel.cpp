@@ -2,6 +2,7 @@
 #include "recordsmodel.h"
 
 #include "core/clock.h"
+#include "displayformat.h"
 #include "domain/phonenumbers.h"
 #include "labels.h"
 #include "statuscolors.h"
@@ -114,7 +115,7 @@ QVariant RecordsModel::data(const QModelIndex &index, int role) const
         return u"%1:%2"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
     case Format::Money:
-        return QLocale().toCurrencyString(double(raw.toLongLong()) / 100.0, u"€"_s);
+        return DisplayFormat::money(raw.toLongLong());
     case Format::Active:
         return raw.toInt() != 0 ? tr("Active") : tr("Inactive");
     case Format::YesNo:

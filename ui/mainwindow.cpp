@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "db/database.h"
+#include "languagemenu.h"
 #include "pages/appointmentspage.h"
 #include "pages/calendarpage.h"
 #include "pages/callspage.h"
@@ -9,10 +10,15 @@
 #include "pages/directorypage.h"
 #include "pages/failedcallspage.h"
 #include "pages/inboxpage.h"
+#include "pages/invoicespage.h"
+#include "pages/usagepage.h"
 #include "queries/healthquery.h"
 #include "security/credentialstore.h"
 #include "statuscolors.h"
 #include "support/appointmentservice.h"
+#include "setup/setuprunner.h"
+#include "setup/testcall.h"
+#include "wizard/setupwizard.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -20,6 +26,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QNetworkAccessManager>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -41,6 +48,8 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     , m_actor(actor.isEmpty() ? u"admin"_s : std::move(actor))
 {
     setWindowTitle(tr("AskPro Admin"));
+    m_credentials = credentials;
+    m_endpoints = endpoints;
     m_appointments = new AppointmentService(m_db, std::move(credentials), std::move(endpoints), this);
 
     auto *central = new QWidget(this);
@@ -72,6 +81,12 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     addPage(u"calendar"_s, tr("Calendar"), calendar);
     addPage(u"customers"_s, tr("Customers"), customers);
     addPage(u"companies"_s, tr("Companies"), directory);
+    auto *invoices = new InvoicesPage(m_db, m_actor, m_pages);
+    addPage(u"invoices"_s, tr("Invoices"), invoices);
+    connect(invoices, &InvoicesPage::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    auto *usage = new UsagePage(m_db, m_pages);
+    addPage(u"usage"_s, tr("Usage"), usage);
+    connect(usage, &UsagePage::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
 
     const auto showStatus = [this](const QString &text) { statusBar()->showMessage(text, 8000); };
     connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
@@ -92,11 +107,19 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     m_navigation->setCurrentRow(0);
 
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
+    auto *newBusiness = fileMenu->addAction(tr("&New business…"));
+    newBusiness->setObjectName(u"newBusinessAction"_s);
+    newBusiness->setShortcut(QKeySequence::New);
+    connect(newBusiness, &QAction::triggered, this, [this] { openSetupWizard(); });
+    fileMenu->addSeparator();
     auto *quit = fileMenu->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
     auto *goMenu = menuBar()->addMenu(tr("&Go"));
     goMenu->addActions(actions());
+    auto *languageMenu = new LanguageMenu(this);
+    menuBar()->addMenu(tr("&View"))->addMenu(languageMenu);
+    connect(languageMenu, &LanguageMenu::statusMessage, this, showStatus);
 
     m_databaseLabel = new QLabel(tr("Database: %1").arg(m_db->connectionString().redacted()), this);
     m_serverLabel = new QLabel(this);
@@ -175,6 +198,26 @@ void MainWindow::refreshServerHealth()
     p.setColor(QPalette::WindowText, tone);
     m_serverLabel->setPalette(p);
     m_serverLabel->setToolTip(tr("Jobs queued: %1, running: %2, failed: %3").arg(health->queuedJobs).arg(health->runningJobs).arg(health->failedJobs));
+}
+
+QWidget *MainWindow::openSetupWizard()
+{
+    if (!m_credentials) {
+        statusBar()->showMessage(tr("New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin "
+                                    "where askpro-server runs, or set ASKPRO_KEY_FILE."),
+                                 15000);
+        return nullptr;
+    }
+    // The wizard's services live exactly as long as the wizard.
+    auto *services = new QObject(this);
+    auto *network = new QNetworkAccessManager(services);
+    auto *runner = new SetupRunner(*m_db, *m_credentials, network, m_endpoints, ServerConfig::fromEnvironment().publicUrl, services);
+    auto *testCall = new TestCall(*m_db, *m_credentials, network, m_endpoints, services);
+    auto *wizard = new SetupWizard(m_db, runner, testCall, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &QObject::destroyed, services, &QObject::deleteLater);
+    wizard->show();
+    return wizard;
 }
 
 QString MainWindow::serverHealthText() const

@@ -39,6 +39,9 @@ public:
     // Reads the workers' heartbeats and the job backlog into the status bar (a timer does it every 5 s).
     void refreshServerHealth();
     [[nodiscard]] QString serverHealthText() const;
+    // Opens the "New business" setup wizard (File > New business…, Ctrl+N); nullptr, with a status message,
+    // when the key that encrypts provider keys is not available.
+    QWidget *openSetupWizard();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -48,6 +51,8 @@ private:
     void openCall(qint64 callId);
 
     std::shared_ptr<Database> m_db;
+    std::shared_ptr<CredentialStore> m_credentials;
+    ProviderEndpoints m_endpoints;
     QString m_actor;
     AppointmentService *m_appointments = nullptr;
     QListWidget *m_navigation = nullptr;

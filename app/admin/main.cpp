@@ -1,8 +1,10 @@
 // askpro-admin: the desktop admin application.
 #include "config/serverconfig.h"
+#include "core/languageloader.h"
 #include "db/connectionstring.h"
 #include "db/database.h"
 #include "db/migrator.h"
+#include "languagemenu.h"
 #include "mainwindow.h"
 #include "security/credentialstore.h"
 #include "security/secretbox.h"
@@ -11,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +26,11 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(u"AskPro Admin"_s);
     QApplication::setApplicationVersion(QStringLiteral(ASKPRO_VERSION));
 
+    // Before the parser, so that its help is translated too: --language, else View > Language, else the system.
+    askpro::LanguageLoader language;
+    language.install(askpro::LanguageLoader::choose(askpro::LanguageLoader::fromArguments(QApplication::arguments()),
+                                                    QSettings().value(QLatin1StringView(askpro::LanguageMenu::settingsKey)).toString()));
+
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "AskPro Admin: calls, appointments, setup and billing."));
     parser.addHelpOption();
@@ -31,6 +39,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotOption(u"screenshot"_s, QApplication::translate("main", "Render PAGE offscreen into FILE (PNG) and exit."), u"page:file"_s);
     parser.addOption(dbOption);
     parser.addOption(screenshotOption);
+    parser.addOption({u"language"_s, QApplication::translate("main", "Interface language: de or en (default: the choice under View > Language, else the system's)."), u"lang"_s});
     parser.addPositionalArgument(u"file"_s, QApplication::translate("main", "With --screenshot PAGE: the PNG file to write."));
     parser.process(app);
 
@@ -71,6 +80,15 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshotOption)) {
         const QString page = parser.value(screenshotOption);
         const QString file = parser.positionalArguments().value(0);
+        if (page == u"wizard"_s && !file.isEmpty()) { // the setup wizard's first page
+            QWidget *wizard = window.openSetupWizard();
+            if (!wizard) {
+                qCritical("--screenshot wizard needs the secrets key (askpro.key or ASKPRO_KEY_FILE)");
+                return 2;
+            }
+            QTimer::singleShot(300, wizard, [wizard, file] { QApplication::exit(wizard->grab().save(file, "PNG") ? 0 : 1); });
+            return QApplication::exec();
+        }
         if (file.isEmpty() || !window.showPage(page)) {
             qCritical("usage: askpro-admin --screenshot PAGE FILE, PAGE one of: %s", qPrintable(window.pageNames().join(u", "_s)));
             return 2;

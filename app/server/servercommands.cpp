@@ -1,7 +1,12 @@
 // askpro-server subcommands: each opens the database named by --db / ASKPRO_DB and does one job.
 #include "servercommands.h"
 
+#include "billing/einvoicexml.h"
+#include "billing/invoicegenerator.h"
+#include "billing/invoicemailer.h"
+#include "billing/stripebilling.h"
 #include "core/clock.h"
+#include "documents/invoicepdf.h"
 #include "db/backup.h"
 #include "db/connectionstring.h"
 #include "db/database.h"
@@ -12,6 +17,7 @@
 #include "health/healthcheck.h"
 #include "http/askproserver.h"
 #include "setup/providerconnector.h"
+#include "setup/setuprunner.h"
 #include "security/credentialstore.h"
 #include "security/secretbox.h"
 
@@ -25,7 +31,10 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QTimeZone>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -100,14 +109,14 @@ QString keyFilePath(const QString &configured, const Database &db)
 // The options of every command that reaches providers or stored secrets; values override ASKPRO_* variables.
 void addServiceOptions(QCommandLineParser &parser)
 {
-    const auto tr = [](const char *text) { return QCoreApplication::translate("ServerCommands", text); };
+    // ServerCommands::tr spelled out: lupdate files a bare tr() here under "askpro", not the runtime context.
     parser.addOptions({
-        {u"key-file"_s, tr("File holding the key that encrypts stored secrets (created 0600 if missing)."), u"path"_s},
-        {u"retell-url"_s, tr("Retell API base URL."), u"url"_s},
-        {u"calcom-url"_s, tr("Cal.com API v2 base URL."), u"url"_s},
-        {u"stripe-url"_s, tr("Stripe API base URL."), u"url"_s},
-        {u"smtp-url"_s, tr("SMTP server, e.g. smtp://mail.example.org:587."), u"url"_s},
-        {u"public-url"_s, tr("The URL under which Retell and Cal.com reach this server."), u"url"_s},
+        {u"key-file"_s, ServerCommands::tr("File holding the key that encrypts stored secrets (created 0600 if missing)."), u"path"_s},
+        {u"retell-url"_s, ServerCommands::tr("Retell API base URL."), u"url"_s},
+        {u"calcom-url"_s, ServerCommands::tr("Cal.com API v2 base URL."), u"url"_s},
+        {u"stripe-url"_s, ServerCommands::tr("Stripe API base URL."), u"url"_s},
+        {u"smtp-url"_s, ServerCommands::tr("SMTP server, e.g. smtp://mail.example.org:587."), u"url"_s},
+        {u"public-url"_s, ServerCommands::tr("The URL under which Retell and Cal.com reach this server."), u"url"_s},
     });
 }
 
@@ -126,6 +135,8 @@ ServerConfig serviceConfig(const QCommandLineParser &parser)
         config.publicUrl = parser.value(u"public-url"_s);
     if (parser.isSet(u"key-file"_s))
         config.keyFile = parser.value(u"key-file"_s);
+    if (qobject_cast<QGuiApplication *>(QCoreApplication::instance())) // see main.cpp: invoice PDFs need QtGui
+        config.invoicePdf = [](const InvoiceDocument &invoice) { return InvoicePdf::render(invoice); };
     return config;
 }
 
@@ -170,10 +181,12 @@ int ServerCommands::usage()
                 "  backup    write a consistent copy of the database to a file\n"
                 "  health    run the health checks now, print them; exit code 1 when one is down\n"
                 "  connect   set up Retell and Cal.com for branches (agents, numbers, event types, webhook)\n"
+                "  setup     take a new business live from a JSON file (--from), or --resume / --cancel a setup run\n"
                 "  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost\n"
                 "  serve     receive webhooks and process calls (HTTP server and workers)\n"
                 "  credentials  store a provider's API key (read from standard input), encrypted\n"
-                "  demo-seed fill an empty database with German demo companies, calls and appointments\n\n"
+                "  demo-seed fill an empty database with German demo companies, calls and appointments\n"
+                "  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)\n\n"
                 "Run 'askpro-server COMMAND --help' for a command's options.")
           << Qt::endl;
     return 2;
@@ -196,10 +209,14 @@ int ServerCommands::run(const QStringList &arguments)
         return recover(arguments);
     if (command == u"connect"_s)
         return connectProviders(arguments);
+    if (command == u"setup"_s)
+        return setup(arguments);
     if (command == u"health"_s)
         return health(arguments);
     if (command == u"demo-seed"_s)
         return demoSeed(arguments);
+    if (command == u"invoices"_s)
+        return invoices(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
         (void)usage();
         return 0;
@@ -589,6 +606,279 @@ int ServerCommands::health(const QStringList &arguments)
             err() << recorded.error().describe() << Qt::endl;
     }
     return down ? 1 : 0;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+// Billing (issue 6): generate, preview, credit, and export invoices; queue their Stripe push and mail.
+int ServerCommands::invoices(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption month(u"month"_s, tr("The month to invoice, YYYY-MM."), u"month"_s);
+    const QCommandLineOption company(u"company"_s, tr("Only this company."), u"id"_s, u"0"_s);
+    const QCommandLineOption issued(u"issued"_s, tr("Issue date YYYY-MM-DD (default: today)."), u"date"_s);
+    const QCommandLineOption reason(u"reason"_s, tr("Why a credit note is issued."), u"text"_s);
+    const QCommandLineOption noFollowUp(u"no-follow-up"_s, tr("Do not queue the Stripe push and the e-mail of new invoices."));
+    parser.addOptions({month, company, issued, reason, noFollowUp});
+    addServiceOptions(parser);
+    parser.addPositionalArgument(u"action"_s, tr("generate | preview | credit NUMBER | pdf NUMBER FILE | xml NUMBER FILE | push NUMBER | "
+                                                 "send NUMBER"));
+    parseOrExit(parser, arguments, tr("Monthly invoices: 'generate --month YYYY-MM' finalizes one invoice per active company (running "
+                                      "a month again creates nothing new) and queues its Stripe push and e-mail for a running "
+                                      "server; 'preview' shows the next invoices without writing; 'credit' reverses an invoice; "
+                                      "'pdf' and 'xml' write its documents."));
+    const QStringList args = parser.positionalArguments();
+    const QString action = args.value(0);
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    const ServerConfig config = serviceConfig(parser);
+    InvoiceGenerator generator(*db, config.seller);
+    qint64 issuedAt = 0;
+    if (parser.isSet(issued)) {
+        const QDate date = QDate::fromString(parser.value(issued), u"yyyy-MM-dd"_s);
+        if (!date.isValid()) {
+            err() << tr("--issued needs YYYY-MM-DD") << Qt::endl;
+            return 2;
+        }
+        issuedAt = QDateTime(date, QTime(9, 0), QTimeZone(money::billingZone)).toMSecsSinceEpoch();
+    }
+    if (action == u"generate"_s || action == u"preview"_s) {
+        const QDate first = InvoiceGenerator::parseMonth(parser.value(month));
+        if (!first.isValid()) {
+            err() << tr("%1 needs --month YYYY-MM").arg(action) << Qt::endl;
+            return 2;
+        }
+        if (action == u"preview"_s) {
+            auto plans = generator.previewMonth(first);
+            if (!plans) {
+                err() << plans.error().describe() << Qt::endl;
+                return 1;
+            }
+            for (const InvoicePlan &p : std::as_const(*plans)) {
+                if (parser.value(company).toLongLong() > 0 && p.companyId != parser.value(company).toLongLong())
+                    continue;
+                out() << tr("%1 (company %2): net %3, VAT %4, total %5").arg(p.companyName).arg(p.companyId)
+                             .arg(money::plain(p.netCents), money::plain(p.vatCents), money::plain(p.grossCents))
+                      << Qt::endl;
+                for (const InvoiceLine &l : p.lines)
+                    out() << u"    %1 x %2 = %3  %4"_s.arg(l.quantity).arg(money::plain(l.unitPriceCents), money::plain(l.amountCents),
+                                                           l.description)
+                          << Qt::endl;
+            }
+            return 0;
+        }
+        QElapsedTimer timer;
+        timer.start();
+        auto report = generator.generateMonth(first, issuedAt, parser.value(company).toLongLong());
+        if (!report) {
+            err() << report.error().describe() << Qt::endl;
+            return 1;
+        }
+        if (!parser.isSet(noFollowUp)) {
+            auto queued = InvoiceMailer::queueFollowUps(*db, report->invoiceIds);
+            if (!queued)
+                err() << tr("Invoices made, but their Stripe push and e-mail were not queued: %1").arg(queued.error().describe())
+                      << Qt::endl;
+        }
+        out() << tr("%1: %2 invoices created (%3), %4 invoiced before, %5 with nothing to bill, in %6 ms.")
+                     .arg(first.toString(u"yyyy-MM"_s))
+                     .arg(report->created)
+                     .arg(report->numbers.isEmpty() ? u"-"_s
+                                                   : report->numbers.first()
+                                                         + (report->numbers.size() > 1 ? u" .. "_s + report->numbers.last() : QString()))
+                     .arg(report->alreadyInvoiced)
+                     .arg(report->nothingToBill)
+                     .arg(timer.elapsed())
+              << Qt::endl;
+        return 0;
+    }
+    if (args.size() < 2) {
+        err() << tr("%1 needs an invoice NUMBER").arg(action.isEmpty() ? u"invoices"_s : action) << Qt::endl;
+        return 2;
+    }
+    auto doc = InvoiceDocument::loadByNumber(*db, args.at(1));
+    if (!doc) {
+        err() << doc.error().describe() << Qt::endl;
+        return 1;
+    }
+    if (action == u"credit"_s) {
+        auto credit = generator.createCreditNote(doc->id, parser.value(reason), u"askpro-server invoices credit"_s, issuedAt);
+        if (!credit) {
+            err() << credit.error().describe() << Qt::endl;
+            return 1;
+        }
+        auto note = InvoiceDocument::load(*db, *credit);
+        out() << tr("Credit note %1 corrects %2.").arg(note ? note->number : QString::number(*credit), doc->number) << Qt::endl;
+        return 0;
+    }
+    if (action == u"pdf"_s || action == u"xml"_s) {
+        if (args.size() < 3) {
+            err() << tr("%1 needs NUMBER FILE").arg(action) << Qt::endl;
+            return 2;
+        }
+        const QString path = args.at(2);
+        Result<QByteArray> bytes = action == u"xml"_s ? EInvoiceXml::write(*doc) : InvoicePdf::render(*doc);
+        if (!bytes) {
+            err() << bytes.error().describe() << Qt::endl;
+            return 1;
+        }
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(*bytes) != bytes->size()) {
+            err() << tr("Cannot write %1: %2").arg(path, file.errorString()) << Qt::endl;
+            return 1;
+        }
+        out() << tr("Wrote %1 (%2 bytes).").arg(path).arg(bytes->size()) << Qt::endl;
+        return 0;
+    }
+    if (action == u"send"_s) {
+        auto pdf = InvoicePdf::render(*doc);
+        if (!pdf) {
+            err() << pdf.error().describe() << Qt::endl;
+            return 1;
+        }
+        auto queued = InvoiceMailer(*db).queue(*doc, *pdf, true);
+        if (!queued) {
+            err() << queued.error().describe() << Qt::endl;
+            return 1;
+        }
+        out() << tr("E-mail with %1 queued for %2; a running server sends it.").arg(doc->number, doc->buyer.email) << Qt::endl;
+        return 0;
+    }
+    if (action == u"push"_s) {
+        auto box = openSecrets(config, *db);
+        if (!box)
+            return 1;
+        CredentialStore credentials(*db, *box);
+        QNetworkAccessManager network;
+        auto billing = StripeBilling::create(*db, credentials, &network, config.endpoints);
+        if (!billing) {
+            err() << billing.error().describe() << Qt::endl;
+            return 1;
+        }
+        int code = 0;
+        bool finished = false;
+        (*billing)->pushInvoice(doc->id, [&](const Status &status) {
+            if (!status) {
+                err() << status.error().describe() << Qt::endl;
+                code = 1;
+            } else {
+                out() << tr("%1 is in Stripe, finalized and sent.").arg(doc->number) << Qt::endl;
+            }
+            finished = true;
+            QCoreApplication::exit(code);
+        });
+        if (!finished)
+            QCoreApplication::exec();
+        return code;
+    }
+    err() << tr("Unknown invoices action \"%1\".").arg(action) << Qt::endl;
+    return 2;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+int ServerCommands::setup(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption from(u"from"_s, tr("The setup file: JSON with company, branch, services, staff and credentials."), u"file"_s);
+    const QCommandLineOption resume(u"resume"_s, tr("Continue this unfinished setup run (with --from to give its keys again)."), u"run"_s);
+    const QCommandLineOption cancel(u"cancel"_s, tr("Undo this unfinished setup run: remove what it created at the providers."), u"run"_s);
+    parser.addOptions({from, resume, cancel});
+    addServiceOptions(parser);
+    parseOrExit(parser, arguments, tr("Takes a new business live: stores the company, verifies the number with Retell, stores the keys "
+                                      "encrypted, connects Cal.com and Retell, sets up Stripe billing and activates the branch. Safe to "
+                                      "run again: what exists is found and reused. A stopped run continues with --resume."));
+    const bool cancelling = parser.isSet(cancel);
+    if (cancelling ? (parser.isSet(from) || parser.isSet(resume)) : !(parser.isSet(from) || parser.isSet(resume))) {
+        err() << tr("Use --from FILE, --resume RUN [--from FILE], or --cancel RUN") << Qt::endl;
+        return 2;
+    }
+    std::optional<SetupInput> input;
+    if (parser.isSet(from)) {
+        auto read = SetupInput::fromFile(parser.value(from));
+        if (!read) {
+            err() << read.error().describe() << Qt::endl;
+            return 2;
+        }
+        const auto errors = read->validate();
+        for (auto it = errors.begin(); it != errors.end(); ++it)
+            err() << u"  %1: %2"_s.arg(it.key(), it.value()) << Qt::endl;
+        if (!errors.isEmpty())
+            return 2;
+        input = *read;
+    }
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    const ServerConfig config = serviceConfig(parser);
+    auto box = openSecrets(config, *db);
+    if (!box)
+        return 1;
+    CredentialStore credentials(*db, *box);
+    QNetworkAccessManager network;
+    SetupRunner runner(*db, credentials, &network, config.endpoints, config.publicUrl);
+    QObject::connect(&runner, &SetupRunner::progress, &runner, [](qint64, const QString &step, const QString &state, const QString &message) {
+        if (state != u"running"_s)
+            out() << u"[%1] %2: %3"_s.arg(state, SetupRunner::stepTitle(step), message) << Qt::endl;
+    });
+    QObject::connect(&runner, &SetupRunner::detail, &runner, [](qint64, const QString &step, const QString &state, const QString &message) {
+        if (state != u"running"_s)
+            out() << u"    [%1] %2: %3"_s.arg(state, step, message) << Qt::endl;
+    });
+    int code = 0;
+    bool finished = false;
+    const auto wait = [&finished] {
+        if (!finished)
+            QCoreApplication::exec();
+    };
+    if (parser.isSet(cancel)) {
+        const qint64 runId = parser.value(cancel).toLongLong();
+        runner.cancel(runId, [&](const Status &status) {
+            if (status)
+                out() << tr("Setup run %1 cancelled: what it created at the providers is removed.").arg(runId) << Qt::endl;
+            else
+                err() << tr("Setup run %1 not cancelled: %2").arg(runId).arg(status.error().describe()) << Qt::endl;
+            code = status ? 0 : 1;
+            finished = true;
+            QCoreApplication::exit(0);
+        });
+        wait();
+        return code;
+    }
+    qint64 runId = 0;
+    if (parser.isSet(resume)) {
+        runId = parser.value(resume).toLongLong();
+        if (input)
+            runner.setCredentials(runId, input->credentials);
+    } else {
+        auto created = runner.create(*input);
+        if (!created) {
+            err() << created.error().describe() << Qt::endl;
+            return 1;
+        }
+        runId = *created;
+    }
+    out() << tr("Setup run %1").arg(runId) << Qt::endl;
+    QElapsedTimer timer;
+    timer.start();
+    runner.run(runId, [&](const Status &status) {
+        if (status) {
+            out() << tr("Setup run %1 is live (%2 ms).").arg(runId).arg(timer.elapsed()) << Qt::endl;
+        } else {
+            err() << tr("Setup run %1 stopped: %2").arg(runId).arg(status.error().message) << Qt::endl;
+            err() << tr("Continue with: askpro-server setup --resume %1 --from FILE, or undo with --cancel %1").arg(runId) << Qt::endl;
+            code = 1;
+        }
+        finished = true;
+        QCoreApplication::exit(0);
+    });
+    wait();
+    return code;
 }
 
 } // namespace askpro

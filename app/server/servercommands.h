@@ -21,8 +21,10 @@ private:
     [[nodiscard]] static int credentials(const QStringList &arguments);
     [[nodiscard]] static int recover(const QStringList &arguments);
     [[nodiscard]] static int connectProviders(const QStringList &arguments);
+    [[nodiscard]] static int setup(const QStringList &arguments);
     [[nodiscard]] static int health(const QStringList &arguments);
     [[nodiscard]] static int demoSeed(const QStringList &arguments);
+    [[nodiscard]] static int invoices(const QStringList &arguments);
     [[nodiscard]] static int usage();
 };
 

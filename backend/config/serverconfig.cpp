@@ -30,6 +30,13 @@ ServerConfig ServerConfig::fromEnvironment()
     text("ASKPRO_ALERT_EMAIL", c.alertEmail);
     if (qEnvironmentVariableIntValue("ASKPRO_HEALTH_INTERVAL_S") > 0)
         c.healthIntervalMs = qEnvironmentVariableIntValue("ASKPRO_HEALTH_INTERVAL_S") * 1000;
+    text("ASKPRO_SELLER_NAME", c.seller.party.name);
+    text("ASKPRO_SELLER_ADDRESS", c.seller.party.address);
+    text("ASKPRO_SELLER_VAT_ID", c.seller.party.vatId);
+    text("ASKPRO_SELLER_TAX_NUMBER", c.seller.party.taxNumber);
+    text("ASKPRO_SELLER_EMAIL", c.seller.party.email);
+    text("ASKPRO_SELLER_IBAN", c.seller.iban);
+    c.seller.party.address.replace(QStringLiteral("\\n"), QStringLiteral("\n"));
     if (qEnvironmentVariableIntValue("ASKPRO_WORKERS") > 0)
         c.workers = qEnvironmentVariableIntValue("ASKPRO_WORKERS");
     return c;

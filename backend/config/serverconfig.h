@@ -1,10 +1,13 @@
 // Where the providers and the mail server are, and how the server runs: every value configurable.
 #pragma once
 
+#include "billing/invoicedocument.h"
 #include "integrations/smtpmailer.h"
 
 #include <QString>
 #include <QUrl>
+
+#include <functional>
 
 namespace askpro {
 
@@ -26,6 +29,12 @@ struct ServerConfig
     int pollIntervalMs = 1000;   // how often idle workers look for jobs queued by other servers
     int sweepIntervalMs = 5 * 60 * 1000;
     qint64 slotTtlMs = 120 * 1000;
+    // AskProAI's own data on every invoice: ASKPRO_SELLER_NAME, _ADDRESS ('\n' or ", " between lines),
+    // _VAT_ID, _TAX_NUMBER, _EMAIL, _IBAN override the defaults.
+    SellerInfo seller;
+    // Renders an invoice PDF where this process has QtGui (askpro-server serve); unset: workers cannot
+    // attach PDFs and leave invoice mail to a process that can.
+    std::function<Result<QByteArray>(const InvoiceDocument &)> invoicePdf;
     int healthIntervalMs = 5 * 60 * 1000;
     QString alertEmail; // who hears about a check changing state; empty: nobody
 

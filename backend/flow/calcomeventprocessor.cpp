@@ -105,7 +105,7 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId)
             const qint64 companyId = mapping->value(1).toLongLong();
             const qint64 serviceId = mapping->value(2).toLongLong();
             mapping->finish();
-            QVariant customer(QMetaType(QMetaType::LongLong));
+            QVariant customer = Database::null();
             if (!phone.isEmpty()) {
                 auto c = m_db.insert(u"INSERT INTO customers (company_id, phone_e164, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                                      "ON CONFLICT (company_id, phone_e164) DO UPDATE SET updated_at = excluded.updated_at RETURNING id"_s,

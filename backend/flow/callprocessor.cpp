@@ -65,25 +65,6 @@ Json alternativesJson(const QList<QDateTime> &daySlots, const QTimeZone &zone)
     return list;
 }
 
-QList<QDateTime> parseSlots(const Json &data)
-{
-    QList<QDateTime> result;
-    if (!data.is_object())
-        return result;
-    for (const auto &[day, daySlots] : data.items()) {
-        Q_UNUSED(day);
-        if (!daySlots.is_array())
-            continue;
-        for (const Json &slot : daySlots) {
-            const QString start = slot.is_string() ? QString::fromStdString(slot.get<std::string>()) : jsonString(slot, "start");
-            const QDateTime t = QDateTime::fromString(start, Qt::ISODateWithMs);
-            if (t.isValid())
-                result.append(t.toUTC());
-        }
-    }
-    std::sort(result.begin(), result.end());
-    return result;
-}
 
 } // namespace
 
@@ -488,7 +469,7 @@ void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
                 fail(run, result.error());
             return;
         }
-        const QList<QDateTime> free = parseSlots(*result);
+        const QList<QDateTime> free = CalcomClient::freeSlotStarts(*result);
         SlotCache cache(m_db, m_slotTtlMs);
         for (int i = 0; i < 7; ++i) {
             const QDate day = first.addDays(i);
@@ -499,7 +480,7 @@ void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
             auto stored = cache.store(run->eventTypeId, day, ofDay);
             Q_UNUSED(stored);
         }
-        step(run, u"availability"_s, u"ok"_s, tr("Availability fetched from Cal.com: %n free daySlots", nullptr, int(free.size())));
+        step(run, u"availability"_s, u"ok"_s, tr("Availability fetched from Cal.com: %n free slots", nullptr, int(free.size())));
         choose(run, free);
     });
 }

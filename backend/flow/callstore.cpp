@@ -70,7 +70,7 @@ Result<qint64> CallStore::upsertCall(const Json &call, const std::optional<Branc
     const auto analysis = call.contains("call_analysis") && call["call_analysis"].is_object() ? call["call_analysis"] : Json::object();
     const auto cost = call.contains("call_cost") && call["call_cost"].is_object() ? call["call_cost"] : Json::object();
     const QString transcriptJson = call.contains("transcript_object") ? QString::fromStdString(call["transcript_object"].dump()) : QString();
-    QVariant successful(QMetaType(QMetaType::Int));
+    QVariant successful = Database::null();
     if (analysis.contains("call_successful") && analysis["call_successful"].is_boolean())
         successful = analysis["call_successful"].get<bool>() ? 1 : 0;
     const qint64 started = jsonInt(call, "start_timestamp");

@@ -97,6 +97,7 @@ void HttpApi::install(QHttpServer &server)
     using Method = QHttpServerRequest::Method;
     server.route(u"/webhooks/retell"_s, Method::Post, [this](const QHttpServerRequest &r) { return retellWebhook(r); });
     server.route(u"/webhooks/calcom"_s, Method::Post, [this](const QHttpServerRequest &r) { return calcomWebhook(r); });
+    server.route(u"/webhooks/stripe"_s, Method::Post, [this](const QHttpServerRequest &r) { return stripeWebhook(r); });
     server.route(u"/functions/book-appointment"_s, Method::Post,
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { bookAppointment(r, std::move(responder)); });
     server.route(u"/functions/check-availability"_s, Method::Post,
@@ -219,6 +220,42 @@ QHttpServerResponse HttpApi::calcomWebhook(const QHttpServerRequest &request)
     if (!accepted->duplicate && m_pool)
         m_pool->wakeAll();
     return jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}});
+}
+
+// Stripe: the platform's webhook secret, 300 s tolerance; the event id is the dedupe key.
+QHttpServerResponse HttpApi::stripeWebhook(const QHttpServerRequest &request)
+{
+    WebhookInbox inbox(m_db);
+    const QByteArray body = request.body();
+    if (body.size() > maxBodyBytes)
+        return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+    auto platform = m_credentials.get(std::nullopt, u"stripe"_s);
+    if (!platform || platform->webhookSecret.isEmpty())
+        return errorResponse(Status_::ServiceUnavailable, u"No Stripe webhook secret is configured"_s);
+    const Status verified = WebhookSignatures::verifyStripe(body, header(request, "stripe-signature"), platform->webhookSecret, nowMs() / 1000);
+    if (!verified) {
+        qCWarning(lcIntake) << "refused Stripe webhook from" << request.remoteAddress().toString() << ":" << verified.error().message;
+        auto recorded = inbox.recordRejected(u"stripe"_s, u"webhook"_s, body, false, verified.error().message);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::BadRequest, verified.error().message);
+    }
+    auto parsed = parseJson(body, u"The webhook body"_s);
+    const QString type = parsed ? jsonString(*parsed, "type") : QString();
+    const QString eventId = parsed ? jsonString(*parsed, "id") : QString();
+    if (!parsed || type.isEmpty() || eventId.isEmpty()) {
+        const QString reason = !parsed ? parsed.error().message : u"The event has no id or no type"_s;
+        auto recorded = inbox.recordRejected(u"stripe"_s, u"unknown"_s, body, true, reason);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::BadRequest, reason);
+    }
+    static const QStringList handled{u"invoice.finalized"_s, u"invoice.paid"_s, u"invoice.payment_failed"_s,
+                                     u"customer.subscription.updated"_s, u"customer.subscription.deleted"_s};
+    auto accepted = inbox.accept({u"stripe"_s, type, eventId, body, handled.contains(type) ? u"stripe.event"_s : QString()});
+    if (!accepted)
+        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
+    if (!accepted->duplicate && m_pool)
+        m_pool->wakeOne();
+    return jsonResponse(Json{{"received", true}, {"duplicate", accepted->duplicate}});
 }
 
 QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId)
@@ -363,14 +400,9 @@ void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerRe
             return;
         }
         QList<QDateTime> free;
-        for (const auto &[day, daySlots] : result->items()) {
-            Q_UNUSED(day);
-            for (const Json &slot : daySlots) {
-                const QDateTime t = QDateTime::fromString(jsonString(slot, "start"), Qt::ISODateWithMs);
-                if (t.isValid() && t.toTimeZone(zone).date() == date)
-                    free.append(t.toUTC());
-            }
-        }
+        for (const QDateTime &t : CalcomClient::freeSlotStarts(*result))
+            if (t.toTimeZone(zone).date() == date)
+                free.append(t);
         auto stored = SlotCache(m_db, m_config.slotTtlMs).store(eventTypeId, date, free);
         Q_UNUSED(stored);
         reply.send(respond(free));

@@ -36,6 +36,7 @@ public:
 private:
     [[nodiscard]] QHttpServerResponse retellWebhook(const QHttpServerRequest &request);
     [[nodiscard]] QHttpServerResponse calcomWebhook(const QHttpServerRequest &request);
+    [[nodiscard]] QHttpServerResponse stripeWebhook(const QHttpServerRequest &request);
     // The live functions answer later (after a booking job or a Cal.com request): they hold the responder.
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);

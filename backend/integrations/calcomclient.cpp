@@ -5,6 +5,8 @@
 
 #include <QUrlQuery>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -34,6 +36,26 @@ CalcomClient::CalcomClient(QNetworkAccessManager *network, QUrl baseUrl, QByteAr
 QString CalcomClient::isoUtc(const QDateTime &t)
 {
     return t.toUTC().toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);
+}
+
+QList<QDateTime> CalcomClient::freeSlotStarts(const Json &data)
+{
+    QList<QDateTime> result;
+    if (!data.is_object())
+        return result;
+    for (const auto &[day, daySlots] : data.items()) {
+        Q_UNUSED(day);
+        if (!daySlots.is_array())
+            continue;
+        for (const Json &slot : daySlots) {
+            const QString start = slot.is_string() ? QString::fromStdString(slot.get<std::string>()) : jsonString(slot, "start");
+            const QDateTime t = QDateTime::fromString(start, Qt::ISODateWithMs);
+            if (t.isValid())
+                result.append(t.toUTC());
+        }
+    }
+    std::sort(result.begin(), result.end());
+    return result;
 }
 
 JsonReply *CalcomClient::call(const QByteArray &method, const QString &path, const QByteArray &apiVersion, const Json &body,

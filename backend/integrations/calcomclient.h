@@ -54,6 +54,8 @@ public:
     [[nodiscard]] JsonReply *deleteWebhook(const QString &webhookId) const;
 
     [[nodiscard]] static QString isoUtc(const QDateTime &t);
+    // The free slot starts (UTC, sorted) of a slots answer; anything malformed in it is skipped.
+    [[nodiscard]] static QList<QDateTime> freeSlotStarts(const Json &data);
 
 private:
     [[nodiscard]] JsonReply *call(const QByteArray &method, const QString &path, const QByteArray &apiVersion,

@@ -106,6 +106,11 @@ JsonReply *RetellClient::importPhoneNumber(const QString &e164, const QString &t
                 Json{{"phone_number", e164.toStdString()}, {"termination_uri", terminationUri.toStdString()}});
 }
 
+JsonReply *RetellClient::deletePhoneNumber(const QString &e164) const
+{
+    return send("DELETE", u"/delete-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)));
+}
+
 JsonReply *RetellClient::bindPhoneNumber(const QString &e164, const QString &agentId) const
 {
     return send("PATCH", u"/update-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)),

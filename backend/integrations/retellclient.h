@@ -28,6 +28,8 @@ public:
     [[nodiscard]] JsonReply *deleteAgent(const QString &agentId) const;
     [[nodiscard]] JsonReply *phoneNumber(const QString &e164) const;
     [[nodiscard]] JsonReply *importPhoneNumber(const QString &e164, const QString &terminationUri) const;
+    // Removes the number from the account (undoes an import; a bought number is released).
+    [[nodiscard]] JsonReply *deletePhoneNumber(const QString &e164) const;
     // Binds the number to one inbound agent (weight 1).
     [[nodiscard]] JsonReply *bindPhoneNumber(const QString &e164, const QString &agentId) const;
 

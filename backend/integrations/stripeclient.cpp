@@ -158,4 +158,25 @@ JsonReply *StripeClient::invoice(const QString &stripeInvoiceId) const
     return get(u"/invoices/"_s + stripeInvoiceId);
 }
 
+JsonReply *StripeClient::listTaxRates() const
+{
+    return get(u"/tax_rates"_s, {{u"active"_s, u"true"_s}, {u"limit"_s, u"100"_s}});
+}
+
+JsonReply *StripeClient::subscriptionsOf(const QString &customerId) const
+{
+    return get(u"/subscriptions"_s, {{u"customer"_s, customerId}, {u"status"_s, u"all"_s}, {u"limit"_s, u"100"_s}});
+}
+
+JsonReply *StripeClient::voidSubscriptionInvoices(const QString &subscriptionId, qint64 companyId) const
+{
+    return post(u"/subscriptions/%1"_s.arg(subscriptionId), {{u"pause_collection[behavior]"_s, u"void"_s}},
+                u"subscription:company:%1:pause"_s.arg(companyId));
+}
+
+JsonReply *StripeClient::payInvoice(const QString &stripeInvoiceId, const QString &idempotencyKey) const
+{
+    return post(u"/invoices/%1/pay"_s.arg(stripeInvoiceId), {}, idempotencyKey);
+}
+
 } // namespace askpro

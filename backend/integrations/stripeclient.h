@@ -39,6 +39,12 @@ public:
     [[nodiscard]] JsonReply *finalizeInvoice(const QString &stripeInvoiceId) const;
     [[nodiscard]] JsonReply *sendInvoice(const QString &stripeInvoiceId) const;
     [[nodiscard]] JsonReply *invoice(const QString &stripeInvoiceId) const;
+    // Billing (issue 6): active tax rates (to reuse ours), a customer's subscriptions, pausing a
+    // subscription's own invoices (ours carry the base fee), and charging an open invoice.
+    [[nodiscard]] JsonReply *listTaxRates() const;
+    [[nodiscard]] JsonReply *subscriptionsOf(const QString &customerId) const;
+    [[nodiscard]] JsonReply *voidSubscriptionInvoices(const QString &subscriptionId, qint64 companyId) const;
+    [[nodiscard]] JsonReply *payInvoice(const QString &stripeInvoiceId, const QString &idempotencyKey) const;
 
     // application/x-www-form-urlencoded body from ordered fields (brackets percent-encoded as Stripe's SDKs do).
     [[nodiscard]] static QByteArray encode(const StripeForm &form);

@@ -1,6 +1,7 @@
 // Job dispatch by kind. Outcomes: done, retry with backoff (at least Retry-After), or failed.
 #include "jobs/jobworker.h"
 
+#include "billing/billingjobs.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
@@ -116,6 +117,8 @@ void JobWorker::run(const Job &job)
             checker->deleteLater();
             finished(recorded ? JobOutcome::done() : JobOutcome::retry(recorded.error()));
         });
+    } else if (job.kind == u"stripe.event"_s || job.kind.startsWith(u"invoice"_s)) {
+        BillingJobs::run(m_db, m_credentials, m_network, m_config, job.kind, payload, lastAttempt, this, finished);
     } else if (job.kind == u"notification.send"_s) {
         finished(m_mail->send(jsonInt(payload, "notification_id"), lastAttempt));
     } else {

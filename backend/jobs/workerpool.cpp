@@ -1,6 +1,7 @@
 // Worker threads: each JobWorker lives in its own QThread with its own database connection.
 #include "jobs/workerpool.h"
 
+#include "billing/invoicegenerator.h"
 #include "core/logging.h"
 #include "db/database.h"
 #include "jobs/jobqueue.h"
@@ -49,6 +50,8 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
         auto queued = JobQueue(m_db).enqueue(u"recovery.sweep"_s, "{}", u"sweep:%1"_s.arg(QDateTime::currentMSecsSinceEpoch() / interval));
         if (queued && queued->has_value())
             wakeAll();
+        auto billing = InvoiceGenerator::enqueueMonthlyRun(m_db, QDateTime::currentMSecsSinceEpoch()); // last month's invoices, once
+        Q_UNUSED(billing);
     });
     // Health checks the same way: one server per interval runs them and records the results.
     m_health = new QTimer(this);

@@ -100,6 +100,12 @@ void ProviderConnector::fail(const std::shared_ptr<Run> &run, const QString &ste
     }
 }
 
+void ProviderConnector::record(const ProviderResource &resource)
+{
+    m_created.append(resource);
+    Q_EMIT resourceCreated(resource);
+}
+
 void ProviderConnector::onReply(const std::shared_ptr<Run> &run, const QString &step, JsonReply *reply,
                                 std::function<void(const Json &)> handler)
 {
@@ -208,7 +214,7 @@ void ProviderConnector::eventTypes(const std::shared_ptr<Run> &run, Next next)
             }
             onReply(run, step, run->calcomClient->createEventType(service.name, slug, service.minutes),
                     [this, run, map](const Json &created) {
-                        m_created.append({u"calcom"_s, u"event_type"_s, QString::number(jsonInt(created, "id")), run->companyId});
+                        record({u"calcom"_s, u"event_type"_s, QString::number(jsonInt(created, "id")), run->companyId});
                         map(jsonInt(created, "id"));
                     });
         };
@@ -238,7 +244,7 @@ void ProviderConnector::calcomWebhook(const std::shared_ptr<Run> &run, Next next
                 c = char(QRandomGenerator::system()->bounded(256));
             secret = secret.toHex();
             onReply(run, step, run->calcomClient->createWebhook(subscriber, secret), [this, run, step, next, secret](const Json &created) {
-                m_created.append({u"calcom"_s, u"webhook"_s, jsonString(created, "id"), run->companyId});
+                record({u"calcom"_s, u"webhook"_s, jsonString(created, "id"), run->companyId});
                 Credential updated = run->calcom;
                 updated.webhookSecret = secret;
                 auto stored = m_credentials.put(updated);
@@ -311,7 +317,7 @@ void ProviderConnector::retellLlm(const std::shared_ptr<Run> &run, Next next)
         }
         onReply(run, step, run->retellClient->createLlm(llmDefinition(run)), [this, run, step, next](const Json &created) {
             run->llmId = jsonString(created, "llm_id");
-            m_created.append({u"retell"_s, u"llm"_s, run->llmId});
+            record({u"retell"_s, u"llm"_s, run->llmId});
             Q_EMIT progress(step, u"done"_s, tr("Retell LLM created"));
             next();
         });
@@ -343,7 +349,7 @@ void ProviderConnector::retellAgent(const std::shared_ptr<Run> &run, Next next)
         agent["voice_id"] = run->language == u"en"_s ? "11labs-Adrian" : "11labs-Carola";
         onReply(run, step, run->retellClient->createAgent(agent), [this, run, step, next](const Json &created) {
             run->agentId = jsonString(created, "agent_id");
-            m_created.append({u"retell"_s, u"agent"_s, run->agentId});
+            record({u"retell"_s, u"agent"_s, run->agentId});
             Q_EMIT progress(step, u"done"_s, tr("Retell agent created"));
             next();
         });
@@ -372,7 +378,7 @@ void ProviderConnector::phoneNumber(const std::shared_ptr<Run> &run, Next next)
         }
         // Not in the account yet: bring it in over SIP (the operator's carrier terminates the number there).
         onReply(run, step, run->retellClient->importPhoneNumber(run->phone, u"sip.askproai.invalid"_s), [this, run, bind](const Json &) {
-            m_created.append({u"retell"_s, u"phone_number"_s, run->phone});
+            record({u"retell"_s, u"phone_number"_s, run->phone});
             bind();
         });
     });
@@ -395,14 +401,15 @@ void ProviderConnector::remove(QList<ProviderResource> resources, std::function<
     JsonReply *reply = nullptr;
     if (retell) {
         RetellClient client(m_network, base, credential->secret, m_endpoints.timeoutMs);
-        reply = resource.kind == u"agent"_s ? client.deleteAgent(resource.id)
-              : resource.kind == u"llm"_s   ? client.deleteLlm(resource.id)
-                                            : nullptr;
+        reply = resource.kind == u"agent"_s        ? client.deleteAgent(resource.id)
+              : resource.kind == u"llm"_s          ? client.deleteLlm(resource.id)
+              : resource.kind == u"phone_number"_s ? client.deletePhoneNumber(resource.id)
+                                                   : nullptr;
     } else {
         CalcomClient calcom(m_network, base, credential->secret, m_endpoints.timeoutMs);
         reply = resource.kind == u"event_type"_s ? calcom.deleteEventType(resource.id.toLongLong()) : calcom.deleteWebhook(resource.id);
     }
-    if (!reply) { // an imported number stays with the account: releasing it is the operator's decision
+    if (!reply) { // a kind this connector never creates
         remove(resources, std::move(done));
         return;
     }

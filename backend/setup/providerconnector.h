@@ -43,7 +43,8 @@ public:
     // credentials are missing). created() lists what this run made (not what it reused).
     void connectBranch(qint64 branchId, std::function<void(const Status &)> done);
     [[nodiscard]] const QList<ProviderResource> &created() const { return m_created; }
-    // Removes the given resources at the providers (newest first); done() with the first error.
+    // Removes the given resources at the providers (newest first), an imported phone number included;
+    // what is already gone counts as removed. done() with the first error.
     void remove(QList<ProviderResource> resources, std::function<void(const Status &)> done);
 
     // Where Retell's tools and webhooks reach us.
@@ -52,6 +53,8 @@ public:
 Q_SIGNALS:
     // state: running | done | failed; message in plain words for the checklist.
     void progress(const QString &step, const QString &state, const QString &message);
+    // Emitted the moment a step created something, so a caller can record it before anything else can fail.
+    void resourceCreated(const askpro::ProviderResource &resource);
 
 private:
     struct Run;
@@ -62,6 +65,7 @@ private:
     void retellAgent(const std::shared_ptr<Run> &run, Next next);
     void phoneNumber(const std::shared_ptr<Run> &run, Next next);
     void fail(const std::shared_ptr<Run> &run, const QString &step, const Error &error);
+    void record(const ProviderResource &resource);
     // Calls handler with the result, or fails the run on an error.
     void onReply(const std::shared_ptr<Run> &run, const QString &step, JsonReply *reply, std::function<void(const Json &)> handler);
     [[nodiscard]] Json llmDefinition(const std::shared_ptr<Run> &run) const;

@@ -126,8 +126,8 @@ void WeekCalendar::paintEvent(QPaintEvent *)
         } else {
             painter.setPen(pal.color(QPalette::Text));
         }
-        painter.drawText(header, Qt::AlignCenter,
-                         QLocale().dayName(date.dayOfWeek(), QLocale::ShortFormat) + u"\n"_s + QLocale().toString(date, u"d MMM"_s));
+        const QString dayMonth = QLocale().toString(date, tr("d MMM", "QDate format of the day headers"));
+        painter.drawText(header, Qt::AlignCenter, QLocale().dayName(date.dayOfWeek(), QLocale::ShortFormat) + u"\n"_s + dayMonth);
         if (date.dayOfWeek() >= 6)
             painter.fillRect(QRectF(a.left() + d * dayWidth, a.top(), dayWidth, a.height()), pal.color(QPalette::AlternateBase));
     }

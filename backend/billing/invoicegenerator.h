@@ -1,0 +1,87 @@
+// Monthly invoices: base fee (prorated for a first partial month) plus usage grouped by kind and unit
+// price, VAT on the net sum, a gapless number per year assigned in the transaction that finalizes.
+#pragma once
+
+#include "billing/invoicedocument.h"
+#include "core/result.h"
+
+#include <QCoreApplication>
+#include <QDate>
+#include <QList>
+
+#include <optional>
+
+namespace askpro {
+
+class Database;
+
+// Rounding (documented in docs/billing.md): every line amount is rounded half away from zero to whole
+// cents (only the prorated base fee can have a fraction: fee * days / days of the month); VAT is
+// computed once on the net sum of the lines and rounded half away from zero; gross = net + VAT.
+struct InvoicePlan
+{
+    qint64 companyId = 0;
+    QString companyName;
+    QString language;
+    int vatRateBp = 0;
+    qint64 periodStart = 0;
+    qint64 periodEnd = 0;
+    QList<InvoiceLine> lines;
+    qint64 netCents = 0;
+    qint64 vatCents = 0;
+    qint64 grossCents = 0;
+    qint64 usageRows = 0;
+};
+
+struct GenerationReport
+{
+    int companies = 0;         // active companies looked at
+    int created = 0;           // invoices finalized now
+    int alreadyInvoiced = 0;   // the month was invoiced before: nothing new
+    int nothingToBill = 0;     // not live yet in that month, or every amount zero
+    QList<qint64> invoiceIds;  // the invoices created now
+    QStringList numbers;
+};
+
+class InvoiceGenerator final
+{
+    Q_DECLARE_TR_FUNCTIONS(InvoiceGenerator)
+public:
+    static constexpr int paymentTermDays = 14;
+
+    // The database must outlive the generator. seller: snapshotted onto every invoice it finalizes.
+    InvoiceGenerator(Database &db, SellerInfo seller = {});
+
+    // Finalizes the month's invoice for every active company, each in its own transaction, numbered
+    // on issuedAtMs's year (0: now). Running a month again creates nothing new.
+    [[nodiscard]] Result<GenerationReport> generateMonth(QDate month, qint64 issuedAtMs = 0, qint64 companyId = 0);
+    // The invoice one company would get for the month, computed from usage not yet invoiced; writes
+    // nothing. std::nullopt when there is nothing to bill.
+    [[nodiscard]] Result<std::optional<InvoicePlan>> preview(qint64 companyId, QDate month);
+    // Previews for all active companies (the "next invoice" view).
+    [[nodiscard]] Result<QList<InvoicePlan>> previewMonth(QDate month);
+    // A credit note reversing a finalized invoice in full (negative quantities and amounts), numbered
+    // in the same sequence, linked through corrects_invoice_id. Conflict when one exists already.
+    [[nodiscard]] Result<qint64> createCreditNote(qint64 invoiceId, const QString &reason, const QString &actor, qint64 issuedAtMs = 0);
+
+    // "AP-2026-000001"
+    [[nodiscard]] static QString numberFor(int year, int sequence);
+    // Base fee for the month given the day the company went live (null: the whole month).
+    [[nodiscard]] static qint64 proratedFee(qint64 feeCents, QDate month, QDate liveSince);
+    // Parses "YYYY-MM"; an invalid date on bad input.
+    [[nodiscard]] static QDate parseMonth(const QString &text);
+    // Proposes the previous month's invoice run (dedupe key per month, so one server runs it once).
+    [[nodiscard]] static Status enqueueMonthlyRun(Database &db, qint64 nowMs);
+
+private:
+    struct Company;
+    [[nodiscard]] Result<QList<Company>> companies(qint64 onlyId);
+    [[nodiscard]] Result<std::optional<InvoicePlan>> plan(const Company &company, QDate month, qint64 invoiceId);
+    [[nodiscard]] Result<std::optional<qint64>> finalize(const Company &company, QDate month, qint64 issuedAtMs, QString *number);
+    [[nodiscard]] Result<std::pair<int, int>> nextNumber(int year);
+
+    Database &m_db;
+    SellerInfo m_seller;
+};
+
+} // namespace askpro

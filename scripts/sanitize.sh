@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The backend test suite under AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer target for a
+# bounded time over its corpus (tests/fuzz/corpus). Built with clang into build-sanitize/.
+#   bash scripts/sanitize.sh [FUZZ_SECONDS_PER_TARGET]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+  -DASKPRO_SANITIZE=ON -DASKPRO_FUZZ=ON -DASKPRO_WERROR=OFF >/dev/null
+tests=$(cd build-sanitize && ctest -N -L backend | sed -n 's/^ *Test *#[0-9]*: //p' | grep -v '^postgres_cluster')
+cmake --build build-sanitize --parallel "$(nproc)" --target askpro-server askpro-sandbox fuzz_webhook fuzz_phone \
+  fuzz_provider_response $tests
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-sanitize && ctest --output-on-failure -L backend --timeout 900)
+seconds=${1:-20}
+for target in webhook phone provider_response; do
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus/$target/* "$corpus/"
+  echo "fuzz_$target: ${seconds}s"
+  build-sanitize/tests/fuzz/fuzz_$target -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "$corpus" 2>&1 | tail -n 2
+  rm -rf "$corpus"
+done

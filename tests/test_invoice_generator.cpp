@@ -1,0 +1,292 @@
+// Invoice generation on both engines: amounts and rounding (data-driven), proration, price changes,
+// gapless numbering across a year boundary, idempotent reruns, dry-run previews and credit notes.
+#include "billing/invoicegenerator.h"
+#include "core/clock.h"
+#include "db/database.h"
+#include "testdatabase.h"
+
+#include <QTest>
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+qint64 berlin(int y, int m, int d, int h = 12)
+{
+    return QDateTime(QDate(y, m, d), QTime(h, 0), QTimeZone("Europe/Berlin")).toMSecsSinceEpoch();
+}
+
+struct Plant
+{
+    Database &db;
+    qint64 company = 0;
+    qint64 branch = 0;
+    int serial = 0;
+
+    Plant(Database &d, qint64 fee, int vatBp, qint64 liveSince, const QString &language = u"de"_s) : db(d)
+    {
+        const qint64 now = nowMs();
+        company = *db.insert(u"INSERT INTO companies (name, address, vat_id, billing_email, default_language, vat_rate_bp, base_fee_cents, "
+                             "live_since, created_at, updated_at) VALUES ('Praxis Sonnenschein', 'Hauptstr. 5\n80331 München', "
+                             "'DE811111111', 'buchhaltung@sonnenschein.de', ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                             {language, vatBp, fee, liveSince, liveSince, now});
+        branch = *db.insert(u"INSERT INTO branches (company_id, name, phone_e164, created_at, updated_at) VALUES (?, 'Mitte', ?, ?, ?) "
+                            "RETURNING id"_s,
+                            {company, u"+49891000%1"_s.arg(company), now, now});
+    }
+    void call(qint64 at, qint64 price)
+    {
+        const qint64 id = *db.insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, started_at, created_at, updated_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                                     {u"c%1_%2"_s.arg(company).arg(++serial), company, branch, at, at, at});
+        QVERIFY(db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
+                        "VALUES (?, ?, 'call', ?, ?, ?)"_s,
+                        {company, branch, id, price, at}));
+    }
+    void appointment(qint64 at, qint64 price)
+    {
+        const qint64 id = *db.insert(u"INSERT INTO appointments (company_id, branch_id, starts_at, ends_at, created_at, updated_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                                     {company, branch, at + 86400000, at + 88200000, at, at});
+        QVERIFY(db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, appointment_id, unit_price_cents, occurred_at) "
+                        "VALUES (?, ?, 'appointment', ?, ?, ?)"_s,
+                        {company, branch, id, price, at}));
+    }
+};
+
+} // namespace
+
+class TestInvoiceGenerator final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void rounding_data()
+    {
+        QTest::addColumn<qint64>("value");
+        QTest::addColumn<qint64>("divisor");
+        QTest::addColumn<qint64>("expected");
+        QTest::newRow("exact") << qint64(300) << qint64(3) << qint64(100);
+        QTest::newRow("below half") << qint64(149) << qint64(100) << qint64(1);
+        QTest::newRow("half up") << qint64(150) << qint64(100) << qint64(2);
+        QTest::newRow("half negative away") << qint64(-150) << qint64(100) << qint64(-2);
+        QTest::newRow("below half negative") << qint64(-149) << qint64(100) << qint64(-1);
+        QTest::newRow("vat 19% of 1050") << qint64(1050 * 1900) << qint64(10000) << qint64(200); // 199.5
+    }
+    void rounding()
+    {
+        QFETCH(qint64, value);
+        QFETCH(qint64, divisor);
+        QFETCH(qint64, expected);
+        QCOMPARE(money::divRound(value, divisor), expected);
+    }
+
+    void amounts_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<qint64>("fee");
+        QTest::addColumn<int>("vatBp");
+        QTest::addColumn<int>("liveDay");       // 0: live before the month
+        QTest::addColumn<QList<int>>("calls");  // unit prices, one per call
+        QTest::addColumn<QList<int>>("appointments");
+        QTest::addColumn<int>("lines");
+        QTest::addColumn<qint64>("net");
+        QTest::addColumn<qint64>("vat");
+        for (const QString &engine : {u"sqlite"_s, u"postgresql"_s}) {
+            const auto row = [&engine](const char *name) { return &QTest::newRow(qPrintable(engine + u": "_s + QLatin1String(name))); };
+            *row("zero usage") << engine << qint64(9900) << 1900 << 0 << QList<int>{} << QList<int>{} << 1 << qint64(9900) << qint64(1881);
+            *row("calls and appointments") << engine << qint64(9900) << 1900 << 0 << QList<int>{50, 50, 50} << QList<int>{200, 200} << 3
+                                           << qint64(10450) << qint64(1986); // 1985.5 -> 1986
+            *row("proration 15 of 31 days") << engine << qint64(9900) << 1900 << 17 << QList<int>{} << QList<int>{} << 1 << qint64(4790)
+                                            << qint64(910); // 4790.32 -> 4790; 910.1 -> 910
+            *row("last day of the month") << engine << qint64(9900) << 1900 << 31 << QList<int>{} << QList<int>{} << 1 << qint64(319)
+                                          << qint64(61); // 319.35 -> 319; 60.61 -> 61
+            *row("vat at half a cent") << engine << qint64(9900) << 1900 << 0 << QList<int>{50} << QList<int>{} << 2 << qint64(9950)
+                                       << qint64(1891); // 1890.5 -> 1891
+            *row("reduced rate 7 %") << engine << qint64(10000) << 700 << 0 << QList<int>{} << QList<int>{} << 1 << qint64(10000)
+                                     << qint64(700);
+            *row("no vat") << engine << qint64(9900) << 0 << 0 << QList<int>{} << QList<int>{} << 1 << qint64(9900) << qint64(0);
+            *row("price change mid-month") << engine << qint64(9900) << 1900 << 0 << QList<int>{50, 50, 60, 60, 60} << QList<int>{200}
+                                           << 4 << qint64(10380) << qint64(1972); // 1972.2
+        }
+    }
+    void amounts()
+    {
+        QFETCH(QString, engine);
+        QFETCH(qint64, fee);
+        QFETCH(int, vatBp);
+        QFETCH(int, liveDay);
+        QFETCH(QList<int>, calls);
+        QFETCH(QList<int>, appointments);
+        QFETCH(int, lines);
+        QFETCH(qint64, net);
+        QFETCH(qint64, vat);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant p(*db, fee, vatBp, liveDay > 0 ? berlin(2026, 5, liveDay, 9) : berlin(2026, 1, 1));
+        int day = liveDay > 0 ? liveDay : 1;
+        for (int price : std::as_const(calls))
+            p.call(berlin(2026, 5, day++ % 28 + 1), price);
+        for (int price : std::as_const(appointments))
+            p.appointment(berlin(2026, 5, 20), price);
+        p.call(berlin(2026, 4, 30, 21), 50); // April, Berlin time: not in May
+        p.call(berlin(2026, 6, 1, 1), 50);   // June 1st 01:00 Berlin (still May in UTC): not in May
+
+        InvoiceGenerator generator(*db);
+        auto preview = generator.preview(p.company, QDate(2026, 5, 1));
+        QVERIFY2(preview, qPrintable(preview ? QString() : preview.error().describe()));
+        QVERIFY(preview->has_value());
+        QCOMPARE((*preview)->netCents, net);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM invoices"_s)->toInt(), 0); // a preview writes nothing
+
+        auto report = generator.generateMonth(QDate(2026, 5, 1), berlin(2026, 6, 1, 6));
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->created, 1);
+        auto doc = InvoiceDocument::load(*db, report->invoiceIds.first());
+        QVERIFY(doc);
+        QCOMPARE(doc->lines.size(), lines);
+        QCOMPARE(doc->netCents, net);
+        QCOMPARE(doc->vatCents, vat);
+        QCOMPARE(doc->grossCents, net + vat);
+        QCOMPARE(doc->vatRateBp, vatBp);
+        qint64 sum = 0;
+        for (const InvoiceLine &line : std::as_const(doc->lines)) {
+            QCOMPARE(line.quantity * line.unitPriceCents, line.amountCents);
+            sum += line.amountCents;
+        }
+        QCOMPARE(sum, net);
+        QCOMPARE(doc->number, u"AP-2026-000001"_s);
+        QCOMPARE(doc->issueDate(), QDate(2026, 6, 1));
+        QCOMPARE(doc->dueDate(), QDate(2026, 6, 15));
+        QCOMPARE(doc->periodFirstDay(), QDate(2026, 5, 1));
+        QCOMPARE(doc->periodLastDay(), QDate(2026, 5, 31));
+        QCOMPARE(doc->buyer.name, u"Praxis Sonnenschein"_s);
+        QCOMPARE(doc->buyer.postcode(), u"80331"_s);
+        // Exactly the month's usage is linked to the invoice; the rows outside stay open.
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id = ?"_s, {doc->id})->toInt(),
+                 int(calls.size() + appointments.size()));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id IS NULL"_s)->toInt(), 2);
+    }
+
+    void prorationRule_data()
+    {
+        QTest::addColumn<qint64>("fee");
+        QTest::addColumn<QDate>("live");
+        QTest::addColumn<qint64>("expected");
+        QTest::newRow("before the month") << qint64(9900) << QDate(2026, 4, 3) << qint64(9900);
+        QTest::newRow("first day") << qint64(9900) << QDate(2026, 6, 1) << qint64(9900);
+        QTest::newRow("half of June") << qint64(9900) << QDate(2026, 6, 16) << qint64(4950);
+        QTest::newRow("last day") << qint64(3000) << QDate(2026, 6, 30) << qint64(100);
+        QTest::newRow("half a cent rounds up") << qint64(3) << QDate(2026, 6, 26) << qint64(1); // 3 * 5 / 30 = 0.5
+        QTest::newRow("after the month") << qint64(9900) << QDate(2026, 7, 1) << qint64(0);
+        QTest::newRow("February leap year") << qint64(2900) << QDate(2028, 2, 15) << qint64(1500);
+    }
+    void prorationRule()
+    {
+        QFETCH(qint64, fee);
+        QFETCH(QDate, live);
+        QFETCH(qint64, expected);
+        const QDate month = live.month() == 7 ? QDate(2026, 6, 1) : live.month() == 4 ? QDate(2026, 6, 1) : QDate(live.year(), live.month(), 1);
+        QCOMPARE(InvoiceGenerator::proratedFee(fee, month, live), expected);
+    }
+
+    void numberingAcrossYears_data() { test::addEngineRows(); }
+    void numberingAcrossYears()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant a(*db, 9900, 1900, berlin(2026, 1, 1));
+        Plant b(*db, 9900, 1900, berlin(2026, 1, 1));
+        InvoiceGenerator generator(*db);
+        auto nov = generator.generateMonth(QDate(2026, 11, 1), berlin(2026, 12, 1, 8));
+        QVERIFY(nov);
+        QCOMPARE(nov->numbers, (QStringList{u"AP-2026-000001"_s, u"AP-2026-000002"_s}));
+        // December's run is issued on January 1st: the numbering starts again for 2027.
+        auto dec = generator.generateMonth(QDate(2026, 12, 1), berlin(2027, 1, 1, 0));
+        QVERIFY(dec);
+        QCOMPARE(dec->numbers, (QStringList{u"AP-2027-000001"_s, u"AP-2027-000002"_s}));
+        // A credit note late in 2026 continues 2026's sequence without a gap.
+        auto credit = generator.createCreditNote(nov->invoiceIds.first(), u"Doppelt berechnet"_s, u"test"_s, berlin(2026, 12, 31, 22));
+        QVERIFY2(credit, qPrintable(credit ? QString() : credit.error().describe()));
+        QCOMPARE(db->scalar(u"SELECT number FROM invoices WHERE id = ?"_s, {*credit})->toString(), u"AP-2026-000003"_s);
+        auto gaps = db->scalar(u"SELECT COUNT(*) FROM invoices WHERE year = 2027 AND sequence > (SELECT COUNT(*) FROM invoices WHERE year = 2027)"_s);
+        QCOMPARE(gaps->toInt(), 0);
+    }
+
+    void rerunCreatesNothing_data() { test::addEngineRows(); }
+    void rerunCreatesNothing()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant p(*db, 9900, 1900, berlin(2026, 1, 1));
+        p.call(berlin(2026, 3, 10), 50);
+        Plant later(*db, 9900, 1900, berlin(2026, 4, 2)); // live in April: nothing to bill for March
+        InvoiceGenerator generator(*db);
+        auto first = generator.generateMonth(QDate(2026, 3, 1), berlin(2026, 4, 1, 6));
+        QVERIFY(first);
+        QCOMPARE(first->created, 1);
+        QCOMPARE(first->nothingToBill, 1);
+        p.call(berlin(2026, 3, 11), 50); // arrives late: stays unbilled, the invoice is final
+        auto second = generator.generateMonth(QDate(2026, 3, 1), berlin(2026, 4, 2, 6));
+        QVERIFY(second);
+        QCOMPARE(second->created, 0);
+        QCOMPARE(second->alreadyInvoiced, 1);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM invoices"_s)->toInt(), 1);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM invoice_lines"_s)->toInt(), 2);
+        QCOMPARE(db->scalar(u"SELECT MAX(sequence) FROM invoices"_s)->toInt(), 1);
+        QCOMPARE(db->scalar(u"SELECT net_cents FROM invoices"_s)->toLongLong(), qint64(9950));
+    }
+
+    void creditNote_data() { test::addEngineRows(); }
+    void creditNote()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant p(*db, 9900, 1900, berlin(2026, 1, 1), u"en"_s);
+        p.call(berlin(2026, 2, 3), 50);
+        p.appointment(berlin(2026, 2, 3), 200);
+        InvoiceGenerator generator(*db);
+        auto report = generator.generateMonth(QDate(2026, 2, 1), berlin(2026, 3, 1, 6));
+        QVERIFY(report);
+        const qint64 invoiceId = report->invoiceIds.first();
+        QVERIFY(!generator.createCreditNote(invoiceId, u" "_s, u"test"_s)); // a reason is required
+        auto credit = generator.createCreditNote(invoiceId, u"Wrong plan"_s, u"test"_s, berlin(2026, 3, 5));
+        QVERIFY(credit);
+        auto original = InvoiceDocument::load(*db, invoiceId);
+        auto note = InvoiceDocument::load(*db, *credit);
+        QVERIFY(original && note);
+        QVERIFY(note->isCreditNote());
+        QCOMPARE(note->correctsNumber, original->number);
+        QCOMPARE(note->netCents, -original->netCents);
+        QCOMPARE(note->vatCents, -original->vatCents);
+        QCOMPARE(note->grossCents, -original->grossCents);
+        QCOMPARE(note->lines.size(), original->lines.size());
+        QCOMPARE(note->lines.first().amountCents, -original->lines.first().amountCents);
+        QCOMPARE(note->note, u"Wrong plan"_s);
+        QCOMPARE(note->language, u"en"_s);
+        // The original is untouched, a second credit note is refused, and the audit log has it.
+        QCOMPARE(original->grossCents, qint64(12079)); // 10150 + 1928.5 -> 1929
+        auto again = generator.createCreditNote(invoiceId, u"again"_s, u"test"_s);
+        QVERIFY(!again);
+        QCOMPARE(again.error().kind, ErrorKind::Conflict);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.credit_note' AND entity_id = ?"_s, {invoiceId})->toInt(), 1);
+        QCOMPARE(db->scalar(u"SELECT MAX(sequence) FROM invoices WHERE year = 2026"_s)->toInt(), 2);
+    }
+
+    void monthlyJobQueuedOnce_data() { test::addEngineRows(); }
+    void monthlyJobQueuedOnce()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        QVERIFY(InvoiceGenerator::enqueueMonthlyRun(*db, berlin(2026, 7, 1, 0)));
+        QVERIFY(InvoiceGenerator::enqueueMonthlyRun(*db, berlin(2026, 7, 1, 5)));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM jobs WHERE kind = 'invoices.generate'"_s)->toInt(), 1);
+        QCOMPARE(db->scalar(u"SELECT dedupe_key FROM jobs"_s)->toString(), u"invoices:2026-06"_s);
+        QCOMPARE(InvoiceGenerator::parseMonth(u"2026-06"_s), QDate(2026, 6, 1));
+        QVERIFY(!InvoiceGenerator::parseMonth(u"2026-13"_s).isValid());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInvoiceGenerator)
+#include "test_invoice_generator.moc"

@@ -1,0 +1,188 @@
+// Tests for the language choice and the embedded catalogues: German strings and plurals from :/i18n, English plural
+// forms, Qt's own German, and money and dates in the chosen locale.
+#include "core/languageloader.h"
+#include "displayformat.h"
+
+#include <QDate>
+#include <QLibraryInfo>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using askpro::LanguageLoader;
+
+class TestTranslations final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cleanup();
+    void choose_data();
+    void choose();
+    void languageOption_data();
+    void languageOption();
+    void germanStrings_data();
+    void germanStrings();
+    void germanPlurals();
+    void englishPlurals();
+    void qtOwnGerman();
+    void germanLocaleFormats();
+    void regionalLocaleKept();
+    void money_data();
+    void money();
+};
+
+void TestTranslations::cleanup()
+{
+    QLocale::setDefault(QLocale::c());
+}
+
+void TestTranslations::choose_data()
+{
+    QTest::addColumn<QString>("requested");
+    QTest::addColumn<QString>("saved");
+    QTest::addColumn<QString>("system");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("system German") << QString() << QString() << u"de_DE"_s << u"de"_s;
+    QTest::newRow("system Austrian") << QString() << QString() << u"de_AT"_s << u"de"_s;
+    QTest::newRow("system English") << QString() << QString() << u"en_GB"_s << u"en"_s;
+    QTest::newRow("system French falls back to English") << QString() << QString() << u"fr_FR"_s << u"en"_s;
+    QTest::newRow("system C") << QString() << QString() << u"C"_s << u"en"_s;
+    QTest::newRow("saved beats system") << QString() << u"en"_s << u"de_DE"_s << u"en"_s;
+    QTest::newRow("option beats saved") << u"de"_s << u"en"_s << u"en_US"_s << u"de"_s;
+    QTest::newRow("option with region") << u"de_CH"_s << QString() << u"en_US"_s << u"de"_s;
+    QTest::newRow("unsupported option ignored") << u"fr"_s << QString() << u"de_DE"_s << u"de"_s;
+    QTest::newRow("unsupported saved ignored") << QString() << u"xx"_s << u"en_US"_s << u"en"_s;
+}
+
+void TestTranslations::choose()
+{
+    QFETCH(QString, requested);
+    QFETCH(QString, saved);
+    QFETCH(QString, system);
+    QFETCH(QString, expected);
+    QCOMPARE(LanguageLoader::choose(requested, saved, QLocale(system)), expected);
+}
+
+void TestTranslations::languageOption_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<QStringList>("rest");
+    QTest::newRow("absent") << QStringList{u"serve"_s, u"--db"_s, u"sqlite:x"_s} << QString()
+                            << QStringList{u"serve"_s, u"--db"_s, u"sqlite:x"_s};
+    QTest::newRow("separate value") << QStringList{u"--language"_s, u"de"_s, u"health"_s} << u"de"_s << QStringList{u"health"_s};
+    QTest::newRow("after the command") << QStringList{u"health"_s, u"--language=en"_s, u"--dry-run"_s} << u"en"_s
+                                       << QStringList{u"health"_s, u"--dry-run"_s};
+    QTest::newRow("after --") << QStringList{u"x"_s, u"--"_s, u"--language"_s, u"de"_s} << QString()
+                              << QStringList{u"x"_s, u"--"_s, u"--language"_s, u"de"_s};
+}
+
+void TestTranslations::languageOption()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, language);
+    QFETCH(QStringList, rest);
+    QCOMPARE(LanguageLoader::fromArguments(arguments), language);
+    QCOMPARE(LanguageLoader::withoutLanguageOption(arguments), rest);
+}
+
+void TestTranslations::germanStrings_data()
+{
+    QTest::addColumn<QByteArray>("context");
+    QTest::addColumn<QByteArray>("source");
+    QTest::addColumn<QString>("german");
+    QTest::newRow("page") << "askpro::MainWindow"_ba << "Failed calls"_ba << u"Fehlgeschlagene Anrufe"_s;
+    QTest::newRow("inbox") << "askpro::MainWindow"_ba << "Webhook inbox"_ba << u"Webhook-Eingang"_s;
+    QTest::newRow("menu shortcut") << "askpro::MainWindow"_ba << "&File"_ba << u"&Datei"_s;
+    QTest::newRow("label") << "Labels"_ba << "Needs callback"_ba << u"Rückruf nötig"_s;
+    QTest::newRow("placeholder") << "askpro::MainWindow"_ba << "Database: %1"_ba << u"Datenbank: %1"_s;
+    QTest::newRow("plain class") << "ServerCommands"_ba << "Retell API base URL."_ba << u"Basis-URL der Retell-API."_s;
+}
+
+void TestTranslations::germanStrings()
+{
+    QFETCH(QByteArray, context);
+    QFETCH(QByteArray, source);
+    QFETCH(QString, german);
+    LanguageLoader loader;
+    QVERIFY2(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)), "the German catalogue is not embedded under :/i18n");
+    QCOMPARE(QCoreApplication::translate(context.constData(), source.constData()), german);
+}
+
+void TestTranslations::germanPlurals()
+{
+    LanguageLoader loader;
+    QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
+    const char *source = "%n call(s)";
+    QCOMPARE(QCoreApplication::translate("askpro::TriageModel", source, nullptr, 1), u"1 Anruf"_s);
+    QCOMPARE(QCoreApplication::translate("askpro::TriageModel", source, nullptr, 3), u"3 Anrufe"_s);
+}
+
+void TestTranslations::englishPlurals()
+{
+    {
+        LanguageLoader loader;
+        QVERIFY(loader.install(u"en"_s, QLocale(QLocale::English, QLocale::UnitedStates)));
+        const char *source = "%n call(s) need support";
+        QCOMPARE(QCoreApplication::translate("askpro::FailedCallsPage", source, nullptr, 1), u"1 call needs support"_s);
+        QCOMPARE(QCoreApplication::translate("askpro::FailedCallsPage", source, nullptr, 2), u"2 calls need support"_s);
+        // English has no catalogue of ordinary strings: the source is the text.
+        QCOMPARE(QCoreApplication::translate("askpro::MainWindow", "Failed calls"), u"Failed calls"_s);
+    }
+    // The loader removes its translators when it goes.
+    QCOMPARE(QCoreApplication::translate("askpro::FailedCallsPage", "%n call(s) need support", nullptr, 1), u"1 call(s) need support"_s);
+}
+
+void TestTranslations::qtOwnGerman()
+{
+    if (!QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + u"/qtbase_de.qm"_s))
+        QSKIP("Qt's German catalogue (qtbase_de.qm) is not installed");
+    LanguageLoader loader;
+    QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
+    QCOMPARE(QCoreApplication::translate("QCommandLineParser", "Displays version information."), u"Zeigt Versionsinformation an."_s);
+}
+
+void TestTranslations::germanLocaleFormats()
+{
+    LanguageLoader loader;
+    // An English system with German chosen: QLocale's default follows the choice.
+    QVERIFY(loader.install(u"de"_s, QLocale(QLocale::English, QLocale::UnitedStates)));
+    QCOMPARE(QLocale().language(), QLocale::German);
+    QCOMPARE(QLocale().toString(QDate(2026, 3, 5), QLocale::ShortFormat), u"05.03.26"_s);
+    QCOMPARE(QLocale().toString(1234567), u"1.234.567"_s);
+    QCOMPARE(QLocale().toString(QDate(2026, 3, 5), QCoreApplication::translate("askpro::WeekCalendar", "d MMM", "QDate format of the day headers")),
+             u"5. März"_s);
+    QCOMPARE(askpro::DisplayFormat::money(123456), u"1.234,56\u00a0€"_s);
+}
+
+void TestTranslations::regionalLocaleKept()
+{
+    LanguageLoader loader;
+    QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Switzerland)));
+    QCOMPARE(QLocale().territory(), QLocale::Switzerland);
+    QVERIFY(loader.install(u"en"_s, QLocale(QLocale::German, QLocale::Germany)));
+    QCOMPARE(QLocale().language(), QLocale::English);
+}
+
+void TestTranslations::money_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<qint64>("cents");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("de thousands") << u"de_DE"_s << qint64(123456) << u"1.234,56\u00a0€"_s;
+    QTest::newRow("de cents only") << u"de_DE"_s << qint64(5) << u"0,05\u00a0€"_s;
+    QTest::newRow("de negative") << u"de_DE"_s << qint64(-1999) << u"-19,99\u00a0€"_s;
+    QTest::newRow("de millions") << u"de_DE"_s << qint64(123456789) << u"1.234.567,89\u00a0€"_s;
+    QTest::newRow("en") << u"en_US"_s << qint64(123456) << u"€1,234.56"_s;
+}
+
+void TestTranslations::money()
+{
+    QFETCH(QString, locale);
+    QFETCH(qint64, cents);
+    QFETCH(QString, expected);
+    QCOMPARE(askpro::DisplayFormat::money(cents, QLocale(locale)), expected);
+}
+
+QTEST_GUILESS_MAIN(TestTranslations)
+#include "test_translations.moc"

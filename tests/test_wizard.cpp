@@ -1,0 +1,204 @@
+// The setup wizard offscreen against the sandbox, a running server and a real SMTP sink: all four pages
+// driven like an operator would, ending with a booked and confirmed test call; and the resume offer.
+#include "flowfixture.h"
+#include "security/credentialstore.h"
+#include "setup/setuprunner.h"
+#include "setup/testcall.h"
+#include "testdatabase.h"
+#include "wizard/companypage.h"
+#include "wizard/connectpage.h"
+#include "wizard/phonepage.h"
+#include "wizard/setupwizard.h"
+#include "wizard/testcallpage.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+// Saves the wizard as a PNG when ASKPRO_WIZARD_SHOTS names a folder (to look at what was built).
+void shot(QWidget *wizard, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("ASKPRO_WIZARD_SHOTS");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    QCoreApplication::processEvents();
+    wizard->grab().save(dir + u'/' + name + u".png"_s, "PNG");
+}
+
+struct WizardSetting
+{
+    std::unique_ptr<test::FlowFixture> flow;
+    QNetworkAccessManager network;
+    std::unique_ptr<CredentialStore> credentials;
+    std::unique_ptr<SetupRunner> runner;
+    std::unique_ptr<TestCall> testCall;
+};
+
+std::unique_ptr<WizardSetting> makeSetting(const QString &engine)
+{
+    auto s = std::make_unique<WizardSetting>();
+    s->flow = test::FlowFixture::create(engine);
+    if (!s->flow)
+        return nullptr;
+    const ServerConfig config = s->flow->config();
+    s->credentials = std::make_unique<CredentialStore>(*s->flow->db, s->flow->box);
+    s->runner = std::make_unique<SetupRunner>(*s->flow->db, *s->credentials, &s->network, config.endpoints,
+                                              u"http://127.0.0.1:%1"_s.arg(s->flow->port));
+    s->testCall = std::make_unique<TestCall>(*s->flow->db, *s->credentials, &s->network, config.endpoints);
+    return s;
+}
+
+template<typename T>
+T *child(QWidget *parent, const QString &name)
+{
+    T *w = parent->findChild<T *>(name);
+    if (!w)
+        qWarning() << "no child" << name;
+    return w;
+}
+
+} // namespace
+
+class TestWizard final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void allFourPagesEndInABookedTestCall_data() { test::addEngineRows(); }
+    void allFourPagesEndInABookedTestCall()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto s = makeSetting(engine);
+        QVERIFY(s);
+        SetupWizard wizard(s->flow->db, s->runner.get(), s->testCall.get());
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Company));
+        QWidget *next = wizard.button(QWizard::NextButton);
+        QVERIFY(!next->isEnabled()); // the starred fields are empty
+
+        // Page 1: type the company; a wrong e-mail is explained under its field, then corrected.
+        auto *page1 = static_cast<CompanyPage *>(wizard.page(SetupWizard::Page_Company));
+        QTest::keyClicks(child<QLineEdit>(page1, u"companyName"_s), u"Physiotherapie Lindner"_s);
+        QTest::keyClicks(child<QLineEdit>(page1, u"companyAddress"_s), u"Kastanienallee 5, 10435 Berlin"_s);
+        QTest::keyClicks(child<QLineEdit>(page1, u"vatId"_s), u"DE987654321"_s);
+        auto *email = child<QLineEdit>(page1, u"billingEmail"_s);
+        QTest::keyClicks(email, u"buero(at)lindner"_s);
+        Q_EMIT email->editingFinished();
+        QVERIFY(page1->visibleErrors().contains(u"company.billing_email"_s));
+        email->clear();
+        QTest::keyClicks(email, u"buero@lindner.example"_s);
+        Q_EMIT email->editingFinished();
+        QVERIFY(!page1->visibleErrors().contains(u"company.billing_email"_s));
+        QTest::keyClicks(child<QLineEdit>(page1, u"branchName"_s), u"Praxis Prenzlauer Berg"_s);
+        child<QCheckBox>(page1, u"supportsEnglish"_s)->setChecked(true);
+        auto *services = child<QTableWidget>(page1, u"services"_s);
+        QCOMPARE(services->rowCount(), 2);
+        QCOMPARE(services->item(0, 0)->text(), u"30 Min Beratung"_s);
+        services->item(0, 2)->setText(u"45,00"_s);
+        QTest::mouseClick(child<QPushButton>(page1, u"staffAdd"_s), Qt::LeftButton);
+        auto *staff = child<QTableWidget>(page1, u"staff"_s);
+        staff->item(0, 0)->setText(u"Lea Lindner"_s);
+        staff->item(0, 1)->setText(u"lea@lindner.example"_s);
+        QTest::keyClicks(child<QLineEdit>(page1, u"retellKey"_s), u"key_sandbox_retell"_s);
+        QTest::keyClicks(child<QLineEdit>(page1, u"calcomKey"_s), u"cal_test_sandbox"_s);
+        QTest::keyClicks(child<QLineEdit>(page1, u"stripeKey"_s), u"sk_test_sandbox"_s);
+        QVERIFY(next->isEnabled());
+        shot(&wizard, u"1-company"_s);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Phone));
+
+        // Page 2: normalized while typing; a number in use is refused; Retell must confirm before Next.
+        auto *page2 = static_cast<PhonePage *>(wizard.page(SetupWizard::Page_Phone));
+        auto *number = child<QLineEdit>(page2, u"phoneNumber"_s);
+        auto *verify = child<QPushButton>(page2, u"verifyPhone"_s);
+        QTest::keyClicks(number, u"030 123456"_s); // the fixture's live branch answers this one
+        QCOMPARE(child<QLabel>(page2, u"e164"_s)->text(), test::branchNumber);
+        QVERIFY(!verify->isEnabled());
+        QVERIFY(child<QLabel>(page2, u"phoneStatus"_s)->text().contains(u"active branch"_s));
+        number->clear();
+        QTest::keyClicks(number, u"030 555 0177"_s);
+        QCOMPARE(child<QLabel>(page2, u"e164"_s)->text(), u"+49305550177"_s);
+        QVERIFY(verify->isEnabled());
+        QVERIFY(!next->isEnabled());
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page2->isComplete(), 15000);
+        QVERIFY(next->isEnabled());
+        shot(&wizard, u"2-phone"_s);
+        wizard.next();
+
+        // Page 3: the checklist runs by itself to the end.
+        auto *page3 = static_cast<ConnectPage *>(wizard.page(SetupWizard::Page_Connect));
+        QTRY_VERIFY_WITH_TIMEOUT(page3->isComplete(), 30000);
+        for (const QString &step : SetupRunner::steps())
+            QVERIFY2(page3->stepState(step) == u"done"_s, qPrintable(step));
+        QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM branches WHERE active = 1 AND phone_e164 = '+49305550177'"_s), 1);
+        QCOMPARE(s->flow->count(u"SELECT price_cents FROM services WHERE name = '30 Min Beratung' AND company_id = "
+                                "(SELECT company_id FROM branches WHERE phone_e164 = '+49305550177')"_s),
+                 4500);
+        shot(&wizard, u"3-connect"_s);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_TestCall));
+
+        // Page 4: the sandbox calls; the server books it and mails the confirmation.
+        auto *page4 = static_cast<TestCallPage *>(wizard.page(SetupWizard::Page_TestCall));
+        QTest::mouseClick(child<QPushButton>(page4, u"startTestCall"_s), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page4->booked(), 30000);
+        for (const QString &check : TestCall::checks())
+            QCOMPARE(page4->checkState(check), u"done"_s);
+        QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM appointments a JOIN branches b ON b.id = a.branch_id WHERE b.phone_e164 = '+49305550177'"_s), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(s->flow->smtp.messages().size(), 1, 10000);
+        QVERIFY(s->flow->smtp.messages().first().contains("buero@lindner.example"));
+        shot(&wizard, u"4-testcall"_s);
+        QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+    }
+
+    void unfinishedSetupIsOffered()
+    {
+        auto s = makeSetting(u"sqlite"_s);
+        QVERIFY(s);
+        SetupInput in;
+        in.companyName = u"Kanzlei Hoffmann"_s;
+        in.companyAddress = u"Hauptstr. 1, 80331 München"_s;
+        in.billingEmail = u"kanzlei@hoffmann.example"_s;
+        in.branchName = u"München"_s;
+        in.phone = u"089 5550123"_s;
+        in.credentials = {"key_sandbox_retell", "cal_test_sandbox", {}};
+        auto runId = s->runner->create(in);
+        QVERIFY(runId);
+        bool stopped = false;
+        s->runner->run(*runId, [&stopped](const Status &) { stopped = true; }, u"phone"_s);
+        QTRY_VERIFY(stopped);
+
+        SetupWizard wizard(s->flow->db, s->runner.get(), s->testCall.get());
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Resume));
+        auto *list = wizard.findChild<QListWidget *>(u"unfinishedRuns"_s);
+        QCOMPARE(list->count(), 2);
+        QCOMPARE(list->currentRow(), 1);
+        QVERIFY(list->item(1)->text().contains(u"Kanzlei Hoffmann"_s));
+        shot(&wizard, u"0-resume"_s);
+        wizard.next();
+        QCOMPARE(wizard.runId(), *runId);
+        QCOMPARE(wizard.currentId(), int(SetupWizard::Page_Company)); // its keys were not stored yet
+        QCOMPARE(wizard.findChild<QLineEdit *>(u"companyName"_s)->text(), u"Kanzlei Hoffmann"_s);
+    }
+};
+
+QTEST_MAIN(TestWizard)
+#include "test_wizard.moc"

@@ -1,0 +1,4643 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>Backup</name>
+    <message>
+        <location filename="../backend/db/backup.cpp" line="+20"/>
+        <source>The backup file %1 exists already</source>
+        <translation>Die Sicherungsdatei %1 existiert bereits</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot create the folder %1</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>pg_dump is not installed (package postgresql-client)</source>
+        <translation>pg_dump ist nicht installiert (Paket postgresql-client)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>pg_dump failed</source>
+        <translation>pg_dump ist fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>CalcomEventProcessor</name>
+    <message>
+        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+68"/>
+        <source>cancelled in Cal.com</source>
+        <translation>in Cal.com storniert</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>rescheduled in Cal.com</source>
+        <translation>in Cal.com verschoben</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No branch uses the Cal.com event type %1</source>
+        <translation>Keine Filiale verwendet den Cal.com-Ereignistyp %1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>created in Cal.com</source>
+        <translation>in Cal.com angelegt</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialStore</name>
+    <message>
+        <location filename="../backend/security/credentialstore.cpp" line="+54"/>
+        <source>No %1 credentials are configured for this company</source>
+        <translation>Für dieses Unternehmen sind keine %1-Zugangsdaten hinterlegt</translation>
+    </message>
+</context>
+<context>
+    <name>CsvExporter</name>
+    <message>
+        <location filename="../ui/csvexporter.cpp" line="+29"/>
+        <source>There is nothing to export.</source>
+        <translation>Es gibt nichts zu exportieren.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+12"/>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+5"/>
+        <source>Export to CSV</source>
+        <translation>Als CSV exportieren</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryService</name>
+    <message>
+        <location filename="../backend/support/directoryservice.cpp" line="+28"/>
+        <source>The field %1 cannot be changed here.</source>
+        <translation>Das Feld %1 kann hier nicht geändert werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The name must not be empty.</source>
+        <translation>Der Name darf nicht leer sein.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 is not a known time zone.</source>
+        <translation>%1 ist keine bekannte Zeitzone.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The duration must be at least one minute.</source>
+        <translation>Die Dauer muss mindestens eine Minute betragen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The price must not be negative.</source>
+        <translation>Der Preis darf nicht negativ sein.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Another active branch already answers %1.</source>
+        <translation>Eine andere aktive Filiale nimmt %1 bereits an.</translation>
+    </message>
+</context>
+<context>
+    <name>Doctor</name>
+    <message>
+        <location filename="../backend/db/doctor.cpp" line="+17"/>
+        <source>Staff whose company is gone</source>
+        <translation>Mitarbeiter ohne bestehendes Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Staff assigned to a branch that is gone</source>
+        <translation>Mitarbeiter, deren Filiale nicht mehr existiert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Duplicate staff (same e-mail within a company)</source>
+        <translation>Doppelte Mitarbeiter (gleiche E-Mail-Adresse im selben Unternehmen)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Appointments whose branch is gone</source>
+        <translation>Termine, deren Filiale nicht mehr existiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Calls without a branch</source>
+        <translation>Anrufe ohne Filiale</translation>
+    </message>
+    <message>
+        <location line="+107"/>
+        <source>No branch has the called number (repaired by doctor)</source>
+        <translation>Keiner Filiale ist die angerufene Nummer zugeordnet (von doctor repariert)</translation>
+    </message>
+</context>
+<context>
+    <name>HealthChecker</name>
+    <message>
+        <location filename="../backend/health/healthcheck.cpp" line="+141"/>
+        <source>Answers slowly (%1 ms)</source>
+        <translation>Antwortet langsam (%1 ms)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The mail server greets with &quot;%1&quot;</source>
+        <translation>Der Mailserver meldet sich mit „%1“</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The mail server cannot be reached: %1</source>
+        <translation>Der Mailserver ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The mail server did not answer within 5 s</source>
+        <translation>Der Mailserver hat nicht innerhalb von 5 s geantwortet</translation>
+    </message>
+</context>
+<context>
+    <name>InvoiceGenerator</name>
+    <message>
+        <location filename="../backend/billing/invoicegenerator.cpp" line="+177"/>
+        <source>This month is invoiced already.</source>
+        <translation>Dieser Monat ist bereits abgerechnet.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>The month must be given as YYYY-MM.</source>
+        <translation>Geben Sie den Monat als JJJJ-MM an.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>There is no active company %1.</source>
+        <translation>Es gibt kein aktives Unternehmen %1.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>A credit note needs a reason.</source>
+        <translation>Eine Gutschrift braucht eine Begründung.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Only a finalized invoice can be credited.</source>
+        <translation>Nur eine abgeschlossene Rechnung kann gutgeschrieben werden.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Invoice %1 has a credit note already.</source>
+        <translation>Zur Rechnung %1 gibt es bereits eine Gutschrift.</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../models/labels.cpp" line="+10"/>
+        <location line="+10"/>
+        <source>Booked</source>
+        <translation>Gebucht</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>No request</source>
+        <translation>Kein Terminwunsch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+41"/>
+        <source>Needs callback</source>
+        <translation>Rückruf nötig</translation>
+    </message>
+    <message>
+        <location line="-40"/>
+        <location line="+28"/>
+        <location line="+11"/>
+        <location line="+16"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="-54"/>
+        <source>In progress</source>
+        <translation>In Bearbeitung</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rescheduled</source>
+        <translation>Verschoben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No-show</source>
+        <translation>Nicht erschienen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Booking under way</source>
+        <translation>Buchung läuft</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Synced</source>
+        <translation>Synchronisiert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Sync failed</source>
+        <translation>Synchronisierung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Processed</source>
+        <translation>Verarbeitet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ignored</source>
+        <translation>Ignoriert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Configuration error</source>
+        <translation>Konfigurationsfehler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provider unavailable</source>
+        <translation>Anbieter nicht erreichbar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refused by Cal.com</source>
+        <translation>Von Cal.com abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Requested, not booked</source>
+        <translation>Angefragt, nicht gebucht</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Request</source>
+        <translation>Terminwunsch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Availability</source>
+        <translation>Verfügbarkeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Booking</source>
+        <translation>Buchung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmation</source>
+        <translation>Bestätigung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retry</source>
+        <translation>Erneuter Versuch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Callback</source>
+        <translation>Rückruf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Support</source>
+        <translation>Support</translation>
+    </message>
+</context>
+<context>
+    <name>Migrator</name>
+    <message>
+        <location filename="../backend/db/migrator.cpp" line="+76"/>
+        <source>The database has schema version %1, but this program knows only up to %2. Install a newer AskPro before using this database.</source>
+        <translation>Die Datenbank hat die Schemaversion %1, dieses Programm kennt aber nur Versionen bis %2. Installieren Sie eine neuere AskPro-Version, bevor Sie diese Datenbank verwenden.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Migration %1 (%2) failed</source>
+        <translation>Migration %1 (%2) ist fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationSender</name>
+    <message>
+        <location filename="../backend/flow/notificationsender.cpp" line="+34"/>
+        <source>Confirmation e-mail sent to %1</source>
+        <translation>Bestätigungs-E-Mail an %1 gesendet</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Confirmation e-mail not sent: %1</source>
+        <translation>Bestätigungs-E-Mail nicht gesendet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneNumbers</name>
+    <message>
+        <location filename="../backend/domain/phonenumbers.cpp" line="+16"/>
+        <source>No phone number given</source>
+        <translation>Keine Telefonnummer angegeben</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&quot;%1...&quot; is not a phone number</source>
+        <translation>„%1…“ ist keine Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&quot;%1&quot; is not a valid phone number</source>
+        <translation>„%1“ ist keine gültige Telefonnummer</translation>
+    </message>
+</context>
+<context>
+    <name>SavedViewStore</name>
+    <message>
+        <location filename="../backend/support/savedviewstore.cpp" line="+23"/>
+        <source>Give the view a name.</source>
+        <translation>Geben Sie der Ansicht einen Namen.</translation>
+    </message>
+</context>
+<context>
+    <name>SecretBox</name>
+    <message>
+        <location filename="../backend/security/secretbox.cpp" line="+37"/>
+        <source>Cannot create the key file %1</source>
+        <translation>Die Schlüsseldatei %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The key file %1 may be read by others; make it readable by its owner only (chmod 600)</source>
+        <translation>Die Schlüsseldatei %1 ist auch für andere lesbar; machen Sie sie nur für den Eigentümer lesbar (chmod 600)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot read the key file %1</source>
+        <translation>Die Schlüsseldatei %1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The key file %1 holds no valid key</source>
+        <translation>Die Schlüsseldatei %1 enthält keinen gültigen Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>A stored secret is damaged</source>
+        <translation>Ein gespeichertes Geheimnis ist beschädigt</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A stored secret cannot be decrypted: the key does not match the one it was stored with</source>
+        <translation>Ein gespeichertes Geheimnis kann nicht entschlüsselt werden: Der Schlüssel passt nicht zu dem, mit dem es gespeichert wurde</translation>
+    </message>
+</context>
+<context>
+    <name>ServerCommands</name>
+    <message>
+        <location filename="../app/server/servercommands.cpp" line="+61"/>
+        <source>Database connection string: sqlite:PATH or postgresql://user[:pass]@host:port/db (default: $ASKPRO_DB, else the embedded SQLite file).</source>
+        <translation>Verbindungsangabe der Datenbank: sqlite:PFAD oder postgresql://benutzer[:passwort]@host:port/db (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>File holding the key that encrypts stored secrets (created 0600 if missing).</source>
+        <translation>Datei mit dem Schlüssel, der gespeicherte Geheimnisse verschlüsselt (wird mit 0600 angelegt, falls sie fehlt).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell API base URL.</source>
+        <translation>Basis-URL der Retell-API.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cal.com API v2 base URL.</source>
+        <translation>Basis-URL der Cal.com-API v2.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stripe API base URL.</source>
+        <translation>Basis-URL der Stripe-API.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMTP server, e.g. smtp://mail.example.org:587.</source>
+        <translation>SMTP-Server, z. B. smtp://mail.example.org:587.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The URL under which Retell and Cal.com reach this server.</source>
+        <translation>Die URL, unter der Retell und Cal.com diesen Server erreichen.</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Usage: askpro-server COMMAND [options]
+
+Commands:
+  migrate   bring the database to the current schema
+  doctor    report orphans and duplicates; --fix repairs them after a backup
+  backup    write a consistent copy of the database to a file
+  health    run the health checks now, print them; exit code 1 when one is down
+  connect   set up Retell and Cal.com for branches (agents, numbers, event types, webhook)
+  setup     take a new business live from a JSON file (--from), or --resume / --cancel a setup run
+  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost
+  serve     receive webhooks and process calls (HTTP server and workers)
+  credentials  store a provider&apos;s API key (read from standard input), encrypted
+  demo-seed fill an empty database with German demo companies, calls and appointments
+  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)
+
+Run &apos;askpro-server COMMAND --help&apos; for a command&apos;s options.</source>
+        <translation>Aufruf: askpro-server BEFEHL [Optionen]
+
+Befehle:
+  migrate   bringt die Datenbank auf das aktuelle Schema
+  doctor    meldet verwaiste und doppelte Einträge; --fix repariert sie nach einer Sicherung
+  backup    schreibt eine konsistente Kopie der Datenbank in eine Datei
+  health    führt die Zustandsprüfungen jetzt aus und gibt sie aus; Exit-Code 1, wenn eine down ist
+  connect   richtet Retell und Cal.com für Filialen ein (Agenten, Nummern, Ereignistypen, Webhook)
+  setup     schaltet ein neues Unternehmen aus einer JSON-Datei live (--from) oder setzt eine Einrichtung fort (--resume) bzw. bricht sie ab (--cancel)
+  recover   versucht angefragte, aber nicht gebuchte Anrufe erneut und holt Anrufe, deren Webhooks verloren gingen
+  serve     empfängt Webhooks und verarbeitet Anrufe (HTTP-Server und Worker)
+  credentials  speichert den API-Schlüssel eines Anbieters (von der Standardeingabe gelesen) verschlüsselt
+  demo-seed füllt eine leere Datenbank mit deutschen Demo-Unternehmen, Anrufen und Terminen
+  invoices  erstellt Monatsrechnungen, zeigt sie vorab, schreibt sie gut und exportiert sie (PDF, XRechnung-XML)
+
+„askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Unknown command &quot;%1&quot;.</source>
+        <translation>Unbekannter Befehl „%1“.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Brings the database to the schema version of this program.</source>
+        <translation>Bringt die Datenbank auf die Schemaversion dieses Programms.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Database %1 is at schema version %2 (%3 migrations applied).</source>
+        <translation>Datenbank %1 hat die Schemaversion %2 (%3 Migrationen angewendet).</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Repair what was found, in one transaction, after writing a backup.</source>
+        <translation>Repariert das Gefundene in einer Transaktion, nachdem eine Sicherung geschrieben wurde.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where --fix writes its backup (default: beside the database or the current folder).</source>
+        <translation>Wohin --fix die Sicherung schreibt (Standard: neben die Datenbank oder in den aktuellen Ordner).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reports orphans and duplicates: staff without a company, appointments whose branch is gone, duplicate staff, calls without a branch.</source>
+        <translation>Meldet verwaiste und doppelte Einträge: Mitarbeiter ohne Unternehmen, Termine ohne bestehende Filiale, doppelte Mitarbeiter, Anrufe ohne Filiale.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%1: %2 (ids %3%4)</source>
+        <translation>%1: %2 (IDs %3%4)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No orphans or duplicates found.</source>
+        <translation>Keine verwaisten oder doppelten Einträge gefunden.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No repair made: the backup failed: %1</source>
+        <translation>Nichts repariert, die Sicherung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+29"/>
+        <source>Backup written to %1</source>
+        <translation>Sicherung nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Repair failed, nothing was changed: %1</source>
+        <translation>Reparatur fehlgeschlagen, nichts wurde geändert: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Repaired %1 rows.</source>
+        <translation>%1 Zeilen repariert.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The file to write; it must not exist yet.</source>
+        <translation>Die zu schreibende Datei; sie darf noch nicht existieren.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Writes a consistent copy of the database (SQLite file or pg_dump archive).</source>
+        <translation>Schreibt eine konsistente Kopie der Datenbank (SQLite-Datei oder pg_dump-Archiv).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>backup needs exactly one PATH</source>
+        <translation>backup braucht genau einen PFAD</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Address and port to listen on (default 127.0.0.1:8080).</source>
+        <translation>Adresse und Port, auf denen der Server lauscht (Standard 127.0.0.1:8080).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Worker threads (default 2; 0: intake only).</source>
+        <translation>Anzahl der Worker-Threads (Standard 2; 0: nur Webhook-Annahme).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Receives Retell and Cal.com webhooks and the voice agent&apos;s live functions, stores them durably and processes calls into bookings with worker threads. Settings also come from ASKPRO_* environment variables.</source>
+        <translation>Empfängt die Webhooks von Retell und Cal.com sowie die Live-Funktionen des Sprachagenten, speichert sie dauerhaft und macht aus Anrufen mit Worker-Threads Buchungen. Einstellungen kommen auch aus den Umgebungsvariablen ASKPRO_*.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>--listen needs HOST:PORT, e.g. 127.0.0.1:8080</source>
+        <translation>--listen braucht HOST:PORT, z. B. 127.0.0.1:8080</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>askpro-server listening on %1:%2 with %3 workers, database %4</source>
+        <translation>askpro-server lauscht auf %1:%2 mit %3 Workern, Datenbank %4</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The company the credential belongs to (default: the platform&apos;s own account).</source>
+        <translation>Das Unternehmen, zu dem die Zugangsdaten gehören (Standard: das eigene Konto der Plattform).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The provider&apos;s base URL for this credential (default: the configured one).</source>
+        <translation>Die Basis-URL des Anbieters für diese Zugangsdaten (Standard: die konfigurierte).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>retell, calcom, stripe or smtp</source>
+        <translation>retell, calcom, stripe oder smtp</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stores a provider credential encrypted. Reads the API key from the first line of standard input and an optional webhook signing secret from the second, so secrets never appear in the process list or the shell history.</source>
+        <translation>Speichert Zugangsdaten eines Anbieters verschlüsselt. Liest den API-Schlüssel aus der ersten Zeile der Standardeingabe und ein optionales Webhook-Signaturgeheimnis aus der zweiten, damit Geheimnisse nie in der Prozessliste oder im Shell-Verlauf erscheinen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>credentials needs a provider: retell, calcom, stripe or smtp</source>
+        <translation>credentials braucht einen Anbieter: retell, calcom, stripe oder smtp</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No API key on standard input</source>
+        <translation>Kein API-Schlüssel auf der Standardeingabe</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Stored %1 credential %2</source>
+        <translation>%1-Zugangsdaten %2 gespeichert</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>How far back to look (default 24).</source>
+        <translation>Wie weit zurückgeschaut wird, in Stunden (Standard 24).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Queues a booking retry for every call of the recent window that asked for an appointment and got none, marks what cannot be recovered, and lists Retell&apos;s calls to store any whose webhooks never arrived. A running server&apos;s workers then process them.</source>
+        <translation>Stellt für jeden Anruf im jüngsten Zeitraum, der einen Termin wollte und keinen bekam, einen neuen Buchungsversuch ein, markiert, was nicht mehr zu retten ist, und ruft die Anrufliste von Retell ab, um Anrufe zu speichern, deren Webhooks nie ankamen. Die Worker eines laufenden Servers verarbeiten sie dann.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Retries queued: %1; marked unrecoverable: %2; Retell calls listed: %3; lost calls recovered: %4</source>
+        <translation>Erneute Versuche eingereiht: %1; als nicht wiederherstellbar markiert: %2; Retell-Anrufe abgerufen: %3; verlorene Anrufe wiederhergestellt: %4</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Days of call history to create (default 90).</source>
+        <translation>Wie viele Tage Anrufverlauf erzeugt werden (Standard 90).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fills an empty database with demo data; does nothing when companies exist.</source>
+        <translation>Füllt eine leere Datenbank mit Demodaten; tut nichts, wenn bereits Unternehmen vorhanden sind.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>--days must be a number from 1 to 3650</source>
+        <translation>--days muss eine Zahl von 1 bis 3650 sein</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The database already holds companies; no demo data added.</source>
+        <translation>Die Datenbank enthält bereits Unternehmen; keine Demodaten hinzugefügt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Demo data added in %1 ms: %2 companies, %3 branches, %4 customers, %5 calls, %6 appointments, %7 webhook deliveries.</source>
+        <translation>Demodaten in %1 ms hinzugefügt: %2 Unternehmen, %3 Filialen, %4 Kunden, %5 Anrufe, %6 Termine, %7 Webhook-Zustellungen.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The branch to connect (repeatable).</source>
+        <translation>Die anzubindende Filiale (mehrfach möglich).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connect every active branch.</source>
+        <translation>Alle aktiven Filialen anbinden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Creates or reuses, for each branch: a Cal.com event type per service and the booking webhook, the Retell LLM with the booking tools, the voice agent, and the phone number bound to it. Safe to run again: what exists is found and reused.</source>
+        <translation>Legt für jede Filiale an oder verwendet wieder: einen Cal.com-Ereignistyp pro Leistung und den Buchungs-Webhook, das Retell-LLM mit den Buchungswerkzeugen, den Sprachagenten und die ihm zugeordnete Telefonnummer. Kann gefahrlos erneut ausgeführt werden: Vorhandenes wird gefunden und wiederverwendet.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Name a branch with --branch ID, or use --all</source>
+        <translation>Geben Sie eine Filiale mit --branch ID an oder verwenden Sie --all</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Branch %1:</source>
+        <translation>Filiale %1:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Branch %1 not connected: %2</source>
+        <translation>Filiale %1 nicht angebunden: %2</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Only print; do not store the results or send alerts.</source>
+        <translation>Nur ausgeben; keine Ergebnisse speichern und keine Warnungen senden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Checks the database, Retell, Cal.com, Stripe, the mail server, the workers&apos; heartbeats, the job backlog and the webhook failure rate; prints ok / degraded / down with latency and the problem in plain words; stores the results and alerts on changes. Exit code 1 when a check is down.</source>
+        <translation>Prüft die Datenbank, Retell, Cal.com, Stripe, den Mailserver, die Lebenszeichen der Worker, den Job-Rückstau und die Fehlerquote der Webhooks; gibt ok / degraded / down mit Antwortzeit und dem Problem in klaren Worten aus; speichert die Ergebnisse und warnt bei Änderungen. Exit-Code 1, wenn eine Prüfung down ist.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>The month to invoice, YYYY-MM.</source>
+        <translation>Der abzurechnende Monat, JJJJ-MM.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only this company.</source>
+        <translation>Nur dieses Unternehmen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issue date YYYY-MM-DD (default: today).</source>
+        <translation>Rechnungsdatum JJJJ-MM-TT (Standard: heute).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why a credit note is issued.</source>
+        <translation>Warum eine Gutschrift ausgestellt wird.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Do not queue the Stripe push and the e-mail of new invoices.</source>
+        <translation>Für neue Rechnungen weder die Übertragung an Stripe noch die E-Mail einreihen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>generate | preview | credit NUMBER | pdf NUMBER FILE | xml NUMBER FILE | push NUMBER | send NUMBER</source>
+        <translation>generate | preview | credit NUMMER | pdf NUMMER DATEI | xml NUMMER DATEI | push NUMMER | send NUMMER</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Monthly invoices: &apos;generate --month YYYY-MM&apos; finalizes one invoice per active company (running a month again creates nothing new) and queues its Stripe push and e-mail for a running server; &apos;preview&apos; shows the next invoices without writing; &apos;credit&apos; reverses an invoice; &apos;pdf&apos; and &apos;xml&apos; write its documents.</source>
+        <translation>Monatsrechnungen: „generate --month JJJJ-MM“ schließt eine Rechnung pro aktivem Unternehmen ab (ein erneuter Lauf für denselben Monat erzeugt nichts Neues) und reiht die Übertragung an Stripe und die E-Mail für einen laufenden Server ein; „preview“ zeigt die nächsten Rechnungen, ohne etwas zu schreiben; „credit“ storniert eine Rechnung per Gutschrift; „pdf“ und „xml“ schreiben ihre Dokumente.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>--issued needs YYYY-MM-DD</source>
+        <translation>--issued braucht JJJJ-MM-TT</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 needs --month YYYY-MM</source>
+        <translation>%1 braucht --month JJJJ-MM</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 (company %2): net %3, VAT %4, total %5</source>
+        <translation>%1 (Unternehmen %2): netto %3, USt. %4, gesamt %5</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Invoices made, but their Stripe push and e-mail were not queued: %1</source>
+        <translation>Rechnungen erstellt, aber Stripe-Übertragung und E-Mail wurden nicht eingereiht: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: %2 invoices created (%3), %4 invoiced before, %5 with nothing to bill, in %6 ms.</source>
+        <translation>%1: %2 Rechnungen erstellt (%3), %4 bereits zuvor abgerechnet, %5 ohne abzurechnende Leistungen, in %6 ms.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 needs an invoice NUMBER</source>
+        <translation>%1 braucht eine Rechnungs-NUMMER</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Credit note %1 corrects %2.</source>
+        <translation>Gutschrift %1 korrigiert %2.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 needs NUMBER FILE</source>
+        <translation>%1 braucht NUMMER DATEI</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wrote %1 (%2 bytes).</source>
+        <translation>%1 geschrieben (%2 Byte).</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>E-mail with %1 queued for %2; a running server sends it.</source>
+        <translation>E-Mail mit %1 an %2 eingereiht; ein laufender Server versendet sie.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>%1 is in Stripe, finalized and sent.</source>
+        <translation>%1 ist in Stripe, abgeschlossen und versendet.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Unknown invoices action &quot;%1&quot;.</source>
+        <translation>Unbekannte Rechnungsaktion „%1“.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The setup file: JSON with company, branch, services, staff and credentials.</source>
+        <translation>Die Einrichtungsdatei: JSON mit Unternehmen, Filiale, Leistungen, Mitarbeitern und Zugangsdaten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Continue this unfinished setup run (with --from to give its keys again).</source>
+        <translation>Diese nicht abgeschlossene Einrichtung fortsetzen (mit --from, um die Schlüssel erneut anzugeben).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undo this unfinished setup run: remove what it created at the providers.</source>
+        <translation>Diese nicht abgeschlossene Einrichtung rückgängig machen: Was sie bei den Anbietern angelegt hat, wird entfernt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Takes a new business live: stores the company, verifies the number with Retell, stores the keys encrypted, connects Cal.com and Retell, sets up Stripe billing and activates the branch. Safe to run again: what exists is found and reused. A stopped run continues with --resume.</source>
+        <translation>Schaltet ein neues Unternehmen live: speichert das Unternehmen, prüft die Nummer bei Retell, speichert die Schlüssel verschlüsselt, bindet Cal.com und Retell an, richtet die Abrechnung über Stripe ein und aktiviert die Filiale. Kann gefahrlos erneut ausgeführt werden: Vorhandenes wird gefunden und wiederverwendet. Eine angehaltene Einrichtung wird mit --resume fortgesetzt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use --from FILE, --resume RUN [--from FILE], or --cancel RUN</source>
+        <translation>Verwenden Sie --from DATEI, --resume LAUF [--from DATEI] oder --cancel LAUF</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Setup run %1 cancelled: what it created at the providers is removed.</source>
+        <translation>Einrichtung %1 abgebrochen: Was sie bei den Anbietern angelegt hat, wurde entfernt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Setup run %1 not cancelled: %2</source>
+        <translation>Einrichtung %1 nicht abgebrochen: %2</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Setup run %1</source>
+        <translation>Einrichtung %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Setup run %1 is live (%2 ms).</source>
+        <translation>Einrichtung %1 ist live (%2 ms).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Setup run %1 stopped: %2</source>
+        <translation>Einrichtung %1 angehalten: %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Continue with: askpro-server setup --resume %1 --from FILE, or undo with --cancel %1</source>
+        <translation>Fortsetzen mit: askpro-server setup --resume %1 --from DATEI, oder rückgängig machen mit --cancel %1</translation>
+    </message>
+</context>
+<context>
+    <name>SetupInput</name>
+    <message>
+        <location filename="../backend/setup/setupinput.cpp" line="+50"/>
+        <source>Enter the company&apos;s name.</source>
+        <translation>Geben Sie den Namen des Unternehmens ein.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the company&apos;s postal address: it appears on every invoice.</source>
+        <translation>Geben Sie die Postanschrift des Unternehmens ein: Sie steht auf jeder Rechnung.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A VAT id is a country code and digits, e.g. DE123456789 (leave empty if there is none).</source>
+        <translation>Eine USt-IdNr. besteht aus Länderkennung und Ziffern, z. B. DE123456789 (leer lassen, wenn keine vorhanden ist).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the e-mail address invoices go to, e.g. rechnung@praxis.de.</source>
+        <translation>Geben Sie die E-Mail-Adresse für Rechnungen ein, z. B. rechnung@praxis.de.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The default language must be German (de) or English (en).</source>
+        <translation>Die Standardsprache muss Deutsch (de) oder Englisch (en) sein.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose at least one language the agent speaks.</source>
+        <translation>Wählen Sie mindestens eine Sprache, die der Agent spricht.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Unknown language &quot;%1&quot;: German (de) and English (en) are supported.</source>
+        <translation>Unbekannte Sprache „%1“: Unterstützt werden Deutsch (de) und Englisch (en).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The default language must be one of the supported languages.</source>
+        <translation>Die Standardsprache muss eine der unterstützten Sprachen sein.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the branch&apos;s name, e.g. &quot;Praxis Mitte&quot;.</source>
+        <translation>Geben Sie den Namen der Filiale ein, z. B. „Praxis Mitte“.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown time zone &quot;%1&quot;: use a name like Europe/Berlin.</source>
+        <translation>Unbekannte Zeitzone „%1“: Verwenden Sie einen Namen wie Europe/Berlin.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The branch&apos;s language must be German (de) or English (en).</source>
+        <translation>Die Sprache der Filiale muss Deutsch (de) oder Englisch (en) sein.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The branch&apos;s language must be one of the company&apos;s supported languages.</source>
+        <translation>Die Sprache der Filiale muss eine der vom Unternehmen unterstützten Sprachen sein.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the number callers dial.</source>
+        <translation>Geben Sie die Nummer ein, die Anrufer wählen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add at least one service callers can book.</source>
+        <translation>Fügen Sie mindestens eine Leistung hinzu, die Anrufer buchen können.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Service %1 needs a name.</source>
+        <translation>Leistung %1 braucht einen Namen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&quot;%1&quot; is listed twice.</source>
+        <translation>„%1“ ist doppelt aufgeführt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&quot;%1&quot; must last between 5 and 480 minutes.</source>
+        <translation>„%1“ muss zwischen 5 und 480 Minuten dauern.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&quot;%1&quot; cannot have a negative price.</source>
+        <translation>„%1“ kann keinen negativen Preis haben.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Staff member %1 needs a name.</source>
+        <translation>Mitarbeiter %1 braucht einen Namen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 needs a valid e-mail address.</source>
+        <translation>%1 braucht eine gültige E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Staff member %1</source>
+        <translation>Mitarbeiter %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is listed twice.</source>
+        <translation>%1 ist doppelt aufgeführt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enter the company&apos;s Cal.com API key (Cal.com: Settings &gt; Developer &gt; API keys).</source>
+        <translation>Geben Sie den Cal.com-API-Schlüssel des Unternehmens ein (Cal.com: Einstellungen &gt; Entwickler &gt; API-Schlüssel).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A Cal.com API key starts with cal_live_ or cal_test_.</source>
+        <translation>Ein Cal.com-API-Schlüssel beginnt mit cal_live_ oder cal_test_.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A Stripe secret key starts with sk_live_, sk_test_ or rk_ (leave empty to skip billing).</source>
+        <translation>Ein geheimer Stripe-Schlüssel beginnt mit sk_live_, sk_test_ oder rk_ (leer lassen, um die Abrechnung zu überspringen).</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>The setup file is not valid: %1</source>
+        <translation>Die Einrichtungsdatei ist ungültig: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it must be a JSON object</source>
+        <translation>sie muss ein JSON-Objekt sein</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&quot;%1&quot; must be an object</source>
+        <translation>„%1“ muss ein Objekt sein</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&quot;%1&quot; must be a list</source>
+        <translation>„%1“ muss eine Liste sein</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>company.supported_languages must be a list such as [&quot;de&quot;, &quot;en&quot;]</source>
+        <translation>company.supported_languages muss eine Liste wie [&quot;de&quot;, &quot;en&quot;] sein</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>every service must be an object with name, duration_minutes and price_cents</source>
+        <translation>jede Leistung muss ein Objekt mit name, duration_minutes und price_cents sein</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>every staff member must be an object with name and email</source>
+        <translation>jeder Mitarbeiter muss ein Objekt mit name und email sein</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>SmtpMailer</name>
+    <message>
+        <location filename="../backend/integrations/smtpmailer.cpp" line="+38"/>
+        <source>The mail library could not start</source>
+        <translation>Die Mail-Bibliothek konnte nicht starten</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>The mail server refused the message</source>
+        <translation>Der Mailserver hat die Nachricht abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The mail server cannot be reached right now</source>
+        <translation>Der Mailserver ist gerade nicht erreichbar</translation>
+    </message>
+</context>
+<context>
+    <name>SupportService</name>
+    <message>
+        <location filename="../backend/support/supportservice.cpp" line="+55"/>
+        <location line="+33"/>
+        <location line="+99"/>
+        <source>Call %1 does not exist</source>
+        <translation>Anruf %1 existiert nicht</translation>
+    </message>
+    <message>
+        <location line="-119"/>
+        <source>Retry queued by %1</source>
+        <translation>Erneuter Versuch eingereiht von %1</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>No branch has the called number %1</source>
+        <translation>Keiner Filiale ist die angerufene Nummer %1 zugeordnet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The called number %1 belongs to no branch: add the number to a branch first.</source>
+        <translation>Die angerufene Nummer %1 gehört zu keiner Filiale: Ordnen Sie die Nummer zuerst einer Filiale zu.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Branch %1 is inactive</source>
+        <translation>Filiale %1 ist inaktiv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch %1 is inactive: activate it or move the number to an active branch.</source>
+        <translation>Filiale %1 ist inaktiv: Aktivieren Sie sie oder ordnen Sie die Nummer einer aktiven Filiale zu.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Branch %1</source>
+        <translation>Filiale %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Existing customer %1</source>
+        <translation>Bestehender Kunde %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New customer for %1</source>
+        <translation>Neuer Kunde für %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Already booked; the retry adds nothing</source>
+        <translation>Bereits gebucht; ein erneuter Versuch ändert nichts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The call holds no appointment request</source>
+        <translation>Der Anruf enthält keinen Terminwunsch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The call holds no appointment request: edit the data first.</source>
+        <translation>Der Anruf enthält keinen Terminwunsch: Bearbeiten Sie zuerst die Daten.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Appointment &quot;%1&quot; on %2 at %3</source>
+        <translation>Termin „%1“ am %2 um %3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no date)</source>
+        <translation>(kein Datum)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no time)</source>
+        <translation>(keine Uhrzeit)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The request has no complete date and time: edit the data first.</source>
+        <translation>Der Terminwunsch hat kein vollständiges Datum mit Uhrzeit: Bearbeiten Sie zuerst die Daten.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No service matches &quot;%1&quot;</source>
+        <translation>Keine Leistung passt zu „%1“</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No active service of this company matches &quot;%1&quot;: correct the service or add it.</source>
+        <translation>Keine aktive Leistung dieses Unternehmens passt zu „%1“: Korrigieren Sie die Leistung oder legen Sie sie an.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Service %1 (%n min)</source>
+        <translation>
+            <numerusform>Leistung %1 (%n Min.)</numerusform>
+            <numerusform>Leistung %1 (%n Min.)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cal.com event type %1</source>
+        <translation>Cal.com-Ereignistyp %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No Cal.com event type mapped</source>
+        <translation>Kein Cal.com-Ereignistyp zugeordnet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service %1 has no Cal.com event type at branch %2: map one in the setup.</source>
+        <translation>Leistung %1 hat in Filiale %2 keinen Cal.com-Ereignistyp: Ordnen Sie in der Einrichtung einen zu.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cal.com credentials stored</source>
+        <translation>Cal.com-Zugangsdaten hinterlegt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No Cal.com credentials</source>
+        <translation>Keine Cal.com-Zugangsdaten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No Cal.com API key is stored for this company: add one with &apos;askpro-server credentials&apos;.</source>
+        <translation>Für dieses Unternehmen ist kein Cal.com-API-Schlüssel hinterlegt: Fügen Sie einen mit „askpro-server credentials“ hinzu.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Enter at least a service or a date.</source>
+        <translation>Geben Sie mindestens eine Leistung oder ein Datum ein.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Appointment data corrected by %1</source>
+        <translation>Termindaten korrigiert von %1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Marked resolved by %1</source>
+        <translation>Als erledigt markiert von %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marked resolved by %1: %2</source>
+        <translation>Als erledigt markiert von %1: %2</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Delivery %1 does not exist</source>
+        <translation>Zustellung %1 existiert nicht</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Deliveries from %1 cannot be replayed</source>
+        <translation>Zustellungen von %1 können nicht erneut verarbeitet werden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This delivery was refused at intake (%1) and is not trusted; it cannot be replayed.</source>
+        <translation>Diese Zustellung wurde bei der Annahme abgelehnt (%1) und gilt als nicht vertrauenswürdig; sie kann nicht erneut verarbeitet werden.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>This delivery was just replayed; try again in a moment.</source>
+        <translation>Diese Zustellung wurde gerade erneut verarbeitet; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookSignatures</name>
+    <message>
+        <location filename="../backend/intake/signatures.cpp" line="+35"/>
+        <source>The x-retell-signature header is missing</source>
+        <translation>Der Header x-retell-signature fehlt</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The x-retell-signature header is malformed</source>
+        <translation>Der Header x-retell-signature ist fehlerhaft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Retell signature is older than 5 minutes (or from the future)</source>
+        <translation>Die Retell-Signatur ist älter als 5 Minuten (oder aus der Zukunft)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The Retell signature does not match</source>
+        <translation>Die Retell-Signatur stimmt nicht überein</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The X-Cal-Signature-256 header is missing</source>
+        <translation>Der Header X-Cal-Signature-256 fehlt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The Cal.com signature does not match</source>
+        <translation>Die Cal.com-Signatur stimmt nicht überein</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The Stripe-Signature header is missing</source>
+        <translation>Der Header Stripe-Signature fehlt</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The Stripe-Signature header is malformed</source>
+        <translation>Der Header Stripe-Signature ist fehlerhaft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Stripe signature is older than 300 seconds (or from the future)</source>
+        <translation>Die Stripe-Signatur ist älter als 300 Sekunden (oder aus der Zukunft)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The Stripe signature does not match</source>
+        <translation>Die Stripe-Signatur stimmt nicht überein</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::AppointmentService</name>
+    <message>
+        <location filename="../backend/support/appointmentservice.cpp" line="+49"/>
+        <source>The appointment no longer exists.</source>
+        <translation>Den Termin gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>The appointment is already cancelled.</source>
+        <translation>Der Termin ist bereits storniert.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The appointment has no Cal.com booking to cancel.</source>
+        <translation>Der Termin hat keine Cal.com-Buchung, die storniert werden könnte.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+56"/>
+        <source>The credentials key is not available.</source>
+        <translation>Der Schlüssel für die Zugangsdaten ist nicht verfügbar.</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>A cancelled appointment cannot be moved.</source>
+        <translation>Ein stornierter Termin kann nicht verschoben werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a new time in the future.</source>
+        <translation>Wählen Sie einen neuen Zeitpunkt in der Zukunft.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The appointment has no Cal.com booking to move.</source>
+        <translation>Der Termin hat keine Cal.com-Buchung, die verschoben werden könnte.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>A cancelled appointment cannot be a no-show.</source>
+        <translation>Ein stornierter Termin kann nicht als „nicht erschienen“ markiert werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only appointments that have started can be no-shows.</source>
+        <translation>Nur bereits begonnene Termine können als „nicht erschienen“ markiert werden.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::AppointmentsPage</name>
+    <message>
+        <location filename="../ui/pages/appointmentspage.cpp" line="+52"/>
+        <source>Upcoming</source>
+        <translation>Anstehend</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Past</source>
+        <translation>Vergangen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>All branches</source>
+        <translation>Alle Filialen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Every status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Customer name or phone</source>
+        <translation>Kundenname oder Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starts</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+205"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="-204"/>
+        <location line="+206"/>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="-205"/>
+        <location line="+204"/>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <location line="-203"/>
+        <location line="+210"/>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <location line="-209"/>
+        <location line="+204"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="-203"/>
+        <source>Sync</source>
+        <translation>Abgleich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call</source>
+        <translation>Anruf</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Open the call</source>
+        <translation>Anruf öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel appointment…</source>
+        <translation>Termin stornieren…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reschedule…</source>
+        <translation>Verschieben…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+266"/>
+        <source>Mark no-show</source>
+        <translation>Als nicht erschienen markieren</translation>
+    </message>
+    <message>
+        <location line="-241"/>
+        <source>appointments</source>
+        <translation>termine</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>All staff</source>
+        <translation>Alle Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>All services</source>
+        <translation>Alle Leistungen</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>No appointments match these filters.</source>
+        <translation>Keine Termine entsprechen diesen Filtern.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Select an appointment.</source>
+        <translation>Wählen Sie einen Termin aus.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The appointments cannot be read: %1</source>
+        <translation>Die Termine können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The appointment no longer exists.</source>
+        <translation>Den Termin gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Appointment %1</source>
+        <translation>Termin %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>anyone</source>
+        <translation>beliebig</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cal.com</source>
+        <translation>Cal.com</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(no name)</source>
+        <translation>(kein Name)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Booked by call</source>
+        <translation>Gebucht durch Anruf</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Call %1 on %2 (%3)</source>
+        <translation>Anruf %1 am %2 (%3)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <location line="+9"/>
+        <source>Cancel appointment</source>
+        <translation>Termin stornieren</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Reason (sent to Cal.com):</source>
+        <translation>Grund (wird an Cal.com übermittelt):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled by phone</source>
+        <translation>Telefonisch storniert</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancelling appointment %1 at Cal.com…</source>
+        <translation>Termin %1 wird bei Cal.com storniert…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cal.com did not cancel the appointment:
+%1</source>
+        <translation>Cal.com hat den Termin nicht storniert:
+%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelling appointment %1 failed.</source>
+        <translation>Stornieren von Termin %1 ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment %1 cancelled.</source>
+        <translation>Termin %1 storniert.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+20"/>
+        <source>Reschedule appointment</source>
+        <translation>Termin verschieben</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>Rescheduled by phone</source>
+        <translation>Telefonisch verschoben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New start (%1):</source>
+        <translation>Neuer Beginn (%1):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason:</source>
+        <translation>Grund:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Rescheduling appointment %1 at Cal.com…</source>
+        <translation>Termin %1 wird bei Cal.com verschoben…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cal.com did not move the appointment:
+%1</source>
+        <translation>Cal.com hat den Termin nicht verschoben:
+%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rescheduling appointment %1 failed.</source>
+        <translation>Verschieben von Termin %1 ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment %1 moved.</source>
+        <translation>Termin %1 verschoben.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Appointment %1 marked as no-show.</source>
+        <translation>Termin %1 als nicht erschienen markiert.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CalendarPage</name>
+    <message>
+        <location filename="../ui/pages/calendarpage.cpp" line="+34"/>
+        <source>Previous week</source>
+        <translation>Vorherige Woche</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This week</source>
+        <translation>Diese Woche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next week</source>
+        <translation>Nächste Woche</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <location line="+15"/>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>No branches yet</source>
+        <translation>Noch keine Filialen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>All staff</source>
+        <translation>Alle Mitarbeiter</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+65"/>
+        <source>Week %1: %2 – %3 (%4, %n appointment(s))</source>
+        <translation>
+            <numerusform>KW %1: %2 – %3 (%4, %n Termin)</numerusform>
+            <numerusform>KW %1: %2 – %3 (%4, %n Termine)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CallDetailPane</name>
+    <message>
+        <location filename="../ui/widgets/calldetailpane.cpp" line="+67"/>
+        <location line="+85"/>
+        <source>Select a call to see its conversation, timeline and payload.</source>
+        <translation>Wählen Sie einen Anruf aus, um Gespräch, Verlauf und Payload zu sehen.</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <source>Open recording</source>
+        <translation>Aufnahme öffnen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Caller:</source>
+        <translation>Anrufer:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcome:</source>
+        <translation>Ergebnis:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Summary:</source>
+        <translation>Zusammenfassung:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sentiment:</source>
+        <translation>Stimmung:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ended by:</source>
+        <translation>Beendet von:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requested:</source>
+        <translation>Gewünscht:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appointment:</source>
+        <translation>Termin:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recording:</source>
+        <translation>Aufnahme:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+108"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location line="-108"/>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Conversation</source>
+        <translation>Gespräch</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Webhook payload</source>
+        <translation>Webhook-Payload</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>The call cannot be read: %1</source>
+        <translation>Der Anruf kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Call %1 no longer exists.</source>
+        <translation>Anruf %1 existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>no branch (called %1)</source>
+        <translation>keine Filiale (angerufen: %1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call %1</source>
+        <translation>Anruf %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 %2, %3:%4 min</source>
+        <translation>%1 %2, %3:%4 Min.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown number</source>
+        <translation>unbekannte Nummer</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Resolved %1%2</source>
+        <translation>Erledigt %1%2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>(no summary)</source>
+        <translation>(keine Zusammenfassung)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>(unknown)</source>
+        <translation>(unbekannt)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No appointment requested</source>
+        <translation>Kein Termin gewünscht</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Offered</source>
+        <translation>Angeboten</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Retry</source>
+        <translation>Erneuter Versuch</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No processing steps recorded yet</source>
+        <translation>Noch keine Verarbeitungsschritte aufgezeichnet</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Caller</source>
+        <translation>Anrufer</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No transcript stored for this call.</source>
+        <translation>Für diesen Anruf ist kein Transkript gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No webhook payload stored for this call.</source>
+        <translation>Für diesen Anruf ist kein Webhook-Payload gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CallProcessor</name>
+    <message>
+        <location filename="../backend/flow/callprocessor.cpp" line="+143"/>
+        <source>Will try again: %1</source>
+        <translation>Neuer Versuch folgt: %1</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>Live booking request from the voice agent</source>
+        <translation>Live-Buchungsanfrage vom Sprachagenten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Retell event %1 received</source>
+        <translation>Retell-Ereignis %1 empfangen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The called number %1 belongs to no active branch</source>
+        <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Linking the customer failed</source>
+        <translation>Verknüpfen des Kunden ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Appointment requested: %1 on %2 at %3</source>
+        <translation>Termin gewünscht: %1 am %2 um %3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no service named)</source>
+        <translation>(keine Leistung genannt)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No appointment data yet; waiting for the call analysis</source>
+        <translation>Noch keine Termindaten; warte auf die Anrufanalyse</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The caller did not ask for an appointment</source>
+        <translation>Der Anrufer wollte keinen Termin</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The call belongs to no active branch</source>
+        <translation>Der Anruf gehört zu keiner aktiven Filiale</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The call holds no appointment request to book</source>
+        <translation>Der Anruf enthält keinen buchbaren Terminwunsch</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The call is gone</source>
+        <translation>Den Anruf gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Booking retried</source>
+        <translation>Buchung erneut versucht</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Already booked; nothing to add</source>
+        <translation>Bereits gebucht; nichts zu ergänzen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+168"/>
+        <source>Another attempt is booking this call right now</source>
+        <translation>Ein anderer Versuch bucht diesen Anruf gerade</translation>
+    </message>
+    <message>
+        <location line="-152"/>
+        <source>No service of this company matches &quot;%1&quot;</source>
+        <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No Cal.com event type is mapped to &quot;%1&quot; at branch %2</source>
+        <translation>In Filiale %2 ist „%1“ kein Cal.com-Ereignistyp zugeordnet</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The caller named no date and time</source>
+        <translation>Der Anrufer hat weder Datum noch Uhrzeit genannt</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Found the booking an earlier attempt made</source>
+        <translation>Buchung eines früheren Versuchs gefunden</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Availability read from the slot cache</source>
+        <translation>Verfügbarkeit aus dem Zwischenspeicher gelesen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+25"/>
+        <source>Availability fetched from Cal.com: %n free slots</source>
+        <translation>
+            <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freies Zeitfenster</numerusform>
+            <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freie Zeitfenster</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No free slot in the 7 days from the requested date</source>
+        <translation>Kein freies Zeitfenster in den 7 Tagen ab dem gewünschten Datum</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The requested time is not free and the caller did not agree to another</source>
+        <translation>Die gewünschte Zeit ist nicht frei, und der Anrufer hat keiner anderen zugestimmt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The requested time is not free; the caller agreed to the nearest free slot</source>
+        <translation>Die gewünschte Zeit ist nicht frei; der Anrufer hat dem nächsten freien Zeitfenster zugestimmt</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Cal.com refused %1: %2</source>
+        <translation>Cal.com hat %1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The slot was taken before it could be booked</source>
+        <translation>Das Zeitfenster wurde vergeben, bevor es gebucht werden konnte</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Cal.com answered the booking without uid or start</source>
+        <translation>Cal.com hat die Buchung ohne UID oder Beginn beantwortet</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Booked in Cal.com for %1 (uid %2)</source>
+        <translation>In Cal.com gebucht für %1 (UID %2)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Confirmation e-mail queued for %1</source>
+        <translation>Bestätigungs-E-Mail an %1 eingereiht</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The branch is gone</source>
+        <translation>Die Filiale gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Needs a callback: %1</source>
+        <translation>Rückruf nötig: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Needs a callback: %1. Free instead: %2</source>
+        <translation>Rückruf nötig: %1. Stattdessen frei: %2</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CallsModel</name>
+    <message>
+        <location filename="../models/callsmodel.cpp" line="+120"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Caller</source>
+        <translation>Anrufer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appointment</source>
+        <translation>Termin</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CallsPage</name>
+    <message>
+        <location filename="../ui/pages/callspage.cpp" line="+48"/>
+        <source>All time</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date range</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>All outcomes</source>
+        <translation>Alle Ergebnisse</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Booked</source>
+        <translation>Gebucht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No request</source>
+        <translation>Kein Terminwunsch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+61"/>
+        <source>Needs callback</source>
+        <translation>Rückruf nötig</translation>
+    </message>
+    <message>
+        <location line="-60"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requested, not booked</source>
+        <translation>Angefragt, nicht gebucht</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Search caller, customer or transcript</source>
+        <translation>Anrufer, Kunde oder Transkript suchen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save view…</source>
+        <translation>Ansicht speichern…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>calls</source>
+        <translation>anrufe</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>All companies</source>
+        <translation>Alle Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+13"/>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>All branches</source>
+        <translation>Alle Filialen</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Saved views</source>
+        <translation>Gespeicherte Ansichten</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+5"/>
+        <source>Save view</source>
+        <translation>Ansicht speichern</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Name of this filter set:</source>
+        <translation>Name dieser Filterauswahl:</translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <source>The calls cannot be read: %1</source>
+        <translation>Die Anrufe können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No calls match these filters yet. Calls appear here as soon as the server receives them.</source>
+        <translation>Noch keine Anrufe zu diesen Filtern. Anrufe erscheinen hier, sobald der Server sie empfängt.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CompanyPage</name>
+    <message>
+        <location filename="../ui/wizard/companypage.cpp" line="+39"/>
+        <location line="+57"/>
+        <source>German</source>
+        <translation>Deutsch</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <location line="+58"/>
+        <source>English</source>
+        <translation>Englisch</translation>
+    </message>
+    <message>
+        <location line="-31"/>
+        <source>1 of 4 · Company details</source>
+        <translation>1 von 4 · Unternehmensdaten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Who the business is, where callers reach it, what they can book and with whom. Everything can be changed later.</source>
+        <translation>Wer das Unternehmen ist, wo Anrufer es erreichen, was sie buchen können und bei wem. Alles lässt sich später ändern.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Zahnarztpraxis Dr. Sommer</source>
+        <translation>Zahnarztpraxis Dr. Sommer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Street, postcode and town</source>
+        <translation>Straße, PLZ und Ort</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>DE123456789 (optional)</source>
+        <translation>DE123456789 (optional)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>rechnung@praxis.de</source>
+        <translation>rechnung@praxis.de</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+23"/>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <location line="-22"/>
+        <location line="+23"/>
+        <source>Address:</source>
+        <translation>Adresse:</translation>
+    </message>
+    <message>
+        <location line="-22"/>
+        <source>VAT id:</source>
+        <translation>USt-IdNr.:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Billing e-mail:</source>
+        <translation>Rechnungs-E-Mail:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Default language:</source>
+        <translation>Standardsprache:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Agent speaks:</source>
+        <translation>Agent spricht:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>First branch</source>
+        <translation>Erste Filiale</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Praxis Mitte</source>
+        <translation>Praxis Mitte</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Same as the company</source>
+        <translation>Wie beim Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Time zone:</source>
+        <translation>Zeitzone:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Price (€)</source>
+        <translation>Preis (€)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Services callers can book</source>
+        <translation>Leistungen, die Anrufer buchen können</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New service</source>
+        <translation>Neue Leistung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Provider keys (stored encrypted)</source>
+        <translation>Anbieter-Schlüssel (verschlüsselt gespeichert)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Platform key; empty: the stored one</source>
+        <translation>Plattform-Schlüssel; leer: der gespeicherte</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>cal_live_…</source>
+        <translation>cal_live_…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Optional; empty: the stored one, or no billing yet</source>
+        <translation>Optional; leer: der gespeicherte oder vorerst keine Abrechnung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell API key:</source>
+        <translation>Retell-API-Schlüssel:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cal.com API key:</source>
+        <translation>Cal.com-API-Schlüssel:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stripe secret key:</source>
+        <translation>Geheimer Stripe-Schlüssel:</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ConnectPage</name>
+    <message>
+        <location filename="../ui/wizard/connectpage.cpp" line="+23"/>
+        <source>3 of 4 · Connect</source>
+        <translation>3 von 4 · Anbinden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AskPro now sets everything up by itself. If a provider has a problem, it says so here and you can retry; nothing is created twice.</source>
+        <translation>AskPro richtet jetzt alles selbst ein. Hat ein Anbieter ein Problem, wird es hier angezeigt und Sie können es erneut versuchen; nichts wird doppelt angelegt.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Retry</source>
+        <translation>Erneuter Versuch</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Undo this setup…</source>
+        <translation>Diese Einrichtung rückgängig machen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Removes what this setup created at Retell, Cal.com and Stripe, and the company it stored.</source>
+        <translation>Entfernt, was diese Einrichtung bei Retell, Cal.com und Stripe angelegt hat, sowie das gespeicherte Unternehmen.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Cal.com event types, one per service</source>
+        <translation>Cal.com-Ereignistypen, einer pro Leistung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cal.com booking webhook</source>
+        <translation>Cal.com-Buchungs-Webhook</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell prompt and booking tools</source>
+        <translation>Retell-Prompt und Buchungswerkzeuge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell voice agent</source>
+        <translation>Retell-Sprachagent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Number answered by the agent</source>
+        <translation>Nummer wird vom Agenten angenommen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Removing what this setup created…</source>
+        <translation>Was diese Einrichtung angelegt hat, wird entfernt…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Undo stopped: %1 Press Undo again to continue.</source>
+        <translation>Rückgängigmachen angehalten: %1 Klicken Sie erneut auf „Rückgängig“, um fortzufahren.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The setup was undone: nothing it created remains.</source>
+        <translation>Die Einrichtung wurde rückgängig gemacht: Nichts von dem, was sie angelegt hat, bleibt bestehen.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CustomersPage</name>
+    <message>
+        <location filename="../ui/pages/customerspage.cpp" line="+33"/>
+        <source>Search name, phone or e-mail</source>
+        <translation>Name, Telefonnummer oder E-Mail suchen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+9"/>
+        <location line="+3"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+46"/>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <location line="-45"/>
+        <location line="+48"/>
+        <source>Appointments</source>
+        <translation>Termine</translation>
+    </message>
+    <message>
+        <location line="-47"/>
+        <source>Last call</source>
+        <translation>Letzter Anruf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+3"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+3"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Starts</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>customers</source>
+        <translation>kunden</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>No customers yet: callers become customers with their first call.</source>
+        <translation>Noch keine Kunden: Anrufer werden mit ihrem ersten Anruf zu Kunden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Select a customer.</source>
+        <translation>Wählen Sie einen Kunden aus.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::DailyUsageModel</name>
+    <message>
+        <location filename="../models/invoicesmodel.cpp" line="+158"/>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appointments</source>
+        <translation>Termine</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Conversion %</source>
+        <translation>Konversion %</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::DirectoryPage</name>
+    <message>
+        <location filename="../ui/pages/directorypage.cpp" line="+37"/>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Double-click a row to edit it. Inactive entries stay listed and are marked.</source>
+        <translation>Doppelklicken Sie auf eine Zeile, um sie zu bearbeiten. Inaktive Einträge bleiben aufgeführt und sind gekennzeichnet.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Companies</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <location line="+3"/>
+        <location line="+54"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <location line="+58"/>
+        <source>Billing e-mail</source>
+        <translation>Rechnungs-E-Mail</translation>
+    </message>
+    <message>
+        <location line="-58"/>
+        <location line="+2"/>
+        <source>Branches</source>
+        <translation>Filialen</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <location line="+3"/>
+        <location line="+3"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+58"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+57"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <source>Cal.com user</source>
+        <translation>Cal.com-Benutzer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Services</source>
+        <translation>Leistungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Price</source>
+        <translation>Preis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cal.com mappings</source>
+        <translation>Cal.com-Zuordnungen</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>VAT id</source>
+        <translation>USt-IdNr.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone number</source>
+        <translation>Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cal.com user id</source>
+        <translation>Cal.com-Benutzer-ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Duration (minutes)</source>
+        <translation>Dauer (Minuten)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Price (cents)</source>
+        <translation>Preis (Cent)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+46"/>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <location line="-42"/>
+        <source>Edit %1</source>
+        <translation>%1 bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Nothing changed.</source>
+        <translation>Nichts geändert.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::FailedCallsPage</name>
+    <message>
+        <location filename="../ui/pages/failedcallspage.cpp" line="+54"/>
+        <source>Open (Enter)</source>
+        <translation>Öffnen (Enter)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retry (R)</source>
+        <translation>Erneut versuchen (R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit data (E)</source>
+        <translation>Daten bearbeiten (E)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark resolved (M)</source>
+        <translation>Als erledigt markieren (M)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>What a retry would do</source>
+        <translation>Was ein erneuter Versuch tun würde</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>The queue cannot be read: %1</source>
+        <translation>Die Warteschlange kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No calls need support right now.</source>
+        <translation>Derzeit brauchen keine Anrufe Unterstützung.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n call(s) need support</source>
+        <translation>
+            <numerusform>%n Anruf braucht Unterstützung</numerusform>
+            <numerusform>%n Anrufe brauchen Unterstützung</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n reason(s)</source>
+        <translation>
+            <numerusform>%n Grund</numerusform>
+            <numerusform>%n Gründe</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Select a call.</source>
+        <translation>Wählen Sie einen Anruf aus.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n call(s) selected: R retries them all, M marks them resolved.</source>
+        <translation>
+            <numerusform>%n Anruf ausgewählt: R versucht ihn erneut, M markiert ihn als erledigt.</numerusform>
+            <numerusform>%n Anrufe ausgewählt: R versucht alle erneut, M markiert sie als erledigt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>create</source>
+        <translation>anlegen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reuse</source>
+        <translation>wiederverwenden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>skip</source>
+        <translation>überspringen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Fix first:</source>
+        <translation>Zuerst beheben:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ready: a retry books this appointment.</source>
+        <translation>Bereit: Ein erneuter Versuch bucht diesen Termin.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n call(s) selected.</source>
+        <translation>
+            <numerusform>%n Anruf ausgewählt.</numerusform>
+            <numerusform>%n Anrufe ausgewählt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>Retry the booking of %n call(s)?</source>
+        <translation>
+            <numerusform>Buchung von %n Anruf erneut versuchen?</numerusform>
+            <numerusform>Buchung von %n Anrufen erneut versuchen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The preview lists problems a retry cannot fix:
+
+%1
+
+Retry anyway?</source>
+        <translation>Die Vorschau nennt Probleme, die ein erneuter Versuch nicht beheben kann:
+
+%1
+
+Trotzdem erneut versuchen?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+4"/>
+        <source>Retry booking</source>
+        <translation>Buchung erneut versuchen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n retry job(s) queued; the server&apos;s workers pick them up.</source>
+        <translation>
+            <numerusform>%n Wiederholungsjob eingereiht; die Worker des Servers übernehmen ihn.</numerusform>
+            <numerusform>%n Wiederholungsjobs eingereiht; die Worker des Servers übernehmen sie.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+17"/>
+        <source>Edit appointment data</source>
+        <translation>Termindaten bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Appointment data of call %1 corrected; press R to retry the booking.</source>
+        <translation>Termindaten von Anruf %1 korrigiert; drücken Sie R, um die Buchung erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+7"/>
+        <source>Mark resolved</source>
+        <translation>Als erledigt markieren</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-6"/>
+        <source>What was done for %n call(s)? (optional)</source>
+        <translation>
+            <numerusform>Was wurde für %n Anruf getan? (optional)</numerusform>
+            <numerusform>Was wurde für %n Anrufe getan? (optional)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n call(s) marked resolved.</source>
+        <translation>
+            <numerusform>%n Anruf als erledigt markiert.</numerusform>
+            <numerusform>%n Anrufe als erledigt markiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Call %1</source>
+        <translation>Anruf %1</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::HealthChecker</name>
+    <message>
+        <location filename="../backend/health/healthcheck.cpp" line="-126"/>
+        <source>The database cannot be read: %1</source>
+        <translation>Die Datenbank kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The database answers slowly (%1 ms)</source>
+        <translation>Die Datenbank antwortet langsam (%1 ms)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 (silent for %2 s)</source>
+        <translation>%1 (seit %2 s ohne Lebenszeichen)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No worker is running: calls are stored but not processed</source>
+        <translation>Kein Worker läuft: Anrufe werden gespeichert, aber nicht verarbeitet</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stalled workers: %1</source>
+        <translation>Hängende Worker: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n jobs waiting, the oldest for %1 minutes</source>
+        <translation>
+            <numerusform>%n Job wartet, seit %1 Minuten</numerusform>
+            <numerusform>%n Jobs warten, der älteste seit %1 Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n jobs waiting, the oldest for %1 s</source>
+        <translation>
+            <numerusform>%n Job wartet, seit %1 s</numerusform>
+            <numerusform>%n Jobs warten, der älteste seit %1 s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 % of the last hour&apos;s webhooks were refused or failed</source>
+        <translation>%1 % der Webhooks der letzten Stunde wurden abgelehnt oder sind fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Not configured, so not checked</source>
+        <translation>Nicht konfiguriert, daher nicht geprüft</translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <source>Recovered: %1 is ok again</source>
+        <translation>Behoben: %1 ist wieder in Ordnung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alert: %1 is %2</source>
+        <translation>Warnung: %1 ist %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The check &quot;%1&quot; is ok again (was %2).</source>
+        <translation>Die Prüfung „%1“ ist wieder in Ordnung (war %2).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The check &quot;%1&quot; changed from %2 to %3: %4</source>
+        <translation>Die Prüfung „%1“ hat sich von %2 auf %3 geändert: %4</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::InboxPage</name>
+    <message>
+        <location filename="../ui/pages/inboxpage.cpp" line="+42"/>
+        <source>All providers</source>
+        <translation>Alle Anbieter</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Every status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search event, error or Retell call id</source>
+        <translation>Ereignis, Fehler oder Retell-Anruf-ID suchen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+123"/>
+        <source>Replay</source>
+        <translation>Erneut verarbeiten</translation>
+    </message>
+    <message>
+        <location line="-121"/>
+        <source>Set the delivery back to pending and process it again</source>
+        <translation>Die Zustellung auf „ausstehend“ zurücksetzen und erneut verarbeiten</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signature</source>
+        <translation>Signatur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deliveries</source>
+        <translation>Zustellungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call</source>
+        <translation>Anruf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell call</source>
+        <translation>Retell-Anruf</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>webhook-inbox</source>
+        <translation>webhook-eingang</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>No webhook deliveries yet: they appear here as providers send them.</source>
+        <translation>Noch keine Webhook-Zustellungen: Sie erscheinen hier, sobald Anbieter sie senden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Select a delivery to see its body.</source>
+        <translation>Wählen Sie eine Zustellung aus, um ihren Inhalt zu sehen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The inbox cannot be read: %1</source>
+        <translation>Der Webhook-Eingang kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delivery %1 from %2, event %3, received %4 time(s); signature %5; status %6.</source>
+        <translation>Zustellung %1 von %2, Ereignis %3, %4-mal empfangen; Signatur %5; Status %6.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>valid</source>
+        <translation>gültig</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>INVALID</source>
+        <translation>UNGÜLTIG</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Delivery %1 queued for processing again (job %2).</source>
+        <translation>Zustellung %1 zur erneuten Verarbeitung eingereiht (Job %2).</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::InvoicesModel</name>
+    <message>
+        <location filename="../models/invoicesmodel.cpp" line="-120"/>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paid</source>
+        <translation>Bezahlt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Overdue</source>
+        <translation>Überfällig</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Payment failed</source>
+        <translation>Zahlung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+44"/>
+        <source>Credit note</source>
+        <translation>Gutschrift</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Invoice</source>
+        <translation>Rechnung</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Period</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued</source>
+        <translation>Ausgestellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Due</source>
+        <translation>Fällig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::InvoicesPage</name>
+    <message>
+        <location filename="../ui/pages/invoicespage.cpp" line="+71"/>
+        <source>Invoices</source>
+        <translation>Rechnungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next invoices (preview)</source>
+        <translation>Nächste Rechnungen (Vorschau)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reconciliation</source>
+        <translation>Abstimmung</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>All companies</source>
+        <translation>Alle Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>All statuses</source>
+        <translation>Alle Status</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Number or company</source>
+        <translation>Nummer oder Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Company:</source>
+        <translation>Unternehmen:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+115"/>
+        <source>Select an invoice.</source>
+        <translation>Wählen Sie eine Rechnung aus.</translation>
+    </message>
+    <message>
+        <location line="-110"/>
+        <location line="+146"/>
+        <source>Resend</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <location line="-145"/>
+        <source>Mark paid…</source>
+        <translation>Als bezahlt markieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Credit note…</source>
+        <translation>Gutschrift…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export PDF…</source>
+        <translation>PDF exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export XML…</source>
+        <translation>XML exportieren…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Document</source>
+        <translation>Dokument</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+208"/>
+        <source>Lines</source>
+        <translation>Positionen</translation>
+    </message>
+    <message>
+        <location line="-207"/>
+        <source>Payments</source>
+        <translation>Zahlungen</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Month:</source>
+        <translation>Monat:</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 – %4 · total %5 · %6</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 – %4 · gesamt %5 · %6</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Pos.</source>
+        <translation>Pos.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Quantity</source>
+        <translation>Menge</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Unit price</source>
+        <translation>Einzelpreis</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+6"/>
+        <source>Amount</source>
+        <translation>Betrag</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stripe event</source>
+        <translation>Stripe-Ereignis</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The invoice was not queued: %1</source>
+        <translation>Die Rechnung wurde nicht eingereiht: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 queued for %2.</source>
+        <translation>%1 an %2 eingereiht.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+6"/>
+        <source>Mark paid</source>
+        <translation>Als bezahlt markieren</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Why is this invoice paid (e.g. bank transfer of 12 May)?</source>
+        <translation>Wodurch ist diese Rechnung bezahlt (z. B. Überweisung vom 12. Mai)?</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Marked paid.</source>
+        <translation>Als bezahlt markiert.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+6"/>
+        <source>Credit note</source>
+        <translation>Gutschrift</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Reason for the credit note (shown on the document):</source>
+        <translation>Grund für die Gutschrift (steht auf dem Dokument):</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Credit note created.</source>
+        <translation>Gutschrift erstellt.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export XML</source>
+        <translation>XML exportieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export PDF</source>
+        <translation>PDF exportieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>XRechnung (*.xml)</source>
+        <translation>XRechnung (*.xml)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wrote %1.</source>
+        <translation>%1 geschrieben.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Invoices for %1 as they would be issued now (nothing is written):</source>
+        <translation>Rechnungen für %1, wie sie jetzt ausgestellt würden (es wird nichts gespeichert):</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+32"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <source>Net</source>
+        <translation>Netto</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>VAT</source>
+        <translation>USt.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Calls without usage row (unbilled)</source>
+        <translation>Anrufe ohne Nutzungseintrag (nicht abgerechnet)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Booked appointments without usage row (unbilled)</source>
+        <translation>Gebuchte Termine ohne Nutzungseintrag (nicht abgerechnet)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Usage of a closed month on no invoice (unbilled)</source>
+        <translation>Nutzung eines abgeschlossenen Monats auf keiner Rechnung (nicht abgerechnet)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invoice lines differ from its usage rows (billed twice or missing)</source>
+        <translation>Rechnungspositionen weichen von den Nutzungseinträgen ab (doppelt abgerechnet oder fehlend)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invoice not sent to Stripe</source>
+        <translation>Rechnung nicht an Stripe übertragen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stripe&apos;s total differs from the invoice</source>
+        <translation>Der Gesamtbetrag bei Stripe weicht von der Rechnung ab</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Everything matches: every call and booking is billed once, and Stripe agrees.</source>
+        <translation>Alles stimmt: Jeder Anruf und jede Buchung ist genau einmal abgerechnet, und Stripe stimmt überein.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invoice</source>
+        <translation>Rechnung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expected / count</source>
+        <translation>Erwartet / Anzahl</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Actual</source>
+        <translation>Tatsächlich</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::LanguageMenu</name>
+    <message>
+        <location filename="../ui/languagemenu.cpp" line="+12"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The language changes when AskPro Admin is started again.</source>
+        <translation>Die Sprache wechselt beim nächsten Start von AskPro Admin.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::MainWindow</name>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="+50"/>
+        <source>AskPro Admin</source>
+        <translation>AskPro Admin</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed calls</source>
+        <translation>Fehlgeschlagene Anrufe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Webhook inbox</source>
+        <translation>Webhook-Eingang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appointments</source>
+        <translation>Termine</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customers</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Companies</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invoices</source>
+        <translation>Rechnungen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Usage</source>
+        <translation>Nutzung</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;New business…</source>
+        <translation>&amp;Neues Unternehmen…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Go</source>
+        <translation>&amp;Gehe zu</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Database: %1</source>
+        <translation>Datenbank: %1</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Ctrl+%1</source>
+        <translation>Strg+%1</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>server: unknown (%1)</source>
+        <translation>Server: unbekannt (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>server: running, %n worker(s), backlog %1</source>
+        <translation>
+            <numerusform>Server: läuft, %n Worker, Rückstau %1</numerusform>
+            <numerusform>Server: läuft, %n Worker, Rückstau %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server: not running, backlog %1</source>
+        <translation>Server: läuft nicht, Rückstau %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Jobs queued: %1, running: %2, failed: %3</source>
+        <translation>Jobs wartend: %1, laufend: %2, fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin where askpro-server runs, or set ASKPRO_KEY_FILE.</source>
+        <translation>Neues Unternehmen: Der Schlüssel, der die Anbieter-Schlüssel verschlüsselt (askpro.key), wurde nicht gefunden. Starten Sie AskPro Admin dort, wo askpro-server läuft, oder setzen Sie ASKPRO_KEY_FILE.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::MonthlyRevenueModel</name>
+    <message>
+        <location filename="../models/invoicesmodel.cpp" line="+97"/>
+        <source>Month</source>
+        <translation>Monat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base fee (€)</source>
+        <translation>Grundgebühr (€)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Usage (€)</source>
+        <translation>Nutzung (€)</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::PhonePage</name>
+    <message>
+        <location filename="../ui/wizard/phonepage.cpp" line="+22"/>
+        <source>2 of 4 · Phone number</source>
+        <translation>2 von 4 · Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The number callers dial. The voice agent answers it once the business is live; until then nothing changes for callers.</source>
+        <translation>Die Nummer, die Anrufer wählen. Der Sprachagent nimmt sie an, sobald das Unternehmen live ist; bis dahin ändert sich für Anrufer nichts.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>030 1234567 or +49 30 1234567</source>
+        <translation>030 1234567 oder +49 30 1234567</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Number:</source>
+        <translation>Nummer:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored as (E.164):</source>
+        <translation>Gespeichert als (E.164):</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Verify with Retell</source>
+        <translation>Bei Retell prüfen</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, and checks that the Retell account holds it, importing it if not.</source>
+        <translation>Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie importiert.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+3"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 already answers calls for an active branch. Use a different number.</source>
+        <translation>%1 nimmt bereits Anrufe für eine aktive Filiale an. Verwenden Sie eine andere Nummer.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Verified with Retell.</source>
+        <translation>Bei Retell geprüft.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Press &quot;Verify with Retell&quot; to continue.</source>
+        <translation>Klicken Sie auf „Bei Retell prüfen“, um fortzufahren.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Checking with Retell…</source>
+        <translation>Prüfung bei Retell läuft…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Verified: the Retell account holds %1.</source>
+        <translation>Geprüft: Das Retell-Konto führt %1.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ProviderConnector</name>
+    <message>
+        <location filename="../backend/setup/providerconnector.cpp" line="+130"/>
+        <source>Branch %1 does not exist</source>
+        <translation>Filiale %1 existiert nicht</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+55"/>
+        <source>Cal.com: event types for %n services</source>
+        <translation>
+            <numerusform>Cal.com: Ereignistyp für %n Leistung</numerusform>
+            <numerusform>Cal.com: Ereignistypen für %n Leistungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Cal.com event types ready</source>
+        <translation>Cal.com-Ereignistypen bereit</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Cal.com: booking webhook to %1</source>
+        <translation>Cal.com: Buchungs-Webhook an %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cal.com webhook already registered</source>
+        <translation>Cal.com-Webhook bereits registriert</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Cal.com webhook registered with a new secret</source>
+        <translation>Cal.com-Webhook mit neuem Geheimnis registriert</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Retell: the agent&apos;s prompt and booking tools</source>
+        <translation>Retell: Prompt und Buchungswerkzeuge des Agenten</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Retell LLM updated</source>
+        <translation>Retell-LLM aktualisiert</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Retell LLM created</source>
+        <translation>Retell-LLM angelegt</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Retell: voice agent %1</source>
+        <translation>Retell: Sprachagent %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Retell agent updated</source>
+        <translation>Retell-Agent aktualisiert</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Retell agent created</source>
+        <translation>Retell-Agent angelegt</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Retell: number %1 answered by the agent</source>
+        <translation>Retell: Nummer %1 wird vom Agenten angenommen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Phone number bound to the agent</source>
+        <translation>Telefonnummer dem Agenten zugeordnet</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::RecordsModel</name>
+    <message>
+        <location filename="../models/recordsmodel.cpp" line="+120"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Inactive</source>
+        <translation>Inaktiv</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No</source>
+        <translation>Nein</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::RecoverySweep</name>
+    <message>
+        <location filename="../backend/flow/recoverysweep.cpp" line="+54"/>
+        <source>Recovery queued another booking attempt</source>
+        <translation>Wiederherstellung hat einen weiteren Buchungsversuch eingereiht</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not booked within 24 hours; recovery gave up</source>
+        <translation>Nicht innerhalb von 24 Stunden gebucht; Wiederherstellung aufgegeben</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::RequestDialog</name>
+    <message>
+        <location filename="../ui/dialogs/requestdialog.cpp" line="+19"/>
+        <source>Edit appointment data</source>
+        <translation>Termindaten bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Service:</source>
+        <translation>Leistung:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date:</source>
+        <translation>Datum:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time:</source>
+        <translation>Uhrzeit:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer name:</source>
+        <translation>Kundenname:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail:</source>
+        <translation>E-Mail:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staff preference:</source>
+        <translation>Wunsch-Mitarbeiter:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes:</source>
+        <translation>Notizen:</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ResumePage</name>
+    <message>
+        <location filename="../ui/wizard/resumepage.cpp" line="+21"/>
+        <source>Continue a setup?</source>
+        <translation>Eine Einrichtung fortsetzen?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These setups were not finished. Continue one where it stopped, or start a new business.</source>
+        <translation>Diese Einrichtungen wurden nicht abgeschlossen. Setzen Sie eine dort fort, wo sie angehalten hat, oder beginnen Sie mit einem neuen Unternehmen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Start a new setup</source>
+        <translation>Neue Einrichtung beginnen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 · %2 · stopped at &quot;%3&quot; · %4</source>
+        <translation>%1 · %2 · angehalten bei „%3“ · %4</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no name)</source>
+        <translation>(kein Name)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Keys are never kept in an unfinished setup: if it stopped before they were stored, enter them again.</source>
+        <translation>Schlüssel werden in einer unfertigen Einrichtung nie aufbewahrt: Wenn sie angehalten hat, bevor die Schlüssel gespeichert wurden, geben Sie sie erneut ein.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::SetupRunner</name>
+    <message>
+        <location filename="../backend/setup/setuprunner.cpp" line="+83"/>
+        <source>Save company, branch, services and staff</source>
+        <translation>Unternehmen, Filiale, Leistungen und Mitarbeiter speichern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Verify the phone number with Retell</source>
+        <translation>Telefonnummer bei Retell prüfen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store the API keys encrypted</source>
+        <translation>API-Schlüssel verschlüsselt speichern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connect Cal.com and the Retell voice agent</source>
+        <translation>Cal.com und den Retell-Sprachagenten anbinden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set up billing in Stripe</source>
+        <translation>Abrechnung in Stripe einrichten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Go live</source>
+        <translation>Live schalten</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source> It said: &quot;%1&quot;.</source>
+        <translation> Die Antwort lautete: „%1“.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 is not answering properly right now (%2). Nothing was lost: press Retry in a moment.</source>
+        <translation>%1 antwortet gerade nicht richtig (%2). Es ging nichts verloren: Klicken Sie gleich auf „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 refused the API key. Check the key on the first page and press Retry.</source>
+        <translation>%1 hat den API-Schlüssel abgelehnt. Prüfen Sie den Schlüssel auf der ersten Seite und klicken Sie auf „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 refused the request.</source>
+        <translation>%1 hat die Anfrage abgelehnt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 does not know an object the setup expected.</source>
+        <translation>%1 kennt ein Objekt nicht, das die Einrichtung erwartet hat.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>The setup is still working on a step; wait until it ends.</source>
+        <translation>Die Einrichtung arbeitet noch an einem Schritt; warten Sie, bis er abgeschlossen ist.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Setup %1 has already finished and cannot change.</source>
+        <translation>Einrichtung %1 ist bereits abgeschlossen und kann nicht mehr geändert werden.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>There is no setup run %1.</source>
+        <translation>Es gibt keine Einrichtung %1.</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Setup %1 is already running.</source>
+        <translation>Einrichtung %1 läuft bereits.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Setup %1 was cancelled; start a new one.</source>
+        <translation>Einrichtung %1 wurde abgebrochen; starten Sie eine neue.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>The setup was cancelled.</source>
+        <translation>Die Einrichtung wurde abgebrochen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Company, branch, %n service(s) and staff saved</source>
+        <translation>
+            <numerusform>Unternehmen, Filiale, %n Leistung und Mitarbeiter gespeichert</numerusform>
+            <numerusform>Unternehmen, Filiale, %n Leistungen und Mitarbeiter gespeichert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 is live: calls to %2 are answered</source>
+        <translation>%1 ist live: Anrufe an %2 werden angenommen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1 Trying again (%2 of %3)…</source>
+        <translation>%1 Neuer Versuch (%2 von %3)…</translation>
+    </message>
+    <message>
+        <location line="+189"/>
+        <location line="+84"/>
+        <source>No Retell API key is stored for the platform: enter it on the first page.</source>
+        <translation>Für die Plattform ist kein Retell-API-Schlüssel hinterlegt: Geben Sie ihn auf der ersten Seite ein.</translation>
+    </message>
+    <message>
+        <location line="-68"/>
+        <source>%1 already answers calls for another active branch. Use a different number, or deactivate that branch first.</source>
+        <translation>%1 nimmt bereits Anrufe für eine andere aktive Filiale an. Verwenden Sie eine andere Nummer oder deaktivieren Sie zuerst diese Filiale.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Retell holds %1 in this account</source>
+        <translation>Retell führt %1 in diesem Konto</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 imported into the Retell account</source>
+        <translation>%1 in das Retell-Konto importiert</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>The Cal.com API key is needed again to continue (keys are never kept in the setup record): enter it and press Retry.</source>
+        <translation>Zum Fortfahren wird der Cal.com-API-Schlüssel erneut benötigt (Schlüssel werden nie im Einrichtungsprotokoll gespeichert): Geben Sie ihn ein und klicken Sie auf „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Keys stored encrypted: %1</source>
+        <translation>Schlüssel verschlüsselt gespeichert: %1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cal.com event types, booking webhook, Retell agent and number ready</source>
+        <translation>Cal.com-Ereignistypen, Buchungs-Webhook, Retell-Agent und Nummer bereit</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Skipped: no Stripe key is configured. Billing can be set up later; the business goes live anyway.</source>
+        <translation>Übersprungen: Kein Stripe-Schlüssel konfiguriert. Die Abrechnung kann später eingerichtet werden; das Unternehmen geht trotzdem live.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Stripe customer %1 with its subscription already set up</source>
+        <translation>Stripe-Kunde %1 mit Abonnement bereits eingerichtet</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Stripe customer %1 and subscription found and reused</source>
+        <translation>Stripe-Kunde %1 und Abonnement gefunden und wiederverwendet</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>AskPro base fee</source>
+        <translation>AskPro-Grundgebühr</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Stripe customer %1 and base subscription created</source>
+        <translation>Stripe-Kunde %1 und Grundabonnement angelegt</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Another branch went live with the same number in the meantime; choose a different number.</source>
+        <translation>Inzwischen ist eine andere Filiale mit derselben Nummer live gegangen; wählen Sie eine andere Nummer.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.</source>
+        <translation>%1 ist live; eine abgeschlossene Einrichtung kann nicht abgebrochen werden. Deaktivieren Sie stattdessen die Filiale.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::SetupWizard</name>
+    <message>
+        <location filename="../ui/wizard/setupwizard.cpp" line="+22"/>
+        <source>New business</source>
+        <translation>Neues Unternehmen</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TestCall</name>
+    <message>
+        <location filename="../backend/setup/testcall.cpp" line="+49"/>
+        <source>Webhook received</source>
+        <translation>Webhook empfangen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call stored</source>
+        <translation>Anruf gespeichert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment booked</source>
+        <translation>Termin gebucht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation e-mail sent</source>
+        <translation>Bestätigungs-E-Mail gesendet</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The branch is not stored yet: finish the setup first.</source>
+        <translation>Die Filiale ist noch nicht gespeichert: Schließen Sie zuerst die Einrichtung ab.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Waiting…</source>
+        <translation>Warten…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Enter your own phone number: the agent calls it.</source>
+        <translation>Geben Sie Ihre eigene Telefonnummer ein: Der Agent ruft sie an.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>The sandbox did not start the call (%1).</source>
+        <translation>Die Sandbox hat den Anruf nicht gestartet (%1).</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>askpro-server refused Retell&apos;s webhook: %1</source>
+        <translation>askpro-server hat den Webhook von Retell abgelehnt: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n event(s) from Retell received</source>
+        <translation>
+            <numerusform>%n Ereignis von Retell empfangen</numerusform>
+            <numerusform>%n Ereignisse von Retell empfangen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stored with the caller and the transcript</source>
+        <translation>Mit Anrufer und Transkript gespeichert</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Booked in Cal.com for %1</source>
+        <translation>In Cal.com gebucht für %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The call ended without a booking (%1).</source>
+        <translation>Der Anruf endete ohne Buchung (%1).</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No booking: %1</source>
+        <translation>Keine Buchung: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No appointment, so no confirmation.</source>
+        <translation>Kein Termin, daher keine Bestätigung.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sent to %1</source>
+        <translation>An %1 gesendet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The mail server refused it: %1</source>
+        <translation>Der Mailserver hat sie abgelehnt: %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing arrived from Retell within %1 s: is askpro-server running and reachable at its public URL?</source>
+        <translation>Innerhalb von %1 s kam nichts von Retell an: Läuft askpro-server und ist er unter seiner öffentlichen URL erreichbar?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not within %1 s: is askpro-server running with workers?</source>
+        <translation>Nicht innerhalb von %1 s: Läuft askpro-server mit Workern?</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TestCallPage</name>
+    <message>
+        <location filename="../ui/wizard/testcallpage.cpp" line="+24"/>
+        <source>4 of 4 · Test call</source>
+        <translation>4 von 4 · Testanruf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The business is live. Make a test call and watch it arrive, get booked and confirmed.</source>
+        <translation>Das Unternehmen ist live. Machen Sie einen Testanruf und verfolgen Sie, wie er ankommt, gebucht und bestätigt wird.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>+49 170 1234567</source>
+        <translation>+49 170 1234567</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your phone:</source>
+        <translation>Ihr Telefon:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Start test call</source>
+        <translation>Testanruf starten</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Demo mode: the sandbox places a simulated call to the branch&apos;s number, asking for an appointment.</source>
+        <translation>Demomodus: Die Sandbox ruft simuliert die Nummer der Filiale an und fragt nach einem Termin.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell calls your phone from the branch&apos;s number; answer and ask the agent for an appointment.</source>
+        <translation>Retell ruft Ihr Telefon von der Nummer der Filiale aus an; nehmen Sie ab und bitten Sie den Agenten um einen Termin.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Call again</source>
+        <translation>Erneut anrufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Everything works: the call was answered, the appointment booked and confirmed by e-mail.</source>
+        <translation>Alles funktioniert: Der Anruf wurde angenommen, der Termin gebucht und per E-Mail bestätigt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The test call did not get all the way; the reasons are shown above.</source>
+        <translation>Der Testanruf ist nicht bis zum Ende durchgelaufen; die Gründe stehen oben.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Calling…</source>
+        <translation>Anruf läuft…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Call %1 placed; following it…</source>
+        <translation>Anruf %1 gestartet; wird verfolgt…</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TriageModel</name>
+    <message>
+        <location filename="../models/triagemodel.cpp" line="+35"/>
+        <source>Reason / call</source>
+        <translation>Grund / Anruf</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Caller</source>
+        <translation>Anrufer</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>no reason recorded</source>
+        <translation>kein Grund erfasst</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n call(s)</source>
+        <translation>
+            <numerusform>%n Anruf</numerusform>
+            <numerusform>%n Anrufe</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Call %1</source>
+        <translation>Anruf %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(no branch)</source>
+        <translation>(keine Filiale)</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::UsagePage</name>
+    <message>
+        <location filename="../ui/pages/usagepage.cpp" line="+87"/>
+        <source>All companies</source>
+        <translation>Alle Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Export PNG…</source>
+        <translation>PNG exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company:</source>
+        <translation>Unternehmen:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From:</source>
+        <translation>Von:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>To:</source>
+        <translation>Bis:</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Calls and booked appointments per day</source>
+        <translation>Anrufe und gebuchte Termine pro Tag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appointments</source>
+        <translation>Termine</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Call-to-appointment conversion (%)</source>
+        <translation>Konversion von Anrufen zu Terminen (%)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Conversion</source>
+        <translation>Konversion</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Invoiced revenue per month (net, €)</source>
+        <translation>Abgerechneter Umsatz pro Monat (netto, €)</translation>
+    </message>
+    <message>
+        <source>Base fee</source>
+        <translation type="vanished">Grundgebühr</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation type="vanished">Nutzung</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>%1 calls, %2 booked appointments, conversion %3 %; invoiced %4 (base fee %5, usage %6)</source>
+        <translation>%1 Anrufe, %2 gebuchte Termine, Konversion %3 %; abgerechnet %4 (Grundgebühr %5, Nutzung %6)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+4"/>
+        <source>Export PNG</source>
+        <translation>PNG exportieren</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+24"/>
+        <source>Wrote %1.</source>
+        <translation>%1 geschrieben.</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+5"/>
+        <location line="+12"/>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::WeekCalendar</name>
+    <message>
+        <location filename="../ui/widgets/weekcalendar.cpp" line="+129"/>
+        <source>d MMM</source>
+        <comment>QDate format of the day headers</comment>
+        <translation>d. MMM</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>No appointments this week</source>
+        <translation>Keine Termine in dieser Woche</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1–%2 %3
+%4 with %5
+%6 · %7</source>
+        <translation>%1–%2 %3
+%4 bei %5
+%6 · %7</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>anyone</source>
+        <translation>beliebig</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../app/admin/main.cpp" line="+35"/>
+        <source>AskPro Admin: calls, appointments, setup and billing.</source>
+        <translation>AskPro Admin: Anrufe, Termine, Einrichtung und Abrechnung.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Database connection string (default: $ASKPRO_DB, else the embedded SQLite file).</source>
+        <translation>Verbindungsangabe der Datenbank (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Render PAGE offscreen into FILE (PNG) and exit.</source>
+        <translation>SEITE ohne Bildschirm in DATEI (PNG) zeichnen und beenden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Interface language: de or en (default: the choice under View &gt; Language, else the system&apos;s).</source>
+        <translation>Sprache der Oberfläche: de oder en (Standard: die Auswahl unter Ansicht &gt; Sprache, sonst die des Systems).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With --screenshot PAGE: the PNG file to write.</source>
+        <translation>Mit --screenshot SEITE: die zu schreibende PNG-Datei.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+4"/>
+        <source>AskPro Admin</source>
+        <translation>AskPro Admin</translation>
+    </message>
+</context>
+</TS>

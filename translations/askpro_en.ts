@@ -1,0 +1,178 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>SupportService</name>
+    <message numerus="yes">
+        <location filename="../backend/support/supportservice.cpp" line="+147"/>
+        <source>Service %1 (%n min)</source>
+        <translation>
+            <numerusform>Service %1 (%n min)</numerusform>
+            <numerusform>Service %1 (%n min)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CalendarPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/calendarpage.cpp" line="+161"/>
+        <source>Week %1: %2 – %3 (%4, %n appointment(s))</source>
+        <translation>
+            <numerusform>Week %1: %2 – %3 (%4, %n appointment)</numerusform>
+            <numerusform>Week %1: %2 – %3 (%4, %n appointments)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::CallProcessor</name>
+    <message numerus="yes">
+        <location filename="../backend/flow/callprocessor.cpp" line="+483"/>
+        <source>Availability fetched from Cal.com: %n free slots</source>
+        <translation>
+            <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
+            <numerusform>Availability fetched from Cal.com: %n free slots</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::FailedCallsPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/failedcallspage.cpp" line="+164"/>
+        <source>%n call(s) need support</source>
+        <translation>
+            <numerusform>%n call needs support</numerusform>
+            <numerusform>%n calls need support</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n reason(s)</source>
+        <translation>
+            <numerusform>%n reason</numerusform>
+            <numerusform>%n reasons</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+59"/>
+        <source>%n call(s) selected: R retries them all, M marks them resolved.</source>
+        <translation>
+            <numerusform>%n call selected: R retries it, M marks it resolved.</numerusform>
+            <numerusform>%n calls selected: R retries them all, M marks them resolved.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>%n call(s) selected.</source>
+        <translation>
+            <numerusform>%n call selected.</numerusform>
+            <numerusform>%n calls selected.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>Retry the booking of %n call(s)?</source>
+        <translation>
+            <numerusform>Retry the booking of %n call?</numerusform>
+            <numerusform>Retry the booking of %n calls?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n retry job(s) queued; the server&apos;s workers pick them up.</source>
+        <translation>
+            <numerusform>%n retry job queued; the server&apos;s workers pick it up.</numerusform>
+            <numerusform>%n retry jobs queued; the server&apos;s workers pick them up.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+45"/>
+        <source>What was done for %n call(s)? (optional)</source>
+        <translation>
+            <numerusform>What was done for %n call? (optional)</numerusform>
+            <numerusform>What was done for %n calls? (optional)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n call(s) marked resolved.</source>
+        <translation>
+            <numerusform>%n call marked resolved.</numerusform>
+            <numerusform>%n calls marked resolved.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::HealthChecker</name>
+    <message numerus="yes">
+        <location filename="../backend/health/healthcheck.cpp" line="+79"/>
+        <source>%n jobs waiting, the oldest for %1 minutes</source>
+        <translation>
+            <numerusform>%n job waiting for %1 minutes</numerusform>
+            <numerusform>%n jobs waiting, the oldest for %1 minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n jobs waiting, the oldest for %1 s</source>
+        <translation>
+            <numerusform>%n job waiting for %1 s</numerusform>
+            <numerusform>%n jobs waiting, the oldest for %1 s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::MainWindow</name>
+    <message numerus="yes">
+        <location filename="../ui/mainwindow.cpp" line="+194"/>
+        <source>server: running, %n worker(s), backlog %1</source>
+        <translation>
+            <numerusform>server: running, %n worker, backlog %1</numerusform>
+            <numerusform>server: running, %n workers, backlog %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ProviderConnector</name>
+    <message numerus="yes">
+        <location filename="../backend/setup/providerconnector.cpp" line="+185"/>
+        <source>Cal.com: event types for %n services</source>
+        <translation>
+            <numerusform>Cal.com: event type for %n service</numerusform>
+            <numerusform>Cal.com: event types for %n services</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::SetupRunner</name>
+    <message numerus="yes">
+        <location filename="../backend/setup/setuprunner.cpp" line="+305"/>
+        <source>Company, branch, %n service(s) and staff saved</source>
+        <translation>
+            <numerusform>Company, branch, %n service and staff saved</numerusform>
+            <numerusform>Company, branch, %n services and staff saved</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TestCall</name>
+    <message numerus="yes">
+        <location filename="../backend/setup/testcall.cpp" line="+176"/>
+        <source>%n event(s) from Retell received</source>
+        <translation>
+            <numerusform>%n event from Retell received</numerusform>
+            <numerusform>%n events from Retell received</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TriageModel</name>
+    <message numerus="yes">
+        <location filename="../models/triagemodel.cpp" line="+83"/>
+        <source>%n call(s)</source>
+        <translation>
+            <numerusform>%n call</numerusform>
+            <numerusform>%n calls</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

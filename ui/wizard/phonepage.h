@@ -1,0 +1,38 @@
+// Wizard page 2: the number callers dial, normalized to E.164 as it is typed, refused when an active
+// branch already answers it, and verified with Retell (step "phone" of the run) before Next.
+#pragma once
+
+#include <QWizardPage>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace askpro {
+
+class PhonePage final : public QWizardPage
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PhonePage)
+public:
+    explicit PhonePage(QWidget *parent = nullptr);
+
+    void initializePage() override;
+    [[nodiscard]] bool isComplete() const override;
+    // Runs the setup's first two steps (store, phone); Next is enabled when they succeed.
+    void verify();
+    [[nodiscard]] QString verifiedNumber() const { return m_verified; }
+
+private:
+    void numberChanged();
+
+    QLineEdit *m_number = nullptr;
+    QLabel *m_e164 = nullptr;
+    QLabel *m_status = nullptr;
+    QPushButton *m_verify = nullptr;
+    QString m_current; // E.164 of what is typed, empty when invalid or in use
+    QString m_verified;
+    bool m_busy = false;
+};
+
+} // namespace askpro

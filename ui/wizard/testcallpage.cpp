@@ -1,0 +1,114 @@
+// The test call's page: TestCall starts and follows the call; this page only shows it.
+#include "wizard/testcallpage.h"
+
+#include "setup/testcall.h"
+#include "wizard/setupwizard.h"
+
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStyle>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+TestCallPage::TestCallPage(QWidget *parent)
+    : QWizardPage(parent)
+{
+    setObjectName(u"testCallPage"_s);
+    setTitle(tr("4 of 4 · Test call"));
+    setSubTitle(tr("The business is live. Make a test call and watch it arrive, get booked and confirmed."));
+    auto *layout = new QVBoxLayout(this);
+    m_mode = new QLabel(this);
+    m_mode->setWordWrap(true);
+    layout->addWidget(m_mode);
+    auto *form = new QFormLayout;
+    m_yourNumber = new QLineEdit(this);
+    m_yourNumber->setObjectName(u"yourNumber"_s);
+    m_yourNumber->setPlaceholderText(tr("+49 170 1234567"));
+    m_yourNumberLabel = new QLabel(tr("Your phone:"), this);
+    form->addRow(m_yourNumberLabel, m_yourNumber);
+    layout->addLayout(form);
+    m_start = new QPushButton(tr("Start test call"), this);
+    m_start->setObjectName(u"startTestCall"_s);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_start);
+    row->addStretch();
+    layout->addLayout(row);
+    m_checks = new QTreeWidget(this);
+    m_checks->setObjectName(u"testCallChecks"_s);
+    m_checks->setColumnCount(2);
+    m_checks->setHeaderLabels({ tr("Check"), tr("Result") });
+    m_checks->setRootIsDecorated(false);
+    m_checks->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    for (const QString &check : TestCall::checks())
+        m_rows.insert(check, new QTreeWidgetItem(m_checks, { TestCall::checkTitle(check), QString() }));
+    layout->addWidget(m_checks, 1);
+    m_result = new QLabel(this);
+    m_result->setObjectName(u"testCallResult"_s);
+    m_result->setWordWrap(true);
+    layout->addWidget(m_result);
+    connect(m_start, &QPushButton::clicked, this, &TestCallPage::startCall);
+}
+
+void TestCallPage::initializePage()
+{
+    auto *w = static_cast<SetupWizard *>(wizard());
+    const bool sandbox = w->testCall()->sandboxMode();
+    m_mode->setText(sandbox
+                        ? tr("Demo mode: the sandbox places a simulated call to the branch's number, asking for an appointment.")
+                        : tr("Retell calls your phone from the branch's number; answer and ask the agent for an appointment."));
+    m_yourNumber->setVisible(!sandbox);
+    m_yourNumberLabel->setVisible(!sandbox);
+    if (m_connected)
+        return;
+    m_connected = true;
+    connect(w->testCall(), &TestCall::checkChanged, this,
+            [this](const QString &check, const QString &state, const QString &message) {
+                QTreeWidgetItem *item = m_rows.value(check);
+                if (!item)
+                    return;
+                const QStyle::StandardPixmap icon = state == u"done"_s ? QStyle::SP_DialogApplyButton
+                    : state == u"failed"_s                             ? QStyle::SP_MessageBoxCritical
+                                                                       : QStyle::SP_BrowserReload;
+                item->setIcon(0, style()->standardIcon(icon));
+                item->setText(1, message);
+                item->setData(0, Qt::UserRole, state);
+            });
+    connect(w->testCall(), &TestCall::finished, this, [this](bool booked) {
+        m_booked = booked;
+        m_start->setEnabled(true);
+        m_start->setText(tr("Call again"));
+        m_result->setText(booked ? tr("Everything works: the call was answered, the appointment booked and confirmed by e-mail.")
+                                 : tr("The test call did not get all the way; the reasons are shown above."));
+    });
+}
+
+void TestCallPage::startCall()
+{
+    auto *w = static_cast<SetupWizard *>(wizard());
+    m_start->setEnabled(false);
+    m_result->setText(tr("Calling…"));
+    m_booked = false;
+    w->testCall()->start(w->branchId(), m_yourNumber->text().trimmed(), [this](const Result<QString> &callId) {
+        if (!callId) {
+            m_result->setText(callId.error().message);
+            m_start->setEnabled(true);
+            return;
+        }
+        m_result->setText(tr("Call %1 placed; following it…").arg(*callId));
+    });
+}
+
+QString TestCallPage::checkState(const QString &check) const
+{
+    const QTreeWidgetItem *item = m_rows.value(check);
+    return item ? item->data(0, Qt::UserRole).toString() : QString();
+}
+
+} // namespace askpro
