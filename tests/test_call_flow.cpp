@@ -313,6 +313,35 @@ private Q_SLOTS:
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), calls);
     }
 
+    void givenUpCallIsRecovered_data() { test::addEngineRows(); }
+    void givenUpCallIsRecovered()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        sandbox::FaultSettings down;
+        down.errorRate = 1.0;
+        f->providers->setFaults(sandbox::Provider::Calcom, down);
+        const QString callId = f->providers->simulateCall(bookingCall(nextWorkdayAt(12)));
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM call_events WHERE status = 'retry'"_s) > 0, 20000);
+        // Make the next attempt the last one, so the job gives up as it would after hours of outage.
+        QVERIFY(f->db->exec(u"UPDATE jobs SET max_attempts = attempts WHERE kind = 'retell.event'"_s).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"failed"_s, 20000);
+        QCOMPARE(f->db->scalar(u"SELECT failure_kind FROM calls WHERE retell_call_id = ?"_s, {callId})->toString(), u"transient"_s);
+
+        f->providers->setFaults(sandbox::Provider::Calcom, {});
+        RecoverySweep sweep(*f->db, f->server->credentials(), &f->network, f->config().endpoints);
+        bool finished = false;
+        sweep.run(24 * 60 * 60 * 1000, [&finished](const JobOutcome &) { finished = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(finished, 15000);
+        QCOMPARE(sweep.report().retriesQueued, 1);
+        f->server->workers()->wakeAll();
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 30000);
+        QCOMPARE(f->providers->calcomBookings().size(), 1);
+    }
+
     void lostWebhooksAreReconciled_data() { test::addEngineRows(); }
     void lostWebhooksAreReconciled()
     {

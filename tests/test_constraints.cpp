@@ -61,7 +61,9 @@ private Q_SLOTS:
         QFETCH(QString, first);
         QFETCH(QString, second);
         ASKPRO_FRESH_DB(db, engine);
-        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        const auto planted = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        const qint64 company = planted.first;
+        const qint64 branch = planted.second;
         // The statements are fixed test text; ids are substituted as numbers.
         auto fill = [&](QString sql) {
             return sql.replace(u":c"_s, QString::number(company)).replace(u":b"_s, QString::number(branch));

@@ -876,7 +876,9 @@ void SetupRunner::undo(qint64 runId, Done done)
                     finish(rows);
                     return;
                 }
-                const auto [kind, id] = pending->takeLast();
+                const auto taken = pending->takeLast();
+                const QString kind = taken.first;
+                const QString id = taken.second;
                 auto credential = m_credentials.get(std::nullopt, u"stripe"_s);
                 if (!credential) {
                     done(credential.error());

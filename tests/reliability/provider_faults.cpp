@@ -115,6 +115,16 @@ int run(const QString &engine, int calls)
                 "%d appointments, %d Cal.com bookings, %d double bookings\n",
                 qPrintable(engine), calls, answered, retries, failedFirst, processing, booked, visible, stuck, appointments,
                 int(perCall.size()), doubles);
+    // What the calls still not booked went through last, for whoever reads the figures.
+    auto unbooked = f->db->exec(u"SELECT c.retell_call_id, (SELECT group_concat(step || '/' || status || ': ' || substr(message, 1, 70), ' | ') "
+                                "FROM (SELECT * FROM call_events e WHERE e.call_id = c.id ORDER BY e.id DESC LIMIT 4) e) "
+                                "FROM calls c WHERE c.outcome <> 'booked' LIMIT 3"_s);
+    while (engine == u"sqlite"_s && unbooked && unbooked->next())
+        std::printf("  not booked %s: %s\n", qPrintable(unbooked->value(0).toString()), qPrintable(unbooked->value(1).toString()));
+    auto openJobs = f->db->exec(u"SELECT kind, attempts, last_error FROM jobs WHERE status IN ('queued', 'running') LIMIT 5"_s);
+    while (openJobs && openJobs->next())
+        std::printf("  open job %s attempt %d: %s\n", qPrintable(openJobs->value(0).toString()), openJobs->value(1).toInt(),
+                    qPrintable(openJobs->value(2).toString().left(100)));
     const bool ok = answered == calls && stuck == 0 && doubles == 0 && appointments == int(perCall.size()) && booked == appointments;
     std::printf("  result: %s\n", ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
