@@ -530,9 +530,12 @@ int ServerCommands::connectProviders(const QStringList &arguments)
     for (const QString &id : parser.values(branch))
         branches << id.toLongLong();
     if (parser.isSet(all)) {
-        auto q = db->exec(u"SELECT id FROM branches WHERE active = 1 ORDER BY id"_s);
-        while (q && q->next())
-            branches << q->value(0).toLongLong();
+        auto active = ProviderConnector::activeBranchIds(*db);
+        if (!active) {
+            err() << active.error().describe() << Qt::endl;
+            return 1;
+        }
+        branches << *active;
     }
     if (branches.isEmpty()) {
         err() << tr("Name a branch with --branch ID, or use --all") << Qt::endl;

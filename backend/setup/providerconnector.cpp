@@ -89,6 +89,17 @@ ProviderConnector::ProviderConnector(Database &db, CredentialStore &credentials,
 
 ProviderConnector::~ProviderConnector() = default;
 
+Result<QList<qint64>> ProviderConnector::activeBranchIds(Database &db)
+{
+    auto q = db.exec(u"SELECT id FROM branches WHERE active = 1 ORDER BY id"_s);
+    if (!q)
+        return q.error();
+    QList<qint64> ids;
+    while (q->next())
+        ids << q->value(0).toLongLong();
+    return ids;
+}
+
 void ProviderConnector::fail(const std::shared_ptr<Run> &run, const QString &step, const Error &error)
 {
     Q_EMIT progress(step, u"failed"_s, error.describe());

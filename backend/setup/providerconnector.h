@@ -47,6 +47,9 @@ public:
     // what is already gone counts as removed. done() with the first error.
     void remove(QList<ProviderResource> resources, std::function<void(const Status &)> done);
 
+    // The branches to connect when told "all": every active one.
+    [[nodiscard]] static Result<QList<qint64>> activeBranchIds(Database &db);
+
     // Where Retell's tools and webhooks reach us.
     [[nodiscard]] QString url(const QString &path) const { return m_publicUrl + path; }
 
