@@ -710,7 +710,7 @@ Befehle:
         <translation>Legt für jede Filiale an oder verwendet wieder: einen Cal.com-Ereignistyp pro Leistung und den Buchungs-Webhook, das Retell-LLM mit den Buchungswerkzeugen, den Sprachagenten und die ihm zugeordnete Telefonnummer. Kann gefahrlos erneut ausgeführt werden: Vorhandenes wird gefunden und wiederverwendet.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>Name a branch with --branch ID, or use --all</source>
         <translation>Geben Sie eine Filiale mit --branch ID an oder verwenden Sie --all</translation>
     </message>
@@ -3117,6 +3117,204 @@ Trotzdem erneut versuchen?</translation>
     </message>
 </context>
 <context>
+    <name>askpro::HealthPage</name>
+    <message>
+        <location filename="../ui/pages/healthpage.cpp" line="+55"/>
+        <source>Check now</source>
+        <translation>Jetzt prüfen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The key for stored provider credentials is not available on this computer</source>
+        <translation>Der Schlüssel für die gespeicherten Zugangsdaten ist auf diesem Rechner nicht verfügbar</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>History:</source>
+        <translation>Verlauf:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checks</source>
+        <translation>Prüfungen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Success metrics</source>
+        <translation>Erfolgskennzahlen</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>AskPro: %1 is %2</source>
+        <translation>AskPro: %1 ist %2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retell API</source>
+        <translation>Retell-API</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cal.com API</source>
+        <translation>Cal.com-API</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stripe API</source>
+        <translation>Stripe-API</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail server</source>
+        <translation>Mailserver</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workers</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Job backlog</source>
+        <translation>Auftragsstau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Webhook failures</source>
+        <translation>Webhook-Fehler</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Degraded</source>
+        <translation>Beeinträchtigt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Down</source>
+        <translation>Ausgefallen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>No health check has run yet. The server runs them every 5 minutes; &quot;Check now&quot; runs them here.</source>
+        <translation>Es wurde noch keine Prüfung ausgeführt. Der Server prüft alle 5 Minuten; &quot;Jetzt prüfen&quot; prüft sofort von hier aus.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The health results cannot be read: %1</source>
+        <translation>Die Prüfergebnisse können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No problem</source>
+        <translation>Kein Problem</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Last checked: %1</source>
+        <translation>Zuletzt geprüft: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Latency of each check</source>
+        <translation>Antwortzeit je Prüfung</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Metric</source>
+        <translation>Kennzahl</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Now</source>
+        <translation>Aktuell</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Call-to-appointment success (7 days)</source>
+        <translation>Anteil gebuchter Terminwünsche (7 Tage)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Error rate (7 days)</source>
+        <translation>Fehlerquote (7 Tage)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Webhook to booking, p95 (24 hours)</source>
+        <translation>Webhook bis Buchung, p95 (24 Stunden)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt; %1 s</source>
+        <translation>&lt; %1 s</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Uptime (30 days of checks)</source>
+        <translation>Verfügbarkeit (Prüfungen der letzten 30 Tage)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Calls per day (7 days)</source>
+        <translation>Anrufe pro Tag (7 Tage)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no data yet</source>
+        <translation>noch keine Daten</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Checking…</source>
+        <translation>Prüfe …</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The results cannot be stored: %1</source>
+        <translation>Die Ergebnisse können nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>askpro::InboxPage</name>
     <message>
         <location filename="../ui/pages/inboxpage.cpp" line="+42"/>
@@ -3665,7 +3863,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+50"/>
+        <location filename="../ui/mainwindow.cpp" line="+51"/>
         <source>AskPro Admin</source>
         <translation>AskPro Admin</translation>
     </message>
@@ -3713,6 +3911,16 @@ Trotzdem erneut versuchen?</translation>
         <location line="+3"/>
         <source>Usage</source>
         <translation>Nutzung</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Health</source>
+        <translation>Systemzustand</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Health: %1 is now %2. %3</source>
+        <translation>Systemzustand: %1 ist jetzt %2. %3</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -3868,7 +4076,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::ProviderConnector</name>
     <message>
-        <location filename="../backend/setup/providerconnector.cpp" line="+130"/>
+        <location filename="../backend/setup/providerconnector.cpp" line="+141"/>
         <source>Branch %1 does not exist</source>
         <translation>Filiale %1 existiert nicht</translation>
     </message>

@@ -123,7 +123,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+194"/>
+        <location filename="../ui/mainwindow.cpp" line="+202"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -134,7 +134,7 @@
 <context>
     <name>askpro::ProviderConnector</name>
     <message numerus="yes">
-        <location filename="../backend/setup/providerconnector.cpp" line="+185"/>
+        <location filename="../backend/setup/providerconnector.cpp" line="+196"/>
         <source>Cal.com: event types for %n services</source>
         <translation>
             <numerusform>Cal.com: event type for %n service</numerusform>

@@ -12,6 +12,7 @@
 #include "pages/inboxpage.h"
 #include "pages/invoicespage.h"
 #include "pages/usagepage.h"
+#include "pages/healthpage.h"
 #include "queries/healthquery.h"
 #include "security/credentialstore.h"
 #include "statuscolors.h"
@@ -87,6 +88,13 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     auto *usage = new UsagePage(m_db, m_pages);
     addPage(u"usage"_s, tr("Usage"), usage);
     connect(usage, &UsagePage::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    ServerConfig healthConfig = ServerConfig::fromEnvironment();
+    healthConfig.endpoints = m_endpoints;
+    auto *health = new HealthPage(m_db, m_credentials, healthConfig, m_pages);
+    addPage(u"health"_s, tr("Health"), health);
+    connect(health, &HealthPage::checkChanged, this, [this](const QString &check, const QString &state, const QString &message) {
+        statusBar()->showMessage(tr("Health: %1 is now %2. %3").arg(check, state, message), 15000);
+    });
 
     const auto showStatus = [this](const QString &text) { statusBar()->showMessage(text, 8000); };
     connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
