@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The backend test suite under AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer target for a
-# bounded time over its corpus (tests/fuzz/corpus). Built with clang into build-sanitize/.
+# Each libFuzzer target for a bounded time over its corpus (tests/fuzz/corpus), then the backend test suite
+# under AddressSanitizer and UndefinedBehaviorSanitizer. Built with clang into build-sanitize/.
 #   bash scripts/sanitize.sh [FUZZ_SECONDS_PER_TARGET]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,6 @@ tests=$(cd build-sanitize && ctest -N -L backend | sed -n 's/^ *Test *#[0-9]*: /
 cmake --build build-sanitize --parallel "$(nproc)" --target askpro-server askpro-sandbox fuzz_webhook fuzz_phone \
   fuzz_provider_response $tests
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-sanitize && ctest --output-on-failure -L backend --timeout 900)
 seconds=${1:-20}
 for target in webhook phone provider_response; do
   corpus=$(mktemp -d)
@@ -21,3 +20,5 @@ for target in webhook phone provider_response; do
   build-sanitize/tests/fuzz/fuzz_$target -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "$corpus" 2>&1 | tail -n 2
   rm -rf "$corpus"
 done
+# Last, so the run closes on CTest's summary.
+(cd build-sanitize && ctest --output-on-failure -L backend --timeout 900)
