@@ -3953,12 +3953,11 @@ Trotzdem erneut versuchen?</translation>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+25"/>
         <source>Ctrl+%1</source>
-        <translation>Strg+%1</translation>
+        <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+68"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>

@@ -123,7 +123,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+202"/>
+        <location filename="../ui/mainwindow.cpp" line="+204"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>

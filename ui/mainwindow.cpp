@@ -154,10 +154,12 @@ void MainWindow::addPage(const QString &name, const QString &title, QWidget *pag
     m_navigation->addItem(title);
     m_pageNames.append(name);
     const int row = m_navigation->count() - 1;
-    m_navigation->item(row)->setToolTip(tr("Ctrl+%1").arg(row + 1));
+    // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page, as the number row reads.
     auto *action = new QAction(title, this);
-    if (row < 9)
-        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
+    if (row < 10) {
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(row < 9 ? Qt::Key_1 + row : Qt::Key_0)));
+        m_navigation->item(row)->setToolTip(action->shortcut().toString(QKeySequence::NativeText));
+    }
     connect(action, &QAction::triggered, this, [this, row] { m_navigation->setCurrentRow(row); });
     addAction(action);
 }
