@@ -22,6 +22,7 @@
 #include "security/secretbox.h"
 
 #include <csignal>
+#include <functional>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -149,6 +150,19 @@ std::optional<SecretBox> openSecrets(const ServerConfig &config, const Database 
         return std::nullopt;
     }
     return *box;
+}
+
+// Runs an asynchronous operation to its end: start receives the callback the operation calls once when it
+// is done, which may happen at once, before there is an event loop to leave.
+void runToEnd(const std::function<void(const std::function<void()> &finished)> &start)
+{
+    bool done = false;
+    start([&done] {
+        done = true;
+        QCoreApplication::exit(0);
+    });
+    if (!done)
+        QCoreApplication::exec();
 }
 
 // SIGTERM and SIGINT end the event loop through a socket pair, the one async-signal-safe way.
@@ -446,17 +460,15 @@ int ServerCommands::recover(const QStringList &arguments)
     QNetworkAccessManager network;
     RecoverySweep sweep(*db, credentials, &network, config.endpoints);
     int code = 0;
-    bool finished = false;
-    sweep.run(parser.value(hours).toLongLong() * 60 * 60 * 1000, [&code, &finished](const JobOutcome &outcome) {
-        if (outcome.kind != JobOutcome::Kind::Done) {
-            err() << outcome.error.describe() << Qt::endl;
-            code = 1;
-        }
-        finished = true;
-        QCoreApplication::exit(code);
+    runToEnd([&](const std::function<void()> &finished) {
+        sweep.run(parser.value(hours).toLongLong() * 60 * 60 * 1000, [&code, finished](const JobOutcome &outcome) {
+            if (outcome.kind != JobOutcome::Kind::Done) {
+                err() << outcome.error.describe() << Qt::endl;
+                code = 1;
+            }
+            finished();
+        });
     });
-    if (!finished) // the sweep may finish at once, before there is a loop to leave
-        QCoreApplication::exec();
     const SweepReport &r = sweep.report();
     out() << tr("Retries queued: %1; marked unrecoverable: %2; Retell calls listed: %3; lost calls recovered: %4")
                  .arg(r.retriesQueued)
@@ -551,17 +563,15 @@ int ServerCommands::connectProviders(const QStringList &arguments)
     int failures = 0;
     for (qint64 id : std::as_const(branches)) {
         out() << tr("Branch %1:").arg(id) << Qt::endl;
-        bool finished = false;
-        connector.connectBranch(id, [&](const Status &status) {
-            if (!status) {
-                err() << tr("Branch %1 not connected: %2").arg(id).arg(status.error().describe()) << Qt::endl;
-                ++failures;
-            }
-            finished = true;
-            QCoreApplication::exit(0);
+        runToEnd([&](const std::function<void()> &finished) {
+            connector.connectBranch(id, [&, finished](const Status &status) {
+                if (!status) {
+                    err() << tr("Branch %1 not connected: %2").arg(id).arg(status.error().describe()) << Qt::endl;
+                    ++failures;
+                }
+                finished();
+            });
         });
-        if (!finished)
-            QCoreApplication::exec();
     }
     return failures == 0 ? 0 : 1;
 }
@@ -590,14 +600,12 @@ int ServerCommands::health(const QStringList &arguments)
     QNetworkAccessManager network;
     HealthChecker checker(*db, credentials, &network, config);
     QList<CheckResult> results;
-    bool finished = false;
-    checker.runAll([&](const QList<CheckResult> &r) {
-        results = r;
-        finished = true;
-        QCoreApplication::exit(0);
+    runToEnd([&](const std::function<void()> &finished) {
+        checker.runAll([&results, finished](const QList<CheckResult> &r) {
+            results = r;
+            finished();
+        });
     });
-    if (!finished)
-        QCoreApplication::exec();
     bool down = false;
     for (const CheckResult &r : std::as_const(results)) {
         down = down || r.state == u"down"_s;
@@ -762,19 +770,17 @@ int ServerCommands::invoices(const QStringList &arguments)
             return 1;
         }
         int code = 0;
-        bool finished = false;
-        (*billing)->pushInvoice(doc->id, [&](const Status &status) {
-            if (!status) {
-                err() << status.error().describe() << Qt::endl;
-                code = 1;
-            } else {
-                out() << tr("%1 is in Stripe, finalized and sent.").arg(doc->number) << Qt::endl;
-            }
-            finished = true;
-            QCoreApplication::exit(code);
+        runToEnd([&](const std::function<void()> &finished) {
+            (*billing)->pushInvoice(doc->id, [&, finished](const Status &status) {
+                if (!status) {
+                    err() << status.error().describe() << Qt::endl;
+                    code = 1;
+                } else {
+                    out() << tr("%1 is in Stripe, finalized and sent.").arg(doc->number) << Qt::endl;
+                }
+                finished();
+            });
         });
-        if (!finished)
-            QCoreApplication::exec();
         return code;
     }
     err() << tr("Unknown invoices action \"%1\".").arg(action) << Qt::endl;
