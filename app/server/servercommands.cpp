@@ -19,9 +19,11 @@
 #include "setup/providerconnector.h"
 #include "setup/setuprunner.h"
 #include "security/credentialstore.h"
+#include "security/userstore.h"
 #include "security/secretbox.h"
 
 #include <csignal>
+#include <pwd.h>
 #include <functional>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -152,6 +154,21 @@ std::optional<SecretBox> openSecrets(const ServerConfig &config, const Database 
     return *box;
 }
 
+// Who a command acts as in the audit log: the command and the operating system's user that ran it.
+Actor commandActor(const QString &command)
+{
+    const passwd *account = ::getpwuid(::geteuid());
+    const QString user = account ? QString::fromLocal8Bit(account->pw_name) : qEnvironmentVariable("USER", u"unknown"_s);
+    return Actor::system(u"askpro-server %1 (%2)"_s.arg(command, user));
+}
+
+// Reads one line from standard input (a password or a key), so it never shows in the process list.
+QString readSecretLine()
+{
+    QTextStream in(stdin);
+    return in.readLine();
+}
+
 // Runs an asynchronous operation to its end: start receives the callback the operation calls once when it
 // is done, which may happen at once, before there is an event loop to leave.
 void runToEnd(const std::function<void(const std::function<void()> &finished)> &start)
@@ -198,7 +215,8 @@ int ServerCommands::usage()
                 "  setup     take a new business live from a JSON file (--from), or --resume / --cancel a setup run\n"
                 "  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost\n"
                 "  serve     receive webhooks and process calls (HTTP server and workers)\n"
-                "  credentials  store a provider's API key (read from standard input), encrypted\n"
+                "  credentials  store, list or rotate provider keys (read from standard input), encrypted; rotate the secrets key\n"
+                "  users     add, list and change the people who sign in to AskPro Admin\n"
                 "  demo-seed fill an empty database with German demo companies, calls and appointments\n"
                 "  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)\n\n"
                 "Run 'askpro-server COMMAND --help' for a command's options.")
@@ -231,6 +249,8 @@ int ServerCommands::run(const QStringList &arguments)
         return demoSeed(arguments);
     if (command == u"invoices"_s)
         return invoices(arguments);
+    if (command == u"users"_s)
+        return users(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
         (void)usage();
         return 0;
@@ -307,7 +327,7 @@ int ServerCommands::doctor(const QStringList &arguments)
         return 1;
     }
     out() << tr("Backup written to %1").arg(path) << Qt::endl;
-    auto repaired = doctor.fix(u"askpro-server doctor"_s);
+    auto repaired = doctor.fix(commandActor(u"doctor --fix"_s).username);
     if (!repaired) {
         err() << tr("Repair failed, nothing was changed: %1").arg(repaired.error().describe()) << Qt::endl;
         return 1;
@@ -397,12 +417,20 @@ int ServerCommands::credentials(const QStringList &arguments)
                                      u"id"_s);
     const QCommandLineOption baseUrl(u"base-url"_s, tr("The provider's base URL for this credential (default: the configured one)."),
                                      u"url"_s);
-    parser.addOptions({company, baseUrl});
+    const QCommandLineOption grace(u"grace-hours"_s,
+                                   tr("Rotate: the replaced key and webhook secret keep verifying webhooks for this many hours."), u"hours"_s);
+    const QCommandLineOption list(u"list"_s, tr("List the stored credentials, masked."));
+    const QCommandLineOption rotateKeyOption(u"rotate-key"_s, tr("Encrypt every stored secret under a new key and replace the key file."));
+    parser.addOptions({company, baseUrl, grace, list, rotateKeyOption});
     addServiceOptions(parser);
     parser.addPositionalArgument(u"provider"_s, tr("retell, calcom, stripe or smtp"));
     parseOrExit(parser, arguments, tr("Stores a provider credential encrypted. Reads the API key from the first line of standard input "
                                       "and an optional webhook signing secret from the second, so secrets never appear in the "
                                       "process list or the shell history."));
+    if (parser.isSet(list))
+        return listCredentials(parser);
+    if (parser.isSet(rotateKeyOption))
+        return rotateKey(parser);
     const QString provider = parser.positionalArguments().value(0);
     if (!QStringList{u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s}.contains(provider)) {
         err() << tr("credentials needs a provider: retell, calcom, stripe or smtp") << Qt::endl;
@@ -427,12 +455,158 @@ int ServerCommands::credentials(const QStringList &arguments)
         return 2;
     }
     CredentialStore store(*db, *box);
-    auto stored = store.put(credential);
+    const Actor actor = commandActor(u"credentials"_s);
+    auto stored = parser.isSet(grace) ? store.rotate(actor, credential, std::chrono::hours(parser.value(grace).toInt()))
+                                      : store.put(credential, actor);
     if (!stored) {
         err() << stored.error().describe() << Qt::endl;
         return 1;
     }
     out() << tr("Stored %1 credential %2").arg(provider, CredentialStore::mask(credential.secret)) << Qt::endl;
+    return 0;
+}
+
+int ServerCommands::listCredentials(const QCommandLineParser &parser)
+{
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    auto box = openSecrets(serviceConfig(parser), *db);
+    if (!box)
+        return 1;
+    auto rows = CredentialStore(*db, *box).summaries(commandActor(u"credentials --list"_s));
+    if (!rows) {
+        err() << rows.error().describe() << Qt::endl;
+        return 1;
+    }
+    for (const CredentialSummary &row : *rows) {
+        out() << tr("%1\t%2\tkey %3\twebhook secret %4\t%5")
+                     .arg(row.provider, row.companyId ? row.companyName : tr("platform"), row.secretHint,
+                          row.webhookSecretHint.isEmpty() ? u"-"_s : row.webhookSecretHint,
+                          row.previousValidUntilMs ? tr("previous secret valid until %1")
+                                                         .arg(QDateTime::fromMSecsSinceEpoch(*row.previousValidUntilMs, QTimeZone::utc())
+                                                                  .toString(Qt::ISODate))
+                                                   : QString())
+              << Qt::endl;
+    }
+    return 0;
+}
+
+int ServerCommands::rotateKey(const QCommandLineParser &parser)
+{
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    const ServerConfig config = serviceConfig(parser);
+    auto box = openSecrets(config, *db);
+    if (!box)
+        return 1;
+    // The database is re-sealed first, then the file replaced by a rename; between the two the new key
+    // waits in KEYFILE.next, which is where to look should the machine stop right there.
+    const QString path = keyFilePath(config.keyFile, *db);
+    const QByteArray next = SecretBox::newKey();
+    if (auto saved = SecretBox::writeKeyFile(path + u".next"_s, next); !saved) {
+        err() << saved.error().describe() << Qt::endl;
+        return 1;
+    }
+    CredentialStore store(*db, *box);
+    auto rows = store.reencrypt(commandActor(u"credentials --rotate-key"_s), SecretBox(next));
+    if (!rows) {
+        QFile::remove(path + u".next"_s);
+        err() << rows.error().describe() << Qt::endl;
+        return 1;
+    }
+    if (auto replaced = SecretBox::writeKeyFile(path, next); !replaced) {
+        err() << replaced.error().describe() << Qt::endl
+              << tr("The secrets are now sealed with the key in %1; move it to %2.").arg(path + u".next"_s, path) << Qt::endl;
+        return 1;
+    }
+    QFile::remove(path + u".next"_s);
+    out() << tr("Rotated the secrets key: %n credential(s) sealed again, %1 replaced.", nullptr, *rows).arg(path) << Qt::endl;
+    return 0;
+}
+
+int ServerCommands::users(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption role(u"role"_s, tr("admin, owner, support or onboarding."), u"role"_s);
+    const QCommandLineOption displayName(u"display-name"_s, tr("The name shown in the app and the audit log."), u"name"_s);
+    const QCommandLineOption language(u"language"_s, tr("de or en (default: the system's)."), u"lang"_s);
+    parser.addOptions({role, displayName, language});
+    parser.addPositionalArgument(u"action"_s, tr("list, add, set-role, passwd, deactivate or activate"));
+    parser.addPositionalArgument(u"username"_s, tr("The user to act on."));
+    parseOrExit(parser, arguments.mid(0),
+                tr("Manages the people who sign in to AskPro Admin. add and passwd read the password from standard input."));
+    const QStringList positional = parser.positionalArguments();
+    const QString action = positional.value(0);
+    const QString username = positional.value(1).trimmed().toLower();
+    if (!QStringList{u"list"_s, u"add"_s, u"set-role"_s, u"passwd"_s, u"deactivate"_s, u"activate"_s}.contains(action)
+        || (action != u"list"_s && username.isEmpty())) {
+        err() << tr("users needs an action (list, add, set-role, passwd, deactivate, activate) and, except for list, a user name")
+              << Qt::endl;
+        return 2;
+    }
+    std::optional<Role> chosenRole;
+    if (parser.isSet(role)) {
+        chosenRole = AccessPolicy::roleFromCode(parser.value(role));
+        if (!chosenRole) {
+            err() << tr("Unknown role \"%1\": use admin, owner, support or onboarding.").arg(parser.value(role)) << Qt::endl;
+            return 2;
+        }
+    }
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    UserStore store(*db);
+    const Actor actor = commandActor(u"users "_s + action);
+    auto all = store.list(actor);
+    if (!all) {
+        err() << all.error().describe() << Qt::endl;
+        return 1;
+    }
+    if (action == u"list"_s) {
+        for (const UserRecord &user : *all) {
+            out() << user.username << '\t' << AccessPolicy::roleCode(user.role) << '\t' << (user.active ? tr("active") : tr("inactive"))
+                  << '\t' << user.displayName << Qt::endl;
+        }
+        return 0;
+    }
+    Status done;
+    if (action == u"add"_s) {
+        NewUser user{username, parser.value(displayName), readSecretLine(), chosenRole.value_or(Role::Support), parser.value(language)};
+        auto created = store.create(actor, user);
+        done = created ? Status() : Status(created.error());
+    } else {
+        const auto found = std::find_if(all->cbegin(), all->cend(), [&](const UserRecord &u) { return u.username == username; });
+        if (found == all->cend()) {
+            err() << tr("There is no user %1.").arg(username) << Qt::endl;
+            return 1;
+        }
+        if (action == u"passwd"_s) {
+            done = store.setPassword(actor, found->id, readSecretLine());
+        } else {
+            UserChanges changes;
+            if (action == u"set-role"_s) {
+                if (!chosenRole) {
+                    err() << tr("set-role needs --role.") << Qt::endl;
+                    return 2;
+                }
+                changes.role = chosenRole;
+            }
+            if (action == u"deactivate"_s || action == u"activate"_s)
+                changes.active = action == u"activate"_s;
+            if (parser.isSet(displayName))
+                changes.displayName = parser.value(displayName);
+            if (parser.isSet(language))
+                changes.language = parser.value(language);
+            done = store.update(actor, found->id, changes);
+        }
+    }
+    if (!done) {
+        err() << done.error().describe() << Qt::endl;
+        return 1;
+    }
+    out() << tr("Done: %1 %2.").arg(action, username) << Qt::endl;
     return 0;
 }
 
@@ -716,7 +890,7 @@ int ServerCommands::invoices(const QStringList &arguments)
         return 1;
     }
     if (action == u"credit"_s) {
-        auto credit = generator.createCreditNote(doc->id, parser.value(reason), u"askpro-server invoices credit"_s, issuedAt);
+        auto credit = generator.createCreditNote(doc->id, parser.value(reason), commandActor(u"invoices credit"_s).username, issuedAt);
         if (!credit) {
             err() << credit.error().describe() << Qt::endl;
             return 1;

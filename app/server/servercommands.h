@@ -2,6 +2,8 @@
 #pragma once
 
 #include <QCoreApplication>
+
+class QCommandLineParser;
 #include <QStringList>
 
 namespace askpro {
@@ -25,6 +27,9 @@ private:
     [[nodiscard]] static int health(const QStringList &arguments);
     [[nodiscard]] static int demoSeed(const QStringList &arguments);
     [[nodiscard]] static int invoices(const QStringList &arguments);
+    [[nodiscard]] static int users(const QStringList &arguments);
+    [[nodiscard]] static int rotateKey(const QCommandLineParser &parser);
+    [[nodiscard]] static int listCredentials(const QCommandLineParser &parser);
     [[nodiscard]] static int usage();
 };
 

@@ -13,4 +13,5 @@ Q_LOGGING_CATEGORY(lcStripe, "askpro.stripe", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcMail, "askpro.mail", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcBilling, "askpro.billing", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcHealth, "askpro.health", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcSecurity, "askpro.security", QtInfoMsg)
 } // namespace askpro

@@ -46,12 +46,43 @@ QStringList Migrator::statementsFor(const QString &sql) const
     text.replace(u"@BLOB@"_s, sqlite ? u"BLOB"_s : u"BYTEA"_s);
     static const QRegularExpression comment(u"--[^\\n]*"_s);
     text.remove(comment);
+    // A semicolon ends a statement unless it sits inside a $$-quoted function body or a trigger's
+    // BEGIN … END block; a statement tagged /*sqlite*/ or /*postgres*/ runs on that engine only.
+    static const QRegularExpression triggerStart(u"^\\s*(/\\*\\w+\\*/)?\\s*CREATE\\s+TRIGGER\\b"_s, QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression opensBlock(u"\\bBEGIN\\b"_s, QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression endsBlock(u"\\bEND\\s*$"_s, QRegularExpression::CaseInsensitiveOption);
+    const QString otherEngine = sqlite ? u"/*postgres*/"_s : u"/*sqlite*/"_s;
+    const QString thisEngine = sqlite ? u"/*sqlite*/"_s : u"/*postgres*/"_s;
     QStringList statements;
-    for (const QString &part : text.split(u';')) {
-        const QString trimmed = part.trimmed();
-        if (!trimmed.isEmpty())
-            statements.append(trimmed);
+    QString current;
+    bool inDollarQuote = false;
+    const auto flush = [&] {
+        QString trimmed = current.trimmed();
+        current.clear();
+        if (trimmed.isEmpty() || trimmed.startsWith(otherEngine))
+            return;
+        if (trimmed.startsWith(thisEngine))
+            trimmed = trimmed.mid(thisEngine.size()).trimmed();
+        statements.append(trimmed);
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.at(i) == u'$' && i + 1 < text.size() && text.at(i + 1) == u'$') {
+            inDollarQuote = !inDollarQuote;
+            current += u"$$"_s;
+            ++i;
+            continue;
+        }
+        if (text.at(i) == u';' && !inDollarQuote) {
+            const bool inTriggerBody = triggerStart.match(current).hasMatch() && opensBlock.match(current).hasMatch()
+                && !endsBlock.match(current).hasMatch();
+            if (!inTriggerBody) {
+                flush();
+                continue;
+            }
+        }
+        current += text.at(i);
     }
+    flush();
     return statements;
 }
 

@@ -2,12 +2,14 @@
 #pragma once
 
 #include "core/result.h"
+#include "security/accesspolicy.h"
 #include "security/secretbox.h"
 
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
 
+#include <chrono>
 #include <optional>
 
 namespace askpro {
@@ -23,22 +25,49 @@ struct Credential
     QByteArray webhookSecret;        // may be empty
 };
 
+// What screens may know of a stored credential: never the secret, only its masked hints.
+struct CredentialSummary
+{
+    qint64 id = 0;
+    std::optional<qint64> companyId;
+    QString companyName; // empty for the platform's own account
+    QString provider;
+    QString baseUrl;
+    QString secretHint;
+    QString webhookSecretHint;
+    qint64 createdAtMs = 0;
+    std::optional<qint64> rotatedAtMs;
+    std::optional<qint64> previousValidUntilMs; // the replaced secret still verifies webhooks until then
+};
+
 class CredentialStore final
 {
     Q_DECLARE_TR_FUNCTIONS(CredentialStore)
 public:
     CredentialStore(Database &db, SecretBox box);
 
-    // Stores or replaces (rotates) the credential for this company and provider.
-    [[nodiscard]] Status put(const Credential &credential);
+    // Stores or replaces the credential for this company and provider; the replaced one stops working at
+    // once. Audited (hints only) under `by`.
+    [[nodiscard]] Status put(const Credential &credential, const Actor &by = Actor::system(QStringLiteral("askpro")));
+    // Replaces the credential but lets the old secret (and webhook secret) keep verifying incoming
+    // webhooks for `grace`, so deliveries signed before the provider switched are not refused.
+    // An empty replacement webhook secret keeps the current one. Needs Permission::ManageSecrets.
+    [[nodiscard]] Status rotate(const Actor &by, const Credential &replacement, std::chrono::hours grace = std::chrono::hours(24));
+    // Masked summaries for the secrets page; needs Permission::ManageSecrets.
+    [[nodiscard]] Result<QList<CredentialSummary>> summaries(const Actor &by);
+    // Seals every stored secret again under `next` in one transaction (the key rotation); returns how many
+    // rows changed. Afterwards only `next` opens them.
+    [[nodiscard]] Result<int> reencrypt(const Actor &by, const SecretBox &next);
     // The company's credential, falling back to the platform's; Configuration error when neither exists.
     [[nodiscard]] Result<Credential> get(std::optional<qint64> companyId, const QString &provider);
-    // Every webhook secret (or, for Retell, every API key) that may sign this provider's webhooks.
+    // Every webhook secret (or, for Retell, every API key) that may sign this provider's webhooks,
+    // including replaced ones still inside their grace period.
     [[nodiscard]] Result<QList<QByteArray>> signingKeys(const QString &provider);
     // "sk_t…x9Q2" style hint for screens: never more than the first 4 and last 4 characters.
     [[nodiscard]] static QString mask(const QByteArray &secret);
 
 private:
+    [[nodiscard]] Status store(const Credential &credential, const Actor &by, std::optional<std::chrono::hours> grace);
     Database &m_db;
     SecretBox m_box;
 };

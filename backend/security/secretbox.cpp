@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 
 #include <sodium.h>
 
@@ -50,6 +51,20 @@ Result<SecretBox> SecretBox::fromKeyFile(const QString &path)
     if (key.size() != crypto_secretbox_KEYBYTES)
         return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("The key file %1 holds no valid key").arg(path));
     return SecretBox(key);
+}
+
+Status SecretBox::writeKeyFile(const QString &path, const QByteArray &key)
+{
+    if (key.size() != crypto_secretbox_KEYBYTES)
+        return makeError(ErrorKind::Invalid, u"secrets.key_size"_s, tr("A key has exactly %1 bytes").arg(crypto_secretbox_KEYBYTES));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot create the key file %1").arg(path), file.errorString());
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(key.toBase64());
+    if (!file.commit())
+        return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot write the key file %1").arg(path), file.errorString());
+    return {};
 }
 
 Sealed SecretBox::seal(const QByteArray &plain) const

@@ -25,9 +25,15 @@ public:
     // the file does not exist. Refuses a file that others may read.
     [[nodiscard]] static Result<SecretBox> fromKeyFile(const QString &path);
     [[nodiscard]] static QByteArray newKey();
+    // Writes `key` to `path` (mode 0600) through a temporary file and a rename, so a crash leaves either
+    // the old key or the new one, never half a key.
+    [[nodiscard]] static Status writeKeyFile(const QString &path, const QByteArray &key);
 
     [[nodiscard]] Sealed seal(const QByteArray &plain) const;
     [[nodiscard]] Result<QByteArray> open(const Sealed &sealed) const;
+
+    // The raw key, only to move it into the system keychain or a new key file.
+    [[nodiscard]] QByteArray exportKey() const { return m_key; }
 
 private:
     QByteArray m_key;

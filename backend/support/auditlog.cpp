@@ -1,4 +1,4 @@
-// Audit rows are plain inserts; user_id stays NULL until sign-in supplies a real user.
+// Audit rows are plain inserts; the database refuses updates and deletes (migration 0003).
 #include "support/auditlog.h"
 
 #include "core/clock.h"
@@ -11,6 +11,18 @@ namespace askpro {
 AuditLog::AuditLog(Database &db)
     : m_db(db)
 {
+}
+
+Status AuditLog::write(const Actor &actor, const QString &action, const QString &entity, qint64 entityId, const QString &beforeJson,
+                       const QString &afterJson)
+{
+    auto q = m_db.exec(u"INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, before_json, after_json) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                       {nowMs(), actor.userIdValue(), actor.username.isEmpty() ? u"unknown"_s : actor.username, action, entity,
+                        entityId > 0 ? QVariant(entityId) : Database::null(), beforeJson, afterJson});
+    if (!q)
+        return q.error();
+    return {};
 }
 
 Status AuditLog::write(const QString &actor, const QString &action, const QString &entity, qint64 entityId,

@@ -1,0 +1,136 @@
+// The role table lives here and nowhere else: pages, menus and services all ask AccessPolicy.
+#include "security/accesspolicy.h"
+
+#include "db/database.h"
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+QList<Permission> AccessPolicy::permissions(Role role)
+{
+    using P = Permission;
+    switch (role) {
+    case Role::Admin:
+        return {P::ViewCalls,     P::ManageCalls,   P::ViewAppointments, P::ManageAppointments, P::ViewCustomers,
+                P::ViewDirectory, P::EditDirectory, P::RunSetup,         P::ViewBilling,        P::ManageBilling,
+                P::ViewHealth,    P::ViewAudit,     P::ManageUsers,      P::ManageSecrets};
+    case Role::Owner: // invoices and usage, and everything else to read
+        return {P::ViewCalls,   P::ViewAppointments, P::ViewCustomers, P::ViewDirectory,
+                P::ViewBilling, P::ManageBilling,    P::ViewHealth,    P::ViewAudit};
+    case Role::Support:
+        return {P::ViewCalls, P::ManageCalls, P::ViewAppointments, P::ManageAppointments, P::ViewCustomers, P::ViewHealth};
+    case Role::Onboarding:
+        return {P::RunSetup, P::ViewDirectory, P::EditDirectory, P::ViewHealth};
+    }
+    return {};
+}
+
+bool AccessPolicy::allows(Role role, Permission permission)
+{
+    return permissions(role).contains(permission);
+}
+
+QList<Role> AccessPolicy::roles()
+{
+    return {Role::Admin, Role::Owner, Role::Support, Role::Onboarding};
+}
+
+QString AccessPolicy::roleCode(Role role)
+{
+    switch (role) {
+    case Role::Admin:
+        return u"admin"_s;
+    case Role::Owner:
+        return u"owner"_s;
+    case Role::Support:
+        return u"support"_s;
+    case Role::Onboarding:
+        return u"onboarding"_s;
+    }
+    return {};
+}
+
+std::optional<Role> AccessPolicy::roleFromCode(const QString &code)
+{
+    for (Role role : roles()) {
+        if (roleCode(role) == code)
+            return role;
+    }
+    return std::nullopt;
+}
+
+QString AccessPolicy::roleTitle(Role role)
+{
+    switch (role) {
+    case Role::Admin:
+        return tr("Administrator");
+    case Role::Owner:
+        return tr("Owner");
+    case Role::Support:
+        return tr("Support");
+    case Role::Onboarding:
+        return tr("Onboarding");
+    }
+    return {};
+}
+
+QString AccessPolicy::permissionTitle(Permission permission)
+{
+    switch (permission) {
+    case Permission::ViewCalls:
+        return tr("view calls");
+    case Permission::ManageCalls:
+        return tr("retry and resolve calls");
+    case Permission::ViewAppointments:
+        return tr("view appointments");
+    case Permission::ManageAppointments:
+        return tr("change appointments");
+    case Permission::ViewCustomers:
+        return tr("view customers");
+    case Permission::ViewDirectory:
+        return tr("view companies");
+    case Permission::EditDirectory:
+        return tr("edit companies, branches, staff and services");
+    case Permission::RunSetup:
+        return tr("set up new businesses");
+    case Permission::ViewBilling:
+        return tr("view invoices and usage");
+    case Permission::ManageBilling:
+        return tr("change invoices");
+    case Permission::ViewHealth:
+        return tr("view system health");
+    case Permission::ViewAudit:
+        return tr("read the audit log");
+    case Permission::ManageUsers:
+        return tr("manage users");
+    case Permission::ManageSecrets:
+        return tr("manage provider credentials");
+    }
+    return {};
+}
+
+Actor Actor::system(const QString &name)
+{
+    return Actor{0, name.isEmpty() ? u"system"_s : name, Role::Admin};
+}
+
+Actor Actor::user(qint64 userId, const QString &username, Role role)
+{
+    return Actor{userId, username, role};
+}
+
+Status Actor::require(Permission permission) const
+{
+    if (can(permission))
+        return {};
+    return makeError(ErrorKind::Unauthorized, u"access.denied"_s,
+                     AccessPolicy::tr("%1 (%2) may not %3.").arg(username, AccessPolicy::roleTitle(role), AccessPolicy::permissionTitle(permission)));
+}
+
+QVariant Actor::userIdValue() const
+{
+    return userId > 0 ? QVariant(userId) : Database::null();
+}
+
+} // namespace askpro

@@ -1,0 +1,68 @@
+// Who may do what: the four roles, the permissions the backend checks, and the actor every service call
+// carries, so that a service's permission check and its audit row name the same person.
+#pragma once
+
+#include "core/result.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+#include <QVariant>
+
+#include <optional>
+
+namespace askpro {
+
+enum class Role { Admin, Owner, Support, Onboarding };
+
+enum class Permission {
+    ViewCalls,          // calls, failed calls, the webhook inbox
+    ManageCalls,        // retry, correct, resolve, replay
+    ViewAppointments,
+    ManageAppointments, // cancel, reschedule, no-show
+    ViewCustomers,
+    ViewDirectory,      // companies, branches, staff, services
+    EditDirectory,
+    RunSetup,           // the new-business wizard
+    ViewBilling,        // invoices, usage, reconciliation
+    ManageBilling,      // mark paid, credit notes, resend
+    ViewHealth,
+    ViewAudit,
+    ManageUsers,
+    ManageSecrets,      // provider credentials and their rotation
+};
+
+class AccessPolicy final
+{
+    Q_DECLARE_TR_FUNCTIONS(AccessPolicy)
+public:
+    [[nodiscard]] static bool allows(Role role, Permission permission);
+    [[nodiscard]] static QList<Permission> permissions(Role role);
+    [[nodiscard]] static QList<Role> roles();
+    // The stable name stored in users.role: "admin", "owner", "support", "onboarding".
+    [[nodiscard]] static QString roleCode(Role role);
+    [[nodiscard]] static std::optional<Role> roleFromCode(const QString &code);
+    // Translated, for screens.
+    [[nodiscard]] static QString roleTitle(Role role);
+    [[nodiscard]] static QString permissionTitle(Permission permission);
+};
+
+struct Actor
+{
+    qint64 userId = 0; // 0: the server itself, or a command run by the machine's administrator
+    QString username;
+    Role role = Role::Admin;
+
+    // The server's own work and the server's commands: whoever can run them already holds the database
+    // and the key file, so they act with every permission; their audit rows carry this name.
+    [[nodiscard]] static Actor system(const QString &name);
+    [[nodiscard]] static Actor user(qint64 userId, const QString &username, Role role);
+
+    [[nodiscard]] bool can(Permission permission) const { return AccessPolicy::allows(role, permission); }
+    // Unauthorized, naming the missing permission, when this actor may not.
+    [[nodiscard]] Status require(Permission permission) const;
+    // users.id for audit rows: NULL for the system.
+    [[nodiscard]] QVariant userIdValue() const;
+};
+
+} // namespace askpro
