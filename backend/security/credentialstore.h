@@ -63,6 +63,8 @@ public:
     // Every webhook secret (or, for Retell, every API key) that may sign this provider's webhooks,
     // including replaced ones still inside their grace period.
     [[nodiscard]] Result<QList<QByteArray>> signingKeys(const QString &provider);
+    // The key of the box, only to keep it in the system keychain (SecretsPage).
+    [[nodiscard]] QByteArray exportKey() const { return m_box.exportKey(); }
     // "sk_t…x9Q2" style hint for screens: never more than the first 4 and last 4 characters.
     [[nodiscard]] static QString mask(const QByteArray &secret);
 
