@@ -688,6 +688,10 @@ int ServerCommands::demoSeed(const QStringList &arguments)
                  .arg(seeded->appointments)
                  .arg(seeded->inboxRows)
           << Qt::endl;
+    if (seeded->users > 0)
+        out() << tr("Demo sign-in: %1, password %2.")
+                     .arg(DemoSeeder::demoUsernames().join(u", "_s), QString::fromLatin1(DemoSeeder::demoPassword))
+              << Qt::endl;
     return 0;
 }
 

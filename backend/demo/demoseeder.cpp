@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "security/userstore.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -637,7 +638,44 @@ Result<DemoSummary> DemoSeeder::seed(int days, qint64 now, quint32 randomSeed)
         if (auto committed = tx.commit(); !committed)
             return committed.error();
     }
+    auto users = seedUsers();
+    if (!users)
+        return users.error();
+    summary.users = *users;
     return summary;
+}
+
+QStringList DemoSeeder::demoUsernames()
+{
+    return {u"admin"_s, u"inhaberin"_s, u"support"_s, u"onboarding"_s};
+}
+
+bool DemoSeeder::isDemoDatabase(Database &db)
+{
+    auto count = db.scalar(u"SELECT COUNT(*) FROM users WHERE username IN ('admin', 'inhaberin', 'support', 'onboarding')"_s);
+    return count && count->toInt() == int(demoUsernames().size());
+}
+
+Result<int> DemoSeeder::seedUsers()
+{
+    UserStore users(m_db);
+    auto existing = users.hasUsers();
+    if (!existing)
+        return existing.error();
+    if (*existing)
+        return 0;
+    const QString password = QString::fromLatin1(demoPassword);
+    auto admin = users.createFirstAdmin({u"admin"_s, u"Alex Admin"_s, password, Role::Admin, u"de"_s});
+    if (!admin)
+        return admin.error();
+    const QList<NewUser> others{{u"inhaberin"_s, u"Ines Inhaberin"_s, password, Role::Owner, u"de"_s},
+                                {u"support"_s, u"Sven Support"_s, password, Role::Support, u"de"_s},
+                                {u"onboarding"_s, u"Olivia Onboarding"_s, password, Role::Onboarding, u"de"_s}};
+    for (const NewUser &user : others) {
+        if (auto created = users.create(*admin, user); !created)
+            return created.error();
+    }
+    return int(others.size()) + 1;
 }
 
 } // namespace askpro

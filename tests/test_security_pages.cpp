@@ -1,0 +1,140 @@
+// The sign-in dialog, the users page, the audit page and the provider-keys page, offscreen, on both engines:
+// what an administrator does there reaches the backend, is audited, and shows no secret.
+#include "db/database.h"
+#include "dialogs/signindialog.h"
+#include "pages/auditpage.h"
+#include "pages/secretspage.h"
+#include "pages/userspage.h"
+#include "queries/auditquery.h"
+#include "recordsmodel.h"
+#include "security/userstore.h"
+#include "testdatabase.h"
+
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+QString allText(const QAbstractItemModel &model)
+{
+    QString text;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        for (int column = 0; column < model.columnCount(); ++column)
+            text += model.index(row, column).data().toString() + u'|';
+        text += u'\n';
+    }
+    return text;
+}
+
+} // namespace
+
+class TestSecurityPages final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void signInDialog_data() { test::addEngineRows(); }
+    void signInDialog()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        UserStore users(*db);
+        SignInDialog first(users, SignInDialog::Mode::CreateFirstAdmin);
+        first.submit(u"chefin"_s, u"kurz"_s); // too short: refused, the dialog stays
+        QCOMPARE(first.result(), int(QDialog::Rejected));
+        QVERIFY(first.findChild<QLabel *>(u"signInError"_s)->isVisibleTo(&first));
+        first.submit(u"chefin"_s, u"ein langes passwort"_s);
+        QCOMPARE(first.result(), int(QDialog::Accepted));
+        QCOMPARE(first.actor().role, Role::Admin);
+
+        SignInDialog signIn(users, SignInDialog::Mode::SignIn);
+        signIn.submit(u"chefin"_s, u"falsches passwort"_s);
+        QCOMPARE(signIn.result(), int(QDialog::Rejected));
+        QVERIFY(signIn.findChild<QLabel *>(u"signInError"_s)->text().contains(u"wrong"_s));
+        signIn.submit(u"chefin"_s, u"ein langes passwort"_s);
+        QCOMPARE(signIn.result(), int(QDialog::Accepted));
+        QCOMPARE(signIn.actor().username, u"chefin"_s);
+    }
+
+    void usersAndAuditPages_data() { test::addEngineRows(); }
+    void usersAndAuditPages()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        UserStore users(*db);
+        const Actor admin = *users.createFirstAdmin({u"admin"_s, u"Alex"_s, u"admin password"_s, Role::Admin, {}});
+        UsersPage page(db, admin);
+        QCOMPARE(page.model()->rowCount(), 1);
+        QVERIFY(page.addUser({u"susi"_s, u"Susi Support"_s, u"support password"_s, Role::Support, u"de"_s}).ok());
+        QCOMPARE(page.model()->rowCount(), 2);
+        QVERIFY(allText(*page.model()).contains(u"Susi Support"_s));
+        const qint64 susi = db->scalar(u"SELECT id FROM users WHERE username = 'susi'"_s)->toLongLong();
+        QVERIFY(page.changeUser(susi, UserChanges{{}, Role::Owner, {}, {}}).ok());
+        QVERIFY(allText(*page.model()).contains(AccessPolicy::roleTitle(Role::Owner)));
+        QVERIFY(!page.changeUser(admin.userId, UserChanges{{}, {}, {}, false}).ok()); // the last administrator
+        QVERIFY(!allText(*page.model()).contains(u"argon2"_s));
+
+        AuditPage audit(db, admin);
+        QVERIFY(audit.model()->rowCount() >= 3); // create admin, create susi, update susi
+        auto *table = audit.findChild<QTableView *>(u"auditTable"_s);
+        int updateRow = -1;
+        for (int row = 0; row < audit.model()->rowCount(); ++row) {
+            if (audit.model()->index(row, AuditQuery::Action).data().toString() == u"user.update"_s)
+                updateRow = row;
+        }
+        QVERIFY(updateRow >= 0);
+        QCOMPARE(audit.model()->index(updateRow, AuditQuery::Actor).data().toString(), u"admin"_s);
+        table->setCurrentIndex(audit.model()->index(updateRow, 0));
+        QVERIFY(audit.findChild<QLabel *>(u"auditSummary"_s)->text().contains(u"role"_s));
+        QVERIFY(audit.findChild<QPlainTextEdit *>(u"auditBefore"_s)->toPlainText().contains(u"support"_s));
+        QVERIFY(audit.findChild<QPlainTextEdit *>(u"auditAfter"_s)->toPlainText().contains(u"owner"_s));
+        audit.showEntity(u"user"_s, susi);
+        for (int row = 0; row < audit.model()->rowCount(); ++row)
+            QCOMPARE(audit.model()->index(row, AuditQuery::EntityId).data(RecordsModel::RawRole).toLongLong(), susi);
+
+        // A support user's audit page stays empty: the backend refuses the read.
+        const Actor support = Actor::user(99, u"sven"_s, Role::Support);
+        AuditPage refused(db, support);
+        QCOMPARE(refused.model()->rowCount(), 0);
+        QVERIFY(!refused.model()->lastError().isEmpty());
+    }
+
+    void secretsPage_data() { test::addEngineRows(); }
+    void secretsPage()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        auto store = std::make_shared<CredentialStore>(*db, SecretBox(SecretBox::newKey()));
+        QVERIFY(store->put({std::nullopt, u"calcom"_s, {}, "cal_live_page_key_0001", "whsec_page_secret_0001"}).ok());
+        const Actor admin = *UserStore(*db).createFirstAdmin({u"admin"_s, {}, u"admin password"_s, Role::Admin, {}});
+        SecretsPage page(db, store, admin, u"test"_s);
+        QCOMPARE(page.model()->rowCount(), 1);
+        QVERIFY(allText(*page.model()).contains(u"cal_…0001"_s));
+        auto *table = page.findChild<QTableView *>(u"secretsTable"_s);
+        table->setCurrentIndex(page.model()->index(0, 0));
+        QVERIFY(page.rotate({std::nullopt, u"calcom"_s, {}, "cal_live_page_key_0002", {}}, std::chrono::hours(2)).ok());
+        const QString shown = allText(*page.model());
+        QVERIFY(shown.contains(u"cal_…0002"_s));
+        QVERIFY(shown.contains(u"whse…0001"_s)); // the webhook secret was kept
+        for (const char *secret : {"cal_live_page_key_0001", "cal_live_page_key_0002", "whsec_page_secret_0001"})
+            QVERIFY2(!shown.contains(QLatin1StringView(secret)), secret);
+
+        const Actor owner = Actor::user(2, u"olga"_s, Role::Owner);
+        SecretsPage ownersView(db, store, owner, u"test"_s);
+        QCOMPARE(ownersView.model()->rowCount(), 0);
+        QVERIFY(!ownersView.rotate({std::nullopt, u"calcom"_s, {}, "cal_live_owner_0003", {}}, std::chrono::hours(1)).ok());
+
+        SecretsPage withoutKey(db, nullptr, admin, u"test"_s);
+        QCOMPARE(withoutKey.model()->rowCount(), 0);
+        QVERIFY(withoutKey.findChild<QLabel *>(u"secretsInfo"_s)->text().contains(u"not available"_s));
+    }
+};
+
+QTEST_MAIN(TestSecurityPages)
+#include "test_security_pages.moc"
