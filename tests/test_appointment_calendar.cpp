@@ -138,7 +138,7 @@ private Q_SLOTS:
     void tabsNoShowAndProviderErrors()
     {
         AppointmentService service(m_db, nullptr, ProviderEndpoints());
-        AppointmentsPage page(m_db, &service, u"tester"_s);
+        AppointmentsPage page(m_db, &service, Actor::system(u"tester"_s));
         auto *tabs = page.findChild<QTabBar *>(u"appointmentTabs"_s);
         const int springFuture = local(2027, 3, 28, 9, 30) > nowMs() ? 1 : 0;
         QCOMPARE(page.model()->rowCount(), 1 + springFuture); // upcoming
@@ -149,15 +149,15 @@ private Q_SLOTS:
         QCOMPARE(page.model()->index(0, AppointmentQuery::Status).data(RecordsModel::RawRole).toString(), u"cancelled"_s);
 
         // No-show: only for appointments that have started; audited.
-        QVERIFY(service.markNoShow(m_past, u"tester"_s).ok());
+        QVERIFY(service.markNoShow(m_past, Actor::system(u"tester"_s)).ok());
         QCOMPARE(m_db->scalar(u"SELECT status FROM appointments WHERE id = ?"_s, {m_past})->toString(), u"no_show"_s);
         QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.no_show' AND entity_id = ?"_s, {m_past})->toInt(), 1);
-        auto refused = service.markNoShow(m_future, u"tester"_s);
+        auto refused = service.markNoShow(m_future, Actor::system(u"tester"_s));
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().kind, ErrorKind::Invalid);
 
         // Cancel without a credentials key: an error arrives through the reply, nothing changes.
-        JsonReply *reply = service.cancel(m_future, u"Krank"_s, u"tester"_s);
+        JsonReply *reply = service.cancel(m_future, u"Krank"_s, Actor::system(u"tester"_s));
         std::optional<Error> error;
         bool done = false;
         connect(reply, &JsonReply::finished, this, [&](const JsonResult &r) {

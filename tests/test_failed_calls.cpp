@@ -105,7 +105,7 @@ private Q_SLOTS:
 
     void groupsUnresolvedCallsByReason()
     {
-        FailedCallsPage page(m_db, u"tester"_s);
+        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
         TriageModel *model = page.model();
         QCOMPARE(model->totalCalls(), 4); // resolved, booked and no-request calls are not in the queue
         QCOMPARE(model->rowCount(), 3);
@@ -129,7 +129,7 @@ private Q_SLOTS:
     void previewNamesWhatIsMissing()
     {
         SupportService support(*m_db);
-        auto preview = support.previewRetry(m_unknownService1);
+        auto preview = support.previewRetry(m_unknownService1, Actor::system(u"tester"_s));
         QVERIFY(preview.ok());
         QVERIFY(preview->request.has_value());
         QCOMPARE(preview->request->service, u"Massage"_s);
@@ -154,14 +154,14 @@ private Q_SLOTS:
         corrected.date = QDate(2030, 5, 7);
         corrected.time = QTime(11, 30);
         corrected.customerName = u"Eva Roth"_s;
-        QVERIFY(support.correctRequest(m_unknownService1, corrected, u"tester"_s).ok());
+        QVERIFY(support.correctRequest(m_unknownService1, corrected, Actor::system(u"tester"_s)).ok());
         QVERIFY(m_db->scalar(u"SELECT before_json FROM audit_log WHERE action = 'call.correct_request' AND entity_id = ?"_s, {m_unknownService1})
                     ->toString()
                     .contains(u"Massage"_s));
         QVERIFY(m_db->scalar(u"SELECT after_json FROM audit_log WHERE action = 'call.correct_request' AND entity_id = ?"_s, {m_unknownService1})
                     ->toString()
                     .contains(u"Zahnreinigung"_s));
-        auto preview = support.previewRetry(m_unknownService1);
+        auto preview = support.previewRetry(m_unknownService1, Actor::system(u"tester"_s));
         QVERIFY(preview.ok());
         QVERIFY(std::any_of(preview->items.cbegin(), preview->items.cend(), [](const RetryPreview::Item &i) {
             return i.subject == u"service"_s && i.action == RetryPreview::Action::Reuse;
@@ -178,7 +178,7 @@ private Q_SLOTS:
         auto port = server.start(QHostAddress::LocalHost, 0);
         QVERIFY2(port.ok(), port.ok() ? "" : qPrintable(port.error().describe()));
 
-        FailedCallsPage page(m_db, u"tester"_s);
+        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QVERIFY(page.selectCall(m_unknownService1));
@@ -211,7 +211,7 @@ private Q_SLOTS:
 
     void bulkRetryAndResolveFromTheKeyboard()
     {
-        FailedCallsPage page(m_db, u"tester"_s);
+        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         page.tree()->setFocus();
@@ -236,7 +236,7 @@ private Q_SLOTS:
                            {QByteArray("{\"event\":\"call_analyzed\"}")})
                     .ok());
         const qint64 inboxId = m_db->scalar(u"SELECT id FROM webhook_inbox WHERE dedupe_key = 'k1'"_s)->toLongLong();
-        auto job = SupportService(*m_db).replayWebhook(inboxId, u"tester"_s);
+        auto job = SupportService(*m_db).replayWebhook(inboxId, Actor::system(u"tester"_s));
         QVERIFY2(job.ok(), job.ok() ? "" : qPrintable(job.error().describe()));
         QCOMPARE(m_db->scalar(u"SELECT status FROM webhook_inbox WHERE id = ?"_s, {inboxId})->toString(), u"pending"_s);
         QCOMPARE(m_db->scalar(u"SELECT kind FROM jobs WHERE id = ?"_s, {*job})->toString(), u"retell.event"_s);
@@ -248,7 +248,7 @@ private Q_SLOTS:
                            {QByteArray("{}")})
                     .ok());
         const qint64 stripeId = m_db->scalar(u"SELECT id FROM webhook_inbox WHERE dedupe_key = 'k2'"_s)->toLongLong();
-        auto refused = SupportService(*m_db).replayWebhook(stripeId, u"tester"_s);
+        auto refused = SupportService(*m_db).replayWebhook(stripeId, Actor::system(u"tester"_s));
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().kind, ErrorKind::Invalid);
     }

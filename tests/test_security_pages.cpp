@@ -2,6 +2,7 @@
 // what an administrator does there reaches the backend, is audited, and shows no secret.
 #include "db/database.h"
 #include "dialogs/signindialog.h"
+#include "mainwindow.h"
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
 #include "pages/userspage.h"
@@ -10,6 +11,7 @@
 #include "security/userstore.h"
 #include "testdatabase.h"
 
+#include <QAction>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -103,6 +105,44 @@ private Q_SLOTS:
         AuditPage refused(db, support);
         QCOMPARE(refused.model()->rowCount(), 0);
         QVERIFY(!refused.model()->lastError().isEmpty());
+    }
+
+    void mainWindowPerRole_data()
+    {
+        QTest::addColumn<int>("role");
+        QTest::addColumn<QStringList>("pages");
+        QTest::addColumn<bool>("setup");
+        QTest::newRow("admin") << int(Role::Admin)
+                               << QStringList{u"calls"_s, u"failed"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                                              u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s, u"users"_s, u"keys"_s}
+                               << true;
+        QTest::newRow("owner") << int(Role::Owner)
+                               << QStringList{u"calls"_s, u"failed"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                                              u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s}
+                               << false;
+        QTest::newRow("support") << int(Role::Support)
+                                 << QStringList{u"calls"_s, u"failed"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                                                u"health"_s}
+                                 << false;
+        QTest::newRow("onboarding") << int(Role::Onboarding) << QStringList{u"companies"_s, u"health"_s} << true;
+    }
+    void mainWindowPerRole()
+    {
+        QFETCH(int, role);
+        QFETCH(QStringList, pages);
+        QFETCH(bool, setup);
+        ASKPRO_FRESH_DB(db, u"sqlite"_s);
+        UserStore users(*db);
+        const Actor admin = *users.createFirstAdmin({u"admin"_s, {}, u"admin password"_s, Role::Admin, {}});
+        const qint64 id = role == int(Role::Admin) ? admin.userId
+                                                   : *users.create(admin, {u"person"_s, {}, u"person password"_s, Role(role), {}});
+        const Actor actor = Actor::user(id, role == int(Role::Admin) ? u"admin"_s : u"person"_s, Role(role));
+        MainWindow window(db, nullptr, ProviderEndpoints(), actor);
+        QCOMPARE(window.pageNames(), pages);
+        QCOMPARE(window.findChild<QAction *>(u"newBusinessAction"_s) != nullptr, setup);
+        QVERIFY(window.findChild<QAction *>(u"signOutAction"_s));
+        QVERIFY(window.windowTitle().contains(actor.username));
+        QCOMPARE(window.openSetupWizard() == nullptr, true); // no key here; for the others, no permission either
     }
 
     void secretsPage_data() { test::addEngineRows(); }

@@ -13,6 +13,10 @@
 #include "pages/invoicespage.h"
 #include "pages/usagepage.h"
 #include "pages/healthpage.h"
+#include "pages/auditpage.h"
+#include "pages/secretspage.h"
+#include "pages/userspage.h"
+#include "security/userstore.h"
 #include "queries/healthquery.h"
 #include "security/credentialstore.h"
 #include "statuscolors.h"
@@ -23,6 +27,11 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QMessageBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -38,17 +47,17 @@ using namespace Qt::StringLiterals;
 namespace askpro {
 
 MainWindow::MainWindow(std::shared_ptr<Database> db, QWidget *parent)
-    : MainWindow(std::move(db), nullptr, ProviderEndpoints(), qEnvironmentVariable("USER"), parent)
+    : MainWindow(std::move(db), nullptr, ProviderEndpoints(), Actor::system(qEnvironmentVariable("USER")), parent)
 {
 }
 
 MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints,
-                       QString actor, QWidget *parent)
+                       Actor actor, QWidget *parent)
     : QMainWindow(parent)
     , m_db(std::move(db))
-    , m_actor(actor.isEmpty() ? u"admin"_s : std::move(actor))
+    , m_actor(std::move(actor))
 {
-    setWindowTitle(tr("AskPro Admin"));
+    setWindowTitle(tr("AskPro Admin: %1 (%2)").arg(m_actor.username, AccessPolicy::roleTitle(m_actor.role)));
     m_credentials = credentials;
     m_endpoints = endpoints;
     m_appointments = new AppointmentService(m_db, std::move(credentials), std::move(endpoints), this);
@@ -68,58 +77,105 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
-    m_callsPage = new CallsPage(m_db, m_pages);
-    auto *failed = new FailedCallsPage(m_db, m_actor, m_pages);
-    auto *inbox = new InboxPage(m_db, m_actor, m_pages);
-    auto *appointments = new AppointmentsPage(m_db, m_appointments, m_actor, m_pages);
-    auto *calendar = new CalendarPage(m_db, m_pages);
-    auto *customers = new CustomersPage(m_db, m_pages);
-    auto *directory = new DirectoryPage(m_db, m_actor, m_pages);
-    addPage(u"calls"_s, tr("Calls"), m_callsPage);
-    addPage(u"failed"_s, tr("Failed calls"), failed);
-    addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
-    addPage(u"appointments"_s, tr("Appointments"), appointments);
-    addPage(u"calendar"_s, tr("Calendar"), calendar);
-    addPage(u"customers"_s, tr("Customers"), customers);
-    addPage(u"companies"_s, tr("Companies"), directory);
-    auto *invoices = new InvoicesPage(m_db, m_actor, m_pages);
-    addPage(u"invoices"_s, tr("Invoices"), invoices);
-    connect(invoices, &InvoicesPage::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
-    auto *usage = new UsagePage(m_db, m_pages);
-    addPage(u"usage"_s, tr("Usage"), usage);
-    connect(usage, &UsagePage::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
-    ServerConfig healthConfig = ServerConfig::fromEnvironment();
-    healthConfig.endpoints = m_endpoints;
-    auto *health = new HealthPage(m_db, m_credentials, healthConfig, m_pages);
-    addPage(u"health"_s, tr("Health"), health);
-    connect(health, &HealthPage::checkChanged, this, [this](const QString &check, const QString &state, const QString &message) {
-        statusBar()->showMessage(tr("Health: %1 is now %2. %3").arg(check, state, message), 15000);
-    });
-
+    // Each area appears only for those who may use it; the services check again on every call.
     const auto showStatus = [this](const QString &text) { statusBar()->showMessage(text, 8000); };
-    connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
-    connect(inbox, &InboxPage::statusMessage, this, showStatus);
-    connect(appointments, &AppointmentsPage::statusMessage, this, showStatus);
-    connect(directory, &DirectoryPage::statusMessage, this, showStatus);
-    connect(appointments, &AppointmentsPage::openCall, this, &MainWindow::openCall);
-    connect(customers, &CustomersPage::openCall, this, &MainWindow::openCall);
-    connect(customers, &CustomersPage::openAppointment, this, [this, appointments](qint64 id) {
-        showPage(u"appointments"_s);
-        appointments->selectAppointment(id);
-    });
-    connect(calendar, &CalendarPage::appointmentActivated, this, [this, appointments](qint64 id) {
-        showPage(u"appointments"_s);
-        appointments->selectAppointment(id);
-    });
+    FailedCallsPage *failed = nullptr;
+    InboxPage *inbox = nullptr;
+    AppointmentsPage *appointments = nullptr;
+    if (m_actor.can(Permission::ViewCalls)) {
+        m_callsPage = new CallsPage(m_db, m_pages);
+        failed = new FailedCallsPage(m_db, m_actor, m_pages);
+        inbox = new InboxPage(m_db, m_actor, m_pages);
+        addPage(u"calls"_s, tr("Calls"), m_callsPage);
+        addPage(u"failed"_s, tr("Failed calls"), failed);
+        addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
+        connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
+        connect(inbox, &InboxPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ViewAppointments)) {
+        appointments = new AppointmentsPage(m_db, m_appointments, m_actor, m_pages);
+        auto *calendar = new CalendarPage(m_db, m_pages);
+        addPage(u"appointments"_s, tr("Appointments"), appointments);
+        addPage(u"calendar"_s, tr("Calendar"), calendar);
+        connect(appointments, &AppointmentsPage::statusMessage, this, showStatus);
+        connect(appointments, &AppointmentsPage::openCall, this, &MainWindow::openCall);
+        connect(calendar, &CalendarPage::appointmentActivated, this, [this, appointments](qint64 id) {
+            showPage(u"appointments"_s);
+            appointments->selectAppointment(id);
+        });
+    }
+    if (m_actor.can(Permission::ViewCustomers)) {
+        auto *customers = new CustomersPage(m_db, m_pages);
+        addPage(u"customers"_s, tr("Customers"), customers);
+        connect(customers, &CustomersPage::openCall, this, &MainWindow::openCall);
+        connect(customers, &CustomersPage::openAppointment, this, [this, appointments](qint64 id) {
+            if (!appointments)
+                return;
+            showPage(u"appointments"_s);
+            appointments->selectAppointment(id);
+        });
+    }
+    if (m_actor.can(Permission::ViewDirectory)) {
+        auto *directory = new DirectoryPage(m_db, m_actor, m_pages);
+        addPage(u"companies"_s, tr("Companies"), directory);
+        connect(directory, &DirectoryPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ViewBilling)) {
+        auto *invoices = new InvoicesPage(m_db, m_actor, m_pages);
+        addPage(u"invoices"_s, tr("Invoices"), invoices);
+        connect(invoices, &InvoicesPage::statusMessage, this, showStatus);
+        auto *usage = new UsagePage(m_db, m_pages);
+        addPage(u"usage"_s, tr("Usage"), usage);
+        connect(usage, &UsagePage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ViewHealth)) {
+        ServerConfig healthConfig = ServerConfig::fromEnvironment();
+        healthConfig.endpoints = m_endpoints;
+        auto *health = new HealthPage(m_db, m_credentials, healthConfig, m_pages);
+        addPage(u"health"_s, tr("Health"), health);
+        connect(health, &HealthPage::checkChanged, this, [this](const QString &check, const QString &state, const QString &message) {
+            statusBar()->showMessage(tr("Health: %1 is now %2. %3").arg(check, state, message), 15000);
+        });
+    }
+    if (m_actor.can(Permission::ViewAudit)) {
+        auto *audit = new AuditPage(m_db, m_actor, m_pages);
+        addPage(u"audit"_s, tr("Audit log"), audit);
+        connect(audit, &AuditPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ManageUsers)) {
+        auto *users = new UsersPage(m_db, m_actor, m_pages);
+        addPage(u"users"_s, tr("Users"), users);
+        connect(users, &UsersPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ManageSecrets)) {
+        auto *secrets = new SecretsPage(m_db, m_credentials, m_actor, m_db->connectionString().redacted(), m_pages);
+        addPage(u"keys"_s, tr("Provider keys"), secrets);
+        connect(secrets, &SecretsPage::statusMessage, this, showStatus);
+    }
+
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_navigation->setCurrentRow(0);
 
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
-    auto *newBusiness = fileMenu->addAction(tr("&New business…"));
-    newBusiness->setObjectName(u"newBusinessAction"_s);
-    newBusiness->setShortcut(QKeySequence::New);
-    connect(newBusiness, &QAction::triggered, this, [this] { openSetupWizard(); });
-    fileMenu->addSeparator();
+    if (m_actor.can(Permission::RunSetup)) {
+        auto *newBusiness = fileMenu->addAction(tr("&New business…"));
+        newBusiness->setObjectName(u"newBusinessAction"_s);
+        newBusiness->setShortcut(QKeySequence::New);
+        connect(newBusiness, &QAction::triggered, this, [this] { openSetupWizard(); });
+        fileMenu->addSeparator();
+    }
+    if (m_actor.userId > 0) {
+        auto *password = fileMenu->addAction(tr("Change &password…"));
+        password->setObjectName(u"changePasswordAction"_s);
+        connect(password, &QAction::triggered, this, &MainWindow::changeOwnPassword);
+        auto *signOut = fileMenu->addAction(tr("Sign &out"));
+        signOut->setObjectName(u"signOutAction"_s);
+        connect(signOut, &QAction::triggered, this, [this] {
+            m_signedOut = true;
+            close();
+        });
+        fileMenu->addSeparator();
+    }
     auto *quit = fileMenu->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -186,6 +242,8 @@ QWidget *MainWindow::page(const QString &name) const
 
 void MainWindow::openCall(qint64 callId)
 {
+    if (!m_callsPage)
+        return;
     showPage(u"calls"_s);
     if (!m_callsPage->selectCall(callId)) {
         m_callsPage->applyFilterState({}); // the call is filtered out: show everything
@@ -212,6 +270,10 @@ void MainWindow::refreshServerHealth()
 
 QWidget *MainWindow::openSetupWizard()
 {
+    if (auto allowed = m_actor.require(Permission::RunSetup); !allowed) {
+        statusBar()->showMessage(allowed.error().message, 15000);
+        return nullptr;
+    }
     if (!m_credentials) {
         statusBar()->showMessage(tr("New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin "
                                     "where askpro-server runs, or set ASKPRO_KEY_FILE."),
@@ -228,6 +290,39 @@ QWidget *MainWindow::openSetupWizard()
     connect(wizard, &QObject::destroyed, services, &QObject::deleteLater);
     wizard->show();
     return wizard;
+}
+
+void MainWindow::changeOwnPassword()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Change password"));
+    auto *form = new QFormLayout(&dialog);
+    auto *current = new QLineEdit(&dialog);
+    current->setEchoMode(QLineEdit::Password);
+    auto *next = new QLineEdit(&dialog);
+    next->setEchoMode(QLineEdit::Password);
+    auto *repeat = new QLineEdit(&dialog);
+    repeat->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("&Current password:"), current);
+    form->addRow(tr("&New password:"), next);
+    form->addRow(tr("&Repeat new password:"), repeat);
+    auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(box);
+    connect(box, &QDialogButtonBox::accepted, &dialog, [&] {
+        if (next->text() != repeat->text()) {
+            QMessageBox::warning(&dialog, dialog.windowTitle(), tr("The two new passwords differ."));
+            return;
+        }
+        const Status changed = UserStore(*m_db).setPassword(m_actor, m_actor.userId, next->text(), current->text());
+        if (!changed) {
+            QMessageBox::warning(&dialog, dialog.windowTitle(), changed.error().message);
+            return;
+        }
+        dialog.accept();
+    });
+    connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() == QDialog::Accepted)
+        statusBar()->showMessage(tr("Your password was changed."), 8000);
 }
 
 QString MainWindow::serverHealthText() const

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/serverconfig.h"
+#include "security/accesspolicy.h"
 
 #include <QMainWindow>
 
@@ -27,8 +28,9 @@ class MainWindow final : public QMainWindow
 public:
     // Without credentials: provider actions (cancel, reschedule) report that no key is available.
     explicit MainWindow(std::shared_ptr<Database> db, QWidget *parent = nullptr);
-    // actor: the name audit entries carry (the OS user until sign-in exists).
-    MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints, QString actor,
+    // actor: the signed-in person; the window shows the areas their role may use, and every service call
+    // and audit row carries them.
+    MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints, Actor actor,
                QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -42,6 +44,9 @@ public:
     // Opens the "New business" setup wizard (File > New business…, Ctrl+N); nullptr, with a status message,
     // when the key that encrypts provider keys is not available.
     QWidget *openSetupWizard();
+    [[nodiscard]] const Actor &actor() const { return m_actor; }
+    // True once the window closed through File > Sign out (main() then shows the sign-in again).
+    [[nodiscard]] bool signedOut() const { return m_signedOut; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -49,11 +54,13 @@ protected:
 private:
     void addPage(const QString &name, const QString &title, QWidget *page);
     void openCall(qint64 callId);
+    void changeOwnPassword();
 
     std::shared_ptr<Database> m_db;
     std::shared_ptr<CredentialStore> m_credentials;
     ProviderEndpoints m_endpoints;
-    QString m_actor;
+    Actor m_actor;
+    bool m_signedOut = false;
     AppointmentService *m_appointments = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;

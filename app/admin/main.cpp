@@ -4,10 +4,14 @@
 #include "db/connectionstring.h"
 #include "db/database.h"
 #include "db/migrator.h"
+#include "demo/demoseeder.h"
+#include "dialogs/signindialog.h"
 #include "languagemenu.h"
 #include "mainwindow.h"
 #include "security/credentialstore.h"
+#include "security/keychainkey.h"
 #include "security/secretbox.h"
+#include "security/userstore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -37,8 +41,13 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption dbOption(u"db"_s, QApplication::translate("main", "Database connection string (default: $ASKPRO_DB, else the embedded SQLite file)."), u"url"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, QApplication::translate("main", "Render PAGE offscreen into FILE (PNG) and exit."), u"page:file"_s);
+    const QCommandLineOption userOption(u"user"_s,
+                                        QApplication::translate("main", "Sign in as this user with the password in $ASKPRO_PASSWORD (for "
+                                                                        "scripts and screenshots); otherwise the sign-in dialog asks."),
+                                        u"name"_s);
     parser.addOption(dbOption);
     parser.addOption(screenshotOption);
+    parser.addOption(userOption);
     parser.addOption({u"language"_s, QApplication::translate("main", "Interface language: de or en (default: the choice under View > Language, else the system's)."), u"lang"_s});
     parser.addPositionalArgument(u"file"_s, QApplication::translate("main", "With --screenshot PAGE: the PNG file to write."));
     parser.process(app);
@@ -69,19 +78,58 @@ int main(int argc, char *argv[])
                                                                              : askpro::ConnectionString::defaultUrl().mid(7);
         keyFile = QFileInfo(sqlitePath).absolutePath() + u"/askpro.key"_s;
     }
+    // The key: the server's key file where it is readable here, else this desktop's keychain entry for the database.
     std::shared_ptr<askpro::CredentialStore> credentials;
     if (QFileInfo::exists(keyFile)) {
         if (auto box = askpro::SecretBox::fromKeyFile(keyFile))
             credentials = std::make_shared<askpro::CredentialStore>(**db, *box);
         else
             qWarning("%s", qPrintable(box.error().describe()));
+    } else if (!parser.isSet(screenshotOption)) {
+        if (auto key = askpro::KeychainKey((*db)->connectionString().redacted()).read())
+            credentials = std::make_shared<askpro::CredentialStore>(**db, askpro::SecretBox(*key));
     }
-    askpro::MainWindow window(*db, credentials, config.endpoints, qEnvironmentVariable("USER"));
+
+    // Sign-in: the first start creates the administrator; --user with $ASKPRO_PASSWORD signs in unattended.
+    askpro::UserStore users(**db);
+    auto signIn = [&](bool unattended) -> std::optional<askpro::Actor> {
+        auto hasUsers = users.hasUsers();
+        if (!hasUsers) {
+            QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), hasUsers.error().describe());
+            return std::nullopt;
+        }
+        if (unattended && *hasUsers && parser.isSet(userOption)) {
+            auto actor = users.signIn(parser.value(userOption), qEnvironmentVariable("ASKPRO_PASSWORD"));
+            if (actor)
+                return *actor;
+            qCritical("%s", qPrintable(actor.error().message));
+            if (parser.isSet(screenshotOption))
+                return std::nullopt;
+        }
+        askpro::SignInDialog dialog(users, *hasUsers ? askpro::SignInDialog::Mode::SignIn : askpro::SignInDialog::Mode::CreateFirstAdmin);
+        if (askpro::DemoSeeder::isDemoDatabase(**db))
+            dialog.setHint(QApplication::translate("main", "Demo accounts: %1; password: %2")
+                               .arg(askpro::DemoSeeder::demoUsernames().join(u", "_s), QString::fromLatin1(askpro::DemoSeeder::demoPassword)));
+        if (dialog.exec() != QDialog::Accepted)
+            return std::nullopt;
+        return dialog.actor();
+    };
+    const auto applyUserLanguage = [&](const askpro::Actor &actor) {
+        if (!askpro::LanguageLoader::fromArguments(QApplication::arguments()).isEmpty())
+            return; // --language wins
+        if (auto record = users.find(actor.userId); record && !record->language.isEmpty())
+            language.install(record->language);
+    };
+    std::optional<askpro::Actor> actor = signIn(true);
+    if (!actor)
+        return parser.isSet(screenshotOption) ? 2 : 0;
+    applyUserLanguage(*actor);
+    auto window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
     if (parser.isSet(screenshotOption)) {
         const QString page = parser.value(screenshotOption);
         const QString file = parser.positionalArguments().value(0);
         if (page == u"wizard"_s && !file.isEmpty()) { // the setup wizard's first page
-            QWidget *wizard = window.openSetupWizard();
+            QWidget *wizard = window->openSetupWizard();
             if (!wizard) {
                 qCritical("--screenshot wizard needs the secrets key (askpro.key or ASKPRO_KEY_FILE)");
                 return 2;
@@ -89,18 +137,29 @@ int main(int argc, char *argv[])
             QTimer::singleShot(300, wizard, [wizard, file] { QApplication::exit(wizard->grab().save(file, "PNG") ? 0 : 1); });
             return QApplication::exec();
         }
-        if (file.isEmpty() || !window.showPage(page)) {
-            qCritical("usage: askpro-admin --screenshot PAGE FILE, PAGE one of: %s", qPrintable(window.pageNames().join(u", "_s)));
+        if (file.isEmpty() || !window->showPage(page)) {
+            qCritical("usage: askpro-admin --screenshot PAGE FILE, PAGE one of: %s", qPrintable(window->pageNames().join(u", "_s)));
             return 2;
         }
-        window.resize(1280, 800);
-        window.show();
-        QTimer::singleShot(300, &window, [&window, file] {
-            const bool saved = window.grab().save(file, "PNG");
+        window->resize(1280, 800);
+        window->show();
+        QTimer::singleShot(300, window.get(), [&window, file] {
+            const bool saved = window->grab().save(file, "PNG");
             QApplication::exit(saved ? 0 : 1);
         });
         return QApplication::exec();
     }
-    window.show();
-    return QApplication::exec();
+    // File > Sign out closes the window; the next person signs in to a new one.
+    for (;;) {
+        window->show();
+        const int code = QApplication::exec();
+        if (!window->signedOut())
+            return code;
+        window.reset();
+        actor = signIn(false);
+        if (!actor)
+            return 0;
+        applyUserLanguage(*actor);
+        window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
+    }
 }

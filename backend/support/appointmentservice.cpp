@@ -67,8 +67,10 @@ void AppointmentService::markFailed(qint64 appointmentId, const Error &error)
     Q_EMIT appointmentChanged(appointmentId);
 }
 
-JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reason, const QString &actor)
+JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reason, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageAppointments); !allowed)
+        return failLater(allowed.error());
     auto booking = load(appointmentId);
     if (!booking)
         return failLater(booking.error());
@@ -121,8 +123,10 @@ JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reaso
     return result;
 }
 
-JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime &newStart, const QString &reason, const QString &actor)
+JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime &newStart, const QString &reason, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageAppointments); !allowed)
+        return failLater(allowed.error());
     auto booking = load(appointmentId);
     if (!booking)
         return failLater(booking.error());
@@ -179,8 +183,10 @@ JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime 
     return result;
 }
 
-Status AppointmentService::markNoShow(qint64 appointmentId, const QString &actor)
+Status AppointmentService::markNoShow(qint64 appointmentId, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageAppointments); !allowed)
+        return allowed;
     auto booking = load(appointmentId);
     if (!booking)
         return booking.error();

@@ -1,4 +1,4 @@
-// Appointment changes support makes by hand: cancel and reschedule through Cal.com (async), and
+// Appointment changes support makes by hand (Permission::ManageAppointments): cancel and reschedule through Cal.com (async), and
 // mark no-show. Rows and audit entries change only after Cal.com agreed; a refusal leaves the
 // appointment with sync_state 'failed' and the provider's words in sync_error.
 #pragma once
@@ -6,6 +6,7 @@
 #include "config/serverconfig.h"
 #include "core/result.h"
 #include "integrations/jsonreply.h"
+#include "security/accesspolicy.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -32,11 +33,11 @@ public:
 
     // The reply finishes once with Cal.com's booking object or the error (also for errors found
     // before any request, delivered from the event loop so callers can connect first).
-    [[nodiscard]] JsonReply *cancel(qint64 appointmentId, const QString &reason, const QString &actor);
+    [[nodiscard]] JsonReply *cancel(qint64 appointmentId, const QString &reason, const Actor &actor);
     // newStart is any zone; the length of the appointment is kept.
-    [[nodiscard]] JsonReply *reschedule(qint64 appointmentId, const QDateTime &newStart, const QString &reason, const QString &actor);
+    [[nodiscard]] JsonReply *reschedule(qint64 appointmentId, const QDateTime &newStart, const QString &reason, const Actor &actor);
     // Local only: Cal.com has no no-show state for past bookings. Audited.
-    [[nodiscard]] Status markNoShow(qint64 appointmentId, const QString &actor);
+    [[nodiscard]] Status markNoShow(qint64 appointmentId, const Actor &actor);
 
 Q_SIGNALS:
     // After any successful change, so views can refresh.

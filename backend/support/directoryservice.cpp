@@ -50,8 +50,10 @@ Result<QVariantMap> DirectoryService::validated(DirectoryQuery::Entity entity, Q
     return changes;
 }
 
-Status DirectoryService::update(DirectoryQuery::Entity entity, qint64 id, const QVariantMap &changes, const QString &actor)
+Status DirectoryService::update(DirectoryQuery::Entity entity, qint64 id, const QVariantMap &changes, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::EditDirectory); !allowed)
+        return allowed;
     auto clean = validated(entity, changes);
     if (!clean)
         return clean.error();

@@ -3,6 +3,7 @@
 
 #include "core/result.h"
 #include "queries/directoryquery.h"
+#include "security/accesspolicy.h"
 
 #include <QCoreApplication>
 #include <QVariantMap>
@@ -20,7 +21,7 @@ public:
     // Changes the given fields (only DirectoryQuery::editableFields; others are Invalid) of one row.
     // Phone numbers are normalized to E.164, time zones must be known IANA ids; a number already used
     // by another active branch is a Conflict. Nothing changes on error.
-    [[nodiscard]] Status update(DirectoryQuery::Entity entity, qint64 id, const QVariantMap &changes, const QString &actor);
+    [[nodiscard]] Status update(DirectoryQuery::Entity entity, qint64 id, const QVariantMap &changes, const Actor &actor);
 
 private:
     [[nodiscard]] Result<QVariantMap> validated(DirectoryQuery::Entity entity, QVariantMap changes) const;

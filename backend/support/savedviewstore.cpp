@@ -49,11 +49,38 @@ Result<QList<SavedView>> SavedViewStore::list(const QString &page)
     return views;
 }
 
+Status SavedViewStore::rename(qint64 id, const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        return makeError(ErrorKind::Invalid, u"views.empty_name"_s, tr("Give the view a name."));
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started();
+    auto page = m_db.scalar(u"SELECT page FROM saved_views WHERE id = ?"_s, {id});
+    if (!page)
+        return page.error();
+    if (!page->isValid())
+        return makeError(ErrorKind::NotFound, u"views.not_found"_s, tr("The view no longer exists."));
+    auto taken = m_db.scalar(u"SELECT COUNT(*) FROM saved_views WHERE user_id IS NULL AND page = ? AND name = ? AND id <> ?"_s,
+                             {page->toString(), trimmed, id});
+    if (!taken)
+        return taken.error();
+    if (taken->toLongLong() > 0)
+        return makeError(ErrorKind::Conflict, u"views.name_taken"_s, tr("Another view is already called %1.").arg(trimmed));
+    auto renamed = m_db.exec(u"UPDATE saved_views SET name = ? WHERE id = ?"_s, {trimmed, id});
+    if (!renamed)
+        return renamed.error();
+    return tx.commit();
+}
+
 Status SavedViewStore::remove(qint64 id)
 {
     auto q = m_db.exec(u"DELETE FROM saved_views WHERE id = ?"_s, {id});
     if (!q)
         return q.error();
+    if (q->numRowsAffected() == 0)
+        return makeError(ErrorKind::NotFound, u"views.not_found"_s, tr("The view no longer exists."));
     return {};
 }
 

@@ -31,6 +31,9 @@ public:
     [[nodiscard]] Result<qint64> save(const QString &page, const QString &name, const QVariantMap &filters);
     // The page's views by name.
     [[nodiscard]] Result<QList<SavedView>> list(const QString &page);
+    // A new name for a view; Invalid for an empty name, Conflict when another view of its page has it.
+    [[nodiscard]] Status rename(qint64 id, const QString &name);
+    // NotFound when the view is already gone.
     [[nodiscard]] Status remove(qint64 id);
 
 private:

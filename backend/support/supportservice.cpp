@@ -38,8 +38,10 @@ SupportService::SupportService(Database &db)
 {
 }
 
-Result<int> SupportService::retryBooking(const QList<qint64> &callIds, const QString &actor)
+Result<int> SupportService::retryBooking(const QList<qint64> &callIds, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageCalls); !allowed)
+        return allowed.error();
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started().error();
@@ -65,7 +67,7 @@ Result<int> SupportService::retryBooking(const QList<qint64> &callIds, const QSt
         const Json after{{"job_id", **job}, {"dedupe_key", key.toStdString()}};
         if (auto logged = audit.write(actor, u"call.retry"_s, u"call"_s, callId, jsonObjectText(before), jsonObjectText(after)); !logged)
             return logged.error();
-        if (auto entry = addTimelineEntry(m_db, callId, tr("Retry queued by %1").arg(actor)); !entry)
+        if (auto entry = addTimelineEntry(m_db, callId, tr("Retry queued by %1").arg(actor.username)); !entry)
             return entry.error();
         ++queued;
     }
@@ -74,8 +76,10 @@ Result<int> SupportService::retryBooking(const QList<qint64> &callIds, const QSt
     return queued;
 }
 
-Result<RetryPreview> SupportService::previewRetry(qint64 callId)
+Result<RetryPreview> SupportService::previewRetry(qint64 callId, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ViewCalls); !allowed)
+        return allowed.error();
     RetryPreview preview;
     preview.callId = callId;
     auto q = m_db.exec(u"SELECT c.company_id, c.branch_id, b.active, b.name, c.to_number, c.from_number, COALESCE(cu.id, 0), "
@@ -173,8 +177,10 @@ Result<RetryPreview> SupportService::previewRetry(qint64 callId)
     return preview;
 }
 
-Status SupportService::correctRequest(qint64 callId, const AppointmentRequest &request, const QString &actor)
+Status SupportService::correctRequest(qint64 callId, const AppointmentRequest &request, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageCalls); !allowed)
+        return allowed.error();
     if (request.service.trimmed().isEmpty() && !request.date.isValid())
         return makeError(ErrorKind::Invalid, u"support.empty_request"_s, tr("Enter at least a service or a date."));
     Transaction tx(m_db);
@@ -193,13 +199,15 @@ Status SupportService::correctRequest(qint64 callId, const AppointmentRequest &r
         return updated.error();
     if (auto logged = AuditLog(m_db).write(actor, u"call.correct_request"_s, u"call"_s, callId, beforeJson, afterJson); !logged)
         return logged;
-    if (auto entry = addTimelineEntry(m_db, callId, tr("Appointment data corrected by %1").arg(actor)); !entry)
+    if (auto entry = addTimelineEntry(m_db, callId, tr("Appointment data corrected by %1").arg(actor.username)); !entry)
         return entry;
     return tx.commit();
 }
 
-Result<int> SupportService::markResolved(const QList<qint64> &callIds, const QString &comment, const QString &actor)
+Result<int> SupportService::markResolved(const QList<qint64> &callIds, const QString &comment, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageCalls); !allowed)
+        return allowed.error();
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started().error();
@@ -217,8 +225,8 @@ Result<int> SupportService::markResolved(const QList<qint64> &callIds, const QSt
         if (auto logged = AuditLog(m_db).write(actor, u"call.resolve"_s, u"call"_s, callId, u"{\"resolved_at\":null}"_s, jsonObjectText(after));
             !logged)
             return logged.error();
-        if (auto entry = addTimelineEntry(m_db, callId, comment.isEmpty() ? tr("Marked resolved by %1").arg(actor)
-                                                                          : tr("Marked resolved by %1: %2").arg(actor, comment));
+        if (auto entry = addTimelineEntry(m_db, callId, comment.isEmpty() ? tr("Marked resolved by %1").arg(actor.username)
+                                                                          : tr("Marked resolved by %1: %2").arg(actor.username, comment));
             !entry)
             return entry.error();
         ++changed;
@@ -228,8 +236,10 @@ Result<int> SupportService::markResolved(const QList<qint64> &callIds, const QSt
     return changed;
 }
 
-Result<qint64> SupportService::replayWebhook(qint64 inboxId, const QString &actor)
+Result<qint64> SupportService::replayWebhook(qint64 inboxId, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageCalls); !allowed)
+        return allowed.error();
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started().error();

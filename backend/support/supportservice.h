@@ -1,10 +1,12 @@
 // Support's actions on calls and webhooks: retry a booking (with a preview of what it would do),
 // correct the extracted appointment data, mark calls resolved and replay stored webhooks.
-// Every action writes an audit_log row in the same transaction as its change.
+// Every action needs Permission::ManageCalls (the preview ViewCalls) and writes an audit_log row in the
+// same transaction as its change.
 #pragma once
 
 #include "core/result.h"
 #include "flow/appointmentrequest.h"
+#include "security/accesspolicy.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -46,17 +48,17 @@ public:
     // Queues one "call.retry" job per call (dedupe key "support-retry:<id>:<ms>") with an audit row
     // and a timeline entry each, in one transaction. Returns the number of jobs queued; NotFound
     // when a call id does not exist (nothing is queued then).
-    [[nodiscard]] Result<int> retryBooking(const QList<qint64> &callIds, const QString &actor);
+    [[nodiscard]] Result<int> retryBooking(const QList<qint64> &callIds, const Actor &actor);
     // What a retry would create, reuse or skip, and the configuration problems in its way. Reads only.
-    [[nodiscard]] Result<RetryPreview> previewRetry(qint64 callId);
+    [[nodiscard]] Result<RetryPreview> previewRetry(qint64 callId, const Actor &actor);
     // Replaces the call's extracted request (appointment_requested = 1), audited with before/after.
     // Invalid when the request names neither a service nor a date.
-    [[nodiscard]] Status correctRequest(qint64 callId, const AppointmentRequest &request, const QString &actor);
+    [[nodiscard]] Status correctRequest(qint64 callId, const AppointmentRequest &request, const Actor &actor);
     // Sets resolved_at/resolution_comment on the calls not yet resolved; returns how many changed.
-    [[nodiscard]] Result<int> markResolved(const QList<qint64> &callIds, const QString &comment, const QString &actor);
+    [[nodiscard]] Result<int> markResolved(const QList<qint64> &callIds, const QString &comment, const Actor &actor);
     // Puts a stored delivery back to pending and queues its job again ("retell.event" or
     // "calcom.event"); Invalid for providers without a replayable job. Returns the new job id.
-    [[nodiscard]] Result<qint64> replayWebhook(qint64 inboxId, const QString &actor);
+    [[nodiscard]] Result<qint64> replayWebhook(qint64 inboxId, const Actor &actor);
 
 private:
     Database &m_db;

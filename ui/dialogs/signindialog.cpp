@@ -53,6 +53,11 @@ SignInDialog::SignInDialog(UserStore &users, Mode mode, QWidget *parent)
         m_password->setPlaceholderText(tr("at least %n characters", nullptr, PasswordHasher::minimumLength));
     }
     layout->addLayout(form);
+    m_hint = new QLabel(this);
+    m_hint->setObjectName(u"signInHint"_s);
+    m_hint->setWordWrap(true);
+    m_hint->hide();
+    layout->addWidget(m_hint);
     m_error = new QLabel(this);
     m_error->setObjectName(u"signInError"_s);
     m_error->setWordWrap(true);
@@ -67,6 +72,12 @@ SignInDialog::SignInDialog(UserStore &users, Mode mode, QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
     setMinimumWidth(420);
+}
+
+void SignInDialog::setHint(const QString &text)
+{
+    m_hint->setText(text);
+    m_hint->setVisible(!text.isEmpty());
 }
 
 void SignInDialog::submit(const QString &username, const QString &password)

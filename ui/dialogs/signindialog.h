@@ -23,6 +23,8 @@ public:
 
     // Valid after the dialog was accepted.
     [[nodiscard]] const Actor &actor() const { return m_actor; }
+    // A line under the fields, e.g. the demo accounts of a demo database.
+    void setHint(const QString &text);
     // Fills the fields and submits, as a user would (for tests and screenshots).
     void submit(const QString &username, const QString &password);
 
@@ -37,6 +39,7 @@ private:
     QLineEdit *m_password = nullptr;
     QLineEdit *m_repeat = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_hint = nullptr;
 };
 
 } // namespace askpro

@@ -40,7 +40,7 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-AppointmentsPage::AppointmentsPage(std::shared_ptr<Database> db, AppointmentService *service, QString actor, QWidget *parent)
+AppointmentsPage::AppointmentsPage(std::shared_ptr<Database> db, AppointmentService *service, Actor actor, QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
     , m_service(service)
@@ -329,9 +329,10 @@ void AppointmentsPage::showSelected()
     m_detailCallId = d.callId;
     const bool open = d.status != u"cancelled"_s && d.status != u"rescheduled"_s;
     m_openCall->setEnabled(d.callId > 0);
-    m_cancel->setEnabled(m_service && open && d.startsAt > nowMs());
-    m_reschedule->setEnabled(m_service && open && d.startsAt > nowMs());
-    m_noShow->setEnabled(m_service && open && d.status != u"no_show"_s && d.startsAt <= nowMs());
+    const bool mayChange = m_service && m_actor.can(Permission::ManageAppointments);
+    m_cancel->setEnabled(mayChange && open && d.startsAt > nowMs());
+    m_reschedule->setEnabled(mayChange && open && d.startsAt > nowMs());
+    m_noShow->setEnabled(mayChange && open && d.status != u"no_show"_s && d.startsAt <= nowMs());
 }
 
 void AppointmentsPage::cancelSelected()

@@ -3,6 +3,8 @@
 // customer, and the actions cancel / reschedule (through Cal.com) and mark no-show.
 #pragma once
 
+#include "security/accesspolicy.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -28,7 +30,7 @@ class AppointmentsPage final : public QWidget
     Q_DISABLE_COPY_MOVE(AppointmentsPage)
 public:
     // service may be null (no provider actions then); it must outlive the page.
-    AppointmentsPage(std::shared_ptr<Database> db, AppointmentService *service, QString actor, QWidget *parent = nullptr);
+    AppointmentsPage(std::shared_ptr<Database> db, AppointmentService *service, Actor actor, QWidget *parent = nullptr);
     ~AppointmentsPage() override;
 
     [[nodiscard]] RecordsModel *model() const { return m_model; }
@@ -50,7 +52,7 @@ private:
 
     std::shared_ptr<Database> m_db;
     AppointmentService *m_service;
-    QString m_actor;
+    Actor m_actor;
     RecordsModel *m_model = nullptr;
     QTabBar *m_tabs = nullptr;
     QTableView *m_table = nullptr;

@@ -27,7 +27,7 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, QString actor, QWidget *parent)
+DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
     , m_actor(std::move(actor))
@@ -36,6 +36,7 @@ DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, QString actor, QWidge
     auto *bar = new QHBoxLayout;
     auto *edit = new QPushButton(tr("Edit…"), this);
     edit->setObjectName(u"editRecord"_s);
+    edit->setEnabled(m_actor.can(Permission::EditDirectory));
     auto *exportButton = new QToolButton(this);
     exportButton->setText(tr("Export CSV…"));
     auto *hint = new QLabel(tr("Double-click a row to edit it. Inactive entries stay listed and are marked."), this);

@@ -2,6 +2,8 @@
 // edit form per row that saves through DirectoryService (validated and audited).
 #pragma once
 
+#include "security/accesspolicy.h"
+
 #include "queries/directoryquery.h"
 
 #include <QWidget>
@@ -21,7 +23,7 @@ class DirectoryPage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DirectoryPage)
 public:
-    DirectoryPage(std::shared_ptr<Database> db, QString actor, QWidget *parent = nullptr);
+    DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
     ~DirectoryPage() override;
 
     void reload();
@@ -41,7 +43,7 @@ private:
     [[nodiscard]] static QString fieldLabel(const QString &field);
 
     std::shared_ptr<Database> m_db;
-    QString m_actor;
+    Actor m_actor;
     QTabWidget *m_tabs = nullptr;
     QList<Tab> m_tabList;
 };

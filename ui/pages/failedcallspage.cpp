@@ -34,7 +34,7 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, QString actor, QWidget *parent)
+FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
     , m_actor(std::move(actor))
@@ -44,9 +44,12 @@ FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, QString actor, QW
     m_summary = new QLabel(this);
     m_summary->setObjectName(u"triageSummary"_s);
     bar->addWidget(m_summary, 1);
-    const auto button = [this, bar](const QString &text, const QString &name, void (FailedCallsPage::*slot)()) {
+    // Owners read the queue; only who may manage calls gets the buttons that change them (the service checks too).
+    const bool mayManage = m_actor.can(Permission::ManageCalls);
+    const auto button = [this, bar, mayManage](const QString &text, const QString &name, void (FailedCallsPage::*slot)()) {
         auto *b = new QPushButton(text, this);
         b->setObjectName(name);
+        b->setEnabled(mayManage || name == u"openButton"_s);
         b->setFocusPolicy(Qt::NoFocus);
         connect(b, &QPushButton::clicked, this, slot);
         bar->addWidget(b);
@@ -224,7 +227,7 @@ void FailedCallsPage::updatePreview()
                                          : tr("%n call(s) selected: R retries them all, M marks them resolved.", nullptr, int(ids.size())));
         return;
     }
-    auto preview = SupportService(*m_db).previewRetry(callId);
+    auto preview = SupportService(*m_db).previewRetry(callId, m_actor);
     if (!preview) {
         m_preview->setText(preview.error().describe().toHtmlEscaped());
         return;
@@ -262,7 +265,7 @@ void FailedCallsPage::retrySelected()
     QString question;
     if (ids.size() > 1) {
         question = tr("Retry the booking of %n call(s)?", nullptr, int(ids.size()));
-    } else if (auto preview = SupportService(*m_db).previewRetry(ids.first()); preview && !preview->problems.isEmpty()) {
+    } else if (auto preview = SupportService(*m_db).previewRetry(ids.first(), m_actor); preview && !preview->problems.isEmpty()) {
         question = tr("The preview lists problems a retry cannot fix:\n\n%1\n\nRetry anyway?").arg(preview->problems.join(u"\n"_s));
     }
     if (!question.isEmpty()
@@ -284,7 +287,7 @@ void FailedCallsPage::editSelected()
     if (callId <= 0)
         return;
     SupportService support(*m_db);
-    auto preview = support.previewRetry(callId);
+    auto preview = support.previewRetry(callId, m_actor);
     if (!preview) {
         QMessageBox::warning(this, tr("Edit appointment data"), preview.error().describe());
         return;

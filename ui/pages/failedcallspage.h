@@ -3,6 +3,8 @@
 // preview of what a retry would do and the call's detail beside the queue.
 #pragma once
 
+#include "security/accesspolicy.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -23,7 +25,7 @@ class FailedCallsPage final : public QWidget
     Q_DISABLE_COPY_MOVE(FailedCallsPage)
 public:
     // actor: who the audit log names for this window's actions.
-    FailedCallsPage(std::shared_ptr<Database> db, QString actor, QWidget *parent = nullptr);
+    FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
     ~FailedCallsPage() override;
 
     [[nodiscard]] TriageModel *model() const { return m_model; }
@@ -49,7 +51,7 @@ private:
     void updatePreview();
 
     std::shared_ptr<Database> m_db;
-    QString m_actor;
+    Actor m_actor;
     TriageModel *m_model = nullptr;
     QTreeView *m_tree = nullptr;
     QLabel *m_summary = nullptr;

@@ -30,7 +30,7 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-InboxPage::InboxPage(std::shared_ptr<Database> db, QString actor, QWidget *parent)
+InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
     , m_actor(std::move(actor))
@@ -147,7 +147,7 @@ void InboxPage::showSelected()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     const qint64 id = current.isValid() ? m_model->idAt(current.row()) : 0;
-    m_replay->setEnabled(id > 0);
+    m_replay->setEnabled(id > 0 && m_actor.can(Permission::ManageCalls));
     if (id <= 0) {
         m_info->setText(m_model->lastError().isEmpty()
                             ? (m_model->rowCount() == 0 ? tr("No webhook deliveries yet: they appear here as providers send them.")

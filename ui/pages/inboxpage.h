@@ -2,6 +2,8 @@
 // linked call; the selected delivery's body (secrets masked); and a replay action.
 #pragma once
 
+#include "security/accesspolicy.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -23,7 +25,7 @@ class InboxPage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InboxPage)
 public:
-    InboxPage(std::shared_ptr<Database> db, QString actor, QWidget *parent = nullptr);
+    InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
     ~InboxPage() override;
 
     [[nodiscard]] RecordsModel *model() const { return m_model; }
@@ -37,7 +39,7 @@ private:
     void showSelected();
 
     std::shared_ptr<Database> m_db;
-    QString m_actor;
+    Actor m_actor;
     RecordsModel *m_model = nullptr;
     QTableView *m_table = nullptr;
     QComboBox *m_provider = nullptr;

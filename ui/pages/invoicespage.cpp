@@ -63,7 +63,7 @@ QString euros(qint64 cents)
 
 } // namespace
 
-InvoicesPage::InvoicesPage(std::shared_ptr<Database> db, QString actor, QWidget *parent)
+InvoicesPage::InvoicesPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     : QWidget(parent), m_db(std::move(db)), m_actor(std::move(actor))
 {
     auto *layout = new QVBoxLayout(this);
@@ -254,8 +254,10 @@ void InvoicesPage::showSelected()
                            .arg(doc->number, doc->buyer.name.toHtmlEscaped(), QLocale().toString(doc->periodFirstDay(), QLocale::ShortFormat),
                                 QLocale().toString(doc->periodLastDay(), QLocale::ShortFormat), euros(doc->grossCents),
                                 InvoicesModel::statusLabel(status)));
-    m_markPaid->setEnabled(!doc->isCreditNote() && status != u"paid"_s);
-    m_credit->setEnabled(!doc->isCreditNote());
+    const bool mayChange = m_actor.can(Permission::ManageBilling);
+    m_resend->setEnabled(mayChange);
+    m_markPaid->setEnabled(mayChange && !doc->isCreditNote() && status != u"paid"_s);
+    m_credit->setEnabled(mayChange && !doc->isCreditNote());
     m_document->setHtml(InvoicePdf::html(*doc));
     QList<QStringList> lines;
     for (const InvoiceLine &l : doc->lines)
@@ -292,7 +294,7 @@ void InvoicesPage::markPaid()
                                                  QLineEdit::Normal, QString(), &ok);
     if (!ok)
         return;
-    const Status marked = BillingQuery::markPaidManually(*m_db, id, reason, m_actor);
+    const Status marked = BillingQuery::markPaidManually(*m_db, id, reason, m_actor.username);
     if (!marked) {
         QMessageBox::warning(this, tr("Mark paid"), marked.error().describe());
         return;
@@ -310,7 +312,7 @@ void InvoicesPage::credit()
                                                  QLineEdit::Normal, QString(), &ok);
     if (!ok)
         return;
-    auto note = InvoiceGenerator(*m_db).createCreditNote(id, reason, m_actor);
+    auto note = InvoiceGenerator(*m_db).createCreditNote(id, reason, m_actor.username);
     if (!note) {
         QMessageBox::warning(this, tr("Credit note"), note.error().describe());
         return;

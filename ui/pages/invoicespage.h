@@ -3,6 +3,8 @@
 // dry-run preview of the invoices not yet issued, and the billing reconciliation report.
 #pragma once
 
+#include "security/accesspolicy.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -26,7 +28,7 @@ class InvoicesPage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InvoicesPage)
 public:
-    InvoicesPage(std::shared_ptr<Database> db, QString actor, QWidget *parent = nullptr);
+    InvoicesPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
     ~InvoicesPage() override;
 
     [[nodiscard]] InvoicesModel *model() const { return m_model; }
@@ -50,7 +52,7 @@ private:
     void loadReconciliation();
 
     std::shared_ptr<Database> m_db;
-    QString m_actor;
+    Actor m_actor;
     InvoicesModel *m_model = nullptr;
     QTabWidget *m_tabs = nullptr;
     QTableView *m_table = nullptr;
