@@ -2,6 +2,11 @@
 // role's boundaries, the audit trail of each change, the append-only audit table, credential rotation and
 // key rotation, and that no password or secret reaches a log line or an audit row.
 #include "db/database.h"
+#include "queries/auditquery.h"
+#include "setup/setuprunner.h"
+#include "support/appointmentservice.h"
+#include "support/directoryservice.h"
+#include "support/supportservice.h"
 #include "security/accesspolicy.h"
 #include "security/credentialstore.h"
 #include "security/passwordhasher.h"
@@ -11,6 +16,7 @@
 
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QNetworkAccessManager>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -283,6 +289,54 @@ private Q_SLOTS:
         QCOMPARE(store.signingKeys(u"retell"_s)->size(), 2);
         QVERIFY(!CredentialStore(*db, oldBox).get(std::nullopt, u"retell"_s).ok());
         QCOMPARE(CredentialStore(*db, newBox).get(std::nullopt, u"retell"_s)->secret, QByteArray("key_retell_secret_0002"));
+    }
+
+    void serviceBoundaries_data() { test::addEngineRows(); }
+    void serviceBoundaries()
+    {
+        // Each service refuses, before touching anything, the roles the policy leaves out.
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        UserStore users(*db);
+        const Actor admin = *users.createFirstAdmin(newUser(u"admin"_s, Role::Admin));
+        const auto make = [&](const QString &name, Role role) {
+            return Actor::user(*users.create(admin, newUser(name, role)), name, role);
+        };
+        const Actor owner = make(u"olga"_s, Role::Owner);
+        const Actor support = make(u"susi"_s, Role::Support);
+        const Actor onboarding = make(u"otto"_s, Role::Onboarding);
+        const auto refused = [](const auto &result) { return !result.ok() && result.error().kind == ErrorKind::Unauthorized; };
+
+        SupportService calls(*db);
+        QVERIFY(refused(calls.retryBooking({1}, owner)));
+        QVERIFY(refused(calls.markResolved({1}, u"x"_s, onboarding)));
+        QVERIFY(refused(calls.replayWebhook(1, owner)));
+        QVERIFY(refused(calls.previewRetry(1, onboarding)));
+        QVERIFY(!refused(calls.retryBooking({1}, support))); // allowed: fails only because call 1 does not exist
+
+        DirectoryService directory(*db);
+        QVERIFY(refused(directory.update(DirectoryQuery::Entity::Branch, branch, {{u"name"_s, u"Neu"_s}}, support)));
+        QVERIFY(refused(directory.update(DirectoryQuery::Entity::Branch, branch, {{u"name"_s, u"Neu"_s}}, owner)));
+        QVERIFY(directory.update(DirectoryQuery::Entity::Branch, branch, {{u"name"_s, u"Neu"_s}}, onboarding).ok());
+        QCOMPARE(db->scalar(u"SELECT user_id FROM audit_log WHERE action = 'branch.update'"_s)->toLongLong(), onboarding.userId);
+
+        AppointmentService appointments(db, nullptr, ProviderEndpoints());
+        QVERIFY(refused(appointments.markNoShow(1, owner)));
+        QVERIFY(!refused(appointments.markNoShow(1, support)));
+
+        QVERIFY(refused(AuditQuery::browse(*db, support, {}, u"UTC"_s)));
+        QVERIFY(refused(AuditQuery::actors(*db, onboarding)));
+        QVERIFY(AuditQuery::browse(*db, owner, {}, u"UTC"_s).ok());
+
+        CredentialStore credentials(*db, SecretBox(SecretBox::newKey()));
+        QNetworkAccessManager network;
+        SetupRunner runner(*db, credentials, &network, ProviderEndpoints(), u"http://127.0.0.1:1"_s);
+        runner.setActor(support);
+        QVERIFY(refused(runner.create(SetupInput())));
+        runner.setActor(onboarding);
+        QVERIFY(!refused(runner.create(SetupInput()))); // allowed: the empty input is what fails
+        Q_UNUSED(company);
     }
 
     void noSecretInLogs()

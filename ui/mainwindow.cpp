@@ -284,6 +284,7 @@ QWidget *MainWindow::openSetupWizard()
     auto *services = new QObject(this);
     auto *network = new QNetworkAccessManager(services);
     auto *runner = new SetupRunner(*m_db, *m_credentials, network, m_endpoints, ServerConfig::fromEnvironment().publicUrl, services);
+    runner->setActor(m_actor);
     auto *testCall = new TestCall(*m_db, *m_credentials, network, m_endpoints, services);
     auto *wizard = new SetupWizard(m_db, runner, testCall, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);

@@ -1009,6 +1009,7 @@ int ServerCommands::setup(const QStringList &arguments)
     CredentialStore credentials(*db, *box);
     QNetworkAccessManager network;
     SetupRunner runner(*db, credentials, &network, config.endpoints, config.publicUrl);
+    runner.setActor(commandActor(u"setup"_s));
     QObject::connect(&runner, &SetupRunner::progress, &runner, [](qint64, const QString &step, const QString &state, const QString &message) {
         if (state != u"running"_s)
             out() << u"[%1] %2: %3"_s.arg(state, SetupRunner::stepTitle(step), message) << Qt::endl;

@@ -9,6 +9,7 @@
 #include "integrations/retellclient.h"
 #include "integrations/stripeclient.h"
 #include "setup/providerconnector.h"
+#include "support/auditlog.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -136,14 +137,19 @@ SetupRunner::~SetupRunner() = default;
 
 Result<qint64> SetupRunner::create(const SetupInput &input)
 {
+    if (auto allowed = m_actor.require(Permission::RunSetup); !allowed)
+        return allowed.error();
     if (auto valid = input.check(); !valid)
         return valid.error();
     const qint64 now = nowMs();
+    const QString inputText = QString::fromUtf8(jsonText(input.toJson(false))); // without keys
     auto id = m_db.insert(u"INSERT INTO setup_runs (status, step, input, resources, created_at, updated_at) "
                           "VALUES ('running', ?, ?, '[]', ?, ?) RETURNING id"_s,
-                          {Store, QString::fromUtf8(jsonText(input.toJson(false))), now, now});
+                          {Store, inputText, now, now});
     if (!id)
         return id.error();
+    if (auto logged = AuditLog(m_db).write(m_actor, u"setup.start"_s, u"setup_run"_s, *id, QString(), inputText); !logged)
+        return logged.error();
     m_secrets.insert(*id, input.credentials);
     qCInfo(lcSetup) << "setup run" << *id << "created for" << input.companyName;
     return *id;
@@ -593,7 +599,7 @@ Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
     if (!keys.retellApiKey.isEmpty()) {
         auto current = m_credentials.get(std::nullopt, u"retell"_s);
         if (!current || current->secret != keys.retellApiKey) {
-            if (auto put = m_credentials.put({std::nullopt, u"retell"_s, {}, keys.retellApiKey, {}}); !put)
+            if (auto put = m_credentials.put({std::nullopt, u"retell"_s, {}, keys.retellApiKey, {}}, m_actor); !put)
                 return put.error();
         }
         stored << u"Retell"_s;
@@ -621,7 +627,7 @@ Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
                 break;
             }
         }
-        if (auto put = m_credentials.put({a->companyId, u"calcom"_s, {}, keys.calcomApiKey, webhookSecret}); !put)
+        if (auto put = m_credentials.put({a->companyId, u"calcom"_s, {}, keys.calcomApiKey, webhookSecret}, m_actor); !put)
             return put.error();
     } else if (!own && keys.calcomApiKey.isEmpty()) {
         return makeError(ErrorKind::Configuration, u"setup.calcom_key"_s,
@@ -632,7 +638,7 @@ Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
     if (!keys.stripeApiKey.isEmpty()) {
         auto current = m_credentials.get(std::nullopt, u"stripe"_s);
         if (!current || current->secret != keys.stripeApiKey) {
-            if (auto put = m_credentials.put({std::nullopt, u"stripe"_s, {}, keys.stripeApiKey, {}}); !put)
+            if (auto put = m_credentials.put({std::nullopt, u"stripe"_s, {}, keys.stripeApiKey, {}}, m_actor); !put)
                 return put.error();
         }
         stored << u"Stripe"_s;
@@ -796,6 +802,9 @@ Status SetupRunner::activate(const ActivePtr &a)
                              {now, now, a->companyId});
     if (!company)
         return company.error();
+    const QString after = u"{\"company_id\":%1,\"branch_id\":%2,\"active\":true}"_s.arg(a->companyId).arg(a->branchId);
+    if (auto logged = AuditLog(m_db).write(m_actor, u"setup.live"_s, u"branch"_s, a->branchId, u"{\"active\":false}"_s, after); !logged)
+        return logged;
     return tx.commit();
 }
 
@@ -803,6 +812,10 @@ Status SetupRunner::activate(const ActivePtr &a)
 
 void SetupRunner::cancel(qint64 runId, Done done)
 {
+    if (auto allowed = m_actor.require(Permission::RunSetup); !allowed) {
+        done(allowed);
+        return;
+    }
     if (const auto active = m_active.value(runId)) {
         active->afterStop = [this, runId, done] { undo(runId, done); };
         return;
@@ -1002,6 +1015,8 @@ Status SetupRunner::removeRows(const SetupRunInfo &run)
         steps << exec(u"DELETE FROM companies WHERE id = ?"_s, {run.companyId});
     }
     steps << exec(u"UPDATE setup_runs SET status = 'cancelled', step = '', last_error = '', updated_at = ? WHERE id = ?"_s, {nowMs(), run.id});
+    steps << AuditLog(m_db).write(m_actor, u"setup.cancel"_s, u"setup_run"_s, run.id,
+                                  u"{\"company_id\":%1,\"branch_id\":%2}"_s.arg(run.companyId).arg(run.branchId), u"{\"status\":\"cancelled\"}"_s);
     for (const Status &s : std::as_const(steps))
         if (!s)
             return s;

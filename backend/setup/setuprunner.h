@@ -6,6 +6,7 @@
 #include "core/result.h"
 #include "integrations/jsonreply.h"
 #include "security/credentialstore.h"
+#include "security/accesspolicy.h"
 #include "setup/setupinput.h"
 
 #include <QHash>
@@ -83,6 +84,10 @@ public:
     // A provider error in words an operator can act on.
     [[nodiscard]] static QString plainWords(const Error &error);
 
+    // Who runs the setups: needs Permission::RunSetup; the run's audit rows (start, live, cancel) and the
+    // stored keys' rows name them. Default: the system (the server's setup command).
+    void setActor(const Actor &actor) { m_actor = actor; }
+
 Q_SIGNALS:
     // state: running | done | failed | skipped; message in plain words.
     void progress(qint64 runId, const QString &step, const QString &state, const QString &message);
@@ -118,6 +123,7 @@ private:
     ProviderEndpoints m_endpoints;
     QString m_publicUrl;
     int m_autoRetries = 5;
+    Actor m_actor = Actor::system(QStringLiteral("askpro setup"));
     QHash<qint64, ActivePtr> m_active;
     QHash<qint64, SetupCredentials> m_secrets;
 };

@@ -101,6 +101,8 @@ Status DirectoryService::update(DirectoryQuery::Entity entity, qint64 id, const 
     QString entityName = DirectoryQuery::tableName(entity);
     if (entityName.endsWith(u"ies"_s))
         entityName = entityName.chopped(3) + u"y"_s;
+    else if (entityName.endsWith(u"ches"_s)) // branches
+        entityName.chop(2);
     else if (entityName.endsWith(u's'))
         entityName.chop(1);
     if (auto logged = AuditLog(m_db).write(actor, entityName + u".update"_s, entityName, id, text(*before), text(*after)); !logged)
