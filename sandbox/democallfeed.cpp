@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QTimeZone>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro::sandbox {
@@ -27,14 +29,25 @@ QString asciiMail(QString name)
 DemoCallFeed::DemoCallFeed(Sandbox &sandbox, int callsPerMinute, QStringList toNumbers, QObject *parent)
     : QObject(parent), m_sandbox(sandbox), m_toNumbers(std::move(toNumbers))
 {
-    m_timer.setInterval(std::max(1, 60'000 / std::max(1, callsPerMinute)));
+    setCallsPerMinute(callsPerMinute);
     connect(&m_timer, &QTimer::timeout, this, &DemoCallFeed::placeCall);
 }
 
 void DemoCallFeed::start()
 {
-    if (!m_toNumbers.isEmpty())
+    if (isAvailable())
         m_timer.start();
+}
+
+void DemoCallFeed::stop()
+{
+    m_timer.stop();
+}
+
+void DemoCallFeed::setCallsPerMinute(int callsPerMinute)
+{
+    m_callsPerMinute = std::clamp(callsPerMinute, 1, 600);
+    m_timer.setInterval(60'000 / m_callsPerMinute); // a running timer restarts with the new interval
 }
 
 void DemoCallFeed::placeCall()
@@ -62,6 +75,7 @@ void DemoCallFeed::placeCall()
     wish.start = QDateTime(day, QTime(9 + m_random.bounded(8), m_random.bounded(2) * 30), QTimeZone("Europe/Berlin"));
     wish.agreedToAlternatives = m_random.bounded(2) == 1;
     m_sandbox.simulateCall(call);
+    ++m_placed;
 }
 
 } // namespace askpro::sandbox

@@ -1,5 +1,6 @@
 // A steady stream of simulated inbound calls for the demo: random callers, mostly appointment
-// requests for the seeded Cal.com services, some questions, hang-ups and voicemails.
+// requests for the seeded Cal.com services, some questions, hang-ups and voicemails. It can be switched
+// on and off while the sandbox runs (POST /sandbox/simulation, the admin app's Demo menu).
 #pragma once
 
 #include <QObject>
@@ -19,7 +20,16 @@ public:
     // Calls one of toNumbers callsPerMinute times a minute. The sandbox must outlive the feed.
     DemoCallFeed(Sandbox &sandbox, int callsPerMinute, QStringList toNumbers, QObject *parent = nullptr);
 
+    // Starts placing calls; does nothing without numbers to call (isAvailable() false).
     void start();
+    void stop();
+    [[nodiscard]] bool isRunning() const { return m_timer.isActive(); }
+    [[nodiscard]] bool isAvailable() const { return !m_toNumbers.isEmpty(); }
+    // 1 to 600; applies at once, also while running.
+    void setCallsPerMinute(int callsPerMinute);
+    [[nodiscard]] int callsPerMinute() const { return m_callsPerMinute; }
+    [[nodiscard]] const QStringList &toNumbers() const { return m_toNumbers; }
+    [[nodiscard]] int callsPlaced() const { return m_placed; }
 
 private:
     void placeCall();
@@ -27,6 +37,8 @@ private:
     Sandbox &m_sandbox;
     QStringList m_toNumbers;
     QTimer m_timer;
+    int m_callsPerMinute = 1;
+    int m_placed = 0;
     QRandomGenerator m_random{42};
 };
 

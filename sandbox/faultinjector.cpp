@@ -17,6 +17,12 @@ FaultDraw FaultInjector::draw()
         static constexpr int statuses[] = {500, 502, 503};
         return {FaultKind::ServerError, statuses[m_random.bounded(3)]};
     }
+    threshold += m_settings.answerLostRate;
+    if (u < threshold)
+        return {FaultKind::AnswerLost, 502};
+    threshold += m_settings.answerLateRate;
+    if (u < threshold)
+        return {FaultKind::AnswerLate, 504};
     return {};
 }
 

@@ -1,5 +1,6 @@
-// Fault injection for one provider: added latency, server errors, rate limiting and requests that
-// never get a timely answer, drawn from a seeded generator so a run can be repeated.
+// Fault injection for one provider: added latency, server errors, rate limiting, requests that never
+// get a timely answer, and requests carried out whose answer is lost, drawn from a seeded generator so
+// a run can be repeated.
 #pragma once
 
 #include <QRandomGenerator64>
@@ -12,6 +13,9 @@ struct FaultSettings
     double errorRate = 0.0;    // share of requests answered 500, 502 or 503
     double rateLimitRate = 0.0; // share answered 429 with Retry-After: 1
     double timeoutRate = 0.0;  // share answered only after 60 s (a 504), when clients gave up long ago
+    // Requests carried out (a booking is made) whose answer is lost on the way back:
+    double answerLostRate = 0.0; // share answered 502 instead of their result, as by a proxy that lost it
+    double answerLateRate = 0.0; // share whose answer comes only after 60 s (a 504), when clients gave up
 };
 
 enum class FaultKind {
@@ -19,6 +23,8 @@ enum class FaultKind {
     ServerError,
     RateLimited,
     Timeout,
+    AnswerLost, // carried out, answered 502
+    AnswerLate, // carried out, answered 504 after TimeoutDelayMs
 };
 
 struct FaultDraw

@@ -3,6 +3,7 @@
 #include "sandbox.h"
 
 #include "calcomapi.h"
+#include "democallfeed.h"
 #include "retellapi.h"
 #include "signatures.h"
 #include "stripeapi.h"
@@ -43,7 +44,9 @@ std::optional<Provider> providerFrom(const QString &name)
 
 Json faultsJson(const FaultSettings &f)
 {
-    return Json{{"latency_ms", f.latencyMs}, {"error_rate", f.errorRate}, {"rate_limit_rate", f.rateLimitRate}, {"timeout_rate", f.timeoutRate}};
+    return Json{{"latency_ms", f.latencyMs},         {"error_rate", f.errorRate},
+                {"rate_limit_rate", f.rateLimitRate}, {"timeout_rate", f.timeoutRate},
+                {"answer_lost_rate", f.answerLostRate}, {"answer_late_rate", f.answerLateRate}};
 }
 
 ApiReply controlError(int status, const QString &message)
@@ -242,6 +245,20 @@ void Sandbox::onRequest(const QHttpServerRequest &httpRequest, QHttpServerRespon
     case FaultKind::ServerError:
         reply = api.errorReply(draw.status, u"Internal server error (injected by the sandbox)"_s);
         break;
+    case FaultKind::AnswerLost:
+    case FaultKind::AnswerLate:
+        // Carried out for real (a booking is made, its webhook fires); only the answer goes missing.
+        try {
+            const ApiReply carriedOut = api.handle(request);
+            Q_UNUSED(carriedOut);
+        } catch (const Json::exception &) {
+            // A malformed request changes nothing; its answer is lost all the same.
+        }
+        if (draw.kind == FaultKind::AnswerLate)
+            delay += FaultInjector::TimeoutDelayMs;
+        reply = api.errorReply(draw.status, draw.kind == FaultKind::AnswerLate ? u"Gateway Timeout"_s
+                                                                              : u"Bad gateway: the answer was lost (injected by the sandbox)"_s);
+        break;
     case FaultKind::None:
         try {
             reply = api.handle(request);
@@ -291,6 +308,8 @@ ApiReply Sandbox::control(const ApiRequest &request)
         reset();
         return ApiReply::json(200, Json{{"reset", true}});
     }
+    if (path == "/simulation"_L1 && (request.method == "GET" || request.method == "POST"))
+        return simulation(request);
     if (path == "/faults"_L1 && (request.method == "GET" || request.method == "POST")) {
         if (request.method == "POST")
             return setFaultsFromJson(request);
@@ -322,6 +341,36 @@ ApiReply Sandbox::control(const ApiRequest &request)
     return controlError(404, u"Unknown control endpoint %1"_s.arg(path));
 }
 
+// {"running": bool, "calls_per_minute": n} switches the demo's call stream; both keys are optional. The
+// answer (also of GET) is its state: available, running, calls_per_minute, numbers, placed.
+ApiReply Sandbox::simulation(const ApiRequest &request)
+{
+    if (!m_demoFeed || !m_demoFeed->isAvailable())
+        return controlError(409, u"No simulated calls: start the sandbox with --simulate-to NUMBERS"_s);
+    if (request.method == "POST") {
+        const auto body = parseJsonObject(request.body);
+        if (!body)
+            return controlError(400, u"The body must be a JSON object"_s);
+        if (const auto perMinute = jsonInt(*body, "calls_per_minute")) {
+            if (*perMinute < 1 || *perMinute > 600)
+                return controlError(400, u"calls_per_minute must be between 1 and 600"_s);
+            m_demoFeed->setCallsPerMinute(int(*perMinute));
+        }
+        if (body->contains("running")) {
+            if (jsonBool(*body, "running", false))
+                m_demoFeed->start();
+            else
+                m_demoFeed->stop();
+        }
+    }
+    Json numbers = Json::array();
+    for (const QString &n : m_demoFeed->toNumbers())
+        numbers.push_back(toStd(n));
+    return ApiReply::json(200, Json{{"available", true}, {"running", m_demoFeed->isRunning()},
+                                    {"calls_per_minute", m_demoFeed->callsPerMinute()}, {"numbers", numbers},
+                                    {"placed", m_demoFeed->callsPlaced()}});
+}
+
 ApiReply Sandbox::setFaultsFromJson(const ApiRequest &request)
 {
     const auto body = parseJsonObject(request.body);
@@ -342,6 +391,8 @@ ApiReply Sandbox::setFaultsFromJson(const ApiRequest &request)
         f.errorRate = jsonNumber(*body, "error_rate").value_or(f.errorRate);
         f.rateLimitRate = jsonNumber(*body, "rate_limit_rate").value_or(f.rateLimitRate);
         f.timeoutRate = jsonNumber(*body, "timeout_rate").value_or(f.timeoutRate);
+        f.answerLostRate = jsonNumber(*body, "answer_lost_rate").value_or(f.answerLostRate);
+        f.answerLateRate = jsonNumber(*body, "answer_late_rate").value_or(f.answerLateRate);
         setFaults(p, f);
         result[toStd(providerName(p))] = faultsJson(f);
     }

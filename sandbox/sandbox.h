@@ -21,6 +21,7 @@ class QHttpServerResponder;
 namespace askpro::sandbox {
 
 class CalcomApi;
+class DemoCallFeed;
 class RetellApi;
 class StripeApi;
 class WebhookSender;
@@ -120,6 +121,10 @@ public:
 
     [[nodiscard]] SandboxCounts counts() const;
 
+    // The demo's stream of simulated calls, switched through GET/POST /sandbox/simulation (not owned; it
+    // must outlive the sandbox or be detached with nullptr). Without one, the endpoint answers 409.
+    void setDemoFeed(DemoCallFeed *feed) { m_demoFeed = feed; }
+
 Q_SIGNALS:
     // A webhook delivery ended (after retries); httpStatus 0 means no HTTP answer.
     void webhookFinished(const QString &provider, const QString &event, const QUrl &url, int httpStatus, int attempts);
@@ -128,6 +133,7 @@ private:
     void onRequest(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] ApiReply control(const ApiRequest &request);
     [[nodiscard]] ApiReply setFaultsFromJson(const ApiRequest &request);
+    [[nodiscard]] ApiReply simulation(const ApiRequest &request);
     void respond(QHttpServerResponder &&responder, const ApiReply &reply, int delayMs);
 
     SandboxConfig m_config;
@@ -139,6 +145,7 @@ private:
     QHttpServer m_server;
     QString m_host;
     quint16 m_port = 0;
+    DemoCallFeed *m_demoFeed = nullptr;
 };
 
 } // namespace askpro::sandbox

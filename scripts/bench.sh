@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures (they never fail for being slow). Starts a throwaway
 # PostgreSQL cluster on loopback so both engines are measured in the same run.
-#   bash scripts/bench.sh [--calls N] [--deliveries N]
+#   bash scripts/bench.sh [--calls N] [--deliveries N]     (options of the core-flow benchmark)
+# The call browser's benchmark seeds 1,000,000 calls per engine (about 1.5 min each) and measures the admin
+# app's CallsPage offscreen; ASKPRO_BENCH_BROWSER_CALLS=N changes the size, =0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -9,3 +11,7 @@ state=$(mktemp -u /tmp/askpro-bench-pg-XXXXXX)
 bash tests/support/pg-cluster.sh start "$state" >/dev/null
 trap 'bash tests/support/pg-cluster.sh stop "$state" >/dev/null' EXIT
 ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_flow "$@"
+browser_calls=${ASKPRO_BENCH_BROWSER_CALLS:-1000000}
+if [ "$browser_calls" -gt 0 ]; then
+  ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_browser --calls "$browser_calls"
+fi

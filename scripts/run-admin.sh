@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, and opens the admin app on the embedded
 # SQLite database with the local provider sandbox and German demo data. In the background it runs the
-# sandbox (Retell, Cal.com, Stripe stand-ins, placing a simulated call every few seconds), a local mail
-# server for the confirmations, and askpro-server; all of them stop when the admin app closes.
+# sandbox (Retell, Cal.com, Stripe stand-ins, placing a simulated call every few seconds; Demo > Simulated
+# calls in the app, Ctrl+Shift+D, switches that on and off), a local mail server for the confirmations, and
+# askpro-server; all of them stop when the admin app closes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -51,7 +52,7 @@ pids+=($!)
 echo "Demo running: server 127.0.0.1:$server_port, sandbox $sandbox, mail in $data/demo-mail, logs in $data"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: starting the admin app on a virtual X server (Xvfb)." >&2
-  xvfb-run -a -s "-screen 0 1400x900x24" "$bin/admin/askpro-admin" --db "$db" "$@"
+  xvfb-run -a -s "-screen 0 1400x900x24" "$bin/admin/askpro-admin" --db "$db" --sandbox "$sandbox" "$@"
 else
-  "$bin/admin/askpro-admin" --db "$db" "$@"
+  "$bin/admin/askpro-admin" --db "$db" --sandbox "$sandbox" "$@"
 fi

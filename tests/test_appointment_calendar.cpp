@@ -1,6 +1,8 @@
 // The appointment calendar and browser: switching weeks, wall-clock times across both daylight-saving
 // changes (2026-10-25 and 2027-03-28 in Europe/Berlin), the upcoming/past/cancelled tabs, no-show,
-// a provider action without credentials, and the CSV export of a table.
+// a provider action without credentials, the CSV export of a table, and new bookings appearing in the
+// list and the week by themselves.
+#include "changewatcher.h"
 #include "core/clock.h"
 #include "csvexporter.h"
 #include "pages/appointmentspage.h"
@@ -109,6 +111,35 @@ private Q_SLOTS:
         QCOMPARE(page.calendar()->placed().first().day, 6);
         QCOMPARE(page.calendar()->placed().first().start, QTime(9, 30));
         QCOMPARE(page.calendar()->placed().first().end, QTime(10, 15));
+    }
+
+    void newBookingsAppearByThemselves()
+    {
+        AppointmentsPage page(m_db, nullptr, Actor::system(u"tester"_s));
+        auto *table = page.findChild<QTableView *>(u"appointmentsTable"_s);
+        QVERIFY(page.selectAppointment(m_future));
+        const int before = page.model()->rowCount();
+        const qint64 sooner = add(nowMs() + 2 * 24 * 3600000LL, 30, u"booked"_s, m_staff);
+        auto *watcher = page.findChild<ChangeWatcher *>();
+        QVERIFY(watcher->checkNow());
+        QCOMPARE(page.model()->rowCount(), before + 1);
+        QCOMPARE(page.model()->idAt(0), sooner); // soonest first
+        QCOMPARE(page.model()->idAt(table->currentIndex().row()), m_future); // the selection stayed on its appointment
+        // A change of state (Cal.com sync, a cancellation) is a change too.
+        QVERIFY(m_db->exec(u"UPDATE appointments SET sync_state = 'failed', updated_at = ? WHERE id = ?"_s, {nowMs(), m_future}).ok());
+        QVERIFY(watcher->checkNow());
+        QCOMPARE(page.model()->index(table->currentIndex().row(), AppointmentQuery::SyncState).data(RecordsModel::RawRole).toString(),
+                 u"failed"_s);
+
+        CalendarPage calendar(m_db);
+        QVERIFY(calendar.setBranch(m_branch));
+        calendar.setStaff(0);
+        calendar.showWeekOf(QDate(2026, 10, 21));
+        QCOMPARE(calendar.calendar()->placed().size(), 2);
+        add(local(2026, 10, 22, 15, 0), 30, u"booked"_s, m_staff);
+        QVERIFY(calendar.findChild<ChangeWatcher *>()->checkNow());
+        QCOMPARE(calendar.calendar()->monday(), QDate(2026, 10, 19)); // the same week, now with the new booking
+        QCOMPARE(calendar.calendar()->placed().size(), 3);
     }
 
     void switchesWeeksAndStaff()

@@ -1,5 +1,6 @@
-// The call browser: outcome, text and date filters in SQL, header sorting, the detail pane with its
-// timeline and masked payload, polling for new calls without losing the selection, saved views.
+// The call browser: outcome, text and date filters in SQL, header sorting, keyset paging on both engines, a
+// text search that reads on in slices, the detail pane with its timeline and masked payload, polling for
+// new calls without losing the selection or the scroll position, saved views (save, recall, rename, delete).
 #include "callsmodel.h"
 #include "core/clock.h"
 #include "pages/callspage.h"
@@ -8,15 +9,24 @@
 #include "testdatabase.h"
 #include "widgets/calldetailpane.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QScrollBar>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTimer>
+#include <QToolButton>
 #include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
@@ -195,6 +205,165 @@ private Q_SLOTS:
         QCOMPARE(fresh.model()->rowCount(), 1);
         QCOMPARE(fresh.model()->filter().outcome, u"failed"_s);
         QCOMPARE(fresh.model()->filter().text, u"massage"_s);
+    }
+
+    void savedViewsCanBeRenamedAndDeleted()
+    {
+        CallsPage page(m_db);
+        auto *outcome = page.findChild<QComboBox *>(u"outcomeFilter"_s);
+        outcome->setCurrentIndex(outcome->findData(u"failed"_s));
+        QVERIFY(SavedViewStore(*m_db).save(u"calls"_s, u"Fehler"_s, page.filterState()).ok());
+        QVERIFY(SavedViewStore(*m_db).save(u"calls"_s, u"Alle"_s, {}).ok());
+
+        CallsPage fresh(m_db);
+        auto *views = fresh.findChild<QComboBox *>(u"savedViews"_s);
+        auto *actions = fresh.findChild<QToolButton *>(u"viewActionsButton"_s);
+        QCOMPARE(views->count(), 3); // the placeholder and two views
+        QVERIFY(!actions->isEnabled()); // no view chosen yet
+        views->setCurrentIndex(views->findText(u"Fehler"_s));
+        QVERIFY(actions->isEnabled());
+        const qint64 id = fresh.selectedViewId();
+        QVERIFY(id > 0);
+
+        // Views > Rename view…, answering the dialog as a user would.
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QCOMPARE(dialog->textValue(), u"Fehler"_s);
+            dialog->setTextValue(u"  Fehlgeschlagen "_s);
+            dialog->accept();
+        });
+        fresh.findChild<QAction *>(u"renameViewAction"_s)->trigger();
+        QCOMPARE(views->currentText(), u"Fehlgeschlagen"_s);
+        QCOMPARE(fresh.selectedViewId(), id);
+        QCOMPARE(views->currentData().toMap().value(u"outcome"_s).toString(), u"failed"_s); // same filters
+        const Status taken = SavedViewStore(*m_db).rename(id, u"Alle"_s);
+        QVERIFY(!taken);
+        QCOMPARE(taken.error().kind, ErrorKind::Conflict);
+        QCOMPARE(SavedViewStore(*m_db).rename(id, u" "_s).error().kind, ErrorKind::Invalid);
+
+        // Views > Delete view, confirmed.
+        QTimer::singleShot(0, this, [] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QVERIFY(box->text().contains(u"Fehlgeschlagen"_s));
+            box->button(QMessageBox::Yes)->click();
+        });
+        fresh.findChild<QAction *>(u"deleteViewAction"_s)->trigger();
+        QCOMPARE(views->count(), 2);
+        QCOMPARE(views->findText(u"Fehlgeschlagen"_s), -1);
+        QCOMPARE(fresh.selectedViewId(), 0);
+        QVERIFY(!actions->isEnabled());
+        auto left = SavedViewStore(*m_db).list(u"calls"_s);
+        QVERIFY(left.ok());
+        QCOMPARE(left->size(), 1);
+        QCOMPARE(left->first().name, u"Alle"_s);
+        QCOMPARE(SavedViewStore(*m_db).remove(id).error().kind, ErrorKind::NotFound);
+    }
+
+    void textSearchReadsOnInSlices()
+    {
+        // 600 newer calls without the word, the match the oldest: with a window of 100 calls per query the
+        // first read finds nothing, says it is still searching, and the event loop finds the match.
+        const qint64 now = nowMs();
+        QVERIFY(m_db->begin().ok());
+        for (int i = 0; i < 600; ++i)
+            insertCall(*m_db, m_company, m_branch, u"call_bulk_%1"_s.arg(i), u"+4917100%1"_s.arg(i, 5, 10, QLatin1Char('0')),
+                       now - 60000 - i * 1000, u"booked"_s, u"Agent: Guten Tag\nUser: Einen Termin bitte"_s);
+        QVERIFY(m_db->commit().ok());
+        CallsPage page(m_db);
+        page.model()->setSearchPace(100, 0); // one query of 100 calls per slice
+        auto *progress = page.findChild<QLabel *>(u"searchProgress"_s);
+        QSignalSpy searching(page.model(), &CallsModel::searchingChanged);
+        page.applyFilterState({{u"text"_s, u"zahnreinigung"_s}});
+        QVERIFY(page.model()->isSearching());
+        QVERIFY(!progress->isHidden());
+        QCOMPARE(page.model()->rowCount(), 0);
+        QVERIFY(page.findChild<QLabel *>(u"callsMessage"_s)->text().contains(u"Searching"_s));
+        QTRY_VERIFY(!page.model()->isSearching());
+        QCOMPARE(page.model()->rowCount(), 1);
+        QCOMPARE(page.model()->index(0, 0).data(CallsModel::CallIdRole).toLongLong(), m_old);
+        QCOMPARE(page.selectedCallId(), m_old); // the first match is selected once it arrives
+        QVERIFY(progress->isHidden());
+        QCOMPARE(searching.size(), 2); // on, then off
+        QVERIFY(!page.model()->canFetchMore());
+    }
+
+    void refreshKeepsTheScrollPosition()
+    {
+        const qint64 now = nowMs();
+        QVERIFY(m_db->begin().ok());
+        for (int i = 0; i < 400; ++i)
+            insertCall(*m_db, m_company, m_branch, u"call_many_%1"_s.arg(i), u"+4917200%1"_s.arg(i, 5, 10, QLatin1Char('0')),
+                       now - 60000 - i * 1000, u"booked"_s, u"Agent: Hallo"_s);
+        QVERIFY(m_db->commit().ok());
+        CallsPage page(m_db);
+        page.resize(1200, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto *model = page.model();
+        QCOMPARE(model->rowCount(), CallsModel::PageSize); // a page at a time
+        while (model->rowCount() < 320 && model->canFetchMore())
+            model->fetchMore();
+        const qint64 selected = model->index(310, 0).data(CallsModel::CallIdRole).toLongLong();
+        QVERIFY(page.selectCall(selected));
+        const int scroll = page.table()->verticalScrollBar()->value();
+        QVERIFY(scroll > 0);
+        const int loaded = model->rowCount();
+
+        insertCall(*m_db, m_company, m_branch, u"call_newest"_s, u"+491705555555"_s, nowMs(), u"booked"_s, u"Agent: Neu"_s);
+        page.pollNow();
+        QCOMPARE(model->index(0, 0).data(CallsModel::CallIdRole).toLongLong() > 0, true);
+        QVERIFY(model->rowCount() >= loaded);
+        QCOMPARE(page.selectedCallId(), selected);
+        QCOMPARE(page.detailPane()->callId(), selected);
+        QCOMPARE(page.table()->verticalScrollBar()->value(), scroll);
+    }
+
+    // Keyset paging must visit every call exactly once in every sort, with ties (equal times, names and
+    // durations) broken by the id, on both engines.
+    void pagingVisitsEveryCallOnce_data()
+    {
+        test::addEngineRows();
+    }
+
+    void pagingVisitsEveryCallOnce()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+4930999999"_s);
+        const qint64 now = nowMs();
+        QSet<qint64> all;
+        QVERIFY(db->begin().ok());
+        for (int i = 0; i < 700; ++i) {
+            auto id = db->insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, from_number, started_at, duration_ms, outcome, "
+                                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                                 {u"call_p%1"_s.arg(i), company, branch, u"+49170%1"_s.arg(i % 37), i % 5 == 0 ? Database::null() : QVariant(now - (i / 3) * 1000),
+                                  (i % 11) * 1000, i % 2 ? u"booked"_s : u"failed"_s, now - (i / 4) * 1000, now});
+            QVERIFY(id.ok());
+            all.insert(*id);
+        }
+        QVERIFY(db->commit().ok());
+        CallsModel model(db);
+        for (const int column : {int(CallQuery::StartedAt), int(CallQuery::Caller), int(CallQuery::DurationMs), int(CallQuery::Outcome),
+                                 int(CallQuery::Branch), int(CallQuery::Customer), int(CallQuery::AppointmentStart), int(CallQuery::Id)}) {
+            for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                model.sort(CallQuery::StartedAt, order == Qt::AscendingOrder ? Qt::DescendingOrder : Qt::AscendingOrder);
+                model.sort(column, order);
+                QCOMPARE(model.rowCount(), CallsModel::PageSize);
+                model.fetchAll();
+                QSet<qint64> seen;
+                for (int r = 0; r < model.rowCount(); ++r)
+                    seen.insert(model.index(r, 0).data(CallsModel::CallIdRole).toLongLong());
+                QCOMPARE(model.rowCount(), 700);
+                QCOMPARE(seen, all);
+            }
+        }
+        CallFilter failed;
+        failed.outcome = u"failed"_s;
+        model.setFilter(failed);
+        model.fetchAll();
+        QCOMPARE(model.rowCount(), 350);
     }
 
     void transcriptTurns_data()

@@ -1,6 +1,8 @@
 // Failed-call triage: the queue's groups and counts, the retry preview, correcting the request and
 // retrying it through a real in-process server (its workers run the job and write the timeline),
-// marking calls resolved from the keyboard, and replaying a stored webhook.
+// marking calls resolved from the keyboard, replaying a stored webhook, and new failures arriving by
+// themselves while the queue keeps its place.
+#include "changewatcher.h"
 #include "config/serverconfig.h"
 #include "core/clock.h"
 #include "http/askproserver.h"
@@ -101,6 +103,37 @@ private Q_SLOTS:
         insertCall(*m_db, m_company, m_branch, u"c5"_s, u"failed"_s, u"transient"_s, u"Cal.com is unavailable"_s, true, massage, nowMs());
         insertCall(*m_db, m_company, m_branch, u"c6"_s, u"booked"_s, QString(), QString(), true, massage);
         insertCall(*m_db, m_company, m_branch, u"c7"_s, u"no_request"_s, QString(), QString(), false);
+    }
+
+    void newFailuresAppearWithoutARefresh()
+    {
+        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
+        auto *watcher = page.findChild<ChangeWatcher *>();
+        QVERIFY(watcher);
+        QVERIFY(!watcher->isPolling()); // a hidden page does not poll
+        page.resize(1100, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY(watcher->isPolling());
+        QVERIFY(page.selectCall(m_callback));
+        page.tree()->collapseAll();
+        page.tree()->expand(page.model()->callIndex(m_callback).parent());
+
+        const qint64 added = insertCall(*m_db, m_company, m_branch, u"c8"_s, u"failed"_s, u"rejected"_s,
+                                        u"Cal.com refused the booking: the slot was taken"_s, true);
+        QTRY_VERIFY_WITH_TIMEOUT(page.model()->callIndex(added).isValid(), 6000); // the page's own poll, every 3 s
+        QCOMPARE(page.model()->totalCalls(), 5);
+        QCOMPARE(page.tree()->currentIndex().data(TriageModel::CallIdRole).toLongLong(), m_callback); // still on it
+        QVERIFY(page.tree()->isExpanded(page.model()->callIndex(m_callback).parent()));
+        QVERIFY(!page.tree()->isExpanded(page.model()->callIndex(added).parent()));
+
+        // A resolution elsewhere (another window, the server) takes the call out of the queue.
+        QVERIFY(m_db->exec(u"UPDATE calls SET resolved_at = ?, updated_at = ? WHERE id = ?"_s, {nowMs(), nowMs() + 1, added}).ok());
+        QVERIFY(page.pollNow());
+        QVERIFY(!page.model()->callIndex(added).isValid());
+        QVERIFY(!page.pollNow()); // nothing new since
+        page.hide();
+        QVERIFY(!watcher->isPolling());
     }
 
     void groupsUnresolvedCallsByReason()

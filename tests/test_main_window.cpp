@@ -1,14 +1,26 @@
-// The admin window opens on a fresh database and its call browser filters in SQL.
+// The admin window opens on a fresh database and its call browser filters in SQL; the demo's switch turns
+// the sandbox's simulated calls on and off over HTTP; the inbox and customers pages pick up new rows.
 #include "callsmodel.h"
+#include "changewatcher.h"
 #include "core/clock.h"
+#include "democallfeed.h"
 #include "mainwindow.h"
 #include "pages/callspage.h"
+#include "recordsmodel.h"
+#include "sandbox.h"
 #include "testdatabase.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
@@ -17,6 +29,12 @@ class TestMainWindow final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
     void opensOnFreshDatabase()
     {
         auto db = test::freshDatabase(u"sqlite"_s);
@@ -60,6 +78,121 @@ private Q_SLOTS:
         search->setText(u"zahnreinigung"_s);
         QTRY_COMPARE(model->rowCount(), 1);
         QCOMPARE(model->data(model->index(0, 0), CallsModel::CallIdRole).toLongLong() > 0, true);
+    }
+
+    void simulationSwitchTurnsTheSandboxCallsOnAndOff()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        sandbox::Sandbox providers{sandbox::SandboxConfig{}};
+        QVERIFY(providers.listen(QHostAddress::LocalHost, 0) > 0);
+        sandbox::DemoCallFeed feed(providers, 6, {u"+4930123456"_s});
+        providers.setDemoFeed(&feed);
+        const QUrl sandboxUrl = providers.baseUrl(sandbox::Provider::Retell).resolved(QUrl(u"/"_s));
+
+        MainWindow plain(db);
+        QVERIFY(!plain.simulationAction()); // no sandbox: no Demo menu, no switch
+        QVERIFY(!plain.findChild<QToolButton *>(u"simulationButton"_s));
+
+        MainWindow window(db);
+        window.setSandbox(sandboxUrl);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QAction *simulation = window.simulationAction();
+        QVERIFY(simulation);
+        QVERIFY(simulation->isCheckable());
+        QTRY_VERIFY(simulation->isEnabled()); // the sandbox told its state
+        QVERIFY(!simulation->isChecked());
+        QCOMPARE(window.simulationText(), u"Simulation off"_s);
+        QVERIFY(window.menuBar()->findChild<QMenu *>(u"demoMenu"_s));
+        QVERIFY(window.findChild<QToolButton *>(u"simulationButton"_s)->isVisible()); // in the status bar
+
+        // From the keyboard: Ctrl+Shift+D.
+        QTest::keyClick(&window, Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(feed.isRunning());
+        QTRY_VERIFY(simulation->isEnabled());
+        QVERIFY(simulation->isChecked());
+        QCOMPARE(window.simulationText(), u"Simulation on: 6 call(s) a minute"_s);
+
+        // And off again through the action (the menu entry and the status-bar button share it).
+        simulation->trigger();
+        QTRY_VERIFY(!feed.isRunning());
+        QTRY_COMPARE(window.simulationText(), u"Simulation off"_s);
+        QVERIFY(!simulation->isChecked());
+
+        // Switched elsewhere (curl, another window): the window reads the state again on its 5 s timer.
+        feed.start();
+        QTRY_VERIFY_WITH_TIMEOUT(simulation->isChecked(), 7000);
+        feed.stop();
+        providers.setDemoFeed(nullptr);
+    }
+
+    void simulationSwitchWithoutSimulatedCalls()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        sandbox::Sandbox providers{sandbox::SandboxConfig{}}; // started without --simulate-to: nothing to switch
+        QVERIFY(providers.listen(QHostAddress::LocalHost, 0) > 0);
+        MainWindow window(db);
+        window.setSandbox(providers.baseUrl(sandbox::Provider::Retell).resolved(QUrl(u"/"_s)));
+        QTRY_COMPARE(window.simulationText(), u"Simulation: not available"_s);
+        QVERIFY(!window.simulationAction()->isEnabled());
+        QVERIFY(!window.simulationAction()->isChecked());
+
+        MainWindow unreachable(db);
+        unreachable.setSandbox(QUrl(u"http://127.0.0.1:1/"_s));
+        QTRY_COMPARE(unreachable.simulationText(), u"Simulation: sandbox not reachable"_s);
+        QVERIFY(unreachable.simulationAction()->isEnabled()); // worth another try
+    }
+
+    void inboxAndCustomersPickUpNewRows()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        Q_UNUSED(branch);
+        const auto delivery = [&db](const QString &key) {
+            QVERIFY(db->exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
+                             "VALUES ('retell', 'call_analyzed', ?, ?, 1, ?, 'pending')"_s,
+                             {key, nowMs(), QByteArray("{}")})
+                        .ok());
+        };
+        const auto customer = [&db, company](const QString &name, const QString &phone) {
+            QVERIFY(db->exec(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"_s,
+                             {company, phone, name, nowMs(), nowMs()})
+                        .ok());
+        };
+        delivery(u"k1"_s);
+        delivery(u"k2"_s);
+        customer(u"Anna Weber"_s, u"+491701111111"_s);
+        customer(u"Ben Wolf"_s, u"+491702222222"_s);
+        MainWindow window(db);
+
+        QWidget *inbox = window.page(u"inbox"_s);
+        auto *inboxTable = inbox->findChild<QTableView *>(u"inboxTable"_s);
+        auto *inboxModel = qobject_cast<RecordsModel *>(inboxTable->model());
+        QCOMPARE(inboxModel->rowCount(), 2);
+        inboxTable->selectRow(1);
+        const qint64 selectedDelivery = inboxModel->idAt(1);
+        delivery(u"k3"_s);
+        QVERIFY(inbox->findChild<ChangeWatcher *>()->checkNow());
+        QCOMPARE(inboxModel->rowCount(), 3);
+        QCOMPARE(inboxModel->idAt(inboxTable->currentIndex().row()), selectedDelivery);
+        // Processing a delivery is a change too.
+        QVERIFY(db->exec(u"UPDATE webhook_inbox SET status = 'processed', processed_at = ? WHERE dedupe_key = 'k1'"_s, {nowMs()}).ok());
+        QVERIFY(inbox->findChild<ChangeWatcher *>()->checkNow());
+
+        QWidget *customers = window.page(u"customers"_s);
+        auto *customersTable = customers->findChild<QTableView *>(u"customersTable"_s);
+        auto *customersModel = qobject_cast<RecordsModel *>(customersTable->model());
+        QCOMPARE(customersModel->rowCount(), 2);
+        customersTable->selectRow(1); // Ben Wolf
+        const qint64 ben = customersModel->idAt(1);
+        customer(u"Arno Adler"_s, u"+491703333333"_s); // sorts first
+        QVERIFY(customers->findChild<ChangeWatcher *>()->checkNow());
+        QCOMPARE(customersModel->rowCount(), 3);
+        QCOMPARE(customersModel->idAt(customersTable->currentIndex().row()), ben);
+        QCOMPARE(customersTable->currentIndex().row(), 2);
     }
 };
 

@@ -36,11 +36,16 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 
@@ -324,6 +329,86 @@ void MainWindow::changeOwnPassword()
     connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() == QDialog::Accepted)
         statusBar()->showMessage(tr("Your password was changed."), 8000);
+}
+
+void MainWindow::setSandbox(const QUrl &sandboxUrl)
+{
+    if (m_simulation || !sandboxUrl.isValid() || sandboxUrl.isEmpty())
+        return;
+    m_sandboxUrl = sandboxUrl;
+    m_sandboxNetwork = new QNetworkAccessManager(this);
+    m_simulation = new QAction(tr("&Simulated calls"), this);
+    m_simulation->setObjectName(u"simulationAction"_s);
+    m_simulation->setCheckable(true);
+    m_simulation->setEnabled(false); // until the sandbox has told its state
+    m_simulation->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_simulation->setToolTip(tr("While on, the sandbox places a simulated call every few seconds: watch them arrive, get booked, "
+                                "and some fail (%1)")
+                                 .arg(m_simulation->shortcut().toString(QKeySequence::NativeText)));
+    auto *demo = menuBar()->addMenu(tr("&Demo"));
+    demo->setObjectName(u"demoMenu"_s);
+    demo->addAction(m_simulation);
+    // The same switch in the status bar, where a newcomer sees it.
+    auto *button = new QToolButton(this);
+    button->setObjectName(u"simulationButton"_s);
+    button->setDefaultAction(m_simulation);
+    m_simulationLabel = new QLabel(tr("Simulation: asking the sandbox…"), this);
+    m_simulationLabel->setObjectName(u"simulationState"_s);
+    statusBar()->insertPermanentWidget(0, button);
+    statusBar()->insertPermanentWidget(1, m_simulationLabel);
+    connect(m_simulation, &QAction::triggered, this, [this](bool on) { requestSimulation(true, on); });
+    // Someone may switch it elsewhere (another window, curl): the health timer reads it again.
+    connect(m_healthTimer, &QTimer::timeout, this, [this] {
+        if (!m_simulationPending)
+            requestSimulation(false, false);
+    });
+    requestSimulation(false, false);
+}
+
+void MainWindow::requestSimulation(bool post, bool running)
+{
+    QNetworkRequest request(m_sandboxUrl.resolved(QUrl(u"/sandbox/simulation"_s)));
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = nullptr;
+    if (post) {
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        reply = m_sandboxNetwork->post(request, QJsonDocument(QJsonObject{{u"running"_s, running}}).toJson(QJsonDocument::Compact));
+        m_simulation->setEnabled(false); // one switch at a time
+        m_simulationLabel->setText(running ? tr("Simulation: starting…") : tr("Simulation: stopping…"));
+    } else {
+        reply = m_sandboxNetwork->get(request);
+    }
+    m_simulationPending = true;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, post] {
+        reply->deleteLater();
+        m_simulationPending = false;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject state = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status == 200) {
+            const bool on = state.value(u"running"_s).toBool();
+            m_simulation->setChecked(on);
+            m_simulation->setEnabled(true);
+            m_simulationLabel->setText(on ? tr("Simulation on: %n call(s) a minute", nullptr, state.value(u"calls_per_minute"_s).toInt())
+                                          : tr("Simulation off"));
+            if (post)
+                statusBar()->showMessage(on ? tr("Simulated calls are on: new calls arrive in a few seconds.") : tr("Simulated calls are off."),
+                                         8000);
+            return;
+        }
+        // The switch shows what is known: off and unusable when the sandbox cannot simulate or cannot be reached.
+        m_simulation->setChecked(false);
+        m_simulation->setEnabled(status == 0); // unreachable: worth another try; 409: it has no numbers to call
+        const QString why = status == 409 ? tr("the sandbox runs without simulated calls") : reply->errorString();
+        m_simulationLabel->setText(status == 409 ? tr("Simulation: not available") : tr("Simulation: sandbox not reachable"));
+        m_simulationLabel->setToolTip(why);
+        if (post)
+            statusBar()->showMessage(tr("The simulated calls could not be switched: %1").arg(why), 15000);
+    });
+}
+
+QString MainWindow::simulationText() const
+{
+    return m_simulationLabel ? m_simulationLabel->text() : QString();
 }
 
 QString MainWindow::serverHealthText() const

@@ -6,11 +6,14 @@
 #include "security/accesspolicy.h"
 
 #include <QMainWindow>
+#include <QUrl>
 
 #include <memory>
 
+class QAction;
 class QLabel;
 class QListWidget;
+class QNetworkAccessManager;
 class QStackedWidget;
 class QTimer;
 
@@ -47,6 +50,12 @@ public:
     [[nodiscard]] const Actor &actor() const { return m_actor; }
     // True once the window closed through File > Sign out (main() then shows the sign-in again).
     [[nodiscard]] bool signedOut() const { return m_signedOut; }
+    // The live demo: a Demo menu and a status-bar switch that turn the sandbox's simulated calls on and off
+    // (GET/POST /sandbox/simulation under this base URL) and show their state. Without it neither appears.
+    void setSandbox(const QUrl &sandboxUrl);
+    // The switch (Demo > Simulated calls, Ctrl+Shift+D); nullptr without a sandbox.
+    [[nodiscard]] QAction *simulationAction() const { return m_simulation; }
+    [[nodiscard]] QString simulationText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -55,6 +64,8 @@ private:
     void addPage(const QString &name, const QString &title, QWidget *page);
     void openCall(qint64 callId);
     void changeOwnPassword();
+    // post: switch the simulation to `running`; otherwise only read its state.
+    void requestSimulation(bool post, bool running);
 
     std::shared_ptr<Database> m_db;
     std::shared_ptr<CredentialStore> m_credentials;
@@ -69,6 +80,11 @@ private:
     QLabel *m_serverLabel = nullptr;
     QTimer *m_healthTimer = nullptr;
     QStringList m_pageNames;
+    QUrl m_sandboxUrl;
+    QNetworkAccessManager *m_sandboxNetwork = nullptr;
+    QAction *m_simulation = nullptr;
+    QLabel *m_simulationLabel = nullptr;
+    bool m_simulationPending = false;
 };
 
 } // namespace askpro

@@ -19,6 +19,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -45,8 +46,13 @@ int main(int argc, char *argv[])
                                         QApplication::translate("main", "Sign in as this user with the password in $ASKPRO_PASSWORD (for "
                                                                         "scripts and screenshots); otherwise the sign-in dialog asks."),
                                         u"name"_s);
+    const QCommandLineOption sandboxOption(u"sandbox"_s,
+                                           QApplication::translate("main", "Base URL of the provider sandbox of a demo (default: $ASKPRO_SANDBOX_URL): "
+                                                                           "Demo > Simulated calls switches its simulated calls on and off."),
+                                           u"url"_s);
     parser.addOption(dbOption);
     parser.addOption(screenshotOption);
+    parser.addOption(sandboxOption);
     parser.addOption(userOption);
     parser.addOption({u"language"_s, QApplication::translate("main", "Interface language: de or en (default: the choice under View > Language, else the system's)."), u"lang"_s});
     parser.addPositionalArgument(u"file"_s, QApplication::translate("main", "With --screenshot PAGE: the PNG file to write."));
@@ -124,7 +130,9 @@ int main(int argc, char *argv[])
     if (!actor)
         return parser.isSet(screenshotOption) ? 2 : 0;
     applyUserLanguage(*actor);
+    const QUrl sandboxUrl(parser.isSet(sandboxOption) ? parser.value(sandboxOption) : qEnvironmentVariable("ASKPRO_SANDBOX_URL"));
     auto window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
+    window->setSandbox(sandboxUrl);
     if (parser.isSet(screenshotOption)) {
         const QString page = parser.value(screenshotOption);
         const QString file = parser.positionalArguments().value(0);
@@ -161,5 +169,6 @@ int main(int argc, char *argv[])
             return 0;
         applyUserLanguage(*actor);
         window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
+        window->setSandbox(sandboxUrl);
     }
 }

@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace askpro::sandbox;
 
@@ -51,7 +53,8 @@ int main(int argc, char *argv[])
                                        u"LIST"_s, u"all"_s);
     const QCommandLineOption faultSeed(u"fault-seed"_s, u"Seed of the fault draws."_s, u"N"_s, u"1"_s);
     const QCommandLineOption callsPerMinute(u"simulate-calls-per-minute"_s, u"Keep simulated inbound calls coming (demo)."_s, u"N"_s, u"0"_s);
-    const QCommandLineOption simulateTo(u"simulate-to"_s, u"Numbers the simulated calls go to."_s, u"NUMBER[,NUMBER...]"_s);
+    const QCommandLineOption simulateTo(u"simulate-to"_s, u"Numbers the simulated calls go to; switch them with POST /sandbox/simulation."_s,
+                                        u"NUMBER[,NUMBER...]"_s);
     parser.addOptions({listen, retellKey, calcomKey, stripeKey, stripeSecret, retellHook, stripeHook, seed, latency, errorRate, rateLimit,
                        timeoutRate, faultsFor, faultSeed, callsPerMinute, simulateTo});
     parser.process(app);
@@ -111,11 +114,16 @@ int main(int argc, char *argv[])
         << "Stripe:  " << sandbox.baseUrl(Provider::Stripe).toString() << Qt::endl
         << "Control: " << sandbox.baseUrl(Provider::Retell).resolved(QUrl(u"/sandbox/state"_s)).toString() << Qt::endl;
 
-    DemoCallFeed feed(sandbox, parser.value(callsPerMinute).toInt(), parser.value(simulateTo).split(u',', Qt::SkipEmptyParts));
+    // With --simulate-to the feed can be switched on and off later (POST /sandbox/simulation); with a rate
+    // it starts at once.
+    DemoCallFeed feed(sandbox, std::max(1, parser.value(callsPerMinute).toInt()), parser.value(simulateTo).split(u',', Qt::SkipEmptyParts));
+    sandbox.setDemoFeed(&feed);
     if (parser.value(callsPerMinute).toInt() > 0) {
         if (!parser.isSet(simulateTo))
             return fail(u"--simulate-calls-per-minute needs --simulate-to"_s);
         feed.start();
     }
-    return QCoreApplication::exec();
+    const int code = QCoreApplication::exec();
+    sandbox.setDemoFeed(nullptr);
+    return code;
 }

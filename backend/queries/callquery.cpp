@@ -2,9 +2,6 @@
 #include "queries/callquery.h"
 
 #include "db/database.h"
-#include "queries/modelquery.h"
-
-#include <QSqlError>
 
 using namespace Qt::StringLiterals;
 
@@ -29,37 +26,29 @@ QString orderExpression(int column)
     }
 }
 
-} // namespace
+const QString timeExpression = u"COALESCE(c.started_at, c.created_at)"_s; // as indexed by migration 0005
 
-Result<CallsStamp> CallQuery::stamp(Database &db)
+QString selectList(const QString &key)
 {
-    auto q = db.exec(u"SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM calls"_s);
-    if (!q)
-        return q.error();
-    CallsStamp s;
-    if (q->next()) {
-        s.count = q->value(0).toLongLong();
-        s.maxUpdatedAt = q->value(1).toLongLong();
-    }
-    return s;
+    return u"SELECT c.id, COALESCE(c.started_at, c.created_at), COALESCE(b.time_zone, 'UTC'), COALESCE(co.name, ''), "
+           "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.duration_ms, c.outcome, c.failure_reason, a.starts_at, "_s
+        + key;
 }
 
-Result<QSqlQuery> CallQuery::browse(Database &db, const CallFilter &filter, int sortColumn, Qt::SortOrder order)
+const QString fromClause = u" FROM calls c LEFT JOIN branches b ON b.id = c.branch_id "
+                           "LEFT JOIN companies co ON co.id = c.company_id "
+                           "LEFT JOIN customers cu ON cu.id = c.customer_id "
+                           "LEFT JOIN appointments a ON a.call_id = c.id WHERE 1 = 1"_s;
+
+// The filters that indexes serve (or that cost little per row), appended to sql and params.
+void appendFilters(const CallFilter &filter, QString &sql, QVariantList &params)
 {
-    QString sql = u"SELECT c.id, COALESCE(c.started_at, c.created_at), COALESCE(b.time_zone, 'UTC'), COALESCE(co.name, ''), "
-                  "COALESCE(b.name, ''), c.from_number, "
-                  "COALESCE(cu.name, ''), c.duration_ms, c.outcome, c.failure_reason, a.starts_at "
-                  "FROM calls c LEFT JOIN branches b ON b.id = c.branch_id "
-                  "LEFT JOIN companies co ON co.id = c.company_id "
-                  "LEFT JOIN customers cu ON cu.id = c.customer_id "
-                  "LEFT JOIN appointments a ON a.call_id = c.id WHERE 1 = 1"_s;
-    QVariantList params;
     if (filter.fromMs > 0) {
-        sql += u" AND c.started_at >= ?"_s;
+        sql += u" AND "_s + timeExpression + u" >= ?"_s;
         params << filter.fromMs;
     }
     if (filter.toMs > 0) {
-        sql += u" AND c.started_at < ?"_s;
+        sql += u" AND "_s + timeExpression + u" < ?"_s;
         params << filter.toMs;
     }
     if (filter.companyId > 0) {
@@ -71,20 +60,104 @@ Result<QSqlQuery> CallQuery::browse(Database &db, const CallFilter &filter, int 
         params << filter.branchId;
     }
     if (filter.outcome == u"requested_unbooked"_s) {
-        sql += u" AND c.appointment_requested = 1 AND c.outcome <> 'booked' AND (a.id IS NULL OR a.status = 'pending')"_s;
+        // NOT EXISTS rather than a test on the joined row: PostgreSQL then walks the time index (8 ms instead of a
+        // hash join over every appointment, 1.7 s at 1,000,000 calls).
+        sql += u" AND c.appointment_requested = 1 AND c.outcome <> 'booked' "
+               "AND NOT EXISTS (SELECT 1 FROM appointments x WHERE x.call_id = c.id AND x.status <> 'pending')"_s;
     } else if (!filter.outcome.isEmpty()) {
         sql += u" AND c.outcome = ?"_s;
         params << filter.outcome;
     }
-    if (!filter.text.trimmed().isEmpty()) {
+}
+
+// Rows strictly after the cursor in the sort order; written so that the index range is on the key alone.
+void appendAfter(const QString &key, bool descending, const CallCursor &after, QString &sql, QVariantList &params)
+{
+    sql += descending ? u" AND "_s + key + u" <= ? AND ("_s + key + u" < ? OR c.id < ?)"_s
+                      : u" AND "_s + key + u" >= ? AND ("_s + key + u" > ? OR c.id > ?)"_s;
+    params << after.sortKey << after.sortKey << after.id;
+}
+
+// Rows up to and including the cursor in the sort order: the end of a text search's window.
+void appendUpTo(const QString &key, bool descending, const CallCursor &end, QString &sql, QVariantList &params)
+{
+    sql += descending ? u" AND "_s + key + u" >= ? AND ("_s + key + u" > ? OR c.id >= ?)"_s
+                      : u" AND "_s + key + u" <= ? AND ("_s + key + u" < ? OR c.id <= ?)"_s;
+    params << end.sortKey << end.sortKey << end.id;
+}
+
+} // namespace
+
+Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sortColumn, Qt::SortOrder order,
+                                 const std::optional<CallCursor> &after, int limit, int scanLimit)
+{
+    const QString key = orderExpression(sortColumn);
+    const bool descending = order == Qt::DescendingOrder;
+    const QString direction = descending ? u" DESC"_s : u" ASC"_s;
+    const QString orderBy = u" ORDER BY "_s + key + direction + u", c.id"_s + direction;
+    const bool searching = !filter.text.trimmed().isEmpty();
+    limit = qMax(1, limit);
+    scanLimit = qMax(1, scanLimit);
+
+    QString where;
+    QVariantList params;
+    appendFilters(filter, where, params);
+    if (after)
+        appendAfter(key, descending, *after, where, params);
+
+    CallPage page;
+    std::optional<CallCursor> windowEnd;
+    if (searching) {
+        // The last call of this search window; none when fewer calls than the window remain.
+        auto end = db.exec(u"SELECT "_s + key + u", c.id"_s + fromClause + where + orderBy + u" LIMIT 1 OFFSET ?"_s,
+                           QVariantList(params) << scanLimit - 1);
+        if (!end)
+            return end.error();
+        if (end->next())
+            windowEnd = CallCursor{end->value(0), end->value(1).toLongLong()};
+        if (windowEnd)
+            appendUpTo(key, descending, *windowEnd, where, params);
         const QString pattern = Database::containsPattern(filter.text);
-        sql += u" AND (c.from_number LIKE ? ESCAPE '\\' OR lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\')"_s;
+        where += u" AND (c.from_number LIKE ? ESCAPE '\\' OR lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\')"_s;
         params << pattern << pattern << pattern;
     }
-    const QString direction = order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
-    sql += u" ORDER BY "_s + orderExpression(sortColumn) + direction + u", c.id"_s + direction;
+    auto q = db.exec(selectList(key) + fromClause + where + orderBy + u" LIMIT ?"_s, QVariantList(params) << limit);
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        QVariantList row;
+        row.reserve(ColumnCount);
+        for (int c = 0; c < ColumnCount; ++c)
+            row.append(q->value(c));
+        page.rows.append(std::move(row));
+        page.next = CallCursor{q->value(ColumnCount), q->value(Id).toLongLong()};
+    }
+    if (page.rows.size() < limit)
+        page.next = windowEnd; // this window is searched to its end; without a window, so are the calls
+    return page;
+}
 
-    return runModelQuery(db, sql, params, u"The call browser query failed"_s);
+Result<ChangeStamp> ChangeQuery::stamp(Database &db, Table table)
+{
+    // Separate scalar subqueries: each MAX then reads one end of its index (one aggregate per SELECT).
+    QString sql;
+    switch (table) {
+    case Table::Calls: sql = u"SELECT (SELECT MAX(id) FROM calls), (SELECT MAX(updated_at) FROM calls)"_s; break;
+    case Table::Appointments: sql = u"SELECT (SELECT MAX(id) FROM appointments), (SELECT MAX(updated_at) FROM appointments)"_s; break;
+    case Table::Customers: sql = u"SELECT (SELECT MAX(id) FROM customers), (SELECT MAX(updated_at) FROM customers)"_s; break;
+    case Table::WebhookInbox:
+        sql = u"SELECT (SELECT MAX(id) FROM webhook_inbox), (SELECT MAX(processed_at) FROM webhook_inbox)"_s;
+        break;
+    }
+    auto q = db.exec(sql);
+    if (!q)
+        return q.error();
+    ChangeStamp s;
+    if (q->next()) {
+        s.lastId = q->value(0).toLongLong();
+        s.lastChange = q->value(1).toLongLong();
+    }
+    return s;
 }
 
 } // namespace askpro

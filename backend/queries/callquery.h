@@ -1,11 +1,14 @@
-// The call browser's query: filters and sorting done in SQL, so the view never loads every row.
+// The call browser's queries: filters, sorting and paging done in SQL, so the view never loads every row; and
+// the change stamps the pages poll to notice new rows.
 #pragma once
 
 #include "core/result.h"
 
-#include <QDateTime>
-#include <QSqlQuery>
+#include <QList>
 #include <QString>
+#include <QVariant>
+
+#include <optional>
 
 namespace askpro {
 
@@ -21,12 +24,18 @@ struct CallFilter
     QString text;    // caller number, customer name or transcript
 };
 
-// A cheap fingerprint of the calls table: when it changes, the browser re-reads its rows.
-struct CallsStamp
+// Where a page of the call browser ended: the sort key of its last row and that row's id. The next page
+// starts strictly after it, so a page costs the same near the top and a million rows down (keyset paging).
+struct CallCursor
 {
-    qint64 count = 0;
-    qint64 maxUpdatedAt = 0;
-    friend bool operator==(const CallsStamp &, const CallsStamp &) = default;
+    QVariant sortKey;
+    qint64 id = 0;
+};
+
+struct CallPage
+{
+    QList<QVariantList> rows;        // CallQuery::Column order, ColumnCount values each
+    std::optional<CallCursor> next;  // where to go on; none when every matching call has been read
 };
 
 class CallQuery final
@@ -34,12 +43,31 @@ class CallQuery final
 public:
     enum Column { Id, StartedAt, TimeZone, Company, Branch, Caller, Customer, DurationMs, Outcome, FailureReason, AppointmentStart, ColumnCount };
 
-    // A prepared, executed query on this thread's connection for a lazy model. sortColumn is one of
-    // Column (unknown columns sort by time); ties always break on the call id, newest first.
-    [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const CallFilter &filter, int sortColumn = StartedAt,
-                                                  Qt::SortOrder order = Qt::DescendingOrder);
-    // COUNT(*) and MAX(updated_at) over all calls; one index-assisted aggregate.
-    [[nodiscard]] static Result<CallsStamp> stamp(Database &db);
+    // One page of at most limit calls after `after` (none: from the first), filtered and sorted in SQL.
+    // sortColumn is one of Column (unknown columns sort by time); ties break on the call id in the same
+    // direction. The time order and the outcome, branch, company and date filters run on indexes
+    // (migration 0005). A text search (caller, customer name, transcript) cannot use an index: it examines
+    // at most scanLimit calls in sort order per page, so a page may come back short or empty while `next`
+    // says that more calls remain to be searched.
+    [[nodiscard]] static Result<CallPage> page(Database &db, const CallFilter &filter, int sortColumn, Qt::SortOrder order,
+                                               const std::optional<CallCursor> &after, int limit, int scanLimit = 20000);
+};
+
+// A cheap fingerprint of a table the admin app shows: its highest id and its latest change. When it moves,
+// a page re-reads its rows. Two index lookups (migration 0005), never a scan or COUNT(*); rows deleted
+// without another change go unnoticed until the next change.
+struct ChangeStamp
+{
+    qint64 lastId = 0;
+    qint64 lastChange = 0;
+    friend bool operator==(const ChangeStamp &, const ChangeStamp &) = default;
+};
+
+class ChangeQuery final
+{
+public:
+    enum class Table { Calls, Appointments, Customers, WebhookInbox };
+    [[nodiscard]] static Result<ChangeStamp> stamp(Database &db, Table table);
 };
 
 } // namespace askpro

@@ -71,6 +71,17 @@ QStringList DirectoryQuery::editableFields(Entity entity)
     return {};
 }
 
+QStringList DirectoryQuery::parentFields(Entity entity)
+{
+    switch (entity) {
+    case Entity::Company: return {};
+    case Entity::Branch: return {u"company_id"_s};
+    case Entity::Staff: return {u"company_id"_s, u"branch_id"_s};
+    case Entity::Service: return {u"company_id"_s};
+    }
+    return {};
+}
+
 Result<QSqlQuery> DirectoryQuery::table(Database &db, Entity entity)
 {
     switch (entity) {

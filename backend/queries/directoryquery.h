@@ -39,6 +39,8 @@ public:
     [[nodiscard]] static Result<QVariantMap> record(Database &db, Entity entity, qint64 id);
     // The editable columns of an entity, in form order.
     [[nodiscard]] static QStringList editableFields(Entity entity);
+    // The columns that place a new row (set once, when it is created): company_id, and branch_id for staff.
+    [[nodiscard]] static QStringList parentFields(Entity entity);
     [[nodiscard]] static QString tableName(Entity entity);
 };
 

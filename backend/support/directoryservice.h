@@ -1,4 +1,4 @@
-// Edits to companies, branches, staff and services, validated and audited with before/after.
+// New and changed companies, branches, staff and services, validated and audited with before/after.
 #pragma once
 
 #include "core/result.h"
@@ -22,6 +22,12 @@ public:
     // Phone numbers are normalized to E.164, time zones must be known IANA ids; a number already used
     // by another active branch is a Conflict. Nothing changes on error.
     [[nodiscard]] Status update(DirectoryQuery::Entity entity, qint64 id, const QVariantMap &changes, const Actor &actor);
+    // Adds a row from DirectoryQuery::editableFields plus its parents (DirectoryQuery::parentFields: the
+    // company of a branch, service or staff member, and a staff member's optional branch), validated as
+    // update() validates and audited as "<entity>.create". A name is required everywhere, a phone number for
+    // a branch (free among active branches), an e-mail address for staff and a duration for a service;
+    // active defaults to yes and a branch's time zone to Europe/Berlin. Returns the new id.
+    [[nodiscard]] Result<qint64> create(DirectoryQuery::Entity entity, const QVariantMap &fields, const Actor &actor);
 
 private:
     [[nodiscard]] Result<QVariantMap> validated(DirectoryQuery::Entity entity, QVariantMap changes) const;

@@ -1,6 +1,7 @@
 // Appointments page: AppointmentQuery feeds the table; changes go through AppointmentService.
 #include "pages/appointmentspage.h"
 
+#include "changewatcher.h"
 #include "core/clock.h"
 #include "csvexporter.h"
 #include "db/database.h"
@@ -186,6 +187,11 @@ AppointmentsPage::AppointmentsPage(std::shared_ptr<Database> db, AppointmentServ
     reloadStaff();
     reloadServices();
     reload();
+
+    // New bookings and changed states (Cal.com sync, cancellations) appear by themselves, keeping the selection.
+    auto *watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Appointments}, this);
+    connect(watcher, &ChangeWatcher::changed, this,
+            [this] { TableState::refreshKeepingPosition(m_table, RecordsModel::IdRole, [this] { (void)m_model->refresh(); }); });
 }
 
 AppointmentsPage::~AppointmentsPage() = default;

@@ -1,6 +1,7 @@
 // Calendar page: the week's bounds are local midnights in the branch's zone, so 23- and 25-hour days fit.
 #include "pages/calendarpage.h"
 
+#include "changewatcher.h"
 #include "db/database.h"
 #include "queries/appointmentquery.h"
 #include "queries/directoryquery.h"
@@ -73,6 +74,10 @@ CalendarPage::CalendarPage(std::shared_ptr<Database> db, QWidget *parent)
     reloadBranches();
     reloadStaff();
     showWeekOf(QDate::currentDate());
+
+    // Bookings made by phone while the week is open appear in it by themselves.
+    auto *watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Appointments}, this);
+    connect(watcher, &ChangeWatcher::changed, this, &CalendarPage::reload);
 }
 
 CalendarPage::~CalendarPage() = default;

@@ -2,6 +2,7 @@
 #include "pages/callspage.h"
 
 #include "callsmodel.h"
+#include "changewatcher.h"
 #include "csvexporter.h"
 #include "db/database.h"
 #include "queries/directoryquery.h"
@@ -19,8 +20,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
-#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -33,6 +34,7 @@ namespace askpro {
 
 namespace {
 const QString pageKey = u"calls"_s;
+constexpr int viewIdRole = Qt::UserRole + 1; // in the views box; Qt::UserRole holds the filters
 }
 
 CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
@@ -90,14 +92,33 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     m_views = new QComboBox(this);
     m_views->setObjectName(u"savedViews"_s);
     m_views->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_searching = new QLabel(tr("Searching…"), this);
+    m_searching->setObjectName(u"searchProgress"_s);
+    m_searching->setForegroundRole(QPalette::PlaceholderText);
+    m_searching->setToolTip(tr("Transcripts are searched newest first; matches appear as they are found."));
+    m_searching->hide();
     auto *saveViewButton = new QToolButton(this);
     saveViewButton->setObjectName(u"saveViewButton"_s);
     saveViewButton->setText(tr("Save view…"));
+    // Rename and delete act on the view chosen in the box; the button opens its menu from the keyboard too.
+    m_viewActions = new QToolButton(this);
+    m_viewActions->setObjectName(u"viewActionsButton"_s);
+    m_viewActions->setText(tr("&Views"));
+    m_viewActions->setToolTip(tr("Rename or delete the saved view chosen beside"));
+    m_viewActions->setPopupMode(QToolButton::InstantPopup);
+    auto *viewMenu = new QMenu(m_viewActions);
+    auto *renameAction = viewMenu->addAction(tr("&Rename view…"));
+    renameAction->setObjectName(u"renameViewAction"_s);
+    auto *deleteAction = viewMenu->addAction(tr("&Delete view"));
+    deleteAction->setObjectName(u"deleteViewAction"_s);
+    m_viewActions->setMenu(viewMenu);
     auto *exportButton = new QToolButton(this);
     exportButton->setText(tr("Export CSV…"));
     second->addWidget(m_search, 1);
+    second->addWidget(m_searching);
     second->addWidget(m_views);
     second->addWidget(saveViewButton);
+    second->addWidget(m_viewActions);
     second->addWidget(exportButton);
     layout->addLayout(second);
 
@@ -167,11 +188,30 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
             [this](const QModelIndex &current) { m_detail->showCall(current.isValid() ? current.data(CallsModel::CallIdRole).toLongLong() : 0); });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_detail->showCall(selectedCallId()); });
     connect(saveViewButton, &QToolButton::clicked, this, &CallsPage::saveView);
+    connect(renameAction, &QAction::triggered, this, &CallsPage::renameSelectedView);
+    connect(deleteAction, &QAction::triggered, this, &CallsPage::deleteSelectedView);
+    connect(m_views, &QComboBox::currentIndexChanged, this, [this] { m_viewActions->setEnabled(selectedViewId() > 0); });
+    connect(m_model, &CallsModel::searchingChanged, this, &CallsPage::updateMessage);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_empty->isVisible())
+            updateMessage();
+        if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
+            m_table->selectRow(0);
+    });
     connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("calls"), this); });
     connect(m_views, &QComboBox::activated, this, [this](int index) {
         if (index <= 0)
             return;
         applyFilterState(m_views->itemData(index).toMap());
+    });
+
+    m_watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Calls}, this);
+    connect(m_watcher, &ChangeWatcher::changed, this, [this] {
+        if (m_company->count() <= 1) { // the first calls of a new database: their companies too
+            reloadCompanies();
+            reloadBranches();
+        }
+        refreshKeepingSelection();
     });
 
     m_applying = true;
@@ -181,13 +221,6 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     updatePeriodWidgets();
     m_applying = false;
     applyFilter();
-
-    m_poll = new QTimer(this);
-    m_poll->setInterval(3000);
-    connect(m_poll, &QTimer::timeout, this, &CallsPage::pollNow);
-    m_poll->start();
-    if (auto stamp = CallQuery::stamp(*m_db))
-        m_stamp = *stamp;
 }
 
 CallsPage::~CallsPage() = default;
@@ -224,10 +257,64 @@ void CallsPage::reloadSavedViews()
     m_views->clear();
     m_views->addItem(tr("Saved views"));
     if (auto views = SavedViewStore(*m_db).list(pageKey)) {
-        for (const SavedView &v : *views)
+        for (const SavedView &v : *views) {
             m_views->addItem(v.name, v.filters);
+            m_views->setItemData(m_views->count() - 1, v.id, viewIdRole);
+        }
     }
     m_views->setEnabled(m_views->count() > 1);
+    m_viewActions->setEnabled(selectedViewId() > 0);
+}
+
+qint64 CallsPage::selectedViewId() const
+{
+    return m_views->currentIndex() > 0 ? m_views->currentData(viewIdRole).toLongLong() : 0;
+}
+
+bool CallsPage::renameView(qint64 viewId, const QString &name)
+{
+    auto renamed = SavedViewStore(*m_db).rename(viewId, name);
+    if (!renamed) {
+        QMessageBox::warning(this, tr("Rename view"), renamed.error().describe());
+        return false;
+    }
+    reloadSavedViews();
+    m_views->setCurrentIndex(qMax(0, m_views->findData(viewId, viewIdRole)));
+    return true;
+}
+
+bool CallsPage::deleteView(qint64 viewId)
+{
+    auto removed = SavedViewStore(*m_db).remove(viewId);
+    if (!removed) {
+        QMessageBox::warning(this, tr("Delete view"), removed.error().describe());
+        return false;
+    }
+    reloadSavedViews();
+    return true;
+}
+
+void CallsPage::renameSelectedView()
+{
+    const qint64 id = selectedViewId();
+    if (id <= 0)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename view"), tr("New name of this filter set:"), QLineEdit::Normal,
+                                               m_views->currentText(), &ok);
+    if (ok)
+        renameView(id, name);
+}
+
+void CallsPage::deleteSelectedView()
+{
+    const qint64 id = selectedViewId();
+    if (id <= 0)
+        return;
+    if (QMessageBox::question(this, tr("Delete view"), tr("Delete the saved view \"%1\"? The calls stay as they are.").arg(m_views->currentText()),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        == QMessageBox::Yes)
+        deleteView(id);
 }
 
 void CallsPage::saveView()
@@ -311,15 +398,24 @@ void CallsPage::applyFilter()
     if (m_applying)
         return;
     m_model->setFilter(filterFromWidgets());
+    m_watcher->resync();
+    updateMessage();
+    if (m_model->rowCount() > 0 && !m_table->selectionModel()->hasSelection())
+        m_table->selectRow(0);
+}
+
+void CallsPage::updateMessage()
+{
+    m_searching->setVisible(m_model->isSearching());
     if (!m_model->lastError().isEmpty())
         m_empty->setText(tr("The calls cannot be read: %1").arg(m_model->lastError()));
+    else if (m_model->rowCount() == 0 && m_model->isSearching())
+        m_empty->setText(tr("Searching the transcripts…"));
     else if (m_model->rowCount() == 0)
         m_empty->setText(tr("No calls match these filters yet. Calls appear here as soon as the server receives them."));
     else
         m_empty->clear();
     m_empty->setVisible(!m_empty->text().isEmpty());
-    if (m_model->rowCount() > 0 && !m_table->selectionModel()->hasSelection())
-        m_table->selectRow(0);
 }
 
 qint64 CallsPage::selectedCallId() const
@@ -341,34 +437,14 @@ bool CallsPage::selectCall(qint64 callId)
 
 void CallsPage::refreshKeepingSelection()
 {
-    const qint64 selected = selectedCallId();
-    const int scroll = m_table->verticalScrollBar()->value();
-    m_model->refresh();
-    if (selected > 0) {
-        const int row = m_model->rowOfCall(selected, 2000);
-        if (row >= 0) {
-            const QSignalBlocker blocker(m_table->selectionModel());
-            m_table->selectionModel()->setCurrentIndex(m_model->index(row, CallQuery::StartedAt),
-                                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            m_detail->showCall(selected); // re-reads it: its timeline may have grown
-        }
-    }
-    m_table->verticalScrollBar()->setValue(scroll);
-    m_empty->setVisible(m_model->rowCount() == 0);
+    // Selecting the call again re-reads its detail: its timeline may have grown.
+    TableState::refreshKeepingPosition(m_table, CallsModel::CallIdRole, [this] { m_model->refresh(); });
+    updateMessage();
 }
 
 void CallsPage::pollNow()
 {
-    auto stamp = CallQuery::stamp(*m_db);
-    if (!stamp || *stamp == m_stamp)
-        return;
-    const bool firstCalls = m_stamp.count == 0;
-    m_stamp = *stamp;
-    if (firstCalls) {
-        reloadCompanies();
-        reloadBranches();
-    }
-    refreshKeepingSelection();
+    m_watcher->checkNow();
 }
 
 } // namespace askpro

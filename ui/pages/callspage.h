@@ -1,6 +1,6 @@
 // The call browser: filters (period, company, branch, outcome, text, saved views) above a lazily
 // filled, SQL-sorted table of calls, with the selected call's detail beside it. New calls appear
-// by themselves: a cheap poll compares the calls table's fingerprint every few seconds.
+// by themselves: a ChangeWatcher compares the calls table's stamp every few seconds.
 #pragma once
 
 #include "queries/callquery.h"
@@ -16,11 +16,13 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 class QTimer;
+class QToolButton;
 
 namespace askpro {
 
 class CallDetailPane;
 class CallsModel;
+class ChangeWatcher;
 class Database;
 
 class CallsPage final : public QWidget
@@ -40,8 +42,12 @@ public:
     // The filter widgets' state, as saved views store it, and back.
     [[nodiscard]] QVariantMap filterState() const;
     void applyFilterState(const QVariantMap &state);
-    // Compares the calls' fingerprint now and refreshes when it changed (the timer does this every 3 s).
+    // Compares the calls' stamp now and refreshes when it changed (the watcher does this every 3 s).
     void pollNow();
+    // The saved view selected in the views box (0: none), and the actions of its menu; false with a message.
+    [[nodiscard]] qint64 selectedViewId() const;
+    bool renameView(qint64 viewId, const QString &name);
+    bool deleteView(qint64 viewId);
 
 private:
     void applyFilter();
@@ -49,6 +55,9 @@ private:
     void reloadBranches();
     void reloadSavedViews();
     void saveView();
+    void renameSelectedView();
+    void deleteSelectedView();
+    void updateMessage();
     void refreshKeepingSelection();
     void updatePeriodWidgets();
     [[nodiscard]] CallFilter filterFromWidgets() const;
@@ -66,10 +75,11 @@ private:
     QComboBox *m_outcome = nullptr;
     QLineEdit *m_search = nullptr;
     QComboBox *m_views = nullptr;
+    QToolButton *m_viewActions = nullptr;
+    QLabel *m_searching = nullptr;
     QLabel *m_empty = nullptr;
     QTimer *m_searchDelay = nullptr;
-    QTimer *m_poll = nullptr;
-    CallsStamp m_stamp;
+    ChangeWatcher *m_watcher = nullptr;
     bool m_applying = false;
 };
 

@@ -1,6 +1,7 @@
 // Customers page: three RecordsModels over CustomerQuery; double-click opens a call or appointment.
 #include "pages/customerspage.h"
 
+#include "changewatcher.h"
 #include "csvexporter.h"
 #include "db/database.h"
 #include "queries/directoryquery.h"
@@ -113,6 +114,12 @@ CustomersPage::CustomersPage(std::shared_ptr<Database> db, QWidget *parent)
     connect(appointments, &QTableView::doubleClicked, this,
             [this](const QModelIndex &i) { Q_EMIT openAppointment(m_appointments->idAt(i.row())); });
     reload();
+
+    // New callers, and new calls and appointments of the listed customers (their counts), appear by themselves;
+    // selecting the customer again re-reads their calls and appointments.
+    auto *watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Customers, ChangeQuery::Table::Calls, ChangeQuery::Table::Appointments}, this);
+    connect(watcher, &ChangeWatcher::changed, this,
+            [this] { TableState::refreshKeepingPosition(m_table, RecordsModel::IdRole, [this] { (void)m_customers->refresh(); }); });
 }
 
 CustomersPage::~CustomersPage() = default;

@@ -1,4 +1,4 @@
-// Directory page: read through DirectoryQuery, edit through DirectoryService, one generic form.
+// Directory page: read through DirectoryQuery, create and edit through DirectoryService, generic forms.
 #include "pages/directorypage.h"
 
 #include "csvexporter.h"
@@ -8,6 +8,7 @@
 #include "tablestate.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -34,6 +35,10 @@ DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget 
 {
     auto *layout = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout;
+    auto *create = new QPushButton(tr("&New…"), this);
+    create->setObjectName(u"newRecord"_s);
+    create->setToolTip(tr("Add a row to the open tab"));
+    create->setEnabled(m_actor.can(Permission::EditDirectory));
     auto *edit = new QPushButton(tr("Edit…"), this);
     edit->setObjectName(u"editRecord"_s);
     edit->setEnabled(m_actor.can(Permission::EditDirectory));
@@ -42,6 +47,7 @@ DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget 
     auto *hint = new QLabel(tr("Double-click a row to edit it. Inactive entries stay listed and are marked."), this);
     hint->setForegroundRole(QPalette::PlaceholderText);
     bar->addWidget(hint, 1);
+    bar->addWidget(create);
     bar->addWidget(edit);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
@@ -77,6 +83,7 @@ DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget 
         m_tabList.append(tab);
     }
     connect(edit, &QPushButton::clicked, this, &DirectoryPage::editCurrent);
+    connect(create, &QPushButton::clicked, this, &DirectoryPage::createInCurrentTab);
     connect(exportButton, &QToolButton::clicked, this, [this] {
         const Tab &tab = m_tabList.at(m_tabs->currentIndex());
         CsvExporter::exportWithDialog(tab.view, DirectoryQuery::tableName(tab.entity), this);
@@ -140,21 +147,7 @@ void DirectoryPage::editCurrent()
     auto *form = new QFormLayout(&dialog);
     QHash<QString, QWidget *> editors;
     for (const QString &field : DirectoryQuery::editableFields(tab.entity)) {
-        const QVariant value = record->value(field);
-        QWidget *editor = nullptr;
-        if (field == u"active"_s) {
-            auto *box = new QCheckBox(&dialog);
-            box->setChecked(value.toInt() != 0);
-            editor = box;
-        } else if (field == u"duration_minutes"_s || field == u"price_cents"_s || field == u"calcom_user_id"_s) {
-            auto *spin = new QSpinBox(&dialog);
-            spin->setRange(0, field == u"calcom_user_id"_s ? 999999999 : 10000000);
-            spin->setValue(value.toInt());
-            editor = spin;
-        } else {
-            editor = new QLineEdit(value.toString(), &dialog);
-        }
-        editor->setObjectName(field);
+        QWidget *editor = editorFor(field, record->value(field), &dialog);
         editors.insert(field, editor);
         form->addRow(fieldLabel(field) + u':', editor);
     }
@@ -166,13 +159,7 @@ void DirectoryPage::editCurrent()
         return;
     QVariantMap changes;
     for (auto it = editors.cbegin(); it != editors.cend(); ++it) {
-        QVariant value;
-        if (auto *box = qobject_cast<QCheckBox *>(it.value()))
-            value = box->isChecked() ? 1 : 0;
-        else if (auto *spin = qobject_cast<QSpinBox *>(it.value()))
-            value = spin->value();
-        else if (auto *line = qobject_cast<QLineEdit *>(it.value()))
-            value = line->text();
+        const QVariant value = valueOf(it.value());
         if (value.toString() != record->value(it.key()).toString())
             changes.insert(it.key(), value);
     }
@@ -183,6 +170,120 @@ void DirectoryPage::editCurrent()
     }
     Q_EMIT statusMessage(changes.isEmpty() ? tr("Nothing changed.") : tr("Saved."));
     tab.model->refresh();
+}
+
+QWidget *DirectoryPage::editorFor(const QString &field, const QVariant &value, QWidget *parent)
+{
+    QWidget *editor = nullptr;
+    if (field == u"active"_s) {
+        auto *box = new QCheckBox(parent);
+        box->setChecked(value.toInt() != 0);
+        editor = box;
+    } else if (field == u"duration_minutes"_s || field == u"price_cents"_s || field == u"calcom_user_id"_s) {
+        auto *spin = new QSpinBox(parent);
+        spin->setRange(0, field == u"calcom_user_id"_s ? 999999999 : 10000000);
+        spin->setValue(value.toInt());
+        editor = spin;
+    } else {
+        editor = new QLineEdit(value.toString(), parent);
+    }
+    editor->setObjectName(field);
+    return editor;
+}
+
+QVariant DirectoryPage::valueOf(const QWidget *editor)
+{
+    if (const auto *box = qobject_cast<const QCheckBox *>(editor))
+        return box->isChecked() ? 1 : 0;
+    if (const auto *spin = qobject_cast<const QSpinBox *>(editor))
+        return spin->value();
+    if (const auto *line = qobject_cast<const QLineEdit *>(editor))
+        return line->text();
+    if (const auto *combo = qobject_cast<const QComboBox *>(editor))
+        return combo->currentData();
+    return {};
+}
+
+void DirectoryPage::createInCurrentTab()
+{
+    using E = DirectoryQuery::Entity;
+    const Tab &tab = m_tabList.at(m_tabs->currentIndex());
+    const E entity = tab.entity;
+    QDialog dialog(this);
+    dialog.setObjectName(u"newRecordDialog"_s);
+    switch (entity) {
+    case E::Company: dialog.setWindowTitle(tr("New company")); break;
+    case E::Branch: dialog.setWindowTitle(tr("New branch")); break;
+    case E::Staff: dialog.setWindowTitle(tr("New staff member")); break;
+    case E::Service: dialog.setWindowTitle(tr("New service")); break;
+    }
+    auto *form = new QFormLayout(&dialog);
+    QHash<QString, QWidget *> editors;
+
+    // Where the row belongs: the company (preselected from the current row), and a staff member's branch.
+    QComboBox *company = nullptr;
+    if (DirectoryQuery::parentFields(entity).contains(u"company_id"_s)) {
+        company = new QComboBox(&dialog);
+        company->setObjectName(u"company_id"_s);
+        if (auto companies = DirectoryQuery::companies(*m_db)) {
+            for (const NamedItem &c : *companies)
+                company->addItem(c.active ? c.name : tr("%1 (inactive)").arg(c.name), c.id);
+        }
+        const QModelIndex current = tab.view->currentIndex();
+        const QString currentCompany = current.isValid() ? tab.model->index(current.row(), 1).data().toString() : QString();
+        company->setCurrentIndex(qMax(0, company->findText(currentCompany)));
+        editors.insert(u"company_id"_s, company);
+        form->addRow(tr("Company:"), company);
+    }
+    if (DirectoryQuery::parentFields(entity).contains(u"branch_id"_s)) {
+        auto *branch = new QComboBox(&dialog);
+        branch->setObjectName(u"branch_id"_s);
+        const auto fillBranches = [this, branch, company] {
+            branch->clear();
+            branch->addItem(tr("(every branch)"), qint64(0));
+            if (auto branches = DirectoryQuery::branches(*m_db, company->currentData().toLongLong())) {
+                for (const NamedItem &b : *branches)
+                    branch->addItem(b.active ? b.name : tr("%1 (inactive)").arg(b.name), b.id);
+            }
+        };
+        fillBranches();
+        connect(company, &QComboBox::currentIndexChanged, branch, fillBranches);
+        editors.insert(u"branch_id"_s, branch);
+        form->addRow(tr("Branch:"), branch);
+    }
+    const QVariantMap defaults{{u"active"_s, 1}, {u"time_zone"_s, u"Europe/Berlin"_s}, {u"duration_minutes"_s, 30}};
+    for (const QString &field : DirectoryQuery::editableFields(entity)) {
+        QWidget *editor = editorFor(field, defaults.value(field), &dialog);
+        editors.insert(field, editor);
+        form->addRow(fieldLabel(field) + u':', editor);
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(buttons);
+    // The form stays open on a refusal, so that nothing typed is lost.
+    qint64 created = 0;
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        QVariantMap fields;
+        for (auto it = editors.cbegin(); it != editors.cend(); ++it)
+            fields.insert(it.key(), valueOf(it.value()));
+        auto id = DirectoryService(*m_db).create(entity, fields, m_actor);
+        if (!id) {
+            QMessageBox::warning(&dialog, dialog.windowTitle(), id.error().describe());
+            return;
+        }
+        created = *id;
+        dialog.accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted || created <= 0)
+        return;
+    (void)tab.model->refresh();
+    tab.model->fetchAll();
+    const QModelIndexList found = tab.model->match(tab.model->index(0, 0), RecordsModel::IdRole, created, 1, Qt::MatchExactly);
+    if (!found.isEmpty()) {
+        tab.view->selectRow(found.first().row());
+        tab.view->scrollTo(found.first());
+    }
+    Q_EMIT statusMessage(tr("%1 added.").arg(valueOf(editors.value(u"name"_s)).toString()));
 }
 
 } // namespace askpro

@@ -1,5 +1,5 @@
-// Companies, branches, staff and services: one tab each, inactive rows visible and marked, and an
-// edit form per row that saves through DirectoryService (validated and audited).
+// Companies, branches, staff and services: one tab each, inactive rows visible and marked, an edit form
+// per row and a form for new rows, both saving through DirectoryService (validated and audited).
 #pragma once
 
 #include "security/accesspolicy.h"
@@ -28,6 +28,8 @@ public:
 
     void reload();
     [[nodiscard]] RecordsModel *model(DirectoryQuery::Entity entity) const;
+    // Opens the form for a new row of the current tab (New…, Alt+N); after saving, the row is selected.
+    void createInCurrentTab();
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -41,6 +43,8 @@ private:
     };
     void editCurrent();
     [[nodiscard]] static QString fieldLabel(const QString &field);
+    [[nodiscard]] static QWidget *editorFor(const QString &field, const QVariant &value, QWidget *parent);
+    [[nodiscard]] static QVariant valueOf(const QWidget *editor);
 
     std::shared_ptr<Database> m_db;
     Actor m_actor;

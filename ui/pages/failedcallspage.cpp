@@ -1,6 +1,7 @@
 // Triage page: the queue model is rebuilt on change; actions go through SupportService.
 #include "pages/failedcallspage.h"
 
+#include "changewatcher.h"
 #include "db/database.h"
 #include "dialogs/requestdialog.h"
 #include "labels.h"
@@ -24,7 +25,7 @@
 #include <QPushButton>
 #include <QKeyEvent>
 #include <QSplitter>
-#include <QTimer>
+#include <QScrollBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -107,18 +108,17 @@ FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWid
         updatePreview();
     });
 
-    m_poll = new QTimer(this);
-    m_poll->setInterval(5000);
-    connect(m_poll, &QTimer::timeout, this, [this] {
-        auto stamp = CallQuery::stamp(*m_db);
-        if (stamp && (stamp->count != m_stampCount || stamp->maxUpdatedAt != m_stampUpdated))
-            reload();
-    });
-    m_poll->start();
+    m_watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Calls}, this);
+    connect(m_watcher, &ChangeWatcher::changed, this, &FailedCallsPage::reload);
     reload();
 }
 
 FailedCallsPage::~FailedCallsPage() = default;
+
+bool FailedCallsPage::pollNow()
+{
+    return m_watcher->checkNow();
+}
 
 bool FailedCallsPage::eventFilter(QObject *watched, QEvent *event)
 {
@@ -140,10 +140,7 @@ bool FailedCallsPage::eventFilter(QObject *watched, QEvent *event)
 
 void FailedCallsPage::reload()
 {
-    if (auto stamp = CallQuery::stamp(*m_db)) {
-        m_stampCount = stamp->count;
-        m_stampUpdated = stamp->maxUpdatedAt;
-    }
+    m_watcher->resync();
     // Keep what the user looked at: expanded groups and the current call or group.
     QStringList expanded;
     for (int r = 0; r < m_model->rowCount(); ++r) {
@@ -154,6 +151,7 @@ void FailedCallsPage::reload()
     const QModelIndex current = m_tree->currentIndex();
     const qint64 currentCall = current.isValid() ? current.data(TriageModel::CallIdRole).toLongLong() : 0;
     const QString currentGroup = current.isValid() ? current.data(TriageModel::GroupKeyRole).toString() : QString();
+    const int scroll = m_tree->verticalScrollBar()->value();
 
     auto loaded = m_model->reload();
     if (!loaded) {
@@ -182,6 +180,7 @@ void FailedCallsPage::reload()
         m_tree->selectionModel()->setCurrentIndex(restore, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     else
         m_detail->showCall(0);
+    m_tree->verticalScrollBar()->setValue(scroll);
     updatePreview();
 }
 

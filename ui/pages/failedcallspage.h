@@ -11,11 +11,11 @@
 
 class QLabel;
 class QTreeView;
-class QTimer;
 
 namespace askpro {
 
 class CallDetailPane;
+class ChangeWatcher;
 class Database;
 class TriageModel;
 
@@ -33,7 +33,11 @@ public:
     // The calls under the selection: selected call rows, and every call of a selected group.
     [[nodiscard]] QList<qint64> selectedCallIds() const;
     bool selectCall(qint64 callId);
+    // Re-reads the queue keeping expanded groups and the current call (new failures arrive by themselves:
+    // the page's ChangeWatcher polls the calls while it is shown).
     void reload();
+    // Compares the calls' stamp now and reloads when it moved.
+    bool pollNow();
 
     // The keyboard actions (also reachable as buttons).
     void retrySelected();
@@ -57,9 +61,7 @@ private:
     QLabel *m_summary = nullptr;
     QLabel *m_preview = nullptr;
     CallDetailPane *m_detail = nullptr;
-    QTimer *m_poll = nullptr;
-    qint64 m_stampCount = -1;
-    qint64 m_stampUpdated = -1;
+    ChangeWatcher *m_watcher = nullptr;
 };
 
 } // namespace askpro

@@ -1,6 +1,7 @@
 // Inbox page: InboxQuery feeds a RecordsModel; replays go through SupportService.
 #include "pages/inboxpage.h"
 
+#include "changewatcher.h"
 #include "csvexporter.h"
 #include "db/database.h"
 #include "labels.h"
@@ -124,6 +125,11 @@ InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InboxPage::showSelected);
     connect(m_model, &QAbstractItemModel::modelReset, this, &InboxPage::showSelected);
     reload();
+
+    // New deliveries and processing results appear by themselves, the selected delivery stays selected.
+    auto *watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::WebhookInbox}, this);
+    connect(watcher, &ChangeWatcher::changed, this,
+            [this] { TableState::refreshKeepingPosition(m_table, RecordsModel::IdRole, [this] { (void)m_model->refresh(); }); });
 }
 
 InboxPage::~InboxPage() = default;

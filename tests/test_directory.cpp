@@ -1,0 +1,233 @@
+// The directory: new companies, branches, staff and services through DirectoryService::create, validated like
+// edits and audited, on both engines; and the directory page's New… form, offscreen.
+#include "db/database.h"
+#include "pages/directorypage.h"
+#include "recordsmodel.h"
+#include "support/directoryservice.h"
+#include "testdatabase.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+using E = DirectoryQuery::Entity;
+
+qint64 audits(Database &db, const QString &action, qint64 id)
+{
+    return db.scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = ? AND entity_id = ?"_s, { action, id })->toLongLong();
+}
+
+} // namespace
+
+class TestDirectory final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void createsEveryEntityValidatedAndAudited_data() { test::addEngineRows(); }
+
+    void createsEveryEntityValidatedAndAudited()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        DirectoryService directory(*db);
+        const Actor admin = Actor::system(u"tester"_s);
+
+        auto company = directory.create(
+            E::Company, { { u"name"_s, u"  Praxis Neu "_s }, { u"billing_email"_s, u"rechnung@neu.example"_s } }, admin);
+        QVERIFY2(company.ok(), qPrintable(company.ok() ? QString() : company.error().describe()));
+        auto record = DirectoryQuery::record(*db, E::Company, *company);
+        QCOMPARE(record->value(u"name"_s).toString(), u"Praxis Neu"_s); // trimmed as an edit trims
+        QCOMPARE(record->value(u"active"_s).toInt(), 1); // active unless told otherwise
+        QCOMPARE(audits(*db, u"company.create"_s, *company), 1);
+        const QString after = db->scalar(u"SELECT after_json FROM audit_log WHERE action = 'company.create'"_s)->toString();
+        QVERIFY(after.contains(u"Praxis Neu"_s));
+
+        auto branch = directory.create(
+            E::Branch, { { u"company_id"_s, *company }, { u"name"_s, u"Mitte"_s }, { u"phone_e164"_s, u"030 1234567"_s } },
+            admin);
+        QVERIFY2(branch.ok(), qPrintable(branch.ok() ? QString() : branch.error().describe()));
+        record = DirectoryQuery::record(*db, E::Branch, *branch);
+        QCOMPARE(record->value(u"phone_e164"_s).toString(), u"+49301234567"_s); // normalized to E.164
+        QCOMPARE(record->value(u"time_zone"_s).toString(), u"Europe/Berlin"_s);
+        QCOMPARE(audits(*db, u"branch.create"_s, *branch), 1);
+
+        auto staff = directory.create(E::Staff,
+                                      { { u"company_id"_s, *company },
+                                        { u"branch_id"_s, *branch },
+                                        { u"name"_s, u"Dr. Anna Sommer"_s },
+                                        { u"email"_s, u"anna@neu.example"_s },
+                                        { u"calcom_user_id"_s, 0 } },
+                                      admin);
+        QVERIFY2(staff.ok(), qPrintable(staff.ok() ? QString() : staff.error().describe()));
+        QCOMPARE(db->scalar(u"SELECT branch_id FROM staff WHERE id = ?"_s, { *staff })->toLongLong(), *branch);
+        QVERIFY(db->scalar(u"SELECT calcom_user_id FROM staff WHERE id = ?"_s, { *staff })->isNull());
+        QCOMPARE(audits(*db, u"staff.create"_s, *staff), 1);
+
+        auto service = directory.create(E::Service,
+                                        { { u"company_id"_s, *company },
+                                          { u"name"_s, u"Beratung"_s },
+                                          { u"duration_minutes"_s, 30 },
+                                          { u"price_cents"_s, 4500 } },
+                                        admin);
+        QVERIFY2(service.ok(), qPrintable(service.ok() ? QString() : service.error().describe()));
+        QCOMPARE(audits(*db, u"service.create"_s, *service), 1);
+
+        // Refusals: each names the rule; nothing is written.
+        const qint64 rowsBefore = db->scalar(u"SELECT COUNT(*) FROM audit_log"_s)->toLongLong();
+        const auto kind = [](const Result<qint64> &r) { return r.ok() ? ErrorKind::Transient : r.error().kind; };
+        QCOMPARE(kind(directory.create(E::Company, { { u"name"_s, u" "_s } }, admin)), ErrorKind::Invalid);
+        QCOMPARE(kind(directory.create(E::Company, { { u"name"_s, u"X"_s }, { u"stripe_customer_id"_s, u"cus_1"_s } }, admin)),
+                 ErrorKind::Invalid);
+        QCOMPARE(kind(directory.create(E::Branch, { { u"company_id"_s, *company }, { u"name"_s, u"Ohne Nummer"_s } }, admin)),
+                 ErrorKind::Invalid);
+        QCOMPARE(kind(directory.create(
+                     E::Branch,
+                     { { u"company_id"_s, 9999 }, { u"name"_s, u"Nirgends"_s }, { u"phone_e164"_s, u"+49301111111"_s } }, admin)),
+                 ErrorKind::Invalid);
+        QCOMPARE(
+            kind(directory.create(
+                E::Branch,
+                { { u"company_id"_s, *company }, { u"name"_s, u"Zweite"_s }, { u"phone_e164"_s, u"+49 30 1234567"_s } }, admin)),
+            ErrorKind::Conflict); // the number is answered by Mitte
+        QCOMPARE(kind(directory.create(E::Branch,
+                                       { { u"company_id"_s, *company },
+                                         { u"name"_s, u"Zone"_s },
+                                         { u"phone_e164"_s, u"+49302222222"_s },
+                                         { u"time_zone"_s, u"Mars/Olympus"_s } },
+                                       admin)),
+                 ErrorKind::Invalid);
+        QCOMPARE(kind(directory.create(E::Staff, { { u"company_id"_s, *company }, { u"name"_s, u"Ohne Mail"_s } }, admin)),
+                 ErrorKind::Invalid);
+        QCOMPARE(
+            kind(directory.create(
+                E::Staff, { { u"company_id"_s, *company }, { u"name"_s, u"Doppelt"_s }, { u"email"_s, u"ANNA@neu.example"_s } },
+                admin)),
+            ErrorKind::Conflict);
+        auto other = directory.create(E::Company, { { u"name"_s, u"Andere Firma"_s } }, admin);
+        QVERIFY(other.ok());
+        QCOMPARE(kind(directory.create(E::Staff,
+                                       { { u"company_id"_s, *other },
+                                         { u"branch_id"_s, *branch },
+                                         { u"name"_s, u"Falsch"_s },
+                                         { u"email"_s, u"f@andere.example"_s } },
+                                       admin)),
+                 ErrorKind::Invalid); // Mitte belongs to Praxis Neu
+        QCOMPARE(kind(directory.create(E::Service, { { u"company_id"_s, *company }, { u"name"_s, u"Ohne Dauer"_s } }, admin)),
+                 ErrorKind::Invalid);
+        QCOMPARE(kind(directory.create(
+                     E::Service, { { u"company_id"_s, *company }, { u"name"_s, u"Beratung"_s }, { u"duration_minutes"_s, 15 } },
+                     admin)),
+                 ErrorKind::Conflict);
+        QCOMPARE(kind(directory.create(E::Service,
+                                       { { u"company_id"_s, *company },
+                                         { u"name"_s, u"Minus"_s },
+                                         { u"duration_minutes"_s, 15 },
+                                         { u"price_cents"_s, -1 } },
+                                       admin)),
+                 ErrorKind::Invalid);
+        // Support may read the directory but not change it.
+        const Actor support = Actor::user(0, u"sam"_s, Role::Support);
+        QCOMPARE(kind(directory.create(E::Company, { { u"name"_s, u"Verboten"_s } }, support)), ErrorKind::Unauthorized);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log"_s)->toLongLong(), rowsBefore + 1); // only "Andere Firma"
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM branches"_s)->toLongLong(), 1);
+    }
+
+    void newFormOnThePage()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        Q_UNUSED(branch);
+        DirectoryPage page(db, Actor::system(u"tester"_s));
+        page.resize(1100, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto *tabs = page.findChild<QTabWidget *>(u"directoryTabs"_s);
+        auto *create = page.findChild<QPushButton *>(u"newRecord"_s);
+        QVERIFY(create->isEnabled());
+        QVERIFY(create->text().contains(u'&')); // Alt+N
+
+        // Services tab: a refused save keeps the form open with what was typed; the corrected one saves.
+        tabs->setCurrentIndex(3);
+        QSignalSpy status(&page, &DirectoryPage::statusMessage);
+        bool refusedShown = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = page.findChild<QDialog *>(u"newRecordDialog"_s);
+            QVERIFY(dialog);
+            QCOMPARE(dialog->findChild<QComboBox *>(u"company_id"_s)->currentData().toLongLong(), company);
+            QCOMPARE(dialog->findChild<QSpinBox *>(u"duration_minutes"_s)->value(), 30);
+            QVERIFY(dialog->findChild<QCheckBox *>(u"active"_s)->isChecked());
+            dialog->findChild<QLineEdit *>(u"name"_s)->setText(u"Zahnreinigung"_s);
+            dialog->findChild<QSpinBox *>(u"duration_minutes"_s)->setValue(0); // refused
+            QTimer::singleShot(0, this, [&, dialog] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                refusedShown = box->text().contains(u"minute"_s);
+                box->accept();
+                QTimer::singleShot(0, this, [dialog] {
+                    QCOMPARE(dialog->findChild<QLineEdit *>(u"name"_s)->text(), u"Zahnreinigung"_s); // still there
+                    dialog->findChild<QSpinBox *>(u"duration_minutes"_s)->setValue(45);
+                    dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+                });
+            });
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+        });
+        create->click();
+        QVERIFY(refusedShown);
+        QCOMPARE(db->scalar(u"SELECT duration_minutes FROM services WHERE name = 'Zahnreinigung'"_s)->toInt(), 45);
+        auto *services = page.findChild<QTableView *>(u"servicesTable"_s);
+        QCOMPARE(services->currentIndex().siblingAtColumn(2).data().toString(), u"Zahnreinigung"_s); // the new row is selected
+        QCOMPARE(status.size(), 1);
+
+        // Staff tab: the branch list follows the chosen company.
+        tabs->setCurrentIndex(2);
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = page.findChild<QDialog *>(u"newRecordDialog"_s);
+            QVERIFY(dialog);
+            auto *branches = dialog->findChild<QComboBox *>(u"branch_id"_s);
+            QCOMPARE(branches->count(), 2); // (every branch) and Filiale Mitte
+            branches->setCurrentIndex(1);
+            dialog->findChild<QLineEdit *>(u"name"_s)->setText(u"Dr. Jonas Weber"_s);
+            dialog->findChild<QLineEdit *>(u"email"_s)->setText(u"jonas@praxis.example"_s);
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+        });
+        create->click();
+        QCOMPARE(
+            db->scalar(u"SELECT COUNT(*) FROM staff WHERE email = 'jonas@praxis.example' AND branch_id IS NOT NULL"_s)->toInt(),
+            1);
+        QCOMPARE(page.model(E::Staff)->rowCount(), 1);
+
+        // Cancel writes nothing.
+        tabs->setCurrentIndex(0);
+        QTimer::singleShot(0, this, [&] { page.findChild<QDialog *>(u"newRecordDialog"_s)->reject(); });
+        create->click();
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM companies"_s)->toInt(), 1);
+    }
+};
+
+QTEST_MAIN(TestDirectory)
+#include "test_directory.moc"
