@@ -11,7 +11,7 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-InvoicesModel::InvoicesModel(Database &db, QObject *parent) : QSqlQueryModel(parent), m_db(db) {}
+InvoicesModel::InvoicesModel(Database &db, Actor reader, QObject *parent) : QSqlQueryModel(parent), m_db(db), m_reader(std::move(reader)) {}
 
 void InvoicesModel::setFilter(const InvoiceFilter &filter)
 {
@@ -21,7 +21,7 @@ void InvoicesModel::setFilter(const InvoiceFilter &filter)
 
 bool InvoicesModel::refresh()
 {
-    auto q = BillingQuery::browse(m_db, m_filter, m_sortColumn, m_sortOrder);
+    auto q = BillingQuery::browse(m_db, m_reader, m_filter, m_sortColumn, m_sortOrder);
     if (!q) {
         Q_EMIT queryFailed(q.error().describe());
         return false;

@@ -17,7 +17,7 @@ class InvoicesModel final : public QSqlQueryModel
 public:
     enum Role { IdRole = Qt::UserRole + 1, StatusRole };
 
-    InvoicesModel(Database &db, QObject *parent = nullptr);
+    InvoicesModel(Database &db, Actor reader, QObject *parent = nullptr);
 
     void setFilter(const InvoiceFilter &filter);
     // Re-runs the query; false (and queryFailed) on error.
@@ -34,6 +34,7 @@ Q_SIGNALS:
 
 private:
     Database &m_db;
+    Actor m_reader;
     InvoiceFilter m_filter;
     int m_sortColumn = BillingQuery::Number;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;

@@ -50,9 +50,12 @@ done
 pids+=($!)
 
 echo "Demo running: server 127.0.0.1:$server_port, sandbox $sandbox, mail in $data/demo-mail, logs in $data"
+# Signed in as the demo administrator; File > Sign out offers the other demo roles (password askpro-demo).
+demo_user=${ASKPRO_DEMO_USER:-admin}
+export ASKPRO_PASSWORD=${ASKPRO_PASSWORD:-askpro-demo}
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: starting the admin app on a virtual X server (Xvfb)." >&2
-  xvfb-run -a -s "-screen 0 1400x900x24" "$bin/admin/askpro-admin" --db "$db" --sandbox "$sandbox" "$@"
+  xvfb-run -a -s "-screen 0 1400x900x24" "$bin/admin/askpro-admin" --db "$db" --sandbox "$sandbox" --user "$demo_user" "$@"
 else
-  "$bin/admin/askpro-admin" --db "$db" --sandbox "$sandbox" "$@"
+  "$bin/admin/askpro-admin" --db "$db" --sandbox "$sandbox" --user "$demo_user" "$@"
 fi

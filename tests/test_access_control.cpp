@@ -1,6 +1,8 @@
 // Users, roles, audit and secrets (issue 8) through the backend on both engines: sign-in and lockout, each
 // role's boundaries, the audit trail of each change, the append-only audit table, credential rotation and
 // key rotation, and that no password or secret reaches a log line or an audit row.
+#include "billing/billingquery.h"
+#include "billing/invoicegenerator.h"
 #include "db/database.h"
 #include "queries/auditquery.h"
 #include "setup/setuprunner.h"
@@ -328,6 +330,22 @@ private Q_SLOTS:
         QVERIFY(refused(AuditQuery::browse(*db, support, {}, u"UTC"_s)));
         QVERIFY(refused(AuditQuery::actors(*db, onboarding)));
         QVERIFY(AuditQuery::browse(*db, owner, {}, u"UTC"_s).ok());
+
+        // The issue's example: support cannot read invoices through the backend, nor change them.
+        for (const Actor &outsider : {support, onboarding}) {
+            QVERIFY(refused(BillingQuery::browse(*db, outsider, {})));
+            QVERIFY(refused(BillingQuery::payments(*db, outsider, 1)));
+            QVERIFY(refused(BillingQuery::dailyUsage(*db, outsider, QDate(2026, 1, 1), QDate(2026, 12, 31))));
+            QVERIFY(refused(BillingQuery::monthlyRevenue(*db, outsider, QDate(2026, 1, 1), QDate(2026, 12, 31))));
+            QVERIFY(refused(BillingQuery::reconcile(*db, outsider, 0, 1)));
+            QVERIFY(refused(BillingQuery::paymentSuccessRate(*db, outsider)));
+            QVERIFY(refused(BillingQuery::companies(*db, outsider)));
+            QVERIFY(refused(BillingQuery::markPaidManually(*db, 1, u"bar bezahlt"_s, outsider)));
+            QVERIFY(refused(InvoiceGenerator(*db).createCreditNote(1, u"Kulanz"_s, outsider)));
+        }
+        QVERIFY(BillingQuery::browse(*db, owner, {}).ok());
+        QVERIFY(BillingQuery::dailyUsage(*db, owner, QDate(2026, 1, 1), QDate(2026, 12, 31)).ok());
+        QVERIFY(!refused(BillingQuery::markPaidManually(*db, 1, u"bar bezahlt"_s, owner))); // allowed: invoice 1 does not exist
 
         CredentialStore credentials(*db, SecretBox(SecretBox::newKey()));
         QNetworkAccessManager network;

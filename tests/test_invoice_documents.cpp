@@ -137,7 +137,7 @@ private Q_SLOTS:
     {
         ASKPRO_FRESH_DB(db, u"sqlite"_s);
         const qint64 id = plantInvoice(*db, u"de"_s);
-        auto credit = InvoiceGenerator(*db).createCreditNote(id, u"Falscher Tarif"_s, u"test"_s, berlin(2026, 4, 3));
+        auto credit = InvoiceGenerator(*db).createCreditNote(id, u"Falscher Tarif"_s, Actor::system(u"test"_s), berlin(2026, 4, 3));
         QVERIFY(credit);
         auto doc = InvoiceDocument::load(*db, *credit);
         QVERIFY(doc);
@@ -190,7 +190,7 @@ private Q_SLOTS:
         QVERIFY(xmlValues(*xml, u"Name"_s).contains(u"Kanzlei Roth & Partner"_s));
 
         // A credit note: 381, positive amounts, referring to the invoice it corrects.
-        auto credit = InvoiceGenerator(*db).createCreditNote(id, u"Falscher Tarif"_s, u"test"_s, berlin(2026, 4, 3));
+        auto credit = InvoiceGenerator(*db).createCreditNote(id, u"Falscher Tarif"_s, Actor::system(u"test"_s), berlin(2026, 4, 3));
         QVERIFY(credit);
         auto note = InvoiceDocument::load(*db, *credit);
         auto creditXml = EInvoiceXml::write(*note);

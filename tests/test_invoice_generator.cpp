@@ -1,12 +1,17 @@
 // Invoice generation on both engines: amounts and rounding (data-driven), proration, price changes,
-// gapless numbering across a year boundary, idempotent reruns, dry-run previews and credit notes.
+// gapless numbering across a year boundary, idempotent reruns, dry-run previews, credit notes and
+// the month-wide run over many companies.
 #include "billing/invoicegenerator.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "testdatabase.h"
 
+#include <QMap>
 #include <QTest>
 #include <QTimeZone>
+
+#include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
@@ -207,7 +212,7 @@ private Q_SLOTS:
         QVERIFY(dec);
         QCOMPARE(dec->numbers, (QStringList{u"AP-2027-000001"_s, u"AP-2027-000002"_s}));
         // A credit note late in 2026 continues 2026's sequence without a gap.
-        auto credit = generator.createCreditNote(nov->invoiceIds.first(), u"Doppelt berechnet"_s, u"test"_s, berlin(2026, 12, 31, 22));
+        auto credit = generator.createCreditNote(nov->invoiceIds.first(), u"Doppelt berechnet"_s, Actor::system(u"test"_s), berlin(2026, 12, 31, 22));
         QVERIFY2(credit, qPrintable(credit ? QString() : credit.error().describe()));
         QCOMPARE(db->scalar(u"SELECT number FROM invoices WHERE id = ?"_s, {*credit})->toString(), u"AP-2026-000003"_s);
         auto gaps = db->scalar(u"SELECT COUNT(*) FROM invoices WHERE year = 2027 AND sequence > (SELECT COUNT(*) FROM invoices WHERE year = 2027)"_s);
@@ -238,6 +243,157 @@ private Q_SLOTS:
         QCOMPARE(db->scalar(u"SELECT net_cents FROM invoices"_s)->toLongLong(), qint64(9950));
     }
 
+    // More companies than the per-company path takes: the month-wide run (one pass linking the month,
+    // PostgreSQL's UPDATE ... RETURNING sums, SQLite's index sums) gives what each company's preview said.
+    void manyCompaniesInOneRun_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<bool>("gaps"); // a company not live yet before each one: no runs of consecutive ids
+        for (const QString &engine : {u"sqlite"_s, u"postgresql"_s}) {
+            QTest::newRow(qPrintable(engine + u": consecutive"_s)) << engine << false;
+            QTest::newRow(qPrintable(engine + u": gaps"_s)) << engine << true;
+        }
+    }
+    void manyCompaniesInOneRun()
+    {
+        QFETCH(QString, engine);
+        QFETCH(bool, gaps);
+        ASKPRO_FRESH_DB(db, engine);
+        const QDate may(2026, 5, 1);
+        std::vector<std::unique_ptr<Plant>> plants;
+        std::vector<std::unique_ptr<Plant>> notLive;
+        for (int i = 0; i < 12; ++i) {
+            if (gaps)
+                notLive.push_back(std::make_unique<Plant>(*db, 9900, 1900, berlin(2026, 7, 1)));
+            const qint64 fee = i == 5 || i == 10 ? 0 : 9900 + i;
+            const qint64 live = i == 11 ? berlin(2026, 6, 2) : i == 7 ? berlin(2026, 5, 10, 9) : berlin(2026, 1, 1);
+            plants.push_back(std::make_unique<Plant>(*db, fee, i == 6 ? 700 : 1900, live, i % 2 ? u"en"_s : u"de"_s));
+            Plant &p = *plants.back();
+            if (i >= 10)
+                continue; // 10: no fee, no usage; 11: not live in May
+            for (int n = 0; n <= i; ++n) {
+                p.call(berlin(2026, 5, 1 + n % 28, 8 + n % 10), i == 3 && n % 2 ? 60 : 50);
+                if (n % 3 == 0)
+                    p.appointment(berlin(2026, 5, 2 + n % 27, 15), 200);
+            }
+            p.call(berlin(2026, 4, 30, 21), 50); // April and June in Berlin time: not May's
+            p.call(berlin(2026, 6, 1, 1), 50);
+        }
+        for (int n = 0; n < 150; ++n) // most rows outside May: SQLite links through usage_logs_occurred
+            plants.front()->call(berlin(2026, 3, 1 + n % 28, 9), 50);
+        InvoiceGenerator generator(*db);
+        // Company 4 was invoiced on its own first; usage that arrives afterwards stays open.
+        auto first = generator.generateMonth(may, berlin(2026, 6, 1, 5), plants.at(4)->company);
+        QVERIFY2(first, qPrintable(first ? QString() : first.error().describe()));
+        QCOMPARE(first->numbers, QStringList{u"AP-2026-000001"_s});
+        plants.at(4)->call(berlin(2026, 5, 30), 50);
+
+        QMap<qint64, InvoicePlan> expected;
+        for (const auto &p : plants) {
+            auto plan = generator.preview(p->company, may);
+            QVERIFY(plan);
+            if (*plan)
+                expected.insert(p->company, **plan);
+        }
+        QCOMPARE(expected.size(), 10); // all but 10 and 11
+        auto previews = generator.previewMonth(may);
+        QVERIFY2(previews, qPrintable(previews ? QString() : previews.error().describe()));
+        QCOMPARE(previews->size(), expected.size());
+        for (const InvoicePlan &p : std::as_const(*previews)) {
+            QCOMPARE(p.netCents, expected.value(p.companyId).netCents);
+            QCOMPARE(p.lines.size(), expected.value(p.companyId).lines.size());
+        }
+
+        auto report = generator.generateMonth(may, berlin(2026, 6, 1, 6));
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->companies, gaps ? 24 : 12);
+        QCOMPARE(report->created, 9);
+        QCOMPARE(report->alreadyInvoiced, 1);
+        QCOMPARE(report->nothingToBill, gaps ? 14 : 2);
+        QVERIFY(report->failures.isEmpty());
+        QStringList numbers;
+        for (int n = 2; n <= 10; ++n)
+            numbers << InvoiceGenerator::numberFor(2026, n);
+        QCOMPARE(report->numbers, numbers); // gapless, in company order
+        for (qint64 id : std::as_const(report->invoiceIds)) {
+            auto doc = InvoiceDocument::load(*db, id);
+            QVERIFY(doc);
+            const InvoicePlan plan = expected.value(doc->companyId);
+            QCOMPARE(doc->netCents, plan.netCents);
+            QCOMPARE(doc->vatCents, plan.vatCents);
+            QCOMPARE(doc->grossCents, plan.grossCents);
+            QCOMPARE(doc->lines.size(), plan.lines.size());
+            for (int l = 0; l < doc->lines.size(); ++l) {
+                QCOMPARE(doc->lines.at(l).position, plan.lines.at(l).position);
+                QCOMPARE(doc->lines.at(l).kind, plan.lines.at(l).kind);
+                QCOMPARE(doc->lines.at(l).description, plan.lines.at(l).description);
+                QCOMPARE(doc->lines.at(l).quantity, plan.lines.at(l).quantity);
+                QCOMPARE(doc->lines.at(l).unitPriceCents, plan.lines.at(l).unitPriceCents);
+            }
+            QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id = ?"_s, {id})->toLongLong(), plan.usageRows);
+            QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND invoice_id IS NULL AND occurred_at >= ? "
+                                "AND occurred_at < ?"_s,
+                                {doc->companyId, doc->periodStart, doc->periodEnd})
+                         ->toInt(),
+                     0);
+        }
+        const qint64 late = plants.at(4)->company;
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND invoice_id IS NULL AND occurred_at >= ? "
+                            "AND occurred_at < ?"_s,
+                            {late, expected.value(late).periodStart, expected.value(late).periodEnd})
+                     ->toInt(),
+                 1);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id IS NOT NULL AND (occurred_at < ? OR occurred_at >= ?)"_s,
+                            {expected.first().periodStart, expected.first().periodEnd})
+                     ->toInt(),
+                 0);
+
+        auto again = generator.generateMonth(may, berlin(2026, 6, 2, 6));
+        QVERIFY(again);
+        QCOMPARE(again->created, 0);
+        QCOMPARE(again->alreadyInvoiced, 10);
+        QCOMPARE(again->nothingToBill, gaps ? 14 : 2);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM invoices"_s)->toInt(), 10);
+        QCOMPARE(db->scalar(u"SELECT MAX(sequence) FROM invoices WHERE year = 2026"_s)->toInt(), 10);
+    }
+
+    // A company whose invoice cannot be written (here a trigger refuses it) fails the month's transaction;
+    // the run then goes company by company: the others are invoiced without a gap in the numbers.
+    void failingCompanyDoesNotHoldUpOthers_data() { test::addEngineRows(); }
+    void failingCompanyDoesNotHoldUpOthers()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant a(*db, 9900, 1900, berlin(2026, 1, 1));
+        Plant b(*db, 9900, 1900, berlin(2026, 1, 1));
+        Plant c(*db, 9900, 1900, berlin(2026, 1, 1));
+        for (Plant *p : {&a, &b, &c})
+            p->call(berlin(2026, 5, 4), 50);
+        const QStringList refuse = engine == u"sqlite"_s
+            ? QStringList{u"CREATE TRIGGER refuse_invoice BEFORE INSERT ON invoices WHEN NEW.company_id = %1 "
+                          "BEGIN SELECT RAISE(ABORT, 'refused by test'); END"_s.arg(b.company)}
+            : QStringList{u"CREATE FUNCTION refuse_invoice() RETURNS trigger AS $$ BEGIN IF NEW.company_id = %1 THEN "
+                          "RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"_s.arg(b.company),
+                          u"CREATE TRIGGER refuse_invoice BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION refuse_invoice()"_s};
+        for (const QString &statement : refuse)
+            QVERIFY2(db->control(statement), qPrintable(statement));
+        InvoiceGenerator generator(*db);
+        auto report = generator.generateMonth(QDate(2026, 5, 1), berlin(2026, 6, 1, 6));
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->created, 2);
+        QCOMPARE(report->numbers, (QStringList{u"AP-2026-000001"_s, u"AP-2026-000002"_s}));
+        QCOMPARE(report->failures.size(), 1);
+        QVERIFY2(report->failures.first().contains(u"(%1)"_s.arg(b.company)), qPrintable(report->failures.first()));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND invoice_id IS NULL"_s, {b.company})->toInt(), 1);
+
+        QVERIFY(db->control(u"DROP TRIGGER refuse_invoice"_s + (engine == u"sqlite"_s ? QString() : u" ON invoices"_s)));
+        auto again = generator.generateMonth(QDate(2026, 5, 1), berlin(2026, 6, 1, 7));
+        QVERIFY(again);
+        QCOMPARE(again->numbers, QStringList{u"AP-2026-000003"_s});
+        QCOMPARE(again->alreadyInvoiced, 2);
+        QVERIFY(again->failures.isEmpty());
+    }
+
     void creditNote_data() { test::addEngineRows(); }
     void creditNote()
     {
@@ -250,8 +406,8 @@ private Q_SLOTS:
         auto report = generator.generateMonth(QDate(2026, 2, 1), berlin(2026, 3, 1, 6));
         QVERIFY(report);
         const qint64 invoiceId = report->invoiceIds.first();
-        QVERIFY(!generator.createCreditNote(invoiceId, u" "_s, u"test"_s)); // a reason is required
-        auto credit = generator.createCreditNote(invoiceId, u"Wrong plan"_s, u"test"_s, berlin(2026, 3, 5));
+        QVERIFY(!generator.createCreditNote(invoiceId, u" "_s, Actor::system(u"test"_s))); // a reason is required
+        auto credit = generator.createCreditNote(invoiceId, u"Wrong plan"_s, Actor::system(u"test"_s), berlin(2026, 3, 5));
         QVERIFY(credit);
         auto original = InvoiceDocument::load(*db, invoiceId);
         auto note = InvoiceDocument::load(*db, *credit);
@@ -267,7 +423,7 @@ private Q_SLOTS:
         QCOMPARE(note->language, u"en"_s);
         // The original is untouched, a second credit note is refused, and the audit log has it.
         QCOMPARE(original->grossCents, qint64(12079)); // 10150 + 1928.5 -> 1929
-        auto again = generator.createCreditNote(invoiceId, u"again"_s, u"test"_s);
+        auto again = generator.createCreditNote(invoiceId, u"again"_s, Actor::system(u"test"_s));
         QVERIFY(!again);
         QCOMPARE(again.error().kind, ErrorKind::Conflict);
         QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.credit_note' AND entity_id = ?"_s, {invoiceId})->toInt(), 1);

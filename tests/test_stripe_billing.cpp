@@ -226,7 +226,7 @@ private Q_SLOTS:
         QCOMPARE(s->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'stripe' AND status = 'rejected'"_s), 2);
 
         // Owners see the payment success rate: 2 paid-or-failed outcomes recorded, 1 success... plus the late failure.
-        auto rate = BillingQuery::paymentSuccessRate(*s->db, 0, 0, s->companyId);
+        auto rate = BillingQuery::paymentSuccessRate(*s->db, Actor::system(u"test"_s), 0, 0, s->companyId);
         QVERIFY(rate);
         QCOMPARE(rate->succeeded, qint64(1));
         QCOMPARE(rate->failed, qint64(2));
@@ -241,7 +241,7 @@ private Q_SLOTS:
     {
         auto s = make(u"sqlite"_s);
         QVERIFY(s);
-        auto credit = InvoiceGenerator(*s->db).createCreditNote(s->invoiceId, u"test"_s, u"test"_s);
+        auto credit = InvoiceGenerator(*s->db).createCreditNote(s->invoiceId, u"test"_s, Actor::system(u"test"_s));
         QVERIFY(credit);
         auto refused = awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(*credit, d); });
         QVERIFY(!refused);

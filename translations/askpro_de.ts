@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AccessPolicy</name>
+    <message>
+        <location filename="../backend/security/accesspolicy.cpp" line="+67"/>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Owner</source>
+        <translation>Inhaber</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Support</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Onboarding</source>
+        <translation>Onboarding</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>view calls</source>
+        <translation>Anrufe ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>retry and resolve calls</source>
+        <translation>Anrufe erneut versuchen und erledigen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>view appointments</source>
+        <translation>Termine ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>change appointments</source>
+        <translation>Termine ändern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>view customers</source>
+        <translation>Kunden ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>view companies</source>
+        <translation>Unternehmen ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>edit companies, branches, staff and services</source>
+        <translation>Unternehmen, Filialen, Mitarbeiter und Leistungen bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>set up new businesses</source>
+        <translation>neue Unternehmen einrichten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>view invoices and usage</source>
+        <translation>Rechnungen und Nutzung ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>change invoices</source>
+        <translation>Rechnungen ändern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>view system health</source>
+        <translation>den Systemzustand ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>read the audit log</source>
+        <translation>das Prüfprotokoll lesen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>manage users</source>
+        <translation>Benutzer verwalten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>manage provider credentials</source>
+        <translation>Anbieterschlüssel verwalten</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>%1 (%2) may not %3.</source>
+        <translation>%1 (%2) darf nicht %3.</translation>
+    </message>
+</context>
+<context>
     <name>Backup</name>
     <message>
         <location filename="../backend/db/backup.cpp" line="+20"/>
@@ -27,7 +125,7 @@
 <context>
     <name>CalcomEventProcessor</name>
     <message>
-        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+68"/>
+        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+70"/>
         <source>cancelled in Cal.com</source>
         <translation>in Cal.com storniert</translation>
     </message>
@@ -51,6 +149,11 @@
     <name>CredentialStore</name>
     <message>
         <location filename="../backend/security/credentialstore.cpp" line="+54"/>
+        <source>The new key is empty.</source>
+        <translation>Der neue Schlüssel ist leer.</translation>
+    </message>
+    <message>
+        <location line="+173"/>
         <source>No %1 credentials are configured for this company</source>
         <translation>Für dieses Unternehmen sind keine %1-Zugangsdaten hinterlegt</translation>
     </message>
@@ -83,40 +186,73 @@
 <context>
     <name>DirectoryService</name>
     <message>
-        <location filename="../backend/support/directoryservice.cpp" line="+28"/>
+        <location filename="../backend/support/directoryservice.cpp" line="+49"/>
         <source>The field %1 cannot be changed here.</source>
         <translation>Das Feld %1 kann hier nicht geändert werden.</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+89"/>
         <source>The name must not be empty.</source>
         <translation>Der Name darf nicht leer sein.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-79"/>
         <source>%1 is not a known time zone.</source>
         <translation>%1 ist keine bekannte Zeitzone.</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+83"/>
         <source>The duration must be at least one minute.</source>
         <translation>Die Dauer muss mindestens eine Minute betragen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-81"/>
         <source>The price must not be negative.</source>
         <translation>Der Preis darf nicht negativ sein.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
+        <location line="+83"/>
         <source>Another active branch already answers %1.</source>
         <translation>Eine andere aktive Filiale nimmt %1 bereits an.</translation>
+    </message>
+    <message>
+        <location line="-39"/>
+        <source>A branch needs the phone number its callers dial.</source>
+        <translation>Eine Filiale braucht die Telefonnummer, die ihre Anrufer wählen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A staff member needs an e-mail address.</source>
+        <translation>Ein Mitarbeiter braucht eine E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Choose the company it belongs to.</source>
+        <translation>Wählen Sie das Unternehmen, zu dem es gehört.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The branch belongs to another company.</source>
+        <translation>Die Filiale gehört zu einem anderen Unternehmen.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This company already has a staff member with the e-mail address %1.</source>
+        <translation>Dieses Unternehmen hat bereits einen Mitarbeiter mit der E-Mail-Adresse %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This company already offers a service called %1.</source>
+        <translation>Dieses Unternehmen bietet bereits eine Leistung namens %1 an.</translation>
     </message>
 </context>
 <context>
     <name>Doctor</name>
     <message>
-        <location filename="../backend/db/doctor.cpp" line="+17"/>
+        <location filename="../backend/db/doctor.cpp" line="+18"/>
         <source>Staff whose company is gone</source>
         <translation>Mitarbeiter ohne bestehendes Unternehmen</translation>
     </message>
@@ -172,12 +308,21 @@
 <context>
     <name>InvoiceGenerator</name>
     <message>
-        <location filename="../backend/billing/invoicegenerator.cpp" line="+177"/>
         <source>This month is invoiced already.</source>
-        <translation>Dieser Monat ist bereits abgerechnet.</translation>
+        <translation type="vanished">Dieser Monat ist bereits abgerechnet.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location filename="../backend/billing/invoicegenerator.cpp" line="+436"/>
+        <source>The month&apos;s usage changed while it was being invoiced (%1 rows linked, %2 summed).</source>
+        <translation>Die Nutzung des Monats hat sich während der Rechnungsstellung geändert (%1 Zeilen verknüpft, %2 summiert).</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The usage of company %1 changed while it was being invoiced.</source>
+        <translation>Die Nutzung von Unternehmen %1 hat sich während der Rechnungsstellung geändert.</translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>The month must be given as YYYY-MM.</source>
         <translation>Geben Sie den Monat als JJJJ-MM an.</translation>
     </message>
@@ -187,7 +332,7 @@
         <translation>Es gibt kein aktives Unternehmen %1.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>A credit note needs a reason.</source>
         <translation>Eine Gutschrift braucht eine Begründung.</translation>
     </message>
@@ -200,6 +345,19 @@
         <location line="+5"/>
         <source>Invoice %1 has a credit note already.</source>
         <translation>Zur Rechnung %1 gibt es bereits eine Gutschrift.</translation>
+    </message>
+</context>
+<context>
+    <name>KeychainKey</name>
+    <message>
+        <location filename="../backend/security/keychainkey.cpp" line="+17"/>
+        <source>The system keychain did not answer as expected.</source>
+        <translation>Der Schlüsselbund des Systems hat nicht wie erwartet geantwortet.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The key in the system keychain is not a 32-byte key.</source>
+        <translation>Der Schlüssel im Schlüsselbund des Systems ist kein 32-Byte-Schlüssel.</translation>
     </message>
 </context>
 <context>
@@ -364,7 +522,7 @@
 <context>
     <name>Migrator</name>
     <message>
-        <location filename="../backend/db/migrator.cpp" line="+76"/>
+        <location filename="../backend/db/migrator.cpp" line="+107"/>
         <source>The database has schema version %1, but this program knows only up to %2. Install a newer AskPro before using this database.</source>
         <translation>Die Datenbank hat die Schemaversion %1, dieses Programm kennt aber nur Versionen bis %2. Installieren Sie eine neuere AskPro-Version, bevor Sie diese Datenbank verwenden.</translation>
     </message>
@@ -385,6 +543,29 @@
         <location line="+11"/>
         <source>Confirmation e-mail not sent: %1</source>
         <translation>Bestätigungs-E-Mail nicht gesendet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordHasher</name>
+    <message>
+        <location filename="../backend/security/passwordhasher.cpp" line="+13"/>
+        <source>The cryptography library could not start.</source>
+        <translation>Die Kryptografie-Bibliothek konnte nicht starten.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not enough memory to hash the password.</source>
+        <translation>Nicht genug Speicher, um das Passwort zu hashen.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>A password needs at least %1 characters.</source>
+        <translation>Ein Passwort braucht mindestens %1 Zeichen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A password may not begin or end with a space.</source>
+        <translation>Ein Passwort darf nicht mit einem Leerzeichen beginnen oder enden.</translation>
     </message>
 </context>
 <context>
@@ -409,19 +590,32 @@
     <name>SavedViewStore</name>
     <message>
         <location filename="../backend/support/savedviewstore.cpp" line="+23"/>
+        <location line="+33"/>
         <source>Give the view a name.</source>
         <translation>Geben Sie der Ansicht einen Namen.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+19"/>
+        <source>The view no longer exists.</source>
+        <translation>Die Ansicht existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Another view is already called %1.</source>
+        <translation>Eine andere Ansicht heißt bereits %1.</translation>
     </message>
 </context>
 <context>
     <name>SecretBox</name>
     <message>
-        <location filename="../backend/security/secretbox.cpp" line="+37"/>
+        <location filename="../backend/security/secretbox.cpp" line="+38"/>
+        <location line="+24"/>
         <source>Cannot create the key file %1</source>
         <translation>Die Schlüsseldatei %1 kann nicht angelegt werden</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-15"/>
         <source>The key file %1 may be read by others; make it readable by its owner only (chmod 600)</source>
         <translation>Die Schlüsseldatei %1 ist auch für andere lesbar; machen Sie sie nur für den Eigentümer lesbar (chmod 600)</translation>
     </message>
@@ -434,6 +628,16 @@
         <location line="+3"/>
         <source>The key file %1 holds no valid key</source>
         <translation>Die Schlüsseldatei %1 enthält keinen gültigen Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A key has exactly %1 bytes</source>
+        <translation>Ein Schlüssel hat genau %1 Bytes</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot write the key file %1</source>
+        <translation>Die Schlüsseldatei %1 kann nicht geschrieben werden</translation>
     </message>
     <message>
         <location line="+20"/>
@@ -449,7 +653,7 @@
 <context>
     <name>ServerCommands</name>
     <message>
-        <location filename="../app/server/servercommands.cpp" line="+61"/>
+        <location filename="../app/server/servercommands.cpp" line="+64"/>
         <source>Database connection string: sqlite:PATH or postgresql://user[:pass]@host:port/db (default: $ASKPRO_DB, else the embedded SQLite file).</source>
         <translation>Verbindungsangabe der Datenbank: sqlite:PFAD oder postgresql://benutzer[:passwort]@host:port/db (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
     </message>
@@ -484,7 +688,6 @@
         <translation>Die URL, unter der Retell und Cal.com diesen Server erreichen.</translation>
     </message>
     <message>
-        <location line="+58"/>
         <source>Usage: askpro-server COMMAND [options]
 
 Commands:
@@ -501,7 +704,7 @@ Commands:
   invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)
 
 Run &apos;askpro-server COMMAND --help&apos; for a command&apos;s options.</source>
-        <translation>Aufruf: askpro-server BEFEHL [Optionen]
+        <translation type="vanished">Aufruf: askpro-server BEFEHL [Optionen]
 
 Befehle:
   migrate   bringt die Datenbank auf das aktuelle Schema
@@ -519,7 +722,44 @@ Befehle:
 „askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+86"/>
+        <source>Usage: askpro-server COMMAND [options]
+
+Commands:
+  migrate   bring the database to the current schema
+  doctor    report orphans and duplicates; --fix repairs them after a backup
+  backup    write a consistent copy of the database to a file
+  health    run the health checks now, print them; exit code 1 when one is down
+  connect   set up Retell and Cal.com for branches (agents, numbers, event types, webhook)
+  setup     take a new business live from a JSON file (--from), or --resume / --cancel a setup run
+  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost
+  serve     receive webhooks and process calls (HTTP server and workers)
+  credentials  store, list or rotate provider keys (read from standard input), encrypted; rotate the secrets key
+  users     add, list and change the people who sign in to AskPro Admin
+  demo-seed fill an empty database with German demo companies, calls and appointments
+  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)
+
+Run &apos;askpro-server COMMAND --help&apos; for a command&apos;s options.</source>
+        <translation>Aufruf: askpro-server BEFEHL [Optionen]
+
+Befehle:
+  migrate   bringt die Datenbank auf das aktuelle Schema
+  doctor    meldet verwaiste und doppelte Einträge; --fix repariert sie nach einer Sicherung
+  backup    schreibt eine konsistente Kopie der Datenbank in eine Datei
+  health    führt die Zustandsprüfungen jetzt aus und gibt sie aus; Exit-Code 1, wenn eine down ist
+  connect   richtet Retell und Cal.com für Filialen ein (Agenten, Nummern, Ereignistypen, Webhook)
+  setup     schaltet ein neues Unternehmen aus einer JSON-Datei live (--from) oder setzt eine Einrichtung fort (--resume) bzw. bricht sie ab (--cancel)
+  recover   versucht angefragte, aber nicht gebuchte Anrufe erneut und holt Anrufe, deren Webhooks verloren gingen
+  serve     empfängt Webhooks und verarbeitet Anrufe (HTTP-Server und Worker)
+  credentials  speichert, listet oder rotiert Anbieterschlüssel (von der Standardeingabe gelesen) verschlüsselt; rotiert den Geheimnisschlüssel
+  users     legt die Personen an, die sich bei AskPro Admin anmelden, listet und ändert sie
+  demo-seed füllt eine leere Datenbank mit deutschen Demo-Unternehmen, Anrufen und Terminen
+  invoices  erstellt Monatsrechnungen, zeigt sie vorab, schreibt sie gut und exportiert sie (PDF, XRechnung-XML)
+
+„askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>Unknown command &quot;%1&quot;.</source>
         <translation>Unbekannter Befehl „%1“.</translation>
     </message>
@@ -630,7 +870,22 @@ Befehle:
         <translation>Die Basis-URL des Anbieters für diese Zugangsdaten (Standard: die konfigurierte).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Rotate: the replaced key and webhook secret keep verifying webhooks for this many hours.</source>
+        <translation>Rotieren: Der ersetzte Schlüssel und das Webhook-Geheimnis prüfen Webhooks noch so viele Stunden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List the stored credentials, masked.</source>
+        <translation>Listet die gespeicherten Zugangsdaten maskiert auf.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Encrypt every stored secret under a new key and replace the key file.</source>
+        <translation>Verschlüsselt jedes gespeicherte Geheimnis mit einem neuen Schlüssel und ersetzt die Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>retell, calcom, stripe or smtp</source>
         <translation>retell, calcom, stripe oder smtp</translation>
     </message>
@@ -640,7 +895,7 @@ Befehle:
         <translation>Speichert Zugangsdaten eines Anbieters verschlüsselt. Liest den API-Schlüssel aus der ersten Zeile der Standardeingabe und ein optionales Webhook-Signaturgeheimnis aus der zweiten, damit Geheimnisse nie in der Prozessliste oder im Shell-Verlauf erscheinen.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>credentials needs a provider: retell, calcom, stripe or smtp</source>
         <translation>credentials braucht einen Anbieter: retell, calcom, stripe oder smtp</translation>
     </message>
@@ -650,9 +905,102 @@ Befehle:
         <translation>Kein API-Schlüssel auf der Standardeingabe</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Stored %1 credential %2</source>
         <translation>%1-Zugangsdaten %2 gespeichert</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>%1	%2	key %3	webhook secret %4	%5</source>
+        <translation>%1	%2	Schlüssel %3	Webhook-Geheimnis %4	%5</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>platform</source>
+        <translation>Plattform</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>previous secret valid until %1</source>
+        <translation>bisheriges Geheimnis gültig bis %1</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>The secrets are now sealed with the key in %1; move it to %2.</source>
+        <translation>Die Geheimnisse sind jetzt mit dem Schlüssel in %1 versiegelt; verschieben Sie ihn nach %2.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
+        <translation>
+            <numerusform>Geheimnisschlüssel rotiert: %n Zugangsdatensatz neu versiegelt, %1 ersetzt.</numerusform>
+            <numerusform>Geheimnisschlüssel rotiert: %n Zugangsdatensätze neu versiegelt, %1 ersetzt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>admin, owner, support or onboarding.</source>
+        <translation>admin, owner, support oder onboarding.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The name shown in the app and the audit log.</source>
+        <translation>Der Name, der in der App und im Prüfprotokoll erscheint.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>de or en (default: the system&apos;s).</source>
+        <translation>de oder en (Standard: die des Systems).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>list, add, set-role, passwd, deactivate or activate</source>
+        <translation>list, add, set-role, passwd, deactivate oder activate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The user to act on.</source>
+        <translation>Der Benutzer, um den es geht.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Manages the people who sign in to AskPro Admin. add and passwd read the password from standard input.</source>
+        <translation>Verwaltet die Personen, die sich bei AskPro Admin anmelden. add und passwd lesen das Passwort von der Standardeingabe.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>users needs an action (list, add, set-role, passwd, deactivate, activate) and, except for list, a user name</source>
+        <translation>users braucht eine Aktion (list, add, set-role, passwd, deactivate, activate) und, außer bei list, einen Benutzernamen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Unknown role &quot;%1&quot;: use admin, owner, support or onboarding.</source>
+        <translation>Unbekannte Rolle „%1“: verwenden Sie admin, owner, support oder onboarding.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>inactive</source>
+        <translation>inaktiv</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>There is no user %1.</source>
+        <translation>Es gibt keinen Benutzer %1.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>set-role needs --role.</source>
+        <translation>set-role braucht --role.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Done: %1 %2.</source>
+        <translation>Erledigt: %1 %2.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -665,7 +1013,7 @@ Befehle:
         <translation>Stellt für jeden Anruf im jüngsten Zeitraum, der einen Termin wollte und keinen bekam, einen neuen Buchungsversuch ein, markiert, was nicht mehr zu retten ist, und ruft die Anrufliste von Retell ab, um Anrufe zu speichern, deren Webhooks nie ankamen. Die Worker eines laufenden Servers verarbeiten sie dann.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>Retries queued: %1; marked unrecoverable: %2; Retell calls listed: %3; lost calls recovered: %4</source>
         <translation>Erneute Versuche eingereiht: %1; als nicht wiederherstellbar markiert: %2; Retell-Anrufe abgerufen: %3; verlorene Anrufe wiederhergestellt: %4</translation>
     </message>
@@ -695,7 +1043,12 @@ Befehle:
         <translation>Demodaten in %1 ms hinzugefügt: %2 Unternehmen, %3 Filialen, %4 Kunden, %5 Anrufe, %6 Termine, %7 Webhook-Zustellungen.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
+        <source>Demo sign-in: %1, password %2.</source>
+        <translation>Demo-Anmeldung: %1, Passwort %2.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The branch to connect (repeatable).</source>
         <translation>Die anzubindende Filiale (mehrfach möglich).</translation>
     </message>
@@ -725,7 +1078,7 @@ Befehle:
         <translation>Filiale %1 nicht angebunden: %2</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Only print; do not store the results or send alerts.</source>
         <translation>Nur ausgeben; keine Ergebnisse speichern und keine Warnungen senden.</translation>
     </message>
@@ -735,7 +1088,7 @@ Befehle:
         <translation>Prüft die Datenbank, Retell, Cal.com, Stripe, den Mailserver, die Lebenszeichen der Worker, den Job-Rückstau und die Fehlerquote der Webhooks; gibt ok / degraded / down mit Antwortzeit und dem Problem in klaren Worten aus; speichert die Ergebnisse und warnt bei Änderungen. Exit-Code 1, wenn eine Prüfung down ist.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+41"/>
         <source>The month to invoice, YYYY-MM.</source>
         <translation>Der abzurechnende Monat, JJJJ-MM.</translation>
     </message>
@@ -830,7 +1183,7 @@ Befehle:
         <translation>%1 ist in Stripe, abgeschlossen und versendet.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Unknown invoices action &quot;%1&quot;.</source>
         <translation>Unbekannte Rechnungsaktion „%1“.</translation>
     </message>
@@ -860,7 +1213,7 @@ Befehle:
         <translation>Verwenden Sie --from DATEI, --resume LAUF [--from DATEI] oder --cancel LAUF</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Setup run %1 cancelled: what it created at the providers is removed.</source>
         <translation>Einrichtung %1 abgebrochen: Was sie bei den Anbietern angelegt hat, wurde entfernt.</translation>
     </message>
@@ -1079,19 +1432,19 @@ Befehle:
 <context>
     <name>SupportService</name>
     <message>
-        <location filename="../backend/support/supportservice.cpp" line="+55"/>
-        <location line="+33"/>
-        <location line="+99"/>
+        <location filename="../backend/support/supportservice.cpp" line="+57"/>
+        <location line="+35"/>
+        <location line="+101"/>
         <source>Call %1 does not exist</source>
         <translation>Anruf %1 existiert nicht</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-123"/>
         <source>Retry queued by %1</source>
         <translation>Erneuter Versuch eingereiht von %1</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>No branch has the called number %1</source>
         <translation>Keiner Filiale ist die angerufene Nummer %1 zugeordnet</translation>
     </message>
@@ -1209,7 +1562,7 @@ Befehle:
         <translation>Für dieses Unternehmen ist kein Cal.com-API-Schlüssel hinterlegt: Fügen Sie einen mit „askpro-server credentials“ hinzu.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Enter at least a service or a date.</source>
         <translation>Geben Sie mindestens eine Leistung oder ein Datum ein.</translation>
     </message>
@@ -1219,7 +1572,7 @@ Befehle:
         <translation>Termindaten korrigiert von %1</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Marked resolved by %1</source>
         <translation>Als erledigt markiert von %1</translation>
     </message>
@@ -1229,7 +1582,7 @@ Befehle:
         <translation>Als erledigt markiert von %1: %2</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Delivery %1 does not exist</source>
         <translation>Zustellung %1 existiert nicht</translation>
     </message>
@@ -1247,6 +1600,69 @@ Befehle:
         <location line="+9"/>
         <source>This delivery was just replayed; try again in a moment.</source>
         <translation>Diese Zustellung wurde gerade erneut verarbeitet; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>UserStore</name>
+    <message>
+        <location filename="../backend/security/userstore.cpp" line="+63"/>
+        <source>The user name or the password is wrong.</source>
+        <translation>Der Benutzername oder das Passwort ist falsch.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>A user name has 3 to 64 characters: lower-case letters, digits and . _ @ -, starting with a letter or digit.</source>
+        <translation>Ein Benutzername hat 3 bis 64 Zeichen: Kleinbuchstaben, Ziffern und . _ @ -, am Anfang ein Buchstabe oder eine Ziffer.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+162"/>
+        <source>The language must be de, en or empty.</source>
+        <translation>Die Sprache muss de, en oder leer sein.</translation>
+    </message>
+    <message>
+        <location line="-149"/>
+        <source>The first administrator has already been created.</source>
+        <translation>Der erste Administrator wurde bereits angelegt.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The user name %1 is taken.</source>
+        <translation>Der Benutzername %1 ist vergeben.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The user could not be stored.</source>
+        <translation>Der Benutzer konnte nicht gespeichert werden.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+51"/>
+        <source>This account is locked for %n more minute(s) after too many failed sign-ins.</source>
+        <translation>
+            <numerusform>Dieses Konto ist nach zu vielen fehlgeschlagenen Anmeldungen noch %n Minute gesperrt.</numerusform>
+            <numerusform>Dieses Konto ist nach zu vielen fehlgeschlagenen Anmeldungen noch %n Minuten gesperrt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>This account has been deactivated.</source>
+        <translation>Dieses Konto wurde deaktiviert.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <location line="+68"/>
+        <source>User %1 does not exist.</source>
+        <translation>Benutzer %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>%1 is the last active administrator; make someone else administrator first.</source>
+        <translation>%1 ist der letzte aktive Administrator; machen Sie zuerst jemand anderen zum Administrator.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>The current password is wrong.</source>
+        <translation>Das aktuelle Passwort ist falsch.</translation>
     </message>
 </context>
 <context>
@@ -1310,7 +1726,7 @@ Befehle:
         <translation>Den Termin gibt es nicht mehr.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>The appointment is already cancelled.</source>
         <translation>Der Termin ist bereits storniert.</translation>
     </message>
@@ -1321,7 +1737,7 @@ Befehle:
     </message>
     <message>
         <location line="+2"/>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>The credentials key is not available.</source>
         <translation>Der Schlüssel für die Zugangsdaten ist nicht verfügbar.</translation>
     </message>
@@ -1341,7 +1757,7 @@ Befehle:
         <translation>Der Termin hat keine Cal.com-Buchung, die verschoben werden könnte.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+55"/>
         <source>A cancelled appointment cannot be a no-show.</source>
         <translation>Ein stornierter Termin kann nicht als „nicht erschienen“ markiert werden.</translation>
     </message>
@@ -1354,7 +1770,7 @@ Befehle:
 <context>
     <name>askpro::AppointmentsPage</name>
     <message>
-        <location filename="../ui/pages/appointmentspage.cpp" line="+52"/>
+        <location filename="../ui/pages/appointmentspage.cpp" line="+53"/>
         <source>Upcoming</source>
         <translation>Anstehend</translation>
     </message>
@@ -1420,36 +1836,36 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+205"/>
+        <location line="+210"/>
         <source>Branch</source>
         <translation>Filiale</translation>
     </message>
     <message>
-        <location line="-204"/>
-        <location line="+206"/>
+        <location line="-209"/>
+        <location line="+211"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
     <message>
-        <location line="-205"/>
-        <location line="+204"/>
+        <location line="-210"/>
+        <location line="+209"/>
         <source>Service</source>
         <translation>Leistung</translation>
     </message>
     <message>
-        <location line="-203"/>
-        <location line="+210"/>
+        <location line="-208"/>
+        <location line="+215"/>
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
     <message>
-        <location line="-209"/>
-        <location line="+204"/>
+        <location line="-214"/>
+        <location line="+209"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="-208"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -1475,17 +1891,17 @@ Befehle:
     </message>
     <message>
         <location line="+2"/>
-        <location line="+266"/>
+        <location line="+272"/>
         <source>Mark no-show</source>
         <translation>Als nicht erschienen markieren</translation>
     </message>
     <message>
-        <location line="-241"/>
+        <location line="-247"/>
         <source>appointments</source>
         <translation>termine</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>All staff</source>
         <translation>Alle Mitarbeiter</translation>
     </message>
@@ -1555,7 +1971,7 @@ Befehle:
         <translation>Notizen</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <location line="+9"/>
         <source>Cancel appointment</source>
         <translation>Termin stornieren</translation>
@@ -1642,9 +2058,157 @@ Befehle:
     </message>
 </context>
 <context>
+    <name>askpro::AuditPage</name>
+    <message>
+        <location filename="../ui/pages/auditpage.cpp" line="+79"/>
+        <source>Search in the changes</source>
+        <translation>In den Änderungen suchen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show all entities</source>
+        <translation>Alle Objekte zeigen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who:</source>
+        <translation>Wer:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What:</source>
+        <translation>Was:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From:</source>
+        <translation>Von:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>To:</source>
+        <translation>Bis:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Entity</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Entity no.</source>
+        <translation>Objekt-Nr.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>audit-log</source>
+        <translation>pruefprotokoll</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Everyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Every action</source>
+        <translation>Jede Aktion</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Only %1 %2</source>
+        <translation>Nur %1 %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Audit log: all entities</source>
+        <translation>Prüfprotokoll: alle Objekte</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Audit log: history of %1 %2</source>
+        <translation>Prüfprotokoll: Verlauf von %1 %2</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>No audit entries match the filter.</source>
+        <translation>Keine Einträge im Prüfprotokoll passen zum Filter.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Select an entry to see what changed.</source>
+        <translation>Wählen Sie einen Eintrag aus, um zu sehen, was sich geändert hat.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 did %2 on %3 %4 at %5.</source>
+        <translation>%1 hat %2 an %3 %4 ausgeführt, am %5.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Changed: %1.</source>
+        <translation>Geändert: %1.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(nothing: the entry records a creation or an event)</source>
+        <translation>(nichts: der Eintrag hält eine Anlage oder ein Ereignis fest)</translation>
+    </message>
+</context>
+<context>
     <name>askpro::CalendarPage</name>
     <message>
-        <location filename="../ui/pages/calendarpage.cpp" line="+34"/>
+        <location filename="../ui/pages/calendarpage.cpp" line="+35"/>
         <source>Previous week</source>
         <translation>Vorherige Woche</translation>
     </message>
@@ -1659,7 +2223,7 @@ Befehle:
         <translation>Nächste Woche</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+52"/>
         <location line="+15"/>
         <source>%1 (inactive)</source>
         <translation>%1 (inaktiv)</translation>
@@ -1917,12 +2481,13 @@ Befehle:
 <context>
     <name>askpro::CallProcessor</name>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+143"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+230"/>
+        <location line="+13"/>
         <source>Will try again: %1</source>
         <translation>Neuer Versuch folgt: %1</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+57"/>
         <source>Live booking request from the voice agent</source>
         <translation>Live-Buchungsanfrage vom Sprachagenten</translation>
     </message>
@@ -1947,7 +2512,7 @@ Befehle:
         <translation>Verknüpfen des Kunden ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+37"/>
         <source>Appointment requested: %1 on %2 at %3</source>
         <translation>Termin gewünscht: %1 am %2 um %3</translation>
     </message>
@@ -1967,7 +2532,7 @@ Befehle:
         <translation>Der Anrufer wollte keinen Termin</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>The call belongs to no active branch</source>
         <translation>Der Anruf gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -1982,7 +2547,7 @@ Befehle:
         <translation>Den Anruf gibt es nicht mehr</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Booking retried</source>
         <translation>Buchung erneut versucht</translation>
     </message>
@@ -1992,13 +2557,12 @@ Befehle:
         <translation>Bereits gebucht; nichts zu ergänzen</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+168"/>
+        <location line="-199"/>
         <source>Another attempt is booking this call right now</source>
         <translation>Ein anderer Versuch bucht diesen Anruf gerade</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="+234"/>
         <source>No service of this company matches &quot;%1&quot;</source>
         <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
     </message>
@@ -2013,17 +2577,17 @@ Befehle:
         <translation>Der Anrufer hat weder Datum noch Uhrzeit genannt</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+41"/>
         <source>Found the booking an earlier attempt made</source>
         <translation>Buchung eines früheren Versuchs gefunden</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+24"/>
         <source>Availability read from the slot cache</source>
         <translation>Verfügbarkeit aus dem Zwischenspeicher gelesen</translation>
     </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+35"/>
         <source>Availability fetched from Cal.com: %n free slots</source>
         <translation>
             <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freies Zeitfenster</numerusform>
@@ -2046,7 +2610,7 @@ Befehle:
         <translation>Die gewünschte Zeit ist nicht frei; der Anrufer hat dem nächsten freien Zeitfenster zugestimmt</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+65"/>
         <source>Cal.com refused %1: %2</source>
         <translation>Cal.com hat %1 abgelehnt: %2</translation>
     </message>
@@ -2056,17 +2620,17 @@ Befehle:
         <translation>Das Zeitfenster wurde vergeben, bevor es gebucht werden konnte</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Cal.com answered the booking without uid or start</source>
         <translation>Cal.com hat die Buchung ohne UID oder Beginn beantwortet</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Booked in Cal.com for %1 (uid %2)</source>
         <translation>In Cal.com gebucht für %1 (UID %2)</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>Confirmation e-mail queued for %1</source>
         <translation>Bestätigungs-E-Mail an %1 eingereiht</translation>
     </message>
@@ -2076,7 +2640,7 @@ Befehle:
         <translation>Die Filiale gibt es nicht mehr</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>Needs a callback: %1</source>
         <translation>Rückruf nötig: %1</translation>
     </message>
@@ -2089,7 +2653,7 @@ Befehle:
 <context>
     <name>askpro::CallsModel</name>
     <message>
-        <location filename="../models/callsmodel.cpp" line="+120"/>
+        <location filename="../models/callsmodel.cpp" line="+248"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -2147,7 +2711,7 @@ Befehle:
 <context>
     <name>askpro::CallsPage</name>
     <message>
-        <location filename="../ui/pages/callspage.cpp" line="+48"/>
+        <location filename="../ui/pages/callspage.cpp" line="+50"/>
         <source>All time</source>
         <translation>Gesamter Zeitraum</translation>
     </message>
@@ -2188,12 +2752,12 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+61"/>
+        <location line="+80"/>
         <source>Needs callback</source>
         <translation>Rückruf nötig</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-79"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
@@ -2208,22 +2772,52 @@ Befehle:
         <translation>Anrufer, Kunde oder Transkript suchen</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Transcripts are searched newest first; matches appear as they are found.</source>
+        <translation>Gesprächsprotokolle werden vom neuesten an durchsucht; Treffer erscheinen, sobald sie gefunden sind.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Save view…</source>
         <translation>Ansicht speichern…</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>&amp;Views</source>
+        <translation>&amp;Ansichten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename or delete the saved view chosen beside</source>
+        <translation>Die daneben gewählte gespeicherte Ansicht umbenennen oder löschen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Rename view…</source>
+        <translation>Ansicht &amp;umbenennen…</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>&amp;Delete view</source>
+        <translation>Ansicht &amp;löschen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+85"/>
         <source>calls</source>
         <translation>anrufe</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>All companies</source>
         <translation>Alle Unternehmen</translation>
     </message>
@@ -2244,7 +2838,29 @@ Befehle:
         <translation>Gespeicherte Ansichten</translation>
     </message>
     <message>
+        <location line="+20"/>
+        <location line="+25"/>
+        <source>Rename view</source>
+        <translation>Ansicht umbenennen</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <location line="+24"/>
+        <source>Delete view</source>
+        <translation>Ansicht löschen</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>New name of this filter set:</source>
+        <translation>Neuer Name dieser Filterauswahl:</translation>
+    </message>
+    <message>
         <location line="+11"/>
+        <source>Delete the saved view &quot;%1&quot;? The calls stay as they are.</source>
+        <translation>Die gespeicherte Ansicht „%1“ löschen? Die Anrufe bleiben, wie sie sind.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <location line="+5"/>
         <source>Save view</source>
         <translation>Ansicht speichern</translation>
@@ -2255,9 +2871,14 @@ Befehle:
         <translation>Name dieser Filterauswahl:</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+88"/>
         <source>The calls cannot be read: %1</source>
         <translation>Die Anrufe können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Searching the transcripts…</source>
+        <translation>Gesprächsprotokolle werden durchsucht…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2548,7 +3169,7 @@ Befehle:
 <context>
     <name>askpro::CustomersPage</name>
     <message>
-        <location filename="../ui/pages/customerspage.cpp" line="+33"/>
+        <location filename="../ui/pages/customerspage.cpp" line="+34"/>
         <source>Search name, phone or e-mail</source>
         <translation>Name, Telefonnummer oder E-Mail suchen</translation>
     </message>
@@ -2654,7 +3275,7 @@ Befehle:
         <translation>kunden</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
         <source>No customers yet: callers become customers with their first call.</source>
         <translation>Noch keine Kunden: Anrufer werden mit ihrem ersten Anruf zu Kunden.</translation>
     </message>
@@ -2690,12 +3311,22 @@ Befehle:
 <context>
     <name>askpro::DirectoryPage</name>
     <message>
-        <location filename="../ui/pages/directorypage.cpp" line="+37"/>
+        <location filename="../ui/pages/directorypage.cpp" line="+38"/>
+        <source>&amp;New…</source>
+        <translation>&amp;Neu…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add a row to the open tab</source>
+        <translation>Dem offenen Reiter eine Zeile hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Edit…</source>
         <translation>Bearbeiten…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
@@ -2705,7 +3336,7 @@ Befehle:
         <translation>Doppelklicken Sie auf eine Zeile, um sie zu bearbeiten. Inaktive Einträge bleiben aufgeführt und sind gekennzeichnet.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
@@ -2722,25 +3353,25 @@ Befehle:
         <location line="+3"/>
         <location line="+3"/>
         <location line="+3"/>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-57"/>
         <location line="+3"/>
-        <location line="+54"/>
+        <location line="+55"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location line="-57"/>
-        <location line="+58"/>
+        <location line="-58"/>
+        <location line="+59"/>
         <source>Billing e-mail</source>
         <translation>Rechnungs-E-Mail</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-59"/>
         <location line="+2"/>
         <source>Branches</source>
         <translation>Filialen</translation>
@@ -2767,12 +3398,12 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Time zone</source>
         <translation>Zeitzone</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-58"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
@@ -2783,12 +3414,12 @@ Befehle:
     </message>
     <message>
         <location line="+0"/>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-57"/>
         <source>Cal.com user</source>
         <translation>Cal.com-Benutzer</translation>
     </message>
@@ -2813,7 +3444,7 @@ Befehle:
         <translation>Cal.com-Zuordnungen</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>VAT id</source>
         <translation>USt-IdNr.</translation>
     </message>
@@ -2844,17 +3475,17 @@ Befehle:
     </message>
     <message>
         <location line="+13"/>
-        <location line="+46"/>
+        <location line="+26"/>
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-22"/>
         <source>Edit %1</source>
         <translation>%1 bearbeiten</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+25"/>
         <source>Nothing changed.</source>
         <translation>Nichts geändert.</translation>
     </message>
@@ -2863,11 +3494,57 @@ Befehle:
         <source>Saved.</source>
         <translation>Gespeichert.</translation>
     </message>
+    <message>
+        <location line="+44"/>
+        <source>New company</source>
+        <translation>Neues Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New branch</source>
+        <translation>Neue Filiale</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New staff member</source>
+        <translation>Neuer Mitarbeiter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New service</source>
+        <translation>Neue Leistung</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+16"/>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Company:</source>
+        <translation>Unternehmen:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>(every branch)</source>
+        <translation>(jede Filiale)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Branch:</source>
+        <translation>Filiale:</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>%1 added.</source>
+        <translation>%1 hinzugefügt.</translation>
+    </message>
 </context>
 <context>
     <name>askpro::FailedCallsPage</name>
     <message>
-        <location filename="../ui/pages/failedcallspage.cpp" line="+54"/>
+        <location filename="../ui/pages/failedcallspage.cpp" line="+58"/>
         <source>Open (Enter)</source>
         <translation>Öffnen (Enter)</translation>
     </message>
@@ -2892,7 +3569,7 @@ Befehle:
         <translation>Was ein erneuter Versuch tun würde</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+72"/>
         <source>The queue cannot be read: %1</source>
         <translation>Die Warteschlange kann nicht gelesen werden: %1</translation>
     </message>
@@ -2918,7 +3595,7 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Select a call.</source>
         <translation>Wählen Sie einen Anruf aus.</translation>
     </message>
@@ -3317,7 +3994,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::InboxPage</name>
     <message>
-        <location filename="../ui/pages/inboxpage.cpp" line="+42"/>
+        <location filename="../ui/pages/inboxpage.cpp" line="+43"/>
         <source>All providers</source>
         <translation>Alle Anbieter</translation>
     </message>
@@ -3343,12 +4020,12 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+123"/>
+        <location line="+128"/>
         <source>Replay</source>
         <translation>Erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-126"/>
         <source>Set the delivery back to pending and process it again</source>
         <translation>Die Zustellung auf „ausstehend“ zurücksetzen und erneut verarbeiten</translation>
     </message>
@@ -3413,7 +4090,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>webhook-eingang</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>No webhook deliveries yet: they appear here as providers send them.</source>
         <translation>Noch keine Webhook-Zustellungen: Sie erscheinen hier, sobald Anbieter sie senden.</translation>
     </message>
@@ -3587,12 +4264,12 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="-110"/>
-        <location line="+146"/>
+        <location line="+148"/>
         <source>Resend</source>
         <translation>Erneut senden</translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-147"/>
         <source>Mark paid…</source>
         <translation>Als bezahlt markieren…</translation>
     </message>
@@ -3618,12 +4295,12 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+208"/>
+        <location line="+210"/>
         <source>Lines</source>
         <translation>Positionen</translation>
     </message>
     <message>
-        <location line="-207"/>
+        <location line="-209"/>
         <source>Payments</source>
         <translation>Zahlungen</translation>
     </message>
@@ -3638,7 +4315,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 – %4 · gesamt %5 · %6</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Pos.</source>
         <translation>Pos.</translation>
     </message>
@@ -3863,12 +4540,16 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+51"/>
         <source>AskPro Admin</source>
-        <translation>AskPro Admin</translation>
+        <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location filename="../ui/mainwindow.cpp" line="+65"/>
+        <source>AskPro Admin: %1 (%2)</source>
+        <translation>AskPro Admin: %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
@@ -3883,7 +4564,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Webhook-Eingang</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>Appointments</source>
         <translation>Termine</translation>
     </message>
@@ -3893,17 +4574,17 @@ Trotzdem erneut versuchen?</translation>
         <translation>Kalender</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <source>Customers</source>
         <translation>Kunden</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+11"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Invoices</source>
         <translation>Rechnungen</translation>
     </message>
@@ -3913,7 +4594,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Nutzung</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Health</source>
         <translation>Systemzustand</translation>
     </message>
@@ -3923,17 +4604,42 @@ Trotzdem erneut versuchen?</translation>
         <translation>Systemzustand: %1 ist jetzt %2. %3</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+5"/>
+        <source>Audit log</source>
+        <translation>Prüfprotokoll</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Provider keys</source>
+        <translation>Anbieterschlüssel</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;New business…</source>
         <translation>&amp;Neues Unternehmen…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>Change &amp;password…</source>
+        <translation>&amp;Passwort ändern…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign &amp;out</source>
+        <translation>&amp;Abmelden</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
@@ -3953,11 +4659,114 @@ Trotzdem erneut versuchen?</translation>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
+        <location line="+111"/>
+        <source>Change password</source>
+        <translation>Passwort ändern</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Current password:</source>
+        <translation>&amp;Aktuelles Passwort:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;New password:</source>
+        <translation>&amp;Neues Passwort:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Repeat new password:</source>
+        <translation>Neues Passwort &amp;wiederholen:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The two new passwords differ.</source>
+        <translation>Die beiden neuen Passwörter unterscheiden sich.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Your password was changed.</source>
+        <translation>Ihr Passwort wurde geändert.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Simulated calls</source>
+        <translation>&amp;Simulierte Anrufe</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>While on, the sandbox places a simulated call every few seconds: watch them arrive, get booked, and some fail (%1)</source>
+        <translation>Solange eingeschaltet, tätigt die Sandbox alle paar Sekunden einen simulierten Anruf: Sehen Sie zu, wie sie eintreffen, gebucht werden und manche fehlschlagen (%1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Demo</source>
+        <translation>&amp;Demo</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Simulation: asking the sandbox…</source>
+        <translation>Simulation: Sandbox wird gefragt…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Simulation: starting…</source>
+        <translation>Simulation: startet…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulation: stopping…</source>
+        <translation>Simulation: hält an…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>Simulation on: %n call(s) a minute</source>
+        <translation>
+            <numerusform>Simulation an: %n Anruf pro Minute</numerusform>
+            <numerusform>Simulation an: %n Anrufe pro Minute</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulation off</source>
+        <translation>Simulation aus</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Simulated calls are on: new calls arrive in a few seconds.</source>
+        <translation>Simulierte Anrufe sind an: Neue Anrufe treffen in wenigen Sekunden ein.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulated calls are off.</source>
+        <translation>Simulierte Anrufe sind aus.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the sandbox runs without simulated calls</source>
+        <translation>die Sandbox läuft ohne simulierte Anrufe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulation: not available</source>
+        <translation>Simulation: nicht verfügbar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulation: sandbox not reachable</source>
+        <translation>Simulation: Sandbox nicht erreichbar</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The simulated calls could not be switched: %1</source>
+        <translation>Die simulierten Anrufe ließen sich nicht umschalten: %1</translation>
+    </message>
+    <message>
         <source>Ctrl+%1</source>
         <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="-142"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>
@@ -3980,7 +4789,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Jobs wartend: %1, laufend: %2, fehlgeschlagen: %3</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin where askpro-server runs, or set ASKPRO_KEY_FILE.</source>
         <translation>Neues Unternehmen: Der Schlüssel, der die Anbieter-Schlüssel verschlüsselt (askpro.key), wurde nicht gefunden. Starten Sie AskPro Admin dort, wo askpro-server läuft, oder setzen Sie ASKPRO_KEY_FILE.</translation>
     </message>
@@ -4261,9 +5070,168 @@ Trotzdem erneut versuchen?</translation>
     </message>
 </context>
 <context>
+    <name>askpro::SecretsPage</name>
+    <message>
+        <location filename="../ui/pages/secretspage.cpp" line="+38"/>
+        <source>&amp;Rotate…</source>
+        <translation>&amp;Rotieren…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store a new key or webhook secret; the old one keeps verifying webhooks for the grace period</source>
+        <translation>Einen neuen Schlüssel oder ein neues Webhook-Geheimnis speichern; das alte prüft Webhooks noch während der Übergangszeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep the secrets key in the system &amp;keychain</source>
+        <translation>Geheimnisschlüssel im &amp;Schlüsselbund des Systems ablegen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lets AskPro Admin on this desktop open provider keys without the server&apos;s key file</source>
+        <translation>Damit öffnet AskPro Admin auf diesem Rechner Anbieterschlüssel ohne die Schlüsseldatei des Servers</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Webhook secret</source>
+        <translation>Webhook-Geheimnis</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stored</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rotated</source>
+        <translation>Rotiert</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Old secret valid until</source>
+        <translation>Altes Geheimnis gültig bis</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The key that encrypts provider keys is not available on this desktop (no askpro.key file, nothing in the system keychain), so provider keys can be neither shown nor changed here.</source>
+        <translation>Der Schlüssel, der die Anbieterschlüssel verschlüsselt, ist auf diesem Rechner nicht verfügbar (keine Datei askpro.key, nichts im Schlüsselbund des Systems); Anbieterschlüssel lassen sich hier daher weder anzeigen noch ändern.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Keys are stored encrypted; only their first and last characters are shown. Rotate a key after changing it at the provider; webhooks signed with the old secret are accepted until the grace period ends.</source>
+        <translation>Schlüssel werden verschlüsselt gespeichert; nur ihre ersten und letzten Zeichen werden gezeigt. Rotieren Sie einen Schlüssel, nachdem Sie ihn beim Anbieter geändert haben; mit dem alten Geheimnis signierte Webhooks werden bis zum Ende der Übergangszeit angenommen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+43"/>
+        <source>Platform (all companies)</source>
+        <translation>Plattform (alle Unternehmen)</translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>configured default</source>
+        <translation>konfigurierter Standard</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The secrets key is not available on this desktop.</source>
+        <translation>Der Geheimnisschlüssel ist auf diesem Rechner nicht verfügbar.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Select the credential to rotate.</source>
+        <translation>Wählen Sie die Zugangsdaten aus, die rotiert werden sollen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Rotate %1 key</source>
+        <translation>%1-Schlüssel rotieren</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the new API key</source>
+        <translation>der neue API-Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>empty: keep %1</source>
+        <translation>leer: %1 behalten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>none</source>
+        <translation>keines</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account:</source>
+        <translation>Konto:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Current key:</source>
+        <translation>Aktueller Schlüssel:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;New key:</source>
+        <translation>&amp;Neuer Schlüssel:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New &amp;webhook secret:</source>
+        <translation>Neues &amp;Webhook-Geheimnis:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Grace period:</source>
+        <translation>Ü&amp;bergangszeit:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 key rotated.</source>
+        <translation>%1-Schlüssel rotiert.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>System keychain</source>
+        <translation>Schlüsselbund des Systems</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The secrets key is now in the system keychain.</source>
+        <translation>Der Geheimnisschlüssel liegt jetzt im Schlüsselbund des Systems.</translation>
+    </message>
+</context>
+<context>
     <name>askpro::SetupRunner</name>
     <message>
-        <location filename="../backend/setup/setuprunner.cpp" line="+83"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+84"/>
         <source>Save company, branch, services and staff</source>
         <translation>Unternehmen, Filiale, Leistungen und Mitarbeiter speichern</translation>
     </message>
@@ -4318,7 +5286,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 kennt ein Objekt nicht, das die Einrichtung erwartet hat.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+44"/>
         <source>The setup is still working on a step; wait until it ends.</source>
         <translation>Die Einrichtung arbeitet noch an einem Schritt; warten Sie, bis er abgeschlossen ist.</translation>
     </message>
@@ -4432,7 +5400,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Inzwischen ist eine andere Filiale mit derselben Nummer live gegangen; wählen Sie eine andere Nummer.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+42"/>
         <source>%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.</source>
         <translation>%1 ist live; eine abgeschlossene Einrichtung kann nicht abgebrochen werden. Deaktivieren Sie stattdessen die Filiale.</translation>
     </message>
@@ -4443,6 +5411,72 @@ Trotzdem erneut versuchen?</translation>
         <location filename="../ui/wizard/setupwizard.cpp" line="+22"/>
         <source>New business</source>
         <translation>Neues Unternehmen</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::SignInDialog</name>
+    <message>
+        <location filename="../ui/dialogs/signindialog.cpp" line="+26"/>
+        <source>AskPro Admin: create the administrator</source>
+        <translation>AskPro Admin: Administrator anlegen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>AskPro Admin: sign in</source>
+        <translation>AskPro Admin: Anmelden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This database has no users yet. Create the administrator&apos;s account: the administrator adds everyone else under Users and gives them their roles.</source>
+        <translation>Diese Datenbank hat noch keine Benutzer. Legen Sie das Konto des Administrators an: Der Administrator fügt unter Benutzer alle anderen hinzu und gibt ihnen ihre Rollen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in with your AskPro user name and password.</source>
+        <translation>Melden Sie sich mit Ihrem AskPro-Benutzernamen und Passwort an.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Full name:</source>
+        <translation>&amp;Vollständiger Name:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Repeat password:</source>
+        <translation>Passwort &amp;wiederholen:</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>at least %n characters</source>
+        <translation>
+            <numerusform>mindestens %n Zeichen</numerusform>
+            <numerusform>mindestens %n Zeichen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>&amp;Create administrator</source>
+        <translation>Administrator &amp;anlegen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Anmelden</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>The two passwords differ.</source>
+        <translation>Die beiden Passwörter unterscheiden sich.</translation>
     </message>
 </context>
 <context>
@@ -4678,7 +5712,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::UsagePage</name>
     <message>
-        <location filename="../ui/pages/usagepage.cpp" line="+87"/>
+        <location filename="../ui/pages/usagepage.cpp" line="+88"/>
         <source>All companies</source>
         <translation>Alle Unternehmen</translation>
     </message>
@@ -4786,6 +5820,186 @@ Trotzdem erneut versuchen?</translation>
     </message>
 </context>
 <context>
+    <name>askpro::UsersPage</name>
+    <message>
+        <location filename="../ui/pages/userspage.cpp" line="+36"/>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>&amp;Add user…</source>
+        <translation>Benutzer &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set &amp;password…</source>
+        <translation>&amp;Passwort setzen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+87"/>
+        <source>&amp;Deactivate</source>
+        <translation>&amp;Deaktivieren</translation>
+    </message>
+    <message>
+        <location line="-80"/>
+        <source>Owners see invoices, usage and everything else read-only; support works calls, appointments and customers; onboarding sets up businesses and edits companies; administrators manage users and provider keys.</source>
+        <translation>Inhaber sehen Rechnungen, Nutzung und alles andere lesend; der Support bearbeitet Anrufe, Termine und Kunden; Onboarding richtet Unternehmen ein und bearbeitet sie; Administratoren verwalten Benutzer und Anbieterschlüssel.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last sign-in</source>
+        <translation>Letzte Anmeldung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Locked until</source>
+        <translation>Gesperrt bis</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>&amp;Activate</source>
+        <translation>&amp;Aktivieren</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location line="+21"/>
+        <location line="+7"/>
+        <source>Add user</source>
+        <translation>Benutzer hinzufügen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-20"/>
+        <source>at least %n characters</source>
+        <translation>
+            <numerusform>mindestens %n Zeichen</numerusform>
+            <numerusform>mindestens %n Zeichen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+37"/>
+        <source>&amp;Full name:</source>
+        <translation>&amp;Vollständiger Name:</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <location line="+37"/>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rolle:</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <location line="+37"/>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <location line="+62"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <location line="-61"/>
+        <location line="+62"/>
+        <source>&amp;Repeat password:</source>
+        <translation>Passwort &amp;wiederholen:</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <location line="+62"/>
+        <source>The two passwords differ.</source>
+        <translation>Die beiden Passwörter unterscheiden sich.</translation>
+    </message>
+    <message>
+        <location line="-52"/>
+        <source>User %1 added.</source>
+        <translation>Benutzer %1 hinzugefügt.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Edit %1</source>
+        <translation>%1 bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>User %1 changed.</source>
+        <translation>Benutzer %1 geändert.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New password for %1</source>
+        <translation>Neues Passwort für %1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Password of %1 changed; the account is unlocked.</source>
+        <translation>Passwort von %1 geändert; das Konto ist entsperrt.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>User %1 deactivated.</source>
+        <translation>Benutzer %1 deaktiviert.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User %1 activated.</source>
+        <translation>Benutzer %1 aktiviert.</translation>
+    </message>
+</context>
+<context>
     <name>askpro::WeekCalendar</name>
     <message>
         <location filename="../ui/widgets/weekcalendar.cpp" line="+129"/>
@@ -4816,7 +6030,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/admin/main.cpp" line="+35"/>
+        <location filename="../app/admin/main.cpp" line="+40"/>
         <source>AskPro Admin: calls, appointments, setup and billing.</source>
         <translation>AskPro Admin: Anrufe, Termine, Einrichtung und Abrechnung.</translation>
     </message>
@@ -4831,7 +6045,17 @@ Trotzdem erneut versuchen?</translation>
         <translation>SEITE ohne Bildschirm in DATEI (PNG) zeichnen und beenden.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>Sign in as this user with the password in $ASKPRO_PASSWORD (for scripts and screenshots); otherwise the sign-in dialog asks.</source>
+        <translation>Als dieser Benutzer mit dem Passwort aus $ASKPRO_PASSWORD anmelden (für Skripte und Bildschirmfotos); sonst fragt der Anmeldedialog.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Base URL of the provider sandbox of a demo (default: $ASKPRO_SANDBOX_URL): Demo &gt; Simulated calls switches its simulated calls on and off.</source>
+        <translation>Basis-URL der Anbieter-Sandbox einer Demo (Standard: $ASKPRO_SANDBOX_URL): Demo &gt; Simulierte Anrufe schaltet ihre simulierten Anrufe ein und aus.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Interface language: de or en (default: the choice under View &gt; Language, else the system&apos;s).</source>
         <translation>Sprache der Oberfläche: de oder en (Standard: die Auswahl unter Ansicht &gt; Sprache, sonst die des Systems).</translation>
     </message>
@@ -4843,8 +6067,14 @@ Trotzdem erneut versuchen?</translation>
     <message>
         <location line="+13"/>
         <location line="+4"/>
+        <location line="+29"/>
         <source>AskPro Admin</source>
         <translation>AskPro Admin</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Demo accounts: %1; password: %2</source>
+        <translation>Demo-Konten: %1; Passwort: %2</translation>
     </message>
 </context>
 </TS>

@@ -2,9 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>ServerCommands</name>
+    <message numerus="yes">
+        <location filename="../app/server/servercommands.cpp" line="+525"/>
+        <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
+        <translation>
+            <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>
+            <numerusform>Rotated the secrets key: %n credentials sealed again, %1 replaced.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SupportService</name>
     <message numerus="yes">
-        <location filename="../backend/support/supportservice.cpp" line="+147"/>
+        <location filename="../backend/support/supportservice.cpp" line="+151"/>
         <source>Service %1 (%n min)</source>
         <translation>
             <numerusform>Service %1 (%n min)</numerusform>
@@ -13,9 +24,20 @@
     </message>
 </context>
 <context>
+    <name>UserStore</name>
+    <message numerus="yes">
+        <location filename="../backend/security/userstore.cpp" line="+172"/>
+        <source>This account is locked for %n more minute(s) after too many failed sign-ins.</source>
+        <translation>
+            <numerusform>This account is locked for %n more minute after too many failed sign-ins.</numerusform>
+            <numerusform>This account is locked for %n more minutes after too many failed sign-ins.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>askpro::CalendarPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/calendarpage.cpp" line="+161"/>
+        <location filename="../ui/pages/calendarpage.cpp" line="+166"/>
         <source>Week %1: %2 – %3 (%4, %n appointment(s))</source>
         <translation>
             <numerusform>Week %1: %2 – %3 (%4, %n appointment)</numerusform>
@@ -26,7 +48,7 @@
 <context>
     <name>askpro::CallProcessor</name>
     <message numerus="yes">
-        <location filename="../backend/flow/callprocessor.cpp" line="+483"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+603"/>
         <source>Availability fetched from Cal.com: %n free slots</source>
         <translation>
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
@@ -37,7 +59,7 @@
 <context>
     <name>askpro::FailedCallsPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/failedcallspage.cpp" line="+164"/>
+        <location filename="../ui/pages/failedcallspage.cpp" line="+165"/>
         <source>%n call(s) need support</source>
         <translation>
             <numerusform>%n call needs support</numerusform>
@@ -53,7 +75,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+59"/>
+        <location line="+60"/>
         <source>%n call(s) selected: R retries them all, M marks them resolved.</source>
         <translation>
             <numerusform>%n call selected: R retries it, M marks it resolved.</numerusform>
@@ -123,11 +145,19 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+204"/>
+        <location filename="../ui/mainwindow.cpp" line="+267"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
             <numerusform>server: running, %n workers, backlog %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+124"/>
+        <source>Simulation on: %n call(s) a minute</source>
+        <translation>
+            <numerusform>Simulation on: %n call a minute</numerusform>
+            <numerusform>Simulation on: %n calls a minute</numerusform>
         </translation>
     </message>
 </context>
@@ -145,11 +175,22 @@
 <context>
     <name>askpro::SetupRunner</name>
     <message numerus="yes">
-        <location filename="../backend/setup/setuprunner.cpp" line="+305"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+311"/>
         <source>Company, branch, %n service(s) and staff saved</source>
         <translation>
             <numerusform>Company, branch, %n service and staff saved</numerusform>
             <numerusform>Company, branch, %n services and staff saved</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::SignInDialog</name>
+    <message numerus="yes">
+        <location filename="../ui/dialogs/signindialog.cpp" line="+53"/>
+        <source>at least %n characters</source>
+        <translation>
+            <numerusform>at least %n characters</numerusform>
+            <numerusform>at least %n characters</numerusform>
         </translation>
     </message>
 </context>
@@ -172,6 +213,17 @@
         <translation>
             <numerusform>%n call</numerusform>
             <numerusform>%n calls</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::UsersPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/userspage.cpp" line="+207"/>
+        <source>at least %n characters</source>
+        <translation>
+            <numerusform>at least %n characters</numerusform>
+            <numerusform>at least %n characters</numerusform>
         </translation>
     </message>
 </context>

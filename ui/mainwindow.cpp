@@ -129,7 +129,7 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         auto *invoices = new InvoicesPage(m_db, m_actor, m_pages);
         addPage(u"invoices"_s, tr("Invoices"), invoices);
         connect(invoices, &InvoicesPage::statusMessage, this, showStatus);
-        auto *usage = new UsagePage(m_db, m_pages);
+        auto *usage = new UsagePage(m_db, m_actor, m_pages);
         addPage(u"usage"_s, tr("Usage"), usage);
         connect(usage, &UsagePage::statusMessage, this, showStatus);
     }

@@ -894,7 +894,7 @@ int ServerCommands::invoices(const QStringList &arguments)
         return 1;
     }
     if (action == u"credit"_s) {
-        auto credit = generator.createCreditNote(doc->id, parser.value(reason), commandActor(u"invoices credit"_s).username, issuedAt);
+        auto credit = generator.createCreditNote(doc->id, parser.value(reason), commandActor(u"invoices credit"_s), issuedAt);
         if (!credit) {
             err() << credit.error().describe() << Qt::endl;
             return 1;

@@ -30,7 +30,12 @@ void BillingJobs::run(Database &db, CredentialStore &credentials, QNetworkAccess
         auto report = InvoiceGenerator(db, config.seller).generateMonth(InvoiceGenerator::parseMonth(jsonString(payload, "month")));
         if (!report)
             return done(outcomeOf(report.error()));
-        return done(outcomeOf(InvoiceMailer::queueFollowUps(db, report->invoiceIds)));
+        auto followUps = InvoiceMailer::queueFollowUps(db, report->invoiceIds);
+        if (!followUps || report->failures.isEmpty())
+            return done(outcomeOf(followUps));
+        // Some companies could not be invoiced: the next attempt finds the others invoiced and tries them again.
+        return done(JobOutcome::retry(makeError(ErrorKind::Internal, u"billing.companies_failed"_s,
+                                                u"No invoice for %1 companies: %2"_s.arg(report->failures.size()).arg(report->failures.join(u"; "_s)))));
     }
     const qint64 invoiceId = jsonInt(payload, "invoice_id");
     if (kind == u"invoice.mail"_s) {

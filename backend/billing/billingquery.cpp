@@ -1,17 +1,16 @@
-// Billing reads: every filter value bound, ORDER BY from a fixed list; the daily series is grouped by
-// UTC hour in SQL and folded into Berlin days here, so days are right across DST on both engines.
+// Billing reads: every filter value bound, ORDER BY from a fixed list; the daily series comes from the
+// Europe/Berlin day totals in usage_daily (UsageRollup), so days are right across DST on both engines.
 #include "billing/billingquery.h"
 
 #include "billing/invoicedocument.h"
+#include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "integrations/jsonreply.h"
 #include "queries/modelquery.h"
 #include "support/auditlog.h"
 
-#include <QHash>
 #include <QMap>
-#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 
@@ -39,8 +38,10 @@ QString orderExpression(int column)
 
 } // namespace
 
-Result<QSqlQuery> BillingQuery::browse(Database &db, const InvoiceFilter &filter, int sortColumn, Qt::SortOrder order)
+Result<QSqlQuery> BillingQuery::browse(Database &db, const Actor &reader, const InvoiceFilter &filter, int sortColumn, Qt::SortOrder order)
 {
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
     const qint64 now = filter.nowMs > 0 ? filter.nowMs : nowMs();
     QString sql = u"SELECT i.id, COALESCE(i.number, ''), c.name, i.period_start, i.gross_cents, "_s + effectiveStatus
         + u", i.issued_at, i.due_at, i.kind FROM invoices i JOIN companies c ON c.id = i.company_id WHERE 1 = 1"_s;
@@ -73,8 +74,10 @@ Result<QSqlQuery> BillingQuery::browse(Database &db, const InvoiceFilter &filter
     return runModelQuery(db, sql, params, u"Reading invoices"_s);
 }
 
-Result<QList<PaymentRow>> BillingQuery::payments(Database &db, qint64 invoiceId)
+Result<QList<PaymentRow>> BillingQuery::payments(Database &db, const Actor &reader, qint64 invoiceId)
 {
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
     auto q = db.exec(u"SELECT at, kind, amount_cents, reason, COALESCE(stripe_event_id, '') FROM payments WHERE invoice_id = ? ORDER BY at, id"_s,
                      {invoiceId});
     if (!q)
@@ -85,8 +88,10 @@ Result<QList<PaymentRow>> BillingQuery::payments(Database &db, qint64 invoiceId)
     return rows;
 }
 
-Result<SuccessRate> BillingQuery::paymentSuccessRate(Database &db, qint64 fromMs, qint64 toMs, qint64 companyId)
+Result<SuccessRate> BillingQuery::paymentSuccessRate(Database &db, const Actor &reader, qint64 fromMs, qint64 toMs, qint64 companyId)
 {
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
     auto q = db.exec(u"SELECT COALESCE(SUM(CASE WHEN p.kind IN ('paid', 'manual_paid') THEN 1 ELSE 0 END), 0), "
                      "COALESCE(SUM(CASE WHEN p.kind = 'failed' THEN 1 ELSE 0 END), 0) FROM payments p JOIN invoices i ON i.id = p.invoice_id "
                      "WHERE (? = 0 OR p.at >= ?) AND (? = 0 OR p.at < ?) AND (? = 0 OR i.company_id = ?)"_s,
@@ -98,8 +103,10 @@ Result<SuccessRate> BillingQuery::paymentSuccessRate(Database &db, qint64 fromMs
     return SuccessRate{q->value(0).toLongLong(), q->value(1).toLongLong()};
 }
 
-Result<QList<ReconciliationIssue>> BillingQuery::reconcile(Database &db, qint64 fromMs, qint64 toMs)
+Result<QList<ReconciliationIssue>> BillingQuery::reconcile(Database &db, const Actor &reader, qint64 fromMs, qint64 toMs)
 {
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
     QList<ReconciliationIssue> issues;
     const auto collect = [&](const QString &check, const QString &sql, const QVariantList &params) -> askpro::Status {
         auto q = db.exec(sql, params);
@@ -164,35 +171,38 @@ Result<QList<ReconciliationIssue>> BillingQuery::reconcile(Database &db, qint64 
     return issues;
 }
 
-Result<QList<DailyUsage>> BillingQuery::dailyUsage(Database &db, QDate from, QDate to, qint64 companyId)
+Result<QList<DailyUsage>> BillingQuery::dailyUsage(Database &db, const Actor &reader, QDate from, QDate to, qint64 companyId)
 {
-    const QTimeZone zone(money::billingZone);
-    const qint64 start = QDateTime(from, QTime(0, 0), zone).toMSecsSinceEpoch();
-    const qint64 end = QDateTime(to.addDays(1), QTime(0, 0), zone).toMSecsSinceEpoch();
-    // The company condition only when filtering: "? = 0 OR company_id = ?" would keep SQLite off the index.
-    auto q = companyId > 0 ? db.exec(u"SELECT occurred_at / 3600000 AS h, kind, COUNT(*) FROM usage_logs WHERE company_id = ? "
-                                     "AND occurred_at >= ? AND occurred_at < ? GROUP BY occurred_at / 3600000, kind"_s,
-                                     {companyId, start, end})
-                           : db.exec(u"SELECT occurred_at / 3600000 AS h, kind, COUNT(*) FROM usage_logs WHERE occurred_at >= ? "
-                                     "AND occurred_at < ? GROUP BY occurred_at / 3600000, kind"_s,
-                                     {start, end});
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
+    // From the day totals (usage_daily, kept with every usage row): a year is 365 rows per company,
+    // summed over all companies through the covering index usage_daily_day without a sort.
+    const qint64 first = UsageRollup::dayNumber(from);
+    const qint64 last = UsageRollup::dayNumber(to);
+    auto q = companyId > 0 ? db.exec(u"SELECT day, calls, appointments FROM usage_daily WHERE company_id = ? AND day >= ? AND day <= ?"_s,
+                                     {companyId, first, last})
+                           : db.exec(u"SELECT day, CAST(SUM(calls) AS BIGINT), CAST(SUM(appointments) AS BIGINT) FROM usage_daily "
+                                     "WHERE day >= ? AND day <= ? GROUP BY day"_s,
+                                     {first, last});
     if (!q)
         return q.error();
     QList<DailyUsage> days;
     for (QDate d = from; d <= to; d = d.addDays(1))
         days.append({d, 0, 0});
     while (q->next()) {
-        const QDate day = money::localDate(q->value(0).toLongLong() * 3600000);
-        const qint64 index = from.daysTo(day);
+        const qint64 index = q->value(0).toLongLong() - first;
         if (index < 0 || index >= days.size())
             continue;
-        (q->value(1).toString() == u"call"_s ? days[index].calls : days[index].appointments) += q->value(2).toLongLong();
+        days[index].calls += q->value(1).toLongLong();
+        days[index].appointments += q->value(2).toLongLong();
     }
     return days;
 }
 
-Result<QList<MonthlyRevenue>> BillingQuery::monthlyRevenue(Database &db, QDate from, QDate to, qint64 companyId)
+Result<QList<MonthlyRevenue>> BillingQuery::monthlyRevenue(Database &db, const Actor &reader, QDate from, QDate to, qint64 companyId)
 {
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
     const qint64 start = money::monthRange(from.year(), from.month()).first;
     const qint64 end = money::monthRange(to.year(), to.month()).second;
     auto q = db.exec(u"SELECT i.period_start, COALESCE(SUM(CASE WHEN l.kind = 'base' THEN l.amount_cents ELSE 0 END), 0), "
@@ -216,8 +226,10 @@ Result<QList<MonthlyRevenue>> BillingQuery::monthlyRevenue(Database &db, QDate f
     return byMonth.values();
 }
 
-Result<QList<std::pair<qint64, QString>>> BillingQuery::companies(Database &db)
+Result<QList<std::pair<qint64, QString>>> BillingQuery::companies(Database &db, const Actor &reader)
 {
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
     auto q = db.exec(u"SELECT id, name FROM companies ORDER BY name, id"_s);
     if (!q)
         return q.error();
@@ -227,8 +239,10 @@ Result<QList<std::pair<qint64, QString>>> BillingQuery::companies(Database &db)
     return out;
 }
 
-askpro::Status BillingQuery::markPaidManually(Database &db, qint64 invoiceId, const QString &reason, const QString &actor)
+askpro::Status BillingQuery::markPaidManually(Database &db, qint64 invoiceId, const QString &reason, const Actor &actor)
 {
+    if (auto allowed = actor.require(Permission::ManageBilling); !allowed)
+        return allowed;
     if (reason.trimmed().isEmpty())
         return makeError(ErrorKind::Invalid, u"billing.reason_missing"_s, u"Marking an invoice paid needs a reason"_s);
     Transaction tx(db);

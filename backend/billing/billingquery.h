@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "security/accesspolicy.h"
 
 #include <QDate>
 #include <QList>
@@ -69,27 +70,28 @@ struct MonthlyRevenue
 class BillingQuery final
 {
 public:
+    // Every read needs Permission::ViewBilling, markPaidManually ManageBilling.
     enum Column { Id, Number, Company, PeriodStart, Total, Status, IssuedAt, DueAt, Kind, ColumnCount };
 
     // Columns as in Column; Status is the effective one (overdue = open past its due date).
-    [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const InvoiceFilter &filter, int sortColumn = Number,
+    [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const Actor &reader, const InvoiceFilter &filter, int sortColumn = Number,
                                                   Qt::SortOrder order = Qt::DescendingOrder);
-    [[nodiscard]] static Result<QList<PaymentRow>> payments(Database &db, qint64 invoiceId);
+    [[nodiscard]] static Result<QList<PaymentRow>> payments(Database &db, const Actor &reader, qint64 invoiceId);
     // Payment outcomes recorded in [fromMs, toMs) (0: open), of one company when companyId > 0.
-    [[nodiscard]] static Result<SuccessRate> paymentSuccessRate(Database &db, qint64 fromMs = 0, qint64 toMs = 0, qint64 companyId = 0);
+    [[nodiscard]] static Result<SuccessRate> paymentSuccessRate(Database &db, const Actor &reader, qint64 fromMs = 0, qint64 toMs = 0, qint64 companyId = 0);
     // Calls and booked appointments against usage rows, usage against invoice lines, invoices against
     // Stripe, for usage and invoices whose period starts in [fromMs, toMs).
-    [[nodiscard]] static Result<QList<ReconciliationIssue>> reconcile(Database &db, qint64 fromMs, qint64 toMs);
+    [[nodiscard]] static Result<QList<ReconciliationIssue>> reconcile(Database &db, const Actor &reader, qint64 fromMs, qint64 toMs);
     // Per local day in [from, to] (both inclusive), from usage rows; companyId 0: all companies.
-    [[nodiscard]] static Result<QList<DailyUsage>> dailyUsage(Database &db, QDate from, QDate to, qint64 companyId = 0);
+    [[nodiscard]] static Result<QList<DailyUsage>> dailyUsage(Database &db, const Actor &reader, QDate from, QDate to, qint64 companyId = 0);
     // Invoiced revenue per service month (credit notes subtract), split into base fee and usage.
-    [[nodiscard]] static Result<QList<MonthlyRevenue>> monthlyRevenue(Database &db, QDate from, QDate to, qint64 companyId = 0);
+    [[nodiscard]] static Result<QList<MonthlyRevenue>> monthlyRevenue(Database &db, const Actor &reader, QDate from, QDate to, qint64 companyId = 0);
     // Active companies (id, name) for filters.
-    [[nodiscard]] static Result<QList<std::pair<qint64, QString>>> companies(Database &db);
+    [[nodiscard]] static Result<QList<std::pair<qint64, QString>>> companies(Database &db, const Actor &reader);
 
     // Marks an open, failed or overdue invoice paid by hand: a payments row (manual_paid, reason)
     // and an audit_log row, in one transaction. Invalid without a reason; Conflict when already paid.
-    [[nodiscard]] static askpro::Status markPaidManually(Database &db, qint64 invoiceId, const QString &reason, const QString &actor);
+    [[nodiscard]] static askpro::Status markPaidManually(Database &db, qint64 invoiceId, const QString &reason, const Actor &actor);
 };
 
 } // namespace askpro

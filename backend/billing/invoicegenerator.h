@@ -4,10 +4,13 @@
 
 #include "billing/invoicedocument.h"
 #include "core/result.h"
+#include "security/accesspolicy.h"
 
 #include <QCoreApplication>
 #include <QDate>
+#include <QHash>
 #include <QList>
+#include <QSet>
 
 #include <optional>
 
@@ -41,6 +44,9 @@ struct GenerationReport
     int nothingToBill = 0;     // not live yet in that month, or every amount zero
     QList<qint64> invoiceIds;  // the invoices created now
     QStringList numbers;
+    // Only after the month's run failed as a whole and was redone company by company: "Name (id): error"
+    // for each company that still could not be invoiced (the others' invoices are made).
+    QStringList failures;
 };
 
 class InvoiceGenerator final
@@ -52,8 +58,11 @@ public:
     // The database must outlive the generator. seller: snapshotted onto every invoice it finalizes.
     InvoiceGenerator(Database &db, SellerInfo seller = {});
 
-    // Finalizes the month's invoice for every active company, each in its own transaction, numbered
-    // on issuedAtMs's year (0: now). Running a month again creates nothing new.
+    // Finalizes the month's invoice for every active company (companyId > 0: that one) in one transaction,
+    // numbered in company order on issuedAtMs's year (0: now): numbers, month-wide linking of the usage
+    // rows and all lines commit together or not at all. Running a month again creates nothing new.
+    // Should that transaction fail for other than a transient reason, each company is tried in a
+    // transaction of its own and the ones that still fail are listed in GenerationReport::failures.
     [[nodiscard]] Result<GenerationReport> generateMonth(QDate month, qint64 issuedAtMs = 0, qint64 companyId = 0);
     // The invoice one company would get for the month, computed from usage not yet invoiced; writes
     // nothing. std::nullopt when there is nothing to bill.
@@ -62,7 +71,7 @@ public:
     [[nodiscard]] Result<QList<InvoicePlan>> previewMonth(QDate month);
     // A credit note reversing a finalized invoice in full (negative quantities and amounts), numbered
     // in the same sequence, linked through corrects_invoice_id. Conflict when one exists already.
-    [[nodiscard]] Result<qint64> createCreditNote(qint64 invoiceId, const QString &reason, const QString &actor, qint64 issuedAtMs = 0);
+    [[nodiscard]] Result<qint64> createCreditNote(qint64 invoiceId, const QString &reason, const Actor &actor, qint64 issuedAtMs = 0);
 
     // "AP-2026-000001"
     [[nodiscard]] static QString numberFor(int year, int sequence);
@@ -75,9 +84,13 @@ public:
 
 private:
     struct Company;
+    struct UsageGroup;
+    using UsageByCompany = QHash<qint64, QList<UsageGroup>>;
     [[nodiscard]] Result<QList<Company>> companies(qint64 onlyId);
     [[nodiscard]] Result<std::optional<InvoicePlan>> plan(const Company &company, QDate month, qint64 invoiceId);
-    [[nodiscard]] Result<std::optional<qint64>> finalize(const Company &company, QDate month, qint64 issuedAtMs, QString *number);
+    [[nodiscard]] static std::optional<InvoicePlan> planFrom(const Company &company, QDate month, QList<UsageGroup> usage);
+    [[nodiscard]] Result<UsageByCompany> unbilledUsage(const QList<Company> &companies, QDate month, const QSet<qint64> &invoiced);
+    [[nodiscard]] Result<GenerationReport> finalizeMonth(const QList<Company> &companies, QDate month, qint64 issuedAtMs);
     [[nodiscard]] Result<std::pair<int, int>> nextNumber(int year);
 
     Database &m_db;

@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "core/logging.h"
+#include "billing/usagerollup.h"
 #include "db/database.h"
 
 using namespace Qt::StringLiterals;
@@ -109,7 +110,7 @@ Result<int> Doctor::repair(const QString &check, const QList<qint64> &rows, cons
                 status = run(u"UPDATE appointments SET branch_id = ? WHERE id = ?"_s, {*home, id});
             } else {
                 action = u"doctor.delete_orphan_appointment"_s;
-                status = run(u"DELETE FROM usage_logs WHERE appointment_id = ?"_s, {id});
+                status = UsageRollup(m_db).removeAppointmentUsage(id); // keeps the daily totals right
                 if (status)
                     status = run(u"UPDATE notifications SET appointment_id = NULL WHERE appointment_id = ?"_s, {id});
                 if (status)

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "billing/usagerollup.h"
 #include "security/userstore.h"
 
 #include <QDateTime>
@@ -638,6 +639,9 @@ Result<DemoSummary> DemoSeeder::seed(int days, qint64 now, quint32 randomSeed)
         if (auto committed = tx.commit(); !committed)
             return committed.error();
     }
+    // The generator writes usage rows directly; the charts read the daily totals built from them.
+    if (auto rolled = UsageRollup(m_db).rebuild(); !rolled)
+        return rolled.error();
     auto users = seedUsers();
     if (!users)
         return users.error();

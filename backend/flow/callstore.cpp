@@ -1,6 +1,7 @@
 // SQL of the call flow. Every statement is prepared; merges use ON CONFLICT so retries are harmless.
 #include "flow/callstore.h"
 
+#include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "domain/phonenumbers.h"
@@ -184,18 +185,12 @@ Status CallStore::addEvent(qint64 callId, const QString &step, const QString &st
 
 Status CallStore::recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs)
 {
-    return done(m_db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
-                          "SELECT id, ?, 'call', ?, call_price_cents, ? FROM companies WHERE id = ? "
-                          "ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING"_s,
-                          {branchId, callId, atMs, companyId}));
+    return UsageRollup(m_db).recordCall(callId, companyId, branchId, atMs); // the usage row and its day total
 }
 
 Status CallStore::recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs)
 {
-    return done(m_db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, appointment_id, unit_price_cents, occurred_at) "
-                          "SELECT id, ?, 'appointment', ?, appointment_price_cents, ? FROM companies WHERE id = ? "
-                          "ON CONFLICT (appointment_id) WHERE kind = 'appointment' DO NOTHING"_s,
-                          {branchId, appointmentId, atMs, companyId}));
+    return UsageRollup(m_db).recordAppointment(appointmentId, companyId, branchId, atMs);
 }
 
 Result<std::optional<ServiceInfo>> CallStore::findService(qint64 companyId, const QString &name)

@@ -93,7 +93,7 @@ QWidget *InvoicesPage::buildList()
     m_company = new QComboBox(page);
     m_company->setObjectName(u"companyFilter"_s);
     m_company->addItem(tr("All companies"), 0);
-    if (auto companies = BillingQuery::companies(*m_db))
+    if (auto companies = BillingQuery::companies(*m_db, m_actor))
         for (const auto &[id, name] : *companies)
             m_company->addItem(name, id);
     m_status = new QComboBox(page);
@@ -112,7 +112,7 @@ QWidget *InvoicesPage::buildList()
     layout->addLayout(filters);
 
     auto *split = new QSplitter(Qt::Horizontal, page);
-    m_model = new InvoicesModel(*m_db, this);
+    m_model = new InvoicesModel(*m_db, m_actor, this);
     connect(m_model, &InvoicesModel::queryFailed, this, &InvoicesPage::statusMessage);
     m_table = new QTableView(split);
     m_table->setObjectName(u"invoiceTable"_s);
@@ -265,7 +265,7 @@ void InvoicesPage::showSelected()
                              euros(l.amountCents)};
     fill(m_lines, {tr("Pos."), tr("Description"), tr("Quantity"), tr("Unit price"), tr("Amount")}, lines);
     QList<QStringList> payments;
-    if (auto rows = BillingQuery::payments(*m_db, id))
+    if (auto rows = BillingQuery::payments(*m_db, m_actor, id))
         for (const PaymentRow &p : *rows)
             payments << QStringList{QLocale().toString(fromMs(p.at).toLocalTime(), QLocale::ShortFormat), p.kind, euros(p.amountCents),
                                     p.reason, p.stripeEventId};
@@ -294,7 +294,7 @@ void InvoicesPage::markPaid()
                                                  QLineEdit::Normal, QString(), &ok);
     if (!ok)
         return;
-    const Status marked = BillingQuery::markPaidManually(*m_db, id, reason, m_actor.username);
+    const Status marked = BillingQuery::markPaidManually(*m_db, id, reason, m_actor);
     if (!marked) {
         QMessageBox::warning(this, tr("Mark paid"), marked.error().describe());
         return;
@@ -312,7 +312,7 @@ void InvoicesPage::credit()
                                                  QLineEdit::Normal, QString(), &ok);
     if (!ok)
         return;
-    auto note = InvoiceGenerator(*m_db).createCreditNote(id, reason, m_actor.username);
+    auto note = InvoiceGenerator(*m_db).createCreditNote(id, reason, m_actor);
     if (!note) {
         QMessageBox::warning(this, tr("Credit note"), note.error().describe());
         return;
@@ -366,7 +366,7 @@ void InvoicesPage::loadReconciliation()
 {
     const QDate month = m_reconcileMonth->currentData().toDate();
     const auto [start, end] = money::monthRange(month.year(), month.month());
-    auto issues = BillingQuery::reconcile(*m_db, start, end);
+    auto issues = BillingQuery::reconcile(*m_db, m_actor, start, end);
     if (!issues) {
         Q_EMIT statusMessage(issues.error().describe());
         return;

@@ -76,7 +76,8 @@ QLineSeries *mappedLine(DailyUsageModel *model, int yColumn, const QString &name
 
 } // namespace
 
-UsagePage::UsagePage(std::shared_ptr<Database> db, QWidget *parent) : QWidget(parent), m_db(std::move(db)), m_c(std::make_unique<Charts>())
+UsagePage::UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent)
+    : QWidget(parent), m_db(std::move(db)), m_reader(std::move(reader)), m_c(std::make_unique<Charts>())
 {
     m_daily = new DailyUsageModel(this);
     m_revenue = new MonthlyRevenueModel(this);
@@ -85,7 +86,7 @@ UsagePage::UsagePage(std::shared_ptr<Database> db, QWidget *parent) : QWidget(pa
     m_company = new QComboBox(this);
     m_company->setObjectName(u"usageCompany"_s);
     m_company->addItem(tr("All companies"), 0);
-    if (auto companies = BillingQuery::companies(*m_db))
+    if (auto companies = BillingQuery::companies(*m_db, m_reader))
         for (const auto &[id, name] : *companies)
             m_company->addItem(name, id);
     const QDate today = money::localDate(nowMs());
@@ -188,8 +189,8 @@ void UsagePage::reload()
     const QDate from = m_from->date();
     const QDate to = qMax(m_to->date(), from);
     const qint64 company = m_company->currentData().toLongLong();
-    auto daily = BillingQuery::dailyUsage(*m_db, from, to, company);
-    auto revenue = BillingQuery::monthlyRevenue(*m_db, from, to, company);
+    auto daily = BillingQuery::dailyUsage(*m_db, m_reader, from, to, company);
+    auto revenue = BillingQuery::monthlyRevenue(*m_db, m_reader, from, to, company);
     if (!daily || !revenue) {
         Q_EMIT statusMessage(!daily ? daily.error().describe() : revenue.error().describe());
         return;

@@ -3,6 +3,8 @@
 // usage. The charts read item models through model mappers; export as PNG and CSV.
 #pragma once
 
+#include "security/accesspolicy.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -22,7 +24,7 @@ class UsagePage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UsagePage)
 public:
-    explicit UsagePage(std::shared_ptr<Database> db, QWidget *parent = nullptr);
+    UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent = nullptr);
     ~UsagePage() override;
 
     void reload();
@@ -39,6 +41,7 @@ private:
     void exportCsv();
 
     std::shared_ptr<Database> m_db;
+    Actor m_reader;
     DailyUsageModel *m_daily = nullptr;
     MonthlyRevenueModel *m_revenue = nullptr;
     QComboBox *m_company = nullptr;
