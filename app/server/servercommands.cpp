@@ -18,6 +18,7 @@
 #include "http/askproserver.h"
 #include "setup/providerconnector.h"
 #include "setup/setuprunner.h"
+#include "support/auditlog.h"
 #include "security/credentialstore.h"
 #include "security/userstore.h"
 #include "security/secretbox.h"
@@ -37,6 +38,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimeZone>
 #include <QTextStream>
 
@@ -160,6 +164,15 @@ Actor commandActor(const QString &command)
     const passwd *account = ::getpwuid(::geteuid());
     const QString user = account ? QString::fromLocal8Bit(account->pw_name) : qEnvironmentVariable("USER", u"unknown"_s);
     return Actor::system(u"askpro-server %1 (%2)"_s.arg(command, user));
+}
+
+// One audit row for what a command changed (as the command and the machine's user); a failure to write it
+// is reported, not fatal: the change itself is done and visible in its own tables.
+void auditCommand(Database &db, const QString &command, const QString &action, const QString &entity, qint64 entityId, const QJsonObject &after)
+{
+    const QString text = QString::fromUtf8(QJsonDocument(after).toJson(QJsonDocument::Compact));
+    if (auto logged = AuditLog(db).write(commandActor(command), action, entity, entityId, QString(), text); !logged)
+        err() << logged.error().describe() << Qt::endl;
 }
 
 // Reads one line from standard input (a password or a key), so it never shows in the process list.
@@ -644,6 +657,9 @@ int ServerCommands::recover(const QStringList &arguments)
         });
     });
     const SweepReport &r = sweep.report();
+    auditCommand(*db, u"recover"_s, u"calls.recover"_s, u"call"_s, 0,
+                 {{u"retries_queued"_s, r.retriesQueued}, {u"marked_unrecoverable"_s, r.markedUnrecoverable},
+                  {u"lost_calls_recovered"_s, r.lostCallsRecovered}});
     out() << tr("Retries queued: %1; marked unrecoverable: %2; Retell calls listed: %3; lost calls recovered: %4")
                  .arg(r.retriesQueued)
                  .arg(r.markedUnrecoverable)
@@ -688,6 +704,8 @@ int ServerCommands::demoSeed(const QStringList &arguments)
                  .arg(seeded->appointments)
                  .arg(seeded->inboxRows)
           << Qt::endl;
+    auditCommand(*db, u"demo-seed"_s, u"demo.seed"_s, u"company"_s, 0,
+                 {{u"companies"_s, seeded->companies}, {u"calls"_s, seeded->calls}, {u"users"_s, seeded->users}});
     if (seeded->users > 0)
         out() << tr("Demo sign-in: %1, password %2.")
                      .arg(DemoSeeder::demoUsernames().join(u", "_s), QString::fromLatin1(DemoSeeder::demoPassword))
@@ -746,6 +764,8 @@ int ServerCommands::connectProviders(const QStringList &arguments)
                 if (!status) {
                     err() << tr("Branch %1 not connected: %2").arg(id).arg(status.error().describe()) << Qt::endl;
                     ++failures;
+                } else {
+                    auditCommand(*db, u"connect"_s, u"branch.connect"_s, u"branch"_s, id, {{u"connected"_s, true}});
                 }
                 finished();
             });
@@ -866,6 +886,11 @@ int ServerCommands::invoices(const QStringList &arguments)
             err() << report.error().describe() << Qt::endl;
             return 1;
         }
+        QJsonArray ids;
+        for (qint64 id : std::as_const(report->invoiceIds))
+            ids.append(double(id));
+        auditCommand(*db, u"invoices generate"_s, u"invoice.generate"_s, u"invoice"_s, 0,
+                     {{u"month"_s, parser.value(month)}, {u"invoice_ids"_s, ids}});
         if (!parser.isSet(noFollowUp)) {
             auto queued = InvoiceMailer::queueFollowUps(*db, report->invoiceIds);
             if (!queued)
