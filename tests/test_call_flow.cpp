@@ -2,6 +2,7 @@
 // the sandbox and confirmation mail received by a real SMTP server; plus every way this can go wrong.
 #include "core/clock.h"
 #include "db/database.h"
+#include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
 #include "flowfixture.h"
@@ -10,7 +11,9 @@
 #include "security/credentialstore.h"
 #include "testdatabase.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QJsonObject>
 #include <QSet>
 #include <QNetworkAccessManager>
 #include <QTest>
@@ -42,6 +45,22 @@ class TestCallFlow final : public QObject
         o.appointment.agreedToAlternatives = agreed;
         o.eventSpacingMs = 20;
         return o;
+    }
+
+    // One call_analyzed webhook carrying the request, as Retell sends it: one job books the call, so a
+    // test sees that job's attempts alone (a simulated call's call_ended carries the request too).
+    static QString sendAnalyzed(test::FlowFixture &f, const QString &callId, const QDateTime &start)
+    {
+        const Json data = {{"appointment_requested", true}, {"service", "Beratung"},
+                           {"date", start.date().toString(Qt::ISODate).toStdString()},
+                           {"time", start.time().toString(u"HH:mm"_s).toStdString()}, {"customer_name", "Jana Weber"}};
+        const Json call = {{"call_id", callId.toStdString()}, {"to_number", branchNumber.toStdString()},
+                           {"from_number", "+491719876543"}, {"call_status", "ended"},
+                           {"call_analysis", {{"custom_analysis_data", data}}}};
+        const QByteArray body = jsonText(Json{{"event", "call_analyzed"}, {"call", call}});
+        const auto answer = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f.port)), body,
+                                           {{"x-retell-signature", f.providers->retellSignature(body)}});
+        return answer.status == 200 ? callId : QString();
     }
 
 private Q_SLOTS:
@@ -340,6 +359,121 @@ private Q_SLOTS:
         f->server->workers()->wakeAll();
         QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 30000);
         QCOMPARE(f->providers->calcomBookings().size(), 1);
+    }
+
+    // Issue 9: a job that gave up after Cal.com refused its booking request (with an answer) left its
+    // reservation behind with a fresh lease; the recovery sweep's retry then met "another attempt is
+    // booking this call right now" until the lease ran out, and in the fault run some calls never got
+    // past it. An attempt that ends now hands its reservation on, so the retry takes over at once.
+    void givenUpBookingIsRecoveredAtOnce_data() { test::addEngineRows(); }
+    void givenUpBookingIsRecoveredAtOnce()
+    {
+        QFETCH(QString, engine);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        // A first call books and leaves the week's free slots in the cache: the next call asks Cal.com
+        // only for its booking, so the booking request itself is what fails.
+        const QString first = f->providers->simulateCall(bookingCall(nextWorkdayAt(9)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(first), u"booked"_s, 20000);
+        sandbox::FaultSettings down;
+        down.errorRate = 1.0;
+        f->providers->setFaults(sandbox::Provider::Calcom, down);
+        const QString callId = sendAnalyzed(*f, u"call_given_up"_s, nextWorkdayAt(10));
+        QVERIFY(!callId.isEmpty());
+        const QString reservation = u"SELECT COUNT(*) FROM appointments a JOIN calls c ON c.id = a.call_id "
+                                    "WHERE c.retell_call_id = ? AND a.status = 'pending' AND a.sync_state = 'failed'"_s;
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(reservation, {callId}), 1, 20000);
+        QVERIFY(f->db->exec(u"UPDATE jobs SET max_attempts = attempts WHERE kind = 'retell.event'"_s).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"failed"_s, 20000);
+        QCOMPARE(f->count(reservation, {callId}), 1); // handed on, not held
+
+        f->providers->setFaults(sandbox::Provider::Calcom, {});
+        RecoverySweep sweep(*f->db, f->server->credentials(), &f->network, f->config().endpoints);
+        bool finished = false;
+        sweep.run(24 * 60 * 60 * 1000, [&finished](const JobOutcome &) { finished = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(finished, 15000);
+        QCOMPARE(sweep.report().retriesQueued, 1);
+        QElapsedTimer recovery;
+        recovery.start();
+        f->server->workers()->wakeAll();
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        QVERIFY2(recovery.elapsed() < CallProcessor::reservationLeaseMs / 2, qPrintable(QString::number(recovery.elapsed())));
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id "
+                          "WHERE c.retell_call_id = ? AND e.message LIKE '%Another attempt%'"_s,
+                          {callId}),
+                 0);
+        QCOMPARE(f->count(u"SELECT attempts FROM jobs WHERE kind = 'call.retry'"_s), 1);
+        QCOMPARE(f->providers->calcomBookings().size(), 2);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM appointments WHERE status = 'booked'"_s), 2);
+    }
+
+    // "Booked but the answer was lost": Cal.com makes the booking, and the answer comes back as a 502
+    // or not at all before our client gives up. The reservation and the lookup of bookings carrying the
+    // call's id (askpro_call_id) must find that booking instead of making a second one. Without any
+    // answer the request might still land, so the next attempt first waits out the lease, and the wait
+    // uses up none of the job's attempts.
+    void bookedButAnswerLostIsFoundNotRepeated_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<bool>("late");
+        for (const QString &engine : {u"sqlite"_s, u"postgresql"_s}) {
+            QTest::addRow("%s: answered 502", qPrintable(engine)) << engine << false;
+            QTest::addRow("%s: no answer in time", qPrintable(engine)) << engine << true;
+        }
+    }
+    void bookedButAnswerLostIsFoundNotRepeated()
+    {
+        QFETCH(QString, engine);
+        QFETCH(bool, late);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        const QString first = f->providers->simulateCall(bookingCall(nextWorkdayAt(9)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(first), u"booked"_s, 20000);
+        sandbox::FaultSettings lost;
+        (late ? lost.answerLateRate : lost.answerLostRate) = 1.0;
+        f->providers->setFaults(sandbox::Provider::Calcom, lost);
+        const QString callId = sendAnalyzed(*f, u"call_answer_lost"_s, nextWorkdayAt(11));
+        QVERIFY(!callId.isEmpty());
+        // Cal.com booked; our side saw the request fail and keeps the reservation for the next attempt.
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->calcomBookings().size(), 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id "
+                                          "WHERE c.retell_call_id = ? AND e.status = 'retry'"_s,
+                                          {callId})
+                                     > 0,
+                                 20000);
+        f->providers->setFaults(sandbox::Provider::Calcom, {});
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, late ? CallProcessor::reservationLeaseMs + 30000 : 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')"_s), 0, 20000);
+
+        // Booked once, and ours is that booking.
+        const QJsonArray bookings = f->providers->calcomBookings();
+        QCOMPARE(bookings.size(), 2);
+        QString uid;
+        for (const auto &b : bookings)
+            if (b.toObject().value(u"metadata"_s).toObject().value(u"askpro_call_id"_s).toString() == callId)
+                uid = b.toObject().value(u"uid"_s).toString();
+        QVERIFY(!uid.isEmpty());
+        QCOMPARE(f->db->scalar(u"SELECT a.calcom_booking_uid FROM appointments a JOIN calls c ON c.id = a.call_id WHERE c.retell_call_id = ?"_s,
+                               {callId})->toString(),
+                 uid);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id "
+                          "WHERE c.retell_call_id = ? AND e.message = 'Found the booking an earlier attempt made'"_s,
+                          {callId}),
+                 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 2);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM jobs WHERE status = 'failed'"_s), 0);
+        // Waiting for the lease is not an attempt: the job used the attempt that lost its answer and the one
+        // that found the booking (plus one if a lookup met the fault before it was lifted).
+        const int attempts = f->count(u"SELECT j.attempts FROM jobs j JOIN webhook_inbox i ON j.dedupe_key = 'inbox:' || CAST(i.id AS TEXT) "
+                                      "WHERE i.dedupe_key = ?"_s,
+                                      {QString(callId + u":call_analyzed"_s)});
+        QVERIFY2(attempts >= 2 && attempts <= 3, qPrintable(QString::number(attempts)));
+        if (late) // it did wait for the lease
+            QVERIFY(f->count(u"SELECT COUNT(*) FROM call_events WHERE message LIKE '%Another attempt%'"_s) > 0);
     }
 
     void lostWebhooksAreReconciled_data() { test::addEngineRows(); }

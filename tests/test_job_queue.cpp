@@ -1,5 +1,7 @@
-// The durable job queue on both engines: dedupe, readiness, retries, orphans and concurrent claims.
+// The durable job queue on both engines: dedupe, readiness, retries, waits, orphans and concurrent claims;
+// and what it rests on in Database: relaxed commits, truthful commits, the per-connection statement cache.
 #include "core/clock.h"
+#include "db/database.h"
 #include "jobs/jobqueue.h"
 #include "testdatabase.h"
 
@@ -64,6 +66,103 @@ private Q_SLOTS:
         QVERIFY(!*last);
         QCOMPARE(db->scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {(*job)->id})->toString(), u"failed"_s);
         QCOMPARE(db->scalar(u"SELECT last_error FROM jobs WHERE id = ?"_s, {(*job)->id})->toString(), u"still failing"_s);
+    }
+
+    // A wait for another attempt's lease is not an attempt: defer() gives it back, even on the last one.
+    void deferDoesNotUseAnAttempt_data() { test::addEngineRows(); }
+    void deferDoesNotUseAnAttempt()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        JobQueue queue(*db);
+        QVERIFY(queue.enqueue(u"k"_s, "{}", {}, 0, 1).ok());
+        auto job = queue.claim(u"w"_s);
+        QVERIFY(job.ok() && job->has_value());
+        QCOMPARE((*job)->attempts, 1);
+        QVERIFY(queue.defer((*job)->id, u"another attempt is booking"_s, 0).ok());
+        QCOMPARE(db->scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {(*job)->id})->toString(), u"queued"_s);
+        job = queue.claim(u"w"_s);
+        QVERIFY(job.ok() && job->has_value());
+        QCOMPARE((*job)->attempts, 1); // still the first and last attempt
+        QVERIFY(queue.defer((*job)->id, u"later"_s, 60'000).ok());
+        auto none = queue.claim(u"w"_s);
+        QVERIFY(none.ok() && !none->has_value()); // not due yet
+    }
+
+    // The job's end joins the caller's open transaction (the call flow's unit of work): one commit, and a
+    // rollback takes both back.
+    void endingJoinsTheOpenTransaction_data() { test::addEngineRows(); }
+    void endingJoinsTheOpenTransaction()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        JobQueue queue(*db);
+        QVERIFY(queue.enqueue(u"k"_s, "{}").ok());
+        auto job = queue.claim(u"w"_s);
+        QVERIFY(job.ok() && job->has_value());
+        {
+            Transaction tx(*db, Durability::Relaxed);
+            QVERIFY(tx.started().ok());
+            QVERIFY(db->inTransaction());
+            QVERIFY(queue.complete((*job)->id).ok());
+            tx.rollback();
+        }
+        QVERIFY(!db->inTransaction());
+        QCOMPARE(db->scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {(*job)->id})->toString(), u"running"_s);
+        Transaction tx(*db, Durability::Relaxed);
+        QVERIFY(queue.complete((*job)->id).ok());
+        QVERIFY(tx.commit().ok());
+        QCOMPARE(db->scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {(*job)->id})->toString(), u"done"_s);
+        if (engine == u"sqlite"_s) // relaxed only for that transaction: FULL (2) again afterwards
+            QCOMPARE(db->scalar(u"PRAGMA synchronous"_s)->toInt(), 2);
+    }
+
+    // PostgreSQL discards a transaction once one of its statements failed and answers COMMIT with a
+    // silent rollback; commit() must say so instead of reporting success.
+    void commitAfterAFailedStatementFails_data() { test::addEngineRows(); }
+    void commitAfterAFailedStatementFails()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        JobQueue queue(*db);
+        Transaction tx(*db);
+        QVERIFY(queue.enqueue(u"k"_s, "{}", u"same"_s).ok());
+        QVERIFY(!db->exec(u"INSERT INTO jobs (kind, payload, dedupe_key, run_after, max_attempts, created_at) VALUES ('k', '{}', 'same', 0, 1, 0)"_s)
+                     .ok());
+        const Status committed = tx.commit();
+        if (engine == u"postgresql"_s) {
+            QVERIFY(!committed.ok());
+            QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM jobs"_s)->toInt(), 0);
+        } else {
+            QVERIFY(committed.ok()); // SQLite fails the statement only
+            QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM jobs"_s)->toInt(), 1);
+        }
+        QVERIFY(!db->inTransaction());
+    }
+
+    // The statement cache reuses a prepared statement only once its earlier result is let go: a caller
+    // holding a result never sees it replaced by a later run of the same text.
+    void cachedStatementsNeverShareAHeldResult_data() { test::addEngineRows(); }
+    void cachedStatementsNeverShareAHeldResult()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        JobQueue queue(*db);
+        QVERIFY(queue.enqueue(u"first"_s, "{}").ok());
+        QVERIFY(queue.enqueue(u"second"_s, "{}").ok());
+        const QString sql = u"SELECT kind FROM jobs WHERE kind = ?"_s;
+        auto a = db->exec(sql, {u"first"_s});
+        auto b = db->exec(sql, {u"second"_s});
+        QVERIFY(a.ok() && b.ok());
+        QVERIFY(a->next());
+        QCOMPARE(a->value(0).toString(), u"first"_s);
+        QVERIFY(b->next());
+        QCOMPARE(b->value(0).toString(), u"second"_s);
+        a->finish();
+        // Let go, the statement is used again, many times over, with fresh parameters each time.
+        for (int i = 0; i < 50; ++i)
+            QCOMPARE(db->scalar(sql, {i % 2 ? u"first"_s : u"second"_s})->toString(), i % 2 ? u"first"_s : u"second"_s);
+        QVERIFY(!db->scalar(sql, {u"none"_s})->isValid());
     }
 
     void orphanedJobsReturnToTheQueue_data() { test::addEngineRows(); }

@@ -575,6 +575,48 @@ private Q_SLOTS:
         }
     }
 
+    // "Booked but the answer was lost": the request is carried out, only its answer goes missing, either
+    // as a 502 or as no answer before the client gives up. A client must look for the booking, not repeat it.
+    void lostAnswersCarryOutTheRequest_data()
+    {
+        QTest::addColumn<bool>("late");
+        QTest::newRow("answered 502") << false;
+        QTest::newRow("no answer in time") << true;
+    }
+    void lostAnswersCarryOutTheRequest()
+    {
+        QFETCH(bool, late);
+        const qint64 eventTypeId = createEventType();
+        const QDate day = nextWorkday();
+        FaultSettings settings;
+        (late ? settings.answerLateRate : settings.answerLostRate) = 1.0;
+        m_sandbox->setFaults(Provider::Calcom, settings);
+        const QJsonObject booking{{u"start"_s, QDateTime(day, QTime(10, 0), QTimeZone("Europe/Berlin")).toUTC().toString(Qt::ISODateWithMs)},
+                                  {u"eventTypeId"_s, eventTypeId},
+                                  {u"attendee"_s, QJsonObject{{u"name"_s, u"Erika Muster"_s}, {u"email"_s, u"erika@example.com"_s},
+                                                              {u"timeZone"_s, u"Europe/Berlin"_s}}},
+                                  {u"metadata"_s, QJsonObject{{u"askpro_call_id"_s, u"call_lost"_s}}}};
+        QNetworkRequest request(url(Provider::Calcom, u"/bookings"_s));
+        request.setTransferTimeout(late ? 500 : 20'000); // a client that gives up, as ours does
+        for (const auto &[name, value] : Headers{{"Authorization"_ba, "Bearer cal_test_sandbox"_ba}, {"Content-Type"_ba, "application/json"_ba},
+                                                 {"cal-api-version"_ba, "2024-08-13"_ba}})
+            request.setRawHeader(name, value);
+        QNetworkReply *reply = m_network.post(request, QJsonDocument(booking).toJson());
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 5000);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (late) {
+            QCOMPARE(status, 0);
+            QCOMPARE(reply->error(), QNetworkReply::OperationCanceledError);
+        } else {
+            QCOMPARE(status, 502);
+        }
+        reply->deleteLater();
+        m_sandbox->setFaults(Provider::Calcom, FaultSettings{});
+        const QJsonArray bookings = m_sandbox->calcomBookings();
+        QCOMPARE(bookings.size(), 1);
+        QCOMPARE(bookings.first()[u"metadata"_s][u"askpro_call_id"_s].toString(), u"call_lost"_s);
+    }
+
     void controlEndpoints()
     {
         const QUrl base = m_sandbox->baseUrl(Provider::Retell);
@@ -583,6 +625,12 @@ private Q_SLOTS:
         QCOMPARE(set.status, 200);
         QCOMPARE(m_sandbox->faults(Provider::Calcom).errorRate, 1.0);
         QCOMPARE(m_sandbox->faults(Provider::Retell).errorRate, 0.0);
+        const Reply lost = send("POST"_ba, base.resolved(QUrl(u"/sandbox/faults"_s)),
+                                R"({"provider":"calcom","answer_lost_rate":0.25,"answer_late_rate":0.05})"_ba,
+                                {{"Content-Type"_ba, "application/json"_ba}});
+        QCOMPARE(lost.json[u"calcom"_s][u"answer_lost_rate"_s].toDouble(), 0.25);
+        QCOMPARE(m_sandbox->faults(Provider::Calcom).answerLateRate, 0.05);
+        QCOMPARE(m_sandbox->faults(Provider::Calcom).errorRate, 1.0);
         QVERIFY(calcom("GET"_ba, u"/me"_s, {}).status >= 500);
         QVERIFY(stripe("POST"_ba, u"/customers"_s, "email=x%40example.com"_ba).status == 200);
         const Reply state = send("GET"_ba, base.resolved(QUrl(u"/sandbox/state"_s)));

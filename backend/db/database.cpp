@@ -5,8 +5,14 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlRecord>
+#include <QSqlResult>
 #include <QThread>
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -14,23 +20,152 @@ namespace askpro {
 
 std::atomic<int> Database::s_instances{0};
 
+namespace {
+
+// A prepared statement kept for reuse on one connection; leased while a caller holds its result.
+struct CachedStatement
+{
+    QSqlQuery query;
+    bool leased = false;
+};
+
+// What Database::exec hands out for a cached statement: a result that reads through to the statement
+// and gives it back (finished, so SQLite holds no read snapshot) when the caller's query ends. While it
+// is held, the same text is prepared afresh, so a caller never sees its rows replaced.
+class LeasedResult final : public QSqlResult
+{
+public:
+    explicit LeasedResult(std::shared_ptr<CachedStatement> statement)
+        : QSqlResult(statement->query.driver())
+        , m_statement(std::move(statement))
+    {
+        m_statement->leased = true;
+        const QSqlQuery &q = m_statement->query;
+        setQuery(q.lastQuery());
+        setForwardOnly(q.isForwardOnly());
+        setSelect(q.isSelect());
+        setActive(q.isActive());
+        setAt(QSql::BeforeFirstRow);
+    }
+    ~LeasedResult() override { release(); }
+    Q_DISABLE_COPY_MOVE(LeasedResult)
+
+    QVariant handle() const override { return m_statement ? m_statement->query.result()->handle() : QVariant(); }
+
+protected:
+    QVariant data(int i) override { return target().value(i); }
+    bool isNull(int i) override { return target().isNull(i); }
+    bool fetch(int i) override { return moved(target().seek(i)); }
+    bool fetchNext() override { return moved(target().next()); }
+    bool fetchFirst() override { return moved(target().first()); }
+    bool fetchLast() override { return moved(target().last()); }
+    int size() override { return target().size(); }
+    int numRowsAffected() override { return target().numRowsAffected(); }
+    QSqlRecord record() const override
+    {
+        return m_statement ? m_statement->query.record() : m_own ? m_own->record() : QSqlRecord();
+    }
+    QVariant lastInsertId() const override
+    {
+        return m_statement ? m_statement->query.lastInsertId() : m_own ? m_own->lastInsertId() : QVariant();
+    }
+    void detachFromResultSet() override { release(); }
+
+    // A caller that runs SQL of its own through this query gets a statement of its own; the cached one
+    // goes back to the cache untouched.
+    bool reset(const QString &sql) override
+    {
+        release();
+        return adopt(own().exec(sql));
+    }
+    // QSqlQuery::prepare() arrives here with the caller's text, before any placeholder rewriting.
+    bool savePrepare(const QString &sql) override { return prepare(sql); }
+    bool prepare(const QString &sql) override
+    {
+        release();
+        const bool ok = own().prepare(sql);
+        if (!ok)
+            setLastError(m_own->lastError());
+        return ok;
+    }
+    bool exec() override
+    {
+        if (m_statement && !prepare(lastQuery()))
+            return false;
+        const QVariantList values = boundValues();
+        for (const QVariant &value : values)
+            own().addBindValue(value);
+        return adopt(own().exec());
+    }
+
+private:
+    QSqlQuery &own()
+    {
+        if (!m_own) {
+            m_own.emplace(driver()->createResult());
+            m_own->setForwardOnly(isForwardOnly());
+        }
+        return *m_own;
+    }
+    QSqlQuery &target() { return m_statement ? m_statement->query : own(); }
+    bool moved(bool ok)
+    {
+        if (ok)
+            setAt(target().at());
+        else if (target().lastError().isValid())
+            setLastError(target().lastError());
+        return ok;
+    }
+    bool adopt(bool ok)
+    {
+        setSelect(m_own->isSelect());
+        setActive(m_own->isActive());
+        setAt(QSql::BeforeFirstRow);
+        if (!ok)
+            setLastError(m_own->lastError());
+        return ok;
+    }
+    void release()
+    {
+        if (!m_statement)
+            return;
+        m_statement->query.finish();
+        m_statement->leased = false;
+        m_statement.reset();
+    }
+
+    std::shared_ptr<CachedStatement> m_statement;
+    std::optional<QSqlQuery> m_own;
+};
+
+} // namespace
+
 struct Database::ThreadConnection
 {
     QString name;
+    QSqlDatabase db; // kept: looking it up by name takes a lock shared by every thread
+    QHash<QString, std::shared_ptr<CachedStatement>> statements;
+    bool inTransaction = false;
+    bool relaxed = false; // SQLite: synchronous is NORMAL until the transaction ends
+    bool aborted = false; // PostgreSQL: a statement failed, the server discarded the transaction
     ~ThreadConnection()
     {
-        {
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            if (db.isOpen())
-                db.close();
-        }
+        statements.clear(); // before the connection closes
+        if (db.isOpen())
+            db.close();
+        db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
     }
 };
 
+// Enough for every fixed statement of the server; text built per call (it should not be) cannot grow it
+// without bound: a full cache is emptied of what is not leased.
+constexpr qsizetype maxCachedStatements = 256;
+
 Database::Database(ConnectionString cs)
     : m_cs(std::move(cs))
     , m_prefix(u"askpro-%1-"_s.arg(s_instances.fetch_add(1)))
+    , m_cacheStatements(qEnvironmentVariable("ASKPRO_DB_STATEMENT_CACHE") != u"0"_s)
 {
 }
 
@@ -60,13 +195,11 @@ Result<std::shared_ptr<Database>> Database::open(const QString &url)
 
 Result<QSqlDatabase> Database::connection()
 {
-    if (m_connections.hasLocalData() && m_connections.localData()) {
-        QSqlDatabase db = QSqlDatabase::database(m_connections.localData()->name, false);
-        if (db.isOpen())
-            return db;
-    }
+    if (m_connections.hasLocalData() && m_connections.localData() && m_connections.localData()->db.isOpen())
+        return m_connections.localData()->db;
     const QString name = m_prefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
-    auto *holder = new ThreadConnection{name};
+    auto *holder = new ThreadConnection;
+    holder->name = name;
     m_connections.setLocalData(holder);
 
     QSqlDatabase db;
@@ -99,6 +232,7 @@ Result<QSqlDatabase> Database::connection()
         if (!q.exec(statement))
             return errorFrom(q.lastError(), u"Cannot prepare the database connection"_s);
     }
+    holder->db = db;
     qCDebug(lcDb) << "opened" << m_cs.redacted() << "for thread" << QThread::currentThread();
     return db;
 }
@@ -133,21 +267,65 @@ QString Database::containsPattern(const QString &text)
     return u"%"_s + pattern + u"%"_s;
 }
 
+Database::ThreadConnection *Database::threadConnection()
+{
+    return m_connections.hasLocalData() ? m_connections.localData() : nullptr;
+}
+
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &params)
 {
     auto db = connection();
     if (!db)
         return db.error();
+    ThreadConnection *tc = threadConnection();
+    const auto failed = [&](const QSqlQuery &q, const QString &context) {
+        if (tc && tc->inTransaction && m_cs.engine == Engine::Postgres)
+            tc->aborted = true;
+        qCDebug(lcDb) << "statement failed:" << q.lastError().text() << "in" << sql.left(120);
+        return errorFrom(q.lastError(), context);
+    };
+
+    std::shared_ptr<CachedStatement> cached;
+    if (m_cacheStatements && tc) {
+        auto it = tc->statements.constFind(sql);
+        if (it == tc->statements.constEnd()) {
+            auto statement = std::make_shared<CachedStatement>(CachedStatement{QSqlQuery(*db), false});
+            statement->query.setForwardOnly(true);
+            if (!statement->query.prepare(sql))
+                return failed(statement->query, u"Cannot prepare a database statement"_s);
+            if (tc->statements.size() >= maxCachedStatements)
+                tc->statements.removeIf([](const auto &entry) { return !entry.value()->leased; });
+            tc->statements.insert(sql, statement);
+            cached = std::move(statement);
+        } else if (!(*it)->leased) {
+            cached = *it;
+        }
+    }
+    if (cached) {
+        for (const QVariant &p : params)
+            cached->query.addBindValue(bindable(p));
+        if (!cached->query.exec()) {
+            // Prepared again next time in case the statement itself went bad (PostgreSQL: 26000 it is gone,
+            // 0A000 its plan no longer fits the schema). Inside a PostgreSQL transaction the failure is the
+            // data's (or the transaction is aborted and could not even free the statement): kept.
+            const QString code = cached->query.lastError().nativeErrorCode();
+            const bool inPgTransaction = tc->inTransaction && m_cs.engine == Engine::Postgres;
+            if (!inPgTransaction || code == u"26000"_s || code == u"0A000"_s)
+                tc->statements.remove(sql);
+            return failed(cached->query, u"A database statement failed"_s);
+        }
+        return QSqlQuery(new LeasedResult(std::move(cached)));
+    }
+
+    // Uncached: the cache is off, or an earlier result of this text is still held by its caller.
     QSqlQuery q(*db);
     q.setForwardOnly(true);
     if (!q.prepare(sql))
-        return errorFrom(q.lastError(), u"Cannot prepare a database statement"_s);
+        return failed(q, u"Cannot prepare a database statement"_s);
     for (const QVariant &p : params)
         q.addBindValue(bindable(p));
-    if (!q.exec()) {
-        qCDebug(lcDb) << "statement failed:" << q.lastError().text() << "in" << sql.left(120);
-        return errorFrom(q.lastError(), u"A database statement failed"_s);
-    }
+    if (!q.exec())
+        return failed(q, u"A database statement failed"_s);
     return q;
 }
 
@@ -158,7 +336,9 @@ Result<QVariant> Database::scalar(const QString &sql, const QVariantList &params
         return q.error();
     if (!q->next())
         return QVariant();
-    return q->value(0);
+    QVariant value = q->value(0);
+    q->finish(); // hands the statement back at once
+    return value;
 }
 
 Result<qint64> Database::insert(const QString &sql, const QVariantList &params)
@@ -168,7 +348,9 @@ Result<qint64> Database::insert(const QString &sql, const QVariantList &params)
         return q.error();
     if (!q->next())
         return makeError(ErrorKind::Internal, u"db.insert"_s, u"An insert returned no id"_s);
-    return q->value(0).toLongLong();
+    const qint64 id = q->value(0).toLongLong();
+    q->finish();
+    return id;
 }
 
 // Transaction control cannot be prepared on PostgreSQL; these fixed statements carry no data.
@@ -183,16 +365,65 @@ Status Database::control(const QString &statement)
     return {};
 }
 
-Status Database::begin()
+Status Database::begin(Durability durability)
 {
-    return control(m_cs.engine == Engine::Sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s);
+    auto db = connection();
+    if (!db)
+        return db.error();
+    ThreadConnection *tc = threadConnection();
+    const bool relaxed = durability == Durability::Relaxed;
+    Status status;
+    if (m_cs.engine == Engine::Sqlite) {
+        // Per connection and only outside a transaction; put back to FULL when the transaction ends.
+        if (relaxed)
+            status = control(u"PRAGMA synchronous = NORMAL"_s);
+        if (status)
+            status = control(u"BEGIN IMMEDIATE"_s);
+        if (!status && relaxed) {
+            auto restored = control(u"PRAGMA synchronous = FULL"_s);
+            Q_UNUSED(restored);
+        }
+    } else {
+        // SET LOCAL ends with the transaction; sent with BEGIN, it costs no extra round trip.
+        status = control(relaxed ? u"BEGIN; SET LOCAL synchronous_commit = off"_s : u"BEGIN"_s);
+    }
+    if (status && tc) {
+        tc->inTransaction = true;
+        tc->relaxed = relaxed && m_cs.engine == Engine::Sqlite;
+        tc->aborted = false;
+    }
+    return status;
+}
+
+void Database::endTransaction(ThreadConnection *tc)
+{
+    if (!tc)
+        return;
+    const bool restore = tc->relaxed;
+    tc->inTransaction = false;
+    tc->relaxed = false;
+    tc->aborted = false;
+    if (restore) {
+        auto restored = control(u"PRAGMA synchronous = FULL"_s);
+        if (!restored)
+            qCWarning(lcDb) << "could not restore synchronous = FULL:" << restored.error().describe();
+    }
 }
 
 Status Database::commit()
 {
-    auto status = control(u"COMMIT"_s);
-    if (!status)
+    ThreadConnection *tc = threadConnection();
+    if (tc && tc->aborted) {
         rollback();
+        return makeError(ErrorKind::Transient, u"db.aborted"_s,
+                         u"The transaction was discarded after one of its statements failed"_s);
+    }
+    auto status = control(u"COMMIT"_s);
+    if (!status) {
+        rollback();
+        return status;
+    }
+    endTransaction(tc);
     return status;
 }
 
@@ -201,6 +432,13 @@ void Database::rollback()
     auto status = control(u"ROLLBACK"_s);
     if (!status)
         qCWarning(lcDb) << "rollback failed:" << status.error().describe();
+    endTransaction(threadConnection());
+}
+
+bool Database::inTransaction()
+{
+    ThreadConnection *tc = threadConnection();
+    return tc && tc->inTransaction;
 }
 
 QString Database::skipLocked() const

@@ -47,7 +47,9 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId)
     const qint64 endsAt = isoMs(jsonString(payload, "endTime"));
     const qint64 now = nowMs();
 
-    Transaction tx(m_db);
+    // Relaxed: the webhook itself was stored durably before its 2xx; if a power cut loses this commit, the
+    // job runs again and repeats the same idempotent changes.
+    Transaction tx(m_db, Durability::Relaxed);
     if (!tx.started().ok())
         return JobOutcome::retry(tx.started().error());
     Result<QSqlQuery> change = makeError(ErrorKind::Internal, u"calcom.event"_s, QString());
@@ -75,7 +77,8 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId)
         const Json metadata = payload.value("metadata", Json::object());
         if (!jsonString(metadata, "askpro_call_id").isEmpty()) {
             ours = true;
-            // One of ours: the call flow stores it; mark it synced if it got here first.
+            // One of ours (HttpApi stores these without a job now; older rows may still come here): the call
+            // flow stores it, so at most its sync state is touched.
             change = m_db.exec(u"UPDATE appointments SET sync_state = 'synced' WHERE calcom_booking_uid = ? RETURNING id"_s, {uid});
         } else {
             QString phone;

@@ -1,5 +1,12 @@
-// The call flow's steps. Database work happens in short transactions between the Cal.com requests,
-// so a crash at any point leaves a state the next attempt (or the recovery sweep) can finish.
+// The call flow's steps. The database work between two Cal.com requests is one unit of work (one
+// transaction), so a crash at any point leaves a state the next attempt (or the recovery sweep) can finish.
+//
+// Durability: only a unit that may hold a new reservation commits with Durability::Full, before the
+// booking request it protects. Every other unit is Relaxed: a power cut can lose it only whole and only
+// with everything committed after it, and losing it only makes the job run again (its end is recorded in
+// the same unit): the call and customer upserts repeat harmlessly, a reservation taken over goes back to
+// its durable state, and a booking result lost after Cal.com booked is found again by the next attempt's
+// lookup of bookings carrying this call's id (findEarlierBooking). See docs/reliability.md.
 #include "flow/callprocessor.h"
 
 #include "core/clock.h"
@@ -36,7 +43,10 @@ struct CallProcessor::Run
     qint64 eventTypeId = 0;
     std::optional<qint64> staffId;
     qint64 appointmentId = 0;
-    bool adoptReservation = false;
+    bool adoptReservation = false;  // taken over from an earlier attempt: look in Cal.com before booking
+    bool holdsReservation = false;  // this attempt reserved or took over appointmentId
+    bool requestUnanswered = false; // the last booking request got no answer: it may still land
+    qint64 leaseAt = 0;             // when this attempt's lease began
     QTimeZone zone;
     QDateTime desired;
     QList<QDateTime> candidates;
@@ -53,6 +63,30 @@ struct CallProcessor::Run
         qint64 at;
     };
     QList<Event> events;
+    // The writes since the last provider request, in this thread's connection.
+    std::shared_ptr<Transaction> unit;
+};
+
+// One synchronous stretch of a run, between being called and the next provider request. Other jobs of
+// this worker thread share its connection once the stretch returns to the event loop, so the run's unit
+// must be committed or handed on by then; a stretch that forgot is logged and committed here.
+class CallProcessor::Segment final
+{
+    Q_DISABLE_COPY_MOVE(Segment)
+public:
+    Segment(CallProcessor &processor, std::shared_ptr<Run> run) : m_processor(processor), m_run(std::move(run)) {}
+    ~Segment()
+    {
+        if (m_run->unit && m_run->unit->isOpen()) {
+            qCWarning(lcFlow) << "call" << m_run->retellCallId << "left its unit of work open; committing it";
+            auto committed = m_processor.commitUnit(m_run);
+            Q_UNUSED(committed);
+        }
+    }
+
+private:
+    CallProcessor &m_processor;
+    std::shared_ptr<Run> m_run;
 };
 
 namespace {
@@ -89,22 +123,75 @@ void CallProcessor::step(const std::shared_ptr<Run> &run, const QString &name, c
 
 Status CallProcessor::flushEvents(const std::shared_ptr<Run> &run)
 {
-    CallStore store(m_db);
-    while (!run->events.isEmpty() && run->callId > 0) {
-        const Run::Event &e = run->events.first();
-        auto logged = store.addEvent(run->callId, e.step, e.status, e.message, {}, e.at);
-        if (!logged)
-            return logged;
-        run->events.removeFirst();
-    }
+    if (run->events.isEmpty() || run->callId <= 0)
+        return {};
+    QList<CallStore::Event> events;
+    events.reserve(run->events.size());
+    for (const Run::Event &e : std::as_const(run->events))
+        events.append({e.step, e.status, e.message, e.at});
+    auto logged = CallStore(m_db).addEvents(run->callId, events);
+    if (logged)
+        run->events.clear();
+    return logged;
+}
+
+Status CallProcessor::openUnit(const std::shared_ptr<Run> &run, Durability durability)
+{
+    if (run->unit && run->unit->isOpen())
+        return {};
+    auto unit = std::make_shared<Transaction>(m_db, durability);
+    if (!unit->started())
+        return unit->started();
+    run->unit = std::move(unit);
     return {};
 }
 
-void CallProcessor::finish(const std::shared_ptr<Run> &run, const JobOutcome &outcome)
+Status CallProcessor::commitUnit(const std::shared_ptr<Run> &run)
+{
+    Status status = flushEvents(run); // the timeline entries ride along
+    if (!run->unit || !run->unit->isOpen())
+        return status;
+    auto unit = std::move(run->unit);
+    if (!status) {
+        unit->rollback();
+        return status;
+    }
+    return unit->commit();
+}
+
+void CallProcessor::hand(const std::shared_ptr<Run> &run, JobOutcome outcome)
 {
     auto flushed = flushEvents(run);
     if (!flushed)
         qCWarning(lcFlow) << "timeline write failed for call" << run->callId << flushed.error().describe();
+    auto unit = std::move(run->unit);
+    if (unit && unit->isOpen())
+        outcome.unitOfWork = unit;
+    auto done = std::move(run->done);
+    run->done = nullptr;
+    if (done)
+        done(outcome);
+    if (unit && unit->isOpen()) { // the receiver left it to us
+        auto committed = unit->commit();
+        if (!committed)
+            qCWarning(lcFlow) << "call" << run->retellCallId << "could not commit its last step:" << committed.error().describe();
+    }
+}
+
+void CallProcessor::leave(const std::shared_ptr<Run> &run, const Error &error)
+{
+    if (!run->holdsReservation || run->appointmentId <= 0)
+        return;
+    auto left = CallStore(m_db).leaveReservation(run->appointmentId, error.describe(), run->requestUnanswered);
+    if (!left)
+        qCWarning(lcFlow) << "call" << run->retellCallId << "could not hand on its reservation:" << left.error().describe();
+    run->holdsReservation = false;
+}
+
+void CallProcessor::finish(const std::shared_ptr<Run> &run, const JobOutcome &outcome)
+{
+    auto opened = openUnit(run, Durability::Relaxed); // the attempt's last writes and the job's end: one commit
+    Q_UNUSED(opened);
     if (run->inboxId > 0) {
         WebhookInbox inbox(m_db);
         auto marked = outcome.kind == JobOutcome::Kind::Failed ? inbox.markFailed(run->inboxId, outcome.error.describe(), run->callId)
@@ -112,15 +199,13 @@ void CallProcessor::finish(const std::shared_ptr<Run> &run, const JobOutcome &ou
         if (!marked)
             qCWarning(lcFlow) << "inbox update failed:" << marked.error().describe();
     }
-    if (run->done) {
-        auto done = std::move(run->done);
-        run->done = nullptr;
-        done(outcome);
-    }
+    hand(run, outcome);
 }
 
 void CallProcessor::fail(const std::shared_ptr<Run> &run, const Error &error)
 {
+    auto opened = openUnit(run, Durability::Relaxed);
+    Q_UNUSED(opened);
     const QString kind = error.kind == ErrorKind::Configuration ? u"configuration"_s
         : error.kind == ErrorKind::Transient                    ? u"transient"_s
                                                                 : u"rejected"_s;
@@ -130,6 +215,7 @@ void CallProcessor::fail(const std::shared_ptr<Run> &run, const Error &error)
         if (!set)
             qCWarning(lcFlow) << set.error().describe();
     }
+    leave(run, error);
     qCWarning(lcFlow) << "call" << run->retellCallId << "failed:" << error.describe();
     finish(run, JobOutcome::failed(error));
 }
@@ -140,15 +226,28 @@ void CallProcessor::retryLater(const std::shared_ptr<Run> &run, const Error &err
         fail(run, error);
         return;
     }
+    auto opened = openUnit(run, Durability::Relaxed);
+    Q_UNUSED(opened);
     step(run, u"retry"_s, u"retry"_s, tr("Will try again: %1").arg(error.describe()));
-    auto flushed = flushEvents(run);
-    if (!flushed)
-        qCWarning(lcFlow) << "timeline write failed for call" << run->callId << flushed.error().describe();
+    leave(run, error);
     // The job runner schedules the next attempt; the inbox row stays pending until then.
-    auto done = std::move(run->done);
-    run->done = nullptr;
-    if (done)
-        done(JobOutcome::retry(error));
+    hand(run, JobOutcome::retry(error));
+}
+
+void CallProcessor::waitForLease(const std::shared_ptr<Run> &run, qint64 waitMs)
+{
+    // Another attempt holds the reservation, or its last request may still land. Waiting is not an
+    // attempt: the job comes back when the lease ends and then takes over, or finds the call booked.
+    auto opened = openUnit(run, Durability::Relaxed);
+    Q_UNUSED(opened);
+    const Error busy = makeError(ErrorKind::Transient, u"flow.booking_in_progress"_s, tr("Another attempt is booking this call right now"));
+    const QString message = tr("Will try again: %1").arg(busy.describe());
+    // Once on the timeline, not at every look: a wait for a lease looks again every few seconds.
+    auto last = m_db.scalar(u"SELECT message FROM call_events WHERE call_id = ? ORDER BY id DESC LIMIT 1"_s, {run->callId});
+    if (!last || last->toString() != message)
+        step(run, u"retry"_s, u"retry"_s, message);
+    // The holder usually finishes within milliseconds: look again soon, at the latest when the lease ends.
+    hand(run, JobOutcome::waitFor(busy, qBound<qint64>(250, waitMs, leaseCheckMs)));
 }
 
 void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone done)
@@ -157,6 +256,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
     run->inboxId = inboxId;
     run->lastAttempt = lastAttempt;
     run->done = std::move(done);
+    Segment segment(*this, run);
 
     auto body = WebhookInbox(m_db).body(inboxId);
     if (!body) {
@@ -179,9 +279,11 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
     CallStore store(m_db);
     std::optional<AppointmentRequest> request;
     {
-        Transaction tx(m_db);
-        if (!tx.started().ok()) {
-            retryLater(run, tx.started().error());
+        // This unit runs on into the booking: it may hold the new reservation, so it commits durably
+        // before Cal.com is asked. A call_started event books nothing.
+        auto opened = openUnit(run, eventType == u"call_started"_s ? Durability::Relaxed : Durability::Full);
+        if (!opened) {
+            retryLater(run, opened.error());
             return;
         }
         auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
@@ -200,22 +302,18 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
             return;
         }
         run->callId = *callId;
-        auto logged = store.addEvent(run->callId, u"received"_s, u"ok"_s,
-                                     function ? tr("Live booking request from the voice agent") : tr("Retell event %1 received").arg(eventType));
-        if (!logged) {
-            retryLater(run, logged.error());
-            return;
-        }
+        step(run, u"received"_s, u"ok"_s,
+             function ? tr("Live booking request from the voice agent") : tr("Retell event %1 received").arg(eventType));
         if (!branch) {
             const QString number = jsonString(call, "to_number");
             Error e = makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s,
                                 tr("The called number %1 belongs to no active branch").arg(number.isEmpty() ? tr("(none)") : number));
             auto set = store.setOutcome(run->callId, u"failed"_s, u"configuration"_s, e.message);
-            auto ev = store.addEvent(run->callId, u"branch"_s, u"error"_s, e.message);
-            if (!set || !ev || !tx.commit().ok()) {
-                retryLater(run, e);
+            if (!set) {
+                retryLater(run, set.error());
                 return;
             }
+            step(run, u"branch"_s, u"error"_s, e.message);
             finish(run, JobOutcome::failed(e));
             return;
         }
@@ -253,11 +351,6 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
                 retryLater(run, recorded.error());
                 return;
             }
-        }
-        auto committed = tx.commit();
-        if (!committed) {
-            retryLater(run, committed.error());
-            return;
         }
     }
 
@@ -299,6 +392,12 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
     run->callId = callId;
     run->lastAttempt = lastAttempt;
     run->done = std::move(done);
+    Segment segment(*this, run);
+    // May write a new reservation that the booking request then relies on.
+    if (auto opened = openUnit(run, Durability::Full); !opened) {
+        retryLater(run, opened.error());
+        return;
+    }
     CallStore store(m_db);
     auto branch = store.branchOfCall(callId);
     auto request = store.storedRequest(callId);
@@ -327,6 +426,7 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
     run->retellCallId = q->value(0).toString();
     run->customerId = q->value(1).toLongLong();
     run->customerPhone = q->value(2).toString();
+    q->finish();
     step(run, u"retry"_s, u"info"_s, tr("Booking retried"));
     book(run);
 }
@@ -347,16 +447,25 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         return;
     }
     if (*existing) {
-        const qint64 staleBefore = nowMs() - reservationLeaseMs;
-        auto renewed = (*existing)->updatedAt < staleBefore ? store.renewReservation((*existing)->id, staleBefore) : Result<bool>(false);
-        if (!renewed || !*renewed) {
-            Error busy = makeError(ErrorKind::Transient, u"flow.booking_in_progress"_s, tr("Another attempt is booking this call right now"));
-            busy.retryAfter = std::chrono::milliseconds(reservationLeaseMs / 10);
-            retryLater(run, busy);
+        // A reservation of an earlier attempt. Free to take over once that attempt ended with an answer
+        // (sync_state 'failed') or its lease ran out; taken over, Cal.com is asked for its booking first.
+        const AppointmentState &reservation = **existing;
+        const qint64 now = nowMs();
+        const qint64 staleBefore = now - reservationLeaseMs;
+        const bool free = reservation.syncState == u"failed"_s || reservation.updatedAt < staleBefore;
+        auto taken = free ? store.takeOverReservation(reservation.id, staleBefore) : Result<bool>(false);
+        if (!taken) {
+            retryLater(run, taken.error());
             return;
         }
-        run->appointmentId = (*existing)->id;
+        if (!*taken) {
+            waitForLease(run, free ? 500 : reservation.updatedAt + reservationLeaseMs - now + 250);
+            return;
+        }
+        run->appointmentId = reservation.id;
         run->adoptReservation = true;
+        run->holdsReservation = true;
+        run->leaseAt = now;
     }
 
     auto service = store.findService(run->branch.companyId, run->request.service);
@@ -405,13 +514,24 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
 
 void CallProcessor::findEarlierBooking(const std::shared_ptr<Run> &run, int skip)
 {
-    // A reservation left by an attempt that died after asking Cal.com: that booking may exist. It carries
-    // this call's id in its metadata and the attendee name we sent; pages are walked to the end.
+    // A reservation left by an attempt that died after asking Cal.com, or got no usable answer: that
+    // booking may exist. It carries this call's id in its metadata and the attendee name we sent; pages
+    // are walked to the end.
+    if (auto committed = commitUnit(run); !committed) {
+        retryLater(run, committed.error());
+        return;
+    }
     constexpr int page = 100;
     const QDateTime from = run->desired.addDays(-1);
     const QDateTime to = run->desired.addDays(8);
     JsonReply *reply = run->calcom->bookings(run->eventTypeId, from, to, attendeeName(run), skip, page);
     connect(reply, &JsonReply::finished, this, [this, run, skip](const JsonResult &result) {
+        Segment segment(*this, run);
+        // The reservation exists already: nothing in this stretch needs a durable commit.
+        if (auto opened = openUnit(run, Durability::Relaxed); !opened) {
+            retryLater(run, opened.error());
+            return;
+        }
         if (!result) {
             if (result.error().isTransient())
                 retryLater(run, result.error());
@@ -445,23 +565,25 @@ void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
 {
     SlotCache cache(m_db, m_slotTtlMs);
     const QDate first = run->desired.toTimeZone(run->zone).date();
-    QList<QDateTime> free;
-    bool complete = true;
-    for (int i = 0; i < 7 && complete; ++i) {
-        auto day = cache.freeSlots(run->eventTypeId, first.addDays(i));
-        if (!day || !*day)
-            complete = false;
-        else
-            free += **day;
-    }
-    if (complete) {
+    auto cached = cache.freeSlots(run->eventTypeId, first, 7);
+    if (cached && *cached) {
         step(run, u"availability"_s, u"ok"_s, tr("Availability read from the slot cache"));
-        choose(run, free);
+        choose(run, **cached);
+        return;
+    }
+    if (auto committed = commitUnit(run); !committed) {
+        retryLater(run, committed.error());
         return;
     }
     JsonReply *reply = run->calcom->freeSlots(run->eventTypeId, first, first.addDays(7), run->zone.id() == "UTC" ? u"UTC"_s
                                                                                                                   : QString::fromUtf8(run->zone.id()));
     connect(reply, &JsonReply::finished, this, [this, run, first](const JsonResult &result) {
+        Segment segment(*this, run);
+        // Without a reservation yet, this stretch may write one: durable before the booking request.
+        if (auto opened = openUnit(run, run->appointmentId == 0 ? Durability::Full : Durability::Relaxed); !opened) {
+            retryLater(run, opened.error());
+            return;
+        }
         if (!result) {
             if (result.error().isTransient())
                 retryLater(run, result.error());
@@ -511,6 +633,7 @@ void CallProcessor::choose(const std::shared_ptr<Run> &run, QList<QDateTime> fre
              tr("The requested time is not free; the caller agreed to the nearest free slot"));
     }
     if (run->appointmentId == 0) {
+        // The unit writing this was opened with Durability::Full: committed before Cal.com hears of it.
         auto reserved = CallStore(m_db).reserveAppointment(run->callId, run->branch, run->customerId, run->service.id, run->staffId,
                                                            run->candidates.first(), run->service.durationMinutes, run->request.notes);
         if (!reserved) {
@@ -518,18 +641,33 @@ void CallProcessor::choose(const std::shared_ptr<Run> &run, QList<QDateTime> fre
             return;
         }
         if (!*reserved) {
-            Error busy = makeError(ErrorKind::Transient, u"flow.booking_in_progress"_s, tr("Another attempt is booking this call right now"));
-            busy.retryAfter = std::chrono::milliseconds(reservationLeaseMs / 10);
-            retryLater(run, busy);
+            // Another path reserved for this call a moment ago: look again shortly, then follow its lease.
+            waitForLease(run, 500);
             return;
         }
         run->appointmentId = **reserved;
+        run->holdsReservation = true;
+        run->leaseAt = nowMs();
     }
     createBooking(run);
 }
 
 void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
 {
+    // An attempt that has held the lease a while (a lookup, slots, an earlier refusal) starts it again, so
+    // no second path takes over while this request is under way.
+    if (run->holdsReservation && nowMs() - run->leaseAt > 5000) {
+        auto renewed = CallStore(m_db).renewLease(run->appointmentId);
+        if (!renewed) {
+            retryLater(run, renewed.error());
+            return;
+        }
+        run->leaseAt = nowMs();
+    }
+    if (auto committed = commitUnit(run); !committed) {
+        retryLater(run, committed.error());
+        return;
+    }
     CalcomBookingRequest request;
     request.eventTypeId = run->eventTypeId;
     request.start = run->candidates.first();
@@ -540,8 +678,16 @@ void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
     request.timeZone = QString::fromUtf8(run->zone.id());
     request.language = run->branch.language;
     request.metadata = {{u"askpro_call_id"_s, run->retellCallId}, {u"askpro_appointment_id"_s, QString::number(run->appointmentId)}};
+    run->requestUnanswered = false;
     JsonReply *reply = run->calcom->createBooking(request);
     connect(reply, &JsonReply::finished, this, [this, run](const JsonResult &result) {
+        Segment segment(*this, run);
+        if (auto opened = openUnit(run, Durability::Relaxed); !opened) {
+            // The reservation stays under its lease: the next attempt looks for this booking first.
+            run->holdsReservation = false;
+            retryLater(run, opened.error());
+            return;
+        }
         if (result) {
             confirm(run, *result);
             return;
@@ -562,16 +708,17 @@ void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
             return;
         }
         if (error.isTransient()) {
-            // The booking may have gone through before the answer was lost: keep the reservation, so
-            // the next attempt asks Cal.com for it before booking again.
-            auto marked = m_db.exec(u"UPDATE appointments SET sync_state = 'failed', sync_error = ? WHERE id = ?"_s,
-                                    {error.describe(), run->appointmentId});
-            Q_UNUSED(marked);
+            // The booking may have gone through before the answer was lost: the reservation stays, so the
+            // next attempt asks Cal.com for it before booking again. Without any answer the request may
+            // even land later, so the lease runs on and the next attempt waits for it (leave()).
+            run->requestUnanswered = error.httpStatus == 0;
             retryLater(run, error);
             return;
         }
         auto released = CallStore(m_db).releaseReservation(run->appointmentId);
         Q_UNUSED(released);
+        run->holdsReservation = false;
+        run->appointmentId = 0;
         fail(run, error);
     });
 }
@@ -588,9 +735,10 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     if (!end.isValid() || end <= start)
         end = start.addSecs(qint64(run->service.durationMinutes) * 60);
 
+    // All of it or nothing (a half-confirmed call would never get its usage row or its mail): the unit
+    // is rolled back on any failure, and the next attempt finds the booking through its metadata.
     CallStore store(m_db);
-    Transaction tx(m_db);
-    Status status = tx.started();
+    Status status = run->unit && run->unit->isOpen() ? Status() : openUnit(run, Durability::Relaxed);
     if (status)
         status = store.confirmAppointment(run->appointmentId, uid, jsonInt(booking, "id"), start.toMSecsSinceEpoch(), end.toMSecsSinceEpoch());
     if (status)
@@ -600,7 +748,6 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     if (status) {
         step(run, u"booking"_s, u"ok"_s,
              tr("Booked in Cal.com for %1 (uid %2)").arg(start.toTimeZone(run->zone).toString(u"dd.MM.yyyy HH:mm"_s), uid));
-        status = flushEvents(run);
     }
     if (status && !run->request.customerEmail.isEmpty()) {
         auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
@@ -628,26 +775,32 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
         }
     }
     if (status)
-        status = flushEvents(run);
-    if (status)
         status = SlotCache(m_db, m_slotTtlMs).take(run->eventTypeId, start.toTimeZone(run->zone).date(), start);
-    if (status)
-        status = tx.commit();
     if (!status) {
+        if (run->unit)
+            run->unit->rollback();
+        run->unit.reset();
+        run->events.clear(); // they told of a booking that is not stored
+        // Cal.com answered, so the booking is there to be found: retryLater() hands the reservation on
+        // for the next attempt to take over at once and find it by its metadata.
         retryLater(run, status.error());
         return;
     }
+    run->holdsReservation = false;
     qCInfo(lcFlow) << "call" << run->retellCallId << "booked" << uid;
     finish(run, JobOutcome::done());
 }
 
 void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, const QString &reason)
 {
+    auto opened = openUnit(run, Durability::Relaxed);
+    Q_UNUSED(opened);
     CallStore store(m_db);
     if (run->appointmentId > 0) {
         auto released = store.releaseReservation(run->appointmentId);
         Q_UNUSED(released);
         run->appointmentId = 0;
+        run->holdsReservation = false;
     }
     auto set = store.setOutcome(run->callId, u"needs_callback"_s, QString(), reason, alternativesJson(alternatives, run->zone));
     if (!set) {

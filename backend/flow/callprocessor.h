@@ -1,8 +1,11 @@
 // The call flow: a stored Retell event becomes a call, a customer, an availability check, a booking
 // and a queued confirmation. Every step is written to the call's timeline; every end is a visible state.
+// The writes between two provider requests form one unit of work (one commit); only a unit that holds a
+// new reservation is committed with Durability::Full, before the booking request it protects.
 #pragma once
 
 #include "config/serverconfig.h"
+#include "db/database.h"
 #include "integrations/jsonreply.h"
 #include "jobs/joboutcome.h"
 
@@ -16,7 +19,6 @@ class QNetworkAccessManager;
 namespace askpro {
 
 class CredentialStore;
-class Database;
 
 class CallProcessor final : public QObject
 {
@@ -34,11 +36,20 @@ public:
     // Books the call's stored request again: support's retry and the recovery sweep.
     void retryBooking(qint64 callId, bool lastAttempt, JobDone done);
 
-    // How long a reservation protects a booking under way from a second path.
+    // How long a reservation protects a booking under way from a second path; also how long an
+    // unanswered booking request is given to land before the next attempt looks for it in Cal.com.
     static constexpr qint64 reservationLeaseMs = 30 * 1000;
+    // How often an attempt waiting for another one's lease looks again (waiting uses up no attempt).
+    static constexpr qint64 leaseCheckMs = 2000;
 
 private:
     struct Run;
+    class Segment;
+    [[nodiscard]] Status openUnit(const std::shared_ptr<Run> &run, Durability durability);
+    [[nodiscard]] Status commitUnit(const std::shared_ptr<Run> &run);
+    void hand(const std::shared_ptr<Run> &run, JobOutcome outcome);
+    void leave(const std::shared_ptr<Run> &run, const Error &error);
+    void waitForLease(const std::shared_ptr<Run> &run, qint64 waitMs);
     void book(const std::shared_ptr<Run> &run);
     void findEarlierBooking(const std::shared_ptr<Run> &run, int skip = 0);
     [[nodiscard]] static QString attendeeName(const std::shared_ptr<Run> &run);

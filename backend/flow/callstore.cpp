@@ -183,6 +183,28 @@ Status CallStore::addEvent(qint64 callId, const QString &step, const QString &st
                           {callId, atMs > 0 ? atMs : nowMs(), step, status, message, detail}));
 }
 
+Status CallStore::addEvents(qint64 callId, const QList<Event> &events)
+{
+    // At most a few rows per statement, so the statement texts (and prepared statements) stay few.
+    constexpr qsizetype perStatement = 4;
+    for (qsizetype from = 0; from < events.size(); from += perStatement) {
+        const qsizetype rows = qMin(perStatement, events.size() - from);
+        QString sql = u"INSERT INTO call_events (call_id, at, step, status, message, detail) VALUES (?, ?, ?, ?, ?, '')"_s;
+        for (qsizetype i = 1; i < rows; ++i)
+            sql += u", (?, ?, ?, ?, ?, '')"_s;
+        QVariantList params;
+        params.reserve(rows * 5);
+        for (qsizetype i = from; i < from + rows; ++i) {
+            const Event &e = events.at(i);
+            params << callId << (e.atMs > 0 ? e.atMs : nowMs()) << e.step << e.status << e.message;
+        }
+        auto inserted = done(m_db.exec(sql, params));
+        if (!inserted)
+            return inserted;
+    }
+    return {};
+}
+
 Status CallStore::recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs)
 {
     return UsageRollup(m_db).recordCall(callId, companyId, branchId, atMs); // the usage row and its day total
@@ -243,13 +265,13 @@ Result<std::optional<qint64>> CallStore::staffByPreference(qint64 companyId, con
 
 Result<std::optional<AppointmentState>> CallStore::appointmentForCall(qint64 callId)
 {
-    auto q = m_db.exec(u"SELECT id, status, updated_at, starts_at FROM appointments WHERE call_id = ?"_s, {callId});
+    auto q = m_db.exec(u"SELECT id, status, sync_state, updated_at, starts_at FROM appointments WHERE call_id = ?"_s, {callId});
     if (!q)
         return q.error();
     if (!q->next())
         return std::optional<AppointmentState>();
-    return std::optional<AppointmentState>(
-        AppointmentState{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toLongLong()});
+    return std::optional<AppointmentState>(AppointmentState{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(),
+                                                            q->value(3).toLongLong(), q->value(4).toLongLong()});
 }
 
 Result<std::optional<qint64>> CallStore::reserveAppointment(qint64 callId, const BranchInfo &branch, qint64 customerId,
@@ -270,13 +292,26 @@ Result<std::optional<qint64>> CallStore::reserveAppointment(qint64 callId, const
     return std::optional<qint64>(q->value(0).toLongLong());
 }
 
-Result<bool> CallStore::renewReservation(qint64 appointmentId, qint64 staleBeforeMs)
+Result<bool> CallStore::takeOverReservation(qint64 appointmentId, qint64 staleBeforeMs)
 {
-    auto q = m_db.exec(u"UPDATE appointments SET updated_at = ? WHERE id = ? AND status = 'pending' AND updated_at < ? RETURNING id"_s,
+    // One statement: of two attempts taking over at once, exactly one sees its row change.
+    auto q = m_db.exec(u"UPDATE appointments SET sync_state = 'pending', updated_at = ? WHERE id = ? AND status = 'pending' "
+                       "AND (sync_state = 'failed' OR updated_at < ?) RETURNING id"_s,
                        {nowMs(), appointmentId, staleBeforeMs});
     if (!q)
         return q.error();
     return q->next();
+}
+
+Status CallStore::renewLease(qint64 appointmentId)
+{
+    return done(m_db.exec(u"UPDATE appointments SET updated_at = ? WHERE id = ? AND status = 'pending'"_s, {nowMs(), appointmentId}));
+}
+
+Status CallStore::leaveReservation(qint64 appointmentId, const QString &error, bool requestUnanswered)
+{
+    return done(m_db.exec(u"UPDATE appointments SET sync_state = ?, sync_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'"_s,
+                          {requestUnanswered ? u"pending"_s : u"failed"_s, error, nowMs(), appointmentId}));
 }
 
 Status CallStore::confirmAppointment(qint64 appointmentId, const QString &uid, qint64 bookingId, qint64 startsAt, qint64 endsAt)

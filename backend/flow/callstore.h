@@ -31,8 +31,11 @@ struct ServiceInfo
 struct AppointmentState
 {
     qint64 id = 0;
-    QString status; // pending (reserved, booking under way) | booked | cancelled | ...
-    qint64 updatedAt = 0;
+    QString status; // pending (reserved, not booked yet) | booked | cancelled | ...
+    // For a pending reservation: "pending" while an attempt holds it (or its last booking request got
+    // no answer and may still land), "failed" once the last attempt ended with an answer.
+    QString syncState;
+    qint64 updatedAt = 0; // for a pending reservation: when its lease began
     qint64 startsAt = 0;
 };
 
@@ -56,6 +59,15 @@ public:
     [[nodiscard]] Result<QString> outcome(qint64 callId);
     [[nodiscard]] Status addEvent(qint64 callId, const QString &step, const QString &status, const QString &message,
                                   const QString &detail = {}, qint64 atMs = 0);
+    struct Event
+    {
+        QString step;
+        QString status;
+        QString message;
+        qint64 atMs = 0;
+    };
+    // Several timeline entries of one call in one statement (one round trip on PostgreSQL).
+    [[nodiscard]] Status addEvents(qint64 callId, const QList<Event> &events);
     // Exactly one usage row per call and per appointment, priced from the company's plan at that moment.
     [[nodiscard]] Status recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs);
     [[nodiscard]] Status recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs);
@@ -70,8 +82,16 @@ public:
     [[nodiscard]] Result<std::optional<qint64>> reserveAppointment(qint64 callId, const BranchInfo &branch, qint64 customerId,
                                                                    qint64 serviceId, std::optional<qint64> staffId,
                                                                    const QDateTime &start, int minutes, const QString &notes);
-    // Renews a stale reservation for a new attempt; false when someone renewed it first.
-    [[nodiscard]] Result<bool> renewReservation(qint64 appointmentId, qint64 staleBeforeMs);
+    // A new attempt takes over a reservation no attempt works on: its last attempt ended with an answer
+    // (sync_state 'failed'), or its lease began before staleBeforeMs (the attempt died, or its last
+    // request got no answer long enough ago). False when another attempt holds it or took it first.
+    [[nodiscard]] Result<bool> takeOverReservation(qint64 appointmentId, qint64 staleBeforeMs);
+    // Starts the lease again before a booking request, for an attempt that has held it a while.
+    [[nodiscard]] Status renewLease(qint64 appointmentId);
+    // An attempt ends without a booking but keeps the reservation for the next one. requestUnanswered:
+    // its booking request got no answer and may still land, so the lease runs on (from now) and the
+    // next attempt waits for it; otherwise the next attempt may take over at once.
+    [[nodiscard]] Status leaveReservation(qint64 appointmentId, const QString &error, bool requestUnanswered);
     [[nodiscard]] Status confirmAppointment(qint64 appointmentId, const QString &uid, qint64 bookingId, qint64 startsAt,
                                             qint64 endsAt);
     [[nodiscard]] Status releaseReservation(qint64 appointmentId);

@@ -29,6 +29,29 @@ Result<std::optional<QList<QDateTime>>> SlotCache::freeSlots(qint64 eventTypeId,
     return std::optional<QList<QDateTime>>(result);
 }
 
+Result<std::optional<QList<QDateTime>>> SlotCache::freeSlots(qint64 eventTypeId, QDate first, int days)
+{
+    // ISO dates compare as text, so the range is a plain BETWEEN on both engines.
+    auto q = m_db.exec(u"SELECT slots FROM slot_cache WHERE event_type_id = ? AND day >= ? AND day <= ? AND fetched_at > ? ORDER BY day"_s,
+                       {eventTypeId, first.toString(Qt::ISODate), first.addDays(days - 1).toString(Qt::ISODate), nowMs() - m_ttlMs});
+    if (!q)
+        return q.error();
+    QList<QDateTime> result;
+    int found = 0;
+    while (q->next()) {
+        ++found;
+        const Json starts = Json::parse(q->value(0).toString().toStdString(), nullptr, false);
+        if (starts.is_array()) {
+            for (const Json &ms : starts)
+                if (ms.is_number_integer())
+                    result.append(fromMs(ms.get<qint64>()));
+        }
+    }
+    if (found < days)
+        return std::optional<QList<QDateTime>>();
+    return std::optional<QList<QDateTime>>(result);
+}
+
 Status SlotCache::store(qint64 eventTypeId, QDate day, const QList<QDateTime> &starts)
 {
     Json array = Json::array();

@@ -21,6 +21,9 @@ public:
 
     // The day's free slot starts (UTC), or std::nullopt when not cached or stale.
     [[nodiscard]] Result<std::optional<QList<QDateTime>>> freeSlots(qint64 eventTypeId, QDate day);
+    // The free slot starts of days first .. first + days - 1 in one read, or std::nullopt unless every
+    // one of them is cached and fresh.
+    [[nodiscard]] Result<std::optional<QList<QDateTime>>> freeSlots(qint64 eventTypeId, QDate first, int days);
     [[nodiscard]] Status store(qint64 eventTypeId, QDate day, const QList<QDateTime> &starts);
     // Forgets days so the next question asks Cal.com; an empty day forgets the whole event type.
     [[nodiscard]] Status invalidate(qint64 eventTypeId, QDate day = {});

@@ -24,6 +24,7 @@
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimeZone>
 #include <QTimer>
 
@@ -90,13 +91,22 @@ HttpApi::HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, S
 {
 }
 
-HttpApi::~HttpApi() = default;
+HttpApi::~HttpApi()
+{
+    if (m_intakeThread) {
+        m_intakeThread->quit();
+        m_intakeThread->wait();
+        delete m_intakeContext;
+    }
+}
 
 void HttpApi::install(QHttpServer &server)
 {
     using Method = QHttpServerRequest::Method;
-    server.route(u"/webhooks/retell"_s, Method::Post, [this](const QHttpServerRequest &r) { return retellWebhook(r); });
-    server.route(u"/webhooks/calcom"_s, Method::Post, [this](const QHttpServerRequest &r) { return calcomWebhook(r); });
+    server.route(u"/webhooks/retell"_s, Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { retellWebhook(r, std::move(responder)); });
+    server.route(u"/webhooks/calcom"_s, Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { calcomWebhook(r, std::move(responder)); });
     server.route(u"/webhooks/stripe"_s, Method::Post, [this](const QHttpServerRequest &r) { return stripeWebhook(r); });
     server.route(u"/functions/book-appointment"_s, Method::Post,
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { bookAppointment(r, std::move(responder)); });
@@ -155,10 +165,55 @@ std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerReques
     return std::nullopt;
 }
 
-QHttpServerResponse HttpApi::retellWebhook(const QHttpServerRequest &request)
+void HttpApi::queueIntake(Delivery delivery, std::function<void(const Result<Accepted> &)> stored)
 {
+    m_intake.append({std::move(delivery), std::move(stored)});
+    if (!m_intakeThread) {
+        m_intakeThread = new QThread(this);
+        m_intakeThread->setObjectName(u"askpro-intake"_s);
+        m_intakeContext = new QObject;
+        m_intakeContext->moveToThread(m_intakeThread);
+        m_intakeThread->start();
+    }
+    if (m_committing.isEmpty())
+        startIntakeCommit();
+}
+
+void HttpApi::startIntakeCommit()
+{
+    m_committing = m_intake.mid(0, maxIntakeBatch);
+    m_intake.remove(0, m_committing.size());
+    QList<Delivery> deliveries;
+    deliveries.reserve(m_committing.size());
+    for (const PendingIntake &p : std::as_const(m_committing))
+        deliveries.append(p.delivery);
+    // The intake thread has its own database connection (Database keeps one per thread).
+    QMetaObject::invokeMethod(m_intakeContext, [this, deliveries] {
+        const QList<Result<Accepted>> results = WebhookInbox(m_db).acceptAll(deliveries);
+        QMetaObject::invokeMethod(this, [this, results] { intakeCommitted(results); }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
+void HttpApi::intakeCommitted(const QList<Result<Accepted>> &results)
+{
+    const QList<PendingIntake> batch = std::exchange(m_committing, {});
+    qCDebug(lcIntake) << "stored" << batch.size() << "deliveries in one commit";
+    if (!m_intake.isEmpty())
+        startIntakeCommit(); // first, so the next commit runs while these are answered
+    for (qsizetype i = 0; i < batch.size(); ++i)
+        batch.at(i).stored(results.at(i));
+}
+
+void HttpApi::retellWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const DeferredResponse reply(std::move(responder));
+    const QString path = request.url().path();
+    const auto send = [this, reply, path](const QHttpServerResponse &response) {
+        ++m_requestCounts[{path, int(response.statusCode())}];
+        reply.send(response);
+    };
     if (auto refused = refuseRetell(request, u"webhook"_s))
-        return std::move(*refused);
+        return send(*refused);
     const QByteArray body = request.body();
     WebhookInbox inbox(m_db);
     auto parsed = parseJson(body, u"The webhook body"_s);
@@ -175,34 +230,42 @@ QHttpServerResponse HttpApi::retellWebhook(const QHttpServerRequest &request)
         qCWarning(lcIntake) << "refused Retell webhook:" << reason;
         auto recorded = inbox.recordRejected(u"retell"_s, event.isEmpty() ? u"unknown"_s : event, body, true, reason);
         Q_UNUSED(recorded);
-        return errorResponse(Status_::BadRequest, reason);
+        return send(errorResponse(Status_::BadRequest, reason));
     }
     const bool handled = event == u"call_started"_s || event == u"call_ended"_s || event == u"call_analyzed"_s;
-    auto accepted = inbox.accept({u"retell"_s, event, callId + u":"_s + event, body, handled ? u"retell.event"_s : QString()});
-    if (!accepted) {
-        qCWarning(lcIntake) << "could not store Retell webhook:" << accepted.error().describe();
-        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
-    }
-    if (!accepted->duplicate && m_pool)
-        m_pool->wakeOne();
-    return jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}});
+    queueIntake({u"retell"_s, event, callId + u":"_s + event, body, handled ? u"retell.event"_s : QString()},
+                [this, send](const Result<Accepted> &accepted) {
+                    if (!accepted) {
+                        qCWarning(lcIntake) << "could not store Retell webhook:" << accepted.error().describe();
+                        return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s));
+                    }
+                    if (!accepted->duplicate && m_pool)
+                        m_pool->wakeOne();
+                    send(jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}}));
+                });
 }
 
-QHttpServerResponse HttpApi::calcomWebhook(const QHttpServerRequest &request)
+void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    const DeferredResponse reply(std::move(responder));
+    const QString path = request.url().path();
+    const auto send = [this, reply, path](const QHttpServerResponse &response) {
+        ++m_requestCounts[{path, int(response.statusCode())}];
+        reply.send(response);
+    };
     WebhookInbox inbox(m_db);
     const QByteArray body = request.body();
     if (body.size() > maxBodyBytes)
-        return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+        return send(errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s));
     auto secrets = signingKeys(u"calcom"_s);
     if (!secrets)
-        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
+        return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s));
     const Status verified = WebhookSignatures::verifyCalcom(body, header(request, "x-cal-signature-256"), *secrets);
     if (!verified) {
         qCWarning(lcIntake) << "refused Cal.com webhook from" << request.remoteAddress().toString() << ":" << verified.error().message;
         auto recorded = inbox.recordRejected(u"calcom"_s, u"webhook"_s, body, false, verified.error().message);
         Q_UNUSED(recorded);
-        return errorResponse(Status_::Unauthorized, verified.error().message);
+        return send(errorResponse(Status_::Unauthorized, verified.error().message));
     }
     auto parsed = parseJson(body, u"The webhook body"_s);
     const QString trigger = parsed ? jsonString(*parsed, "triggerEvent") : QString();
@@ -210,16 +273,22 @@ QHttpServerResponse HttpApi::calcomWebhook(const QHttpServerRequest &request)
         const QString reason = !parsed ? parsed.error().message : u"The webhook names no triggerEvent"_s;
         auto recorded = inbox.recordRejected(u"calcom"_s, u"unknown"_s, body, true, reason);
         Q_UNUSED(recorded);
-        return errorResponse(Status_::BadRequest, reason);
+        return send(errorResponse(Status_::BadRequest, reason));
     }
     // No timestamp in Cal.com's signature: the body's own hash is the dedupe key, so a replay is a duplicate.
     const QString key = trigger + u":"_s + QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex());
-    auto accepted = inbox.accept({u"calcom"_s, trigger, key, body, u"calcom.event"_s});
-    if (!accepted)
-        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
-    if (!accepted->duplicate && m_pool)
-        m_pool->wakeAll();
-    return jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}});
+    // The creation of one of our own bookings needs no work: the call flow stored it from Cal.com's answer,
+    // or finds it by its metadata when that answer was lost. Stored like every delivery, but no job.
+    const Json payload = parsed->value("payload", Json::object());
+    const bool ours = trigger == u"BOOKING_CREATED"_s && payload.is_object()
+        && !jsonString(payload.value("metadata", Json::object()), "askpro_call_id").isEmpty();
+    queueIntake({u"calcom"_s, trigger, key, body, ours ? QString() : u"calcom.event"_s}, [this, send](const Result<Accepted> &accepted) {
+        if (!accepted)
+            return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s));
+        if (!accepted->duplicate && m_pool)
+            m_pool->wakeAll();
+        send(jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}}));
+    });
 }
 
 // Stripe: the platform's webhook secret, 300 s tolerance; the event id is the dedupe key.

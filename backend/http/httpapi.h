@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/serverconfig.h"
+#include "intake/webhookinbox.h"
 
 #include <QCoreApplication>
 #include <QHttpServerResponder>
@@ -9,8 +10,11 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
+
 class QHttpServer;
 class QHttpServerRequest;
+class QThread;
 class QNetworkAccessManager;
 
 namespace askpro {
@@ -33,9 +37,13 @@ public:
 
     void install(QHttpServer &server);
 
+    // Most deliveries stored in one group commit; more wait for the next one.
+    static constexpr qsizetype maxIntakeBatch = 64;
+
 private:
-    [[nodiscard]] QHttpServerResponse retellWebhook(const QHttpServerRequest &request);
-    [[nodiscard]] QHttpServerResponse calcomWebhook(const QHttpServerRequest &request);
+    // Webhooks answer after the group commit that stores them (queueIntake): they hold the responder.
+    void retellWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void calcomWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] QHttpServerResponse stripeWebhook(const QHttpServerRequest &request);
     // The live functions answer later (after a booking job or a Cal.com request): they hold the responder.
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
@@ -48,6 +56,13 @@ private:
     // is in use within keyCacheMs.
     [[nodiscard]] Result<QList<QByteArray>> signingKeys(const QString &provider);
     static constexpr qint64 keyCacheMs = 5000;
+    // Group commit of webhook intake. Deliveries are stored by a thread of their own, one durable
+    // transaction at a time (WebhookInbox::acceptAll); what arrives while one commits goes into the next,
+    // and each delivery is answered only after the commit that holds it. A lone delivery waits for
+    // nothing, and this thread goes on reading requests while the disk flushes.
+    void queueIntake(Delivery delivery, std::function<void(const Result<Accepted> &)> stored);
+    void startIntakeCommit();
+    void intakeCommitted(const QList<Result<Accepted>> &results);
 
     Database &m_db;
     CredentialStore &m_credentials;
@@ -61,6 +76,15 @@ private:
     };
     QHash<QString, CachedKeys> m_keys;
     QHash<QPair<QString, int>, qint64> m_requestCounts; // by path and status, for /metrics
+    struct PendingIntake
+    {
+        Delivery delivery;
+        std::function<void(const Result<Accepted> &)> stored;
+    };
+    QList<PendingIntake> m_intake;     // waiting for the next commit
+    QList<PendingIntake> m_committing; // in the commit under way
+    QThread *m_intakeThread = nullptr;
+    QObject *m_intakeContext = nullptr; // lives in m_intakeThread
 };
 
 } // namespace askpro

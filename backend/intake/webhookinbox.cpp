@@ -18,6 +18,38 @@ Result<Accepted> WebhookInbox::accept(const Delivery &d)
     Transaction tx(m_db);
     if (!tx.started().ok())
         return tx.started().error();
+    auto accepted = store(d);
+    if (!accepted)
+        return accepted;
+    auto committed = tx.commit();
+    if (!committed)
+        return committed.error();
+    return accepted;
+}
+
+QList<Result<Accepted>> WebhookInbox::acceptAll(const QList<Delivery> &deliveries)
+{
+    QList<Result<Accepted>> results;
+    results.reserve(deliveries.size());
+    if (deliveries.size() > 1) {
+        Transaction tx(m_db); // Durability::Full: every one of them is acknowledged after this commit
+        bool ok = tx.started().ok();
+        for (qsizetype i = 0; ok && i < deliveries.size(); ++i) {
+            results.append(store(deliveries.at(i)));
+            ok = results.last().ok();
+        }
+        if (ok && tx.commit().ok())
+            return results;
+        tx.rollback();
+        results.clear();
+    }
+    for (const Delivery &d : deliveries)
+        results.append(accept(d));
+    return results;
+}
+
+Result<Accepted> WebhookInbox::store(const Delivery &d)
+{
     auto inserted = m_db.exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
                               "VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id"_s,
                               {d.provider, d.eventType, d.dedupeKey, nowMs(), d.body,
@@ -53,9 +85,6 @@ Result<Accepted> WebhookInbox::accept(const Delivery &d)
             return job.error();
         accepted.jobId = job->toLongLong();
     }
-    auto committed = tx.commit();
-    if (!committed)
-        return committed.error();
     return accepted;
 }
 

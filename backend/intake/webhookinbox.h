@@ -33,6 +33,10 @@ public:
 
     // Stores the delivery and queues its job in one transaction. A duplicate only counts the delivery.
     [[nodiscard]] Result<Accepted> accept(const Delivery &delivery);
+    // Group commit: stores several deliveries in one durable transaction, so concurrent webhooks share
+    // one flush. One result per delivery, in order; when the shared transaction fails, each delivery is
+    // tried again on its own, so one bad delivery never fails the others.
+    [[nodiscard]] QList<Result<Accepted>> acceptAll(const QList<Delivery> &deliveries);
     // Keeps a refused delivery (bad signature, malformed body) visible to support with its reason.
     // The stored body is cut at 64 KiB: refused senders do not get to fill the disk.
     [[nodiscard]] Status recordRejected(const QString &provider, const QString &eventType, const QByteArray &body,
@@ -42,6 +46,8 @@ public:
     [[nodiscard]] Result<QByteArray> body(qint64 inboxId);
 
 private:
+    // The statements of accept(), inside the caller's transaction.
+    [[nodiscard]] Result<Accepted> store(const Delivery &delivery);
     Database &m_db;
 };
 

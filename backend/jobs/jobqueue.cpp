@@ -12,6 +12,28 @@ namespace askpro {
 
 JobQueue::JobQueue(Database &db) : m_db(db) {}
 
+namespace {
+
+// Runs write inside the caller's open transaction, or in a relaxed one of its own.
+template<typename T, typename Write>
+Result<T> relaxed(Database &db, Write write)
+{
+    if (db.inTransaction())
+        return write();
+    Transaction tx(db, Durability::Relaxed);
+    if (!tx.started())
+        return tx.started().error();
+    Result<T> result = write();
+    if (!result)
+        return result;
+    auto committed = tx.commit();
+    if (!committed)
+        return committed.error();
+    return result;
+}
+
+} // namespace
+
 Result<std::optional<qint64>> JobQueue::enqueue(const QString &kind, const QByteArray &payload, const QString &dedupeKey,
                                                 qint64 runAfterMs, int maxAttempts)
 {
@@ -29,49 +51,81 @@ Result<std::optional<qint64>> JobQueue::enqueue(const QString &kind, const QByte
 
 Result<std::optional<Job>> JobQueue::claim(const QString &workerId)
 {
-    const qint64 now = nowMs();
-    auto q = m_db.exec(u"UPDATE jobs SET status = 'running', locked_by = ?, locked_at = ?, attempts = attempts + 1 "
-                       "WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= ? ORDER BY run_after, id LIMIT 1"_s
-                           + m_db.skipLocked() + u") AND status = 'queued' RETURNING id, kind, payload, attempts, max_attempts"_s,
-                       {workerId, now, now});
-    if (!q)
-        return q.error();
-    if (!q->next())
-        return std::optional<Job>();
-    Job job;
-    job.id = q->value(0).toLongLong();
-    job.kind = q->value(1).toString();
-    job.payload = q->value(2).toString().toUtf8();
-    job.attempts = q->value(3).toInt();
-    job.maxAttempts = q->value(4).toInt();
-    return std::optional<Job>(job);
+    return relaxed<std::optional<Job>>(m_db, [&]() -> Result<std::optional<Job>> {
+        const qint64 now = nowMs();
+        auto q = m_db.exec(u"UPDATE jobs SET status = 'running', locked_by = ?, locked_at = ?, attempts = attempts + 1 "
+                           "WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= ? ORDER BY run_after, id LIMIT 1"_s
+                               + m_db.skipLocked() + u") AND status = 'queued' RETURNING id, kind, payload, attempts, max_attempts"_s,
+                           {workerId, now, now});
+        if (!q)
+            return q.error();
+        if (!q->next())
+            return std::optional<Job>();
+        Job job;
+        job.id = q->value(0).toLongLong();
+        job.kind = q->value(1).toString();
+        job.payload = q->value(2).toString().toUtf8();
+        job.attempts = q->value(3).toInt();
+        job.maxAttempts = q->value(4).toInt();
+        q->finish(); // a RETURNING statement must end before SQLite commits
+        return std::optional<Job>(job);
+    });
 }
 
 Status JobQueue::complete(qint64 jobId)
 {
-    auto q = m_db.exec(u"UPDATE jobs SET status = 'done', finished_at = ?, locked_by = NULL WHERE id = ?"_s, {nowMs(), jobId});
-    if (!q)
-        return q.error();
+    auto done = relaxed<bool>(m_db, [&]() -> Result<bool> {
+        auto q = m_db.exec(u"UPDATE jobs SET status = 'done', finished_at = ?, locked_by = NULL WHERE id = ?"_s, {nowMs(), jobId});
+        if (!q)
+            return q.error();
+        return true;
+    });
+    if (!done)
+        return done.error();
     return {};
 }
 
 Result<bool> JobQueue::retryLater(qint64 jobId, const QString &error, qint64 delayMs)
 {
-    auto q = m_db.exec(u"UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
-                       "run_after = ?, last_error = ?, locked_by = NULL, "
-                       "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL END WHERE id = ? RETURNING status"_s,
-                       {nowMs() + delayMs, error, nowMs(), jobId});
-    if (!q)
-        return q.error();
-    return q->next() && q->value(0).toString() == u"queued"_s;
+    return relaxed<bool>(m_db, [&]() -> Result<bool> {
+        auto q = m_db.exec(u"UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
+                           "run_after = ?, last_error = ?, locked_by = NULL, "
+                           "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL END WHERE id = ? RETURNING status"_s,
+                           {nowMs() + delayMs, error, nowMs(), jobId});
+        if (!q)
+            return q.error();
+        const bool queued = q->next() && q->value(0).toString() == u"queued"_s;
+        q->finish();
+        return queued;
+    });
+}
+
+Status JobQueue::defer(qint64 jobId, const QString &reason, qint64 delayMs)
+{
+    auto done = relaxed<bool>(m_db, [&]() -> Result<bool> {
+        auto q = m_db.exec(u"UPDATE jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
+                           "run_after = ?, last_error = ?, locked_by = NULL WHERE id = ?"_s,
+                           {nowMs() + qMax<qint64>(delayMs, 0), reason, jobId});
+        if (!q)
+            return q.error();
+        return true;
+    });
+    if (!done)
+        return done.error();
+    return {};
 }
 
 Status JobQueue::fail(qint64 jobId, const QString &error)
 {
-    auto q = m_db.exec(u"UPDATE jobs SET status = 'failed', last_error = ?, finished_at = ?, locked_by = NULL WHERE id = ?"_s,
-                       {error, nowMs(), jobId});
-    if (!q)
-        return q.error();
+    auto done = relaxed<bool>(m_db, [&]() -> Result<bool> {
+        auto q = m_db.exec(u"UPDATE jobs SET status = 'failed', last_error = ?, finished_at = ?, locked_by = NULL WHERE id = ?"_s,
+                           {error, nowMs(), jobId});
+        if (!q)
+            return q.error();
+        return true;
+    });
+    if (!done)
+        return done.error();
     return {};
 }
 

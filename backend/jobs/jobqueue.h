@@ -40,11 +40,16 @@ public:
                                                         const QString &dedupeKey = {}, qint64 runAfterMs = 0,
                                                         int maxAttempts = 8);
     // Takes the oldest ready job for this worker, or std::nullopt when none is ready.
+    // The claim and the three endings below commit with Durability::Relaxed unless they join the caller's
+    // open transaction: losing one in a power cut only runs the job once more, exactly as a crash of the
+    // worker would, and every job is written to survive that.
     [[nodiscard]] Result<std::optional<Job>> claim(const QString &workerId);
     [[nodiscard]] Status complete(qint64 jobId);
     // Schedules another attempt after delayMs, or marks the job failed once its attempts are used up.
     // Returns true when another attempt was scheduled.
     [[nodiscard]] Result<bool> retryLater(qint64 jobId, const QString &error, qint64 delayMs);
+    // Runs the job again after delayMs without counting the attempt that just waited.
+    [[nodiscard]] Status defer(qint64 jobId, const QString &reason, qint64 delayMs);
     [[nodiscard]] Status fail(qint64 jobId, const QString &error);
     // Gives running jobs of workers whose heartbeat stopped (a killed server) back to the queue.
     [[nodiscard]] Result<int> requeueOrphaned(qint64 heartbeatOlderThanMs);

@@ -87,7 +87,7 @@ void JobWorker::pump()
         }
         if (!*claimed)
             return;
-        ++m_inFlight;
+        m_load.store(++m_inFlight, std::memory_order_relaxed);
         run(**claimed);
     }
 }
@@ -130,27 +130,43 @@ void JobWorker::run(const Job &job)
 void JobWorker::settle(const Job &job, const JobOutcome &outcome)
 {
     JobQueue queue(m_db);
-    Status recorded;
-    bool succeeded = false;
-    switch (outcome.kind) {
-    case JobOutcome::Kind::Done:
-        recorded = queue.complete(job.id);
-        succeeded = true;
-        ++m_done;
-        break;
-    case JobOutcome::Kind::Retry: {
-        auto retried = queue.retryLater(job.id, outcome.error.describe(), JobQueue::backoffMs(job.attempts, outcome.retryAfterMs));
-        if (!retried)
-            recorded = retried.error();
-        break;
-    }
-    case JobOutcome::Kind::Failed:
-        recorded = queue.fail(job.id, outcome.error.describe());
-        break;
+    // With the handler's unit of work open, the job's end joins its last writes: one commit, and never
+    // a finished job whose result was lost, nor a result whose job runs again.
+    const std::shared_ptr<Transaction> unit = outcome.unitOfWork && outcome.unitOfWork->isOpen() ? outcome.unitOfWork : nullptr;
+    const auto record = [&](const JobOutcome &o) -> Status {
+        switch (o.kind) {
+        case JobOutcome::Kind::Done:
+            return queue.complete(job.id);
+        case JobOutcome::Kind::Retry: {
+            if (!o.countsAsAttempt)
+                return queue.defer(job.id, o.error.describe(), qMax<qint64>(o.retryAfterMs, 100));
+            auto retried = queue.retryLater(job.id, o.error.describe(), JobQueue::backoffMs(job.attempts, o.retryAfterMs));
+            return retried ? Status() : Status(retried.error());
+        }
+        case JobOutcome::Kind::Failed:
+            return queue.fail(job.id, o.error.describe());
+        }
+        return {};
+    };
+    bool succeeded = outcome.kind == JobOutcome::Kind::Done;
+    Status recorded = record(outcome);
+    if (unit) {
+        if (recorded)
+            recorded = unit->commit();
+        else
+            unit->rollback();
+        if (!recorded) {
+            // The handler's last step is gone with the transaction: the job runs again and redoes it.
+            qCWarning(lcJobs) << "job" << job.id << "could not commit its last step:" << recorded.error().describe();
+            succeeded = false;
+            recorded = record(JobOutcome::retry(recorded.error()));
+        }
     }
     if (!recorded)
         qCWarning(lcJobs) << "recording the outcome of job" << job.id << "failed:" << recorded.error().describe();
-    --m_inFlight;
+    if (succeeded)
+        ++m_done;
+    m_load.store(--m_inFlight, std::memory_order_relaxed);
     Q_EMIT jobFinished(job.id, job.kind, succeeded);
     if (m_stopping) {
         if (m_inFlight == 0)

@@ -8,6 +8,7 @@
 
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -29,6 +30,8 @@ public:
     ~JobWorker() override;
 
     [[nodiscard]] const QString &workerId() const { return m_workerId; }
+    // Jobs this worker runs right now; read from other threads to choose whom to wake.
+    [[nodiscard]] int load() const { return m_load.load(std::memory_order_relaxed); }
 
 public Q_SLOTS:
     // Runs in the worker's thread: builds the network manager and the processors, registers the worker.
@@ -57,6 +60,7 @@ private:
     QTimer *m_poll = nullptr;
     QTimer *m_heartbeat = nullptr;
     int m_inFlight = 0;
+    std::atomic<int> m_load{0}; // m_inFlight, for other threads
     int m_maxInFlight = 4;
     bool m_stopping = false;
     qint64 m_done = 0;

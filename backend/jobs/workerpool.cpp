@@ -94,8 +94,14 @@ void WorkerPool::wakeOne()
 {
     if (m_workers.isEmpty())
         return;
-    m_next = (m_next + 1) % int(m_workers.size());
-    QMetaObject::invokeMethod(m_workers.at(m_next), &JobWorker::wake, Qt::QueuedConnection);
+    // The least busy worker, the first of equals: at low load one thread (and its database connection)
+    // takes the jobs and stays warm, instead of each job waking a thread that has gone idle. Busy
+    // workers spread the jobs, and idle ones still claim on their poll.
+    JobWorker *chosen = m_workers.first();
+    for (JobWorker *worker : std::as_const(m_workers))
+        if (worker->load() < chosen->load())
+            chosen = worker;
+    QMetaObject::invokeMethod(chosen, &JobWorker::wake, Qt::QueuedConnection);
 }
 
 void WorkerPool::stop(int timeoutMs)

@@ -31,7 +31,7 @@ public:
 public Q_SLOTS:
     // Jobs were queued: the workers look now instead of at their next poll.
     void wakeAll();
-    // One job was queued: one worker looks now (the others would only compete for the lock).
+    // One job was queued: the least busy worker looks now (the others would only compete for the lock).
     void wakeOne();
 
 Q_SIGNALS:
@@ -44,7 +44,6 @@ private:
     QTimer *m_orphanSweep = nullptr;
     QTimer *m_recovery = nullptr;
     QTimer *m_health = nullptr;
-    int m_next = 0;
 };
 
 } // namespace askpro

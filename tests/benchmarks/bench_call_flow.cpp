@@ -1,9 +1,12 @@
 // Benchmark (prints figures, never fails for being slow): webhook-to-booked latency of the core flow with
 // the sandbox at zero latency, and durable intake throughput beside the same database's raw commit rate.
+// The intake is driven twice: by a client in its own process (the fair figure: the server has its event
+// loop to itself, as in production) and, for comparison with earlier runs, from the server's own loop.
 #include "core/clock.h"
 #include "db/database.h"
 #include "flowfixture.h"
 #include "jobs/workerpool.h"
+#include "signatures.h"
 #include "testdatabase.h"
 
 #include <QCommandLineParser>
@@ -12,6 +15,7 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QTimeZone>
 #include <QTimer>
 
@@ -72,6 +76,23 @@ QNetworkReply *post(QNetworkAccessManager &network, const QUrl &url, const QByte
     return network.post(request, body);
 }
 
+// The raw commit rate of a fresh database of this engine right now: one prepared single-row insert per
+// transaction. On a disk shared with others it moves by an order of magnitude from minute to minute, so
+// every figure is printed beside the rate measured with it.
+double rawCommitRate(const QString &engine, int commits, const QByteArray &payload)
+{
+    auto db = test::freshDatabase(engine);
+    if (!db || !db->control(u"CREATE TABLE bench_commits (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)"_s))
+        return 0;
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < commits; ++i) {
+        if (!db->exec(u"INSERT INTO bench_commits (id, payload) VALUES (?, ?)"_s, {i, QString::fromUtf8(payload)}))
+            return 0;
+    }
+    return commits / (double(timer.nsecsElapsed()) / 1e9);
+}
+
 void latency(const QString &engine, int calls)
 {
     test::FlowOptions options;
@@ -87,6 +108,8 @@ void latency(const QString &engine, int calls)
     QNetworkAccessManager network;
     std::vector<double> millis;
     millis.reserve(std::size_t(calls));
+    std::vector<double> acknowledged; // send to the webhook's 2xx: the durable intake's share
+    acknowledged.reserve(std::size_t(calls));
     int finished = 0;
     QEventLoop loop;
     // Only the calls' own jobs count: the sandbox's booking webhooks make jobs of their own.
@@ -96,6 +119,7 @@ void latency(const QString &engine, int calls)
         ++finished;
         loop.quit();
     });
+    const double before = rawCommitRate(engine, 500, analyzedCall(u"call_bench_raw"_s, starts.first()));
     QElapsedTimer total;
     total.start();
     for (int i = 0; i < calls; ++i) {
@@ -104,12 +128,16 @@ void latency(const QString &engine, int calls)
         QElapsedTimer timer;
         timer.start();
         QNetworkReply *reply = post(network, url, body, f->providers->retellSignature(body));
-        QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, &acknowledged, &timer] {
+            acknowledged.push_back(double(timer.nsecsElapsed()) / 1e6);
+            reply->deleteLater();
+        });
         while (finished == before)
             loop.exec();
         millis.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     const double seconds = double(total.elapsed()) / 1000.0;
+    const double after = rawCommitRate(engine, 500, analyzedCall(u"call_bench_raw"_s, starts.first()));
     const int booked = f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s);
     auto outcomes = f->db->exec(u"SELECT outcome, failure_reason, COUNT(*) FROM calls WHERE outcome <> 'booked' GROUP BY outcome, failure_reason"_s);
     while (outcomes && outcomes->next())
@@ -118,11 +146,14 @@ void latency(const QString &engine, int calls)
     // Where the slowest calls spent their time, from the server's own timestamps.
     auto slow = f->db->exec(u"SELECT c.retell_call_id, i.received_at, c.outcome FROM calls c JOIN webhook_inbox i ON i.call_id = c.id "
                             "ORDER BY (SELECT MAX(at) FROM call_events e WHERE e.call_id = c.id) - i.received_at DESC LIMIT 3"_s);
-    while (slow && slow->next()) {
-        const qint64 received = slow->value(1).toLongLong();
-        std::printf("  slow call %s (%s):", qPrintable(slow->value(0).toString()), qPrintable(slow->value(2).toString()));
+    // Read first: PostgreSQL drops a forward-only result when another statement runs meanwhile.
+    QList<std::tuple<QString, qint64, QString>> slowest;
+    while (slow && slow->next())
+        slowest.append({slow->value(0).toString(), slow->value(1).toLongLong(), slow->value(2).toString()});
+    for (const auto &[callId, received, outcome] : std::as_const(slowest)) {
+        std::printf("  slow call %s (%s):", qPrintable(callId), qPrintable(outcome));
         auto steps = f->db->exec(u"SELECT e.step, e.status, e.at FROM call_events e JOIN calls c ON c.id = e.call_id "
-                                 "WHERE c.retell_call_id = ? ORDER BY e.id"_s, {slow->value(0)});
+                                 "WHERE c.retell_call_id = ? ORDER BY e.id"_s, {callId});
         while (steps && steps->next())
             std::printf(" %s/%s +%lld ms", qPrintable(steps->value(0).toString()), qPrintable(steps->value(1).toString()),
                         steps->value(2).toLongLong() - received);
@@ -145,38 +176,44 @@ void latency(const QString &engine, int calls)
     while (retries && retries->next())
         std::printf("  retry/error: %s x%d\n", qPrintable(retries->value(0).toString().left(160)), retries->value(1).toInt());
     std::printf("webhook-to-booked latency, %d calls, %s, sandbox at zero latency:\n"
-                "  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (%d booked, %d Cal.com bookings, %.1f s)\n",
+                "  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (%d booked, %d Cal.com bookings, %.1f s)\n"
+                "  of which the webhook's 2xx (stored durably): p50 %.2f ms  p99 %.2f ms\n"
+                "  raw commit rate of the same engine just before and after: %.0f and %.0f commits/s\n",
                 calls, qPrintable(engine), percentile(millis, 50), percentile(millis, 90), percentile(millis, 99),
-                percentile(millis, 100), booked, int(f->providers->calcomBookings().size()), seconds);
+                percentile(millis, 100), booked, int(f->providers->calcomBookings().size()), seconds, percentile(acknowledged, 50),
+                percentile(acknowledged, 99), before, after);
 }
 
-void intake(const QString &engine, int deliveries)
+struct Drive
 {
-    test::FlowOptions options;
-    options.workers = false; // intake only: what is measured is store-and-acknowledge
-    options.smtp = false;
-    auto f = test::FlowFixture::create(engine, options);
-    if (!f) {
-        std::printf("intake (%s): setup failed\n", qPrintable(engine));
-        return;
-    }
-    const QUrl url(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port));
+    double rate = 0; // acknowledged webhooks per second, first request to last answer
+    int ok = 0;
+    std::vector<double> millis;
+};
+
+// Sends deliveries signed webhooks to url, inFlight at a time, from this process's event loop.
+// sign: the body's x-retell-signature.
+Drive drive(const QUrl &url, int deliveries, int inFlight, const std::function<QByteArray(const QByteArray &)> &sign)
+{
     QNetworkAccessManager network;
     QList<QByteArray> bodies;
     for (int i = 0; i < deliveries; ++i)
         bodies.append(analyzedCall(u"call_intake_%1"_s.arg(i, 6, 10, QLatin1Char('0')), test::nextWorkdayAt(10)));
-    constexpr int inFlight = 16;
+    Drive result;
+    result.millis.reserve(std::size_t(deliveries));
     int sent = 0;
     int answered = 0;
-    int ok = 0;
     QEventLoop loop;
     std::function<void()> sendNext = [&] {
         if (sent >= deliveries)
             return;
         const QByteArray &body = bodies.at(sent++);
-        QNetworkReply *reply = post(network, url, body, f->providers->retellSignature(body));
-        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
-            ok += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 ? 1 : 0;
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
+        QNetworkReply *reply = post(network, url, body, sign(body));
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, timer] {
+            result.millis.push_back(double(timer->nsecsElapsed()) / 1e6);
+            result.ok += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 ? 1 : 0;
             reply->deleteLater();
             if (++answered == deliveries)
                 loop.quit();
@@ -189,24 +226,75 @@ void intake(const QString &engine, int deliveries)
     for (int i = 0; i < inFlight; ++i)
         sendNext();
     loop.exec();
-    const double intakeRate = deliveries / (double(timer.nsecsElapsed()) / 1e9);
+    result.rate = deliveries / (double(timer.nsecsElapsed()) / 1e9);
+    return result;
+}
 
-    // The same database's raw commit rate: one prepared single-row insert per transaction.
-    Database &db = *f->db;
-    if (!db.control(u"CREATE TABLE bench_commits (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)"_s))
+// The driver process: bench_call_flow --drive-intake URL --deliveries N --in-flight K; prints one line.
+int driveMain(const QUrl &url, int deliveries, int inFlight)
+{
+    const QString key = sandbox::SandboxConfig{}.retellApiKey;
+    const Drive d = drive(url, deliveries, inFlight, [&key](const QByteArray &body) { return sandbox::signatures::retell(body, key, nowMs()); });
+    std::printf("drive %.1f %d %.3f %.3f\n", d.rate, d.ok, percentile(d.millis, 50), percentile(d.millis, 99));
+    return 0;
+}
+
+void intake(const QString &engine, int deliveries)
+{
+    constexpr int inFlight = 16;
+    // One fresh server per driver, so neither run finds the other's rows.
+    const auto serve = [&](bool ownProcess) -> std::optional<std::pair<Drive, int>> {
+        test::FlowOptions options;
+        options.workers = false; // intake only: what is measured is store-and-acknowledge
+        options.smtp = false;
+        auto f = test::FlowFixture::create(engine, options);
+        if (!f) {
+            std::printf("intake (%s): setup failed\n", qPrintable(engine));
+            return std::nullopt;
+        }
+        const QUrl url(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port));
+        Drive d;
+        if (ownProcess) {
+            QProcess driver;
+            driver.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            QEventLoop loop;
+            QObject::connect(&driver, &QProcess::finished, &loop, &QEventLoop::quit);
+            driver.start(QCoreApplication::applicationFilePath(),
+                         {u"--drive-intake"_s, url.toString(), u"--deliveries"_s, QString::number(deliveries), u"--in-flight"_s,
+                          QString::number(inFlight)});
+            loop.exec(); // the server answers from this loop meanwhile
+            const QList<QByteArray> fields = driver.readAllStandardOutput().trimmed().split(' ');
+            if (fields.size() < 5 || fields.first() != "drive") {
+                std::printf("intake (%s): the driver process failed\n", qPrintable(engine));
+                return std::nullopt;
+            }
+            d.rate = fields.at(1).toDouble();
+            d.ok = fields.at(2).toInt();
+            d.millis = {fields.at(3).toDouble(), fields.at(4).toDouble()}; // p50, p99 as measured there
+        } else {
+            d = drive(url, deliveries, inFlight, [&f](const QByteArray &body) { return f->providers->retellSignature(body); });
+            d.millis = {percentile(d.millis, 50), percentile(d.millis, 99)};
+        }
+        const int stored = f->count(u"SELECT COUNT(*) FROM webhook_inbox"_s);
+        return std::pair<Drive, int>{d, stored};
+    };
+    const auto separate = serve(true);
+    const auto shared = serve(false);
+    if (!separate || !shared)
         return;
-    const QByteArray payload = bodies.first();
-    timer.restart();
-    for (int i = 0; i < deliveries; ++i) {
-        if (!db.exec(u"INSERT INTO bench_commits (id, payload) VALUES (?, ?)"_s, {i, QString::fromUtf8(payload)}))
-            return;
+
+    // The same engine's raw commit rate: one prepared single-row insert per transaction.
+    const double commitRate = rawCommitRate(engine, deliveries, analyzedCall(u"call_intake_raw"_s, test::nextWorkdayAt(10)));
+    if (commitRate <= 0)
+        return;
+    std::printf("durable intake, %d signed webhooks, %d in flight, %s:\n", deliveries, inFlight, qPrintable(engine));
+    for (const auto &[label, run] : {std::pair{"driver in its own process", *separate}, std::pair{"driver in the server's event loop", *shared}}) {
+        const auto &[d, stored] = run;
+        std::printf("  %s: %.0f webhooks/s acknowledged, answer p50 %.2f ms p99 %.2f ms (%d answered 200, %d stored with their job); "
+                    "%.0f %% of the raw commit rate\n",
+                    label, d.rate, d.millis.at(0), d.millis.at(1), d.ok, stored, 100.0 * d.rate / commitRate);
     }
-    const double commitRate = deliveries / (double(timer.nsecsElapsed()) / 1e9);
-    const int stored = f->count(u"SELECT COUNT(*) FROM webhook_inbox"_s);
-    std::printf("durable intake, %d signed webhooks, %d in flight, %s:\n"
-                "  %.0f webhooks/s acknowledged (%d answered 200, %d stored with their job)\n"
-                "  raw commit rate of the same database: %.0f commits/s; intake reaches %.0f %% of it\n",
-                deliveries, inFlight, qPrintable(engine), intakeRate, ok, stored, commitRate, 100.0 * intakeRate / commitRate);
+    std::printf("  raw commit rate of the same database: %.0f commits/s\n", commitRate);
 }
 
 } // namespace
@@ -220,15 +308,23 @@ int main(int argc, char *argv[])
     const QCommandLineOption engines(u"engine"_s, u"sqlite or postgresql (repeatable; default: both when a cluster is up)."_s, u"name"_s);
     const QCommandLineOption calls(u"calls"_s, u"Calls for the latency run (default 2000)."_s, u"n"_s, u"2000"_s);
     const QCommandLineOption deliveries(u"deliveries"_s, u"Webhooks for the intake run (default 5000)."_s, u"n"_s, u"5000"_s);
-    parser.addOptions({engines, calls, deliveries});
+    const QCommandLineOption only(u"only"_s, u"latency or intake (default both)."_s, u"part"_s);
+    // Internal: the intake driver process the benchmark starts.
+    const QCommandLineOption driveIntake(u"drive-intake"_s, u"Drive the intake at this URL and print the rate."_s, u"url"_s);
+    const QCommandLineOption inFlight(u"in-flight"_s, u"Requests in flight for --drive-intake."_s, u"n"_s, u"16"_s);
+    parser.addOptions({engines, calls, deliveries, only, driveIntake, inFlight});
     parser.process(app);
+    if (parser.isSet(driveIntake))
+        return driveMain(QUrl(parser.value(driveIntake)), parser.value(deliveries).toInt(), parser.value(inFlight).toInt());
     QStringList list = parser.values(engines);
     if (list.isEmpty())
         list = test::postgresAvailable() ? QStringList{u"sqlite"_s, u"postgresql"_s} : QStringList{u"sqlite"_s};
     qputenv("QT_LOGGING_RULES", "askpro.*.info=false;qt.*=false");
     for (const QString &engine : std::as_const(list)) {
-        latency(engine, parser.value(calls).toInt());
-        intake(engine, parser.value(deliveries).toInt());
+        if (parser.value(only) != u"intake"_s)
+            latency(engine, parser.value(calls).toInt());
+        if (parser.value(only) != u"latency"_s)
+            intake(engine, parser.value(deliveries).toInt());
     }
     return 0;
 }
