@@ -3,6 +3,7 @@
 #include "http/askproserver.h"
 #include "httptestclient.h"
 #include "intake/signatures.h"
+#include "intake/webhookinbox.h"
 #include "security/credentialstore.h"
 #include "testdatabase.h"
 
@@ -165,6 +166,42 @@ private Q_SLOTS:
         QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'calcom'"_s)->toInt(), 2);
         QCOMPARE(r.db->scalar(u"SELECT status FROM webhook_inbox WHERE provider = 'calcom' ORDER BY id"_s)->toString(), u"ignored"_s);
         QCOMPARE(r.db->scalar(u"SELECT COUNT(*) FROM jobs WHERE kind = 'calcom.event'"_s)->toInt(), 1);
+    }
+
+    // Group commit: one transaction for a batch; a key twice in the batch, or already stored, is a
+    // duplicate that is counted, never stored or queued twice; a stored-only event gets no job.
+    void groupCommitKeepsEveryDeliveryApart_data() { test::addEngineRows(); }
+    void groupCommitKeepsEveryDeliveryApart()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        WebhookInbox inbox(*db);
+        const auto delivery = [](const QString &key, const QString &jobKind) {
+            return Delivery{u"retell"_s, u"call_ended"_s, key, QByteArray("{\"k\":\"") + key.toUtf8() + "\"}", jobKind};
+        };
+        QVERIFY(inbox.accept(delivery(u"d"_s, u"retell.event"_s)).ok());
+        QList<Delivery> batch{delivery(u"a"_s, u"retell.event"_s), delivery(u"b"_s, u"retell.event"_s), delivery(u"a"_s, u"retell.event"_s),
+                              delivery(u"c"_s, QString()), delivery(u"d"_s, u"retell.event"_s)};
+        for (int i = 0; i < 7; ++i) // 12 in all: statements of 8, 4 rows
+            batch.append(delivery(u"e%1"_s.arg(i), u"retell.event"_s));
+        const QList<Result<Accepted>> results = inbox.acceptAll(batch);
+        QCOMPARE(results.size(), batch.size());
+        for (const auto &r : results)
+            QVERIFY(r.ok());
+        QVERIFY(!results.at(0)->duplicate && results.at(0)->jobId > 0);
+        QVERIFY(!results.at(1)->duplicate && results.at(1)->jobId > 0);
+        QVERIFY(results.at(2)->duplicate);
+        QCOMPARE(results.at(2)->inboxId, results.at(0)->inboxId);
+        QCOMPARE(results.at(2)->jobId, results.at(0)->jobId);
+        QVERIFY(!results.at(3)->duplicate && results.at(3)->jobId == 0);
+        QVERIFY(results.at(4)->duplicate && results.at(4)->jobId > 0);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM webhook_inbox"_s)->toInt(), 11); // d, a, b, c, e0..e6
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM jobs"_s)->toInt(), 10);          // all but c
+        QCOMPARE(db->scalar(u"SELECT delivery_count FROM webhook_inbox WHERE dedupe_key = 'a'"_s)->toInt(), 2);
+        QCOMPARE(db->scalar(u"SELECT status FROM webhook_inbox WHERE dedupe_key = 'c'"_s)->toString(), u"ignored"_s);
+        for (qsizetype i = 5; i < results.size(); ++i)
+            QCOMPARE(db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {results.at(i)->jobId})->toString(),
+                     u"{\"inbox_id\":%1}"_s.arg(results.at(i)->inboxId));
     }
 
     void healthAnswers()

@@ -33,19 +33,79 @@ QList<Result<Accepted>> WebhookInbox::acceptAll(const QList<Delivery> &deliverie
     results.reserve(deliveries.size());
     if (deliveries.size() > 1) {
         Transaction tx(m_db); // Durability::Full: every one of them is acknowledged after this commit
-        bool ok = tx.started().ok();
-        for (qsizetype i = 0; ok && i < deliveries.size(); ++i) {
-            results.append(store(deliveries.at(i)));
-            ok = results.last().ok();
+        if (tx.started().ok()) {
+            auto stored = storeAll(deliveries);
+            if (stored && tx.commit().ok()) {
+                for (const Accepted &a : std::as_const(*stored))
+                    results.append(a);
+                return results;
+            }
+            tx.rollback();
         }
-        if (ok && tx.commit().ok())
-            return results;
-        tx.rollback();
-        results.clear();
     }
     for (const Delivery &d : deliveries)
         results.append(accept(d));
     return results;
+}
+
+Result<QList<Accepted>> WebhookInbox::storeAll(const QList<Delivery> &deliveries)
+{
+    const qint64 now = nowMs();
+    QList<Accepted> accepted(deliveries.size());
+    QList<bool> isNew(deliveries.size(), false);
+    const auto keyOf = [](const Delivery &d) -> QString { return d.provider + u'\n' + d.dedupeKey; };
+    // Rows per statement in powers of two: few statement texts, so each stays prepared on its connection.
+    for (qsizetype from = 0; from < deliveries.size();) {
+        qsizetype rows = 1;
+        while (rows * 2 <= deliveries.size() - from && rows < 32)
+            rows *= 2;
+        QString sql = u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
+                      "VALUES (?, ?, ?, ?, 1, ?, ?)"_s;
+        for (qsizetype i = 1; i < rows; ++i)
+            sql += u", (?, ?, ?, ?, 1, ?, ?)"_s;
+        sql += u" ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id, provider, dedupe_key"_s;
+        QVariantList params;
+        params.reserve(rows * 6);
+        QHash<QString, qsizetype> firstOf; // a key twice in one batch: the first is new, the second a duplicate
+        for (qsizetype i = from; i < from + rows; ++i) {
+            const Delivery &d = deliveries.at(i);
+            params << d.provider << d.eventType << d.dedupeKey << now << d.body << (d.jobKind.isEmpty() ? u"ignored"_s : u"pending"_s);
+            if (!firstOf.contains(keyOf(d)))
+                firstOf.insert(keyOf(d), i);
+        }
+        auto q = m_db.exec(sql, params);
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            const qsizetype i = firstOf.value(q->value(1).toString() + u'\n' + q->value(2).toString(), -1);
+            if (i >= 0) {
+                accepted[i].inboxId = q->value(0).toLongLong();
+                isNew[i] = true;
+            }
+        }
+        q->finish(); // SQLite cannot commit past an open RETURNING statement
+        from += rows;
+    }
+    QList<JobQueue::NewJob> jobs;
+    for (qsizetype i = 0; i < deliveries.size(); ++i) {
+        if (isNew.at(i) && !deliveries.at(i).jobKind.isEmpty())
+            jobs.append({deliveries.at(i).jobKind, "{\"inbox_id\":" + QByteArray::number(accepted.at(i).inboxId) + '}',
+                         u"inbox:"_s + QString::number(accepted.at(i).inboxId)});
+    }
+    auto jobIds = JobQueue(m_db).enqueueAll(jobs);
+    if (!jobIds)
+        return jobIds.error();
+    for (qsizetype i = 0; i < deliveries.size(); ++i) {
+        if (isNew.at(i)) {
+            accepted[i].jobId = jobIds->value(u"inbox:"_s + QString::number(accepted.at(i).inboxId));
+            continue;
+        }
+        auto duplicate = store(deliveries.at(i)); // counts the delivery, finds its job
+        if (!duplicate)
+            return duplicate.error();
+        accepted[i] = *duplicate;
+    }
+    return accepted;
 }
 
 Result<Accepted> WebhookInbox::store(const Delivery &d)

@@ -48,6 +48,9 @@ public:
 private:
     // The statements of accept(), inside the caller's transaction.
     [[nodiscard]] Result<Accepted> store(const Delivery &delivery);
+    // The same for many: the new rows and their jobs in a few multi-row statements (a round trip each on
+    // PostgreSQL), duplicates one by one.
+    [[nodiscard]] Result<QList<Accepted>> storeAll(const QList<Delivery> &deliveries);
     Database &m_db;
 };
 

@@ -49,6 +49,34 @@ Result<std::optional<qint64>> JobQueue::enqueue(const QString &kind, const QByte
     return std::optional<qint64>(q->value(0).toLongLong());
 }
 
+Result<QHash<QString, qint64>> JobQueue::enqueueAll(const QList<NewJob> &jobs)
+{
+    QHash<QString, qint64> ids;
+    const qint64 now = nowMs();
+    // Rows per statement in powers of two: few statement texts, so each stays prepared on its connection.
+    for (qsizetype from = 0; from < jobs.size();) {
+        qsizetype rows = 1;
+        while (rows * 2 <= jobs.size() - from && rows < 32)
+            rows *= 2;
+        QString sql = u"INSERT INTO jobs (kind, payload, dedupe_key, run_after, max_attempts, created_at) VALUES (?, ?, ?, ?, 8, ?)"_s;
+        for (qsizetype i = 1; i < rows; ++i)
+            sql += u", (?, ?, ?, ?, 8, ?)"_s;
+        sql += u" ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"_s;
+        QVariantList params;
+        params.reserve(rows * 5);
+        for (qsizetype i = from; i < from + rows; ++i)
+            params << jobs.at(i).kind << QString::fromUtf8(jobs.at(i).payload) << jobs.at(i).dedupeKey << now << now;
+        auto q = m_db.exec(sql, params);
+        if (!q)
+            return q.error();
+        while (q->next())
+            ids.insert(q->value(1).toString(), q->value(0).toLongLong());
+        q->finish();
+        from += rows;
+    }
+    return ids;
+}
+
 Result<std::optional<Job>> JobQueue::claim(const QString &workerId)
 {
     return relaxed<std::optional<Job>>(m_db, [&]() -> Result<std::optional<Job>> {

@@ -4,6 +4,8 @@
 #include "core/result.h"
 
 #include <QByteArray>
+#include <QHash>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -39,6 +41,15 @@ public:
     [[nodiscard]] Result<std::optional<qint64>> enqueue(const QString &kind, const QByteArray &payload,
                                                         const QString &dedupeKey = {}, qint64 runAfterMs = 0,
                                                         int maxAttempts = 8);
+    struct NewJob
+    {
+        QString kind;
+        QByteArray payload;
+        QString dedupeKey; // required here
+    };
+    // enqueue() for several jobs in as few statements as possible (group commit of the webhook intake).
+    // Returns the new jobs' ids by dedupe key; keys already present are left out.
+    [[nodiscard]] Result<QHash<QString, qint64>> enqueueAll(const QList<NewJob> &jobs);
     // Takes the oldest ready job for this worker, or std::nullopt when none is ready.
     // The claim and the three endings below commit with Durability::Relaxed unless they join the caller's
     // open transaction: losing one in a power cut only runs the job once more, exactly as a crash of the
