@@ -43,6 +43,7 @@ struct CallProcessor::Run
     qint64 eventTypeId = 0;
     std::optional<qint64> staffId;
     qint64 appointmentId = 0;
+    bool noAppointmentYet = false;  // the call's upsert in this run's unit saw no appointment for it
     bool adoptReservation = false;  // taken over from an earlier attempt: look in Cal.com before booking
     bool holdsReservation = false;  // this attempt reserved or took over appointmentId
     bool requestUnanswered = false; // the last booking request got no answer: it may still land
@@ -296,12 +297,29 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
             }
             branch = *found;
         }
-        auto callId = store.upsertCall(call, branch);
-        if (!callId) {
-            retryLater(run, callId.error());
+        // Customer and request first, so that the call's one upsert stores them with it.
+        std::optional<qint64> customerId;
+        if (branch) {
+            request = function ? AppointmentRequest::fromFields(event.value("args", Json::object())) : AppointmentRequest::fromCall(call);
+            if (auto from = PhoneNumbers::toE164(jsonString(call, "from_number"))) {
+                run->customerPhone = *from;
+                auto customer = store.upsertCustomer(branch->companyId, *from, request ? request->customerName : QString(),
+                                                     request ? request->customerEmail : QString(), branch->language);
+                if (!customer) {
+                    retryLater(run, customer.error());
+                    return;
+                }
+                customerId = *customer;
+                run->customerId = *customer;
+            }
+        }
+        auto stored = store.upsertCall(call, branch, customerId, request);
+        if (!stored) {
+            retryLater(run, stored.error());
             return;
         }
-        run->callId = *callId;
+        run->callId = stored->id;
+        run->noAppointmentYet = stored->appointments == 0;
         step(run, u"received"_s, u"ok"_s,
              function ? tr("Live booking request from the voice agent") : tr("Retell event %1 received").arg(eventType));
         if (!branch) {
@@ -322,18 +340,6 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
         if (!run->zone.isValid())
             run->zone = QTimeZone(QByteArrayLiteral("Europe/Berlin"));
 
-        request = function ? AppointmentRequest::fromFields(event.value("args", Json::object())) : AppointmentRequest::fromCall(call);
-        auto from = PhoneNumbers::toE164(jsonString(call, "from_number"));
-        if (from) {
-            run->customerPhone = *from;
-            auto customer = store.upsertCustomer(branch->companyId, *from, request ? request->customerName : QString(),
-                                                 request ? request->customerEmail : QString(), branch->language);
-            if (!customer || !store.linkCustomer(run->callId, *customer).ok()) {
-                retryLater(run, customer ? makeError(ErrorKind::Transient, u"db"_s, tr("Linking the customer failed")) : customer.error());
-                return;
-            }
-            run->customerId = *customer;
-        }
         const QString callStatus = jsonString(call, "call_status");
         if (eventType == u"call_ended"_s || eventType == u"call_analyzed"_s) {
             if (callStatus != u"not_connected"_s) {
@@ -343,13 +349,6 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
                     retryLater(run, usage.error());
                     return;
                 }
-            }
-        }
-        if (request) {
-            auto recorded = store.recordRequest(run->callId, *request);
-            if (!recorded) {
-                retryLater(run, recorded.error());
-                return;
             }
         }
     }
@@ -434,7 +433,9 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
 void CallProcessor::book(const std::shared_ptr<Run> &run)
 {
     CallStore store(m_db);
-    auto existing = store.appointmentForCall(run->callId);
+    // A call whose upsert, in this unit, saw no appointment has none to look up.
+    auto existing = run->noAppointmentYet ? Result<std::optional<AppointmentState>>(std::nullopt) : store.appointmentForCall(run->callId);
+    run->noAppointmentYet = false;
     if (!existing) {
         retryLater(run, existing.error());
         return;
@@ -468,7 +469,7 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         run->leaseAt = now;
     }
 
-    auto service = store.findService(run->branch.companyId, run->request.service);
+    auto service = store.findService(run->branch.companyId, run->request.service, run->branch.id);
     if (!service) {
         retryLater(run, service.error());
         return;
@@ -479,17 +480,12 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         return;
     }
     run->service = **service;
-    auto eventType = store.eventTypeFor(run->branch.id, run->service.id);
-    if (!eventType) {
-        retryLater(run, eventType.error());
-        return;
-    }
-    if (!*eventType) {
+    if (!run->service.eventTypeId) {
         fail(run, makeError(ErrorKind::Configuration, u"flow.no_event_type"_s,
                             tr("No Cal.com event type is mapped to \"%1\" at branch %2").arg(run->service.name, run->branch.name)));
         return;
     }
-    run->eventTypeId = **eventType;
+    run->eventTypeId = *run->service.eventTypeId;
     auto staff = store.staffByPreference(run->branch.companyId, run->request.staffPreference);
     if (staff)
         run->staffId = *staff;

@@ -65,7 +65,8 @@ Result<std::optional<BranchInfo>> CallStore::branchOfCall(qint64 callId)
                                                 q->value(3).toString(), q->value(4).toString()});
 }
 
-Result<qint64> CallStore::upsertCall(const Json &call, const std::optional<BranchInfo> &branch)
+Result<StoredCall> CallStore::upsertCall(const Json &call, const std::optional<BranchInfo> &branch, std::optional<qint64> customerId,
+                                         const std::optional<AppointmentRequest> &request)
 {
     const qint64 now = nowMs();
     const auto analysis = call.contains("call_analysis") && call["call_analysis"].is_object() ? call["call_analysis"] : Json::object();
@@ -83,10 +84,13 @@ Result<qint64> CallStore::upsertCall(const Json &call, const std::optional<Branc
     auto q = m_db.exec(
         u"INSERT INTO calls (retell_call_id, company_id, branch_id, agent_id, call_type, direction, from_number, to_number, "
         "started_at, ended_at, duration_ms, call_status, disconnection_reason, transcript, transcript_json, recording_url, summary, "
-        "sentiment, call_successful, cost_cents, raw_payload, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "sentiment, call_successful, cost_cents, raw_payload, customer_id, appointment_requested, request_json, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (retell_call_id) DO UPDATE SET "
         "company_id = COALESCE(excluded.company_id, calls.company_id), branch_id = COALESCE(excluded.branch_id, calls.branch_id), "
+        "customer_id = COALESCE(excluded.customer_id, calls.customer_id), "
+        "appointment_requested = CASE WHEN excluded.appointment_requested = 1 THEN 1 ELSE calls.appointment_requested END, "
+        "request_json = CASE WHEN excluded.appointment_requested = 1 THEN excluded.request_json ELSE calls.request_json END, "
         "agent_id = CASE WHEN excluded.agent_id <> '' THEN excluded.agent_id ELSE calls.agent_id END, "
         "from_number = CASE WHEN excluded.from_number <> '' THEN excluded.from_number ELSE calls.from_number END, "
         "to_number = CASE WHEN excluded.to_number <> '' THEN excluded.to_number ELSE calls.to_number END, "
@@ -103,7 +107,8 @@ Result<qint64> CallStore::upsertCall(const Json &call, const std::optional<Branc
         "call_successful = COALESCE(excluded.call_successful, calls.call_successful), "
         "cost_cents = CASE WHEN excluded.cost_cents > 0 THEN excluded.cost_cents ELSE calls.cost_cents END, "
         "raw_payload = CASE WHEN length(excluded.raw_payload) >= length(calls.raw_payload) THEN excluded.raw_payload ELSE calls.raw_payload END, "
-        "updated_at = excluded.updated_at RETURNING id"_s,
+        "updated_at = excluded.updated_at "
+        "RETURNING id, (SELECT COUNT(*) FROM appointments AS a WHERE a.call_id = calls.id)"_s,
         {jsonString(call, "call_id"), branch ? QVariant(branch->companyId) : Database::null(),
          branch ? QVariant(branch->id) : Database::null(), jsonString(call, "agent_id"),
          jsonString(call, "call_type").isEmpty() ? u"phone_call"_s : jsonString(call, "call_type"),
@@ -112,12 +117,15 @@ Result<qint64> CallStore::upsertCall(const Json &call, const std::optional<Branc
          nullableMs(ended), duration, jsonString(call, "call_status"), jsonString(call, "disconnection_reason"),
          jsonString(call, "transcript"), transcriptJson, jsonString(call, "recording_url"), jsonString(analysis, "call_summary"),
          jsonString(analysis, "user_sentiment"), successful, jsonInt(cost, "combined_cost"), QString::fromStdString(call.dump()),
-         now, now});
+         customerId ? QVariant(*customerId) : Database::null(), request ? 1 : 0,
+         request ? QString::fromStdString(request->toJson().dump()) : QString(), now, now});
     if (!q)
         return q.error();
     if (!q->next())
         return makeError(ErrorKind::Internal, u"calls.upsert"_s, u"Storing the call returned no row"_s);
-    return q->value(0).toLongLong();
+    StoredCall stored{q->value(0).toLongLong(), q->value(1).toInt()};
+    q->finish(); // SQLite: the RETURNING statement must be done before the caller commits
+    return stored;
 }
 
 Result<qint64> CallStore::upsertCustomer(qint64 companyId, const QString &phoneE164, const QString &name, const QString &email,
@@ -138,16 +146,6 @@ Result<qint64> CallStore::upsertCustomer(qint64 companyId, const QString &phoneE
     return q->value(0).toLongLong();
 }
 
-Status CallStore::linkCustomer(qint64 callId, qint64 customerId)
-{
-    return done(m_db.exec(u"UPDATE calls SET customer_id = ? WHERE id = ?"_s, {customerId, callId}));
-}
-
-Status CallStore::recordRequest(qint64 callId, const AppointmentRequest &request)
-{
-    return done(m_db.exec(u"UPDATE calls SET appointment_requested = 1, request_json = ?, updated_at = ? WHERE id = ?"_s,
-                          {QString::fromStdString(request.toJson().dump()), nowMs(), callId}));
-}
 
 Result<std::optional<AppointmentRequest>> CallStore::storedRequest(qint64 callId)
 {
@@ -215,16 +213,17 @@ Status CallStore::recordAppointmentUsage(qint64 appointmentId, qint64 companyId,
     return UsageRollup(m_db).recordAppointment(appointmentId, companyId, branchId, atMs);
 }
 
-Result<std::optional<ServiceInfo>> CallStore::findService(qint64 companyId, const QString &name)
+Result<std::optional<ServiceInfo>> CallStore::findService(qint64 companyId, const QString &name, qint64 branchId)
 {
     // Exact name first; then a service whose name holds the caller's words, or the other way round
     // ("30 Min Beratung bitte"); with no name given, the company's only service.
     const QString wanted = name.trimmed();
-    auto q = m_db.exec(u"SELECT id, name, duration_minutes, CASE WHEN lower(name) = lower(?) THEN 0 "
-                       "WHEN ? <> '' AND lower(name) LIKE ? ESCAPE '\\' THEN 1 "
-                       "WHEN ? <> '' AND lower(?) LIKE '%' || lower(name) || '%' THEN 2 ELSE 3 END AS rank "
-                       "FROM services WHERE company_id = ? AND active = 1 ORDER BY rank, id"_s,
-                       {wanted, wanted, Database::containsPattern(wanted), wanted, wanted, companyId});
+    auto q = m_db.exec(u"SELECT s.id, s.name, s.duration_minutes, CASE WHEN lower(s.name) = lower(?) THEN 0 "
+                       "WHEN ? <> '' AND lower(s.name) LIKE ? ESCAPE '\\' THEN 1 "
+                       "WHEN ? <> '' AND lower(?) LIKE '%' || lower(s.name) || '%' THEN 2 ELSE 3 END AS rank, m.calcom_event_type_id "
+                       "FROM services s LEFT JOIN event_type_mappings m ON m.service_id = s.id AND m.branch_id = ? "
+                       "WHERE s.company_id = ? AND s.active = 1 ORDER BY rank, s.id"_s,
+                       {wanted, wanted, Database::containsPattern(wanted), wanted, wanted, branchId, companyId});
     if (!q)
         return q.error();
     QList<ServiceInfo> services;
@@ -232,7 +231,8 @@ Result<std::optional<ServiceInfo>> CallStore::findService(qint64 companyId, cons
     while (q->next()) {
         if (services.isEmpty())
             bestRank = q->value(3).toInt();
-        services.append({q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toInt()});
+        services.append({q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toInt(),
+                         q->value(4).isNull() ? std::nullopt : std::optional<qint64>(q->value(4).toLongLong())});
     }
     if (!services.isEmpty() && (bestRank < 3 || services.size() == 1 || wanted.isEmpty()))
         return std::optional<ServiceInfo>(services.first());

@@ -26,6 +26,13 @@ struct ServiceInfo
     qint64 id = 0;
     QString name;
     int durationMinutes = 0;
+    std::optional<qint64> eventTypeId; // the Cal.com event type at the branch asked about, if mapped
+};
+
+struct StoredCall
+{
+    qint64 id = 0;
+    int appointments = 0; // appointments (or reservations) of this call, as the upsert saw them
 };
 
 struct AppointmentState
@@ -46,12 +53,13 @@ public:
 
     [[nodiscard]] Result<std::optional<BranchInfo>> activeBranchForNumber(const QString &e164);
     [[nodiscard]] Result<std::optional<BranchInfo>> branchOfCall(qint64 callId);
-    // Inserts or merges the Retell call object; later events fill in, never blank out. Returns the call id.
-    [[nodiscard]] Result<qint64> upsertCall(const Json &call, const std::optional<BranchInfo> &branch);
+    // Inserts or merges the Retell call object; later events fill in, never blank out. The customer and
+    // the appointment request (when known) are stored with it, in the same statement.
+    [[nodiscard]] Result<StoredCall> upsertCall(const Json &call, const std::optional<BranchInfo> &branch,
+                                                std::optional<qint64> customerId = {},
+                                                const std::optional<AppointmentRequest> &request = {});
     [[nodiscard]] Result<qint64> upsertCustomer(qint64 companyId, const QString &phoneE164, const QString &name,
                                                 const QString &email, const QString &language);
-    [[nodiscard]] Status linkCustomer(qint64 callId, qint64 customerId);
-    [[nodiscard]] Status recordRequest(qint64 callId, const AppointmentRequest &request);
     [[nodiscard]] Result<std::optional<AppointmentRequest>> storedRequest(qint64 callId);
     // Sets the call's outcome; never turns a booked call into anything else.
     [[nodiscard]] Status setOutcome(qint64 callId, const QString &outcome, const QString &failureKind = {},
@@ -72,7 +80,8 @@ public:
     [[nodiscard]] Status recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs);
     [[nodiscard]] Status recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs);
 
-    [[nodiscard]] Result<std::optional<ServiceInfo>> findService(qint64 companyId, const QString &name);
+    // With a branch, the service's event type there comes along (ServiceInfo::eventTypeId).
+    [[nodiscard]] Result<std::optional<ServiceInfo>> findService(qint64 companyId, const QString &name, qint64 branchId = 0);
     [[nodiscard]] Result<std::optional<qint64>> eventTypeFor(qint64 branchId, qint64 serviceId);
     [[nodiscard]] Result<std::optional<qint64>> staffByPreference(qint64 companyId, const QString &preference);
 

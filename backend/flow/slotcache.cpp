@@ -88,18 +88,16 @@ Status SlotCache::invalidateAround(qint64 eventTypeId, qint64 startMs)
 
 Status SlotCache::take(qint64 eventTypeId, QDate day, const QDateTime &start)
 {
-    auto cached = freeSlots(eventTypeId, day);
-    if (!cached)
-        return cached.error();
-    if (!*cached)
-        return {};
-    Json array = Json::array();
-    for (const QDateTime &s : **cached)
-        if (s != start)
-            array.push_back(s.toMSecsSinceEpoch());
-    // Keeps fetched_at: taking a slot does not make the rest of the day any fresher.
-    auto q = m_db.exec(u"UPDATE slot_cache SET slots = ? WHERE event_type_id = ? AND day = ?"_s,
-                       {QString::fromStdString(array.dump()), eventTypeId, day.toString(Qt::ISODate)});
+    // One statement, so two bookings on the same day cannot put back each other's slot. Keeps
+    // fetched_at: taking a slot does not make the rest of the day any fresher.
+    const qint64 ms = start.toMSecsSinceEpoch();
+    auto q = m_db.engine() == Engine::Postgres
+        ? m_db.exec(u"UPDATE slot_cache SET slots = (SELECT COALESCE(json_agg(e), '[]'::json)::text FROM json_array_elements(slot_cache.slots::json) AS e "
+                    "WHERE e::text <> ?) WHERE event_type_id = ? AND day = ?"_s,
+                    {QString::number(ms), eventTypeId, day.toString(Qt::ISODate)})
+        : m_db.exec(u"UPDATE slot_cache SET slots = (SELECT json_group_array(value) FROM json_each(slot_cache.slots) WHERE value <> ?) "
+                    "WHERE event_type_id = ? AND day = ?"_s,
+                    {ms, eventTypeId, day.toString(Qt::ISODate)});
     if (!q)
         return q.error();
     return {};

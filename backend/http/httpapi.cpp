@@ -282,11 +282,11 @@ void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerRespon
     const Json payload = parsed->value("payload", Json::object());
     const bool ours = trigger == u"BOOKING_CREATED"_s && payload.is_object()
         && !jsonString(payload.value("metadata", Json::object()), "askpro_call_id").isEmpty();
-    queueIntake({u"calcom"_s, trigger, key, body, ours ? QString() : u"calcom.event"_s}, [this, send](const Result<Accepted> &accepted) {
+    queueIntake({u"calcom"_s, trigger, key, body, ours ? QString() : u"calcom.event"_s}, [this, send, ours](const Result<Accepted> &accepted) {
         if (!accepted)
             return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s));
-        if (!accepted->duplicate && m_pool)
-            m_pool->wakeAll();
+        if (!accepted->duplicate && !ours && m_pool)
+            m_pool->wakeOne(); // one job: one worker
         send(jsonResponse(Json{{"status", "ok"}, {"duplicate", accepted->duplicate}}));
     });
 }

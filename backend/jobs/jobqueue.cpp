@@ -6,6 +6,8 @@
 
 #include <QRandomGenerator>
 
+#include <atomic>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -13,6 +15,8 @@ namespace askpro {
 JobQueue::JobQueue(Database &db) : m_db(db) {}
 
 namespace {
+
+std::atomic<quint64> enqueuedInProcess{0};
 
 // Runs write inside the caller's open transaction, or in a relaxed one of its own.
 template<typename T, typename Write>
@@ -46,7 +50,13 @@ Result<std::optional<qint64>> JobQueue::enqueue(const QString &kind, const QByte
         return q.error();
     if (!q->next())
         return std::optional<qint64>();
+    enqueuedInProcess.fetch_add(1, std::memory_order_relaxed);
     return std::optional<qint64>(q->value(0).toLongLong());
+}
+
+quint64 JobQueue::enqueuedInThisProcess()
+{
+    return enqueuedInProcess.load(std::memory_order_relaxed);
 }
 
 Result<QHash<QString, qint64>> JobQueue::enqueueAll(const QList<NewJob> &jobs)
@@ -69,8 +79,10 @@ Result<QHash<QString, qint64>> JobQueue::enqueueAll(const QList<NewJob> &jobs)
         auto q = m_db.exec(sql, params);
         if (!q)
             return q.error();
-        while (q->next())
+        while (q->next()) {
             ids.insert(q->value(1).toString(), q->value(0).toLongLong());
+            enqueuedInProcess.fetch_add(1, std::memory_order_relaxed);
+        }
         q->finish();
         from += rows;
     }
@@ -83,8 +95,11 @@ Result<std::optional<Job>> JobQueue::claim(const QString &workerId)
         const qint64 now = nowMs();
         auto q = m_db.exec(u"UPDATE jobs SET status = 'running', locked_by = ?, locked_at = ?, attempts = attempts + 1 "
                            "WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= ? ORDER BY run_after, id LIMIT 1"_s
-                               + m_db.skipLocked() + u") AND status = 'queued' RETURNING id, kind, payload, attempts, max_attempts"_s,
-                           {workerId, now, now});
+                               + m_db.skipLocked()
+                               + u") AND status = 'queued' RETURNING id, kind, payload, attempts, max_attempts, "
+                                 "(SELECT COUNT(*) FROM (SELECT 1 FROM jobs AS other WHERE other.status = 'queued' AND other.run_after <= ? "
+                                 "AND other.id <> jobs.id LIMIT 1) AS ready)"_s,
+                           {workerId, now, now, now});
         if (!q)
             return q.error();
         if (!q->next())
@@ -95,6 +110,7 @@ Result<std::optional<Job>> JobQueue::claim(const QString &workerId)
         job.payload = q->value(2).toString().toUtf8();
         job.attempts = q->value(3).toInt();
         job.maxAttempts = q->value(4).toInt();
+        job.moreReady = q->value(5).toLongLong() > 0;
         q->finish(); // a RETURNING statement must end before SQLite commits
         return std::optional<Job>(job);
     });

@@ -21,6 +21,7 @@ struct Job
     QByteArray payload; // JSON
     int attempts = 0;   // including the current one
     int maxAttempts = 0;
+    bool moreReady = false; // another job was ready when this one was claimed
 };
 
 struct Backlog
@@ -55,6 +56,9 @@ public:
     // open transaction: losing one in a power cut only runs the job once more, exactly as a crash of the
     // worker would, and every job is written to survive that.
     [[nodiscard]] Result<std::optional<Job>> claim(const QString &workerId);
+    // Jobs this process has added (any connection): a worker that saw the count change since its last
+    // claim looks again (a job's own follow-ups, such as its confirmation mail, are not announced).
+    [[nodiscard]] static quint64 enqueuedInThisProcess();
     [[nodiscard]] Status complete(qint64 jobId);
     // Schedules another attempt after delayMs, or marks the job failed once its attempts are used up.
     // Returns true when another attempt was scheduled.

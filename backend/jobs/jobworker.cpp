@@ -79,16 +79,24 @@ void JobWorker::heartbeat()
 void JobWorker::pump()
 {
     JobQueue queue(m_db);
-    while (!m_stopping && m_inFlight < m_maxInFlight) {
+    while (!m_stopping) {
+        if (m_inFlight >= m_maxInFlight) {
+            m_backlog = true;
+            return;
+        }
+        m_enqueuedAtClaim = JobQueue::enqueuedInThisProcess();
         auto claimed = queue.claim(m_workerId);
         if (!claimed) {
             qCWarning(lcJobs) << "claiming a job failed:" << claimed.error().describe();
             return;
         }
+        m_backlog = *claimed && (*claimed)->moreReady;
         if (!*claimed)
             return;
         m_load.store(++m_inFlight, std::memory_order_relaxed);
         run(**claimed);
+        if (!m_backlog)
+            return; // the next enqueue wakes a worker; jobs of other servers are found by the poll
     }
 }
 
@@ -174,7 +182,8 @@ void JobWorker::settle(const Job &job, const JobOutcome &outcome)
         return;
     }
     // Continue with the next job from the event loop, not from inside this job's call stack.
-    QMetaObject::invokeMethod(this, &JobWorker::pump, Qt::QueuedConnection);
+    if (m_backlog || JobQueue::enqueuedInThisProcess() != m_enqueuedAtClaim)
+        QMetaObject::invokeMethod(this, &JobWorker::pump, Qt::QueuedConnection);
 }
 
 } // namespace askpro

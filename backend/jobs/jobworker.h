@@ -63,6 +63,10 @@ private:
     std::atomic<int> m_load{0}; // m_inFlight, for other threads
     int m_maxInFlight = 4;
     bool m_stopping = false;
+    // Ready jobs may be waiting that this worker has not claimed: the last claim saw another, or a wake
+    // came while it was full. Without it a finished job claims nothing, saving an empty claim per job.
+    bool m_backlog = false;
+    quint64 m_enqueuedAtClaim = 0; // JobQueue::enqueuedInThisProcess() when this worker last claimed
     qint64 m_done = 0;
 };
 
