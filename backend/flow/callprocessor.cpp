@@ -45,6 +45,7 @@ struct CallProcessor::Run
     qint64 appointmentId = 0;
     bool noAppointmentYet = false;  // the call's upsert in this run's unit saw no appointment for it
     bool adoptReservation = false;  // taken over from an earlier attempt: look in Cal.com before booking
+    bool lookedAfterRefusal = false; // a refusal sent it to look for the earlier attempt's booking once more
     bool holdsReservation = false;  // this attempt reserved or took over appointmentId
     bool requestUnanswered = false; // the last booking request got no answer: it may still land
     qint64 leaseAt = 0;             // when this attempt's lease began
@@ -695,6 +696,13 @@ void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
                                                                                error.describe()));
             auto forgotten = SlotCache(m_db, m_slotTtlMs).invalidate(run->eventTypeId, taken.toTimeZone(run->zone).date());
             Q_UNUSED(forgotten);
+            if (run->adoptReservation && !run->lookedAfterRefusal) {
+                // The earlier attempt's request may have landed after the lookup and taken this very slot:
+                // look once more before telling anyone the slot is gone.
+                run->lookedAfterRefusal = true;
+                findEarlierBooking(run);
+                return;
+            }
             run->alternatives.removeAll(taken);
             if (run->request.agreedToAlternatives && !run->candidates.isEmpty()) {
                 createBooking(run);
