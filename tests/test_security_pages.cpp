@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -48,6 +49,23 @@ private Q_SLOTS:
         ASKPRO_FRESH_DB(db, engine);
         UserStore users(*db);
         SignInDialog first(users, SignInDialog::Mode::CreateFirstAdmin);
+        // The repeat is checked while typing, and again on submit.
+        auto *password = first.findChild<QLineEdit *>(u"password"_s);
+        auto *repeat = first.findChild<QLineEdit *>(u"repeatPassword"_s);
+        auto *hint = first.findChild<QLabel *>(u"passwordHint"_s);
+        QVERIFY(password && repeat && hint);
+        QTest::keyClicks(password, u"ein langes passwort"_s);
+        QVERIFY(!hint->isVisibleTo(&first)); // nothing repeated yet: no complaint
+        QTest::keyClicks(repeat, u"ein langes"_s);
+        QVERIFY(hint->isVisibleTo(&first));
+        QVERIFY(hint->text().contains(u"differ"_s));
+        QTest::keyClicks(repeat, u" passwort"_s);
+        QVERIFY(!hint->isVisibleTo(&first));
+        repeat->setText(u"etwas anderes"_s);
+        static_cast<QDialog &>(first).accept(); // the OK button
+        QCOMPARE(first.result(), int(QDialog::Rejected));
+        QVERIFY(first.findChild<QLabel *>(u"signInError"_s)->text().contains(u"differ"_s));
+        QVERIFY(password->text().isEmpty() && repeat->text().isEmpty()); // cleared for a fresh try
         first.submit(u"chefin"_s, u"kurz"_s); // too short: refused, the dialog stays
         QCOMPARE(first.result(), int(QDialog::Rejected));
         QVERIFY(first.findChild<QLabel *>(u"signInError"_s)->isVisibleTo(&first));

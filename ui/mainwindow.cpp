@@ -21,6 +21,7 @@
 #include "security/credentialstore.h"
 #include "statuscolors.h"
 #include "support/appointmentservice.h"
+#include "widgets/newpasswordfields.h"
 #include "setup/setuprunner.h"
 #include "setup/testcall.h"
 #include "wizard/setupwizard.h"
@@ -305,21 +306,16 @@ void MainWindow::changeOwnPassword()
     auto *form = new QFormLayout(&dialog);
     auto *current = new QLineEdit(&dialog);
     current->setEchoMode(QLineEdit::Password);
-    auto *next = new QLineEdit(&dialog);
-    next->setEchoMode(QLineEdit::Password);
-    auto *repeat = new QLineEdit(&dialog);
-    repeat->setEchoMode(QLineEdit::Password);
     form->addRow(tr("&Current password:"), current);
-    form->addRow(tr("&New password:"), next);
-    form->addRow(tr("&Repeat new password:"), repeat);
+    auto *next = new NewPasswordFields(form, tr("&New password:"), tr("&Repeat new password:"));
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(box);
     connect(box, &QDialogButtonBox::accepted, &dialog, [&] {
-        if (next->text() != repeat->text()) {
-            QMessageBox::warning(&dialog, dialog.windowTitle(), tr("The two new passwords differ."));
+        if (const QString mismatch = next->mismatch(); !mismatch.isEmpty()) {
+            QMessageBox::warning(&dialog, dialog.windowTitle(), mismatch);
             return;
         }
-        const Status changed = UserStore(*m_db).setPassword(m_actor, m_actor.userId, next->text(), current->text());
+        const Status changed = UserStore(*m_db).setPassword(m_actor, m_actor.userId, next->password(), current->text());
         if (!changed) {
             QMessageBox::warning(&dialog, dialog.windowTitle(), changed.error().message);
             return;

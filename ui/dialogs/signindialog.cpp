@@ -1,9 +1,9 @@
 // Sign-in checks go through UserStore, which counts failures and locks; this dialog only shows the answer.
 #include "dialogs/signindialog.h"
 
-#include "security/passwordhasher.h"
 #include "security/userstore.h"
 #include "statuscolors.h"
+#include "widgets/newpasswordfields.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -41,18 +41,15 @@ SignInDialog::SignInDialog(UserStore &users, Mode mode, QWidget *parent)
         m_displayName->setObjectName(u"displayName"_s);
         form->addRow(tr("&Full name:"), m_displayName);
     }
-    m_password = new QLineEdit(this);
-    m_password->setObjectName(u"password"_s);
-    m_password->setEchoMode(QLineEdit::Password);
-    form->addRow(tr("&Password:"), m_password);
+    layout->addLayout(form); // first: the fields below need the form's parent widget
     if (first) {
-        m_repeat = new QLineEdit(this);
-        m_repeat->setObjectName(u"repeatPassword"_s);
-        m_repeat->setEchoMode(QLineEdit::Password);
-        form->addRow(tr("&Repeat password:"), m_repeat);
-        m_password->setPlaceholderText(tr("at least %n characters", nullptr, PasswordHasher::minimumLength));
+        m_newPassword = new NewPasswordFields(form, tr("&Password:"), tr("&Repeat password:"));
+    } else {
+        m_password = new QLineEdit(this);
+        m_password->setObjectName(u"password"_s);
+        m_password->setEchoMode(QLineEdit::Password);
+        form->addRow(tr("&Password:"), m_password);
     }
-    layout->addLayout(form);
     m_hint = new QLabel(this);
     m_hint->setObjectName(u"signInHint"_s);
     m_hint->setWordWrap(true);
@@ -83,9 +80,10 @@ void SignInDialog::setHint(const QString &text)
 void SignInDialog::submit(const QString &username, const QString &password)
 {
     m_username->setText(username);
-    m_password->setText(password);
-    if (m_repeat)
-        m_repeat->setText(password);
+    if (m_newPassword)
+        m_newPassword->setPassword(password);
+    else
+        m_password->setText(password);
     accept();
 }
 
@@ -94,20 +92,23 @@ void SignInDialog::accept()
     const auto fail = [this](const QString &message) {
         m_error->setText(message);
         m_error->show();
-        m_password->clear();
-        if (m_repeat)
-            m_repeat->clear();
-        m_password->setFocus();
+        if (m_newPassword) {
+            m_newPassword->clear();
+            m_newPassword->focus();
+        } else {
+            m_password->clear();
+            m_password->setFocus();
+        }
     };
     QApplication::setOverrideCursor(Qt::WaitCursor); // Argon2id takes a noticeable moment on purpose
     Result<Actor> result = makeError(ErrorKind::Internal, {}, {});
     if (m_mode == Mode::CreateFirstAdmin) {
-        if (m_password->text() != m_repeat->text()) {
+        if (const QString mismatch = m_newPassword->mismatch(); !mismatch.isEmpty()) {
             QApplication::restoreOverrideCursor();
-            fail(tr("The two passwords differ."));
+            fail(mismatch);
             return;
         }
-        result = m_users.createFirstAdmin({m_username->text(), m_displayName ? m_displayName->text() : QString(), m_password->text(),
+        result = m_users.createFirstAdmin({m_username->text(), m_displayName ? m_displayName->text() : QString(), m_newPassword->password(),
                                            Role::Admin, {}});
     } else {
         result = m_users.signIn(m_username->text(), m_password->text());

@@ -11,6 +11,7 @@ class QPushButton;
 
 namespace askpro {
 
+class NewPasswordFields;
 class UserStore;
 
 class SignInDialog final : public QDialog
@@ -36,8 +37,8 @@ private:
     Actor m_actor;
     QLineEdit *m_username = nullptr;
     QLineEdit *m_displayName = nullptr;
-    QLineEdit *m_password = nullptr;
-    QLineEdit *m_repeat = nullptr;
+    QLineEdit *m_password = nullptr; // signing in
+    NewPasswordFields *m_newPassword = nullptr; // choosing the first administrator's password
     QLabel *m_error = nullptr;
     QLabel *m_hint = nullptr;
 };

@@ -2,8 +2,8 @@
 #include "pages/userspage.h"
 
 #include "db/database.h"
-#include "security/passwordhasher.h"
 #include "tablestate.h"
+#include "widgets/newpasswordfields.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -202,25 +202,19 @@ void UsersPage::addWithDialog()
     auto *name = new QLineEdit(&dialog);
     auto *role = roleBox(&dialog, Role::Support);
     auto *language = languageBox(&dialog, {});
-    auto *password = new QLineEdit(&dialog);
-    password->setEchoMode(QLineEdit::Password);
-    password->setPlaceholderText(tr("at least %n characters", nullptr, PasswordHasher::minimumLength));
-    auto *repeat = new QLineEdit(&dialog);
-    repeat->setEchoMode(QLineEdit::Password);
     form->addRow(tr("&User name:"), username);
     form->addRow(tr("&Full name:"), name);
     form->addRow(tr("&Role:"), role);
     form->addRow(tr("&Language:"), language);
-    form->addRow(tr("&Password:"), password);
-    form->addRow(tr("&Repeat password:"), repeat);
+    auto *password = new NewPasswordFields(form, tr("&Password:"), tr("&Repeat password:"));
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(box);
     connect(box, &QDialogButtonBox::accepted, &dialog, [&] {
-        if (password->text() != repeat->text()) {
-            QMessageBox::warning(&dialog, tr("Add user"), tr("The two passwords differ."));
+        if (const QString mismatch = password->mismatch(); !mismatch.isEmpty()) {
+            QMessageBox::warning(&dialog, tr("Add user"), mismatch);
             return;
         }
-        const Status added = addUser({username->text(), name->text(), password->text(),
+        const Status added = addUser({username->text(), name->text(), password->password(),
                                       AccessPolicy::roleFromCode(role->currentData().toString()).value_or(Role::Support),
                                       language->currentData().toString()});
         if (!added) {
@@ -269,20 +263,15 @@ void UsersPage::passwordWithDialog()
     QDialog dialog(this);
     dialog.setWindowTitle(tr("New password for %1").arg(user->username));
     auto *form = new QFormLayout(&dialog);
-    auto *password = new QLineEdit(&dialog);
-    password->setEchoMode(QLineEdit::Password);
-    auto *repeat = new QLineEdit(&dialog);
-    repeat->setEchoMode(QLineEdit::Password);
-    form->addRow(tr("&Password:"), password);
-    form->addRow(tr("&Repeat password:"), repeat);
+    auto *password = new NewPasswordFields(form, tr("&Password:"), tr("&Repeat password:"));
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(box);
     connect(box, &QDialogButtonBox::accepted, &dialog, [&] {
-        if (password->text() != repeat->text()) {
-            QMessageBox::warning(&dialog, dialog.windowTitle(), tr("The two passwords differ."));
+        if (const QString mismatch = password->mismatch(); !mismatch.isEmpty()) {
+            QMessageBox::warning(&dialog, dialog.windowTitle(), mismatch);
             return;
         }
-        const Status changed = m_users.setPassword(m_admin, user->id, password->text());
+        const Status changed = m_users.setPassword(m_admin, user->id, password->password());
         if (!changed) {
             QMessageBox::warning(&dialog, dialog.windowTitle(), changed.error().message);
             return;
