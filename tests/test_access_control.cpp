@@ -235,6 +235,9 @@ private Q_SLOTS:
         const Actor owner = *users.signIn(u"olga"_s, u"password-of-olga"_s);
         CredentialStore store(*db, SecretBox(SecretBox::newKey()));
         QVERIFY(store.put({std::nullopt, u"calcom"_s, {}, "cal_live_first_key_0001", "whsec_first_secret_0001"}, admin).ok());
+        // The first store names the row it created, so the key's history starts with it.
+        QCOMPARE(db->scalar(u"SELECT entity_id FROM audit_log WHERE action = 'credentials.store'"_s)->toLongLong(),
+                 db->scalar(u"SELECT id FROM api_credentials WHERE provider = 'calcom'"_s)->toLongLong());
 
         // Only who manages secrets sees even the masked list, or rotates.
         QVERIFY(!store.summaries(owner).ok());

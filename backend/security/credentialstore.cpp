@@ -73,14 +73,14 @@ Status CredentialStore::store(const Credential &c, const Actor &by, std::optiona
         existing->finish();
         const Sealed secret = m_box.seal(c.secret);
         const Sealed hook = m_box.seal(webhookSecret);
-        auto q = m_db.exec(u"INSERT INTO api_credentials (company_id, provider, base_url, secret_nonce, secret_ciphertext, "
-                           "webhook_secret_nonce, webhook_secret_ciphertext, hint, webhook_hint, created_at, rotated_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                           {company, c.provider, c.baseUrl, secret.nonce, secret.ciphertext, hook.nonce, hook.ciphertext, mask(c.secret),
-                            webhookSecret.isEmpty() ? QString() : mask(webhookSecret), now, Database::null()});
-        if (!q)
-            return q.error();
-        if (auto logged = AuditLog(m_db).write(by, u"credentials.store"_s, u"api_credentials"_s, 0, QString(),
+        auto inserted = m_db.insert(u"INSERT INTO api_credentials (company_id, provider, base_url, secret_nonce, secret_ciphertext, "
+                                    "webhook_secret_nonce, webhook_secret_ciphertext, hint, webhook_hint, created_at, rotated_at) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                                    {company, c.provider, c.baseUrl, secret.nonce, secret.ciphertext, hook.nonce, hook.ciphertext,
+                                     mask(c.secret), webhookSecret.isEmpty() ? QString() : mask(webhookSecret), now, Database::null()});
+        if (!inserted)
+            return inserted.error();
+        if (auto logged = AuditLog(m_db).write(by, u"credentials.store"_s, u"api_credentials"_s, *inserted, QString(),
                                                hintsJson(c, mask(c.secret), webhookSecret.isEmpty() ? QString() : mask(webhookSecret), c.baseUrl));
             !logged)
             return logged.error();
