@@ -157,9 +157,9 @@ private Q_SLOTS:
                              {key, nowMs(), QByteArray("{}")})
                         .ok());
         };
-        const auto customer = [&db, company](const QString &name, const QString &phone) {
+        const auto customer = [&db, companyId = company](const QString &name, const QString &phone) {
             QVERIFY(db->exec(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"_s,
-                             {company, phone, name, nowMs(), nowMs()})
+                             {companyId, phone, name, nowMs(), nowMs()})
                         .ok());
         };
         delivery(u"k1"_s);

@@ -26,7 +26,7 @@ LanguageMenu::LanguageMenu(QWidget *parent)
         action->setChecked(code == saved);
         action->setData(code);
         m_group->addAction(action);
-        connect(action, &QAction::triggered, this, [this, code] { choose(code); });
+        connect(action, &QAction::triggered, this, [this, chosen = code] { choose(chosen); });
     }
     if (!m_group->checkedAction())
         m_group->actions().constFirst()->setChecked(true);
