@@ -81,6 +81,17 @@ void StripeInvoicing::addRoutes(RouteTable &routes)
     routes.add("POST"_ba, u"/v1/invoices/*/send"_s, [this](A, C c) { return send(c.at(0)); });
     routes.add("POST"_ba, u"/v1/invoices/*/pay"_s, [this, params](A r, C c) { return pay(c.at(0), params(r)); });
     routes.add("POST"_ba, u"/v1/invoices/*/void"_s, [this](A, C c) { return voidInvoice(c.at(0)); });
+
+    routes.add("POST"_ba, u"/v1/credit_notes"_s, [this, params](A r, C) { return createCreditNote(params(r)); });
+    routes.add("GET"_ba, u"/v1/credit_notes"_s, [this](A r, C) {
+        const QString invoice = r.query.queryItemValue(u"invoice"_s);
+        const QString customer = r.query.queryItemValue(u"customer"_s);
+        const auto notes = m_store.all("credit_note", [&](const Json &n) {
+            return (invoice.isEmpty() || jsonString(n, "invoice") == invoice) && (customer.isEmpty() || jsonString(n, "customer") == customer);
+        });
+        return ApiReply::json(200, StripeStore::list(notes, r.query, u"/v1/credit_notes"_s));
+    });
+    routes.add("GET"_ba, u"/v1/credit_notes/*"_s, get("credit_note", "credit_note"));
 }
 
 std::pair<Json, QString> StripeInvoicing::taxRates(const Json &ids)
@@ -407,6 +418,79 @@ ApiReply StripeInvoicing::voidInvoice(const QString &id)
     (*invoice)["status"] = "void";
     (*invoice)["status_transitions"]["voided_at"] = unixNow();
     return ApiReply::json(200, *invoice);
+}
+
+ApiReply StripeInvoicing::createCreditNote(const Json &params)
+{
+    const QString invoiceId = jsonString(params, "invoice");
+    if (invoiceId.isEmpty())
+        return missingParam("invoice");
+    Json *invoice = m_store.find(invoiceId, "invoice");
+    if (!invoice)
+        return resourceMissing(u"invoice"_s, invoiceId, u"invoice"_s);
+    const QString status = jsonString(*invoice, "status");
+    if (status != "open"_L1 && status != "paid"_L1)
+        return stripeError(400, "invalid_request_error",
+                           u"Credit notes can only be issued for open or paid invoices; this one is %1."_s.arg(status), u"invoice_not_editable"_s);
+    if (params.contains("lines") || params.contains("shipping_cost"))
+        return stripeError(400, "invalid_request_error", u"The sandbox credits amounts only; pass amount."_s, {}, u"lines"_s);
+    const auto amount = jsonInt(params, "amount");
+    if (!amount)
+        return missingParam("amount");
+    if (const QString reason = jsonString(params, "reason");
+        !reason.isEmpty() && !QStringList{u"duplicate"_s, u"fraudulent"_s, u"order_change"_s, u"product_unsatisfactory"_s}.contains(reason))
+        return stripeError(400, "invalid_request_error", u"Invalid reason: %1."_s.arg(reason), {}, u"reason"_s);
+    qint64 credited = 0;
+    for (const Json &note : m_store.all("credit_note", [&](const Json &n) { return jsonString(n, "invoice") == invoiceId; }))
+        if (jsonString(note, "status") != "void"_L1)
+            credited += note["amount"].get<qint64>();
+    const qint64 total = (*invoice)["total"].get<qint64>();
+    if (*amount <= 0 || credited + *amount > total)
+        return stripeError(400, "invalid_request_error",
+                           u"The credit note amount (%1) must be positive and at most what is left to credit on the invoice (%2)."_s.arg(*amount).arg(
+                               total - credited),
+                           {}, u"amount"_s);
+    const qint64 remaining = (*invoice)["amount_remaining"].get<qint64>();
+    const qint64 prePayment = std::min(*amount, remaining);
+    const qint64 postPayment = *amount - prePayment;
+    const qint64 toBalance = jsonInt(params, "credit_amount").value_or(0);
+    const qint64 refund = jsonInt(params, "refund_amount").value_or(0);
+    const qint64 outOfBand = jsonInt(params, "out_of_band_amount").value_or(0);
+    if (toBalance + refund + outOfBand != postPayment)
+        return stripeError(400, "invalid_request_error",
+                           u"credit_amount, refund_amount and out_of_band_amount must add up to the part of the credit note beyond what "
+                           "is still due on the invoice (%1)."_s.arg(postPayment));
+    const QString customerId = jsonString(*invoice, "customer");
+    if (toBalance > 0) {
+        if (Json *customer = m_store.find(customerId, "customer"))
+            (*customer)["balance"] = customer->value("balance", qint64(0)) - toBalance; // negative: owed to the customer
+    }
+    (*invoice)["amount_remaining"] = remaining - prePayment;
+    (*invoice)["amount_due"] = (*invoice)["amount_due"].get<qint64>() - prePayment;
+    (*invoice)["pre_payment_credit_notes_amount"] = invoice->value("pre_payment_credit_notes_amount", qint64(0)) + prePayment;
+    (*invoice)["post_payment_credit_notes_amount"] = invoice->value("post_payment_credit_notes_amount", qint64(0)) + postPayment;
+    const qint64 sequence = qint64(m_store.all("credit_note", [&](const Json &n) { return jsonString(n, "invoice") == invoiceId; }).size()) + 1;
+    Json note{{"amount", *amount},
+              {"currency", (*invoice)["currency"]},
+              {"customer", toStd(customerId)},
+              {"invoice", toStd(invoiceId)},
+              {"memo", params.value("memo", Json())},
+              {"number", toStd(u"%1-CN-%2"_s.arg(jsonString(*invoice, "number")).arg(sequence, 2, 10, QLatin1Char('0')))},
+              {"out_of_band_amount", outOfBand},
+              {"pre_payment_amount", prePayment},
+              {"post_payment_amount", postPayment},
+              {"reason", params.value("reason", Json())},
+              {"refund", Json()},
+              {"status", "issued"},
+              {"subtotal", *amount},
+              {"total", *amount},
+              {"type", postPayment > 0 ? "post_payment" : "pre_payment"},
+              {"metadata", Json::object()}};
+    applyMetadata(note, params);
+    const Json &stored = m_store.create("cn", "credit_note", note);
+    m_store.emitEvent("credit_note.created", stored);
+    m_store.emitEvent("invoice.updated", *invoice);
+    return ApiReply::json(200, stored);
 }
 
 } // namespace askpro::sandbox

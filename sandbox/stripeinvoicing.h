@@ -13,7 +13,7 @@ public:
     // The store must outlive this object.
     explicit StripeInvoicing(StripeStore &store) : m_store(store) {}
 
-    // Registers /v1/invoiceitems and /v1/invoices routes.
+    // Registers /v1/invoiceitems, /v1/invoices and /v1/credit_notes routes.
     void addRoutes(RouteTable &routes);
     // Tax rate objects for "txr_..." ids, or the id that does not exist.
     [[nodiscard]] std::pair<Json, QString> taxRates(const Json &ids);
@@ -28,6 +28,9 @@ private:
     ApiReply send(const QString &id);
     ApiReply pay(const QString &id, const Json &params);
     ApiReply voidInvoice(const QString &id);
+    // A credit note for an amount of an open or paid invoice: first off what is still due, the rest
+    // to the customer's balance, refunded or credited outside (which must add up to it).
+    ApiReply createCreditNote(const Json &params);
 
     // Lines, subtotal, taxes and amounts from the invoice's items and tax rates.
     void recompute(Json &invoice);

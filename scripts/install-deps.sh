@@ -8,7 +8,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
   qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-translations-l10n libgl-dev libqt6opengl6-dev libxkbcommon-dev libvulkan-dev
-  nlohmann-json3-dev libphonenumber-dev libsodium-dev qtkeychain-qt6-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libphonenumber-dev libsodium-dev qtkeychain-qt6-dev libcurl4-openssl-dev libqpdf-dev
   libprotobuf-dev libicu-dev libboost-dev
   sqlite3 postgresql postgresql-client curl
   python3-aiosmtpd xvfb xauth fonts-dejavu-core

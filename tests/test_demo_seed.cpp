@@ -1,5 +1,5 @@
-// The demo seeder: realistic volumes, every outcome and failure kind, consistent usage rows and
-// timelines, and a second run that adds nothing.
+// The demo seeder: realistic volumes, every outcome and failure kind, consistent usage rows (on their
+// billing periods) and timelines, and a second run that adds nothing.
 #include "core/clock.h"
 #include "demo/demoseeder.h"
 #include "testdatabase.h"
@@ -79,6 +79,13 @@ private Q_SLOTS:
             QVERIFY2(count(*db, u"SELECT COUNT(*) FROM appointments WHERE status = '%1'"_s.arg(status)) > 0, qPrintable(status));
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), active);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), booked);
+        // Every usage row is on its company's open billing period of its month (at most 31 days and an hour
+        // long), as recording places it.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs u LEFT JOIN billing_periods p ON p.id = u.period_id "
+                                 "WHERE p.id IS NULL OR p.company_id <> u.company_id OR p.invoice_id IS NOT NULL "
+                                 "OR u.occurred_at < p.period_start OR u.occurred_at >= p.period_start + 2682000000"_s),
+                 0);
+        QVERIFY(count(*db, u"SELECT COUNT(*) FROM billing_periods"_s) >= 3);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.customer_id = c.id)"_s), 0);
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM webhook_inbox"_s) > 0);
 

@@ -1,13 +1,21 @@
 // Invoice generation on both engines: amounts and rounding (data-driven), proration, price changes,
-// gapless numbering across a year boundary, idempotent reruns, dry-run previews, credit notes and
-// the month-wide run over many companies.
+// gapless numbering across a year boundary, idempotent reruns, dry-run previews, credit notes, the
+// month-wide run over many companies, billing periods (linked when usage is recorded, closed by the run,
+// late usage left open and reported, rows on no period linked by the run, a recorder racing the run on
+// PostgreSQL) and the command line's list of failures.
+#include "billing/billingquery.h"
 #include "billing/invoicegenerator.h"
+#include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "db/migrator.h"
 #include "testdatabase.h"
 
 #include <QMap>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QTest>
+#include <QThread>
 #include <QTimeZone>
 
 #include <memory>
@@ -23,12 +31,16 @@ qint64 berlin(int y, int m, int d, int h = 12)
     return QDateTime(QDate(y, m, d), QTime(h, 0), QTimeZone("Europe/Berlin")).toMSecsSinceEpoch();
 }
 
+// A company with a branch; usage recorded as the call flow does (UsageRollup, priced from the plan at
+// that moment), or with legacy = true inserted directly on no billing period (rows written around
+// UsageRollup, or before migration 0006 could place them), which the invoice run links itself.
 struct Plant
 {
     Database &db;
     qint64 company = 0;
     qint64 branch = 0;
     int serial = 0;
+    bool legacy = false;
 
     Plant(Database &d, qint64 fee, int vatBp, qint64 liveSince, const QString &language = u"de"_s) : db(d)
     {
@@ -46,20 +58,45 @@ struct Plant
         const qint64 id = *db.insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, started_at, created_at, updated_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
                                      {u"c%1_%2"_s.arg(company).arg(++serial), company, branch, at, at, at});
-        QVERIFY(db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
-                        "VALUES (?, ?, 'call', ?, ?, ?)"_s,
-                        {company, branch, id, price, at}));
+        usage(true, id, at, price);
     }
     void appointment(qint64 at, qint64 price)
     {
         const qint64 id = *db.insert(u"INSERT INTO appointments (company_id, branch_id, starts_at, ends_at, created_at, updated_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
                                      {company, branch, at + 86400000, at + 88200000, at, at});
-        QVERIFY(db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, appointment_id, unit_price_cents, occurred_at) "
-                        "VALUES (?, ?, 'appointment', ?, ?, ?)"_s,
-                        {company, branch, id, price, at}));
+        usage(false, id, at, price);
+    }
+    void usage(bool call, qint64 refId, qint64 at, qint64 price)
+    {
+        if (legacy) {
+            QVERIFY(db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, %1, unit_price_cents, occurred_at) VALUES (?, ?, ?, ?, ?, ?)"_s
+                                .arg(call ? u"call_id"_s : u"appointment_id"_s),
+                            {company, branch, call ? u"call"_s : u"appointment"_s, refId, price, at}));
+            return;
+        }
+        QVERIFY(db.exec(u"UPDATE companies SET %1 = ? WHERE id = ?"_s.arg(call ? u"call_price_cents"_s : u"appointment_price_cents"_s),
+                        {price, company}));
+        UsageRollup rollup(db);
+        QVERIFY(call ? rollup.recordCall(refId, company, branch, at) : rollup.recordAppointment(refId, company, branch, at));
     }
 };
+
+// Usage rows on the invoice (through its closed billing period).
+qint64 onInvoice(Database &db, qint64 invoiceId)
+{
+    return db.scalar(u"SELECT COUNT(*) FROM usage_logs u JOIN billing_periods p ON p.id = u.period_id WHERE p.invoice_id = ?"_s, {invoiceId})
+        ->toLongLong();
+}
+
+// Usage rows of the company in [from, to) on no invoice (no period, or an open one); companyId 0: all.
+qint64 notInvoiced(Database &db, qint64 companyId, qint64 from = 0, qint64 to = std::numeric_limits<qint64>::max())
+{
+    return db.scalar(u"SELECT COUNT(*) FROM usage_logs u LEFT JOIN billing_periods p ON p.id = u.period_id WHERE p.invoice_id IS NULL "
+                     "AND (? = 0 OR u.company_id = ?) AND u.occurred_at >= ? AND u.occurred_at < ?"_s,
+                     {companyId, companyId, from, to})
+        ->toLongLong();
+}
 
 } // namespace
 
@@ -168,10 +205,9 @@ private Q_SLOTS:
         QCOMPARE(doc->periodLastDay(), QDate(2026, 5, 31));
         QCOMPARE(doc->buyer.name, u"Praxis Sonnenschein"_s);
         QCOMPARE(doc->buyer.postcode(), u"80331"_s);
-        // Exactly the month's usage is linked to the invoice; the rows outside stay open.
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id = ?"_s, {doc->id})->toInt(),
-                 int(calls.size() + appointments.size()));
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id IS NULL"_s)->toInt(), 2);
+        // Exactly the month's usage is on the invoice; the rows outside stay open.
+        QCOMPARE(onInvoice(*db, doc->id), qint64(calls.size() + appointments.size()));
+        QCOMPARE(notInvoiced(*db, 0), qint64(2));
     }
 
     void prorationRule_data()
@@ -243,8 +279,9 @@ private Q_SLOTS:
         QCOMPARE(db->scalar(u"SELECT net_cents FROM invoices"_s)->toLongLong(), qint64(9950));
     }
 
-    // More companies than the per-company path takes: the month-wide run (one pass linking the month,
-    // PostgreSQL's UPDATE ... RETURNING sums, SQLite's index sums) gives what each company's preview said.
+    // More companies than the per-period path takes: the month-wide run (periods locked, rows on no period
+    // linked, sums per period) gives what each company's preview said. With gaps, every other company's
+    // usage was written without a period (legacy rows), which the run links itself.
     void manyCompaniesInOneRun_data()
     {
         QTest::addColumn<QString>("engine");
@@ -269,6 +306,7 @@ private Q_SLOTS:
             const qint64 live = i == 11 ? berlin(2026, 6, 2) : i == 7 ? berlin(2026, 5, 10, 9) : berlin(2026, 1, 1);
             plants.push_back(std::make_unique<Plant>(*db, fee, i == 6 ? 700 : 1900, live, i % 2 ? u"en"_s : u"de"_s));
             Plant &p = *plants.back();
+            p.legacy = gaps && i % 2 == 1;
             if (i >= 10)
                 continue; // 10: no fee, no usage; 11: not live in May
             for (int n = 0; n <= i; ++n) {
@@ -279,14 +317,16 @@ private Q_SLOTS:
             p.call(berlin(2026, 4, 30, 21), 50); // April and June in Berlin time: not May's
             p.call(berlin(2026, 6, 1, 1), 50);
         }
-        for (int n = 0; n < 150; ++n) // most rows outside May: SQLite links through usage_logs_occurred
+        for (int n = 0; n < 150; ++n) // most rows outside May
             plants.front()->call(berlin(2026, 3, 1 + n % 28, 9), 50);
         InvoiceGenerator generator(*db);
         // Company 4 was invoiced on its own first; usage that arrives afterwards stays open.
         auto first = generator.generateMonth(may, berlin(2026, 6, 1, 5), plants.at(4)->company);
         QVERIFY2(first, qPrintable(first ? QString() : first.error().describe()));
         QCOMPARE(first->numbers, QStringList{u"AP-2026-000001"_s});
+        plants.at(4)->legacy = false; // recorded as the call flow does: the period is closed, the row stays on none
         plants.at(4)->call(berlin(2026, 5, 30), 50);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND period_id IS NULL"_s, {plants.at(4)->company})->toInt(), 1);
 
         QMap<qint64, InvoicePlan> expected;
         for (const auto &p : plants) {
@@ -330,23 +370,22 @@ private Q_SLOTS:
                 QCOMPARE(doc->lines.at(l).quantity, plan.lines.at(l).quantity);
                 QCOMPARE(doc->lines.at(l).unitPriceCents, plan.lines.at(l).unitPriceCents);
             }
-            QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id = ?"_s, {id})->toLongLong(), plan.usageRows);
-            QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND invoice_id IS NULL AND occurred_at >= ? "
-                                "AND occurred_at < ?"_s,
-                                {doc->companyId, doc->periodStart, doc->periodEnd})
-                         ->toInt(),
-                     0);
+            QCOMPARE(onInvoice(*db, id), plan.usageRows);
+            QCOMPARE(notInvoiced(*db, doc->companyId, doc->periodStart, doc->periodEnd), qint64(0));
         }
         const qint64 late = plants.at(4)->company;
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND invoice_id IS NULL AND occurred_at >= ? "
-                            "AND occurred_at < ?"_s,
-                            {late, expected.value(late).periodStart, expected.value(late).periodEnd})
-                     ->toInt(),
-                 1);
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id IS NOT NULL AND (occurred_at < ? OR occurred_at >= ?)"_s,
+        QCOMPARE(notInvoiced(*db, late, expected.value(late).periodStart, expected.value(late).periodEnd), qint64(1));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs u JOIN billing_periods p ON p.id = u.period_id WHERE p.invoice_id IS NOT NULL "
+                            "AND (u.occurred_at < ? OR u.occurred_at >= ?)"_s,
                             {expected.first().periodStart, expected.first().periodEnd})
                      ->toInt(),
                  0);
+        // The legacy rows outside May stay on no period: the run links only the month it invoices.
+        if (gaps)
+            QVERIFY(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE period_id IS NULL AND occurred_at >= ?"_s,
+                               {expected.first().periodEnd})
+                        ->toInt()
+                    > 0);
 
         auto again = generator.generateMonth(may, berlin(2026, 6, 2, 6));
         QVERIFY(again);
@@ -384,7 +423,7 @@ private Q_SLOTS:
         QCOMPARE(report->numbers, (QStringList{u"AP-2026-000001"_s, u"AP-2026-000002"_s}));
         QCOMPARE(report->failures.size(), 1);
         QVERIFY2(report->failures.first().contains(u"(%1)"_s.arg(b.company)), qPrintable(report->failures.first()));
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND invoice_id IS NULL"_s, {b.company})->toInt(), 1);
+        QCOMPARE(notInvoiced(*db, b.company), qint64(1));
 
         QVERIFY(db->control(u"DROP TRIGGER refuse_invoice"_s + (engine == u"sqlite"_s ? QString() : u" ON invoices"_s)));
         auto again = generator.generateMonth(QDate(2026, 5, 1), berlin(2026, 6, 1, 7));
@@ -392,6 +431,245 @@ private Q_SLOTS:
         QCOMPARE(again->numbers, QStringList{u"AP-2026-000003"_s});
         QCOMPARE(again->alreadyInvoiced, 2);
         QVERIFY(again->failures.isEmpty());
+    }
+
+    // Usage recorded through UsageRollup joins its company's open period of its Berlin month; the run sums
+    // the periods into lines, closes the month's period and writes no usage row; usage recorded after that
+    // stays on no period, the run leaves it there and reconciliation reports it.
+    void periodsFromRecordingToInvoice_data() { test::addEngineRows(); }
+    void periodsFromRecordingToInvoice()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant p(*db, 9900, 1900, berlin(2026, 1, 1));
+        Plant other(*db, 4900, 1900, berlin(2026, 1, 1));
+        p.call(berlin(2026, 4, 30, 23), 50); // 21:00 UTC: April in Berlin
+        p.call(berlin(2026, 5, 1, 0), 50);   // 22:00 UTC on 30 April: May in Berlin
+        p.call(berlin(2026, 5, 14), 50);
+        p.call(berlin(2026, 5, 31, 23), 60); // a price change at the end of the month
+        p.appointment(berlin(2026, 5, 20), 200);
+        p.call(berlin(2026, 6, 1, 0), 60);
+        other.call(berlin(2026, 5, 3), 50);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE period_id IS NULL"_s)->toInt(), 0);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM billing_periods WHERE invoice_id IS NULL"_s)->toInt(), 4);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM billing_periods"_s)->toInt(), 4);
+        auto rows = db->exec(u"SELECT u.occurred_at, u.company_id, p.company_id, p.period_start FROM usage_logs u "
+                             "JOIN billing_periods p ON p.id = u.period_id"_s);
+        QVERIFY(rows);
+        int checked = 0;
+        while (rows->next()) {
+            const QDate local = money::localDate(rows->value(0).toLongLong());
+            QCOMPARE(rows->value(2).toLongLong(), rows->value(1).toLongLong());
+            QCOMPARE(rows->value(3).toLongLong(), money::monthRange(local.year(), local.month()).first);
+            ++checked;
+        }
+        QCOMPARE(checked, 7);
+        rows->finish();
+
+        const QDate may(2026, 5, 1);
+        const auto [start, end] = money::monthRange(2026, 5);
+        const auto usageRows = [&db] {
+            QList<std::pair<qint64, qint64>> rows;
+            auto q = db->exec(u"SELECT id, period_id FROM usage_logs ORDER BY id"_s);
+            while (q && q->next())
+                rows.append({q->value(0).toLongLong(), q->value(1).toLongLong()});
+            return rows;
+        };
+        const QList<std::pair<qint64, qint64>> before = usageRows();
+        InvoiceGenerator generator(*db);
+        auto report = generator.generateMonth(may, berlin(2026, 6, 1, 6), p.company);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->created, 1);
+        auto doc = InvoiceDocument::load(*db, report->invoiceIds.first());
+        QVERIFY(doc);
+        // The lines are the recorded usage of May, per kind and unit price.
+        QMap<std::pair<QString, qint64>, qint64> recorded;
+        auto sums = db->exec(u"SELECT kind, unit_price_cents, COUNT(*) FROM usage_logs WHERE company_id = ? AND occurred_at >= ? AND occurred_at < ? "
+                             "GROUP BY kind, unit_price_cents"_s,
+                             {p.company, start, end});
+        QVERIFY(sums);
+        while (sums->next())
+            recorded.insert({sums->value(0).toString(), sums->value(1).toLongLong()}, sums->value(2).toLongLong());
+        QMap<std::pair<QString, qint64>, qint64> billed;
+        for (const InvoiceLine &line : std::as_const(doc->lines))
+            if (line.kind != u"base"_s)
+                billed.insert({line.kind, line.unitPriceCents}, line.quantity);
+        QCOMPARE(billed, recorded);
+        QCOMPARE(recorded.value({u"call"_s, 50}), qint64(2));
+        QCOMPARE(onInvoice(*db, doc->id), qint64(4));
+        // May's period of this company is closed by the invoice; April, June and the other company's stay open.
+        QCOMPARE(db->scalar(u"SELECT invoice_id FROM billing_periods WHERE company_id = ? AND period_start = ?"_s, {p.company, start})
+                     ->toLongLong(),
+                 doc->id);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM billing_periods WHERE invoice_id IS NULL"_s)->toInt(), 3);
+        // No usage row was written by the run.
+        QCOMPARE(usageRows(), before);
+
+        // Late usage: recorded after the month was invoiced, it joins no period and opens none.
+        p.call(berlin(2026, 5, 29), 60);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE period_id IS NULL"_s)->toInt(), 1);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM billing_periods"_s)->toInt(), 4);
+        auto issues = BillingQuery::reconcile(*db, Actor::system(u"test"_s), start, end);
+        QVERIFY2(issues, qPrintable(issues ? QString() : issues.error().describe()));
+        QList<ReconciliationIssue> notInvoicedIssues;
+        for (const ReconciliationIssue &issue : std::as_const(*issues)) {
+            QVERIFY2(issue.check != u"line_mismatch"_s, qPrintable(issue.invoiceNumber));
+            if (issue.check == u"usage_not_invoiced"_s)
+                notInvoicedIssues.append(issue);
+        }
+        // The late row of p, and the other company's month, whose period is still open.
+        QCOMPARE(notInvoicedIssues.size(), 2);
+        for (const ReconciliationIssue &issue : std::as_const(notInvoicedIssues))
+            QCOMPARE(issue.expected, qint64(1));
+
+        // The month's run for everyone: p stays as it was (its late row too), the other company is invoiced.
+        auto all = generator.generateMonth(may, berlin(2026, 6, 2, 6));
+        QVERIFY2(all, qPrintable(all ? QString() : all.error().describe()));
+        QCOMPARE(all->created, 1);
+        QCOMPARE(all->alreadyInvoiced, 1);
+        QCOMPARE(onInvoice(*db, doc->id), qint64(4));
+        QCOMPARE(notInvoiced(*db, p.company, start, end), qint64(1));
+        QCOMPARE(notInvoiced(*db, other.company, start, end), qint64(0));
+        issues = BillingQuery::reconcile(*db, Actor::system(u"test"_s), start, end);
+        QVERIFY(issues);
+        int flagged = 0;
+        for (const ReconciliationIssue &issue : std::as_const(*issues))
+            if (issue.check == u"usage_not_invoiced"_s) {
+                QCOMPARE(issue.companyId, p.company);
+                ++flagged;
+            }
+        QCOMPARE(flagged, 1);
+    }
+
+    // Rows written without a period (around UsageRollup, or before migration 0006 could place them) are
+    // previewed and invoiced like recorded ones: the run links them to the company's period first.
+    void rowsOnNoPeriodAreLinkedByTheRun_data() { test::addEngineRows(); }
+    void rowsOnNoPeriodAreLinkedByTheRun()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        Plant p(*db, 9900, 1900, berlin(2026, 1, 1));
+        p.call(berlin(2026, 5, 2), 50); // recorded: the period exists
+        p.legacy = true;
+        p.call(berlin(2026, 5, 3), 50);
+        p.appointment(berlin(2026, 5, 4), 200);
+        p.call(berlin(2026, 6, 3), 50); // June: not this run's
+        Plant fresh(*db, 9900, 1900, berlin(2026, 1, 1)); // only rows on no period, so no period yet
+        fresh.legacy = true;
+        fresh.call(berlin(2026, 5, 9), 50);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE period_id IS NULL"_s)->toInt(), 4);
+
+        InvoiceGenerator generator(*db);
+        auto preview = generator.preview(p.company, QDate(2026, 5, 1));
+        QVERIFY(preview && preview->has_value());
+        QCOMPARE((*preview)->usageRows, qint64(3));
+        QCOMPARE((*preview)->netCents, qint64(9900 + 100 + 200));
+        auto report = generator.generateMonth(QDate(2026, 5, 1), berlin(2026, 6, 1, 6));
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->created, 2);
+        auto doc = InvoiceDocument::load(*db, report->invoiceIds.first());
+        QVERIFY(doc);
+        QCOMPARE(doc->netCents, (*preview)->netCents);
+        QCOMPARE(onInvoice(*db, report->invoiceIds.first()), qint64(3));
+        QCOMPARE(onInvoice(*db, report->invoiceIds.last()), qint64(1));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE period_id IS NULL"_s)->toInt(), 1); // June's
+    }
+
+    // PostgreSQL, read committed: usage recorded in transactions still open when the run starts. The run
+    // waits for them (its FOR UPDATE on the periods against recording's FOR KEY SHARE), then bills exactly
+    // the rows that were committed; a row recorded once the run holds the periods stays on none.
+    void recordingRacesTheRun()
+    {
+        if (!test::postgresAvailable()) {
+            if (qEnvironmentVariableIntValue("ASKPRO_REQUIRE_POSTGRES"))
+                QFAIL("PostgreSQL is required (ASKPRO_REQUIRE_POSTGRES=1) but no test cluster is running");
+            QSKIP("no PostgreSQL test cluster");
+        }
+        const QString url = test::freshDatabaseUrl(u"postgresql"_s);
+        auto opened = Database::open(url);
+        QVERIFY(opened);
+        std::shared_ptr<Database> db = *opened;
+        QVERIFY(Migrator(*db).migrate());
+        auto committing = Database::open(url);
+        auto rollingBack = Database::open(url);
+        QVERIFY(committing && rollingBack);
+        Plant p(*db, 9900, 1900, berlin(2026, 1, 1));
+        p.call(berlin(2026, 5, 2), 50); // committed before: the period exists
+        const auto newCall = [&](qint64 at) {
+            return *db->insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, started_at, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                               {u"race_%1"_s.arg(at), p.company, p.branch, at, at, at});
+        };
+        const qint64 first = newCall(berlin(2026, 5, 10));
+        const qint64 second = newCall(berlin(2026, 5, 11));
+        const qint64 late = newCall(berlin(2026, 5, 12));
+
+        Transaction kept(**committing);
+        Transaction dropped(**rollingBack);
+        QVERIFY(kept.started().ok() && dropped.started().ok());
+        QVERIFY(UsageRollup(**committing).recordCall(first, p.company, p.branch, berlin(2026, 5, 10)));
+        QVERIFY(UsageRollup(**rollingBack).recordCall(second, p.company, p.branch, berlin(2026, 5, 11)));
+
+        Result<GenerationReport> report = makeError(ErrorKind::Internal, u"test.not_run"_s, u"not run"_s);
+        std::unique_ptr<QThread> run(
+            QThread::create([&] { report = InvoiceGenerator(*db).generateMonth(QDate(2026, 5, 1), berlin(2026, 6, 1, 6)); }));
+        run->start();
+        const auto release = qScopeGuard([&] { // also when a check below fails: let the run finish first
+            kept.rollback();
+            dropped.rollback();
+            run->wait();
+        });
+        // The run waits on a row lock held by the recorders (asked outside a transaction: inside one,
+        // pg_stat_activity stays as it was at the transaction's first look).
+        QTRY_VERIFY_WITH_TIMEOUT(db->scalar(u"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                            "AND wait_event_type = 'Lock'"_s)
+                                         ->toInt()
+                                     == 1,
+                                 10000);
+        QVERIFY(!run->isFinished());
+        QVERIFY(kept.commit());
+        QTest::qWait(200);
+        QVERIFY(!run->isFinished()); // still waiting for the other recorder
+        dropped.rollback();
+        QVERIFY(run->wait(30000));
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->created, 1);
+        auto doc = InvoiceDocument::load(*db, report->invoiceIds.first());
+        QVERIFY(doc);
+        QCOMPARE(doc->lines.size(), 2);
+        QCOMPARE(doc->lines.at(1).quantity, qint64(2)); // the row committed before and the one committed while the run waited
+        QCOMPARE(onInvoice(*db, doc->id), qint64(2));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE call_id = ?"_s, {second})->toInt(), 0);
+
+        // Recorded after the run closed the period: on no period, flagged, the invoice unchanged.
+        QVERIFY(UsageRollup(**committing).recordCall(late, p.company, p.branch, berlin(2026, 5, 12)));
+        QVERIFY(db->scalar(u"SELECT period_id FROM usage_logs WHERE call_id = ?"_s, {late})->isNull());
+        QCOMPARE(onInvoice(*db, doc->id), qint64(2));
+    }
+
+    // askpro-server invoices generate lists the companies that could not be invoiced and exits non-zero.
+    void commandLineListsFailures()
+    {
+        const QString server = qEnvironmentVariable("ASKPRO_SERVER");
+        if (server.isEmpty())
+            QSKIP("ASKPRO_SERVER is not set");
+        const QString url = test::freshDatabaseUrl(u"sqlite"_s);
+        auto opened = Database::open(url);
+        QVERIFY(opened);
+        std::shared_ptr<Database> db = *opened;
+        QVERIFY(Migrator(*db).migrate());
+        Plant a(*db, 9900, 1900, berlin(2026, 1, 1));
+        Plant b(*db, 9900, 1900, berlin(2026, 1, 1));
+        QVERIFY(db->control(u"CREATE TRIGGER refuse_invoice BEFORE INSERT ON invoices WHEN NEW.company_id = %1 "
+                            "BEGIN SELECT RAISE(ABORT, 'refused by test'); END"_s.arg(b.company)));
+        QProcess process;
+        process.start(server, {u"invoices"_s, u"generate"_s, u"--month"_s, u"2026-05"_s, u"--no-follow-up"_s, u"--db"_s, url});
+        QVERIFY(process.waitForFinished(120000));
+        const QString errors = QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitCode(), 1);
+        QVERIFY2(errors.contains(u"(%1)"_s.arg(b.company)) && errors.contains(u"refused by test"_s), qPrintable(errors));
+        QVERIFY2(!errors.contains(u"(%1)"_s.arg(a.company)), qPrintable(errors));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM invoices"_s)->toInt(), 1);
     }
 
     void creditNote_data() { test::addEngineRows(); }

@@ -237,16 +237,65 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(s->text(u"SELECT status FROM subscriptions WHERE company_id = ?"_s, {s->companyId}), u"canceled"_s, 15000);
     }
 
-    void creditNotesAreNotPushed()
+    // A credit note reaches Stripe as a credit note of the invoice it corrects: against what is still
+    // due on an open invoice, to the customer's balance for a paid one; once, however often pushed.
+    void creditNotesBecomeStripeCreditNotes_data()
     {
-        auto s = make(u"sqlite"_s);
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<bool>("paidFirst");
+        for (const QString &engine : {u"sqlite"_s, u"postgresql"_s}) {
+            QTest::addRow("%s: open invoice", qPrintable(engine)) << engine << false;
+            QTest::addRow("%s: paid invoice", qPrintable(engine)) << engine << true;
+        }
+    }
+    void creditNotesBecomeStripeCreditNotes()
+    {
+        QFETCH(QString, engine);
+        QFETCH(bool, paidFirst);
+        if (engine == u"postgresql"_s && !test::postgresAvailable())
+            QSKIP("no PostgreSQL test cluster");
+        auto s = make(engine);
         QVERIFY(s);
-        auto credit = InvoiceGenerator(*s->db).createCreditNote(s->invoiceId, u"test"_s, Actor::system(u"test"_s));
+        auto credit = InvoiceGenerator(*s->db).createCreditNote(s->invoiceId, u"Doppelt berechnet"_s, Actor::system(u"test"_s));
         QVERIFY(credit);
-        auto refused = awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(*credit, d); });
-        QVERIFY(!refused);
-        QCOMPARE(refused.error().kind, ErrorKind::Invalid);
-        QCOMPARE(s->stripe->stripeObjects(u"invoice"_s).size(), 0);
+        // The corrected invoice is not in Stripe yet: the push waits for it (a transient error, retried).
+        auto early = awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(*credit, d); });
+        QVERIFY(!early);
+        QCOMPARE(early.error().kind, ErrorKind::Transient);
+        QCOMPARE(s->stripe->stripeObjects(u"credit_note"_s).size(), 0);
+
+        QVERIFY(awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(s->invoiceId, d); }));
+        const QString stripeInvoiceId = s->text(u"SELECT stripe_invoice_id FROM invoices WHERE id = ?"_s, {s->invoiceId});
+        auto ours = InvoiceDocument::load(*s->db, s->invoiceId);
+        QVERIFY(ours);
+        if (paidFirst)
+            QVERIFY(test::await(s->billing->client().payInvoice(stripeInvoiceId, u"test:pay"_s)));
+
+        auto pushed = awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(*credit, d); });
+        QVERIFY2(pushed, qPrintable(pushed ? QString() : pushed.error().describe()));
+        QVERIFY(awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(*credit, d); })); // again: nothing new
+        const QJsonArray notes = s->stripe->stripeObjects(u"credit_note"_s);
+        QCOMPARE(notes.size(), 1);
+        const QJsonObject note = notes.first().toObject();
+        QCOMPARE(note[u"invoice"_s].toString(), stripeInvoiceId);
+        QCOMPARE(qint64(note[u"amount"_s].toInteger()), ours->grossCents);
+        QCOMPARE(note[u"metadata"_s][u"askpro_credit_note_id"_s].toString(), QString::number(*credit));
+        QVERIFY(note[u"memo"_s].toString().contains(ours->number));
+        QCOMPARE(s->text(u"SELECT stripe_credit_note_id FROM invoices WHERE id = ?"_s, {*credit}), note[u"id"_s].toString());
+        QCOMPARE(s->count(u"SELECT stripe_total_cents FROM invoices WHERE id = ?"_s, {*credit}), int(-ours->grossCents));
+        const QJsonObject invoice = s->stripe->stripeObjects(u"invoice"_s).first().toObject();
+        const QJsonObject customer = s->stripe->stripeObjects(u"customer"_s).first().toObject();
+        if (paidFirst) {
+            // Nothing was due any more: all of it is owed to the customer, set off against the next invoice.
+            QCOMPARE(qint64(note[u"post_payment_amount"_s].toInteger()), ours->grossCents);
+            QCOMPARE(qint64(customer[u"balance"_s].toInteger()), -ours->grossCents);
+        } else {
+            QCOMPARE(qint64(note[u"pre_payment_amount"_s].toInteger()), ours->grossCents);
+            QCOMPARE(invoice[u"amount_remaining"_s].toInteger(), 0);
+            QCOMPARE(customer[u"balance"_s].toInteger(0), 0);
+        }
+        // Reconciliation finds our credit note and Stripe's agreeing.
+        QCOMPARE(s->count(u"SELECT COUNT(*) FROM invoices WHERE stripe_total_cents IS NOT NULL AND stripe_total_cents <> gross_cents"_s), 0);
     }
 };
 

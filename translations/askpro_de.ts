@@ -135,7 +135,7 @@
         <translation>in Cal.com verschoben</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>No branch uses the Cal.com event type %1</source>
         <translation>Keine Filiale verwendet den Cal.com-Ereignistyp %1</translation>
     </message>
@@ -312,17 +312,15 @@
         <translation type="vanished">Dieser Monat ist bereits abgerechnet.</translation>
     </message>
     <message>
-        <location filename="../backend/billing/invoicegenerator.cpp" line="+436"/>
         <source>The month&apos;s usage changed while it was being invoiced (%1 rows linked, %2 summed).</source>
-        <translation>Die Nutzung des Monats hat sich während der Rechnungsstellung geändert (%1 Zeilen verknüpft, %2 summiert).</translation>
+        <translation type="vanished">Die Nutzung des Monats hat sich während der Rechnungsstellung geändert (%1 Zeilen verknüpft, %2 summiert).</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>The usage of company %1 changed while it was being invoiced.</source>
-        <translation>Die Nutzung von Unternehmen %1 hat sich während der Rechnungsstellung geändert.</translation>
+        <translation type="vanished">Die Nutzung von Unternehmen %1 hat sich während der Rechnungsstellung geändert.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../backend/billing/invoicegenerator.cpp" line="+514"/>
         <source>The month must be given as YYYY-MM.</source>
         <translation>Geben Sie den Monat als JJJJ-MM an.</translation>
     </message>
@@ -332,7 +330,7 @@
         <translation>Es gibt kein aktives Unternehmen %1.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+25"/>
         <source>A credit note needs a reason.</source>
         <translation>Eine Gutschrift braucht eine Begründung.</translation>
     </message>
@@ -653,7 +651,7 @@
 <context>
     <name>ServerCommands</name>
     <message>
-        <location filename="../app/server/servercommands.cpp" line="+64"/>
+        <location filename="../app/server/servercommands.cpp" line="+68"/>
         <source>Database connection string: sqlite:PATH or postgresql://user[:pass]@host:port/db (default: $ASKPRO_DB, else the embedded SQLite file).</source>
         <translation>Verbindungsangabe der Datenbank: sqlite:PFAD oder postgresql://benutzer[:passwort]@host:port/db (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
     </message>
@@ -722,7 +720,7 @@ Befehle:
 „askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+95"/>
         <source>Usage: askpro-server COMMAND [options]
 
 Commands:
@@ -1013,7 +1011,7 @@ Befehle:
         <translation>Stellt für jeden Anruf im jüngsten Zeitraum, der einen Termin wollte und keinen bekam, einen neuen Buchungsversuch ein, markiert, was nicht mehr zu retten ist, und ruft die Anrufliste von Retell ab, um Anrufe zu speichern, deren Webhooks nie ankamen. Die Worker eines laufenden Servers verarbeiten sie dann.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Retries queued: %1; marked unrecoverable: %2; Retell calls listed: %3; lost calls recovered: %4</source>
         <translation>Erneute Versuche eingereiht: %1; als nicht wiederherstellbar markiert: %2; Retell-Anrufe abgerufen: %3; verlorene Anrufe wiederhergestellt: %4</translation>
     </message>
@@ -1043,7 +1041,7 @@ Befehle:
         <translation>Demodaten in %1 ms hinzugefügt: %2 Unternehmen, %3 Filialen, %4 Kunden, %5 Anrufe, %6 Termine, %7 Webhook-Zustellungen.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Demo sign-in: %1, password %2.</source>
         <translation>Demo-Anmeldung: %1, Passwort %2.</translation>
     </message>
@@ -1078,7 +1076,7 @@ Befehle:
         <translation>Filiale %1 nicht angebunden: %2</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Only print; do not store the results or send alerts.</source>
         <translation>Nur ausgeben; keine Ergebnisse speichern und keine Warnungen senden.</translation>
     </message>
@@ -1138,7 +1136,7 @@ Befehle:
         <translation>%1 (Unternehmen %2): netto %3, USt. %4, gesamt %5</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+25"/>
         <source>Invoices made, but their Stripe push and e-mail were not queued: %1</source>
         <translation>Rechnungen erstellt, aber Stripe-Übertragung und E-Mail wurden nicht eingereiht: %1</translation>
     </message>
@@ -1148,7 +1146,12 @@ Befehle:
         <translation>%1: %2 Rechnungen erstellt (%3), %4 bereits zuvor abgerechnet, %5 ohne abzurechnende Leistungen, in %6 ms.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
+        <source>No invoice: %1</source>
+        <translation>Keine Rechnung: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>%1 needs an invoice NUMBER</source>
         <translation>%1 braucht eine Rechnungs-NUMMER</translation>
     </message>
@@ -2481,13 +2484,13 @@ Befehle:
 <context>
     <name>askpro::CallProcessor</name>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+230"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+233"/>
         <location line="+13"/>
         <source>Will try again: %1</source>
         <translation>Neuer Versuch folgt: %1</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+79"/>
         <source>Live booking request from the voice agent</source>
         <translation>Live-Buchungsanfrage vom Sprachagenten</translation>
     </message>
@@ -2497,7 +2500,7 @@ Befehle:
         <translation>Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -2507,12 +2510,11 @@ Befehle:
         <translation>(keine)</translation>
     </message>
     <message>
-        <location line="+22"/>
         <source>Linking the customer failed</source>
-        <translation>Verknüpfen des Kunden ist fehlgeschlagen</translation>
+        <translation type="vanished">Verknüpfen des Kunden ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+40"/>
         <source>Appointment requested: %1 on %2 at %3</source>
         <translation>Termin gewünscht: %1 am %2 um %3</translation>
     </message>
@@ -2552,22 +2554,22 @@ Befehle:
         <translation>Buchung erneut versucht</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Already booked; nothing to add</source>
         <translation>Bereits gebucht; nichts zu ergänzen</translation>
     </message>
     <message>
-        <location line="-199"/>
+        <location line="-200"/>
         <source>Another attempt is booking this call right now</source>
         <translation>Ein anderer Versuch bucht diesen Anruf gerade</translation>
     </message>
     <message>
-        <location line="+234"/>
+        <location line="+235"/>
         <source>No service of this company matches &quot;%1&quot;</source>
         <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+6"/>
         <source>No Cal.com event type is mapped to &quot;%1&quot; at branch %2</source>
         <translation>In Filiale %2 ist „%1“ kein Cal.com-Ereignistyp zugeordnet</translation>
     </message>
@@ -2615,7 +2617,7 @@ Befehle:
         <translation>Cal.com hat %1 abgelehnt: %2</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>The slot was taken before it could be booked</source>
         <translation>Das Zeitfenster wurde vergeben, bevor es gebucht werden konnte</translation>
     </message>
@@ -4544,7 +4546,7 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+65"/>
+        <location filename="../ui/mainwindow.cpp" line="+66"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -4664,7 +4666,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Passwort ändern</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>&amp;Current password:</source>
         <translation>&amp;Aktuelles Passwort:</translation>
     </message>
@@ -4674,17 +4676,16 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Neues Passwort:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>&amp;Repeat new password:</source>
         <translation>Neues Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>The two new passwords differ.</source>
-        <translation>Die beiden neuen Passwörter unterscheiden sich.</translation>
+        <translation type="vanished">Die beiden neuen Passwörter unterscheiden sich.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>Your password was changed.</source>
         <translation>Ihr Passwort wurde geändert.</translation>
     </message>
@@ -4766,7 +4767,7 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-137"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>
@@ -4810,6 +4811,22 @@ Trotzdem erneut versuchen?</translation>
         <location line="+1"/>
         <source>Usage (€)</source>
         <translation>Nutzung (€)</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::NewPasswordFields</name>
+    <message numerus="yes">
+        <location filename="../ui/widgets/newpasswordfields.cpp" line="+21"/>
+        <source>at least %n characters</source>
+        <translation>
+            <numerusform>mindestens %n Zeichen</numerusform>
+            <numerusform>mindestens %n Zeichen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The two passwords differ.</source>
+        <translation>Die beiden Passwörter unterscheiden sich.</translation>
     </message>
 </context>
 <context>
@@ -5446,25 +5463,25 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Vollständiger Name:</translation>
     </message>
     <message>
+        <location line="+4"/>
         <location line="+5"/>
         <source>&amp;Password:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-5"/>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
         <source>at least %n characters</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>mindestens %n Zeichen</numerusform>
             <numerusform>mindestens %n Zeichen</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+21"/>
         <source>&amp;Create administrator</source>
         <translation>Administrator &amp;anlegen</translation>
     </message>
@@ -5474,9 +5491,8 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Anmelden</translation>
     </message>
     <message>
-        <location line="+37"/>
         <source>The two passwords differ.</source>
-        <translation>Die beiden Passwörter unterscheiden sich.</translation>
+        <translation type="vanished">Die beiden Passwörter unterscheiden sich.</translation>
     </message>
 </context>
 <context>
@@ -5909,62 +5925,59 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+35"/>
-        <location line="+21"/>
+        <location line="+15"/>
         <location line="+7"/>
         <source>Add user</source>
         <translation>Benutzer hinzufügen</translation>
     </message>
     <message numerus="yes">
-        <location line="-20"/>
         <source>at least %n characters</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>mindestens %n Zeichen</numerusform>
             <numerusform>mindestens %n Zeichen</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-16"/>
         <source>&amp;User name:</source>
         <translation>&amp;Benutzername:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>&amp;Full name:</source>
         <translation>&amp;Vollständiger Name:</translation>
     </message>
     <message>
-        <location line="-36"/>
-        <location line="+37"/>
+        <location line="-35"/>
+        <location line="+36"/>
         <source>&amp;Role:</source>
         <translation>&amp;Rolle:</translation>
     </message>
     <message>
-        <location line="-36"/>
-        <location line="+37"/>
+        <location line="-35"/>
+        <location line="+36"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location line="-36"/>
-        <location line="+62"/>
+        <location line="-35"/>
+        <location line="+57"/>
         <source>&amp;Password:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location line="-61"/>
-        <location line="+62"/>
+        <location line="-57"/>
+        <location line="+57"/>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location line="-57"/>
-        <location line="+62"/>
         <source>The two passwords differ.</source>
-        <translation>Die beiden Passwörter unterscheiden sich.</translation>
+        <translation type="vanished">Die beiden Passwörter unterscheiden sich.</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-42"/>
         <source>User %1 added.</source>
         <translation>Benutzer %1 hinzugefügt.</translation>
     </message>
@@ -5984,7 +5997,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Neues Passwort für %1</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+19"/>
         <source>Password of %1 changed; the account is unlocked.</source>
         <translation>Passwort von %1 geändert; das Konto ist entsperrt.</translation>
     </message>

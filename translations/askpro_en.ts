@@ -4,7 +4,7 @@
 <context>
     <name>ServerCommands</name>
     <message numerus="yes">
-        <location filename="../app/server/servercommands.cpp" line="+525"/>
+        <location filename="../app/server/servercommands.cpp" line="+538"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>
@@ -48,7 +48,7 @@
 <context>
     <name>askpro::CallProcessor</name>
     <message numerus="yes">
-        <location filename="../backend/flow/callprocessor.cpp" line="+603"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+602"/>
         <source>Availability fetched from Cal.com: %n free slots</source>
         <translation>
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
@@ -145,7 +145,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+267"/>
+        <location filename="../ui/mainwindow.cpp" line="+268"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -153,11 +153,22 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+124"/>
+        <location line="+119"/>
         <source>Simulation on: %n call(s) a minute</source>
         <translation>
             <numerusform>Simulation on: %n call a minute</numerusform>
             <numerusform>Simulation on: %n calls a minute</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::NewPasswordFields</name>
+    <message numerus="yes">
+        <location filename="../ui/widgets/newpasswordfields.cpp" line="+21"/>
+        <source>at least %n characters</source>
+        <translation>
+            <numerusform>at least %n character</numerusform>
+            <numerusform>at least %n characters</numerusform>
         </translation>
     </message>
 </context>
@@ -186,9 +197,8 @@
 <context>
     <name>askpro::SignInDialog</name>
     <message numerus="yes">
-        <location filename="../ui/dialogs/signindialog.cpp" line="+53"/>
         <source>at least %n characters</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>at least %n characters</numerusform>
             <numerusform>at least %n characters</numerusform>
         </translation>
@@ -219,9 +229,8 @@
 <context>
     <name>askpro::UsersPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/userspage.cpp" line="+207"/>
         <source>at least %n characters</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>at least %n characters</numerusform>
             <numerusform>at least %n characters</numerusform>
         </translation>

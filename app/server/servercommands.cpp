@@ -907,7 +907,9 @@ int ServerCommands::invoices(const QStringList &arguments)
                      .arg(report->nothingToBill)
                      .arg(timer.elapsed())
               << Qt::endl;
-        return 0;
+        for (const QString &failure : std::as_const(report->failures))
+            err() << tr("No invoice: %1").arg(failure) << Qt::endl;
+        return report->failures.isEmpty() ? 0 : 1;
     }
     if (args.size() < 2) {
         err() << tr("%1 needs an invoice NUMBER").arg(action.isEmpty() ? u"invoices"_s : action) << Qt::endl;

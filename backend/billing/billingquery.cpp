@@ -135,19 +135,32 @@ Result<QList<ReconciliationIssue>> BillingQuery::reconcile(Database &db, const A
         if (!s)
             return s.error();
     }
-    // Usage of closed months that no invoice carries (arrived after its month was invoiced, or the run failed).
+    // Usage of closed months that no invoice carries: rows on no billing period (arrived after their month
+    // was invoiced, or written around UsageRollup and never invoiced), through usage_logs_unlinked, and rows
+    // of periods still open (the run failed, or had nothing to bill), through usage_logs_period. A period
+    // holds rows of its own month only, so periods starting up to a month before fromMs are looked at.
+    constexpr qint64 longestMonthMs = 31LL * 24 * 3600 * 1000 + 3600 * 1000;
+    // SQLite, which keeps no statistics, is told the indexes: it would rather find period_id IS NULL through
+    // usage_logs_period, and start the join from the month's usage rows.
+    const bool sqlite = db.engine() == Engine::Sqlite;
     auto s = collect(u"usage_not_invoiced"_s,
-                     u"SELECT u.company_id, co.name, 0, '', COUNT(*), 0, SUM(u.unit_price_cents) FROM usage_logs u "
-                     "JOIN companies co ON co.id = u.company_id WHERE u.occurred_at >= ? AND u.occurred_at < ? AND u.occurred_at < ? "
-                     "AND u.invoice_id IS NULL GROUP BY u.company_id, co.name"_s,
-                     {fromMs, toMs, openMonthStart});
+                     u"SELECT x.company_id, co.name, 0, '', COUNT(*), 0, SUM(x.unit_price_cents) FROM (SELECT company_id, unit_price_cents "
+                     "FROM usage_logs"_s
+                         + (sqlite ? u" INDEXED BY usage_logs_unlinked"_s : QString())
+                         + u" WHERE period_id IS NULL AND occurred_at >= ? AND occurred_at < ? AND occurred_at < ? "
+                           "UNION ALL SELECT u.company_id, u.unit_price_cents FROM billing_periods p CROSS JOIN usage_logs u WHERE u.period_id = p.id AND "
+                           "p.invoice_id IS NULL AND p.period_start > ? AND p.period_start < ? AND p.period_start < ? "
+                     "AND u.occurred_at >= ? AND u.occurred_at < ? AND u.occurred_at < ?) x "
+                     "JOIN companies co ON co.id = x.company_id GROUP BY x.company_id, co.name"_s,
+                     {fromMs, toMs, openMonthStart, fromMs - longestMonthMs, toMs, openMonthStart, fromMs, toMs, openMonthStart});
     if (!s)
         return s.error();
-    // Lines against the usage rows linked to the invoice: more lines than rows is billing twice.
+    // Lines against the usage rows linked to the invoice (through its closed period): more lines than rows
+    // is billing twice.
     s = collect(u"line_mismatch"_s,
                 u"SELECT * FROM (SELECT i.company_id, co.name, i.id, i.number, "
-                "(SELECT COUNT(*) FROM usage_logs u WHERE u.company_id = i.company_id AND u.occurred_at >= i.period_start "
-                "AND u.occurred_at < i.period_end AND u.invoice_id = i.id) AS linked, "
+                "(SELECT COUNT(*) FROM billing_periods p JOIN usage_logs u ON u.period_id = p.id WHERE p.company_id = i.company_id "
+                "AND p.period_start = i.period_start AND p.invoice_id = i.id) AS linked, "
                 "(SELECT COALESCE(SUM(l.quantity), 0) FROM invoice_lines l WHERE l.invoice_id = i.id AND l.kind <> 'base') AS billed, '' AS detail "
                 "FROM invoices i JOIN companies co ON co.id = i.company_id WHERE i.kind = 'invoice' AND i.period_start >= ? "
                 "AND i.period_start < ?) x WHERE linked <> billed"_s,

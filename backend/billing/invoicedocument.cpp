@@ -220,6 +220,16 @@ QDate localDate(qint64 ms)
     return fromMs(ms).toTimeZone(QTimeZone(billingZone)).date();
 }
 
+qint64 monthStartOf(qint64 ms)
+{
+    thread_local std::pair<qint64, qint64> last{0, 0};
+    if (ms >= last.first && ms < last.second)
+        return last.first;
+    const QDate day = localDate(ms);
+    last = monthRange(day.year(), day.month());
+    return last.first;
+}
+
 } // namespace money
 
 } // namespace askpro

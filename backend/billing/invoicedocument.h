@@ -103,6 +103,9 @@ inline constexpr const char *billingZone = "Europe/Berlin";
 [[nodiscard]] QString rate(int rateBp, const QString &language);
 // [start, end) UTC ms of a calendar month in the billing zone.
 [[nodiscard]] std::pair<qint64, qint64> monthRange(int year, int month);
+// The start (UTC ms) of the billing month holding the instant ms: monthRange(localDate(ms)).first, cached per
+// thread for the month last asked (usage is recorded on every call).
+[[nodiscard]] qint64 monthStartOf(qint64 ms);
 [[nodiscard]] QDate localDate(qint64 ms);
 } // namespace money
 

@@ -1,7 +1,9 @@
-// Invoice generation: one transaction for the month's run, usage summed per kind and unit price in SQL,
-// numbering under a lock (SQLite: the writer lock of BEGIN IMMEDIATE; PostgreSQL: an advisory xact lock).
+// Invoice generation: one transaction for the month's run, usage summed per kind and unit price in SQL over
+// the companies' billing periods, which the run then closes (usage rows are not written), numbering under a
+// lock (SQLite: the writer lock of BEGIN IMMEDIATE; PostgreSQL: an advisory xact lock).
 #include "billing/invoicegenerator.h"
 
+#include "billing/invoicemailer.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
@@ -23,12 +25,29 @@ constexpr qint64 numberingLockKey = 0x41505F4E554D; // "AP_NUM": one lock for th
 // Statement sizes of the month's run: bound values per statement stay far below both engines' limits.
 constexpr qsizetype invoicesPerInsert = 100;
 constexpr qsizetype linesPerInsert = 300;
-constexpr qsizetype invoicesPerTotalsUpdate = 500;
-constexpr qsizetype companiesPerLink = 5000;
-// Up to this many companies, per-company statements (index probes) instead of one pass over the month.
-constexpr qsizetype companiesForSeparateQueries = 8;
-// SQLite's month-wide link computes invoice ids over at most this many runs of consecutive company ids.
-constexpr qsizetype maxCompanyRuns = 8;
+constexpr qsizetype periodsPerClose = 500;
+constexpr qsizetype idsPerStatement = 5000;
+// Up to this many periods, PostgreSQL sums period by period (index probes) instead of in one statement.
+constexpr qsizetype periodsForSeparateQueries = 8;
+
+// "?, ?, ?" for count values.
+QString placeholders(qsizetype count)
+{
+    QString out;
+    out.reserve(count * 3);
+    for (qsizetype i = 0; i < count; ++i)
+        out += i == 0 ? u"?"_s : u", ?"_s;
+    return out;
+}
+
+// "(CAST(? AS BIGINT), CAST(? AS BIGINT)), ..." for count pairs: a VALUES list both engines join against.
+QString pairRows(qsizetype count)
+{
+    QString out;
+    for (qsizetype i = 0; i < count; ++i)
+        out += (i == 0 ? u""_s : u", "_s) + u"(CAST(? AS BIGINT), CAST(? AS BIGINT))"_s;
+    return out;
+}
 
 QString lineText(const QString &kind, const QString &language, QDate month, qint64 activeDays)
 {
@@ -160,62 +179,171 @@ std::optional<InvoicePlan> InvoiceGenerator::planFrom(const Company &company, QD
     return p;
 }
 
-Result<std::optional<InvoicePlan>> InvoiceGenerator::plan(const Company &company, QDate month, qint64 invoiceId)
+Result<std::optional<InvoicePlan>> InvoiceGenerator::plan(const Company &company, QDate month)
 {
-    const auto [start, end] = money::monthRange(month.year(), month.month());
-    auto q = m_db.exec(u"SELECT kind, unit_price_cents, COUNT(*) FROM usage_logs WHERE company_id = ? AND occurred_at >= ? "
-                       "AND occurred_at < ? AND "_s
-                           + (invoiceId > 0 ? u"invoice_id = ?"_s : u"invoice_id IS NULL AND 0 = ?"_s)
-                           + u" GROUP BY kind, unit_price_cents"_s,
-                       {company.id, start, end, invoiceId});
-    if (!q)
-        return q.error();
-    QList<UsageGroup> usage;
-    while (q->next())
-        usage.append({q->value(0).toString(), q->value(1).toLongLong(), q->value(2).toLongLong()});
-    return planFrom(company, month, std::move(usage));
+    auto usage = unbilledUsage({company}, month);
+    if (!usage)
+        return usage.error();
+    return planFrom(company, month, usage->value(company.id));
 }
 
-Result<InvoiceGenerator::UsageByCompany> InvoiceGenerator::unbilledUsage(const QList<Company> &list, QDate month,
-                                                                         const QSet<qint64> &invoiced)
+void InvoiceGenerator::addUsage(QList<UsageGroup> &groups, UsageGroup group)
 {
-    const auto [start, end] = money::monthRange(month.year(), month.month());
-    UsageByCompany usage;
-    if (m_db.engine() == Engine::Postgres && list.size() > companiesForSeparateQueries) {
-        // One hash aggregate over the month (usage_logs_occurred) beats a thousand index probes.
-        QSet<qint64> wanted;
-        for (const Company &company : list)
-            wanted.insert(company.id);
-        auto q = m_db.exec(u"SELECT company_id, kind, unit_price_cents, COUNT(*) FROM usage_logs WHERE occurred_at >= ? AND occurred_at < ? "
-                           "AND invoice_id IS NULL GROUP BY company_id, kind, unit_price_cents"_s,
-                           {start, end});
+    for (UsageGroup &g : groups) {
+        if (g.kind == group.kind && g.unitPriceCents == group.unitPriceCents) {
+            g.quantity += group.quantity;
+            return;
+        }
+    }
+    groups.append(std::move(group));
+}
+
+Result<QHash<qint64, qint64>> InvoiceGenerator::openPeriods(const QList<Company> &list, qint64 periodStart, bool lock)
+{
+    // FOR UPDATE conflicts with the FOR KEY SHARE that recording takes on its period: it waits for the
+    // transactions recording usage into these periods right now, and rows recorded later stay unlinked.
+    QHash<qint64, qint64> periods;
+    for (qsizetype from = 0; from < list.size(); from += idsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(idsPerStatement, list.size() - from);
+        QVariantList values{periodStart};
+        for (qsizetype i = 0; i < count; ++i)
+            values << list.at(from + i).id;
+        auto q = m_db.exec(u"SELECT company_id, id FROM billing_periods WHERE period_start = ? AND invoice_id IS NULL AND company_id IN ("_s
+                               + placeholders(count) + u")"_s + (lock && m_db.engine() == Engine::Postgres ? u" FOR UPDATE"_s : QString()),
+                           values);
         if (!q)
             return q.error();
-        while (q->next()) {
-            const qint64 companyId = q->value(0).toLongLong();
-            if (wanted.contains(companyId))
-                usage[companyId].append({q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toLongLong()});
+        while (q->next())
+            periods.insert(q->value(0).toLongLong(), q->value(1).toLongLong());
+    }
+    return periods;
+}
+
+Result<InvoiceGenerator::UsageByCompany> InvoiceGenerator::periodUsage(const QHash<qint64, qint64> &periods)
+{
+    UsageByCompany usage;
+    QHash<qint64, qint64> companyOf; // period -> company
+    QList<qint64> ids;
+    for (auto it = periods.begin(); it != periods.end(); ++it) {
+        companyOf.insert(it.value(), it.key());
+        ids.append(it.value());
+    }
+    std::sort(ids.begin(), ids.end());
+    if (m_db.engine() == Engine::Postgres && ids.size() > periodsForSeparateQueries) {
+        // The planner chooses between one pass over the table and the period index for the whole list.
+        for (qsizetype from = 0; from < ids.size(); from += idsPerStatement) {
+            const qsizetype count = std::min<qsizetype>(idsPerStatement, ids.size() - from);
+            QVariantList values;
+            for (qsizetype i = 0; i < count; ++i)
+                values << ids.at(from + i);
+            auto q = m_db.exec(u"SELECT period_id, kind, unit_price_cents, COUNT(*) FROM usage_logs WHERE period_id IN ("_s + placeholders(count)
+                                   + u") GROUP BY period_id, kind, unit_price_cents"_s,
+                               values);
+            if (!q)
+                return q.error();
+            while (q->next())
+                usage[companyOf.value(q->value(0).toLongLong())].append(
+                    {q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toLongLong()});
         }
         return usage;
     }
-    // Per company (SQLite always: it has no hash aggregate, and one GROUP BY over millions of rows sorts
-    // them all). usage_logs_company_time holds kind and price, so a company's month is summed from the
-    // index alone. A company without an invoice for the month cannot have rows linked to one (rows are
-    // only linked to their own company's invoice of their month), so the invoice_id test, which would
-    // need the table, is left out for those; finalizeMonth checks the linked count against these sums.
-    for (const Company &company : list) {
-        auto q = m_db.exec(u"SELECT kind, unit_price_cents, COUNT(*) FROM usage_logs WHERE company_id = ? AND occurred_at >= ? "
-                           "AND occurred_at < ?"_s
-                               + (invoiced.contains(company.id) ? u" AND invoice_id IS NULL"_s : QString())
-                               + u" GROUP BY kind, unit_price_cents"_s,
-                           {company.id, start, end});
+    // Period by period (SQLite always: it has no hash aggregate, and one GROUP BY over millions of rows
+    // sorts them all): usage_logs_period holds kind and price, so each period is summed from the index
+    // alone, in index order, without a sort.
+    for (qint64 id : std::as_const(ids)) {
+        auto q = m_db.exec(u"SELECT kind, unit_price_cents, COUNT(*) FROM usage_logs WHERE period_id = ? GROUP BY kind, unit_price_cents"_s, {id});
         if (!q)
             return q.error();
-        QList<UsageGroup> &groups = usage[company.id];
+        QList<UsageGroup> &groups = usage[companyOf.value(id)];
         while (q->next())
             groups.append({q->value(0).toString(), q->value(1).toLongLong(), q->value(2).toLongLong()});
     }
     return usage;
+}
+
+Result<InvoiceGenerator::UsageByCompany> InvoiceGenerator::unbilledUsage(const QList<Company> &list, QDate month)
+{
+    const auto [start, end] = money::monthRange(month.year(), month.month());
+    auto periods = openPeriods(list, start, false);
+    if (!periods)
+        return periods.error();
+    auto usage = periodUsage(*periods);
+    if (!usage)
+        return usage.error();
+    // Plus the month's rows on no period (found through usage_logs_unlinked): for a month not invoiced
+    // yet the run links them first; for one invoiced before they are its late usage.
+    QSet<qint64> wanted;
+    for (const Company &company : list)
+        wanted.insert(company.id);
+    const bool one = list.size() == 1;
+    auto q = m_db.exec(u"SELECT company_id, kind, unit_price_cents, COUNT(*) FROM "_s + unlinkedRows()
+                           + u" WHERE period_id IS NULL AND occurred_at >= ? AND occurred_at < ?"_s
+                           + (one ? u" AND company_id = ?"_s : QString()) + u" GROUP BY company_id, kind, unit_price_cents"_s,
+                       one ? QVariantList{start, end, list.first().id} : QVariantList{start, end});
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        const qint64 companyId = q->value(0).toLongLong();
+        if (wanted.contains(companyId))
+            addUsage((*usage)[companyId], {q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toLongLong()});
+    }
+    return usage;
+}
+
+QString InvoiceGenerator::unlinkedRows() const
+{
+    // SQLite has no statistics and would rather look up period_id IS NULL in usage_logs_period: all
+    // months' unlinked rows, each read from the table for its time.
+    return m_db.engine() == Engine::Sqlite ? u"usage_logs INDEXED BY usage_logs_unlinked"_s : u"usage_logs"_s;
+}
+
+Result<QHash<qint64, qint64>> InvoiceGenerator::periodsToClose(const QList<Company> &list, qint64 periodStart, qint64 periodEnd)
+{
+    // Every company being invoiced gets a period, also one with no usage yet: its invoice closes it, and a
+    // first usage recorded meanwhile conflicts with it (waits, then stays unlinked) instead of opening the
+    // month again.
+    const qint64 createdAt = nowMs();
+    for (qsizetype from = 0; from < list.size(); from += idsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(idsPerStatement, list.size() - from);
+        QVariantList values{periodStart, createdAt};
+        for (qsizetype i = 0; i < count; ++i)
+            values << list.at(from + i).id;
+        values << periodStart;
+        auto made = m_db.exec(u"INSERT INTO billing_periods (company_id, period_start, created_at) SELECT c.id, ?, ? FROM companies c "
+                              "WHERE c.id IN ("_s
+                                  + placeholders(count)
+                                  + u") AND NOT EXISTS (SELECT 1 FROM billing_periods p WHERE p.company_id = c.id AND p.period_start = ?) "
+                                    "ON CONFLICT (company_id, period_start) DO NOTHING"_s,
+                              values);
+        if (!made)
+            return made.error();
+    }
+    auto periods = openPeriods(list, periodStart, true);
+    if (!periods)
+        return periods.error();
+    // The fallback: rows of the month on no period (written around UsageRollup, or before migration 0006
+    // could place them) join their company's period now. Found through usage_logs_unlinked, so this costs
+    // nothing when recording linked everything.
+    QList<qint64> ids = periods->values();
+    std::sort(ids.begin(), ids.end());
+    const QString target = unlinkedRows();
+    for (qsizetype from = 0; from < ids.size(); from += idsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(idsPerStatement, ids.size() - from);
+        QVariantList values{periodStart, periodEnd, periodStart};
+        for (qsizetype i = 0; i < count; ++i)
+            values << ids.at(from + i);
+        auto linked = m_db.exec(u"UPDATE "_s + target
+                                    + u" SET period_id = p.id FROM billing_periods p WHERE usage_logs.period_id IS NULL "
+                                      "AND usage_logs.occurred_at >= ? AND usage_logs.occurred_at < ? AND p.company_id = usage_logs.company_id "
+                                      "AND p.period_start = ? AND p.id IN ("_s
+                                    + placeholders(count) + u")"_s,
+                                values);
+        if (!linked)
+            return linked.error();
+        if (const int n = linked->numRowsAffected(); n > 0)
+            qCInfo(lcBilling) << "linked" << n << "usage rows that had no billing period";
+    }
+    return periods;
 }
 
 Result<std::pair<int, int>> InvoiceGenerator::nextNumber(int year)
@@ -261,36 +389,42 @@ Result<GenerationReport> InvoiceGenerator::finalizeMonth(const QList<Company> &l
         else
             open.append(company);
     }
-    auto usage = unbilledUsage(open, month, {});
+    auto periods = periodsToClose(open, start, end);
+    if (!periods)
+        return periods.error();
+    const qint64 linkedMs = timer.elapsed();
+    auto usage = periodUsage(*periods);
     if (!usage)
         return usage.error();
     struct Billed
     {
         const Company *company;
-        qint64 usageRows = 0;
+        InvoicePlan plan;
         qint64 invoiceId = 0;
         QString number;
     };
     QList<Billed> billed;
-    qint64 expectedRows = 0;
+    qint64 summedRows = 0;
     for (const Company &company : std::as_const(open)) {
-        const auto planned = planFrom(company, month, usage->value(company.id));
+        if (!periods->contains(company.id)) // made above unless closed, and a closed period has its invoice
+            return makeError(ErrorKind::Internal, u"billing.no_period"_s, u"Company %1 has no open billing period"_s.arg(company.id));
+        auto planned = planFrom(company, month, usage->value(company.id));
         if (!planned) {
             ++report.nothingToBill; // no number used
             continue;
         }
-        billed.append({&company, planned->usageRows, 0, numberFor(year, firstSequence + int(billed.size()))});
-        expectedRows += planned->usageRows;
+        summedRows += planned->usageRows;
+        billed.append({&company, std::move(*planned), 0, numberFor(year, firstSequence + int(billed.size()))});
     }
     const qint64 summedMs = timer.elapsed();
     if (billed.isEmpty()) {
-        auto committed = tx.commit();
+        auto committed = tx.commit(); // the periods made stay open
         if (!committed)
             return committed.error();
         return report;
     }
 
-    // The invoices, numbered in company order, totals set once the usage is linked.
+    // The invoices, numbered in company order.
     const Json seller = Json::parse(m_seller.party.toJson().toStdString());
     const qint64 dueAt = QDateTime(money::localDate(issuedAtMs).addDays(paymentTermDays), QTime(23, 59, 59), QTimeZone(money::billingZone))
                              .toMSecsSinceEpoch();
@@ -299,18 +433,20 @@ Result<GenerationReport> InvoiceGenerator::finalizeMonth(const QList<Company> &l
     for (qsizetype from = 0; from < billed.size(); from += invoicesPerInsert) {
         const qsizetype count = std::min<qsizetype>(invoicesPerInsert, billed.size() - from);
         QString sql = u"INSERT INTO invoices (company_id, kind, number, year, sequence, period_start, period_end, issued_at, due_at, "
-                      "status, currency, vat_rate_bp, language, billing_snapshot, created_at) VALUES "_s;
+                      "status, currency, net_cents, vat_rate_bp, vat_cents, gross_cents, language, billing_snapshot, created_at) VALUES "_s;
         QVariantList values;
         for (qsizetype i = 0; i < count; ++i) {
-            const Company &company = *billed.at(from + i).company;
+            const Billed &b = billed.at(from + i);
+            const Company &company = *b.company;
             const Json snapshot{{"seller", seller},
                                 {"buyer", Json::parse(PartyInfo{company.name, company.address, company.vatId, company.taxNumber, company.email}
                                                           .toJson()
                                                           .toStdString())},
                                 {"seller_iban", m_seller.iban.toStdString()}};
-            sql += (i == 0 ? u""_s : u", "_s) + u"(?, 'invoice', ?, ?, ?, ?, ?, ?, ?, 'open', 'EUR', ?, ?, ?, ?)"_s;
-            values << company.id << billed.at(from + i).number << year << firstSequence + int(from + i) << start << end << issuedAtMs << dueAt
-                   << company.vatRateBp << company.language << QString::fromStdString(snapshot.dump()) << createdAt;
+            sql += (i == 0 ? u""_s : u", "_s) + u"(?, 'invoice', ?, ?, ?, ?, ?, ?, ?, 'open', 'EUR', ?, ?, ?, ?, ?, ?, ?)"_s;
+            values << company.id << b.number << year << firstSequence + int(from + i) << start << end << issuedAtMs << dueAt
+                   << b.plan.netCents << company.vatRateBp << b.plan.vatCents << b.plan.grossCents << company.language
+                   << QString::fromStdString(snapshot.dump()) << createdAt;
         }
         auto q = m_db.exec(sql + u" RETURNING company_id, id"_s, values);
         if (!q)
@@ -323,136 +459,16 @@ Result<GenerationReport> InvoiceGenerator::finalizeMonth(const QList<Company> &l
         b.invoiceId = invoiceOf.value(b.company->id);
     const qint64 insertedMs = timer.elapsed();
 
-    // Link the month's open usage rows of these companies in one pass over the month (each page is
-    // written once), then sum exactly what was linked into the lines.
-    QHash<qint64, QList<UsageGroup>> linked; // invoice -> usage
-    if (m_db.engine() == Engine::Postgres) {
-        // Read committed: rows may arrive while this runs, so the sums come from the rows the UPDATE
-        // linked (RETURNING), not from the earlier aggregate.
-        for (qsizetype from = 0; from < billed.size(); from += companiesPerLink) {
-            const qsizetype count = std::min<qsizetype>(companiesPerLink, billed.size() - from);
-            QString map;
-            QVariantList values;
-            for (qsizetype i = 0; i < count; ++i) {
-                map += (i == 0 ? u""_s : u", "_s) + u"(CAST(? AS BIGINT), CAST(? AS BIGINT))"_s;
-                values << billed.at(from + i).company->id << billed.at(from + i).invoiceId;
-            }
-            values << start << end;
-            auto q = m_db.exec(u"WITH linked AS (UPDATE usage_logs SET invoice_id = m.column2 FROM (VALUES "_s + map
-                                   + u") AS m WHERE usage_logs.company_id = m.column1 AND usage_logs.occurred_at >= ? "
-                                     "AND usage_logs.occurred_at < ? AND usage_logs.invoice_id IS NULL "
-                                     "RETURNING usage_logs.invoice_id, usage_logs.kind, usage_logs.unit_price_cents) "
-                                     "SELECT invoice_id, kind, unit_price_cents, COUNT(*) FROM linked GROUP BY invoice_id, kind, unit_price_cents"_s,
-                               values);
-            if (!q)
-                return q.error();
-            while (q->next())
-                linked[q->value(0).toLongLong()].append({q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toLongLong()});
-        }
-    } else {
-        // BEGIN IMMEDIATE holds the only write lock: the rows linked are the rows summed above, which the
-        // count of changed rows confirms.
-        qint64 changed = 0;
-        if (billed.size() <= companiesForSeparateQueries) {
-            for (const Billed &b : std::as_const(billed)) {
-                auto q = m_db.exec(u"UPDATE usage_logs SET invoice_id = ? WHERE company_id = ? AND occurred_at >= ? AND occurred_at < ? "
-                                   "AND invoice_id IS NULL"_s,
-                                   {b.invoiceId, b.company->id, start, end});
-                if (!q)
-                    return q.error();
-                changed += q->numRowsAffected();
-            }
-        } else {
-            // SQLite keeps no statistics to choose between the month's index and the table: when the
-            // month holds most rows (ids grow with time, so MAX - MIN counts them), read the table in
-            // page order; following the index revisits pages in time order and took twice as long.
-            auto span = m_db.exec(u"SELECT COALESCE(MAX(id) - MIN(id) + 1, 0) FROM usage_logs"_s);
-            if (!span)
-                return span.error();
-            const bool wholeTable = span->next() && expectedRows * 2 >= span->value(0).toLongLong();
-            span->finish();
-            const QString time = wholeTable ? u"+usage_logs.occurred_at"_s : u"usage_logs.occurred_at"_s;
-            // Invoices were inserted in company order, so over each run of consecutive company ids the
-            // invoice id is the company id plus a constant. With a few runs (companies mostly all billed)
-            // the UPDATE computes the id instead of looking each row's company up: a third less time.
-            struct Run
-            {
-                qint64 firstCompany;
-                qint64 lastCompany;
-                qint64 offset;
-            };
-            QList<Run> runs;
-            for (const Billed &b : std::as_const(billed)) {
-                const qint64 company = b.company->id;
-                if (!runs.isEmpty() && runs.last().lastCompany + 1 == company && company + runs.last().offset == b.invoiceId)
-                    runs.last().lastCompany = company;
-                else
-                    runs.append({company, company, b.invoiceId - company});
-            }
-            if (runs.size() <= maxCompanyRuns) {
-                QString cases;
-                QString which;
-                QVariantList values;
-                for (const Run &run : std::as_const(runs)) {
-                    cases += u" WHEN usage_logs.company_id <= ? THEN CAST(? AS BIGINT)"_s;
-                    values << run.lastCompany << run.offset;
-                }
-                for (const Run &run : std::as_const(runs)) {
-                    which += (which.isEmpty() ? u""_s : u" OR "_s) + u"+usage_logs.company_id BETWEEN ? AND ?"_s;
-                    values << run.firstCompany << run.lastCompany;
-                }
-                values << start << end;
-                auto q = m_db.exec(u"UPDATE usage_logs SET invoice_id = usage_logs.company_id + CASE"_s + cases + u" END WHERE ("_s + which
-                                       + u") AND "_s + time + u" >= ? AND "_s + time + u" < ? AND usage_logs.invoice_id IS NULL"_s,
-                                   values);
-                if (!q)
-                    return q.error();
-                changed += q->numRowsAffected();
-            } else {
-                for (qsizetype from = 0; from < billed.size(); from += companiesPerLink) {
-                    const qsizetype count = std::min<qsizetype>(companiesPerLink, billed.size() - from);
-                    QString map;
-                    QVariantList values;
-                    for (qsizetype i = 0; i < count; ++i) {
-                        map += (i == 0 ? u""_s : u", "_s) + u"(CAST(? AS BIGINT), CAST(? AS BIGINT))"_s;
-                        values << billed.at(from + i).company->id << billed.at(from + i).invoiceId;
-                    }
-                    values << start << end;
-                    // "+company_id": walk the month in time (or page) order and look the company up in the
-                    // map, rather than visit the table company by company, which rewrites each page once
-                    // per company.
-                    auto q = m_db.exec(u"UPDATE usage_logs SET invoice_id = m.column2 FROM (VALUES "_s + map
-                                           + u") AS m WHERE m.column1 = +usage_logs.company_id AND "_s + time + u" >= ? AND "_s + time
-                                           + u" < ? AND usage_logs.invoice_id IS NULL"_s,
-                                       values);
-                    if (!q)
-                        return q.error();
-                    changed += q->numRowsAffected();
-                }
-            }
-        }
-        if (changed != expectedRows)
-            return makeError(ErrorKind::Internal, u"billing.usage_mismatch"_s,
-                             tr("The month's usage changed while it was being invoiced (%1 rows linked, %2 summed).").arg(changed).arg(expectedRows));
-        for (const Billed &b : std::as_const(billed))
-            linked.insert(b.invoiceId, usage->value(b.company->id));
-    }
-    const qint64 linkedMs = timer.elapsed();
-
-    // Lines and totals from the linked rows.
+    // The lines, then the periods closed: ~1,000 period rows, no usage row written.
     QList<InvoiceLine> lines;
     QList<qint64> lineInvoice;
-    QVariantList totals;
+    QVariantList closing;
     for (const Billed &b : std::as_const(billed)) {
-        const auto finished = planFrom(*b.company, month, linked.value(b.invoiceId));
-        if (!finished)
-            return makeError(ErrorKind::Internal, u"billing.usage_mismatch"_s,
-                             tr("The usage of company %1 changed while it was being invoiced.").arg(b.company->id));
-        for (const InvoiceLine &line : finished->lines) {
+        for (const InvoiceLine &line : b.plan.lines) {
             lines.append(line);
             lineInvoice.append(b.invoiceId);
         }
-        totals << b.invoiceId << finished->netCents << finished->vatCents << finished->grossCents;
+        closing << periods->value(b.company->id) << b.invoiceId;
     }
     for (qsizetype from = 0; from < lines.size(); from += linesPerInsert) {
         const qsizetype count = std::min<qsizetype>(linesPerInsert, lines.size() - from);
@@ -468,17 +484,14 @@ Result<GenerationReport> InvoiceGenerator::finalizeMonth(const QList<Company> &l
         if (!added)
             return added.error();
     }
-    constexpr int totalColumns = 4;
-    for (qsizetype from = 0; from < totals.size(); from += invoicesPerTotalsUpdate * totalColumns) {
-        const qsizetype count = std::min<qsizetype>(invoicesPerTotalsUpdate * totalColumns, totals.size() - from);
-        QString map;
-        for (qsizetype i = 0; i < count; i += totalColumns)
-            map += (i == 0 ? u""_s : u", "_s) + u"(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"_s;
-        auto updated = m_db.exec(u"UPDATE invoices SET net_cents = m.column2, vat_cents = m.column3, gross_cents = m.column4 FROM (VALUES "_s
-                                     + map + u") AS m WHERE invoices.id = m.column1"_s,
-                                 totals.mid(from, count));
-        if (!updated)
-            return updated.error();
+    constexpr int closeColumns = 2;
+    for (qsizetype from = 0; from < closing.size(); from += periodsPerClose * closeColumns) {
+        const qsizetype count = std::min<qsizetype>(periodsPerClose * closeColumns, closing.size() - from);
+        auto closed = m_db.exec(u"UPDATE billing_periods SET invoice_id = m.column2 FROM (VALUES "_s + pairRows(count / closeColumns)
+                                    + u") AS m WHERE billing_periods.id = m.column1"_s,
+                                closing.mid(from, count));
+        if (!closed)
+            return closed.error();
     }
     auto committed = tx.commit();
     if (!committed)
@@ -489,9 +502,9 @@ Result<GenerationReport> InvoiceGenerator::finalizeMonth(const QList<Company> &l
         report.numbers.append(b.number);
     }
     qCInfo(lcBilling).nospace() << "invoiced " << month.toString(u"yyyy-MM"_s) << ": " << report.created << " invoices ("
-                                << billed.first().number << " .. " << billed.last().number << "), " << expectedRows
-                                << " usage rows summed; ms: sums " << summedMs << ", invoices " << insertedMs - summedMs << ", link "
-                                << linkedMs - insertedMs << ", lines and commit " << timer.elapsed() - linkedMs;
+                                << billed.first().number << " .. " << billed.last().number << "), " << summedRows
+                                << " usage rows summed; ms: periods " << linkedMs << ", sums " << summedMs - linkedMs << ", invoices "
+                                << insertedMs - summedMs << ", lines, closing and commit " << timer.elapsed() - insertedMs;
     return report;
 }
 
@@ -534,7 +547,7 @@ Result<std::optional<InvoicePlan>> InvoiceGenerator::preview(qint64 companyId, Q
         return list.error();
     if (list->isEmpty())
         return makeError(ErrorKind::NotFound, u"billing.no_company"_s, tr("There is no active company %1.").arg(companyId));
-    return plan(list->first(), month, 0);
+    return plan(list->first(), month);
 }
 
 Result<QList<InvoicePlan>> InvoiceGenerator::previewMonth(QDate month)
@@ -542,15 +555,7 @@ Result<QList<InvoicePlan>> InvoiceGenerator::previewMonth(QDate month)
     auto list = companies(0);
     if (!list)
         return list.error();
-    const auto [start, end] = money::monthRange(month.year(), month.month());
-    auto existing = m_db.exec(u"SELECT company_id FROM invoices WHERE period_start = ? AND kind = 'invoice'"_s, {start});
-    if (!existing)
-        return existing.error();
-    QSet<qint64> invoiced;
-    while (existing->next())
-        invoiced.insert(existing->value(0).toLongLong());
-    existing->finish();
-    auto usage = unbilledUsage(*list, month, invoiced);
+    auto usage = unbilledUsage(*list, month);
     if (!usage)
         return usage.error();
     QList<InvoicePlan> out;
@@ -611,6 +616,10 @@ Result<qint64> InvoiceGenerator::createCreditNote(qint64 invoiceId, const QStrin
     auto audited = AuditLog(m_db).write(actor, u"invoice.credit_note"_s, u"invoice"_s, invoiceId, QString(), after);
     if (!audited)
         return audited.error();
+    // Like an invoice: to Stripe (as a credit note of the corrected invoice) and by mail to the customer.
+    auto followUps = InvoiceMailer::queueFollowUps(m_db, {*id});
+    if (!followUps)
+        return followUps.error();
     auto committed = tx.commit();
     if (!committed)
         return committed.error();

@@ -59,8 +59,10 @@ public:
     InvoiceGenerator(Database &db, SellerInfo seller = {});
 
     // Finalizes the month's invoice for every active company (companyId > 0: that one) in one transaction,
-    // numbered in company order on issuedAtMs's year (0: now): numbers, month-wide linking of the usage
-    // rows and all lines commit together or not at all. Running a month again creates nothing new.
+    // numbered in company order on issuedAtMs's year (0: now): the invoices with their lines, summed from
+    // the companies' billing periods of the month, and the periods closed commit together or not at all.
+    // Usage rows are not written (they were linked to their period when recorded), except rows on no period,
+    // which are linked first. Running a month again creates nothing new.
     // Should that transaction fail for other than a transient reason, each company is tried in a
     // transaction of its own and the ones that still fail are listed in GenerationReport::failures.
     [[nodiscard]] Result<GenerationReport> generateMonth(QDate month, qint64 issuedAtMs = 0, qint64 companyId = 0);
@@ -70,7 +72,8 @@ public:
     // Previews for all active companies (the "next invoice" view).
     [[nodiscard]] Result<QList<InvoicePlan>> previewMonth(QDate month);
     // A credit note reversing a finalized invoice in full (negative quantities and amounts), numbered
-    // in the same sequence, linked through corrects_invoice_id. Conflict when one exists already.
+    // in the same sequence, linked through corrects_invoice_id, its Stripe push and mail queued in the same
+    // transaction. Conflict when one exists already.
     [[nodiscard]] Result<qint64> createCreditNote(qint64 invoiceId, const QString &reason, const Actor &actor, qint64 issuedAtMs = 0);
 
     // "AP-2026-000001"
@@ -87,9 +90,20 @@ private:
     struct UsageGroup;
     using UsageByCompany = QHash<qint64, QList<UsageGroup>>;
     [[nodiscard]] Result<QList<Company>> companies(qint64 onlyId);
-    [[nodiscard]] Result<std::optional<InvoicePlan>> plan(const Company &company, QDate month, qint64 invoiceId);
+    [[nodiscard]] Result<std::optional<InvoicePlan>> plan(const Company &company, QDate month);
     [[nodiscard]] static std::optional<InvoicePlan> planFrom(const Company &company, QDate month, QList<UsageGroup> usage);
-    [[nodiscard]] Result<UsageByCompany> unbilledUsage(const QList<Company> &companies, QDate month, const QSet<qint64> &invoiced);
+    static void addUsage(QList<UsageGroup> &groups, UsageGroup group);
+    // company -> its open billing period starting at periodStart; lock: FOR UPDATE (PostgreSQL).
+    [[nodiscard]] Result<QHash<qint64, qint64>> openPeriods(const QList<Company> &companies, qint64 periodStart, bool lock);
+    // The usage rows of these periods (company -> period) per company, kind and unit price.
+    [[nodiscard]] Result<UsageByCompany> periodUsage(const QHash<qint64, qint64> &periods);
+    // What is not invoiced of the month: the rows of the companies' open periods and their rows on no period.
+    [[nodiscard]] Result<UsageByCompany> unbilledUsage(const QList<Company> &companies, QDate month);
+    // "usage_logs", on SQLite through usage_logs_unlinked (for "period_id IS NULL AND occurred_at ...").
+    [[nodiscard]] QString unlinkedRows() const;
+    // Inside the run's transaction: a period for each company, the open ones locked, and the month's rows on
+    // no period linked to them. Returns company -> period.
+    [[nodiscard]] Result<QHash<qint64, qint64>> periodsToClose(const QList<Company> &companies, qint64 periodStart, qint64 periodEnd);
     [[nodiscard]] Result<GenerationReport> finalizeMonth(const QList<Company> &companies, QDate month, qint64 issuedAtMs);
     [[nodiscard]] Result<std::pair<int, int>> nextNumber(int year);
 

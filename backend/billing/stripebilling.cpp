@@ -146,8 +146,10 @@ void StripeBilling::pushInvoice(qint64 invoiceId, Done done)
     auto doc = InvoiceDocument::load(m_db, invoiceId);
     if (!doc)
         return done(doc.error());
-    if (doc->isCreditNote() || doc->number.isEmpty())
+    if (doc->number.isEmpty())
         return done(makeError(ErrorKind::Invalid, u"billing.not_pushable"_s, u"Only finalized invoices go to Stripe"_s));
+    if (doc->isCreditNote())
+        return pushCreditNote(*doc, done);
     auto state = m_db.exec(u"SELECT COALESCE(stripe_invoice_id, ''), COALESCE(stripe_pushed_at, 0) FROM invoices WHERE id = ?"_s, {invoiceId});
     if (!state || !state->next())
         return done(state ? makeError(ErrorKind::NotFound, u"billing.no_invoice"_s, u"No invoice %1"_s.arg(invoiceId)) : state.error());
@@ -256,6 +258,52 @@ void StripeBilling::finalizeAndSend(qint64 invoiceId, const QString &stripeInvoi
             if (!finalized)
                 return done(finalized.error());
             send(*finalized);
+        });
+    });
+}
+
+void StripeBilling::pushCreditNote(const InvoiceDocument &note, Done done)
+{
+    auto state = m_db.exec(u"SELECT COALESCE(n.stripe_credit_note_id, ''), COALESCE(o.stripe_invoice_id, ''), o.number FROM invoices n "
+                           "JOIN invoices o ON o.id = n.corrects_invoice_id WHERE n.id = ?"_s,
+                           {note.id});
+    if (!state || !state->next())
+        return done(state ? makeError(ErrorKind::NotFound, u"billing.no_corrected_invoice"_s,
+                                      u"Credit note %1 corrects no invoice"_s.arg(note.number))
+                          : state.error());
+    const bool pushed = !state->value(0).toString().isEmpty();
+    const QString stripeInvoiceId = state->value(1).toString();
+    const QString correctedNumber = state->value(2).toString();
+    state->finish();
+    if (pushed)
+        return done({});
+    if (stripeInvoiceId.isEmpty())
+        return done(makeError(ErrorKind::Transient, u"billing.corrected_not_in_stripe"_s,
+                              u"Invoice %1, which credit note %2 corrects, is not in Stripe yet"_s.arg(correctedNumber, note.number)));
+    const qint64 noteId = note.id;
+    const qint64 amount = -note.grossCents;
+    const QString memo = (note.language == u"en"_s ? u"Credit note %1 for invoice %2: %3"_s : u"Gutschrift %1 zur Rechnung %2: %3"_s)
+                             .arg(note.number, correctedNumber, note.note);
+    onReply(m_client.invoice(stripeInvoiceId), this, [this, noteId, amount, memo, stripeInvoiceId, done](const JsonResult &invoice) {
+        if (!invoice)
+            return done(invoice.error());
+        const QString status = jsonString(*invoice, "status");
+        if (status == u"void"_s || status == u"uncollectible"_s) {
+            qCInfo(lcBilling) << "credit note" << noteId << "not pushed: the corrected invoice is" << status << "in Stripe";
+            auto saved = m_db.exec(u"UPDATE invoices SET stripe_pushed_at = ? WHERE id = ?"_s, {nowMs(), noteId});
+            return done(saved ? Status() : Status(saved.error()));
+        }
+        const qint64 stillDue = jsonInt(*invoice, "amount_remaining");
+        const qint64 toBalance = std::max<qint64>(0, amount - stillDue);
+        onReply(m_client.createCreditNote(stripeInvoiceId, amount, toBalance, memo, noteId), this, [this, noteId, done](const JsonResult &created) {
+            if (!created)
+                return done(created.error());
+            auto saved = m_db.exec(u"UPDATE invoices SET stripe_credit_note_id = ?, stripe_total_cents = ?, stripe_pushed_at = ? WHERE id = ?"_s,
+                                   {jsonString(*created, "id"), -jsonInt(*created, "total"), nowMs(), noteId});
+            if (!saved)
+                return done(saved.error());
+            qCInfo(lcBilling) << "credit note" << noteId << "is in Stripe as" << jsonString(*created, "id");
+            done({});
         });
     });
 }

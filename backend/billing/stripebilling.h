@@ -44,7 +44,8 @@ public:
     void ensureTaxRate(int vatRateBp, IdDone done);
     // Pushes a finalized invoice: customer, tax rate, invoice, one item per line (items already in
     // Stripe are not added again), finalize, send; records Stripe's invoice id and total.
-    // Done at once when the invoice was pushed before. Credit notes are not pushed (Invalid).
+    // Done at once when the invoice was pushed before. A credit note becomes a Stripe credit note of
+    // the invoice it corrects (pushCreditNote).
     void pushInvoice(qint64 invoiceId, Done done);
 
     [[nodiscard]] const StripeClient &client() const { return m_client; }
@@ -54,6 +55,10 @@ private:
     void pushItems(qint64 invoiceId, const QString &customerId, const QString &stripeInvoiceId, Done done);
     void pushLines(qint64 invoiceId, const QString &customerId, const QString &stripeInvoiceId, QList<InvoiceLine> pending, Done done);
     void finalizeAndSend(qint64 invoiceId, const QString &stripeInvoiceId, Done done);
+    // What is still due on the corrected invoice is reduced first; the rest of the credit goes to the
+    // customer's Stripe balance and is set off against the next invoice. Waits (a transient error) while
+    // the corrected invoice is not in Stripe yet; nothing to do when it was voided there.
+    void pushCreditNote(const InvoiceDocument &note, Done done);
 
     Database &m_db;
     StripeClient m_client;

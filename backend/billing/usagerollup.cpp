@@ -71,24 +71,70 @@ Status UsageRollup::recordAppointment(qint64 appointmentId, qint64 companyId, qi
 
 Status UsageRollup::record(const QString &kind, qint64 refId, qint64 companyId, qint64 branchId, qint64 atMs)
 {
+    // One statement in the common case: the row joins its company's open period of the month. On
+    // PostgreSQL the period is taken FOR KEY SHARE, which the invoice run's FOR UPDATE waits for (and
+    // the other way round, after which the re-checked period is closed and the row stays unlinked).
     // RETURNING yields a row only when the insert happened: a retry adds nothing to the day either.
+    const qint64 periodStart = money::monthStartOf(atMs);
+    const QString period = u"(SELECT p.id FROM billing_periods p WHERE p.company_id = companies.id AND p.period_start = ? "
+                           "AND p.invoice_id IS NULL"_s
+        + keyShare() + u")"_s;
     const QString sql = kind == u"call"_s
-        ? u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
-          "SELECT id, ?, 'call', ?, call_price_cents, ? FROM companies WHERE id = ? "
-          "ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING RETURNING unit_price_cents"_s
-        : u"INSERT INTO usage_logs (company_id, branch_id, kind, appointment_id, unit_price_cents, occurred_at) "
-          "SELECT id, ?, 'appointment', ?, appointment_price_cents, ? FROM companies WHERE id = ? "
-          "ON CONFLICT (appointment_id) WHERE kind = 'appointment' DO NOTHING RETURNING unit_price_cents"_s;
-    auto q = m_db.exec(sql, {branchId, refId, atMs, companyId});
+        ? u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at, period_id) "
+          "SELECT id, ?, 'call', ?, call_price_cents, ?, "_s
+            + period + u" FROM companies WHERE id = ? ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING "
+                       "RETURNING id, unit_price_cents, period_id"_s
+        : u"INSERT INTO usage_logs (company_id, branch_id, kind, appointment_id, unit_price_cents, occurred_at, period_id) "
+          "SELECT id, ?, 'appointment', ?, appointment_price_cents, ?, "_s
+            + period + u" FROM companies WHERE id = ? ON CONFLICT (appointment_id) WHERE kind = 'appointment' DO NOTHING "
+                       "RETURNING id, unit_price_cents, period_id"_s;
+    auto q = m_db.exec(sql, {branchId, refId, atMs, periodStart, companyId});
     if (!q)
         return q.error();
     if (!q->next()) {
         q->finish();
         return {};
     }
-    const qint64 price = q->value(0).toLongLong();
+    const qint64 rowId = q->value(0).toLongLong();
+    const qint64 price = q->value(1).toLongLong();
+    const bool linked = !q->value(2).isNull();
     q->finish(); // SQLite: the RETURNING statement must be done before the caller commits
+    if (!linked) {
+        // The company's first usage of the month (once per company and month), or the month is invoiced.
+        auto open = openPeriod(companyId, atMs);
+        if (!open)
+            return open.error();
+        if (*open > 0) {
+            auto set = m_db.exec(u"UPDATE usage_logs SET period_id = ? WHERE id = ?"_s, {*open, rowId});
+            if (!set)
+                return set.error();
+        }
+    }
     return add(companyId, kind, atMs, 1, price);
+}
+
+Result<qint64> UsageRollup::openPeriod(qint64 companyId, qint64 atMs)
+{
+    const qint64 periodStart = money::monthStartOf(atMs);
+    // A month invoiced before gets no new period (every invoice run closes a period for each invoice it
+    // makes; the invoice check covers invoices made otherwise). A period made meanwhile by another
+    // writer wins the conflict, and PostgreSQL waits for that writer's commit first.
+    auto made = m_db.exec(u"INSERT INTO billing_periods (company_id, period_start, created_at) SELECT ?, ?, ? WHERE NOT EXISTS "
+                          "(SELECT 1 FROM invoices WHERE company_id = ? AND period_start = ? AND kind = 'invoice') "
+                          "ON CONFLICT (company_id, period_start) DO NOTHING"_s,
+                          {companyId, periodStart, nowMs(), companyId, periodStart});
+    if (!made)
+        return made.error();
+    auto id = m_db.scalar(u"SELECT id FROM billing_periods WHERE company_id = ? AND period_start = ? AND invoice_id IS NULL"_s + keyShare(),
+                          {companyId, periodStart});
+    if (!id)
+        return id.error();
+    return id->isValid() ? id->toLongLong() : qint64(0);
+}
+
+QString UsageRollup::keyShare() const
+{
+    return m_db.engine() == Engine::Postgres ? u" FOR KEY SHARE"_s : QString();
 }
 
 Status UsageRollup::add(qint64 companyId, const QString &kind, qint64 atMs, qint64 quantity, qint64 amountCents)

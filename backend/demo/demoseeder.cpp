@@ -2,12 +2,14 @@
 // Outcomes follow a fixed mix (about 70 % booked) and each carries the timeline the call flow writes.
 #include "demo/demoseeder.h"
 
+#include "billing/invoicedocument.h"
+#include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
-#include "billing/usagerollup.h"
 #include "security/userstore.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QLocale>
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -179,8 +181,8 @@ public:
         , m_appointment(conn, u"INSERT INTO appointments (company_id, branch_id, customer_id, staff_id, service_id, call_id, starts_at, "
                               "ends_at, status, calcom_booking_uid, calcom_booking_id, sync_state, sync_error, cancellation_reason, "
                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
-        , m_usage(conn, u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, appointment_id, unit_price_cents, occurred_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)"_s)
+        , m_usage(conn, u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, appointment_id, unit_price_cents, occurred_at, "
+                        "period_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s)
         , m_inbox(conn, u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, "
                         "processed_at, error, call_id, delivery_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
     {
@@ -224,6 +226,8 @@ private:
     Status call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services, QList<Customer> &customers,
                 qint64 startedAt, DemoSummary &summary);
     Status events(qint64 callId, qint64 at, const QList<std::pair<QString, QString>> &steps, const QStringList &messages);
+    // The company's open billing period of the month holding at, made on first use as recording does.
+    Result<QVariant> periodFor(qint64 companyId, qint64 at);
 
     Database &m_db;
     QRandomGenerator m_rng;
@@ -231,9 +235,23 @@ private:
     int m_days;
     QTimeZone m_zone;
     Statement m_company, m_branch, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
+    QHash<std::pair<qint64, qint64>, qint64> m_periods; // (company, month start) -> period, 0: invoiced
     qint64 m_callPrice = 50;
     qint64 m_appointmentPrice = 200;
 };
+
+Result<QVariant> Generator::periodFor(qint64 companyId, qint64 at)
+{
+    const std::pair<qint64, qint64> key{companyId, money::monthStartOf(at)};
+    auto it = m_periods.constFind(key);
+    if (it == m_periods.constEnd()) {
+        auto id = UsageRollup(m_db).openPeriod(companyId, at);
+        if (!id)
+            return id.error();
+        it = m_periods.insert(key, *id);
+    }
+    return *it > 0 ? QVariant(*it) : Database::null();
+}
 
 Status Generator::events(qint64 callId, qint64 at, const QList<std::pair<QString, QString>> &steps, const QStringList &messages)
 {
@@ -558,7 +576,8 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         return logged;
 
     if (!inactiveBranch) {
-        auto usage = m_usage.run({companyId, branch.id, u"call"_s, *callId, Database::null(), m_callPrice, endedAt});
+        DEMO_TRY(period, periodFor(companyId, endedAt));
+        auto usage = m_usage.run({companyId, branch.id, u"call"_s, *callId, Database::null(), m_callPrice, endedAt, *period});
         if (!usage)
             return usage.error();
     }
@@ -591,7 +610,9 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         DEMO_TRY(appointmentId, m_appointment.insert({companyId, branch.id, customerId, staffId, service.id, *callId, starts, ends, status,
                                                       hex(22), between(1000000, 9999999), sync, syncError, cancellation, endedAt, endedAt}));
         ++summary.appointments;
-        auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt});
+        DEMO_TRY(period, periodFor(companyId, endedAt));
+        auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt,
+                                  *period});
         if (!usage)
             return usage.error();
     }

@@ -1,5 +1,9 @@
-// PDF rendering: HTML into a QTextDocument sized to the printable A4 area, printed by QPdfWriter.
+// PDF rendering: HTML into a QTextDocument sized to the printable A4 area, printed by QPdfWriter as PDF/A-1b,
+// then made a PDF/A-3b hybrid e-invoice with qpdf (Factur-X / ZUGFeRD 2, profile EN 16931).
 #include "invoicepdf.h"
+
+#include "billing/einvoicexml.h"
+#include "core/logging.h"
 
 #include <QBuffer>
 #include <QLocale>
@@ -8,6 +12,20 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QTextDocument>
+#include <QXmlStreamReader>
+#include <QXmlStreamWriter>
+
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFEFStreamObjectHelper.hh>
+#include <qpdf/QPDFEmbeddedFileDocumentHelper.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFFileSpecObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+#include <qpdf/QUtil.hh>
+
+#include <exception>
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -49,6 +67,212 @@ QString addressHtml(const PartyInfo &p)
     if (!p.postcode().isEmpty() || !p.city().isEmpty())
         lines << esc(QString(p.postcode() + u" "_s + p.city()).trimmed());
     return lines.join(u"<br>"_s);
+}
+
+// Factur-X 1.0 / ZUGFeRD 2: the XML's name inside the PDF and the XMP properties that announce it.
+constexpr const char *facturXFileName = "factur-x.xml";
+const QString rdfNs = u"http://www.w3.org/1999/02/22-rdf-syntax-ns#"_s;
+const QString pdfaidNs = u"http://www.aiim.org/pdfa/ns/id/"_s;
+const QString pdfaExtensionNs = u"http://www.aiim.org/pdfa/ns/extension/"_s;
+const QString pdfaSchemaNs = u"http://www.aiim.org/pdfa/ns/schema#"_s;
+const QString pdfaPropertyNs = u"http://www.aiim.org/pdfa/ns/property#"_s;
+const QString fxNs = u"urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"_s;
+
+struct FxProperty
+{
+    QString name, value, description;
+};
+
+QList<FxProperty> fxProperties()
+{
+    // Credit notes are DocumentType INVOICE as well: the CII TypeCode (381) tells them apart.
+    return {{u"DocumentType"_s, u"INVOICE"_s, u"Kind of the hybrid document, in capital letters"_s},
+            {u"DocumentFileName"_s, QString::fromLatin1(facturXFileName), u"File name of the embedded XML invoice"_s},
+            {u"Version"_s, u"1.0"_s, u"Version of the Factur-X schema of the embedded XML"_s},
+            {u"ConformanceLevel"_s, u"EN 16931"_s, u"Factur-X profile of the embedded XML"_s}};
+}
+
+// The PDF/A extension schema that declares the fx properties, and the properties themselves.
+void writeFacturXDescriptions(QXmlStreamWriter &w)
+{
+    const auto resourceItem = [&w] {
+        w.writeStartElement(rdfNs, u"li"_s);
+        w.writeAttribute(rdfNs, u"parseType"_s, u"Resource"_s);
+    };
+    w.writeNamespace(pdfaExtensionNs, u"pdfaExtension"_s);
+    w.writeNamespace(pdfaSchemaNs, u"pdfaSchema"_s);
+    w.writeNamespace(pdfaPropertyNs, u"pdfaProperty"_s);
+    w.writeStartElement(rdfNs, u"Description"_s);
+    w.writeAttribute(rdfNs, u"about"_s, QString());
+    w.writeStartElement(pdfaExtensionNs, u"schemas"_s);
+    w.writeStartElement(rdfNs, u"Bag"_s);
+    resourceItem();
+    w.writeTextElement(pdfaSchemaNs, u"schema"_s, u"Factur-X PDFA Extension Schema"_s);
+    w.writeTextElement(pdfaSchemaNs, u"namespaceURI"_s, fxNs);
+    w.writeTextElement(pdfaSchemaNs, u"prefix"_s, u"fx"_s);
+    w.writeStartElement(pdfaSchemaNs, u"property"_s);
+    w.writeStartElement(rdfNs, u"Seq"_s);
+    for (const FxProperty &p : fxProperties()) {
+        resourceItem();
+        w.writeTextElement(pdfaPropertyNs, u"name"_s, p.name);
+        w.writeTextElement(pdfaPropertyNs, u"valueType"_s, u"Text"_s);
+        w.writeTextElement(pdfaPropertyNs, u"category"_s, u"external"_s);
+        w.writeTextElement(pdfaPropertyNs, u"description"_s, p.description);
+        w.writeEndElement(); // li
+    }
+    w.writeEndElement(); // Seq
+    w.writeEndElement(); // property
+    w.writeEndElement(); // li
+    w.writeEndElement(); // Bag
+    w.writeEndElement(); // schemas
+    w.writeEndElement(); // Description
+
+    w.writeNamespace(fxNs, u"fx"_s);
+    w.writeStartElement(rdfNs, u"Description"_s);
+    w.writeAttribute(rdfNs, u"about"_s, QString());
+    for (const FxProperty &p : fxProperties())
+        w.writeTextElement(fxNs, p.name, p.value);
+    w.writeEndElement();
+}
+
+// Qt's XMP packet copied token by token (title, creator tool, dates, producer stay as Qt wrote them, in
+// step with /Info), with pdfaid:part 3 / conformance B and the Factur-X descriptions added to rdf:RDF.
+Result<QByteArray> facturXmp(const QByteArray &qtXmp)
+{
+    QXmlStreamReader r(qtXmp);
+    QByteArray out;
+    QXmlStreamWriter w(&out);
+    w.setAutoFormatting(true); // Qt's own indentation is dropped below, so the added parts line up too
+    const auto pdfaid = [](QStringView name) -> QString {
+        if (name == u"part")
+            return u"3"_s;
+        if (name == u"conformance")
+            return u"B"_s;
+        return {};
+    };
+    QString replacedText; // inside pdfaid:part / pdfaid:conformance written as elements
+    bool sawPart = false;
+    bool wroteFacturX = false;
+    while (!r.atEnd()) {
+        switch (r.readNext()) {
+        case QXmlStreamReader::StartElement: {
+            // Names as written, declarations where they were: the writer learns the prefixes for the added parts.
+            w.writeStartElement(r.qualifiedName().toString());
+            for (const QXmlStreamNamespaceDeclaration &d : r.namespaceDeclarations()) {
+                if (d.prefix().isEmpty())
+                    w.writeDefaultNamespace(d.namespaceUri().toString());
+                else
+                    w.writeNamespace(d.namespaceUri().toString(), d.prefix().toString());
+            }
+            for (const QXmlStreamAttribute &a : r.attributes()) {
+                QString value = a.value().toString();
+                if (a.namespaceUri() == pdfaidNs && !pdfaid(a.name()).isEmpty()) {
+                    value = pdfaid(a.name());
+                    sawPart = sawPart || a.name() == u"part";
+                }
+                w.writeAttribute(a.qualifiedName().toString(), value);
+            }
+            if (r.namespaceUri() == pdfaidNs && !pdfaid(r.name()).isEmpty()) {
+                replacedText = pdfaid(r.name());
+                sawPart = sawPart || r.name() == u"part";
+            }
+            break;
+        }
+        case QXmlStreamReader::EndElement:
+            if (!replacedText.isEmpty()) {
+                w.writeCharacters(replacedText);
+                replacedText.clear();
+            }
+            if (r.namespaceUri() == rdfNs && r.name() == u"RDF") {
+                if (!sawPart) {
+                    w.writeNamespace(pdfaidNs, u"pdfaid"_s);
+                    w.writeStartElement(rdfNs, u"Description"_s);
+                    w.writeAttribute(rdfNs, u"about"_s, QString());
+                    w.writeTextElement(pdfaidNs, u"part"_s, u"3"_s);
+                    w.writeTextElement(pdfaidNs, u"conformance"_s, u"B"_s);
+                    w.writeEndElement();
+                }
+                writeFacturXDescriptions(w);
+                wroteFacturX = true;
+            }
+            w.writeEndElement();
+            break;
+        case QXmlStreamReader::Characters:
+            if (replacedText.isEmpty() && !r.isWhitespace())
+                w.writeCurrentToken(r);
+            break;
+        case QXmlStreamReader::ProcessingInstruction:
+            w.writeProcessingInstruction(r.processingInstructionTarget().toString(), r.processingInstructionData().toString());
+            break;
+        case QXmlStreamReader::StartDocument:
+        case QXmlStreamReader::EndDocument:
+        case QXmlStreamReader::Invalid:
+            break;
+        default:
+            w.writeCurrentToken(r);
+            break;
+        }
+    }
+    if (r.hasError() || !wroteFacturX)
+        return makeError(ErrorKind::Internal, u"billing.pdf_xmp"_s, u"The PDF's XMP metadata cannot be read"_s,
+                         r.hasError() ? r.errorString() : u"no rdf:RDF element"_s);
+    return out;
+}
+
+QString qpdfWarnings(QPDF &pdf)
+{
+    QStringList lines;
+    for (const QPDFExc &e : pdf.getWarnings())
+        lines << QString::fromStdString(e.what());
+    return lines.join(u"; "_s);
+}
+
+// Adds factur-x.xml (AFRelationship Alternative, listed in the catalog's /AF and the EmbeddedFiles tree)
+// to a PDF/A-1b file from QPdfWriter and declares the result PDF/A-3b with the Factur-X XMP properties.
+Result<QByteArray> embedFacturX(const QByteArray &pdfA1b, const QByteArray &xml)
+{
+    try {
+        QPDF pdf;
+        pdf.setSuppressWarnings(true);
+        pdf.processMemoryFile("invoice.pdf", pdfA1b.constData(), size_t(pdfA1b.size()));
+        QPDFObjectHandle root = pdf.getRoot();
+        QPDFObjectHandle metadata = root.getKey("/Metadata");
+        if (!metadata.isStream())
+            return makeError(ErrorKind::Internal, u"billing.pdf_xmp"_s, u"The PDF has no XMP metadata"_s);
+        const std::shared_ptr<Buffer> oldXmp = metadata.getStreamData(qpdf_dl_generalized);
+        auto xmp = facturXmp(QByteArray(reinterpret_cast<const char *>(oldXmp->getBuffer()), qsizetype(oldXmp->getSize())));
+        if (!xmp)
+            return xmp.error();
+        // PDF/A wants the metadata stream unfiltered; qpdf writes it so and keeps /Type and /Subtype.
+        metadata.replaceStreamData(xmp->toStdString(), QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+
+        const std::string now = QUtil::qpdf_time_to_pdf_time(QUtil::get_current_qpdf_time());
+        auto stream = QPDFEFStreamObjectHelper::createEFStream(pdf, xml.toStdString());
+        stream.setSubtype("text/xml").setCreationDate(now).setModDate(now);
+        auto spec = QPDFFileSpecObjectHelper::createFileSpec(pdf, facturXFileName, stream);
+        spec.setDescription("Factur-X / ZUGFeRD e-invoice (EN 16931)");
+        QPDFObjectHandle specObject = spec.getObjectHandle();
+        specObject.replaceKey("/AFRelationship", QPDFObjectHandle::newName("/Alternative"));
+        QPDFEmbeddedFileDocumentHelper(pdf).replaceEmbeddedFile(facturXFileName, spec);
+        QPDFObjectHandle associated = root.getKey("/AF");
+        if (!associated.isArray()) {
+            associated = QPDFObjectHandle::newArray();
+            root.replaceKey("/AF", associated);
+        }
+        associated.appendItem(specObject);
+
+        QPDFWriter writer(pdf);
+        writer.setOutputMemory();
+        writer.setMinimumPDFVersion("1.7"); // PDF/A-3 is based on PDF 1.7
+        writer.write();
+        if (pdf.anyWarnings())
+            qCWarning(lcBilling) << "qpdf warnings while making the e-invoice PDF:" << qpdfWarnings(pdf);
+        const std::shared_ptr<Buffer> out = writer.getBufferSharedPointer();
+        return QByteArray(reinterpret_cast<const char *>(out->getBuffer()), qsizetype(out->getSize()));
+    } catch (const std::exception &e) {
+        return makeError(ErrorKind::Internal, u"billing.pdf_a3"_s, u"Cannot embed the e-invoice XML into the PDF"_s,
+                         QString::fromLocal8Bit(e.what()));
+    }
 }
 
 } // namespace
@@ -136,11 +360,16 @@ Result<QByteArray> InvoicePdf::render(const InvoiceDocument &invoice)
 {
     if (invoice.number.isEmpty())
         return makeError(ErrorKind::Invalid, u"billing.draft"_s, u"A draft has no document yet"_s);
+    auto xml = EInvoiceXml::write(invoice);
+    if (!xml)
+        return xml.error();
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
     {
         QPdfWriter writer(&buffer);
+        // PDF/A-1b: Qt embeds the fonts, adds an sRGB output intent and XMP metadata; embedFacturX makes it A-3b.
+        writer.setPdfVersion(QPagedPaintDevice::PdfVersion_A1b);
         writer.setTitle(invoice.number);
         writer.setCreator(u"AskPro Admin"_s);
         writer.setResolution(300);
@@ -168,7 +397,7 @@ Result<QByteArray> InvoicePdf::render(const InvoiceDocument &invoice)
     }
     if (bytes.size() < 1000)
         return makeError(ErrorKind::Internal, u"billing.pdf"_s, u"The PDF came out empty"_s);
-    return bytes;
+    return embedFacturX(bytes, *xml);
 }
 
 } // namespace askpro

@@ -20,7 +20,8 @@ public:
     [[nodiscard]] static QString html(const InvoiceDocument &invoice);
     // A text document laid out for A4 (needs a QGuiApplication).
     [[nodiscard]] static std::unique_ptr<QTextDocument> textDocument(const InvoiceDocument &invoice);
-    // The PDF bytes (needs a QGuiApplication; any thread). Invalid for a draft.
+    // The PDF bytes (needs a QGuiApplication; any thread): PDF/A-3b with EInvoiceXml::write's CII embedded
+    // as factur-x.xml (Factur-X / ZUGFeRD 2, profile EN 16931). Invalid for a draft; Internal when qpdf fails.
     [[nodiscard]] static Result<QByteArray> render(const InvoiceDocument &invoice);
 };
 

@@ -179,4 +179,17 @@ JsonReply *StripeClient::payInvoice(const QString &stripeInvoiceId, const QStrin
     return post(u"/invoices/%1/pay"_s.arg(stripeInvoiceId), {}, idempotencyKey);
 }
 
+JsonReply *StripeClient::createCreditNote(const QString &stripeInvoiceId, qint64 amountCents, qint64 toBalanceCents, const QString &memo,
+                                          qint64 creditNoteId) const
+{
+    StripeForm form{{u"invoice"_s, stripeInvoiceId},
+                    {u"amount"_s, QString::number(amountCents)},
+                    {u"reason"_s, u"order_change"_s},
+                    {u"memo"_s, memo.left(500)},
+                    {u"metadata[askpro_credit_note_id]"_s, QString::number(creditNoteId)}};
+    if (toBalanceCents > 0)
+        form.append({u"credit_amount"_s, QString::number(toBalanceCents)});
+    return post(u"/credit_notes"_s, form, u"credit_note:%1:create"_s.arg(creditNoteId));
+}
+
 } // namespace askpro

@@ -45,6 +45,10 @@ public:
     [[nodiscard]] JsonReply *subscriptionsOf(const QString &customerId) const;
     [[nodiscard]] JsonReply *voidSubscriptionInvoices(const QString &subscriptionId, qint64 companyId) const;
     [[nodiscard]] JsonReply *payInvoice(const QString &stripeInvoiceId, const QString &idempotencyKey) const;
+    // A credit note over amountCents of a finalized invoice; toBalanceCents of it (the part beyond what
+    // is still due) goes to the customer's balance, to be set off against the next invoice.
+    [[nodiscard]] JsonReply *createCreditNote(const QString &stripeInvoiceId, qint64 amountCents, qint64 toBalanceCents, const QString &memo,
+                                              qint64 creditNoteId) const;
 
     // application/x-www-form-urlencoded body from ordered fields (brackets percent-encoded as Stripe's SDKs do).
     [[nodiscard]] static QByteArray encode(const StripeForm &form);

@@ -1,6 +1,6 @@
 // Billing benchmark (prints figures, never fails for being slow): invoices for 1,000 companies from
-// 5,000,000 usage rows (target <= 10 s) and a one-year daily usage chart (target <= 100 ms), on
-// SQLite and, when ASKPRO_TEST_PG_URL is set, PostgreSQL.
+// 5,000,000 usage rows on their billing periods (target <= 10 s), a one-year daily usage chart (target
+// <= 100 ms) and what recording a usage row costs, on SQLite and, when ASKPRO_TEST_PG_URL is set, PostgreSQL.
 #include "billing/billingquery.h"
 #include "billing/invoicegenerator.h"
 #include "billing/usagerollup.h"
@@ -64,7 +64,8 @@ bool addDays(Database &db, const QHash<std::pair<qint64, qint64>, std::array<qin
 
 // Seeds companies, branches and usage rows, and their day totals in the same transactions. Usage rows
 // point at call and appointment ids that have no rows: the generator never reads calls, and 5 M call
-// rows would only measure the seeding.
+// rows would only measure the seeding. As recording does, each row is on its company's open billing
+// period of the month (made here up front, as the month's first usage would).
 bool seed(Database &db, qint64 monthStart, qint64 monthMs)
 {
     const bool sqlite = db.engine() == Engine::Sqlite;
@@ -80,6 +81,17 @@ bool seed(Database &db, qint64 monthStart, qint64 monthMs)
         sql += u"%1(%2, 'B', '+49300%2', 0, 0)"_s.arg(c == 1 ? u""_s : u","_s).arg(c);
     if (!db.exec(sql))
         return false;
+    if (auto periods = db.exec(u"INSERT INTO billing_periods (company_id, period_start, created_at) SELECT id, ?, ? FROM companies"_s,
+                               {monthStart, monthStart});
+        !periods)
+        return check(periods.error(), "billing periods");
+    QHash<qint64, qint64> periodOf; // company -> its open period of the month
+    auto periods = db.exec(u"SELECT company_id, id FROM billing_periods"_s);
+    if (!periods)
+        return check(periods.error(), "billing periods");
+    while (periods->next())
+        periodOf.insert(periods->value(0).toLongLong(), periods->value(1).toLongLong());
+    periods->finish();
     QList<qint64> dayOfHour; // the local day of each UTC hour of the month
     for (qint64 h = 0; h * 3600000 < monthMs; ++h)
         dayOfHour.append(UsageRollup::dayNumber(monthStart + h * 3600000));
@@ -98,13 +110,14 @@ bool seed(Database &db, qint64 monthStart, qint64 monthMs)
                 const qint64 at = monthStart + (id * 7919) % monthMs;
                 values += (r == 0 ? u"("_s : u",("_s) + QString::number(company) + u","_s + QString::number(company)
                     + (appointment ? u",'appointment',NULL,"_s : u",'call',"_s) + QString::number(id + 1)
-                    + (appointment ? u","_s : u",NULL,"_s) + (appointment ? u"200,"_s : u"50,"_s) + QString::number(at) + u")"_s;
+                    + (appointment ? u","_s : u",NULL,"_s) + (appointment ? u"200,"_s : u"50,"_s) + QString::number(at) + u","_s
+                    + QString::number(periodOf.value(company)) + u")"_s;
                 auto &t = days[{company, dayOfHour.at((at - monthStart) / 3600000)}];
                 ++t[appointment ? 1 : 0];
                 t[appointment ? 3 : 2] += appointment ? 200 : 50;
             }
             auto inserted = db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, appointment_id, unit_price_cents, "
-                                    "occurred_at) VALUES "_s
+                                    "occurred_at, period_id) VALUES "_s
                                     + values);
             if (!inserted) {
                 out() << "FAILED insert: " << inserted.error().describe() << Qt::endl;
@@ -117,10 +130,11 @@ bool seed(Database &db, qint64 monthStart, qint64 monthMs)
     return check(db.control(sqlite ? u"PRAGMA foreign_keys = ON"_s : u"SET session_replication_role = DEFAULT"_s), "enable fk");
 }
 
-// What the day totals cost live traffic: usage rows recorded one per transaction (as the call flow
-// does), with the plain insert of before and through UsageRollup, alternating in rounds after a
-// warm-up, in June (outside the measured month and chart). Foreign keys are off, so the call ids need
-// no call rows.
+// What recording costs live traffic: usage rows recorded one per transaction (as the call flow does),
+// with the plain insert of version 5 (no period, no day total), the insert that joins the open period
+// (migration 0006) and the whole of UsageRollup (period and day total), alternating in rounds after a
+// warm-up (which also makes June's periods), in June (outside the measured month and chart). Foreign keys
+// are off, so the call ids need no call rows.
 void recordingCost(Database &db, const QString &engine)
 {
     const bool sqlite = db.engine() == Engine::Sqlite;
@@ -128,42 +142,51 @@ void recordingCost(Database &db, const QString &engine)
     const qint64 june = money::monthRange(2026, 6).first;
     constexpr int rounds = 4;
     constexpr int perRound = 500;
+    enum Variant { Plain, WithPeriod, Rollup, VariantCount };
     qint64 callId = rows + 1'000'000;
-    qint64 spent[2] = {0, 0};
+    qint64 spent[VariantCount] = {0, 0, 0};
     QElapsedTimer timer;
-    const auto record = [&](bool rollup, int count) {
+    const QString keyShare = sqlite ? QString() : u" FOR KEY SHARE"_s;
+    const auto record = [&](Variant variant, int count) {
         for (int i = 0; i < count; ++i, ++callId) {
             Transaction tx(db);
             const qint64 company = callId % companies + 1;
             const qint64 at = june + (callId % 40000) * 60000;
-            const auto plainInsert = [&]() -> Status {
-                auto q = db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
-                                 "SELECT id, ?, 'call', ?, call_price_cents, ? FROM companies WHERE id = ? "
-                                 "ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING"_s,
-                                 {company, callId, at, company});
+            const auto insert = [&](bool period) -> Status {
+                auto q = period ? db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at, period_id) "
+                                          "SELECT id, ?, 'call', ?, call_price_cents, ?, (SELECT p.id FROM billing_periods p WHERE "
+                                          "p.company_id = companies.id AND p.period_start = ? AND p.invoice_id IS NULL"_s
+                                              + keyShare + u") FROM companies WHERE id = ? ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING"_s,
+                                          {company, callId, at, june, company})
+                                : db.exec(u"INSERT INTO usage_logs (company_id, branch_id, kind, call_id, unit_price_cents, occurred_at) "
+                                          "SELECT id, ?, 'call', ?, call_price_cents, ? FROM companies WHERE id = ? "
+                                          "ON CONFLICT (call_id) WHERE kind = 'call' DO NOTHING"_s,
+                                          {company, callId, at, company});
                 if (!q)
                     return q.error();
                 return {};
             };
-            const Status s = rollup ? UsageRollup(db).recordCall(callId, company, company, at) : plainInsert();
+            const Status s = variant == Rollup ? UsageRollup(db).recordCall(callId, company, company, at) : insert(variant == WithPeriod);
             if (!check(s, "record usage") || !check(tx.commit(), "commit"))
                 return false;
         }
         return true;
     };
-    if (!record(true, 200))
+    if (!record(Rollup, 1200))
         return;
     for (int r = 0; r < rounds; ++r) {
-        for (bool rollup : {false, true}) {
+        for (Variant variant : {Plain, WithPeriod, Rollup}) {
             timer.restart();
-            if (!record(rollup, perRound))
+            if (!record(variant, perRound))
                 return;
-            spent[rollup ? 1 : 0] += timer.nsecsElapsed();
+            spent[variant] += timer.nsecsElapsed();
         }
     }
-    for (bool rollup : {false, true})
-        out() << engine << ": recording a usage row in its own transaction, " << (rollup ? "with" : "without") << " the day total: "
-              << QString::number(double(spent[rollup ? 1 : 0]) / 1000.0 / (rounds * perRound), 'f', 0) << " us" << Qt::endl;
+    const char *names[VariantCount] = {"plain insert (version 5)", "insert joining the open period",
+                                       "UsageRollup (period and day total)"};
+    for (Variant variant : {Plain, WithPeriod, Rollup})
+        out() << engine << ": recording a usage row in its own transaction, " << names[variant] << ": "
+              << QString::number(double(spent[variant]) / 1000.0 / (rounds * perRound), 'f', 0) << " us" << Qt::endl;
     (void)db.control(sqlite ? u"PRAGMA foreign_keys = ON"_s : u"SET session_replication_role = DEFAULT"_s);
 }
 
@@ -244,9 +267,9 @@ void run(const QString &engine)
         out() << "FAILED generate: " << report.error().describe() << Qt::endl;
         return;
     }
-    auto linked = db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE invoice_id IS NOT NULL"_s);
+    auto linked = db->scalar(u"SELECT COUNT(*) FROM usage_logs u JOIN billing_periods p ON p.id = u.period_id WHERE p.invoice_id IS NOT NULL"_s);
     out() << engine << ": generated " << report->created << " invoices (" << (linked ? linked->toLongLong() : -1)
-          << " usage rows linked) in " << generateMs << " ms (target <= 10000)" << Qt::endl;
+          << " usage rows on them) in " << generateMs << " ms (target <= 10000)" << Qt::endl;
     timer.restart();
     auto again = InvoiceGenerator(*db).generateMonth(month);
     out() << engine << ": rerun of the month: " << (again ? again->created : -1) << " new, " << timer.elapsed() << " ms" << Qt::endl;

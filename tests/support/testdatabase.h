@@ -21,6 +21,11 @@ QString freshDatabaseUrl(const QString &engine);
 bool postgresAvailable();
 QString postgresAdminUrl();
 
+// The statements of an embedded migration file (":/askpro/migrations/0004_billing_rollup.sql") for the engine,
+// as the Migrator runs them: placeholders replaced, comments dropped, split on ';', statements tagged for
+// the other engine left out. For files without trigger bodies or $$-quoted functions.
+QStringList migrationStatements(const QString &resource, Engine engine);
+
 // Inserts a company, and a branch with this number; returns {companyId, branchId}.
 std::pair<qint64, qint64> plantCompanyAndBranch(Database &db, const QString &phone, bool active = true);
 
