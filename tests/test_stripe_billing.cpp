@@ -82,7 +82,9 @@ class TestStripeBilling final : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<Setup> make(const QString &engine)
+    // workers: whether the server runs jobs (Stripe's webhooks need them; a test that pushes by itself
+    // keeps the queued pushes from racing it).
+    std::unique_ptr<Setup> make(const QString &engine, bool workers = true)
     {
         auto s = std::make_unique<Setup>();
         s->db = test::freshDatabase(engine);
@@ -90,7 +92,7 @@ class TestStripeBilling final : public QObject
             return nullptr;
         ServerConfig config;
         config.pollIntervalMs = 100;
-        s->server = std::make_unique<AskProServer>(s->db, SecretBox(SecretBox::newKey()), config, true);
+        s->server = std::make_unique<AskProServer>(s->db, SecretBox(SecretBox::newKey()), config, workers);
         auto port = s->server->start(QHostAddress::LocalHost, 0);
         if (!port)
             return nullptr;
@@ -254,10 +256,14 @@ private Q_SLOTS:
         QFETCH(bool, paidFirst);
         if (engine == u"postgresql"_s && !test::postgresAvailable())
             QSKIP("no PostgreSQL test cluster");
-        auto s = make(engine);
+        auto s = make(engine, false);
         QVERIFY(s);
         auto credit = InvoiceGenerator(*s->db).createCreditNote(s->invoiceId, u"Doppelt berechnet"_s, Actor::system(u"test"_s));
         QVERIFY(credit);
+        // Its push and its mail were queued with it; this test runs the push itself.
+        const QString payload = u"{\"invoice_id\":%1}"_s.arg(*credit);
+        QCOMPARE(s->count(u"SELECT COUNT(*) FROM jobs WHERE kind = 'invoice.push' AND payload = ? AND status = 'queued'"_s, {payload}), 1);
+        QCOMPARE(s->count(u"SELECT COUNT(*) FROM jobs WHERE kind = 'invoice.mail' AND payload = ? AND status = 'queued'"_s, {payload}), 1);
         // The corrected invoice is not in Stripe yet: the push waits for it (a transient error, retried).
         auto early = awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(*credit, d); });
         QVERIFY(!early);
