@@ -80,9 +80,24 @@ private Q_SLOTS:
         QVERIFY(AccessPolicy::allows(Role::Onboarding, Permission::EditDirectory));
         QVERIFY(!AccessPolicy::allows(Role::Onboarding, Permission::ViewCalls));
         QVERIFY(!AccessPolicy::allows(Role::Onboarding, Permission::ViewBilling));
-        for (Permission p : AccessPolicy::permissions(Role::Admin))
+        // The customer portal's business roles: their own company's calls and appointments, never payloads,
+        // keys, the audit log or users.
+        for (Role business : {Role::CompanyOwner, Role::CompanyStaff}) {
+            QVERIFY(AccessPolicy::isBusinessRole(business));
+            QVERIFY(AccessPolicy::allows(business, Permission::ViewCalls));
+            QVERIFY(AccessPolicy::allows(business, Permission::ManageAppointments));
+            for (Permission never : {Permission::ViewPayloads, Permission::ManageCalls, Permission::ManageSecrets, Permission::ViewAudit,
+                                     Permission::ManageUsers, Permission::ViewDirectory, Permission::RunSetup})
+                QVERIFY(!AccessPolicy::allows(business, never));
+        }
+        QVERIFY(AccessPolicy::allows(Role::CompanyOwner, Permission::ViewBilling));
+        QVERIFY(!AccessPolicy::allows(Role::CompanyStaff, Permission::ViewBilling));
+        QVERIFY(!AccessPolicy::isBusinessRole(Role::Owner));
+        for (Permission p : AccessPolicy::permissions(Role::Admin)) {
             QVERIFY(!AccessPolicy::permissionTitle(p).isEmpty());
-        QCOMPARE(AccessPolicy::permissions(Role::Admin).size(), 14);
+            QVERIFY(!AccessPolicy::permissionCode(p).isEmpty());
+        }
+        QCOMPARE(AccessPolicy::permissions(Role::Admin).size(), 15);
         for (Role role : AccessPolicy::roles())
             QCOMPARE(AccessPolicy::roleFromCode(AccessPolicy::roleCode(role)), std::optional<Role>(role));
     }
@@ -157,7 +172,7 @@ private Q_SLOTS:
         QVERIFY(users.signIn(u"susi"_s, u"a fresh password"_s).ok());
 
         // Deactivated accounts cannot sign in, even with the right password.
-        QVERIFY(users.update(admin, supportId, UserChanges{{}, {}, {}, false}).ok());
+        QVERIFY(users.update(admin, supportId, UserChanges{{}, {}, {}, false, {}}).ok());
         auto inactive = users.signIn(u"susi"_s, u"a fresh password"_s);
         QVERIFY(!inactive.ok());
         QCOMPARE(inactive.error().code, u"signin.inactive"_s);
@@ -180,7 +195,7 @@ private Q_SLOTS:
             QVERIFY(!listed.ok());
             QCOMPARE(listed.error().kind, ErrorKind::Unauthorized);
             QVERIFY(!users.create(outsider, newUser(u"mallory"_s, Role::Admin)).ok());
-            QVERIFY(!users.update(outsider, supportId, UserChanges{{}, Role::Admin, {}, {}}).ok());
+            QVERIFY(!users.update(outsider, supportId, UserChanges{{}, Role::Admin, {}, {}, {}}).ok());
             QVERIFY(!users.setPassword(outsider, ownerId == outsider.userId ? supportId : ownerId, u"taken over!!"_s).ok());
         }
         QCOMPARE(db->scalar(u"SELECT role FROM users WHERE id = ?"_s, {supportId})->toString(), u"support"_s);
@@ -193,11 +208,11 @@ private Q_SLOTS:
         QCOMPARE(auditCount(*db, u"user.password"_s, supportId), 1);
 
         // The last administrator stays.
-        auto demoted = users.update(admin, admin.userId, UserChanges{{}, Role::Owner, {}, {}});
+        auto demoted = users.update(admin, admin.userId, UserChanges{{}, Role::Owner, {}, {}, {}});
         QVERIFY(!demoted.ok());
         QCOMPARE(demoted.error().code, u"user.last_admin"_s);
-        QVERIFY(users.update(admin, ownerId, UserChanges{u"Olga Owner"_s, Role::Admin, u"de"_s, {}}).ok());
-        QVERIFY(users.update(admin, admin.userId, UserChanges{{}, {}, {}, false}).ok());
+        QVERIFY(users.update(admin, ownerId, UserChanges{u"Olga Owner"_s, Role::Admin, u"de"_s, {}, {}}).ok());
+        QVERIFY(users.update(admin, admin.userId, UserChanges{{}, {}, {}, false, {}}).ok());
 
         // The update's audit row holds before and after.
         const QString before = db->scalar(u"SELECT before_json FROM audit_log WHERE action = 'user.update' AND entity_id = ?"_s, {ownerId})->toString();

@@ -97,9 +97,9 @@ private Q_SLOTS:
         QCOMPARE(page.model()->rowCount(), 2);
         QVERIFY(allText(*page.model()).contains(u"Susi Support"_s));
         const qint64 susi = db->scalar(u"SELECT id FROM users WHERE username = 'susi'"_s)->toLongLong();
-        QVERIFY(page.changeUser(susi, UserChanges{{}, Role::Owner, {}, {}}).ok());
+        QVERIFY(page.changeUser(susi, UserChanges{{}, Role::Owner, {}, {}, {}}).ok());
         QVERIFY(allText(*page.model()).contains(AccessPolicy::roleTitle(Role::Owner)));
-        QVERIFY(!page.changeUser(admin.userId, UserChanges{{}, {}, {}, false}).ok()); // the last administrator
+        QVERIFY(!page.changeUser(admin.userId, UserChanges{{}, {}, {}, false, {}}).ok()); // the last administrator
         QVERIFY(!allText(*page.model()).contains(u"argon2"_s));
 
         AuditPage audit(db, admin);

@@ -4,7 +4,7 @@
 <context>
     <name>AccessPolicy</name>
     <message>
-        <location filename="../backend/security/accesspolicy.cpp" line="+67"/>
+        <location filename="../backend/security/accesspolicy.cpp" line="+120"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
@@ -24,9 +24,24 @@
         <translation>Onboarding</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Business owner</source>
+        <translation>Inhaber:in (Betrieb)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Business staff</source>
+        <translation>Mitarbeiter:in (Betrieb)</translation>
+    </message>
+    <message>
         <location line="+9"/>
         <source>view calls</source>
         <translation>Anrufe ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>view the webhook inbox and raw payloads</source>
+        <translation>den Webhook-Eingang und Rohdaten ansehen</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1247,6 +1262,29 @@ Befehle:
     </message>
 </context>
 <context>
+    <name>SessionStore</name>
+    <message>
+        <location filename="../backend/security/sessionstore.cpp" line="+28"/>
+        <source>Signed out: please sign in again.</source>
+        <translation>Abgemeldet: bitte erneut anmelden.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Only a user can sign in.</source>
+        <translation>Nur Benutzer:innen können sich anmelden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No source of random numbers.</source>
+        <translation>Keine Quelle für Zufallszahlen.</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>Session %1 does not exist or has ended.</source>
+        <translation>Sitzung %1 gibt es nicht oder sie ist beendet.</translation>
+    </message>
+</context>
+<context>
     <name>SetupInput</name>
     <message>
         <location filename="../backend/setup/setupinput.cpp" line="+50"/>
@@ -1608,7 +1646,7 @@ Befehle:
 <context>
     <name>UserStore</name>
     <message>
-        <location filename="../backend/security/userstore.cpp" line="+63"/>
+        <location filename="../backend/security/userstore.cpp" line="+67"/>
         <source>The user name or the password is wrong.</source>
         <translation>Der Benutzername oder das Passwort ist falsch.</translation>
     </message>
@@ -1618,13 +1656,28 @@ Befehle:
         <translation>Ein Benutzername hat 3 bis 64 Zeichen: Kleinbuchstaben, Ziffern und . _ @ -, am Anfang ein Buchstabe oder eine Ziffer.</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>%1 is a role of AskProAI&apos;s own staff and belongs to no company.</source>
+        <translation>%1 ist eine Rolle der AskProAI-Mitarbeiter:innen und gehört zu keiner Firma.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 needs the company the account belongs to.</source>
+        <translation>%1 braucht die Firma, zu der das Konto gehört.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Company %1 does not exist.</source>
+        <translation>Firma %1 gibt es nicht.</translation>
+    </message>
+    <message>
         <location line="+12"/>
-        <location line="+162"/>
+        <location line="+168"/>
         <source>The language must be de, en or empty.</source>
         <translation>Die Sprache muss de, en oder leer sein.</translation>
     </message>
     <message>
-        <location line="-149"/>
+        <location line="-153"/>
         <source>The first administrator has already been created.</source>
         <translation>Der erste Administrator wurde bereits angelegt.</translation>
     </message>
@@ -1634,12 +1687,12 @@ Befehle:
         <translation>Der Benutzername %1 ist vergeben.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>The user could not be stored.</source>
         <translation>Der Benutzer konnte nicht gespeichert werden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+51"/>
+        <location line="+54"/>
         <source>This account is locked for %n more minute(s) after too many failed sign-ins.</source>
         <translation>
             <numerusform>Dieses Konto ist nach zu vielen fehlgeschlagenen Anmeldungen noch %n Minute gesperrt.</numerusform>
@@ -1653,17 +1706,17 @@ Befehle:
     </message>
     <message>
         <location line="+42"/>
-        <location line="+68"/>
+        <location line="+81"/>
         <source>User %1 does not exist.</source>
         <translation>Benutzer %1 existiert nicht.</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-35"/>
         <source>%1 is the last active administrator; make someone else administrator first.</source>
         <translation>%1 ist der letzte aktive Administrator; machen Sie zuerst jemand anderen zum Administrator.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+37"/>
         <source>The current password is wrong.</source>
         <translation>Das aktuelle Passwort ist falsch.</translation>
     </message>
@@ -1719,6 +1772,96 @@ Befehle:
         <location line="+6"/>
         <source>The Stripe signature does not match</source>
         <translation>Die Stripe-Signatur stimmt nicht überein</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::AdminApi</name>
+    <message>
+        <location filename="../backend/api/adminapi.cpp" line="+62"/>
+        <source>The server could not answer; the reason is in its log.</source>
+        <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>This path does not take %1.</source>
+        <translation>Dieser Pfad nimmt kein %1 an.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No such API route.</source>
+        <translation>Diesen API-Pfad gibt es nicht.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Too many sign-in attempts; wait a minute.</source>
+        <translation>Zu viele Anmeldeversuche; bitte eine Minute warten.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Sign in first.</source>
+        <translation>Bitte zuerst anmelden.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your role may not %1.</source>
+        <translation>Ihre Rolle darf nicht: %1.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The request body must be a JSON object.</source>
+        <translation>Der Inhalt der Anfrage muss ein JSON-Objekt sein.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/apirequest.cpp" line="+20"/>
+        <source>Parameter %1: %2.</source>
+        <translation>Parameter %1: %2.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a positive whole number is expected</source>
+        <translation>erwartet wird eine positive ganze Zahl</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>a whole number from %1 to %2 is expected</source>
+        <translation>erwartet wird eine ganze Zahl von %1 bis %2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>one of %1 is expected</source>
+        <translation>erwartet wird einer der Werte %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>No such company.</source>
+        <translation>Diese Firma gibt es nicht.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>this field is required</source>
+        <translation>dieses Feld ist erforderlich</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a text is expected</source>
+        <translation>erwartet wird ein Text</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <location filename="../backend/api/callroutes.cpp" line="+164"/>
+        <location filename="../backend/api/recordroutes.cpp" line="+111"/>
+        <source>No such record.</source>
+        <translation>Diesen Eintrag gibt es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/callroutes.cpp" line="-125"/>
+        <source>Parameter after: not a cursor of this list.</source>
+        <translation>Parameter after: keine Position dieser Liste.</translation>
     </message>
 </context>
 <context>
@@ -4551,7 +4694,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
@@ -4561,12 +4704,12 @@ Trotzdem erneut versuchen?</translation>
         <translation>Fehlgeschlagene Anrufe</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Webhook inbox</source>
         <translation>Webhook-Eingang</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Appointments</source>
         <translation>Termine</translation>
     </message>
@@ -5473,6 +5616,11 @@ Trotzdem erneut versuchen?</translation>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
+    <message>
+        <location line="+78"/>
+        <source>This account belongs to a business: it signs in through the admin API of askpro-server.</source>
+        <translation>Dieses Konto gehört zu einem Betrieb: es meldet sich über die Admin-API von askpro-server an.</translation>
+    </message>
     <message numerus="yes">
         <source>at least %n characters</source>
         <translation type="vanished">
@@ -5481,7 +5629,7 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-57"/>
         <source>&amp;Create administrator</source>
         <translation>Administrator &amp;anlegen</translation>
     </message>

@@ -26,7 +26,7 @@
 <context>
     <name>UserStore</name>
     <message numerus="yes">
-        <location filename="../backend/security/userstore.cpp" line="+172"/>
+        <location filename="../backend/security/userstore.cpp" line="+200"/>
         <source>This account is locked for %n more minute(s) after too many failed sign-ins.</source>
         <translation>
             <numerusform>This account is locked for %n more minute after too many failed sign-ins.</numerusform>
@@ -145,7 +145,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+268"/>
+        <location filename="../ui/mainwindow.cpp" line="+270"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>

@@ -91,11 +91,13 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     if (m_actor.can(Permission::ViewCalls)) {
         m_callsPage = new CallsPage(m_db, m_pages);
         failed = new FailedCallsPage(m_db, m_actor, m_pages);
-        inbox = new InboxPage(m_db, m_actor, m_pages);
         addPage(u"calls"_s, tr("Calls"), m_callsPage);
         addPage(u"failed"_s, tr("Failed calls"), failed);
-        addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
         connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ViewPayloads)) {
+        inbox = new InboxPage(m_db, m_actor, m_pages);
+        addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
         connect(inbox, &InboxPage::statusMessage, this, showStatus);
     }
     if (m_actor.can(Permission::ViewAppointments)) {

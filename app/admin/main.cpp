@@ -106,9 +106,9 @@ int main(int argc, char *argv[])
         }
         if (unattended && *hasUsers && parser.isSet(userOption)) {
             auto actor = users.signIn(parser.value(userOption), qEnvironmentVariable("ASKPRO_PASSWORD"));
-            if (actor)
+            if (actor && !actor->isScoped()) // business accounts: see SignInDialog
                 return *actor;
-            qCritical("%s", qPrintable(actor.error().message));
+            qCritical("%s", actor ? "a business account signs in through the admin API" : qPrintable(actor.error().message));
             if (parser.isSet(screenshotOption))
                 return std::nullopt;
         }

@@ -28,6 +28,12 @@ ServerConfig ServerConfig::fromEnvironment()
     text("ASKPRO_PUBLIC_URL", c.publicUrl);
     text("ASKPRO_KEY_FILE", c.keyFile);
     text("ASKPRO_ALERT_EMAIL", c.alertEmail);
+    for (const QString &proxy : qEnvironmentVariable("ASKPRO_TRUSTED_PROXIES").split(u',', Qt::SkipEmptyParts)) {
+        if (QHostAddress address(proxy.trimmed()); !address.isNull())
+            c.trustedProxies.append(address);
+        else
+            qWarning("ASKPRO_TRUSTED_PROXIES: %s is not an address; ignored", qPrintable(proxy));
+    }
     if (qEnvironmentVariableIntValue("ASKPRO_HEALTH_INTERVAL_S") > 0)
         c.healthIntervalMs = qEnvironmentVariableIntValue("ASKPRO_HEALTH_INTERVAL_S") * 1000;
     text("ASKPRO_SELLER_NAME", c.seller.party.name);

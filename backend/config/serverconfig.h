@@ -4,6 +4,8 @@
 #include "billing/invoicedocument.h"
 #include "integrations/smtpmailer.h"
 
+#include <QHostAddress>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -37,9 +39,13 @@ struct ServerConfig
     std::function<Result<QByteArray>(const InvoiceDocument &)> invoicePdf;
     int healthIntervalMs = 5 * 60 * 1000;
     QString alertEmail; // who hears about a check changing state; empty: nobody
+    // Reverse proxies whose X-Forwarded-For names the client (per-address limits, session addresses);
+    // anyone else's X-Forwarded-For is ignored.
+    QList<QHostAddress> trustedProxies;
 
     // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
-    // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL and ASKPRO_HEALTH_INTERVAL_S over the defaults.
+    // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL, ASKPRO_HEALTH_INTERVAL_S and ASKPRO_TRUSTED_PROXIES
+    // (comma-separated addresses) over the defaults.
     [[nodiscard]] static ServerConfig fromEnvironment();
 };
 

@@ -670,15 +670,37 @@ Result<DemoSummary> DemoSeeder::seed(int days, qint64 now, quint32 randomSeed)
     return summary;
 }
 
+namespace {
+
+// The owner of each demo business, who sees only that business (the customer portal's view).
+struct CompanyOwnerDef
+{
+    QString company;
+    QString username;
+    QString displayName;
+};
+
+QList<CompanyOwnerDef> companyOwnerDefinitions()
+{
+    return {{u"Zahnarztpraxis Dr. Weber"_s, u"praxis-weber"_s, u"Dr. Anna Weber"_s},
+            {u"Salon Haarmonie"_s, u"salon-haarmonie"_s, u"Lena Hofmann"_s},
+            {u"Physiotherapie Bewegungsraum"_s, u"physio-bewegungsraum"_s, u"Jonas Petersen"_s}};
+}
+
+} // namespace
+
 QStringList DemoSeeder::demoUsernames()
 {
-    return {u"admin"_s, u"inhaberin"_s, u"support"_s, u"onboarding"_s};
+    QStringList names{u"admin"_s, u"inhaberin"_s, u"support"_s, u"onboarding"_s};
+    for (const CompanyOwnerDef &owner : companyOwnerDefinitions())
+        names.append(owner.username);
+    return names;
 }
 
 bool DemoSeeder::isDemoDatabase(Database &db)
 {
     auto count = db.scalar(u"SELECT COUNT(*) FROM users WHERE username IN ('admin', 'inhaberin', 'support', 'onboarding')"_s);
-    return count && count->toInt() == int(demoUsernames().size());
+    return count && count->toInt() == 4;
 }
 
 Result<int> DemoSeeder::seedUsers()
@@ -700,7 +722,19 @@ Result<int> DemoSeeder::seedUsers()
         if (auto created = users.create(*admin, user); !created)
             return created.error();
     }
-    return int(others.size()) + 1;
+    int owners = 0;
+    for (const CompanyOwnerDef &owner : companyOwnerDefinitions()) {
+        auto company = m_db.scalar(u"SELECT id FROM companies WHERE name = ?"_s, {owner.company});
+        if (!company)
+            return company.error();
+        if (company->isNull())
+            continue; // a demo seeded with fewer companies
+        if (auto created = users.create(*admin, {owner.username, owner.displayName, password, Role::CompanyOwner, u"de"_s, company->toLongLong()});
+            !created)
+            return created.error();
+        ++owners;
+    }
+    return int(others.size()) + 1 + owners;
 }
 
 } // namespace askpro

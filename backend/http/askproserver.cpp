@@ -1,6 +1,7 @@
 // Server wiring; the only place that knows every service at once.
 #include "http/askproserver.h"
 
+#include "api/adminapi.h"
 #include "core/logging.h"
 #include "db/database.h"
 #include "http/httpapi.h"
@@ -24,6 +25,8 @@ AskProServer::AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerCo
     m_api = new HttpApi(*m_db, *m_credentials, m_pool, m_config, this);
     m_http = new QHttpServer(this);
     m_api->install(*m_http);
+    m_adminApi = new AdminApi(*m_db, m_pool, m_config, this);
+    m_adminApi->install(*m_http);
 }
 
 AskProServer::~AskProServer()

@@ -14,6 +14,7 @@ class QHttpServer;
 
 namespace askpro {
 
+class AdminApi;
 class CredentialStore;
 class Database;
 class HttpApi;
@@ -35,6 +36,7 @@ public:
     [[nodiscard]] CredentialStore &credentials() { return *m_credentials; }
     [[nodiscard]] WorkerPool *workers() { return m_pool; }
     [[nodiscard]] Database &database() { return *m_db; }
+    [[nodiscard]] AdminApi &adminApi() { return *m_adminApi; }
 
 private:
     std::shared_ptr<Database> m_db;
@@ -42,6 +44,7 @@ private:
     ServerConfig m_config;
     WorkerPool *m_pool = nullptr;
     HttpApi *m_api = nullptr;
+    AdminApi *m_adminApi = nullptr;
     QHttpServer *m_http = nullptr;
 };
 

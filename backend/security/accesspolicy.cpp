@@ -12,16 +12,23 @@ QList<Permission> AccessPolicy::permissions(Role role)
     using P = Permission;
     switch (role) {
     case Role::Admin:
-        return {P::ViewCalls,     P::ManageCalls,   P::ViewAppointments, P::ManageAppointments, P::ViewCustomers,
-                P::ViewDirectory, P::EditDirectory, P::RunSetup,         P::ViewBilling,        P::ManageBilling,
-                P::ViewHealth,    P::ViewAudit,     P::ManageUsers,      P::ManageSecrets};
+        return {P::ViewCalls,     P::ViewPayloads,  P::ManageCalls, P::ViewAppointments, P::ManageAppointments,
+                P::ViewCustomers, P::ViewDirectory, P::EditDirectory, P::RunSetup, P::ViewBilling,
+                P::ManageBilling, P::ViewHealth,    P::ViewAudit,   P::ManageUsers,      P::ManageSecrets};
     case Role::Owner: // invoices and usage, and everything else to read
-        return {P::ViewCalls,   P::ViewAppointments, P::ViewCustomers, P::ViewDirectory,
-                P::ViewBilling, P::ManageBilling,    P::ViewHealth,    P::ViewAudit};
+        return {P::ViewCalls,     P::ViewPayloads, P::ViewAppointments, P::ViewCustomers, P::ViewDirectory,
+                P::ViewBilling,   P::ManageBilling, P::ViewHealth,      P::ViewAudit};
     case Role::Support:
-        return {P::ViewCalls, P::ManageCalls, P::ViewAppointments, P::ManageAppointments, P::ViewCustomers, P::ViewHealth};
+        return {P::ViewCalls,          P::ViewPayloads,  P::ManageCalls, P::ViewAppointments,
+                P::ManageAppointments, P::ViewCustomers, P::ViewHealth};
     case Role::Onboarding:
         return {P::RunSetup, P::ViewDirectory, P::EditDirectory, P::ViewHealth};
+    // The customer portal: a business's own calls and appointments; never the inbox, raw payloads, provider
+    // keys, the audit log, users or another company (the company scope is applied in SQL by every route).
+    case Role::CompanyOwner:
+        return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments, P::ViewCustomers, P::ViewBilling, P::ViewHealth};
+    case Role::CompanyStaff:
+        return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments};
     }
     return {};
 }
@@ -33,7 +40,12 @@ bool AccessPolicy::allows(Role role, Permission permission)
 
 QList<Role> AccessPolicy::roles()
 {
-    return {Role::Admin, Role::Owner, Role::Support, Role::Onboarding};
+    return {Role::Admin, Role::Owner, Role::Support, Role::Onboarding, Role::CompanyOwner, Role::CompanyStaff};
+}
+
+bool AccessPolicy::isBusinessRole(Role role)
+{
+    return role == Role::CompanyOwner || role == Role::CompanyStaff;
 }
 
 QString AccessPolicy::roleCode(Role role)
@@ -47,6 +59,10 @@ QString AccessPolicy::roleCode(Role role)
         return u"support"_s;
     case Role::Onboarding:
         return u"onboarding"_s;
+    case Role::CompanyOwner:
+        return u"company_owner"_s;
+    case Role::CompanyStaff:
+        return u"company_staff"_s;
     }
     return {};
 }
@@ -60,6 +76,43 @@ std::optional<Role> AccessPolicy::roleFromCode(const QString &code)
     return std::nullopt;
 }
 
+QString AccessPolicy::permissionCode(Permission permission)
+{
+    switch (permission) {
+    case Permission::ViewCalls:
+        return u"view_calls"_s;
+    case Permission::ViewPayloads:
+        return u"view_payloads"_s;
+    case Permission::ManageCalls:
+        return u"manage_calls"_s;
+    case Permission::ViewAppointments:
+        return u"view_appointments"_s;
+    case Permission::ManageAppointments:
+        return u"manage_appointments"_s;
+    case Permission::ViewCustomers:
+        return u"view_customers"_s;
+    case Permission::ViewDirectory:
+        return u"view_directory"_s;
+    case Permission::EditDirectory:
+        return u"edit_directory"_s;
+    case Permission::RunSetup:
+        return u"run_setup"_s;
+    case Permission::ViewBilling:
+        return u"view_billing"_s;
+    case Permission::ManageBilling:
+        return u"manage_billing"_s;
+    case Permission::ViewHealth:
+        return u"view_health"_s;
+    case Permission::ViewAudit:
+        return u"view_audit"_s;
+    case Permission::ManageUsers:
+        return u"manage_users"_s;
+    case Permission::ManageSecrets:
+        return u"manage_secrets"_s;
+    }
+    return {};
+}
+
 QString AccessPolicy::roleTitle(Role role)
 {
     switch (role) {
@@ -71,6 +124,10 @@ QString AccessPolicy::roleTitle(Role role)
         return tr("Support");
     case Role::Onboarding:
         return tr("Onboarding");
+    case Role::CompanyOwner:
+        return tr("Business owner");
+    case Role::CompanyStaff:
+        return tr("Business staff");
     }
     return {};
 }
@@ -80,6 +137,8 @@ QString AccessPolicy::permissionTitle(Permission permission)
     switch (permission) {
     case Permission::ViewCalls:
         return tr("view calls");
+    case Permission::ViewPayloads:
+        return tr("view the webhook inbox and raw payloads");
     case Permission::ManageCalls:
         return tr("retry and resolve calls");
     case Permission::ViewAppointments:
@@ -115,9 +174,9 @@ Actor Actor::system(const QString &name)
     return Actor{0, name.isEmpty() ? u"system"_s : name, Role::Admin};
 }
 
-Actor Actor::user(qint64 userId, const QString &username, Role role)
+Actor Actor::user(qint64 userId, const QString &username, Role role, qint64 companyId)
 {
-    return Actor{userId, username, role};
+    return Actor{userId, username, role, companyId};
 }
 
 Status Actor::require(Permission permission) const
@@ -131,6 +190,11 @@ Status Actor::require(Permission permission) const
 QVariant Actor::userIdValue() const
 {
     return userId > 0 ? QVariant(userId) : Database::null();
+}
+
+QVariant Actor::companyIdValue() const
+{
+    return companyId > 0 ? QVariant(companyId) : Database::null();
 }
 
 } // namespace askpro

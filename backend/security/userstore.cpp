@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "db/database.h"
 #include "security/passwordhasher.h"
+#include "security/sessionstore.h"
 #include "support/auditlog.h"
 
 #include <QJsonDocument>
@@ -28,6 +29,7 @@ QJsonObject auditView(const UserRecord &user)
             {u"display_name"_s, user.displayName},
             {u"role"_s, AccessPolicy::roleCode(user.role)},
             {u"language"_s, user.language},
+            {u"company_id"_s, user.companyId},
             {u"active"_s, user.active}};
 }
 
@@ -45,11 +47,13 @@ UserRecord recordFrom(const QSqlQuery &q)
         user.lastSignInAtMs = q.value(7).toLongLong();
     if (!q.value(8).isNull())
         user.lockedUntilMs = q.value(8).toLongLong();
+    user.companyId = q.value(9).toLongLong();
     return user;
 }
 
 const QString selectUser =
-    u"SELECT id, username, display_name, role, language, active, created_at, last_login_at, locked_until FROM users "_s;
+    u"SELECT id, username, display_name, role, language, active, created_at, last_login_at, locked_until, COALESCE(company_id, 0) "
+    "FROM users "_s;
 
 // A hash to verify against when the name is unknown, so that an unknown name costs as long as a wrong password.
 const QString &decoyHash()
@@ -83,6 +87,24 @@ QString UserStore::usernameProblem(const QString &username) const
     return {};
 }
 
+Status UserStore::companyProblem(Role role, qint64 companyId)
+{
+    if (!AccessPolicy::isBusinessRole(role)) {
+        if (companyId > 0)
+            return makeError(ErrorKind::Invalid, u"user.company"_s,
+                             tr("%1 is a role of AskProAI's own staff and belongs to no company.").arg(AccessPolicy::roleTitle(role)));
+        return {};
+    }
+    if (companyId <= 0)
+        return makeError(ErrorKind::Invalid, u"user.company"_s, tr("%1 needs the company the account belongs to.").arg(AccessPolicy::roleTitle(role)));
+    auto exists = m_db.scalar(u"SELECT COUNT(*) FROM companies WHERE id = ?"_s, {companyId});
+    if (!exists)
+        return exists.error();
+    if (exists->toLongLong() == 0)
+        return makeError(ErrorKind::Invalid, u"user.company"_s, tr("Company %1 does not exist.").arg(companyId));
+    return {};
+}
+
 Result<qint64> UserStore::insert(const NewUser &user, const Actor &auditAs, bool firstAdmin)
 {
     const QString username = user.username.trimmed().toLower();
@@ -92,6 +114,8 @@ Result<qint64> UserStore::insert(const NewUser &user, const Actor &auditAs, bool
         return makeError(ErrorKind::Invalid, u"user.password"_s, problem);
     if (!user.language.isEmpty() && user.language != u"de"_s && user.language != u"en"_s)
         return makeError(ErrorKind::Invalid, u"user.language"_s, tr("The language must be de, en or empty."));
+    if (auto company = companyProblem(user.role, user.companyId); !company)
+        return company.error();
     auto hash = PasswordHasher::hash(user.password);
     if (!hash)
         return hash.error();
@@ -112,16 +136,17 @@ Result<qint64> UserStore::insert(const NewUser &user, const Actor &auditAs, bool
     if (taken->toLongLong() > 0)
         return makeError(ErrorKind::Conflict, u"user.exists"_s, tr("The user name %1 is taken.").arg(username));
     const qint64 now = nowMs();
-    auto q = m_db.exec(u"INSERT INTO users (username, display_name, password_hash, role, language, active, created_at, password_changed_at) "
-                       "VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"_s,
-                       {username, user.displayName.trimmed(), *hash, AccessPolicy::roleCode(user.role), user.language, now, now});
+    auto q = m_db.exec(u"INSERT INTO users (username, display_name, password_hash, role, company_id, language, active, created_at, "
+                       "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"_s,
+                       {username, user.displayName.trimmed(), *hash, AccessPolicy::roleCode(user.role),
+                        user.companyId > 0 ? QVariant(user.companyId) : Database::null(), user.language, now, now});
     if (!q)
         return q.error();
     if (!q->next())
         return makeError(ErrorKind::Internal, u"user.insert"_s, tr("The user could not be stored."));
     const qint64 id = q->value(0).toLongLong();
     q->finish();
-    UserRecord record{id, username, user.displayName.trimmed(), user.role, user.language, true, now, {}, {}};
+    UserRecord record{id, username, user.displayName.trimmed(), user.role, user.companyId, user.language, true, now, {}, {}};
     const Actor auditor = firstAdmin ? Actor::user(id, username, Role::Admin) : auditAs;
     if (auto logged = AuditLog(m_db).write(auditor, u"user.create"_s, u"user"_s, id, QString(), jsonText(auditView(record))); !logged)
         return logged.error();
@@ -150,7 +175,9 @@ Result<qint64> UserStore::create(const Actor &by, const NewUser &user)
 Result<Actor> UserStore::signIn(const QString &username, const QString &password)
 {
     const QString name = username.trimmed().toLower();
-    auto q = m_db.exec(u"SELECT id, password_hash, role, active, failed_sign_ins, locked_until FROM users WHERE username = ?"_s, {name});
+    auto q = m_db.exec(u"SELECT id, password_hash, role, active, failed_sign_ins, locked_until, COALESCE(company_id, 0) FROM users "
+                       "WHERE username = ?"_s,
+                       {name});
     if (!q)
         return q.error();
     if (!q->next()) {
@@ -164,6 +191,7 @@ Result<Actor> UserStore::signIn(const QString &username, const QString &password
     const bool active = q->value(3).toInt() != 0;
     const int failures = q->value(4).toInt();
     const qint64 lockedUntil = q->value(5).isNull() ? 0 : q->value(5).toLongLong();
+    const qint64 companyId = q->value(6).toLongLong();
     q->finish();
     const qint64 now = nowMs();
     if (lockedUntil > now) {
@@ -173,7 +201,7 @@ Result<Actor> UserStore::signIn(const QString &username, const QString &password
                             int((lockedUntil - now + 59'999) / 60'000)));
     }
     const bool matches = PasswordHasher::verify(hash, password);
-    const Actor actor = Actor::user(id, name, role.value_or(Role::Support));
+    const Actor actor = Actor::user(id, name, role.value_or(Role::Support), companyId);
 
     Transaction tx(m_db);
     if (!tx.started())
@@ -269,6 +297,12 @@ Status UserStore::update(const Actor &by, qint64 userId, const UserChanges &chan
         after.language = *changes.language;
     if (changes.active)
         after.active = *changes.active;
+    if (changes.companyId)
+        after.companyId = *changes.companyId;
+    else if (!AccessPolicy::isBusinessRole(after.role))
+        after.companyId = 0;
+    if (auto company = companyProblem(after.role, after.companyId); !company)
+        return company.error();
     const bool losesAdmin = before->role == Role::Admin && before->active && (after.role != Role::Admin || !after.active);
     if (losesAdmin) {
         auto others = activeAdmins(userId);
@@ -278,13 +312,20 @@ Status UserStore::update(const Actor &by, qint64 userId, const UserChanges &chan
             return makeError(ErrorKind::Conflict, u"user.last_admin"_s,
                              tr("%1 is the last active administrator; make someone else administrator first.").arg(before->username));
     }
-    auto q = m_db.exec(u"UPDATE users SET display_name = ?, role = ?, language = ?, active = ?, "
+    auto q = m_db.exec(u"UPDATE users SET display_name = ?, role = ?, company_id = ?, language = ?, active = ?, "
                        "failed_sign_ins = CASE WHEN ? = 1 THEN 0 ELSE failed_sign_ins END, "
                        "locked_until = CASE WHEN ? = 1 THEN NULL ELSE locked_until END WHERE id = ?"_s,
-                       {after.displayName, AccessPolicy::roleCode(after.role), after.language, after.active ? 1 : 0,
-                        after.active && !before->active ? 1 : 0, after.active && !before->active ? 1 : 0, userId});
+                       {after.displayName, AccessPolicy::roleCode(after.role), after.companyId > 0 ? QVariant(after.companyId) : Database::null(),
+                        after.language, after.active ? 1 : 0, after.active && !before->active ? 1 : 0,
+                        after.active && !before->active ? 1 : 0, userId});
     if (!q)
         return q.error();
+    // What a session may do was decided at sign-in: a new role, company or deactivation needs a new one.
+    if (after.role != before->role || after.companyId != before->companyId || (before->active && !after.active)) {
+        const QString reason = !after.active ? u"deactivated"_s : u"role changed"_s;
+        if (auto ended = SessionStore::endAllOf(m_db, userId, reason); !ended)
+            return ended.error();
+    }
     if (auto logged = AuditLog(m_db).write(by, u"user.update"_s, u"user"_s, userId, jsonText(auditView(*before)), jsonText(auditView(after)));
         !logged)
         return logged.error();
@@ -317,6 +358,8 @@ Status UserStore::setPassword(const Actor &by, qint64 userId, const QString &new
                        {*hash, nowMs(), userId});
     if (!q)
         return q.error();
+    if (auto ended = SessionStore::endAllOf(m_db, userId, u"password changed"_s); !ended)
+        return ended.error();
     if (auto logged = AuditLog(m_db).write(by, u"user.password"_s, u"user"_s, userId, QString(), jsonText({{u"password_changed"_s, true}}));
         !logged)
         return logged.error();

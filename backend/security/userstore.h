@@ -22,6 +22,7 @@ struct UserRecord
     QString username;
     QString displayName;
     Role role = Role::Support;
+    qint64 companyId = 0; // business roles only
     QString language; // "de", "en" or empty for the system's
     bool active = true;
     qint64 createdAtMs = 0;
@@ -36,6 +37,7 @@ struct NewUser
     QString password;
     Role role = Role::Support;
     QString language;
+    qint64 companyId = 0; // required for a business role, refused for a platform role
 };
 
 struct UserChanges
@@ -44,6 +46,7 @@ struct UserChanges
     std::optional<Role> role;
     std::optional<QString> language;
     std::optional<bool> active;
+    std::optional<qint64> companyId; // with a change between platform and business roles
 };
 
 class UserStore final
@@ -58,12 +61,14 @@ public:
     [[nodiscard]] Result<Actor> createFirstAdmin(const NewUser &user);
     // The signed-in actor, or Unauthorized with a message that does not tell which part was wrong.
     // Five failures in a row lock the account for lockMinutes; a successful sign-in clears the count.
+    // The actor carries the user's company (business roles).
     [[nodiscard]] Result<Actor> signIn(const QString &username, const QString &password);
 
     [[nodiscard]] Result<qint64> create(const Actor &by, const NewUser &user);
     [[nodiscard]] Result<QList<UserRecord>> list(const Actor &by);
+    // A change of role, company or activation ends the user's sessions in the same transaction.
     [[nodiscard]] Status update(const Actor &by, qint64 userId, const UserChanges &changes);
-    // An administrator sets anyone's password (and so unlocks the account); everyone else only their own,
+    // A new password ends the user's sessions. An administrator sets anyone's password (and so unlocks the account); everyone else only their own,
     // with their current password.
     [[nodiscard]] Status setPassword(const Actor &by, qint64 userId, const QString &newPassword, const QString &currentPassword = {});
     // The actor's own record (the name and language shown after sign-in).
@@ -74,6 +79,9 @@ public:
 
 private:
     [[nodiscard]] QString usernameProblem(const QString &username) const;
+    // Invalid when a business role comes without a company (or one that does not exist) or a platform role
+    // with one.
+    [[nodiscard]] Status companyProblem(Role role, qint64 companyId);
     [[nodiscard]] Result<qint64> insert(const NewUser &user, const Actor &auditAs, bool firstAdmin);
     [[nodiscard]] Result<int> activeAdmins(qint64 exceptUserId);
     Database &m_db;

@@ -118,6 +118,12 @@ void SignInDialog::accept()
         fail(result.error().message);
         return;
     }
+    // This window reads the database directly, without a company scope: a business account may see its
+    // own company only, which the server's admin API enforces.
+    if (result->isScoped()) {
+        fail(tr("This account belongs to a business: it signs in through the admin API of askpro-server."));
+        return;
+    }
     m_actor = *result;
     QDialog::accept();
 }

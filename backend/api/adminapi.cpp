@@ -1,0 +1,224 @@
+// Dispatch of /api/v1: match the route table, authenticate, check the permission, parse, answer. Handlers
+// apply the company scope themselves, in SQL; here only what every route shares.
+#include "api/adminapi.h"
+
+#include "api/routefamilies.h"
+#include "core/clock.h"
+#include "core/logging.h"
+#include "security/sessionstore.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+constexpr int signInAttemptsPerMinute = 10;
+
+QHttpServerResponse jsonResponse(int status, const Json &body)
+{
+    return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArray::fromStdString(body.dump()),
+                               QHttpServerResponder::StatusCode(status));
+}
+
+QHttpServerResponse errorResponse(int status, const QString &code, const QString &message)
+{
+    return jsonResponse(status, Json{{"error", {{"code", code.toStdString()}, {"message", message.toStdString()}}}});
+}
+
+// The status that tells a client what kind of refusal an error is. A permission refused by a service
+// (Actor::require) is 403; every other Unauthorized is a sign-in problem, 401.
+int statusFor(const Error &error)
+{
+    switch (error.kind) {
+    case ErrorKind::Invalid:
+        return 400;
+    case ErrorKind::Unauthorized:
+        return error.code == u"access.denied"_s ? 403 : 401;
+    case ErrorKind::NotFound:
+        return 404;
+    case ErrorKind::Conflict:
+    case ErrorKind::Configuration:
+        return 409;
+    case ErrorKind::Rejected:
+        return 422;
+    case ErrorKind::Transient:
+        return 503;
+    case ErrorKind::Internal:
+        break;
+    }
+    return 500;
+}
+
+QHttpServerResponse errorResponse(const Error &error)
+{
+    const int status = statusFor(error);
+    if (status == 500) {
+        // The driver's words stay in the server's log: they can name tables, hosts and values.
+        qCWarning(lcHttp) << "admin API:" << error.code << error.describe();
+        return errorResponse(500, u"internal"_s, AdminApi::tr("The server could not answer; the reason is in its log."));
+    }
+    return errorResponse(status, error.code, error.message);
+}
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    using M = QHttpServerRequest::Method;
+    switch (method) {
+    case M::Get:
+        return "GET";
+    case M::Post:
+        return "POST";
+    case M::Put:
+        return "PUT";
+    case M::Delete:
+        return "DELETE";
+    case M::Patch:
+        return "PATCH";
+    default:
+        return "OTHER";
+    }
+}
+
+// Matches "/api/v1/calls/{callId}" against a request path; fills the {name} segments.
+bool matches(const QString &pattern, const QStringList &segments, QHash<QString, QString> &captured)
+{
+    const QStringList parts = pattern.split(u'/');
+    if (parts.size() != segments.size())
+        return false;
+    QHash<QString, QString> found;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const QString &part = parts.at(i);
+        if (part.startsWith(u'{') && part.endsWith(u'}'))
+            found.insert(part.mid(1, part.size() - 2), segments.at(i));
+        else if (part != segments.at(i))
+            return false;
+    }
+    captured = std::move(found);
+    return true;
+}
+
+QString bearerToken(const QHttpServerRequest &request)
+{
+    for (const auto &[name, value] : request.headers()) {
+        if (name.compare("authorization", Qt::CaseInsensitive) == 0 && value.size() > 7
+            && value.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+            return QString::fromLatin1(value.mid(7).trimmed());
+    }
+    return {};
+}
+
+} // namespace
+
+AdminApi::AdminApi(Database &db, WorkerPool *pool, ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_pool(pool)
+    , m_config(std::move(config))
+    , m_sessions(std::make_unique<SessionStore>(db))
+{
+    const ApiContext context{m_db, *m_sessions, m_pool, m_config};
+    m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context);
+}
+
+AdminApi::~AdminApi() = default;
+
+void AdminApi::install(QHttpServer &server)
+{
+    // One catch-all rule (Qt's QUrl converter takes the rest of the path, slashes included), so that the
+    // route table alone decides what exists, and unknown paths and methods answer in the API's own shape.
+    server.route(u"/api/v1/<arg>"_s, QHttpServerRequest::Method::AnyKnown,
+                 [this](const QUrl &, const QHttpServerRequest &request) { return dispatch(request); });
+}
+
+QString AdminApi::clientAddress(const QHttpServerRequest &request) const
+{
+    const QHostAddress peer = request.remoteAddress();
+    if (m_config.trustedProxies.contains(peer)) {
+        // The proxy appends the address it saw; anything before that came from the client and proves nothing.
+        const QByteArray forwarded = request.value("X-Forwarded-For");
+        const QString last = QString::fromLatin1(forwarded.split(',').constLast()).trimmed();
+        if (QHostAddress candidate(last); !candidate.isNull())
+            return candidate.toString();
+    }
+    return peer.toString();
+}
+
+bool AdminApi::signInLimited(const QString &address)
+{
+    const qint64 now = nowMs();
+    if (m_signInAttempts.size() > 10000) // forget old windows rather than grow without bound
+        m_signInAttempts.removeIf([now](const auto &entry) { return now - entry.value().windowStart >= 60'000; });
+    Attempts &attempts = m_signInAttempts[address];
+    if (now - attempts.windowStart >= 60'000)
+        attempts = Attempts{now, 0};
+    return ++attempts.count > signInAttemptsPerMinute;
+}
+
+QHttpServerResponse AdminApi::dispatch(const QHttpServerRequest &request)
+{
+    const QString path = request.url().path(QUrl::FullyEncoded);
+    if (request.body().size() > maxBodyBytes)
+        return errorResponse(413, u"body.too_large"_s, tr("The request body is larger than %1 bytes.").arg(maxBodyBytes));
+    QStringList segments = path.split(u'/');
+    for (QString &segment : segments)
+        segment = QUrl::fromPercentEncoding(segment.toUtf8());
+    const QByteArray method = methodName(request.method());
+    const ApiRoute *route = nullptr;
+    QHash<QString, QString> captured;
+    bool pathKnown = false;
+    for (const ApiRoute &candidate : m_routes) {
+        QHash<QString, QString> found;
+        if (!matches(candidate.path, segments, found))
+            continue;
+        pathKnown = true;
+        if (candidate.method == method) {
+            route = &candidate;
+            captured = std::move(found);
+            break;
+        }
+    }
+    if (!route)
+        return pathKnown ? errorResponse(405, u"method.not_allowed"_s, tr("This path does not take %1.").arg(QString::fromLatin1(method)))
+                         : errorResponse(404, u"route.unknown"_s, tr("No such API route."));
+
+    ApiRequest api{request, {}, 0, clientAddress(request), std::move(captured), QUrlQuery(request.url()), nullptr};
+    if (route->access == ApiRoute::Access::Public) {
+        if (route->limitAttempts && signInLimited(api.clientAddress)) {
+            qCInfo(lcSecurity) << "sign-in attempts over the limit from" << api.clientAddress;
+            QHttpServerResponse limited = errorResponse(429, u"signin.rate_limited"_s, tr("Too many sign-in attempts; wait a minute."));
+            limited.addHeader("Retry-After", "60");
+            return limited;
+        }
+    } else {
+        auto session = m_sessions->authenticate(bearerToken(request));
+        if (!session) {
+            if (session.error().kind != ErrorKind::Unauthorized)
+                return errorResponse(session.error());
+            return errorResponse(401, u"unauthorized"_s, tr("Sign in first."));
+        }
+        api.actor = session->actor;
+        api.sessionId = session->sessionId;
+        if (route->access == ApiRoute::Access::Permission && !api.actor.can(route->permission))
+            return errorResponse(403, u"access.denied"_s,
+                                 tr("Your role may not %1.").arg(AccessPolicy::permissionTitle(route->permission)));
+    }
+    if (!request.body().isEmpty()) {
+        api.body = Json::parse(request.body().constBegin(), request.body().constEnd(), nullptr, false);
+        if (api.body.is_discarded() || !api.body.is_object())
+            return errorResponse(400, u"body.invalid"_s, tr("The request body must be a JSON object."));
+    }
+    auto reply = route->handler(api);
+    if (!reply)
+        return errorResponse(reply.error());
+    if (!reply->raw.isNull())
+        return QHttpServerResponse(reply->contentType, reply->raw, QHttpServerResponder::StatusCode(reply->status));
+    if (reply->status == 204)
+        return QHttpServerResponse(QHttpServerResponder::StatusCode::NoContent);
+    return jsonResponse(reply->status, reply->body);
+}
+
+} // namespace askpro

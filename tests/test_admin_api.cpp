@@ -1,0 +1,456 @@
+// The admin API over real HTTP on both engines: every route × every role × own/other company against the
+// status the route table's policy implies, the OpenAPI file against the route table, sessions (sign-in,
+// expiry, revocation, rate limit) and bad input.
+#include "api/adminapi.h"
+#include "core/clock.h"
+#include "demo/demoseeder.h"
+#include "http/askproserver.h"
+#include "httptestclient.h"
+#include "security/sessionstore.h"
+#include "security/userstore.h"
+#include "testdatabase.h"
+
+#include <QFile>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+using Json = nlohmann::json;
+
+namespace {
+
+const QString password = u"correct horse battery"_s;
+
+struct Company
+{
+    qint64 id = 0;
+    qint64 callId = 0;
+    qint64 appointmentId = 0;
+};
+
+struct Fixture
+{
+    std::shared_ptr<Database> db;
+    std::unique_ptr<AskProServer> server;
+    QUrl base;
+    Company own;   // the business accounts' company
+    Company other; // a company they must never see
+    QHash<Role, Actor> actors;
+};
+
+Company plantCompany(Database &db, const QString &name, const QString &phone)
+{
+    const qint64 now = nowMs();
+    const auto planted = test::plantCompanyAndBranch(db, phone);
+    const qint64 company = planted.first;
+    const qint64 branch = planted.second;
+    (void)db.exec(u"UPDATE companies SET name = ? WHERE id = ?"_s, {name, company});
+    auto customer = db.insert(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id"_s,
+                              {company, u"+491701111111"_s, QString(name + u" Kundin"_s), now, now});
+    auto call = db.insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, customer_id, from_number, to_number, started_at, "
+                          "outcome, failure_reason, raw_payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'failed', 'slot taken', "
+                          "'{\"secret\":1}', ?, ?) RETURNING id"_s,
+                          {QString(u"call_"_s + name), company, branch, *customer, u"+491701111111"_s, phone, now - 3600'000, now, now});
+    auto appointment = db.insert(u"INSERT INTO appointments (company_id, branch_id, customer_id, call_id, starts_at, ends_at, created_at, "
+                                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                                 {company, branch, *customer, *call, now + 86400'000, now + 86400'000 + 1800'000, now, now});
+    if (!customer || !call || !appointment)
+        qFatal("fixture rows could not be stored");
+    return Company{company, *call, *appointment};
+}
+
+test::HttpAnswer send(const QUrl &base, const QByteArray &method, const QString &path, const QString &token, const QByteArray &body = {})
+{
+    QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/json"}};
+    if (!token.isEmpty())
+        headers.append({"Authorization", "Bearer " + token.toLatin1()});
+    return test::httpSend(method, base.resolved(QUrl(path)), body, headers);
+}
+
+QString openSession(Database &db, const Actor &actor)
+{
+    auto opened = SessionStore(db).open(actor, u"test"_s, u"127.0.0.1"_s);
+    if (!opened)
+        qFatal("%s", qPrintable(opened.error().describe()));
+    return opened->token;
+}
+
+QString errorCode(const QByteArray &body)
+{
+    const Json json = Json::parse(body.toStdString(), nullptr, false);
+    if (json.is_discarded() || !json.contains("error"))
+        return u"<no error object>"_s;
+    return QString::fromStdString(json["error"].value("code", std::string("<no code>")));
+}
+
+} // namespace
+
+class TestAdminApi final : public QObject
+{
+    Q_OBJECT
+private:
+    Fixture start(const QString &engine)
+    {
+        Fixture f;
+        f.db = test::freshDatabase(engine);
+        if (!f.db)
+            return f;
+        f.own = plantCompany(*f.db, u"Praxis Eigen"_s, u"+4930111111"_s);
+        f.other = plantCompany(*f.db, u"Salon Fremd"_s, u"+4930222222"_s);
+        UserStore users(*f.db);
+        auto admin = users.createFirstAdmin({u"anna"_s, u"Anna Admin"_s, password, Role::Admin, u"de"_s});
+        if (!admin)
+            qFatal("%s", qPrintable(admin.error().describe()));
+        f.actors.insert(Role::Admin, *admin);
+        for (Role role : AccessPolicy::roles()) {
+            if (role == Role::Admin)
+                continue;
+            const qint64 company = AccessPolicy::isBusinessRole(role) ? f.own.id : 0;
+            const QString name = AccessPolicy::roleCode(role).replace(u'_', u'-');
+            auto id = users.create(*admin, {name, name, password, role, u"de"_s, company});
+            if (!id)
+                qFatal("%s", qPrintable(id.error().describe()));
+            f.actors.insert(role, Actor::user(*id, name, role, company));
+        }
+        f.server = std::make_unique<AskProServer>(f.db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        auto port = f.server->start(QHostAddress::LocalHost, 0);
+        if (!port)
+            qFatal("%s", qPrintable(port.error().describe()));
+        f.base = QUrl(u"http://127.0.0.1:%1"_s.arg(*port));
+        return f;
+    }
+
+private Q_SLOTS:
+    void initTestCase_data() { test::addEngineRows(); }
+
+    // Every route, every role, the own and the other company: the status follows from the route's policy alone,
+    // so a route added without a policy, or with a handler that forgets the company scope, fails here.
+    void routeMatrix()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        int checked = 0;
+        for (const ApiRoute &route : f.server->adminApi().routes()) {
+            if (route.access == ApiRoute::Access::Public)
+                continue; // sign-in: signIn() below
+            for (Role role : AccessPolicy::roles()) {
+                const Actor &actor = f.actors.value(role);
+                for (bool ownTarget : {true, false}) {
+                    if (route.idScope == IdScope::None && !ownTarget)
+                        continue;
+                    const QString token = openSession(*f.db, actor);
+                    const Company &company = ownTarget ? f.own : f.other;
+                    // The other user of a user-scoped route: the administrator, or for the administrator the support agent.
+                    const Actor &otherUser = f.actors.value(role == Role::Admin ? Role::Support : Role::Admin);
+                    QString path = route.path;
+                    const QHash<QString, std::function<QString()>> values{
+                        {u"callId"_s, [&] { return QString::number(company.callId); }},
+                        {u"appointmentId"_s, [&] { return QString::number(company.appointmentId); }},
+                        {u"userId"_s, [&] { return QString::number(ownTarget ? actor.userId : otherUser.userId); }},
+                        {u"sessionId"_s,
+                         [&] {
+                             const QString target = openSession(*f.db, ownTarget ? actor : otherUser);
+                             return QString::number(SessionStore(*f.db).authenticate(target)->sessionId);
+                         }},
+                    };
+                    static const QRegularExpression parameter(u"\\{(\\w+)\\}"_s);
+                    for (const auto &match : parameter.globalMatch(route.path)) {
+                        const QString name = match.captured(1);
+                        QVERIFY2(values.contains(name), qPrintable(u"no fixture for path parameter %1 of %2"_s.arg(name, route.path)));
+                        path.replace(match.captured(0), values.value(name)());
+                    }
+                    int expected = 200; // any 2xx
+                    if (route.access == ApiRoute::Access::Permission && !actor.can(route.permission))
+                        expected = 403;
+                    else if (!ownTarget && route.idScope == IdScope::Company && actor.isScoped())
+                        expected = 404;
+                    else if (!ownTarget && route.idScope == IdScope::User && !actor.can(Permission::ManageUsers))
+                        expected = 404;
+                    const auto answer = send(f.base, route.method, path, token);
+                    const QString what = u"%1 %2 as %3 (%4 target): %5 %6"_s.arg(QString::fromLatin1(route.method), path, AccessPolicy::roleCode(role),
+                                                                               ownTarget ? u"own"_s : u"other"_s)
+                                             .arg(answer.status)
+                                             .arg(QString::fromUtf8(answer.body.left(300)));
+                    if (expected == 200)
+                        QVERIFY2(answer.status >= 200 && answer.status < 300, qPrintable(what));
+                    else
+                        QVERIFY2(answer.status == expected, qPrintable(what + u" (expected %1)"_s.arg(expected)));
+                    // Without a token every one of these routes is closed, with one shape of answer.
+                    const auto anonymous = send(f.base, route.method, path, QString());
+                    QVERIFY2(anonymous.status == 401 && errorCode(anonymous.body) == u"unauthorized"_s, qPrintable(what));
+                    ++checked;
+                }
+            }
+        }
+        QVERIFY(checked > 50);
+    }
+
+    // A business account's lists hold its own company only; the filter for another company is "not found".
+    void companyScopeInLists()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        for (const QString &list : {u"/api/v1/calls"_s, u"/api/v1/appointments"_s}) {
+            const auto answer = send(f.base, "GET", list, owner);
+            QCOMPARE(answer.status, 200);
+            const Json items = Json::parse(answer.body.toStdString())["items"];
+            QCOMPARE(int(items.size()), 1);
+            QCOMPARE(items[0]["id"].get<qint64>(), list.endsWith(u"calls"_s) ? f.own.callId : f.own.appointmentId);
+            QCOMPARE(send(f.base, "GET", list + u"?company_id=%1"_s.arg(f.other.id), owner).status, 404);
+        }
+        // Platform staff see both companies, and may narrow to one.
+        const QString support = openSession(*f.db, f.actors.value(Role::Support));
+        QCOMPARE(Json::parse(send(f.base, "GET", u"/api/v1/calls"_s, support).body.toStdString())["items"].size(), size_t(2));
+        const Json narrowed = Json::parse(send(f.base, "GET", u"/api/v1/calls?company_id=%1"_s.arg(f.other.id), support).body.toStdString());
+        QCOMPARE(narrowed["items"].size(), size_t(1));
+        QCOMPARE(narrowed["items"][0]["id"].get<qint64>(), f.other.callId);
+        // A business owner's call detail has no raw payload; support's has.
+        const Json ownerView = Json::parse(send(f.base, "GET", u"/api/v1/calls/%1"_s.arg(f.own.callId), owner).body.toStdString());
+        QVERIFY(!ownerView.contains("raw_payload"));
+        const Json supportView = Json::parse(send(f.base, "GET", u"/api/v1/calls/%1"_s.arg(f.own.callId), support).body.toStdString());
+        QCOMPARE(supportView.value("raw_payload", std::string()), std::string("{\"secret\":1}"));
+    }
+
+    // The OpenAPI file lists exactly the routes of the table, each with the permission the table gives it.
+    void openApiMatchesRoutes()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        if (engine != u"sqlite"_s)
+            return; // the route table does not depend on the engine
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        QFile file(QStringLiteral(ASKPRO_SOURCE_DIR "/docs/api/openapi.json"));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        const Json spec = Json::parse(file.readAll().toStdString(), nullptr, false);
+        QVERIFY(!spec.is_discarded());
+        QCOMPARE(QString::fromStdString(spec.value("openapi", std::string())).left(2), u"3."_s);
+        QSet<QString> documented;
+        for (const auto &[path, operations] : spec["paths"].items()) {
+            for (const auto &[method, operation] : operations.items())
+                documented.insert(QString::fromStdString(method).toUpper() + u' ' + QString::fromStdString(path));
+        }
+        QSet<QString> routed;
+        for (const ApiRoute &route : f.server->adminApi().routes()) {
+            const QString key = QString::fromLatin1(route.method) + u' ' + route.path.mid(QStringLiteral("/api/v1").size());
+            routed.insert(key);
+            const QString method = QString::fromLatin1(route.method).toLower();
+            const std::string specPath = route.path.mid(QStringLiteral("/api/v1").size()).toStdString();
+            if (!spec["paths"].contains(specPath) || !spec["paths"][specPath].contains(method.toStdString()))
+                continue; // reported below
+            const Json &operation = spec["paths"][specPath][method.toStdString()];
+            QString access = u"public"_s;
+            if (route.access == ApiRoute::Access::SignedIn)
+                access = u"signed-in"_s;
+            else if (route.access == ApiRoute::Access::Permission)
+                access = AccessPolicy::permissionCode(route.permission);
+            QCOMPARE(QString::fromStdString(operation.value("x-askpro-access", std::string())), access);
+        }
+        const QSet<QString> missing = routed - documented;
+        const QSet<QString> extra = documented - routed;
+        QVERIFY2(missing.isEmpty(), qPrintable(u"routes missing from docs/api/openapi.json: "_s + QStringList(missing.values()).join(u", "_s)));
+        QVERIFY2(extra.isEmpty(), qPrintable(u"docs/api/openapi.json entries without a route: "_s + QStringList(extra.values()).join(u", "_s)));
+    }
+
+    void signIn()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const auto answer = send(f.base, "POST", u"/api/v1/sessions"_s, QString(),
+                                 R"({"user":"company-owner","password":"correct horse battery","client":"askpro-admin on laptop"})");
+        QCOMPARE(answer.status, 201);
+        const Json json = Json::parse(answer.body.toStdString());
+        const QString token = QString::fromStdString(json["token"].get<std::string>());
+        QVERIFY(token.size() >= 43); // 256 bits in base64url
+        QCOMPARE(json["user"]["role"].get<std::string>(), std::string("company_owner"));
+        QCOMPARE(json["user"]["company_id"].get<qint64>(), f.own.id);
+        // Only the hash is stored.
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM sessions WHERE token_hash = ?"_s, {token})->toInt(), 0);
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM sessions WHERE token_hash = ?"_s, {SessionStore::tokenHash(token)})->toInt(), 1);
+        QCOMPARE(f.db->scalar(u"SELECT client_name FROM sessions WHERE token_hash = ?"_s, {SessionStore::tokenHash(token)})->toString(),
+                 u"askpro-admin on laptop"_s);
+        // The audit row names the user and the company.
+        QCOMPARE(f.db->scalar(u"SELECT company_id FROM audit_log WHERE action = 'session.open' ORDER BY id DESC"_s)->toLongLong(), f.own.id);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/me"_s, token).status, 200);
+        // Sign-out ends exactly this session.
+        QCOMPARE(send(f.base, "DELETE", u"/api/v1/sessions/current"_s, token).status, 204);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/me"_s, token).status, 401);
+        // A wrong password is 401 with no hint which part was wrong; lockout rules apply as before.
+        const auto wrong = send(f.base, "POST", u"/api/v1/sessions"_s, QString(), R"({"user":"company-owner","password":"nope"})");
+        QCOMPARE(wrong.status, 401);
+        QCOMPARE(errorCode(wrong.body), u"signin.failed"_s);
+    }
+
+    void signInRateLimitedPerAddress()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        if (engine != u"sqlite"_s)
+            return; // the limit lives in the server process, not the database
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        int limited = 0;
+        for (int i = 0; i < 12; ++i) {
+            const auto answer = send(f.base, "POST", u"/api/v1/sessions"_s, QString(), R"({"user":"nobody","password":"wrong password"})");
+            QVERIFY(answer.status == 401 || answer.status == 429);
+            limited += answer.status == 429;
+        }
+        QCOMPARE(limited, 2); // ten a minute
+    }
+
+    // Sessions end on sign-out, revocation, password, role or activation changes, after 12 h idle and 30 days in all.
+    void sessionLifetime()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        qint64 now = nowMs();
+        SessionStore sessions(*f.db, [&now] { return now; });
+        const Actor staff = f.actors.value(Role::CompanyStaff);
+        auto opened = sessions.open(staff, u"test"_s, u"127.0.0.1"_s);
+        QVERIFY(opened.ok());
+        now += SessionStore::idleMs - 1000;
+        QVERIFY(sessions.authenticate(opened->token).ok()); // used in time: idle expiry moves on
+        now += SessionStore::idleMs - 1000;
+        QVERIFY(sessions.authenticate(opened->token).ok());
+        now += SessionStore::idleMs + 1;
+        QVERIFY(!sessions.authenticate(opened->token).ok()); // idle
+        QCOMPARE(f.db->scalar(u"SELECT end_reason FROM sessions WHERE id = ?"_s, {opened->info.id})->toString(), u"idle"_s);
+
+        auto longLived = sessions.open(staff, u"test"_s, u"127.0.0.1"_s);
+        QVERIFY(longLived.ok());
+        for (qint64 used = 0; used < SessionStore::absoluteMs; used += SessionStore::idleMs / 2) {
+            now += SessionStore::idleMs / 2;
+            if (now < longLived->info.expiresAtMs)
+                QVERIFY(sessions.authenticate(longLived->token).ok());
+        }
+        now = longLived->info.expiresAtMs;
+        QVERIFY(!sessions.authenticate(longLived->token).ok()); // 30 days in all, however busy
+
+        UserStore users(*f.db);
+        const Actor admin = f.actors.value(Role::Admin);
+        const auto stillValid = [&](const QString &token) { return send(f.base, "GET", u"/api/v1/me"_s, token).status == 200; };
+        QString token = openSession(*f.db, staff);
+        QVERIFY(stillValid(token));
+        QVERIFY(users.setPassword(admin, staff.userId, u"another good password"_s).ok());
+        QVERIFY(!stillValid(token));
+        token = openSession(*f.db, staff);
+        QVERIFY(users.update(admin, staff.userId, UserChanges{{}, Role::CompanyOwner, {}, {}, {}}).ok());
+        QVERIFY(!stillValid(token));
+        token = openSession(*f.db, staff);
+        QVERIFY(users.update(admin, staff.userId, UserChanges{{}, {}, {}, false, {}}).ok());
+        QVERIFY(!stillValid(token));
+        // Revoked by an administrator through the API.
+        const QString adminToken = openSession(*f.db, admin);
+        const QString support = openSession(*f.db, f.actors.value(Role::Support));
+        const qint64 supportSession = SessionStore(*f.db).authenticate(support)->sessionId;
+        const Json listed = Json::parse(
+            send(f.base, "GET", u"/api/v1/users/%1/sessions"_s.arg(f.actors.value(Role::Support).userId), adminToken).body.toStdString());
+        QCOMPARE(listed["items"].size(), size_t(1));
+        QCOMPARE(listed["items"][0]["id"].get<qint64>(), supportSession);
+        QCOMPARE(send(f.base, "DELETE", u"/api/v1/sessions/%1"_s.arg(supportSession), adminToken).status, 204);
+        QVERIFY(!stillValid(support));
+    }
+
+    // A business role comes with an existing company and a platform role without one; the database says so too.
+    void businessAccountsNeedACompany()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        UserStore users(*f.db);
+        const Actor admin = f.actors.value(Role::Admin);
+        const auto refused = [&](const NewUser &user) {
+            auto created = users.create(admin, user);
+            return !created.ok() && created.error().code == u"user.company"_s;
+        };
+        QVERIFY(refused({u"no-company"_s, {}, password, Role::CompanyOwner, u"de"_s, 0}));
+        QVERIFY(refused({u"no-such-company"_s, {}, password, Role::CompanyStaff, u"de"_s, 999999}));
+        QVERIFY(refused({u"staff-with-company"_s, {}, password, Role::Support, u"de"_s, f.own.id}));
+        const qint64 staffId = f.actors.value(Role::CompanyStaff).userId;
+        QVERIFY(!users.update(admin, staffId, UserChanges{{}, {}, {}, {}, qint64(0)}).ok());
+        // Moving to a platform role drops the company.
+        QVERIFY(users.update(admin, staffId, UserChanges{{}, Role::Support, {}, {}, {}}).ok());
+        QCOMPARE(users.find(staffId)->companyId, 0);
+        QVERIFY(!f.db->exec(u"UPDATE users SET company_id = ? WHERE id = ?"_s, {f.own.id, staffId}).ok());
+        QVERIFY(!f.db->exec(u"UPDATE users SET role = 'company_owner' WHERE id = ?"_s, {staffId}).ok());
+    }
+
+    // The demo's owner of one business, signed in through the API, sees that business and nothing else.
+    void demoOwnerSeesOwnCompanyOnly()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f;
+        f.db = test::freshDatabase(engine);
+        QVERIFY(f.db);
+        auto seeded = DemoSeeder(*f.db).seed(3);
+        QVERIFY2(seeded.ok(), seeded.ok() ? "" : qPrintable(seeded.error().describe()));
+        f.server = std::make_unique<AskProServer>(f.db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        auto port = f.server->start(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        f.base = QUrl(u"http://127.0.0.1:%1"_s.arg(*port));
+        const auto signedIn = send(f.base, "POST", u"/api/v1/sessions"_s, QString(),
+                                   QByteArray::fromStdString(Json{{"user", "praxis-weber"}, {"password", DemoSeeder::demoPassword}}.dump()));
+        QCOMPARE(signedIn.status, 201);
+        const QString token = QString::fromStdString(Json::parse(signedIn.body.toStdString())["token"].get<std::string>());
+        const qint64 weber = f.db->scalar(u"SELECT id FROM companies WHERE name = 'Zahnarztpraxis Dr. Weber'"_s)->toLongLong();
+        QVERIFY(weber > 0);
+        QVERIFY(f.db->scalar(u"SELECT COUNT(*) FROM calls WHERE company_id <> ?"_s, {weber})->toInt() > 0);
+        const Json calls = Json::parse(send(f.base, "GET", u"/api/v1/calls?limit=1000"_s, token).body.toStdString());
+        QVERIFY(calls["items"].size() > 0);
+        for (const Json &call : calls["items"])
+            QCOMPARE(call["company"].get<std::string>(), std::string("Zahnarztpraxis Dr. Weber"));
+        const Json appointments = Json::parse(send(f.base, "GET", u"/api/v1/appointments?limit=1000"_s, token).body.toStdString());
+        QVERIFY(appointments["items"].size() > 0);
+        for (const Json &appointment : appointments["items"]) {
+            const qint64 id = appointment["id"].get<qint64>();
+            QCOMPARE(f.db->scalar(u"SELECT company_id FROM appointments WHERE id = ?"_s, {id})->toLongLong(), weber);
+        }
+        // What the owner may not see at all.
+        for (const QString &closed : {u"/api/v1/audit"_s, u"/api/v1/users"_s, u"/api/v1/companies"_s})
+            QCOMPARE(send(f.base, "GET", closed, token).status, 403);
+    }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("malformed limit") << QByteArray("GET") << u"/api/v1/calls?limit=abc"_s << QByteArray() << 400 << u"parameter.limit"_s;
+        QTest::newRow("limit too large") << QByteArray("GET") << u"/api/v1/calls?limit=100000"_s << QByteArray() << 400 << u"parameter.limit"_s;
+        QTest::newRow("unknown sort") << QByteArray("GET") << u"/api/v1/calls?sort=password"_s << QByteArray() << 400 << u"parameter.sort"_s;
+        QTest::newRow("forged cursor") << QByteArray("GET") << u"/api/v1/calls?after=bm90IGEgY3Vyc29y"_s << QByteArray() << 400 << u"parameter.after"_s;
+        QTest::newRow("id not a number") << QByteArray("GET") << u"/api/v1/calls/abc"_s << QByteArray() << 400 << u"parameter.callId"_s;
+        QTest::newRow("id of nothing") << QByteArray("GET") << u"/api/v1/calls/999999"_s << QByteArray() << 404 << u"calls.missing"_s;
+        QTest::newRow("unknown route") << QByteArray("GET") << u"/api/v1/passwords"_s << QByteArray() << 404 << u"route.unknown"_s;
+        QTest::newRow("wrong method") << QByteArray("PUT") << u"/api/v1/calls"_s << QByteArray() << 405 << u"method.not_allowed"_s;
+        QTest::newRow("body not JSON") << QByteArray("POST") << u"/api/v1/sessions"_s << QByteArray("user=anna") << 400 << u"body.invalid"_s;
+        QTest::newRow("sign-in without password") << QByteArray("POST") << u"/api/v1/sessions"_s << QByteArray(R"({"user":"anna"})") << 400
+                                                  << u"parameter.password"_s;
+        QTest::newRow("oversized body") << QByteArray("POST") << u"/api/v1/calls/1/retry"_s << QByteArray(AdminApi::maxBodyBytes + 1, ' ') << 413
+                                        << u"body.too_large"_s;
+    }
+    void badInput()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const auto answer = send(f.base, method, path, openSession(*f.db, f.actors.value(Role::Admin)), body);
+        QCOMPARE(answer.status, status);
+        QCOMPARE(errorCode(answer.body), code);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAdminApi)
+#include "test_admin_api.moc"
