@@ -12,7 +12,7 @@ packages=(
   libprotobuf-dev libicu-dev libboost-dev
   sqlite3 postgresql postgresql-client curl
   python3-aiosmtpd xvfb xauth fonts-dejavu-core
-  poppler-utils
+  poppler-utils openssl
 )
 
 missing=()

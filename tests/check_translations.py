@@ -11,8 +11,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 # The translated layers, as in translations/CMakeLists.txt (sandbox/ and tests/ are not translated).
-SOURCE_DIRS = ["backend", "models", "ui", "app/admin", "app/server"]
-INCLUDE_DIRS = ["backend", "models", "ui"]
+SOURCE_DIRS = ["backend", "client", "models", "ui", "app/admin", "app/server"]
+INCLUDE_DIRS = ["backend", "client", "models", "ui"]
 PLACEHOLDER = re.compile(r"%(?:n|L?[1-9][0-9]?)")
 DEAD = ("vanished", "obsolete")
 

@@ -858,7 +858,17 @@ Befehle:
         <translation>Anzahl der Worker-Threads (Standard 2; 0: nur Webhook-Annahme).</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>Serve HTTPS with this certificate (PEM; the chain after it).</source>
+        <translation>HTTPS mit diesem Zertifikat anbieten (PEM; die Kette danach).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate&apos;s private key (PEM, unencrypted; keep it readable by this server only).</source>
+        <translation>Der private Schlüssel des Zertifikats (PEM, unverschlüsselt; nur für diesen Server lesbar halten).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Receives Retell and Cal.com webhooks and the voice agent&apos;s live functions, stores them durably and processes calls into bookings with worker threads. Settings also come from ASKPRO_* environment variables.</source>
         <translation>Empfängt die Webhooks von Retell und Cal.com sowie die Live-Funktionen des Sprachagenten, speichert sie dauerhaft und macht aus Anrufen mit Worker-Threads Buchungen. Einstellungen kommen auch aus den Umgebungsvariablen ASKPRO_*.</translation>
     </message>
@@ -868,7 +878,12 @@ Befehle:
         <translation>--listen braucht HOST:PORT, z. B. 127.0.0.1:8080</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+11"/>
+        <source>--tls-cert and --tls-key go together.</source>
+        <translation>--tls-cert und --tls-key gehören zusammen.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>askpro-server listening on %1:%2 with %3 workers, database %4</source>
         <translation>askpro-server lauscht auf %1:%2 mit %3 Workern, Datenbank %4</translation>
     </message>
@@ -6186,6 +6201,39 @@ Trotzdem erneut versuchen?</translation>
         <location line="+2"/>
         <source>anyone</source>
         <translation>beliebig</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::client::ApiAccount</name>
+    <message>
+        <location filename="../client/apiaccount.cpp" line="+39"/>
+        <source>%1 is not a server address (https://host[:port]).</source>
+        <translation>%1 ist keine Serveradresse (https://host[:port]).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is not encrypted: use https:// (plain http only reaches this computer&apos;s own server).</source>
+        <translation>%1 ist nicht verschlüsselt: bitte https:// verwenden (einfaches http nur zum Server auf diesem Computer).</translation>
+    </message>
+    <message>
+        <location line="+136"/>
+        <source>The server did not answer in time.</source>
+        <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server&apos;s certificate is not trusted: %1</source>
+        <translation>Dem Zertifikat des Servers wird nicht vertraut: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server cannot be reached: %1</source>
+        <translation>Der Server ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The server answered %1.</source>
+        <translation>Der Server hat mit %1 geantwortet.</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,7 @@
 <context>
     <name>ServerCommands</name>
     <message numerus="yes">
-        <location filename="../app/server/servercommands.cpp" line="+538"/>
+        <location filename="../app/server/servercommands.cpp" line="+551"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>

@@ -382,7 +382,10 @@ int ServerCommands::serve(const QStringList &arguments)
     const QCommandLineOption listen(u"listen"_s, tr("Address and port to listen on (default 127.0.0.1:8080)."), u"host:port"_s,
                                     u"127.0.0.1:8080"_s);
     const QCommandLineOption workers(u"workers"_s, tr("Worker threads (default 2; 0: intake only)."), u"n"_s);
-    parser.addOptions({listen, workers});
+    const QCommandLineOption tlsCert(u"tls-cert"_s, tr("Serve HTTPS with this certificate (PEM; the chain after it)."), u"file"_s);
+    const QCommandLineOption tlsKey(u"tls-key"_s, tr("The certificate's private key (PEM, unencrypted; keep it readable by this server only)."),
+                                    u"file"_s);
+    parser.addOptions({listen, workers, tlsCert, tlsKey});
     addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Receives Retell and Cal.com webhooks and the voice agent's live functions, stores them durably "
                                       "and processes calls into bookings with worker threads. Settings also come from ASKPRO_* "
@@ -406,7 +409,17 @@ int ServerCommands::serve(const QStringList &arguments)
     if (!box)
         return 1;
     quitOnSignals();
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
+        err() << tr("--tls-cert and --tls-key go together.") << Qt::endl;
+        return 2;
+    }
     AskProServer server(db, *box, config, config.workers > 0);
+    if (parser.isSet(tlsCert)) {
+        if (auto tls = server.useTls(parser.value(tlsCert), parser.value(tlsKey)); !tls) {
+            err() << tls.error().describe() << Qt::endl;
+            return 1;
+        }
+    }
     auto bound = server.start(host, quint16(port));
     if (!bound) {
         err() << bound.error().describe() << Qt::endl;

@@ -8,7 +8,11 @@
 #include "jobs/workerpool.h"
 #include "security/credentialstore.h"
 
+#include <QFile>
 #include <QHttpServer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 
 using namespace Qt::StringLiterals;
 
@@ -32,6 +36,31 @@ AskProServer::AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerCo
 AskProServer::~AskProServer()
 {
     stop();
+}
+
+Status AskProServer::useTls(const QString &certificateFile, const QString &keyFile)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(certificateFile, QSsl::Pem);
+    if (chain.isEmpty())
+        return makeError(ErrorKind::Configuration, u"tls.certificate"_s, u"No PEM certificate in %1"_s.arg(certificateFile));
+    QFile file(keyFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorKind::Configuration, u"tls.key"_s, u"Cannot read the private key %1: %2"_s.arg(keyFile, file.errorString()));
+    const QByteArray pem = file.readAll();
+    QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        return makeError(ErrorKind::Configuration, u"tls.key"_s, u"%1 holds no unencrypted RSA or EC private key in PEM"_s.arg(keyFile));
+    if (key.algorithm() != chain.first().publicKey().algorithm())
+        return makeError(ErrorKind::Configuration, u"tls.key"_s, u"The key in %1 is not of the kind of the certificate in %2"_s.arg(keyFile, certificateFile));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_http->sslSetup(tls);
+    qCInfo(lcHttp) << "TLS with" << chain.first().subjectDisplayName() << "valid until" << chain.first().expiryDate().toString(Qt::ISODate);
+    return {};
 }
 
 Result<quint16> AskProServer::start(const QHostAddress &address, quint16 port)

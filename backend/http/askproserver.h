@@ -29,6 +29,9 @@ public:
     AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerConfig config, bool workers = true, QObject *parent = nullptr);
     ~AskProServer() override;
 
+    // Serves HTTPS with this certificate (PEM, the chain after it) and private key (PEM, RSA or EC); before
+    // start(). Configuration error naming the file that cannot be read or does not match.
+    [[nodiscard]] Status useTls(const QString &certificateFile, const QString &keyFile);
     // Starts listening (port 0: any free port) and the workers; returns the port.
     [[nodiscard]] Result<quint16> start(const QHostAddress &address, quint16 port);
     void stop();
