@@ -63,7 +63,21 @@ ApiCall *ApiAccount::signIn(const QString &user, const QString &password, const 
 {
     m_token.clear();
     const Json body{{"user", user.toStdString()}, {"password", password.toStdString()}, {"client", clientName.toStdString()}};
-    ApiCall *call = post(u"/sessions"_s, body);
+    return keepSession(post(u"/sessions"_s, body));
+}
+
+ApiCall *ApiAccount::createFirstAdmin(const QString &user, const QString &displayName, const QString &password, const QString &clientName)
+{
+    m_token.clear();
+    const Json body{{"user", user.toStdString()},
+                    {"display_name", displayName.toStdString()},
+                    {"password", password.toStdString()},
+                    {"client", clientName.toStdString()}};
+    return keepSession(post(u"/first-admin"_s, body));
+}
+
+ApiCall *ApiAccount::keepSession(ApiCall *call)
+{
     // Connected before the caller's own slot, so the token is in place when the caller hears of it.
     connect(call, &ApiCall::finished, this, [this](const ApiResult &result) {
         if (!result.ok())

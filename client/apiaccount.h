@@ -36,6 +36,9 @@ public:
 
     // POST /api/v1/sessions; on success the token is kept and user() holds the signed-in user.
     ApiCall *signIn(const QString &user, const QString &password, const QString &clientName);
+    // POST /api/v1/first-admin: a server without users gets its administrator (only from its own machine),
+    // who is signed in at once, as with signIn().
+    ApiCall *createFirstAdmin(const QString &user, const QString &displayName, const QString &password, const QString &clientName);
     // DELETE /api/v1/sessions/current, then forgets the token whatever the answer.
     ApiCall *signOut();
     // A token kept from an earlier sign-in ("stay signed in"); user() is filled by the next GET /me.
@@ -64,6 +67,8 @@ Q_SIGNALS:
 private:
     friend class ApiCall;
     ApiCall *send(const QByteArray &method, const QString &path, const QUrlQuery &query, const QByteArray &body);
+    // Keeps the token and user of a successful sign-in answer.
+    ApiCall *keepSession(ApiCall *call);
     void answered(const ApiResult &result);
 
     QNetworkAccessManager *m_network;

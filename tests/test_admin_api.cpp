@@ -286,6 +286,41 @@ private Q_SLOTS:
         QCOMPARE(errorCode(wrong.body), u"signin.failed"_s);
     }
 
+    // A fresh server: the status says it needs its first administrator, which only its own machine may create.
+    // Behind a trusted proxy the client's address comes from X-Forwarded-For, from anyone else it is ignored.
+    void firstAdministrator()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        auto db = test::freshDatabase(engine);
+        QVERIFY(db);
+        ServerConfig config;
+        config.trustedProxies = {QHostAddress(u"127.0.0.1"_s)};
+        AskProServer server(db, SecretBox(SecretBox::newKey()), config, false);
+        auto port = server.start(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        const QUrl base(u"http://127.0.0.1:%1"_s.arg(*port));
+        const auto status = [&] { return Json::parse(send(base, "GET", u"/api/v1/status"_s, QString()).body.toStdString()); };
+        QCOMPARE(status()["needs_first_admin"].get<bool>(), true);
+        QVERIFY(!status().contains("demo_accounts"));
+        const QByteArray body = R"({"user":"anna","password":"correct horse battery","display_name":"Anna"})";
+        const auto remote = test::httpSend("POST", base.resolved(QUrl(u"/api/v1/first-admin"_s)), body,
+                                           {{"Content-Type", "application/json"}, {"X-Forwarded-For", "203.0.113.5"}});
+        QCOMPARE(remote.status, 403);
+        // A forged hop before the proxy's own changes nothing: the proxy's last hop is the client.
+        const auto forged = test::httpSend("POST", base.resolved(QUrl(u"/api/v1/first-admin"_s)), body,
+                                           {{"Content-Type", "application/json"}, {"X-Forwarded-For", "127.0.0.1, 203.0.113.5"}});
+        QCOMPARE(forged.status, 403);
+        const auto local = send(base, "POST", u"/api/v1/first-admin"_s, QString(), body);
+        QCOMPARE(local.status, 201);
+        const Json created = Json::parse(local.body.toStdString());
+        QCOMPARE(created["user"]["role"].get<std::string>(), std::string("admin"));
+        QCOMPARE(send(base, "GET", u"/api/v1/me"_s, QString::fromStdString(created["token"].get<std::string>())).status, 200);
+        QCOMPARE(status()["needs_first_admin"].get<bool>(), false);
+        const auto again = send(base, "POST", u"/api/v1/first-admin"_s, QString(), R"({"user":"mallory","password":"correct horse battery"})");
+        QCOMPARE(again.status, 409);
+        QCOMPARE(errorCode(again.body), u"user.first_exists"_s);
+    }
+
     void signInRateLimitedPerAddress()
     {
         QFETCH_GLOBAL(QString, engine);

@@ -1,7 +1,9 @@
 // The sign-in dialog, the users page, the audit page and the provider-keys page, offscreen, on both engines:
 // what an administrator does there reaches the backend, is audited, and shows no secret.
+#include "apiaccount.h"
 #include "db/database.h"
 #include "dialogs/signindialog.h"
+#include "http/askproserver.h"
 #include "mainwindow.h"
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
@@ -43,17 +45,25 @@ class TestSecurityPages final : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void signInDialog_data() { test::addEngineRows(); }
+    // The dialog signs in through a real server's admin API: the first administrator, wrong and right
+    // passwords, and a business account this version of the app turns away.
     void signInDialog()
     {
         QFETCH(QString, engine);
         ASKPRO_FRESH_DB(db, engine);
-        UserStore users(*db);
-        SignInDialog first(users, SignInDialog::Mode::CreateFirstAdmin);
+        AskProServer server(db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        auto port = server.start(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        client::ApiAccount account;
+        QVERIFY(account.setServer(QUrl(u"http://127.0.0.1:%1"_s.arg(*port))).isEmpty());
+        SignInDialog first(account, SignInDialog::Mode::CreateFirstAdmin);
+        auto *error = first.findChild<QLabel *>(u"signInError"_s);
         // The repeat is checked while typing, and again on submit.
         auto *password = first.findChild<QLineEdit *>(u"password"_s);
         auto *repeat = first.findChild<QLineEdit *>(u"repeatPassword"_s);
         auto *hint = first.findChild<QLabel *>(u"passwordHint"_s);
-        QVERIFY(password && repeat && hint);
+        QVERIFY(password && repeat && hint && error);
+        QVERIFY(first.findChild<QLineEdit *>(u"server"_s)->isReadOnly()); // the first administrator is made on this server
         QTest::keyClicks(password, u"ein langes passwort"_s);
         QVERIFY(!hint->isVisibleTo(&first)); // nothing repeated yet: no complaint
         QTest::keyClicks(repeat, u"ein langes"_s);
@@ -66,22 +76,41 @@ private Q_SLOTS:
         repeat->setText(u"etwas anderes"_s);
         static_cast<QDialog &>(first).accept(); // the OK button
         QCOMPARE(first.result(), int(QDialog::Rejected));
-        QVERIFY(first.findChild<QLabel *>(u"signInError"_s)->text().contains(u"differ"_s));
+        QVERIFY(error->text().contains(u"differ"_s));
         QVERIFY(password->text().isEmpty() && repeat->text().isEmpty()); // cleared for a fresh try
-        first.submit(u"chefin"_s, u"kurz"_s); // too short: refused, the dialog stays
+        first.submit(u"chefin"_s, u"kurz"_s); // too short: the server refuses, the dialog stays
+        QTRY_VERIFY(error->isVisibleTo(&first) && error->text().contains(u"characters"_s));
         QCOMPARE(first.result(), int(QDialog::Rejected));
-        QVERIFY(first.findChild<QLabel *>(u"signInError"_s)->isVisibleTo(&first));
         first.submit(u"chefin"_s, u"ein langes passwort"_s);
-        QCOMPARE(first.result(), int(QDialog::Accepted));
+        QTRY_COMPARE(first.result(), int(QDialog::Accepted));
         QCOMPARE(first.actor().role, Role::Admin);
+        QVERIFY(account.isSignedIn());
 
-        SignInDialog signIn(users, SignInDialog::Mode::SignIn);
+        SignInDialog signIn(account, SignInDialog::Mode::SignIn);
+        auto *signInError = signIn.findChild<QLabel *>(u"signInError"_s);
         signIn.submit(u"chefin"_s, u"falsches passwort"_s);
+        QTRY_VERIFY(signInError->isVisibleTo(&signIn) && signInError->text().contains(u"wrong"_s));
         QCOMPARE(signIn.result(), int(QDialog::Rejected));
-        QVERIFY(signIn.findChild<QLabel *>(u"signInError"_s)->text().contains(u"wrong"_s));
         signIn.submit(u"chefin"_s, u"ein langes passwort"_s);
-        QCOMPARE(signIn.result(), int(QDialog::Accepted));
+        QTRY_COMPARE(signIn.result(), int(QDialog::Accepted));
         QCOMPARE(signIn.actor().username, u"chefin"_s);
+
+        // A business account: its session is ended again and the dialog says why.
+        const qint64 company = test::plantCompanyAndBranch(*db, u"+4930999999"_s).first;
+        QVERIFY(UserStore(*db).create(signIn.actor(), {u"inhaber"_s, {}, u"ein langes passwort"_s, Role::CompanyOwner, u"de"_s, company}).ok());
+        SignInDialog business(account, SignInDialog::Mode::SignIn);
+        auto *businessError = business.findChild<QLabel *>(u"signInError"_s);
+        business.submit(u"inhaber"_s, u"ein langes passwort"_s);
+        QTRY_VERIFY(businessError->isVisibleTo(&business) && businessError->text().contains(u"business"_s));
+        QCOMPARE(business.result(), int(QDialog::Rejected));
+        QTRY_COMPARE(db->scalar(u"SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'inhaber' "
+                                "AND s.ended_at IS NULL"_s)->toInt(), 0);
+
+        // A server address that is not allowed in clear.
+        SignInDialog remote(account, SignInDialog::Mode::SignIn);
+        remote.findChild<QLineEdit *>(u"server"_s)->setText(u"http://askpro.example.com"_s);
+        remote.submit(u"chefin"_s, u"ein langes passwort"_s);
+        QVERIFY(remote.findChild<QLabel *>(u"signInError"_s)->text().contains(u"https"_s));
     }
 
     void usersAndAuditPages_data() { test::addEngineRows(); }

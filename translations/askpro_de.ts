@@ -1878,6 +1878,11 @@ Befehle:
         <source>Parameter after: not a cursor of this list.</source>
         <translation>Parameter after: keine Position dieser Liste.</translation>
     </message>
+    <message>
+        <location filename="../backend/api/sessionroutes.cpp" line="+122"/>
+        <source>The first administrator is created on the server&apos;s own machine.</source>
+        <translation>Die erste Administratorin wird auf dem Rechner des Servers selbst angelegt.</translation>
+    </message>
 </context>
 <context>
     <name>askpro::AppointmentService</name>
@@ -5591,7 +5596,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::SignInDialog</name>
     <message>
-        <location filename="../ui/dialogs/signindialog.cpp" line="+26"/>
+        <location filename="../ui/dialogs/signindialog.cpp" line="+27"/>
         <source>AskPro Admin: create the administrator</source>
         <translation>AskPro Admin: Administrator anlegen</translation>
     </message>
@@ -5601,17 +5606,30 @@ Trotzdem erneut versuchen?</translation>
         <translation>AskPro Admin: Anmelden</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>This database has no users yet. Create the administrator&apos;s account: the administrator adds everyone else under Users and gives them their roles.</source>
-        <translation>Diese Datenbank hat noch keine Benutzer. Legen Sie das Konto des Administrators an: Der Administrator fügt unter Benutzer alle anderen hinzu und gibt ihnen ihre Rollen.</translation>
+        <translation type="vanished">Diese Datenbank hat noch keine Benutzer. Legen Sie das Konto des Administrators an: Der Administrator fügt unter Benutzer alle anderen hinzu und gibt ihnen ihre Rollen.</translation>
+    </message>
+    <message>
+        <source>Sign in with your AskPro user name and password.</source>
+        <translation type="vanished">Melden Sie sich mit Ihrem AskPro-Benutzernamen und Passwort an.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This server has no users yet. Create the administrator&apos;s account: the administrator adds everyone else under Users and gives them their roles.</source>
+        <translation>Dieser Server hat noch keine Benutzer. Legen Sie das Konto der Administration an: Sie fügt alle anderen unter Benutzer hinzu und vergibt ihre Rollen.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Sign in with your AskPro user name and password.</source>
-        <translation>Melden Sie sich mit Ihrem AskPro-Benutzernamen und Passwort an.</translation>
+        <source>Sign in to your AskPro server with your user name and password.</source>
+        <translation>Melden Sie sich mit Benutzername und Passwort bei Ihrem AskPro-Server an.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;User name:</source>
         <translation>&amp;Benutzername:</translation>
     </message>
@@ -5632,9 +5650,23 @@ Trotzdem erneut versuchen?</translation>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+87"/>
+        <source>AskPro Admin on %1</source>
+        <translation>AskPro Admin auf %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The server answered with a user this version of AskPro Admin does not know.</source>
+        <translation>Der Server hat mit einem Benutzer geantwortet, den diese Version von AskPro Admin nicht kennt.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This account belongs to a business: this version of AskPro Admin is for AskProAI&apos;s own staff.</source>
+        <translation>Dieses Konto gehört zu einem Betrieb: diese Version von AskPro Admin ist für die Mitarbeiter:innen von AskProAI.</translation>
+    </message>
+    <message>
         <source>This account belongs to a business: it signs in through the admin API of askpro-server.</source>
-        <translation>Dieses Konto gehört zu einem Betrieb: es meldet sich über die Admin-API von askpro-server an.</translation>
+        <translation type="vanished">Dieses Konto gehört zu einem Betrieb: es meldet sich über die Admin-API von askpro-server an.</translation>
     </message>
     <message numerus="yes">
         <source>at least %n characters</source>
@@ -5644,7 +5676,7 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-83"/>
         <source>&amp;Create administrator</source>
         <translation>Administrator &amp;anlegen</translation>
     </message>
@@ -6216,7 +6248,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 ist nicht verschlüsselt: bitte https:// verwenden (einfaches http nur zum Server auf diesem Computer).</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+150"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
@@ -6239,12 +6271,22 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/admin/main.cpp" line="+40"/>
+        <location filename="../app/admin/main.cpp" line="+75"/>
         <source>AskPro Admin: calls, appointments, setup and billing.</source>
         <translation>AskPro Admin: Anrufe, Termine, Einrichtung und Abrechnung.</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>The askpro-server to sign in to (default: the last one, else $ASKPRO_SERVER_URL, else http://127.0.0.1:8080).</source>
+        <translation>Der askpro-server, bei dem man sich anmeldet (Standard: der zuletzt verwendete, sonst $ASKPRO_SERVER_URL, sonst http://127.0.0.1:8080).</translation>
+    </message>
+    <message>
         <location line="+3"/>
+        <source>Also trust the certificate authorities in this PEM file (a company&apos;s own CA).</source>
+        <translation>Zusätzlich den Zertifizierungsstellen in dieser PEM-Datei vertrauen (die eigene CA eines Unternehmens).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Database connection string (default: $ASKPRO_DB, else the embedded SQLite file).</source>
         <translation>Verbindungsangabe der Datenbank (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
     </message>
@@ -6264,7 +6306,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Basis-URL der Anbieter-Sandbox einer Demo (Standard: $ASKPRO_SANDBOX_URL): Demo &gt; Simulierte Anrufe schaltet ihre simulierten Anrufe ein und aus.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Interface language: de or en (default: the choice under View &gt; Language, else the system&apos;s).</source>
         <translation>Sprache der Oberfläche: de oder en (Standard: die Auswahl unter Ansicht &gt; Sprache, sonst die des Systems).</translation>
     </message>
@@ -6276,12 +6318,23 @@ Trotzdem erneut versuchen?</translation>
     <message>
         <location line="+13"/>
         <location line="+4"/>
-        <location line="+29"/>
+        <location line="+33"/>
+        <location line="+6"/>
         <source>AskPro Admin</source>
         <translation>AskPro Admin</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+1"/>
+        <source>No PEM certificate in %1.</source>
+        <translation>Kein PEM-Zertifikat in %1.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>AskPro Admin on %1</source>
+        <translation>AskPro Admin auf %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Demo accounts: %1; password: %2</source>
         <translation>Demo-Konten: %1; Passwort: %2</translation>
     </message>

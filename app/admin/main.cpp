@@ -1,27 +1,62 @@
 // askpro-admin: the desktop admin application.
+#include "apiaccount.h"
 #include "config/serverconfig.h"
 #include "core/languageloader.h"
 #include "db/connectionstring.h"
 #include "db/database.h"
 #include "db/migrator.h"
-#include "demo/demoseeder.h"
 #include "dialogs/signindialog.h"
 #include "languagemenu.h"
 #include "mainwindow.h"
 #include "security/credentialstore.h"
 #include "security/keychainkey.h"
 #include "security/secretbox.h"
-#include "security/userstore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QEventLoop>
+#include <QHostInfo>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSslCertificate>
 #include <QTimer>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// The answer of one request, waited for before the main window exists (sign-in at start-up only).
+askpro::client::ApiResult waitFor(askpro::client::ApiCall *call)
+{
+    askpro::client::ApiResult result;
+    QEventLoop loop;
+    QObject::connect(call, &askpro::client::ApiCall::finished, &loop, [&](const askpro::client::ApiResult &r) {
+        result = r;
+        loop.quit();
+    });
+    loop.exec();
+    return result;
+}
+
+// The server's status, waiting up to timeoutMs for a server that is still starting (the demo starts it beside us).
+askpro::client::ApiResult serverStatus(askpro::client::ApiAccount &account, int timeoutMs)
+{
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        auto status = waitFor(account.get(u"/status"_s));
+        if (!status.unreachable() || waited.elapsed() > timeoutMs)
+            return status;
+        QEventLoop pause;
+        QTimer::singleShot(250, &pause, &QEventLoop::quit);
+        pause.exec();
+    }
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -40,6 +75,12 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QApplication::translate("main", "AskPro Admin: calls, appointments, setup and billing."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption serverOption(u"server"_s,
+                                          QApplication::translate("main", "The askpro-server to sign in to (default: the last one, else "
+                                                                          "$ASKPRO_SERVER_URL, else http://127.0.0.1:8080)."),
+                                          u"url"_s);
+    const QCommandLineOption caOption(u"ca-file"_s, QApplication::translate("main", "Also trust the certificate authorities in this PEM file (a company's own CA)."),
+                                      u"file"_s);
     const QCommandLineOption dbOption(u"db"_s, QApplication::translate("main", "Database connection string (default: $ASKPRO_DB, else the embedded SQLite file)."), u"url"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, QApplication::translate("main", "Render PAGE offscreen into FILE (PNG) and exit."), u"page:file"_s);
     const QCommandLineOption userOption(u"user"_s,
@@ -50,6 +91,8 @@ int main(int argc, char *argv[])
                                            QApplication::translate("main", "Base URL of the provider sandbox of a demo (default: $ASKPRO_SANDBOX_URL): "
                                                                            "Demo > Simulated calls switches its simulated calls on and off."),
                                            u"url"_s);
+    parser.addOption(serverOption);
+    parser.addOption(caOption);
     parser.addOption(dbOption);
     parser.addOption(screenshotOption);
     parser.addOption(sandboxOption);
@@ -96,39 +139,64 @@ int main(int argc, char *argv[])
             credentials = std::make_shared<askpro::CredentialStore>(**db, askpro::SecretBox(*key));
     }
 
-    // Sign-in: the first start creates the administrator; --user with $ASKPRO_PASSWORD signs in unattended.
-    askpro::UserStore users(**db);
-    auto signIn = [&](bool unattended) -> std::optional<askpro::Actor> {
-        auto hasUsers = users.hasUsers();
-        if (!hasUsers) {
-            QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), hasUsers.error().describe());
-            return std::nullopt;
+    // Sign-in goes to the server: it checks the password, counts failures and opens this device's session.
+    askpro::client::ApiAccount account;
+    QSettings settings;
+    QString serverUrl = parser.value(serverOption);
+    if (serverUrl.isEmpty())
+        serverUrl = settings.value(u"server"_s).toString();
+    if (serverUrl.isEmpty())
+        serverUrl = qEnvironmentVariable("ASKPRO_SERVER_URL", u"http://127.0.0.1:8080"_s);
+    if (const QString problem = account.setServer(QUrl::fromUserInput(serverUrl)); !problem.isEmpty()) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), problem);
+        return 2;
+    }
+    if (parser.isSet(caOption)) {
+        const auto authorities = QSslCertificate::fromPath(parser.value(caOption));
+        if (authorities.isEmpty()) {
+            QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"),
+                                  QApplication::translate("main", "No PEM certificate in %1.").arg(parser.value(caOption)));
+            return 2;
         }
-        if (unattended && *hasUsers && parser.isSet(userOption)) {
-            auto actor = users.signIn(parser.value(userOption), qEnvironmentVariable("ASKPRO_PASSWORD"));
+        account.addCaCertificates(authorities);
+    }
+    auto signIn = [&](bool unattended) -> std::optional<askpro::Actor> {
+        const auto status = serverStatus(account, 15000);
+        const bool firstAdmin = status.ok() && status.body.value("needs_first_admin", false);
+        if (unattended && !firstAdmin && parser.isSet(userOption)) {
+            const auto answer = waitFor(account.signIn(parser.value(userOption), qEnvironmentVariable("ASKPRO_PASSWORD"),
+                                                       QApplication::translate("main", "AskPro Admin on %1").arg(QHostInfo::localHostName())));
+            const auto actor = answer.ok() ? askpro::SignInDialog::actorOf(account) : std::nullopt;
             if (actor && !actor->isScoped()) // business accounts: see SignInDialog
                 return *actor;
-            qCritical("%s", actor ? "a business account signs in through the admin API" : qPrintable(actor.error().message));
+            qCritical("%s", answer.ok() ? "a business account cannot use this version of the admin app" : qPrintable(answer.errorMessage));
             if (parser.isSet(screenshotOption))
                 return std::nullopt;
         }
-        askpro::SignInDialog dialog(users, *hasUsers ? askpro::SignInDialog::Mode::SignIn : askpro::SignInDialog::Mode::CreateFirstAdmin);
-        if (askpro::DemoSeeder::isDemoDatabase(**db))
+        askpro::SignInDialog dialog(account, firstAdmin ? askpro::SignInDialog::Mode::CreateFirstAdmin : askpro::SignInDialog::Mode::SignIn);
+        if (!status.ok())
+            dialog.setHint(status.errorMessage);
+        else if (status.body.contains("demo_accounts")) {
+            QStringList names;
+            for (const auto &name : status.body["demo_accounts"])
+                names.append(QString::fromStdString(name.get<std::string>()));
             dialog.setHint(QApplication::translate("main", "Demo accounts: %1; password: %2")
-                               .arg(askpro::DemoSeeder::demoUsernames().join(u", "_s), QString::fromLatin1(askpro::DemoSeeder::demoPassword)));
+                               .arg(names.join(u", "_s), QString::fromStdString(status.body.value("demo_password", std::string()))));
+        }
         if (dialog.exec() != QDialog::Accepted)
             return std::nullopt;
         return dialog.actor();
     };
-    const auto applyUserLanguage = [&](const askpro::Actor &actor) {
+    const auto applyUserLanguage = [&](const askpro::Actor &) {
         if (!askpro::LanguageLoader::fromArguments(QApplication::arguments()).isEmpty())
             return; // --language wins
-        if (auto record = users.find(actor.userId); record && !record->language.isEmpty())
-            language.install(record->language);
+        if (const QString chosen = QString::fromStdString(account.user().value("language", std::string())); !chosen.isEmpty())
+            language.install(chosen);
     };
     std::optional<askpro::Actor> actor = signIn(true);
     if (!actor)
         return parser.isSet(screenshotOption) ? 2 : 0;
+    settings.setValue(u"server"_s, account.server().toString());
     applyUserLanguage(*actor);
     const QUrl sandboxUrl(parser.isSet(sandboxOption) ? parser.value(sandboxOption) : qEnvironmentVariable("ASKPRO_SANDBOX_URL"));
     auto window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
@@ -164,6 +232,7 @@ int main(int argc, char *argv[])
         if (!window->signedOut())
             return code;
         window.reset();
+        (void)waitFor(account.signOut());
         actor = signIn(false);
         if (!actor)
             return 0;

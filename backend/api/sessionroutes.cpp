@@ -1,7 +1,9 @@
 // Sign-in, sign-out, who am I, and the sessions of each user (each device's own revocable credential).
 #include "api/routefamilies.h"
 
+#include "api/adminapi.h"
 #include "db/database.h"
+#include "demo/demoseeder.h"
 #include "security/sessionstore.h"
 #include "security/userstore.h"
 
@@ -80,6 +82,57 @@ QList<ApiRoute> sessionRoutes(const ApiContext &context)
                        if (!client)
                            return client.error();
                        auto actor = UserStore(db).signIn(*user, *password);
+                       if (!actor)
+                           return actor.error();
+                       auto opened = sessions.open(*actor, *client, r.clientAddress);
+                       if (!opened)
+                           return opened.error();
+                       auto me = meJson(db, *actor);
+                       if (!me)
+                           return me.error();
+                       return ApiReply::json(Json{{"token", opened->token.toStdString()},
+                                                  {"session", sessionJson(opened->info, opened->info.id)},
+                                                  {"user", *me}},
+                                             201);
+                   }});
+    routes.append({"GET", u"/api/v1/status"_s, A::Public, {}, IdScope::None, false,
+                   u"Whether the server still needs its first administrator, and a demo's sign-in accounts"_s,
+                   [&db](const ApiRequest &) -> Result<ApiReply> {
+                       auto hasUsers = UserStore(db).hasUsers();
+                       if (!hasUsers)
+                           return hasUsers.error();
+                       Json status{{"needs_first_admin", !*hasUsers}, {"api_version", 1}};
+                       // A demo's accounts share a published password; a real database answers none.
+                       if (DemoSeeder::isDemoDatabase(db)) {
+                           Json accounts = Json::array();
+                           for (const QString &name : DemoSeeder::demoUsernames())
+                               accounts.push_back(name.toStdString());
+                           status["demo_accounts"] = accounts;
+                           status["demo_password"] = DemoSeeder::demoPassword;
+                       }
+                       return ApiReply::json(status);
+                   }});
+    routes.append({"POST", u"/api/v1/first-admin"_s, A::Public, {}, IdScope::None, true,
+                   u"Creates the first administrator of a server without users, from the server's own machine only; signs in"_s,
+                   [&db, &sessions](const ApiRequest &r) -> Result<ApiReply> {
+                       // Whoever reaches a fresh server first would own it: only its own machine may claim it (or
+                       // the operator runs askpro-server users add there).
+                       if (!QHostAddress(r.clientAddress).isLoopback())
+                           return makeError(ErrorKind::Unauthorized, u"access.denied"_s,
+                                            AdminApi::tr("The first administrator is created on the server's own machine."));
+                       auto user = r.bodyText("user");
+                       if (!user)
+                           return user.error();
+                       auto password = r.bodyText("password");
+                       if (!password)
+                           return password.error();
+                       auto displayName = r.bodyText("display_name", false);
+                       if (!displayName)
+                           return displayName.error();
+                       auto client = r.bodyText("client", false);
+                       if (!client)
+                           return client.error();
+                       auto actor = UserStore(db).createFirstAdmin({*user, *displayName, *password, Role::Admin, {}, 0});
                        if (!actor)
                            return actor.error();
                        auto opened = sessions.open(*actor, *client, r.clientAddress);

@@ -1,11 +1,12 @@
-// Sign-in checks go through UserStore, which counts failures and locks; this dialog only shows the answer.
+// Sign-in goes to the server's admin API (POST /api/v1/sessions), which counts failures and locks.
 #include "dialogs/signindialog.h"
 
-#include "security/userstore.h"
+#include "apiaccount.h"
 #include "statuscolors.h"
 #include "widgets/newpasswordfields.h"
 
 #include <QApplication>
+#include <QHostInfo>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -17,22 +18,27 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-SignInDialog::SignInDialog(UserStore &users, Mode mode, QWidget *parent)
+SignInDialog::SignInDialog(client::ApiAccount &account, Mode mode, QWidget *parent)
     : QDialog(parent)
-    , m_users(users)
+    , m_account(account)
     , m_mode(mode)
 {
     const bool first = mode == Mode::CreateFirstAdmin;
     setWindowTitle(first ? tr("AskPro Admin: create the administrator") : tr("AskPro Admin: sign in"));
     setObjectName(first ? u"firstAdminDialog"_s : u"signInDialog"_s);
     auto *layout = new QVBoxLayout(this);
-    auto *intro = new QLabel(first ? tr("This database has no users yet. Create the administrator's account: the administrator "
+    auto *intro = new QLabel(first ? tr("This server has no users yet. Create the administrator's account: the administrator "
                                         "adds everyone else under Users and gives them their roles.")
-                                   : tr("Sign in with your AskPro user name and password."),
+                                   : tr("Sign in to your AskPro server with your user name and password."),
                              this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
     auto *form = new QFormLayout;
+    m_server = new QLineEdit(account.server().toString(), this);
+    m_server->setObjectName(u"server"_s);
+    m_server->setPlaceholderText(u"https://askpro.example.com"_s);
+    m_server->setReadOnly(first);
+    form->addRow(tr("&Server:"), m_server);
     m_username = new QLineEdit(this);
     m_username->setObjectName(u"username"_s);
     form->addRow(tr("&User name:"), m_username);
@@ -64,7 +70,8 @@ SignInDialog::SignInDialog(UserStore &users, Mode mode, QWidget *parent)
     m_error->hide();
     layout->addWidget(m_error);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(first ? tr("&Create administrator") : tr("&Sign in"));
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    m_ok->setText(first ? tr("&Create administrator") : tr("&Sign in"));
     connect(buttons, &QDialogButtonBox::accepted, this, &SignInDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
@@ -87,45 +94,73 @@ void SignInDialog::submit(const QString &username, const QString &password)
     accept();
 }
 
+std::optional<Actor> SignInDialog::actorOf(const client::ApiAccount &account)
+{
+    const client::Json &user = account.user();
+    if (!user.is_object() || !user.contains("id"))
+        return std::nullopt;
+    const auto role = AccessPolicy::roleFromCode(QString::fromStdString(user.value("role", std::string())));
+    if (!role)
+        return std::nullopt;
+    const qint64 company = user.contains("company_id") && user["company_id"].is_number_integer() ? user["company_id"].get<qint64>() : 0;
+    return Actor::user(user["id"].get<qint64>(), QString::fromStdString(user.value("username", std::string())), *role, company);
+}
+
+void SignInDialog::fail(const QString &message)
+{
+    m_ok->setEnabled(true);
+    m_error->setText(message);
+    m_error->show();
+    if (m_newPassword) {
+        m_newPassword->clear();
+        m_newPassword->focus();
+    } else {
+        m_password->clear();
+        m_password->setFocus();
+    }
+}
+
 void SignInDialog::accept()
 {
-    const auto fail = [this](const QString &message) {
-        m_error->setText(message);
-        m_error->show();
-        if (m_newPassword) {
-            m_newPassword->clear();
-            m_newPassword->focus();
-        } else {
-            m_password->clear();
-            m_password->setFocus();
-        }
-    };
-    QApplication::setOverrideCursor(Qt::WaitCursor); // Argon2id takes a noticeable moment on purpose
-    Result<Actor> result = makeError(ErrorKind::Internal, {}, {});
+    if (!m_ok->isEnabled())
+        return; // an answer is on its way
     if (m_mode == Mode::CreateFirstAdmin) {
         if (const QString mismatch = m_newPassword->mismatch(); !mismatch.isEmpty()) {
-            QApplication::restoreOverrideCursor();
             fail(mismatch);
             return;
         }
-        result = m_users.createFirstAdmin({m_username->text(), m_displayName ? m_displayName->text() : QString(), m_newPassword->password(),
-                                           Role::Admin, {}});
-    } else {
-        result = m_users.signIn(m_username->text(), m_password->text());
     }
-    QApplication::restoreOverrideCursor();
-    if (!result) {
-        fail(result.error().message);
+    if (const QString problem = m_account.setServer(QUrl::fromUserInput(m_server->text().trimmed())); !problem.isEmpty()) {
+        fail(problem);
         return;
     }
-    // This window reads the database directly, without a company scope: a business account may see its
-    // own company only, which the server's admin API enforces.
-    if (result->isScoped()) {
-        fail(tr("This account belongs to a business: it signs in through the admin API of askpro-server."));
-        return;
-    }
-    m_actor = *result;
-    QDialog::accept();
+    m_ok->setEnabled(false);
+    m_error->hide();
+    const QString device = tr("AskPro Admin on %1").arg(QHostInfo::localHostName());
+    client::ApiCall *call = m_mode == Mode::CreateFirstAdmin
+        ? m_account.createFirstAdmin(m_username->text(), m_displayName ? m_displayName->text() : QString(), m_newPassword->password(), device)
+        : m_account.signIn(m_username->text(), m_password->text(), device);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            fail(result.errorMessage);
+            return;
+        }
+        const auto actor = actorOf(m_account);
+        if (!actor) {
+            fail(tr("The server answered with a user this version of AskPro Admin does not know."));
+            return;
+        }
+        // The pages still read the database directly, without a company scope: a business account may see
+        // its own company only, which only the server's admin API enforces so far.
+        if (actor->isScoped()) {
+            (void)m_account.signOut();
+            fail(tr("This account belongs to a business: this version of AskPro Admin is for AskProAI's own staff."));
+            return;
+        }
+        m_ok->setEnabled(true);
+        m_actor = *actor;
+        QDialog::accept();
+    });
 }
 
 } // namespace askpro

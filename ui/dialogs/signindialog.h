@@ -1,9 +1,12 @@
-// The first window of AskPro Admin: sign in, or, on a database without users, create the administrator.
+// The first window of AskPro Admin: sign in to an askpro-server, or, on a server without users, create its
+// administrator. The server checks the password and counts failures; this dialog only shows its answer.
 #pragma once
 
 #include "security/accesspolicy.h"
 
 #include <QDialog>
+
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -11,8 +14,10 @@ class QPushButton;
 
 namespace askpro {
 
+namespace client {
+class ApiAccount;
+}
 class NewPasswordFields;
-class UserStore;
 
 class SignInDialog final : public QDialog
 {
@@ -20,10 +25,14 @@ class SignInDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(SignInDialog)
 public:
     enum class Mode { SignIn, CreateFirstAdmin };
-    SignInDialog(UserStore &users, Mode mode, QWidget *parent = nullptr);
+    // The account's server is shown and may be changed when signing in; a first administrator is created on
+    // the server the account already names (its own machine).
+    SignInDialog(client::ApiAccount &account, Mode mode, QWidget *parent = nullptr);
 
-    // Valid after the dialog was accepted.
+    // Valid after the dialog was accepted: the signed-in user as the server described it.
     [[nodiscard]] const Actor &actor() const { return m_actor; }
+    // The signed-in user as an Actor of the pages that still read the database (role and company from the server).
+    [[nodiscard]] static std::optional<Actor> actorOf(const client::ApiAccount &account);
     // A line under the fields, e.g. the demo accounts of a demo database.
     void setHint(const QString &text);
     // Fills the fields and submits, as a user would (for tests and screenshots).
@@ -31,16 +40,19 @@ public:
 
 private:
     void accept() override;
+    void fail(const QString &message);
 
-    UserStore &m_users;
+    client::ApiAccount &m_account;
     Mode m_mode;
     Actor m_actor;
+    QLineEdit *m_server = nullptr;
     QLineEdit *m_username = nullptr;
     QLineEdit *m_displayName = nullptr;
     QLineEdit *m_password = nullptr; // signing in
     NewPasswordFields *m_newPassword = nullptr; // choosing the first administrator's password
     QLabel *m_error = nullptr;
     QLabel *m_hint = nullptr;
+    QPushButton *m_ok = nullptr;
 };
 
 } // namespace askpro
