@@ -10,6 +10,7 @@
 #include "pages/userspage.h"
 #include "queries/auditquery.h"
 #include "recordsmodel.h"
+#include "sessionsmodel.h"
 #include "security/userstore.h"
 #include "testdatabase.h"
 
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTableView>
@@ -111,6 +113,60 @@ private Q_SLOTS:
         remote.findChild<QLineEdit *>(u"server"_s)->setText(u"http://askpro.example.com"_s);
         remote.submit(u"chefin"_s, u"ein langes passwort"_s);
         QVERIFY(remote.findChild<QLabel *>(u"signInError"_s)->text().contains(u"https"_s));
+    }
+
+    void sessionsOfAUser_data() { test::addEngineRows(); }
+    // The Users page lists the selected user's devices from the server and signs one out.
+    void sessionsOfAUser()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        UserStore users(*db);
+        const Actor admin = *users.createFirstAdmin({u"admin"_s, u"Alex"_s, u"admin password"_s, Role::Admin, {}});
+        QVERIFY(users.create(admin, {u"susi"_s, u"Susi Support"_s, u"support password"_s, Role::Support, u"de"_s, 0}).ok());
+        AskProServer server(db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        auto port = server.start(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        const QUrl base(u"http://127.0.0.1:%1"_s.arg(*port));
+        const auto signIn = [&](client::ApiAccount &account, const QString &user, const QString &password, const QString &device) {
+            QVERIFY(account.setServer(base).isEmpty());
+            bool done = false;
+            connect(account.signIn(user, password, device), &client::ApiCall::finished, this, [&](const client::ApiResult &) { done = true; });
+            QTRY_VERIFY(done);
+            QVERIFY(account.isSignedIn());
+        };
+        client::ApiAccount adminAccount;
+        signIn(adminAccount, u"admin"_s, u"admin password"_s, u"AskPro Admin on office-pc"_s);
+        client::ApiAccount laptop;
+        signIn(laptop, u"susi"_s, u"support password"_s, u"AskPro Admin on susis-laptop"_s);
+
+        UsersPage page(db, admin, &adminAccount);
+        auto *usersTable = page.findChild<QTableView *>(u"usersTable"_s);
+        auto *sessionsTable = page.findChild<QTableView *>(u"sessionsTable"_s);
+        auto *revoke = page.findChild<QPushButton *>(u"revokeSessionButton"_s);
+        QVERIFY(usersTable && sessionsTable && revoke);
+        int susiRow = -1;
+        for (int row = 0; row < page.model()->rowCount(); ++row) {
+            if (page.model()->index(row, 0).data().toString() == u"susi"_s)
+                susiRow = row;
+        }
+        QVERIFY(susiRow >= 0);
+        usersTable->setCurrentIndex(page.model()->index(susiRow, 0));
+        QTRY_COMPARE(page.sessions()->rowCount(), 1);
+        QCOMPARE(page.sessions()->index(0, SessionsModel::Device).data().toString(), u"AskPro Admin on susis-laptop"_s);
+        QCOMPARE(page.sessions()->index(0, SessionsModel::Address).data().toString(), u"127.0.0.1"_s);
+        QVERIFY(!revoke->isEnabled()); // no device chosen yet
+        sessionsTable->setCurrentIndex(page.sessions()->index(0, 0));
+        QVERIFY(revoke->isEnabled());
+        QSignalSpy status(&page, &UsersPage::statusMessage);
+        revoke->click();
+        QTRY_COMPARE(status.count(), 1);
+        QVERIFY(status.first().first().toString().contains(u"susis-laptop"_s));
+        QTRY_COMPARE(page.sessions()->rowCount(), 0);
+        // That device has to sign in again.
+        QSignalSpy ended(&laptop, &client::ApiAccount::sessionEnded);
+        (void)laptop.get(u"/me"_s);
+        QTRY_COMPARE(ended.count(), 1);
     }
 
     void usersAndAuditPages_data() { test::addEngineRows(); }

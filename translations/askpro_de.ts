@@ -4709,7 +4709,7 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+66"/>
+        <location filename="../ui/mainwindow.cpp" line="+67"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -5409,6 +5409,39 @@ Trotzdem erneut versuchen?</translation>
     </message>
 </context>
 <context>
+    <name>askpro::SessionsModel</name>
+    <message>
+        <location filename="../models/sessionsmodel.cpp" line="+92"/>
+        <source>%1 (this window)</source>
+        <translation>%1 (dieses Fenster)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed in</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last used</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expires at the latest</source>
+        <translation>Läuft spätestens ab</translation>
+    </message>
+</context>
+<context>
     <name>askpro::SetupRunner</name>
     <message>
         <location filename="../backend/setup/setuprunner.cpp" line="+84"/>
@@ -6033,7 +6066,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::UsersPage</name>
     <message>
-        <location filename="../ui/pages/userspage.cpp" line="+36"/>
+        <location filename="../ui/pages/userspage.cpp" line="+38"/>
         <source>System</source>
         <translation>System</translation>
     </message>
@@ -6054,17 +6087,21 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+87"/>
+        <location line="+124"/>
         <source>&amp;Deactivate</source>
         <translation>&amp;Deaktivieren</translation>
     </message>
     <message>
-        <location line="-80"/>
         <source>Owners see invoices, usage and everything else read-only; support works calls, appointments and customers; onboarding sets up businesses and edits companies; administrators manage users and provider keys.</source>
-        <translation>Inhaber sehen Rechnungen, Nutzung und alles andere lesend; der Support bearbeitet Anrufe, Termine und Kunden; Onboarding richtet Unternehmen ein und bearbeitet sie; Administratoren verwalten Benutzer und Anbieterschlüssel.</translation>
+        <translation type="vanished">Inhaber sehen Rechnungen, Nutzung und alles andere lesend; der Support bearbeitet Anrufe, Termine und Kunden; Onboarding richtet Unternehmen ein und bearbeitet sie; Administratoren verwalten Benutzer und Anbieterschlüssel.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-117"/>
+        <source>Owners see invoices, usage and everything else read-only; support works calls, appointments and customers; onboarding sets up businesses and edits companies; administrators manage users and provider keys. Business owners and staff belong to one company and see only its calls and appointments (owners also its invoices).</source>
+        <translation>Inhaber sehen Rechnungen, Nutzung und alles andere lesend; der Support bearbeitet Anrufe, Termine und Kunden; Onboarding richtet Unternehmen ein und bearbeitet sie; Administratoren verwalten Benutzer und Anbieterschlüssel. Inhaber:innen und Mitarbeiter:innen eines Betriebs gehören zu einem Unternehmen und sehen nur dessen Anrufe und Termine (Inhaber:innen auch dessen Rechnungen).</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>User name</source>
         <translation>Benutzername</translation>
     </message>
@@ -6099,7 +6136,37 @@ Trotzdem erneut versuchen?</translation>
         <translation>Gesperrt bis</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+0"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Signed-in devices of the selected user</source>
+        <translation>Angemeldete Geräte des ausgewählten Benutzers</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sign &amp;out device</source>
+        <translation>Gerät &amp;abmelden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ends the session on the server: that device must sign in again.</source>
+        <translation>Beendet die Sitzung auf dem Server: Das Gerät muss sich neu anmelden.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 is signed out.</source>
+        <translation>%1 ist abgemeldet.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>all (AskProAI)</source>
+        <translation>alle (AskProAI)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
@@ -6114,7 +6181,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Aktivieren</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Users</source>
         <translation>Benutzer</translation>
     </message>

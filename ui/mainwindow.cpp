@@ -53,15 +53,16 @@ using namespace Qt::StringLiterals;
 namespace askpro {
 
 MainWindow::MainWindow(std::shared_ptr<Database> db, QWidget *parent)
-    : MainWindow(std::move(db), nullptr, ProviderEndpoints(), Actor::system(qEnvironmentVariable("USER")), parent)
+    : MainWindow(std::move(db), nullptr, ProviderEndpoints(), Actor::system(qEnvironmentVariable("USER")), nullptr, parent)
 {
 }
 
 MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints,
-                       Actor actor, QWidget *parent)
+                       Actor actor, client::ApiAccount *account, QWidget *parent)
     : QMainWindow(parent)
     , m_db(std::move(db))
     , m_actor(std::move(actor))
+    , m_account(account)
 {
     setWindowTitle(tr("AskPro Admin: %1 (%2)").arg(m_actor.username, AccessPolicy::roleTitle(m_actor.role)));
     m_credentials = credentials;
@@ -151,7 +152,7 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         connect(audit, &AuditPage::statusMessage, this, showStatus);
     }
     if (m_actor.can(Permission::ManageUsers)) {
-        auto *users = new UsersPage(m_db, m_actor, m_pages);
+        auto *users = new UsersPage(m_db, m_actor, m_account, m_pages);
         addPage(u"users"_s, tr("Users"), users);
         connect(users, &UsersPage::statusMessage, this, showStatus);
     }

@@ -23,6 +23,9 @@ class AppointmentService;
 class CallsPage;
 class CredentialStore;
 class Database;
+namespace client {
+class ApiAccount;
+}
 
 class MainWindow final : public QMainWindow
 {
@@ -32,9 +35,10 @@ public:
     // Without credentials: provider actions (cancel, reschedule) report that no key is available.
     explicit MainWindow(std::shared_ptr<Database> db, QWidget *parent = nullptr);
     // actor: the signed-in person; the window shows the areas their role may use, and every service call
-    // and audit row carries them.
+    // and audit row carries them. account: the server the person signed in to (the pages that already read
+    // through the admin API use it; null in tests of the other pages).
     MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints, Actor actor,
-               QWidget *parent = nullptr);
+               client::ApiAccount *account = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Shows the page with this name ("calls", "failed", ...); false when there is none.
@@ -71,6 +75,7 @@ private:
     std::shared_ptr<CredentialStore> m_credentials;
     ProviderEndpoints m_endpoints;
     Actor m_actor;
+    client::ApiAccount *m_account = nullptr;
     bool m_signedOut = false;
     AppointmentService *m_appointments = nullptr;
     QListWidget *m_navigation = nullptr;

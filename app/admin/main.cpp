@@ -199,7 +199,7 @@ int main(int argc, char *argv[])
     settings.setValue(u"server"_s, account.server().toString());
     applyUserLanguage(*actor);
     const QUrl sandboxUrl(parser.isSet(sandboxOption) ? parser.value(sandboxOption) : qEnvironmentVariable("ASKPRO_SANDBOX_URL"));
-    auto window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
+    auto window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor, &account);
     window->setSandbox(sandboxUrl);
     if (parser.isSet(screenshotOption)) {
         const QString page = parser.value(screenshotOption);
@@ -237,7 +237,7 @@ int main(int argc, char *argv[])
         if (!actor)
             return 0;
         applyUserLanguage(*actor);
-        window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor);
+        window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor, &account);
         window->setSandbox(sandboxUrl);
     }
 }

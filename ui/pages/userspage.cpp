@@ -2,6 +2,8 @@
 #include "pages/userspage.h"
 
 #include "db/database.h"
+#include "queries/directoryquery.h"
+#include "sessionsmodel.h"
 #include "tablestate.h"
 #include "widgets/newpasswordfields.h"
 
@@ -56,7 +58,7 @@ QComboBox *roleBox(QWidget *parent, Role current)
 
 } // namespace
 
-UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, QWidget *parent)
+UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccount *account, QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
     , m_admin(std::move(admin))
@@ -77,14 +79,16 @@ UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, QWidget *parent)
     buttons->addStretch(1);
     auto *roles = new QLabel(tr("Owners see invoices, usage and everything else read-only; support works calls, appointments and "
                                 "customers; onboarding sets up businesses and edits companies; administrators manage users and "
-                                "provider keys."),
+                                "provider keys. Business owners and staff belong to one company and see only its calls and "
+                                "appointments (owners also its invoices)."),
                              this);
     roles->setWordWrap(true);
     layout->addLayout(buttons);
     layout->addWidget(roles);
 
     m_model = new QStandardItemModel(0, ColumnCount, this);
-    m_model->setHorizontalHeaderLabels({tr("User name"), tr("Name"), tr("Role"), tr("Language"), tr("Active"), tr("Last sign-in"), tr("Locked until")});
+    m_model->setHorizontalHeaderLabels(
+        {tr("User name"), tr("Name"), tr("Role"), tr("Company"), tr("Language"), tr("Active"), tr("Last sign-in"), tr("Locked until")});
     m_table = new QTableView(this);
     m_table->setObjectName(u"usersTable"_s);
     m_table->setModel(m_model);
@@ -92,6 +96,34 @@ UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_table, 1);
+    if (account) {
+        auto *heading = new QLabel(tr("Signed-in devices of the selected user"), this);
+        m_sessions = new SessionsModel(*account, this);
+        m_sessionTable = new QTableView(this);
+        m_sessionTable->setObjectName(u"sessionsTable"_s);
+        m_sessionTable->setModel(m_sessions);
+        TableState::setUpTable(m_sessionTable);
+        m_sessionTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        m_sessionTable->horizontalHeader()->setStretchLastSection(true);
+        m_revoke = new QPushButton(tr("Sign &out device"), this);
+        m_revoke->setObjectName(u"revokeSessionButton"_s);
+        m_revoke->setToolTip(tr("Ends the session on the server: that device must sign in again."));
+        auto *sessionButtons = new QHBoxLayout;
+        sessionButtons->addWidget(heading);
+        sessionButtons->addStretch(1);
+        sessionButtons->addWidget(m_revoke);
+        layout->addLayout(sessionButtons);
+        layout->addWidget(m_sessionTable);
+        connect(m_revoke, &QPushButton::clicked, this, [this] {
+            if (const QModelIndex current = m_sessionTable->currentIndex(); current.isValid())
+                m_sessions->revoke(current.row());
+        });
+        connect(m_sessions, &SessionsModel::revoked, this,
+                [this](const QString &device) { Q_EMIT statusMessage(tr("%1 is signed out.").arg(device)); });
+        connect(m_sessions, &SessionsModel::failed, this, [this](const QString &message) { Q_EMIT statusMessage(message); });
+        connect(m_sessions, &SessionsModel::modelReset, this, &UsersPage::updateButtons);
+        connect(m_sessionTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &UsersPage::updateButtons);
+    }
 
     connect(add, &QPushButton::clicked, this, &UsersPage::addWithDialog);
     connect(m_edit, &QPushButton::clicked, this, &UsersPage::editWithDialog);
@@ -113,6 +145,11 @@ void UsersPage::reload()
         return;
     }
     m_records = *users;
+    QHash<qint64, QString> companyNames;
+    if (auto companies = DirectoryQuery::companies(*m_db)) {
+        for (const NamedItem &company : *companies)
+            companyNames.insert(company.id, company.name);
+    }
     m_model->removeRows(0, m_model->rowCount());
     const QLocale locale;
     for (const UserRecord &user : std::as_const(m_records)) {
@@ -123,6 +160,8 @@ void UsersPage::reload()
         QList<QStandardItem *> row{new QStandardItem(user.username),
                                    new QStandardItem(user.displayName),
                                    new QStandardItem(AccessPolicy::roleTitle(user.role)),
+                                   // Platform staff work for AskProAI and see every company.
+                                   new QStandardItem(user.companyId > 0 ? companyNames.value(user.companyId) : tr("all (AskProAI)")),
                                    new QStandardItem(languageTitle(user.language)),
                                    new QStandardItem(user.active ? tr("yes") : tr("no")),
                                    new QStandardItem(when(user.lastSignInAtMs)),
@@ -156,6 +195,11 @@ void UsersPage::updateButtons()
     m_password->setEnabled(user.has_value());
     m_active->setEnabled(user.has_value());
     m_active->setText(user && !user->active ? tr("&Activate") : tr("&Deactivate"));
+    if (m_sessions) {
+        if (m_sessions->user() != (user ? user->id : 0))
+            m_sessions->setUser(user ? user->id : 0);
+        m_revoke->setEnabled(m_sessionTable->currentIndex().isValid());
+    }
 }
 
 void UsersPage::report(const Status &status, const QString &success)

@@ -1,5 +1,6 @@
 // Users page (administrators): everyone who signs in, with role, language, last sign-in and lock state;
-// add people, change their role or name, set a password, deactivate and reactivate.
+// add people, change their role or name, set a password, deactivate and reactivate; and, from the server, the
+// selected user's signed-in devices with revoke.
 #pragma once
 
 #include "security/accesspolicy.h"
@@ -16,17 +17,23 @@ class QTableView;
 namespace askpro {
 
 class Database;
+class SessionsModel;
+namespace client {
+class ApiAccount;
+}
 
 class UsersPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UsersPage)
 public:
-    UsersPage(std::shared_ptr<Database> db, Actor admin, QWidget *parent = nullptr);
+    // account: the server this window is signed in to, for the sessions (null: no sessions pane).
+    UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccount *account = nullptr, QWidget *parent = nullptr);
     ~UsersPage() override;
 
     void reload();
     [[nodiscard]] QStandardItemModel *model() const { return m_model; }
+    [[nodiscard]] SessionsModel *sessions() const { return m_sessions; }
     // The actions behind the buttons, also for tests: each returns the backend's verdict.
     Status addUser(const NewUser &user);
     Status changeUser(qint64 userId, const UserChanges &changes);
@@ -36,7 +43,7 @@ Q_SIGNALS:
     void statusMessage(const QString &text);
 
 private:
-    enum Column { Username, DisplayName, RoleColumn, Language, Active, LastSignIn, Locked, ColumnCount };
+    enum Column { Username, DisplayName, RoleColumn, CompanyColumn, Language, Active, LastSignIn, Locked, ColumnCount };
     [[nodiscard]] std::optional<UserRecord> selected() const;
     void addWithDialog();
     void editWithDialog();
@@ -54,6 +61,9 @@ private:
     QPushButton *m_edit = nullptr;
     QPushButton *m_password = nullptr;
     QPushButton *m_active = nullptr;
+    SessionsModel *m_sessions = nullptr;
+    QTableView *m_sessionTable = nullptr;
+    QPushButton *m_revoke = nullptr;
 };
 
 } // namespace askpro
