@@ -1,6 +1,7 @@
 // End to end on both engines: signed Retell webhooks from the sandbox become calls, Cal.com bookings in
 // the sandbox and confirmation mail received by a real SMTP server; plus every way this can go wrong.
 #include "core/clock.h"
+#include "core/languageloader.h"
 #include "db/database.h"
 #include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
@@ -11,6 +12,7 @@
 #include "queries/calldetailquery.h"
 #include "security/credentialstore.h"
 #include "testdatabase.h"
+#include "timelinetext.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -113,7 +115,8 @@ private Q_SLOTS:
         for (const QString &step : {u"received"_s, u"request"_s, u"availability"_s, u"booking"_s, u"confirmation"_s})
             QVERIFY2(steps.contains(step), qPrintable(steps.join(u","_s)));
 
-        // Stored as codes with arguments, not as sentences.
+        // Stored as codes with arguments, not as sentences, and worded by the client: in German under the
+        // German catalogue, the booked time in the branch's zone.
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'confirmation.sent'"_s), 1, 10000);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = '' OR args = ''"_s), 0);
         const qint64 id = f->db->scalar(u"SELECT id FROM calls WHERE retell_call_id = ?"_s, {callId})->toLongLong();
@@ -132,6 +135,18 @@ private Q_SLOTS:
         const Json args = Json::parse(booked.args.toStdString());
         QCOMPARE(QString::fromStdString(args.value("uid", std::string())), uid);
         QCOMPARE(args.value("start", qint64(0)), start.toMSecsSinceEpoch());
+        const QTimeZone zone((*detail)->timeZone.toUtf8());
+        QVERIFY(zone.isValid());
+        const QLocale before;
+        {
+            LanguageLoader german;
+            QVERIFY(german.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
+            QCOMPARE(TimelineText::text(booked, zone),
+                     u"In Cal.com gebucht für %1 (UID %2)"_s.arg(QLocale().toString(start.toTimeZone(zone), QLocale::ShortFormat), uid));
+            for (const CallEvent &e : (*detail)->events)
+                QVERIFY2(TimelineText::text(e, zone) != e.message, qPrintable(e.code + u": "_s + e.message));
+        }
+        QLocale::setDefault(before);
     }
 
     void noRequest_data() { test::addEngineRows(); }
