@@ -63,7 +63,8 @@ QString Labels::eventStep(const QString &code)
     if (code == u"request"_s) return tr("Request");
     if (code == u"availability"_s) return tr("Availability");
     if (code == u"booking"_s) return tr("Booking");
-    if (code == u"notification"_s) return tr("Confirmation");
+    if (code == u"confirmation"_s || code == u"notification"_s) return tr("Confirmation"); // "notification": older demo rows
+    if (code == u"recovery"_s) return tr("Recovery");
     if (code == u"retry"_s) return tr("Retry");
     if (code == u"failed"_s) return tr("Failed");
     if (code == u"callback"_s) return tr("Callback");

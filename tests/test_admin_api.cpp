@@ -1,9 +1,10 @@
 // The admin API over real HTTP on both engines: every route × every role × own/other company against the
 // status the route table's policy implies, the OpenAPI file against the route table, sessions (sign-in,
-// expiry, revocation, rate limit) and bad input.
+// expiry, revocation, rate limit), bad input, and the call timeline as codes.
 #include "api/adminapi.h"
 #include "core/clock.h"
 #include "demo/demoseeder.h"
+#include "flow/callstore.h"
 #include "http/askproserver.h"
 #include "httptestclient.h"
 #include "security/sessionstore.h"
@@ -214,6 +215,29 @@ private Q_SLOTS:
         QVERIFY(!ownerView.contains("raw_payload"));
         const Json supportView = Json::parse(send(f.base, "GET", u"/api/v1/calls/%1"_s.arg(f.own.callId), support).body.toStdString());
         QCOMPARE(supportView.value("raw_payload", std::string()), std::string("{\"secret\":1}"));
+    }
+
+    // A call's timeline goes out as codes with their arguments for the client to word; entries written before
+    // codes keep their message, with an empty code.
+    void timelineAsCodes()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QDateTime start = QDateTime::fromMSecsSinceEpoch(1'800'000'000'000, QTimeZone::utc());
+        QVERIFY(CallStore(*f.db).addEvent(f.own.callId, timeline::calcomBooked(start, u"bk_1"_s, QTimeZone::utc())));
+        QVERIFY(f.db->exec(u"INSERT INTO call_events (call_id, at, step, status, message) VALUES (?, ?, 'booking', 'ok', 'Booked at Cal.com')"_s,
+                           {f.own.callId, nowMs()}));
+        const QString support = openSession(*f.db, f.actors.value(Role::Support));
+        const Json detail = Json::parse(send(f.base, "GET", u"/api/v1/calls/%1"_s.arg(f.own.callId), support).body.toStdString());
+        const Json &events = detail["events"];
+        QCOMPARE(events.size(), size_t(2));
+        QCOMPARE(events[0].value("code", std::string()), std::string("calcom.booked"));
+        QCOMPARE(events[0]["args"].value("uid", std::string()), std::string("bk_1"));
+        QCOMPARE(events[0]["args"].value("start", qint64(0)), qint64(1'800'000'000'000));
+        QCOMPARE(events[1].value("code", std::string("-")), std::string());
+        QVERIFY(events[1]["args"].is_object() && events[1]["args"].empty());
+        QCOMPARE(events[1].value("message", std::string()), std::string("Booked at Cal.com"));
     }
 
     // The OpenAPI file lists exactly the routes of the table, each with the permission the table gives it.

@@ -1,6 +1,7 @@
 // End to end on both engines: signed Retell webhooks from the sandbox become calls, Cal.com bookings in
 // the sandbox and confirmation mail received by a real SMTP server; plus every way this can go wrong.
 #include "core/clock.h"
+#include "core/languageloader.h"
 #include "db/database.h"
 #include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
@@ -8,8 +9,10 @@
 #include "flowfixture.h"
 #include "httptestclient.h"
 #include "jobs/workerpool.h"
+#include "queries/calldetailquery.h"
 #include "security/credentialstore.h"
 #include "testdatabase.h"
+#include "timelinetext.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -111,6 +114,39 @@ private Q_SLOTS:
             steps << q->value(0).toString();
         for (const QString &step : {u"received"_s, u"request"_s, u"availability"_s, u"booking"_s, u"confirmation"_s})
             QVERIFY2(steps.contains(step), qPrintable(steps.join(u","_s)));
+
+        // Stored as codes with arguments, not as sentences, and worded by the client: in German under the
+        // German catalogue, the booked time in the branch's zone.
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'confirmation.sent'"_s), 1, 10000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = '' OR args = ''"_s), 0);
+        const qint64 id = f->db->scalar(u"SELECT id FROM calls WHERE retell_call_id = ?"_s, {callId})->toLongLong();
+        auto detail = CallDetailQuery::load(*f->db, id);
+        QVERIFY(detail && *detail);
+        QStringList codes;
+        CallEvent booked;
+        for (const CallEvent &e : (*detail)->events) {
+            codes << e.code;
+            if (e.code == u"calcom.booked"_s)
+                booked = e;
+        }
+        for (const QString &code : {u"call.event_received"_s, u"request.received"_s, u"availability.fetched"_s, u"calcom.booked"_s,
+                                    u"confirmation.queued"_s, u"confirmation.sent"_s})
+            QVERIFY2(codes.contains(code), qPrintable(codes.join(u","_s)));
+        const Json args = Json::parse(booked.args.toStdString());
+        QCOMPARE(QString::fromStdString(args.value("uid", std::string())), uid);
+        QCOMPARE(args.value("start", qint64(0)), start.toMSecsSinceEpoch());
+        const QTimeZone zone((*detail)->timeZone.toUtf8());
+        QVERIFY(zone.isValid());
+        const QLocale before;
+        {
+            LanguageLoader german;
+            QVERIFY(german.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
+            QCOMPARE(TimelineText::text(booked, zone),
+                     u"In Cal.com gebucht für %1 (UID %2)"_s.arg(QLocale().toString(start.toTimeZone(zone), QLocale::ShortFormat), uid));
+            for (const CallEvent &e : (*detail)->events)
+                QVERIFY2(TimelineText::text(e, zone) != e.message, qPrintable(e.code + u": "_s + e.message));
+        }
+        QLocale::setDefault(before);
     }
 
     void noRequest_data() { test::addEngineRows(); }
@@ -401,7 +437,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
         QVERIFY2(recovery.elapsed() < CallProcessor::reservationLeaseMs / 2, qPrintable(QString::number(recovery.elapsed())));
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id "
-                          "WHERE c.retell_call_id = ? AND e.message LIKE '%Another attempt%'"_s,
+                          "WHERE c.retell_call_id = ? AND e.code = 'booking.in_progress'"_s,
                           {callId}),
                  0);
         QCOMPARE(f->count(u"SELECT attempts FROM jobs WHERE kind = 'call.retry'"_s), 1);
@@ -461,7 +497,7 @@ private Q_SLOTS:
                                {callId})->toString(),
                  uid);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id "
-                          "WHERE c.retell_call_id = ? AND e.message = 'Found the booking an earlier attempt made'"_s,
+                          "WHERE c.retell_call_id = ? AND e.code = 'booking.found_earlier'"_s,
                           {callId}),
                  1);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 2);
@@ -473,7 +509,7 @@ private Q_SLOTS:
                                       {QString(callId + u":call_analyzed"_s)});
         QVERIFY2(attempts >= 2 && attempts <= 3, qPrintable(QString::number(attempts)));
         if (late) // it did wait for the lease
-            QVERIFY(f->count(u"SELECT COUNT(*) FROM call_events WHERE message LIKE '%Another attempt%'"_s) > 0);
+            QVERIFY(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'booking.in_progress'"_s) > 0);
     }
 
     void lostWebhooksAreReconciled_data() { test::addEngineRows(); }

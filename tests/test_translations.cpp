@@ -1,10 +1,14 @@
 // Tests for the language choice and the embedded catalogues: German strings and plurals from :/i18n, English plural
-// forms, Qt's own German, and money and dates in the chosen locale.
+// forms, Qt's own German, money and dates in the chosen locale, and call timeline codes worded in German.
 #include "core/languageloader.h"
 #include "displayformat.h"
+#include "flow/timeline.h"
+#include "queries/calldetailquery.h"
+#include "timelinetext.h"
 
 #include <QDate>
 #include <QLibraryInfo>
+#include <QSet>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -29,6 +33,9 @@ private slots:
     void regionalLocaleKept();
     void money_data();
     void money();
+    void timelineCodes();
+    void timelineGerman_data();
+    void timelineGerman();
 };
 
 void TestTranslations::cleanup()
@@ -184,5 +191,75 @@ void TestTranslations::money()
     QCOMPARE(askpro::DisplayFormat::money(cents, QLocale(locale)), expected);
 }
 
+void TestTranslations::timelineCodes()
+{
+    // Every code has its own name and is found again by it: the name is what the rows keep.
+    QSet<QString> names;
+    for (int i = 0; i <= int(askpro::lastTimelineCode); ++i) {
+        const auto code = askpro::TimelineCode(i);
+        const QString name = askpro::timelineCodeName(code);
+        QVERIFY2(!name.isEmpty() && !names.contains(name), qPrintable(name));
+        names.insert(name);
+        QCOMPARE(askpro::timelineCodeFromName(name), std::optional<askpro::TimelineCode>(code));
+    }
+    QCOMPARE(askpro::timelineCodeFromName(u"no.such_code"_s), std::nullopt);
+    QCOMPARE(askpro::timelineCodeFromName(QString()), std::nullopt);
+}
+
+void TestTranslations::timelineGerman_data()
+{
+    using namespace askpro;
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("german");
+    const auto row = [](const char *name, const TimelineEntry &e, const QString &german) {
+        QTest::newRow(name) << e.codeName() << e.argsText() << e.message << german;
+    };
+    const QTimeZone berlin(QByteArrayLiteral("Europe/Berlin"));
+    // 13:30 UTC is 14:30 in Berlin in March: the client shows the branch's time, not UTC.
+    const QDateTime start(QDate(2026, 3, 5), QTime(13, 30), QTimeZone::utc());
+    const Error unavailable{ErrorKind::Transient, u"Cal.com.unavailable"_s, u"Cal.com is failing (HTTP 503)"_s,
+                            u"Service Unavailable"_s, 503};
+    row("event received", timeline::eventReceived(u"call_analyzed"_s), u"Retell-Ereignis call_analyzed empfangen"_s);
+    row("request", timeline::requestReceived(u"Beratung"_s, QDate(2026, 3, 5), QTime(14, 30)),
+        u"Termin gewünscht: Beratung am 05.03.26 um 14:30"_s);
+    row("request without service", timeline::requestReceived(QString(), QDate(2026, 3, 5), QTime(9, 0)),
+        u"Termin gewünscht: (keine Leistung genannt) am 05.03.26 um 09:00"_s);
+    row("one free slot", timeline::slotsFetched(1), u"Verfügbarkeit von Cal.com abgerufen: 1 freies Zeitfenster"_s);
+    row("free slots", timeline::slotsFetched(12), u"Verfügbarkeit von Cal.com abgerufen: 12 freie Zeitfenster"_s);
+    row("booked", timeline::calcomBooked(start, u"bk_1"_s, berlin), u"In Cal.com gebucht für 05.03.26 14:30 (UID bk_1)"_s);
+    row("provider error", timeline::retry(unavailable),
+        u"Neuer Versuch folgt: Cal.com antwortet mit Fehlern (HTTP 503) (Service Unavailable)"_s);
+    row("other error", timeline::failed({ErrorKind::Internal, u"db.error"_s, u"Saving failed"_s, QString(), 0}), u"Saving failed"_s);
+    row("refused", timeline::calcomRefused(start, {ErrorKind::Rejected, u"Cal.com.rejected"_s, u"x"_s, QString(), 409}, berlin),
+        u"Cal.com hat 05.03.26 14:30 abgelehnt: Cal.com hat die Anfrage abgelehnt (HTTP 409)"_s);
+    row("callback", timeline::needsCallback(TimelineCode::SlotTaken, {start, start.addSecs(5400)}, berlin),
+        u"Rückruf nötig: Das Zeitfenster wurde vergeben, bevor es gebucht werden konnte. Stattdessen frei: 05.03.26 14:30 und 05.03.26 16:00"_s);
+    row("callback without alternatives", timeline::needsCallback(TimelineCode::NoTimeNamed, {}, berlin),
+        u"Rückruf nötig: Der Anrufer hat weder Datum noch Uhrzeit genannt"_s);
+    row("unknown branch", timeline::branchNotFound(QString()), u"Die angerufene Nummer (keine) gehört zu keiner aktiven Filiale"_s);
+    row("resolved", timeline::supportResolved(u"sven"_s, u"Kunde zurückgerufen"_s), u"Als erledigt markiert von sven: Kunde zurückgerufen"_s);
+    // Rows written before codes, and codes of a newer server, show what they stored.
+    QTest::newRow("before codes") << QString() << QString() << u"Booked at Cal.com"_s << u"Booked at Cal.com"_s;
+    QTest::newRow("unknown code") << u"future.entry"_s << u"{}"_s << u"Something new"_s << u"Something new"_s;
+}
+
+void TestTranslations::timelineGerman()
+{
+    QFETCH(QString, code);
+    QFETCH(QString, args);
+    QFETCH(QString, message);
+    QFETCH(QString, german);
+    LanguageLoader loader;
+    QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
+    askpro::CallEvent event;
+    event.code = code;
+    event.args = args;
+    event.message = message;
+    QCOMPARE(askpro::TimelineText::text(event, QTimeZone(QByteArrayLiteral("Europe/Berlin"))), german);
+}
+
 QTEST_GUILESS_MAIN(TestTranslations)
+
 #include "test_translations.moc"

@@ -396,12 +396,12 @@
         <location line="-40"/>
         <location line="+28"/>
         <location line="+11"/>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-55"/>
         <source>In progress</source>
         <translation>In Bearbeitung</translation>
     </message>
@@ -518,6 +518,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Recovery</source>
+        <translation>Wiederherstellung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Retry</source>
         <translation>Erneuter Versuch</translation>
     </message>
@@ -548,14 +553,12 @@
 <context>
     <name>NotificationSender</name>
     <message>
-        <location filename="../backend/flow/notificationsender.cpp" line="+34"/>
         <source>Confirmation e-mail sent to %1</source>
-        <translation>Bestätigungs-E-Mail an %1 gesendet</translation>
+        <translation type="vanished">Bestätigungs-E-Mail an %1 gesendet</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Confirmation e-mail not sent: %1</source>
-        <translation>Bestätigungs-E-Mail nicht gesendet: %1</translation>
+        <translation type="vanished">Bestätigungs-E-Mail nicht gesendet: %1</translation>
     </message>
 </context>
 <context>
@@ -1488,19 +1491,18 @@ Befehle:
 <context>
     <name>SupportService</name>
     <message>
-        <location filename="../backend/support/supportservice.cpp" line="+57"/>
+        <location filename="../backend/support/supportservice.cpp" line="+53"/>
         <location line="+35"/>
         <location line="+101"/>
         <source>Call %1 does not exist</source>
         <translation>Anruf %1 existiert nicht</translation>
     </message>
     <message>
-        <location line="-123"/>
         <source>Retry queued by %1</source>
-        <translation>Erneuter Versuch eingereiht von %1</translation>
+        <translation type="vanished">Erneuter Versuch eingereiht von %1</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="-88"/>
         <source>No branch has the called number %1</source>
         <translation>Keiner Filiale ist die angerufene Nummer %1 zugeordnet</translation>
     </message>
@@ -1623,22 +1625,19 @@ Befehle:
         <translation>Geben Sie mindestens eine Leistung oder ein Datum ein.</translation>
     </message>
     <message>
-        <location line="+17"/>
         <source>Appointment data corrected by %1</source>
-        <translation>Termindaten korrigiert von %1</translation>
+        <translation type="vanished">Termindaten korrigiert von %1</translation>
     </message>
     <message>
-        <location line="+26"/>
         <source>Marked resolved by %1</source>
-        <translation>Als erledigt markiert von %1</translation>
+        <translation type="vanished">Als erledigt markiert von %1</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Marked resolved by %1: %2</source>
-        <translation>Als erledigt markiert von %1: %2</translation>
+        <translation type="vanished">Als erledigt markiert von %1: %2</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+64"/>
         <source>Delivery %1 does not exist</source>
         <translation>Zustellung %1 existiert nicht</translation>
     </message>
@@ -1656,6 +1655,238 @@ Befehle:
         <location line="+9"/>
         <source>This delivery was just replayed; try again in a moment.</source>
         <translation>Diese Zustellung wurde gerade erneut verarbeitet; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineText</name>
+    <message>
+        <location filename="../models/timelinetext.cpp" line="+43"/>
+        <source>%1 did not answer in time</source>
+        <translation>%1 hat nicht rechtzeitig geantwortet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 cannot be reached</source>
+        <translation>%1 ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 refused our credentials</source>
+        <translation>%1 hat unsere Zugangsdaten abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 asks us to slow down</source>
+        <translation>%1 bittet um weniger Anfragen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is failing (HTTP %2)</source>
+        <translation>%1 antwortet mit Fehlern (HTTP %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 does not know this object</source>
+        <translation>%1 kennt dieses Objekt nicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 refused the request (HTTP %2)</source>
+        <translation>%1 hat die Anfrage abgelehnt (HTTP %2)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 (%2)</source>
+        <comment>an error and the provider&apos;s own words</comment>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Needs a callback: %1</source>
+        <translation>Rückruf nötig: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Needs a callback: %1. Free instead: %2</source>
+        <translation>Rückruf nötig: %1. Stattdessen frei: %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Retell event %1 received</source>
+        <translation>Retell-Ereignis %1 empfangen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Live booking request from the voice agent</source>
+        <translation>Live-Buchungsanfrage vom Sprachagenten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The called number %1 belongs to no active branch</source>
+        <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The call belongs to no active branch</source>
+        <translation>Der Anruf gehört zu keiner aktiven Filiale</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Appointment requested: %1 on %2 at %3</source>
+        <translation>Termin gewünscht: %1 am %2 um %3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no service named)</source>
+        <translation>(keine Leistung genannt)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No appointment data yet; waiting for the call analysis</source>
+        <translation>Noch keine Termindaten; warte auf die Anrufanalyse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The caller did not ask for an appointment</source>
+        <translation>Der Anrufer wollte keinen Termin</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The call holds no appointment request to book</source>
+        <translation>Der Anruf enthält keinen buchbaren Terminwunsch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No service of this company matches &quot;%1&quot;</source>
+        <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No Cal.com event type is mapped to &quot;%1&quot; at branch %2</source>
+        <translation>In Filiale %2 ist „%1“ kein Cal.com-Ereignistyp zugeordnet</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Will try again: %1</source>
+        <translation>Neuer Versuch folgt: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Will try again: another attempt is booking this call right now</source>
+        <translation>Neuer Versuch folgt: Ein anderer Versuch bucht diesen Anruf gerade</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Booking retried</source>
+        <translation>Buchung erneut versucht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already booked; nothing to add</source>
+        <translation>Bereits gebucht; nichts zu ergänzen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Found the booking an earlier attempt made</source>
+        <translation>Buchung eines früheren Versuchs gefunden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Availability read from the slot cache</source>
+        <translation>Verfügbarkeit aus dem Zwischenspeicher gelesen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Availability fetched from Cal.com: %n free slot(s)</source>
+        <translation>
+            <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freies Zeitfenster</numerusform>
+            <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freie Zeitfenster</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The requested time is not free; the caller agreed to the nearest free slot</source>
+        <translation>Die gewünschte Zeit ist nicht frei; der Anrufer hat dem nächsten freien Zeitfenster zugestimmt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cal.com refused %1: %2</source>
+        <translation>Cal.com hat %1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cal.com answered the booking without uid or start</source>
+        <translation>Cal.com hat die Buchung ohne UID oder Beginn beantwortet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Booked in Cal.com for %1 (uid %2)</source>
+        <translation>In Cal.com gebucht für %1 (UID %2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No free slot in the 7 days from the requested date</source>
+        <translation>Kein freies Zeitfenster in den 7 Tagen ab dem gewünschten Datum</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The requested time is not free and the caller did not agree to another</source>
+        <translation>Die gewünschte Zeit ist nicht frei, und der Anrufer hat keiner anderen zugestimmt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The slot was taken before it could be booked</source>
+        <translation>Das Zeitfenster wurde vergeben, bevor es gebucht werden konnte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The caller named no date and time</source>
+        <translation>Der Anrufer hat weder Datum noch Uhrzeit genannt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation e-mail queued for %1</source>
+        <translation>Bestätigungs-E-Mail an %1 eingereiht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation e-mail sent to %1</source>
+        <translation>Bestätigungs-E-Mail an %1 gesendet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation e-mail to %1 not sent: %2</source>
+        <translation>Bestätigungs-E-Mail an %1 nicht gesendet: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recovery queued another booking attempt</source>
+        <translation>Wiederherstellung hat einen weiteren Buchungsversuch eingereiht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retry queued by %1</source>
+        <translation>Erneuter Versuch eingereiht von %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment data corrected by %1</source>
+        <translation>Termindaten korrigiert von %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Marked resolved by %1</source>
+        <translation>Als erledigt markiert von %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marked resolved by %1: %2</source>
+        <translation>Als erledigt markiert von %1: %2</translation>
     </message>
 </context>
 <context>
@@ -1868,13 +2099,13 @@ Befehle:
     </message>
     <message>
         <location line="+56"/>
-        <location filename="../backend/api/callroutes.cpp" line="+164"/>
+        <location filename="../backend/api/callroutes.cpp" line="+171"/>
         <location filename="../backend/api/recordroutes.cpp" line="+111"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
     <message>
-        <location filename="../backend/api/callroutes.cpp" line="-125"/>
+        <location filename="../backend/api/callroutes.cpp" line="-132"/>
         <source>Parameter after: not a cursor of this list.</source>
         <translation>Parameter after: keine Position dieser Liste.</translation>
     </message>
@@ -2416,7 +2647,7 @@ Befehle:
 <context>
     <name>askpro::CallDetailPane</name>
     <message>
-        <location filename="../ui/widgets/calldetailpane.cpp" line="+67"/>
+        <location filename="../ui/widgets/calldetailpane.cpp" line="+68"/>
         <location line="+85"/>
         <source>Select a call to see its conversation, timeline and payload.</source>
         <translation>Wählen Sie einen Anruf aus, um Gespräch, Verlauf und Payload zu sehen.</translation>
@@ -2619,7 +2850,7 @@ Befehle:
         <translation>Erneuter Versuch</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>No processing steps recorded yet</source>
         <translation>Noch keine Verarbeitungsschritte aufgezeichnet</translation>
     </message>
@@ -2647,23 +2878,19 @@ Befehle:
 <context>
     <name>askpro::CallProcessor</name>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+233"/>
-        <location line="+13"/>
         <source>Will try again: %1</source>
-        <translation>Neuer Versuch folgt: %1</translation>
+        <translation type="vanished">Neuer Versuch folgt: %1</translation>
     </message>
     <message>
-        <location line="+79"/>
         <source>Live booking request from the voice agent</source>
-        <translation>Live-Buchungsanfrage vom Sprachagenten</translation>
+        <translation type="vanished">Live-Buchungsanfrage vom Sprachagenten</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Retell event %1 received</source>
-        <translation>Retell-Ereignis %1 empfangen</translation>
+        <translation type="vanished">Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+318"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -2677,110 +2904,99 @@ Befehle:
         <translation type="vanished">Verknüpfen des Kunden ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+40"/>
         <source>Appointment requested: %1 on %2 at %3</source>
-        <translation>Termin gewünscht: %1 am %2 um %3</translation>
+        <translation type="vanished">Termin gewünscht: %1 am %2 um %3</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>(no service named)</source>
-        <translation>(keine Leistung genannt)</translation>
+        <translation type="vanished">(keine Leistung genannt)</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>No appointment data yet; waiting for the call analysis</source>
-        <translation>Noch keine Termindaten; warte auf die Anrufanalyse</translation>
+        <translation type="vanished">Noch keine Termindaten; warte auf die Anrufanalyse</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>The caller did not ask for an appointment</source>
-        <translation>Der Anrufer wollte keinen Termin</translation>
+        <translation type="vanished">Der Anrufer wollte keinen Termin</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+77"/>
         <source>The call belongs to no active branch</source>
         <translation>Der Anruf gehört zu keiner aktiven Filiale</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>The call holds no appointment request to book</source>
         <translation>Der Anruf enthält keinen buchbaren Terminwunsch</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The call is gone</source>
         <translation>Den Anruf gibt es nicht mehr</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Booking retried</source>
-        <translation>Buchung erneut versucht</translation>
+        <translation type="vanished">Buchung erneut versucht</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>Already booked; nothing to add</source>
-        <translation>Bereits gebucht; nichts zu ergänzen</translation>
+        <translation type="vanished">Bereits gebucht; nichts zu ergänzen</translation>
     </message>
     <message>
-        <location line="-200"/>
+        <location line="-176"/>
         <source>Another attempt is booking this call right now</source>
         <translation>Ein anderer Versuch bucht diesen Anruf gerade</translation>
     </message>
     <message>
-        <location line="+235"/>
+        <location line="+234"/>
         <source>No service of this company matches &quot;%1&quot;</source>
         <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>No Cal.com event type is mapped to &quot;%1&quot; at branch %2</source>
         <translation>In Filiale %2 ist „%1“ kein Cal.com-Ereignistyp zugeordnet</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>The caller named no date and time</source>
         <translation>Der Anrufer hat weder Datum noch Uhrzeit genannt</translation>
     </message>
     <message>
-        <location line="+41"/>
         <source>Found the booking an earlier attempt made</source>
-        <translation>Buchung eines früheren Versuchs gefunden</translation>
+        <translation type="vanished">Buchung eines früheren Versuchs gefunden</translation>
     </message>
     <message>
-        <location line="+24"/>
         <source>Availability read from the slot cache</source>
-        <translation>Verfügbarkeit aus dem Zwischenspeicher gelesen</translation>
+        <translation type="vanished">Verfügbarkeit aus dem Zwischenspeicher gelesen</translation>
     </message>
     <message numerus="yes">
-        <location line="+35"/>
         <source>Availability fetched from Cal.com: %n free slots</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freies Zeitfenster</numerusform>
             <numerusform>Verfügbarkeit von Cal.com abgerufen: %n freie Zeitfenster</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+119"/>
         <source>No free slot in the 7 days from the requested date</source>
         <translation>Kein freies Zeitfenster in den 7 Tagen ab dem gewünschten Datum</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>The requested time is not free and the caller did not agree to another</source>
         <translation>Die gewünschte Zeit ist nicht frei, und der Anrufer hat keiner anderen zugestimmt</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>The requested time is not free; the caller agreed to the nearest free slot</source>
-        <translation>Die gewünschte Zeit ist nicht frei; der Anrufer hat dem nächsten freien Zeitfenster zugestimmt</translation>
+        <translation type="vanished">Die gewünschte Zeit ist nicht frei; der Anrufer hat dem nächsten freien Zeitfenster zugestimmt</translation>
     </message>
     <message>
-        <location line="+65"/>
         <source>Cal.com refused %1: %2</source>
-        <translation>Cal.com hat %1 abgelehnt: %2</translation>
+        <translation type="vanished">Cal.com hat %1 abgelehnt: %2</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+84"/>
         <source>The slot was taken before it could be booked</source>
         <translation>Das Zeitfenster wurde vergeben, bevor es gebucht werden konnte</translation>
     </message>
@@ -2790,29 +3006,25 @@ Befehle:
         <translation>Cal.com hat die Buchung ohne UID oder Beginn beantwortet</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>Booked in Cal.com for %1 (uid %2)</source>
-        <translation>In Cal.com gebucht für %1 (UID %2)</translation>
+        <translation type="vanished">In Cal.com gebucht für %1 (UID %2)</translation>
     </message>
     <message>
-        <location line="+21"/>
         <source>Confirmation e-mail queued for %1</source>
-        <translation>Bestätigungs-E-Mail an %1 eingereiht</translation>
+        <translation type="vanished">Bestätigungs-E-Mail an %1 eingereiht</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+42"/>
         <source>The branch is gone</source>
         <translation>Die Filiale gibt es nicht mehr</translation>
     </message>
     <message>
-        <location line="+40"/>
         <source>Needs a callback: %1</source>
-        <translation>Rückruf nötig: %1</translation>
+        <translation type="vanished">Rückruf nötig: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Needs a callback: %1. Free instead: %2</source>
-        <translation>Rückruf nötig: %1. Stattdessen frei: %2</translation>
+        <translation type="vanished">Rückruf nötig: %1. Stattdessen frei: %2</translation>
     </message>
 </context>
 <context>
@@ -5163,12 +5375,11 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::RecoverySweep</name>
     <message>
-        <location filename="../backend/flow/recoverysweep.cpp" line="+54"/>
         <source>Recovery queued another booking attempt</source>
-        <translation>Wiederherstellung hat einen weiteren Buchungsversuch eingereiht</translation>
+        <translation type="vanished">Wiederherstellung hat einen weiteren Buchungsversuch eingereiht</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../backend/flow/recoverysweep.cpp" line="+65"/>
         <source>Not booked within 24 hours; recovery gave up</source>
         <translation>Nicht innerhalb von 24 Stunden gebucht; Wiederherstellung aufgegeben</translation>
     </message>

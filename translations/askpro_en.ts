@@ -15,11 +15,22 @@
 <context>
     <name>SupportService</name>
     <message numerus="yes">
-        <location filename="../backend/support/supportservice.cpp" line="+151"/>
+        <location filename="../backend/support/supportservice.cpp" line="+147"/>
         <source>Service %1 (%n min)</source>
         <translation>
             <numerusform>Service %1 (%n min)</numerusform>
             <numerusform>Service %1 (%n min)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TimelineText</name>
+    <message numerus="yes">
+        <location filename="../models/timelinetext.cpp" line="+125"/>
+        <source>Availability fetched from Cal.com: %n free slot(s)</source>
+        <translation>
+            <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
+            <numerusform>Availability fetched from Cal.com: %n free slots</numerusform>
         </translation>
     </message>
 </context>
@@ -48,9 +59,8 @@
 <context>
     <name>askpro::CallProcessor</name>
     <message numerus="yes">
-        <location filename="../backend/flow/callprocessor.cpp" line="+602"/>
         <source>Availability fetched from Cal.com: %n free slots</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
             <numerusform>Availability fetched from Cal.com: %n free slots</numerusform>
         </translation>

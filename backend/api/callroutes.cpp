@@ -49,9 +49,16 @@ Result<std::optional<CallCursor>> decodeCursor(const QString &text)
 
 Json eventJson(const CallEvent &event)
 {
+    // A client words the code in its own language (its arguments: flow/timeline.h); message is the English
+    // fallback, and all there is for entries written before codes (code "", args {}).
+    Json args = event.args.isEmpty() ? Json::object() : Json::parse(event.args.toStdString(), nullptr, false);
+    if (!args.is_object())
+        args = Json::object();
     return Json{{"at", event.at},
                 {"step", event.step.toStdString()},
                 {"status", event.status.toStdString()},
+                {"code", event.code.toStdString()},
+                {"args", std::move(args)},
                 {"message", event.message.toStdString()},
                 {"detail", event.detail.toStdString()}};
 }

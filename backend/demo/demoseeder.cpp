@@ -6,6 +6,7 @@
 #include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "flow/timeline.h"
 #include "security/userstore.h"
 
 #include <QDateTime>
@@ -177,7 +178,7 @@ public:
                        "summary, sentiment, call_successful, cost_cents, appointment_requested, request_json, alternatives_json, outcome, "
                        "failure_kind, failure_reason, resolved_at, resolution_comment, raw_payload, created_at, updated_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
-        , m_event(conn, u"INSERT INTO call_events (call_id, at, step, status, message) VALUES (?, ?, ?, ?, ?)"_s)
+        , m_event(conn, u"INSERT INTO call_events (call_id, at, step, status, code, args, message) VALUES (?, ?, ?, ?, ?, ?, ?)"_s)
         , m_appointment(conn, u"INSERT INTO appointments (company_id, branch_id, customer_id, staff_id, service_id, call_id, starts_at, "
                               "ends_at, status, calcom_booking_uid, calcom_booking_id, sync_state, sync_error, cancellation_reason, "
                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
@@ -225,7 +226,7 @@ private:
 
     Status call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services, QList<Customer> &customers,
                 qint64 startedAt, DemoSummary &summary);
-    Status events(qint64 callId, qint64 at, const QList<std::pair<QString, QString>> &steps, const QStringList &messages);
+    Status events(qint64 callId, qint64 at, const QList<TimelineEntry> &entries);
     // The company's open billing period of the month holding at, made on first use as recording does.
     Result<QVariant> periodFor(qint64 companyId, qint64 at);
 
@@ -253,14 +254,15 @@ Result<QVariant> Generator::periodFor(qint64 companyId, qint64 at)
     return *it > 0 ? QVariant(*it) : Database::null();
 }
 
-Status Generator::events(qint64 callId, qint64 at, const QList<std::pair<QString, QString>> &steps, const QStringList &messages)
+Status Generator::events(qint64 callId, qint64 at, const QList<TimelineEntry> &entries)
 {
     qint64 t = at;
-    for (int i = 0; i < steps.size(); ++i) {
+    for (int i = 0; i < entries.size(); ++i) {
+        const TimelineEntry &e = entries.at(i);
         t += between(150, 2400);
-        if (steps.at(i).second == u"retry"_s)
+        if (e.status == u"retry"_s)
             t += qint64(1000) << qMin(i, 6); // backoff between attempts
-        auto q = m_event.run({callId, t, steps.at(i).first, steps.at(i).second, messages.value(i)});
+        auto q = m_event.run({callId, t, e.step, e.status, e.codeName(), e.argsText(), e.message});
         if (!q)
             return q.error();
     }
@@ -447,11 +449,15 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
                        {"customer_email", customer.email.toStdString()}, {"staff_preference", ""}, {"notes", ""},
                        {"agreed_to_alternatives", false}};
     Json alternatives;
+    QList<QDateTime> offered;
     if (outcome == u"needs_callback"_s) {
         alternatives = Json::array();
-        for (const int offset : {-3600, 5400, 24 * 3600})
-            alternatives.push_back(QDateTime(wishDay, wishTime, m_zone).addSecs(offset).toOffsetFromUtc(
-                                       m_zone.offsetFromUtc(QDateTime(wishDay, wishTime, m_zone))).toString(Qt::ISODate).toStdString());
+        for (const int offset : {-3600, 5400, 24 * 3600}) {
+            const QDateTime at = QDateTime(wishDay, wishTime, m_zone).addSecs(offset);
+            offered.append(at);
+            alternatives.push_back(
+                at.toOffsetFromUtc(m_zone.offsetFromUtc(QDateTime(wishDay, wishTime, m_zone))).toString(Qt::ISODate).toStdString());
+        }
     }
 
     QString reason;
@@ -515,6 +521,10 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
     const bool resolvable = outcome == u"failed"_s || outcome == u"needs_callback"_s;
     const bool resolved = resolvable && endedAt < m_now - 5LL * 24 * 3600 * 1000 && chance(0.85);
     const qint64 resolvedAt = resolved ? endedAt + between(1, 48) * 3600000LL : 0;
+    const QString resolutionComment = resolved ? QStringList{u"Kunde zurückgerufen, Termin telefonisch vereinbart"_s,
+                                                             u"Konfiguration korrigiert, erneut gebucht"_s,
+                                                             u"Kunde nicht erreicht, per E-Mail informiert"_s}.at(between(0, 2))
+                                               : QString();
 
     DEMO_TRY(callId, m_call.insert({retellId, inactiveBranch ? Database::null() : QVariant(companyId),
                                     inactiveBranch ? Database::null() : QVariant(branch.id), customerId > 0 ? QVariant(customerId) : Database::null(),
@@ -524,55 +534,51 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
                                     outcome == u"booked"_s || outcome == u"no_request"_s ? 1 : 0, between(8, 40), requested ? 1 : 0,
                                     requested ? QString::fromStdString(request.dump()) : QString(),
                                     alternatives.is_null() ? QString() : QString::fromStdString(alternatives.dump()), outcome, failureKind,
-                                    reason, resolved ? QVariant(resolvedAt) : Database::null(),
-                                    resolved ? QStringList{u"Kunde zurückgerufen, Termin telefonisch vereinbart"_s, u"Konfiguration korrigiert, erneut gebucht"_s,
-                                                           u"Kunde nicht erreicht, per E-Mail informiert"_s}.at(between(0, 2))
-                                             : QString(),
+                                    reason, resolved ? QVariant(resolvedAt) : Database::null(), resolutionComment,
                                     QString::fromStdString(payload.dump()), startedAt, resolved ? resolvedAt : endedAt + 4000}));
     ++summary.calls;
 
-    // The timeline the call flow writes.
-    QList<std::pair<QString, QString>> steps{{u"received"_s, u"ok"_s}, {u"received"_s, u"ok"_s}};
-    QStringList messages{u"Retell event call_ended received"_s, u"Retell event call_analyzed received"_s};
-    const auto add = [&steps, &messages](const QString &step, const QString &status, const QString &message) {
-        steps.append({step, status});
-        messages.append(message);
-    };
+    // The timeline the call flow writes, entry for entry.
+    const QDateTime wished(wishDay, wishTime, m_zone);
+    const QString uid = outcome == u"booked"_s ? hex(22) : QString();
+    const Error unavailable{ErrorKind::Transient, u"Cal.com.unavailable"_s, u"Cal.com is failing (HTTP 503)"_s,
+                            u"Service Unavailable"_s, 503};
+    QList<TimelineEntry> entries{timeline::eventReceived(u"call_ended"_s), timeline::eventReceived(u"call_analyzed"_s)};
     if (inactiveBranch) {
-        add(u"branch"_s, u"error"_s, reason);
-        add(u"failed"_s, u"error"_s, reason);
+        entries << timeline::branchNotFound(branch.def.phone);
     } else if (!requested) {
-        add(u"customer"_s, u"ok"_s, u"Customer %1 found"_s.arg(customer.phone));
-        add(u"request"_s, u"ok"_s, u"The caller did not ask for an appointment"_s);
+        entries << timeline::noRequest();
     } else {
-        add(u"customer"_s, u"ok"_s, u"Customer %1 (%2)"_s.arg(customer.name, customer.phone));
-        add(u"request"_s, u"ok"_s, u"Appointment request: %1 on %2 at %3"_s.arg(serviceAsked, wishDay.toString(u"dd.MM.yyyy"_s), timeText));
-        if (failure == u"unknown_service"_s || failure == u"no_event_type"_s) {
-            add(u"failed"_s, u"error"_s, reason);
+        entries << timeline::requestReceived(serviceAsked, wishDay, wishTime);
+        if (failure == u"unknown_service"_s) {
+            entries << timeline::serviceNotFound(serviceAsked);
+        } else if (failure == u"no_event_type"_s) {
+            entries << timeline::noEventType(service.def.name, branch.def.name);
         } else if (failure == u"transient"_s) {
             for (int attempt = 1; attempt <= 3; ++attempt)
-                add(u"retry"_s, u"retry"_s, u"Will try again: Cal.com is unavailable (HTTP 503 Service Unavailable), attempt %1"_s.arg(attempt));
-            add(u"failed"_s, u"error"_s, reason);
+                entries << timeline::retry(unavailable);
+            entries << timeline::failed(unavailable);
         } else if (outcome == u"pending"_s) {
-            add(u"availability"_s, u"retry"_s, u"Will try again: Cal.com did not answer within 10 s"_s);
+            entries << timeline::retry({ErrorKind::Transient, u"Cal.com.timeout"_s, u"Cal.com did not answer in time"_s,
+                                         u"Operation canceled"_s, 0});
         } else {
-            add(u"availability"_s, u"ok"_s, u"Availability fetched from Cal.com: %1 free slots"_s.arg(between(3, 14)));
+            entries << timeline::slotsFetched(between(3, 14));
             if (failure == u"rejected"_s) {
-                add(u"booking"_s, u"error"_s, u"Cal.com refused %1 %2: slot already booked"_s.arg(wishDay.toString(u"dd.MM."_s), timeText));
-                add(u"failed"_s, u"error"_s, reason);
+                const Error taken{ErrorKind::Rejected, u"Cal.com.rejected"_s, u"Cal.com refused the request (HTTP 409)"_s,
+                                  u"slot already booked"_s, 409};
+                entries << timeline::calcomRefused(wished, taken, m_zone) << timeline::failed(taken);
             } else if (outcome == u"needs_callback"_s) {
-                add(u"availability"_s, u"info"_s, u"Requested time is taken; offered 3 alternatives"_s);
-                add(u"callback"_s, u"info"_s, u"The caller asked for a call back"_s);
+                entries << timeline::needsCallback(TimelineCode::AlternativesDeclined, offered, m_zone);
             } else {
-                add(u"booking"_s, u"ok"_s, u"Booked at Cal.com"_s);
+                entries << timeline::calcomBooked(wished, uid, m_zone);
                 if (!customer.email.isEmpty())
-                    add(u"notification"_s, u"ok"_s, u"Confirmation queued to %1"_s.arg(customer.email));
+                    entries << timeline::confirmationQueued(customer.email);
             }
         }
     }
     if (resolved)
-        add(u"support"_s, u"info"_s, u"Marked resolved by support"_s);
-    if (auto logged = events(*callId, endedAt, steps, messages); !logged)
+        entries << timeline::supportResolved(u"support"_s, resolutionComment);
+    if (auto logged = events(*callId, endedAt, entries); !logged)
         return logged;
 
     if (!inactiveBranch) {
@@ -608,7 +614,7 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         }
         const qint64 staffId = branch.staffIds.at(between(0, int(branch.staffIds.size()) - 1));
         DEMO_TRY(appointmentId, m_appointment.insert({companyId, branch.id, customerId, staffId, service.id, *callId, starts, ends, status,
-                                                      hex(22), between(1000000, 9999999), sync, syncError, cancellation, endedAt, endedAt}));
+                                                      uid, between(1000000, 9999999), sync, syncError, cancellation, endedAt, endedAt}));
         ++summary.appointments;
         DEMO_TRY(period, periodFor(companyId, endedAt));
         auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt,

@@ -57,14 +57,7 @@ struct CallProcessor::Run
     bool lastAttempt = false;
     JobDone done;
     // Timeline entries not yet written: they go out with the run's next write, saving a commit each.
-    struct Event
-    {
-        QString step;
-        QString status;
-        QString message;
-        qint64 at;
-    };
-    QList<Event> events;
+    QList<TimelineEntry> events;
     // The writes since the last provider request, in this thread's connection.
     std::shared_ptr<Transaction> unit;
 };
@@ -117,21 +110,18 @@ CallProcessor::CallProcessor(Database &db, CredentialStore &credentials, QNetwor
 
 CallProcessor::~CallProcessor() = default;
 
-void CallProcessor::step(const std::shared_ptr<Run> &run, const QString &name, const QString &status, const QString &message)
+void CallProcessor::step(const std::shared_ptr<Run> &run, TimelineEntry entry)
 {
-    run->events.append({name, status, message, nowMs()});
-    qCDebug(lcFlow) << "call" << run->retellCallId << name << status << message;
+    qCDebug(lcFlow) << "call" << run->retellCallId << entry.step << entry.status << entry.message;
+    entry.atMs = nowMs();
+    run->events.append(std::move(entry));
 }
 
 Status CallProcessor::flushEvents(const std::shared_ptr<Run> &run)
 {
     if (run->events.isEmpty() || run->callId <= 0)
         return {};
-    QList<CallStore::Event> events;
-    events.reserve(run->events.size());
-    for (const Run::Event &e : std::as_const(run->events))
-        events.append({e.step, e.status, e.message, e.at});
-    auto logged = CallStore(m_db).addEvents(run->callId, events);
+    auto logged = CallStore(m_db).addEvents(run->callId, run->events);
     if (logged)
         run->events.clear();
     return logged;
@@ -204,7 +194,7 @@ void CallProcessor::finish(const std::shared_ptr<Run> &run, const JobOutcome &ou
     hand(run, outcome);
 }
 
-void CallProcessor::fail(const std::shared_ptr<Run> &run, const Error &error)
+void CallProcessor::fail(const std::shared_ptr<Run> &run, const Error &error, std::optional<TimelineEntry> entry)
 {
     auto opened = openUnit(run, Durability::Relaxed);
     Q_UNUSED(opened);
@@ -212,7 +202,7 @@ void CallProcessor::fail(const std::shared_ptr<Run> &run, const Error &error)
         : error.kind == ErrorKind::Transient                    ? u"transient"_s
                                                                 : u"rejected"_s;
     if (run->callId > 0) {
-        step(run, u"failed"_s, u"error"_s, error.describe());
+        step(run, entry ? std::move(*entry) : timeline::failed(error));
         auto set = CallStore(m_db).setOutcome(run->callId, u"failed"_s, kind, error.describe());
         if (!set)
             qCWarning(lcFlow) << set.error().describe();
@@ -230,7 +220,7 @@ void CallProcessor::retryLater(const std::shared_ptr<Run> &run, const Error &err
     }
     auto opened = openUnit(run, Durability::Relaxed);
     Q_UNUSED(opened);
-    step(run, u"retry"_s, u"retry"_s, tr("Will try again: %1").arg(error.describe()));
+    step(run, timeline::retry(error));
     leave(run, error);
     // The job runner schedules the next attempt; the inbox row stays pending until then.
     hand(run, JobOutcome::retry(error));
@@ -243,11 +233,11 @@ void CallProcessor::waitForLease(const std::shared_ptr<Run> &run, qint64 waitMs)
     auto opened = openUnit(run, Durability::Relaxed);
     Q_UNUSED(opened);
     const Error busy = makeError(ErrorKind::Transient, u"flow.booking_in_progress"_s, tr("Another attempt is booking this call right now"));
-    const QString message = tr("Will try again: %1").arg(busy.describe());
+    const TimelineEntry waiting = timeline::bookingInProgress();
     // Once on the timeline, not at every look: a wait for a lease looks again every few seconds.
-    auto last = m_db.scalar(u"SELECT message FROM call_events WHERE call_id = ? ORDER BY id DESC LIMIT 1"_s, {run->callId});
-    if (!last || last->toString() != message)
-        step(run, u"retry"_s, u"retry"_s, message);
+    auto last = m_db.scalar(u"SELECT code FROM call_events WHERE call_id = ? ORDER BY id DESC LIMIT 1"_s, {run->callId});
+    if (!last || last->toString() != waiting.codeName())
+        step(run, waiting);
     // The holder usually finishes within milliseconds: look again soon, at the latest when the lease ends.
     hand(run, JobOutcome::waitFor(busy, qBound<qint64>(250, waitMs, leaseCheckMs)));
 }
@@ -321,8 +311,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
         }
         run->callId = stored->id;
         run->noAppointmentYet = stored->appointments == 0;
-        step(run, u"received"_s, u"ok"_s,
-             function ? tr("Live booking request from the voice agent") : tr("Retell event %1 received").arg(eventType));
+        step(run, function ? timeline::liveRequest() : timeline::eventReceived(eventType));
         if (!branch) {
             const QString number = jsonString(call, "to_number");
             Error e = makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s,
@@ -332,7 +321,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
                 retryLater(run, set.error());
                 return;
             }
-            step(run, u"branch"_s, u"error"_s, e.message);
+            step(run, timeline::branchNotFound(number));
             finish(run, JobOutcome::failed(e));
             return;
         }
@@ -365,15 +354,12 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
     }
     if (request) {
         run->request = *request;
-        step(run, u"request"_s, u"ok"_s,
-             tr("Appointment requested: %1 on %2 at %3")
-                 .arg(request->service.isEmpty() ? tr("(no service named)") : request->service,
-                      request->date.toString(Qt::ISODate), request->time.toString(u"HH:mm"_s)));
+        step(run, timeline::requestReceived(request->service, request->date, request->time));
         book(run);
         return;
     }
     if (eventType == u"call_ended"_s && jsonString(call, "call_status") != u"not_connected"_s) {
-        step(run, u"request"_s, u"info"_s, tr("No appointment data yet; waiting for the call analysis"));
+        step(run, timeline::awaitingAnalysis());
         finish(run, JobOutcome::done());
         return;
     }
@@ -382,7 +368,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
         retryLater(run, set.error());
         return;
     }
-    step(run, u"request"_s, u"ok"_s, tr("The caller did not ask for an appointment"));
+    step(run, timeline::noRequest());
     finish(run, JobOutcome::done());
 }
 
@@ -406,11 +392,13 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
         return;
     }
     if (!*branch) {
-        fail(run, makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s, tr("The call belongs to no active branch")));
+        fail(run, makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s, tr("The call belongs to no active branch")),
+             timeline::noBranch());
         return;
     }
     if (!*request) {
-        fail(run, makeError(ErrorKind::Invalid, u"flow.no_request"_s, tr("The call holds no appointment request to book")));
+        fail(run, makeError(ErrorKind::Invalid, u"flow.no_request"_s, tr("The call holds no appointment request to book")),
+             timeline::requestMissing());
         return;
     }
     run->branch = **branch;
@@ -427,7 +415,7 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
     run->customerId = q->value(1).toLongLong();
     run->customerPhone = q->value(2).toString();
     q->finish();
-    step(run, u"retry"_s, u"info"_s, tr("Booking retried"));
+    step(run, timeline::bookingRetried());
     book(run);
 }
 
@@ -442,7 +430,7 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         return;
     }
     if (*existing && (*existing)->status != u"pending"_s) {
-        step(run, u"booking"_s, u"ok"_s, tr("Already booked; nothing to add"));
+        step(run, timeline::alreadyBooked());
         auto set = store.setOutcome(run->callId, u"booked"_s);
         Q_UNUSED(set);
         finish(run, JobOutcome::done());
@@ -476,14 +464,18 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         return;
     }
     if (!*service) {
-        fail(run, makeError(ErrorKind::Configuration, u"flow.unknown_service"_s,
-                            tr("No service of this company matches \"%1\"").arg(run->request.service)));
+        fail(run,
+             makeError(ErrorKind::Configuration, u"flow.unknown_service"_s,
+                       tr("No service of this company matches \"%1\"").arg(run->request.service)),
+             timeline::serviceNotFound(run->request.service));
         return;
     }
     run->service = **service;
     if (!run->service.eventTypeId) {
-        fail(run, makeError(ErrorKind::Configuration, u"flow.no_event_type"_s,
-                            tr("No Cal.com event type is mapped to \"%1\" at branch %2").arg(run->service.name, run->branch.name)));
+        fail(run,
+             makeError(ErrorKind::Configuration, u"flow.no_event_type"_s,
+                       tr("No Cal.com event type is mapped to \"%1\" at branch %2").arg(run->service.name, run->branch.name)),
+             timeline::noEventType(run->service.name, run->branch.name));
         return;
     }
     run->eventTypeId = *run->service.eventTypeId;
@@ -499,7 +491,7 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
     run->calcom = std::make_unique<CalcomClient>(m_network, base, credential->secret, m_endpoints.timeoutMs);
 
     if (!run->request.hasSlot()) {
-        needsCallback(run, {}, tr("The caller named no date and time"));
+        needsCallback(run, {}, TimelineCode::NoTimeNamed, tr("The caller named no date and time"));
         return;
     }
     run->desired = QDateTime(run->request.date, run->request.time, run->zone).toUTC();
@@ -540,7 +532,7 @@ void CallProcessor::findEarlierBooking(const std::shared_ptr<Run> &run, int skip
         for (const Json &booking : list) {
             const Json metadata = booking.value("metadata", Json::object());
             if (jsonString(metadata, "askpro_call_id") == run->retellCallId && jsonString(booking, "status") != u"cancelled"_s) {
-                step(run, u"booking"_s, u"ok"_s, tr("Found the booking an earlier attempt made"));
+                step(run, timeline::foundEarlierBooking());
                 confirm(run, booking);
                 return;
             }
@@ -564,7 +556,7 @@ void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
     const QDate first = run->desired.toTimeZone(run->zone).date();
     auto cached = cache.freeSlots(run->eventTypeId, first, 7);
     if (cached && *cached) {
-        step(run, u"availability"_s, u"ok"_s, tr("Availability read from the slot cache"));
+        step(run, timeline::slotsFromCache());
         choose(run, **cached);
         return;
     }
@@ -599,7 +591,7 @@ void CallProcessor::loadSlots(const std::shared_ptr<Run> &run)
             auto stored = cache.store(run->eventTypeId, day, ofDay);
             Q_UNUSED(stored);
         }
-        step(run, u"availability"_s, u"ok"_s, tr("Availability fetched from Cal.com: %n free slots", nullptr, int(free.size())));
+        step(run, timeline::slotsFetched(int(free.size())));
         choose(run, free);
     });
 }
@@ -618,16 +610,16 @@ void CallProcessor::choose(const std::shared_ptr<Run> &run, QList<QDateTime> fre
         });
         run->alternatives = nearest.mid(0, 3);
         if (run->alternatives.isEmpty()) {
-            needsCallback(run, {}, tr("No free slot in the 7 days from the requested date"));
+            needsCallback(run, {}, TimelineCode::NoFreeSlot, tr("No free slot in the 7 days from the requested date"));
             return;
         }
         if (!run->request.agreedToAlternatives) {
-            needsCallback(run, run->alternatives, tr("The requested time is not free and the caller did not agree to another"));
+            needsCallback(run, run->alternatives, TimelineCode::AlternativesDeclined,
+                          tr("The requested time is not free and the caller did not agree to another"));
             return;
         }
         run->candidates = run->alternatives;
-        step(run, u"availability"_s, u"info"_s,
-             tr("The requested time is not free; the caller agreed to the nearest free slot"));
+        step(run, timeline::alternativeAgreed());
     }
     if (run->appointmentId == 0) {
         // The unit writing this was opened with Durability::Full: committed before Cal.com hears of it.
@@ -692,8 +684,7 @@ void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
         const Error &error = result.error();
         if (error.kind == ErrorKind::Rejected) {
             const QDateTime taken = run->candidates.takeFirst();
-            step(run, u"booking"_s, u"error"_s, tr("Cal.com refused %1: %2").arg(taken.toTimeZone(run->zone).toString(u"dd.MM. HH:mm"_s),
-                                                                               error.describe()));
+            step(run, timeline::calcomRefused(taken, error, run->zone));
             auto forgotten = SlotCache(m_db, m_slotTtlMs).invalidate(run->eventTypeId, taken.toTimeZone(run->zone).date());
             Q_UNUSED(forgotten);
             if (run->adoptReservation && !run->lookedAfterRefusal) {
@@ -708,7 +699,7 @@ void CallProcessor::createBooking(const std::shared_ptr<Run> &run)
                 createBooking(run);
                 return;
             }
-            needsCallback(run, run->alternatives, tr("The slot was taken before it could be booked"));
+            needsCallback(run, run->alternatives, TimelineCode::SlotTaken, tr("The slot was taken before it could be booked"));
             return;
         }
         if (error.isTransient()) {
@@ -733,7 +724,8 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     const QDateTime start = QDateTime::fromString(jsonString(booking, "start"), Qt::ISODateWithMs).toUTC();
     QDateTime end = QDateTime::fromString(jsonString(booking, "end"), Qt::ISODateWithMs).toUTC();
     if (uid.isEmpty() || !start.isValid()) {
-        fail(run, makeError(ErrorKind::Rejected, u"calcom.bad_booking"_s, tr("Cal.com answered the booking without uid or start")));
+        fail(run, makeError(ErrorKind::Rejected, u"calcom.bad_booking"_s, tr("Cal.com answered the booking without uid or start")),
+             timeline::calcomBadAnswer());
         return;
     }
     if (!end.isValid() || end <= start)
@@ -750,8 +742,7 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     if (status)
         status = store.recordAppointmentUsage(run->appointmentId, run->branch.companyId, run->branch.id, nowMs());
     if (status) {
-        step(run, u"booking"_s, u"ok"_s,
-             tr("Booked in Cal.com for %1 (uid %2)").arg(start.toTimeZone(run->zone).toString(u"dd.MM.yyyy HH:mm"_s), uid));
+        step(run, timeline::calcomBooked(start, uid, run->zone));
     }
     if (status && !run->request.customerEmail.isEmpty()) {
         auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
@@ -772,7 +763,7 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
                 if (!job)
                     status = job.error();
                 else
-                    step(run, u"confirmation"_s, u"info"_s, tr("Confirmation e-mail queued for %1").arg(run->request.customerEmail));
+                    step(run, timeline::confirmationQueued(run->request.customerEmail));
             }
         } else {
             status = details ? Status(makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"))) : Status(details.error());
@@ -795,7 +786,8 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     finish(run, JobOutcome::done());
 }
 
-void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, const QString &reason)
+void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,
+                                  const QString &reason)
 {
     auto opened = openUnit(run, Durability::Relaxed);
     Q_UNUSED(opened);
@@ -811,12 +803,7 @@ void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<Q
         retryLater(run, set.error());
         return;
     }
-    QStringList shown;
-    for (const QDateTime &a : alternatives)
-        shown << a.toTimeZone(run->zone).toString(u"dd.MM. HH:mm"_s);
-    step(run, u"availability"_s, u"info"_s,
-         shown.isEmpty() ? tr("Needs a callback: %1").arg(reason)
-                         : tr("Needs a callback: %1. Free instead: %2").arg(reason, shown.join(u", "_s)));
+    step(run, timeline::needsCallback(why, alternatives, run->zone));
     finish(run, JobOutcome::done());
 }
 

@@ -6,6 +6,7 @@
 
 #include "config/serverconfig.h"
 #include "db/database.h"
+#include "flow/timeline.h"
 #include "integrations/jsonreply.h"
 #include "jobs/joboutcome.h"
 
@@ -13,6 +14,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -57,11 +59,14 @@ private:
     void choose(const std::shared_ptr<Run> &run, QList<QDateTime> free);
     void createBooking(const std::shared_ptr<Run> &run);
     void confirm(const std::shared_ptr<Run> &run, const Json &booking);
-    void needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, const QString &reason);
-    void fail(const std::shared_ptr<Run> &run, const Error &error);
+    // why: one of the callback codes (timeline::needsCallback); reason: the call's failure reason.
+    void needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,
+                       const QString &reason);
+    // entry: what the timeline says, when the flow knows more than the error (else timeline::failed(error)).
+    void fail(const std::shared_ptr<Run> &run, const Error &error, std::optional<TimelineEntry> entry = std::nullopt);
     void retryLater(const std::shared_ptr<Run> &run, const Error &error);
     void finish(const std::shared_ptr<Run> &run, const JobOutcome &outcome);
-    void step(const std::shared_ptr<Run> &run, const QString &name, const QString &status, const QString &message);
+    void step(const std::shared_ptr<Run> &run, TimelineEntry entry);
     [[nodiscard]] Status flushEvents(const std::shared_ptr<Run> &run);
 
     Database &m_db;

@@ -174,27 +174,26 @@ Result<QString> CallStore::outcome(qint64 callId)
     return v->toString();
 }
 
-Status CallStore::addEvent(qint64 callId, const QString &step, const QString &status, const QString &message, const QString &detail,
-                           qint64 atMs)
+Status CallStore::addEvent(qint64 callId, const TimelineEntry &entry)
 {
-    return done(m_db.exec(u"INSERT INTO call_events (call_id, at, step, status, message, detail) VALUES (?, ?, ?, ?, ?, ?)"_s,
-                          {callId, atMs > 0 ? atMs : nowMs(), step, status, message, detail}));
+    return addEvents(callId, {entry});
 }
 
-Status CallStore::addEvents(qint64 callId, const QList<Event> &events)
+Status CallStore::addEvents(qint64 callId, const QList<TimelineEntry> &entries)
 {
     // At most a few rows per statement, so the statement texts (and prepared statements) stay few.
     constexpr qsizetype perStatement = 4;
-    for (qsizetype from = 0; from < events.size(); from += perStatement) {
-        const qsizetype rows = qMin(perStatement, events.size() - from);
-        QString sql = u"INSERT INTO call_events (call_id, at, step, status, message, detail) VALUES (?, ?, ?, ?, ?, '')"_s;
+    constexpr qsizetype columns = 7;
+    for (qsizetype from = 0; from < entries.size(); from += perStatement) {
+        const qsizetype rows = qMin(perStatement, entries.size() - from);
+        QString sql = u"INSERT INTO call_events (call_id, at, step, status, code, args, message) VALUES (?, ?, ?, ?, ?, ?, ?)"_s;
         for (qsizetype i = 1; i < rows; ++i)
-            sql += u", (?, ?, ?, ?, ?, '')"_s;
+            sql += u", (?, ?, ?, ?, ?, ?, ?)"_s;
         QVariantList params;
-        params.reserve(rows * 5);
+        params.reserve(rows * columns);
         for (qsizetype i = from; i < from + rows; ++i) {
-            const Event &e = events.at(i);
-            params << callId << (e.atMs > 0 ? e.atMs : nowMs()) << e.step << e.status << e.message;
+            const TimelineEntry &e = entries.at(i);
+            params << callId << (e.atMs > 0 ? e.atMs : nowMs()) << e.step << e.status << e.codeName() << e.argsText() << e.message;
         }
         auto inserted = done(m_db.exec(sql, params));
         if (!inserted)

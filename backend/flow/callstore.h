@@ -3,6 +3,7 @@
 
 #include "core/result.h"
 #include "flow/appointmentrequest.h"
+#include "flow/timeline.h"
 
 #include <QDateTime>
 
@@ -65,17 +66,9 @@ public:
     [[nodiscard]] Status setOutcome(qint64 callId, const QString &outcome, const QString &failureKind = {},
                                     const QString &reason = {}, const Json &alternatives = Json());
     [[nodiscard]] Result<QString> outcome(qint64 callId);
-    [[nodiscard]] Status addEvent(qint64 callId, const QString &step, const QString &status, const QString &message,
-                                  const QString &detail = {}, qint64 atMs = 0);
-    struct Event
-    {
-        QString step;
-        QString status;
-        QString message;
-        qint64 atMs = 0;
-    };
+    [[nodiscard]] Status addEvent(qint64 callId, const TimelineEntry &entry);
     // Several timeline entries of one call in one statement (one round trip on PostgreSQL).
-    [[nodiscard]] Status addEvents(qint64 callId, const QList<Event> &events);
+    [[nodiscard]] Status addEvents(qint64 callId, const QList<TimelineEntry> &entries);
     // Exactly one usage row per call and per appointment, priced from the company's plan at that moment.
     [[nodiscard]] Status recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs);
     [[nodiscard]] Status recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs);

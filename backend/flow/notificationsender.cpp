@@ -31,7 +31,7 @@ JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
         auto marked = m_db.exec(u"UPDATE notifications SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?"_s,
                                 {nowMs(), notificationId});
         if (callId > 0) {
-            auto logged = calls.addEvent(callId, u"confirmation"_s, u"ok"_s, tr("Confirmation e-mail sent to %1").arg(message.to));
+            auto logged = calls.addEvent(callId, timeline::confirmationSent(message.to));
             Q_UNUSED(logged);
         }
         return marked ? JobOutcome::done() : JobOutcome::retry(marked.error());
@@ -41,8 +41,7 @@ JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
                             {final ? u"failed"_s : u"queued"_s, sent.error().describe(), notificationId});
     Q_UNUSED(marked);
     if (callId > 0) {
-        auto logged = calls.addEvent(callId, u"confirmation"_s, final ? u"error"_s : u"retry"_s,
-                                     tr("Confirmation e-mail not sent: %1").arg(sent.error().describe()));
+        auto logged = calls.addEvent(callId, timeline::confirmationFailed(message.to, sent.error(), final));
         Q_UNUSED(logged);
     }
     return final ? JobOutcome::failed(sent.error()) : JobOutcome::retry(sent.error());

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
+#include "flow/callstore.h"
 #include "intake/webhookinbox.h"
 #include "integrations/retellclient.h"
 #include "jobs/jobqueue.h"
@@ -50,8 +51,9 @@ Result<int> RecoverySweep::queueRetries(qint64 windowMs)
             return job.error();
         if (job->has_value()) {
             ++queued;
-            auto logged = m_db.exec(u"INSERT INTO call_events (call_id, at, step, status, message) VALUES (?, ?, 'recovery', 'info', ?)"_s,
-                                    {id, now, tr("Recovery queued another booking attempt")});
+            TimelineEntry queuedEntry = timeline::recoveryQueued();
+            queuedEntry.atMs = now;
+            auto logged = CallStore(m_db).addEvent(id, queuedEntry);
             Q_UNUSED(logged);
         }
     }

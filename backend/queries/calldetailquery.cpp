@@ -60,12 +60,14 @@ Result<std::optional<CallDetail>> CallDetailQuery::load(Database &db, qint64 cal
     d.appointmentStart = next().toLongLong();
     d.appointmentStatus = next().toString();
 
-    auto events = db.exec(u"SELECT at, step, status, message, detail FROM call_events WHERE call_id = ? ORDER BY at, id"_s, {callId});
+    auto events = db.exec(u"SELECT at, step, status, message, detail, code, args FROM call_events WHERE call_id = ? ORDER BY at, id"_s,
+                          {callId});
     if (!events)
         return events.error();
     while (events->next())
         d.events.append({events->value(0).toLongLong(), events->value(1).toString(), events->value(2).toString(),
-                         events->value(3).toString(), events->value(4).toString()});
+                         events->value(3).toString(), events->value(4).toString(), events->value(5).toString(),
+                         events->value(6).toString()});
     return std::optional<CallDetail>(std::move(d));
 }
 

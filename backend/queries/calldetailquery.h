@@ -18,8 +18,10 @@ struct CallEvent
     qint64 at = 0;
     QString step;
     QString status; // ok | info | retry | error (anything else is shown as it is)
-    QString message;
+    QString message; // the whole text of rows written before codes; English beside a code (flow/timeline.h)
     QString detail;
+    QString code;    // a timeline code (flow/timeline.h), or empty for rows written before codes
+    QString args;    // the code's named arguments as a JSON object, or empty
 };
 
 struct CallDetail

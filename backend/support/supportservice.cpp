@@ -22,13 +22,9 @@ QString jsonObjectText(const Json &j)
     return QString::fromStdString(j.dump());
 }
 
-Status addTimelineEntry(Database &db, qint64 callId, const QString &message)
+Status addTimelineEntry(Database &db, qint64 callId, const TimelineEntry &entry)
 {
-    auto q = db.exec(u"INSERT INTO call_events (call_id, at, step, status, message) VALUES (?, ?, 'support', 'info', ?)"_s,
-                     {callId, nowMs(), message});
-    if (!q)
-        return q.error();
-    return {};
+    return CallStore(db).addEvent(callId, entry);
 }
 
 } // namespace
@@ -67,7 +63,7 @@ Result<int> SupportService::retryBooking(const QList<qint64> &callIds, const Act
         const Json after{{"job_id", **job}, {"dedupe_key", key.toStdString()}};
         if (auto logged = audit.write(actor, u"call.retry"_s, u"call"_s, callId, jsonObjectText(before), jsonObjectText(after)); !logged)
             return logged.error();
-        if (auto entry = addTimelineEntry(m_db, callId, tr("Retry queued by %1").arg(actor.username)); !entry)
+        if (auto entry = addTimelineEntry(m_db, callId, timeline::supportRetry(actor.username)); !entry)
             return entry.error();
         ++queued;
     }
@@ -199,7 +195,7 @@ Status SupportService::correctRequest(qint64 callId, const AppointmentRequest &r
         return updated.error();
     if (auto logged = AuditLog(m_db).write(actor, u"call.correct_request"_s, u"call"_s, callId, beforeJson, afterJson); !logged)
         return logged;
-    if (auto entry = addTimelineEntry(m_db, callId, tr("Appointment data corrected by %1").arg(actor.username)); !entry)
+    if (auto entry = addTimelineEntry(m_db, callId, timeline::supportCorrected(actor.username)); !entry)
         return entry;
     return tx.commit();
 }
@@ -225,8 +221,7 @@ Result<int> SupportService::markResolved(const QList<qint64> &callIds, const QSt
         if (auto logged = AuditLog(m_db).write(actor, u"call.resolve"_s, u"call"_s, callId, u"{\"resolved_at\":null}"_s, jsonObjectText(after));
             !logged)
             return logged.error();
-        if (auto entry = addTimelineEntry(m_db, callId, comment.isEmpty() ? tr("Marked resolved by %1").arg(actor.username)
-                                                                          : tr("Marked resolved by %1: %2").arg(actor.username, comment));
+        if (auto entry = addTimelineEntry(m_db, callId, timeline::supportResolved(actor.username, comment));
             !entry)
             return entry.error();
         ++changed;

@@ -133,8 +133,8 @@ int run(const QString &engine, int calls, const QString &mode)
                             "WHERE a.status = 'booked'"_s);
     while (mine && mine->next())
         mismatched += uidOf.value(mine->value(0).toString()) == mine->value(1).toString() ? 0 : 1;
-    const int lookedUp = f->count(u"SELECT COUNT(*) FROM call_events WHERE message = 'Found the booking an earlier attempt made'"_s);
-    const int waited = f->count(u"SELECT COUNT(*) FROM call_events WHERE message LIKE '%Another attempt is booking%'"_s);
+    const int lookedUp = f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'booking.found_earlier'"_s);
+    const int waited = f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'booking.in_progress'"_s);
     std::printf("provider faults, %s: %d calls, Cal.com failing 30 %% (%s) until recovery\n"
                 "  %d acknowledged; %d retries (%d of them waits for another attempt's lease); %d failed visibly before recovery; %.0f s\n"
                 "  after recovery (%.0f s in all): %d booked, %d in a visible state with a reason, %d without one; "

@@ -7,6 +7,7 @@
 #include "queries/calldetailquery.h"
 #include "statuscolors.h"
 #include "support/payloadtext.h"
+#include "timelinetext.h"
 
 #include <QDesktopServices>
 #include <QEvent>
@@ -271,8 +272,10 @@ void CallDetailPane::present(const CallDetail &d)
         const QColor c = StatusColors::text(StatusColors::forEventStatus(e.status));
         if (c.isValid())
             item->setForeground(2, c);
-        item->setText(3, e.message);
-        item->setToolTip(3, e.detail.isEmpty() ? e.message : e.message + u"\n\n"_s + e.detail);
+        const QString text = TimelineText::text(e, zone);
+        item->setText(3, text);
+        item->setData(3, Qt::UserRole, e.code);
+        item->setToolTip(3, e.detail.isEmpty() ? text : text + u"\n\n"_s + e.detail);
     }
     if (d.events.isEmpty()) {
         auto *item = new QTreeWidgetItem(m_timeline);
