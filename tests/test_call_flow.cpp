@@ -68,8 +68,7 @@ private Q_SLOTS:
     void bookedAndConfirmed()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(10));
@@ -117,8 +116,7 @@ private Q_SLOTS:
     void noRequest()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(10));
@@ -134,8 +132,7 @@ private Q_SLOTS:
     void inactiveBranchIsAVisibleFailure()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         QVERIFY(f->db->exec(u"UPDATE branches SET active = 0"_s).ok());
@@ -164,8 +161,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         QFETCH(bool, agreed);
         QFETCH(QString, outcome);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime wanted = nextWorkdayAt(11);
@@ -195,8 +191,7 @@ private Q_SLOTS:
     void calcomOutageRecovers()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         sandbox::FaultSettings down;
@@ -214,8 +209,7 @@ private Q_SLOTS:
     void restartMidBacklog()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine, {false}); // intake only: the backlog grows
         QVERIFY(f);
         QStringList calls;
@@ -237,8 +231,7 @@ private Q_SLOTS:
     void liveBookingThenWebhooksBookOnce()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime start = nextWorkdayAt(15);
@@ -277,8 +270,7 @@ private Q_SLOTS:
     void twoCallersOneSlotOneBooking()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime slot = nextWorkdayAt(13);
@@ -302,8 +294,7 @@ private Q_SLOTS:
 
     void twoServersNeverShareAJob()
     {
-        if (!test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(u"postgresql"_s);
         auto f = test::FlowFixture::create(u"postgresql"_s);
         QVERIFY(f);
         // A second server on the same database, as behind a load balancer.
@@ -336,8 +327,7 @@ private Q_SLOTS:
     void givenUpCallIsRecovered()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         sandbox::FaultSettings down;
@@ -369,8 +359,7 @@ private Q_SLOTS:
     void givenUpBookingIsRecoveredAtOnce()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         // A first call books and leaves the week's free slots in the cache: the next call asks Cal.com
@@ -427,8 +416,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, engine);
         QFETCH(bool, late);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QString first = f->providers->simulateCall(bookingCall(nextWorkdayAt(9)));
@@ -480,8 +468,7 @@ private Q_SLOTS:
     void lostWebhooksAreReconciled()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(16));

@@ -2,6 +2,7 @@
 // forms, Qt's own German, and money and dates in the chosen locale.
 #include "core/languageloader.h"
 #include "displayformat.h"
+#include "requirement.h"
 
 #include <QDate>
 #include <QLibraryInfo>
@@ -135,8 +136,8 @@ void TestTranslations::englishPlurals()
 
 void TestTranslations::qtOwnGerman()
 {
-    if (!QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + u"/qtbase_de.qm"_s))
-        QSKIP("Qt's German catalogue (qtbase_de.qm) is not installed");
+    ASKPRO_REQUIRE(QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + u"/qtbase_de.qm"_s),
+                   "Qt's German catalogue qtbase_de.qm (qt6-translations-l10n)");
     LanguageLoader loader;
     QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
     QCOMPARE(QCoreApplication::translate("QCommandLineParser", "Displays version information."), u"Zeigt Versionsinformation an."_s);
