@@ -18,4 +18,5 @@ else
   psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
   db="${admin%/*}/$name"
 fi
-exec /usr/bin/python3 "$here/crash_test.py" --build "$build" --db "$db" --webhooks "$webhooks" "$@"
+# Not exec: the EXIT trap removes the SQLite folder.
+/usr/bin/python3 "$here/crash_test.py" --build "$build" --db "$db" --webhooks "$webhooks" "$@"
