@@ -71,8 +71,7 @@ private Q_SLOTS:
     void bookedAndConfirmed()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(10));
@@ -153,8 +152,7 @@ private Q_SLOTS:
     void noRequest()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(10));
@@ -170,8 +168,7 @@ private Q_SLOTS:
     void inactiveBranchIsAVisibleFailure()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         QVERIFY(f->db->exec(u"UPDATE branches SET active = 0"_s).ok());
@@ -200,8 +197,7 @@ private Q_SLOTS:
         QFETCH(QString, engine);
         QFETCH(bool, agreed);
         QFETCH(QString, outcome);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime wanted = nextWorkdayAt(11);
@@ -231,8 +227,7 @@ private Q_SLOTS:
     void calcomOutageRecovers()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         sandbox::FaultSettings down;
@@ -250,8 +245,7 @@ private Q_SLOTS:
     void restartMidBacklog()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine, {false}); // intake only: the backlog grows
         QVERIFY(f);
         QStringList calls;
@@ -273,8 +267,7 @@ private Q_SLOTS:
     void liveBookingThenWebhooksBookOnce()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime start = nextWorkdayAt(15);
@@ -313,8 +306,7 @@ private Q_SLOTS:
     void twoCallersOneSlotOneBooking()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QDateTime slot = nextWorkdayAt(13);
@@ -338,8 +330,7 @@ private Q_SLOTS:
 
     void twoServersNeverShareAJob()
     {
-        if (!test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(u"postgresql"_s);
         auto f = test::FlowFixture::create(u"postgresql"_s);
         QVERIFY(f);
         // A second server on the same database, as behind a load balancer.
@@ -372,8 +363,7 @@ private Q_SLOTS:
     void givenUpCallIsRecovered()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         sandbox::FaultSettings down;
@@ -405,8 +395,7 @@ private Q_SLOTS:
     void givenUpBookingIsRecoveredAtOnce()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         // A first call books and leaves the week's free slots in the cache: the next call asks Cal.com
@@ -463,8 +452,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, engine);
         QFETCH(bool, late);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         const QString first = f->providers->simulateCall(bookingCall(nextWorkdayAt(9)));
@@ -516,8 +504,7 @@ private Q_SLOTS:
     void lostWebhooksAreReconciled()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         auto options = bookingCall(nextWorkdayAt(16));

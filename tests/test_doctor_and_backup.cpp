@@ -85,8 +85,7 @@ private Q_SLOTS:
     void commandLineRepairsAfterBackup()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         const QString url = test::freshDatabaseUrl(engine);
         auto opened = Database::open(url);
         QVERIFY(opened.ok());

@@ -304,8 +304,8 @@ private Q_SLOTS:
         QCOMPARE(icc.mid(36, 4), QByteArray("acsp"));
 
         // The invoice number is on the page (pdftotext from poppler-utils, which scripts/install-deps.sh installs).
-        if (QStandardPaths::findExecutable(u"pdftotext"_s).isEmpty())
-            QSKIP("pdftotext (poppler-utils) is not installed: run scripts/install-deps.sh");
+        ASKPRO_REQUIRE(!QStandardPaths::findExecutable(u"pdftotext"_s).isEmpty(),
+                       "pdftotext (poppler-utils; scripts/install-deps.sh installs it)");
         const QString text = pdfText(bytes);
         QVERIFY2(text.contains(doc->number), qPrintable(text));
     }

@@ -46,8 +46,7 @@ private Q_SLOTS:
     void outageAlertsOnceAndRecovers()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
         QVERIFY(f->server->credentials().put({std::nullopt, u"stripe"_s, f->providers->baseUrl(sandbox::Provider::Stripe).toString(),

@@ -580,11 +580,7 @@ private Q_SLOTS:
     // the rows that were committed; a row recorded once the run holds the periods stays on none.
     void recordingRacesTheRun()
     {
-        if (!test::postgresAvailable()) {
-            if (qEnvironmentVariableIntValue("ASKPRO_REQUIRE_POSTGRES"))
-                QFAIL("PostgreSQL is required (ASKPRO_REQUIRE_POSTGRES=1) but no test cluster is running");
-            QSKIP("no PostgreSQL test cluster");
-        }
+        ASKPRO_REQUIRE_ENGINE(u"postgresql"_s);
         const QString url = test::freshDatabaseUrl(u"postgresql"_s);
         auto opened = Database::open(url);
         QVERIFY(opened);
@@ -651,8 +647,7 @@ private Q_SLOTS:
     void commandLineListsFailures()
     {
         const QString server = qEnvironmentVariable("ASKPRO_SERVER");
-        if (server.isEmpty())
-            QSKIP("ASKPRO_SERVER is not set");
+        ASKPRO_REQUIRE(!server.isEmpty(), "askpro-server (ASKPRO_SERVER, which CTest sets)");
         const QString url = test::freshDatabaseUrl(u"sqlite"_s);
         auto opened = Database::open(url);
         QVERIFY(opened);

@@ -48,8 +48,7 @@ private Q_SLOTS:
     void freshDatabaseGetsEveryTable()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto db = test::freshDatabase(engine, false);
         QVERIFY(db);
         Migrator migrator(*db);

@@ -139,8 +139,7 @@ private Q_SLOTS:
     void pushedOnceAndPaidByWebhooks()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto s = make(engine);
         QVERIFY(s);
         auto pushed = awaitStatus([&](StripeBilling::Done d) { s->billing->pushInvoice(s->invoiceId, d); });
@@ -254,8 +253,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, engine);
         QFETCH(bool, paidFirst);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto s = make(engine, false);
         QVERIFY(s);
         auto credit = InvoiceGenerator(*s->db).createCreditNote(s->invoiceId, u"Doppelt berechnet"_s, Actor::system(u"test"_s));

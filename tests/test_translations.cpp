@@ -4,6 +4,7 @@
 #include "displayformat.h"
 #include "flow/timeline.h"
 #include "queries/calldetailquery.h"
+#include "requirement.h"
 #include "timelinetext.h"
 
 #include <QDate>
@@ -142,8 +143,8 @@ void TestTranslations::englishPlurals()
 
 void TestTranslations::qtOwnGerman()
 {
-    if (!QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + u"/qtbase_de.qm"_s))
-        QSKIP("Qt's German catalogue (qtbase_de.qm) is not installed");
+    ASKPRO_REQUIRE(QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + u"/qtbase_de.qm"_s),
+                   "Qt's German catalogue qtbase_de.qm (qt6-translations-l10n)");
     LanguageLoader loader;
     QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
     QCOMPARE(QCoreApplication::translate("QCommandLineParser", "Displays version information."), u"Zeigt Versionsinformation an."_s);

@@ -88,8 +88,7 @@ private Q_SLOTS:
         QFETCH(int, status);
         QFETCH(QString, stored);
         QFETCH(int, jobs);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         Running r = start(engine);
         QList<QPair<QByteArray, QByteArray>> headers;
         if (!signature.isEmpty())
@@ -115,8 +114,7 @@ private Q_SLOTS:
     void duplicateIsAcknowledgedOnce()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         Running r = start(engine);
         const QByteArray body = callEvent("call_analyzed", "call_dup");
         for (int i = 0; i < 3; ++i) {
@@ -134,8 +132,7 @@ private Q_SLOTS:
     void calcomDeliveries()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         Running r = start(engine);
         const QByteArray body = R"({"triggerEvent":"BOOKING_CANCELLED","createdAt":"2026-11-24T10:00:00Z","payload":{"uid":"u1"}})";
         const QUrl url = r.base.resolved(QUrl(u"/webhooks/calcom"_s));
@@ -154,8 +151,7 @@ private Q_SLOTS:
     void calcomOwnBookingIsStoredOnly()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         Running r = start(engine);
         const QByteArray ours = R"({"triggerEvent":"BOOKING_CREATED","payload":{"uid":"u2","metadata":{"askpro_call_id":"call_1"}}})";
         const QByteArray theirs = R"({"triggerEvent":"BOOKING_CREATED","payload":{"uid":"u3","metadata":{}}})";

@@ -80,8 +80,7 @@ private Q_SLOTS:
     void allFourPagesEndInABookedTestCall()
     {
         QFETCH(QString, engine);
-        if (engine == u"postgresql"_s && !test::postgresAvailable())
-            QSKIP("no PostgreSQL test cluster");
+        ASKPRO_REQUIRE_ENGINE(engine);
         auto s = makeSetting(engine);
         QVERIFY(s);
         SetupWizard wizard(s->flow->db, s->runner.get(), s->testCall.get());

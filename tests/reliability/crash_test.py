@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Crash test: sends signed Retell webhooks to askpro-server on loopback while killing the server with
 SIGKILL at random moments and restarting it. Afterwards every webhook that got a 2xx must be stored and
-processed exactly once: no lost webhook, no duplicate call, no double booking.
+processed exactly once: no lost webhook, no duplicate call, no double booking. The kills go on while the
+backlog drains, and a run with fewer than --min-kills kills fails: a run too quick to be hit proves nothing.
 
-usage: crash_test.py --build DIR --db URL [--webhooks N] [--seed S] [--kill-every-ms MIN,MAX]
+usage: crash_test.py --build DIR --db URL [--webhooks N] [--seed S] [--kill-every-ms MIN,MAX] [--min-kills N]
 Prints the figures and exits 1 when any check fails."""
 import argparse, datetime, hashlib, hmac, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
 import urllib.error, urllib.request
@@ -85,6 +86,7 @@ def main():
     parser.add_argument("--webhooks", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--kill-every-ms", default="300,1500")
+    parser.add_argument("--min-kills", type=int, default=10)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     kill_min, kill_max = (int(v) for v in args.kill_every_ms.split(","))
@@ -140,14 +142,16 @@ def main():
         server.start()
         url = "http://127.0.0.1:%d/webhooks/retell" % server_port
         acknowledged, refused_while_down = set(), 0
-        # The killer runs beside the sender, so a kill can land anywhere: mid-request, mid-commit, mid-job.
-        sending_done = threading.Event()
-        kills = [0]
+        # The killer runs beside the sender and on while the backlog drains, so a kill can land anywhere:
+        # mid-request, mid-commit, mid-job, mid-booking.
+        stop_killing = threading.Event()
+        kills = {"sending": 0, "draining": 0}
+        phase = ["sending"]
 
         def killer():
-            while not sending_done.wait(rng.uniform(kill_min, kill_max) / 1000):
+            while not stop_killing.wait(rng.uniform(kill_min, kill_max) / 1000):
                 server.kill()
-                kills[0] += 1
+                kills[phase[0]] += 1
                 time.sleep(rng.uniform(0, 0.2))
                 server.start()
 
@@ -164,15 +168,22 @@ def main():
                 refused_while_down += 1  # like Retell: deliver again until acknowledged
                 time.sleep(0.02)
         sending = time.time() - started
-        sending_done.set()
+        phase[0] = "draining"
+
+        def jobs(statuses):
+            return int(sql(args.db, "SELECT COUNT(*) FROM jobs WHERE kind = 'retell.event' AND status IN (%s)" % statuses)[0][0])
+
+        # Kills stop once no job is queued: the jobs a killed worker held stay 'running' until the last server's
+        # orphan sweep gives them back (20 s without a heartbeat), which a server killed every second never runs.
+        drain_deadline = time.time() + 120
+        while time.time() < drain_deadline and jobs("'queued'") > 0:
+            time.sleep(0.2)
+        killing_drain = time.time() - started - sending
+        stop_killing.set()
         killer_thread.join()
-        kills = kills[0]
-        # Let the last server drain the backlog (jobs of killed workers come back after their heartbeat stops).
+        # The last server drains the rest undisturbed.
         deadline = time.time() + 300
-        while time.time() < deadline:
-            left = int(sql(args.db, "SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running') AND kind = 'retell.event'")[0][0])
-            if left == 0:
-                break
+        while time.time() < deadline and jobs("'queued', 'running'") > 0:
             time.sleep(1)
         server.kill()
 
@@ -197,15 +208,21 @@ def main():
                 per_call[key] = per_call.get(key, 0) + 1
         double_bookings = sum(1 for n in per_call.values() if n > 1)
 
-        print("crash test, %s: %d webhooks (%d calls, %d duplicate deliveries), %d SIGKILLs in %.1f s of sending, "
-              "%d deliveries refused while the server was down and sent again"
-              % (args.db.split(":")[0], len(deliveries), calls, len(deliveries) - 3 * calls, kills, sending, refused_while_down))
+        total_kills = kills["sending"] + kills["draining"]
+        print("crash test, %s: %d webhooks (%d calls, %d duplicate deliveries), %d SIGKILLs (%d in %.1f s of sending, "
+              "%d in %.1f s of draining), %d deliveries refused while the server was down and sent again"
+              % (args.db.split(":")[0], len(deliveries), calls, len(deliveries) - 3 * calls, total_kills, kills["sending"], sending,
+                 kills["draining"], killing_drain, refused_while_down))
         print("  acknowledged (distinct) %d, stored %d, lost %d; calls %d (distinct %d); jobs not done %d"
               % (len(acknowledged), len(stored), lost, call_rows, distinct_calls, not_done))
         print("  booked calls %d, appointments %d, Cal.com bookings %d (listed %d), double bookings %d, duplicate usage rows %d"
               % (booked, appointments, calcom_bookings, sum(per_call.values()), double_bookings, usage_dupes))
         ok = (lost == 0 and call_rows == calls and distinct_calls == calls and not_done == 0 and booked == calls
               and appointments == calls and double_bookings == 0 and usage_dupes == 0 and calcom_bookings == calls)
+        if total_kills < args.min_kills:
+            print("  too few SIGKILLs: %d, at least %d required (the server was hardly interrupted, so this run proves "
+                  "nothing)" % (total_kills, args.min_kills))
+            ok = False
         print("  result: %s" % ("PASS" if ok else "FAIL"))
         return 0 if ok else 1
     finally:

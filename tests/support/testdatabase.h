@@ -2,6 +2,7 @@
 #pragma once
 
 #include "db/database.h"
+#include "requirement.h"
 
 #include <QString>
 
@@ -11,13 +12,12 @@ namespace askpro::test {
 
 // Adds the "engine" column with a row for SQLite and one for PostgreSQL.
 void addEngineRows();
-// A fresh, empty database on the engine ("sqlite" or "postgresql"), migrated unless told otherwise.
-// Returns nullptr after QSKIP/QFAIL-style reporting when PostgreSQL is not available: call
-// through ASKPRO_FRESH_DB so the test returns at once.
+// A fresh, empty database on the engine ("sqlite" or "postgresql"), migrated unless told otherwise; nullptr
+// when it cannot be opened or migrated. Call through ASKPRO_FRESH_DB, which first requires the engine.
 std::shared_ptr<Database> freshDatabase(const QString &engine, bool migrate = true);
 // The URL of a fresh database (for tests that start a process of their own against it).
 QString freshDatabaseUrl(const QString &engine);
-// Whether a PostgreSQL cluster is available; required when ASKPRO_REQUIRE_POSTGRES=1.
+// Whether a PostgreSQL test cluster is available (ASKPRO_TEST_PG_URL, else the CTest fixture's state file).
 bool postgresAvailable();
 QString postgresAdminUrl();
 
@@ -31,11 +31,12 @@ std::pair<qint64, qint64> plantCompanyAndBranch(Database &db, const QString &pho
 
 } // namespace askpro::test
 
+// Fails or skips the test (ASKPRO_REQUIRE) when the engine is PostgreSQL and no test cluster runs.
+#define ASKPRO_REQUIRE_ENGINE(engine)                                                                                  \
+    ASKPRO_REQUIRE((engine) != QStringLiteral("postgresql") || askpro::test::postgresAvailable(),                      \
+                   "a PostgreSQL test cluster (CTest starts one; by hand, set ASKPRO_TEST_PG_URL)")
+
 #define ASKPRO_FRESH_DB(var, engine)                                                                                   \
-    if (engine == QStringLiteral("postgresql") && !askpro::test::postgresAvailable()) {                                \
-        if (qEnvironmentVariableIntValue("ASKPRO_REQUIRE_POSTGRES"))                                                    \
-            QFAIL("PostgreSQL is required (ASKPRO_REQUIRE_POSTGRES=1) but no test cluster is running");                 \
-        QSKIP("no PostgreSQL test cluster");                                                                           \
-    }                                                                                                                  \
+    ASKPRO_REQUIRE_ENGINE(engine);                                                                                     \
     auto var = askpro::test::freshDatabase(engine);                                                                    \
     QVERIFY(var)
