@@ -61,6 +61,19 @@ Result<Json> meJson(Database &db, const Actor &actor)
     return json;
 }
 
+// The answer to a successful sign-in (or first administrator): a new session for this device and the user.
+Result<ApiReply> signedIn(Database &db, SessionStore &sessions, const Actor &actor, const QString &client, const QString &address)
+{
+    auto opened = sessions.open(actor, client, address);
+    if (!opened)
+        return opened.error();
+    auto me = meJson(db, actor);
+    if (!me)
+        return me.error();
+    return ApiReply::json(Json{{"token", opened->token.toStdString()}, {"session", sessionJson(opened->info, opened->info.id)}, {"user", *me}},
+                          201);
+}
+
 } // namespace
 
 QList<ApiRoute> sessionRoutes(const ApiContext &context)
@@ -84,16 +97,7 @@ QList<ApiRoute> sessionRoutes(const ApiContext &context)
                        auto actor = UserStore(db).signIn(*user, *password);
                        if (!actor)
                            return actor.error();
-                       auto opened = sessions.open(*actor, *client, r.clientAddress);
-                       if (!opened)
-                           return opened.error();
-                       auto me = meJson(db, *actor);
-                       if (!me)
-                           return me.error();
-                       return ApiReply::json(Json{{"token", opened->token.toStdString()},
-                                                  {"session", sessionJson(opened->info, opened->info.id)},
-                                                  {"user", *me}},
-                                             201);
+                       return signedIn(db, sessions, *actor, *client, r.clientAddress);
                    }});
     routes.append({"GET", u"/api/v1/status"_s, A::Public, {}, IdScope::None, false,
                    u"Whether the server still needs its first administrator, and a demo's sign-in accounts"_s,
@@ -135,16 +139,7 @@ QList<ApiRoute> sessionRoutes(const ApiContext &context)
                        auto actor = UserStore(db).createFirstAdmin({*user, *displayName, *password, Role::Admin, {}, 0});
                        if (!actor)
                            return actor.error();
-                       auto opened = sessions.open(*actor, *client, r.clientAddress);
-                       if (!opened)
-                           return opened.error();
-                       auto me = meJson(db, *actor);
-                       if (!me)
-                           return me.error();
-                       return ApiReply::json(Json{{"token", opened->token.toStdString()},
-                                                  {"session", sessionJson(opened->info, opened->info.id)},
-                                                  {"user", *me}},
-                                             201);
+                       return signedIn(db, sessions, *actor, *client, r.clientAddress);
                    }});
     routes.append({"DELETE", u"/api/v1/sessions/current"_s, A::SignedIn, {}, IdScope::None, false,
                    u"Sign out: ends the session of this token"_s, [&sessions](const ApiRequest &r) -> Result<ApiReply> {
