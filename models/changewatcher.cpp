@@ -1,9 +1,13 @@
 // The polling behind every page's auto-refresh: one timer per page, stopped while the page is hidden.
 #include "changewatcher.h"
 
+#include "apiaccount.h"
+
 #include <QEvent>
 #include <QTimer>
 #include <QVariant>
+
+using namespace Qt::StringLiterals;
 
 namespace askpro {
 
@@ -12,10 +16,24 @@ ChangeWatcher::ChangeWatcher(std::shared_ptr<Database> db, QList<ChangeQuery::Ta
     , m_db(std::move(db))
     , m_tables(std::move(tables))
 {
+    (void)read(m_seen);
+    startPolling(page, intervalMs);
+}
+
+ChangeWatcher::ChangeWatcher(client::ApiAccount &account, QStringList lists, QObject *page, int intervalMs)
+    : QObject(page)
+    , m_account(&account)
+    , m_lists(std::move(lists))
+{
+    ask(true);
+    startPolling(page, intervalMs);
+}
+
+void ChangeWatcher::startPolling(QObject *page, int intervalMs)
+{
     m_timer = new QTimer(this);
     m_timer->setInterval(intervalMs);
     connect(m_timer, &QTimer::timeout, this, &ChangeWatcher::checkNow);
-    (void)read(m_seen);
     page->installEventFilter(this);
     // QWidget's "visible" property, read without depending on widgets; a plain QObject polls always.
     const QVariant visible = page->property("visible");
@@ -36,8 +54,36 @@ bool ChangeWatcher::read(QList<ChangeStamp> &stamps) const
     return true;
 }
 
+void ChangeWatcher::ask(bool baseline)
+{
+    if (m_asking && !baseline)
+        return; // the previous question is still out (a slow server): no pile of polls
+    m_asking = true;
+    QUrlQuery query;
+    query.addQueryItem(u"tables"_s, m_lists.join(u','));
+    client::ApiCall *call = m_account->get(u"/changes"_s, query);
+    connect(call, &client::ApiCall::finished, this, [this, baseline, asked = ++m_asked](const client::ApiResult &result) {
+        if (asked != m_asked)
+            return;
+        m_asking = false;
+        if (!result.ok())
+            return; // an unreachable server or a refusal is no change; the page says why through its own requests
+        std::string answer = result.body.dump();
+        if (answer == m_seenAnswer)
+            return;
+        const bool first = m_seenAnswer.empty();
+        m_seenAnswer = std::move(answer);
+        if (!baseline && !first)
+            Q_EMIT changed();
+    });
+}
+
 bool ChangeWatcher::checkNow()
 {
+    if (m_account) {
+        ask(false);
+        return false;
+    }
     QList<ChangeStamp> now;
     if (!read(now) || now == m_seen)
         return false;
@@ -48,6 +94,10 @@ bool ChangeWatcher::checkNow()
 
 void ChangeWatcher::resync()
 {
+    if (m_account) {
+        ask(true);
+        return;
+    }
     (void)read(m_seen);
 }
 

@@ -15,6 +15,9 @@ class QTimer;
 namespace askpro {
 
 class Database;
+namespace client {
+class ApiAccount;
+}
 
 class ChangeWatcher final : public QObject
 {
@@ -26,6 +29,10 @@ public:
     // page: the widget whose visibility switches the polling (its Show and Hide events); it is also the parent.
     ChangeWatcher(std::shared_ptr<Database> db, QList<ChangeQuery::Table> tables, QObject *page,
                   int intervalMs = DefaultIntervalMs);
+    // Through the admin API (GET /api/v1/changes): lists by name ("calls", "appointments", "customers",
+    // "inbox"), within the signed-in user's company. checkNow() then answers later: changed() when the
+    // stamps moved, nothing while the server cannot be reached.
+    ChangeWatcher(client::ApiAccount &account, QStringList lists, QObject *page, int intervalMs = DefaultIntervalMs);
 
     // Compares the stamps now; emits changed() and returns true when they moved since the last look.
     bool checkNow();
@@ -42,7 +49,15 @@ protected:
 private:
     [[nodiscard]] bool read(QList<ChangeStamp> &stamps) const;
 
+    void startPolling(QObject *page, int intervalMs);
+    void ask(bool baseline);
+
     std::shared_ptr<Database> m_db;
+    client::ApiAccount *m_account = nullptr;
+    QStringList m_lists;
+    std::string m_seenAnswer; // the last /changes answer, as sent
+    quint64 m_asked = 0;      // answers to an earlier question are dropped
+    bool m_asking = false;
     QList<ChangeQuery::Table> m_tables;
     QList<ChangeStamp> m_seen;
     QTimer *m_timer = nullptr;

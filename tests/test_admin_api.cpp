@@ -170,7 +170,7 @@ private Q_SLOTS:
                         expected = 404;
                     else if (!ownTarget && route.idScope == IdScope::User && !actor.can(Permission::ManageUsers))
                         expected = 404;
-                    const auto answer = send(f.base, route.method, path, token);
+                    const auto answer = send(f.base, route.method, path, token, route.sampleBody);
                     const QString what = u"%1 %2 as %3 (%4 target): %5 %6"_s.arg(QString::fromLatin1(route.method), path, AccessPolicy::roleCode(role),
                                                                                ownTarget ? u"own"_s : u"other"_s)
                                              .arg(answer.status)
@@ -215,6 +215,36 @@ private Q_SLOTS:
         QVERIFY(!ownerView.contains("raw_payload"));
         const Json supportView = Json::parse(send(f.base, "GET", u"/api/v1/calls/%1"_s.arg(f.own.callId), support).body.toStdString());
         QCOMPARE(supportView.value("raw_payload", std::string()), std::string("{\"secret\":1}"));
+    }
+
+    // The change stamps a page polls: a business account's cover its own company only, and a list the role
+    // may not see is refused rather than left out.
+    void changesWithinScope()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        const QString support = openSession(*f.db, f.actors.value(Role::Support));
+        const auto stamps = [&](const QString &token, const QString &query) {
+            const auto answer = send(f.base, "GET", u"/api/v1/changes"_s + query, token);
+            return std::make_pair(answer.status, Json::parse(answer.body.toStdString(), nullptr, false));
+        };
+        const auto [ownerStatus, ownerView] = stamps(owner, u"?tables=calls,appointments"_s);
+        QCOMPARE(ownerStatus, 200);
+        QCOMPARE(ownerView["calls"]["last_id"].get<qint64>(), f.own.callId);
+        const auto [supportStatus, supportView] = stamps(support, QString());
+        QCOMPARE(supportStatus, 200);
+        QCOMPARE(supportView["calls"]["last_id"].get<qint64>(), qMax(f.own.callId, f.other.callId));
+        QVERIFY(supportView.contains("inbox"));
+        QVERIFY(!stamps(owner, QString()).second.contains("inbox")); // not theirs to see
+        QCOMPARE(stamps(owner, u"?tables=inbox"_s).first, 403);
+        QCOMPARE(stamps(support, u"?tables=calls,bookings"_s).first, 400);
+
+        // Another company's new call moves support's stamp, not the owner's.
+        QVERIFY(f.db->exec(u"UPDATE calls SET updated_at = updated_at + 1000 WHERE id = ?"_s, {f.other.callId}));
+        QVERIFY(stamps(owner, u"?tables=calls,appointments"_s).second == ownerView);
+        QVERIFY(stamps(support, QString()).second != supportView);
     }
 
     // A call's timeline goes out as codes with their arguments for the client to word; entries written before

@@ -1,6 +1,10 @@
 // The desktop's API client against a real askpro-server on loopback: sign-in, answers and the one error shape,
 // a session the server ended, an unreachable server, and servers it refuses to talk to in clear.
 #include "apiaccount.h"
+#include "apilistmodel.h"
+#include "changewatcher.h"
+#include "apisession.h"
+#include "core/clock.h"
 #include "http/askproserver.h"
 #include "security/sessionstore.h"
 #include "security/userstore.h"
@@ -35,6 +39,25 @@ ApiResult await(ApiCall *call)
         qFatal("no answer from the API within 20 s");
     return result;
 }
+
+// The calls list as a bare table: number and caller.
+class CallNumbers final : public ApiListModel
+{
+public:
+    CallNumbers(ApiAccount &account, int pageSize)
+        : ApiListModel(account, u"/calls"_s, nullptr, pageSize)
+    {
+    }
+    int columnCount(const QModelIndex & = QModelIndex()) const override { return 2; }
+
+protected:
+    QVariant cell(const client::Json &item, int column, int role) const override
+    {
+        if (role != Qt::DisplayRole)
+            return {};
+        return column == 0 ? QVariant(item.value("id", qint64(0))) : QVariant(QString::fromStdString(item.value("caller", std::string())));
+    }
+};
 
 } // namespace
 
@@ -114,6 +137,75 @@ private Q_SLOTS:
         const ApiResult out = await(account.signOut());
         QCOMPARE(out.status, 204);
         QVERIFY(!account.isSignedIn());
+    }
+
+    // The list model pages by the server's cursor, drops the answer to a query that was replaced, and keeps
+    // its rows when a request fails.
+    void listModelPagesByCursor()
+    {
+        ASKPRO_FRESH_DB(db, u"sqlite"_s);
+        const auto planted = test::plantCompanyAndBranch(*db, u"+4930999999"_s);
+        const qint64 now = nowMs();
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(db->insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, from_number, to_number, started_at, outcome, "
+                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING id"_s,
+                               {u"call_list_%1"_s.arg(i), planted.first, planted.second, u"+4917000000%1"_s.arg(i), u"+4930999999"_s,
+                                now - i * 60000, now, now}).ok());
+        }
+        auto session = test::startApiSession(db, Role::Support);
+        CallNumbers model(*session->account, 2);
+        QSignalSpy loaded(&model, &ApiListModel::loaded);
+        model.setQuery(QUrlQuery(u"sort=started_at&order=desc"_s));
+        QVERIFY(model.isLoading());
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(model.rowCount(), 2);
+        QVERIFY(model.canFetchMore(QModelIndex()));
+        model.fetchMore(QModelIndex());
+        QVERIFY(!model.canFetchMore(QModelIndex())); // one request at a time
+        QVERIFY(loaded.wait(10000));
+        model.fetchMore(QModelIndex());
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(model.rowCount(), 5);
+        QVERIFY(!model.canFetchMore(QModelIndex()));
+        QCOMPARE(model.index(0, 1).data().toString(), u"+491700000000"_s);
+        QCOMPARE(model.rowOfId(model.idAt(4)), 4);
+
+        // Two queries in a row: only the second one's answer is shown.
+        loaded.clear();
+        model.setQuery(QUrlQuery(u"sort=started_at&order=asc"_s));
+        model.setQuery(QUrlQuery(u"sort=started_at&order=desc"_s));
+        QVERIFY(loaded.wait(10000));
+        QTest::qWait(200);
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(model.index(0, 1).data().toString(), u"+491700000000"_s);
+
+        // A refused request keeps the rows and says why.
+        QSignalSpy failed(&model, &ApiListModel::failed);
+        model.setQuery(QUrlQuery(u"sort=no_such_column"_s));
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(model.rowCount(), 2);
+        QVERIFY(!model.lastError().isEmpty());
+    }
+
+    // A page's watcher polls the server's change stamps and says changed() once per change.
+    void changeWatcherThroughTheApi()
+    {
+        ASKPRO_FRESH_DB(db, u"sqlite"_s);
+        const auto planted = test::plantCompanyAndBranch(*db, u"+4930888888"_s);
+        auto session = test::startApiSession(db, Role::Support);
+        QObject page;
+        ChangeWatcher watcher(*session->account, {u"calls"_s}, &page, 50);
+        QVERIFY(watcher.isPolling());
+        QSignalSpy changed(&watcher, &ChangeWatcher::changed);
+        QTest::qWait(300);
+        QCOMPARE(changed.count(), 0); // the first answer is what the page already shows
+        const qint64 now = nowMs();
+        QVERIFY(db->insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, from_number, to_number, started_at, outcome, "
+                           "created_at, updated_at) VALUES ('call_watch', ?, ?, '+491700000001', '+4930888888', ?, 'booked', ?, ?) RETURNING id"_s,
+                           {planted.first, planted.second, now, now, now}).ok());
+        QVERIFY(changed.wait(5000));
+        QTest::qWait(300);
+        QCOMPARE(changed.count(), 1);
     }
 
     // The server ends the session (here: an administrator's password reset): the client hears it once.

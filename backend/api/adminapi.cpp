@@ -113,15 +113,16 @@ QString bearerToken(const QHttpServerRequest &request)
 
 } // namespace
 
-AdminApi::AdminApi(Database &db, WorkerPool *pool, ServerConfig config, QObject *parent)
+AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent)
     : QObject(parent)
-    , m_db(db)
+    , m_sharedDb(std::move(db))
+    , m_db(*m_sharedDb)
     , m_pool(pool)
     , m_config(std::move(config))
-    , m_sessions(std::make_unique<SessionStore>(db))
+    , m_sessions(std::make_unique<SessionStore>(m_db))
 {
-    const ApiContext context{m_db, *m_sessions, m_pool, m_config};
-    m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context);
+    const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config};
+    m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
 }
 
 AdminApi::~AdminApi() = default;

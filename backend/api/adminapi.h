@@ -17,6 +17,7 @@ class QHttpServer;
 
 namespace askpro {
 
+class CredentialStore;
 class Database;
 class SessionStore;
 class WorkerPool;
@@ -30,7 +31,7 @@ public:
     static constexpr int maxPageSize = 1000;
 
     // pool may be null (jobs wait for a server with workers).
-    AdminApi(Database &db, WorkerPool *pool, ServerConfig config, QObject *parent = nullptr);
+    AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent = nullptr);
     ~AdminApi() override;
 
     void install(QHttpServer &server);
@@ -44,6 +45,7 @@ private:
     // Sign-in attempts per address and minute; true when this one is over the limit.
     [[nodiscard]] bool signInLimited(const QString &address);
 
+    std::shared_ptr<Database> m_sharedDb;
     Database &m_db;
     WorkerPool *m_pool;
     ServerConfig m_config;

@@ -77,6 +77,9 @@ struct ApiRoute
     bool limitAttempts = false; // attempts per address and minute are limited (sign-in)
     QString summary; // one line, also in docs/api/openapi.json
     ApiHandler handler;
+    // A valid JSON body for routes that need one: the route-matrix test sends it, so an allowed caller's
+    // request is expected to succeed rather than to fail on its input.
+    QByteArray sampleBody;
 };
 
 } // namespace askpro

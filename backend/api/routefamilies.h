@@ -5,8 +5,11 @@
 
 #include <QSqlQuery>
 
+#include <memory>
+
 namespace askpro {
 
+class CredentialStore;
 class Database;
 class SessionStore;
 class WorkerPool;
@@ -15,6 +18,8 @@ struct ServerConfig;
 struct ApiContext
 {
     Database &db;
+    std::shared_ptr<Database> sharedDb; // for services that keep the database (AppointmentService …)
+    CredentialStore &credentials;       // provider keys, used on the server only; never sent to clients
     SessionStore &sessions;
     WorkerPool *pool;
     const ServerConfig &config;
@@ -23,6 +28,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> sessionRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> callRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> recordRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> changeRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);

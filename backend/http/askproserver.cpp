@@ -29,7 +29,7 @@ AskProServer::AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerCo
     m_api = new HttpApi(*m_db, *m_credentials, m_pool, m_config, this);
     m_http = new QHttpServer(this);
     m_api->install(*m_http);
-    m_adminApi = new AdminApi(*m_db, m_pool, m_config, this);
+    m_adminApi = new AdminApi(m_db, *m_credentials, m_pool, m_config, this);
     m_adminApi->install(*m_http);
 }
 

@@ -137,19 +137,27 @@ Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sor
     return page;
 }
 
-Result<ChangeStamp> ChangeQuery::stamp(Database &db, Table table)
+Result<ChangeStamp> ChangeQuery::stamp(Database &db, Table table, qint64 companyScope)
 {
     // Separate scalar subqueries: each MAX then reads one end of its index (one aggregate per SELECT).
-    QString sql;
+    QString name;
     switch (table) {
-    case Table::Calls: sql = u"SELECT (SELECT MAX(id) FROM calls), (SELECT MAX(updated_at) FROM calls)"_s; break;
-    case Table::Appointments: sql = u"SELECT (SELECT MAX(id) FROM appointments), (SELECT MAX(updated_at) FROM appointments)"_s; break;
-    case Table::Customers: sql = u"SELECT (SELECT MAX(id) FROM customers), (SELECT MAX(updated_at) FROM customers)"_s; break;
+    case Table::Calls: name = u"calls"_s; break;
+    case Table::Appointments: name = u"appointments"_s; break;
+    case Table::Customers: name = u"customers"_s; break;
     case Table::WebhookInbox:
-        sql = u"SELECT (SELECT MAX(id) FROM webhook_inbox), (SELECT MAX(processed_at) FROM webhook_inbox)"_s;
-        break;
+        return stampOf(db, u"SELECT (SELECT MAX(id) FROM webhook_inbox), (SELECT MAX(processed_at) FROM webhook_inbox)"_s, {});
     }
-    auto q = db.exec(sql);
+    if (companyScope > 0) {
+        return stampOf(db, u"SELECT (SELECT MAX(id) FROM %1 WHERE company_id = ?), (SELECT MAX(updated_at) FROM %1 WHERE company_id = ?)"_s.arg(name),
+                       {companyScope, companyScope});
+    }
+    return stampOf(db, u"SELECT (SELECT MAX(id) FROM %1), (SELECT MAX(updated_at) FROM %1)"_s.arg(name), {});
+}
+
+Result<ChangeStamp> ChangeQuery::stampOf(Database &db, const QString &sql, const QVariantList &params)
+{
+    auto q = db.exec(sql, params);
     if (!q)
         return q.error();
     ChangeStamp s;

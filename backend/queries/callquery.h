@@ -67,7 +67,11 @@ class ChangeQuery final
 {
 public:
     enum class Table { Calls, Appointments, Customers, WebhookInbox };
-    [[nodiscard]] static Result<ChangeStamp> stamp(Database &db, Table table);
+    // companyScope: the stamp of one company's rows (0: every company); the inbox belongs to no company.
+    [[nodiscard]] static Result<ChangeStamp> stamp(Database &db, Table table, qint64 companyScope = 0);
+
+private:
+    [[nodiscard]] static Result<ChangeStamp> stampOf(Database &db, const QString &sql, const QVariantList &params);
 };
 
 } // namespace askpro

@@ -1,0 +1,121 @@
+// Keyset pages of one admin API list, loaded asynchronously; the desktop never reads the database.
+#include "apilistmodel.h"
+
+#include "apiaccount.h"
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+ApiListModel::ApiListModel(client::ApiAccount &account, QString path, QObject *parent, int pageSize)
+    : QAbstractTableModel(parent)
+    , m_account(account)
+    , m_path(std::move(path))
+    , m_pageSize(pageSize)
+{
+}
+
+void ApiListModel::setQuery(const QUrlQuery &query)
+{
+    m_query = query;
+    request(QString(), m_pageSize);
+}
+
+void ApiListModel::reload()
+{
+    request(QString(), int(qBound<qsizetype>(m_pageSize, m_items.size(), 1000)));
+}
+
+void ApiListModel::request(const QString &after, int limit)
+{
+    const quint64 generation = after.isEmpty() ? ++m_generation : m_generation;
+    m_appending = !after.isEmpty();
+    QUrlQuery query = m_query;
+    query.addQueryItem(u"limit"_s, QString::number(limit));
+    if (!after.isEmpty())
+        query.addQueryItem(u"after"_s, after);
+    setLoading(true);
+    client::ApiCall *call = m_account.get(m_path, query);
+    connect(call, &client::ApiCall::finished, this, [this, generation, append = !after.isEmpty()](const client::ApiResult &result) {
+        if (generation != m_generation)
+            return; // the query changed meanwhile; a newer request is out
+        m_appending = false;
+        setLoading(false);
+        if (!result.ok()) {
+            m_lastError = result.errorMessage;
+            Q_EMIT failed(result.errorMessage);
+            return;
+        }
+        m_lastError.clear();
+        QList<client::Json> items;
+        for (const client::Json &item : result.body.value("items", client::Json::array()))
+            items.append(item);
+        const client::Json next = result.body.value("next", client::Json());
+        m_next = next.is_string() ? QString::fromStdString(next.get<std::string>()) : QString();
+        m_truncated = !m_next.isEmpty() || result.body.value("truncated", false);
+        if (append) {
+            if (!items.isEmpty()) {
+                beginInsertRows(QModelIndex(), int(m_items.size()), int(m_items.size() + items.size() - 1));
+                m_items.append(std::move(items));
+                endInsertRows();
+            }
+        } else {
+            beginResetModel();
+            m_items = std::move(items);
+            endResetModel();
+        }
+        Q_EMIT loaded();
+    });
+}
+
+void ApiListModel::setLoading(bool loading)
+{
+    if (loading == m_loading)
+        return;
+    m_loading = loading;
+    Q_EMIT loadingChanged(loading);
+}
+
+qint64 ApiListModel::idAt(int row) const
+{
+    if (row < 0 || row >= m_items.size())
+        return 0;
+    return m_items.at(row).value("id", qint64(0));
+}
+
+int ApiListModel::rowOfId(qint64 id) const
+{
+    for (int row = 0; row < m_items.size(); ++row) {
+        if (m_items.at(row).value("id", qint64(0)) == id)
+            return row;
+    }
+    return -1;
+}
+
+int ApiListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+bool ApiListModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_next.isEmpty() && !m_appending;
+}
+
+void ApiListModel::fetchMore(const QModelIndex &parent)
+{
+    if (canFetchMore(parent))
+        request(m_next, m_pageSize);
+}
+
+QVariant ApiListModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_items.size() || index.column() >= columnCount())
+        return {};
+    const client::Json &item = m_items.at(index.row());
+    if (role == ItemIdRole)
+        return item.value("id", qint64(0));
+    return cell(item, index.column(), role);
+}
+
+} // namespace askpro
