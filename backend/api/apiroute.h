@@ -79,7 +79,7 @@ struct ApiRoute
     ApiHandler handler;
     // A valid JSON body for routes that need one: the route-matrix test sends it, so an allowed caller's
     // request is expected to succeed rather than to fail on its input.
-    QByteArray sampleBody;
+    QByteArray sampleBody = {};
 };
 
 } // namespace askpro
