@@ -522,6 +522,9 @@ private Q_SLOTS:
         QTest::newRow("body not JSON") << QByteArray("POST") << u"/api/v1/sessions"_s << QByteArray("user=anna") << 400 << u"body.invalid"_s;
         QTest::newRow("sign-in without password") << QByteArray("POST") << u"/api/v1/sessions"_s << QByteArray(R"({"user":"anna"})") << 400
                                                   << u"parameter.password"_s;
+        QTest::newRow("body nested too deep") << QByteArray("POST") << u"/api/v1/sessions"_s
+                                              << (QByteArray("{\"user\":") + QByteArray(100000, '[') + QByteArray(100000, ']') + "}") << 400
+                                              << u"body.too_deep"_s;
         QTest::newRow("oversized body") << QByteArray("POST") << u"/api/v1/calls/1/retry"_s << QByteArray(AdminApi::maxBodyBytes + 1, ' ') << 413
                                         << u"body.too_large"_s;
     }

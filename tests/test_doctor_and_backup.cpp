@@ -3,6 +3,7 @@
 #include "db/doctor.h"
 #include "db/migrator.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include "testdatabase.h"
 
@@ -113,6 +114,9 @@ private Q_SLOTS:
         QVERIFY2(fixCode == 0, qPrintable(fixed));
         QVERIFY(QFile::exists(backupPath));
         QVERIFY(QFileInfo(backupPath).size() > 0);
+        // The server's umask (077): a backup holds sealed secrets and customers' data, its owner's alone.
+        QCOMPARE(QFileInfo(backupPath).permissions() & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
+                 QFile::Permissions());
 
         auto [cleanCode, clean] = run({u"doctor"_s, u"--db"_s, url});
         QCOMPARE(cleanCode, 0);
@@ -124,6 +128,53 @@ private Q_SLOTS:
             QVERIFY(copy.ok());
             QCOMPARE((*copy)->scalar(u"SELECT COUNT(*) FROM staff WHERE id = 102"_s)->toInt(), 1);
         }
+    }
+
+    // Two server processes starting at once on a machine without a key agree on one key file, made private
+    // from its first byte; once secrets are sealed, a lost key file is an error, never a silent new key.
+    void keyFileCreatedOnceAndNeverReplaced()
+    {
+        const QString server = qEnvironmentVariable("ASKPRO_SERVER");
+        QVERIFY(!server.isEmpty());
+        QTemporaryDir dir;
+        const QString url = u"sqlite:"_s + dir.filePath(u"askpro.db"_s);
+        const QString keyFile = dir.filePath(u"keys/askpro.key"_s);
+        const QStringList list{u"credentials"_s, u"--list"_s, u"--db"_s, url, u"--key-file"_s, keyFile};
+        {
+            QProcess migrate;
+            migrate.start(server, {u"migrate"_s, u"--db"_s, url});
+            QVERIFY(migrate.waitForFinished(60000) && migrate.exitCode() == 0);
+        }
+        for (int round = 0; round < 5; ++round) {
+            QFile::remove(keyFile);
+            QProcess first;
+            QProcess second;
+            first.start(server, list);
+            second.start(server, list);
+            QVERIFY(first.waitForFinished(60000) && second.waitForFinished(60000));
+            QVERIFY2(first.exitCode() == 0 && second.exitCode() == 0, QByteArray(first.readAllStandardError() + second.readAllStandardError()).constData());
+            QFile file(keyFile);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(QByteArray::fromBase64(file.readAll().trimmed()).size(), 32);
+            QCOMPARE(file.permissions() & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser), QFile::Permissions());
+            QCOMPARE(QDir(dir.filePath(u"keys"_s)).entryList(QDir::Files).size(), 1); // no temporary file left behind
+        }
+
+        // A sealed credential, then the key file is lost: the server names what to do instead of making a key.
+        QProcess store;
+        store.start(server, {u"credentials"_s, u"--db"_s, url, u"--key-file"_s, keyFile, u"retell"_s});
+        store.write("key_retell_test_secret_01\n");
+        store.closeWriteChannel();
+        QVERIFY(store.waitForFinished(60000));
+        QVERIFY2(store.exitCode() == 0, store.readAllStandardError().constData());
+        QVERIFY(QFile::rename(keyFile, keyFile + u".lost"_s));
+        QProcess refused;
+        refused.start(server, list);
+        QVERIFY(refused.waitForFinished(60000));
+        QVERIFY(refused.exitCode() != 0);
+        const QString why = QString::fromUtf8(refused.readAllStandardError());
+        QVERIFY2(why.contains(keyFile + u".next"_s) && why.contains(u"--rotate-key"_s), qPrintable(why));
+        QVERIFY(!QFile::exists(keyFile));
     }
 
     void backupRefusesToOverwrite_data() { test::addEngineRows(); }

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "flowfixture.h"
 #include "health/healthcheck.h"
+#include "http/askproserver.h"
 #include "httptestclient.h"
 #include "security/credentialstore.h"
 #include "testdatabase.h"
@@ -117,6 +118,41 @@ private Q_SLOTS:
                                  "askpro_workers_alive", "askpro_webhook_to_booking_seconds{quantile=\"0.95\"}",
                                  "askpro_http_requests_total{path=\"/health\",status=\"200\"} 1"})
             QVERIFY2(metrics.body.contains(name), name);
+
+        // Made-up paths, a percent-encoded line feed among them, share one bucket and inject nothing.
+        for (const char *path : {"/no-such-page", "/x%0Aaskpro_workers_alive%20999", "/another"})
+            QCOMPARE(test::httpSend("GET", QUrl(base.toString() + QString::fromLatin1(path))).status, 404);
+        const auto after = test::httpSend("GET", base.resolved(QUrl(u"/metrics"_s)));
+        QVERIFY2(after.body.contains("askpro_http_requests_total{path=\"other\",status=\"404\"} 3"), after.body.constData());
+        QVERIFY(!after.body.contains("999"));
+        QVERIFY(!after.body.contains("no-such-page"));
+    }
+
+    // /metrics and the detail of /health: for this machine when no token is set, but not for what a local
+    // reverse proxy forwards; with a token, only for its bearer. /health's bare status is public.
+    void monitoringIsProtected()
+    {
+        auto f = test::FlowFixture::create(u"sqlite"_s);
+        QVERIFY(f);
+        const QUrl base(u"http://127.0.0.1:%1"_s.arg(f->port));
+        const QList<QPair<QByteArray, QByteArray>> forwarded{{"X-Forwarded-For", "203.0.113.7"}};
+        QCOMPARE(test::httpSend("GET", base.resolved(QUrl(u"/metrics"_s)), {}, forwarded).status, 401);
+        const auto bare = test::httpSend("GET", base.resolved(QUrl(u"/health"_s)), {}, forwarded);
+        QCOMPARE(bare.status, 200);
+        QCOMPARE(bare.body, QByteArray("{\"status\":\"ok\"}"));
+
+        ServerConfig config = f->config();
+        config.monitoringToken = u"monitor-0123456789abcdef"_s;
+        AskProServer guarded(f->db, SecretBox(SecretBox::newKey()), config, false);
+        auto port = guarded.start(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        const QUrl other(u"http://127.0.0.1:%1"_s.arg(*port));
+        QCOMPARE(test::httpSend("GET", other.resolved(QUrl(u"/metrics"_s))).status, 401); // loopback alone is not enough now
+        QCOMPARE(test::httpSend("GET", other.resolved(QUrl(u"/metrics"_s)), {}, {{"Authorization", "Bearer monitor-0123456789abcdeX"}}).status, 401);
+        QCOMPARE(test::httpSend("GET", other.resolved(QUrl(u"/metrics"_s)), {}, {{"Authorization", "Bearer monitor-0123456789abcdef"}}).status, 200);
+        const auto detail = test::httpSend("GET", other.resolved(QUrl(u"/health"_s)), {}, {{"Authorization", "Bearer monitor-0123456789abcdef"}});
+        QVERIFY(detail.body.contains("\"backlog\""));
+        QVERIFY(!test::httpSend("GET", other.resolved(QUrl(u"/health"_s))).body.contains("\"backlog\""));
     }
 };
 

@@ -1,6 +1,9 @@
 // Webhook signatures of the three providers: good, wrong, stale, malformed and missing.
 #include "intake/signatures.h"
 
+#include "integrations/jsonreply.h"
+#include "support/payloadtext.h"
+
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -10,6 +13,22 @@ class TestSignatures final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // JSON from outside nests at most 64 levels: deeper is refused before parsing (which, like writing it
+    // back, recurses per level), and a stored refused body is shown as text rather than parsed.
+    void deepJsonRefused()
+    {
+        const QByteArray deep = QByteArray(200000, '[') + QByteArray(200000, ']');
+        const auto parsed = parseJson(deep, u"The webhook body"_s);
+        QVERIFY(!parsed.ok());
+        QCOMPARE(parsed.error().code, u"json.too_deep"_s);
+        QVERIFY(jsonDepthWithin(QByteArray(QByteArray(64, '[') + QByteArray(64, ']'))));
+        QVERIFY(!jsonDepthWithin(QByteArray(65, '{')));
+        QVERIFY(jsonDepthWithin("{\"text\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"]]\"}", 2)); // brackets in strings
+        QVERIFY(parseJson("{\"a\": [{\"b\": [1, 2]}]}", u"test"_s).ok());
+        const QString shown = PayloadText::maskedPrettyJson(QString::fromLatin1(deep));
+        QCOMPARE(shown.size(), deep.size());
+    }
+
     void retell_data()
     {
         QTest::addColumn<QByteArray>("header");

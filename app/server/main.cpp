@@ -7,8 +7,15 @@
 
 #include <memory>
 
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
 int main(int argc, char *argv[])
 {
+    // Files the server and its commands make (backups, key files, exports) are its own user's alone, and no
+    // other process of that user may attach to it or read a core dump with decrypted provider keys.
+    ::umask(077);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     // Invoice PDFs lay out text with QtGui: "invoices" and "serve" (whose workers mail invoices) run a
     // headless QGuiApplication on the offscreen platform; every other command stays QtCore only.
     bool documents = false;

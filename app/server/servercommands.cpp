@@ -148,11 +148,28 @@ ServerConfig serviceConfig(const QCommandLineParser &parser)
 }
 
 // The key for stored secrets; prints why and returns nothing when it cannot be had.
-std::optional<SecretBox> openSecrets(const ServerConfig &config, const Database &db)
+// A missing key file gets a new key only while nothing is sealed: a new key could open none of the stored
+// secrets, and quietly making one would hide a lost file until the first provider call fails.
+std::optional<SecretBox> openSecrets(const ServerConfig &config, Database &db)
 {
-    auto box = SecretBox::fromKeyFile(keyFilePath(config.keyFile, db));
+    const QString path = keyFilePath(config.keyFile, db);
+    auto sealed = db.scalar(u"SELECT COUNT(*) FROM api_credentials"_s);
+    if (!sealed) {
+        err() << sealed.error().describe() << Qt::endl;
+        return std::nullopt;
+    }
+    const qint64 count = sealed->toLongLong();
+    auto box = SecretBox::fromKeyFile(path, count > 0 ? SecretBox::Missing::Refuse : SecretBox::Missing::Create);
     if (!box) {
         err() << box.error().describe() << Qt::endl;
+        if (box.error().code == u"secrets.key_missing"_s) {
+            err() << ServerCommands::tr("%n credential(s) are sealed with the missing key, so no new key is made. Restore %1 from a backup; if "
+                        "a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials "
+                        "--rotate-key` makes a fresh key when one is wanted.",
+                        nullptr, int(count))
+                         .arg(path, path + u".next"_s)
+                  << Qt::endl;
+        }
         return std::nullopt;
     }
     return *box;

@@ -5,6 +5,7 @@
 #include "api/routefamilies.h"
 #include "core/clock.h"
 #include "core/logging.h"
+#include "integrations/jsonreply.h"
 #include "security/sessionstore.h"
 
 #include <QHttpServer>
@@ -208,6 +209,8 @@ QHttpServerResponse AdminApi::dispatch(const QHttpServerRequest &request)
                                  tr("Your role may not %1.").arg(AccessPolicy::permissionTitle(route->permission)));
     }
     if (!request.body().isEmpty()) {
+        if (!jsonDepthWithin(request.body()))
+            return errorResponse(400, u"body.too_deep"_s, tr("The request body nests deeper than %1 levels.").arg(maxJsonDepth));
         api.body = Json::parse(request.body().constBegin(), request.body().constEnd(), nullptr, false);
         if (api.body.is_discarded() || !api.body.is_object())
             return errorResponse(400, u"body.invalid"_s, tr("The request body must be a JSON object."));

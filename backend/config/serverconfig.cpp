@@ -28,6 +28,9 @@ ServerConfig ServerConfig::fromEnvironment()
     text("ASKPRO_PUBLIC_URL", c.publicUrl);
     text("ASKPRO_KEY_FILE", c.keyFile);
     text("ASKPRO_ALERT_EMAIL", c.alertEmail);
+    text("ASKPRO_MONITORING_TOKEN", c.monitoringToken);
+    if (const int cap = qEnvironmentVariableIntValue("ASKPRO_INTAKE_QUEUE_CAP"); cap > 0)
+        c.intakeQueueCap = cap;
     for (const QString &proxy : qEnvironmentVariable("ASKPRO_TRUSTED_PROXIES").split(u',', Qt::SkipEmptyParts)) {
         if (QHostAddress address(proxy.trimmed()); !address.isNull())
             c.trustedProxies.append(address);

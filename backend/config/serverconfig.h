@@ -42,6 +42,11 @@ struct ServerConfig
     // Reverse proxies whose X-Forwarded-For names the client (per-address limits, session addresses);
     // anyone else's X-Forwarded-For is ignored.
     QList<QHostAddress> trustedProxies;
+    // Bearer token for /metrics and /health's detail (ASKPRO_MONITORING_TOKEN). Without one, only requests
+    // from this machine that came through no proxy (no X-Forwarded-For) may read them.
+    QString monitoringToken;
+    // Deliveries waiting for their commit beyond which intake answers 503 with Retry-After (ASKPRO_INTAKE_QUEUE_CAP).
+    int intakeQueueCap = 5000;
 
     // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
     // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL, ASKPRO_HEALTH_INTERVAL_S and ASKPRO_TRUSTED_PROXIES

@@ -28,9 +28,13 @@ QByteArray Metrics::render(Database &db, const RequestCounts &requests)
     const auto help = [&out](const char *name, const char *type, const char *text) {
         out += QByteArray("# HELP ") + name + ' ' + text + "\n# TYPE " + name + ' ' + type + '\n';
     };
-    const auto escape = [](QString v) { return v.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s).toUtf8(); };
+    // Label values per the text format: backslash, double quote and line feed escaped, so no value can end
+    // its line and start a metric of its own.
+    const auto escape = [](QString v) {
+        return v.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s).replace(u"\n"_s, u"\\n"_s).toUtf8();
+    };
 
-    help("askpro_http_requests_total", "counter", "HTTP requests answered by this server, by path and status.");
+    help("askpro_http_requests_total", "counter", "HTTP requests answered by this server, by route (other: paths it does not serve) and status.");
     for (auto it = requests.cbegin(); it != requests.cend(); ++it)
         out += "askpro_http_requests_total{path=\"" + escape(it.key().first) + "\",status=\"" + QByteArray::number(it.key().second)
             + "\"} " + QByteArray::number(it.value()) + '\n';

@@ -28,6 +28,8 @@
 #include <QTimeZone>
 #include <QTimer>
 
+#include <sodium.h>
+
 using namespace Qt::StringLiterals;
 using Status_ = QHttpServerResponder::StatusCode;
 
@@ -50,7 +52,10 @@ QHttpServerResponse jsonResponse(const Json &body, Status_ status = Status_::Ok)
 
 QHttpServerResponse errorResponse(Status_ status, const QString &message)
 {
-    return jsonResponse(Json{{"status", "error"}, {"message", message.toStdString()}}, status);
+    QHttpServerResponse response = jsonResponse(Json{{"status", "error"}, {"message", message.toStdString()}}, status);
+    if (status == Status_::ServiceUnavailable)
+        response.setHeader("Retry-After", "5"); // the provider's retry comes after the moment of overload or outage
+    return response;
 }
 
 // A response sent later, once; dropped when the client has gone meanwhile.
@@ -119,14 +124,45 @@ void HttpApi::install(QHttpServer &server)
             return std::move(*refused);
         return jsonResponse(Json{{"status", "ok"}, {"message", "noted"}});
     });
-    server.route(u"/metrics"_s, Method::Get, [this](const QHttpServerRequest &) {
+    server.route(u"/metrics"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        if (!monitoringAllowed(request))
+            return errorResponse(Status_::Unauthorized, u"The metrics need the monitoring token"_s);
         return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4"), Metrics::render(m_db, m_requestCounts));
     });
     server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
-        ++m_requestCounts[{request.url().path(), int(response.statusCode())}];
+        countRequest(request.url().path(), int(response.statusCode()));
         return std::move(response);
     });
-    server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &) { return health(); });
+    server.route(u"/health"_s, Method::Get, [this](const QHttpServerRequest &request) { return health(monitoringAllowed(request)); });
+}
+
+bool HttpApi::monitoringAllowed(const QHttpServerRequest &request) const
+{
+    if (!m_config.monitoringToken.isEmpty()) {
+        const QByteArray expected = "Bearer " + m_config.monitoringToken.toUtf8();
+        const QByteArray given = header(request, "authorization");
+        return given.size() == expected.size() && sodium_memcmp(given.constData(), expected.constData(), size_t(given.size())) == 0;
+    }
+    // A proxy on this machine makes every client look local; the X-Forwarded-For it adds gives it away.
+    return request.remoteAddress().isLoopback() && header(request, "x-forwarded-for").isEmpty();
+}
+
+void HttpApi::countRequest(const QString &path, int status)
+{
+    static const QStringList routes{u"/webhooks/retell"_s,
+                                    u"/webhooks/calcom"_s,
+                                    u"/webhooks/stripe"_s,
+                                    u"/functions/book-appointment"_s,
+                                    u"/functions/check-availability"_s,
+                                    u"/functions/collect-appointment-data"_s,
+                                    u"/metrics"_s,
+                                    u"/health"_s};
+    QString route = u"other"_s;
+    if (routes.contains(path))
+        route = path;
+    else if (path.startsWith(u"/api/v1/"_s))
+        route = u"/api/v1"_s;
+    ++m_requestCounts[{route, status}];
 }
 
 Result<QList<QByteArray>> HttpApi::signingKeys(const QString &provider)
@@ -167,6 +203,12 @@ std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerReques
 
 void HttpApi::queueIntake(Delivery delivery, std::function<void(const Result<Accepted> &)> stored)
 {
+    if (m_intake.size() >= m_config.intakeQueueCap) {
+        // Not acknowledged, so not lost: the provider sends it again after Retry-After.
+        qCWarning(lcIntake) << "intake queue full (" << m_intake.size() << "deliveries waiting): refused" << delivery.provider;
+        stored(makeError(ErrorKind::Transient, u"intake.full"_s, u"The intake queue is full"_s));
+        return;
+    }
     m_intake.append({std::move(delivery), std::move(stored)});
     if (!m_intakeThread) {
         m_intakeThread = new QThread(this);
@@ -209,7 +251,7 @@ void HttpApi::retellWebhook(const QHttpServerRequest &request, QHttpServerRespon
     const DeferredResponse reply(std::move(responder));
     const QString path = request.url().path();
     const auto send = [this, reply, path](const QHttpServerResponse &response) {
-        ++m_requestCounts[{path, int(response.statusCode())}];
+        countRequest(path, int(response.statusCode()));
         reply.send(response);
     };
     if (auto refused = refuseRetell(request, u"webhook"_s))
@@ -250,7 +292,7 @@ void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerRespon
     const DeferredResponse reply(std::move(responder));
     const QString path = request.url().path();
     const auto send = [this, reply, path](const QHttpServerResponse &response) {
-        ++m_requestCounts[{path, int(response.statusCode())}];
+        countRequest(path, int(response.statusCode()));
         reply.send(response);
     };
     WebhookInbox inbox(m_db);
@@ -478,15 +520,18 @@ void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerRe
     });
 }
 
-QHttpServerResponse HttpApi::health()
+QHttpServerResponse HttpApi::health(bool detail)
 {
     QElapsedTimer timer;
     timer.start();
     auto workers = m_db.scalar(u"SELECT COUNT(*) FROM workers WHERE heartbeat_at > ?"_s, {nowMs() - 20000});
     const qint64 dbLatency = timer.elapsed();
-    if (!workers)
-        return jsonResponse(Json{{"status", "down"}, {"database", {{"ok", false}, {"error", workers.error().describe().toStdString()}}}},
+    if (!workers) {
+        // The driver's words name hosts and users: they go to the log, never into an answer.
+        qCWarning(lcIntake) << "health: database unavailable:" << workers.error().describe();
+        return jsonResponse(detail ? Json{{"status", "down"}, {"database", {{"ok", false}, {"error", "unavailable"}}}} : Json{{"status", "down"}},
                             Status_::ServiceUnavailable);
+    }
     auto backlog = JobQueue(m_db).backlog();
     const qint64 alive = workers->toLongLong();
     const bool degraded = (m_pool && alive == 0) || (backlog && backlog->oldestQueuedAgeMs > 60000);
@@ -496,6 +541,8 @@ QHttpServerResponse HttpApi::health()
     if (backlog)
         body["backlog"] = {{"queued", backlog->queued}, {"running", backlog->running}, {"failed", backlog->failed},
                            {"oldest_queued_age_ms", backlog->oldestQueuedAgeMs}};
+    if (!detail)
+        return jsonResponse(Json{{"status", body["status"]}});
     return jsonResponse(body);
 }
 

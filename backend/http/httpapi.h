@@ -48,7 +48,7 @@ private:
     // The live functions answer later (after a booking job or a Cal.com request): they hold the responder.
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    [[nodiscard]] QHttpServerResponse health();
+    [[nodiscard]] QHttpServerResponse health(bool detail);
     [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId);
     // Checks size and signature; on refusal returns the response to send and records why.
     [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what);
@@ -75,7 +75,13 @@ private:
         qint64 loadedAt = 0;
     };
     QHash<QString, CachedKeys> m_keys;
-    QHash<QPair<QString, int>, qint64> m_requestCounts; // by path and status, for /metrics
+    // Whether this request may read /metrics and /health's detail (see ServerConfig::monitoringToken).
+    [[nodiscard]] bool monitoringAllowed(const QHttpServerRequest &request) const;
+    // Counts an answer under its route's name; every path we do not serve shares one bucket, so made-up
+    // paths neither grow the table nor reach the metrics text.
+    void countRequest(const QString &path, int status);
+
+    QHash<QPair<QString, int>, qint64> m_requestCounts; // by route and status, for /metrics
     struct PendingIntake
     {
         Delivery delivery;

@@ -5,8 +5,33 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
+bool jsonDepthWithin(QByteArrayView text, int maxDepth)
+{
+    int depth = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character cannot end the string
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > maxDepth)
+                return false;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return true;
+}
+
 JsonResult parseJson(const QByteArray &text, const QString &what)
 {
+    if (!jsonDepthWithin(text))
+        return makeError(ErrorKind::Invalid, u"json.too_deep"_s, u"%1 nests deeper than %2 levels"_s.arg(what).arg(maxJsonDepth));
     Json j = Json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
     if (j.is_discarded())
         return makeError(ErrorKind::Invalid, u"json.malformed"_s, u"%1 is not valid JSON"_s.arg(what));

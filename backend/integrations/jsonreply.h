@@ -3,6 +3,7 @@
 
 #include "core/result.h"
 
+#include <QByteArrayView>
 #include <QObject>
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,14 @@ private:
     JsonResult m_result;
 };
 
-// Reads a JSON text without exceptions; an Invalid error names what was being read.
+// Deeper than this, JSON from outside is refused: reading and writing a document recurses once per level,
+// so a body of a million brackets could otherwise end the process.
+constexpr int maxJsonDepth = 64;
+// Whether no array or object in the text nests deeper than maxDepth (a scan without parsing; strings and
+// their escapes are skipped).
+[[nodiscard]] bool jsonDepthWithin(QByteArrayView text, int maxDepth = maxJsonDepth);
+// Reads a JSON text without exceptions; an Invalid error names what was being read (json.malformed, or
+// json.too_deep beyond maxJsonDepth).
 [[nodiscard]] JsonResult parseJson(const QByteArray &text, const QString &what);
 // Small typed readers that never throw on a missing key or another type.
 [[nodiscard]] QString jsonString(const Json &j, const char *key);

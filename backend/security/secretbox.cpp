@@ -8,6 +8,12 @@
 
 #include <sodium.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -29,18 +35,68 @@ QByteArray SecretBox::newKey()
     return key;
 }
 
-Result<SecretBox> SecretBox::fromKeyFile(const QString &path)
+SecretBox::~SecretBox()
+{
+    if (m_key.isDetached() && !m_key.isEmpty())
+        sodium_memzero(m_key.data(), size_t(m_key.size()));
+}
+
+namespace {
+
+// Writes a new key into a temporary file of the key's folder (mkstemp: mode 0600 from the start), then
+// link()s it to path, which fails if path exists: the file appears whole or not at all, and of two processes
+// creating it at once exactly one wins. Returns false with errno EEXIST when another key got there first.
+Status createKeyFile(const QString &path, const QByteArray &key, bool &lost)
+{
+    lost = false;
+    const auto failed = [&path](const char *step) {
+        return makeError(ErrorKind::Configuration, u"secrets.key_file"_s,
+                         SecretBox::tr("Cannot create the key file %1 (%2: %3)").arg(path, QString::fromLatin1(step),
+                                                                                  QString::fromLocal8Bit(std::strerror(errno))));
+    };
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return failed("mkdir");
+    QByteArray tmp = QFile::encodeName(path) + ".XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0)
+        return failed("mkstemp");
+    const QByteArray text = key.toBase64();
+    const bool written = ::fchmod(fd, 0600) == 0 && ::write(fd, text.constData(), size_t(text.size())) == text.size() && ::fsync(fd) == 0;
+    const int writeErrno = errno;
+    if (::close(fd) != 0 || !written) {
+        ::unlink(tmp.constData());
+        errno = written ? errno : writeErrno;
+        return failed("write");
+    }
+    const int linked = ::link(tmp.constData(), QFile::encodeName(path).constData());
+    const int linkErrno = errno;
+    ::unlink(tmp.constData());
+    if (linked != 0) {
+        errno = linkErrno;
+        if (linkErrno == EEXIST) {
+            lost = true;
+            return {};
+        }
+        return failed("link");
+    }
+    return {};
+}
+
+} // namespace
+
+Result<SecretBox> SecretBox::fromKeyFile(const QString &path, Missing missing)
 {
     QFile file(path);
     if (!file.exists()) {
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-            return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot create the key file %1").arg(path));
-        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        if (missing == Missing::Refuse)
+            return makeError(ErrorKind::Configuration, u"secrets.key_missing"_s, tr("The key file %1 is missing").arg(path));
         const QByteArray key = newKey();
-        file.write(key.toBase64());
-        file.close();
-        return SecretBox(key);
+        bool lost = false;
+        if (auto created = createKeyFile(path, key, lost); !created)
+            return created.error();
+        if (!lost)
+            return SecretBox(key);
+        // Another process created the key first: use theirs.
     }
     if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther))
         return makeError(ErrorKind::Configuration, u"secrets.key_file_mode"_s,
@@ -60,7 +116,12 @@ Status SecretBox::writeKeyFile(const QString &path, const QByteArray &key)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot create the key file %1").arg(path), file.errorString());
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    // QSaveFile's temporary file is made with the process's umask (the server runs with 077); make sure anyway.
+    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        file.cancelWriting();
+        return makeError(ErrorKind::Configuration, u"secrets.key_file_mode"_s, tr("Cannot make the key file %1 private").arg(path),
+                         file.errorString());
+    }
     file.write(key.toBase64());
     if (!file.commit())
         return makeError(ErrorKind::Configuration, u"secrets.key_file"_s, tr("Cannot write the key file %1").arg(path), file.errorString());

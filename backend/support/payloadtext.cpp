@@ -1,5 +1,6 @@
 // JSON masking walks the parsed document; transcripts accept Retell's object form and its text form.
 #include "support/payloadtext.h"
+#include "integrations/jsonreply.h"
 
 #include <QRegularExpression>
 
@@ -53,7 +54,8 @@ QString PayloadText::maskedPrettyJson(const QString &raw)
 {
     if (raw.trimmed().isEmpty())
         return {};
-    Json doc = Json::parse(raw.toStdString(), nullptr, false);
+    // A refused delivery is stored as it came, however deep; such a text is shown masked but not parsed.
+    Json doc = jsonDepthWithin(raw.toUtf8()) ? Json::parse(raw.toStdString(), nullptr, false) : Json(Json::value_t::discarded);
     if (doc.is_discarded()) {
         static const QRegularExpression pair(u"((?:[A-Za-z0-9_-]*)(?:key|secret|token|password|authorization|signature)[A-Za-z0-9_-]*\\s*[=:]\\s*)([^\\s&,;]+)"_s,
                                              QRegularExpression::CaseInsensitiveOption);
