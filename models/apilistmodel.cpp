@@ -23,7 +23,7 @@ void ApiListModel::setQuery(const QUrlQuery &query)
 
 void ApiListModel::reload()
 {
-    request(QString(), int(qBound<qsizetype>(m_pageSize, m_items.size(), 1000)));
+    request(QString(), int(qBound(qsizetype(m_pageSize), m_items.size(), qsizetype(1000))));
 }
 
 void ApiListModel::request(const QString &after, int limit)
