@@ -29,6 +29,9 @@ struct Company
     qint64 id = 0;
     qint64 callId = 0;
     qint64 appointmentId = 0;
+    qint64 branchId = 0;
+    qint64 staffId = 0;
+    qint64 serviceId = 0;
 };
 
 struct Fixture
@@ -57,9 +60,13 @@ Company plantCompany(Database &db, const QString &name, const QString &phone)
     auto appointment = db.insert(u"INSERT INTO appointments (company_id, branch_id, customer_id, call_id, starts_at, ends_at, created_at, "
                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
                                  {company, branch, *customer, *call, now + 86400'000, now + 86400'000 + 1800'000, now, now});
-    if (!customer || !call || !appointment)
+    auto staff = db.insert(u"INSERT INTO staff (company_id, branch_id, name, email, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id"_s,
+                           {company, branch, QString(name + u" Team"_s), u"team@example.com"_s, now});
+    auto service = db.insert(u"INSERT INTO services (company_id, name, duration_minutes, created_at) VALUES (?, ?, 30, ?) RETURNING id"_s,
+                             {company, u"Beratung"_s, now});
+    if (!customer || !call || !appointment || !staff || !service)
         qFatal("fixture rows could not be stored");
-    return Company{company, *call, *appointment};
+    return Company{company, *call, *appointment, branch, *staff, *service};
 }
 
 test::HttpAnswer send(const QUrl &base, const QByteArray &method, const QString &path, const QString &token, const QByteArray &body = {})
@@ -150,6 +157,10 @@ private Q_SLOTS:
                     const QHash<QString, std::function<QString()>> values{
                         {u"callId"_s, [&] { return QString::number(company.callId); }},
                         {u"appointmentId"_s, [&] { return QString::number(company.appointmentId); }},
+                        {u"companyId"_s, [&] { return QString::number(company.id); }},
+                        {u"branchId"_s, [&] { return QString::number(company.branchId); }},
+                        {u"staffId"_s, [&] { return QString::number(company.staffId); }},
+                        {u"serviceId"_s, [&] { return QString::number(company.serviceId); }},
                         {u"userId"_s, [&] { return QString::number(ownTarget ? actor.userId : otherUser.userId); }},
                         {u"sessionId"_s,
                          [&] {
@@ -170,7 +181,12 @@ private Q_SLOTS:
                         expected = 404;
                     else if (!ownTarget && route.idScope == IdScope::User && !actor.can(Permission::ManageUsers))
                         expected = 404;
-                    const auto answer = send(f.base, route.method, path, token, route.sampleBody);
+                    // The sample body's placeholders (ApiRoute::sampleBody): each request a new valid row.
+                    QByteArray body = route.sampleBody;
+                    body.replace("{companyId}", QByteArray::number(company.id))
+                        .replace("{n}", QByteArray::number(checked))
+                        .replace("{password}", password.toUtf8());
+                    const auto answer = send(f.base, route.method, path, token, body);
                     const QString what = u"%1 %2 as %3 (%4 target): %5 %6"_s.arg(QString::fromLatin1(route.method), path, AccessPolicy::roleCode(role),
                                                                                ownTarget ? u"own"_s : u"other"_s)
                                              .arg(answer.status)

@@ -1,8 +1,10 @@
 // The directory: new companies, branches, staff and services through DirectoryService::create, validated like
-// edits and audited, on both engines; and the directory page's New… form, offscreen.
+// edits and audited, on both engines; and the directory page's forms, offscreen, through a real server.
+#include "apisession.h"
 #include "db/database.h"
+#include "directorymodel.h"
+#include "modal.h"
 #include "pages/directorypage.h"
-#include "recordsmodel.h"
 #include "support/directoryservice.h"
 #include "testdatabase.h"
 
@@ -156,15 +158,23 @@ private Q_SLOTS:
         QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM branches"_s)->toLongLong(), 1);
     }
 
+    // The page reads and writes through a real server: a refused save keeps the form open with what was
+    // typed, the corrected one saves and is selected, the staff form's branches follow the company, an edit
+    // sends only the changed fields.
     void newFormOnThePage()
     {
+        using PE = DirectoryPage::Entity;
         auto db = test::freshDatabase(u"sqlite"_s);
         QVERIFY(db);
         const qint64 company = test::plantCompanyAndBranch(*db, u"+4930123456"_s).first; // lambdas below capture it
-        DirectoryPage page(db, Actor::system(u"tester"_s));
+        auto session = test::startApiSession(db, Role::Onboarding);
+        DirectoryPage page(*session->account);
         page.resize(1100, 600);
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE(page.model(PE::Company)->rowCount(), 1);
+        QTRY_COMPARE(page.model(PE::Branch)->rowCount(), 1);
+        QCOMPARE(page.model(PE::Branch)->index(0, 4).data().toString(), u"+49 30 123456"_s); // as people dial it
         auto *tabs = page.findChild<QTabWidget *>(u"directoryTabs"_s);
         auto *create = page.findChild<QPushButton *>(u"newRecord"_s);
         QVERIFY(create->isEnabled());
@@ -174,17 +184,14 @@ private Q_SLOTS:
         tabs->setCurrentIndex(3);
         QSignalSpy status(&page, &DirectoryPage::statusMessage);
         bool refusedShown = false;
-        QTimer::singleShot(0, this, [&] {
-            auto *dialog = page.findChild<QDialog *>(u"newRecordDialog"_s);
-            QVERIFY(dialog);
+        test::onModal<QDialog>(this, [&](QDialog *dialog) {
+            QCOMPARE(dialog->objectName(), u"newRecordDialog"_s);
             QCOMPARE(dialog->findChild<QComboBox *>(u"company_id"_s)->currentData().toLongLong(), company);
             QCOMPARE(dialog->findChild<QSpinBox *>(u"duration_minutes"_s)->value(), 30);
             QVERIFY(dialog->findChild<QCheckBox *>(u"active"_s)->isChecked());
             dialog->findChild<QLineEdit *>(u"name"_s)->setText(u"Zahnreinigung"_s);
-            dialog->findChild<QSpinBox *>(u"duration_minutes"_s)->setValue(0); // refused
-            QTimer::singleShot(0, this, [&, dialog] {
-                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-                QVERIFY(box);
+            dialog->findChild<QSpinBox *>(u"duration_minutes"_s)->setValue(0); // refused by the server
+            test::onModal<QMessageBox>(this, [&, dialog](QMessageBox *box) {
                 refusedShown = box->text().contains(u"minute"_s);
                 box->accept();
                 QTimer::singleShot(0, this, [dialog] {
@@ -199,14 +206,14 @@ private Q_SLOTS:
         QVERIFY(refusedShown);
         QCOMPARE(db->scalar(u"SELECT duration_minutes FROM services WHERE name = 'Zahnreinigung'"_s)->toInt(), 45);
         auto *services = page.findChild<QTableView *>(u"servicesTable"_s);
-        QCOMPARE(services->currentIndex().siblingAtColumn(2).data().toString(), u"Zahnreinigung"_s); // the new row is selected
+        QTRY_COMPARE(services->currentIndex().siblingAtColumn(2).data().toString(), u"Zahnreinigung"_s); // the new row is selected
         QCOMPARE(status.size(), 1);
+        QVERIFY(status.first().first().toString().contains(u"Zahnreinigung"_s));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'service.create'"_s)->toInt(), 1);
 
         // Staff tab: the branch list follows the chosen company.
         tabs->setCurrentIndex(2);
-        QTimer::singleShot(0, this, [&] {
-            auto *dialog = page.findChild<QDialog *>(u"newRecordDialog"_s);
-            QVERIFY(dialog);
+        test::onModal<QDialog>(this, [&](QDialog *dialog) {
             auto *branches = dialog->findChild<QComboBox *>(u"branch_id"_s);
             QCOMPARE(branches->count(), 2); // (every branch) and Filiale Mitte
             branches->setCurrentIndex(1);
@@ -218,13 +225,50 @@ private Q_SLOTS:
         QCOMPARE(
             db->scalar(u"SELECT COUNT(*) FROM staff WHERE email = 'jonas@praxis.example' AND branch_id IS NOT NULL"_s)->toInt(),
             1);
-        QCOMPARE(page.model(E::Staff)->rowCount(), 1);
+        QTRY_COMPARE(page.model(PE::Staff)->rowCount(), 1);
 
         // Cancel writes nothing.
         tabs->setCurrentIndex(0);
-        QTimer::singleShot(0, this, [&] { page.findChild<QDialog *>(u"newRecordDialog"_s)->reject(); });
+        test::onModal<QDialog>(this, [](QDialog *dialog) { dialog->reject(); });
         create->click();
         QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM companies"_s)->toInt(), 1);
+
+        // Edit: deactivating the company sends only "active"; the row stays listed and says so.
+        auto *companies = page.findChild<QTableView *>(u"companiesTable"_s);
+        companies->setCurrentIndex(page.model(PE::Company)->index(0, 1));
+        test::onModal<QDialog>(this, [](QDialog *dialog) {
+            QCOMPARE(dialog->objectName(), u"editRecordDialog"_s);
+            QCOMPARE(dialog->findChild<QLineEdit *>(u"name"_s)->text(), u"Praxis Test"_s);
+            dialog->findChild<QCheckBox *>(u"active"_s)->setChecked(false);
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+        });
+        page.findChild<QPushButton *>(u"editRecord"_s)->click();
+        QCOMPARE(db->scalar(u"SELECT active FROM companies WHERE id = ?"_s, {company})->toInt(), 0);
+        QTRY_COMPARE(page.model(PE::Company)->index(0, 5).data().toString(), u"Inactive"_s);
+        QCOMPARE(status.last().first().toString(), u"Saved."_s);
+        const QString after = db->scalar(u"SELECT after_json FROM audit_log WHERE action = 'company.update'"_s)->toString();
+        QVERIFY2(after.contains(u"\"active\":0"_s), qPrintable(after));
+        if (const QString dir = qEnvironmentVariable("ASKPRO_SCREENSHOT_DIR"); !dir.isEmpty()) // to look at, not to compare
+            QVERIFY(page.grab().save(dir + u"/directory-page.png"_s));
+    }
+
+    // Roles without view_directory are refused by the server; roles without edit_directory get no New/Edit.
+    void pageFollowsThePermissions()
+    {
+        using PE = DirectoryPage::Entity;
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        auto owner = test::startApiSession(db, Role::Owner);
+        DirectoryPage readOnly(*owner->account);
+        QTRY_COMPARE(readOnly.model(PE::Branch)->rowCount(), 1);
+        QVERIFY(!readOnly.findChild<QPushButton *>(u"newRecord"_s)->isEnabled());
+        QVERIFY(!readOnly.findChild<QPushButton *>(u"editRecord"_s)->isEnabled());
+        auto staff = test::startApiSession(db, Role::CompanyStaff, 1);
+        DirectoryPage refused(*staff->account);
+        QSignalSpy failed(refused.model(PE::Company), &DirectoryModel::failed);
+        QVERIFY(failed.wait());
+        QCOMPARE(refused.model(PE::Company)->rowCount(), 0);
     }
 };
 

@@ -1,10 +1,12 @@
 // The admin window opens on a fresh database and its call browser filters in SQL; the demo's switch turns
 // the sandbox's simulated calls on and off over HTTP; the inbox and customers pages pick up new rows.
+#include "apisession.h"
 #include "callsmodel.h"
 #include "changewatcher.h"
 #include "core/clock.h"
 #include "democallfeed.h"
 #include "mainwindow.h"
+#include "modal.h"
 #include "pages/callspage.h"
 #include "recordsmodel.h"
 #include "sandbox.h"
@@ -12,6 +14,10 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -47,6 +53,43 @@ private Q_SLOTS:
         auto *table = window.findChild<QTableView *>(u"callsTable"_s);
         QVERIFY(table);
         QCOMPARE(table->model()->rowCount(), 0);
+    }
+
+    // File > Change password asks the server (POST /me/password): a wrong current password keeps the form open
+    // with the server's reason; the right one changes it, signs out the user's other devices and keeps this window.
+    void changeOwnPasswordThroughTheServer()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        auto session = test::startApiSession(db, Role::Support);
+        client::ApiAccount otherDevice;
+        QVERIFY(otherDevice.setServer(session->account->server()).isEmpty());
+        QVERIFY(test::waitFor(otherDevice.signIn(session->actor.username, u"test-passwort-lang"_s, u"laptop"_s)).ok());
+        MainWindow window(db, nullptr, ProviderEndpoints(), session->actor, session->account.get());
+        auto *action = window.findChild<QAction *>(u"changePasswordAction"_s);
+        QVERIFY(action);
+        QString refusal;
+        test::onModal<QDialog>(this, [&](QDialog *dialog) {
+            QCOMPARE(dialog->objectName(), u"changePasswordDialog"_s);
+            dialog->findChild<QLineEdit *>(u"currentPassword"_s)->setText(u"nicht das passwort"_s);
+            dialog->findChild<QLineEdit *>(u"password"_s)->setText(u"ein neues langes passwort"_s);
+            dialog->findChild<QLineEdit *>(u"repeatPassword"_s)->setText(u"ein neues langes passwort"_s);
+            test::onModal<QMessageBox>(this, [&, dialog](QMessageBox *box) {
+                refusal = box->text();
+                box->accept();
+                QTimer::singleShot(0, this, [dialog] {
+                    dialog->findChild<QLineEdit *>(u"currentPassword"_s)->setText(u"test-passwort-lang"_s);
+                    dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+                });
+            });
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        });
+        action->trigger();
+        QVERIFY2(refusal.contains(u"current password is wrong"_s), qPrintable(refusal));
+        QVERIFY(window.statusBar()->currentMessage().contains(u"password was changed"_s));
+        QCOMPARE(test::waitFor(otherDevice.get(u"/me"_s)).status, 401);        // signed out
+        QCOMPARE(test::waitFor(session->account->get(u"/me"_s)).status, 200);  // this window stays signed in
+        QVERIFY(test::waitFor(otherDevice.signIn(session->actor.username, u"ein neues langes passwort"_s, u"laptop"_s)).ok());
     }
 
     void callBrowserFilters()

@@ -1,6 +1,8 @@
 // Main window wiring: navigation list to page stack, shortcuts, status bar, remembered geometry.
 #include "mainwindow.h"
 
+#include "apiaccount.h"
+
 #include "db/database.h"
 #include "languagemenu.h"
 #include "pages/appointmentspage.h"
@@ -16,7 +18,6 @@
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
 #include "pages/userspage.h"
-#include "security/userstore.h"
 #include "queries/healthquery.h"
 #include "security/credentialstore.h"
 #include "statuscolors.h"
@@ -124,8 +125,9 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
             appointments->selectAppointment(id);
         });
     }
-    if (m_actor.can(Permission::ViewDirectory)) {
-        auto *directory = new DirectoryPage(m_db, m_actor, m_pages);
+    // Pages on the admin API (issue 15) need the account; the app always has one.
+    if (m_actor.can(Permission::ViewDirectory) && m_account) {
+        auto *directory = new DirectoryPage(*m_account, m_pages);
         addPage(u"companies"_s, tr("Companies"), directory);
         connect(directory, &DirectoryPage::statusMessage, this, showStatus);
     }
@@ -151,13 +153,13 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"audit"_s, tr("Audit log"), audit);
         connect(audit, &AuditPage::statusMessage, this, showStatus);
     }
-    if (m_actor.can(Permission::ManageUsers)) {
-        auto *users = new UsersPage(m_db, m_actor, m_account, m_pages);
+    if (m_actor.can(Permission::ManageUsers) && m_account) {
+        auto *users = new UsersPage(*m_account, m_pages);
         addPage(u"users"_s, tr("Users"), users);
         connect(users, &UsersPage::statusMessage, this, showStatus);
     }
-    if (m_actor.can(Permission::ManageSecrets)) {
-        auto *secrets = new SecretsPage(m_db, m_credentials, m_actor, m_db->connectionString().redacted(), m_pages);
+    if (m_actor.can(Permission::ManageSecrets) && m_account) {
+        auto *secrets = new SecretsPage(*m_account, m_pages);
         addPage(u"keys"_s, tr("Provider keys"), secrets);
         connect(secrets, &SecretsPage::statusMessage, this, showStatus);
     }
@@ -174,9 +176,11 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         fileMenu->addSeparator();
     }
     if (m_actor.userId > 0) {
-        auto *password = fileMenu->addAction(tr("Change &password…"));
-        password->setObjectName(u"changePasswordAction"_s);
-        connect(password, &QAction::triggered, this, &MainWindow::changeOwnPassword);
+        if (m_account) {
+            auto *password = fileMenu->addAction(tr("Change &password…"));
+            password->setObjectName(u"changePasswordAction"_s);
+            connect(password, &QAction::triggered, this, &MainWindow::changeOwnPassword);
+        }
         auto *signOut = fileMenu->addAction(tr("Sign &out"));
         signOut->setObjectName(u"signOutAction"_s);
         connect(signOut, &QAction::triggered, this, [this] {
@@ -305,9 +309,11 @@ QWidget *MainWindow::openSetupWizard()
 void MainWindow::changeOwnPassword()
 {
     QDialog dialog(this);
+    dialog.setObjectName(u"changePasswordDialog"_s);
     dialog.setWindowTitle(tr("Change password"));
     auto *form = new QFormLayout(&dialog);
     auto *current = new QLineEdit(&dialog);
+    current->setObjectName(u"currentPassword"_s);
     current->setEchoMode(QLineEdit::Password);
     form->addRow(tr("&Current password:"), current);
     auto *next = new NewPasswordFields(form, tr("&New password:"), tr("&Repeat new password:"));
@@ -318,16 +324,22 @@ void MainWindow::changeOwnPassword()
             QMessageBox::warning(&dialog, dialog.windowTitle(), mismatch);
             return;
         }
-        const Status changed = UserStore(*m_db).setPassword(m_actor, m_actor.userId, next->password(), current->text());
-        if (!changed) {
-            QMessageBox::warning(&dialog, dialog.windowTitle(), changed.error().message);
-            return;
-        }
-        dialog.accept();
+        // The server checks the current password and signs this user out everywhere else; this window stays signed in.
+        box->setEnabled(false);
+        client::ApiCall *call = m_account->post(u"/me/password"_s, client::Json{{"current_password", current->text().toStdString()},
+                                                                               {"password", next->password().toStdString()}});
+        connect(call, &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            box->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), result.errorMessage);
+                return;
+            }
+            dialog.accept();
+        });
     });
     connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() == QDialog::Accepted)
-        statusBar()->showMessage(tr("Your password was changed."), 8000);
+        statusBar()->showMessage(tr("Your password was changed; your other devices are signed out."), 8000);
 }
 
 void MainWindow::setSandbox(const QUrl &sandboxUrl)

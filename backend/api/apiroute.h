@@ -78,7 +78,9 @@ struct ApiRoute
     QString summary; // one line, also in docs/api/openapi.json
     ApiHandler handler;
     // A valid JSON body for routes that need one: the route-matrix test sends it, so an allowed caller's
-    // request is expected to succeed rather than to fail on its input.
+    // request is expected to succeed rather than to fail on its input. The matrix fills {companyId} (the
+    // caller's company or the first one), {n} (a running number, for fields that must be unique) and
+    // {password} (the test users' password).
     QByteArray sampleBody = {};
 };
 

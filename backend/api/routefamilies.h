@@ -29,6 +29,8 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> callRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> recordRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> changeRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> directoryRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> secretRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);

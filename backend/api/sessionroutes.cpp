@@ -74,6 +74,36 @@ Result<ApiReply> signedIn(Database &db, SessionStore &sessions, const Actor &act
                           201);
 }
 
+// A role named in a body field; Invalid naming the field for an unknown one.
+Result<std::optional<Role>> roleField(const ApiRequest &r, const char *field)
+{
+    auto code = r.bodyText(field, false);
+    if (!code)
+        return code.error();
+    if (code->isNull())
+        return std::optional<Role>();
+    auto role = AccessPolicy::roleFromCode(*code);
+    if (!role)
+        return makeError(ErrorKind::Invalid, u"parameter."_s + QString::fromLatin1(field),
+                         AdminApi::tr("Parameter %1: one of admin, owner, support, onboarding, company_owner, company_staff is expected.")
+                             .arg(QString::fromLatin1(field)));
+    return role;
+}
+
+// company_id of a body: absent (nullopt), null (0: AskProAI's own staff) or a positive id.
+Result<std::optional<qint64>> companyField(const ApiRequest &r)
+{
+    if (!r.body.is_object() || !r.body.contains("company_id"))
+        return std::optional<qint64>();
+    const Json &value = r.body.at("company_id");
+    if (value.is_null())
+        return std::optional<qint64>(0);
+    if (!value.is_number_integer() || value.get<qint64>() < 0)
+        return makeError(ErrorKind::Invalid, u"parameter.company_id"_s,
+                         AdminApi::tr("Parameter %1: %2.").arg(u"company_id"_s, AdminApi::tr("a positive whole number is expected")));
+    return std::optional<qint64>(value.get<qint64>());
+}
+
 } // namespace
 
 QList<ApiRoute> sessionRoutes(const ApiContext &context)
@@ -198,6 +228,113 @@ QList<ApiRoute> sessionRoutes(const ApiContext &context)
                            items.push_back(sessionJson(session, r.sessionId));
                        return ApiReply::json(Json{{"items", items}});
                    }});
+    routes.append({"POST", u"/api/v1/users"_s, A::Permission, Permission::ManageUsers, IdScope::None, false,
+                   u"Adds a user (a business role with its company); answers the new user"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto username = r.bodyText("username");
+                       if (!username)
+                           return username.error();
+                       auto password = r.bodyText("password");
+                       if (!password)
+                           return password.error();
+                       auto displayName = r.bodyText("display_name", false);
+                       if (!displayName)
+                           return displayName.error();
+                       auto language = r.bodyText("language", false);
+                       if (!language)
+                           return language.error();
+                       auto role = roleField(r, "role");
+                       if (!role)
+                           return role.error();
+                       auto company = companyField(r);
+                       if (!company)
+                           return company.error();
+                       UserStore store(db);
+                       auto id = store.create(r.actor, {*username, *displayName, *password, role->value_or(Role::Support), *language,
+                                                        company->value_or(0)});
+                       if (!id)
+                           return id.error();
+                       auto user = store.find(*id);
+                       if (!user)
+                           return user.error();
+                       return ApiReply::json(userJson(*user), 201);
+                   },
+                   QByteArray(R"({"username": "neu-{n}", "display_name": "Neu", "password": "ein langes passwort", "role": "support"})")});
+    routes.append({"PATCH", u"/api/v1/users/{userId}"_s, A::Permission, Permission::ManageUsers, IdScope::User, false,
+                   u"Changes a user's name, role, company, language or activation; a new role, company or deactivation ends their sessions"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"userId"_s);
+                       if (!id)
+                           return id.error();
+                       UserChanges changes;
+                       auto displayName = r.bodyText("display_name", false);
+                       if (!displayName)
+                           return displayName.error();
+                       if (!displayName->isNull())
+                           changes.displayName = *displayName;
+                       auto language = r.bodyText("language", false);
+                       if (!language)
+                           return language.error();
+                       if (!language->isNull())
+                           changes.language = *language;
+                       auto role = roleField(r, "role");
+                       if (!role)
+                           return role.error();
+                       changes.role = *role;
+                       auto company = companyField(r);
+                       if (!company)
+                           return company.error();
+                       changes.companyId = *company;
+                       if (r.body.is_object() && r.body.contains("active")) {
+                           if (!r.body.at("active").is_boolean())
+                               return makeError(ErrorKind::Invalid, u"parameter.active"_s,
+                                                AdminApi::tr("Parameter %1: %2.").arg(u"active"_s, AdminApi::tr("true or false is expected")));
+                           changes.active = r.body.at("active").get<bool>();
+                       }
+                       UserStore store(db);
+                       if (auto found = store.find(*id); !found)
+                           return found.error();
+                       if (auto changed = store.update(r.actor, *id, changes); !changed)
+                           return changed.error();
+                       auto user = store.find(*id);
+                       if (!user)
+                           return user.error();
+                       return ApiReply::json(userJson(*user));
+                   },
+                   QByteArray(R"({"display_name": "Umbenannt"})")});
+    routes.append({"POST", u"/api/v1/users/{userId}/password"_s, A::Permission, Permission::ManageUsers, IdScope::User, false,
+                   u"Sets a user's password (and unlocks the account); ends all their sessions"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"userId"_s);
+                       if (!id)
+                           return id.error();
+                       auto password = r.bodyText("password");
+                       if (!password)
+                           return password.error();
+                       if (auto changed = UserStore(db).setPassword(r.actor, *id, *password); !changed)
+                           return changed.error();
+                       return ApiReply::noContent();
+                   },
+                   QByteArray(R"({"password": "{password}"})")});
+    routes.append({"POST", u"/api/v1/me/password"_s, A::SignedIn, {}, IdScope::None, false,
+                   u"Changes the signed-in user's own password (the current one required); ends their other sessions"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto current = r.bodyText("current_password");
+                       if (!current)
+                           return current.error();
+                       auto password = r.bodyText("password");
+                       if (!password)
+                           return password.error();
+                       // The current password is checked for everyone, administrators included. A wrong one is a refusal
+                       // (422), not a 401: this device's session stays valid.
+                       if (current->isEmpty())
+                           return makeError(ErrorKind::Rejected, u"user.current_password"_s, UserStore::tr("The current password is wrong."));
+                       if (auto changed = UserStore(db).setPassword(r.actor, r.actor.userId, *password, *current, r.sessionId); !changed) {
+                           if (changed.error().code == u"user.current_password"_s)
+                               return makeError(ErrorKind::Rejected, changed.error().code, changed.error().message);
+                           return changed.error();
+                       }
+                       return ApiReply::noContent();
+                   },
+                   QByteArray(R"({"current_password": "{password}", "password": "{password}"})")});
     return routes;
 }
 

@@ -84,22 +84,29 @@ QStringList DirectoryQuery::parentFields(Entity entity)
 
 Result<QSqlQuery> DirectoryQuery::table(Database &db, Entity entity)
 {
+    // Named columns: the admin API sends each row as an object keyed by them, with every editable field, so
+    // that an edit form needs no second read.
     switch (entity) {
     case Entity::Company:
-        return runModelQuery(db, u"SELECT co.id, co.name, co.address, co.billing_email, "
-                       "(SELECT COUNT(*) FROM branches b WHERE b.company_id = co.id), co.active "
-                       "FROM companies co ORDER BY co.active DESC, co.name"_s, {}, u"The directory cannot be read"_s);
+        return runModelQuery(db, u"SELECT co.id AS id, co.name AS name, co.address AS address, co.billing_email AS billing_email, "
+                       "co.vat_id AS vat_id, (SELECT COUNT(*) FROM branches b WHERE b.company_id = co.id) AS branches, co.active AS active "
+                       "FROM companies co ORDER BY co.active DESC, co.name, co.id"_s, {}, u"The directory cannot be read"_s);
     case Entity::Branch:
-        return runModelQuery(db, u"SELECT b.id, co.name, b.name, b.address, b.phone_e164, b.time_zone, b.active "
-                       "FROM branches b JOIN companies co ON co.id = b.company_id ORDER BY co.name, b.active DESC, b.name"_s, {}, u"The directory cannot be read"_s);
+        return runModelQuery(db, u"SELECT b.id AS id, b.company_id AS company_id, co.name AS company, b.name AS name, b.address AS address, "
+                       "b.phone_e164 AS phone_e164, b.time_zone AS time_zone, b.active AS active "
+                       "FROM branches b JOIN companies co ON co.id = b.company_id ORDER BY co.name, b.active DESC, b.name, b.id"_s, {},
+                       u"The directory cannot be read"_s);
     case Entity::Staff:
-        return runModelQuery(db, u"SELECT s.id, co.name, COALESCE(b.name, ''), s.name, s.email, s.calcom_user_id, s.active "
+        return runModelQuery(db, u"SELECT s.id AS id, s.company_id AS company_id, co.name AS company, s.branch_id AS branch_id, "
+                       "COALESCE(b.name, '') AS branch, s.name AS name, s.email AS email, s.calcom_user_id AS calcom_user_id, s.active AS active "
                        "FROM staff s JOIN companies co ON co.id = s.company_id LEFT JOIN branches b ON b.id = s.branch_id "
-                       "ORDER BY co.name, s.active DESC, s.name"_s, {}, u"The directory cannot be read"_s);
+                       "ORDER BY co.name, s.active DESC, s.name, s.id"_s, {}, u"The directory cannot be read"_s);
     case Entity::Service:
-        return runModelQuery(db, u"SELECT sv.id, co.name, sv.name, sv.duration_minutes, sv.price_cents, "
-                       "(SELECT COUNT(*) FROM event_type_mappings m WHERE m.service_id = sv.id), sv.active "
-                       "FROM services sv JOIN companies co ON co.id = sv.company_id ORDER BY co.name, sv.active DESC, sv.name"_s, {}, u"The directory cannot be read"_s);
+        return runModelQuery(db, u"SELECT sv.id AS id, sv.company_id AS company_id, co.name AS company, sv.name AS name, "
+                       "sv.duration_minutes AS duration_minutes, sv.price_cents AS price_cents, "
+                       "(SELECT COUNT(*) FROM event_type_mappings m WHERE m.service_id = sv.id) AS mappings, sv.active AS active "
+                       "FROM services sv JOIN companies co ON co.id = sv.company_id ORDER BY co.name, sv.active DESC, sv.name, sv.id"_s, {},
+                       u"The directory cannot be read"_s);
     }
     return makeError(ErrorKind::Invalid, u"directory.entity"_s, u"Unknown directory entity"_s);
 }

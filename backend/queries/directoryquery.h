@@ -33,7 +33,8 @@ public:
     [[nodiscard]] static Result<QList<NamedItem>> staff(Database &db, qint64 branchId = 0);
     [[nodiscard]] static Result<QList<NamedItem>> services(Database &db, qint64 companyId = 0);
 
-    // Table rows of an entity (first column the id; inactive rows included and last).
+    // Table rows of an entity with named columns (id first, then parents, display names and every editable
+    // field; inactive rows included and last).
     [[nodiscard]] static Result<QSqlQuery> table(Database &db, Entity entity);
     // The editable fields of one row, keyed by column name; NotFound when the row is gone.
     [[nodiscard]] static Result<QVariantMap> record(Database &db, Entity entity, qint64 id);

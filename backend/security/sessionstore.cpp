@@ -158,9 +158,10 @@ Result<QList<SessionInfo>> SessionStore::list(const Actor &by, qint64 userId)
     return sessions;
 }
 
-Status SessionStore::endAllOf(Database &db, qint64 userId, const QString &reason)
+Status SessionStore::endAllOf(Database &db, qint64 userId, const QString &reason, qint64 exceptSessionId)
 {
-    auto q = db.exec(u"UPDATE sessions SET ended_at = ?, end_reason = ? WHERE user_id = ? AND ended_at IS NULL"_s, {nowMs(), reason, userId});
+    auto q = db.exec(u"UPDATE sessions SET ended_at = ?, end_reason = ? WHERE user_id = ? AND ended_at IS NULL AND id <> ?"_s,
+                     {nowMs(), reason, userId, exceptSessionId});
     if (!q)
         return q.error();
     return {};

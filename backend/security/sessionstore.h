@@ -66,7 +66,8 @@ public:
     [[nodiscard]] Result<QList<SessionInfo>> list(const Actor &by, qint64 userId);
     // Ends every open session of a user; joins the caller's transaction (UserStore calls it with a password,
     // role or activation change).
-    [[nodiscard]] static Status endAllOf(Database &db, qint64 userId, const QString &reason);
+    // exceptSessionId: a session that stays open (the one that changed its own password).
+    [[nodiscard]] static Status endAllOf(Database &db, qint64 userId, const QString &reason, qint64 exceptSessionId = 0);
 
     [[nodiscard]] static QString tokenHash(const QString &token);
 

@@ -332,7 +332,7 @@ Status UserStore::update(const Actor &by, qint64 userId, const UserChanges &chan
     return tx.commit();
 }
 
-Status UserStore::setPassword(const Actor &by, qint64 userId, const QString &newPassword, const QString &currentPassword)
+Status UserStore::setPassword(const Actor &by, qint64 userId, const QString &newPassword, const QString &currentPassword, qint64 keepSessionId)
 {
     const bool self = by.userId == userId && by.userId > 0;
     if (!self) {
@@ -346,7 +346,8 @@ Status UserStore::setPassword(const Actor &by, qint64 userId, const QString &new
         return stored.error();
     if (stored->isNull())
         return makeError(ErrorKind::NotFound, u"user.missing"_s, tr("User %1 does not exist.").arg(userId));
-    if (self && !by.can(Permission::ManageUsers) && !PasswordHasher::verify(stored->toString(), currentPassword))
+    // A current password that is given is always checked, also an administrator's (changing their own).
+    if (self && (!by.can(Permission::ManageUsers) || !currentPassword.isNull()) && !PasswordHasher::verify(stored->toString(), currentPassword))
         return makeError(ErrorKind::Unauthorized, u"user.current_password"_s, tr("The current password is wrong."));
     auto hash = PasswordHasher::hash(newPassword);
     if (!hash)
@@ -358,7 +359,7 @@ Status UserStore::setPassword(const Actor &by, qint64 userId, const QString &new
                        {*hash, nowMs(), userId});
     if (!q)
         return q.error();
-    if (auto ended = SessionStore::endAllOf(m_db, userId, u"password changed"_s); !ended)
+    if (auto ended = SessionStore::endAllOf(m_db, userId, u"password changed"_s, keepSessionId); !ended)
         return ended.error();
     if (auto logged = AuditLog(m_db).write(by, u"user.password"_s, u"user"_s, userId, QString(), jsonText({{u"password_changed"_s, true}}));
         !logged)

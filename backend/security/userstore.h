@@ -68,9 +68,11 @@ public:
     [[nodiscard]] Result<QList<UserRecord>> list(const Actor &by);
     // A change of role, company or activation ends the user's sessions in the same transaction.
     [[nodiscard]] Status update(const Actor &by, qint64 userId, const UserChanges &changes);
-    // A new password ends the user's sessions. An administrator sets anyone's password (and so unlocks the account); everyone else only their own,
-    // with their current password.
-    [[nodiscard]] Status setPassword(const Actor &by, qint64 userId, const QString &newPassword, const QString &currentPassword = {});
+    // A new password ends the user's sessions but keepSessionId (the device that changed its own password). An
+    // administrator sets anyone's password (and so unlocks the account); everyone else only their own, with their
+    // current password (checked for anyone who gives it).
+    [[nodiscard]] Status setPassword(const Actor &by, qint64 userId, const QString &newPassword, const QString &currentPassword = {},
+                                     qint64 keepSessionId = 0);
     // The actor's own record (the name and language shown after sign-in).
     [[nodiscard]] Result<UserRecord> find(qint64 userId);
 

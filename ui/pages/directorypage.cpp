@@ -1,10 +1,10 @@
-// Directory page: read through DirectoryQuery, create and edit through DirectoryService, generic forms.
+// Directory page: rows from /directory/{entity}, new rows by POST and edits by PATCH of the changed fields;
+// generic forms whose fields follow the server's editable columns.
 #include "pages/directorypage.h"
 
+#include "apiaccount.h"
 #include "csvexporter.h"
-#include "db/database.h"
-#include "recordsmodel.h"
-#include "support/directoryservice.h"
+#include "directorymodel.h"
 #include "tablestate.h"
 
 #include <QCheckBox>
@@ -28,20 +28,48 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
-    : QWidget(parent)
-    , m_db(std::move(db))
-    , m_actor(std::move(actor))
+namespace {
+
+client::Json jsonOf(const QVariant &value)
 {
+    switch (value.typeId()) {
+    case QMetaType::Bool:
+        return value.toBool();
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+        return value.toLongLong();
+    default:
+        return value.toString().toStdString();
+    }
+}
+
+QVariant variantOf(const client::Json &value)
+{
+    if (value.is_number_integer())
+        return value.get<qint64>();
+    if (value.is_boolean())
+        return value.get<bool>() ? 1 : 0;
+    if (value.is_string())
+        return QString::fromStdString(value.get<std::string>());
+    return {};
+}
+
+} // namespace
+
+DirectoryPage::DirectoryPage(client::ApiAccount &account, QWidget *parent)
+    : QWidget(parent)
+    , m_account(account)
+{
+    const bool canEdit = m_account.can(u"edit_directory"_s);
     auto *layout = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout;
     auto *create = new QPushButton(tr("&New…"), this);
     create->setObjectName(u"newRecord"_s);
     create->setToolTip(tr("Add a row to the open tab"));
-    create->setEnabled(m_actor.can(Permission::EditDirectory));
+    create->setEnabled(canEdit);
     auto *edit = new QPushButton(tr("Edit…"), this);
     edit->setObjectName(u"editRecord"_s);
-    edit->setEnabled(m_actor.can(Permission::EditDirectory));
+    edit->setEnabled(canEdit);
     auto *exportButton = new QToolButton(this);
     exportButton->setText(tr("Export CSV…"));
     auto *hint = new QLabel(tr("Double-click a row to edit it. Inactive entries stay listed and are marked."), this);
@@ -55,49 +83,51 @@ DirectoryPage::DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget 
     m_tabs->setObjectName(u"directoryTabs"_s);
     layout->addWidget(m_tabs, 1);
 
-    using E = DirectoryQuery::Entity;
-    using F = RecordsModel::Format;
-    const QList<std::tuple<E, QString, QList<RecordsModel::Column>>> specs = {
-        {E::Company, tr("Companies"),
-         {{tr("No."), F::Number}, {tr("Name"), F::Text}, {tr("Address"), F::Text}, {tr("Billing e-mail"), F::Text}, {tr("Branches"), F::Number},
-          {tr("State"), F::Active}}},
-        {E::Branch, tr("Branches"),
-         {{tr("No."), F::Number}, {tr("Company"), F::Text}, {tr("Name"), F::Text}, {tr("Address"), F::Text}, {tr("Phone"), F::Phone},
-          {tr("Time zone"), F::Text}, {tr("State"), F::Active}}},
-        {E::Staff, tr("Staff"),
-         {{tr("No."), F::Number}, {tr("Company"), F::Text}, {tr("Branch"), F::Text}, {tr("Name"), F::Text}, {tr("E-mail"), F::Text},
-          {tr("Cal.com user"), F::Number}, {tr("State"), F::Active}}},
-        {E::Service, tr("Services"),
-         {{tr("No."), F::Number}, {tr("Company"), F::Text}, {tr("Name"), F::Text}, {tr("Minutes"), F::Number}, {tr("Price"), F::Money},
-          {tr("Cal.com mappings"), F::Number}, {tr("State"), F::Active}}},
+    using F = DirectoryModel::Format;
+    const QList<std::tuple<Entity, QString, QString, QList<DirectoryModel::Column>>> specs = {
+        {Entity::Company, u"companies"_s, tr("Companies"),
+         {{tr("No."), "id", F::Number}, {tr("Name"), "name", F::Text}, {tr("Address"), "address", F::Text},
+          {tr("Billing e-mail"), "billing_email", F::Text}, {tr("Branches"), "branches", F::Number}, {tr("State"), "active", F::Active}}},
+        {Entity::Branch, u"branches"_s, tr("Branches"),
+         {{tr("No."), "id", F::Number}, {tr("Company"), "company", F::Text}, {tr("Name"), "name", F::Text}, {tr("Address"), "address", F::Text},
+          {tr("Phone"), "phone_display", F::Text}, {tr("Time zone"), "time_zone", F::Text}, {tr("State"), "active", F::Active}}},
+        {Entity::Staff, u"staff"_s, tr("Staff"),
+         {{tr("No."), "id", F::Number}, {tr("Company"), "company", F::Text}, {tr("Branch"), "branch", F::Text}, {tr("Name"), "name", F::Text},
+          {tr("E-mail"), "email", F::Text}, {tr("Cal.com user"), "calcom_user_id", F::Number}, {tr("State"), "active", F::Active}}},
+        {Entity::Service, u"services"_s, tr("Services"),
+         {{tr("No."), "id", F::Number}, {tr("Company"), "company", F::Text}, {tr("Name"), "name", F::Text},
+          {tr("Minutes"), "duration_minutes", F::Number}, {tr("Price"), "price_cents", F::Money}, {tr("Cal.com mappings"), "mappings", F::Number},
+          {tr("State"), "active", F::Active}}},
     };
-    for (const auto &[entity, title, columns] : specs) {
-        Tab tab{entity, new RecordsModel(columns, -1, this), new QTableView(m_tabs)};
+    for (const auto &[entity, path, title, columns] : specs) {
+        Tab tab{entity, path, new DirectoryModel(m_account, u"/directory/"_s + path, columns, this), new QTableView(m_tabs)};
         tab.view->setModel(tab.model);
-        tab.view->setObjectName(DirectoryQuery::tableName(entity) + u"Table"_s);
+        tab.view->setObjectName(path + u"Table"_s);
         TableState::setUpTable(tab.view);
         tab.view->setSelectionMode(QAbstractItemView::SingleSelection);
         tab.view->hideColumn(0);
         connect(tab.view, &QTableView::doubleClicked, this, &DirectoryPage::editCurrent);
+        // Rows already shown stay when a read fails (the server may be away for a moment); the reason goes to the status bar.
+        connect(tab.model, &DirectoryModel::failed, this, &DirectoryPage::statusMessage);
         m_tabs->addTab(tab.view, title);
         m_tabList.append(tab);
     }
     connect(edit, &QPushButton::clicked, this, &DirectoryPage::editCurrent);
     connect(create, &QPushButton::clicked, this, &DirectoryPage::createInCurrentTab);
     connect(exportButton, &QToolButton::clicked, this, [this] {
-        const Tab &tab = m_tabList.at(m_tabs->currentIndex());
-        CsvExporter::exportWithDialog(tab.view, DirectoryQuery::tableName(tab.entity), this);
+        const Tab &tab = currentTab();
+        CsvExporter::exportWithDialog(tab.view, tab.path, this);
     });
-    reload();
     for (const Tab &tab : std::as_const(m_tabList)) {
-        tab.view->resizeColumnsToContents();
-        TableState::track(tab.view, u"directory-"_s + DirectoryQuery::tableName(tab.entity));
+        tab.model->setQuery({});
+        TableState::track(tab.view, u"directory-"_s + tab.path);
+        connect(tab.model, &DirectoryModel::loaded, tab.view, [view = tab.view] { view->resizeColumnsToContents(); }, Qt::SingleShotConnection);
     }
 }
 
 DirectoryPage::~DirectoryPage() = default;
 
-RecordsModel *DirectoryPage::model(DirectoryQuery::Entity entity) const
+DirectoryModel *DirectoryPage::model(Entity entity) const
 {
     for (const Tab &tab : m_tabList)
         if (tab.entity == entity)
@@ -105,13 +135,26 @@ RecordsModel *DirectoryPage::model(DirectoryQuery::Entity entity) const
     return nullptr;
 }
 
+const DirectoryPage::Tab &DirectoryPage::currentTab() const
+{
+    return m_tabList.at(m_tabs->currentIndex());
+}
+
 void DirectoryPage::reload()
 {
-    auto db = m_db;
-    for (const Tab &tab : std::as_const(m_tabList)) {
-        const auto entity = tab.entity;
-        tab.model->setLoader([db, entity](int, Qt::SortOrder) { return DirectoryQuery::table(*db, entity); }, 0, Qt::AscendingOrder);
+    for (const Tab &tab : std::as_const(m_tabList))
+        tab.model->reload();
+}
+
+QStringList DirectoryPage::editableFields(Entity entity)
+{
+    switch (entity) {
+    case Entity::Company: return {u"name"_s, u"address"_s, u"billing_email"_s, u"vat_id"_s, u"active"_s};
+    case Entity::Branch: return {u"name"_s, u"address"_s, u"phone_e164"_s, u"time_zone"_s, u"active"_s};
+    case Entity::Staff: return {u"name"_s, u"email"_s, u"calcom_user_id"_s, u"active"_s};
+    case Entity::Service: return {u"name"_s, u"duration_minutes"_s, u"price_cents"_s, u"active"_s};
     }
+    return {};
 }
 
 QString DirectoryPage::fieldLabel(const QString &field)
@@ -132,44 +175,63 @@ QString DirectoryPage::fieldLabel(const QString &field)
 
 void DirectoryPage::editCurrent()
 {
-    const Tab &tab = m_tabList.at(m_tabs->currentIndex());
+    const Tab &tab = currentTab();
     const QModelIndex current = tab.view->currentIndex();
-    const qint64 id = current.isValid() ? tab.model->idAt(current.row()) : 0;
-    if (id <= 0)
+    if (!current.isValid() || !m_account.can(u"edit_directory"_s))
         return;
-    auto record = DirectoryQuery::record(*m_db, tab.entity, id);
-    if (!record) {
-        QMessageBox::warning(this, tr("Edit"), record.error().describe());
-        return;
-    }
+    const qint64 id = tab.model->idAt(current.row());
+    const client::Json item = tab.model->item(current.row());
     QDialog dialog(this);
+    dialog.setObjectName(u"editRecordDialog"_s);
     dialog.setWindowTitle(tr("Edit %1").arg(m_tabs->tabText(m_tabs->currentIndex())));
     auto *form = new QFormLayout(&dialog);
     QHash<QString, QWidget *> editors;
-    for (const QString &field : DirectoryQuery::editableFields(tab.entity)) {
-        QWidget *editor = editorFor(field, record->value(field), &dialog);
+    QVariantMap before;
+    for (const QString &field : editableFields(tab.entity)) {
+        QWidget *editor = editorFor(field, variantOf(item.value(field.toStdString(), client::Json())), &dialog);
+        before.insert(field, valueOf(editor)); // as the form shows it: an empty Cal.com id reads 0 both times
         editors.insert(field, editor);
         form->addRow(fieldLabel(field) + u':', editor);
     }
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);
+    // Only what changed goes to the server; the form stays open on a refusal, so that nothing typed is lost.
+    bool changedAny = false;
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        client::Json changes = client::Json::object();
+        for (auto it = editors.cbegin(); it != editors.cend(); ++it) {
+            const QVariant value = valueOf(it.value());
+            if (value == before.value(it.key()))
+                continue;
+            if (it.key() == u"active"_s)
+                changes["active"] = value.toInt() != 0;
+            else if (it.key() == u"calcom_user_id"_s)
+                changes["calcom_user_id"] = value.toLongLong() > 0 ? client::Json(value.toLongLong()) : client::Json(nullptr);
+            else
+                changes[it.key().toStdString()] = jsonOf(value);
+        }
+        if (changes.empty()) {
+            dialog.accept();
+            return;
+        }
+        buttons->setEnabled(false);
+        client::ApiCall *call = m_account.patch(u"/directory/%1/%2"_s.arg(tab.path).arg(id), changes);
+        connect(call, &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            buttons->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, tr("Edit"), result.errorMessage);
+                return;
+            }
+            changedAny = true;
+            dialog.accept();
+        });
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    QVariantMap changes;
-    for (auto it = editors.cbegin(); it != editors.cend(); ++it) {
-        const QVariant value = valueOf(it.value());
-        if (value.toString() != record->value(it.key()).toString())
-            changes.insert(it.key(), value);
-    }
-    auto saved = DirectoryService(*m_db).update(tab.entity, id, changes, m_actor);
-    if (!saved) {
-        QMessageBox::warning(this, tr("Edit"), saved.error().describe());
-        return;
-    }
-    Q_EMIT statusMessage(changes.isEmpty() ? tr("Nothing changed.") : tr("Saved."));
-    tab.model->refresh();
+    Q_EMIT statusMessage(changedAny ? tr("Saved.") : tr("Nothing changed."));
+    if (changedAny)
+        selectWhenLoaded(tab, id);
 }
 
 QWidget *DirectoryPage::editorFor(const QString &field, const QVariant &value, QWidget *parent)
@@ -204,46 +266,67 @@ QVariant DirectoryPage::valueOf(const QWidget *editor)
     return {};
 }
 
+void DirectoryPage::selectWhenLoaded(const Tab &tab, qint64 id)
+{
+    QTableView *view = tab.view;
+    DirectoryModel *model = tab.model;
+    connect(model, &DirectoryModel::loaded, view, [view, model, id] {
+        const int row = model->rowOfId(id);
+        if (row < 0)
+            return;
+        view->selectRow(row);
+        view->scrollTo(model->index(row, 1));
+    }, Qt::SingleShotConnection);
+    model->reload();
+}
+
 void DirectoryPage::createInCurrentTab()
 {
-    using E = DirectoryQuery::Entity;
-    const Tab &tab = m_tabList.at(m_tabs->currentIndex());
-    const E entity = tab.entity;
+    const Tab &tab = currentTab();
+    const Entity entity = tab.entity;
     QDialog dialog(this);
     dialog.setObjectName(u"newRecordDialog"_s);
     switch (entity) {
-    case E::Company: dialog.setWindowTitle(tr("New company")); break;
-    case E::Branch: dialog.setWindowTitle(tr("New branch")); break;
-    case E::Staff: dialog.setWindowTitle(tr("New staff member")); break;
-    case E::Service: dialog.setWindowTitle(tr("New service")); break;
+    case Entity::Company: dialog.setWindowTitle(tr("New company")); break;
+    case Entity::Branch: dialog.setWindowTitle(tr("New branch")); break;
+    case Entity::Staff: dialog.setWindowTitle(tr("New staff member")); break;
+    case Entity::Service: dialog.setWindowTitle(tr("New service")); break;
     }
     auto *form = new QFormLayout(&dialog);
     QHash<QString, QWidget *> editors;
 
-    // Where the row belongs: the company (preselected from the current row), and a staff member's branch.
+    // Where the row belongs: the company (preselected from the current row), and a staff member's branch,
+    // both from the rows the Companies and Branches tabs hold.
     QComboBox *company = nullptr;
-    if (DirectoryQuery::parentFields(entity).contains(u"company_id"_s)) {
+    if (entity != Entity::Company) {
         company = new QComboBox(&dialog);
         company->setObjectName(u"company_id"_s);
-        if (auto companies = DirectoryQuery::companies(*m_db)) {
-            for (const NamedItem &c : *companies)
-                company->addItem(c.active ? c.name : tr("%1 (inactive)").arg(c.name), c.id);
+        const DirectoryModel *companies = model(Entity::Company);
+        for (int row = 0; row < companies->rowCount(); ++row) {
+            const client::Json &c = companies->item(row);
+            const QString name = QString::fromStdString(c.value("name", std::string()));
+            company->addItem(DirectoryModel::isActive(c) ? name : tr("%1 (inactive)").arg(name), c.value("id", qint64(0)));
         }
         const QModelIndex current = tab.view->currentIndex();
-        const QString currentCompany = current.isValid() ? tab.model->index(current.row(), 1).data().toString() : QString();
-        company->setCurrentIndex(qMax(0, company->findText(currentCompany)));
+        const qint64 currentCompany = current.isValid() ? tab.model->item(current.row()).value("company_id", qint64(0)) : 0;
+        company->setCurrentIndex(qMax(0, company->findData(currentCompany)));
         editors.insert(u"company_id"_s, company);
         form->addRow(tr("Company:"), company);
     }
-    if (DirectoryQuery::parentFields(entity).contains(u"branch_id"_s)) {
+    if (entity == Entity::Staff) {
         auto *branch = new QComboBox(&dialog);
         branch->setObjectName(u"branch_id"_s);
         const auto fillBranches = [this, branch, company] {
             branch->clear();
             branch->addItem(tr("(every branch)"), qint64(0));
-            if (auto branches = DirectoryQuery::branches(*m_db, company->currentData().toLongLong())) {
-                for (const NamedItem &b : *branches)
-                    branch->addItem(b.active ? b.name : tr("%1 (inactive)").arg(b.name), b.id);
+            const DirectoryModel *branches = model(Entity::Branch);
+            const qint64 companyId = company->currentData().toLongLong();
+            for (int row = 0; row < branches->rowCount(); ++row) {
+                const client::Json &b = branches->item(row);
+                if (b.value("company_id", qint64(0)) != companyId)
+                    continue;
+                const QString name = QString::fromStdString(b.value("name", std::string()));
+                branch->addItem(DirectoryModel::isActive(b) ? name : tr("%1 (inactive)").arg(name), b.value("id", qint64(0)));
             }
         };
         fillBranches();
@@ -252,7 +335,7 @@ void DirectoryPage::createInCurrentTab()
         form->addRow(tr("Branch:"), branch);
     }
     const QVariantMap defaults{{u"active"_s, 1}, {u"time_zone"_s, u"Europe/Berlin"_s}, {u"duration_minutes"_s, 30}};
-    for (const QString &field : DirectoryQuery::editableFields(entity)) {
+    for (const QString &field : editableFields(entity)) {
         QWidget *editor = editorFor(field, defaults.value(field), &dialog);
         editors.insert(field, editor);
         form->addRow(fieldLabel(field) + u':', editor);
@@ -262,26 +345,37 @@ void DirectoryPage::createInCurrentTab()
     // The form stays open on a refusal, so that nothing typed is lost.
     qint64 created = 0;
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
-        QVariantMap fields;
-        for (auto it = editors.cbegin(); it != editors.cend(); ++it)
-            fields.insert(it.key(), valueOf(it.value()));
-        auto id = DirectoryService(*m_db).create(entity, fields, m_actor);
-        if (!id) {
-            QMessageBox::warning(&dialog, dialog.windowTitle(), id.error().describe());
-            return;
+        client::Json fields = client::Json::object();
+        for (auto it = editors.cbegin(); it != editors.cend(); ++it) {
+            const QVariant value = valueOf(it.value());
+            if (it.key() == u"active"_s)
+                fields["active"] = value.toInt() != 0;
+            else if (it.key() == u"branch_id"_s || it.key() == u"calcom_user_id"_s)
+                fields[it.key().toStdString()] = value.toLongLong() > 0 ? client::Json(value.toLongLong()) : client::Json(nullptr);
+            else
+                fields[it.key().toStdString()] = jsonOf(value);
         }
-        created = *id;
-        dialog.accept();
+        buttons->setEnabled(false);
+        client::ApiCall *call = m_account.post(u"/directory/"_s + tab.path, fields);
+        connect(call, &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            buttons->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), result.errorMessage);
+                return;
+            }
+            created = result.body.value("id", qint64(0));
+            dialog.accept();
+        });
     });
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted || created <= 0)
         return;
-    (void)tab.model->refresh();
-    tab.model->fetchAll();
-    const QModelIndexList found = tab.model->match(tab.model->index(0, 0), RecordsModel::IdRole, created, 1, Qt::MatchExactly);
-    if (!found.isEmpty()) {
-        tab.view->selectRow(found.first().row());
-        tab.view->scrollTo(found.first());
+    selectWhenLoaded(tab, created);
+    // A new company or branch is a choice in the other tabs' forms too.
+    if (entity == Entity::Company || entity == Entity::Branch) {
+        for (const Tab &other : std::as_const(m_tabList))
+            if (other.entity != entity)
+                other.model->reload();
     }
     Q_EMIT statusMessage(tr("%1 added.").arg(valueOf(editors.value(u"name"_s)).toString()));
 }

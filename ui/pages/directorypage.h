@@ -1,33 +1,32 @@
 // Companies, branches, staff and services: one tab each, inactive rows visible and marked, an edit form
-// per row and a form for new rows, both saving through DirectoryService (validated and audited).
+// per row and a form for new rows, both saved through the admin API (the server validates and audits).
 #pragma once
 
-#include "security/accesspolicy.h"
-
-#include "queries/directoryquery.h"
-
 #include <QWidget>
-
-#include <memory>
 
 class QTabWidget;
 class QTableView;
 
 namespace askpro {
 
-class Database;
-class RecordsModel;
+class DirectoryModel;
+namespace client {
+class ApiAccount;
+}
 
 class DirectoryPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DirectoryPage)
 public:
-    DirectoryPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
+    enum class Entity { Company, Branch, Staff, Service };
+
+    explicit DirectoryPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~DirectoryPage() override;
 
+    // Reads every tab again from the server; the rows stay until the answers replace them.
     void reload();
-    [[nodiscard]] RecordsModel *model(DirectoryQuery::Entity entity) const;
+    [[nodiscard]] DirectoryModel *model(Entity entity) const;
     // Opens the form for a new row of the current tab (New…, Alt+N); after saving, the row is selected.
     void createInCurrentTab();
 
@@ -37,17 +36,20 @@ Q_SIGNALS:
 private:
     struct Tab
     {
-        DirectoryQuery::Entity entity;
-        RecordsModel *model = nullptr;
+        Entity entity;
+        QString path; // "companies": the table's name in routes, settings and exports
+        DirectoryModel *model = nullptr;
         QTableView *view = nullptr;
     };
     void editCurrent();
+    void selectWhenLoaded(const Tab &tab, qint64 id);
+    [[nodiscard]] const Tab &currentTab() const;
+    [[nodiscard]] static QStringList editableFields(Entity entity);
     [[nodiscard]] static QString fieldLabel(const QString &field);
     [[nodiscard]] static QWidget *editorFor(const QString &field, const QVariant &value, QWidget *parent);
     [[nodiscard]] static QVariant valueOf(const QWidget *editor);
 
-    std::shared_ptr<Database> m_db;
-    Actor m_actor;
+    client::ApiAccount &m_account;
     QTabWidget *m_tabs = nullptr;
     QList<Tab> m_tabList;
 };

@@ -1,14 +1,14 @@
-// Users page: UserStore does the checks (permission, last administrator, password rules) and the audit.
+// Users page: every change is a request to the admin API; the server's UserStore decides (permission, last
+// administrator, password rules, a business role's company), audits it and ends invalidated sessions.
 #include "pages/userspage.h"
 
-#include "db/database.h"
-#include "queries/directoryquery.h"
+#include "apiaccount.h"
 #include "sessionsmodel.h"
 #include "tablestate.h"
+#include "usersmodel.h"
 #include "widgets/newpasswordfields.h"
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -19,7 +19,6 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -29,47 +28,35 @@ namespace askpro {
 
 namespace {
 
-QString languageTitle(const QString &code)
-{
-    if (code == u"de"_s)
-        return u"Deutsch"_s;
-    if (code == u"en"_s)
-        return u"English"_s;
-    return UsersPage::tr("System");
-}
-
 QComboBox *languageBox(QWidget *parent, const QString &current)
 {
     auto *box = new QComboBox(parent);
+    box->setObjectName(u"language"_s);
     for (const QString &code : {QString(), u"de"_s, u"en"_s})
-        box->addItem(languageTitle(code), code);
+        box->addItem(UsersModel::languageTitle(code), code);
     box->setCurrentIndex(std::max(0, box->findData(current)));
     return box;
 }
 
-QComboBox *roleBox(QWidget *parent, Role current)
+QString textOf(const client::Json &item, const char *key)
 {
-    auto *box = new QComboBox(parent);
-    for (Role role : AccessPolicy::roles())
-        box->addItem(AccessPolicy::roleTitle(role), AccessPolicy::roleCode(role));
-    box->setCurrentIndex(std::max(0, box->findData(AccessPolicy::roleCode(current))));
-    return box;
+    return QString::fromStdString(item.value(key, std::string()));
 }
 
 } // namespace
 
-UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccount *account, QWidget *parent)
+UsersPage::UsersPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
-    , m_admin(std::move(admin))
-    , m_users(*m_db)
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     auto *buttons = new QHBoxLayout;
     auto *add = new QPushButton(tr("&Add user…"), this);
     add->setObjectName(u"addUserButton"_s);
     m_edit = new QPushButton(tr("&Edit…"), this);
+    m_edit->setObjectName(u"editUserButton"_s);
     m_password = new QPushButton(tr("Set &password…"), this);
+    m_password->setObjectName(u"passwordButton"_s);
     m_active = new QPushButton(tr("&Deactivate"), this);
     m_active->setObjectName(u"toggleActiveButton"_s);
     buttons->addWidget(add);
@@ -86,9 +73,7 @@ UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccou
     layout->addLayout(buttons);
     layout->addWidget(roles);
 
-    m_model = new QStandardItemModel(0, ColumnCount, this);
-    m_model->setHorizontalHeaderLabels(
-        {tr("User name"), tr("Name"), tr("Role"), tr("Company"), tr("Language"), tr("Active"), tr("Last sign-in"), tr("Locked until")});
+    m_model = new UsersModel(m_account, this);
     m_table = new QTableView(this);
     m_table->setObjectName(u"usersTable"_s);
     m_table->setModel(m_model);
@@ -96,34 +81,32 @@ UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccou
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_table, 1);
-    if (account) {
-        auto *heading = new QLabel(tr("Signed-in devices of the selected user"), this);
-        m_sessions = new SessionsModel(*account, this);
-        m_sessionTable = new QTableView(this);
-        m_sessionTable->setObjectName(u"sessionsTable"_s);
-        m_sessionTable->setModel(m_sessions);
-        TableState::setUpTable(m_sessionTable);
-        m_sessionTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        m_sessionTable->horizontalHeader()->setStretchLastSection(true);
-        m_revoke = new QPushButton(tr("Sign &out device"), this);
-        m_revoke->setObjectName(u"revokeSessionButton"_s);
-        m_revoke->setToolTip(tr("Ends the session on the server: that device must sign in again."));
-        auto *sessionButtons = new QHBoxLayout;
-        sessionButtons->addWidget(heading);
-        sessionButtons->addStretch(1);
-        sessionButtons->addWidget(m_revoke);
-        layout->addLayout(sessionButtons);
-        layout->addWidget(m_sessionTable);
-        connect(m_revoke, &QPushButton::clicked, this, [this] {
-            if (const QModelIndex current = m_sessionTable->currentIndex(); current.isValid())
-                m_sessions->revoke(current.row());
-        });
-        connect(m_sessions, &SessionsModel::revoked, this,
-                [this](const QString &device) { Q_EMIT statusMessage(tr("%1 is signed out.").arg(device)); });
-        connect(m_sessions, &SessionsModel::failed, this, [this](const QString &message) { Q_EMIT statusMessage(message); });
-        connect(m_sessions, &SessionsModel::modelReset, this, &UsersPage::updateButtons);
-        connect(m_sessionTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &UsersPage::updateButtons);
-    }
+
+    auto *heading = new QLabel(tr("Signed-in devices of the selected user"), this);
+    m_sessions = new SessionsModel(m_account, this);
+    m_sessionTable = new QTableView(this);
+    m_sessionTable->setObjectName(u"sessionsTable"_s);
+    m_sessionTable->setModel(m_sessions);
+    TableState::setUpTable(m_sessionTable);
+    m_sessionTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_sessionTable->horizontalHeader()->setStretchLastSection(true);
+    m_revoke = new QPushButton(tr("Sign &out device"), this);
+    m_revoke->setObjectName(u"revokeSessionButton"_s);
+    m_revoke->setToolTip(tr("Ends the session on the server: that device must sign in again."));
+    auto *sessionButtons = new QHBoxLayout;
+    sessionButtons->addWidget(heading);
+    sessionButtons->addStretch(1);
+    sessionButtons->addWidget(m_revoke);
+    layout->addLayout(sessionButtons);
+    layout->addWidget(m_sessionTable);
+    connect(m_revoke, &QPushButton::clicked, this, [this] {
+        if (const QModelIndex current = m_sessionTable->currentIndex(); current.isValid())
+            m_sessions->revoke(current.row());
+    });
+    connect(m_sessions, &SessionsModel::revoked, this, [this](const QString &device) { Q_EMIT statusMessage(tr("%1 is signed out.").arg(device)); });
+    connect(m_sessions, &SessionsModel::failed, this, &UsersPage::statusMessage);
+    connect(m_sessions, &SessionsModel::modelReset, this, &UsersPage::updateButtons);
+    connect(m_sessionTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &UsersPage::updateButtons);
 
     connect(add, &QPushButton::clicked, this, &UsersPage::addWithDialog);
     connect(m_edit, &QPushButton::clicked, this, &UsersPage::editWithDialog);
@@ -131,124 +114,148 @@ UsersPage::UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccou
     connect(m_password, &QPushButton::clicked, this, &UsersPage::passwordWithDialog);
     connect(m_active, &QPushButton::clicked, this, &UsersPage::toggleActive);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &UsersPage::updateButtons);
-    reload();
+    // The list is read again after each change: keep the chosen user chosen.
+    connect(m_model, &UsersModel::modelAboutToBeReset, this, [this] {
+        if (const qint64 id = selectedId(); id > 0)
+            m_keepSelected = id;
+    });
+    connect(m_model, &UsersModel::loaded, this, [this] {
+        if (const int row = m_model->rowOfId(m_keepSelected); row >= 0)
+            m_table->selectRow(row);
+        m_table->resizeColumnsToContents();
+        updateButtons();
+    });
+    connect(m_model, &UsersModel::failed, this, &UsersPage::statusMessage);
+    m_model->setQuery({});
+    loadCompanies();
+    updateButtons();
 }
 
 UsersPage::~UsersPage() = default;
 
 void UsersPage::reload()
 {
-    const auto current = selected();
-    auto users = m_users.list(m_admin);
-    if (!users) {
-        Q_EMIT statusMessage(users.error().message);
-        return;
-    }
-    m_records = *users;
-    QHash<qint64, QString> companyNames;
-    if (auto companies = DirectoryQuery::companies(*m_db)) {
-        for (const NamedItem &company : *companies)
-            companyNames.insert(company.id, company.name);
-    }
-    m_model->removeRows(0, m_model->rowCount());
-    const QLocale locale;
-    for (const UserRecord &user : std::as_const(m_records)) {
-        const auto when = [&locale](std::optional<qint64> ms) {
-            return ms ? locale.toString(QDateTime::fromMSecsSinceEpoch(*ms).toLocalTime(), QLocale::ShortFormat) : QString();
-        };
-        const bool locked = user.lockedUntilMs && *user.lockedUntilMs > QDateTime::currentMSecsSinceEpoch();
-        QList<QStandardItem *> row{new QStandardItem(user.username),
-                                   new QStandardItem(user.displayName),
-                                   new QStandardItem(AccessPolicy::roleTitle(user.role)),
-                                   // Platform staff work for AskProAI and see every company.
-                                   new QStandardItem(user.companyId > 0 ? companyNames.value(user.companyId) : tr("all (AskProAI)")),
-                                   new QStandardItem(languageTitle(user.language)),
-                                   new QStandardItem(user.active ? tr("yes") : tr("no")),
-                                   new QStandardItem(when(user.lastSignInAtMs)),
-                                   new QStandardItem(locked ? when(user.lockedUntilMs) : QString())};
-        if (!user.active) {
-            for (QStandardItem *item : row)
-                item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
-        }
-        m_model->appendRow(row);
-    }
-    for (int i = 0; i < m_records.size(); ++i) {
-        if (current && m_records.at(i).id == current->id)
-            m_table->selectRow(i);
-    }
-    m_table->resizeColumnsToContents();
-    updateButtons();
+    m_model->reload();
+    loadCompanies();
 }
 
-std::optional<UserRecord> UsersPage::selected() const
+void UsersPage::loadCompanies()
 {
-    const int row = m_table ? m_table->currentIndex().row() : -1;
-    if (row < 0 || row >= m_records.size())
-        return std::nullopt;
-    return m_records.at(row);
+    client::ApiCall *call = m_account.get(u"/companies"_s);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok())
+            return; // the company column shows the ids, and the forms offer no company until the next read
+        m_companies.clear();
+        QHash<qint64, QString> names;
+        for (const client::Json &company : result.body.value("items", client::Json::array())) {
+            const qint64 id = company.value("id", qint64(0));
+            const QString name = textOf(company, "name");
+            m_companies.append({id, company.value("active", true) ? name : tr("%1 (inactive)").arg(name)});
+            names.insert(id, name);
+        }
+        m_model->setCompanyNames(std::move(names));
+    });
+}
+
+int UsersPage::selectedRow() const
+{
+    const int row = m_table->currentIndex().row();
+    return row >= 0 && row < m_model->rowCount() ? row : -1;
+}
+
+qint64 UsersPage::selectedId() const
+{
+    const int row = selectedRow();
+    return row >= 0 ? m_model->idAt(row) : 0;
 }
 
 void UsersPage::updateButtons()
 {
-    const auto user = selected();
-    m_edit->setEnabled(user.has_value());
-    m_password->setEnabled(user.has_value());
-    m_active->setEnabled(user.has_value());
-    m_active->setText(user && !user->active ? tr("&Activate") : tr("&Deactivate"));
-    if (m_sessions) {
-        if (m_sessions->user() != (user ? user->id : 0))
-            m_sessions->setUser(user ? user->id : 0);
-        m_revoke->setEnabled(m_sessionTable->currentIndex().isValid());
-    }
+    const int row = selectedRow();
+    m_edit->setEnabled(row >= 0);
+    m_password->setEnabled(row >= 0);
+    m_active->setEnabled(row >= 0);
+    m_active->setText(row >= 0 && !m_model->item(row).value("active", true) ? tr("&Activate") : tr("&Deactivate"));
+    const qint64 id = selectedId();
+    if (m_sessions->user() != id)
+        m_sessions->setUser(id);
+    m_revoke->setEnabled(m_sessionTable->currentIndex().isValid());
 }
 
-void UsersPage::report(const Status &status, const QString &success)
+client::ApiCall *UsersPage::reloadOnSuccess(client::ApiCall *call)
 {
-    if (!status) {
-        QMessageBox::warning(this, tr("Users"), status.error().message);
-        return;
-    }
-    Q_EMIT statusMessage(success);
-    reload();
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (result.ok())
+            m_model->reload();
+    });
+    return call;
 }
 
-Status UsersPage::addUser(const NewUser &user)
+client::ApiCall *UsersPage::addUser(const client::Json &user)
 {
-    auto created = m_users.create(m_admin, user);
-    if (!created)
-        return created.error();
-    reload();
-    return {};
+    return reloadOnSuccess(m_account.post(u"/users"_s, user));
 }
 
-Status UsersPage::changeUser(qint64 userId, const UserChanges &changes)
+client::ApiCall *UsersPage::changeUser(qint64 userId, const client::Json &changes)
 {
-    auto changed = m_users.update(m_admin, userId, changes);
-    if (changed)
-        reload();
-    return changed;
+    return reloadOnSuccess(m_account.patch(u"/users/%1"_s.arg(userId), changes));
 }
 
-Status UsersPage::setPassword(qint64 userId, const QString &password)
+client::ApiCall *UsersPage::setPassword(qint64 userId, const QString &password)
 {
-    auto changed = m_users.setPassword(m_admin, userId, password);
-    if (changed)
-        reload();
-    return changed;
+    return reloadOnSuccess(m_account.post(u"/users/%1/password"_s.arg(userId), client::Json{{"password", password.toStdString()}}));
+}
+
+QComboBox *UsersPage::roleBox(QWidget *parent, const QString &current) const
+{
+    auto *box = new QComboBox(parent);
+    box->setObjectName(u"role"_s);
+    for (const QString &code : UsersModel::roleCodes())
+        box->addItem(UsersModel::roleTitle(code), code);
+    box->setCurrentIndex(std::max(0, box->findData(current)));
+    return box;
+}
+
+QComboBox *UsersPage::companyBox(QWidget *parent, const client::Json &current, QComboBox *role) const
+{
+    auto *box = new QComboBox(parent);
+    box->setObjectName(u"company"_s);
+    for (const auto &[id, name] : m_companies)
+        box->addItem(name, id);
+    if (current.is_number())
+        box->setCurrentIndex(std::max(0, box->findData(current.get<qint64>())));
+    // AskProAI's own roles belong to no company: the box is only for business owners and staff.
+    const auto follow = [box, role] { box->setEnabled(UsersModel::isBusinessRole(role->currentData().toString())); };
+    follow();
+    connect(role, &QComboBox::currentIndexChanged, box, follow);
+    return box;
+}
+
+// The company field of a form: the chosen company for a business role, null (none) for the others.
+static client::Json companyOf(const QComboBox *role, const QComboBox *company)
+{
+    if (!UsersModel::isBusinessRole(role->currentData().toString()) || company->currentIndex() < 0)
+        return nullptr;
+    return company->currentData().toLongLong();
 }
 
 void UsersPage::addWithDialog()
 {
     QDialog dialog(this);
+    dialog.setObjectName(u"addUserDialog"_s);
     dialog.setWindowTitle(tr("Add user"));
     auto *form = new QFormLayout(&dialog);
     auto *username = new QLineEdit(&dialog);
+    username->setObjectName(u"username"_s);
     auto *name = new QLineEdit(&dialog);
-    auto *role = roleBox(&dialog, Role::Support);
+    name->setObjectName(u"displayName"_s);
+    auto *role = roleBox(&dialog, u"support"_s);
+    auto *company = companyBox(&dialog, nullptr, role);
     auto *language = languageBox(&dialog, {});
     form->addRow(tr("&User name:"), username);
     form->addRow(tr("&Full name:"), name);
     form->addRow(tr("&Role:"), role);
+    form->addRow(tr("&Company:"), company);
     form->addRow(tr("&Language:"), language);
     auto *password = new NewPasswordFields(form, tr("&Password:"), tr("&Repeat password:"));
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -258,15 +265,23 @@ void UsersPage::addWithDialog()
             QMessageBox::warning(&dialog, tr("Add user"), mismatch);
             return;
         }
-        const Status added = addUser({username->text(), name->text(), password->password(),
-                                      AccessPolicy::roleFromCode(role->currentData().toString()).value_or(Role::Support),
-                                      language->currentData().toString()});
-        if (!added) {
-            QMessageBox::warning(&dialog, tr("Add user"), added.error().message);
-            return;
-        }
-        Q_EMIT statusMessage(tr("User %1 added.").arg(username->text().trimmed().toLower()));
-        dialog.accept();
+        box->setEnabled(false);
+        const client::Json user{{"username", username->text().toStdString()},
+                                {"display_name", name->text().toStdString()},
+                                {"password", password->password().toStdString()},
+                                {"role", role->currentData().toString().toStdString()},
+                                {"language", language->currentData().toString().toStdString()},
+                                {"company_id", companyOf(role, company)}};
+        connect(addUser(user), &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            box->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, tr("Add user"), result.errorMessage);
+                return;
+            }
+            m_keepSelected = result.body.value("id", qint64(0));
+            Q_EMIT statusMessage(tr("User %1 added.").arg(textOf(result.body, "username")));
+            dialog.accept();
+        });
     });
     connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     dialog.exec();
@@ -274,38 +289,60 @@ void UsersPage::addWithDialog()
 
 void UsersPage::editWithDialog()
 {
-    const auto user = selected();
-    if (!user)
+    const int row = selectedRow();
+    if (row < 0)
         return;
+    const client::Json user = m_model->item(row);
+    const qint64 id = m_model->idAt(row);
+    const QString username = textOf(user, "username");
     QDialog dialog(this);
-    dialog.setWindowTitle(tr("Edit %1").arg(user->username));
+    dialog.setObjectName(u"editUserDialog"_s);
+    dialog.setWindowTitle(tr("Edit %1").arg(username));
     auto *form = new QFormLayout(&dialog);
-    auto *name = new QLineEdit(user->displayName, &dialog);
-    auto *role = roleBox(&dialog, user->role);
-    auto *language = languageBox(&dialog, user->language);
+    auto *name = new QLineEdit(textOf(user, "display_name"), &dialog);
+    name->setObjectName(u"displayName"_s);
+    auto *role = roleBox(&dialog, textOf(user, "role"));
+    auto *company = companyBox(&dialog, user.value("company_id", client::Json()), role);
+    auto *language = languageBox(&dialog, textOf(user, "language"));
     form->addRow(tr("&Full name:"), name);
     form->addRow(tr("&Role:"), role);
+    form->addRow(tr("&Company:"), company);
     form->addRow(tr("&Language:"), language);
+    auto *hint = new QLabel(tr("A new role or company signs the user out on every device."), &dialog);
+    hint->setWordWrap(true);
+    form->addRow(hint);
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(box);
-    connect(box, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(box, &QDialogButtonBox::accepted, &dialog, [&] {
+        box->setEnabled(false);
+        const client::Json changes{{"display_name", name->text().toStdString()},
+                                   {"role", role->currentData().toString().toStdString()},
+                                   {"language", language->currentData().toString().toStdString()},
+                                   {"company_id", companyOf(role, company)}};
+        connect(changeUser(id, changes), &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            box->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), result.errorMessage);
+                return;
+            }
+            Q_EMIT statusMessage(tr("User %1 changed.").arg(username));
+            dialog.accept();
+        });
+    });
     connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    UserChanges changes;
-    changes.displayName = name->text();
-    changes.role = AccessPolicy::roleFromCode(role->currentData().toString());
-    changes.language = language->currentData().toString();
-    report(m_users.update(m_admin, user->id, changes), tr("User %1 changed.").arg(user->username));
+    dialog.exec();
 }
 
 void UsersPage::passwordWithDialog()
 {
-    const auto user = selected();
-    if (!user)
+    const int row = selectedRow();
+    if (row < 0)
         return;
+    const qint64 id = m_model->idAt(row);
+    const QString username = textOf(m_model->item(row), "username");
     QDialog dialog(this);
-    dialog.setWindowTitle(tr("New password for %1").arg(user->username));
+    dialog.setObjectName(u"passwordDialog"_s);
+    dialog.setWindowTitle(tr("New password for %1").arg(username));
     auto *form = new QFormLayout(&dialog);
     auto *password = new NewPasswordFields(form, tr("&Password:"), tr("&Repeat password:"));
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -315,29 +352,38 @@ void UsersPage::passwordWithDialog()
             QMessageBox::warning(&dialog, dialog.windowTitle(), mismatch);
             return;
         }
-        const Status changed = m_users.setPassword(m_admin, user->id, password->password());
-        if (!changed) {
-            QMessageBox::warning(&dialog, dialog.windowTitle(), changed.error().message);
-            return;
-        }
-        dialog.accept();
+        box->setEnabled(false);
+        connect(setPassword(id, password->password()), &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            box->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), result.errorMessage);
+                return;
+            }
+            Q_EMIT statusMessage(tr("Password of %1 changed; the account is unlocked.").arg(username));
+            dialog.accept();
+        });
     });
     connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    if (dialog.exec() == QDialog::Accepted) {
-        Q_EMIT statusMessage(tr("Password of %1 changed; the account is unlocked.").arg(user->username));
-        reload();
-    }
+    dialog.exec();
 }
 
 void UsersPage::toggleActive()
 {
-    const auto user = selected();
-    if (!user)
+    const int row = selectedRow();
+    if (row < 0)
         return;
-    UserChanges changes;
-    changes.active = !user->active;
-    report(m_users.update(m_admin, user->id, changes),
-           user->active ? tr("User %1 deactivated.").arg(user->username) : tr("User %1 activated.").arg(user->username));
+    const bool active = m_model->item(row).value("active", true);
+    const QString username = textOf(m_model->item(row), "username");
+    m_active->setEnabled(false);
+    connect(changeUser(m_model->idAt(row), client::Json{{"active", !active}}), &client::ApiCall::finished, this,
+            [this, active, username](const client::ApiResult &result) {
+                updateButtons();
+                if (!result.ok()) {
+                    QMessageBox::warning(this, tr("Users"), result.errorMessage);
+                    return;
+                }
+                Q_EMIT statusMessage(active ? tr("User %1 deactivated.").arg(username) : tr("User %1 activated.").arg(username));
+            });
 }
 
 } // namespace askpro

@@ -1,25 +1,24 @@
-// Users page (administrators): everyone who signs in, with role, language, last sign-in and lock state;
-// add people, change their role or name, set a password, deactivate and reactivate; and, from the server, the
-// selected user's signed-in devices with revoke.
+// Users page (administrators): everyone who signs in, with role, company, language, last sign-in and lock
+// state; add people, change their role, company or name, set a password, deactivate and reactivate; and the
+// selected user's signed-in devices with revoke. Everything goes through the admin API; the server's
+// UserStore checks, audits and ends the sessions a change invalidates.
 #pragma once
 
-#include "security/accesspolicy.h"
-#include "security/userstore.h"
+#include "apiresult.h"
 
 #include <QWidget>
 
-#include <memory>
-
+class QComboBox;
 class QPushButton;
-class QStandardItemModel;
 class QTableView;
 
 namespace askpro {
 
-class Database;
 class SessionsModel;
+class UsersModel;
 namespace client {
 class ApiAccount;
+class ApiCall;
 }
 
 class UsersPage final : public QWidget
@@ -27,36 +26,40 @@ class UsersPage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UsersPage)
 public:
-    // account: the server this window is signed in to, for the sessions (null: no sessions pane).
-    UsersPage(std::shared_ptr<Database> db, Actor admin, client::ApiAccount *account = nullptr, QWidget *parent = nullptr);
+    explicit UsersPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~UsersPage() override;
 
+    // Reads the users (and the company names) again; the rows stay until the answer replaces them.
     void reload();
-    [[nodiscard]] QStandardItemModel *model() const { return m_model; }
+    [[nodiscard]] UsersModel *model() const { return m_model; }
     [[nodiscard]] SessionsModel *sessions() const { return m_sessions; }
-    // The actions behind the buttons, also for tests: each returns the backend's verdict.
-    Status addUser(const NewUser &user);
-    Status changeUser(qint64 userId, const UserChanges &changes);
-    Status setPassword(qint64 userId, const QString &password);
+    // The actions behind the buttons, also for tests: each answers through its call's finished() and reloads
+    // the list when the server accepted. user: username, display_name, password, role, language, company_id.
+    client::ApiCall *addUser(const client::Json &user);
+    // changes: any of display_name, role, company_id (null: none), language, active.
+    client::ApiCall *changeUser(qint64 userId, const client::Json &changes);
+    client::ApiCall *setPassword(qint64 userId, const QString &password);
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
 
 private:
-    enum Column { Username, DisplayName, RoleColumn, CompanyColumn, Language, Active, LastSignIn, Locked, ColumnCount };
-    [[nodiscard]] std::optional<UserRecord> selected() const;
+    [[nodiscard]] int selectedRow() const;
+    [[nodiscard]] qint64 selectedId() const;
     void addWithDialog();
     void editWithDialog();
     void passwordWithDialog();
     void toggleActive();
     void updateButtons();
-    void report(const Status &status, const QString &success);
+    void loadCompanies();
+    // A role box and a company box that is enabled only for business roles.
+    QComboBox *roleBox(QWidget *parent, const QString &current) const;
+    QComboBox *companyBox(QWidget *parent, const client::Json &current, QComboBox *role) const;
+    client::ApiCall *reloadOnSuccess(client::ApiCall *call);
 
-    std::shared_ptr<Database> m_db;
-    Actor m_admin;
-    UserStore m_users;
-    QList<UserRecord> m_records;
-    QStandardItemModel *m_model = nullptr;
+    client::ApiAccount &m_account;
+    UsersModel *m_model = nullptr;
+    QList<std::pair<qint64, QString>> m_companies; // for the company box, by name
     QTableView *m_table = nullptr;
     QPushButton *m_edit = nullptr;
     QPushButton *m_password = nullptr;
@@ -64,6 +67,7 @@ private:
     SessionsModel *m_sessions = nullptr;
     QTableView *m_sessionTable = nullptr;
     QPushButton *m_revoke = nullptr;
+    qint64 m_keepSelected = 0; // the user to select again once the list is read
 };
 
 } // namespace askpro
