@@ -122,7 +122,8 @@ AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, W
     , m_sessions(std::make_unique<SessionStore>(m_db))
 {
     const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config};
-    m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
+    m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context) << appointmentRoutes(context)
+             << customerRoutes(context);
 }
 
 AdminApi::~AdminApi() = default;
