@@ -23,12 +23,24 @@ void ApiListModel::setQuery(const QUrlQuery &query)
 
 void ApiListModel::reload()
 {
-    request(QString(), int(qBound<qsizetype>(m_pageSize, m_items.size(), 1000)));
+    request(QString(), int(qBound(qsizetype(m_pageSize), m_items.size(), qsizetype(1000))));
 }
 
 void ApiListModel::request(const QString &after, int limit)
 {
     const quint64 generation = after.isEmpty() ? ++m_generation : m_generation;
+    if (m_path.isEmpty()) {
+        m_appending = false;
+        m_next.clear();
+        m_truncated = false;
+        m_lastError.clear();
+        beginResetModel();
+        m_items.clear();
+        endResetModel();
+        setLoading(false);
+        Q_EMIT loaded();
+        return;
+    }
     m_appending = !after.isEmpty();
     QUrlQuery query = m_query;
     query.addQueryItem(u"limit"_s, QString::number(limit));

@@ -1,6 +1,7 @@
 // The sign-in dialog, the users page, the audit page and the provider-keys page, offscreen, on both engines:
 // what an administrator does there reaches the backend, is audited, and shows no secret.
 #include "apiaccount.h"
+#include "apisession.h"
 #include "db/database.h"
 #include "dialogs/signindialog.h"
 #include "http/askproserver.h"
@@ -237,12 +238,10 @@ private Q_SLOTS:
         QFETCH(QStringList, pages);
         QFETCH(bool, setup);
         ASKPRO_FRESH_DB(db, u"sqlite"_s);
-        UserStore users(*db);
-        const Actor admin = *users.createFirstAdmin({u"admin"_s, {}, u"admin password"_s, Role::Admin, {}});
-        const qint64 id = role == int(Role::Admin) ? admin.userId
-                                                   : *users.create(admin, {u"person"_s, {}, u"person password"_s, Role(role), {}});
-        const Actor actor = Actor::user(id, role == int(Role::Admin) ? u"admin"_s : u"person"_s, Role(role));
-        MainWindow window(db, nullptr, ProviderEndpoints(), actor);
+        // Signed in to a real server, as the app is: the appointment, calendar and customer pages read through it.
+        const auto session = test::startApiSession(db, Role(role));
+        const Actor actor = session->actor;
+        MainWindow window(db, nullptr, ProviderEndpoints(), actor, session->account.get());
         QCOMPARE(window.pageNames(), pages);
         QCOMPARE(window.findChild<QAction *>(u"newBusinessAction"_s) != nullptr, setup);
         QVERIFY(window.findChild<QAction *>(u"signOutAction"_s));
