@@ -29,6 +29,18 @@ void ApiListModel::reload()
 void ApiListModel::request(const QString &after, int limit)
 {
     const quint64 generation = after.isEmpty() ? ++m_generation : m_generation;
+    if (m_path.isEmpty()) {
+        m_appending = false;
+        m_next.clear();
+        m_truncated = false;
+        m_lastError.clear();
+        beginResetModel();
+        m_items.clear();
+        endResetModel();
+        setLoading(false);
+        Q_EMIT loaded();
+        return;
+    }
     m_appending = !after.isEmpty();
     QUrlQuery query = m_query;
     query.addQueryItem(u"limit"_s, QString::number(limit));

@@ -30,6 +30,9 @@ public:
     // Filters, sort and search as the route's query parameters; loads the first page again.
     void setQuery(const QUrlQuery &query);
     [[nodiscard]] QUrlQuery query() const { return m_query; }
+    // Another route with the same items (one customer's calls, then another's); used from the next setQuery().
+    // An empty path lists nothing and asks the server nothing.
+    void setPath(const QString &path) { m_path = path; }
     // Asks for the first page again with the same query (after an action or a live update): the rows stay
     // until the answer replaces them, and at least as many rows as shown now are asked for (up to 1000).
     void reload();

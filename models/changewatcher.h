@@ -39,6 +39,9 @@ public:
     // Takes the current stamps as seen, after the page re-read its rows for another reason.
     void resync();
     [[nodiscard]] bool isPolling() const;
+    // The stamps to compare with have been read (through the API they arrive after construction); a change
+    // made before that is part of the baseline, not a change.
+    [[nodiscard]] bool hasBaseline() const { return m_account ? !m_seenAnswer.empty() : true; }
 
 Q_SIGNALS:
     void changed();

@@ -28,10 +28,11 @@ struct Company
 {
     qint64 id = 0;
     qint64 callId = 0;
-    qint64 appointmentId = 0;
+    qint64 appointmentId = 0; // started an hour ago, booked, never synced with Cal.com
     qint64 branchId = 0;
     qint64 staffId = 0;
     qint64 serviceId = 0;
+    qint64 customerId = 0;
 };
 
 struct Fixture
@@ -59,14 +60,14 @@ Company plantCompany(Database &db, const QString &name, const QString &phone)
                           {QString(u"call_"_s + name), company, branch, *customer, u"+491701111111"_s, phone, now - 3600'000, now, now});
     auto appointment = db.insert(u"INSERT INTO appointments (company_id, branch_id, customer_id, call_id, starts_at, ends_at, created_at, "
                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
-                                 {company, branch, *customer, *call, now + 86400'000, now + 86400'000 + 1800'000, now, now});
+                                 {company, branch, *customer, *call, now - 3600'000, now - 1800'000, now, now});
     auto staff = db.insert(u"INSERT INTO staff (company_id, branch_id, name, email, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id"_s,
                            {company, branch, QString(name + u" Team"_s), u"team@example.com"_s, now});
     auto service = db.insert(u"INSERT INTO services (company_id, name, duration_minutes, created_at) VALUES (?, ?, 30, ?) RETURNING id"_s,
                              {company, u"Beratung"_s, now});
     if (!customer || !call || !appointment || !staff || !service)
         qFatal("fixture rows could not be stored");
-    return Company{company, *call, *appointment, branch, *staff, *service};
+    return Company{company, *call, *appointment, branch, *staff, *service, *customer};
 }
 
 test::HttpAnswer send(const QUrl &base, const QByteArray &method, const QString &path, const QString &token, const QByteArray &body = {})
@@ -161,6 +162,7 @@ private Q_SLOTS:
                         {u"branchId"_s, [&] { return QString::number(company.branchId); }},
                         {u"staffId"_s, [&] { return QString::number(company.staffId); }},
                         {u"serviceId"_s, [&] { return QString::number(company.serviceId); }},
+                        {u"customerId"_s, [&] { return QString::number(company.customerId); }},
                         {u"userId"_s, [&] { return QString::number(ownTarget ? actor.userId : otherUser.userId); }},
                         {u"sessionId"_s,
                          [&] {
@@ -520,6 +522,124 @@ private Q_SLOTS:
             QCOMPARE(send(f.base, "GET", closed, token).status, 403);
     }
 
+    // The appointment list pages by key: every appointment once, in order, whatever the page size; filters and
+    // the company scope hold on every page.
+    void appointmentPages()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const qint64 now = nowMs();
+        const qint64 branch = f.own.branchId;
+        for (int i = 0; i < 7; ++i) {
+            auto id = f.db->insert(u"INSERT INTO appointments (company_id, branch_id, starts_at, ends_at, status, created_at, updated_at) "
+                                   "SELECT company_id, branch_id, ?, ?, 'booked', ?, ? FROM appointments WHERE id = ? RETURNING id"_s,
+                                   {now + (i + 1) * 3600'000LL, now + (i + 1) * 3600'000LL + 1800'000, now, now, f.own.appointmentId});
+            QVERIFY(id);
+        }
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        QList<qint64> seen;
+        QString after;
+        for (int pages = 0; pages < 10; ++pages) {
+            const auto answer = send(f.base, "GET", u"/api/v1/appointments?limit=3&order=desc&after="_s + after, owner);
+            QCOMPARE(answer.status, 200);
+            const Json page = Json::parse(answer.body.toStdString());
+            for (const Json &item : page["items"])
+                seen.append(item["id"].get<qint64>());
+            if (page["next"].is_null())
+                break;
+            after = QString::fromStdString(page["next"].get<std::string>());
+        }
+        QCOMPARE(seen.size(), 8); // the fixture's own appointment and the seven added; none of the other company
+        QVERIFY(!seen.contains(f.other.appointmentId));
+        QCOMPARE(QSet<qint64>(seen.cbegin(), seen.cend()).size(), 8);
+        QCOMPARE(seen.constLast(), f.own.appointmentId); // the earliest start comes last, newest first
+        const Json upcoming = Json::parse(send(f.base, "GET", u"/api/v1/appointments?tab=upcoming&branch_id=%1"_s.arg(branch), owner).body.toStdString());
+        QCOMPARE(upcoming["items"].size(), size_t(7));
+        QCOMPARE(send(f.base, "GET", u"/api/v1/appointments?branch_id=%1"_s.arg(f.other.branchId), owner).status, 404);
+        // The week: the branch's appointments overlapping [from, to), within the caller's company.
+        const Json week = Json::parse(
+            send(f.base, "GET", u"/api/v1/calendar?branch_id=%1&from=%2&to=%3"_s.arg(branch).arg(now - 86400'000).arg(now + 3 * 3600'000), owner)
+                .body.toStdString());
+        QCOMPARE(week["items"].size(), size_t(3)); // the fixture's (started an hour ago) and two of the added
+        QCOMPARE(send(f.base, "GET", u"/api/v1/calendar?branch_id=%1"_s.arg(f.other.branchId), owner).status, 404);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/calendar?from=1000&to=99999999999"_s, owner).status, 400);
+        const Json branches = Json::parse(send(f.base, "GET", u"/api/v1/branches"_s, owner).body.toStdString());
+        QCOMPARE(branches["items"].size(), size_t(1));
+        QCOMPARE(branches["items"][0]["id"].get<qint64>(), f.own.branchId);
+        QVERIFY(!branches["items"][0]["time_zone"].get<std::string>().empty());
+    }
+
+    // Cancel and reschedule go to Cal.com from the server: refused at once (this appointment has no Cal.com
+    // booking), the answer is 202 with the reason on the appointment; no-show is local and audited with the company.
+    void appointmentActions()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString staff = openSession(*f.db, f.actors.value(Role::CompanyStaff));
+        const QString path = u"/api/v1/appointments/%1"_s.arg(f.own.appointmentId);
+        auto answer = send(f.base, "POST", path + u"/cancel"_s, staff, R"({"reason":"Patient krank"})");
+        QCOMPARE(answer.status, 202);
+        Json appointment = Json::parse(answer.body.toStdString());
+        QCOMPARE(appointment["sync_state"].get<std::string>(), std::string("failed"));
+        QVERIFY(!appointment["sync_error"].get<std::string>().empty());
+        QCOMPARE(appointment["status"].get<std::string>(), std::string("booked")); // Cal.com never agreed
+        QCOMPARE(send(f.base, "POST", path + u"/reschedule"_s, staff, R"({"starts_at":1000})").status, 400);
+        QCOMPARE(errorCode(send(f.base, "POST", path + u"/reschedule"_s, staff, R"({"starts_at":"tomorrow"})").body), u"parameter.starts_at"_s);
+        QCOMPARE(send(f.base, "POST", path + u"/reschedule"_s, staff, R"({"starts_at":4102480800000})").status, 202);
+        answer = send(f.base, "POST", path + u"/no-show"_s, staff);
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(Json::parse(answer.body.toStdString())["status"].get<std::string>(), std::string("no_show"));
+        auto audit = f.db->exec(u"SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.no_show' AND entity_id = ? AND company_id = ?"_s,
+                                {f.own.appointmentId, f.own.id});
+        QVERIFY(audit && audit->next());
+        QCOMPARE(audit->value(0).toInt(), 1);
+        // Another company's appointment is not found, and nothing is changed there.
+        QCOMPARE(send(f.base, "POST", u"/api/v1/appointments/%1/no-show"_s.arg(f.other.appointmentId), staff).status, 404);
+        auto other = f.db->scalar(u"SELECT status FROM appointments WHERE id = ?"_s, {f.other.appointmentId});
+        QVERIFY(other);
+        QCOMPARE(other->toString(), u"booked"_s);
+        // Cancelled: a second cancel is a conflict.
+        QVERIFY(f.db->exec(u"UPDATE appointments SET status = 'cancelled' WHERE id = ?"_s, {f.own.appointmentId}));
+        QCOMPARE(errorCode(send(f.base, "POST", path + u"/cancel"_s, staff).body), u"appointments.already_cancelled"_s);
+    }
+
+    // Customers page by key within the company; a customer's calls and appointments answer 404 across companies.
+    void customerPages()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const qint64 now = nowMs();
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(f.db->exec(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"_s,
+                               {f.own.id, u"+4917022222%1"_s.arg(i), u"Kunde %1"_s.arg(i), now, now}));
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        QStringList names;
+        QString after;
+        for (int pages = 0; pages < 10; ++pages) {
+            const Json page = Json::parse(send(f.base, "GET", u"/api/v1/customers?limit=2&sort=name&after="_s + after, owner).body.toStdString());
+            for (const Json &item : page["items"])
+                names.append(QString::fromStdString(item["name"].get<std::string>()));
+            if (page["next"].is_null())
+                break;
+            after = QString::fromStdString(page["next"].get<std::string>());
+        }
+        QCOMPARE(names, (QStringList{u"Kunde 0"_s, u"Kunde 1"_s, u"Kunde 2"_s, u"Kunde 3"_s, u"Kunde 4"_s, u"Praxis Eigen Kundin"_s}));
+        const Json found = Json::parse(send(f.base, "GET", u"/api/v1/customers?q=eigen"_s, owner).body.toStdString());
+        QCOMPARE(found["items"].size(), size_t(1));
+        QCOMPARE(found["items"][0]["calls"].get<qint64>(), 1);
+        QCOMPARE(found["items"][0]["appointments"].get<qint64>(), 1);
+        const Json calls = Json::parse(send(f.base, "GET", u"/api/v1/customers/%1/calls"_s.arg(f.own.customerId), owner).body.toStdString());
+        QCOMPARE(calls["items"].size(), size_t(1));
+        QCOMPARE(calls["items"][0]["id"].get<qint64>(), f.own.callId);
+        const Json appointments =
+            Json::parse(send(f.base, "GET", u"/api/v1/customers/%1/appointments"_s.arg(f.own.customerId), owner).body.toStdString());
+        QCOMPARE(appointments["items"][0]["id"].get<qint64>(), f.own.appointmentId);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/customers/%1/calls"_s.arg(f.other.customerId), owner).status, 404);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("method");
@@ -531,6 +651,13 @@ private Q_SLOTS:
         QTest::newRow("limit too large") << QByteArray("GET") << u"/api/v1/calls?limit=100000"_s << QByteArray() << 400 << u"parameter.limit"_s;
         QTest::newRow("unknown sort") << QByteArray("GET") << u"/api/v1/calls?sort=password"_s << QByteArray() << 400 << u"parameter.sort"_s;
         QTest::newRow("forged cursor") << QByteArray("GET") << u"/api/v1/calls?after=bm90IGEgY3Vyc29y"_s << QByteArray() << 400 << u"parameter.after"_s;
+        QTest::newRow("appointment sort unknown") << QByteArray("GET") << u"/api/v1/appointments?sort=notes"_s << QByteArray() << 400
+                                                  << u"parameter.sort"_s;
+        QTest::newRow("appointment cursor forged") << QByteArray("GET") << u"/api/v1/appointments?after=e30"_s << QByteArray() << 400
+                                                   << u"parameter.after"_s;
+        QTest::newRow("customer cursor forged") << QByteArray("GET") << u"/api/v1/customers?after=%%%"_s << QByteArray() << 400 << u"parameter.after"_s;
+        QTest::newRow("reschedule without start") << QByteArray("POST") << u"/api/v1/appointments/1/reschedule"_s << QByteArray("{}") << 400
+                                                  << u"parameter.starts_at"_s;
         QTest::newRow("id not a number") << QByteArray("GET") << u"/api/v1/calls/abc"_s << QByteArray() << 400 << u"parameter.callId"_s;
         QTest::newRow("id of nothing") << QByteArray("GET") << u"/api/v1/calls/999999"_s << QByteArray() << 404 << u"calls.missing"_s;
         QTest::newRow("unknown route") << QByteArray("GET") << u"/api/v1/passwords"_s << QByteArray() << 404 << u"route.unknown"_s;

@@ -1,29 +1,35 @@
-// The appointment calendar and browser: switching weeks, wall-clock times across both daylight-saving
-// changes (2026-10-25 and 2027-03-28 in Europe/Berlin), the upcoming/past/cancelled tabs, no-show,
-// a provider action without credentials, the CSV export of a table, and new bookings appearing in the
-// list and the week by themselves.
+// The appointment calendar and browser through a real askpro-server on loopback, signed in as a business
+// account: switching weeks, wall-clock times across both daylight-saving changes (2026-10-25 and 2027-03-28 in
+// Europe/Berlin), the upcoming/past/cancelled tabs, no-show, cancel refused by the server (no Cal.com key), the
+// CSV export of a table, new bookings appearing by themselves, another company's appointments never shown,
+// and what is shown kept while the server cannot be reached.
+#include "apiaccount.h"
+#include "apirecordsmodel.h"
+#include "apisession.h"
 #include "changewatcher.h"
 #include "core/clock.h"
 #include "csvexporter.h"
+#include "db/database.h"
+#include "http/askproserver.h"
 #include "pages/appointmentspage.h"
 #include "pages/calendarpage.h"
-#include "queries/appointmentquery.h"
-#include "recordsmodel.h"
-#include "support/appointmentservice.h"
 #include "testdatabase.h"
 #include "widgets/weekcalendar.h"
 
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
 #include <QFile>
 #include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTimeZone>
-
-#include <optional>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
@@ -37,6 +43,27 @@ qint64 local(int y, int m, int d, int h, int min)
     return QDateTime(QDate(y, m, d), QTime(h, min), berlin).toMSecsSinceEpoch();
 }
 
+// Accepts the next `count` modal dialogs (the reason asked for, the warning shown) as a person pressing OK would.
+void acceptDialogs(int count)
+{
+    auto *timer = new QTimer(qApp);
+    auto remaining = std::make_shared<int>(count);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, remaining] {
+        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
+            dialog->accept();
+            if (--*remaining == 0)
+                timer->deleteLater();
+        }
+    });
+    timer->start(20);
+}
+
+qint64 currentId(QTableView *table)
+{
+    const QModelIndex current = table->currentIndex();
+    return current.isValid() ? current.data(ApiListModel::ItemIdRole).toLongLong() : 0;
+}
+
 } // namespace
 
 class TestAppointmentCalendar final : public QObject
@@ -44,22 +71,28 @@ class TestAppointmentCalendar final : public QObject
     Q_OBJECT
 private:
     std::shared_ptr<Database> m_db;
+    std::unique_ptr<test::ApiSession> m_session;
+    qint64 m_company = 0;
     qint64 m_branch = 0;
     qint64 m_staff = 0;
     qint64 m_past = 0;
     qint64 m_future = 0;
+    qint64 m_foreign = 0;
 
-    qint64 add(qint64 startsAt, int minutes, const QString &status, qint64 staffId, const QString &uid = {})
+    qint64 add(qint64 startsAt, int minutes, const QString &status, qint64 staffId, const QString &uid = {}, qint64 branch = 0)
     {
+        branch = branch > 0 ? branch : m_branch;
         auto id = m_db->insert(u"INSERT INTO appointments (company_id, branch_id, staff_id, starts_at, ends_at, status, sync_state, "
                                "calcom_booking_uid, created_at, updated_at) "
-                               "VALUES ((SELECT company_id FROM branches WHERE id = ?), ?, ?, ?, ?, ?, 'synced', ?, 0, 0) RETURNING id"_s,
-                               {m_branch, m_branch, staffId > 0 ? QVariant(staffId) : Database::null(), startsAt,
-                                startsAt + minutes * 60000LL, status, uid.isEmpty() ? Database::null() : QVariant(uid)});
+                               "VALUES ((SELECT company_id FROM branches WHERE id = ?), ?, ?, ?, ?, ?, 'synced', ?, 0, ?) RETURNING id"_s,
+                               {branch, branch, staffId > 0 ? QVariant(staffId) : Database::null(), startsAt, startsAt + minutes * 60000LL, status,
+                                uid.isEmpty() ? Database::null() : QVariant(uid), nowMs()});
         if (!id)
             qFatal("%s", qPrintable(id.error().describe()));
         return *id;
     }
+
+    client::ApiAccount &account() { return *m_session->account; }
 
 private Q_SLOTS:
     void initTestCase()
@@ -72,12 +105,11 @@ private Q_SLOTS:
         QSettings().clear();
         m_db = test::freshDatabase(u"sqlite"_s);
         QVERIFY(m_db);
-        qint64 company = 0;
-        std::tie(company, m_branch) = test::plantCompanyAndBranch(*m_db, u"+4930123456"_s);
+        std::tie(m_company, m_branch) = test::plantCompanyAndBranch(*m_db, u"+4930123456"_s);
         m_staff = *m_db->insert(u"INSERT INTO staff (company_id, branch_id, name, email, created_at) VALUES (?, ?, 'Anna Weber', 'a@x.de', 0) RETURNING id"_s,
-                                {company, m_branch});
+                                {m_company, m_branch});
         const qint64 other = *m_db->insert(u"INSERT INTO staff (company_id, branch_id, name, email, created_at) VALUES (?, ?, 'Ben Wolf', 'b@x.de', 0) RETURNING id"_s,
-                                           {company, m_branch});
+                                           {m_company, m_branch});
         add(local(2026, 10, 24, 10, 0), 60, u"booked"_s, m_staff);   // Saturday, summer time (UTC+2)
         add(local(2026, 10, 25, 10, 0), 30, u"booked"_s, m_staff);   // Sunday, winter time (UTC+1)
         add(local(2026, 10, 26, 10, 0), 30, u"booked"_s, other);     // Monday of the next week
@@ -85,19 +117,29 @@ private Q_SLOTS:
         m_past = add(nowMs() - 3 * 24 * 3600000LL, 30, u"booked"_s, m_staff);
         m_future = add(nowMs() + 5 * 24 * 3600000LL, 30, u"booked"_s, m_staff, u"uid_future"_s);
         add(nowMs() + 6 * 24 * 3600000LL, 30, u"cancelled"_s, m_staff);
+        // Another business: its appointment is upcoming too, but never reaches this company's staff.
+        const qint64 foreignBranch = test::plantCompanyAndBranch(*m_db, u"+4940999999"_s).second;
+        m_foreign = add(nowMs() + 4 * 24 * 3600000LL, 30, u"booked"_s, 0, {}, foreignBranch);
+        m_session = test::startApiSession(m_db, Role::CompanyStaff, m_company);
+    }
+
+    void cleanup()
+    {
+        m_session.reset();
+        m_db.reset();
     }
 
     void dstWeekShowsWallClockTimes()
     {
         // Same wall-clock time on both sides of the change, although the day between has 25 hours.
         QCOMPARE(local(2026, 10, 25, 10, 0) - local(2026, 10, 24, 10, 0), 25LL * 3600 * 1000);
-        CalendarPage page(m_db);
-        QVERIFY(page.setBranch(m_branch));
+        CalendarPage page(account());
+        QTRY_VERIFY(page.setBranch(m_branch));
         page.setStaff(0);
         page.showWeekOf(QDate(2026, 10, 21));
+        QTRY_COMPARE(page.calendar()->monday(), QDate(2026, 10, 19));
+        QTRY_COMPARE(page.calendar()->placed().size(), 2);
         const auto &placed = page.calendar()->placed();
-        QCOMPARE(page.calendar()->monday(), QDate(2026, 10, 19));
-        QCOMPARE(placed.size(), 2);
         QCOMPARE(placed.at(0).day, 5);
         QCOMPARE(placed.at(0).start, QTime(10, 0));
         QCOMPARE(placed.at(0).end, QTime(11, 0));
@@ -106,8 +148,8 @@ private Q_SLOTS:
         QCOMPARE(placed.at(1).end, QTime(10, 30));
 
         page.showWeekOf(QDate(2027, 3, 28));
-        QCOMPARE(page.calendar()->monday(), QDate(2027, 3, 22));
-        QCOMPARE(page.calendar()->placed().size(), 1);
+        QTRY_COMPARE(page.calendar()->monday(), QDate(2027, 3, 22));
+        QTRY_COMPARE(page.calendar()->placed().size(), 1);
         QCOMPARE(page.calendar()->placed().first().day, 6);
         QCOMPARE(page.calendar()->placed().first().start, QTime(9, 30));
         QCOMPARE(page.calendar()->placed().first().end, QTime(10, 15));
@@ -115,97 +157,114 @@ private Q_SLOTS:
 
     void newBookingsAppearByThemselves()
     {
-        AppointmentsPage page(m_db, nullptr, Actor::system(u"tester"_s));
+        AppointmentsPage page(account());
         auto *table = page.findChild<QTableView *>(u"appointmentsTable"_s);
-        QVERIFY(page.selectAppointment(m_future));
+        QTRY_VERIFY(page.model()->rowCount() > 0);
+        QVERIFY(page.model()->rowOfId(m_foreign) < 0);
+        page.selectAppointment(m_future);
+        QTRY_COMPARE(currentId(table), m_future);
+        QTRY_COMPARE(page.shownAppointment(), m_future);
         const int before = page.model()->rowCount();
-        const qint64 sooner = add(nowMs() + 2 * 24 * 3600000LL, 30, u"booked"_s, m_staff);
         auto *watcher = page.findChild<ChangeWatcher *>();
-        QVERIFY(watcher->checkNow());
-        QCOMPARE(page.model()->rowCount(), before + 1);
+        QTRY_VERIFY(watcher->hasBaseline());
+        const qint64 sooner = add(nowMs() + 2 * 24 * 3600000LL, 30, u"booked"_s, m_staff);
+        QTRY_VERIFY((watcher->checkNow(), page.model()->rowCount() == before + 1));
         QCOMPARE(page.model()->idAt(0), sooner); // soonest first
-        QCOMPARE(page.model()->idAt(table->currentIndex().row()), m_future); // the selection stayed on its appointment
+        QTRY_COMPARE(currentId(table), m_future); // the selection stayed on its appointment
         // A change of state (Cal.com sync, a cancellation) is a change too.
         QVERIFY(m_db->exec(u"UPDATE appointments SET sync_state = 'failed', updated_at = ? WHERE id = ?"_s, {nowMs(), m_future}).ok());
-        QVERIFY(watcher->checkNow());
-        QCOMPARE(page.model()->index(table->currentIndex().row(), AppointmentQuery::SyncState).data(RecordsModel::RawRole).toString(),
-                 u"failed"_s);
+        const int syncColumn = page.model()->columnOfField("sync_state");
+        QTRY_VERIFY((watcher->checkNow(),
+                     page.model()->index(table->currentIndex().row(), syncColumn).data(ApiRecordsModel::RawRole).toString() == u"failed"_s));
 
-        CalendarPage calendar(m_db);
-        QVERIFY(calendar.setBranch(m_branch));
+        CalendarPage calendar(account());
+        QTRY_VERIFY(calendar.setBranch(m_branch));
         calendar.setStaff(0);
         calendar.showWeekOf(QDate(2026, 10, 21));
-        QCOMPARE(calendar.calendar()->placed().size(), 2);
+        QTRY_COMPARE(calendar.calendar()->placed().size(), 2);
+        auto *calendarWatcher = calendar.findChild<ChangeWatcher *>();
+        QTRY_VERIFY(calendarWatcher->hasBaseline());
         add(local(2026, 10, 22, 15, 0), 30, u"booked"_s, m_staff);
-        QVERIFY(calendar.findChild<ChangeWatcher *>()->checkNow());
+        QTRY_VERIFY((calendarWatcher->checkNow(), calendar.calendar()->placed().size() == 3));
         QCOMPARE(calendar.calendar()->monday(), QDate(2026, 10, 19)); // the same week, now with the new booking
-        QCOMPARE(calendar.calendar()->placed().size(), 3);
     }
 
     void switchesWeeksAndStaff()
     {
-        CalendarPage page(m_db);
+        CalendarPage page(account());
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
-        QVERIFY(page.setBranch(m_branch));
+        QTRY_VERIFY(page.setBranch(m_branch));
         page.setStaff(0);
         page.showWeekOf(QDate(2026, 10, 21));
-        QCOMPARE(page.calendar()->placed().size(), 2);
+        QTRY_COMPARE(page.calendar()->placed().size(), 2);
         QTest::mouseClick(page.findChild<QPushButton *>(u"nextWeek"_s), Qt::LeftButton);
-        QCOMPARE(page.calendar()->monday(), QDate(2026, 10, 26));
-        QCOMPARE(page.calendar()->placed().size(), 1);
+        QTRY_COMPARE(page.calendar()->monday(), QDate(2026, 10, 26));
+        QTRY_COMPARE(page.calendar()->placed().size(), 1);
         QCOMPARE(page.calendar()->placed().first().day, 0);
         QCOMPARE(page.calendar()->placed().first().start, QTime(10, 0));
         page.setStaff(m_staff); // the Monday appointment belongs to someone else
-        QCOMPARE(page.calendar()->placed().size(), 0);
+        QTRY_COMPARE(page.calendar()->placed().size(), 0);
         page.setStaff(0);
+        QTRY_COMPARE(page.calendar()->placed().size(), 1);
         QTest::mouseClick(page.findChild<QPushButton *>(u"previousWeek"_s), Qt::LeftButton);
         QTest::mouseClick(page.findChild<QPushButton *>(u"previousWeek"_s), Qt::LeftButton);
-        QCOMPARE(page.calendar()->monday(), QDate(2026, 10, 12));
-        QCOMPARE(page.calendar()->placed().size(), 0);
+        QTRY_COMPARE(page.calendar()->monday(), QDate(2026, 10, 12));
+        QTRY_COMPARE(page.calendar()->placed().size(), 0);
         QVERIFY(!page.calendar()->grab().isNull());
+        // The branch picker lists this company's branch only.
+        QCOMPARE(page.findChild<QComboBox *>(u"calendarBranch"_s)->count(), 1);
     }
 
     void tabsNoShowAndProviderErrors()
     {
-        AppointmentService service(m_db, nullptr, ProviderEndpoints());
-        AppointmentsPage page(m_db, &service, Actor::system(u"tester"_s));
+        AppointmentsPage page(account());
+        QSignalSpy messages(&page, &AppointmentsPage::statusMessage);
         auto *tabs = page.findChild<QTabBar *>(u"appointmentTabs"_s);
+        auto *table = page.findChild<QTableView *>(u"appointmentsTable"_s);
         const int springFuture = local(2027, 3, 28, 9, 30) > nowMs() ? 1 : 0;
-        QCOMPARE(page.model()->rowCount(), 1 + springFuture); // upcoming
+        QTRY_COMPARE(page.model()->rowCount(), 1 + springFuture); // upcoming (the other company's is not there)
         tabs->setCurrentIndex(1);
-        QCOMPARE(page.model()->rowCount(), 5 - springFuture); // past
+        QTRY_COMPARE(page.model()->rowCount(), 5 - springFuture); // past
         tabs->setCurrentIndex(2);
-        QCOMPARE(page.model()->rowCount(), 1); // cancelled
-        QCOMPARE(page.model()->index(0, AppointmentQuery::Status).data(RecordsModel::RawRole).toString(), u"cancelled"_s);
+        QTRY_COMPARE(page.model()->rowCount(), 1); // cancelled
+        QCOMPARE(page.model()->index(0, page.model()->columnOfField("status")).data(ApiRecordsModel::RawRole).toString(), u"cancelled"_s);
 
-        // No-show: only for appointments that have started; audited.
-        QVERIFY(service.markNoShow(m_past, Actor::system(u"tester"_s)).ok());
-        QCOMPARE(m_db->scalar(u"SELECT status FROM appointments WHERE id = ?"_s, {m_past})->toString(), u"no_show"_s);
-        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.no_show' AND entity_id = ?"_s, {m_past})->toInt(), 1);
-        auto refused = service.markNoShow(m_future, Actor::system(u"tester"_s));
-        QVERIFY(!refused.ok());
-        QCOMPARE(refused.error().kind, ErrorKind::Invalid);
+        // No-show: only for appointments that have started; done by the server and audited with the company.
+        tabs->setCurrentIndex(1);
+        QTRY_VERIFY(page.model()->rowOfId(m_past) >= 0);
+        QVERIFY(page.selectAppointment(m_past));
+        auto *noShow = page.findChild<QPushButton *>(u"noShowAppointment"_s);
+        QTRY_VERIFY(page.shownAppointment() == m_past && noShow->isEnabled());
+        noShow->click();
+        QTRY_COMPARE(m_db->scalar(u"SELECT status FROM appointments WHERE id = ?"_s, {m_past})->toString(), u"no_show"_s);
+        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.no_show' AND entity_id = ? AND company_id = ?"_s,
+                              {m_past, m_company})
+                     ->toInt(),
+                 1);
+        QTRY_VERIFY(messages.count() > 0 && messages.constLast().first().toString().contains(u"no-show"_s));
+        QTRY_VERIFY(!noShow->isEnabled()); // the pane shows the new state
 
-        // Cancel without a credentials key: an error arrives through the reply, nothing changes.
-        JsonReply *reply = service.cancel(m_future, u"Krank"_s, Actor::system(u"tester"_s));
-        std::optional<Error> error;
-        bool done = false;
-        connect(reply, &JsonReply::finished, this, [&](const JsonResult &r) {
-            done = true;
-            if (!r.ok())
-                error = r.error();
-        });
-        QTRY_VERIFY(done);
-        QVERIFY(error.has_value());
-        QCOMPARE(error->kind, ErrorKind::Configuration);
+        // Cancel: the server has no Cal.com key for this company, refuses at once and keeps the reason on the
+        // appointment; nothing else changes.
+        tabs->setCurrentIndex(0);
+        QTRY_VERIFY(page.model()->rowOfId(m_future) >= 0);
+        QVERIFY(page.selectAppointment(m_future));
+        auto *cancel = page.findChild<QPushButton *>(u"cancelAppointment"_s);
+        QTRY_VERIFY(page.shownAppointment() == m_future && cancel->isEnabled());
+        QVERIFY(!noShow->isEnabled()); // it has not started
+        acceptDialogs(2); // the reason, then the warning
+        cancel->click();
+        QTRY_COMPARE(m_db->scalar(u"SELECT sync_state FROM appointments WHERE id = ?"_s, {m_future})->toString(), u"failed"_s);
         QCOMPARE(m_db->scalar(u"SELECT status FROM appointments WHERE id = ?"_s, {m_future})->toString(), u"booked"_s);
+        QVERIFY(!m_db->scalar(u"SELECT sync_error FROM appointments WHERE id = ?"_s, {m_future})->toString().isEmpty());
+        QTRY_VERIFY(messages.constLast().first().toString().contains(u"not done"_s));
 
         // CSV export of what the table shows.
         tabs->setCurrentIndex(1);
+        QTRY_COMPARE(page.model()->rowCount(), 5 - springFuture);
         QTemporaryDir dir;
         const QString path = dir.filePath(u"past.csv"_s);
-        auto *table = page.findChild<QTableView *>(u"appointmentsTable"_s);
         QVERIFY(CsvExporter::write(table, path).ok());
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -214,6 +273,28 @@ private Q_SLOTS:
         QVERIFY(lines.first().startsWith("Starts,Branch,Staff"));
         QVERIFY(lines.join('\n').contains("No-show"));
         QCOMPARE(CsvExporter::quoted(u"a,\"b\""_s), u"\"a,\"\"b\"\"\""_s);
+    }
+
+    // The server goes away: the rows and the detail stay, and an action is refused with that reason, not queued.
+    void keepsWhatIsShownWhileUnreachable()
+    {
+        AppointmentsPage page(account());
+        auto *tabs = page.findChild<QTabBar *>(u"appointmentTabs"_s);
+        tabs->setCurrentIndex(1);
+        QTRY_VERIFY(page.model()->rowOfId(m_past) >= 0);
+        QVERIFY(page.selectAppointment(m_past));
+        QTRY_COMPARE(page.shownAppointment(), m_past);
+        const int rows = page.model()->rowCount();
+        m_session->server.reset();
+        QSignalSpy failed(page.model(), &ApiListModel::failed);
+        page.reload();
+        QVERIFY(failed.wait());
+        QVERIFY(!account().isReachable());
+        QCOMPARE(page.model()->rowCount(), rows);
+        QCOMPARE(page.shownAppointment(), m_past);
+        acceptDialogs(1); // "the server cannot be reached"
+        page.findChild<QPushButton *>(u"noShowAppointment"_s)->click();
+        QCOMPARE(m_db->scalar(u"SELECT status FROM appointments WHERE id = ?"_s, {m_past})->toString(), u"booked"_s);
     }
 };
 

@@ -269,7 +269,8 @@ private Q_SLOTS:
         QFETCH(QStringList, pages);
         QFETCH(bool, setup);
         ASKPRO_FRESH_DB(db, u"sqlite"_s);
-        auto session = test::startApiSession(db, Role(role));
+        // Signed in to a real server, as the app is: the pages read through it.
+        const auto session = test::startApiSession(db, Role(role));
         const Actor actor = session->actor;
         MainWindow window(db, nullptr, ProviderEndpoints(), actor, session->account.get());
         QCOMPARE(window.pageNames(), pages);

@@ -21,7 +21,6 @@
 #include "queries/healthquery.h"
 #include "security/credentialstore.h"
 #include "statuscolors.h"
-#include "support/appointmentservice.h"
 #include "widgets/newpasswordfields.h"
 #include "setup/setuprunner.h"
 #include "setup/testcall.h"
@@ -66,9 +65,8 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     , m_account(account)
 {
     setWindowTitle(tr("AskPro Admin: %1 (%2)").arg(m_actor.username, AccessPolicy::roleTitle(m_actor.role)));
-    m_credentials = credentials;
-    m_endpoints = endpoints;
-    m_appointments = new AppointmentService(m_db, std::move(credentials), std::move(endpoints), this);
+    m_credentials = std::move(credentials);
+    m_endpoints = std::move(endpoints);
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -102,21 +100,25 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
         connect(inbox, &InboxPage::statusMessage, this, showStatus);
     }
-    if (m_actor.can(Permission::ViewAppointments)) {
-        appointments = new AppointmentsPage(m_db, m_appointments, m_actor, m_pages);
-        auto *calendar = new CalendarPage(m_db, m_pages);
+    // Appointments, the calendar and customers read and act through the server (the desktop holds no Cal.com
+    // key); without a signed-in account there is nothing to show them from.
+    if (m_account && m_actor.can(Permission::ViewAppointments)) {
+        appointments = new AppointmentsPage(*m_account, m_pages);
+        auto *calendar = new CalendarPage(*m_account, m_pages);
         addPage(u"appointments"_s, tr("Appointments"), appointments);
         addPage(u"calendar"_s, tr("Calendar"), calendar);
         connect(appointments, &AppointmentsPage::statusMessage, this, showStatus);
+        connect(calendar, &CalendarPage::statusMessage, this, showStatus);
         connect(appointments, &AppointmentsPage::openCall, this, &MainWindow::openCall);
         connect(calendar, &CalendarPage::appointmentActivated, this, [this, appointments](qint64 id) {
             showPage(u"appointments"_s);
             appointments->selectAppointment(id);
         });
     }
-    if (m_actor.can(Permission::ViewCustomers)) {
-        auto *customers = new CustomersPage(m_db, m_pages);
+    if (m_account && m_actor.can(Permission::ViewCustomers)) {
+        auto *customers = new CustomersPage(*m_account, m_pages);
         addPage(u"customers"_s, tr("Customers"), customers);
+        connect(customers, &CustomersPage::statusMessage, this, showStatus);
         connect(customers, &CustomersPage::openCall, this, &MainWindow::openCall);
         connect(customers, &CustomersPage::openAppointment, this, [this, appointments](qint64 id) {
             if (!appointments)

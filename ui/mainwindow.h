@@ -19,7 +19,6 @@ class QTimer;
 
 namespace askpro {
 
-class AppointmentService;
 class CallsPage;
 class CredentialStore;
 class Database;
@@ -77,7 +76,6 @@ private:
     Actor m_actor;
     client::ApiAccount *m_account = nullptr;
     bool m_signedOut = false;
-    AppointmentService *m_appointments = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
     CallsPage *m_callsPage = nullptr;

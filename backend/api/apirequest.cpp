@@ -125,9 +125,46 @@ Json jsonRows(QSqlQuery &query, int limit, bool &more)
     return rows;
 }
 
+// The cursor is opaque to clients: base64url of [sort key, id] of the last row of a page.
+QString encodeCursor(const CallCursor &cursor)
+{
+    const Json pair = Json::array({jsonValue(cursor.sortKey), cursor.id});
+    return QString::fromLatin1(QByteArray::fromStdString(pair.dump()).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+Result<std::optional<CallCursor>> decodeCursor(const QString &text)
+{
+    if (text.isEmpty())
+        return std::optional<CallCursor>();
+    const auto bytes = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const Json pair = bytes ? Json::parse(bytes.decoded.constBegin(), bytes.decoded.constEnd(), nullptr, false) : Json();
+    if (!pair.is_array() || pair.size() != 2 || !pair.at(1).is_number_integer())
+        return makeError(ErrorKind::Invalid, u"parameter.after"_s, AdminApi::tr("Parameter after: not a cursor of this list."));
+    CallCursor cursor;
+    const Json &key = pair.at(0);
+    if (key.is_number_integer())
+        cursor.sortKey = qint64(key.get<qint64>());
+    else if (key.is_string())
+        cursor.sortKey = QString::fromStdString(key.get<std::string>());
+    cursor.id = pair.at(1).get<qint64>();
+    return std::optional<CallCursor>(cursor);
+}
+
+ApiReply pageReply(const CallPage &page, const std::vector<const char *> &fields)
+{
+    Json items = Json::array();
+    for (const QVariantList &row : page.rows) {
+        Json item = Json::object();
+        for (size_t column = 0; column < fields.size(); ++column)
+            item[fields.at(column)] = jsonValue(row.value(qsizetype(column)));
+        items.push_back(std::move(item));
+    }
+    return ApiReply::json(Json{{"items", items}, {"next", page.next ? Json(encodeCursor(*page.next).toStdString()) : Json(nullptr)}});
+}
+
 Status requireInScope(Database &db, const QString &table, qint64 id, qint64 companyScope)
 {
-    static const QStringList scopedTables{u"calls"_s, u"appointments"_s, u"invoices"_s, u"customers"_s};
+    static const QStringList scopedTables{u"calls"_s, u"appointments"_s, u"invoices"_s, u"customers"_s, u"branches"_s};
     if (!scopedTables.contains(table))
         return makeError(ErrorKind::Internal, u"api.scope"_s, u"no company scope for table %1"_s.arg(table));
     auto found = db.scalar(u"SELECT COUNT(*) FROM %1 WHERE id = ? AND (? = 0 OR company_id = ?)"_s.arg(table), {id, companyScope, companyScope});

@@ -22,31 +22,6 @@ const QStringList sortNames{u"id"_s,       u"started_at"_s, u"time_zone"_s, u"co
 const std::array<const char *, CallQuery::ColumnCount> fieldNames{
     "id", "started_at", "time_zone", "company", "branch", "caller", "customer", "duration_ms", "outcome", "failure_reason", "appointment_start"};
 
-// The cursor is opaque to clients: base64url of [sort key, id] of the last row of a page.
-QString encodeCursor(const CallCursor &cursor)
-{
-    const Json pair = Json::array({jsonValue(cursor.sortKey), cursor.id});
-    return QString::fromLatin1(QByteArray::fromStdString(pair.dump()).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-Result<std::optional<CallCursor>> decodeCursor(const QString &text)
-{
-    if (text.isEmpty())
-        return std::optional<CallCursor>();
-    const auto bytes = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    const Json pair = bytes ? Json::parse(bytes.decoded.constBegin(), bytes.decoded.constEnd(), nullptr, false) : Json();
-    if (!pair.is_array() || pair.size() != 2 || !pair.at(1).is_number_integer())
-        return makeError(ErrorKind::Invalid, u"parameter.after"_s, AdminApi::tr("Parameter after: not a cursor of this list."));
-    CallCursor cursor;
-    const Json &key = pair.at(0);
-    if (key.is_number_integer())
-        cursor.sortKey = qint64(key.get<qint64>());
-    else if (key.is_string())
-        cursor.sortKey = QString::fromStdString(key.get<std::string>());
-    cursor.id = pair.at(1).get<qint64>();
-    return std::optional<CallCursor>(cursor);
-}
-
 Json eventJson(const CallEvent &event)
 {
     // A client words the code in its own language (its arguments: flow/timeline.h); message is the English

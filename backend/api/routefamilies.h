@@ -2,10 +2,13 @@
 #pragma once
 
 #include "api/apiroute.h"
+#include "queries/callquery.h"
 
 #include <QSqlQuery>
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace askpro {
 
@@ -31,13 +34,21 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> changeRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> directoryRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> secretRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> appointmentRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> customerRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);
 // Up to limit rows of a query as objects named by its columns; more: whether another row followed.
 [[nodiscard]] Json jsonRows(QSqlQuery &query, int limit, bool &more);
+// A keyset list's cursor, opaque to clients: base64url of [sort key, id] of a page's last row. An empty text
+// is the first page; anything not made by encodeCursor is Invalid naming the parameter "after".
+[[nodiscard]] QString encodeCursor(const CallCursor &cursor);
+[[nodiscard]] Result<std::optional<CallCursor>> decodeCursor(const QString &text);
+// {"items": rows as objects with these field names, "next": cursor or null}.
+[[nodiscard]] ApiReply pageReply(const CallPage &page, const std::vector<const char *> &fields);
 // NotFound unless the row exists within the company scope (0: every company), decided in SQL. table is one
-// of calls, appointments, invoices, customers.
+// of calls, appointments, invoices, customers, branches.
 [[nodiscard]] Status requireInScope(Database &db, const QString &table, qint64 id, qint64 companyScope);
 
 } // namespace askpro

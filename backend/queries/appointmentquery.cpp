@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "queries/keysetquery.h"
 #include "queries/modelquery.h"
 
 using namespace Qt::StringLiterals;
@@ -28,13 +29,14 @@ QString orderExpression(int column)
 
 } // namespace
 
-Result<QSqlQuery> AppointmentQuery::browse(Database &db, const AppointmentFilter &filter, int sortColumn, Qt::SortOrder order)
+QString AppointmentQuery::select(const AppointmentFilter &filter, const QString &extraColumns, QVariantList &params)
 {
-    QString sql = u"SELECT a.id, a.starts_at, b.time_zone, b.name, COALESCE(s.name, ''), COALESCE(sv.name, ''), "
-                  "COALESCE(cu.name, ''), a.status, a.sync_state, a.call_id "
-                  "FROM appointments a JOIN branches b ON b.id = a.branch_id LEFT JOIN staff s ON s.id = a.staff_id "
-                  "LEFT JOIN services sv ON sv.id = a.service_id LEFT JOIN customers cu ON cu.id = a.customer_id WHERE 1 = 1"_s;
-    QVariantList params;
+    QString sql = u"SELECT a.id AS id, a.starts_at AS starts_at, b.time_zone AS time_zone, b.name AS branch, COALESCE(s.name, '') AS staff, "
+                  "COALESCE(sv.name, '') AS service, COALESCE(cu.name, '') AS customer, a.status AS status, a.sync_state AS sync_state, "
+                  "a.call_id AS call_id"_s
+        + extraColumns
+        + u" FROM appointments a JOIN branches b ON b.id = a.branch_id LEFT JOIN staff s ON s.id = a.staff_id "
+          "LEFT JOIN services sv ON sv.id = a.service_id LEFT JOIN customers cu ON cu.id = a.customer_id WHERE 1 = 1"_s;
     const qint64 now = filter.nowMs > 0 ? filter.nowMs : nowMs();
     switch (filter.tab) {
     case AppointmentFilter::Tab::Upcoming:
@@ -84,19 +86,35 @@ Result<QSqlQuery> AppointmentQuery::browse(Database &db, const AppointmentFilter
         sql += u" AND (lower(COALESCE(cu.name, '')) LIKE ? ESCAPE '\\' OR COALESCE(cu.phone_e164, '') LIKE ? ESCAPE '\\')"_s;
         params << pattern << pattern;
     }
+    return sql;
+}
+
+Result<QSqlQuery> AppointmentQuery::browse(Database &db, const AppointmentFilter &filter, int sortColumn, Qt::SortOrder order)
+{
+    QVariantList params;
+    QString sql = select(filter, QString(), params);
     const QString direction = order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
     sql += u" ORDER BY "_s + orderExpression(sortColumn) + direction + u", a.id"_s + direction;
     return runModelQuery(db, sql, params, u"The appointments cannot be read"_s);
 }
 
-Result<QList<CalendarEntry>> AppointmentQuery::range(Database &db, qint64 branchId, qint64 staffId, qint64 fromMs, qint64 toMs)
+Result<CallPage> AppointmentQuery::page(Database &db, const AppointmentFilter &filter, int sortColumn, Qt::SortOrder order,
+                                        const std::optional<CallCursor> &after, int limit)
+{
+    QVariantList params;
+    const QString sql = select(filter, u", "_s + orderExpression(sortColumn) + u" AS sort_key"_s, params);
+    return keysetPage(db, sql, params, ColumnCount, order == Qt::DescendingOrder, after, limit);
+}
+
+Result<QList<CalendarEntry>> AppointmentQuery::range(Database &db, qint64 branchId, qint64 staffId, qint64 fromMs, qint64 toMs,
+                                                     qint64 companyId)
 {
     auto q = db.exec(u"SELECT a.id, a.starts_at, a.ends_at, a.status, a.sync_state, COALESCE(cu.name, ''), COALESCE(sv.name, ''), "
                      "COALESCE(s.name, '') FROM appointments a LEFT JOIN customers cu ON cu.id = a.customer_id "
                      "LEFT JOIN services sv ON sv.id = a.service_id LEFT JOIN staff s ON s.id = a.staff_id "
-                     "WHERE a.branch_id = ? AND (? = 0 OR a.staff_id = ?) AND a.starts_at < ? AND a.ends_at > ? "
-                     "ORDER BY a.starts_at, a.id"_s,
-                     {branchId, staffId, staffId, toMs, fromMs});
+                     "WHERE (? = 0 OR a.branch_id = ?) AND (? = 0 OR a.company_id = ?) AND (? = 0 OR a.staff_id = ?) "
+                     "AND a.starts_at < ? AND a.ends_at > ? ORDER BY a.starts_at, a.id"_s,
+                     {branchId, branchId, companyId, companyId, staffId, staffId, toMs, fromMs});
     if (!q)
         return q.error();
     QList<CalendarEntry> entries;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "queries/callquery.h"
 
 #include <QList>
 #include <QSqlQuery>
@@ -73,9 +74,18 @@ public:
 
     [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const AppointmentFilter &filter, int sortColumn = StartsAt,
                                                   Qt::SortOrder order = Qt::AscendingOrder);
-    // Appointments of a branch (and staff member when staffId > 0) overlapping [fromMs, toMs), by start.
-    [[nodiscard]] static Result<QList<CalendarEntry>> range(Database &db, qint64 branchId, qint64 staffId, qint64 fromMs, qint64 toMs);
+    // One page of browse's rows (Column order) after `after`, keyset-paged on the sort column and id.
+    [[nodiscard]] static Result<CallPage> page(Database &db, const AppointmentFilter &filter, int sortColumn, Qt::SortOrder order,
+                                               const std::optional<CallCursor> &after, int limit);
+    // Appointments of a branch (0: every branch; and staff member when staffId > 0; within companyId when > 0)
+    // overlapping [fromMs, toMs), by start.
+    [[nodiscard]] static Result<QList<CalendarEntry>> range(Database &db, qint64 branchId, qint64 staffId, qint64 fromMs, qint64 toMs,
+                                                            qint64 companyId = 0);
     [[nodiscard]] static Result<std::optional<AppointmentDetail>> detail(Database &db, qint64 appointmentId);
+
+private:
+    // The list's SELECT with its filters (no ORDER BY); extraColumns follow the Column ones.
+    [[nodiscard]] static QString select(const AppointmentFilter &filter, const QString &extraColumns, QVariantList &params);
 };
 
 } // namespace askpro

@@ -2,6 +2,7 @@
 #include "queries/directoryquery.h"
 
 #include "db/database.h"
+#include "queries/keysetquery.h"
 #include "queries/modelquery.h"
 
 using namespace Qt::StringLiterals;
@@ -35,11 +36,11 @@ Result<QList<NamedItem>> DirectoryQuery::branches(Database &db, qint64 companyId
                              {companyId, companyId}));
 }
 
-Result<QList<NamedItem>> DirectoryQuery::staff(Database &db, qint64 branchId)
+Result<QList<NamedItem>> DirectoryQuery::staff(Database &db, qint64 branchId, qint64 companyId)
 {
     return readItems(db.exec(u"SELECT id, name, COALESCE(branch_id, 0), active, '' FROM staff WHERE (? = 0 OR branch_id = ?) "
-                             "ORDER BY active DESC, name, id"_s,
-                             {branchId, branchId}));
+                             "AND (? = 0 OR company_id = ?) ORDER BY active DESC, name, id"_s,
+                             {branchId, branchId, companyId, companyId}));
 }
 
 Result<QList<NamedItem>> DirectoryQuery::services(Database &db, qint64 companyId)
@@ -159,6 +160,35 @@ Result<QSqlQuery> CustomerQuery::browse(Database &db, const QString &text, int s
     const QString direction = order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
     sql += u" ORDER BY "_s + customerOrder(sortColumn) + direction + u", cu.id"_s + direction;
     return runModelQuery(db, sql, params, u"The customers cannot be read"_s);
+}
+
+Result<CallPage> CustomerQuery::page(Database &db, const QString &text, qint64 companyId, int sortColumn, Qt::SortOrder order,
+                                     const std::optional<CallCursor> &after, int limit)
+{
+    // The counts are correlated subqueries; keysetPage wraps this SELECT, so they can be sorted on like columns.
+    QString sql = u"SELECT cu.id AS id, cu.name AS name, cu.phone_e164 AS phone, cu.email AS email, co.name AS company, "
+                  "(SELECT COUNT(*) FROM calls c WHERE c.customer_id = cu.id) AS calls, "
+                  "(SELECT COUNT(*) FROM appointments a WHERE a.customer_id = cu.id) AS appointments, "
+                  "(SELECT MAX(c.started_at) FROM calls c WHERE c.customer_id = cu.id) AS last_call_at, "_s;
+    // Keys are never NULL (a NULL never compares after a cursor).
+    switch (sortColumn) {
+    case Id: sql += u"cu.id"_s; break;
+    case Phone: sql += u"COALESCE(cu.phone_e164, '')"_s; break;
+    case Email: sql += u"COALESCE(cu.email, '')"_s; break;
+    case Company: sql += u"co.name"_s; break;
+    case Calls: sql += u"(SELECT COUNT(*) FROM calls c WHERE c.customer_id = cu.id)"_s; break;
+    case Appointments: sql += u"(SELECT COUNT(*) FROM appointments a WHERE a.customer_id = cu.id)"_s; break;
+    case LastCallAt: sql += u"COALESCE((SELECT MAX(c.started_at) FROM calls c WHERE c.customer_id = cu.id), 0)"_s; break;
+    default: sql += u"lower(COALESCE(cu.name, ''))"_s; break;
+    }
+    sql += u" AS sort_key FROM customers cu JOIN companies co ON co.id = cu.company_id WHERE (? = 0 OR cu.company_id = ?)"_s;
+    QVariantList params{companyId, companyId};
+    if (!text.trimmed().isEmpty()) {
+        const QString pattern = Database::containsPattern(text);
+        sql += u" AND (lower(cu.name) LIKE ? ESCAPE '\\' OR cu.phone_e164 LIKE ? ESCAPE '\\' OR lower(cu.email) LIKE ? ESCAPE '\\')"_s;
+        params << pattern << pattern << pattern;
+    }
+    return keysetPage(db, sql, params, ColumnCount, order == Qt::DescendingOrder, after, limit);
 }
 
 Result<QSqlQuery> CustomerQuery::calls(Database &db, qint64 customerId)

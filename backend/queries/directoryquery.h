@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "queries/callquery.h"
 
 #include <QList>
 #include <QSqlQuery>
@@ -30,7 +31,7 @@ public:
     // Lookups, ordered by name; companyId / branchId 0 means all.
     [[nodiscard]] static Result<QList<NamedItem>> companies(Database &db);
     [[nodiscard]] static Result<QList<NamedItem>> branches(Database &db, qint64 companyId = 0);
-    [[nodiscard]] static Result<QList<NamedItem>> staff(Database &db, qint64 branchId = 0);
+    [[nodiscard]] static Result<QList<NamedItem>> staff(Database &db, qint64 branchId = 0, qint64 companyId = 0);
     [[nodiscard]] static Result<QList<NamedItem>> services(Database &db, qint64 companyId = 0);
 
     // Table rows of an entity with named columns (id first, then parents, display names and every editable
@@ -53,6 +54,9 @@ public:
     // Customers with their call and appointment counts; text matches name, phone or e-mail.
     [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const QString &text, int sortColumn = Name,
                                                   Qt::SortOrder order = Qt::AscendingOrder);
+    // One page after `after` of the customers of companyId (0: every company), in Column order, keyset-paged.
+    [[nodiscard]] static Result<CallPage> page(Database &db, const QString &text, qint64 companyId, int sortColumn, Qt::SortOrder order,
+                                               const std::optional<CallCursor> &after, int limit);
     // The customer's calls: id, started_at, time zone, branch, outcome, duration_ms (newest first).
     [[nodiscard]] static Result<QSqlQuery> calls(Database &db, qint64 customerId);
     // The customer's appointments: id, starts_at, time zone, branch, service, staff, status (newest first).

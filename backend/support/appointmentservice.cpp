@@ -58,6 +58,14 @@ JsonReply *AppointmentService::failLater(const Error &error)
     return reply;
 }
 
+JsonReply *AppointmentService::refuse(qint64 appointmentId, const Error &error)
+{
+    // Recorded on the row at once, so that whoever asked through the admin API reads the reason with the
+    // appointment (the request's answer does not wait for Cal.com).
+    markFailed(appointmentId, error);
+    return failLater(error);
+}
+
 void AppointmentService::markFailed(qint64 appointmentId, const Error &error)
 {
     auto q = m_db->exec(u"UPDATE appointments SET sync_state = 'failed', sync_error = ?, updated_at = ? WHERE id = ?"_s,
@@ -77,13 +85,13 @@ JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reaso
     if (booking->status == u"cancelled"_s)
         return failLater(makeError(ErrorKind::Invalid, u"appointments.already_cancelled"_s, tr("The appointment is already cancelled.")));
     if (booking->uid.isEmpty())
-        return failLater(makeError(ErrorKind::Configuration, u"appointments.not_synced"_s,
-                                   tr("The appointment has no Cal.com booking to cancel.")));
+        return refuse(appointmentId, makeError(ErrorKind::Configuration, u"appointments.not_synced"_s,
+                                               tr("The appointment has no Cal.com booking to cancel.")));
     if (!m_credentials)
-        return failLater(makeError(ErrorKind::Configuration, u"appointments.no_key"_s, tr("The credentials key is not available.")));
+        return refuse(appointmentId, makeError(ErrorKind::Configuration, u"appointments.no_key"_s, tr("The credentials key is not available.")));
     auto credential = m_credentials->get(booking->companyId, u"calcom"_s);
     if (!credential)
-        return failLater(credential.error());
+        return refuse(appointmentId, credential.error());
     auto pending = m_db->exec(u"UPDATE appointments SET sync_state = 'pending', updated_at = ? WHERE id = ?"_s, {nowMs(), appointmentId});
     if (!pending)
         return failLater(pending.error());
@@ -135,13 +143,13 @@ JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime 
     if (!newStart.isValid() || newStart.toMSecsSinceEpoch() <= nowMs())
         return failLater(makeError(ErrorKind::Invalid, u"appointments.past"_s, tr("Choose a new time in the future.")));
     if (booking->uid.isEmpty())
-        return failLater(makeError(ErrorKind::Configuration, u"appointments.not_synced"_s,
-                                   tr("The appointment has no Cal.com booking to move.")));
+        return refuse(appointmentId, makeError(ErrorKind::Configuration, u"appointments.not_synced"_s,
+                                               tr("The appointment has no Cal.com booking to move.")));
     if (!m_credentials)
-        return failLater(makeError(ErrorKind::Configuration, u"appointments.no_key"_s, tr("The credentials key is not available.")));
+        return refuse(appointmentId, makeError(ErrorKind::Configuration, u"appointments.no_key"_s, tr("The credentials key is not available.")));
     auto credential = m_credentials->get(booking->companyId, u"calcom"_s);
     if (!credential)
-        return failLater(credential.error());
+        return refuse(appointmentId, credential.error());
     auto pending = m_db->exec(u"UPDATE appointments SET sync_state = 'pending', updated_at = ? WHERE id = ?"_s, {nowMs(), appointmentId});
     if (!pending)
         return failLater(pending.error());

@@ -1,6 +1,6 @@
 // Appointment changes support makes by hand (Permission::ManageAppointments): cancel and reschedule through Cal.com (async), and
-// mark no-show. Rows and audit entries change only after Cal.com agreed; a refusal leaves the
-// appointment with sync_state 'failed' and the provider's words in sync_error.
+// mark no-show. Rows and audit entries change only after Cal.com agreed; a refusal (Cal.com's, or a missing
+// booking or key) leaves the appointment with sync_state 'failed' and the reason in sync_error.
 #pragma once
 
 #include "config/serverconfig.h"
@@ -47,6 +47,8 @@ private:
     struct Booking;
     [[nodiscard]] Result<Booking> load(qint64 appointmentId);
     [[nodiscard]] JsonReply *failLater(const Error &error);
+    // A refusal that setup can fix (no booking, no key): marks the appointment failed with it, then as failLater.
+    [[nodiscard]] JsonReply *refuse(qint64 appointmentId, const Error &error);
     void markFailed(qint64 appointmentId, const Error &error);
 
     std::shared_ptr<Database> m_db;

@@ -1,13 +1,11 @@
-// The appointment browser: upcoming / past / cancelled tabs over a lazily filled, SQL-filtered table
-// (branch, staff, service, status, date range, text), the selected appointment with its call and
-// customer, and the actions cancel / reschedule (through Cal.com) and mark no-show.
+// The appointment browser over the admin API: upcoming / past / cancelled tabs over keyset pages filtered and
+// sorted on the server (branch, staff, service, status, date range, text), the selected appointment with its
+// call and customer, and the actions cancel / reschedule (done by the server through Cal.com) and mark no-show.
 #pragma once
 
-#include "security/accesspolicy.h"
+#include "apiresult.h"
 
 #include <QWidget>
-
-#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -17,43 +15,60 @@ class QLineEdit;
 class QPushButton;
 class QTabBar;
 class QTableView;
+class QTimer;
 
 namespace askpro {
 
-class AppointmentService;
-class Database;
-class RecordsModel;
+class ApiRecordsModel;
+namespace client {
+class ApiAccount;
+}
 
 class AppointmentsPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AppointmentsPage)
 public:
-    // service may be null (no provider actions then); it must outlive the page.
-    AppointmentsPage(std::shared_ptr<Database> db, AppointmentService *service, Actor actor, QWidget *parent = nullptr);
+    enum Column { Id, StartsAt, TimeZone, Branch, Staff, Service, Customer, Status, SyncState, CallId, ColumnCount };
+
+    // account must outlive the page.
+    explicit AppointmentsPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~AppointmentsPage() override;
 
-    [[nodiscard]] RecordsModel *model() const { return m_model; }
+    [[nodiscard]] ApiRecordsModel *model() const { return m_model; }
+    // Asks for the first page again with the current tab and filters.
     void reload();
+    // Shows this appointment: its details at once, and its row selected as soon as it is among the rows read
+    // (more pages are read for it). Returns whether the row was already there.
     bool selectAppointment(qint64 appointmentId);
+    // The appointment the side pane shows (0: none), as the server last described it.
+    [[nodiscard]] qint64 shownAppointment() const { return m_shownId; }
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
     void openCall(qint64 callId);
+    // The side pane shows an appointment as the server described it (after a selection, an action or a refresh).
+    void detailShown(qint64 appointmentId);
 
 private:
-    void reloadStaff();
-    void reloadServices();
+    void reloadPickers();
+    void reloadBranchPickers();
+    void rowsLoaded();
     void showSelected();
+    void showDetail(qint64 id);
+    void render(const client::Json &appointment);
     [[nodiscard]] qint64 selectedId() const;
+    [[nodiscard]] bool refuseWhileUnreachable(const QString &title);
     void cancelSelected();
     void rescheduleSelected();
     void noShowSelected();
+    // After cancel or reschedule: the server answered 202 with the appointment; follows it until Cal.com's
+    // answer is written (sync_state no longer pending) and says how it went.
+    void followOutcome(const client::ApiResult &result, qint64 id, const QString &title, const QString &doneText, const QString &failedText);
+    void refreshAfterChange(qint64 id);
 
-    std::shared_ptr<Database> m_db;
-    AppointmentService *m_service;
-    Actor m_actor;
-    RecordsModel *m_model = nullptr;
+    client::ApiAccount &m_account;
+    ApiRecordsModel *m_model = nullptr;
     QTabBar *m_tabs = nullptr;
     QTableView *m_table = nullptr;
     QComboBox *m_branch = nullptr;
@@ -69,7 +84,11 @@ private:
     QPushButton *m_reschedule = nullptr;
     QPushButton *m_noShow = nullptr;
     QPushButton *m_openCall = nullptr;
+    client::Json m_shown;     // the appointment the side pane shows
+    qint64 m_shownId = 0;
     qint64 m_detailCallId = 0;
+    quint64 m_detailAsked = 0; // answers for an earlier selection are dropped
+    qint64 m_wanted = 0;       // selectAppointment()'s id, until its row is found or the list ends
 };
 
 } // namespace askpro

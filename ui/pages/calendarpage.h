@@ -1,11 +1,9 @@
-// The week calendar per branch and staff member: previous/next week, a date picker, and the week
-// painted in the branch's time zone.
+// The week calendar per branch and staff member over the admin API (GET /calendar): previous/next week, a
+// date picker, and the week painted in the branch's time zone.
 #pragma once
 
 #include <QDate>
 #include <QWidget>
-
-#include <memory>
 
 class QComboBox;
 class QDateEdit;
@@ -13,15 +11,18 @@ class QLabel;
 
 namespace askpro {
 
-class Database;
 class WeekCalendar;
+namespace client {
+class ApiAccount;
+}
 
 class CalendarPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CalendarPage)
 public:
-    explicit CalendarPage(std::shared_ptr<Database> db, QWidget *parent = nullptr);
+    // account must outlive the page.
+    explicit CalendarPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~CalendarPage() override;
 
     [[nodiscard]] WeekCalendar *calendar() const { return m_calendar; }
@@ -29,24 +30,34 @@ public:
     void showWeekOf(const QDate &date);
     void nextWeek();
     void previousWeek();
+    // False while the branch is not (yet) among those the server listed.
     bool setBranch(qint64 branchId);
+    // Applied as soon as the branch's staff list has come (0: all staff).
     void setStaff(qint64 staffId);
+    // Asks the server for the week again.
     void reload();
 
 Q_SIGNALS:
     void appointmentActivated(qint64 appointmentId);
+    void branchesLoaded();
+    // The server's answer for the week shown is painted.
+    void weekShown();
+    void statusMessage(const QString &text);
 
 private:
     void reloadBranches();
     void reloadStaff();
 
-    std::shared_ptr<Database> m_db;
+    client::ApiAccount &m_account;
     QComboBox *m_branch = nullptr;
     QComboBox *m_staff = nullptr;
     QDateEdit *m_date = nullptr;
     QLabel *m_title = nullptr;
     WeekCalendar *m_calendar = nullptr;
     QDate m_monday;
+    qint64 m_staffBranch = 0;  // the branch whose staff the staff picker lists (0: its list is on its way)
+    qint64 m_wantedStaff = -1; // setStaff()'s choice until the staff list has it; -1: none pending
+    quint64 m_asked = 0;       // answers for an earlier week, branch or staff member are dropped
 };
 
 } // namespace askpro

@@ -1,11 +1,12 @@
-// Customers page: three RecordsModels over CustomerQuery; double-click opens a call or appointment.
+// Customers page: three API list models (GET /customers, /customers/{id}/calls, /customers/{id}/appointments);
+// double-click opens a call or appointment.
 #include "pages/customerspage.h"
 
+#include "apiaccount.h"
+#include "apirecordsmodel.h"
+#include "apiviewstate.h"
 #include "changewatcher.h"
 #include "csvexporter.h"
-#include "db/database.h"
-#include "queries/directoryquery.h"
-#include "recordsmodel.h"
 #include "tablestate.h"
 
 #include <QHBoxLayout>
@@ -23,9 +24,9 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-CustomersPage::CustomersPage(std::shared_ptr<Database> db, QWidget *parent)
+CustomersPage::CustomersPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout;
@@ -39,22 +40,27 @@ CustomersPage::CustomersPage(std::shared_ptr<Database> db, QWidget *parent)
     bar->addWidget(exportButton);
     layout->addLayout(bar);
 
-    using F = RecordsModel::Format;
-    m_customers = new RecordsModel({{tr("No."), F::Number},
-                                    {tr("Name"), F::Text},
-                                    {tr("Phone"), F::Phone},
-                                    {tr("E-mail"), F::Text},
-                                    {tr("Company"), F::Text},
-                                    {tr("Calls"), F::Number},
-                                    {tr("Appointments"), F::Number},
-                                    {tr("Last call"), F::DateTime}},
-                                   -1, this);
-    m_calls = new RecordsModel({{tr("No."), F::Number}, {tr("Time"), F::DateTime}, {tr("Time zone"), F::Text}, {tr("Branch"), F::Text},
-                                {tr("Outcome"), F::Outcome}, {tr("Duration"), F::Duration}},
-                               2, this);
-    m_appointments = new RecordsModel({{tr("No."), F::Number}, {tr("Starts"), F::DateTime}, {tr("Time zone"), F::Text}, {tr("Branch"), F::Text},
-                                       {tr("Service"), F::Text}, {tr("Staff"), F::Text}, {tr("Status"), F::AppointmentStatus}},
-                                      2, this);
+    using F = ApiRecordsModel::Format;
+    m_customers = new ApiRecordsModel(m_account, u"/customers"_s,
+                                      {{tr("No."), "id", F::Number, u"id"_s},
+                                       {tr("Name"), "name", F::Text, u"name"_s},
+                                       {tr("Phone"), "phone_display", F::Text, u"phone"_s},
+                                       {tr("E-mail"), "email", F::Text, u"email"_s},
+                                       {tr("Company"), "company", F::Text, u"company"_s},
+                                       {tr("Calls"), "calls", F::Number, u"calls"_s},
+                                       {tr("Appointments"), "appointments", F::Number, u"appointments"_s},
+                                       {tr("Last call"), "last_call_at", F::DateTime, u"last_call_at"_s}},
+                                      nullptr, this);
+    // A customer's history comes whole (no paging); its tables keep the server's order, newest first.
+    m_calls = new ApiRecordsModel(m_account, QString(),
+                                  {{tr("No."), "id", F::Number}, {tr("Time"), "started_at", F::DateTime}, {tr("Time zone"), "time_zone", F::Text},
+                                   {tr("Branch"), "branch", F::Text}, {tr("Outcome"), "outcome", F::Outcome}, {tr("Duration"), "duration_ms", F::Duration}},
+                                  "time_zone", this);
+    m_appointments = new ApiRecordsModel(m_account, QString(),
+                                         {{tr("No."), "id", F::Number}, {tr("Starts"), "starts_at", F::DateTime}, {tr("Time zone"), "time_zone", F::Text},
+                                          {tr("Branch"), "branch", F::Text}, {tr("Service"), "service", F::Text}, {tr("Staff"), "staff", F::Text},
+                                          {tr("Status"), "status", F::AppointmentStatus}},
+                                         "time_zone", this);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     m_table = new QTableView(splitter);
@@ -62,25 +68,27 @@ CustomersPage::CustomersPage(std::shared_ptr<Database> db, QWidget *parent)
     m_table->setModel(m_customers);
     TableState::setUpTable(m_table);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->hideColumn(0);
-    m_table->horizontalHeader()->setSortIndicator(1, Qt::AscendingOrder);
-    m_table->setSortingEnabled(true);
+    m_table->hideColumn(Id);
+    m_table->horizontalHeader()->setSortIndicator(Name, Qt::AscendingOrder);
     const QFontMetrics metrics = m_table->fontMetrics();
-    m_table->setColumnWidth(1, metrics.horizontalAdvance(u"Katharina Zimmermann"_s) + 12);
-    m_table->setColumnWidth(2, metrics.horizontalAdvance(u"+49 176 12345678"_s) + 12);
-    m_table->setColumnWidth(3, metrics.horizontalAdvance(u"katharina.zimmermann@t-online.de"_s) + 12);
-    m_table->setColumnWidth(4, metrics.horizontalAdvance(u"Zahnarztpraxis Dr. Weber"_s) + 12);
+    m_table->setColumnWidth(Name, metrics.horizontalAdvance(u"Katharina Zimmermann"_s) + 12);
+    m_table->setColumnWidth(Phone, metrics.horizontalAdvance(u"+49 176 12345678"_s) + 12);
+    m_table->setColumnWidth(Email, metrics.horizontalAdvance(u"katharina.zimmermann@t-online.de"_s) + 12);
+    m_table->setColumnWidth(Company, metrics.horizontalAdvance(u"Zahnarztpraxis Dr. Weber"_s) + 12);
     TableState::track(m_table, u"customers"_s);
+    m_customers->sort(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
+    m_table->setSortingEnabled(true);
 
     auto *right = new QWidget(splitter);
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(6, 0, 0, 0);
     m_title = new QLabel(right);
+    m_title->setObjectName(u"customerTitle"_s);
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
     rightLayout->addWidget(m_title);
-    const auto smallTable = [right](RecordsModel *model, const QString &name) {
+    const auto smallTable = [right](ApiRecordsModel *model, const QString &name) {
         auto *view = new QTableView(right);
         view->setObjectName(name);
         view->setModel(model);
@@ -109,46 +117,62 @@ CustomersPage::CustomersPage(std::shared_ptr<Database> db, QWidget *parent)
     connect(m_search, &QLineEdit::textChanged, delay, qOverload<>(&QTimer::start));
     connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("customers"), this); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CustomersPage::showSelected);
-    connect(m_customers, &QAbstractItemModel::modelReset, this, &CustomersPage::showSelected);
+    connect(m_customers, &ApiListModel::loaded, this, [this] {
+        if (!m_table->selectionModel()->currentIndex().isValid() && m_customers->rowCount() > 0)
+            m_table->selectRow(0);
+        else
+            showSelected();
+    });
+    for (ApiRecordsModel *model : {m_customers, m_calls, m_appointments})
+        connect(model, &ApiListModel::failed, this, [this](const QString &message) { Q_EMIT statusMessage(tr("The customers cannot be read: %1").arg(message)); });
     connect(calls, &QTableView::doubleClicked, this, [this](const QModelIndex &i) { Q_EMIT openCall(m_calls->idAt(i.row())); });
     connect(appointments, &QTableView::doubleClicked, this,
             [this](const QModelIndex &i) { Q_EMIT openAppointment(m_appointments->idAt(i.row())); });
     reload();
+    showSelected();
 
-    // New callers, and new calls and appointments of the listed customers (their counts), appear by themselves;
-    // selecting the customer again re-reads their calls and appointments.
-    auto *watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Customers, ChangeQuery::Table::Calls, ChangeQuery::Table::Appointments}, this);
-    connect(watcher, &ChangeWatcher::changed, this,
-            [this] { TableState::refreshKeepingPosition(m_table, RecordsModel::IdRole, [this] { (void)m_customers->refresh(); }); });
+    // New callers, and new calls and appointments of the listed customers (their counts), appear by themselves,
+    // with the selected customer's calls and appointments read again.
+    auto *watcher = new ChangeWatcher(m_account, {u"customers"_s, u"calls"_s, u"appointments"_s}, this);
+    connect(watcher, &ChangeWatcher::changed, this, [this] {
+        ApiViewState::reloadKeepingSelection(m_table, m_customers);
+        if (m_shownCustomer > 0) {
+            m_calls->reload();
+            m_appointments->reload();
+        }
+    });
 }
 
 CustomersPage::~CustomersPage() = default;
 
 void CustomersPage::reload()
 {
-    auto db = m_db;
-    const QString text = m_search->text();
-    m_customers->setLoader([db, text](int column, Qt::SortOrder order) { return CustomerQuery::browse(*db, text, column, order); },
-                           m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
-    if (m_customers->rowCount() > 0)
-        m_table->selectRow(0);
-    showSelected();
+    QUrlQuery filters;
+    if (const QString text = m_search->text().trimmed(); !text.isEmpty())
+        filters.addQueryItem(u"q"_s, text);
+    m_customers->setFilters(filters);
 }
 
 void CustomersPage::showSelected()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     const qint64 id = current.isValid() ? m_customers->idAt(current.row()) : 0;
-    auto db = m_db;
-    m_calls->setLoader([db, id](int, Qt::SortOrder) { return CustomerQuery::calls(*db, id); }, 1, Qt::DescendingOrder);
-    m_appointments->setLoader([db, id](int, Qt::SortOrder) { return CustomerQuery::appointments(*db, id); }, 1, Qt::DescendingOrder);
+    if (id != m_shownCustomer) {
+        m_shownCustomer = id;
+        // A customer's lists are routes of their own; none selected: empty lists (a path that answers nothing
+        // is never asked for).
+        m_calls->setPath(id > 0 ? u"/customers/%1/calls"_s.arg(id) : QString());
+        m_appointments->setPath(id > 0 ? u"/customers/%1/appointments"_s.arg(id) : QString());
+        m_calls->setFilters({});
+        m_appointments->setFilters({});
+    }
     if (id <= 0) {
         m_title->setText(m_customers->rowCount() == 0 ? tr("No customers yet: callers become customers with their first call.")
                                                       : tr("Select a customer."));
         return;
     }
-    const QString name = m_customers->index(current.row(), 1).data().toString();
-    const QString phone = m_customers->index(current.row(), 2).data().toString();
+    const QString name = m_customers->index(current.row(), Name).data().toString();
+    const QString phone = m_customers->index(current.row(), Phone).data().toString();
     m_title->setText(name.isEmpty() ? phone : name + u" · "_s + phone);
 }
 

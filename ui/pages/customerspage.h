@@ -1,9 +1,8 @@
-// Customers: a searchable, SQL-sorted list, and for the selected customer their calls and appointments.
+// Customers over the admin API: a searchable list sorted and paged on the server, and for the selected
+// customer their calls and appointments.
 #pragma once
 
 #include <QWidget>
-
-#include <memory>
 
 class QLineEdit;
 class QLabel;
@@ -11,34 +10,43 @@ class QTableView;
 
 namespace askpro {
 
-class Database;
-class RecordsModel;
+class ApiRecordsModel;
+namespace client {
+class ApiAccount;
+}
 
 class CustomersPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CustomersPage)
 public:
-    explicit CustomersPage(std::shared_ptr<Database> db, QWidget *parent = nullptr);
+    enum Column { Id, Name, Phone, Email, Company, Calls, Appointments, LastCallAt, ColumnCount };
+
+    // account must outlive the page.
+    explicit CustomersPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~CustomersPage() override;
 
-    [[nodiscard]] RecordsModel *model() const { return m_customers; }
+    [[nodiscard]] ApiRecordsModel *model() const { return m_customers; }
+    [[nodiscard]] ApiRecordsModel *callsModel() const { return m_calls; }
+    [[nodiscard]] ApiRecordsModel *appointmentsModel() const { return m_appointments; }
     void reload();
 
 Q_SIGNALS:
     void openCall(qint64 callId);
     void openAppointment(qint64 appointmentId);
+    void statusMessage(const QString &text);
 
 private:
     void showSelected();
 
-    std::shared_ptr<Database> m_db;
+    client::ApiAccount &m_account;
     QLineEdit *m_search = nullptr;
     QTableView *m_table = nullptr;
     QLabel *m_title = nullptr;
-    RecordsModel *m_customers = nullptr;
-    RecordsModel *m_calls = nullptr;
-    RecordsModel *m_appointments = nullptr;
+    ApiRecordsModel *m_customers = nullptr;
+    ApiRecordsModel *m_calls = nullptr;
+    ApiRecordsModel *m_appointments = nullptr;
+    qint64 m_shownCustomer = -1; // whose calls and appointments the small tables show
 };
 
 } // namespace askpro

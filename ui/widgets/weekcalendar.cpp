@@ -1,7 +1,6 @@
 // Week view painting; every colour comes from the palette or StatusColors (which follows the palette).
 #include "widgets/weekcalendar.h"
 
-#include "core/clock.h"
 #include "labels.h"
 #include "statuscolors.h"
 
@@ -45,15 +44,15 @@ QSize WeekCalendar::minimumSizeHint() const
     return {500, 360};
 }
 
-void WeekCalendar::setWeek(const QDate &monday, const QTimeZone &zone, const QList<CalendarEntry> &entries)
+void WeekCalendar::setWeek(const QDate &monday, const QTimeZone &zone, const QList<Entry> &entries)
 {
     m_monday = monday;
     m_zone = zone.isValid() ? zone : QTimeZone::utc();
     m_entries = entries;
     m_placed.clear();
-    for (const CalendarEntry &e : entries) {
-        const QDateTime start = fromMs(e.startsAt).toTimeZone(m_zone);
-        const QDateTime end = fromMs(e.endsAt).toTimeZone(m_zone);
+    for (const Entry &e : entries) {
+        const QDateTime start = QDateTime::fromMSecsSinceEpoch(e.startsAt, Qt::UTC).toTimeZone(m_zone);
+        const QDateTime end = QDateTime::fromMSecsSinceEpoch(e.endsAt, Qt::UTC).toTimeZone(m_zone);
         const int day = int(monday.daysTo(start.date()));
         if (day < 0 || day > 6)
             continue;
@@ -152,7 +151,7 @@ void WeekCalendar::paintEvent(QPaintEvent *)
     painter.setFont(small);
     for (int i = 0; i < m_placed.size(); ++i) {
         const Placed &p = m_placed.at(i);
-        const CalendarEntry &e = *std::find_if(m_entries.cbegin(), m_entries.cend(), [&p](const CalendarEntry &c) { return c.id == p.id; });
+        const Entry &e = *std::find_if(m_entries.cbegin(), m_entries.cend(), [&p](const Entry &c) { return c.id == p.id; });
         const StatusColors::Tone tone = StatusColors::forAppointmentStatus(e.status);
         const QRectF box = boxOf(p);
         QPainterPath path;
@@ -186,7 +185,7 @@ bool WeekCalendar::event(QEvent *e)
         for (const Placed &p : std::as_const(m_placed)) {
             if (!boxOf(p).contains(help->pos()))
                 continue;
-            const auto entry = std::find_if(m_entries.cbegin(), m_entries.cend(), [&p](const CalendarEntry &c) { return c.id == p.id; });
+            const auto entry = std::find_if(m_entries.cbegin(), m_entries.cend(), [&p](const Entry &c) { return c.id == p.id; });
             QToolTip::showText(help->globalPos(),
                                tr("%1–%2 %3\n%4 with %5\n%6 · %7")
                                    .arg(QLocale().toString(p.start, u"HH:mm"_s), QLocale().toString(p.end, u"HH:mm"_s), entry->customerName,

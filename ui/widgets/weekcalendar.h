@@ -2,9 +2,8 @@
 // status, placed by their wall-clock time in the branch's zone (so a DST week reads correctly).
 #pragma once
 
-#include "queries/appointmentquery.h"
-
 #include <QDate>
+#include <QDateTime>
 #include <QTimeZone>
 #include <QWidget>
 
@@ -15,6 +14,18 @@ class WeekCalendar final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WeekCalendar)
 public:
+    // One appointment as the calendar route describes it; times are UTC milliseconds.
+    struct Entry
+    {
+        qint64 id = 0;
+        qint64 startsAt = 0;
+        qint64 endsAt = 0;
+        QString status;
+        QString syncState;
+        QString customerName;
+        QString serviceName;
+        QString staffName;
+    };
     struct Placed
     {
         qint64 id = 0;
@@ -30,7 +41,7 @@ public:
     ~WeekCalendar() override;
 
     // monday: the first day shown; entries' times are converted into zone.
-    void setWeek(const QDate &monday, const QTimeZone &zone, const QList<CalendarEntry> &entries);
+    void setWeek(const QDate &monday, const QTimeZone &zone, const QList<Entry> &entries);
     [[nodiscard]] QDate monday() const { return m_monday; }
     [[nodiscard]] const QList<Placed> &placed() const { return m_placed; }
 
@@ -54,7 +65,7 @@ private:
 
     QDate m_monday;
     QTimeZone m_zone;
-    QList<CalendarEntry> m_entries;
+    QList<Entry> m_entries;
     QList<Placed> m_placed;
 };
 
