@@ -115,6 +115,14 @@
     </message>
 </context>
 <context>
+    <name>ApiPicker</name>
+    <message>
+        <location filename="../ui/widgets/apipicker.cpp" line="+32"/>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+</context>
+<context>
     <name>Backup</name>
     <message>
         <location filename="../backend/db/backup.cpp" line="+20"/>
@@ -625,8 +633,7 @@
 <context>
     <name>SecretBox</name>
     <message>
-        <location filename="../backend/security/secretbox.cpp" line="+38"/>
-        <location line="+24"/>
+        <location filename="../backend/security/secretbox.cpp" line="+118"/>
         <source>Cannot create the key file %1</source>
         <translation>Die Schlüsseldatei %1 kann nicht angelegt werden</translation>
     </message>
@@ -636,7 +643,17 @@
         <translation>Die Schlüsseldatei %1 ist auch für andere lesbar; machen Sie sie nur für den Eigentümer lesbar (chmod 600)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-49"/>
+        <source>Cannot create the key file %1 (%2: %3)</source>
+        <translation>Die Schlüsseldatei %1 kann nicht angelegt werden (%2: %3)</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The key file %1 is missing</source>
+        <translation>Die Schlüsseldatei %1 fehlt</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Cannot read the key file %1</source>
         <translation>Die Schlüsseldatei %1 kann nicht gelesen werden</translation>
     </message>
@@ -652,6 +669,11 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>Cannot make the key file %1 private</source>
+        <translation>Die Schlüsseldatei %1 kann nicht privat gemacht werden</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cannot write the key file %1</source>
         <translation>Die Schlüsseldatei %1 kann nicht geschrieben werden</translation>
     </message>
@@ -737,8 +759,16 @@ Befehle:
 
 „askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
     </message>
+    <message numerus="yes">
+        <location line="+40"/>
+        <source>%n credential(s) are sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</source>
+        <translation>
+            <numerusform>%n Zugangsdatensatz ist mit dem fehlenden Schlüssel versiegelt, daher wird kein neuer Schlüssel erzeugt. Stellen Sie %1 aus einer Sicherung wieder her; wurde eine Schlüsselrotation mittendrin abgebrochen, liegt der neue Schlüssel in %2: Verschieben Sie ihn nach %1. Danach erzeugt `askpro-server credentials --rotate-key` bei Bedarf einen frischen Schlüssel.</numerusform>
+            <numerusform>%n Zugangsdatensätze sind mit dem fehlenden Schlüssel versiegelt, daher wird kein neuer Schlüssel erzeugt. Stellen Sie %1 aus einer Sicherung wieder her; wurde eine Schlüsselrotation mittendrin abgebrochen, liegt der neue Schlüssel in %2: Verschieben Sie ihn nach %1. Danach erzeugt `askpro-server credentials --rotate-key` bei Bedarf einen frischen Schlüssel.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+95"/>
+        <location line="+72"/>
         <source>Usage: askpro-server COMMAND [options]
 
 Commands:
@@ -1962,7 +1992,8 @@ Befehle:
         <translation>%1 ist der letzte aktive Administrator; machen Sie zuerst jemand anderen zum Administrator.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location filename="../backend/api/sessionroutes.cpp" line="+329"/>
+        <location filename="../backend/security/userstore.cpp" line="+38"/>
         <source>The current password is wrong.</source>
         <translation>Das aktuelle Passwort ist falsch.</translation>
     </message>
@@ -2023,12 +2054,12 @@ Befehle:
 <context>
     <name>askpro::AdminApi</name>
     <message>
-        <location filename="../backend/api/adminapi.cpp" line="+62"/>
+        <location filename="../backend/api/adminapi.cpp" line="+63"/>
         <source>The server could not answer; the reason is in its log.</source>
         <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+105"/>
         <source>The request body is larger than %1 bytes.</source>
         <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
@@ -2058,37 +2089,53 @@ Befehle:
         <translation>Ihre Rolle darf nicht: %1.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
+        <source>The request body nests deeper than %1 levels.</source>
+        <translation>Der Inhalt der Anfrage ist tiefer als %1 Ebenen verschachtelt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="+36"/>
         <source>The request body must be a JSON object.</source>
         <translation>Der Inhalt der Anfrage muss ein JSON-Objekt sein.</translation>
     </message>
     <message>
         <location filename="../backend/api/apirequest.cpp" line="+20"/>
+        <location filename="../backend/api/appointmentroutes.cpp" line="+208"/>
+        <location filename="../backend/api/secretroutes.cpp" line="+37"/>
+        <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
+        <location line="+187"/>
         <source>Parameter %1: %2.</source>
         <translation>Parameter %1: %2.</translation>
     </message>
     <message>
         <location line="+10"/>
+        <location filename="../backend/api/secretroutes.cpp" line="+11"/>
+        <location filename="../backend/api/sessionroutes.cpp" line="-187"/>
         <source>a positive whole number is expected</source>
         <translation>erwartet wird eine positive ganze Zahl</translation>
     </message>
     <message>
         <location line="+11"/>
+        <location filename="../backend/api/secretroutes.cpp" line="+72"/>
         <source>a whole number from %1 to %2 is expected</source>
         <translation>erwartet wird eine ganze Zahl von %1 bis %2</translation>
     </message>
     <message>
         <location line="+10"/>
+        <location filename="../backend/api/secretroutes.cpp" line="-60"/>
         <source>one of %1 is expected</source>
         <translation>erwartet wird einer der Werte %1</translation>
     </message>
     <message>
         <location line="+17"/>
+        <location filename="../backend/api/secretroutes.cpp" line="-7"/>
         <source>No such company.</source>
         <translation>Diese Firma gibt es nicht.</translation>
     </message>
     <message>
         <location line="+9"/>
+        <location filename="../backend/api/secretroutes.cpp" line="+17"/>
         <source>this field is required</source>
         <translation>dieses Feld ist erforderlich</translation>
     </message>
@@ -2098,21 +2145,69 @@ Befehle:
         <translation>erwartet wird ein Text</translation>
     </message>
     <message>
-        <location line="+56"/>
-        <location filename="../backend/api/callroutes.cpp" line="+171"/>
-        <location filename="../backend/api/recordroutes.cpp" line="+111"/>
+        <location line="+93"/>
+        <location filename="../backend/api/appointmentroutes.cpp" line="-123"/>
+        <location line="+12"/>
+        <location filename="../backend/api/callroutes.cpp" line="+146"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="+81"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
     <message>
-        <location filename="../backend/api/callroutes.cpp" line="-132"/>
+        <location line="-32"/>
         <source>Parameter after: not a cursor of this list.</source>
         <translation>Parameter after: keine Position dieser Liste.</translation>
     </message>
     <message>
-        <location filename="../backend/api/sessionroutes.cpp" line="+122"/>
+        <location filename="../backend/api/sessionroutes.cpp" line="-15"/>
+        <source>Parameter %1: one of admin, owner, support, onboarding, company_owner, company_staff is expected.</source>
+        <translation>Parameter %1: erwartet wird admin, owner, support, onboarding, company_owner oder company_staff.</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>The first administrator is created on the server&apos;s own machine.</source>
         <translation>Die erste Administratorin wird auf dem Rechner des Servers selbst angelegt.</translation>
+    </message>
+    <message>
+        <location line="+134"/>
+        <source>true or false is expected</source>
+        <translation>erwartet wird true oder false</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/appointmentroutes.cpp" line="+92"/>
+        <source>The appointment is already cancelled.</source>
+        <translation>Der Termin ist bereits storniert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+24"/>
+        <source>Cal.com is still being asked about this appointment.</source>
+        <translation>Cal.com wird zu diesem Termin noch angefragt.</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>the new start in UTC milliseconds</source>
+        <translation>der neue Beginn in UTC-Millisekunden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a new time in the future.</source>
+        <translation>Wählen Sie einen neuen Zeitpunkt in der Zukunft.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A cancelled appointment cannot be moved.</source>
+        <translation>Ein stornierter Termin kann nicht verschoben werden.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/changeroutes.cpp" line="+45"/>
+        <source>Parameter tables: %1 is not a list (calls, appointments, customers, inbox).</source>
+        <translation>Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox).</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/directoryroutes.cpp" line="-67"/>
+        <source>Parameter %1: a text, a whole number or true/false is expected.</source>
+        <translation>Parameter %1: erwartet wird ein Text, eine ganze Zahl oder true/false.</translation>
     </message>
 </context>
 <context>
@@ -2123,7 +2218,7 @@ Befehle:
         <translation>Den Termin gibt es nicht mehr.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+37"/>
         <source>The appointment is already cancelled.</source>
         <translation>Der Termin ist bereits storniert.</translation>
     </message>
@@ -2167,7 +2262,7 @@ Befehle:
 <context>
     <name>askpro::AppointmentsPage</name>
     <message>
-        <location filename="../ui/pages/appointmentspage.cpp" line="+53"/>
+        <location filename="../ui/pages/appointmentspage.cpp" line="+76"/>
         <source>Upcoming</source>
         <translation>Anstehend</translation>
     </message>
@@ -2183,16 +2278,16 @@ Befehle:
     </message>
     <message>
         <location line="+7"/>
+        <location line="+141"/>
         <source>All branches</source>
         <translation>Alle Filialen</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>%1 (inactive)</source>
-        <translation>%1 (inaktiv)</translation>
+        <translation type="vanished">%1 (inaktiv)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-132"/>
         <source>Every status</source>
         <translation>Jeder Status</translation>
     </message>
@@ -2202,7 +2297,7 @@ Befehle:
         <translation>Von</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Customer name or phone</source>
         <translation>Kundenname oder Telefonnummer</translation>
     </message>
@@ -2217,7 +2312,7 @@ Befehle:
         <translation>bis</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -2233,36 +2328,36 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+210"/>
+        <location line="+262"/>
         <source>Branch</source>
         <translation>Filiale</translation>
     </message>
     <message>
-        <location line="-209"/>
-        <location line="+211"/>
+        <location line="-261"/>
+        <location line="+263"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
     <message>
-        <location line="-210"/>
-        <location line="+209"/>
+        <location line="-262"/>
+        <location line="+261"/>
         <source>Service</source>
         <translation>Leistung</translation>
     </message>
     <message>
-        <location line="-208"/>
-        <location line="+215"/>
+        <location line="-260"/>
+        <location line="+267"/>
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
     <message>
-        <location line="-214"/>
-        <location line="+209"/>
+        <location line="-266"/>
+        <location line="+261"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="-208"/>
+        <location line="-260"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -2272,7 +2367,7 @@ Befehle:
         <translation>Anruf</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Open the call</source>
         <translation>Anruf öffnen</translation>
     </message>
@@ -2288,27 +2383,30 @@ Befehle:
     </message>
     <message>
         <location line="+2"/>
-        <location line="+272"/>
+        <location line="+377"/>
+        <location line="+6"/>
         <source>Mark no-show</source>
         <translation>Als nicht erschienen markieren</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location line="-359"/>
         <source>appointments</source>
         <translation>termine</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="-106"/>
+        <location line="+154"/>
         <source>All staff</source>
         <translation>Alle Mitarbeiter</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-151"/>
+        <location line="+152"/>
         <source>All services</source>
         <translation>Alle Leistungen</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+92"/>
         <source>No appointments match these filters.</source>
         <translation>Keine Termine entsprechen diesen Filtern.</translation>
     </message>
@@ -2318,17 +2416,18 @@ Befehle:
         <translation>Wählen Sie einen Termin aus.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-137"/>
+        <location line="+138"/>
         <source>The appointments cannot be read: %1</source>
         <translation>Die Termine können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+20"/>
         <source>The appointment no longer exists.</source>
         <translation>Den Termin gibt es nicht mehr.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+29"/>
         <source>Appointment %1</source>
         <translation>Termin %1</translation>
     </message>
@@ -2368,13 +2467,19 @@ Befehle:
         <translation>Notizen</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+9"/>
+        <location line="+20"/>
+        <source>The server cannot be reached, so nothing was changed. Try again when it answers.</source>
+        <translation>Der Server ist nicht erreichbar, daher wurde nichts geändert. Versuchen Sie es erneut, sobald er antwortet.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+3"/>
+        <location line="+8"/>
         <source>Cancel appointment</source>
         <translation>Termin stornieren</translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-8"/>
         <source>Reason (sent to Cal.com):</source>
         <translation>Grund (wird an Cal.com übermittelt):</translation>
     </message>
@@ -2384,7 +2489,7 @@ Befehle:
         <translation>Telefonisch storniert</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Cancelling appointment %1 at Cal.com…</source>
         <translation>Termin %1 wird bei Cal.com storniert…</translation>
     </message>
@@ -2396,23 +2501,23 @@ Befehle:
 %1</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Cancelling appointment %1 failed.</source>
-        <translation>Stornieren von Termin %1 ist fehlgeschlagen.</translation>
+        <translation type="vanished">Stornieren von Termin %1 ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
         <source>Appointment %1 cancelled.</source>
         <translation>Termin %1 storniert.</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+20"/>
+        <location line="+7"/>
+        <location line="+6"/>
+        <location line="+22"/>
         <source>Reschedule appointment</source>
         <translation>Termin verschieben</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-15"/>
         <source>Rescheduled by phone</source>
         <translation>Telefonisch verschoben</translation>
     </message>
@@ -2439,17 +2544,33 @@ Befehle:
 %1</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Rescheduling appointment %1 failed.</source>
-        <translation>Verschieben von Termin %1 ist fehlgeschlagen.</translation>
+        <translation type="vanished">Verschieben von Termin %1 ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
         <source>Appointment %1 moved.</source>
         <translation>Termin %1 verschoben.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+8"/>
+        <source>The server cannot be reached, so nothing was changed: %1</source>
+        <translation>Der Server ist nicht erreichbar, daher wurde nichts geändert: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+7"/>
+        <location line="+30"/>
+        <source>%1: not done.</source>
+        <translation>%1: nicht ausgeführt.</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>%1: Cal.com has not answered yet; the list shows the outcome when it does.</source>
+        <translation>%1: Cal.com hat noch nicht geantwortet; die Liste zeigt das Ergebnis, sobald es da ist.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>Appointment %1 marked as no-show.</source>
         <translation>Termin %1 als nicht erschienen markiert.</translation>
     </message>
@@ -2620,23 +2741,32 @@ Befehle:
         <translation>Nächste Woche</translation>
     </message>
     <message>
-        <location line="+52"/>
-        <location line="+15"/>
-        <source>%1 (inactive)</source>
-        <translation>%1 (inaktiv)</translation>
+        <location line="+154"/>
+        <source>The calendar cannot be read: %1</source>
+        <translation>Der Kalender kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <source>%1 (inactive)</source>
+        <translation type="vanished">%1 (inaktiv)</translation>
+    </message>
+    <message>
+        <location line="-107"/>
         <source>No branches yet</source>
         <translation>Noch keine Filialen</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-52"/>
+        <location line="+71"/>
         <source>All staff</source>
         <translation>Alle Mitarbeiter</translation>
     </message>
+    <message>
+        <location line="-17"/>
+        <source>The branches cannot be read from the server.</source>
+        <translation>Die Filialen können nicht vom Server gelesen werden.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+65"/>
+        <location line="+83"/>
         <source>Week %1: %2 – %3 (%4, %n appointment(s))</source>
         <translation>
             <numerusform>KW %1: %2 – %3 (%4, %n Termin)</numerusform>
@@ -3544,9 +3674,62 @@ Befehle:
     </message>
 </context>
 <context>
+    <name>askpro::CredentialsModel</name>
+    <message>
+        <location filename="../models/credentialsmodel.cpp" line="+19"/>
+        <source>Platform (all companies)</source>
+        <translation>Plattform (alle Unternehmen)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Webhook secret</source>
+        <translation>Webhook-Geheimnis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rotated</source>
+        <translation>Rotiert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Old secret valid until</source>
+        <translation>Altes Geheimnis gültig bis</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>configured default</source>
+        <translation>konfigurierter Standard</translation>
+    </message>
+</context>
+<context>
     <name>askpro::CustomersPage</name>
     <message>
-        <location filename="../ui/pages/customerspage.cpp" line="+34"/>
+        <location filename="../ui/pages/customerspage.cpp" line="+35"/>
         <source>Search name, phone or e-mail</source>
         <translation>Name, Telefonnummer oder E-Mail suchen</translation>
     </message>
@@ -3556,14 +3739,14 @@ Befehle:
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+9"/>
-        <location line="+3"/>
+        <location line="+7"/>
+        <location line="+11"/>
+        <location line="+4"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="-14"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -3584,40 +3767,40 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+46"/>
+        <location line="+52"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
     <message>
-        <location line="-45"/>
-        <location line="+48"/>
+        <location line="-51"/>
+        <location line="+54"/>
         <source>Appointments</source>
         <translation>Termine</translation>
     </message>
     <message>
-        <location line="-47"/>
+        <location line="-53"/>
         <source>Last call</source>
         <translation>Letzter Anruf</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Time zone</source>
         <translation>Zeitzone</translation>
     </message>
     <message>
         <location line="-3"/>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Branch</source>
         <translation>Filiale</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-4"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
@@ -3627,7 +3810,7 @@ Befehle:
         <translation>Dauer</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Starts</source>
         <translation>Beginn</translation>
     </message>
@@ -3642,17 +3825,22 @@ Befehle:
         <translation>Mitarbeiter</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>customers</source>
         <translation>kunden</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+9"/>
+        <source>The customers cannot be read: %1</source>
+        <translation>Die Kunden können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>No customers yet: callers become customers with their first call.</source>
         <translation>Noch keine Kunden: Anrufer werden mit ihrem ersten Anruf zu Kunden.</translation>
     </message>
@@ -3686,9 +3874,22 @@ Befehle:
     </message>
 </context>
 <context>
+    <name>askpro::DirectoryModel</name>
+    <message>
+        <location filename="../models/directorymodel.cpp" line="+72"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Inactive</source>
+        <translation>Inaktiv</translation>
+    </message>
+</context>
+<context>
     <name>askpro::DirectoryPage</name>
     <message>
-        <location filename="../ui/pages/directorypage.cpp" line="+38"/>
+        <location filename="../ui/pages/directorypage.cpp" line="+66"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
@@ -3713,7 +3914,7 @@ Befehle:
         <translation>Doppelklicken Sie auf eine Zeile, um sie zu bearbeiten. Inaktive Einträge bleiben aufgeführt und sind gekennzeichnet.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
@@ -3730,26 +3931,26 @@ Befehle:
         <location line="+3"/>
         <location line="+3"/>
         <location line="+3"/>
-        <location line="+48"/>
+        <location line="+64"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-73"/>
         <location line="+3"/>
-        <location line="+55"/>
+        <location line="+71"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location line="-58"/>
-        <location line="+59"/>
+        <location line="-73"/>
+        <location line="+74"/>
         <source>Billing e-mail</source>
         <translation>Rechnungs-E-Mail</translation>
     </message>
     <message>
-        <location line="-59"/>
-        <location line="+2"/>
+        <location line="-74"/>
+        <location line="+1"/>
         <source>Branches</source>
         <translation>Filialen</translation>
     </message>
@@ -3757,30 +3958,30 @@ Befehle:
         <location line="-1"/>
         <location line="+3"/>
         <location line="+3"/>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-8"/>
         <location line="+3"/>
         <location line="+3"/>
         <source>Company</source>
         <translation>Unternehmen</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-5"/>
         <source>Phone</source>
         <translation>Telefon</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+59"/>
+        <location line="+0"/>
+        <location line="+75"/>
         <source>Time zone</source>
         <translation>Zeitzone</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-74"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
@@ -3790,13 +3991,13 @@ Befehle:
         <translation>Filiale</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+58"/>
+        <location line="+1"/>
+        <location line="+73"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-73"/>
         <source>Cal.com user</source>
         <translation>Cal.com-Benutzer</translation>
     </message>
@@ -3806,7 +4007,7 @@ Befehle:
         <translation>Leistungen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Minutes</source>
         <translation>Minuten</translation>
     </message>
@@ -3816,12 +4017,12 @@ Befehle:
         <translation>Preis</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Cal.com mappings</source>
         <translation>Cal.com-Zuordnungen</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+66"/>
         <source>VAT id</source>
         <translation>USt-IdNr.</translation>
     </message>
@@ -3851,18 +4052,17 @@ Befehle:
         <translation>Preis (Cent)</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+26"/>
+        <location line="+50"/>
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-36"/>
         <source>Edit %1</source>
         <translation>%1 bearbeiten</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+46"/>
         <source>Nothing changed.</source>
         <translation>Nichts geändert.</translation>
     </message>
@@ -3872,7 +4072,7 @@ Befehle:
         <translation>Gespeichert.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+58"/>
         <source>New company</source>
         <translation>Neues Unternehmen</translation>
     </message>
@@ -3892,13 +4092,13 @@ Befehle:
         <translation>Neue Leistung</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+16"/>
+        <location line="+15"/>
+        <location line="+21"/>
         <source>%1 (inactive)</source>
         <translation>%1 (inaktiv)</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-15"/>
         <source>Company:</source>
         <translation>Unternehmen:</translation>
     </message>
@@ -3908,12 +4108,12 @@ Befehle:
         <translation>(jede Filiale)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>Branch:</source>
         <translation>Filiale:</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+45"/>
         <source>%1 added.</source>
         <translation>%1 hinzugefügt.</translation>
     </message>
@@ -4926,7 +5126,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+27"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
@@ -4941,7 +5141,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Webhook-Eingang</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Appointments</source>
         <translation>Termine</translation>
     </message>
@@ -4951,12 +5151,12 @@ Trotzdem erneut versuchen?</translation>
         <translation>Kalender</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Customers</source>
         <translation>Kunden</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
@@ -5006,12 +5206,12 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Neues Unternehmen…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Change &amp;password…</source>
         <translation>&amp;Passwort ändern…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Sign &amp;out</source>
         <translation>&amp;Abmelden</translation>
     </message>
@@ -5036,12 +5236,12 @@ Trotzdem erneut versuchen?</translation>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+112"/>
         <source>Change password</source>
         <translation>Passwort ändern</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>&amp;Current password:</source>
         <translation>&amp;Aktuelles Passwort:</translation>
     </message>
@@ -5056,13 +5256,17 @@ Trotzdem erneut versuchen?</translation>
         <translation>Neues Passwort &amp;wiederholen:</translation>
     </message>
     <message>
+        <location line="+23"/>
+        <source>Your password was changed; your other devices are signed out.</source>
+        <translation>Ihr Passwort wurde geändert; Ihre anderen Geräte sind abgemeldet.</translation>
+    </message>
+    <message>
         <source>The two new passwords differ.</source>
         <translation type="vanished">Die beiden neuen Passwörter unterscheiden sich.</translation>
     </message>
     <message>
-        <location line="+17"/>
         <source>Your password was changed.</source>
-        <translation>Ihr Passwort wurde geändert.</translation>
+        <translation type="vanished">Ihr Passwort wurde geändert.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -5142,7 +5346,7 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="-137"/>
+        <location line="-145"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>
@@ -5463,7 +5667,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::SecretsPage</name>
     <message>
-        <location filename="../ui/pages/secretspage.cpp" line="+38"/>
+        <location filename="../ui/pages/secretspage.cpp" line="+50"/>
         <source>&amp;Rotate…</source>
         <translation>&amp;Rotieren…</translation>
     </message>
@@ -5473,98 +5677,153 @@ Trotzdem erneut versuchen?</translation>
         <translation>Einen neuen Schlüssel oder ein neues Webhook-Geheimnis speichern; das alte prüft Webhooks noch während der Übergangszeit</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Keep the secrets key in the system &amp;keychain</source>
-        <translation>Geheimnisschlüssel im &amp;Schlüsselbund des Systems ablegen</translation>
+        <translation type="vanished">Geheimnisschlüssel im &amp;Schlüsselbund des Systems ablegen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Lets AskPro Admin on this desktop open provider keys without the server&apos;s key file</source>
-        <translation>Damit öffnet AskPro Admin auf diesem Rechner Anbieterschlüssel ohne die Schlüsseldatei des Servers</translation>
+        <translation type="vanished">Damit öffnet AskPro Admin auf diesem Rechner Anbieterschlüssel ohne die Schlüsseldatei des Servers</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Account</source>
-        <translation>Konto</translation>
+        <translation type="vanished">Konto</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Provider</source>
-        <translation>Anbieter</translation>
+        <translation type="vanished">Anbieter</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Base URL</source>
-        <translation>Basis-URL</translation>
+        <translation type="vanished">Basis-URL</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Key</source>
-        <translation>Schlüssel</translation>
+        <translation type="vanished">Schlüssel</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Webhook secret</source>
-        <translation>Webhook-Geheimnis</translation>
+        <translation type="vanished">Webhook-Geheimnis</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Stored</source>
-        <translation>Gespeichert</translation>
+        <translation type="vanished">Gespeichert</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Rotated</source>
-        <translation>Rotiert</translation>
+        <translation type="vanished">Rotiert</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Old secret valid until</source>
-        <translation>Altes Geheimnis gültig bis</translation>
+        <translation type="vanished">Altes Geheimnis gültig bis</translation>
     </message>
     <message>
-        <location line="+23"/>
         <source>The key that encrypts provider keys is not available on this desktop (no askpro.key file, nothing in the system keychain), so provider keys can be neither shown nor changed here.</source>
-        <translation>Der Schlüssel, der die Anbieterschlüssel verschlüsselt, ist auf diesem Rechner nicht verfügbar (keine Datei askpro.key, nichts im Schlüsselbund des Systems); Anbieterschlüssel lassen sich hier daher weder anzeigen noch ändern.</translation>
+        <translation type="vanished">Der Schlüssel, der die Anbieterschlüssel verschlüsselt, ist auf diesem Rechner nicht verfügbar (keine Datei askpro.key, nichts im Schlüsselbund des Systems); Anbieterschlüssel lassen sich hier daher weder anzeigen noch ändern.</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Keys are stored encrypted; only their first and last characters are shown. Rotate a key after changing it at the provider; webhooks signed with the old secret are accepted until the grace period ends.</source>
-        <translation>Schlüssel werden verschlüsselt gespeichert; nur ihre ersten und letzten Zeichen werden gezeigt. Rotieren Sie einen Schlüssel, nachdem Sie ihn beim Anbieter geändert haben; mit dem alten Geheimnis signierte Webhooks werden bis zum Ende der Übergangszeit angenommen.</translation>
+        <translation type="vanished">Schlüssel werden verschlüsselt gespeichert; nur ihre ersten und letzten Zeichen werden gezeigt. Rotieren Sie einen Schlüssel, nachdem Sie ihn beim Anbieter geändert haben; mit dem alten Geheimnis signierte Webhooks werden bis zum Ende der Übergangszeit angenommen.</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+43"/>
+        <location line="+65"/>
         <source>Platform (all companies)</source>
         <translation>Plattform (alle Unternehmen)</translation>
     </message>
     <message>
-        <location line="-41"/>
         <source>configured default</source>
-        <translation>konfigurierter Standard</translation>
+        <translation type="vanished">konfigurierter Standard</translation>
     </message>
     <message>
-        <location line="+13"/>
         <source>The secrets key is not available on this desktop.</source>
-        <translation>Der Geheimnisschlüssel ist auf diesem Rechner nicht verfügbar.</translation>
+        <translation type="vanished">Der Geheimnisschlüssel ist auf diesem Rechner nicht verfügbar.</translation>
+    </message>
+    <message>
+        <location line="-70"/>
+        <source>&amp;Set key…</source>
+        <translation>Schlüssel &amp;setzen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store a key for a provider, for the platform or one company; a key it replaces stops working at once</source>
+        <translation>Einen Schlüssel für einen Anbieter speichern, für die Plattform oder ein Unternehmen; ein ersetzter Schlüssel gilt sofort nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Keys are stored encrypted on the server; only their first and last characters are shown. Rotate a key after changing it at the provider; webhooks signed with the old secret are accepted until the grace period ends. The secrets key that encrypts them never leaves the server: keeping it (key file, rotation) is the server operator&apos;s job, with askpro-server credentials on the server&apos;s machine.</source>
+        <translation>Schlüssel werden verschlüsselt auf dem Server gespeichert; nur ihre ersten und letzten Zeichen werden angezeigt. Rotieren Sie einen Schlüssel, nachdem Sie ihn beim Anbieter geändert haben; mit dem alten Geheimnis signierte Webhooks werden bis zum Ende der Übergangsfrist angenommen. Der Geheimnisschlüssel, der sie verschlüsselt, verlässt den Server nie: Ihn zu verwahren (Schlüsseldatei, Rotation) ist Aufgabe des Serverbetriebs, mit askpro-server credentials auf dem Rechner des Servers.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Set provider key</source>
+        <translation>Anbieterschlüssel setzen</translation>
     </message>
     <message>
         <location line="+11"/>
+        <source>empty: the configured default</source>
+        <translation>leer: der konfigurierte Standard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the API key or password</source>
+        <translation>der API-Schlüssel oder das Passwort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Account:</source>
+        <translation>&amp;Konto:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Provider:</source>
+        <translation>&amp;Anbieter:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Base URL:</source>
+        <translation>&amp;Basis-URL:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Key:</source>
+        <translation>&amp;Schlüssel:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Webhook secret:</source>
+        <translation>&amp;Webhook-Geheimnis:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A key stored for an account and provider that already has one replaces it at once; to keep the old webhook secret working for a while, use Rotate.</source>
+        <translation>Ein Schlüssel für ein Konto und einen Anbieter, für die es schon einen gibt, ersetzt diesen sofort; soll das alte Webhook-Geheimnis noch eine Weile gelten, verwenden Sie Rotieren.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>%1 key stored.</source>
+        <translation>%1-Schlüssel gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Select the credential to rotate.</source>
         <translation>Wählen Sie die Zugangsdaten aus, die rotiert werden sollen.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Rotate %1 key</source>
         <translation>%1-Schlüssel rotieren</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>the new API key</source>
         <translation>der neue API-Schlüssel</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>empty: keep %1</source>
         <translation>leer: %1 behalten</translation>
     </message>
@@ -5574,7 +5833,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>keines</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source> h</source>
         <translation> h</translation>
     </message>
@@ -5604,19 +5863,17 @@ Trotzdem erneut versuchen?</translation>
         <translation>Ü&amp;bergangszeit:</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+23"/>
         <source>%1 key rotated.</source>
         <translation>%1-Schlüssel rotiert.</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>System keychain</source>
-        <translation>Schlüsselbund des Systems</translation>
+        <translation type="vanished">Schlüsselbund des Systems</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The secrets key is now in the system keychain.</source>
-        <translation>Der Geheimnisschlüssel liegt jetzt im Schlüsselbund des Systems.</translation>
+        <translation type="vanished">Der Geheimnisschlüssel liegt jetzt im Schlüsselbund des Systems.</translation>
     </message>
 </context>
 <context>
@@ -6275,14 +6532,106 @@ Trotzdem erneut versuchen?</translation>
     </message>
 </context>
 <context>
-    <name>askpro::UsersPage</name>
+    <name>askpro::UsersModel</name>
     <message>
-        <location filename="../ui/pages/userspage.cpp" line="+38"/>
+        <location filename="../models/usersmodel.cpp" line="+33"/>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Owner</source>
+        <translation>Inhaber</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Support</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Onboarding</source>
+        <translation>Onboarding</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Business owner</source>
+        <translation>Inhaber:in (Betrieb)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Business staff</source>
+        <translation>Mitarbeiter:in (Betrieb)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+13"/>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last sign-in</source>
+        <translation>Letzte Anmeldung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Locked until</source>
+        <translation>Gesperrt bis</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>all (AskProAI)</source>
+        <translation>alle (AskProAI)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::UsersPage</name>
+    <message>
+        <source>System</source>
+        <translation type="vanished">System</translation>
+    </message>
+    <message>
+        <location filename="../ui/pages/userspage.cpp" line="+54"/>
         <source>&amp;Add user…</source>
         <translation>Benutzer &amp;hinzufügen…</translation>
     </message>
@@ -6292,13 +6641,13 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Set &amp;password…</source>
         <translation>&amp;Passwort setzen…</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+124"/>
+        <location line="+2"/>
+        <location line="+118"/>
         <source>&amp;Deactivate</source>
         <translation>&amp;Deaktivieren</translation>
     </message>
@@ -6307,52 +6656,44 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Inhaber sehen Rechnungen, Nutzung und alles andere lesend; der Support bearbeitet Anrufe, Termine und Kunden; Onboarding richtet Unternehmen ein und bearbeitet sie; Administratoren verwalten Benutzer und Anbieterschlüssel.</translation>
     </message>
     <message>
-        <location line="-117"/>
+        <location line="-111"/>
         <source>Owners see invoices, usage and everything else read-only; support works calls, appointments and customers; onboarding sets up businesses and edits companies; administrators manage users and provider keys. Business owners and staff belong to one company and see only its calls and appointments (owners also its invoices).</source>
         <translation>Inhaber sehen Rechnungen, Nutzung und alles andere lesend; der Support bearbeitet Anrufe, Termine und Kunden; Onboarding richtet Unternehmen ein und bearbeitet sie; Administratoren verwalten Benutzer und Anbieterschlüssel. Inhaber:innen und Mitarbeiter:innen eines Betriebs gehören zu einem Unternehmen und sehen nur dessen Anrufe und Termine (Inhaber:innen auch dessen Rechnungen).</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>User name</source>
-        <translation>Benutzername</translation>
+        <translation type="vanished">Benutzername</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Name</source>
-        <translation>Name</translation>
+        <translation type="vanished">Name</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Role</source>
-        <translation>Rolle</translation>
+        <translation type="vanished">Rolle</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Language</source>
-        <translation>Sprache</translation>
+        <translation type="vanished">Sprache</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Active</source>
-        <translation>Aktiv</translation>
+        <translation type="vanished">Aktiv</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Last sign-in</source>
-        <translation>Letzte Anmeldung</translation>
+        <translation type="vanished">Letzte Anmeldung</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Locked until</source>
-        <translation>Gesperrt bis</translation>
+        <translation type="vanished">Gesperrt bis</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Company</source>
-        <translation>Unternehmen</translation>
+        <translation type="vanished">Unternehmen</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+18"/>
         <source>Signed-in devices of the selected user</source>
         <translation>Angemeldete Geräte des ausgewählten Benutzers</translation>
     </message>
@@ -6367,39 +6708,36 @@ Trotzdem erneut versuchen?</translation>
         <translation>Beendet die Sitzung auf dem Server: Das Gerät muss sich neu anmelden.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>%1 is signed out.</source>
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location line="+42"/>
         <source>all (AskProAI)</source>
-        <translation>alle (AskProAI)</translation>
+        <translation type="vanished">alle (AskProAI)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>yes</source>
-        <translation>ja</translation>
+        <translation type="vanished">ja</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>no</source>
-        <translation>nein</translation>
+        <translation type="vanished">nein</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+72"/>
         <source>&amp;Activate</source>
         <translation>&amp;Aktivieren</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+204"/>
         <source>Users</source>
         <translation>Benutzer</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+15"/>
-        <location line="+7"/>
+        <location line="-136"/>
+        <location line="+19"/>
+        <location line="+13"/>
         <source>Add user</source>
         <translation>Benutzer hinzufügen</translation>
     </message>
@@ -6411,37 +6749,37 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-23"/>
         <source>&amp;User name:</source>
         <translation>&amp;Benutzername:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>&amp;Full name:</source>
         <translation>&amp;Vollständiger Name:</translation>
     </message>
     <message>
-        <location line="-35"/>
-        <location line="+36"/>
+        <location line="-50"/>
+        <location line="+51"/>
         <source>&amp;Role:</source>
         <translation>&amp;Rolle:</translation>
     </message>
     <message>
-        <location line="-35"/>
-        <location line="+36"/>
+        <location line="-49"/>
+        <location line="+51"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location line="-35"/>
-        <location line="+57"/>
+        <location line="-50"/>
+        <location line="+87"/>
         <source>&amp;Password:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location line="-57"/>
-        <location line="+57"/>
+        <location line="-87"/>
+        <location line="+87"/>
         <source>&amp;Repeat password:</source>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
@@ -6450,32 +6788,48 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Die beiden Passwörter unterscheiden sich.</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-194"/>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+    <message>
+        <location line="+105"/>
+        <location line="+51"/>
+        <source>&amp;Company:</source>
+        <translation>&amp;Unternehmen:</translation>
+    </message>
+    <message>
+        <location line="-27"/>
         <source>User %1 added.</source>
         <translation>Benutzer %1 hinzugefügt.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Edit %1</source>
         <translation>%1 bearbeiten</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+11"/>
+        <source>A new role or company signs the user out on every device.</source>
+        <translation>Eine neue Rolle oder ein neues Unternehmen meldet den Benutzer auf allen Geräten ab.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>User %1 changed.</source>
         <translation>Benutzer %1 geändert.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+17"/>
         <source>New password for %1</source>
         <translation>Neues Passwort für %1</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Password of %1 changed; the account is unlocked.</source>
         <translation>Passwort von %1 geändert; das Konto ist entsperrt.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>User %1 deactivated.</source>
         <translation>Benutzer %1 deaktiviert.</translation>
     </message>
@@ -6488,7 +6842,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::WeekCalendar</name>
     <message>
-        <location filename="../ui/widgets/weekcalendar.cpp" line="+129"/>
+        <location filename="../ui/widgets/weekcalendar.cpp" line="+128"/>
         <source>d MMM</source>
         <comment>QDate format of the day headers</comment>
         <translation>d. MMM</translation>

@@ -4,7 +4,15 @@
 <context>
     <name>ServerCommands</name>
     <message numerus="yes">
-        <location filename="../app/server/servercommands.cpp" line="+551"/>
+        <location filename="../app/server/servercommands.cpp" line="+166"/>
+        <source>%n credential(s) are sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</source>
+        <translation>
+            <numerusform>%n credential is sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</numerusform>
+            <numerusform>%n credentials are sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+402"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>
@@ -48,7 +56,7 @@
 <context>
     <name>askpro::CalendarPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/calendarpage.cpp" line="+166"/>
+        <location filename="../ui/pages/calendarpage.cpp" line="+171"/>
         <source>Week %1: %2 – %3 (%4, %n appointment(s))</source>
         <translation>
             <numerusform>Week %1: %2 – %3 (%4, %n appointment)</numerusform>
@@ -155,7 +163,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+271"/>
+        <location filename="../ui/mainwindow.cpp" line="+277"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -163,7 +171,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+119"/>
+        <location line="+127"/>
         <source>Simulation on: %n call(s) a minute</source>
         <translation>
             <numerusform>Simulation on: %n call a minute</numerusform>
