@@ -117,6 +117,11 @@ ApiCall *ApiAccount::patch(const QString &path, const Json &body)
     return send("PATCH", path, {}, QByteArray::fromStdString(body.dump()));
 }
 
+ApiCall *ApiAccount::put(const QString &path, const Json &body)
+{
+    return send("PUT", path, {}, QByteArray::fromStdString(body.dump()));
+}
+
 ApiCall *ApiAccount::remove(const QString &path)
 {
     return send("DELETE", path, {}, {});

@@ -53,6 +53,7 @@ public:
     ApiCall *get(const QString &path, const QUrlQuery &query = {});
     ApiCall *post(const QString &path, const Json &body = Json::object());
     ApiCall *patch(const QString &path, const Json &body);
+    ApiCall *put(const QString &path, const Json &body);
     ApiCall *remove(const QString &path);
 
     // Whether the last answer came (any status) or none did; pages keep what they show while unreachable.

@@ -3,6 +3,8 @@
 
 #include "apiaccount.h"
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -24,6 +26,30 @@ void ApiListModel::setQuery(const QUrlQuery &query)
 void ApiListModel::reload()
 {
     request(QString(), int(qBound(qsizetype(m_pageSize), m_items.size(), qsizetype(1000))));
+}
+
+void ApiListModel::loadAll(int maxRows, std::function<void(bool complete)> done)
+{
+    auto step = std::make_shared<std::function<void()>>();
+    auto connections = std::make_shared<QList<QMetaObject::Connection>>();
+    const auto finish = [connections, done](bool complete) {
+        for (const QMetaObject::Connection &c : std::as_const(*connections))
+            QObject::disconnect(c);
+        done(complete);
+    };
+    *step = [this, maxRows, finish] {
+        if (m_next.isEmpty())
+            return finish(true);
+        if (m_items.size() >= maxRows)
+            return finish(false);
+        if (!m_appending)
+            request(m_next, int(qMin<qsizetype>(1000, maxRows - m_items.size())));
+    };
+    connections->append(connect(this, &ApiListModel::loaded, this, [step] { (*step)(); }));
+    connections->append(connect(this, &ApiListModel::failed, this, [finish] { finish(false); }));
+    if (m_loading && !m_appending)
+        return; // the first page is on its way; loaded() goes on from there
+    (*step)();
 }
 
 void ApiListModel::request(const QString &after, int limit)

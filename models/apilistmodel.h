@@ -10,6 +10,8 @@
 #include <QList>
 #include <QUrlQuery>
 
+#include <functional>
+
 namespace askpro {
 
 namespace client {
@@ -36,6 +38,10 @@ public:
     // Asks for the first page again with the same query (after an action or a live update): the rows stay
     // until the answer replaces them, and at least as many rows as shown now are asked for (up to 1000).
     void reload();
+
+    // Asks for the remaining pages one after another, up to maxRows in all, then calls done with whether
+    // every row is loaded (false: the limit was reached or a request failed). For exports of a whole list.
+    void loadAll(int maxRows, std::function<void(bool complete)> done);
 
     [[nodiscard]] const client::Json &item(int row) const { return m_items.at(row); }
     [[nodiscard]] qint64 idAt(int row) const;

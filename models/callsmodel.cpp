@@ -1,189 +1,97 @@
-// Paging, background search slices, and the presentation of call rows: branch-local times, durations and
-// translated outcomes.
+// The filter as the route's query parameters, the text search's reading on, and the presentation of call
+// rows: branch-local times, durations and translated outcomes.
 #include "callsmodel.h"
 
-#include "core/clock.h"
 #include "domain/phonenumbers.h"
+#include "jsonfields.h"
 #include "labels.h"
 #include "statuscolors.h"
 
 #include <QColor>
-#include <QElapsedTimer>
+#include <QDateTime>
 #include <QLocale>
-#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
 namespace askpro {
 
 namespace {
-constexpr qsizetype keepRows = 5000; // refresh() loads at most this many rows again
-constexpr int noBudget = -1;
-constexpr qint64 searchQueryMs = 30;
-constexpr qint64 minWindow = 1000;
-constexpr qint64 maxWindow = 200000;
+// The route's sort names, in Column order ("" : not sortable).
+const std::array<QString, CallsModel::ColumnCount> sortNames{u"id"_s,       u"started_at"_s, QString(),      u"company"_s,
+                                                             u"branch"_s,   u"caller"_s,     u"customer"_s,  u"duration"_s,
+                                                             u"outcome"_s,  u"failure"_s,    u"appointment_start"_s};
+const std::array<const char *, CallsModel::ColumnCount> fields{"id",       "started_at",  "time_zone", "company",        "branch",           "caller",
+                                                               "customer", "duration_ms", "outcome",   "failure_reason", "appointment_start"};
 } // namespace
 
-CallsModel::CallsModel(std::shared_ptr<Database> db, QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_db(std::move(db))
+CallsModel::CallsModel(client::ApiAccount &account, QObject *parent)
+    : ApiListModel(account, u"/calls"_s, parent)
 {
-    reload(PageSize);
+    // A search that found fewer matches than a page reads on while calls are left.
+    connect(this, &ApiListModel::loaded, this, &CallsModel::readOn);
+    connect(this, &ApiListModel::failed, this, [this] { setSearching(false); });
+    load();
 }
 
-void CallsModel::setFilter(const CallFilter &filter)
+void CallsModel::setFilter(const Filter &filter)
 {
     m_filter = filter;
-    reload(PageSize);
-}
-
-void CallsModel::refresh()
-{
-    reload(qBound(qsizetype(PageSize), m_rows.size(), keepRows));
+    load();
 }
 
 void CallsModel::sort(int column, Qt::SortOrder order)
 {
-    if (column == CallQuery::TimeZone || (column == m_sortColumn && order == m_sortOrder))
+    if (column < 0 || column >= ColumnCount || sortNames.at(size_t(column)).isEmpty() || (column == m_sortColumn && order == m_sortOrder))
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    reload(PageSize);
+    load();
 }
 
-void CallsModel::read(Batch &batch, qsizetype have, qsizetype wanted, int budgetMs)
+void CallsModel::load()
 {
-    QElapsedTimer clock;
-    clock.start();
-    qint64 started = 0; // when the current page's read began
-    while (!batch.atEnd && have + batch.rows.size() < wanted) {
-        const int limit = int(qMin<qsizetype>(wanted - have - batch.rows.size(), 10000));
-        auto page = CallQuery::page(*m_db, m_filter, m_sortColumn, m_sortOrder, batch.next, limit, m_searchWindow);
-        if (!page) {
-            m_lastError = page.error().describe();
-            batch.atEnd = true;
-            Q_EMIT queryFailed(m_lastError);
-            return;
-        }
-        batch.rows.append(std::move(page->rows));
-        batch.next = page->next;
-        batch.atEnd = !batch.next;
-        const qint64 elapsed = clock.elapsed();
-        qint64 nextCost = elapsed - started;
-        // A search's window follows the engine's speed, about searchQueryMs per query on SQLite and PostgreSQL
-        // alike; it at most doubles per step, so one fast query (a cached page) cannot make the next one slow.
-        if (m_adaptiveWindow && !m_filter.text.trimmed().isEmpty()) {
-            const qint64 took = qMax<qint64>(1, elapsed - started);
-            const qint64 window
-                = qBound<qint64>(minWindow, qMin(qint64(m_searchWindow) * searchQueryMs / took, 2LL * m_searchWindow), maxWindow);
-            nextCost = nextCost * window / m_searchWindow;
-            m_searchWindow = int(window);
-        }
-        // Stop where the next page would overrun the budget.
-        if (budgetMs != noBudget && elapsed + nextCost >= budgetMs)
-            break;
-        started = elapsed;
+    QUrlQuery query;
+    const auto add = [&query](const QString &name, qint64 value) {
+        if (value > 0)
+            query.addQueryItem(name, QString::number(value));
+    };
+    add(u"from"_s, m_filter.fromMs);
+    add(u"to"_s, m_filter.toMs);
+    add(u"company_id"_s, m_filter.companyId);
+    add(u"branch_id"_s, m_filter.branchId);
+    if (!m_filter.outcome.isEmpty())
+        query.addQueryItem(u"outcome"_s, m_filter.outcome);
+    const QString text = m_filter.text.trimmed();
+    if (!text.isEmpty()) {
+        query.addQueryItem(u"q"_s, text);
+        add(u"scan"_s, m_scan);
     }
+    query.addQueryItem(u"sort"_s, sortNames.at(size_t(m_sortColumn)));
+    query.addQueryItem(u"order"_s, m_sortOrder == Qt::AscendingOrder ? u"asc"_s : u"desc"_s);
+    setSearching(!text.isEmpty());
+    setQuery(query);
 }
 
-void CallsModel::reload(qsizetype wanted)
+void CallsModel::readOn()
 {
-    ++m_generation;
-    m_lastError.clear();
-    Batch batch;
-    const bool searching = !m_filter.text.trimmed().isEmpty();
-    read(batch, 0, wanted, searching ? m_sliceMs : noBudget);
-    beginResetModel();
-    m_rows = std::move(batch.rows);
-    m_next = batch.next;
-    m_atEnd = batch.atEnd;
-    m_wanted = wanted;
-    endResetModel();
-    updateSearching();
+    const bool more = m_searching && rowCount() < PageSize && canFetchMore(QModelIndex());
+    if (more)
+        fetchMore(QModelIndex());
+    else
+        setSearching(false);
 }
 
-void CallsModel::load(int budgetMs)
+void CallsModel::setSearching(bool searching)
 {
-    Batch batch;
-    batch.next = m_next;
-    batch.atEnd = m_atEnd;
-    read(batch, m_rows.size(), m_wanted, budgetMs);
-    if (!batch.rows.isEmpty()) {
-        beginInsertRows(QModelIndex(), int(m_rows.size()), int(m_rows.size() + batch.rows.size() - 1));
-        m_rows.append(std::move(batch.rows));
-        endInsertRows();
-    }
-    m_next = batch.next;
-    m_atEnd = batch.atEnd;
-    updateSearching();
-}
-
-// A search that found fewer rows than asked for and has calls left goes on from the event loop, a slice
-// at a time, so the window stays responsive and shows the first matches at once.
-void CallsModel::updateSearching()
-{
-    const bool searching = !m_atEnd && m_rows.size() < m_wanted;
-    if (searching && !m_continuationQueued) {
-        m_continuationQueued = true;
-        QTimer::singleShot(0, this, [this, generation = m_generation] {
-            m_continuationQueued = false;
-            if (generation == m_generation)
-                load(m_sliceMs);
-            else
-                updateSearching();
-        });
-    }
-    if (searching != m_searching) {
-        m_searching = searching;
-        Q_EMIT searchingChanged(searching);
-    }
-}
-
-int CallsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    if (searching == m_searching)
+        return;
+    m_searching = searching;
+    Q_EMIT searchingChanged(searching);
 }
 
 int CallsModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(CallQuery::ColumnCount);
-}
-
-bool CallsModel::canFetchMore(const QModelIndex &parent) const
-{
-    return !parent.isValid() && !m_atEnd;
-}
-
-void CallsModel::fetchMore(const QModelIndex &parent)
-{
-    if (parent.isValid() || m_atEnd)
-        return;
-    m_wanted = qMax(m_wanted, m_rows.size() + PageSize);
-    load(m_filter.text.trimmed().isEmpty() ? noBudget : m_sliceMs);
-}
-
-int CallsModel::rowOfCall(qint64 callId, int maxRows)
-{
-    for (int row = 0;; ++row) {
-        if (row >= m_rows.size()) {
-            if (row >= maxRows || m_atEnd)
-                return -1;
-            m_wanted = qMax(m_wanted, m_rows.size() + PageSize);
-            load(noBudget);
-            if (row >= m_rows.size())
-                return -1;
-        }
-        if (m_rows.at(row).value(CallQuery::Id).toLongLong() == callId)
-            return row;
-    }
-}
-
-void CallsModel::fetchAll()
-{
-    while (!m_atEnd) {
-        m_wanted = m_rows.size() + 10000;
-        load(noBudget);
-    }
+    return parent.isValid() ? 0 : int(ColumnCount);
 }
 
 QTimeZone CallsModel::zone(const QString &id) const
@@ -196,66 +104,64 @@ QTimeZone CallsModel::zone(const QString &id) const
     return *it;
 }
 
-QString CallsModel::outcomeLabel(const QString &outcome)
+QVariant CallsModel::cell(const client::Json &item, int column, int role) const
 {
-    return Labels::outcome(outcome);
-}
-
-QVariant CallsModel::data(const QModelIndex &index, int role) const
-{
-    if (!index.isValid() || index.row() >= m_rows.size() || index.column() >= CallQuery::ColumnCount)
-        return {};
-    const QVariantList &row = m_rows.at(index.row());
     if (role == CallIdRole)
-        return row.at(CallQuery::Id).toLongLong();
+        return client::number(item, "id");
     if (role == OutcomeRole)
-        return row.at(CallQuery::Outcome).toString();
-    const QVariant raw = row.at(index.column());
-    if (role == Qt::ForegroundRole && index.column() == CallQuery::Outcome) {
-        const QColor c = StatusColors::text(StatusColors::forOutcome(raw.toString()));
+        return client::text(item, "outcome");
+    const char *field = fields.at(size_t(column));
+    if (role == Qt::ForegroundRole && column == Outcome) {
+        const QColor c = StatusColors::text(StatusColors::forOutcome(client::text(item, field)));
         return c.isValid() ? QVariant(c) : QVariant();
     }
-    if (role == Qt::TextAlignmentRole && index.column() == CallQuery::DurationMs)
+    if (role == Qt::TextAlignmentRole && column == DurationMs)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
 
-    switch (index.column()) {
-    case CallQuery::StartedAt:
-    case CallQuery::AppointmentStart:
-        if (raw.isNull())
+    switch (column) {
+    case Id:
+        return client::number(item, field);
+    case StartedAt:
+    case AppointmentStart: {
+        const qint64 ms = client::number(item, field);
+        if (ms <= 0)
             return QString();
-        return QLocale().toString(fromMs(raw.toLongLong()).toTimeZone(zone(row.at(CallQuery::TimeZone).toString())),
+        return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toTimeZone(zone(client::text(item, "time_zone"))),
                                   QLocale::ShortFormat);
-    case CallQuery::DurationMs: {
-        const qint64 seconds = raw.toLongLong() / 1000;
+    }
+    case DurationMs: {
+        const qint64 seconds = client::number(item, field) / 1000;
         return u"%1:%2"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
-    case CallQuery::Outcome:
-        return outcomeLabel(raw.toString());
-    case CallQuery::Caller:
-        return raw.toString().isEmpty() ? QString() : PhoneNumbers::display(raw.toString());
+    case Outcome:
+        return Labels::outcome(client::text(item, field));
+    case Caller: {
+        const QString caller = client::text(item, field);
+        return caller.isEmpty() ? QString() : PhoneNumbers::display(caller);
+    }
     default:
-        return raw;
+        return client::text(item, field);
     }
 }
 
 QVariant CallsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+        return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case CallQuery::Id: return tr("No.");
-    case CallQuery::StartedAt: return tr("Time");
-    case CallQuery::TimeZone: return tr("Time zone");
-    case CallQuery::Company: return tr("Company");
-    case CallQuery::Branch: return tr("Branch");
-    case CallQuery::Caller: return tr("Caller");
-    case CallQuery::Customer: return tr("Customer");
-    case CallQuery::DurationMs: return tr("Duration");
-    case CallQuery::Outcome: return tr("Outcome");
-    case CallQuery::FailureReason: return tr("Reason");
-    case CallQuery::AppointmentStart: return tr("Appointment");
+    case Id: return tr("No.");
+    case StartedAt: return tr("Time");
+    case TimeZone: return tr("Time zone");
+    case Company: return tr("Company");
+    case Branch: return tr("Branch");
+    case Caller: return tr("Caller");
+    case Customer: return tr("Customer");
+    case DurationMs: return tr("Duration");
+    case Outcome: return tr("Outcome");
+    case FailureReason: return tr("Reason");
+    case AppointmentStart: return tr("Appointment");
     default: return {};
     }
 }

@@ -62,10 +62,14 @@ QString TimelineText::error(const QJsonObject &args)
 
 QString TimelineText::text(const CallEvent &event, const QTimeZone &zone)
 {
-    const std::optional<TimelineCode> code = timelineCodeFromName(event.code);
+    return text(event.code, QJsonDocument::fromJson(event.args.toUtf8()).object(), event.message, zone);
+}
+
+QString TimelineText::text(const QString &codeName, const QJsonObject &args, const QString &message, const QTimeZone &zone)
+{
+    const std::optional<TimelineCode> code = timelineCodeFromName(codeName);
     if (!code)
-        return event.message;
-    const QJsonObject args = QJsonDocument::fromJson(event.args.toUtf8()).object();
+        return message;
     const auto arg = [&args](const char *name) { return argText(args, name); };
     const auto callback = [&](const QString &reason) {
         QStringList offered;
@@ -160,7 +164,7 @@ QString TimelineText::text(const CallEvent &event, const QTimeZone &zone)
                                  : tr("Marked resolved by %1: %2").arg(arg(TimelineArg::User), comment);
     }
     }
-    return event.message;
+    return message;
 }
 
 } // namespace askpro

@@ -1,12 +1,13 @@
-// Builds the tree from TriageQuery's rows; times in each branch's zone.
+// Builds the tree from the server's queue; times in each branch's zone.
 #include "triagemodel.h"
 
-#include "core/clock.h"
+#include "apiaccount.h"
 #include "domain/phonenumbers.h"
+#include "jsonfields.h"
 #include "labels.h"
-#include "queries/triagequery.h"
 #include "statuscolors.h"
 
+#include <QDateTime>
 #include <QFont>
 #include <QLocale>
 #include <QTimeZone>
@@ -28,27 +29,64 @@ int severity(const QString &category)
 
 } // namespace
 
-TriageModel::TriageModel(std::shared_ptr<Database> db, QObject *parent)
+struct TriageModel::Row
+{
+    qint64 callId = 0;
+    qint64 startedAt = 0;
+    QString timeZone;
+    QString branchName;
+    QString caller;
+    QString customerName;
+    QString outcome;
+    QString category;
+    QString reason;
+};
+
+TriageModel::TriageModel(client::ApiAccount &account, QObject *parent)
     : QStandardItemModel(parent)
-    , m_db(std::move(db))
+    , m_account(account)
 {
     setHorizontalHeaderLabels({tr("Reason / call"), tr("Time"), tr("Branch"), tr("Caller"), tr("Customer"), tr("Details")});
 }
 
-Status TriageModel::reload()
+TriageModel::~TriageModel()
 {
-    auto items = TriageQuery::unresolved(*m_db);
-    if (!items)
-        return items.error();
+    if (m_pending)
+        m_pending->abandon();
+}
+
+void TriageModel::reload()
+{
+    if (m_pending)
+        m_pending->abandon(); // the newest question's answer is the one shown
+    m_pending = m_account.get(u"/triage"_s);
+    connect(m_pending, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            Q_EMIT failed(result.errorMessage);
+            return;
+        }
+        QList<Row> items;
+        for (const client::Json &json : client::child(result.body, "items", client::Json::array()))
+            items.append({client::number(json, "id"), client::number(json, "started_at"), client::text(json, "time_zone"), client::text(json, "branch"),
+                          client::text(json, "caller"), client::text(json, "customer"), client::text(json, "outcome"), client::text(json, "category"),
+                          client::text(json, "reason")});
+        m_truncated = client::flag(result.body, "truncated");
+        present(items);
+        Q_EMIT loaded();
+    });
+}
+
+void TriageModel::present(const QList<Row> &items)
+{
     struct Group
     {
         QString key;
         QString category;
         QString reason;
-        QList<TriageItem> calls;
+        QList<Row> calls;
     };
     QList<Group> groups;
-    for (const TriageItem &item : *items) {
+    for (const Row &item : items) {
         const QString key = item.category + u'\x1f' + item.reason;
         auto it = std::find_if(groups.begin(), groups.end(), [&key](const Group &g) { return g.key == key; });
         if (it == groups.end()) {
@@ -64,7 +102,7 @@ Status TriageModel::reload()
     });
 
     removeRows(0, rowCount());
-    m_total = int(items->size());
+    m_total = int(items.size());
     for (const Group &g : groups) {
         const StatusColors::Tone tone = g.category == u"needs_callback"_s || g.category == u"requested_unbooked"_s || g.category == u"transient"_s
             ? StatusColors::Tone::Warning
@@ -87,9 +125,10 @@ Status TriageModel::reload()
             groupRow.append(new QStandardItem());
         for (QStandardItem *cell : groupRow)
             cell->setEditable(false);
-        for (const TriageItem &t : g.calls) {
+        for (const Row &t : g.calls) {
             const QTimeZone zone(t.timeZone.toUtf8());
-            const QString when = QLocale().toString(fromMs(t.startedAt).toTimeZone(zone.isValid() ? zone : QTimeZone::utc()), QLocale::ShortFormat);
+            const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(t.startedAt, QTimeZone::utc()).toTimeZone(zone.isValid() ? zone : QTimeZone::utc()),
+                                                    QLocale::ShortFormat);
             QList<QStandardItem *> row{new QStandardItem(tr("Call %1").arg(t.callId)),
                                        new QStandardItem(when),
                                        new QStandardItem(t.branchName.isEmpty() ? tr("(no branch)") : t.branchName),
@@ -106,7 +145,6 @@ Status TriageModel::reload()
         }
         appendRow(groupRow);
     }
-    return {};
 }
 
 QModelIndex TriageModel::groupIndex(const QString &key) const

@@ -1,17 +1,23 @@
-// Failed-call triage: the queue's groups and counts, the retry preview, correcting the request and
-// retrying it through a real in-process server (its workers run the job and write the timeline),
-// marking calls resolved from the keyboard, replaying a stored webhook, and new failures arriving by
-// themselves while the queue keeps its place.
+// Failed-call triage through the admin API of a real server on loopback: the queue's groups and counts,
+// the retry preview, correcting the request in the dialog and retrying it (the server's workers run the
+// job and write the timeline), marking calls resolved from the keyboard, a business account's queue
+// holding its own company only, replaying a stored webhook, and new failures arriving by themselves while
+// the queue keeps its place.
+#include "apisession.h"
 #include "changewatcher.h"
-#include "config/serverconfig.h"
 #include "core/clock.h"
-#include "http/askproserver.h"
+#include "dialogs/requestdialog.h"
 #include "pages/failedcallspage.h"
 #include "queries/calldetailquery.h"
-#include "security/secretbox.h"
 #include "support/supportservice.h"
 #include "testdatabase.h"
 #include "triagemodel.h"
+#include "widgets/calldetailpane.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QLabel>
+#include <QSignalSpy>
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -72,6 +78,21 @@ class TestFailedCalls final : public QObject
 {
     Q_OBJECT
 private:
+    static void answerRequestDialog()
+    {
+        auto *dialog = qobject_cast<RequestDialog *>(QApplication::activeModalWidget());
+        if (!dialog) {
+            QTimer::singleShot(20, qApp, &TestFailedCalls::answerRequestDialog); // not open yet
+            return;
+        }
+        auto *service = dialog->findChild<QComboBox *>();
+        QVERIFY(service);
+        QVERIFY2(service->findText(u"Kontrolle"_s) >= 0, "the company's services are offered");
+        service->setCurrentText(u"Kontrolle"_s);
+        dialog->findChild<QDateEdit *>()->setDate(QDate(2030, 6, 1));
+        dialog->accept();
+    }
+
     std::shared_ptr<Database> m_db;
     qint64 m_company = 0;
     qint64 m_branch = 0;
@@ -79,6 +100,17 @@ private:
     qint64 m_unknownService2 = 0;
     qint64 m_callback = 0;
     qint64 m_unbooked = 0;
+    std::unique_ptr<test::ApiSession> m_api;
+
+    // A page whose first answer has come.
+    std::unique_ptr<FailedCallsPage> openPage(client::ApiAccount &account)
+    {
+        auto page = std::make_unique<FailedCallsPage>(account);
+        QSignalSpy reloaded(page.get(), &FailedCallsPage::reloaded);
+        if (!reloaded.wait(10000))
+            qFatal("the triage queue never came");
+        return page;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -103,11 +135,15 @@ private Q_SLOTS:
         insertCall(*m_db, m_company, m_branch, u"c5"_s, u"failed"_s, u"transient"_s, u"Cal.com is unavailable"_s, true, massage, nowMs());
         insertCall(*m_db, m_company, m_branch, u"c6"_s, u"booked"_s, QString(), QString(), true, massage);
         insertCall(*m_db, m_company, m_branch, u"c7"_s, u"no_request"_s, QString(), QString(), false);
+        m_api = test::startApiSession(m_db, Role::Support);
     }
+
+    void cleanup() { m_api.reset(); }
 
     void newFailuresAppearWithoutARefresh()
     {
-        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
+        auto opened = openPage(*m_api->account);
+        FailedCallsPage &page = *opened;
         auto *watcher = page.findChild<ChangeWatcher *>();
         QVERIFY(watcher);
         QVERIFY(!watcher->isPolling()); // a hidden page does not poll
@@ -129,16 +165,19 @@ private Q_SLOTS:
 
         // A resolution elsewhere (another window, the server) takes the call out of the queue.
         QVERIFY(m_db->exec(u"UPDATE calls SET resolved_at = ?, updated_at = ? WHERE id = ?"_s, {nowMs(), nowMs() + 1, added}).ok());
-        QVERIFY(page.pollNow());
+        QSignalSpy reloaded(&page, &FailedCallsPage::reloaded);
+        page.pollNow();
+        QVERIFY(reloaded.wait(10000));
         QVERIFY(!page.model()->callIndex(added).isValid());
-        QVERIFY(!page.pollNow()); // nothing new since
+        QCOMPARE(page.tree()->currentIndex().data(TriageModel::CallIdRole).toLongLong(), m_callback);
         page.hide();
         QVERIFY(!watcher->isPolling());
     }
 
     void groupsUnresolvedCallsByReason()
     {
-        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
+        auto opened = openPage(*m_api->account);
+        FailedCallsPage &page = *opened;
         TriageModel *model = page.model();
         QCOMPARE(model->totalCalls(), 4); // resolved, booked and no-request calls are not in the queue
         QCOMPARE(model->rowCount(), 3);
@@ -157,6 +196,35 @@ private Q_SLOTS:
         // Selecting a group means all of its calls.
         page.tree()->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QCOMPARE(page.selectedCallIds().size(), 2);
+    }
+
+    // The owner of another business sees an empty queue and cannot act on these calls: the server decides.
+    void anotherCompanysOwnerSeesNone()
+    {
+        const auto [otherCompany, otherBranch] = test::plantCompanyAndBranch(*m_db, u"+4940999999"_s);
+        Q_UNUSED(otherBranch);
+        auto owner = test::startApiSession(m_db, Role::CompanyOwner, otherCompany);
+        auto opened = openPage(*owner->account);
+        QCOMPARE(opened->model()->totalCalls(), 0);
+        QVERIFY(opened->findChild<QLabel *>(u"triageSummary"_s)->text().contains(u"No calls"_s));
+        QCOMPARE(test::waitFor(owner->account->get(u"/calls/%1/retry-preview"_s.arg(m_callback))).status, 404);
+        QCOMPARE(test::waitFor(owner->account->post(u"/calls/%1/resolve"_s.arg(m_callback), client::Json{{"comment", "x"}})).status, 403);
+        QVERIFY(m_db->scalar(u"SELECT resolved_at FROM calls WHERE id = ?"_s, {m_callback})->isNull());
+        // And the queue of this company's owner holds this company's calls.
+        auto own = test::startApiSession(m_db, Role::CompanyOwner, m_company, u"owner-own"_s);
+        QCOMPARE(openPage(*own->account)->model()->totalCalls(), 4);
+    }
+
+    void previewIsShownBesideTheQueue()
+    {
+        auto opened = openPage(*m_api->account);
+        QSignalSpy shown(opened.get(), &FailedCallsPage::previewShown);
+        QVERIFY(opened->selectCall(m_unknownService1));
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.last().at(0).toLongLong(), m_unknownService1);
+        const QString text = opened->findChild<QLabel *>(u"retryPreview"_s)->text();
+        QVERIFY2(text.contains(u"Fix first"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"Massage"_s), qPrintable(text));
     }
 
     void previewNamesWhatIsMissing()
@@ -204,14 +272,14 @@ private Q_SLOTS:
         }));
 
         // A real server with workers picks the job up.
+        m_api.reset();
         ServerConfig config;
         config.workers = 1;
         config.pollIntervalMs = 100;
-        AskProServer server(m_db, SecretBox(SecretBox::newKey()), config, true);
-        auto port = server.start(QHostAddress::LocalHost, 0);
-        QVERIFY2(port.ok(), port.ok() ? "" : qPrintable(port.error().describe()));
+        m_api = test::startApiSession(m_db, Role::Support, 0, u"tester"_s, config, true);
 
-        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
+        auto opened = openPage(*m_api->account);
+        FailedCallsPage &page = *opened;
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QVERIFY(page.selectCall(m_unknownService1));
@@ -239,12 +307,35 @@ private Q_SLOTS:
         // The service matched this time; the missing event type mapping is what stops it now.
         QVERIFY2((*detail)->failureReason.contains(u"event type"_s, Qt::CaseInsensitive) || (*detail)->failureKind == u"configuration"_s,
                  qPrintable((*detail)->failureReason));
-        server.stop();
     }
+
+    // E opens the request in a dialog; what is saved there goes to the server, audited with the user's name.
+    void editTheRequestInTheDialog()
+    {
+        auto opened = openPage(*m_api->account);
+        FailedCallsPage &page = *opened;
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY(page.selectCall(m_callback));
+        QTRY_COMPARE(page.findChild<CallDetailPane *>()->shownCallId(), m_callback); // its company names the services offered
+        QTimer::singleShot(0, this, [this] { answerRequestDialog(); });
+        QSignalSpy finished(&page, &FailedCallsPage::actionFinished);
+        page.tree()->setFocus();
+        QTest::keyClick(page.tree(), Qt::Key_E);
+        QVERIFY(finished.wait(10000));
+        const QString stored = m_db->scalar(u"SELECT request_json FROM calls WHERE id = ?"_s, {m_callback})->toString();
+        QVERIFY2(stored.contains(u"Kontrolle"_s) && stored.contains(u"2030-06-01"_s), qPrintable(stored));
+        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'call.correct_request' AND entity_id = ? AND actor = ?"_s,
+                              {m_callback, m_api->actor.username})
+                     ->toInt(),
+                 1);
+    }
+
 
     void bulkRetryAndResolveFromTheKeyboard()
     {
-        FailedCallsPage page(m_db, Actor::system(u"tester"_s));
+        auto opened = openPage(*m_api->account);
+        FailedCallsPage &page = *opened;
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         page.tree()->setFocus();
@@ -258,8 +349,8 @@ private Q_SLOTS:
         QTest::keyClick(page.tree(), Qt::Key_M);
         QTRY_COMPARE(page.model()->totalCalls(), 2);
         QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM calls WHERE resolved_at IS NOT NULL AND resolution_comment = 'Kundin zurückgerufen'"_s)->toInt(), 2);
-        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'call.resolve'"_s)->toInt(), 2);
-        QCOMPARE(page.model()->rowCount(), 2); // the configuration group is gone
+        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'call.resolve' AND actor = ?"_s, {m_api->actor.username})->toInt(), 2);
+        QTRY_COMPARE(page.model()->rowCount(), 2); // the configuration group is gone
     }
 
     void replaysAStoredWebhook()

@@ -2,6 +2,7 @@
 // the sandbox's simulated calls on and off over HTTP; the inbox and customers pages pick up new rows.
 #include "apirecordsmodel.h"
 #include "apisession.h"
+#include "labels.h"
 #include "callsmodel.h"
 #include "changewatcher.h"
 #include "core/clock.h"
@@ -46,14 +47,21 @@ private Q_SLOTS:
     {
         auto db = test::freshDatabase(u"sqlite"_s);
         QVERIFY(db);
-        MainWindow window(db);
+        const auto session = test::startApiSession(db, Role::Support);
+        MainWindow window(db, nullptr, ProviderEndpoints(), session->actor, session->account.get());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.showPage(u"calls"_s));
+        QVERIFY(window.showPage(u"failed"_s));
         QVERIFY(!window.showPage(u"nonsense"_s));
         auto *table = window.findChild<QTableView *>(u"callsTable"_s);
         QVERIFY(table);
-        QCOMPARE(table->model()->rowCount(), 0);
+        auto *model = qobject_cast<CallsModel *>(table->model());
+        QVERIFY(model);
+        QTRY_VERIFY(!model->isLoading());
+        QCOMPARE(model->rowCount(), 0);
+        QVERIFY(model->lastError().isEmpty());
+        QVERIFY(window.findChild<QLabel *>(u"callsMessage"_s)->text().contains(u"No calls"_s));
     }
 
     // File > Change password asks the server (POST /me/password): a wrong current password keeps the form open
@@ -106,21 +114,27 @@ private Q_SLOTS:
                               nowMs() - i * 60000, outcome, i == 42 ? u"Ich brauche einen Termin für Zahnreinigung"_s : u"Hallo"_s})
                         .ok());
         }
-        CallsPage page(db);
+        auto session = test::startApiSession(db, Role::Support);
+        CallsPage page(*session->account);
         auto *model = page.model();
-        QVERIFY(model->canFetchMore());     // lazily fetched: not every row loaded at once
+        QTRY_VERIFY(!model->isLoading() && model->rowCount() > 0);
+        QVERIFY(model->canFetchMore(QModelIndex())); // lazily fetched: not every row loaded at once
         QVERIFY(model->rowCount() < 600);
         auto *outcome = page.findChild<QComboBox *>(u"outcomeFilter"_s);
         outcome->setCurrentIndex(outcome->findData(u"failed"_s));
-        while (model->canFetchMore())
-            model->fetchMore();
+        QTRY_VERIFY(!model->isLoading() && model->rowCount() > 0 && model->index(0, 0).data(CallsModel::OutcomeRole).toString() == u"failed"_s);
+        bool done = false;
+        model->loadAll(10000, [&done](bool) { done = true; });
+        QTRY_VERIFY(done);
         QCOMPARE(model->rowCount(), 200);
-        QCOMPARE(model->data(model->index(0, CallQuery::Outcome)).toString(), CallsModel::outcomeLabel(u"failed"_s));
+        QCOMPARE(model->data(model->index(0, CallsModel::Outcome)).toString(), Labels::outcome(u"failed"_s));
 
         outcome->setCurrentIndex(0);
         auto *search = page.findChild<QLineEdit *>(u"searchFilter"_s);
         search->setText(u"zahnreinigung"_s);
-        QTRY_COMPARE(model->rowCount(), 1);
+        QTRY_COMPARE(model->filter().text, u"zahnreinigung"_s);
+        QTRY_VERIFY(!model->isSearching() && !model->isLoading());
+        QCOMPARE(model->rowCount(), 1);
         QCOMPARE(model->data(model->index(0, 0), CallsModel::CallIdRole).toLongLong() > 0, true);
     }
 

@@ -88,9 +88,9 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     FailedCallsPage *failed = nullptr;
     InboxPage *inbox = nullptr;
     AppointmentsPage *appointments = nullptr;
-    if (m_actor.can(Permission::ViewCalls)) {
-        m_callsPage = new CallsPage(m_db, m_pages);
-        failed = new FailedCallsPage(m_db, m_actor, m_pages);
+    if (m_account && m_actor.can(Permission::ViewCalls)) {
+        m_callsPage = new CallsPage(*m_account, m_pages);
+        failed = new FailedCallsPage(*m_account, m_pages);
         addPage(u"calls"_s, tr("Calls"), m_callsPage);
         addPage(u"failed"_s, tr("Failed calls"), failed);
         connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
@@ -261,7 +261,8 @@ void MainWindow::openCall(qint64 callId)
         return;
     showPage(u"calls"_s);
     if (!m_callsPage->selectCall(callId)) {
-        m_callsPage->applyFilterState({}); // the call is filtered out: show everything
+        // Not among the rows shown: it may be filtered out, so the whole list is read again to find it.
+        m_callsPage->applyFilterState({});
         m_callsPage->selectCall(callId);
     }
 }

@@ -219,7 +219,8 @@ int main(int argc, char *argv[])
         }
         window->resize(1280, 800);
         window->show();
-        QTimer::singleShot(300, window.get(), [&window, file] {
+        // Pages read through the server: time for the list, then the selected row's detail, to arrive.
+        QTimer::singleShot(1500, window.get(), [&window, file] {
             const bool saved = window->grab().save(file, "PNG");
             QApplication::exit(saved ? 0 : 1);
         });

@@ -64,6 +64,7 @@ enum class IdScope {
     None,    // no id in the path
     Company, // the id names a row of one company: another company's id answers 404 to a business account
     User,    // the id names a user or a user's session: one's own, or anyone's with ManageUsers
+    Own,     // the id names a row of the caller's own (a saved view): another user's answers 404 to everyone
 };
 
 struct ApiRoute

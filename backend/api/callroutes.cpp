@@ -6,6 +6,8 @@
 #include "db/database.h"
 #include "queries/calldetailquery.h"
 #include "queries/callquery.h"
+#include "queries/triagequery.h"
+#include "support/payloadtext.h"
 #include "support/supportservice.h"
 
 #include <QCoreApplication>
@@ -75,11 +77,68 @@ Json detailJson(const CallDetail &d, bool payloads)
               {"appointment_start", d.appointmentStart > 0 ? Json(d.appointmentStart) : Json(nullptr)},
               {"appointment_status", d.appointmentStatus.toStdString()},
               {"events", events}};
-    if (payloads) {
-        json["transcript_json"] = d.transcriptJson.toStdString();
-        json["raw_payload"] = d.rawPayload.toStdString();
+    // The transcript as turns, parsed here once for every client; the webhook payload with its secrets
+    // masked, so a desktop never receives a provider's token.
+    Json turns = Json::array();
+    for (const TranscriptTurn &turn : PayloadText::transcriptTurns(d.transcriptJson, d.transcript)) {
+        const char *speaker = turn.speaker == TranscriptTurn::Speaker::Agent ? "agent" : turn.speaker == TranscriptTurn::Speaker::User ? "user" : "other";
+        turns.push_back(Json{{"speaker", speaker}, {"label", turn.label.toStdString()}, {"text", turn.text.toStdString()}});
     }
+    json["turns"] = std::move(turns);
+    if (payloads)
+        json["payload"] = PayloadText::maskedPrettyJson(d.rawPayload).toStdString();
     return json;
+}
+
+const char *actionName(RetryPreview::Action action)
+{
+    switch (action) {
+    case RetryPreview::Action::Create: return "create";
+    case RetryPreview::Action::Reuse: return "reuse";
+    case RetryPreview::Action::Skip: return "skip";
+    case RetryPreview::Action::Missing: return "missing";
+    }
+    return "missing";
+}
+
+Json previewJson(const RetryPreview &preview)
+{
+    Json items = Json::array();
+    for (const RetryPreview::Item &item : preview.items)
+        items.push_back(Json{{"subject", item.subject.toStdString()}, {"action", actionName(item.action)}, {"text", item.text.toStdString()}});
+    Json problems = Json::array();
+    for (const QString &problem : preview.problems)
+        problems.push_back(problem.toStdString());
+    return Json{{"call_id", preview.callId},
+                {"request", preview.request ? preview.request->toJson() : Json(nullptr)},
+                {"items", std::move(items)},
+                {"problems", std::move(problems)},
+                {"would_book", preview.wouldBook()}};
+}
+
+Json triageJson(const TriageItem &t)
+{
+    return Json{{"id", t.callId},
+                {"started_at", t.startedAt},
+                {"time_zone", t.timeZone.toStdString()},
+                {"company", t.companyName.toStdString()},
+                {"branch", t.branchName.toStdString()},
+                {"caller", t.caller.toStdString()},
+                {"customer", t.customerName.toStdString()},
+                {"outcome", t.outcome.toStdString()},
+                {"category", t.category.toStdString()},
+                {"reason", t.reason.toStdString()}};
+}
+
+// The path's call, within the caller's company (decided in SQL).
+Result<qint64> scopedCall(Database &db, const ApiRequest &r)
+{
+    auto id = r.id(u"callId"_s);
+    if (!id)
+        return id.error();
+    if (auto inScope = requireInScope(db, u"calls"_s, *id, r.actor.companyId); !inScope)
+        return inScope.error();
+    return *id;
 }
 
 } // namespace
@@ -105,7 +164,10 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                        auto sort = r.oneOf(u"sort"_s, sortNames, u"started_at"_s);
                        auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"desc"_s);
                        auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       // A text search examines at most this many calls per request and says where to go on.
+                       auto scan = r.integer(u"scan"_s, 20000, 100, 20000);
                        for (const Status &check : {from ? Status() : from.error(), to ? Status() : to.error(), branch ? Status() : branch.error(),
+                                                   scan ? Status() : scan.error(),
                                                    outcome ? Status() : outcome.error(), sort ? Status() : sort.error(),
                                                    order ? Status() : order.error(), limit ? Status() : limit.error()}) {
                            if (!check)
@@ -120,7 +182,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                        filter.outcome = *outcome;
                        filter.text = r.text(u"q"_s).trimmed();
                        auto page = CallQuery::page(db, filter, int(sortNames.indexOf(*sort)),
-                                                   *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit));
+                                                   *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit), int(*scan));
                        if (!page)
                            return page.error();
                        Json items = Json::array();
@@ -134,11 +196,9 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                    }});
     routes.append({"GET", u"/api/v1/calls/{callId}"_s, A::Permission, Permission::ViewCalls, IdScope::Company, false,
                    u"One call with its timeline (raw payloads with view_payloads)"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = r.id(u"callId"_s);
+                       auto id = scopedCall(db, r);
                        if (!id)
                            return id.error();
-                       if (auto inScope = requireInScope(db, u"calls"_s, *id, r.actor.companyId); !inScope)
-                           return inScope.error();
                        auto detail = CallDetailQuery::load(db, *id);
                        if (!detail)
                            return detail.error();
@@ -148,15 +208,72 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                    }});
     routes.append({"POST", u"/api/v1/calls/{callId}/retry"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
                    u"Queues the booking of a call again (audited, on the call's timeline)"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = r.id(u"callId"_s);
+                       auto id = scopedCall(db, r);
                        if (!id)
                            return id.error();
-                       if (auto inScope = requireInScope(db, u"calls"_s, *id, r.actor.companyId); !inScope)
-                           return inScope.error();
                        auto queued = SupportService(db).retryBooking({*id}, r.actor);
                        if (!queued)
                            return queued.error();
                        return ApiReply::json(Json{{"queued", *queued}}, 202);
+                   }});
+    routes.append({"GET", u"/api/v1/calls/{callId}/retry-preview"_s, A::Permission, Permission::ViewCalls, IdScope::Company, false,
+                   u"What a retry of the call would create, reuse or skip, and what stands in its way; changes nothing"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = scopedCall(db, r);
+                       if (!id)
+                           return id.error();
+                       auto preview = SupportService(db).previewRetry(*id, r.actor);
+                       if (!preview)
+                           return preview.error();
+                       return ApiReply::json(previewJson(*preview));
+                   }});
+    routes.append({"PUT", u"/api/v1/calls/{callId}/request"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
+                   u"Replaces the appointment request extracted from the call (audited with before and after)"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = scopedCall(db, r);
+                       if (!id)
+                           return id.error();
+                       if (!r.body.is_object())
+                           return makeError(ErrorKind::Invalid, u"body.missing"_s, AdminApi::tr("A JSON object is expected."));
+                       const auto request = AppointmentRequest::fromFields(r.body);
+                       if (!request)
+                           return makeError(ErrorKind::Invalid, u"request.empty"_s, AdminApi::tr("The request names neither a service nor a date."));
+                       if (auto corrected = SupportService(db).correctRequest(*id, *request, r.actor); !corrected)
+                           return corrected.error();
+                       return ApiReply::json(Json{{"request", request->toJson()}});
+                   },
+                   R"({"service":"Beratung","date":"2030-01-07","time":"10:00","customer_name":"Test Kunde"})"});
+    routes.append({"POST", u"/api/v1/calls/{callId}/resolve"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
+                   u"Marks the call resolved with a comment; it leaves the triage queue (audited)"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = scopedCall(db, r);
+                       if (!id)
+                           return id.error();
+                       auto comment = r.bodyText("comment", false);
+                       if (!comment)
+                           return comment.error();
+                       auto resolved = SupportService(db).markResolved({*id}, comment->trimmed(), r.actor);
+                       if (!resolved)
+                           return resolved.error();
+                       return ApiReply::json(Json{{"resolved", *resolved}});
+                   },
+                   R"({"comment":"called back"})"});
+    routes.append({"GET", u"/api/v1/triage"_s, A::Permission, Permission::ViewCalls, IdScope::None, false,
+                   u"The unresolved calls that need support (failed, callback wanted, requested but not booked), newest first"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto company = r.companyScope();
+                       if (!company)
+                           return company.error();
+                       auto limit = r.integer(u"limit"_s, 5000, 1, 5000);
+                       if (!limit)
+                           return limit.error();
+                       auto items = TriageQuery::unresolved(db, *company, int(*limit) + 1);
+                       if (!items)
+                           return items.error();
+                       Json list = Json::array();
+                       for (const TriageItem &item : items->mid(0, *limit))
+                           list.push_back(triageJson(item));
+                       return ApiReply::json(Json{{"items", std::move(list)}, {"truncated", items->size() > *limit}});
                    }});
     return routes;
 }

@@ -7,16 +7,16 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-Result<QList<TriageItem>> TriageQuery::unresolved(Database &db, int limit)
+Result<QList<TriageItem>> TriageQuery::unresolved(Database &db, qint64 companyId, int limit)
 {
     auto q = db.exec(u"SELECT c.id, COALESCE(c.started_at, c.created_at), COALESCE(b.time_zone, 'UTC'), COALESCE(co.name, ''), "
                      "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.outcome, c.failure_kind, c.failure_reason "
                      "FROM calls c LEFT JOIN branches b ON b.id = c.branch_id LEFT JOIN companies co ON co.id = c.company_id "
                      "LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN appointments a ON a.call_id = c.id "
-                     "WHERE c.resolved_at IS NULL AND (c.outcome IN ('failed', 'needs_callback') OR "
+                     "WHERE (? = 0 OR c.company_id = ?) AND c.resolved_at IS NULL AND (c.outcome IN ('failed', 'needs_callback') OR "
                      "(c.appointment_requested = 1 AND c.outcome <> 'booked' AND (a.id IS NULL OR a.status = 'pending'))) "
                      "ORDER BY COALESCE(c.started_at, c.created_at) DESC, c.id DESC LIMIT ?"_s,
-                     {limit});
+                     {companyId, companyId, limit});
     if (!q)
         return q.error();
     QList<TriageItem> items;

@@ -29,8 +29,8 @@ struct TriageItem
 class TriageQuery final
 {
 public:
-    // Unresolved calls needing support, newest first, at most `limit` rows.
-    [[nodiscard]] static Result<QList<TriageItem>> unresolved(Database &db, int limit = 5000);
+    // Unresolved calls needing support, newest first, at most `limit` rows; of one company (0: of all).
+    [[nodiscard]] static Result<QList<TriageItem>> unresolved(Database &db, qint64 companyId, int limit = 5000);
 };
 
 } // namespace askpro

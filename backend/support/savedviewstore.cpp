@@ -11,8 +11,9 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-SavedViewStore::SavedViewStore(Database &db)
+SavedViewStore::SavedViewStore(Database &db, qint64 userId)
     : m_db(db)
+    , m_userId(userId)
 {
 }
 
@@ -24,12 +25,12 @@ Result<qint64> SavedViewStore::save(const QString &page, const QString &name, co
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started().error();
-    auto removed = m_db.exec(u"DELETE FROM saved_views WHERE user_id IS NULL AND page = ? AND name = ?"_s, {page, trimmed});
+    auto removed = m_db.exec(u"DELETE FROM saved_views WHERE user_id = ? AND page = ? AND name = ?"_s, {m_userId, page, trimmed});
     if (!removed)
         return removed.error();
     const QString json = QString::fromUtf8(QJsonDocument(QJsonObject::fromVariantMap(filters)).toJson(QJsonDocument::Compact));
-    auto id = m_db.insert(u"INSERT INTO saved_views (user_id, page, name, filters, created_at) VALUES (NULL, ?, ?, ?, ?) RETURNING id"_s,
-                          {page, trimmed, json, nowMs()});
+    auto id = m_db.insert(u"INSERT INTO saved_views (user_id, page, name, filters, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id"_s,
+                          {m_userId, page, trimmed, json, nowMs()});
     if (!id)
         return id.error();
     if (auto committed = tx.commit(); !committed)
@@ -39,7 +40,9 @@ Result<qint64> SavedViewStore::save(const QString &page, const QString &name, co
 
 Result<QList<SavedView>> SavedViewStore::list(const QString &page)
 {
-    auto q = m_db.exec(u"SELECT id, page, name, filters FROM saved_views WHERE page = ? ORDER BY lower(name), id"_s, {page});
+    auto q = m_db.exec(u"SELECT id, page, name, filters FROM saved_views WHERE user_id = ? AND (? = '' OR page = ?) "
+                      "ORDER BY page, lower(name), id"_s,
+                      {m_userId, page, page});
     if (!q)
         return q.error();
     QList<SavedView> views;
@@ -57,18 +60,18 @@ Status SavedViewStore::rename(qint64 id, const QString &name)
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started();
-    auto page = m_db.scalar(u"SELECT page FROM saved_views WHERE id = ?"_s, {id});
+    auto page = m_db.scalar(u"SELECT page FROM saved_views WHERE id = ? AND user_id = ?"_s, {id, m_userId});
     if (!page)
         return page.error();
     if (!page->isValid())
         return makeError(ErrorKind::NotFound, u"views.not_found"_s, tr("The view no longer exists."));
-    auto taken = m_db.scalar(u"SELECT COUNT(*) FROM saved_views WHERE user_id IS NULL AND page = ? AND name = ? AND id <> ?"_s,
-                             {page->toString(), trimmed, id});
+    auto taken = m_db.scalar(u"SELECT COUNT(*) FROM saved_views WHERE user_id = ? AND page = ? AND name = ? AND id <> ?"_s,
+                             {m_userId, page->toString(), trimmed, id});
     if (!taken)
         return taken.error();
     if (taken->toLongLong() > 0)
         return makeError(ErrorKind::Conflict, u"views.name_taken"_s, tr("Another view is already called %1.").arg(trimmed));
-    auto renamed = m_db.exec(u"UPDATE saved_views SET name = ? WHERE id = ?"_s, {trimmed, id});
+    auto renamed = m_db.exec(u"UPDATE saved_views SET name = ? WHERE id = ? AND user_id = ?"_s, {trimmed, id, m_userId});
     if (!renamed)
         return renamed.error();
     return tx.commit();
@@ -76,7 +79,7 @@ Status SavedViewStore::rename(qint64 id, const QString &name)
 
 Status SavedViewStore::remove(qint64 id)
 {
-    auto q = m_db.exec(u"DELETE FROM saved_views WHERE id = ?"_s, {id});
+    auto q = m_db.exec(u"DELETE FROM saved_views WHERE id = ? AND user_id = ?"_s, {id, m_userId});
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)

@@ -15,7 +15,8 @@ namespace askpro::test {
 
 ApiSession::~ApiSession() = default;
 
-std::unique_ptr<ApiSession> startApiSession(std::shared_ptr<Database> db, Role role, qint64 companyId, const QString &username)
+std::unique_ptr<ApiSession> startApiSession(std::shared_ptr<Database> db, Role role, qint64 companyId, const QString &username,
+                                            const ServerConfig &config, bool runWorkers)
 {
     const QString password = u"test-passwort-lang"_s;
     UserStore users(*db);
@@ -37,7 +38,7 @@ std::unique_ptr<ApiSession> startApiSession(std::shared_ptr<Database> db, Role r
             qFatal("%s", qPrintable(id.error().describe()));
         session->actor = Actor::user(*id, name, role, AccessPolicy::isBusinessRole(role) ? companyId : 0);
     }
-    session->server = std::make_unique<AskProServer>(db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+    session->server = std::make_unique<AskProServer>(db, SecretBox(SecretBox::newKey()), config, runWorkers);
     auto port = session->server->start(QHostAddress::LocalHost, 0);
     if (!port)
         qFatal("%s", qPrintable(port.error().describe()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "apiaccount.h"
+#include "config/serverconfig.h"
 #include "security/accesspolicy.h"
 
 #include <memory>
@@ -24,9 +25,11 @@ struct ApiSession
 
 // Starts the server and signs in a new user of this role (of companyId for the business roles; an
 // administrator is created first when the database has none). Fails the process when it cannot: a test
-// that cannot reach its server must not pass.
+// that cannot reach its server must not pass. runWorkers: the server's job workers run too (with config's
+// workers and poll interval).
 std::unique_ptr<ApiSession> startApiSession(std::shared_ptr<Database> db, Role role, qint64 companyId = 0,
-                                            const QString &username = QString());
+                                            const QString &username = QString(), const ServerConfig &config = ServerConfig(),
+                                            bool runWorkers = false);
 // Waits in a local event loop for one request's answer.
 client::ApiResult waitFor(client::ApiCall *call);
 

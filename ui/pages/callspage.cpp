@@ -1,14 +1,18 @@
-// Call browser page: every filter runs in SQL through the model; the detail pane follows the selection.
+// Call browser page: every filter runs on the server through the model; the detail pane follows the
+// selection; saved views are the signed-in user's own, kept by the server.
 #include "pages/callspage.h"
 
-#include "callsmodel.h"
+#include "apiaccount.h"
+#include "apiviewstate.h"
 #include "changewatcher.h"
 #include "csvexporter.h"
-#include "db/database.h"
-#include "queries/directoryquery.h"
-#include "support/savedviewstore.h"
+#include "jsonfields.h"
 #include "tablestate.h"
+#include "widgets/apipicker.h"
 #include "widgets/calldetailpane.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QComboBox>
 #include <QDateTime>
@@ -35,11 +39,24 @@ namespace askpro {
 namespace {
 const QString pageKey = u"calls"_s;
 constexpr int viewIdRole = Qt::UserRole + 1; // in the views box; Qt::UserRole holds the filters
+constexpr int maxSearchRows = 5000;          // rows selectCall() reads to find a call
+constexpr int maxExportRows = 200000;
+
+client::Json toJson(const QVariantMap &map)
+{
+    const QByteArray bytes = QJsonDocument(QJsonObject::fromVariantMap(map)).toJson(QJsonDocument::Compact);
+    return client::Json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, false);
 }
 
-CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
+QVariantMap toMap(const client::Json &json)
+{
+    return json.is_object() ? QJsonDocument::fromJson(QByteArray::fromStdString(json.dump())).object().toVariantMap() : QVariantMap();
+}
+} // namespace
+
+CallsPage::CallsPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -128,29 +145,29 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     auto *left = new QWidget(splitter);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    m_model = new CallsModel(m_db, this);
+    m_model = new CallsModel(m_account, this);
     m_table = new QTableView(left);
     m_table->setObjectName(u"callsTable"_s);
     m_table->setModel(m_model);
     TableState::setUpTable(m_table);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->hideColumn(CallQuery::TimeZone);
-    m_table->hideColumn(CallQuery::Id);
-    m_table->hideColumn(CallQuery::FailureReason);
-    m_table->horizontalHeader()->setSortIndicator(CallQuery::StartedAt, Qt::DescendingOrder);
+    m_table->hideColumn(CallsModel::TimeZone);
+    m_table->hideColumn(CallsModel::Id);
+    m_table->hideColumn(CallsModel::FailureReason);
+    m_table->horizontalHeader()->setSortIndicator(CallsModel::StartedAt, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
-    m_table->hideColumn(CallQuery::Company); // the branch names already say which business it is
+    m_table->hideColumn(CallsModel::Company); // the branch names already say which business it is
     const QFontMetrics metrics = m_table->fontMetrics();
     const auto width = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 18; };
     const QString sampleTime = QLocale().toString(QDateTime(QDate(2026, 12, 30), QTime(23, 59)), QLocale::ShortFormat);
-    m_table->setColumnWidth(CallQuery::StartedAt, width(sampleTime));
-    m_table->setColumnWidth(CallQuery::Company, width(u"Zahnarztpraxis Dr. Weber"_s));
-    m_table->setColumnWidth(CallQuery::Branch, width(u"Salon Berlin-Prenzlauer"_s));
-    m_table->setColumnWidth(CallQuery::Caller, width(u"+49 176 12345678"_s));
-    m_table->setColumnWidth(CallQuery::Customer, width(u"Katharina Zimmermann"_s));
-    m_table->setColumnWidth(CallQuery::DurationMs, width(u"00:00:00"_s));
-    m_table->setColumnWidth(CallQuery::Outcome, width(tr("Needs callback")));
-    m_table->setColumnWidth(CallQuery::AppointmentStart, width(sampleTime));
+    m_table->setColumnWidth(CallsModel::StartedAt, width(sampleTime));
+    m_table->setColumnWidth(CallsModel::Company, width(u"Zahnarztpraxis Dr. Weber"_s));
+    m_table->setColumnWidth(CallsModel::Branch, width(u"Salon Berlin-Prenzlauer"_s));
+    m_table->setColumnWidth(CallsModel::Caller, width(u"+49 176 12345678"_s));
+    m_table->setColumnWidth(CallsModel::Customer, width(u"Katharina Zimmermann"_s));
+    m_table->setColumnWidth(CallsModel::DurationMs, width(u"00:00:00"_s));
+    m_table->setColumnWidth(CallsModel::Outcome, width(tr("Needs callback")));
+    m_table->setColumnWidth(CallsModel::AppointmentStart, width(sampleTime));
     TableState::track(m_table, u"calls"_s);
     leftLayout->addWidget(m_table, 1);
     m_empty = new QLabel(left);
@@ -158,7 +175,7 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     leftLayout->addWidget(m_empty);
-    m_detail = new CallDetailPane(m_db, splitter);
+    m_detail = new CallDetailPane(m_account, splitter);
     m_detail->setObjectName(u"callDetail"_s);
     splitter->addWidget(left);
     splitter->addWidget(m_detail);
@@ -180,34 +197,45 @@ CallsPage::CallsPage(std::shared_ptr<Database> db, QWidget *parent)
     connect(m_from, &QDateEdit::dateChanged, this, &CallsPage::applyFilter);
     connect(m_to, &QDateEdit::dateChanged, this, &CallsPage::applyFilter);
     connect(m_company, &QComboBox::currentIndexChanged, this, [this] {
-        reloadBranches();
+        if (m_applying)
+            return; // applyFilterState() asks for the branches itself, with the one to choose
+        {
+            const QSignalBlocker blocker(m_branch);
+            m_branch->setCurrentIndex(0); // the other company's branch no longer applies
+        }
+        reloadBranches(0);
         applyFilter();
     });
     connect(m_branch, &QComboBox::currentIndexChanged, this, &CallsPage::applyFilter);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { m_detail->showCall(current.isValid() ? current.data(CallsModel::CallIdRole).toLongLong() : 0); });
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_detail->showCall(selectedCallId()); });
-    connect(saveViewButton, &QToolButton::clicked, this, &CallsPage::saveView);
+    connect(saveViewButton, &QToolButton::clicked, this, &CallsPage::askViewName);
     connect(renameAction, &QAction::triggered, this, &CallsPage::renameSelectedView);
     connect(deleteAction, &QAction::triggered, this, &CallsPage::deleteSelectedView);
     connect(m_views, &QComboBox::currentIndexChanged, this, [this] { m_viewActions->setEnabled(selectedViewId() > 0); });
     connect(m_model, &CallsModel::searchingChanged, this, &CallsPage::updateMessage);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_empty->isVisible())
-            updateMessage();
-        if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
-            m_table->selectRow(0);
+    connect(m_model, &ApiListModel::loaded, this, [this] {
+        updateMessage();
+        findPendingCall();
+        // After the other answers to loaded() (a refresh re-selects its row first): the first row otherwise.
+        QTimer::singleShot(0, this, [this] {
+            if (m_model->rowCount() == 0)
+                m_detail->showCall(0);
+            else if (!m_table->selectionModel()->hasSelection() && m_pendingSelection == 0)
+                m_table->selectRow(0);
+        });
     });
-    connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("calls"), this); });
+    connect(m_model, &ApiListModel::failed, this, &CallsPage::updateMessage);
+    connect(exportButton, &QToolButton::clicked, this, &CallsPage::exportCsv);
     connect(m_views, &QComboBox::activated, this, [this](int index) {
         if (index <= 0)
             return;
         applyFilterState(m_views->itemData(index).toMap());
     });
 
-    m_watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Calls}, this);
+    m_watcher = new ChangeWatcher(m_account, {u"calls"_s}, this);
     connect(m_watcher, &ChangeWatcher::changed, this, [this] {
-        if (m_company->count() <= 1) { // the first calls of a new database: their companies too
+        if (m_company->count() <= 1) { // the first calls of a new server: their companies too
             reloadCompanies();
             reloadBranches();
         }
@@ -227,43 +255,56 @@ CallsPage::~CallsPage() = default;
 
 void CallsPage::reloadCompanies()
 {
-    const QSignalBlocker blocker(m_company);
-    const qint64 current = m_company->currentData().toLongLong();
-    m_company->clear();
-    m_company->addItem(tr("All companies"), qint64(0));
-    if (auto companies = DirectoryQuery::companies(*m_db)) {
-        for (const NamedItem &c : *companies)
-            m_company->addItem(c.active ? c.name : tr("%1 (inactive)").arg(c.name), c.id);
-    }
-    m_company->setCurrentIndex(qMax(0, m_company->findData(current)));
+    // A business account sees its own company only; the filter would offer nothing.
+    const bool scoped = client::number(m_account.user(), "company_id") > 0;
+    m_company->setVisible(!scoped && m_account.can(u"view_directory"_s));
+    if (m_company->isHidden())
+        return;
+    ApiPicker::fill(m_company, m_account, u"/companies"_s, {}, tr("All companies"), QString());
 }
 
-void CallsPage::reloadBranches()
+void CallsPage::reloadBranches(qint64 choose)
 {
-    const QSignalBlocker blocker(m_branch);
-    const qint64 current = m_branch->currentData().toLongLong();
-    m_branch->clear();
-    m_branch->addItem(tr("All branches"), qint64(0));
-    if (auto branches = DirectoryQuery::branches(*m_db, m_company->currentData().toLongLong())) {
-        for (const NamedItem &b : *branches)
-            m_branch->addItem(b.active ? b.name : tr("%1 (inactive)").arg(b.name), b.id);
-    }
-    m_branch->setCurrentIndex(qMax(0, m_branch->findData(current)));
-}
-
-void CallsPage::reloadSavedViews()
-{
-    const QSignalBlocker blocker(m_views);
-    m_views->clear();
-    m_views->addItem(tr("Saved views"));
-    if (auto views = SavedViewStore(*m_db).list(pageKey)) {
-        for (const SavedView &v : *views) {
-            m_views->addItem(v.name, v.filters);
-            m_views->setItemData(m_views->count() - 1, v.id, viewIdRole);
+    QUrlQuery query;
+    if (const qint64 company = m_company->currentData().toLongLong(); company > 0)
+        query.addQueryItem(u"company_id"_s, QString::number(company));
+    const qint64 wanted = choose >= 0 ? choose : m_branch->currentData().toLongLong();
+    ApiPicker::fill(m_branch, m_account, u"/branches"_s, query, tr("All branches"), QString(), [this, wanted](bool ok) {
+        if (!ok)
+            return;
+        {
+            const QSignalBlocker blocker(m_branch);
+            m_branch->setCurrentIndex(qMax(0, m_branch->findData(wanted)));
         }
-    }
-    m_views->setEnabled(m_views->count() > 1);
-    m_viewActions->setEnabled(selectedViewId() > 0);
+        // A branch of another company is no longer offered, a saved view's branch now is: the list follows.
+        if (m_model->filter().branchId != m_branch->currentData().toLongLong())
+            applyFilter();
+    });
+}
+
+void CallsPage::reloadSavedViews(qint64 select)
+{
+    QUrlQuery query;
+    query.addQueryItem(u"page"_s, pageKey);
+    auto *call = m_account.get(u"/saved-views"_s, query);
+    connect(call, &client::ApiCall::finished, this, [this, select](const client::ApiResult &result) {
+        if (!result.ok())
+            return; // the box keeps what it had; the next save or reload tries again
+        const qint64 current = select > 0 ? select : selectedViewId();
+        {
+            const QSignalBlocker blocker(m_views);
+            m_views->clear();
+            m_views->addItem(tr("Saved views"));
+            for (const client::Json &view : client::child(result.body, "items", client::Json::array())) {
+                m_views->addItem(client::text(view, "name"), toMap(client::child(view, "filters", client::Json::object())));
+                m_views->setItemData(m_views->count() - 1, client::number(view, "id"), viewIdRole);
+            }
+            m_views->setCurrentIndex(current > 0 ? qMax(0, m_views->findData(current, viewIdRole)) : 0);
+        }
+        m_views->setEnabled(m_views->count() > 1);
+        m_viewActions->setEnabled(selectedViewId() > 0);
+        Q_EMIT viewsReloaded();
+    });
 }
 
 qint64 CallsPage::selectedViewId() const
@@ -271,27 +312,45 @@ qint64 CallsPage::selectedViewId() const
     return m_views->currentIndex() > 0 ? m_views->currentData(viewIdRole).toLongLong() : 0;
 }
 
-bool CallsPage::renameView(qint64 viewId, const QString &name)
+void CallsPage::saveView(const QString &name)
 {
-    auto renamed = SavedViewStore(*m_db).rename(viewId, name);
-    if (!renamed) {
-        QMessageBox::warning(this, tr("Rename view"), renamed.error().describe());
-        return false;
-    }
-    reloadSavedViews();
-    m_views->setCurrentIndex(qMax(0, m_views->findData(viewId, viewIdRole)));
-    return true;
+    const client::Json body{{"page", pageKey.toStdString()}, {"name", name.toStdString()}, {"filters", toJson(filterState())}};
+    auto *call = m_account.post(u"/saved-views"_s, body);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            QMessageBox::warning(this, tr("Save view"), result.errorMessage);
+            return;
+        }
+        reloadSavedViews(client::number(result.body, "id"));
+    });
 }
 
-bool CallsPage::deleteView(qint64 viewId)
+void CallsPage::renameView(qint64 viewId, const QString &name)
 {
-    auto removed = SavedViewStore(*m_db).remove(viewId);
-    if (!removed) {
-        QMessageBox::warning(this, tr("Delete view"), removed.error().describe());
-        return false;
-    }
-    reloadSavedViews();
-    return true;
+    auto *call = m_account.patch(u"/saved-views/%1"_s.arg(viewId), client::Json{{"name", name.toStdString()}});
+    connect(call, &client::ApiCall::finished, this, [this, viewId](const client::ApiResult &result) {
+        if (!result.ok()) {
+            QMessageBox::warning(this, tr("Rename view"), result.errorMessage);
+            return;
+        }
+        reloadSavedViews(viewId);
+    });
+}
+
+void CallsPage::deleteView(qint64 viewId)
+{
+    auto *call = m_account.remove(u"/saved-views/%1"_s.arg(viewId));
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok() && result.status != 404) { // already gone: the box is read again all the same
+            QMessageBox::warning(this, tr("Delete view"), result.errorMessage);
+            return;
+        }
+        {
+            const QSignalBlocker blocker(m_views);
+            m_views->setCurrentIndex(0);
+        }
+        reloadSavedViews();
+    });
 }
 
 void CallsPage::renameSelectedView()
@@ -317,19 +376,29 @@ void CallsPage::deleteSelectedView()
         deleteView(id);
 }
 
-void CallsPage::saveView()
+void CallsPage::askViewName()
 {
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Save view"), tr("Name of this filter set:"), QLineEdit::Normal, QString(), &ok);
-    if (!ok)
-        return;
-    auto saved = SavedViewStore(*m_db).save(pageKey, name, filterState());
-    if (!saved) {
-        QMessageBox::warning(this, tr("Save view"), saved.error().describe());
-        return;
-    }
-    reloadSavedViews();
-    m_views->setCurrentIndex(qMax(0, m_views->findText(name.trimmed())));
+    if (ok)
+        saveView(name);
+}
+
+void CallsPage::exportCsv()
+{
+    // Every call the filters match, not only the rows loaded so far.
+    setCursor(Qt::BusyCursor);
+    m_model->loadAll(maxExportRows, [this](bool complete) {
+        unsetCursor();
+        if (!complete && m_model->isTruncated()) {
+            const QString reason = m_model->lastError().isEmpty() ? tr("more than %L1 calls match").arg(maxExportRows) : m_model->lastError();
+            if (QMessageBox::question(this, tr("Export CSV"), tr("Not every call could be read (%1). Export the %Ln call(s) read so far?", nullptr, m_model->rowCount()).arg(reason),
+                                      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+                != QMessageBox::Yes)
+                return;
+        }
+        CsvExporter::exportWithDialog(m_table, tr("calls"), this);
+    });
 }
 
 void CallsPage::updatePeriodWidgets()
@@ -360,8 +429,7 @@ void CallsPage::applyFilterState(const QVariantMap &state)
     if (const QDate to = QDate::fromString(state.value(u"to"_s).toString(), Qt::ISODate); to.isValid())
         m_to->setDate(to);
     m_company->setCurrentIndex(qMax(0, m_company->findData(state.value(u"company"_s).toLongLong())));
-    reloadBranches();
-    m_branch->setCurrentIndex(qMax(0, m_branch->findData(state.value(u"branch"_s).toLongLong())));
+    reloadBranches(state.value(u"branch"_s).toLongLong()); // chosen once the company's branches have come
     m_outcome->setCurrentIndex(qMax(0, m_outcome->findData(state.value(u"outcome"_s).toString())));
     m_search->setText(state.value(u"text"_s).toString());
     m_searchDelay->stop();
@@ -370,9 +438,9 @@ void CallsPage::applyFilterState(const QVariantMap &state)
     applyFilter();
 }
 
-CallFilter CallsPage::filterFromWidgets() const
+CallsModel::Filter CallsPage::filterFromWidgets() const
 {
-    CallFilter filter;
+    CallsModel::Filter filter;
     const QString period = m_period->currentData().toString();
     const QDate today = QDate::currentDate();
     const auto startOf = [](const QDate &d) { return d.startOfDay().toMSecsSinceEpoch(); };
@@ -400,8 +468,6 @@ void CallsPage::applyFilter()
     m_model->setFilter(filterFromWidgets());
     m_watcher->resync();
     updateMessage();
-    if (m_model->rowCount() > 0 && !m_table->selectionModel()->hasSelection())
-        m_table->selectRow(0);
 }
 
 void CallsPage::updateMessage()
@@ -411,6 +477,8 @@ void CallsPage::updateMessage()
         m_empty->setText(tr("The calls cannot be read: %1").arg(m_model->lastError()));
     else if (m_model->rowCount() == 0 && m_model->isSearching())
         m_empty->setText(tr("Searching the transcripts…"));
+    else if (m_model->rowCount() == 0 && m_model->isLoading())
+        m_empty->setText(tr("Loading calls…"));
     else if (m_model->rowCount() == 0)
         m_empty->setText(tr("No calls match these filters yet. Calls appear here as soon as the server receives them."));
     else
@@ -426,20 +494,40 @@ qint64 CallsPage::selectedCallId() const
 
 bool CallsPage::selectCall(qint64 callId)
 {
-    const int row = m_model->rowOfCall(callId);
-    if (row < 0)
+    const int row = m_model->rowOfId(callId);
+    if (row < 0) {
+        m_pendingSelection = callId;
+        findPendingCall();
         return false;
+    }
+    m_pendingSelection = 0;
     m_table->selectRow(row);
-    m_table->scrollTo(m_model->index(row, CallQuery::StartedAt));
-    m_detail->showCall(callId);
+    m_table->scrollTo(m_model->index(row, CallsModel::StartedAt));
+    if (m_detail->callId() != callId)
+        m_detail->showCall(callId);
     return true;
+}
+
+void CallsPage::findPendingCall()
+{
+    if (m_pendingSelection == 0)
+        return;
+    if (m_model->rowOfId(m_pendingSelection) >= 0) {
+        selectCall(m_pendingSelection);
+        return;
+    }
+    if (m_model->isLoading())
+        return; // loaded() comes back here
+    if (m_model->canFetchMore(QModelIndex()) && m_model->rowCount() < maxSearchRows)
+        m_model->fetchMore(QModelIndex());
+    else
+        m_pendingSelection = 0; // not listed under these filters
 }
 
 void CallsPage::refreshKeepingSelection()
 {
     // Selecting the call again re-reads its detail: its timeline may have grown.
-    TableState::refreshKeepingPosition(m_table, CallsModel::CallIdRole, [this] { m_model->refresh(); });
-    updateMessage();
+    ApiViewState::reloadKeepingSelection(m_table, m_model);
 }
 
 void CallsPage::pollNow()

@@ -1,14 +1,12 @@
-// Triage page: the queue model is rebuilt on change; actions go through SupportService.
+// Triage page: the queue model is rebuilt on change; every action is a request to the admin API, which
+// checks the permission and the company scope and writes the audit log.
 #include "pages/failedcallspage.h"
 
+#include "apiaccount.h"
 #include "changewatcher.h"
-#include "db/database.h"
 #include "dialogs/requestdialog.h"
+#include "jsonfields.h"
 #include "labels.h"
-#include "queries/calldetailquery.h"
-#include "queries/callquery.h"
-#include "queries/directoryquery.h"
-#include "support/supportservice.h"
 #include "tablestate.h"
 #include "triagemodel.h"
 #include "widgets/calldetailpane.h"
@@ -35,18 +33,17 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
+FailedCallsPage::FailedCallsPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
-    , m_actor(std::move(actor))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout;
     m_summary = new QLabel(this);
     m_summary->setObjectName(u"triageSummary"_s);
     bar->addWidget(m_summary, 1);
-    // Owners read the queue; only who may manage calls gets the buttons that change them (the service checks too).
-    const bool mayManage = m_actor.can(Permission::ManageCalls);
+    // Owners read the queue; only who may manage calls gets the buttons that change them (the server decides).
+    const bool mayManage = m_account.can(u"manage_calls"_s);
     const auto button = [this, bar, mayManage](const QString &text, const QString &name, void (FailedCallsPage::*slot)()) {
         auto *b = new QPushButton(text, this);
         b->setObjectName(name);
@@ -62,7 +59,7 @@ FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWid
     layout->addLayout(bar);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    m_model = new TriageModel(m_db, this);
+    m_model = new TriageModel(m_account, this);
     m_tree = new QTreeView(splitter);
     m_tree->setObjectName(u"triageTree"_s);
     m_tree->setModel(m_model);
@@ -92,7 +89,7 @@ FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWid
     m_preview->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     previewLayout->addWidget(m_preview);
     rightLayout->addWidget(previewBox);
-    m_detail = new CallDetailPane(m_db, right);
+    m_detail = new CallDetailPane(m_account, right);
     m_detail->setObjectName(u"triageDetail"_s);
     rightLayout->addWidget(m_detail, 1);
     splitter->addWidget(m_tree);
@@ -108,12 +105,22 @@ FailedCallsPage::FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWid
         updatePreview();
     });
 
-    m_watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::Calls}, this);
+    connect(m_model, &TriageModel::loaded, this, &FailedCallsPage::restore);
+    connect(m_model, &TriageModel::failed, this, [this](const QString &message) {
+        m_placeSaved = false;
+        m_summary->setText(tr("The queue cannot be read: %1").arg(message));
+    });
+
+    m_watcher = new ChangeWatcher(m_account, {u"calls"_s}, this);
     connect(m_watcher, &ChangeWatcher::changed, this, &FailedCallsPage::reload);
     reload();
 }
 
-FailedCallsPage::~FailedCallsPage() = default;
+FailedCallsPage::~FailedCallsPage()
+{
+    if (m_previewCall)
+        m_previewCall->abandon();
+}
 
 bool FailedCallsPage::pollNow()
 {
@@ -141,47 +148,57 @@ bool FailedCallsPage::eventFilter(QObject *watched, QEvent *event)
 void FailedCallsPage::reload()
 {
     m_watcher->resync();
-    // Keep what the user looked at: expanded groups and the current call or group.
-    QStringList expanded;
-    for (int r = 0; r < m_model->rowCount(); ++r) {
-        const QModelIndex g = m_model->index(r, 0);
-        if (m_tree->isExpanded(g))
-            expanded << g.data(TriageModel::GroupKeyRole).toString();
+    // Keep what the user looked at: expanded groups and the current call or group. A second reload before
+    // the answer keeps the place saved first (the tree may already be empty).
+    if (!m_placeSaved) {
+        m_place = {};
+        for (int r = 0; r < m_model->rowCount(); ++r) {
+            const QModelIndex g = m_model->index(r, 0);
+            if (m_tree->isExpanded(g))
+                m_place.expanded << g.data(TriageModel::GroupKeyRole).toString();
+        }
+        const QModelIndex current = m_tree->currentIndex();
+        m_place.call = current.isValid() ? current.data(TriageModel::CallIdRole).toLongLong() : 0;
+        m_place.group = current.isValid() ? current.data(TriageModel::GroupKeyRole).toString() : QString();
+        m_place.scroll = m_tree->verticalScrollBar()->value();
+        m_placeSaved = true;
     }
-    const QModelIndex current = m_tree->currentIndex();
-    const qint64 currentCall = current.isValid() ? current.data(TriageModel::CallIdRole).toLongLong() : 0;
-    const QString currentGroup = current.isValid() ? current.data(TriageModel::GroupKeyRole).toString() : QString();
-    const int scroll = m_tree->verticalScrollBar()->value();
+    m_model->reload();
+}
 
-    auto loaded = m_model->reload();
-    if (!loaded) {
-        m_summary->setText(tr("The queue cannot be read: %1").arg(loaded.error().describe()));
-        return;
-    }
+void FailedCallsPage::restore()
+{
+    m_placeSaved = false;
     for (int r = 0; r < m_model->rowCount(); ++r)
         m_tree->setFirstColumnSpanned(r, QModelIndex(), false);
     const int groups = m_model->rowCount();
-    m_summary->setText(m_model->totalCalls() == 0 ? tr("No calls need support right now.")
-                                                  : tr("%n call(s) need support", nullptr, m_model->totalCalls())
-                                                        + u" · "_s + tr("%n reason(s)", nullptr, groups));
-    for (const QString &key : std::as_const(expanded)) {
+    QString summary = m_model->totalCalls() == 0 ? tr("No calls need support right now.")
+                                                 : tr("%n call(s) need support", nullptr, m_model->totalCalls())
+                                                       + u" · "_s + tr("%n reason(s)", nullptr, groups);
+    if (m_model->isTruncated())
+        summary += u" · "_s + tr("the oldest are not shown");
+    m_summary->setText(summary);
+    for (const QString &key : std::as_const(m_place.expanded)) {
         const QModelIndex g = m_model->groupIndex(key);
         if (g.isValid())
             m_tree->expand(g);
     }
-    QModelIndex restore = currentCall > 0 ? m_model->callIndex(currentCall) : QModelIndex();
-    if (!restore.isValid() && !currentGroup.isEmpty())
-        restore = m_model->groupIndex(currentGroup);
+    QModelIndex restore = m_place.call > 0 ? m_model->callIndex(m_place.call) : QModelIndex();
+    if (!restore.isValid() && !m_place.group.isEmpty())
+        restore = m_model->groupIndex(m_place.group);
     if (!restore.isValid() && groups > 0) {
         restore = m_model->index(0, 0);
         m_tree->expand(restore);
     }
-    if (restore.isValid())
+    if (restore.isValid()) {
         m_tree->selectionModel()->setCurrentIndex(restore, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    else
+        m_tree->expand(restore.parent());
+    } else {
         m_detail->showCall(0);
-    m_tree->verticalScrollBar()->setValue(scroll);
+    }
+    m_tree->verticalScrollBar()->setValue(m_place.scroll);
     updatePreview();
+    Q_EMIT reloaded();
 }
 
 QList<qint64> FailedCallsPage::selectedCallIds() const
@@ -216,44 +233,87 @@ bool FailedCallsPage::selectCall(qint64 callId)
     return true;
 }
 
+qint64 FailedCallsPage::currentCallId() const
+{
+    const QModelIndex current = m_tree->currentIndex();
+    return current.isValid() ? current.data(TriageModel::CallIdRole).toLongLong() : 0;
+}
+
 void FailedCallsPage::updatePreview()
 {
+    if (m_previewCall)
+        m_previewCall->abandon(); // only the current call's preview is shown
     const QList<qint64> ids = selectedCallIds();
-    const QModelIndex current = m_tree->currentIndex();
-    const qint64 callId = current.isValid() ? current.data(TriageModel::CallIdRole).toLongLong() : 0;
+    const qint64 callId = currentCallId();
     if (callId <= 0) {
         m_preview->setText(ids.isEmpty() ? tr("Select a call.")
                                          : tr("%n call(s) selected: R retries them all, M marks them resolved.", nullptr, int(ids.size())));
         return;
     }
-    auto preview = SupportService(*m_db).previewRetry(callId, m_actor);
-    if (!preview) {
-        m_preview->setText(preview.error().describe().toHtmlEscaped());
-        return;
-    }
-    QString html = u"<table cellspacing=0 cellpadding=1>"_s;
-    for (const RetryPreview::Item &item : preview->items) {
-        QString verb;
-        switch (item.action) {
-        case RetryPreview::Action::Create: verb = tr("create"); break;
-        case RetryPreview::Action::Reuse: verb = tr("reuse"); break;
-        case RetryPreview::Action::Skip: verb = tr("skip"); break;
-        case RetryPreview::Action::Missing: verb = tr("missing"); break;
+    m_previewCall = m_account.get(u"/calls/%1/retry-preview"_s.arg(callId));
+    connect(m_previewCall, &client::ApiCall::finished, this, [this, callId](const client::ApiResult &result) {
+        if (!result.ok()) {
+            m_preview->setText(result.errorMessage.toHtmlEscaped());
+            return;
         }
-        html += u"<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>"_s.arg(verb.toHtmlEscaped(), item.text.toHtmlEscaped());
+        showPreview(callId, result.body);
+    });
+}
+
+void FailedCallsPage::showPreview(qint64 callId, const client::Json &preview)
+{
+    static const client::Json none = client::Json::array();
+    QString html = u"<table cellspacing=0 cellpadding=1>"_s;
+    for (const client::Json &item : client::child(preview, "items", none)) {
+        const QString action = client::text(item, "action");
+        QString verb = tr("missing");
+        if (action == u"create"_s)
+            verb = tr("create");
+        else if (action == u"reuse"_s)
+            verb = tr("reuse");
+        else if (action == u"skip"_s)
+            verb = tr("skip");
+        html += u"<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>"_s.arg(verb.toHtmlEscaped(), client::text(item, "text").toHtmlEscaped());
     }
     html += u"</table>"_s;
-    if (!preview->problems.isEmpty()) {
+    const client::Json &problems = client::child(preview, "problems", none);
+    if (!problems.empty()) {
         html += u"<p><b>%1</b></p><ul style='margin-left:12px; -qt-list-indent:0'>"_s.arg(tr("Fix first:").toHtmlEscaped());
-        for (const QString &p : preview->problems)
-            html += u"<li>%1</li>"_s.arg(p.toHtmlEscaped());
+        for (const client::Json &p : problems)
+            html += u"<li>%1</li>"_s.arg((p.is_string() ? QString::fromStdString(p.get<std::string>()) : QString()).toHtmlEscaped());
         html += u"</ul>"_s;
-    } else if (preview->wouldBook()) {
+    } else if (client::flag(preview, "would_book")) {
         html += u"<p>%1</p>"_s.arg(tr("Ready: a retry books this appointment.").toHtmlEscaped());
     }
-    if (ids.size() > 1)
+    if (const QList<qint64> ids = selectedCallIds(); ids.size() > 1)
         html += u"<p><i>%1</i></p>"_s.arg(tr("%n call(s) selected.", nullptr, int(ids.size())).toHtmlEscaped());
     m_preview->setText(html);
+    Q_EMIT previewShown(callId);
+}
+
+void FailedCallsPage::forEachCall(const QList<qint64> &ids, const QByteArray &method, const QString &path, const client::Json &body,
+                                  std::function<void(int, const QString &)> done)
+{
+    struct Tally
+    {
+        qsizetype open = 0;
+        int succeeded = 0;
+        QString firstError;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->open = ids.size();
+    for (const qint64 id : ids) {
+        const QString target = path.arg(id);
+        client::ApiCall *call = method == "PUT" ? m_account.put(target, body) : m_account.post(target, body);
+        connect(call, &client::ApiCall::finished, this, [tally, done](const client::ApiResult &result) {
+            if (result.ok())
+                ++tally->succeeded;
+            else if (tally->firstError.isEmpty())
+                tally->firstError = result.errorMessage;
+            if (--tally->open == 0)
+                done(tally->succeeded, tally->firstError);
+        });
+    }
 }
 
 void FailedCallsPage::retrySelected()
@@ -261,56 +321,85 @@ void FailedCallsPage::retrySelected()
     const QList<qint64> ids = selectedCallIds();
     if (ids.isEmpty())
         return;
-    QString question;
     if (ids.size() > 1) {
-        question = tr("Retry the booking of %n call(s)?", nullptr, int(ids.size()));
-    } else if (auto preview = SupportService(*m_db).previewRetry(ids.first(), m_actor); preview && !preview->problems.isEmpty()) {
-        question = tr("The preview lists problems a retry cannot fix:\n\n%1\n\nRetry anyway?").arg(preview->problems.join(u"\n"_s));
-    }
-    if (!question.isEmpty()
-        && QMessageBox::question(this, tr("Retry booking"), question, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes) != QMessageBox::Yes)
-        return;
-    auto queued = SupportService(*m_db).retryBooking(ids, m_actor);
-    if (!queued) {
-        QMessageBox::warning(this, tr("Retry booking"), queued.error().describe());
+        if (QMessageBox::question(this, tr("Retry booking"), tr("Retry the booking of %n call(s)?", nullptr, int(ids.size())),
+                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes)
+            == QMessageBox::Yes)
+            retry(ids);
         return;
     }
-    Q_EMIT statusMessage(tr("%n retry job(s) queued; the server's workers pick them up.", nullptr, *queued));
-    m_detail->reload();
+    // One call: the server's preview says whether a retry can succeed at all.
+    auto *call = m_account.get(u"/calls/%1/retry-preview"_s.arg(ids.first()));
+    connect(call, &client::ApiCall::finished, this, [this, ids](const client::ApiResult &result) {
+        QStringList problems;
+        for (const client::Json &p : client::child(result.body, "problems", client::Json::array()))
+            if (p.is_string())
+                problems << QString::fromStdString(p.get<std::string>());
+        if (!problems.isEmpty()
+            && QMessageBox::question(this, tr("Retry booking"),
+                                     tr("The preview lists problems a retry cannot fix:\n\n%1\n\nRetry anyway?").arg(problems.join(u"\n"_s)),
+                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes)
+                != QMessageBox::Yes)
+            return;
+        retry(ids);
+    });
+}
+
+void FailedCallsPage::retry(const QList<qint64> &ids)
+{
+    forEachCall(ids, "POST", u"/calls/%1/retry"_s, client::Json::object(), [this](int queued, const QString &error) {
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Retry booking"), error);
+        if (queued > 0)
+            Q_EMIT statusMessage(tr("%n retry job(s) queued; the server's workers pick them up.", nullptr, queued));
+        m_detail->reload();
+        Q_EMIT actionFinished();
+    });
 }
 
 void FailedCallsPage::editSelected()
 {
-    const QModelIndex current = m_tree->currentIndex();
-    const qint64 callId = current.isValid() ? current.data(TriageModel::CallIdRole).toLongLong() : 0;
+    const qint64 callId = currentCallId();
     if (callId <= 0)
         return;
-    SupportService support(*m_db);
-    auto preview = support.previewRetry(callId, m_actor);
-    if (!preview) {
-        QMessageBox::warning(this, tr("Edit appointment data"), preview.error().describe());
-        return;
-    }
-    QStringList services;
-    qint64 companyId = 0;
-    if (auto detail = CallDetailQuery::load(*m_db, callId); detail && *detail)
-        companyId = (*detail)->companyId;
-    if (auto all = DirectoryQuery::services(*m_db, companyId)) {
-        for (const NamedItem &s : *all)
-            if (s.active && !services.contains(s.name))
-                services << s.name;
-    }
-    RequestDialog dialog(preview->request.value_or(AppointmentRequest()), services, this);
+    auto *call = m_account.get(u"/calls/%1/retry-preview"_s.arg(callId));
+    connect(call, &client::ApiCall::finished, this, [this, callId](const client::ApiResult &preview) {
+        if (!preview.ok()) {
+            QMessageBox::warning(this, tr("Edit appointment data"), preview.errorMessage);
+            return;
+        }
+        // The company's services are offered in the service field; free text stays possible.
+        QUrlQuery query;
+        if (m_detail->shownCallId() == callId)
+            if (const qint64 company = client::number(m_detail->detail(), "company_id"); company > 0)
+                query.addQueryItem(u"company_id"_s, QString::number(company));
+        auto *services = m_account.get(u"/services"_s, query);
+        connect(services, &client::ApiCall::finished, this, [this, callId, request = preview.body](const client::ApiResult &result) {
+            QStringList names;
+            for (const client::Json &s : client::child(result.body, "items", client::Json::array()))
+                if (client::flag(s, "active") && !names.contains(client::text(s, "name")))
+                    names << client::text(s, "name");
+            askForRequest(callId, request, names);
+        });
+    });
+}
+
+void FailedCallsPage::askForRequest(qint64 callId, const client::Json &preview, const QStringList &services)
+{
+    const client::Json &request = client::child(preview, "request", client::Json::object());
+    RequestDialog dialog(AppointmentRequest::fromFields(request).value_or(AppointmentRequest()), services, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    auto saved = support.correctRequest(callId, dialog.request(), m_actor);
-    if (!saved) {
-        QMessageBox::warning(this, tr("Edit appointment data"), saved.error().describe());
-        return;
-    }
-    Q_EMIT statusMessage(tr("Appointment data of call %1 corrected; press R to retry the booking.").arg(callId));
-    m_detail->reload();
-    updatePreview();
+    forEachCall({callId}, "PUT", u"/calls/%1/request"_s, dialog.request().toJson(), [this, callId](int saved, const QString &error) {
+        if (saved == 0) {
+            QMessageBox::warning(this, tr("Edit appointment data"), error);
+        } else {
+            Q_EMIT statusMessage(tr("Appointment data of call %1 corrected; press R to retry the booking.").arg(callId));
+            m_detail->reload();
+            updatePreview();
+        }
+        Q_EMIT actionFinished();
+    });
 }
 
 void FailedCallsPage::resolveSelected()
@@ -324,13 +413,14 @@ void FailedCallsPage::resolveSelected()
                                                   QLineEdit::Normal, QString(), &ok);
     if (!ok)
         return;
-    auto resolved = SupportService(*m_db).markResolved(ids, comment, m_actor);
-    if (!resolved) {
-        QMessageBox::warning(this, tr("Mark resolved"), resolved.error().describe());
-        return;
-    }
-    Q_EMIT statusMessage(tr("%n call(s) marked resolved.", nullptr, *resolved));
-    reload();
+    forEachCall(ids, "POST", u"/calls/%1/resolve"_s, client::Json{{"comment", comment.toStdString()}}, [this](int resolved, const QString &error) {
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Mark resolved"), error);
+        if (resolved > 0)
+            Q_EMIT statusMessage(tr("%n call(s) marked resolved.", nullptr, resolved));
+        reload();
+        Q_EMIT actionFinished();
+    });
 }
 
 void FailedCallsPage::openSelected()
@@ -348,7 +438,7 @@ void FailedCallsPage::openSelected()
     dialog->setObjectName(u"callDialog"_s);
     dialog->setWindowTitle(tr("Call %1").arg(callId));
     auto *layout = new QVBoxLayout(dialog);
-    auto *pane = new CallDetailPane(m_db, dialog);
+    auto *pane = new CallDetailPane(m_account, dialog);
     pane->showCall(callId);
     layout->addWidget(pane, 1);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);

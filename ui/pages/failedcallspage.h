@@ -3,20 +3,25 @@
 // preview of what a retry would do and the call's detail beside the queue.
 #pragma once
 
-#include "security/accesspolicy.h"
+#include "apiresult.h"
 
+#include <QPointer>
 #include <QWidget>
 
-#include <memory>
+#include <functional>
 
 class QLabel;
 class QTreeView;
 
 namespace askpro {
 
+namespace client {
+class ApiAccount;
+class ApiCall;
+}
+
 class CallDetailPane;
 class ChangeWatcher;
-class Database;
 class TriageModel;
 
 class FailedCallsPage final : public QWidget
@@ -24,8 +29,8 @@ class FailedCallsPage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FailedCallsPage)
 public:
-    // actor: who the audit log names for this window's actions.
-    FailedCallsPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
+    // The server names the signed-in user in the audit log of this page's actions.
+    explicit FailedCallsPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~FailedCallsPage() override;
 
     [[nodiscard]] TriageModel *model() const { return m_model; }
@@ -33,8 +38,8 @@ public:
     // The calls under the selection: selected call rows, and every call of a selected group.
     [[nodiscard]] QList<qint64> selectedCallIds() const;
     bool selectCall(qint64 callId);
-    // Re-reads the queue keeping expanded groups and the current call (new failures arrive by themselves:
-    // the page's ChangeWatcher polls the calls while it is shown).
+    // Asks for the queue again; when it comes, expanded groups and the current call are kept (new failures
+    // arrive by themselves: the page's ChangeWatcher polls the calls while it is shown).
     void reload();
     // Compares the calls' stamp now and reloads when it moved.
     bool pollNow();
@@ -47,15 +52,39 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    // The queue on screen was replaced by the server's answer (after reload()).
+    void reloaded();
+    // The retry preview of the current call is on screen.
+    void previewShown(qint64 callId);
+    // An action's requests were all answered (retry, correct, resolve).
+    void actionFinished();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    struct ViewPlace
+    {
+        QStringList expanded;
+        qint64 call = 0;
+        QString group;
+        int scroll = 0;
+    };
+    void restore();
     void updatePreview();
+    void showPreview(qint64 callId, const client::Json &preview);
+    void retry(const QList<qint64> &ids);
+    void askForRequest(qint64 callId, const client::Json &preview, const QStringList &services);
+    // Sends one request per call (path with %1 for the id) and reports how many succeeded, with the first
+    // refusal's reason.
+    void forEachCall(const QList<qint64> &ids, const QByteArray &method, const QString &path, const client::Json &body,
+                     std::function<void(int succeeded, const QString &firstError)> done);
+    [[nodiscard]] qint64 currentCallId() const;
 
-    std::shared_ptr<Database> m_db;
-    Actor m_actor;
+    client::ApiAccount &m_account;
+    ViewPlace m_place;
+    bool m_placeSaved = false;
+    QPointer<client::ApiCall> m_previewCall;
     TriageModel *m_model = nullptr;
     QTreeView *m_tree = nullptr;
     QLabel *m_summary = nullptr;

@@ -1,12 +1,12 @@
-// Call detail rendering: all text from CallDetailQuery, formatted here; colours from the palette.
+// Call detail rendering: the facts come from GET /api/v1/calls/{id}, formatted here in the interface
+// language and the branch's time zone; colours from the palette.
 #include "widgets/calldetailpane.h"
 
-#include "core/clock.h"
+#include "apiaccount.h"
 #include "domain/phonenumbers.h"
+#include "jsonfields.h"
 #include "labels.h"
-#include "queries/calldetailquery.h"
 #include "statuscolors.h"
-#include "support/payloadtext.h"
 #include "timelinetext.h"
 
 #include <QDesktopServices>
@@ -48,14 +48,19 @@ QString localTime(qint64 ms, const QTimeZone &zone, QLocale::FormatType format =
 {
     if (ms <= 0)
         return {};
-    return QLocale().toString(fromMs(ms).toTimeZone(zone), format);
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toTimeZone(zone), format);
+}
+
+QJsonObject jsonObject(const client::Json &json)
+{
+    return json.is_object() ? QJsonDocument::fromJson(QByteArray::fromStdString(json.dump())).object() : QJsonObject();
 }
 
 } // namespace
 
-CallDetailPane::CallDetailPane(std::shared_ptr<Database> db, QWidget *parent)
+CallDetailPane::CallDetailPane(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 0, 0, 0);
@@ -96,7 +101,11 @@ CallDetailPane::CallDetailPane(std::shared_ptr<Database> db, QWidget *parent)
     m_appointment = valueLabel(facts);
     m_recording = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Open recording"), facts);
     m_recording->setObjectName(u"recordingButton"_s);
-    connect(m_recording, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(m_recordingUrl)); });
+    connect(m_recording, &QPushButton::clicked, this, [this] {
+        const QUrl url(m_recordingUrl);
+        if (url.scheme() == u"https"_s || url.scheme() == u"http"_s) // a stored link must not start a local program
+            QDesktopServices::openUrl(url);
+    });
     form->addRow(tr("Caller:"), m_caller);
     form->addRow(tr("Outcome:"), m_outcome);
     form->addRow(tr("Summary:"), m_summary);
@@ -131,12 +140,20 @@ CallDetailPane::CallDetailPane(std::shared_ptr<Database> db, QWidget *parent)
     m_payload->setReadOnly(true);
     m_payload->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_payload->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_tabs->addTab(m_payload, tr("Webhook payload"));
+    // Whoever may not see payloads does not get them from the server either.
+    if (m_account.can(u"view_payloads"_s))
+        m_tabs->addTab(m_payload, tr("Webhook payload"));
+    else
+        m_payload->hide();
 
     showCall(0);
 }
 
-CallDetailPane::~CallDetailPane() = default;
+CallDetailPane::~CallDetailPane()
+{
+    if (m_pending)
+        m_pending->abandon();
+}
 
 void CallDetailPane::showMessage(const QString &text)
 {
@@ -150,9 +167,15 @@ void CallDetailPane::showCall(qint64 callId)
 {
     m_callId = callId;
     if (callId <= 0) {
+        if (m_pending)
+            m_pending->abandon();
+        m_shownId = 0;
+        m_detail = client::Json();
         showMessage(tr("Select a call to see its conversation, timeline and payload."));
         return;
     }
+    if (callId != m_shownId)
+        m_shownId = 0; // the pane shows the previous call until this one arrives
     reload();
 }
 
@@ -160,63 +183,89 @@ void CallDetailPane::reload()
 {
     if (m_callId <= 0)
         return;
-    auto detail = CallDetailQuery::load(*m_db, m_callId);
-    if (!detail) {
-        showMessage(tr("The call cannot be read: %1").arg(detail.error().describe()));
+    if (m_pending)
+        m_pending->abandon(); // only the answer for the call asked last is shown
+    const qint64 callId = m_callId;
+    m_pending = m_account.get(u"/calls/%1"_s.arg(callId));
+    connect(m_pending, &client::ApiCall::finished, this, [this, callId](const client::ApiResult &result) { answered(callId, result); });
+}
+
+void CallDetailPane::answered(qint64 callId, const client::ApiResult &result)
+{
+    if (callId != m_callId)
+        return;
+    if (result.status == 404) {
+        m_shownId = 0;
+        showMessage(tr("Call %1 no longer exists.").arg(callId));
         return;
     }
-    if (!*detail) {
-        showMessage(tr("Call %1 no longer exists.").arg(m_callId));
+    if (!result.ok()) {
+        // A server out of reach for a moment leaves the shown call on screen.
+        if (m_shownId != callId)
+            showMessage(tr("The call cannot be read: %1").arg(result.errorMessage));
         return;
     }
-    present(**detail);
+    m_detail = result.body;
+    m_shownId = callId;
+    present();
+    Q_EMIT shown(callId);
 }
 
 void CallDetailPane::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange && m_callId > 0)
-        reload(); // the transcript's colours come from the palette
+    if (event->type() == QEvent::PaletteChange && m_shownId > 0)
+        present(); // the transcript's colours come from the palette
     QWidget::changeEvent(event);
 }
 
-void CallDetailPane::present(const CallDetail &d)
+void CallDetailPane::present()
 {
+    using client::flag;
+    using client::number;
+    using client::text;
+    const client::Json &d = m_detail;
     m_placeholder->hide();
     m_tabs->show();
-    QTimeZone zone(d.timeZone.toUtf8());
+    QTimeZone zone(text(d, "time_zone").toUtf8());
     if (!zone.isValid())
         zone = QTimeZone::utc();
-    const QString where = d.branchName.isEmpty() ? tr("no branch (called %1)").arg(PhoneNumbers::display(d.toNumber))
-                                                 : d.companyName + u" · "_s + d.branchName;
-    m_header->setText(u"<b>%1</b> &nbsp;·&nbsp; %2 &nbsp;·&nbsp; %3"_s.arg(tr("Call %1").arg(d.id).toHtmlEscaped(),
-                                                                          localTime(d.startedAt, zone, QLocale::LongFormat).toHtmlEscaped(),
+    const QString where = text(d, "branch").isEmpty() ? tr("no branch (called %1)").arg(PhoneNumbers::display(text(d, "to_number")))
+                                                      : text(d, "company") + u" · "_s + text(d, "branch");
+    m_header->setText(u"<b>%1</b> &nbsp;·&nbsp; %2 &nbsp;·&nbsp; %3"_s.arg(tr("Call %1").arg(number(d, "id")).toHtmlEscaped(),
+                                                                          localTime(number(d, "started_at"), zone, QLocale::LongFormat).toHtmlEscaped(),
                                                                           where.toHtmlEscaped()));
-    const qint64 seconds = d.durationMs / 1000;
+    const qint64 seconds = number(d, "duration_ms") / 1000;
+    const QString fromNumber = text(d, "from_number");
+    const QString customer = text(d, "customer");
     m_caller->setText(tr("%1 %2, %3:%4 min")
-                          .arg(d.fromNumber.isEmpty() ? tr("unknown number") : PhoneNumbers::display(d.fromNumber),
-                               d.customerName.isEmpty() ? QString() : u"(%1)"_s.arg(d.customerName))
+                          .arg(fromNumber.isEmpty() ? tr("unknown number") : PhoneNumbers::display(fromNumber), customer.isEmpty() ? QString() : u"(%1)"_s.arg(customer))
                           .arg(seconds / 60)
                           .arg(seconds % 60, 2, 10, QLatin1Char('0')));
-    QString outcome = Labels::outcome(d.outcome);
-    if (!d.failureReason.isEmpty())
-        outcome += u" · "_s + (d.failureKind.isEmpty() ? QString() : Labels::triageCategory(d.failureKind) + u": "_s) + d.failureReason;
-    if (d.resolvedAt > 0)
-        outcome += u"\n"_s + tr("Resolved %1%2").arg(localTime(d.resolvedAt, zone),
-                                                     d.resolutionComment.isEmpty() ? QString() : u": "_s + d.resolutionComment);
+    const QString outcomeCode = text(d, "outcome");
+    const QString failureReason = text(d, "failure_reason");
+    const QString failureKind = text(d, "failure_kind");
+    const QString comment = text(d, "resolution_comment");
+    QString outcome = Labels::outcome(outcomeCode);
+    if (!failureReason.isEmpty())
+        outcome += u" · "_s + (failureKind.isEmpty() ? QString() : Labels::triageCategory(failureKind) + u": "_s) + failureReason;
+    if (number(d, "resolved_at") > 0)
+        outcome += u"\n"_s + tr("Resolved %1%2").arg(localTime(number(d, "resolved_at"), zone), comment.isEmpty() ? QString() : u": "_s + comment);
     m_outcome->setText(outcome);
     QPalette outcomePalette = m_outcome->palette();
-    const QColor tone = StatusColors::text(StatusColors::forOutcome(d.outcome));
+    const QColor tone = StatusColors::text(StatusColors::forOutcome(outcomeCode));
     outcomePalette.setColor(QPalette::WindowText, tone.isValid() ? tone : palette().color(QPalette::WindowText));
     m_outcome->setPalette(outcomePalette);
-    m_summary->setText(d.summary.isEmpty() ? tr("(no summary)") : d.summary);
-    m_sentiment->setText(d.sentiment.isEmpty() ? tr("(unknown)") : d.sentiment);
-    m_disconnection->setText(d.disconnectionReason.isEmpty() ? tr("(unknown)") : d.disconnectionReason);
+    const auto orUnknown = [](const QString &value, const QString &unknown) { return value.isEmpty() ? unknown : value; };
+    m_summary->setText(orUnknown(text(d, "summary"), tr("(no summary)")));
+    m_sentiment->setText(orUnknown(text(d, "sentiment"), tr("(unknown)")));
+    m_disconnection->setText(orUnknown(text(d, "disconnection_reason"), tr("(unknown)")));
 
     // The extracted appointment data.
-    if (!d.appointmentRequested || d.requestJson.isEmpty()) {
+    const QString requestJson = text(d, "request");
+    if (!flag(d, "appointment_requested") || requestJson.isEmpty()) {
         m_request->setText(tr("No appointment requested"));
     } else {
-        const QJsonObject r = QJsonDocument::fromJson(d.requestJson.toUtf8()).object();
+        const QJsonObject r = QJsonDocument::fromJson(requestJson.toUtf8()).object();
         QStringList rows;
         const QList<std::pair<QString, QString>> fields = {{u"service"_s, tr("Service")},          {u"date"_s, tr("Date")},
                                                            {u"time"_s, tr("Time")},                {u"customer_name"_s, tr("Name")},
@@ -229,7 +278,7 @@ void CallDetailPane::present(const CallDetail &d)
             if (!value.isEmpty())
                 rows << u"<tr><td>%1:&nbsp;</td><td>%2</td></tr>"_s.arg(label.toHtmlEscaped(), value.toHtmlEscaped());
         }
-        const QJsonArray alternatives = QJsonDocument::fromJson(d.alternativesJson.toUtf8()).array();
+        const QJsonArray alternatives = QJsonDocument::fromJson(text(d, "alternatives").toUtf8()).array();
         if (!alternatives.isEmpty()) {
             QStringList offered;
             for (const QJsonValue &v : alternatives) {
@@ -240,63 +289,70 @@ void CallDetailPane::present(const CallDetail &d)
         }
         m_request->setText(u"<table cellspacing=0 cellpadding=0>"_s + rows.join(QString()) + u"</table>"_s);
     }
-    m_appointment->setText(d.appointmentId > 0 ? tr("%1 (%2)").arg(localTime(d.appointmentStart, zone, QLocale::LongFormat),
-                                                                  Labels::appointmentStatus(d.appointmentStatus))
-                                               : tr("none"));
-    m_recordingUrl = d.recordingUrl;
-    m_recording->setEnabled(!d.recordingUrl.isEmpty());
-    m_recording->setToolTip(d.recordingUrl);
+    m_appointment->setText(number(d, "appointment_id") > 0
+                               ? tr("%1 (%2)").arg(localTime(number(d, "appointment_start"), zone, QLocale::LongFormat),
+                                                   Labels::appointmentStatus(text(d, "appointment_status")))
+                               : tr("none"));
+    m_recordingUrl = text(d, "recording_url");
+    m_recording->setEnabled(!m_recordingUrl.isEmpty());
+    m_recording->setToolTip(m_recordingUrl);
 
     // Timeline.
     m_timeline->clear();
-    for (const CallEvent &e : d.events) {
+    static const client::Json none = client::Json::array();
+    const client::Json &events = client::child(d, "events", none);
+    for (const client::Json &e : events) {
+        const qint64 at = number(e, "at");
+        const QString status = text(e, "status");
         auto *item = new QTreeWidgetItem(m_timeline);
-        item->setText(0, QLocale().toString(fromMs(e.at).toTimeZone(zone).time(), u"HH:mm:ss"_s));
-        item->setToolTip(0, localTime(e.at, zone, QLocale::LongFormat));
-        item->setText(1, Labels::eventStep(e.step));
+        item->setText(0, QLocale().toString(QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()).toTimeZone(zone).time(), u"HH:mm:ss"_s));
+        item->setToolTip(0, localTime(at, zone, QLocale::LongFormat));
+        item->setText(1, Labels::eventStep(text(e, "step")));
         QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
-        QString status = tr("Info");
-        if (e.status == u"ok"_s) {
+        QString statusText = tr("Info");
+        if (status == u"ok"_s) {
             icon = QStyle::SP_DialogApplyButton;
-            status = tr("OK");
-        } else if (e.status == u"error"_s) {
+            statusText = tr("OK");
+        } else if (status == u"error"_s) {
             icon = QStyle::SP_MessageBoxCritical;
-            status = tr("Error");
-        } else if (e.status == u"retry"_s) {
+            statusText = tr("Error");
+        } else if (status == u"retry"_s) {
             icon = QStyle::SP_BrowserReload;
-            status = tr("Retry");
+            statusText = tr("Retry");
         }
         item->setIcon(2, style()->standardIcon(icon));
-        item->setText(2, status);
-        item->setData(2, Qt::UserRole, e.status);
-        const QColor c = StatusColors::text(StatusColors::forEventStatus(e.status));
+        item->setText(2, statusText);
+        item->setData(2, Qt::UserRole, status);
+        const QColor c = StatusColors::text(StatusColors::forEventStatus(status));
         if (c.isValid())
             item->setForeground(2, c);
-        const QString text = TimelineText::text(e, zone);
-        item->setText(3, text);
-        item->setData(3, Qt::UserRole, e.code);
-        item->setToolTip(3, e.detail.isEmpty() ? text : text + u"\n\n"_s + e.detail);
+        const QString worded = TimelineText::text(text(e, "code"), jsonObject(client::child(e, "args", client::Json::object())), text(e, "message"), zone);
+        const QString detail = text(e, "detail");
+        item->setText(3, worded);
+        item->setData(3, Qt::UserRole, text(e, "code"));
+        item->setToolTip(3, detail.isEmpty() ? worded : worded + u"\n\n"_s + detail);
     }
-    if (d.events.isEmpty()) {
+    if (events.empty()) {
         auto *item = new QTreeWidgetItem(m_timeline);
         item->setText(3, tr("No processing steps recorded yet"));
     }
 
     // Transcript as a dialogue; colours from the palette so dark mode stays readable.
-    const QList<TranscriptTurn> turns = PayloadText::transcriptTurns(d.transcriptJson, d.transcript);
+    const client::Json &turns = client::child(d, "turns", none);
     const QString agentColor = palette().color(QPalette::Link).name();
     const QString userColor = StatusColors::text(StatusColors::Tone::Good).name();
     QString html = u"<table width='100%' cellspacing=0 cellpadding=4>"_s;
-    for (const TranscriptTurn &t : turns) {
-        const bool agent = t.speaker == TranscriptTurn::Speaker::Agent;
-        const QString who = agent ? tr("Agent") : t.speaker == TranscriptTurn::Speaker::User ? tr("Caller") : t.label;
+    for (const client::Json &t : turns) {
+        const QString speaker = text(t, "speaker");
+        const bool agent = speaker == u"agent"_s;
+        const QString who = agent ? tr("Agent") : speaker == u"user"_s ? tr("Caller") : text(t, "label");
         html += u"<tr><td valign=top width=70><b style='color:%1'>%2</b></td><td>%3</td></tr>"_s.arg(
-            agent ? agentColor : userColor, who.toHtmlEscaped(), t.text.toHtmlEscaped().replace(u"\n"_s, u"<br>"_s));
+            agent ? agentColor : userColor, who.toHtmlEscaped(), text(t, "text").toHtmlEscaped().replace(u"\n"_s, u"<br>"_s));
     }
     html += u"</table>"_s;
-    m_transcript->setHtml(turns.isEmpty() ? u"<p><i>%1</i></p>"_s.arg(tr("No transcript stored for this call.").toHtmlEscaped()) : html);
+    m_transcript->setHtml(turns.empty() ? u"<p><i>%1</i></p>"_s.arg(tr("No transcript stored for this call.").toHtmlEscaped()) : html);
 
-    const QString payload = PayloadText::maskedPrettyJson(d.rawPayload);
+    const QString payload = text(d, "payload");
     m_payload->setPlainText(payload.isEmpty() ? tr("No webhook payload stored for this call.") : payload);
 }
 

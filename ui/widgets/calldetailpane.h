@@ -1,10 +1,12 @@
-// The detail of one call: overview (caller, outcome, summary, request data, recording) with the
-// processing timeline, the transcript as a dialogue, and the raw webhook payload with secrets masked.
+// The detail of one call, read from the admin API: overview (caller, outcome, summary, request data,
+// recording) with the processing timeline, the transcript as a dialogue, and the webhook payload as the
+// server masked it (only for those who may see payloads).
 #pragma once
 
-#include <QWidget>
+#include "apiresult.h"
 
-#include <memory>
+#include <QPointer>
+#include <QWidget>
 
 class QFormLayout;
 class QLabel;
@@ -16,32 +18,46 @@ class QTreeWidget;
 
 namespace askpro {
 
-class Database;
-struct CallDetail;
+namespace client {
+class ApiAccount;
+class ApiCall;
+}
 
 class CallDetailPane final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CallDetailPane)
 public:
-    explicit CallDetailPane(std::shared_ptr<Database> db, QWidget *parent = nullptr);
+    explicit CallDetailPane(client::ApiAccount &account, QWidget *parent = nullptr);
     ~CallDetailPane() override;
 
-    // Loads and shows the call; 0 clears the pane.
+    // Asks for the call and shows it when the answer comes; 0 clears the pane.
     void showCall(qint64 callId);
-    // Reads the shown call again (after a change or a poll).
+    // Reads the shown call again (after a change or a poll); what is shown stays until the answer replaces it.
     void reload();
     [[nodiscard]] qint64 callId() const { return m_callId; }
+    // The call whose detail is on screen (0 while none is, or while another is still being read).
+    [[nodiscard]] qint64 shownCallId() const { return m_shownId; }
+    // The last detail the server sent, as it sent it.
+    [[nodiscard]] const client::Json &detail() const { return m_detail; }
+
+Q_SIGNALS:
+    // The call's detail is on screen (after showCall() or reload()).
+    void shown(qint64 callId);
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void present(const CallDetail &d);
+    void answered(qint64 callId, const client::ApiResult &result);
+    void present();
     void showMessage(const QString &text);
 
-    std::shared_ptr<Database> m_db;
+    client::ApiAccount &m_account;
+    QPointer<client::ApiCall> m_pending;
+    client::Json m_detail;
     qint64 m_callId = 0;
+    qint64 m_shownId = 0;
     QLabel *m_header = nullptr;
     QLabel *m_placeholder = nullptr;
     QTabWidget *m_tabs = nullptr;
