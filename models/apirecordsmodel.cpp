@@ -104,6 +104,8 @@ QVariant ApiRecordsModel::cell(const client::Json &item, int column, int role) c
             tone = StatusColors::forAppointmentStatus(raw.toString());
         else if (c.format == Format::SyncState)
             tone = StatusColors::forSyncState(raw.toString());
+        else if (c.format == Format::InboxStatus)
+            tone = StatusColors::forInboxStatus(raw.toString());
         const QColor color = StatusColors::text(tone);
         return color.isValid() ? QVariant(color) : QVariant();
     }
@@ -129,6 +131,10 @@ QVariant ApiRecordsModel::cell(const client::Json &item, int column, int role) c
         return Labels::appointmentStatus(raw.toString());
     case Format::SyncState:
         return Labels::syncState(raw.toString());
+    case Format::InboxStatus:
+        return Labels::inboxStatus(raw.toString());
+    case Format::YesNo:
+        return raw.toBool() || raw.toLongLong() != 0 ? tr("Yes") : tr("No");
     case Format::Number:
     case Format::Text:
         break;

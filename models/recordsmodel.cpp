@@ -90,9 +90,7 @@ QVariant RecordsModel::data(const QModelIndex &index, int role) const
         else if (format == Format::SyncState)
             tone = StatusColors::forSyncState(raw.toString());
         else if (format == Format::InboxStatus)
-            tone = raw.toString() == u"failed"_s || raw.toString() == u"rejected"_s ? StatusColors::Tone::Bad
-                : raw.toString() == u"pending"_s                                     ? StatusColors::Tone::Warning
-                                                                                     : StatusColors::Tone::Neutral;
+            tone = StatusColors::forInboxStatus(raw.toString());
         else if (format == Format::Active && raw.toInt() == 0)
             tone = StatusColors::Tone::Warning;
         const QColor c = StatusColors::text(tone);

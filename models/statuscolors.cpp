@@ -69,6 +69,15 @@ StatusColors::Tone StatusColors::forAppointmentStatus(const QString &status)
     return Tone::Neutral;
 }
 
+StatusColors::Tone StatusColors::forInboxStatus(const QString &status)
+{
+    if (status == u"failed"_s || status == u"rejected"_s)
+        return Tone::Bad;
+    if (status == u"pending"_s || status == u"not_ours"_s || status == u"stale"_s)
+        return Tone::Warning;
+    return Tone::Neutral;
+}
+
 StatusColors::Tone StatusColors::forSyncState(const QString &state)
 {
     if (state == u"synced"_s)

@@ -21,6 +21,8 @@ public:
     [[nodiscard]] static Tone forOutcome(const QString &outcome);
     [[nodiscard]] static Tone forAppointmentStatus(const QString &status);
     [[nodiscard]] static Tone forSyncState(const QString &state);
+    // A webhook delivery's state: refused or failed ones bad, those waiting or kept without effect a warning.
+    [[nodiscard]] static Tone forInboxStatus(const QString &status);
     [[nodiscard]] static Tone forEventStatus(const QString &status);
 };
 

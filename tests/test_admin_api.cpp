@@ -165,6 +165,13 @@ private Q_SLOTS:
                         {u"serviceId"_s, [&] { return QString::number(company.serviceId); }},
                         {u"customerId"_s, [&] { return QString::number(company.customerId); }},
                         {u"userId"_s, [&] { return QString::number(ownTarget ? actor.userId : otherUser.userId); }},
+                        {u"deliveryId"_s,
+                         [&] {
+                             return QString::number(*f.db->insert(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, "
+                                                                  "signature_ok, body, status, error) VALUES ('retell', 'call_analyzed', ?, ?, 1, ?, "
+                                                                  "'failed', 'boom') RETURNING id"_s,
+                                                                  {u"matrix-%1"_s.arg(checked), nowMs(), QByteArray("{\"api_key\":\"k\"}")}));
+                         }},
                         {u"viewId"_s,
                          [&] {
                              const qint64 owner = ownTarget ? actor.userId : otherUser.userId;

@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "modal.h"
 #include "pages/callspage.h"
+#include "pages/inboxpage.h"
 #include "recordsmodel.h"
 #include "sandbox.h"
 #include "testdatabase.h"
@@ -18,7 +19,9 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
@@ -211,8 +214,8 @@ private Q_SLOTS:
         Q_UNUSED(branch);
         const auto delivery = [&db](const QString &key) {
             QVERIFY(db->exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
-                             "VALUES ('retell', 'call_analyzed', ?, ?, 1, ?, 'pending')"_s,
-                             {key, nowMs(), QByteArray("{}")})
+                             "VALUES ('retell', 'call_analyzed', ?, ?, 1, ?, 'failed')"_s,
+                             {key, nowMs(), QByteArray("{\"note\":\"keep\",\"api_key\":\"key_SECRET1\"}")})
                         .ok());
         };
         const auto customer = [&db, companyId = company](const QString &name, const QString &phone) {
@@ -228,19 +231,37 @@ private Q_SLOTS:
         const auto session = test::startApiSession(db, Role::Admin);
         MainWindow window(db, nullptr, ProviderEndpoints(), session->actor, session->account.get());
 
-        QWidget *inbox = window.page(u"inbox"_s);
+        auto *inbox = qobject_cast<InboxPage *>(window.page(u"inbox"_s));
+        QVERIFY(inbox);
         auto *inboxTable = inbox->findChild<QTableView *>(u"inboxTable"_s);
-        auto *inboxModel = qobject_cast<RecordsModel *>(inboxTable->model());
-        QCOMPARE(inboxModel->rowCount(), 2);
+        auto *inboxModel = qobject_cast<ApiRecordsModel *>(inboxTable->model());
+        QVERIFY(inboxModel);
+        QTRY_COMPARE(inboxModel->rowCount(), 2);
         inboxTable->selectRow(1);
         const qint64 selectedDelivery = inboxModel->idAt(1);
+        QTRY_COMPARE(inbox->shownDeliveryId(), selectedDelivery);
+        // The body as the server masked it: the secret never reaches the desktop.
+        const QString body = inbox->findChild<QPlainTextEdit *>(u"inboxBody"_s)->toPlainText();
+        QVERIFY2(body.contains(u"\"note\": \"keep\""_s) && !body.contains(u"SECRET"_s), qPrintable(body));
+        auto *inboxWatcher = inbox->findChild<ChangeWatcher *>();
+        QTRY_VERIFY(inboxWatcher->hasBaseline());
         delivery(u"k3"_s);
-        QVERIFY(inbox->findChild<ChangeWatcher *>()->checkNow());
-        QCOMPARE(inboxModel->rowCount(), 3);
-        QCOMPARE(inboxModel->idAt(inboxTable->currentIndex().row()), selectedDelivery);
+        QTRY_VERIFY((inboxWatcher->checkNow(), inboxModel->rowCount() == 3));
+        QTRY_COMPARE(inboxModel->idAt(inboxTable->currentIndex().row()), selectedDelivery);
         // Processing a delivery is a change too.
         QVERIFY(db->exec(u"UPDATE webhook_inbox SET status = 'processed', processed_at = ? WHERE dedupe_key = 'k1'"_s, {nowMs()}).ok());
-        QVERIFY(inbox->findChild<ChangeWatcher *>()->checkNow());
+        const auto statusOf = [&](qint64 id) { return inboxModel->index(inboxModel->rowOfId(id), 6).data(ApiRecordsModel::RawRole).toString(); };
+        QCOMPARE(db->scalar(u"SELECT dedupe_key FROM webhook_inbox WHERE id = ?"_s, {selectedDelivery})->toString(), u"k1"_s); // the oldest
+        QTRY_VERIFY((inboxWatcher->checkNow(), statusOf(selectedDelivery) == u"processed"_s));
+        // Replay from the page: the server queues the delivery's job again, audited with the user.
+        QSignalSpy replayed(inbox, &InboxPage::replayFinished);
+        inbox->replaySelected();
+        QVERIFY(replayed.wait(10000));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.replay' AND entity_id = ? AND actor = ?"_s,
+                            {selectedDelivery, session->actor.username})
+                     ->toInt(),
+                 1);
+        QCOMPARE(db->scalar(u"SELECT status FROM webhook_inbox WHERE id = ?"_s, {selectedDelivery})->toString(), u"pending"_s);
 
         QWidget *customers = window.page(u"customers"_s);
         auto *customersTable = customers->findChild<QTableView *>(u"customersTable"_s);

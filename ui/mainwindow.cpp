@@ -95,8 +95,8 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"failed"_s, tr("Failed calls"), failed);
         connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
     }
-    if (m_actor.can(Permission::ViewPayloads)) {
-        inbox = new InboxPage(m_db, m_actor, m_pages);
+    if (m_account && m_actor.can(Permission::ViewPayloads)) {
+        inbox = new InboxPage(*m_account, m_pages);
         addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
         connect(inbox, &InboxPage::statusMessage, this, showStatus);
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "queries/callquery.h"
 
 #include <QSqlQuery>
 #include <QString>
@@ -26,6 +27,9 @@ public:
     // Executed query for a lazy model; sortColumn is one of Column (others sort by received time).
     [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const InboxFilter &filter, int sortColumn = ReceivedAt,
                                                   Qt::SortOrder order = Qt::DescendingOrder);
+    // One keyset page of the same rows for the admin API (Column order; sortColumn as for browse()).
+    [[nodiscard]] static Result<CallPage> page(Database &db, const InboxFilter &filter, int sortColumn, Qt::SortOrder order,
+                                               const std::optional<CallCursor> &after, int limit);
     // The stored body as text (bodies are UTF-8 JSON); NotFound when the row is gone.
     [[nodiscard]] static Result<QString> body(Database &db, qint64 inboxId);
 };

@@ -1,14 +1,13 @@
-// Inbox page: InboxQuery feeds a RecordsModel; replays go through SupportService.
+// Inbox page: an ApiRecordsModel over GET /api/v1/inbox; the body and the replay are requests too.
 #include "pages/inboxpage.h"
 
+#include "apiaccount.h"
+#include "apirecordsmodel.h"
+#include "apiviewstate.h"
 #include "changewatcher.h"
 #include "csvexporter.h"
-#include "db/database.h"
+#include "jsonfields.h"
 #include "labels.h"
-#include "queries/inboxquery.h"
-#include "recordsmodel.h"
-#include "support/payloadtext.h"
-#include "support/supportservice.h"
 #include "tablestate.h"
 
 #include <QComboBox>
@@ -31,10 +30,14 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
+namespace {
+// The columns, in the order of the list's fields.
+enum Column { IdColumn, ReceivedColumn, ZoneColumn, ProviderColumn, EventColumn, SignatureColumn, StatusColumn, ErrorColumn };
+} // namespace
+
+InboxPage::InboxPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
-    , m_actor(std::move(actor))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     auto *filters = new QHBoxLayout;
@@ -47,7 +50,7 @@ InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     m_status = new QComboBox(this);
     m_status->setObjectName(u"statusFilter"_s);
     m_status->addItem(tr("Every status"), QString());
-    for (const QString &s : {u"pending"_s, u"processed"_s, u"failed"_s, u"ignored"_s, u"rejected"_s})
+    for (const QString &s : {u"pending"_s, u"processed"_s, u"failed"_s, u"ignored"_s, u"rejected"_s, u"not_ours"_s, u"stale"_s})
         m_status->addItem(Labels::inboxStatus(s), s);
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search event, error or Retell call id"));
@@ -67,32 +70,33 @@ InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     filters->addWidget(m_replay);
     layout->addLayout(filters);
 
-    using F = RecordsModel::Format;
-    m_model = new RecordsModel({{tr("No."), F::Number},
-                                {tr("Received"), F::DateTime},
-                                {tr("Time zone"), F::Text},
-                                {tr("Provider"), F::Text},
-                                {tr("Event"), F::Text},
-                                {tr("Signature"), F::YesNo},
-                                {tr("Status"), F::InboxStatus},
-                                {tr("Error"), F::Text},
-                                {tr("Deliveries"), F::Number},
-                                {tr("Call"), F::Number},
-                                {tr("Retell call"), F::Text}},
-                               InboxQuery::TimeZone, this);
+    using F = ApiRecordsModel::Format;
+    m_model = new ApiRecordsModel(m_account, u"/inbox"_s,
+                                  {{tr("No."), "id", F::Number, u"id"_s},
+                                   {tr("Received"), "received_at", F::DateTime, u"received_at"_s},
+                                   {tr("Time zone"), "time_zone"},
+                                   {tr("Provider"), "provider", F::Text, u"provider"_s},
+                                   {tr("Event"), "event_type", F::Text, u"event"_s},
+                                   {tr("Signature"), "signature_ok", F::YesNo, u"signature"_s},
+                                   {tr("Status"), "status", F::InboxStatus, u"status"_s},
+                                   {tr("Error"), "error", F::Text, u"error"_s},
+                                   {tr("Deliveries"), "delivery_count", F::Number, u"deliveries"_s},
+                                   {tr("Call"), "call_id", F::Number, u"call"_s},
+                                   {tr("Retell call"), "retell_call_id"}},
+                                  "time_zone", this);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(splitter);
     m_table->setObjectName(u"inboxTable"_s);
     m_table->setModel(m_model);
     TableState::setUpTable(m_table);
-    m_table->hideColumn(InboxQuery::TimeZone);
-    m_table->horizontalHeader()->setSortIndicator(InboxQuery::ReceivedAt, Qt::DescendingOrder);
+    m_table->hideColumn(ZoneColumn);
+    m_table->horizontalHeader()->setSortIndicator(ReceivedColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
     const QFontMetrics metrics = m_table->fontMetrics();
-    m_table->setColumnWidth(InboxQuery::Id, metrics.horizontalAdvance(u"000000"_s) + 16);
-    m_table->setColumnWidth(InboxQuery::ReceivedAt, metrics.horizontalAdvance(u"30 Dec 2026 23:59"_s) + 18);
-    m_table->setColumnWidth(InboxQuery::EventType, metrics.horizontalAdvance(u"BOOKING_RESCHEDULED"_s) + 16);
-    m_table->setColumnWidth(InboxQuery::Error, metrics.horizontalAdvance(u"No service of this company matches something"_s));
+    m_table->setColumnWidth(IdColumn, metrics.horizontalAdvance(u"000000"_s) + 16);
+    m_table->setColumnWidth(ReceivedColumn, metrics.horizontalAdvance(u"30 Dec 2026 23:59"_s) + 18);
+    m_table->setColumnWidth(EventColumn, metrics.horizontalAdvance(u"BOOKING_RESCHEDULED"_s) + 16);
+    m_table->setColumnWidth(ErrorColumn, metrics.horizontalAdvance(u"No service of this company matches something"_s));
     TableState::track(m_table, u"inbox"_s);
 
     auto *detail = new QWidget(splitter);
@@ -123,38 +127,60 @@ InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("webhook-inbox"), this); });
     connect(m_replay, &QPushButton::clicked, this, &InboxPage::replaySelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InboxPage::showSelected);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &InboxPage::showSelected);
+    connect(m_model, &ApiListModel::loaded, this, [this] {
+        // After the other answers to loaded() (a refresh re-selects its row first): the first row otherwise.
+        QTimer::singleShot(0, this, [this] {
+            if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
+                m_table->selectRow(0);
+            else
+                showSelected();
+        });
+    });
+    connect(m_model, &ApiListModel::failed, this, [this](const QString &message) {
+        if (m_model->rowCount() == 0)
+            m_info->setText(tr("The inbox cannot be read: %1").arg(message));
+    });
+    m_replay->setVisible(m_account.can(u"manage_calls"_s)); // the server refuses it to others anyway
     reload();
 
     // New deliveries and processing results appear by themselves, the selected delivery stays selected.
-    auto *watcher = new ChangeWatcher(m_db, {ChangeQuery::Table::WebhookInbox}, this);
-    connect(watcher, &ChangeWatcher::changed, this,
-            [this] { TableState::refreshKeepingPosition(m_table, RecordsModel::IdRole, [this] { (void)m_model->refresh(); }); });
+    auto *watcher = new ChangeWatcher(m_account, {u"inbox"_s}, this);
+    connect(watcher, &ChangeWatcher::changed, this, [this] { ApiViewState::reloadKeepingSelection(m_table, m_model); });
 }
 
-InboxPage::~InboxPage() = default;
+InboxPage::~InboxPage()
+{
+    if (m_bodyCall)
+        m_bodyCall->abandon();
+}
 
 void InboxPage::reload()
 {
-    InboxFilter filter;
-    filter.provider = m_provider->currentData().toString();
-    filter.status = m_status->currentData().toString();
-    filter.text = m_search->text();
-    auto db = m_db;
+    QUrlQuery filters;
+    if (const QString provider = m_provider->currentData().toString(); !provider.isEmpty())
+        filters.addQueryItem(u"provider"_s, provider);
+    if (const QString status = m_status->currentData().toString(); !status.isEmpty())
+        filters.addQueryItem(u"status"_s, status);
+    if (const QString text = m_search->text().trimmed(); !text.isEmpty())
+        filters.addQueryItem(u"q"_s, text);
     // The header's sort indicator (set before the first load) is the sort in force.
-    m_model->setLoader([db, filter](int column, Qt::SortOrder order) { return InboxQuery::browse(*db, filter, column, order); },
-                       m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
-    if (m_model->rowCount() > 0 && !m_table->selectionModel()->hasSelection())
-        m_table->selectRow(0);
-    showSelected();
+    m_model->sort(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
+    m_model->setFilters(filters);
+}
+
+qint64 InboxPage::selectedId() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    return current.isValid() ? m_model->idAt(current.row()) : 0;
 }
 
 void InboxPage::showSelected()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
-    const qint64 id = current.isValid() ? m_model->idAt(current.row()) : 0;
-    m_replay->setEnabled(id > 0 && m_actor.can(Permission::ManageCalls));
+    const qint64 id = selectedId();
+    m_replay->setEnabled(id > 0);
     if (id <= 0) {
+        m_shownId = 0;
         m_info->setText(m_model->lastError().isEmpty()
                             ? (m_model->rowCount() == 0 ? tr("No webhook deliveries yet: they appear here as providers send them.")
                                                         : tr("Select a delivery to see its body."))
@@ -162,33 +188,44 @@ void InboxPage::showSelected()
         m_body->clear();
         return;
     }
-    const auto cell = [this, &current](int column) { return m_model->index(current.row(), column).data(RecordsModel::RawRole); };
+    const client::Json &item = m_model->item(current.row());
     QString info = tr("Delivery %1 from %2, event %3, received %4 time(s); signature %5; status %6.")
                        .arg(id)
-                       .arg(cell(InboxQuery::Provider).toString(), cell(InboxQuery::EventType).toString())
-                       .arg(cell(InboxQuery::DeliveryCount).toInt())
-                       .arg(cell(InboxQuery::SignatureOk).toInt() != 0 ? tr("valid") : tr("INVALID"),
-                            Labels::inboxStatus(cell(InboxQuery::Status).toString()));
-    if (!cell(InboxQuery::Error).toString().isEmpty())
-        info += u"\n"_s + tr("Error: %1").arg(cell(InboxQuery::Error).toString());
+                       .arg(client::text(item, "provider"), client::text(item, "event_type"))
+                       .arg(client::number(item, "delivery_count"))
+                       .arg(client::flag(item, "signature_ok") ? tr("valid") : tr("INVALID"), Labels::inboxStatus(client::text(item, "status")));
+    if (const QString error = client::text(item, "error"); !error.isEmpty())
+        info += u"\n"_s + tr("Error: %1").arg(error);
     m_info->setText(info);
-    auto body = InboxQuery::body(*m_db, id);
-    m_body->setPlainText(body ? PayloadText::maskedPrettyJson(*body) : body.error().describe());
+    if (id == m_shownId)
+        return; // the body of a stored delivery does not change
+    if (m_bodyCall)
+        m_bodyCall->abandon();
+    m_bodyCall = m_account.get(u"/inbox/%1"_s.arg(id));
+    connect(m_bodyCall, &client::ApiCall::finished, this, [this, id](const client::ApiResult &result) {
+        if (id != selectedId())
+            return;
+        m_shownId = result.ok() ? id : 0;
+        m_body->setPlainText(result.ok() ? client::text(result.body, "body") : tr("The body cannot be read: %1").arg(result.errorMessage));
+        if (result.ok())
+            Q_EMIT bodyShown(id);
+    });
 }
 
 void InboxPage::replaySelected()
 {
-    const QModelIndex current = m_table->selectionModel()->currentIndex();
-    const qint64 id = current.isValid() ? m_model->idAt(current.row()) : 0;
+    const qint64 id = selectedId();
     if (id <= 0)
         return;
-    auto job = SupportService(*m_db).replayWebhook(id, m_actor);
-    if (!job) {
-        QMessageBox::warning(this, tr("Replay"), job.error().describe());
-        return;
-    }
-    Q_EMIT statusMessage(tr("Delivery %1 queued for processing again (job %2).").arg(id).arg(*job));
-    reload();
+    auto *call = m_account.post(u"/inbox/%1/replay"_s.arg(id));
+    connect(call, &client::ApiCall::finished, this, [this, id](const client::ApiResult &result) {
+        if (!result.ok())
+            QMessageBox::warning(this, tr("Replay"), result.errorMessage);
+        else
+            Q_EMIT statusMessage(tr("Delivery %1 queued for processing again (job %2).").arg(id).arg(client::number(result.body, "job_id")));
+        ApiViewState::reloadKeepingSelection(m_table, m_model);
+        Q_EMIT replayFinished();
+    });
 }
 
 } // namespace askpro

@@ -1,12 +1,9 @@
-// The webhook inbox: every delivery with its signature result, processing state, delivery count and
-// linked call; the selected delivery's body (secrets masked); and a replay action.
+// The webhook inbox, read through the admin API: every delivery with its signature result, processing state,
+// delivery count and linked call; the selected delivery's body as the server masked it; and a replay action.
 #pragma once
 
-#include "security/accesspolicy.h"
-
+#include <QPointer>
 #include <QWidget>
-
-#include <memory>
 
 class QComboBox;
 class QLabel;
@@ -17,30 +14,42 @@ class QTableView;
 
 namespace askpro {
 
-class Database;
-class RecordsModel;
+namespace client {
+class ApiAccount;
+class ApiCall;
+}
+
+class ApiRecordsModel;
 
 class InboxPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InboxPage)
 public:
-    InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent = nullptr);
+    explicit InboxPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~InboxPage() override;
 
-    [[nodiscard]] RecordsModel *model() const { return m_model; }
+    [[nodiscard]] ApiRecordsModel *model() const { return m_model; }
+    [[nodiscard]] QTableView *table() const { return m_table; }
+    // Asks for the first page again with the filters shown.
     void reload();
     void replaySelected();
+    // The delivery whose body is on screen (0: none yet).
+    [[nodiscard]] qint64 shownDeliveryId() const { return m_shownId; }
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    // The selected delivery's body arrived and is shown.
+    void bodyShown(qint64 deliveryId);
+    // A replay was answered (queued or refused).
+    void replayFinished();
 
 private:
     void showSelected();
+    [[nodiscard]] qint64 selectedId() const;
 
-    std::shared_ptr<Database> m_db;
-    Actor m_actor;
-    RecordsModel *m_model = nullptr;
+    client::ApiAccount &m_account;
+    ApiRecordsModel *m_model = nullptr;
     QTableView *m_table = nullptr;
     QComboBox *m_provider = nullptr;
     QComboBox *m_status = nullptr;
@@ -48,6 +57,8 @@ private:
     QLabel *m_info = nullptr;
     QPlainTextEdit *m_body = nullptr;
     QPushButton *m_replay = nullptr;
+    QPointer<client::ApiCall> m_bodyCall;
+    qint64 m_shownId = 0;
 };
 
 } // namespace askpro

@@ -1,0 +1,104 @@
+// The webhook inbox for support: every stored delivery (keyset pages, filters and sorts in SQL), one delivery
+// with its body masked by the server, and the replay of a delivery. Deliveries belong to the platform's
+// intake, so only holders of view_payloads read them; a replay changes calls and needs manage_calls.
+#include "api/adminapi.h"
+#include "api/routefamilies.h"
+
+#include "db/database.h"
+#include "queries/inboxquery.h"
+#include "support/payloadtext.h"
+#include "support/supportservice.h"
+
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+// The sort parameter's names, in InboxQuery::Column order ("": not sortable); the fields of a list item likewise.
+const QStringList sortNames{u"id"_s,     u"received_at"_s, QString(),         u"provider"_s, u"event"_s,     u"signature"_s,
+                            u"status"_s, u"error"_s,       u"deliveries"_s,   u"call"_s,     QString()};
+const std::vector<const char *> fieldNames{"id",     "received_at", "time_zone",      "provider", "event_type",    "signature_ok",
+                                           "status", "error",       "delivery_count", "call_id",  "retell_call_id"};
+const QStringList statuses{u"pending"_s, u"processed"_s, u"failed"_s, u"ignored"_s, u"rejected"_s, u"not_ours"_s, u"stale"_s};
+
+Result<qint64> existingDelivery(Database &db, const ApiRequest &r)
+{
+    auto id = r.id(u"deliveryId"_s);
+    if (!id)
+        return id.error();
+    auto found = db.scalar(u"SELECT COUNT(*) FROM webhook_inbox WHERE id = ?"_s, {*id});
+    if (!found)
+        return found.error();
+    if (found->toLongLong() == 0)
+        return makeError(ErrorKind::NotFound, u"inbox.missing"_s, AdminApi::tr("No such record."));
+    return *id;
+}
+
+} // namespace
+
+QList<ApiRoute> inboxRoutes(const ApiContext &context)
+{
+    Database &db = context.db;
+    using A = ApiRoute::Access;
+    QList<ApiRoute> routes;
+
+    routes.append({"GET", u"/api/v1/inbox"_s, A::Permission, Permission::ViewPayloads, IdScope::None, false,
+                   u"A page of stored webhook deliveries, filtered (provider, status, q) and sorted on the server; next is the cursor of the following page"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       QStringList sortable;
+                       for (const QString &name : sortNames)
+                           if (!name.isEmpty())
+                               sortable << name;
+                       auto provider = r.oneOf(u"provider"_s, {u"retell"_s, u"calcom"_s, u"stripe"_s});
+                       auto status = r.oneOf(u"status"_s, statuses);
+                       auto sort = r.oneOf(u"sort"_s, sortable, u"received_at"_s);
+                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"desc"_s);
+                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       for (const Status &check : {provider ? Status() : provider.error(), status ? Status() : status.error(),
+                                                   sort ? Status() : sort.error(), order ? Status() : order.error(),
+                                                   limit ? Status() : limit.error()}) {
+                           if (!check)
+                               return check.error();
+                       }
+                       auto after = decodeCursor(r.text(u"after"_s));
+                       if (!after)
+                           return after.error();
+                       InboxFilter filter;
+                       filter.provider = *provider;
+                       filter.status = *status;
+                       filter.text = r.text(u"q"_s).trimmed();
+                       auto page = InboxQuery::page(db, filter, int(sortNames.indexOf(*sort)),
+                                                    *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit));
+                       if (!page)
+                           return page.error();
+                       return pageReply(*page, fieldNames);
+                   }});
+    routes.append({"GET", u"/api/v1/inbox/{deliveryId}"_s, A::Permission, Permission::ViewPayloads, IdScope::None, false,
+                   u"One stored delivery with its body, every value under a key naming a secret masked by the server"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = existingDelivery(db, r);
+                       if (!id)
+                           return id.error();
+                       auto body = InboxQuery::body(db, *id);
+                       if (!body)
+                           return body.error();
+                       return ApiReply::json(Json{{"id", *id}, {"body", PayloadText::maskedPrettyJson(*body).toStdString()}});
+                   }});
+    routes.append({"POST", u"/api/v1/inbox/{deliveryId}/replay"_s, A::Permission, Permission::ManageCalls, IdScope::None, false,
+                   u"Sets the delivery back to pending and queues its processing again (audited); answers the job"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = existingDelivery(db, r);
+                       if (!id)
+                           return id.error();
+                       auto job = SupportService(db).replayWebhook(*id, r.actor);
+                       if (!job)
+                           return job.error();
+                       return ApiReply::json(Json{{"id", *id}, {"job_id", *job}}, 202);
+                   }});
+    return routes;
+}
+
+} // namespace askpro
