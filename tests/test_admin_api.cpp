@@ -172,6 +172,8 @@ private Q_SLOTS:
                                                                   "'failed', 'boom') RETURNING id"_s,
                                                                   {u"matrix-%1"_s.arg(checked), nowMs(), QByteArray("{\"api_key\":\"k\"}")}));
                          }},
+                        {u"entryId"_s,
+                         [&] { return QString::number(f.db->scalar(u"SELECT MAX(id) FROM audit_log"_s)->toLongLong()); }},
                         {u"viewId"_s,
                          [&] {
                              const qint64 owner = ownTarget ? actor.userId : otherUser.userId;

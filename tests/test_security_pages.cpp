@@ -7,6 +7,7 @@
 #include "dialogs/signindialog.h"
 #include "http/askproserver.h"
 #include "mainwindow.h"
+#include "apirecordsmodel.h"
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
 #include "pages/userspage.h"
@@ -221,25 +222,35 @@ private Q_SLOTS:
             QVERIFY(page.grab().save(dir + u"/users-page.png"_s));
         }
 
-        AuditPage audit(db, admin);
-        QVERIFY(audit.model()->rowCount() >= 3); // create admin, create susi, update susi
+        AuditPage audit(*session->account);
+        QTRY_VERIFY(!audit.model()->isLoading());
+        QVERIFY2(audit.model()->rowCount() >= 3, qPrintable(audit.model()->lastError())); // create admin, create susi, update susi
+        constexpr int actorColumn = 3, actionColumn = 5, entityIdColumn = 7;
         auto *table = audit.findChild<QTableView *>(u"auditTable"_s);
         int updateRow = -1;
         for (int row = 0; row < audit.model()->rowCount(); ++row) {
-            if (audit.model()->index(row, AuditQuery::Action).data().toString() == u"user.update"_s
-                && audit.model()->index(row, AuditQuery::EntityId).data(RecordsModel::RawRole).toLongLong() == susi && updateRow < 0)
+            if (audit.model()->index(row, actionColumn).data().toString() == u"user.update"_s
+                && audit.model()->index(row, entityIdColumn).data(ApiRecordsModel::RawRole).toLongLong() == susi && updateRow < 0)
                 updateRow = row;
         }
         QVERIFY(updateRow >= 0);
-        QCOMPARE(audit.model()->index(updateRow, AuditQuery::Actor).data().toString(), admin.username);
+        QCOMPARE(audit.model()->index(updateRow, actorColumn).data().toString(), admin.username);
+        QSignalSpy shown(&audit, &AuditPage::entryShown);
         table->setCurrentIndex(audit.model()->index(updateRow, 0));
+        QVERIFY(shown.wait(10000));
+        QVERIFY(audit.findChild<QLabel *>(u"auditSummary"_s)->text().contains(u"user.update"_s));
+        QSignalSpy loaded(audit.model(), &ApiListModel::loaded);
         audit.showEntity(u"user"_s, susi);
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(audit.model()->rowCount() >= 2);
         for (int row = 0; row < audit.model()->rowCount(); ++row)
-            QCOMPARE(audit.model()->index(row, AuditQuery::EntityId).data(RecordsModel::RawRole).toLongLong(), susi);
+            QCOMPARE(audit.model()->index(row, entityIdColumn).data(ApiRecordsModel::RawRole).toLongLong(), susi);
 
-        // A support user's audit page stays empty: the backend refuses the read.
-        const Actor support = Actor::user(99, u"sven"_s, Role::Support);
-        AuditPage refused(db, support);
+        // A support user's audit page stays empty: the server refuses the read.
+        auto support = test::startApiSession(db, Role::Support, 0, u"sven"_s);
+        AuditPage refused(*support->account);
+        QSignalSpy failed(refused.model(), &ApiListModel::failed);
+        QVERIFY(failed.wait(10000));
         QCOMPARE(refused.model()->rowCount(), 0);
         QVERIFY(!refused.model()->lastError().isEmpty());
     }

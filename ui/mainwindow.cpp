@@ -150,8 +150,8 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
             statusBar()->showMessage(tr("Health: %1 is now %2. %3").arg(check, state, message), 15000);
         });
     }
-    if (m_actor.can(Permission::ViewAudit)) {
-        auto *audit = new AuditPage(m_db, m_actor, m_pages);
+    if (m_account && m_actor.can(Permission::ViewAudit)) {
+        auto *audit = new AuditPage(*m_account, m_pages);
         addPage(u"audit"_s, tr("Audit log"), audit);
         connect(audit, &AuditPage::statusMessage, this, showStatus);
     }

@@ -1,11 +1,9 @@
-// Invoices, the directory's companies and the audit log: lists filtered in SQL within the
-// caller's company scope, and single records that answer 404 outside it.
+// Invoices and the directory's companies: lists filtered in SQL within the caller's company scope.
 #include "api/adminapi.h"
 #include "api/routefamilies.h"
 
 #include "billing/billingquery.h"
 #include "db/database.h"
-#include "queries/auditquery.h"
 #include "queries/directoryquery.h"
 
 #include <QCoreApplication>
@@ -59,17 +57,6 @@ QList<ApiRoute> recordRoutes(const ApiContext &context)
                        for (const NamedItem &company : *companies)
                            items.push_back(Json{{"id", company.id}, {"name", company.name.toStdString()}, {"active", company.active}});
                        return ApiReply::json(Json{{"items", items}});
-                   }});
-    routes.append({"GET", u"/api/v1/audit"_s, A::Permission, Permission::ViewAudit, IdScope::None, false,
-                   u"The audit log, newest first, by actor, action group and text"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       AuditFilter filter;
-                       filter.actor = r.text(u"actor"_s);
-                       filter.actionGroup = r.text(u"group"_s);
-                       filter.text = r.text(u"q"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
-                       if (!limit)
-                           return limit.error();
-                       return page(AuditQuery::browse(db, r.actor, filter, u"UTC"_s), int(*limit));
                    }});
     return routes;
 }

@@ -38,6 +38,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> customerRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> savedViewRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> inboxRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> auditRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);

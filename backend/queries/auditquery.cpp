@@ -2,6 +2,7 @@
 #include "queries/auditquery.h"
 
 #include "db/database.h"
+#include "queries/keysetquery.h"
 #include "queries/modelquery.h"
 
 using namespace Qt::StringLiterals;
@@ -23,16 +24,11 @@ QString orderExpression(int column)
     }
 }
 
-} // namespace
-
-Result<QSqlQuery> AuditQuery::browse(Database &db, const askpro::Actor &reader, const AuditFilter &filter, const QString &zone,
-                                     int sortColumn, Qt::SortOrder order)
+QString select(const AuditFilter &filter, const QString &zone, const QString &sortKey, QVariantList &params)
 {
-    if (auto allowed = reader.require(Permission::ViewAudit); !allowed)
-        return allowed.error();
-    QString sql = u"SELECT a.id, a.at, ?, a.actor, COALESCE(u.role, ''), a.action, a.entity, a.entity_id "
-                  "FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1"_s;
-    QVariantList params{zone};
+    QString sql = u"SELECT a.id, a.at, CAST(? AS TEXT), a.actor, COALESCE(u.role, ''), a.action, a.entity, a.entity_id"_s + sortKey
+        + u" FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1"_s;
+    params << zone;
     if (!filter.actor.isEmpty()) {
         sql += u" AND a.actor = ?"_s;
         params << filter.actor;
@@ -63,9 +59,31 @@ Result<QSqlQuery> AuditQuery::browse(Database &db, const askpro::Actor &reader, 
         sql += u" AND a.at < ?"_s;
         params << filter.to.toMSecsSinceEpoch();
     }
+    return sql;
+}
+
+} // namespace
+
+Result<QSqlQuery> AuditQuery::browse(Database &db, const askpro::Actor &reader, const AuditFilter &filter, const QString &zone,
+                                     int sortColumn, Qt::SortOrder order)
+{
+    if (auto allowed = reader.require(Permission::ViewAudit); !allowed)
+        return allowed.error();
+    QVariantList params;
+    QString sql = select(filter, zone, QString(), params);
     const QString direction = order == Qt::AscendingOrder ? u" ASC"_s : u" DESC"_s;
     sql += u" ORDER BY "_s + orderExpression(sortColumn) + direction + u", a.id"_s + direction;
     return runModelQuery(db, sql, params, u"The audit log cannot be read"_s);
+}
+
+Result<CallPage> AuditQuery::page(Database &db, const askpro::Actor &reader, const AuditFilter &filter, const QString &zone, int sortColumn,
+                                  Qt::SortOrder order, const std::optional<CallCursor> &after, int limit)
+{
+    if (auto allowed = reader.require(Permission::ViewAudit); !allowed)
+        return allowed.error();
+    QVariantList params;
+    const QString sql = select(filter, zone, u", "_s + orderExpression(sortColumn) + u" AS sort_key"_s, params);
+    return keysetPage(db, sql, params, ColumnCount, order == Qt::DescendingOrder, after, limit);
 }
 
 Result<AuditEntry> AuditQuery::entry(Database &db, const askpro::Actor &reader, qint64 id)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "queries/callquery.h"
 #include "security/accesspolicy.h"
 
 #include <QDateTime>
@@ -44,6 +45,9 @@ public:
     // `zone`: the IANA zone the page shows times in (a column of every row, for RecordsModel).
     [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const askpro::Actor &reader, const AuditFilter &filter, const QString &zone,
                                                   int sortColumn = At, Qt::SortOrder order = Qt::DescendingOrder);
+    // One keyset page of the same rows for the admin API (Column order; sortColumn as for browse()).
+    [[nodiscard]] static Result<CallPage> page(Database &db, const askpro::Actor &reader, const AuditFilter &filter, const QString &zone,
+                                               int sortColumn, Qt::SortOrder order, const std::optional<CallCursor> &after, int limit);
     [[nodiscard]] static Result<AuditEntry> entry(Database &db, const askpro::Actor &reader, qint64 id);
     // The distinct actors and action groups, for the filter boxes.
     [[nodiscard]] static Result<QStringList> actors(Database &db, const askpro::Actor &reader);

@@ -1,9 +1,10 @@
-// Audit page: AuditQuery feeds a RecordsModel; the detail compares the before and after JSON objects.
+// Audit page: an ApiRecordsModel over GET /api/v1/audit; the detail compares the before and after JSON objects.
 #include "pages/auditpage.h"
 
+#include "apiaccount.h"
+#include "apirecordsmodel.h"
 #include "csvexporter.h"
-#include "queries/auditquery.h"
-#include "recordsmodel.h"
+#include "jsonfields.h"
 #include "tablestate.h"
 
 #include <QComboBox>
@@ -54,12 +55,15 @@ QStringList changedKeys(const QString &beforeJson, const QString &afterJson)
     return keys;
 }
 
+// The columns, in the order of the list's fields.
+enum Column { IdColumn, AtColumn, ZoneColumn, ActorColumn, RoleColumn, ActionColumn };
+constexpr int maxExportRows = 200000;
+
 } // namespace
 
-AuditPage::AuditPage(std::shared_ptr<Database> db, Actor reader, QWidget *parent)
+AuditPage::AuditPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
-    , m_reader(std::move(reader))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     auto *filters = new QHBoxLayout;
@@ -68,6 +72,7 @@ AuditPage::AuditPage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
     m_actor->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_group = new QComboBox(this);
     m_group->setObjectName(u"auditGroupFilter"_s);
+    m_group->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_from = new QDateEdit(QDate::currentDate().addDays(-30), this);
     m_from->setObjectName(u"auditFrom"_s);
     m_from->setCalendarPopup(true);
@@ -102,29 +107,30 @@ AuditPage::AuditPage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
     filters->addWidget(exportButton);
     layout->addLayout(filters);
 
-    using F = RecordsModel::Format;
-    m_model = new RecordsModel({{tr("No."), F::Number},
-                                {tr("Time"), F::DateTime},
-                                {tr("Time zone"), F::Text},
-                                {tr("Who"), F::Text},
-                                {tr("Role"), F::Text},
-                                {tr("Action"), F::Text},
-                                {tr("Entity"), F::Text},
-                                {tr("Entity no."), F::Number}},
-                               AuditQuery::Zone, this);
+    using F = ApiRecordsModel::Format;
+    m_model = new ApiRecordsModel(m_account, u"/audit"_s,
+                                  {{tr("No."), "id", F::Number, u"id"_s},
+                                   {tr("Time"), "at", F::DateTime, u"at"_s},
+                                   {tr("Time zone"), "time_zone"},
+                                   {tr("Who"), "actor", F::Text, u"actor"_s},
+                                   {tr("Role"), "role", F::Text, u"role"_s},
+                                   {tr("Action"), "action", F::Text, u"action"_s},
+                                   {tr("Entity"), "entity", F::Text, u"entity"_s},
+                                   {tr("Entity no."), "entity_id", F::Number, u"entity_id"_s}},
+                                  "time_zone", this);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(splitter);
     m_table->setObjectName(u"auditTable"_s);
     m_table->setModel(m_model);
     TableState::setUpTable(m_table);
-    m_table->hideColumn(AuditQuery::Zone);
-    m_table->horizontalHeader()->setSortIndicator(AuditQuery::At, Qt::DescendingOrder);
+    m_table->hideColumn(ZoneColumn);
+    m_table->horizontalHeader()->setSortIndicator(AtColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
     const QFontMetrics metrics = m_table->fontMetrics();
-    m_table->setColumnWidth(AuditQuery::Id, metrics.horizontalAdvance(u"000000"_s) + 16);
-    m_table->setColumnWidth(AuditQuery::At, metrics.horizontalAdvance(u"30 Dec 2026 23:59"_s) + 18);
-    m_table->setColumnWidth(AuditQuery::Actor, metrics.horizontalAdvance(u"askpro-server invoices credit (root)"_s));
-    m_table->setColumnWidth(AuditQuery::Action, metrics.horizontalAdvance(u"appointment.reschedule"_s) + 16);
+    m_table->setColumnWidth(IdColumn, metrics.horizontalAdvance(u"000000"_s) + 16);
+    m_table->setColumnWidth(AtColumn, metrics.horizontalAdvance(u"30 Dec 2026 23:59"_s) + 18);
+    m_table->setColumnWidth(ActorColumn, metrics.horizontalAdvance(u"askpro-server invoices credit (root)"_s));
+    m_table->setColumnWidth(ActionColumn, metrics.horizontalAdvance(u"appointment.reschedule"_s) + 16);
     TableState::track(m_table, u"audit"_s);
 
     auto *detail = new QWidget(splitter);
@@ -174,34 +180,53 @@ AuditPage::AuditPage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
         fillFilterChoices();
         reload();
     });
-    connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("audit-log"), this); });
+    connect(exportButton, &QToolButton::clicked, this, &AuditPage::exportCsv);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AuditPage::showSelected);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &AuditPage::showSelected);
-    connect(m_model, &RecordsModel::queryFailed, this, &AuditPage::statusMessage);
+    connect(m_model, &ApiListModel::loaded, this, &AuditPage::showSelected);
+    connect(m_model, &ApiListModel::failed, this, [this](const QString &message) {
+        Q_EMIT statusMessage(tr("The audit log cannot be read: %1").arg(message));
+    });
     fillFilterChoices();
     reload();
 }
 
-AuditPage::~AuditPage() = default;
+AuditPage::~AuditPage()
+{
+    if (m_entryCall)
+        m_entryCall->abandon();
+}
+
+void AuditPage::exportCsv()
+{
+    // Every entry the filters match, not only the rows loaded so far.
+    setCursor(Qt::BusyCursor);
+    m_model->loadAll(maxExportRows, [this](bool complete) {
+        unsetCursor();
+        if (!complete && m_model->isTruncated())
+            Q_EMIT statusMessage(tr("Only the first %Ln entries are exported.", nullptr, m_model->rowCount()));
+        CsvExporter::exportWithDialog(m_table, tr("audit-log"), this);
+    });
+}
 
 void AuditPage::fillFilterChoices()
 {
-    const QString actor = m_actor->currentData().toString();
-    const QString group = m_group->currentData().toString();
-    m_actor->clear();
-    m_actor->addItem(tr("Everyone"), QString());
-    if (auto actors = AuditQuery::actors(*m_db, m_reader)) {
-        for (const QString &name : *actors)
-            m_actor->addItem(name, name);
-    }
-    m_group->clear();
-    m_group->addItem(tr("Every action"), QString());
-    if (auto groups = AuditQuery::actionGroups(*m_db, m_reader)) {
-        for (const QString &name : *groups)
-            m_group->addItem(name, name);
-    }
-    m_actor->setCurrentIndex(std::max(0, m_actor->findData(actor)));
-    m_group->setCurrentIndex(std::max(0, m_group->findData(group)));
+    auto *call = m_account.get(u"/audit/filters"_s);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok())
+            return; // the boxes keep their choices
+        const auto refill = [](QComboBox *box, const QString &all, const client::Json &values) {
+            const QString current = box->currentData().toString();
+            const QSignalBlocker blocker(box);
+            box->clear();
+            box->addItem(all, QString());
+            for (const client::Json &value : values)
+                if (value.is_string())
+                    box->addItem(QString::fromStdString(value.get<std::string>()), QString::fromStdString(value.get<std::string>()));
+            box->setCurrentIndex(std::max(0, box->findData(current)));
+        };
+        refill(m_actor, tr("Everyone"), client::child(result.body, "actors", client::Json::array()));
+        refill(m_group, tr("Every action"), client::child(result.body, "groups", client::Json::array()));
+    });
 }
 
 void AuditPage::showEntity(const QString &entity, qint64 entityId)
@@ -219,19 +244,23 @@ void AuditPage::showEntity(const QString &entity, qint64 entityId)
 
 void AuditPage::reload()
 {
-    AuditFilter filter;
-    filter.actor = m_actor->currentData().toString();
-    filter.actionGroup = m_group->currentData().toString();
-    filter.entity = m_entity;
-    filter.entityId = m_entityId;
-    filter.text = m_search->text();
-    filter.from = QDateTime(m_from->date(), QTime(0, 0), QTimeZone::systemTimeZone());
-    filter.to = QDateTime(m_to->date().addDays(1), QTime(0, 0), QTimeZone::systemTimeZone());
-    const QString zone = QString::fromUtf8(QTimeZone::systemTimeZoneId());
-    auto db = m_db;
-    const Actor reader = m_reader;
-    m_model->setLoader([db, reader, filter, zone](int column, Qt::SortOrder order) { return AuditQuery::browse(*db, reader, filter, zone, column, order); },
-                       m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
+    QUrlQuery filters;
+    const auto add = [&filters](const QString &name, const QString &value) {
+        if (!value.isEmpty())
+            filters.addQueryItem(name, value);
+    };
+    add(u"actor"_s, m_actor->currentData().toString());
+    add(u"group"_s, m_group->currentData().toString());
+    add(u"entity"_s, m_entity);
+    if (m_entityId > 0)
+        add(u"entity_id"_s, QString::number(m_entityId));
+    add(u"q"_s, m_search->text().trimmed());
+    add(u"from"_s, QString::number(QDateTime(m_from->date(), QTime(0, 0), QTimeZone::systemTimeZone()).toMSecsSinceEpoch()));
+    add(u"to"_s, QString::number(QDateTime(m_to->date().addDays(1), QTime(0, 0), QTimeZone::systemTimeZone()).toMSecsSinceEpoch()));
+    add(u"zone"_s, QString::fromUtf8(QTimeZone::systemTimeZoneId())); // times shown in this desktop's zone
+    // The header's sort indicator (set before the first load) is the sort in force.
+    m_model->sort(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
+    m_model->setFilters(filters);
 }
 
 void AuditPage::showSelected()
@@ -243,19 +272,30 @@ void AuditPage::showSelected()
         m_after->clear();
         return;
     }
-    auto entry = AuditQuery::entry(*m_db, m_reader, id);
-    if (!entry) {
-        m_summary->setText(entry.error().message);
-        return;
-    }
-    const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(entry->atMs).toLocalTime(), QLocale::LongFormat);
-    const QStringList changed = changedKeys(entry->beforeJson, entry->afterJson);
-    QString text = tr("%1 did %2 on %3 %4 at %5.").arg(entry->actor, entry->action, entry->entity).arg(entry->entityId).arg(when);
-    if (!entry->beforeJson.isEmpty() && !changed.isEmpty())
-        text += u' ' + tr("Changed: %1.").arg(changed.join(u", "_s));
-    m_summary->setText(text);
-    m_before->setPlainText(entry->beforeJson.isEmpty() ? tr("(nothing: the entry records a creation or an event)") : pretty(entry->beforeJson));
-    m_after->setPlainText(pretty(entry->afterJson));
+    if (m_entryCall)
+        m_entryCall->abandon();
+    m_entryCall = m_account.get(u"/audit/%1"_s.arg(id));
+    connect(m_entryCall, &client::ApiCall::finished, this, [this, id](const client::ApiResult &result) {
+        if (!result.ok()) {
+            m_summary->setText(result.errorMessage);
+            return;
+        }
+        const client::Json &e = result.body;
+        const QString before = client::text(e, "before");
+        const QString after = client::text(e, "after");
+        const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(client::number(e, "at")).toLocalTime(), QLocale::LongFormat);
+        const QStringList changed = changedKeys(before, after);
+        QString text = tr("%1 did %2 on %3 %4 at %5.")
+                           .arg(client::text(e, "actor"), client::text(e, "action"), client::text(e, "entity"))
+                           .arg(client::number(e, "entity_id"))
+                           .arg(when);
+        if (!before.isEmpty() && !changed.isEmpty())
+            text += u' ' + tr("Changed: %1.").arg(changed.join(u", "_s));
+        m_summary->setText(text);
+        m_before->setPlainText(before.isEmpty() ? tr("(nothing: the entry records a creation or an event)") : pretty(before));
+        m_after->setPlainText(pretty(after));
+        Q_EMIT entryShown(id);
+    });
 }
 
 } // namespace askpro

@@ -2,11 +2,8 @@
 // with the selected entry's state before and after side by side and the changed fields named.
 #pragma once
 
-#include "security/accesspolicy.h"
-
+#include <QPointer>
 #include <QWidget>
-
-#include <memory>
 
 class QComboBox;
 class QDateEdit;
@@ -18,18 +15,23 @@ class QToolButton;
 
 namespace askpro {
 
-class Database;
-class RecordsModel;
+namespace client {
+class ApiAccount;
+class ApiCall;
+}
+
+class ApiRecordsModel;
 
 class AuditPage final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AuditPage)
 public:
-    AuditPage(std::shared_ptr<Database> db, Actor reader, QWidget *parent = nullptr);
+    explicit AuditPage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~AuditPage() override;
 
-    [[nodiscard]] RecordsModel *model() const { return m_model; }
+    [[nodiscard]] ApiRecordsModel *model() const { return m_model; }
+    [[nodiscard]] QTableView *table() const { return m_table; }
     // Re-reads the filter boxes' choices and the rows.
     void reload();
     // Shows only this entity's history (e.g. from another page's "History" action).
@@ -37,14 +39,17 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    // The selected entry's before and after are on screen.
+    void entryShown(qint64 entryId);
 
 private:
     void fillFilterChoices();
     void showSelected();
+    void exportCsv();
 
-    std::shared_ptr<Database> m_db;
-    Actor m_reader;
-    RecordsModel *m_model = nullptr;
+    client::ApiAccount &m_account;
+    QPointer<client::ApiCall> m_entryCall;
+    ApiRecordsModel *m_model = nullptr;
     QTableView *m_table = nullptr;
     QComboBox *m_actor = nullptr;
     QComboBox *m_group = nullptr;
