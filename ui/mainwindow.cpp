@@ -141,10 +141,8 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"usage"_s, tr("Usage"), usage);
         connect(usage, &UsagePage::statusMessage, this, showStatus);
     }
-    if (m_actor.can(Permission::ViewHealth)) {
-        ServerConfig healthConfig = ServerConfig::fromEnvironment();
-        healthConfig.endpoints = m_endpoints;
-        auto *health = new HealthPage(m_db, m_credentials, healthConfig, m_pages);
+    if (m_account && m_actor.can(Permission::ViewHealth)) {
+        auto *health = new HealthPage(*m_account, m_pages);
         addPage(u"health"_s, tr("Health"), health);
         connect(health, &HealthPage::checkChanged, this, [this](const QString &check, const QString &state, const QString &message) {
             statusBar()->showMessage(tr("Health: %1 is now %2. %3").arg(check, state, message), 15000);

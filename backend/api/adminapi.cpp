@@ -125,7 +125,7 @@ AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, W
     const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config};
     m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
     m_routes << directoryRoutes(context) << secretRoutes(context) << appointmentRoutes(context) << customerRoutes(context);
-    m_routes << savedViewRoutes(context) << inboxRoutes(context) << auditRoutes(context);
+    m_routes << savedViewRoutes(context) << inboxRoutes(context) << auditRoutes(context) << healthRoutes(context);
 }
 
 AdminApi::~AdminApi() = default;

@@ -39,6 +39,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> savedViewRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> inboxRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> auditRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> healthRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);

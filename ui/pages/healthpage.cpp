@@ -1,10 +1,9 @@
-// Health dashboard: reads stored check results (any server's) and can run the checks itself.
+// Health dashboard: the server's stored check results through the admin API; "check now" asks the server to
+// run the checks (they use the provider keys, which stay there).
 #include "pages/healthpage.h"
 
-#include "core/clock.h"
-#include "db/database.h"
-#include "health/healthcheck.h"
-#include "health/healthhistory.h"
+#include "apiaccount.h"
+#include "jsonfields.h"
 #include "statuscolors.h"
 
 #include <QChart>
@@ -18,7 +17,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
-#include <QNetworkAccessManager>
+#include <QDateTime>
 #include <QPushButton>
 #include <QSystemTrayIcon>
 #include <QTimer>
@@ -44,19 +43,15 @@ void clear(QGridLayout *grid)
 }
 } // namespace
 
-HealthPage::HealthPage(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ServerConfig config, QWidget *parent)
+HealthPage::HealthPage(client::ApiAccount &account, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
-    , m_credentials(std::move(credentials))
-    , m_config(std::move(config))
+    , m_account(account)
 {
     auto *layout = new QVBoxLayout(this);
     auto *top = new QHBoxLayout;
     m_checkNow = new QPushButton(tr("Check now"), this);
     m_checkNow->setObjectName(u"checkNow"_s);
-    m_checkNow->setEnabled(m_credentials != nullptr);
-    if (!m_credentials)
-        m_checkNow->setToolTip(tr("The key for stored provider credentials is not available on this computer"));
+    m_checkNow->setToolTip(tr("The server runs every check now; the results appear here when they are in"));
     m_lastRun = new QLabel(this);
     m_range = new QComboBox(this);
     m_range->addItem(tr("Last 24 hours"), 24);
@@ -123,19 +118,27 @@ QString HealthPage::stateTitle(const QString &state)
 
 void HealthPage::refresh()
 {
-    rebuildTiles();
+    auto *call = m_account.get(u"/health/checks"_s);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            // What is shown stays; the line above the tiles says why it is not current.
+            m_lastRun->setText(tr("The health results cannot be read: %1").arg(result.errorMessage));
+            Q_EMIT refreshed();
+            return;
+        }
+        rebuildTiles(client::child(result.body, "checks", client::Json::array()));
+        rebuildMetrics(client::child(result.body, "metrics", client::Json()));
+        Q_EMIT refreshed();
+    });
     rebuildChart();
-    rebuildMetrics();
 }
 
-void HealthPage::rebuildTiles()
+void HealthPage::rebuildTiles(const client::Json &checks)
 {
     clear(m_tiles);
-    auto latest = HealthHistory::latest(*m_db);
-    if (!latest || latest->isEmpty()) {
-        m_tiles->addWidget(new QLabel(latest ? tr("No health check has run yet. The server runs them every 5 minutes; "
-                                                  "\"Check now\" runs them here.")
-                                             : tr("The health results cannot be read: %1").arg(latest.error().describe()),
+    if (checks.empty()) {
+        m_tiles->addWidget(new QLabel(tr("No health check has run yet. The server runs them every 5 minutes; "
+                                         "\"Check now\" runs them at once."),
                                       this),
                            0, 0);
         m_lastRun->clear();
@@ -143,7 +146,13 @@ void HealthPage::rebuildTiles()
     }
     qint64 newest = 0;
     int index = 0;
-    for (const CheckRow &row : *latest) {
+    for (const client::Json &json : checks) {
+        struct
+        {
+            QString name, state, message;
+            qint64 latencyMs, checkedAt;
+        } row{client::text(json, "name"), client::text(json, "state"), client::text(json, "message"), client::number(json, "latency_ms"),
+              client::number(json, "checked_at")};
         const QString before = m_tileStates.value(row.name);
         if (!before.isEmpty() && before != row.state)
             Q_EMIT checkChanged(row.name, row.state, row.message);
@@ -176,31 +185,42 @@ void HealthPage::rebuildTiles()
         m_tiles->addWidget(tile, index / 4, index % 4);
         ++index;
     }
-    m_lastRun->setText(tr("Last checked: %1").arg(QLocale().toString(fromMs(newest).toLocalTime(), QLocale::ShortFormat)));
+    m_newest = newest;
+    m_lastRun->setText(tr("Last checked: %1").arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(newest).toLocalTime(), QLocale::ShortFormat)));
 }
 
 void HealthPage::rebuildChart()
 {
+    const qint64 hours = m_range->currentData().toLongLong();
+    QUrlQuery query;
+    query.addQueryItem(u"hours"_s, QString::number(hours));
+    auto *call = m_account.get(u"/health/history"_s, query);
+    connect(call, &client::ApiCall::finished, this, [this, hours](const client::ApiResult &result) {
+        if (!result.ok() || hours != m_range->currentData().toLongLong())
+            return; // the chart keeps what it shows
+        showChart(client::child(result.body, "items", client::Json::array()), hours);
+    });
+}
+
+void HealthPage::showChart(const client::Json &history, qint64 hours)
+{
     auto *chart = new QChart;
     chart->setTitle(tr("Latency of each check"));
-    const qint64 hours = m_range->currentData().toLongLong();
-    auto history = HealthHistory::since(*m_db, nowMs() - hours * 60 * 60 * 1000);
     QHash<QString, QLineSeries *> series;
-    if (history) {
-        for (const CheckRow &row : *history) {
-            QLineSeries *line = series.value(row.name);
-            if (!line) {
-                line = new QLineSeries(chart);
-                line->setName(checkTitle(row.name));
-                series.insert(row.name, line);
-                chart->addSeries(line);
-            }
-            line->append(double(row.checkedAt), double(row.latencyMs));
+    for (const client::Json &row : history) {
+        const QString name = client::text(row, "name");
+        QLineSeries *line = series.value(name);
+        if (!line) {
+            line = new QLineSeries(chart);
+            line->setName(checkTitle(name));
+            series.insert(name, line);
+            chart->addSeries(line);
         }
+        line->append(double(client::number(row, "checked_at")), double(client::number(row, "latency_ms")));
     }
     auto *time = new QDateTimeAxis(chart);
     time->setFormat(hours > 24 ? QLocale().dateFormat(QLocale::ShortFormat) : u"HH:mm"_s);
-    time->setRange(fromMs(nowMs() - hours * 60 * 60 * 1000).toLocalTime(), QDateTime::currentDateTime());
+    time->setRange(QDateTime::currentDateTime().addSecs(-hours * 3600), QDateTime::currentDateTime());
     auto *ms = new QValueAxis(chart);
     ms->setTitleText(tr("ms"));
     ms->setLabelFormat(u"%d"_s);
@@ -220,14 +240,12 @@ void HealthPage::rebuildChart()
     delete old;
 }
 
-void HealthPage::rebuildMetrics()
+void HealthPage::rebuildMetrics(const client::Json &metrics)
 {
     clear(m_metrics);
-    auto metrics = HealthHistory::successMetrics(*m_db, nowMs());
-    if (!metrics) {
-        m_metrics->addWidget(new QLabel(metrics.error().describe(), this), 0, 0);
+    m_metrics->parentWidget()->setVisible(metrics.is_array()); // platform-wide figures: not for a business account
+    if (!metrics.is_array())
         return;
-    }
     const QLocale locale;
     int row = 0;
     for (const QString &header : {tr("Metric"), tr("Now"), tr("Target")}) {
@@ -235,42 +253,42 @@ void HealthPage::rebuildMetrics()
         m_metrics->addWidget(label, 0, row++);
     }
     row = 1;
-    for (const SuccessMetric &m : *metrics) {
+    for (const client::Json &m : metrics) {
+        const QString key = client::text(m, "key");
+        const double number = m.contains("value") && m.at("value").is_number() ? m.at("value").get<double>() : 0.0;
+        const bool hasData = client::flag(m, "has_data");
+        const bool hasTarget = m.contains("target") && m.at("target").is_number() && m.at("target").get<double>() > 0;
         QString name;
         QString value;
         QString target;
-        switch (m.key) {
-        case SuccessMetric::Key::BookingSuccess:
+        if (key == u"booking_success"_s) {
             name = tr("Call-to-appointment success (7 days)");
-            value = locale.toString(m.value, 'f', 1) + u" %"_s;
+            value = locale.toString(number, 'f', 1) + u" %"_s;
             target = u"> 90 %"_s;
-            break;
-        case SuccessMetric::Key::ErrorRate:
+        } else if (key == u"error_rate"_s) {
             name = tr("Error rate (7 days)");
-            value = locale.toString(m.value, 'f', 1) + u" %"_s;
+            value = locale.toString(number, 'f', 1) + u" %"_s;
             target = u"< 5 %"_s;
-            break;
-        case SuccessMetric::Key::BookingP95:
+        } else if (key == u"booking_p95"_s) {
             name = tr("Webhook to booking, p95 (24 hours)");
-            value = tr("%1 s").arg(locale.toString(m.value, 'f', 2));
+            value = tr("%1 s").arg(locale.toString(number, 'f', 2));
             target = tr("< %1 s").arg(2);
-            break;
-        case SuccessMetric::Key::Uptime:
+        } else if (key == u"uptime"_s) {
             name = tr("Uptime (30 days of checks)");
-            value = locale.toString(m.value, 'f', 2) + u" %"_s;
+            value = locale.toString(number, 'f', 2) + u" %"_s;
             target = u"> "_s + locale.toString(99.9, 'f', 1) + u" %"_s;
-            break;
-        case SuccessMetric::Key::CallsPerDay:
+        } else if (key == u"calls_per_day"_s) {
             name = tr("Calls per day (7 days)");
-            value = locale.toString(m.value, 'f', 1);
-            break;
+            value = locale.toString(number, 'f', 1);
+        } else {
+            continue; // a figure of a newer server
         }
-        if (!m.hasData)
+        if (!hasData)
             value = tr("no data yet");
         auto *valueLabel = new QLabel(value, this);
-        if (m.hasData && m.target > 0) {
+        if (hasData && hasTarget) {
             QPalette palette = valueLabel->palette();
-            palette.setColor(QPalette::WindowText, StatusColors::text(m.met() ? StatusColors::Tone::Good : StatusColors::Tone::Bad));
+            palette.setColor(QPalette::WindowText, StatusColors::text(client::flag(m, "met") ? StatusColors::Tone::Good : StatusColors::Tone::Bad));
             valueLabel->setPalette(palette);
         }
         m_metrics->addWidget(new QLabel(name, this), row, 0);
@@ -292,19 +310,36 @@ QString HealthPage::metricsText() const
 
 void HealthPage::checkNow()
 {
-    if (!m_credentials)
-        return;
-    if (!m_network)
-        m_network = new QNetworkAccessManager(this);
     m_checkNow->setEnabled(false);
     m_lastRun->setText(tr("Checking…"));
-    auto *checker = new HealthChecker(*m_db, *m_credentials, m_network, m_config, this);
-    checker->runAll([this, checker](const QList<CheckResult> &results) {
-        auto recorded = checker->record(results, m_config.alertEmail);
-        checker->deleteLater();
-        m_checkNow->setEnabled(true);
-        if (!recorded)
-            m_lastRun->setText(tr("The results cannot be stored: %1").arg(recorded.error().describe()));
+    auto *call = m_account.post(u"/health/checks/run"_s);
+    connect(call, &client::ApiCall::finished, this, [this, before = m_newest](const client::ApiResult &result) {
+        if (!result.ok()) {
+            m_checkNow->setEnabled(true);
+            m_lastRun->setText(tr("The checks cannot be started: %1").arg(result.errorMessage));
+            return;
+        }
+        awaitNewResults(before, 20);
+    });
+}
+
+// The server's workers run the checks (providers concurrently, a few seconds); read again until they are in.
+void HealthPage::awaitNewResults(qint64 before, int attemptsLeft)
+{
+    QTimer::singleShot(1500, this, [this, before, attemptsLeft] {
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(this, &HealthPage::refreshed, this, [this, before, attemptsLeft, connection] {
+            disconnect(*connection);
+            if (m_newest > before) {
+                m_checkNow->setEnabled(true);
+            } else if (attemptsLeft > 1) {
+                m_lastRun->setText(tr("Checking…"));
+                awaitNewResults(before, attemptsLeft - 1);
+            } else {
+                m_checkNow->setEnabled(true);
+                m_lastRun->setText(tr("No new results yet: the server's workers may be busy or stopped."));
+            }
+        });
         refresh();
     });
 }
