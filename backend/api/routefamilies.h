@@ -37,6 +37,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> appointmentRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> customerRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> savedViewRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> billingRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);
