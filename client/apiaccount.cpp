@@ -184,7 +184,11 @@ void ApiCall::done()
     ApiResult result;
     result.status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray data = m_reply->readAll();
-    if (!data.isEmpty())
+    result.contentType = m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+    // A document (GET /invoices/{id}/pdf …) is kept as it came; only JSON answers are parsed.
+    if (!data.isEmpty() && result.ok() && !result.contentType.isEmpty() && !result.contentType.startsWith("application/json"))
+        result.raw = data;
+    else if (!data.isEmpty())
         result.body = Json::parse(data.constBegin(), data.constEnd(), nullptr, false);
     if (result.body.is_discarded())
         result.body = Json();

@@ -1,46 +1,69 @@
-// The invoice list: a lazily fetching model over BillingQuery::browse (filtered and sorted in SQL)
-// that formats the service month, money and the effective status (overdue, failed in colour).
+// The invoice list: pages of GET /api/v1/invoices (filtered and sorted on the server, keyset paging) with
+// the service month, money and the effective status (overdue, failed in colour); and the usage page's series.
 #pragma once
 
-#include "billing/billingquery.h"
+#include "apilistmodel.h"
 
-#include <QSqlQueryModel>
+#include <QDate>
 
 namespace askpro {
 
-class Database;
-
-class InvoicesModel final : public QSqlQueryModel
+class InvoicesModel final : public ApiListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InvoicesModel)
 public:
-    enum Role { IdRole = Qt::UserRole + 1, StatusRole };
+    // The columns, in the order of the server's sort names.
+    enum Column { Id, Number, Company, PeriodStart, Total, Status, IssuedAt, DueAt, Kind, ColumnCount };
+    enum Role { IdRole = Qt::UserRole + 1, StatusRole, KindRole };
 
-    InvoicesModel(Database &db, Actor reader, QObject *parent = nullptr);
+    struct Filter
+    {
+        qint64 companyId = 0;
+        QString status;    // draft | open | paid | overdue | failed | credit_note; empty: all
+        qint64 fromMs = 0; // service period starting at or after; 0: open
+        qint64 toMs = 0;   // starting before; 0: open
+        QString text;      // number or company name
+    };
 
-    void setFilter(const InvoiceFilter &filter);
-    // Re-runs the query; false (and queryFailed) on error.
-    bool refresh();
-    [[nodiscard]] qint64 idAt(int row) const;
+    explicit InvoicesModel(client::ApiAccount &account, QObject *parent = nullptr);
+
+    void setFilter(const Filter &filter);
+    [[nodiscard]] const Filter &filter() const { return m_filter; }
     [[nodiscard]] static QString statusLabel(const QString &status);
 
     void sort(int column, Qt::SortOrder order) override;
-    [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    [[nodiscard]] int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-Q_SIGNALS:
-    void queryFailed(const QString &message);
+protected:
+    [[nodiscard]] QVariant cell(const client::Json &item, int column, int role) const override;
 
 private:
-    Database &m_db;
-    Actor m_reader;
-    InvoiceFilter m_filter;
-    int m_sortColumn = BillingQuery::Number;
+    void load();
+
+    Filter m_filter;
+    int m_sortColumn = Number;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
 };
 
-// One row per day: x (ms since epoch, local midnight), calls, appointments, conversion in percent.
+// One day of GET /api/v1/usage.
+struct UsageDay
+{
+    QDate day;
+    qint64 calls = 0;
+    qint64 appointments = 0;
+};
+
+// One month of GET /api/v1/usage: invoiced net revenue in cents.
+struct RevenueMonth
+{
+    QDate month;
+    qint64 baseCents = 0;
+    qint64 usageCents = 0;
+};
+
+// One row per day: x (ms since epoch, midnight in the billing zone), calls, appointments, conversion in percent.
 // Charts map it with QVXYModelMapper; the CSV export writes it as it is.
 class DailyUsageModel final : public QAbstractTableModel
 {
@@ -50,15 +73,17 @@ public:
     enum Column { Day, Calls, Appointments, Conversion, ColumnCount };
     explicit DailyUsageModel(QObject *parent = nullptr);
 
-    void setRows(QList<DailyUsage> rows);
-    [[nodiscard]] const QList<DailyUsage> &rows() const { return m_rows; }
+    void setRows(QList<UsageDay> rows);
+    // The "days" of a usage answer.
+    [[nodiscard]] static QList<UsageDay> fromJson(const client::Json &days);
+    [[nodiscard]] const QList<UsageDay> &rows() const { return m_rows; }
     [[nodiscard]] int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    QList<DailyUsage> m_rows;
+    QList<UsageDay> m_rows;
 };
 
 // One row per month: base fee and usage revenue in euros (for QVBarModelMapper).
@@ -70,8 +95,10 @@ public:
     enum Column { Month, Base, Usage, ColumnCount };
     explicit MonthlyRevenueModel(QObject *parent = nullptr);
 
-    void setRows(QList<MonthlyRevenue> rows);
-    [[nodiscard]] const QList<MonthlyRevenue> &rows() const { return m_rows; }
+    void setRows(QList<RevenueMonth> rows);
+    // The "months" of a usage answer.
+    [[nodiscard]] static QList<RevenueMonth> fromJson(const client::Json &months);
+    [[nodiscard]] const QList<RevenueMonth> &rows() const { return m_rows; }
     [[nodiscard]] QStringList monthLabels() const;
     [[nodiscard]] int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = QModelIndex()) const override;
@@ -79,7 +106,7 @@ public:
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    QList<MonthlyRevenue> m_rows;
+    QList<RevenueMonth> m_rows;
 };
 
 } // namespace askpro

@@ -4,6 +4,7 @@
 #include "api/adminapi.h"
 #include "core/clock.h"
 #include "demo/demoseeder.h"
+#include "documents/invoicepdf.h"
 #include "flow/callstore.h"
 #include "http/askproserver.h"
 #include "httptestclient.h"
@@ -124,7 +125,9 @@ private:
                 qFatal("%s", qPrintable(id.error().describe()));
             f.actors.insert(role, Actor::user(*id, name, role, company));
         }
-        f.server = std::make_unique<AskProServer>(f.db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        ServerConfig config;
+        config.invoicePdf = [](const InvoiceDocument &invoice) { return InvoicePdf::render(invoice); };
+        f.server = std::make_unique<AskProServer>(f.db, SecretBox(SecretBox::newKey()), config, false);
         auto port = f.server->start(QHostAddress::LocalHost, 0);
         if (!port)
             qFatal("%s", qPrintable(port.error().describe()));
@@ -164,6 +167,8 @@ private Q_SLOTS:
                         {u"staffId"_s, [&] { return QString::number(company.staffId); }},
                         {u"serviceId"_s, [&] { return QString::number(company.serviceId); }},
                         {u"customerId"_s, [&] { return QString::number(company.customerId); }},
+                        // A new open invoice per request: mark-paid and credit-note change theirs for good.
+                        {u"invoiceId"_s, [&] { return QString::number(test::plantInvoice(*f.db, company.id, 1000 + checked, 1 + checked)); }},
                         {u"userId"_s, [&] { return QString::number(ownTarget ? actor.userId : otherUser.userId); }},
                         {u"deliveryId"_s,
                          [&] {
@@ -516,7 +521,9 @@ private Q_SLOTS:
         QVERIFY(f.db);
         auto seeded = DemoSeeder(*f.db).seed(3);
         QVERIFY2(seeded.ok(), seeded.ok() ? "" : qPrintable(seeded.error().describe()));
-        f.server = std::make_unique<AskProServer>(f.db, SecretBox(SecretBox::newKey()), ServerConfig(), false);
+        ServerConfig config;
+        config.invoicePdf = [](const InvoiceDocument &invoice) { return InvoicePdf::render(invoice); };
+        f.server = std::make_unique<AskProServer>(f.db, SecretBox(SecretBox::newKey()), config, false);
         auto port = f.server->start(QHostAddress::LocalHost, 0);
         QVERIFY(port.ok());
         f.base = QUrl(u"http://127.0.0.1:%1"_s.arg(*port));
@@ -707,5 +714,6 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAdminApi)
+// A QGuiApplication (offscreen): the server renders invoice PDFs, as askpro-server serve does.
+QTEST_MAIN(TestAdminApi)
 #include "test_admin_api.moc"

@@ -133,11 +133,11 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"companies"_s, tr("Companies"), directory);
         connect(directory, &DirectoryPage::statusMessage, this, showStatus);
     }
-    if (m_actor.can(Permission::ViewBilling)) {
-        auto *invoices = new InvoicesPage(m_db, m_actor, m_pages);
+    if (m_account && m_actor.can(Permission::ViewBilling)) {
+        auto *invoices = new InvoicesPage(*m_account, m_pages);
         addPage(u"invoices"_s, tr("Invoices"), invoices);
         connect(invoices, &InvoicesPage::statusMessage, this, showStatus);
-        auto *usage = new UsagePage(m_db, m_actor, m_pages);
+        auto *usage = new UsagePage(*m_account, m_pages);
         addPage(u"usage"_s, tr("Usage"), usage);
         connect(usage, &UsagePage::statusMessage, this, showStatus);
     }

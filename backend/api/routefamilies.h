@@ -40,6 +40,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> inboxRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> auditRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> healthRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> billingRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "integrations/jsonreply.h"
+#include "queries/callquery.h"
 #include "queries/modelquery.h"
 #include "support/auditlog.h"
 
@@ -36,7 +37,84 @@ QString orderExpression(int column)
     }
 }
 
+// The keyset sort key of a column: one non-null value per row, so "after the cursor" is a plain comparison.
+// The effective status needs the time it is measured against (one bound value per use).
+QString keyExpression(int column)
+{
+    switch (column) {
+    case BillingQuery::Id: return u"i.id"_s;
+    case BillingQuery::Company: return u"c.name"_s;
+    case BillingQuery::PeriodStart: return u"i.period_start"_s;
+    case BillingQuery::Total: return u"i.gross_cents"_s;
+    case BillingQuery::Status: return effectiveStatus;
+    case BillingQuery::IssuedAt: return u"COALESCE(i.issued_at, 0)"_s;
+    case BillingQuery::DueAt: return u"COALESCE(i.due_at, 0)"_s;
+    case BillingQuery::Kind: return u"i.kind"_s;
+    default: return u"(COALESCE(i.year, 0) * 1000000 + COALESCE(i.sequence, 0))"_s;
+    }
+}
+
 } // namespace
+
+Result<CallPage> BillingQuery::page(Database &db, const Actor &reader, const InvoiceFilter &filter, int sortColumn, Qt::SortOrder order,
+                                    const std::optional<CallCursor> &after, int limit)
+{
+    if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
+        return allowed.error();
+    const qint64 now = filter.nowMs > 0 ? filter.nowMs : nowMs();
+    const QString key = keyExpression(sortColumn);
+    const QVariantList keyParams = sortColumn == Status ? QVariantList{now} : QVariantList{};
+    const bool descending = order == Qt::DescendingOrder;
+    const QString direction = descending ? u" DESC"_s : u" ASC"_s;
+    QString sql = u"SELECT i.id, COALESCE(i.number, ''), c.name, i.period_start, i.gross_cents, "_s + effectiveStatus
+        + u", i.issued_at, i.due_at, i.kind, "_s + key + u" FROM invoices i JOIN companies c ON c.id = i.company_id WHERE 1 = 1"_s;
+    QVariantList params{now};
+    params << keyParams;
+    if (filter.companyId > 0) {
+        sql += u" AND i.company_id = ?"_s;
+        params << filter.companyId;
+    }
+    if (!filter.status.isEmpty()) {
+        sql += u" AND "_s + effectiveStatus + u" = ?"_s;
+        params << now << filter.status;
+    }
+    if (filter.fromMs > 0) {
+        sql += u" AND i.period_start >= ?"_s;
+        params << filter.fromMs;
+    }
+    if (filter.toMs > 0) {
+        sql += u" AND i.period_start < ?"_s;
+        params << filter.toMs;
+    }
+    if (!filter.text.trimmed().isEmpty()) {
+        sql += u" AND (lower(COALESCE(i.number, '')) LIKE ? ESCAPE '\\' OR lower(c.name) LIKE ? ESCAPE '\\')"_s;
+        const QString pattern = Database::containsPattern(filter.text.trimmed());
+        params << pattern << pattern;
+    }
+    if (after) {
+        const QString cmp = descending ? u" < "_s : u" > "_s;
+        sql += u" AND ("_s + key + cmp + u"? OR ("_s + key + u" = ? AND i.id"_s + cmp + u"?))"_s;
+        params << keyParams << after->sortKey << keyParams << after->sortKey << after->id;
+    }
+    sql += u" ORDER BY "_s + key + direction + u", i.id"_s + direction + u" LIMIT ?"_s;
+    params << keyParams;
+    params << qMax(1, limit);
+    auto q = db.exec(sql, params);
+    if (!q)
+        return q.error();
+    CallPage page;
+    while (q->next()) {
+        QVariantList row;
+        row.reserve(ColumnCount);
+        for (int c = 0; c < ColumnCount; ++c)
+            row.append(q->value(c));
+        page.rows.append(std::move(row));
+        page.next = CallCursor{q->value(ColumnCount), q->value(Id).toLongLong()};
+    }
+    if (page.rows.size() < qMax(1, limit))
+        page.next.reset();
+    return page;
+}
 
 Result<QSqlQuery> BillingQuery::browse(Database &db, const Actor &reader, const InvoiceFilter &filter, int sortColumn, Qt::SortOrder order)
 {
@@ -239,11 +317,11 @@ Result<QList<MonthlyRevenue>> BillingQuery::monthlyRevenue(Database &db, const A
     return byMonth.values();
 }
 
-Result<QList<std::pair<qint64, QString>>> BillingQuery::companies(Database &db, const Actor &reader)
+Result<QList<std::pair<qint64, QString>>> BillingQuery::companies(Database &db, const Actor &reader, qint64 companyId)
 {
     if (auto allowed = reader.require(Permission::ViewBilling); !allowed)
         return allowed.error();
-    auto q = db.exec(u"SELECT id, name FROM companies ORDER BY name, id"_s);
+    auto q = db.exec(u"SELECT id, name FROM companies WHERE (? = 0 OR id = ?) ORDER BY name, id"_s, {companyId, companyId});
     if (!q)
         return q.error();
     QList<std::pair<qint64, QString>> out;

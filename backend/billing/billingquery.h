@@ -11,9 +11,13 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <optional>
+
 namespace askpro {
 
 class Database;
+struct CallCursor;
+struct CallPage;
 
 struct InvoiceFilter
 {
@@ -76,6 +80,10 @@ public:
     // Columns as in Column; Status is the effective one (overdue = open past its due date).
     [[nodiscard]] static Result<QSqlQuery> browse(Database &db, const Actor &reader, const InvoiceFilter &filter, int sortColumn = Number,
                                                   Qt::SortOrder order = Qt::DescendingOrder);
+    // One page of browse()'s rows (Column order) after the cursor, by key, so a page costs the same deep down as
+    // on top; the page's next cursor is none at the end. Number sorts by year and sequence.
+    [[nodiscard]] static Result<CallPage> page(Database &db, const Actor &reader, const InvoiceFilter &filter, int sortColumn,
+                                               Qt::SortOrder order, const std::optional<CallCursor> &after, int limit);
     [[nodiscard]] static Result<QList<PaymentRow>> payments(Database &db, const Actor &reader, qint64 invoiceId);
     // Payment outcomes recorded in [fromMs, toMs) (0: open), of one company when companyId > 0.
     [[nodiscard]] static Result<SuccessRate> paymentSuccessRate(Database &db, const Actor &reader, qint64 fromMs = 0, qint64 toMs = 0, qint64 companyId = 0);
@@ -86,8 +94,8 @@ public:
     [[nodiscard]] static Result<QList<DailyUsage>> dailyUsage(Database &db, const Actor &reader, QDate from, QDate to, qint64 companyId = 0);
     // Invoiced revenue per service month (credit notes subtract), split into base fee and usage.
     [[nodiscard]] static Result<QList<MonthlyRevenue>> monthlyRevenue(Database &db, const Actor &reader, QDate from, QDate to, qint64 companyId = 0);
-    // Active companies (id, name) for filters.
-    [[nodiscard]] static Result<QList<std::pair<qint64, QString>>> companies(Database &db, const Actor &reader);
+    // Active companies (id, name) for filters; only companyId's when it is > 0 (a business account's scope).
+    [[nodiscard]] static Result<QList<std::pair<qint64, QString>>> companies(Database &db, const Actor &reader, qint64 companyId = 0);
 
     // Marks an open, failed or overdue invoice paid by hand: a payments row (manual_paid, reason)
     // and an audit_log row, in one transaction. Invalid without a reason; Conflict when already paid.

@@ -1,6 +1,7 @@
 // Fresh databases per test: a temporary SQLite file, or a new database in the test cluster.
 #include "testdatabase.h"
 
+#include "billing/invoicedocument.h"
 #include "core/clock.h"
 #include "db/migrator.h"
 
@@ -116,6 +117,34 @@ std::pair<qint64, qint64> plantCompanyAndBranch(Database &db, const QString &pho
     if (!branch)
         qFatal("%s", qPrintable(branch.error().describe()));
     return {*company, *branch};
+}
+
+qint64 plantInvoice(Database &db, qint64 companyId, int sequence, int monthsAgo, qint64 netCents)
+{
+    const qint64 now = nowMs();
+    const QDate today = money::localDate(now);
+    const QDate month = QDate(today.year(), today.month(), 1).addMonths(-monthsAgo);
+    const auto [start, end] = money::monthRange(month.year(), month.month());
+    const int year = 2000 + (sequence / 100000);
+    const QString number = u"AP-%1-%2"_s.arg(year).arg(sequence % 100000, 6, 10, QChar(u'0'));
+    const qint64 vat = money::vatOf(netCents, 1900);
+    auto name = db.scalar(u"SELECT name FROM companies WHERE id = ?"_s, {companyId});
+    const PartyInfo buyer{name ? name->toString() : QString(), u"Hauptstraße 1\n10115 Berlin"_s, QString(), QString(), u"rechnung@example.com"_s};
+    const QString snapshot = u"{\"seller\": %1, \"buyer\": %2, \"seller_iban\": \"DE00 0000 0000 0000 0000 00\"}"_s.arg(SellerInfo().party.toJson(),
+                                                                                                                   buyer.toJson());
+    auto invoice = db.insert(u"INSERT INTO invoices (company_id, kind, number, year, sequence, period_start, period_end, issued_at, due_at, status, "
+                             "currency, net_cents, vat_rate_bp, vat_cents, gross_cents, language, billing_snapshot, created_at) "
+                             "VALUES (?, 'invoice', ?, ?, ?, ?, ?, ?, ?, 'open', 'EUR', ?, 1900, ?, ?, 'de', ?, ?) RETURNING id"_s,
+                             {companyId, number, year, sequence % 100000, start, end, now - 3600'000, now + 14 * 86400'000LL, netCents, vat,
+                              netCents + vat, snapshot, now});
+    if (!invoice)
+        qFatal("%s", qPrintable(invoice.error().describe()));
+    auto line = db.exec(u"INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity, unit_price_cents, amount_cents) "
+                        "VALUES (?, 1, 'base', 'Grundgebühr', 1, ?, ?)"_s,
+                        {*invoice, netCents, netCents});
+    if (!line)
+        qFatal("%s", qPrintable(line.error().describe()));
+    return *invoice;
 }
 
 } // namespace askpro::test

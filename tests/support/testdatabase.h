@@ -29,6 +29,11 @@ QStringList migrationStatements(const QString &resource, Engine engine);
 // Inserts a company, and a branch with this number; returns {companyId, branchId}.
 std::pair<qint64, qint64> plantCompanyAndBranch(Database &db, const QString &phone, bool active = true);
 
+// Inserts an open, finalized invoice of the company (number AP-<year>-<sequence>, one base-fee line of
+// grossCents / 1.19 net, its parties snapshotted, due in the future) for the service month monthsAgo before
+// this one; sequence and month must be unique per company. Returns its id.
+qint64 plantInvoice(Database &db, qint64 companyId, int sequence, int monthsAgo, qint64 netCents = 4900);
+
 } // namespace askpro::test
 
 // Fails or skips the test (ASKPRO_REQUIRE) when the engine is PostgreSQL and no test cluster runs.

@@ -1,13 +1,11 @@
-// Usage charts: backend queries fill two small models; QVXYModelMapper / QVBarModelMapper feed the
+// Usage charts: GET /api/v1/usage fills two small models; QVXYModelMapper / QVBarModelMapper feed the
 // series, so the charts and the CSV export show the same numbers.
 #include "usagepage.h"
 
-#include "billing/billingquery.h"
-#include "billing/invoicedocument.h"
-#include "core/clock.h"
-#include "csvexporter.h"
-#include "db/database.h"
+#include "apiaccount.h"
+#include "displayformat.h"
 #include "invoicesmodel.h"
+#include "jsonfields.h"
 
 #include <QBarCategoryAxis>
 #include <QChart>
@@ -26,6 +24,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStackedBarSeries>
+#include <QTimeZone>
 #include <QVBarModelMapper>
 #include <QVBoxLayout>
 #include <QVXYModelMapper>
@@ -76,8 +75,8 @@ QLineSeries *mappedLine(DailyUsageModel *model, int yColumn, const QString &name
 
 } // namespace
 
-UsagePage::UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent)
-    : QWidget(parent), m_db(std::move(db)), m_reader(std::move(reader)), m_c(std::make_unique<Charts>())
+UsagePage::UsagePage(client::ApiAccount &account, QWidget *parent)
+    : QWidget(parent), m_account(account), m_c(std::make_unique<Charts>())
 {
     m_daily = new DailyUsageModel(this);
     m_revenue = new MonthlyRevenueModel(this);
@@ -86,10 +85,8 @@ UsagePage::UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
     m_company = new QComboBox(this);
     m_company->setObjectName(u"usageCompany"_s);
     m_company->addItem(tr("All companies"), 0);
-    if (auto companies = BillingQuery::companies(*m_db, m_reader))
-        for (const auto &[id, name] : *companies)
-            m_company->addItem(name, id);
-    const QDate today = money::localDate(nowMs());
+    // Days as the server counts them, in the billing zone.
+    const QDate today = QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone("Europe/Berlin")).date();
     m_from = new QDateEdit(today.addDays(-89), this);
     m_to = new QDateEdit(today, this);
     for (QDateEdit *e : {m_from, m_to}) {
@@ -123,7 +120,7 @@ UsagePage::UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
     c.volume->addSeries(c.calls);
     c.volume->addSeries(c.appointments);
     c.volumeX = new QDateTimeAxis(c.volume);
-    c.volumeX->setFormat(u"dd.MM."_s);
+    c.volumeX->setFormat(QLocale().dateFormat(QLocale::ShortFormat));
     c.volumeY = new QValueAxis(c.volume);
     c.volumeY->setLabelFormat(u"%d"_s);
     c.volume->addAxis(c.volumeX, Qt::AlignBottom);
@@ -138,7 +135,7 @@ UsagePage::UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
     c.conversion->addSeries(c.conversionSeries);
     c.conversion->legend()->hide();
     c.conversionX = new QDateTimeAxis(c.conversion);
-    c.conversionX->setFormat(u"dd.MM."_s);
+    c.conversionX->setFormat(QLocale().dateFormat(QLocale::ShortFormat));
     c.conversionY = new QValueAxis(c.conversion);
     c.conversionY->setRange(0, 100);
     c.conversion->addAxis(c.conversionX, Qt::AlignBottom);
@@ -170,7 +167,28 @@ UsagePage::UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent
     connect(m_to, &QDateEdit::dateChanged, this, &UsagePage::reload);
     connect(png, &QPushButton::clicked, this, &UsagePage::exportPng);
     connect(csv, &QPushButton::clicked, this, &UsagePage::exportCsv);
+    loadCompanies();
     reload();
+}
+
+void UsagePage::loadCompanies()
+{
+    client::ApiCall *call = m_account.get(u"/billing/companies"_s);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            Q_EMIT statusMessage(tr("The companies cannot be read: %1").arg(result.errorMessage));
+            return;
+        }
+        const QSignalBlocker blocker(m_company);
+        const qint64 current = m_company->currentData().toLongLong();
+        const client::Json &items = client::child(result.body, "items", client::Json::array());
+        // A business account sees its own company only: "all companies" would be the same one.
+        if (items.size() == 1 && client::number(m_account.user(), "company_id") > 0)
+            m_company->clear();
+        for (const client::Json &c : items)
+            m_company->addItem(client::text(c, "name"), client::number(c, "id"));
+        m_company->setCurrentIndex(qMax(0, m_company->findData(current)));
+    });
 }
 
 UsagePage::~UsagePage() = default;
@@ -189,44 +207,56 @@ void UsagePage::reload()
     const QDate from = m_from->date();
     const QDate to = qMax(m_to->date(), from);
     const qint64 company = m_company->currentData().toLongLong();
-    auto daily = BillingQuery::dailyUsage(*m_db, m_reader, from, to, company);
-    auto revenue = BillingQuery::monthlyRevenue(*m_db, m_reader, from, to, company);
-    if (!daily || !revenue) {
-        Q_EMIT statusMessage(!daily ? daily.error().describe() : revenue.error().describe());
-        return;
-    }
-    m_daily->setRows(*daily);
-    m_revenue->setRows(*revenue);
-    Charts &c = *m_c;
-    const QDateTime start(from, QTime(0, 0)), end(to, QTime(0, 0));
-    c.volumeX->setRange(start, end);
-    c.conversionX->setRange(start, end);
-    qint64 maxDay = 1, calls = 0, appointments = 0;
-    for (const DailyUsage &d : *daily) {
-        maxDay = qMax(maxDay, qMax(d.calls, d.appointments));
-        calls += d.calls;
-        appointments += d.appointments;
-    }
-    c.volumeY->setRange(0, double(maxDay) * 1.1);
-    c.volumeY->applyNiceNumbers();
-    c.volumeX->setTickCount(qBound(2, int(from.daysTo(to) / 7) + 1, 10));
-    c.revenueX->clear();
-    c.revenueX->append(m_revenue->monthLabels());
-    double maxMonth = 1;
-    qint64 base = 0, usage = 0;
-    for (const MonthlyRevenue &m : *revenue) {
-        maxMonth = qMax(maxMonth, double(m.baseCents + m.usageCents) / 100.0);
-        base += m.baseCents;
-        usage += m.usageCents;
-    }
-    c.revenueY->setRange(0, maxMonth * 1.1);
-    c.revenueY->applyNiceNumbers();
-    const QLocale locale;
-    m_summary->setText(tr("%1 calls, %2 booked appointments, conversion %3 %; invoiced %4 (base fee %5, usage %6)")
-                           .arg(locale.toString(calls), locale.toString(appointments),
-                                locale.toString(calls == 0 ? 0.0 : 100.0 * double(appointments) / double(calls), 'f', 1),
-                                locale.toCurrencyString(double(base + usage) / 100.0, u"€"_s),
-                                locale.toCurrencyString(double(base) / 100.0, u"€"_s), locale.toCurrencyString(double(usage) / 100.0, u"€"_s)));
+    QUrlQuery query;
+    query.addQueryItem(u"from"_s, from.toString(Qt::ISODate));
+    query.addQueryItem(u"to"_s, to.toString(Qt::ISODate));
+    if (company > 0)
+        query.addQueryItem(u"company_id"_s, QString::number(company));
+    const quint64 generation = ++m_generation;
+    client::ApiCall *call = m_account.get(u"/usage"_s, query);
+    connect(call, &client::ApiCall::finished, this, [this, generation, from, to](const client::ApiResult &result) {
+        if (generation != m_generation)
+            return;
+        if (!result.ok()) {
+            // The charts keep what they show: the server may only be unreachable for a moment.
+            Q_EMIT statusMessage(tr("The usage cannot be read: %1").arg(result.errorMessage));
+            return;
+        }
+        const QList<UsageDay> daily = DailyUsageModel::fromJson(client::child(result.body, "days", client::Json::array()));
+        const QList<RevenueMonth> revenue = MonthlyRevenueModel::fromJson(client::child(result.body, "months", client::Json::array()));
+        m_daily->setRows(daily);
+        m_revenue->setRows(revenue);
+        Charts &c = *m_c;
+        const QDateTime start(from, QTime(0, 0)), end(to, QTime(0, 0));
+        c.volumeX->setRange(start, end);
+        c.conversionX->setRange(start, end);
+        qint64 maxDay = 1, calls = 0, appointments = 0;
+        for (const UsageDay &d : daily) {
+            maxDay = qMax(maxDay, qMax(d.calls, d.appointments));
+            calls += d.calls;
+            appointments += d.appointments;
+        }
+        c.volumeY->setRange(0, double(maxDay) * 1.1);
+        c.volumeY->applyNiceNumbers();
+        c.volumeX->setTickCount(qBound(2, int(from.daysTo(to) / 7) + 1, 10));
+        c.revenueX->clear();
+        c.revenueX->append(m_revenue->monthLabels());
+        double maxMonth = 1;
+        qint64 base = 0, usage = 0;
+        for (const RevenueMonth &m : revenue) {
+            maxMonth = qMax(maxMonth, double(m.baseCents + m.usageCents) / 100.0);
+            base += m.baseCents;
+            usage += m.usageCents;
+        }
+        c.revenueY->setRange(0, maxMonth * 1.1);
+        c.revenueY->applyNiceNumbers();
+        const QLocale locale;
+        m_summary->setText(tr("%1 calls, %2 booked appointments, conversion %3 %; invoiced %4 (base fee %5, usage %6)")
+                               .arg(locale.toString(calls), locale.toString(appointments),
+                                    locale.toString(calls == 0 ? 0.0 : 100.0 * double(appointments) / double(calls), 'f', 1),
+                                    DisplayFormat::money(base + usage), DisplayFormat::money(base), DisplayFormat::money(usage)));
+        Q_EMIT loaded();
+    });
 }
 
 void UsagePage::exportPng()
@@ -251,11 +281,11 @@ void UsagePage::exportCsv()
         return;
     }
     QByteArray out = "day,calls,appointments,conversion_percent\r\n";
-    for (const DailyUsage &d : m_daily->rows())
+    for (const UsageDay &d : m_daily->rows())
         out += d.day.toString(Qt::ISODate).toUtf8() + ',' + QByteArray::number(d.calls) + ',' + QByteArray::number(d.appointments) + ','
             + QByteArray::number(d.calls == 0 ? 0.0 : 100.0 * double(d.appointments) / double(d.calls), 'f', 2) + "\r\n";
     out += "\r\nmonth,base_fee_eur,usage_eur\r\n";
-    for (const MonthlyRevenue &m : m_revenue->rows())
+    for (const RevenueMonth &m : m_revenue->rows())
         out += m.month.toString(u"yyyy-MM"_s).toUtf8() + ',' + QByteArray::number(double(m.baseCents) / 100.0, 'f', 2) + ','
             + QByteArray::number(double(m.usageCents) / 100.0, 'f', 2) + "\r\n";
     if (file.write(out) != out.size())

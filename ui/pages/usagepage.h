@@ -1,9 +1,7 @@
 // Usage and revenue charts (QtCharts) per company or overall over a chosen range: calls and booked
 // appointments per day, call-to-appointment conversion, revenue per month split into base fee and
-// usage. The charts read item models through model mappers; export as PNG and CSV.
+// usage. The charts read item models through model mappers; export as PNG and CSV. Data from GET /api/v1/usage.
 #pragma once
-
-#include "security/accesspolicy.h"
 
 #include <QWidget>
 
@@ -15,7 +13,9 @@ class QLabel;
 
 namespace askpro {
 
-class Database;
+namespace client {
+class ApiAccount;
+}
 class DailyUsageModel;
 class MonthlyRevenueModel;
 
@@ -24,7 +24,7 @@ class UsagePage final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UsagePage)
 public:
-    UsagePage(std::shared_ptr<Database> db, Actor reader, QWidget *parent = nullptr);
+    explicit UsagePage(client::ApiAccount &account, QWidget *parent = nullptr);
     ~UsagePage() override;
 
     void reload();
@@ -35,13 +35,16 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    // The charts show the answer to the latest request.
+    void loaded();
 
 private:
     void exportPng();
     void exportCsv();
+    void loadCompanies();
 
-    std::shared_ptr<Database> m_db;
-    Actor m_reader;
+    client::ApiAccount &m_account;
+    quint64 m_generation = 0; // answers to an earlier request are dropped
     DailyUsageModel *m_daily = nullptr;
     MonthlyRevenueModel *m_revenue = nullptr;
     QComboBox *m_company = nullptr;
