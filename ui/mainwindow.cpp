@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "apiaccount.h"
+#include "jsonfields.h"
 
 #include "db/database.h"
 #include "languagemenu.h"
@@ -198,7 +199,10 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     menuBar()->addMenu(tr("&View"))->addMenu(languageMenu);
     connect(languageMenu, &LanguageMenu::statusMessage, this, showStatus);
 
-    m_databaseLabel = new QLabel(tr("Database: %1").arg(m_db->connectionString().redacted()), this);
+    // Signed in, the window works through the server: its address is what matters, not a database.
+    m_databaseLabel = new QLabel(m_account ? tr("Server: %1").arg(m_account->server().toDisplayString())
+                                           : tr("Database: %1").arg(m_db->connectionString().redacted()),
+                                 this);
     m_serverLabel = new QLabel(this);
     m_serverLabel->setObjectName(u"serverHealth"_s);
     statusBar()->addPermanentWidget(m_serverLabel);
@@ -267,19 +271,46 @@ void MainWindow::openCall(qint64 callId)
 
 void MainWindow::refreshServerHealth()
 {
-    auto health = HealthQuery::server(*m_db);
-    if (!health) {
-        m_serverLabel->setText(tr("server: unknown (%1)").arg(health.error().message));
+    if (!m_account) {
+        auto health = HealthQuery::server(*m_db);
+        if (!health) {
+            m_serverLabel->setText(tr("server: unknown (%1)").arg(health.error().message));
+            return;
+        }
+        showServerHealth(health->running(), health->liveWorkers, health->queuedJobs, health->runningJobs, health->failedJobs);
         return;
     }
-    const qint64 backlog = health->queuedJobs + health->runningJobs;
-    m_serverLabel->setText(health->running() ? tr("server: running, %n worker(s), backlog %1", nullptr, health->liveWorkers).arg(backlog)
-                                             : tr("server: not running, backlog %1").arg(backlog));
+    auto *call = m_account->get(u"/health/server"_s);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (result.unreachable()) {
+            // The pages keep what they show; this says why nothing new arrives.
+            m_serverLabel->setText(tr("server: not reachable (%1)").arg(result.errorMessage));
+            QPalette p = m_serverLabel->palette();
+            p.setColor(QPalette::WindowText, StatusColors::text(StatusColors::Tone::Bad));
+            m_serverLabel->setPalette(p);
+            m_serverLabel->setToolTip(tr("The shown data stays as it was until the server answers again."));
+            return;
+        }
+        if (!result.ok()) {
+            m_serverLabel->setText(tr("server: unknown (%1)").arg(result.errorMessage));
+            return;
+        }
+        const client::Json &b = result.body;
+        showServerHealth(client::flag(b, "running"), int(client::number(b, "live_workers")), client::number(b, "queued_jobs"),
+                         client::number(b, "running_jobs"), client::number(b, "failed_jobs"));
+    });
+}
+
+void MainWindow::showServerHealth(bool running, int workers, qint64 queued, qint64 busy, qint64 failed)
+{
+    const qint64 backlog = queued + busy;
+    m_serverLabel->setText(running ? tr("server: running, %n worker(s), backlog %1", nullptr, workers).arg(backlog)
+                                   : tr("server: not running, backlog %1").arg(backlog));
     QPalette p = m_serverLabel->palette();
-    const QColor tone = StatusColors::text(health->running() ? StatusColors::Tone::Good : StatusColors::Tone::Warning);
+    const QColor tone = StatusColors::text(running ? StatusColors::Tone::Good : StatusColors::Tone::Warning);
     p.setColor(QPalette::WindowText, tone);
     m_serverLabel->setPalette(p);
-    m_serverLabel->setToolTip(tr("Jobs queued: %1, running: %2, failed: %3").arg(health->queuedJobs).arg(health->runningJobs).arg(health->failedJobs));
+    m_serverLabel->setToolTip(tr("Jobs queued: %1, running: %2, failed: %3").arg(queued).arg(busy).arg(failed));
 }
 
 QWidget *MainWindow::openSetupWizard()

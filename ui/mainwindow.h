@@ -46,6 +46,7 @@ public:
     [[nodiscard]] QWidget *page(const QString &name) const;
     // Reads the workers' heartbeats and the job backlog into the status bar (a timer does it every 5 s).
     void refreshServerHealth();
+    void showServerHealth(bool running, int workers, qint64 queued, qint64 busy, qint64 failed);
     [[nodiscard]] QString serverHealthText() const;
     // Opens the "New business" setup wizard (File > New business…, Ctrl+N); nullptr, with a status message,
     // when the key that encrypts provider keys is not available.

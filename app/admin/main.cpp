@@ -167,9 +167,9 @@ int main(int argc, char *argv[])
             const auto answer = waitFor(account.signIn(parser.value(userOption), qEnvironmentVariable("ASKPRO_PASSWORD"),
                                                        QApplication::translate("main", "AskPro Admin on %1").arg(QHostInfo::localHostName())));
             const auto actor = answer.ok() ? askpro::SignInDialog::actorOf(account) : std::nullopt;
-            if (actor && !actor->isScoped()) // business accounts: see SignInDialog
+            if (actor)
                 return *actor;
-            qCritical("%s", answer.ok() ? "a business account cannot use this version of the admin app" : qPrintable(answer.errorMessage));
+            qCritical("%s", answer.ok() ? "the server answered with a user this version does not know" : qPrintable(answer.errorMessage));
             if (parser.isSet(screenshotOption))
                 return std::nullopt;
         }

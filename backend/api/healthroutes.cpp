@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "health/healthhistory.h"
+#include "queries/healthquery.h"
 #include "jobs/jobqueue.h"
 #include "jobs/workerpool.h"
 
@@ -74,6 +75,18 @@ QList<ApiRoute> healthRoutes(const ApiContext &context)
                            answer["metrics"] = std::move(list);
                        }
                        return ApiReply::json(answer);
+                   }});
+    routes.append({"GET", u"/api/v1/health/server"_s, A::SignedIn, Permission::ViewHealth, IdScope::None, false,
+                   u"Whether the server's workers run (a heartbeat within 30 s) and the jobs waiting, running and failed"_s,
+                   [&db](const ApiRequest &) -> Result<ApiReply> {
+                       auto health = HealthQuery::server(db);
+                       if (!health)
+                           return health.error();
+                       return ApiReply::json(Json{{"running", health->running()},
+                                                  {"live_workers", health->liveWorkers},
+                                                  {"queued_jobs", health->queuedJobs},
+                                                  {"running_jobs", health->runningJobs},
+                                                  {"failed_jobs", health->failedJobs}});
                    }});
     routes.append({"GET", u"/api/v1/health/history"_s, A::Permission, Permission::ViewHealth, IdScope::None, false,
                    u"Every stored check result of the last hours (1 to 720, default 24), oldest first"_s,

@@ -150,13 +150,8 @@ void SignInDialog::accept()
             fail(tr("The server answered with a user this version of AskPro Admin does not know."));
             return;
         }
-        // The pages still read the database directly, without a company scope: a business account may see
-        // its own company only, which only the server's admin API enforces so far.
-        if (actor->isScoped()) {
-            (void)m_account.signOut();
-            fail(tr("This account belongs to a business: this version of AskPro Admin is for AskProAI's own staff."));
-            return;
-        }
+        // A business account is welcome too: every page it sees reads through the server, which limits it to
+        // its own company.
         m_ok->setEnabled(true);
         m_actor = *actor;
         QDialog::accept();
