@@ -264,7 +264,9 @@ Result<qint64> SupportService::replayWebhook(qint64 inboxId, const Actor &actor)
     if (!reset)
         return reset.error();
     const QString key = u"support-replay:%1:%2"_s.arg(inboxId).arg(nowMs());
-    auto job = JobQueue(m_db).enqueue(kind, QByteArray("{\"inbox_id\":") + QByteArray::number(inboxId) + ",\"replay\":true}", key);
+    // A replayed Cal.com event is past the age window by support's decision (CalcomEventProcessor::process).
+    const QByteArray replay = kind == u"calcom.event"_s ? ",\"replay\":true" : "";
+    auto job = JobQueue(m_db).enqueue(kind, QByteArray("{\"inbox_id\":") + QByteArray::number(inboxId) + replay + '}', key);
     if (!job)
         return job.error();
     if (!*job)
