@@ -264,6 +264,9 @@ private Q_SLOTS:
         QCOMPARE(inboxStatus(*s, cancelId), u"processed"_s);
         QVERIFY(s->appointmentState(s->appointmentA).startsWith(u"cancelled@"_s));
         QVERIFY(s->appointmentState(s->appointmentB).startsWith(u"booked@"_s));
+        // The echo of a change already made, created a moment before it was recorded, is no stale event.
+        const qint64 echoId = deliverCalcom(*s, calcomEvent(u"BOOKING_CANCELLED"_s, Json{{"uid", "uid-a"}}, nowMs() - 60000), s->a.calcomSecret);
+        QCOMPARE(inboxStatus(*s, echoId), u"processed"_s);
     }
 
     // Company A's Retell key signing a call that names B's number, B's agent or B's call: acknowledged, not_ours,
@@ -319,6 +322,21 @@ private Q_SLOTS:
         QCOMPARE(inboxStatus(*s, live), u"not_ours"_s);
         QCOMPARE(s->value(u"SELECT COUNT(*) FROM calls"_s).toInt(), 1);
         QCOMPARE(s->value(u"SELECT COUNT(*) FROM appointments WHERE company_id = ?"_s, {s->b.company}).toInt(), 1);
+
+        // Naming B's call, A's live request learns nothing of it: the answer is the one for an unknown call.
+        const QByteArray foreignCall = QByteArray::fromStdString(
+            Json{{"name", "book_appointment"},
+                 {"call", {{"call_id", "call_b1"}, {"to_number", s->a.number.toStdString()}, {"from_number", "+491701234567"}}},
+                 {"args", {{"service", "Beratung"}, {"date", "2030-01-08"}, {"time", "10:00"}}}}
+                .dump());
+        const auto foreignAnswer = test::httpSend("POST", QUrl(s->base.toString() + u"/functions/book-appointment"_s), foreignCall,
+                                                  {{"x-retell-signature", WebhookSignatures::signRetell(foreignCall, s->a.retellKey, nowMs())}});
+        QCOMPARE(foreignAnswer.status, 200);
+        QVERIFY2(!foreignAnswer.body.contains("outcome"), foreignAnswer.body.constData());
+        QCOMPARE(inboxStatus(*s, s->value(u"SELECT MAX(id) FROM webhook_inbox"_s).toLongLong()), u"not_ours"_s);
+        QCOMPARE(s->value(u"SELECT company_id || '@' || branch_id || '@' || to_number || '@' || agent_id FROM calls WHERE retell_call_id = 'call_b1'"_s)
+                     .toString(),
+                 callB);
 
         // Availability for B's number asked with A's key finds no branch.
         const QByteArray availability = QByteArray::fromStdString(

@@ -94,7 +94,7 @@ Result<CalcomEventPlan> CalcomEventProcessor::plan(qint64 inboxId, bool replay)
 
     // The appointment the event names, and whether the signer acts for its company.
     const QString named = event->previousUid.isEmpty() ? event->uid : event->previousUid;
-    auto found = m_db.exec(u"SELECT id, status, starts_at, changed_at, CASE WHEN "_s + scope.sql
+    auto found = m_db.exec(u"SELECT id, status, starts_at, changed_at, calcom_booking_uid, CASE WHEN "_s + scope.sql
                                + u" THEN 1 ELSE 0 END FROM appointments WHERE calcom_booking_uid IN (?, ?) "
                                  "ORDER BY CASE WHEN calcom_booking_uid = ? THEN 0 ELSE 1 END, id"_s,
                            scope.params + QVariantList{named, event->uid, named});
@@ -106,11 +106,21 @@ Result<CalcomEventPlan> CalcomEventProcessor::plan(qint64 inboxId, bool replay)
         p.statusBefore = found->value(1).toString();
         p.startsBefore = found->value(2).toLongLong();
         const qint64 changedAt = found->value(3).toLongLong();
-        const bool inScope = found->value(4).toInt() == 1;
+        const QString storedUid = found->value(4).toString();
+        const bool inScope = found->value(5).toInt() == 1;
         found->finish();
         if (!inScope) {
             p.verdict = CalcomEventPlan::Verdict::NotOurs;
             p.reason = tr("The booking %1 belongs to a company whose key did not sign this event").arg(named);
+            return p;
+        }
+        // The echo of a change made here (our own cancel or reschedule) comes after it but was created before
+        // we recorded it: it finds the appointment as it would leave it, and is no stale event.
+        const bool already = (p.trigger == u"BOOKING_CANCELLED"_s && p.statusBefore == u"cancelled"_s)
+            || (p.trigger == u"BOOKING_RESCHEDULED"_s && p.statusBefore == u"booked"_s && p.startsBefore == event->startsAt
+                && storedUid == event->uid);
+        if (already) {
+            p.reason = tr("The appointment is already as this event leaves it");
             return p;
         }
         if (changesBooking && p.eventAtMs < changedAt) {

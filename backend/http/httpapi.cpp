@@ -372,12 +372,14 @@ QHttpServerResponse HttpApi::stripeWebhook(const QHttpServerRequest &request)
     return jsonResponse(Json{{"received", true}, {"duplicate", accepted->duplicate}});
 }
 
-QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId)
+QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId, const Signer &signer)
 {
+    const SignerScope scope = SignerScope::of(signer, u"retell"_s, u"c.company_id"_s);
     auto q = m_db.exec(u"SELECT c.outcome, c.failure_reason, c.alternatives_json, a.starts_at, COALESCE(b.time_zone, 'Europe/Berlin'), "
                        "COALESCE(b.language, 'de') FROM calls c LEFT JOIN appointments a ON a.call_id = c.id AND a.status = 'booked' "
-                       "LEFT JOIN branches b ON b.id = c.branch_id WHERE c.retell_call_id = ?"_s,
-                       {retellCallId});
+                       "LEFT JOIN branches b ON b.id = c.branch_id WHERE c.retell_call_id = ? AND "_s
+                           + scope.sql,
+                       QVariantList{retellCallId} + scope.params);
     if (!q || !q->next())
         return jsonResponse(Json{{"booked", false}, {"message", "Die Buchung läuft noch. Wir rufen Sie zurück."}});
     const QString outcome = q->value(0).toString();
@@ -433,18 +435,18 @@ void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResp
     if (!accepted)
         return reply.send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the request; please retry"_s));
     if (!m_pool)
-        return reply.send(bookingAnswer(callId));
+        return reply.send(bookingAnswer(callId, signer));
     auto state = m_db.scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {accepted->jobId});
     if (state && (state->toString() == u"done"_s || state->toString() == u"failed"_s))
-        return reply.send(bookingAnswer(callId));
+        return reply.send(bookingAnswer(callId, signer));
 
     auto connection = std::make_shared<QMetaObject::Connection>();
     const qint64 jobId = accepted->jobId;
-    auto answer = [this, reply, connection, callId] {
+    auto answer = [this, reply, connection, callId, signer] {
         if (reply.sent())
             return;
         disconnect(*connection);
-        reply.send(bookingAnswer(callId));
+        reply.send(bookingAnswer(callId, signer));
     };
     *connection = connect(m_pool, &WorkerPool::jobFinished, this, [jobId, answer](qint64 finishedId, const QString &, bool) {
         if (finishedId == jobId)

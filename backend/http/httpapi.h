@@ -49,7 +49,8 @@ private:
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] QHttpServerResponse health(bool detail);
-    [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId);
+    // What the agent hears about the call's booking; only of a call of a company the signer serves.
+    [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId, const Signer &signer);
     // Checks size and signature; on refusal returns the response to send and records why. Otherwise
     // `signer` names whose key signed it.
     [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what,
