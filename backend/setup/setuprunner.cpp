@@ -515,13 +515,14 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
 
 Result<Credential> SetupRunner::retellCredential(const ActivePtr &a)
 {
+    // The platform's stored key wins: the wizard never replaces it (storeCredentials), so the key entered is
+    // only the one a new installation will store.
+    if (auto stored = m_credentials.get(std::nullopt, u"retell"_s))
+        return stored;
     if (!a->input.credentials.retellApiKey.isEmpty())
         return Credential{std::nullopt, u"retell"_s, {}, a->input.credentials.retellApiKey, {}};
-    auto stored = m_credentials.get(std::nullopt, u"retell"_s);
-    if (!stored)
-        return makeError(ErrorKind::Configuration, u"setup.retell_key"_s,
-                         tr("No Retell API key is stored for the platform: enter it on the first page."));
-    return stored;
+    return makeError(ErrorKind::Configuration, u"setup.retell_key"_s,
+                     tr("No Retell API key is stored for the platform: enter it on the first page."));
 }
 
 // (b) The number in E.164, not answered by another active branch, and held by the Retell account.
