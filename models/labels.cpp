@@ -41,8 +41,6 @@ QString Labels::inboxStatus(const QString &code)
     if (code == u"failed"_s) return tr("Failed");
     if (code == u"ignored"_s) return tr("Ignored");
     if (code == u"rejected"_s) return tr("Rejected");
-    if (code == u"not_ours"_s) return tr("Not ours");
-    if (code == u"stale"_s) return tr("Stale");
     return code;
 }
 

@@ -91,7 +91,7 @@ QVariant RecordsModel::data(const QModelIndex &index, int role) const
             tone = StatusColors::forSyncState(raw.toString());
         else if (format == Format::InboxStatus)
             tone = raw.toString() == u"failed"_s || raw.toString() == u"rejected"_s ? StatusColors::Tone::Bad
-                : raw.toString() == u"pending"_s || raw.toString() == u"not_ours"_s || raw.toString() == u"stale"_s ? StatusColors::Tone::Warning
+                : raw.toString() == u"pending"_s                                     ? StatusColors::Tone::Warning
                                                                                      : StatusColors::Tone::Neutral;
         else if (format == Format::Active && raw.toInt() == 0)
             tone = StatusColors::Tone::Warning;

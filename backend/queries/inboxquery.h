@@ -14,7 +14,7 @@ class Database;
 struct InboxFilter
 {
     QString provider; // retell | calcom | stripe | empty for all
-    QString status;   // pending | processed | failed | ignored | rejected | not_ours | stale | empty for all
+    QString status;   // pending | processed | failed | ignored | rejected | empty for all
     QString text;     // event type, error or retell call id
 };
 

@@ -47,7 +47,7 @@ InboxPage::InboxPage(std::shared_ptr<Database> db, Actor actor, QWidget *parent)
     m_status = new QComboBox(this);
     m_status->setObjectName(u"statusFilter"_s);
     m_status->addItem(tr("Every status"), QString());
-    for (const QString &s : {u"pending"_s, u"processed"_s, u"failed"_s, u"ignored"_s, u"rejected"_s, u"not_ours"_s, u"stale"_s})
+    for (const QString &s : {u"pending"_s, u"processed"_s, u"failed"_s, u"ignored"_s, u"rejected"_s})
         m_status->addItem(Labels::inboxStatus(s), s);
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search event, error or Retell call id"));
