@@ -262,8 +262,8 @@ private Q_SLOTS:
         auto keys = store.signingKeys(u"calcom"_s);
         QVERIFY(keys.ok());
         QCOMPARE(keys->size(), 2); // the new secret, and the old one during its grace period
-        QVERIFY(keys->contains("whsec_second_secret_02"));
-        QVERIFY(keys->contains("whsec_first_secret_0001"));
+        QVERIFY(keys->contains(SigningKey{"whsec_second_secret_02", std::nullopt}));
+        QVERIFY(keys->contains(SigningKey{"whsec_first_secret_0001", std::nullopt}));
         QCOMPARE(store.get(std::nullopt, u"calcom"_s)->secret, QByteArray("cal_live_second_key_002"));
         auto listed = store.summaries(admin);
         QVERIFY(listed.ok());

@@ -8,6 +8,7 @@
 #include "sandbox.h"
 #include "security/credentialstore.h"
 #include "security/secretbox.h"
+#include "security/userstore.h"
 #include "setup/setupinput.h"
 #include "setup/setuprunner.h"
 #include "testdatabase.h"
@@ -230,6 +231,43 @@ private Q_SLOTS:
                  QString::number(s->scalar(u"SELECT id FROM companies"_s)));
         QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM subscriptions WHERE stripe_subscription_id LIKE 'sub_%'"_s), 1);
         QCOMPARE(s->activeSubscriptions(), 1);
+    }
+
+    // An onboarding user's setup stores the new company's Cal.com key only: the platform's Retell and Stripe keys,
+    // and the Stripe webhook secret, stay as they were, whatever keys the wizard was given.
+    void onboardingKeepsPlatformKeys_data() { test::addEngineRows(); }
+    void onboardingKeepsPlatformKeys()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(probe, engine);
+        auto s = makeSetting(engine);
+        QVERIFY(s);
+        QVERIFY(s->credentials->put({std::nullopt, u"retell"_s, {}, "key_sandbox_retell", {}}).ok());
+        QVERIFY(s->credentials->put({std::nullopt, u"stripe"_s, {}, "sk_test_sandbox", "whsec_platform_stripe"}).ok());
+        UserStore users(*s->db);
+        auto admin = users.createFirstAdmin({u"chef"_s, u"Chef"_s, u"a long admin password"_s, Role::Admin, u"de"_s});
+        QVERIFY(admin.ok());
+        QVERIFY(users.create(*admin, {u"neu"_s, u"Neu"_s, u"a long onboarding password"_s, Role::Onboarding, u"de"_s}).ok());
+        auto onboarding = users.signIn(u"neu"_s, u"a long onboarding password"_s);
+        QVERIFY(onboarding.ok());
+        s->runner->setActor(*onboarding);
+
+        SetupInput in = sampleInput();
+        in.credentials = {"key_other_retell_acct", "cal_test_sandbox", "sk_test_other_account"};
+        auto runId = s->runner->create(in);
+        QVERIFY(runId);
+        const Status live = wait([&](SetupRunner::Done d) { s->runner->run(*runId, d); });
+        QVERIFY2(live, qPrintable(live ? QString() : live.error().describe()));
+
+        QCOMPARE(s->credentials->get(std::nullopt, u"retell"_s)->secret, QByteArray("key_sandbox_retell"));
+        QCOMPARE(s->credentials->get(std::nullopt, u"stripe"_s)->secret, QByteArray("sk_test_sandbox"));
+        QCOMPARE(s->credentials->get(std::nullopt, u"stripe"_s)->webhookSecret, QByteArray("whsec_platform_stripe"));
+        const qint64 company = s->scalar(u"SELECT id FROM companies"_s);
+        QCOMPARE(s->credentials->get(company, u"calcom"_s)->companyId, std::optional<qint64>(company));
+        QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action LIKE 'credentials.%' AND user_id = ? AND entity_id IN "
+                           "(SELECT id FROM api_credentials WHERE company_id IS NULL)"_s,
+                           {onboarding->userId}),
+                 0);
     }
 
     void secondRunReusesEverything_data() { test::addEngineRows(); }

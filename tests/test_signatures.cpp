@@ -52,7 +52,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, header);
         QFETCH(QString, code);
-        const Status s = WebhookSignatures::verifyRetell(R"({"event":"call_ended"})", header, {"key_1", "key_2"}, 1'800'000'000'000);
+        const auto s = WebhookSignatures::verifyRetell(R"({"event":"call_ended"})", header, {{"key_1", {}}, {"key_2", 7}}, 1'800'000'000'000);
         QCOMPARE(s.ok(), code.isEmpty());
         if (!code.isEmpty()) {
             QCOMPARE(s.error().code, code);
@@ -74,7 +74,35 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, header);
         QFETCH(bool, ok);
-        QCOMPARE(WebhookSignatures::verifyCalcom(R"({"triggerEvent":"BOOKING_CREATED"})", header, {"whsec"}).ok(), ok);
+        QCOMPARE(WebhookSignatures::verifyCalcom(R"({"triggerEvent":"BOOKING_CREATED"})", header, {{"whsec", 3}}).ok(), ok);
+    }
+
+    // The answer names whose key matched: the platform, one company, or every company sharing the secret.
+    void signer_data()
+    {
+        QTest::addColumn<QByteArray>("secret");
+        QTest::addColumn<bool>("platform");
+        QTest::addColumn<QList<qint64>>("companies");
+        QTest::newRow("platform") << QByteArray("whsec_platform") << true << QList<qint64>{};
+        QTest::newRow("company 3") << QByteArray("whsec_three") << false << QList<qint64>{3};
+        QTest::newRow("shared by 4 and 9") << QByteArray("whsec_shared") << false << QList<qint64>{4, 9};
+        QTest::newRow("platform and company 5") << QByteArray("whsec_both") << true << QList<qint64>{5};
+    }
+    void signer()
+    {
+        QFETCH(QByteArray, secret);
+        QFETCH(bool, platform);
+        QFETCH(QList<qint64>, companies);
+        const QList<SigningKey> keys{{"whsec_platform", {}}, {"whsec_three", 3}, {"whsec_shared", 9}, {"whsec_shared", 4},
+                                     {"whsec_both", 5},      {"whsec_both", {}}};
+        const QByteArray body = R"({"triggerEvent":"BOOKING_CANCELLED"})";
+        auto calcom = WebhookSignatures::verifyCalcom(body, WebhookSignatures::signCalcom(body, secret), keys);
+        QVERIFY(calcom.ok());
+        QCOMPARE(calcom->platform, platform);
+        QCOMPARE(calcom->companies, companies);
+        auto retell = WebhookSignatures::verifyRetell(body, WebhookSignatures::signRetell(body, secret, 1'800'000'000'000), keys, 1'800'000'000'000);
+        QVERIFY(retell.ok());
+        QCOMPARE(*retell, *calcom);
     }
 
     void stripe_data()

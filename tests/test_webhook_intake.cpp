@@ -173,7 +173,7 @@ private Q_SLOTS:
         ASKPRO_FRESH_DB(db, engine);
         WebhookInbox inbox(*db);
         const auto delivery = [](const QString &key, const QString &jobKind) {
-            return Delivery{u"retell"_s, u"call_ended"_s, key, QByteArray("{\"k\":\"") + key.toUtf8() + "\"}", jobKind};
+            return Delivery{u"retell"_s, u"call_ended"_s, key, QByteArray("{\"k\":\"") + key.toUtf8() + "\"}", jobKind, Signer{true, {}}};
         };
         QVERIFY(inbox.accept(delivery(u"d"_s, u"retell.event"_s)).ok());
         QList<Delivery> batch{delivery(u"a"_s, u"retell.event"_s), delivery(u"b"_s, u"retell.event"_s), delivery(u"a"_s, u"retell.event"_s),

@@ -31,6 +31,8 @@ ServerConfig ServerConfig::fromEnvironment()
     text("ASKPRO_MONITORING_TOKEN", c.monitoringToken);
     if (const int cap = qEnvironmentVariableIntValue("ASKPRO_INTAKE_QUEUE_CAP"); cap > 0)
         c.intakeQueueCap = cap;
+    if (const int age = qEnvironmentVariableIntValue("ASKPRO_CALCOM_EVENT_MAX_AGE_S"); age > 0)
+        c.calcomEventMaxAgeMs = qint64(age) * 1000;
     for (const QString &proxy : qEnvironmentVariable("ASKPRO_TRUSTED_PROXIES").split(u',', Qt::SkipEmptyParts)) {
         if (QHostAddress address(proxy.trimmed()); !address.isNull())
             c.trustedProxies.append(address);

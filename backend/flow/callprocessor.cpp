@@ -279,9 +279,35 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
             return;
         }
         auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
+        // Only what the signer's key serves: a call, agent or number of another company is not ours.
+        auto signer = WebhookInbox(m_db).signer(inboxId);
+        if (!signer) {
+            retryLater(run, signer.error());
+            return;
+        }
+        const SignerScope scope = SignerScope::of(*signer, u"retell"_s, u"company_id"_s);
+        auto foreign = store.foreignToScope(run->retellCallId, jsonString(call, "agent_id"), to ? *to : QString(), scope);
+        if (!foreign) {
+            retryLater(run, foreign.error());
+            return;
+        }
+        if (!foreign->isEmpty()) {
+            const QString reason = *foreign == u"call"_s ? tr("The call %1 belongs to a company whose key did not sign this request").arg(run->retellCallId)
+                : *foreign == u"agent"_s ? tr("The agent %1 belongs to a company whose key did not sign this request").arg(jsonString(call, "agent_id"))
+                                         : tr("The number %1 belongs to a company whose key did not sign this request").arg(to ? *to : QString());
+            qCWarning(lcFlow) << "not ours: inbox" << inboxId << reason;
+            auto marked = WebhookInbox(m_db).markNotOurs(inboxId, reason);
+            if (!marked) {
+                retryLater(run, marked.error());
+                return;
+            }
+            run->inboxId = 0; // marked: finishing must not call it processed
+            hand(run, JobOutcome::done());
+            return;
+        }
         std::optional<BranchInfo> branch;
         if (to) {
-            auto found = store.activeBranchForNumber(*to);
+            auto found = store.activeBranchForNumber(*to, scope);
             if (!found) {
                 retryLater(run, found.error());
                 return;

@@ -40,16 +40,36 @@ Status done(const Result<QSqlQuery> &q)
 
 CallStore::CallStore(Database &db) : m_db(db) {}
 
-Result<std::optional<BranchInfo>> CallStore::activeBranchForNumber(const QString &e164)
+Result<std::optional<BranchInfo>> CallStore::activeBranchForNumber(const QString &e164, const std::optional<SignerScope> &scope)
 {
-    auto q = m_db.exec(u"SELECT id, company_id, name, time_zone, language FROM branches WHERE phone_e164 = ? AND active = 1"_s,
-                       {e164});
+    auto q = m_db.exec(u"SELECT id, company_id, name, time_zone, language FROM branches WHERE phone_e164 = ? AND active = 1"_s
+                           + (scope ? u" AND "_s + scope->sql : QString()),
+                       QVariantList{e164} + (scope ? scope->params : QVariantList()));
     if (!q)
         return q.error();
     if (!q->next())
         return std::optional<BranchInfo>();
     return std::optional<BranchInfo>(BranchInfo{q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(),
                                                 q->value(3).toString(), q->value(4).toString()});
+}
+
+Result<QString> CallStore::foreignToScope(const QString &retellCallId, const QString &agentId, const QString &numberE164,
+                                         const SignerScope &scope)
+{
+    // One round trip; "NOT scope" is what the signer may not act for.
+    const QString outside = u" AND NOT "_s + scope.sql;
+    auto q = m_db.exec(u"SELECT 'call' FROM calls WHERE retell_call_id = ? AND company_id IS NOT NULL"_s + outside
+                           + u" UNION ALL SELECT 'agent' FROM branches WHERE retell_agent_id = ? AND retell_agent_id <> ''"_s + outside
+                           + u" UNION ALL SELECT 'number' FROM branches WHERE phone_e164 = ? AND active = 1"_s + outside,
+                       QVariantList{retellCallId} + scope.params + QVariantList{agentId} + scope.params + QVariantList{numberE164}
+                           + scope.params);
+    if (!q)
+        return q.error();
+    QString what;
+    if (q->next())
+        what = q->value(0).toString();
+    q->finish();
+    return what;
 }
 
 Result<std::optional<BranchInfo>> CallStore::branchOfCall(qint64 callId)
@@ -280,10 +300,10 @@ Result<std::optional<qint64>> CallStore::reserveAppointment(qint64 callId, const
     const qint64 now = nowMs();
     const qint64 startMs = start.toMSecsSinceEpoch();
     auto q = m_db.exec(u"INSERT INTO appointments (company_id, branch_id, customer_id, staff_id, service_id, call_id, starts_at, ends_at, "
-                       "status, sync_state, source, notes, created_at, updated_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'pending', 'phone', ?, ?, ?) ON CONFLICT (call_id) DO NOTHING RETURNING id"_s,
+                       "status, sync_state, source, notes, created_at, updated_at, changed_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'pending', 'phone', ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING RETURNING id"_s,
                        {branch.companyId, branch.id, nullableId(customerId), staffId ? QVariant(*staffId) : Database::null(),
-                        serviceId, callId, startMs, startMs + qint64(minutes) * 60000, notes, now, now});
+                        serviceId, callId, startMs, startMs + qint64(minutes) * 60000, notes, now, now, now});
     if (!q)
         return q.error();
     if (!q->next())
@@ -316,8 +336,8 @@ Status CallStore::leaveReservation(qint64 appointmentId, const QString &error, b
 Status CallStore::confirmAppointment(qint64 appointmentId, const QString &uid, qint64 bookingId, qint64 startsAt, qint64 endsAt)
 {
     return done(m_db.exec(u"UPDATE appointments SET status = 'booked', sync_state = 'synced', sync_error = '', calcom_booking_uid = ?, "
-                          "calcom_booking_id = ?, starts_at = ?, ends_at = ?, updated_at = ? WHERE id = ?"_s,
-                          {uid, nullableId(bookingId), startsAt, endsAt, nowMs(), appointmentId}));
+                          "calcom_booking_id = ?, starts_at = ?, ends_at = ?, updated_at = ?, changed_at = ? WHERE id = ?"_s,
+                          {uid, nullableId(bookingId), startsAt, endsAt, nowMs(), nowMs(), appointmentId}));
 }
 
 Status CallStore::releaseReservation(qint64 appointmentId)

@@ -4,6 +4,7 @@
 #include "core/result.h"
 #include "flow/appointmentrequest.h"
 #include "flow/timeline.h"
+#include "intake/webhookinbox.h"
 
 #include <QDateTime>
 
@@ -52,7 +53,14 @@ class CallStore final
 public:
     explicit CallStore(Database &db);
 
-    [[nodiscard]] Result<std::optional<BranchInfo>> activeBranchForNumber(const QString &e164);
+    // With a scope, only a branch of a company the scope allows (SignerScope over the branch's company_id).
+    [[nodiscard]] Result<std::optional<BranchInfo>> activeBranchForNumber(const QString &e164,
+                                                                         const std::optional<SignerScope> &scope = std::nullopt);
+    // What a signed call names that belongs to a company outside `scope` (over company_id): "call" (a call
+    // of that id is another company's), "agent" (another company's agent) or "number" (another company's
+    // active number); empty when nothing does.
+    [[nodiscard]] Result<QString> foreignToScope(const QString &retellCallId, const QString &agentId, const QString &numberE164,
+                                                 const SignerScope &scope);
     [[nodiscard]] Result<std::optional<BranchInfo>> branchOfCall(qint64 callId);
     // Inserts or merges the Retell call object; later events fill in, never blank out. The customer and
     // the appointment request (when known) are stored with it, in the same statement.

@@ -155,7 +155,9 @@ void RecoverySweep::fetchMissing(QStringList callIds, std::function<void()> then
         // The same dedupe key as the webhook: if the webhook arrives after all, it is a duplicate.
         const QString event = result->contains("call_analysis") ? u"call_analyzed"_s : u"call_ended"_s;
         const Json body = {{"event", event.toStdString()}, {"call", *result}, {"source", "reconciliation"}};
-        auto accepted = WebhookInbox(m_db).accept({u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s});
+        // Read from Retell with the platform's key: it speaks for what that key serves, as its webhook would.
+        auto accepted = WebhookInbox(m_db).accept(
+            {u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s, Signer{true, {}}});
         if (!accepted) {
             finish(JobOutcome::retry(accepted.error()));
             return;

@@ -165,7 +165,7 @@ void HttpApi::countRequest(const QString &path, int status)
     ++m_requestCounts[{route, status}];
 }
 
-Result<QList<QByteArray>> HttpApi::signingKeys(const QString &provider)
+Result<QList<SigningKey>> HttpApi::signingKeys(const QString &provider)
 {
     const qint64 now = nowMs();
     auto it = m_keys.find(provider);
@@ -178,7 +178,7 @@ Result<QList<QByteArray>> HttpApi::signingKeys(const QString &provider)
     return *keys;
 }
 
-std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerRequest &request, const QString &what)
+std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerRequest &request, const QString &what, Signer *signer)
 {
     WebhookInbox inbox(m_db);
     const QByteArray body = request.body();
@@ -191,13 +191,15 @@ std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerReques
         qCWarning(lcIntake) << "cannot read Retell keys:" << keys.error().describe();
         return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
     }
-    const Status verified = WebhookSignatures::verifyRetell(body, header(request, "x-retell-signature"), *keys, nowMs());
+    const auto verified = WebhookSignatures::verifyRetell(body, header(request, "x-retell-signature"), *keys, nowMs());
     if (!verified) {
         qCWarning(lcIntake) << "refused" << what << "from" << request.remoteAddress().toString() << ":" << verified.error().message;
         auto recorded = inbox.recordRejected(u"retell"_s, what, body, false, verified.error().message);
         Q_UNUSED(recorded);
         return errorResponse(Status_::Unauthorized, verified.error().message);
     }
+    if (signer)
+        *signer = *verified;
     return std::nullopt;
 }
 
@@ -254,7 +256,8 @@ void HttpApi::retellWebhook(const QHttpServerRequest &request, QHttpServerRespon
         countRequest(path, int(response.statusCode()));
         reply.send(response);
     };
-    if (auto refused = refuseRetell(request, u"webhook"_s))
+    Signer signer;
+    if (auto refused = refuseRetell(request, u"webhook"_s, &signer))
         return send(*refused);
     const QByteArray body = request.body();
     WebhookInbox inbox(m_db);
@@ -275,7 +278,7 @@ void HttpApi::retellWebhook(const QHttpServerRequest &request, QHttpServerRespon
         return send(errorResponse(Status_::BadRequest, reason));
     }
     const bool handled = event == u"call_started"_s || event == u"call_ended"_s || event == u"call_analyzed"_s;
-    queueIntake({u"retell"_s, event, callId + u":"_s + event, body, handled ? u"retell.event"_s : QString()},
+    queueIntake({u"retell"_s, event, callId + u":"_s + event, body, handled ? u"retell.event"_s : QString(), signer},
                 [this, send](const Result<Accepted> &accepted) {
                     if (!accepted) {
                         qCWarning(lcIntake) << "could not store Retell webhook:" << accepted.error().describe();
@@ -302,7 +305,7 @@ void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerRespon
     auto secrets = signingKeys(u"calcom"_s);
     if (!secrets)
         return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s));
-    const Status verified = WebhookSignatures::verifyCalcom(body, header(request, "x-cal-signature-256"), *secrets);
+    const auto verified = WebhookSignatures::verifyCalcom(body, header(request, "x-cal-signature-256"), *secrets);
     if (!verified) {
         qCWarning(lcIntake) << "refused Cal.com webhook from" << request.remoteAddress().toString() << ":" << verified.error().message;
         auto recorded = inbox.recordRejected(u"calcom"_s, u"webhook"_s, body, false, verified.error().message);
@@ -324,7 +327,7 @@ void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerRespon
     const Json payload = parsed->value("payload", Json::object());
     const bool ours = trigger == u"BOOKING_CREATED"_s && payload.is_object()
         && !jsonString(payload.value("metadata", Json::object()), "askpro_call_id").isEmpty();
-    queueIntake({u"calcom"_s, trigger, key, body, ours ? QString() : u"calcom.event"_s}, [this, send, ours](const Result<Accepted> &accepted) {
+    queueIntake({u"calcom"_s, trigger, key, body, ours ? QString() : u"calcom.event"_s, *verified}, [this, send, ours](const Result<Accepted> &accepted) {
         if (!accepted)
             return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s));
         if (!accepted->duplicate && !ours && m_pool)
@@ -361,7 +364,7 @@ QHttpServerResponse HttpApi::stripeWebhook(const QHttpServerRequest &request)
     }
     static const QStringList handled{u"invoice.finalized"_s, u"invoice.paid"_s, u"invoice.payment_failed"_s,
                                      u"customer.subscription.updated"_s, u"customer.subscription.deleted"_s};
-    auto accepted = inbox.accept({u"stripe"_s, type, eventId, body, handled.contains(type) ? u"stripe.event"_s : QString()});
+    auto accepted = inbox.accept({u"stripe"_s, type, eventId, body, handled.contains(type) ? u"stripe.event"_s : QString(), Signer{true, {}}});
     if (!accepted)
         return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
     if (!accepted->duplicate && m_pool)
@@ -369,12 +372,14 @@ QHttpServerResponse HttpApi::stripeWebhook(const QHttpServerRequest &request)
     return jsonResponse(Json{{"received", true}, {"duplicate", accepted->duplicate}});
 }
 
-QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId)
+QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId, const Signer &signer)
 {
+    const SignerScope scope = SignerScope::of(signer, u"retell"_s, u"c.company_id"_s);
     auto q = m_db.exec(u"SELECT c.outcome, c.failure_reason, c.alternatives_json, a.starts_at, COALESCE(b.time_zone, 'Europe/Berlin'), "
                        "COALESCE(b.language, 'de') FROM calls c LEFT JOIN appointments a ON a.call_id = c.id AND a.status = 'booked' "
-                       "LEFT JOIN branches b ON b.id = c.branch_id WHERE c.retell_call_id = ?"_s,
-                       {retellCallId});
+                       "LEFT JOIN branches b ON b.id = c.branch_id WHERE c.retell_call_id = ? AND "_s
+                           + scope.sql,
+                       QVariantList{retellCallId} + scope.params);
     if (!q || !q->next())
         return jsonResponse(Json{{"booked", false}, {"message", "Die Buchung läuft noch. Wir rufen Sie zurück."}});
     const QString outcome = q->value(0).toString();
@@ -410,7 +415,8 @@ QHttpServerResponse HttpApi::bookingAnswer(const QString &retellCallId)
 void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
     const DeferredResponse reply(std::move(responder));
-    if (auto refused = refuseRetell(request, u"function:book_appointment"_s))
+    Signer signer;
+    if (auto refused = refuseRetell(request, u"function:book_appointment"_s, &signer))
         return reply.send(std::move(*refused));
     const QByteArray body = request.body();
     WebhookInbox inbox(m_db);
@@ -425,22 +431,22 @@ void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResp
     // Retell retries a slow tool call: the same arguments join the first attempt instead of booking again.
     const QString argsHash = QString::fromLatin1(
         QCryptographicHash::hash(QByteArray::fromStdString((*parsed)["args"].dump()), QCryptographicHash::Sha1).toHex());
-    auto accepted = inbox.accept({u"retell"_s, u"function:book_appointment"_s, callId + u":book:"_s + argsHash, body, u"retell.event"_s});
+    auto accepted = inbox.accept({u"retell"_s, u"function:book_appointment"_s, callId + u":book:"_s + argsHash, body, u"retell.event"_s, signer});
     if (!accepted)
         return reply.send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the request; please retry"_s));
     if (!m_pool)
-        return reply.send(bookingAnswer(callId));
+        return reply.send(bookingAnswer(callId, signer));
     auto state = m_db.scalar(u"SELECT status FROM jobs WHERE id = ?"_s, {accepted->jobId});
     if (state && (state->toString() == u"done"_s || state->toString() == u"failed"_s))
-        return reply.send(bookingAnswer(callId));
+        return reply.send(bookingAnswer(callId, signer));
 
     auto connection = std::make_shared<QMetaObject::Connection>();
     const qint64 jobId = accepted->jobId;
-    auto answer = [this, reply, connection, callId] {
+    auto answer = [this, reply, connection, callId, signer] {
         if (reply.sent())
             return;
         disconnect(*connection);
-        reply.send(bookingAnswer(callId));
+        reply.send(bookingAnswer(callId, signer));
     };
     *connection = connect(m_pool, &WorkerPool::jobFinished, this, [jobId, answer](qint64 finishedId, const QString &, bool) {
         if (finishedId == jobId)
@@ -454,7 +460,8 @@ void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResp
 void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
     const DeferredResponse reply(std::move(responder));
-    if (auto refused = refuseRetell(request, u"function:check_availability"_s))
+    Signer signer;
+    if (auto refused = refuseRetell(request, u"function:check_availability"_s, &signer))
         return reply.send(std::move(*refused));
     auto parsed = parseJson(request.body(), u"The function call"_s);
     if (!parsed)
@@ -463,9 +470,13 @@ void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerRe
     const Json args = parsed->value("args", Json::object());
     CallStore store(m_db);
     auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
-    auto branch = to ? store.activeBranchForNumber(*to) : Result<std::optional<BranchInfo>>(to.error());
-    if (!branch || !*branch)
+    auto branch = to ? store.activeBranchForNumber(*to, SignerScope::of(signer, u"retell"_s, u"company_id"_s))
+                     : Result<std::optional<BranchInfo>>(to.error());
+    if (!branch || !*branch) {
+        if (branch && to)
+            qCWarning(lcIntake) << "check_availability for" << *to << ": no active branch of the signing company has that number";
         return reply.send(errorResponse(Status_::BadRequest, u"The called number belongs to no active branch"_s));
+    }
     auto service = store.findService((*branch)->companyId, jsonString(args, "service"));
     if (!service || !*service)
         return reply.send(jsonResponse(Json{{"available", false}, {"message", "Unknown service"}}));

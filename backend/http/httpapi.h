@@ -49,12 +49,15 @@ private:
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] QHttpServerResponse health(bool detail);
-    [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId);
-    // Checks size and signature; on refusal returns the response to send and records why.
-    [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what);
+    // What the agent hears about the call's booking; only of a call of a company the signer serves.
+    [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId, const Signer &signer);
+    // Checks size and signature; on refusal returns the response to send and records why. Otherwise
+    // `signer` names whose key signed it.
+    [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what,
+                                                                  Signer *signer = nullptr);
     // Signing keys, decrypted at most every few seconds rather than once per request; a rotated key
     // is in use within keyCacheMs.
-    [[nodiscard]] Result<QList<QByteArray>> signingKeys(const QString &provider);
+    [[nodiscard]] Result<QList<SigningKey>> signingKeys(const QString &provider);
     static constexpr qint64 keyCacheMs = 5000;
     // Group commit of webhook intake. Deliveries are stored by a thread of their own, one durable
     // transaction at a time (WebhookInbox::acceptAll); what arrives while one commits goes into the next,
@@ -71,7 +74,7 @@ private:
     QNetworkAccessManager *m_network;
     struct CachedKeys
     {
-        QList<QByteArray> keys;
+        QList<SigningKey> keys;
         qint64 loadedAt = 0;
     };
     QHash<QString, CachedKeys> m_keys;

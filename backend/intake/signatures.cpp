@@ -3,6 +3,8 @@
 
 #include <QMessageAuthenticationCode>
 
+#include <algorithm>
+
 #include <sodium.h>
 
 using namespace Qt::StringLiterals;
@@ -29,7 +31,28 @@ bool WebhookSignatures::equalHex(const QByteArray &expected, const QByteArray &g
     return sodium_memcmp(expected.constData(), normalized.constData(), size_t(expected.size())) == 0;
 }
 
-Status WebhookSignatures::verifyRetell(const QByteArray &body, const QByteArray &header, const QList<QByteArray> &keys, qint64 nowMs)
+Result<Signer> WebhookSignatures::match(const QList<SigningKey> &keys, const QByteArray &message, const QByteArray &digest,
+                                        const QString &wrong)
+{
+    // Every key is tried, not just up to the first match: a shared secret must name all its owners.
+    Signer signer;
+    bool matched = false;
+    for (const SigningKey &key : keys) {
+        if (key.key.isEmpty() || !equalHex(hmacHex(key.key, message), digest))
+            continue;
+        matched = true;
+        if (!key.companyId)
+            signer.platform = true;
+        else if (!signer.companies.contains(*key.companyId))
+            signer.companies.append(*key.companyId);
+    }
+    if (!matched)
+        return unauthorized(u"signature.wrong"_s, wrong);
+    std::sort(signer.companies.begin(), signer.companies.end());
+    return signer;
+}
+
+Result<Signer> WebhookSignatures::verifyRetell(const QByteArray &body, const QByteArray &header, const QList<SigningKey> &keys, qint64 nowMs)
 {
     if (header.isEmpty())
         return unauthorized(u"signature.missing"_s, tr("The x-retell-signature header is missing"));
@@ -48,22 +71,14 @@ Status WebhookSignatures::verifyRetell(const QByteArray &body, const QByteArray 
         return unauthorized(u"signature.malformed"_s, tr("The x-retell-signature header is malformed"));
     if (qAbs(nowMs - ms) > retellToleranceMs)
         return unauthorized(u"signature.stale"_s, tr("The Retell signature is older than 5 minutes (or from the future)"));
-    for (const QByteArray &key : keys) {
-        if (!key.isEmpty() && equalHex(hmacHex(key, body + stamp), digest))
-            return {};
-    }
-    return unauthorized(u"signature.wrong"_s, tr("The Retell signature does not match"));
+    return match(keys, body + stamp, digest, tr("The Retell signature does not match"));
 }
 
-Status WebhookSignatures::verifyCalcom(const QByteArray &body, const QByteArray &header, const QList<QByteArray> &secrets)
+Result<Signer> WebhookSignatures::verifyCalcom(const QByteArray &body, const QByteArray &header, const QList<SigningKey> &secrets)
 {
     if (header.isEmpty())
         return unauthorized(u"signature.missing"_s, tr("The X-Cal-Signature-256 header is missing"));
-    for (const QByteArray &secret : secrets) {
-        if (!secret.isEmpty() && equalHex(hmacHex(secret, body), header))
-            return {};
-    }
-    return unauthorized(u"signature.wrong"_s, tr("The Cal.com signature does not match"));
+    return match(secrets, body, header, tr("The Cal.com signature does not match"));
 }
 
 Status WebhookSignatures::verifyStripe(const QByteArray &body, const QByteArray &header, const QByteArray &secret, qint64 nowS)

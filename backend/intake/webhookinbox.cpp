@@ -11,6 +11,43 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
+namespace {
+
+// The three signer columns of a delivery: signed_scope, signed_by, signed_companies.
+QVariantList signerColumns(const std::optional<Signer> &signer)
+{
+    if (!signer)
+        return {QString(u""_s), Database::null(), QString(u""_s)};
+    QStringList companies;
+    for (qint64 id : signer->companies)
+        companies << QString::number(id);
+    const QVariant single = !signer->platform && signer->companies.size() == 1 ? QVariant(signer->companies.first()) : Database::null();
+    return {signer->platform ? u"platform"_s : u"company"_s, single, companies.join(u',')};
+}
+
+} // namespace
+
+SignerScope SignerScope::of(const std::optional<Signer> &signer, const QString &provider, const QString &companyColumn)
+{
+    if (!signer || (!signer->platform && signer->companies.isEmpty()))
+        return {u"(1 = 0)"_s, {}};
+    QStringList terms;
+    QVariantList params;
+    if (signer->platform) {
+        terms << companyColumn + u" NOT IN (SELECT company_id FROM api_credentials WHERE provider = ? AND company_id IS NOT NULL)"_s;
+        params << provider;
+    }
+    if (!signer->companies.isEmpty()) {
+        QStringList marks;
+        for (qint64 id : signer->companies) {
+            marks << u"?"_s;
+            params << id;
+        }
+        terms << companyColumn + u" IN ("_s + marks.join(u", "_s) + u")"_s;
+    }
+    return {u"("_s + terms.join(u" OR "_s) + u")"_s, params};
+}
+
 WebhookInbox::WebhookInbox(Database &db) : m_db(db) {}
 
 Result<Accepted> WebhookInbox::accept(const Delivery &d)
@@ -59,17 +96,18 @@ Result<QList<Accepted>> WebhookInbox::storeAll(const QList<Delivery> &deliveries
         qsizetype rows = 1;
         while (rows * 2 <= deliveries.size() - from && rows < 32)
             rows *= 2;
-        QString sql = u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
-                      "VALUES (?, ?, ?, ?, 1, ?, ?)"_s;
+        QString sql = u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, "
+                      "signed_scope, signed_by, signed_companies) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"_s;
         for (qsizetype i = 1; i < rows; ++i)
-            sql += u", (?, ?, ?, ?, 1, ?, ?)"_s;
+            sql += u", (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"_s;
         sql += u" ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id, provider, dedupe_key"_s;
         QVariantList params;
-        params.reserve(rows * 6);
+        params.reserve(rows * 9);
         QHash<QString, qsizetype> firstOf; // a key twice in one batch: the first is new, the second a duplicate
         for (qsizetype i = from; i < from + rows; ++i) {
             const Delivery &d = deliveries.at(i);
-            params << d.provider << d.eventType << d.dedupeKey << now << d.body << (d.jobKind.isEmpty() ? u"ignored"_s : u"pending"_s);
+            params << d.provider << d.eventType << d.dedupeKey << now << d.body << (d.jobKind.isEmpty() ? u"ignored"_s : u"pending"_s)
+                   << signerColumns(d.signer);
             if (!firstOf.contains(keyOf(d)))
                 firstOf.insert(keyOf(d), i);
         }
@@ -110,10 +148,12 @@ Result<QList<Accepted>> WebhookInbox::storeAll(const QList<Delivery> &deliveries
 
 Result<Accepted> WebhookInbox::store(const Delivery &d)
 {
-    auto inserted = m_db.exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status) "
-                              "VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id"_s,
-                              {d.provider, d.eventType, d.dedupeKey, nowMs(), d.body,
-                               d.jobKind.isEmpty() ? u"ignored"_s : u"pending"_s});
+    auto inserted = m_db.exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, "
+                              "signed_scope, signed_by, signed_companies) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (provider, dedupe_key) DO NOTHING RETURNING id"_s,
+                              QVariantList{d.provider, d.eventType, d.dedupeKey, nowMs(), d.body,
+                                           d.jobKind.isEmpty() ? u"ignored"_s : u"pending"_s}
+                                  + signerColumns(d.signer));
     if (!inserted)
         return inserted.error();
     Accepted accepted;
@@ -178,6 +218,41 @@ Status WebhookInbox::markFailed(qint64 inboxId, const QString &error, qint64 cal
     if (!q)
         return q.error();
     return {};
+}
+
+Status WebhookInbox::markNotOurs(qint64 inboxId, const QString &reason, qint64 callId)
+{
+    auto q = m_db.exec(u"UPDATE webhook_inbox SET status = 'not_ours', processed_at = ?, error = ?, call_id = COALESCE(?, call_id) "
+                       "WHERE id = ?"_s,
+                       {nowMs(), reason, callId > 0 ? QVariant(callId) : Database::null(), inboxId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Status WebhookInbox::markStale(qint64 inboxId, const QString &reason)
+{
+    auto q = m_db.exec(u"UPDATE webhook_inbox SET status = 'stale', processed_at = ?, error = ? WHERE id = ?"_s, {nowMs(), reason, inboxId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<std::optional<Signer>> WebhookInbox::signer(qint64 inboxId)
+{
+    auto q = m_db.exec(u"SELECT signed_scope, signed_companies FROM webhook_inbox WHERE id = ?"_s, {inboxId});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return makeError(ErrorKind::NotFound, u"inbox.missing"_s, u"Webhook %1 is not in the inbox"_s.arg(inboxId));
+    const QString scope = q->value(0).toString();
+    if (scope != u"platform"_s && scope != u"company"_s)
+        return std::optional<Signer>();
+    Signer signer;
+    signer.platform = scope == u"platform"_s;
+    for (const QString &id : q->value(1).toString().split(u',', Qt::SkipEmptyParts))
+        signer.companies.append(id.toLongLong());
+    return std::optional<Signer>(signer);
 }
 
 Result<QByteArray> WebhookInbox::body(qint64 inboxId)

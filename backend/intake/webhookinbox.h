@@ -2,9 +2,13 @@
 #pragma once
 
 #include "core/result.h"
+#include "intake/signatures.h"
 
 #include <QByteArray>
 #include <QString>
+#include <QVariantList>
+
+#include <optional>
 
 namespace askpro {
 
@@ -17,6 +21,19 @@ struct Delivery
     QString dedupeKey; // e.g. "<call_id>:call_ended"
     QByteArray body;   // raw, exactly as signed
     QString jobKind;   // empty: stored only (an event we do not act on)
+    std::optional<Signer> signer; // whose key verified it; empty: unknown, so it acts for no company
+};
+
+// The companies a delivery may act for, as a condition on a company id column, for the delivery's own
+// statements: a row of another company then matches nothing.
+struct SignerScope
+{
+    QString sql;          // e.g. "(b.company_id IN (?, ?))"; "(1 = 0)" for an unknown signer
+    QVariantList params;  // bound in place of the condition's placeholders
+
+    // The platform's key serves the companies without a key of their own for `provider` (they use the
+    // platform's account); a company's key serves that company.
+    [[nodiscard]] static SignerScope of(const std::optional<Signer> &signer, const QString &provider, const QString &companyColumn);
 };
 
 struct Accepted
@@ -43,7 +60,13 @@ public:
                                         bool signatureOk, const QString &reason);
     [[nodiscard]] Status markProcessed(qint64 inboxId, qint64 callId = 0);
     [[nodiscard]] Status markFailed(qint64 inboxId, const QString &error, qint64 callId = 0);
+    // Verified, but names objects of a company its signer does not act for: acknowledged without effect.
+    [[nodiscard]] Status markNotOurs(qint64 inboxId, const QString &reason, qint64 callId = 0);
+    // Verified, but too old to apply (or older than what it would change): kept for support, not applied.
+    [[nodiscard]] Status markStale(qint64 inboxId, const QString &reason);
     [[nodiscard]] Result<QByteArray> body(qint64 inboxId);
+    // Who signed the stored delivery; std::nullopt for rows stored before signers were recorded.
+    [[nodiscard]] Result<std::optional<Signer>> signer(qint64 inboxId);
 
 private:
     // The statements of accept(), inside the caller's transaction.

@@ -111,7 +111,7 @@ void JobWorker::run(const Job &job)
     } else if (job.kind == u"call.retry"_s) {
         m_calls->retryBooking(jsonInt(payload, "call_id"), lastAttempt, finished);
     } else if (job.kind == u"calcom.event"_s) {
-        finished(CalcomEventProcessor(m_db).process(jsonInt(payload, "inbox_id")));
+        finished(CalcomEventProcessor(m_db, m_config.calcomEventMaxAgeMs).process(jsonInt(payload, "inbox_id"), jsonBool(payload, "replay")));
     } else if (job.kind == u"recovery.sweep"_s) {
         auto *sweep = new RecoverySweep(m_db, m_credentials, m_network, m_config.endpoints, this);
         sweep->run(jsonInt(payload, "window_ms", 24 * 60 * 60 * 1000), [sweep, finished](const JobOutcome &outcome) {

@@ -43,6 +43,12 @@ QString hintsJson(const Credential &c, const QString &secretHint, const QString 
 
 Status CredentialStore::put(const Credential &c, const Actor &by)
 {
+    // The platform's own keys serve every company (and its Stripe account takes every payment): only who
+    // manages secrets may set them, whichever screen or route asks.
+    if (!c.companyId) {
+        if (auto allowed = by.require(Permission::ManageSecrets); !allowed)
+            return allowed;
+    }
     return store(c, by, std::nullopt);
 }
 
@@ -243,29 +249,34 @@ Result<Credential> CredentialStore::get(std::optional<qint64> companyId, const Q
     return c;
 }
 
-Result<QList<QByteArray>> CredentialStore::signingKeys(const QString &provider)
+Result<QList<SigningKey>> CredentialStore::signingKeys(const QString &provider)
 {
-    auto q = m_db.exec(u"SELECT secret_nonce, secret_ciphertext, webhook_secret_nonce, webhook_secret_ciphertext, previous_secret_nonce, "
+    auto q = m_db.exec(u"SELECT company_id, secret_nonce, secret_ciphertext, webhook_secret_nonce, webhook_secret_ciphertext, previous_secret_nonce, "
                        "previous_secret_ciphertext, previous_webhook_secret_nonce, previous_webhook_secret_ciphertext, previous_valid_until "
                        "FROM api_credentials WHERE provider = ?"_s,
                        {provider});
     if (!q)
         return q.error();
-    QList<QByteArray> keys;
+    QList<SigningKey> keys;
     // Retell signs with the API key itself; Cal.com and Stripe with a separate webhook secret.
-    const int column = provider == u"retell"_s ? 0 : 2;
+    const int column = provider == u"retell"_s ? 1 : 3;
     const qint64 now = nowMs();
-    const auto add = [&](int nonceColumn) {
+    const auto add = [&](int nonceColumn, const std::optional<qint64> &company) {
         if (q->value(nonceColumn + 1).toByteArray().isEmpty())
             return;
         auto key = m_box.open({q->value(nonceColumn).toByteArray(), q->value(nonceColumn + 1).toByteArray()});
-        if (key && !key->isEmpty() && !keys.contains(*key))
-            keys.append(*key);
+        if (!key || key->isEmpty())
+            return;
+        for (const SigningKey &known : std::as_const(keys))
+            if (known.key == *key && known.companyId == company)
+                return;
+        keys.append({*key, company});
     };
     while (q->next()) {
-        add(column);
-        if (!q->value(8).isNull() && q->value(8).toLongLong() > now)
-            add(column + 4);
+        const std::optional<qint64> company = q->value(0).isNull() ? std::nullopt : std::optional<qint64>(q->value(0).toLongLong());
+        add(column, company);
+        if (!q->value(9).isNull() && q->value(9).toLongLong() > now)
+            add(column + 4, company);
     }
     return keys;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "intake/signatures.h"
 #include "security/accesspolicy.h"
 #include "security/secretbox.h"
 
@@ -47,7 +48,7 @@ public:
     CredentialStore(Database &db, SecretBox box);
 
     // Stores or replaces the credential for this company and provider; the replaced one stops working at
-    // once. Audited (hints only) under `by`.
+    // once. Audited (hints only) under `by`. A platform row (no company) needs Permission::ManageSecrets.
     [[nodiscard]] Status put(const Credential &credential, const Actor &by = Actor::system(QStringLiteral("askpro")));
     // Replaces the credential but lets the old secret (and webhook secret) keep verifying incoming
     // webhooks for `grace`, so deliveries signed before the provider switched are not refused.
@@ -60,9 +61,9 @@ public:
     [[nodiscard]] Result<int> reencrypt(const Actor &by, const SecretBox &next);
     // The company's credential, falling back to the platform's; Configuration error when neither exists.
     [[nodiscard]] Result<Credential> get(std::optional<qint64> companyId, const QString &provider);
-    // Every webhook secret (or, for Retell, every API key) that may sign this provider's webhooks,
-    // including replaced ones still inside their grace period.
-    [[nodiscard]] Result<QList<QByteArray>> signingKeys(const QString &provider);
+    // Every webhook secret (or, for Retell, every API key) that may sign this provider's webhooks, with the
+    // company it belongs to, including replaced ones still inside their grace period.
+    [[nodiscard]] Result<QList<SigningKey>> signingKeys(const QString &provider);
     // The key of the box, only to keep it in the system keychain (SecretsPage).
     [[nodiscard]] QByteArray exportKey() const { return m_box.exportKey(); }
     // "sk_t…x9Q2" style hint for screens: never more than the first 4 and last 4 characters.

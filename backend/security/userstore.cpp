@@ -207,12 +207,21 @@ Result<Actor> UserStore::signIn(const QString &username, const QString &password
     if (!tx.started())
         return tx.started().error();
     if (!matches || !active || !role) {
-        const int count = matches ? failures : failures + 1;
-        const bool lock = count >= maxFailedSignIns;
-        auto updated = m_db.exec(u"UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE id = ?"_s,
-                                 {lock ? 0 : count, lock ? QVariant(now + qint64(lockMinutes) * 60'000) : Database::null(), id});
+        // Counted in the statement itself: parallel attempts each add one, none is lost to a count read earlier.
+        const int step = matches ? 0 : 1;
+        auto updated = m_db.exec(u"UPDATE users SET failed_sign_ins = CASE WHEN failed_sign_ins + ? >= ? THEN 0 ELSE failed_sign_ins + ? END, "
+                                 "locked_until = CASE WHEN failed_sign_ins + ? >= ? THEN CAST(? AS BIGINT) ELSE NULL END "
+                                 "WHERE id = ? RETURNING failed_sign_ins, locked_until"_s,
+                                 {step, maxFailedSignIns, step, step, maxFailedSignIns, now + qint64(lockMinutes) * 60'000, id});
         if (!updated)
             return updated.error();
+        int count = failures + step;
+        bool lock = count >= maxFailedSignIns;
+        if (updated->next()) {
+            lock = !updated->value(1).isNull();
+            count = lock ? maxFailedSignIns : updated->value(0).toInt();
+        }
+        updated->finish();
         const QString reason = !matches ? u"wrong password"_s : u"inactive"_s;
         if (auto logged = AuditLog(m_db).write(actor, lock ? u"user.locked"_s : u"user.sign_in_failed"_s, u"user"_s, id, QString(),
                                                jsonText({{u"reason"_s, reason}, {u"failures"_s, count}}));

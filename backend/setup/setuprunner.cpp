@@ -515,13 +515,14 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
 
 Result<Credential> SetupRunner::retellCredential(const ActivePtr &a)
 {
+    // The platform's stored key wins: the wizard never replaces it (storeCredentials), so the key entered is
+    // only the one a new installation will store.
+    if (auto stored = m_credentials.get(std::nullopt, u"retell"_s))
+        return stored;
     if (!a->input.credentials.retellApiKey.isEmpty())
         return Credential{std::nullopt, u"retell"_s, {}, a->input.credentials.retellApiKey, {}};
-    auto stored = m_credentials.get(std::nullopt, u"retell"_s);
-    if (!stored)
-        return makeError(ErrorKind::Configuration, u"setup.retell_key"_s,
-                         tr("No Retell API key is stored for the platform: enter it on the first page."));
-    return stored;
+    return makeError(ErrorKind::Configuration, u"setup.retell_key"_s,
+                     tr("No Retell API key is stored for the platform: enter it on the first page."));
 }
 
 // (b) The number in E.164, not answered by another active branch, and held by the Retell account.
@@ -591,20 +592,35 @@ bool SetupRunner::sharedCalcomAccount(qint64 companyId)
     return false;
 }
 
-// (c) Keys stored encrypted: Retell and Stripe for the platform (when given), Cal.com for the company.
+// (c) Keys stored encrypted: Cal.com for the company. The platform's Retell and Stripe keys serve every
+// company, so the wizard never replaces them: it only fills one in that the platform does not have yet, and
+// only for who manages secrets (the first setup of a new installation). Changing them is the secrets page's.
 Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
 {
     const SetupCredentials &keys = a->input.credentials;
     QStringList stored;
-    if (!keys.retellApiKey.isEmpty()) {
-        auto current = m_credentials.get(std::nullopt, u"retell"_s);
-        if (!current || current->secret != keys.retellApiKey) {
-            if (auto put = m_credentials.put({std::nullopt, u"retell"_s, {}, keys.retellApiKey, {}}, m_actor); !put)
-                return put.error();
+    QStringList kept;
+    const auto platformKey = [&](const QString &provider, const QString &title, const QByteArray &key) -> Status {
+        if (key.isEmpty())
+            return {};
+        if (auto current = m_credentials.get(std::nullopt, provider)) {
+            if (current->secret != key)
+                kept << title; // the stored key stays; the one entered here is not used
+            else
+                stored << title;
+            return {};
         }
-        stored << u"Retell"_s;
-    } else if (auto current = m_credentials.get(std::nullopt, u"retell"_s); !current) {
-        return makeError(ErrorKind::Configuration, u"setup.retell_key"_s, tr("No Retell API key is stored for the platform: enter it on the first page."));
+        if (auto put = m_credentials.put({std::nullopt, provider, {}, key, {}}, m_actor); !put)
+            return makeError(ErrorKind::Configuration, u"setup.platform_key"_s,
+                             tr("No %1 key is stored for the platform, and storing one needs the permission to manage secrets.").arg(title));
+        stored << title;
+        return {};
+    };
+    if (auto retell = platformKey(u"retell"_s, u"Retell"_s, keys.retellApiKey); !retell)
+        return retell.error();
+    if (keys.retellApiKey.isEmpty()) {
+        if (auto current = m_credentials.get(std::nullopt, u"retell"_s); !current)
+            return makeError(ErrorKind::Configuration, u"setup.retell_key"_s, tr("No Retell API key is stored for the platform: enter it on the first page."));
     }
     auto calcom = m_credentials.get(a->companyId, u"calcom"_s);
     const bool own = calcom && calcom->companyId == a->companyId;
@@ -635,14 +651,11 @@ Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
                             "press Retry."));
     }
     stored << u"Cal.com"_s;
-    if (!keys.stripeApiKey.isEmpty()) {
-        auto current = m_credentials.get(std::nullopt, u"stripe"_s);
-        if (!current || current->secret != keys.stripeApiKey) {
-            if (auto put = m_credentials.put({std::nullopt, u"stripe"_s, {}, keys.stripeApiKey, {}}, m_actor); !put)
-                return put.error();
-        }
-        stored << u"Stripe"_s;
-    }
+    if (auto stripe = platformKey(u"stripe"_s, u"Stripe"_s, keys.stripeApiKey); !stripe)
+        return stripe.error();
+    if (!kept.isEmpty())
+        return tr("Keys stored encrypted: %1; the platform's %2 key was kept (it is changed on the secrets page)")
+            .arg(stored.join(u", "_s), kept.join(u", "_s));
     return tr("Keys stored encrypted: %1").arg(stored.join(u", "_s));
 }
 

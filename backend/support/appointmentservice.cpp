@@ -110,8 +110,8 @@ JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reaso
         Transaction tx(*m_db);
         const qint64 now = nowMs();
         auto updated = m_db->exec(u"UPDATE appointments SET status = 'cancelled', cancellation_reason = ?, sync_state = 'synced', "
-                                  "sync_error = '', updated_at = ? WHERE id = ?"_s,
-                                  {reason, now, before.id});
+                                  "sync_error = '', updated_at = ?, changed_at = ? WHERE id = ?"_s,
+                                  {reason, now, now, before.id});
         Status done = updated ? Status() : Status(updated.error());
         if (done) {
             const Json b{{"status", before.status.toStdString()}, {"sync_state", before.syncState.toStdString()}};
@@ -170,8 +170,8 @@ JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime 
         const qint64 endMs = startMs + (before.endsAt - before.startsAt);
         Transaction tx(*m_db);
         auto updated = m_db->exec(u"UPDATE appointments SET starts_at = ?, ends_at = ?, status = 'booked', "
-                                  "calcom_booking_uid = ?, sync_state = 'synced', sync_error = '', updated_at = ? WHERE id = ?"_s,
-                                  {startMs, endMs, newUid.isEmpty() ? before.uid : newUid, nowMs(), before.id});
+                                  "calcom_booking_uid = ?, sync_state = 'synced', sync_error = '', updated_at = ?, changed_at = ? WHERE id = ?"_s,
+                                  {startMs, endMs, newUid.isEmpty() ? before.uid : newUid, nowMs(), nowMs(), before.id});
         Status done = updated ? Status() : Status(updated.error());
         if (done) {
             const Json b{{"starts_at", before.startsAt}, {"ends_at", before.endsAt}, {"uid", before.uid.toStdString()}};
@@ -205,7 +205,8 @@ Status AppointmentService::markNoShow(qint64 appointmentId, const Actor &actor)
     Transaction tx(*m_db);
     if (!tx.started())
         return tx.started();
-    auto updated = m_db->exec(u"UPDATE appointments SET status = 'no_show', updated_at = ? WHERE id = ?"_s, {nowMs(), appointmentId});
+    auto updated = m_db->exec(u"UPDATE appointments SET status = 'no_show', updated_at = ?, changed_at = ? WHERE id = ?"_s,
+                              {nowMs(), nowMs(), appointmentId});
     if (!updated)
         return updated.error();
     const Json b{{"status", booking->status.toStdString()}};

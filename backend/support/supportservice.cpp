@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "flow/calcomeventprocessor.h"
 #include "flow/callstore.h"
 #include "jobs/jobqueue.h"
 #include "support/auditlog.h"
@@ -256,23 +257,70 @@ Result<qint64> SupportService::replayWebhook(qint64 inboxId, const Actor &actor)
     if (status == u"rejected"_s)
         return makeError(ErrorKind::Invalid, u"support.rejected_delivery"_s,
                          tr("This delivery was refused at intake (%1) and is not trusted; it cannot be replayed.").arg(error));
+    auto preview = previewReplay(inboxId, actor);
+    if (!preview)
+        return preview.error();
     auto reset = m_db.exec(u"UPDATE webhook_inbox SET status = 'pending', error = '', processed_at = NULL WHERE id = ?"_s, {inboxId});
     if (!reset)
         return reset.error();
     const QString key = u"support-replay:%1:%2"_s.arg(inboxId).arg(nowMs());
-    auto job = JobQueue(m_db).enqueue(kind, QByteArray("{\"inbox_id\":") + QByteArray::number(inboxId) + '}', key);
+    // A replayed Cal.com event is past the age window by support's decision (CalcomEventProcessor::process).
+    const QByteArray replay = kind == u"calcom.event"_s ? ",\"replay\":true" : "";
+    auto job = JobQueue(m_db).enqueue(kind, QByteArray("{\"inbox_id\":") + QByteArray::number(inboxId) + replay + '}', key);
     if (!job)
         return job.error();
     if (!*job)
         return makeError(ErrorKind::Conflict, u"support.replay_duplicate"_s, tr("This delivery was just replayed; try again in a moment."));
     const Json before{{"status", status.toStdString()}, {"error", error.toStdString()}};
-    const Json after{{"status", "pending"}, {"job_id", **job}, {"job_kind", kind.toStdString()}};
+    const Json after{{"status", "pending"}, {"job_id", **job}, {"job_kind", kind.toStdString()}, {"preview", preview->text.toStdString()}};
     if (auto logged = AuditLog(m_db).write(actor, u"webhook.replay"_s, u"webhook_inbox"_s, inboxId, jsonObjectText(before), jsonObjectText(after));
         !logged)
         return logged.error();
     if (auto committed = tx.commit(); !committed)
         return committed.error();
     return **job;
+}
+
+Result<ReplayPreview> SupportService::previewReplay(qint64 inboxId, const Actor &actor)
+{
+    if (auto allowed = actor.require(Permission::ViewCalls); !allowed)
+        return allowed.error();
+    auto provider = m_db.scalar(u"SELECT provider FROM webhook_inbox WHERE id = ?"_s, {inboxId});
+    if (!provider)
+        return provider.error();
+    if (provider->isNull())
+        return makeError(ErrorKind::NotFound, u"support.inbox_not_found"_s, tr("Delivery %1 does not exist").arg(inboxId));
+    ReplayPreview preview;
+    preview.inboxId = inboxId;
+    preview.provider = provider->toString();
+    if (preview.provider != u"calcom"_s) {
+        // The call flow is idempotent per call: a replay fills in what is missing and books at most once.
+        preview.wouldChange = true;
+        preview.text = tr("The call flow runs again for this delivery; it books nothing twice.");
+        return preview;
+    }
+    auto plan = CalcomEventProcessor(m_db).plan(inboxId, true);
+    if (!plan && plan.error().kind != ErrorKind::Invalid)
+        return plan.error();
+    if (!plan) {
+        preview.text = tr("Applying it changes nothing: %1").arg(plan.error().message);
+        return preview;
+    }
+    const auto when = [](qint64 ms) { return QLocale().toString(fromMs(ms).toLocalTime(), QLocale::ShortFormat); };
+    if (plan->verdict != CalcomEventPlan::Verdict::Apply) {
+        preview.text = plan->reason.isEmpty() ? tr("Applying it changes nothing.") : tr("Applying it changes nothing: %1").arg(plan->reason);
+        return preview;
+    }
+    preview.wouldChange = true;
+    if (plan->appointmentId == 0)
+        preview.text = tr("Creates a booked appointment at %1.").arg(when(plan->startsAfter));
+    else if (plan->statusBefore == plan->statusAfter && plan->startsBefore == plan->startsAfter)
+        preview.text = tr("Appointment %1 stays %2 at %3; only its sync state is set.").arg(plan->appointmentId).arg(plan->statusAfter, when(plan->startsAfter));
+    else
+        preview.text = tr("Appointment %1: %2 at %3 becomes %4 at %5.")
+                           .arg(plan->appointmentId)
+                           .arg(plan->statusBefore, when(plan->startsBefore), plan->statusAfter, when(plan->startsAfter));
+    return preview;
 }
 
 } // namespace askpro

@@ -39,6 +39,15 @@ struct RetryPreview
     }
 };
 
+// What replaying a stored delivery would change, read without changing anything.
+struct ReplayPreview
+{
+    qint64 inboxId = 0;
+    QString provider;
+    bool wouldChange = false; // false: applying it now changes no appointment (and why is in text)
+    QString text;             // translated, for the screen
+};
+
 class SupportService final
 {
     Q_DECLARE_TR_FUNCTIONS(SupportService)
@@ -57,8 +66,13 @@ public:
     // Sets resolved_at/resolution_comment on the calls not yet resolved; returns how many changed.
     [[nodiscard]] Result<int> markResolved(const QList<qint64> &callIds, const QString &comment, const Actor &actor);
     // Puts a stored delivery back to pending and queues its job again ("retell.event" or
-    // "calcom.event"); Invalid for providers without a replayable job. Returns the new job id.
+    // "calcom.event"); Invalid for providers without a replayable job. Returns the new job id. A replayed
+    // Cal.com event is not held to the age window (support decided), but still never overrides a newer
+    // change of its appointment nor acts for a company its signer does not serve; the audit row carries
+    // previewReplay's text.
     [[nodiscard]] Result<qint64> replayWebhook(qint64 inboxId, const Actor &actor);
+    // What replayWebhook would change now; needs Permission::ViewCalls. Reads only.
+    [[nodiscard]] Result<ReplayPreview> previewReplay(qint64 inboxId, const Actor &actor);
 
 private:
     Database &m_db;

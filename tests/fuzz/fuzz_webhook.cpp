@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qsizetype split = input.indexOf('\n');
     const QByteArray header = split < 0 ? QByteArray() : input.left(split);
     const QByteArray body = split < 0 ? input : input.mid(split + 1);
-    (void)askpro::WebhookSignatures::verifyRetell(body, header, {QByteArrayLiteral("key_fuzz")}, 1'800'000'000'000);
-    (void)askpro::WebhookSignatures::verifyCalcom(body, header, {QByteArrayLiteral("secret_fuzz")});
+    (void)askpro::WebhookSignatures::verifyRetell(body, header, {{QByteArrayLiteral("key_fuzz"), {}}}, 1'800'000'000'000);
+    (void)askpro::WebhookSignatures::verifyCalcom(body, header, {{QByteArrayLiteral("secret_fuzz"), 1}});
     (void)askpro::WebhookSignatures::verifyStripe(body, header, QByteArrayLiteral("whsec_fuzz"), 1'800'000'000);
     auto parsed = askpro::parseJson(body, QStringLiteral("fuzz"));
     if (parsed) {
