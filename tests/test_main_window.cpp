@@ -255,12 +255,18 @@ private Q_SLOTS:
         QTRY_VERIFY((inboxWatcher->checkNow(), statusOf(selectedDelivery) == u"processed"_s));
         // Replay from the page: the server queues the delivery's job again, audited with the user.
         QSignalSpy replayed(inbox, &InboxPage::replayFinished);
+        QString preview;
+        test::onModal<QMessageBox>(this, [&preview](QMessageBox *box) {
+            preview = box->text(); // the server's preview first
+            box->button(QMessageBox::Yes)->click();
+        });
         inbox->replaySelected();
         QVERIFY(replayed.wait(10000));
         QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.replay' AND entity_id = ? AND actor = ?"_s,
                             {selectedDelivery, session->actor.username})
                      ->toInt(),
                  1);
+        QVERIFY2(preview.contains(u"Replaying delivery"_s), qPrintable(preview));
         QCOMPARE(db->scalar(u"SELECT status FROM webhook_inbox WHERE id = ?"_s, {selectedDelivery})->toString(), u"pending"_s);
 
         QWidget *customers = window.page(u"customers"_s);

@@ -87,6 +87,20 @@ QList<ApiRoute> inboxRoutes(const ApiContext &context)
                            return body.error();
                        return ApiReply::json(Json{{"id", *id}, {"body", PayloadText::maskedPrettyJson(*body).toStdString()}});
                    }});
+    routes.append({"GET", u"/api/v1/inbox/{deliveryId}/replay-preview"_s, A::Permission, Permission::ViewPayloads, IdScope::None, false,
+                   u"What replaying the delivery would change now (an older event changes nothing); changes nothing itself"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = existingDelivery(db, r);
+                       if (!id)
+                           return id.error();
+                       auto preview = SupportService(db).previewReplay(*id, r.actor);
+                       if (!preview)
+                           return preview.error();
+                       return ApiReply::json(Json{{"id", *id},
+                                                  {"provider", preview->provider.toStdString()},
+                                                  {"would_change", preview->wouldChange},
+                                                  {"text", preview->text.toStdString()}});
+                   }});
     routes.append({"POST", u"/api/v1/inbox/{deliveryId}/replay"_s, A::Permission, Permission::ManageCalls, IdScope::None, false,
                    u"Sets the delivery back to pending and queues its processing again (audited); answers the job"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {

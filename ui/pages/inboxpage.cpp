@@ -217,6 +217,28 @@ void InboxPage::replaySelected()
     const qint64 id = selectedId();
     if (id <= 0)
         return;
+    // An old delivery may change what happened since: the server says what a replay would do, first.
+    auto *preview = m_account.get(u"/inbox/%1/replay-preview"_s.arg(id));
+    connect(preview, &client::ApiCall::finished, this, [this, id](const client::ApiResult &answer) {
+        if (!answer.ok()) {
+            QMessageBox::warning(this, tr("Replay"), answer.errorMessage);
+            Q_EMIT replayFinished();
+            return;
+        }
+        const QString effect = client::text(answer.body, "text");
+        const QString question = client::flag(answer.body, "would_change")
+            ? tr("Replaying delivery %1 would do this:\n\n%2\n\nReplay it?").arg(id).arg(effect)
+            : tr("Replaying delivery %1 would change nothing now:\n\n%2\n\nReplay it anyway?").arg(id).arg(effect);
+        if (QMessageBox::question(this, tr("Replay"), question, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes) != QMessageBox::Yes) {
+            Q_EMIT replayFinished();
+            return;
+        }
+        replay(id);
+    });
+}
+
+void InboxPage::replay(qint64 id)
+{
     auto *call = m_account.post(u"/inbox/%1/replay"_s.arg(id));
     connect(call, &client::ApiCall::finished, this, [this, id](const client::ApiResult &result) {
         if (!result.ok())

@@ -33,6 +33,8 @@ public:
     [[nodiscard]] QTableView *table() const { return m_table; }
     // Asks for the first page again with the filters shown.
     void reload();
+    // Shows what a replay of the selected delivery would change (the server's preview), then replays it when
+    // the user agrees.
     void replaySelected();
     // The delivery whose body is on screen (0: none yet).
     [[nodiscard]] qint64 shownDeliveryId() const { return m_shownId; }
@@ -46,6 +48,7 @@ Q_SIGNALS:
 
 private:
     void showSelected();
+    void replay(qint64 deliveryId);
     [[nodiscard]] qint64 selectedId() const;
 
     client::ApiAccount &m_account;
