@@ -148,22 +148,57 @@
 <context>
     <name>CalcomEventProcessor</name>
     <message>
-        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+70"/>
+        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+234"/>
         <source>cancelled in Cal.com</source>
         <translation>in Cal.com storniert</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>rescheduled in Cal.com</source>
         <translation>in Cal.com verschoben</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-64"/>
         <source>No branch uses the Cal.com event type %1</source>
         <translation>Keine Filiale verwendet den Cal.com-Ereignistyp %1</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-87"/>
+        <source>The event was created at %1, longer ago than the %2 seconds allowed: stored, not applied</source>
+        <translation>Das Ereignis wurde um %1 erstellt, länger her als die erlaubten %2 Sekunden: gespeichert, nicht angewendet</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The booking %1 belongs to a company whose key did not sign this event</source>
+        <translation>Die Buchung %1 gehört zu einem Unternehmen, dessen Schlüssel dieses Ereignis nicht signiert hat</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The appointment is already as this event leaves it</source>
+        <translation>Der Termin ist bereits so, wie dieses Ereignis ihn hinterlässt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The event was created at %1, before the appointment&apos;s last change at %2: not applied</source>
+        <translation>Das Ereignis wurde um %1 erstellt, vor der letzten Änderung des Termins um %2: nicht angewendet</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No appointment has the booking %1</source>
+        <translation>Kein Termin hat die Buchung %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The booking %1 is stored already</source>
+        <translation>Die Buchung %1 ist bereits gespeichert</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The Cal.com event type %1 belongs to a company whose key did not sign this event</source>
+        <translation>Der Cal.com-Ereignistyp %1 gehört zu einem Unternehmen, dessen Schlüssel dieses Ereignis nicht signiert hat</translation>
+    </message>
+    <message>
+        <location line="+104"/>
         <source>created in Cal.com</source>
         <translation>in Cal.com angelegt</translation>
     </message>
@@ -171,7 +206,7 @@
 <context>
     <name>CredentialStore</name>
     <message>
-        <location filename="../backend/security/credentialstore.cpp" line="+54"/>
+        <location filename="../backend/security/credentialstore.cpp" line="+60"/>
         <source>The new key is empty.</source>
         <translation>Der neue Schlüssel ist leer.</translation>
     </message>
@@ -396,20 +431,20 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Needs callback</source>
         <translation>Rückruf nötig</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-42"/>
         <location line="+28"/>
-        <location line="+11"/>
+        <location line="+13"/>
         <location line="+17"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-57"/>
         <source>In progress</source>
         <translation>In Bearbeitung</translation>
     </message>
@@ -468,6 +503,16 @@
         <location line="+1"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another company&apos;s</source>
+        <translation>Eines anderen Unternehmens</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too old, not applied</source>
+        <translation>Zu alt, nicht angewendet</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -613,8 +658,8 @@
 <context>
     <name>SavedViewStore</name>
     <message>
-        <location filename="../backend/support/savedviewstore.cpp" line="+23"/>
-        <location line="+33"/>
+        <location filename="../backend/support/savedviewstore.cpp" line="+24"/>
+        <location line="+35"/>
         <source>Give the view a name.</source>
         <translation>Geben Sie der Ansicht einen Namen.</translation>
     </message>
@@ -1521,7 +1566,7 @@ Befehle:
 <context>
     <name>SupportService</name>
     <message>
-        <location filename="../backend/support/supportservice.cpp" line="+53"/>
+        <location filename="../backend/support/supportservice.cpp" line="+54"/>
         <location line="+35"/>
         <location line="+101"/>
         <source>Call %1 does not exist</source>
@@ -1655,6 +1700,37 @@ Befehle:
         <translation>Geben Sie mindestens eine Leistung oder ein Datum ein.</translation>
     </message>
     <message>
+        <location line="+117"/>
+        <source>The call flow runs again for this delivery; it books nothing twice.</source>
+        <translation>Der Anrufablauf läuft für diese Zustellung erneut; er bucht nichts doppelt.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+5"/>
+        <source>Applying it changes nothing: %1</source>
+        <translation>Anwenden ändert nichts: %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Applying it changes nothing.</source>
+        <translation>Anwenden ändert nichts.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Creates a booked appointment at %1.</source>
+        <translation>Legt einen gebuchten Termin am %1 an.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment %1 stays %2 at %3; only its sync state is set.</source>
+        <translation>Termin %1 bleibt %2 am %3; nur sein Abgleichstatus wird gesetzt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment %1: %2 at %3 becomes %4 at %5.</source>
+        <translation>Termin %1: %2 am %3 wird %4 am %5.</translation>
+    </message>
+    <message>
         <source>Appointment data corrected by %1</source>
         <translation type="vanished">Termindaten korrigiert von %1</translation>
     </message>
@@ -1667,12 +1743,13 @@ Befehle:
         <translation type="vanished">Als erledigt markiert von %1: %2</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="-74"/>
+        <location line="+46"/>
         <source>Delivery %1 does not exist</source>
         <translation>Zustellung %1 existiert nicht</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-36"/>
         <source>Deliveries from %1 cannot be replayed</source>
         <translation>Zustellungen von %1 können nicht erneut verarbeitet werden</translation>
     </message>
@@ -1682,7 +1759,7 @@ Befehle:
         <translation>Diese Zustellung wurde bei der Annahme abgelehnt (%1) und gilt als nicht vertrauenswürdig; sie kann nicht erneut verarbeitet werden.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>This delivery was just replayed; try again in a moment.</source>
         <translation>Diese Zustellung wurde gerade erneut verarbeitet; versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -1731,7 +1808,7 @@ Befehle:
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Needs a callback: %1</source>
         <translation>Rückruf nötig: %1</translation>
     </message>
@@ -1948,12 +2025,12 @@ Befehle:
     </message>
     <message>
         <location line="+12"/>
-        <location line="+168"/>
+        <location line="+177"/>
         <source>The language must be de, en or empty.</source>
         <translation>Die Sprache muss de, en oder leer sein.</translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-162"/>
         <source>The first administrator has already been created.</source>
         <translation>Der erste Administrator wurde bereits angelegt.</translation>
     </message>
@@ -1976,7 +2053,7 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+34"/>
         <source>This account has been deactivated.</source>
         <translation>Dieses Konto wurde deaktiviert.</translation>
     </message>
@@ -2001,7 +2078,7 @@ Befehle:
 <context>
     <name>WebhookSignatures</name>
     <message>
-        <location filename="../backend/intake/signatures.cpp" line="+35"/>
+        <location filename="../backend/intake/signatures.cpp" line="+58"/>
         <source>The x-retell-signature header is missing</source>
         <translation>Der Header x-retell-signature fehlt</translation>
     </message>
@@ -2016,7 +2093,7 @@ Befehle:
         <translation>Die Retell-Signatur ist älter als 5 Minuten (oder aus der Zukunft)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>The Retell signature does not match</source>
         <translation>Die Retell-Signatur stimmt nicht überein</translation>
     </message>
@@ -2026,7 +2103,7 @@ Befehle:
         <translation>Der Header X-Cal-Signature-256 fehlt</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>The Cal.com signature does not match</source>
         <translation>Die Cal.com-Signatur stimmt nicht überein</translation>
     </message>
@@ -2059,7 +2136,7 @@ Befehle:
         <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+107"/>
         <source>The request body is larger than %1 bytes.</source>
         <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
@@ -2102,6 +2179,7 @@ Befehle:
     <message>
         <location filename="../backend/api/apirequest.cpp" line="+20"/>
         <location filename="../backend/api/appointmentroutes.cpp" line="+208"/>
+        <location filename="../backend/api/billingroutes.cpp" line="+33"/>
         <location filename="../backend/api/secretroutes.cpp" line="+37"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
         <location line="+187"/>
@@ -2148,8 +2226,9 @@ Befehle:
         <location line="+93"/>
         <location filename="../backend/api/appointmentroutes.cpp" line="-123"/>
         <location line="+12"/>
-        <location filename="../backend/api/callroutes.cpp" line="+146"/>
+        <location filename="../backend/api/callroutes.cpp" line="+206"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+81"/>
+        <location filename="../backend/api/inboxroutes.cpp" line="+36"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
@@ -2208,6 +2287,64 @@ Befehle:
         <location filename="../backend/api/directoryroutes.cpp" line="-67"/>
         <source>Parameter %1: a text, a whole number or true/false is expected.</source>
         <translation>Parameter %1: erwartet wird ein Text, eine ganze Zahl oder true/false.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/auditroutes.cpp" line="+61"/>
+        <source>Parameter zone: an IANA time zone is expected.</source>
+        <translation>Parameter zone: eine IANA-Zeitzone wird erwartet.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/billingroutes.cpp" line="+10"/>
+        <source>a date as yyyy-MM-dd is expected</source>
+        <translation>ein Datum als JJJJ-MM-TT wird erwartet</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>a month as yyyy-MM is expected</source>
+        <translation>ein Monat als JJJJ-MM wird erwartet</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <source>This server cannot render invoice PDFs.</source>
+        <translation>Dieser Server kann keine Rechnungs-PDFs erzeugen.</translation>
+    </message>
+    <message>
+        <location line="+183"/>
+        <source>a day after from, at most three years later, is expected</source>
+        <translation>ein Tag nach from, höchstens drei Jahre später, wird erwartet</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/callroutes.cpp" line="+31"/>
+        <source>A JSON object is expected.</source>
+        <translation>Ein JSON-Objekt wird erwartet.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The request names neither a service nor a date.</source>
+        <translation>Der Wunsch nennt weder eine Leistung noch ein Datum.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/savedviewroutes.cpp" line="+22"/>
+        <source>Parameter page: a short lower-case page name is expected.</source>
+        <translation>Parameter page: ein kurzer Seitenname in Kleinbuchstaben wird erwartet.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Parameter filters: an object of at most 8 KiB is expected.</source>
+        <translation>Parameter filters: ein Objekt von höchstens 8 KiB wird erwartet.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ApiRecordsModel</name>
+    <message>
+        <location filename="../models/apirecordsmodel.cpp" line="+137"/>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No</source>
+        <translation>Nein</translation>
     </message>
 </context>
 <context>
@@ -2578,7 +2715,7 @@ Befehle:
 <context>
     <name>askpro::AuditPage</name>
     <message>
-        <location filename="../ui/pages/auditpage.cpp" line="+79"/>
+        <location filename="../ui/pages/auditpage.cpp" line="+84"/>
         <source>Search in the changes</source>
         <translation>In den Änderungen suchen</translation>
     </message>
@@ -2618,7 +2755,7 @@ Befehle:
         <translation>Bis:</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -2668,22 +2805,35 @@ Befehle:
         <translation>Nachher</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
+        <source>The audit log cannot be read: %1</source>
+        <translation>Das Prüfprotokoll kann nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+19"/>
+        <source>Only the first %Ln entries are exported.</source>
+        <translation>
+            <numerusform>Nur der erste Eintrag wird exportiert.</numerusform>
+            <numerusform>Nur die ersten %Ln Einträge werden exportiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>audit-log</source>
         <translation>pruefprotokoll</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>Everyone</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>Every action</source>
         <translation>Jede Aktion</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Only %1 %2</source>
         <translation>Nur %1 %2</translation>
     </message>
@@ -2698,7 +2848,7 @@ Befehle:
         <translation>Prüfprotokoll: Verlauf von %1 %2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+28"/>
         <source>No audit entries match the filter.</source>
         <translation>Keine Einträge im Prüfprotokoll passen zum Filter.</translation>
     </message>
@@ -2708,12 +2858,12 @@ Befehle:
         <translation>Wählen Sie einen Eintrag aus, um zu sehen, was sich geändert hat.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>%1 did %2 on %3 %4 at %5.</source>
         <translation>%1 hat %2 an %3 %4 ausgeführt, am %5.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Changed: %1.</source>
         <translation>Geändert: %1.</translation>
     </message>
@@ -2777,18 +2927,18 @@ Befehle:
 <context>
     <name>askpro::CallDetailPane</name>
     <message>
-        <location filename="../ui/widgets/calldetailpane.cpp" line="+68"/>
-        <location line="+85"/>
+        <location filename="../ui/widgets/calldetailpane.cpp" line="+73"/>
+        <location line="+101"/>
         <source>Select a call to see its conversation, timeline and payload.</source>
         <translation>Wählen Sie einen Anruf aus, um Gespräch, Verlauf und Payload zu sehen.</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-72"/>
         <source>Open recording</source>
         <translation>Aufnahme öffnen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Caller:</source>
         <translation>Anrufer:</translation>
     </message>
@@ -2829,12 +2979,12 @@ Befehle:
     </message>
     <message>
         <location line="+7"/>
-        <location line="+108"/>
+        <location line="+148"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-148"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -2859,22 +3009,22 @@ Befehle:
         <translation>Gespräch</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Webhook payload</source>
         <translation>Webhook-Payload</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+60"/>
         <source>The call cannot be read: %1</source>
         <translation>Der Anruf kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-6"/>
         <source>Call %1 no longer exists.</source>
         <translation>Anruf %1 existiert nicht mehr.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+33"/>
         <source>no branch (called %1)</source>
         <translation>keine Filiale (angerufen: %1)</translation>
     </message>
@@ -2884,7 +3034,7 @@ Befehle:
         <translation>Anruf %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>%1 %2, %3:%4 min</source>
         <translation>%1 %2, %3:%4 Min.</translation>
     </message>
@@ -2894,7 +3044,7 @@ Befehle:
         <translation>unbekannte Nummer</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Resolved %1%2</source>
         <translation>Erledigt %1%2</translation>
     </message>
@@ -2910,7 +3060,7 @@ Befehle:
         <translation>(unbekannt)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>No appointment requested</source>
         <translation>Kein Termin gewünscht</translation>
     </message>
@@ -2950,7 +3100,7 @@ Befehle:
         <translation>Angeboten</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -2960,7 +3110,7 @@ Befehle:
         <translation>keine</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>Info</source>
         <translation>Info</translation>
     </message>
@@ -2980,12 +3130,12 @@ Befehle:
         <translation>Erneuter Versuch</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>No processing steps recorded yet</source>
         <translation>Noch keine Verarbeitungsschritte aufgezeichnet</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
@@ -3020,7 +3170,7 @@ Befehle:
         <translation type="vanished">Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+318"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+344"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -3073,12 +3223,27 @@ Befehle:
         <translation type="vanished">Bereits gebucht; nichts zu ergänzen</translation>
     </message>
     <message>
-        <location line="-176"/>
+        <location line="-202"/>
         <source>Another attempt is booking this call right now</source>
         <translation>Ein anderer Versuch bucht diesen Anruf gerade</translation>
     </message>
     <message>
-        <location line="+234"/>
+        <location line="+60"/>
+        <source>The call %1 belongs to a company whose key did not sign this request</source>
+        <translation>Der Anruf %1 gehört zu einem Unternehmen, dessen Schlüssel diese Anfrage nicht signiert hat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The agent %1 belongs to a company whose key did not sign this request</source>
+        <translation>Der Agent %1 gehört zu einem Unternehmen, dessen Schlüssel diese Anfrage nicht signiert hat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The number %1 belongs to a company whose key did not sign this request</source>
+        <translation>Die Nummer %1 gehört zu einem Unternehmen, dessen Schlüssel diese Anfrage nicht signiert hat</translation>
+    </message>
+    <message>
+        <location line="+198"/>
         <source>No service of this company matches &quot;%1&quot;</source>
         <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
     </message>
@@ -3160,7 +3325,7 @@ Befehle:
 <context>
     <name>askpro::CallsModel</name>
     <message>
-        <location filename="../models/callsmodel.cpp" line="+248"/>
+        <location filename="../models/callsmodel.cpp" line="+154"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -3218,7 +3383,7 @@ Befehle:
 <context>
     <name>askpro::CallsPage</name>
     <message>
-        <location filename="../ui/pages/callspage.cpp" line="+50"/>
+        <location filename="../ui/pages/callspage.cpp" line="+67"/>
         <source>All time</source>
         <translation>Gesamter Zeitraum</translation>
     </message>
@@ -3319,40 +3484,56 @@ Befehle:
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+261"/>
+        <source>more than %L1 calls match</source>
+        <translation>mehr als %L1 Anrufe passen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+0"/>
+        <source>Not every call could be read (%1). Export the %Ln call(s) read so far?</source>
+        <translation>
+            <numerusform>Nicht jeder Anruf konnte gelesen werden (%1). Den bisher gelesenen Anruf exportieren?</numerusform>
+            <numerusform>Nicht jeder Anruf konnte gelesen werden (%1). Die %Ln bisher gelesenen Anrufe exportieren?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>calls</source>
         <translation>anrufe</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="-137"/>
         <source>All companies</source>
         <translation>Alle Unternehmen</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+13"/>
         <source>%1 (inactive)</source>
-        <translation>%1 (inaktiv)</translation>
+        <translation type="vanished">%1 (inaktiv)</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="+9"/>
         <source>All branches</source>
         <translation>Alle Filialen</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+25"/>
         <source>Saved views</source>
         <translation>Gespeicherte Ansichten</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+25"/>
+        <location line="+36"/>
+        <location line="+29"/>
         <source>Rename view</source>
         <translation>Ansicht umbenennen</translation>
     </message>
     <message>
-        <location line="-13"/>
-        <location line="+24"/>
+        <location line="-17"/>
+        <location line="+28"/>
         <source>Delete view</source>
         <translation>Ansicht löschen</translation>
     </message>
@@ -3367,18 +3548,18 @@ Befehle:
         <translation>Die gespeicherte Ansicht „%1“ löschen? Die Anrufe bleiben, wie sie sind.</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+5"/>
+        <location line="-52"/>
+        <location line="+61"/>
         <source>Save view</source>
         <translation>Ansicht speichern</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="+0"/>
         <source>Name of this filter set:</source>
         <translation>Name dieser Filterauswahl:</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+95"/>
         <source>The calls cannot be read: %1</source>
         <translation>Die Anrufe können nicht gelesen werden: %1</translation>
     </message>
@@ -3386,6 +3567,11 @@ Befehle:
         <location line="+2"/>
         <source>Searching the transcripts…</source>
         <translation>Gesprächsprotokolle werden durchsucht…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading calls…</source>
+        <translation>Anrufe werden geladen…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3853,7 +4039,7 @@ Befehle:
 <context>
     <name>askpro::DailyUsageModel</name>
     <message>
-        <location filename="../models/invoicesmodel.cpp" line="+158"/>
+        <location filename="../models/invoicesmodel.cpp" line="+208"/>
         <source>Day</source>
         <translation>Tag</translation>
     </message>
@@ -4121,7 +4307,7 @@ Befehle:
 <context>
     <name>askpro::FailedCallsPage</name>
     <message>
-        <location filename="../ui/pages/failedcallspage.cpp" line="+58"/>
+        <location filename="../ui/pages/failedcallspage.cpp" line="+55"/>
         <source>Open (Enter)</source>
         <translation>Öffnen (Enter)</translation>
     </message>
@@ -4146,12 +4332,12 @@ Befehle:
         <translation>Was ein erneuter Versuch tun würde</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+28"/>
         <source>The queue cannot be read: %1</source>
         <translation>Die Warteschlange kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+64"/>
         <source>No calls need support right now.</source>
         <translation>Derzeit brauchen keine Anrufe Unterstützung.</translation>
     </message>
@@ -4172,7 +4358,12 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+2"/>
+        <source>the oldest are not shown</source>
+        <translation>die ältesten werden nicht gezeigt</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>Select a call.</source>
         <translation>Wählen Sie einen Anruf aus.</translation>
     </message>
@@ -4185,27 +4376,27 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+21"/>
         <source>create</source>
         <translation>anlegen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>reuse</source>
         <translation>wiederverwenden</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>skip</source>
         <translation>überspringen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-6"/>
         <source>missing</source>
         <translation>fehlt</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>Fix first:</source>
         <translation>Zuerst beheben:</translation>
     </message>
@@ -4223,7 +4414,7 @@ Befehle:
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+36"/>
         <source>Retry the booking of %n call(s)?</source>
         <translation>
             <numerusform>Buchung von %n Anruf erneut versuchen?</numerusform>
@@ -4231,7 +4422,7 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+15"/>
         <source>The preview lists problems a retry cannot fix:
 
 %1
@@ -4244,13 +4435,14 @@ Retry anyway?</source>
 Trotzdem erneut versuchen?</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+4"/>
+        <location line="-15"/>
+        <location line="+14"/>
+        <location line="+13"/>
         <source>Retry booking</source>
         <translation>Buchung erneut versuchen</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+2"/>
         <source>%n retry job(s) queued; the server&apos;s workers pick them up.</source>
         <translation>
             <numerusform>%n Wiederholungsjob eingereiht; die Worker des Servers übernehmen ihn.</numerusform>
@@ -4258,18 +4450,18 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+17"/>
+        <location line="+14"/>
+        <location line="+27"/>
         <source>Edit appointment data</source>
         <translation>Termindaten bearbeiten</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Appointment data of call %1 corrected; press R to retry the booking.</source>
         <translation>Termindaten von Anruf %1 korrigiert; drücken Sie R, um die Buchung erneut zu versuchen.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <location line="+7"/>
         <source>Mark resolved</source>
         <translation>Als erledigt markieren</translation>
@@ -4283,7 +4475,7 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+8"/>
         <source>%n call(s) marked resolved.</source>
         <translation>
             <numerusform>%n Anruf als erledigt markiert.</numerusform>
@@ -4291,7 +4483,7 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Call %1</source>
         <translation>Anruf %1</translation>
     </message>
@@ -4373,17 +4565,16 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::HealthPage</name>
     <message>
-        <location filename="../ui/pages/healthpage.cpp" line="+55"/>
+        <location filename="../ui/pages/healthpage.cpp" line="+52"/>
         <source>Check now</source>
         <translation>Jetzt prüfen</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>The key for stored provider credentials is not available on this computer</source>
-        <translation>Der Schlüssel für die gespeicherten Zugangsdaten ist auf diesem Rechner nicht verfügbar</translation>
+        <translation type="vanished">Der Schlüssel für die gespeicherten Zugangsdaten ist auf diesem Rechner nicht verfügbar</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Last 24 hours</source>
         <translation>Letzte 24 Stunden</translation>
     </message>
@@ -4468,17 +4659,26 @@ Trotzdem erneut versuchen?</translation>
         <translation>Ausgefallen</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>No health check has run yet. The server runs them every 5 minutes; &quot;Check now&quot; runs them here.</source>
-        <translation>Es wurde noch keine Prüfung ausgeführt. Der Server prüft alle 5 Minuten; &quot;Jetzt prüfen&quot; prüft sofort von hier aus.</translation>
+        <translation type="vanished">Es wurde noch keine Prüfung ausgeführt. Der Server prüft alle 5 Minuten; &quot;Jetzt prüfen&quot; prüft sofort von hier aus.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-62"/>
+        <source>The server runs every check now; the results appear here when they are in</source>
+        <translation>Der Server führt jetzt alle Prüfungen aus; die Ergebnisse erscheinen hier, sobald sie vorliegen</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>The health results cannot be read: %1</source>
         <translation>Die Prüfergebnisse können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+15"/>
+        <source>No health check has run yet. The server runs them every 5 minutes; &quot;Check now&quot; runs them at once.</source>
+        <translation>Es ist noch keine Prüfung gelaufen. Der Server prüft alle 5 Minuten; „Jetzt prüfen“ prüft sofort.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -4488,22 +4688,22 @@ Trotzdem erneut versuchen?</translation>
         <translation>Kein Problem</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Last checked: %1</source>
         <translation>Zuletzt geprüft: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+19"/>
         <source>Latency of each check</source>
         <translation>Antwortzeit je Prüfung</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+17"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>Metric</source>
         <translation>Kennzahl</translation>
     </message>
@@ -4518,17 +4718,17 @@ Trotzdem erneut versuchen?</translation>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Call-to-appointment success (7 days)</source>
         <translation>Anteil gebuchter Terminwünsche (7 Tage)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Error rate (7 days)</source>
         <translation>Fehlerquote (7 Tage)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Webhook to booking, p95 (24 hours)</source>
         <translation>Webhook bis Buchung, p95 (24 Stunden)</translation>
     </message>
@@ -4543,35 +4743,45 @@ Trotzdem erneut versuchen?</translation>
         <translation>&lt; %1 s</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Uptime (30 days of checks)</source>
         <translation>Verfügbarkeit (Prüfungen der letzten 30 Tage)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Calls per day (7 days)</source>
         <translation>Anrufe pro Tag (7 Tage)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>no data yet</source>
         <translation>noch keine Daten</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+27"/>
+        <location line="+22"/>
         <source>Checking…</source>
         <translation>Prüfe …</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-17"/>
+        <source>The checks cannot be started: %1</source>
+        <translation>Die Prüfungen können nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>No new results yet: the server&apos;s workers may be busy or stopped.</source>
+        <translation>Noch keine neuen Ergebnisse: die Worker des Servers sind vielleicht beschäftigt oder angehalten.</translation>
+    </message>
+    <message>
         <source>The results cannot be stored: %1</source>
-        <translation>Die Ergebnisse können nicht gespeichert werden: %1</translation>
+        <translation type="vanished">Die Ergebnisse können nicht gespeichert werden: %1</translation>
     </message>
 </context>
 <context>
     <name>askpro::InboxPage</name>
     <message>
-        <location filename="../ui/pages/inboxpage.cpp" line="+43"/>
+        <location filename="../ui/pages/inboxpage.cpp" line="+46"/>
         <source>All providers</source>
         <translation>Alle Anbieter</translation>
     </message>
@@ -4597,17 +4807,19 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+128"/>
+        <location line="+162"/>
+        <location line="+8"/>
+        <location line="+13"/>
         <source>Replay</source>
         <translation>Erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="-126"/>
+        <location line="-181"/>
         <source>Set the delivery back to pending and process it again</source>
         <translation>Die Zustellung auf „ausstehend“ zurücksetzen und erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -4667,7 +4879,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>webhook-eingang</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+58"/>
         <source>No webhook deliveries yet: they appear here as providers send them.</source>
         <translation>Noch keine Webhook-Zustellungen: Sie erscheinen hier, sobald Anbieter sie senden.</translation>
     </message>
@@ -4677,7 +4889,8 @@ Trotzdem erneut versuchen?</translation>
         <translation>Wählen Sie eine Zustellung aus, um ihren Inhalt zu sehen.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-45"/>
+        <location line="+46"/>
         <source>The inbox cannot be read: %1</source>
         <translation>Der Webhook-Eingang kann nicht gelesen werden: %1</translation>
     </message>
@@ -4697,12 +4910,43 @@ Trotzdem erneut versuchen?</translation>
         <translation>UNGÜLTIG</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+11"/>
+        <source>The body cannot be read: %1</source>
+        <translation>Der Inhalt kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Replaying delivery %1 would do this:
+
+%2
+
+Replay it?</source>
+        <translation>Zustellung %1 erneut zu verarbeiten würde Folgendes tun:
+
+%2
+
+Erneut verarbeiten?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replaying delivery %1 would change nothing now:
+
+%2
+
+Replay it anyway?</source>
+        <translation>Zustellung %1 erneut zu verarbeiten würde jetzt nichts ändern:
+
+%2
+
+Trotzdem erneut verarbeiten?</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Delivery %1 queued for processing again (job %2).</source>
         <translation>Zustellung %1 zur erneuten Verarbeitung eingereiht (Job %2).</translation>
     </message>
@@ -4710,7 +4954,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::InvoicesModel</name>
     <message>
-        <location filename="../models/invoicesmodel.cpp" line="-120"/>
+        <location filename="../models/invoicesmodel.cpp" line="-132"/>
         <source>Draft</source>
         <translation>Entwurf</translation>
     </message>
@@ -4736,7 +4980,7 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Credit note</source>
         <translation>Gutschrift</translation>
     </message>
@@ -4794,12 +5038,12 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::InvoicesPage</name>
     <message>
-        <location filename="../ui/pages/invoicespage.cpp" line="+71"/>
+        <location filename="../ui/pages/invoicespage.cpp" line="+95"/>
         <source>Invoices</source>
         <translation>Rechnungen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Next invoices (preview)</source>
         <translation>Nächste Rechnungen (Vorschau)</translation>
     </message>
@@ -4809,17 +5053,17 @@ Trotzdem erneut versuchen?</translation>
         <translation>Abstimmung</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>All companies</source>
         <translation>Alle Unternehmen</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>All statuses</source>
         <translation>Alle Status</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Number or company</source>
         <translation>Nummer oder Unternehmen</translation>
     </message>
@@ -4834,91 +5078,112 @@ Trotzdem erneut versuchen?</translation>
         <translation>Status:</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <location line="+115"/>
+        <location line="+8"/>
+        <source>The invoices cannot be read: %1</source>
+        <translation>Die Rechnungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+157"/>
         <source>Select an invoice.</source>
         <translation>Wählen Sie eine Rechnung aus.</translation>
     </message>
     <message>
-        <location line="-110"/>
-        <location line="+148"/>
+        <location line="-152"/>
+        <location line="+259"/>
+        <location line="+4"/>
         <source>Resend</source>
         <translation>Erneut senden</translation>
     </message>
     <message>
-        <location line="-147"/>
+        <location line="-261"/>
         <source>Mark paid…</source>
         <translation>Als bezahlt markieren…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Credit note…</source>
         <translation>Gutschrift…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Export PDF…</source>
         <translation>PDF exportieren…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Export XML…</source>
         <translation>XML exportieren…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+210"/>
+        <location line="+325"/>
         <source>Lines</source>
         <translation>Positionen</translation>
     </message>
     <message>
-        <location line="-209"/>
+        <location line="-324"/>
         <source>Payments</source>
         <translation>Zahlungen</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+57"/>
         <source>Month:</source>
         <translation>Monat:</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+16"/>
+        <source>The companies cannot be read: %1</source>
+        <translation>Die Unternehmen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Invoice %1 cannot be read: %2</source>
+        <translation>Rechnung %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 – %4 · total %5 · %6</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 – %4 · gesamt %5 · %6</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
+        <location line="+15"/>
         <source>Pos.</source>
         <translation>Pos.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-15"/>
+        <location line="+15"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-15"/>
+        <location line="+15"/>
         <source>Quantity</source>
         <translation>Menge</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-15"/>
+        <location line="+15"/>
         <source>Unit price</source>
         <translation>Einzelpreis</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+6"/>
+        <location line="-15"/>
+        <location line="+5"/>
+        <location line="+10"/>
         <source>Amount</source>
         <translation>Betrag</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-10"/>
         <source>When</source>
         <translation>Wann</translation>
     </message>
@@ -4938,49 +5203,51 @@ Trotzdem erneut versuchen?</translation>
         <translation>Stripe-Ereignis</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>The invoice was not queued: %1</source>
-        <translation>Die Rechnung wurde nicht eingereiht: %1</translation>
+        <translation type="vanished">Die Rechnung wurde nicht eingereiht: %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+51"/>
         <source>%1 queued for %2.</source>
         <translation>%1 an %2 eingereiht.</translation>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+6"/>
+        <location line="+9"/>
+        <location line="+4"/>
         <source>Mark paid</source>
         <translation>Als bezahlt markieren</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-13"/>
         <source>Why is this invoice paid (e.g. bank transfer of 12 May)?</source>
         <translation>Wodurch ist diese Rechnung bezahlt (z. B. Überweisung vom 12. Mai)?</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Marked paid.</source>
         <translation>Als bezahlt markiert.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-68"/>
+        <location line="+75"/>
+        <location line="+9"/>
         <location line="+6"/>
         <source>Credit note</source>
         <translation>Gutschrift</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-15"/>
         <source>Reason for the credit note (shown on the document):</source>
         <translation>Grund für die Gutschrift (steht auf dem Dokument):</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>Credit note created.</source>
         <translation>Gutschrift erstellt.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+17"/>
         <source>Export XML</source>
         <translation>XML exportieren</translation>
     </message>
@@ -5000,7 +5267,8 @@ Trotzdem erneut versuchen?</translation>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
+        <location line="+9"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
@@ -5010,18 +5278,19 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 geschrieben.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Invoices for %1 as they would be issued now (nothing is written):</source>
         <translation>Rechnungen für %1, wie sie jetzt ausgestellt würden (es wird nichts gespeichert):</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <location line="+32"/>
+        <location line="+17"/>
+        <location line="+36"/>
         <source>Company</source>
         <translation>Unternehmen</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-167"/>
+        <location line="+131"/>
         <source>Net</source>
         <translation>Netto</translation>
     </message>
@@ -5031,12 +5300,53 @@ Trotzdem erneut versuchen?</translation>
         <translation>USt.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-129"/>
+        <location line="+129"/>
         <source>Total</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-433"/>
+        <source>VAT ID %1</source>
+        <translation>USt-IdNr. %1</translation>
+    </message>
+    <message>
+        <location line="+294"/>
+        <source>Corrects invoice %1</source>
+        <translation>Korrigiert Rechnung %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Service period %1 – %2</source>
+        <translation>Leistungszeitraum %1 – %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>VAT %1 %</source>
+        <translation>USt. %1 %</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The server cannot be reached, so nothing was changed. Try again when it answers.</source>
+        <translation>Der Server ist nicht erreichbar, daher wurde nichts geändert. Versuchen Sie es erneut, sobald er antwortet.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1: not done (%2).</source>
+        <translation>%1: nicht erledigt (%2).</translation>
+    </message>
+    <message>
+        <location line="+97"/>
+        <source>The preview cannot be read: %1</source>
+        <translation>Die Vorschau kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The reconciliation cannot be read: %1</source>
+        <translation>Die Abstimmung kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Calls without usage row (unbilled)</source>
         <translation>Anrufe ohne Nutzungseintrag (nicht abgerechnet)</translation>
     </message>
@@ -5066,12 +5376,13 @@ Trotzdem erneut versuchen?</translation>
         <translation>Der Gesamtbetrag bei Stripe weicht von der Rechnung ab</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Everything matches: every call and booking is billed once, and Stripe agrees.</source>
         <translation>Alles stimmt: Jeder Anruf und jede Buchung ist genau einmal abgerechnet, und Stripe stimmt überein.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Invoice</source>
         <translation>Rechnung</translation>
     </message>
@@ -5121,7 +5432,7 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+67"/>
+        <location filename="../ui/mainwindow.cpp" line="+68"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -5171,7 +5482,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Nutzung</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Health</source>
         <translation>Systemzustand</translation>
     </message>
@@ -5231,12 +5542,27 @@ Trotzdem erneut versuchen?</translation>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>Server: %1</source>
+        <translation>Server: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Database: %1</source>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+83"/>
+        <source>server: not reachable (%1)</source>
+        <translation>Server: nicht erreichbar (%1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The shown data stays as it was until the server answers again.</source>
+        <translation>Die angezeigten Daten bleiben, wie sie sind, bis der Server wieder antwortet.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Change password</source>
         <translation>Passwort ändern</translation>
     </message>
@@ -5346,12 +5672,13 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-171"/>
+        <location line="+18"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+12"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>Server: läuft, %n Worker, Rückstau %1</numerusform>
@@ -5377,7 +5704,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::MonthlyRevenueModel</name>
     <message>
-        <location filename="../models/invoicesmodel.cpp" line="+97"/>
+        <location filename="../models/invoicesmodel.cpp" line="+117"/>
         <source>Month</source>
         <translation>Monat</translation>
     </message>
@@ -5556,7 +5883,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::RecordsModel</name>
     <message>
-        <location filename="../models/recordsmodel.cpp" line="+120"/>
+        <location filename="../models/recordsmodel.cpp" line="+118"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
@@ -6015,13 +6342,13 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 Neuer Versuch (%2 von %3)…</translation>
     </message>
     <message>
-        <location line="+189"/>
-        <location line="+84"/>
+        <location line="+191"/>
+        <location line="+98"/>
         <source>No Retell API key is stored for the platform: enter it on the first page.</source>
         <translation>Für die Plattform ist kein Retell-API-Schlüssel hinterlegt: Geben Sie ihn auf der ersten Seite ein.</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-83"/>
         <source>%1 already answers calls for another active branch. Use a different number, or deactivate that branch first.</source>
         <translation>%1 nimmt bereits Anrufe für eine andere aktive Filiale an. Verwenden Sie eine andere Nummer oder deaktivieren Sie zuerst diese Filiale.</translation>
     </message>
@@ -6036,12 +6363,22 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 in das Retell-Konto importiert</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+45"/>
+        <source>No %1 key is stored for the platform, and storing one needs the permission to manage secrets.</source>
+        <translation>Für die Plattform ist kein %1-Schlüssel gespeichert, und ihn zu speichern erfordert die Berechtigung, Schlüssel zu verwalten.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>The Cal.com API key is needed again to continue (keys are never kept in the setup record): enter it and press Retry.</source>
         <translation>Zum Fortfahren wird der Cal.com-API-Schlüssel erneut benötigt (Schlüssel werden nie im Einrichtungsprotokoll gespeichert): Geben Sie ihn ein und klicken Sie auf „Erneut versuchen“.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+7"/>
+        <source>Keys stored encrypted: %1; the platform&apos;s %2 key was kept (it is changed on the secrets page)</source>
+        <translation>Schlüssel verschlüsselt gespeichert: %1; der %2-Schlüssel der Plattform wurde beibehalten (er wird auf der Seite Anbieterschlüssel geändert)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Keys stored encrypted: %1</source>
         <translation>Schlüssel verschlüsselt gespeichert: %1</translation>
     </message>
@@ -6161,9 +6498,8 @@ Trotzdem erneut versuchen?</translation>
         <translation>Der Server hat mit einem Benutzer geantwortet, den diese Version von AskPro Admin nicht kennt.</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>This account belongs to a business: this version of AskPro Admin is for AskProAI&apos;s own staff.</source>
-        <translation>Dieses Konto gehört zu einem Betrieb: diese Version von AskPro Admin ist für die Mitarbeiter:innen von AskProAI.</translation>
+        <translation type="vanished">Dieses Konto gehört zu einem Betrieb: diese Version von AskPro Admin ist für die Mitarbeiter:innen von AskProAI.</translation>
     </message>
     <message>
         <source>This account belongs to a business: it signs in through the admin API of askpro-server.</source>
@@ -6177,7 +6513,7 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-76"/>
         <source>&amp;Create administrator</source>
         <translation>Administrator &amp;anlegen</translation>
     </message>
@@ -6368,7 +6704,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::TriageModel</name>
     <message>
-        <location filename="../models/triagemodel.cpp" line="+35"/>
+        <location filename="../models/triagemodel.cpp" line="+49"/>
         <source>Reason / call</source>
         <translation>Grund / Anruf</translation>
     </message>
@@ -6398,7 +6734,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+62"/>
         <source>no reason recorded</source>
         <translation>kein Grund erfasst</translation>
     </message>
@@ -6411,7 +6747,7 @@ Trotzdem erneut versuchen?</translation>
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Call %1</source>
         <translation>Anruf %1</translation>
     </message>
@@ -6424,12 +6760,12 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::UsagePage</name>
     <message>
-        <location filename="../ui/pages/usagepage.cpp" line="+88"/>
+        <location filename="../ui/pages/usagepage.cpp" line="+87"/>
         <source>All companies</source>
         <translation>Alle Unternehmen</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>Export PNG…</source>
         <translation>PNG exportieren…</translation>
     </message>
@@ -6484,6 +6820,16 @@ Trotzdem erneut versuchen?</translation>
         <translation>Abgerechneter Umsatz pro Monat (netto, €)</translation>
     </message>
     <message>
+        <location line="+33"/>
+        <source>The companies cannot be read: %1</source>
+        <translation>Die Unternehmen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>The usage cannot be read: %1</source>
+        <translation>Die Nutzung kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
         <source>Base fee</source>
         <translation type="vanished">Grundgebühr</translation>
     </message>
@@ -6492,12 +6838,12 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Nutzung</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+32"/>
         <source>%1 calls, %2 booked appointments, conversion %3 %; invoiced %4 (base fee %5, usage %6)</source>
         <translation>%1 Anrufe, %2 gebuchte Termine, Konversion %3 %; abgerechnet %4 (Grundgebühr %5, Nutzung %6)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <location line="+4"/>
         <source>Export PNG</source>
         <translation>PNG exportieren</translation>
@@ -6880,7 +7226,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 ist nicht verschlüsselt: bitte https:// verwenden (einfaches http nur zum Server auf diesem Computer).</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+159"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>

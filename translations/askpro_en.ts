@@ -23,7 +23,7 @@
 <context>
     <name>SupportService</name>
     <message numerus="yes">
-        <location filename="../backend/support/supportservice.cpp" line="+147"/>
+        <location filename="../backend/support/supportservice.cpp" line="+148"/>
         <source>Service %1 (%n min)</source>
         <translation>
             <numerusform>Service %1 (%n min)</numerusform>
@@ -34,7 +34,7 @@
 <context>
     <name>TimelineText</name>
     <message numerus="yes">
-        <location filename="../models/timelinetext.cpp" line="+125"/>
+        <location filename="../models/timelinetext.cpp" line="+129"/>
         <source>Availability fetched from Cal.com: %n free slot(s)</source>
         <translation>
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
@@ -50,6 +50,17 @@
         <translation>
             <numerusform>This account is locked for %n more minute after too many failed sign-ins.</numerusform>
             <numerusform>This account is locked for %n more minutes after too many failed sign-ins.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::AuditPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/auditpage.cpp" line="+206"/>
+        <source>Only the first %Ln entries are exported.</source>
+        <translation>
+            <numerusform>Only the first entry is exported.</numerusform>
+            <numerusform>Only the first %Ln entries are exported.</numerusform>
         </translation>
     </message>
 </context>
@@ -75,9 +86,20 @@
     </message>
 </context>
 <context>
+    <name>askpro::CallsPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/callspage.cpp" line="+395"/>
+        <source>Not every call could be read (%1). Export the %Ln call(s) read so far?</source>
+        <translation>
+            <numerusform>Not every call could be read (%1). Export the call read so far?</numerusform>
+            <numerusform>Not every call could be read (%1). Export the %Ln calls read so far?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>askpro::FailedCallsPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/failedcallspage.cpp" line="+165"/>
+        <location filename="../ui/pages/failedcallspage.cpp" line="+176"/>
         <source>%n call(s) need support</source>
         <translation>
             <numerusform>%n call needs support</numerusform>
@@ -93,7 +115,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+60"/>
+        <location line="+73"/>
         <source>%n call(s) selected: R retries them all, M marks them resolved.</source>
         <translation>
             <numerusform>%n call selected: R retries it, M marks it resolved.</numerusform>
@@ -101,7 +123,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+29"/>
+        <location line="+39"/>
         <source>%n call(s) selected.</source>
         <translation>
             <numerusform>%n call selected.</numerusform>
@@ -109,7 +131,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+36"/>
         <source>Retry the booking of %n call(s)?</source>
         <translation>
             <numerusform>Retry the booking of %n call?</numerusform>
@@ -117,7 +139,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+29"/>
         <source>%n retry job(s) queued; the server&apos;s workers pick them up.</source>
         <translation>
             <numerusform>%n retry job queued; the server&apos;s workers pick it up.</numerusform>
@@ -125,7 +147,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+45"/>
+        <location line="+58"/>
         <source>What was done for %n call(s)? (optional)</source>
         <translation>
             <numerusform>What was done for %n call? (optional)</numerusform>
@@ -133,7 +155,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+8"/>
         <source>%n call(s) marked resolved.</source>
         <translation>
             <numerusform>%n call marked resolved.</numerusform>
@@ -163,7 +185,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+277"/>
+        <location filename="../ui/mainwindow.cpp" line="+307"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -236,7 +258,7 @@
 <context>
     <name>askpro::TriageModel</name>
     <message numerus="yes">
-        <location filename="../models/triagemodel.cpp" line="+83"/>
+        <location filename="../models/triagemodel.cpp" line="+121"/>
         <source>%n call(s)</source>
         <translation>
             <numerusform>%n call</numerusform>
