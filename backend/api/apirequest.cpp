@@ -150,6 +150,28 @@ Result<std::optional<CallCursor>> decodeCursor(const QString &text)
     return std::optional<CallCursor>(cursor);
 }
 
+Result<PageRequest> pageRequest(const ApiRequest &request, const QStringList &sortNames, const QString &defaultSort,
+                                Qt::SortOrder defaultOrder)
+{
+    QStringList sortable;
+    for (const QString &name : sortNames)
+        if (!name.isEmpty())
+            sortable << name;
+    auto sort = request.oneOf(u"sort"_s, sortable, defaultSort);
+    if (!sort)
+        return sort.error();
+    auto order = request.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, defaultOrder == Qt::AscendingOrder ? u"asc"_s : u"desc"_s);
+    if (!order)
+        return order.error();
+    auto limit = request.integer(u"limit"_s, 256, 1, 1000);
+    if (!limit)
+        return limit.error();
+    auto after = decodeCursor(request.text(u"after"_s));
+    if (!after)
+        return after.error();
+    return PageRequest{int(sortNames.indexOf(*sort)), *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, int(*limit), *after};
+}
+
 ApiReply pageReply(const CallPage &page, const std::vector<const char *> &fields)
 {
     Json items = Json::array();

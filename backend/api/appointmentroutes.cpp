@@ -138,19 +138,13 @@ QList<ApiRoute> appointmentRoutes(const ApiContext &context)
                        auto serviceId = r.integer(u"service_id"_s, 0, 0, maxId);
                        auto from = r.integer(u"from"_s, 0, 0, maxId);
                        auto to = r.integer(u"to"_s, 0, 0, maxId);
-                       auto sort = r.oneOf(u"sort"_s, sortNames, u"starts_at"_s);
-                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"asc"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       auto paging = pageRequest(r, sortNames, u"starts_at"_s, Qt::AscendingOrder);
                        for (const Status &check : {tab ? Status() : tab.error(), status ? Status() : status.error(), branch ? Status() : branch.error(),
                                                    staff ? Status() : staff.error(), serviceId ? Status() : serviceId.error(),
-                                                   from ? Status() : from.error(), to ? Status() : to.error(), sort ? Status() : sort.error(),
-                                                   order ? Status() : order.error(), limit ? Status() : limit.error()}) {
+                                                   from ? Status() : from.error(), to ? Status() : to.error(), paging ? Status() : paging.error()}) {
                            if (!check)
                                return check.error();
                        }
-                       auto after = decodeCursor(r.text(u"after"_s));
-                       if (!after)
-                           return after.error();
                        static const QHash<QString, AppointmentFilter::Tab> tabs{{u"all"_s, AppointmentFilter::Tab::All},
                                                                                  {u"upcoming"_s, AppointmentFilter::Tab::Upcoming},
                                                                                  {u"past"_s, AppointmentFilter::Tab::Past},
@@ -163,8 +157,7 @@ QList<ApiRoute> appointmentRoutes(const ApiContext &context)
                        filter.fromMs = *from;
                        filter.toMs = *to;
                        filter.text = r.text(u"q"_s).trimmed();
-                       auto page = AppointmentQuery::page(db, filter, int(sortNames.indexOf(*sort)),
-                                                          *order == u"desc"_s ? Qt::DescendingOrder : Qt::AscendingOrder, *after, int(*limit));
+                       auto page = AppointmentQuery::page(db, filter, paging->sortColumn, paging->order, paging->after, paging->limit);
                        if (!page)
                            return page.error();
                        return pageReply(*page, fieldNames);

@@ -39,19 +39,13 @@ QList<ApiRoute> auditRoutes(const ApiContext &context)
     routes.append({"GET", u"/api/v1/audit"_s, A::Permission, Permission::ViewAudit, IdScope::None, false,
                    u"A page of the audit log by actor, action group, entity, period and text, sorted on the server; next is the cursor of the following page"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       QStringList sortable;
-                       for (const QString &name : sortNames)
-                           if (!name.isEmpty())
-                               sortable << name;
                        constexpr qint64 any = std::numeric_limits<qint64>::max();
                        auto from = r.integer(u"from"_s, 0, 0, any);
                        auto to = r.integer(u"to"_s, 0, 0, any);
                        auto entityId = r.integer(u"entity_id"_s, 0, 0, any);
-                       auto sort = r.oneOf(u"sort"_s, sortable, u"at"_s);
-                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"desc"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       auto paging = pageRequest(r, sortNames, u"at"_s, Qt::DescendingOrder);
                        for (const Status &check : {from ? Status() : from.error(), to ? Status() : to.error(), entityId ? Status() : entityId.error(),
-                                                   sort ? Status() : sort.error(), order ? Status() : order.error(), limit ? Status() : limit.error()}) {
+                                                   paging ? Status() : paging.error()}) {
                            if (!check)
                                return check.error();
                        }
@@ -59,9 +53,6 @@ QList<ApiRoute> auditRoutes(const ApiContext &context)
                        const QString zone = r.text(u"zone"_s).isEmpty() ? u"UTC"_s : r.text(u"zone"_s);
                        if (!QTimeZone(zone.toUtf8()).isValid())
                            return makeError(ErrorKind::Invalid, u"parameter.zone"_s, AdminApi::tr("Parameter zone: an IANA time zone is expected."));
-                       auto after = decodeCursor(r.text(u"after"_s));
-                       if (!after)
-                           return after.error();
                        AuditFilter filter;
                        filter.actor = r.text(u"actor"_s);
                        filter.actionGroup = r.text(u"group"_s);
@@ -72,8 +63,7 @@ QList<ApiRoute> auditRoutes(const ApiContext &context)
                            filter.from = QDateTime::fromMSecsSinceEpoch(*from, QTimeZone::utc());
                        if (*to > 0)
                            filter.to = QDateTime::fromMSecsSinceEpoch(*to, QTimeZone::utc());
-                       auto page = AuditQuery::page(db, r.actor, filter, zone, int(sortNames.indexOf(*sort)),
-                                                    *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit));
+                       auto page = AuditQuery::page(db, r.actor, filter, zone, paging->sortColumn, paging->order, paging->after, paging->limit);
                        if (!page)
                            return page.error();
                        return pageReply(*page, fieldNames);

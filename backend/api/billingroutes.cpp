@@ -165,25 +165,18 @@ QList<ApiRoute> billingRoutes(const ApiContext &context)
                        auto status = r.oneOf(u"status"_s, {u"draft"_s, u"open"_s, u"paid"_s, u"overdue"_s, u"failed"_s, u"credit_note"_s});
                        auto from = r.integer(u"from"_s, 0, 0, maxId);
                        auto to = r.integer(u"to"_s, 0, 0, maxId);
-                       auto sort = r.oneOf(u"sort"_s, sortNames, u"number"_s);
-                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"desc"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       auto paging = pageRequest(r, sortNames, u"number"_s, Qt::DescendingOrder);
                        for (const Status &check : {company ? Status() : company.error(), status ? Status() : status.error(),
-                                                   from ? Status() : from.error(), to ? Status() : to.error(), sort ? Status() : sort.error(),
-                                                   order ? Status() : order.error(), limit ? Status() : limit.error()}) {
+                                                   from ? Status() : from.error(), to ? Status() : to.error(), paging ? Status() : paging.error()}) {
                            if (!check)
                                return check.error();
                        }
-                       auto after = decodeCursor(r.text(u"after"_s));
-                       if (!after)
-                           return after.error();
                        filter.companyId = *company;
                        filter.status = *status;
                        filter.fromMs = *from;
                        filter.toMs = *to;
                        filter.text = r.text(u"q"_s).trimmed();
-                       auto page = BillingQuery::page(db, r.actor, filter, int(sortNames.indexOf(*sort)),
-                                                      *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit));
+                       auto page = BillingQuery::page(db, r.actor, filter, paging->sortColumn, paging->order, paging->after, paging->limit);
                        if (!page)
                            return page.error();
                        return pageReply(*page, fieldNames);

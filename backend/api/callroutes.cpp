@@ -161,28 +161,21 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                        auto to = r.integer(u"to"_s, 0, 0, std::numeric_limits<qint64>::max());
                        auto branch = r.integer(u"branch_id"_s, 0, 0, std::numeric_limits<qint64>::max());
                        auto outcome = r.oneOf(u"outcome"_s, {u"booked"_s, u"no_request"_s, u"needs_callback"_s, u"failed"_s, u"requested_unbooked"_s});
-                       auto sort = r.oneOf(u"sort"_s, sortNames, u"started_at"_s);
-                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"desc"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       auto paging = pageRequest(r, sortNames, u"started_at"_s, Qt::DescendingOrder);
                        // A text search examines at most this many calls per request and says where to go on.
                        auto scan = r.integer(u"scan"_s, 20000, 100, 20000);
                        for (const Status &check : {from ? Status() : from.error(), to ? Status() : to.error(), branch ? Status() : branch.error(),
                                                    scan ? Status() : scan.error(),
-                                                   outcome ? Status() : outcome.error(), sort ? Status() : sort.error(),
-                                                   order ? Status() : order.error(), limit ? Status() : limit.error()}) {
+                                                   outcome ? Status() : outcome.error(), paging ? Status() : paging.error()}) {
                            if (!check)
                                return check.error();
                        }
-                       auto after = decodeCursor(r.text(u"after"_s));
-                       if (!after)
-                           return after.error();
                        filter.fromMs = *from;
                        filter.toMs = *to;
                        filter.branchId = *branch;
                        filter.outcome = *outcome;
                        filter.text = r.text(u"q"_s).trimmed();
-                       auto page = CallQuery::page(db, filter, int(sortNames.indexOf(*sort)),
-                                                   *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit), int(*scan));
+                       auto page = CallQuery::page(db, filter, paging->sortColumn, paging->order, paging->after, paging->limit, int(*scan));
                        if (!page)
                            return page.error();
                        Json items = Json::array();

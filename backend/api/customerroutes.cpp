@@ -61,18 +61,11 @@ QList<ApiRoute> customerRoutes(const ApiContext &context)
                        auto company = r.companyScope();
                        if (!company)
                            return company.error();
-                       auto sort = r.oneOf(u"sort"_s, sortNames, u"name"_s);
-                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"asc"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
-                       for (const Status &check : {sort ? Status() : sort.error(), order ? Status() : order.error(), limit ? Status() : limit.error()}) {
-                           if (!check)
-                               return check.error();
-                       }
-                       auto after = decodeCursor(r.text(u"after"_s));
-                       if (!after)
-                           return after.error();
-                       auto page = CustomerQuery::page(db, r.text(u"q"_s).trimmed(), *company, int(sortNames.indexOf(*sort)),
-                                                       *order == u"desc"_s ? Qt::DescendingOrder : Qt::AscendingOrder, *after, int(*limit));
+                       auto paging = pageRequest(r, sortNames, u"name"_s, Qt::AscendingOrder);
+                       if (!paging)
+                           return paging.error();
+                       auto page = CustomerQuery::page(db, r.text(u"q"_s).trimmed(), *company, paging->sortColumn, paging->order, paging->after,
+                                                       paging->limit);
                        if (!page)
                            return page.error();
                        ApiReply reply = pageReply(*page, fieldNames);

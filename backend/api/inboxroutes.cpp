@@ -48,30 +48,19 @@ QList<ApiRoute> inboxRoutes(const ApiContext &context)
     routes.append({"GET", u"/api/v1/inbox"_s, A::Permission, Permission::ViewPayloads, IdScope::None, false,
                    u"A page of stored webhook deliveries, filtered (provider, status, q) and sorted on the server; next is the cursor of the following page"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       QStringList sortable;
-                       for (const QString &name : sortNames)
-                           if (!name.isEmpty())
-                               sortable << name;
                        auto provider = r.oneOf(u"provider"_s, {u"retell"_s, u"calcom"_s, u"stripe"_s});
                        auto status = r.oneOf(u"status"_s, statuses);
-                       auto sort = r.oneOf(u"sort"_s, sortable, u"received_at"_s);
-                       auto order = r.oneOf(u"order"_s, {u"asc"_s, u"desc"_s}, u"desc"_s);
-                       auto limit = r.integer(u"limit"_s, 256, 1, 1000);
+                       auto paging = pageRequest(r, sortNames, u"received_at"_s, Qt::DescendingOrder);
                        for (const Status &check : {provider ? Status() : provider.error(), status ? Status() : status.error(),
-                                                   sort ? Status() : sort.error(), order ? Status() : order.error(),
-                                                   limit ? Status() : limit.error()}) {
+                                                   paging ? Status() : paging.error()}) {
                            if (!check)
                                return check.error();
                        }
-                       auto after = decodeCursor(r.text(u"after"_s));
-                       if (!after)
-                           return after.error();
                        InboxFilter filter;
                        filter.provider = *provider;
                        filter.status = *status;
                        filter.text = r.text(u"q"_s).trimmed();
-                       auto page = InboxQuery::page(db, filter, int(sortNames.indexOf(*sort)),
-                                                    *order == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder, *after, int(*limit));
+                       auto page = InboxQuery::page(db, filter, paging->sortColumn, paging->order, paging->after, paging->limit);
                        if (!page)
                            return page.error();
                        return pageReply(*page, fieldNames);

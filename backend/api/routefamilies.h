@@ -50,6 +50,19 @@ struct ApiContext
 // is the first page; anything not made by encodeCursor is Invalid naming the parameter "after".
 [[nodiscard]] QString encodeCursor(const CallCursor &cursor);
 [[nodiscard]] Result<std::optional<CallCursor>> decodeCursor(const QString &text);
+// How one page of a keyset list is asked for: the sort column (an index into the route's sort names), the
+// order, the page size and the cursor the page starts after.
+struct PageRequest
+{
+    int sortColumn = 0;
+    Qt::SortOrder order = Qt::AscendingOrder;
+    int limit = 256;
+    std::optional<CallCursor> after;
+};
+// The list parameters sort (one of sortNames; empty names are not sortable), order (asc, desc), limit (1 to
+// 1000) and after; Invalid naming the first malformed one.
+[[nodiscard]] Result<PageRequest> pageRequest(const ApiRequest &request, const QStringList &sortNames, const QString &defaultSort,
+                                              Qt::SortOrder defaultOrder);
 // {"items": rows as objects with these field names, "next": cursor or null}.
 [[nodiscard]] ApiReply pageReply(const CallPage &page, const std::vector<const char *> &fields);
 // NotFound unless the row exists within the company scope (0: every company), decided in SQL. table is one
