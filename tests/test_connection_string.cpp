@@ -20,9 +20,13 @@ private Q_SLOTS:
         QTest::newRow("sqlite with slashes") << u"sqlite:///tmp/a.sqlite"_s << true << int(Engine::Sqlite) << u"sqlite:/tmp/a.sqlite"_s;
         QTest::newRow("sqlite without path") << u"sqlite:"_s << false << 0 << QString();
         QTest::newRow("postgresql full") << u"postgresql://ask:s3cret@db.local:6543/askpro"_s << true << int(Engine::Postgres)
-                                         << u"postgresql://ask@db.local:6543/askpro"_s;
+                                         << u"postgresql://ask@db.local:6543/askpro?sslmode=verify-full"_s;
         QTest::newRow("postgres default port") << u"postgres://ask@127.0.0.1/askpro"_s << true << int(Engine::Postgres)
                                                << u"postgresql://ask@127.0.0.1:5432/askpro"_s;
+        QTest::newRow("postgresql sslmode kept") << u"postgresql://ask@db.example.org/askpro?sslmode=require"_s << true << int(Engine::Postgres)
+                                                 << u"postgresql://ask@db.example.org:5432/askpro?sslmode=require"_s;
+        QTest::newRow("postgresql unknown sslmode") << u"postgresql://ask@h/askpro?sslmode=maybe"_s << false << 0 << QString();
+        QTest::newRow("postgresql unknown parameter") << u"postgresql://ask@h/askpro?password=x"_s << false << 0 << QString();
         QTest::newRow("postgresql without database") << u"postgresql://ask@host:5432/"_s << false << 0 << QString();
         QTest::newRow("unknown scheme") << u"mysql://x@y/z"_s << false << 0 << QString();
         QTest::newRow("empty") << QString() << false << 0 << QString();
@@ -50,6 +54,24 @@ private Q_SLOTS:
         QCOMPARE(cs->password, u"p@ss"_s);
         QCOMPARE(cs->port, 1);
     }
+    // A database on another host is verified unless the URL says otherwise; this machine's keeps libpq's default.
+    void postgresTlsOptions()
+    {
+        const auto remote = ConnectionString::parse(u"postgresql://ask@db.example.org/askpro"_s);
+        QVERIFY(remote.ok());
+        QCOMPARE(remote->sslMode, u"verify-full"_s);
+        QCOMPARE(remote->postgresOptions(), u"connect_timeout=10;sslmode=verify-full"_s);
+        const auto pinned = ConnectionString::parse(u"postgresql://ask@db.example.org/askpro?sslmode=verify-ca&sslrootcert=/etc/askpro/db-ca.pem"_s);
+        QVERIFY(pinned.ok());
+        QCOMPARE(pinned->postgresOptions(), u"connect_timeout=10;sslmode=verify-ca;sslrootcert=/etc/askpro/db-ca.pem"_s);
+        for (const QString &local : {u"postgresql://ask@127.0.0.1/askpro"_s, u"postgresql://ask@localhost/askpro"_s, u"postgresql://ask@[::1]/askpro"_s}) {
+            const auto cs = ConnectionString::parse(local);
+            QVERIFY2(cs.ok(), qPrintable(local));
+            QVERIFY2(cs->sslMode.isEmpty(), qPrintable(local));
+            QCOMPARE(cs->postgresOptions(), u"connect_timeout=10"_s);
+        }
+    }
+
     void defaultIsSqliteUnderDataDirectory()
     {
         const QString url = ConnectionString::defaultUrl();

@@ -8,6 +8,7 @@
 #include "db/database.h"
 #include "documents/invoicepdf.h"
 #include "flow/notificationsender.h"
+#include "integrations/smtpmailer.h"
 #include "smtpsink.h"
 #include "testdatabase.h"
 
@@ -226,6 +227,37 @@ private Q_SLOTS:
         QVERIFY(mail.contains("application/pdf"));
         QVERIFY(mail.contains("AP-2026-000001.pdf"));
         QCOMPARE(db->scalar(u"SELECT status FROM notifications WHERE id = ?"_s, {*queued})->toString(), u"sent"_s);
+    }
+
+    // TLS is required for every mail server but this machine's own; --smtp-require-tls demands it there too.
+    // The local sink offers no STARTTLS: a required TLS session is refused before any mail is handed over.
+    void mailWithoutTlsIsRefusedWhereRequired()
+    {
+        SmtpSettings remote;
+        remote.url = u"smtp://mail.example.org:587"_s;
+        QVERIFY(remote.tlsRequired());
+        remote.allowPlain = true;
+        QVERIFY(!remote.tlsRequired());
+        SmtpSettings local;
+        local.url = u"smtp://127.0.0.1:2525"_s;
+        QVERIFY(!local.tlsRequired());
+        local.requireTls = true;
+        QVERIFY(local.tlsRequired());
+
+        test::SmtpSink sink;
+        ASKPRO_REQUIRE(sink.start(), "an SMTP sink (python3-aiosmtpd)");
+        SmtpSettings smtp;
+        smtp.url = sink.url();
+        smtp.timeoutMs = 5000;
+        const MailMessage message{u"kunde@example.org"_s, u"Termin"_s, u"Ihr Termin"_s, {}, {}, {}};
+        smtp.requireTls = true;
+        const Status refused = SmtpMailer(smtp).send(message);
+        QVERIFY(!refused);
+        QVERIFY(sink.messages().isEmpty());
+        smtp.requireTls = false;
+        const Status sent = SmtpMailer(smtp).send(message);
+        QVERIFY2(sent.ok(), sent.ok() ? "" : qPrintable(sent.error().describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(sink.messages().size(), 1, 10000);
     }
 };
 

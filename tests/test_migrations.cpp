@@ -216,6 +216,20 @@ private Q_SLOTS:
         QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM usage_logs WHERE company_id = ? AND period_id IS NULL"_s, {a})->toInt(), 1); // late
     }
 
+    // sslmode from the URL reaches libpq: the test cluster speaks no TLS, so "require" is refused, plainly.
+    void sslModeReachesTheDriver()
+    {
+        ASKPRO_REQUIRE(test::postgresAvailable(), "a PostgreSQL test cluster");
+        const QString url = test::freshDatabaseUrl(u"postgresql"_s);
+        auto plain = Database::open(url + u"?sslmode=disable"_s);
+        QVERIFY2(plain.ok(), plain.ok() ? "" : qPrintable(plain.error().describe()));
+        auto required = Database::open(url + u"?sslmode=require"_s);
+        if (required.ok()) // the driver connects lazily on first use
+            QVERIFY(!(*required)->scalar(u"SELECT 1"_s).ok());
+        else
+            QVERIFY2(required.error().describe().contains(u"SSL"_s, Qt::CaseInsensitive), qPrintable(required.error().describe()));
+    }
+
     void foreignKeysAreOn_data() { test::addEngineRows(); }
     void foreignKeysAreOn()
     {

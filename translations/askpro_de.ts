@@ -767,6 +767,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Refuse to send mail without TLS even to this machine&apos;s own relay (TLS is required for every other host).</source>
+        <translation>E-Mail ohne TLS auch an das eigene Mail-Relay dieses Rechners verweigern (für jeden anderen Server ist TLS ohnehin Pflicht).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The URL under which Retell and Cal.com reach this server.</source>
         <translation>Die URL, unter der Retell und Cal.com diesen Server erreichen.</translation>
     </message>
@@ -805,7 +810,7 @@ Befehle:
 „askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
     </message>
     <message numerus="yes">
-        <location line="+40"/>
+        <location line="+42"/>
         <source>%n credential(s) are sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</source>
         <translation>
             <numerusform>%n Zugangsdatensatz ist mit dem fehlenden Schlüssel versiegelt, daher wird kein neuer Schlüssel erzeugt. Stellen Sie %1 aus einer Sicherung wieder her; wurde eine Schlüsselrotation mittendrin abgebrochen, liegt der neue Schlüssel in %2: Verschieben Sie ihn nach %1. Danach erzeugt `askpro-server credentials --rotate-key` bei Bedarf einen frischen Schlüssel.</numerusform>
@@ -1548,7 +1553,7 @@ Befehle:
 <context>
     <name>SmtpMailer</name>
     <message>
-        <location filename="../backend/integrations/smtpmailer.cpp" line="+38"/>
+        <location filename="../backend/integrations/smtpmailer.cpp" line="+52"/>
         <source>The mail library could not start</source>
         <translation>Die Mail-Bibliothek konnte nicht starten</translation>
     </message>
@@ -2178,7 +2183,7 @@ Befehle:
     </message>
     <message>
         <location filename="../backend/api/apirequest.cpp" line="+20"/>
-        <location filename="../backend/api/appointmentroutes.cpp" line="+208"/>
+        <location filename="../backend/api/appointmentroutes.cpp" line="+201"/>
         <location filename="../backend/api/billingroutes.cpp" line="+33"/>
         <location filename="../backend/api/secretroutes.cpp" line="+37"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
@@ -2223,17 +2228,17 @@ Befehle:
         <translation>erwartet wird ein Text</translation>
     </message>
     <message>
-        <location line="+93"/>
-        <location filename="../backend/api/appointmentroutes.cpp" line="-123"/>
+        <location line="+115"/>
+        <location filename="../backend/api/appointmentroutes.cpp" line="-116"/>
         <location line="+12"/>
-        <location filename="../backend/api/callroutes.cpp" line="+206"/>
+        <location filename="../backend/api/callroutes.cpp" line="+199"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+81"/>
         <location filename="../backend/api/inboxroutes.cpp" line="+36"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-54"/>
         <source>Parameter after: not a cursor of this list.</source>
         <translation>Parameter after: keine Position dieser Liste.</translation>
     </message>
@@ -2253,7 +2258,7 @@ Befehle:
         <translation>erwartet wird true oder false</translation>
     </message>
     <message>
-        <location filename="../backend/api/appointmentroutes.cpp" line="+92"/>
+        <location filename="../backend/api/appointmentroutes.cpp" line="+85"/>
         <source>The appointment is already cancelled.</source>
         <translation>Der Termin ist bereits storniert.</translation>
     </message>
@@ -2289,7 +2294,7 @@ Befehle:
         <translation>Parameter %1: erwartet wird ein Text, eine ganze Zahl oder true/false.</translation>
     </message>
     <message>
-        <location filename="../backend/api/auditroutes.cpp" line="+61"/>
+        <location filename="../backend/api/auditroutes.cpp" line="+55"/>
         <source>Parameter zone: an IANA time zone is expected.</source>
         <translation>Parameter zone: eine IANA-Zeitzone wird erwartet.</translation>
     </message>
@@ -2309,7 +2314,7 @@ Befehle:
         <translation>Dieser Server kann keine Rechnungs-PDFs erzeugen.</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+176"/>
         <source>a day after from, at most three years later, is expected</source>
         <translation>ein Tag nach from, höchstens drei Jahre später, wird erwartet</translation>
     </message>

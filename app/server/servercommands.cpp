@@ -123,6 +123,7 @@ void addServiceOptions(QCommandLineParser &parser)
         {u"calcom-url"_s, ServerCommands::tr("Cal.com API v2 base URL."), u"url"_s},
         {u"stripe-url"_s, ServerCommands::tr("Stripe API base URL."), u"url"_s},
         {u"smtp-url"_s, ServerCommands::tr("SMTP server, e.g. smtp://mail.example.org:587."), u"url"_s},
+        {u"smtp-require-tls"_s, ServerCommands::tr("Refuse to send mail without TLS even to this machine's own relay (TLS is required for every other host).")},
         {u"public-url"_s, ServerCommands::tr("The URL under which Retell and Cal.com reach this server."), u"url"_s},
     });
 }
@@ -138,6 +139,8 @@ ServerConfig serviceConfig(const QCommandLineParser &parser)
         config.endpoints.stripe = QUrl(parser.value(u"stripe-url"_s));
     if (parser.isSet(u"smtp-url"_s))
         config.smtp.url = parser.value(u"smtp-url"_s);
+    if (parser.isSet(u"smtp-require-tls"_s))
+        config.smtp.requireTls = true;
     if (parser.isSet(u"public-url"_s))
         config.publicUrl = parser.value(u"public-url"_s);
     if (parser.isSet(u"key-file"_s))

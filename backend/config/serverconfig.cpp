@@ -25,6 +25,8 @@ ServerConfig ServerConfig::fromEnvironment()
     text("ASKPRO_SMTP_USER", c.smtp.username);
     text("ASKPRO_SMTP_PASSWORD", c.smtp.password);
     text("ASKPRO_MAIL_FROM", c.smtp.from);
+    c.smtp.requireTls = qEnvironmentVariableIntValue("ASKPRO_SMTP_REQUIRE_TLS") != 0;
+    c.smtp.allowPlain = qEnvironmentVariableIntValue("ASKPRO_SMTP_ALLOW_PLAIN") != 0;
     text("ASKPRO_PUBLIC_URL", c.publicUrl);
     text("ASKPRO_KEY_FILE", c.keyFile);
     text("ASKPRO_ALERT_EMAIL", c.alertEmail);

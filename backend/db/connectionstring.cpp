@@ -2,6 +2,8 @@
 #include "db/connectionstring.h"
 
 #include <QDir>
+#include <QHostAddress>
+#include <QUrlQuery>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -34,6 +36,23 @@ Result<ConnectionString> ConnectionString::parse(const QString &text)
         cs.database = url.path().mid(1);
         if (cs.database.isEmpty())
             return makeError(ErrorKind::Invalid, u"db.url"_s, u"The PostgreSQL connection string names no database"_s);
+        static const QStringList modes{u"disable"_s, u"allow"_s, u"prefer"_s, u"require"_s, u"verify-ca"_s, u"verify-full"_s};
+        const QUrlQuery query(url);
+        for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+            if (key == u"sslmode"_s && modes.contains(value))
+                cs.sslMode = value;
+            else if (key == u"sslrootcert"_s && !value.isEmpty())
+                cs.sslRootCert = value;
+            else
+                return makeError(ErrorKind::Invalid, u"db.url"_s,
+                                 u"The PostgreSQL connection string has an unknown or invalid parameter %1 (known: sslmode=%2, sslrootcert=FILE)"_s
+                                     .arg(key, modes.join(u'|')));
+        }
+        const QHostAddress address(cs.host);
+        const bool local = cs.host == u"localhost"_s || (!address.isNull() && address.isLoopback());
+        // A database reached over a network is never spoken to in clear or to an unverified host by default.
+        if (cs.sslMode.isEmpty() && !local)
+            cs.sslMode = u"verify-full"_s;
         return cs;
     }
     return makeError(ErrorKind::Invalid, u"db.url"_s,
@@ -52,7 +71,18 @@ QString ConnectionString::redacted() const
 {
     if (engine == Engine::Sqlite)
         return u"sqlite:"_s + path;
-    return u"postgresql://%1@%2:%3/%4"_s.arg(user, host).arg(port).arg(database);
+    const QString base = u"postgresql://%1@%2:%3/%4"_s.arg(user, host).arg(port).arg(database);
+    return sslMode.isEmpty() ? base : base + u"?sslmode="_s + sslMode;
+}
+
+QString ConnectionString::postgresOptions() const
+{
+    QStringList options{u"connect_timeout=10"_s};
+    if (!sslMode.isEmpty())
+        options << u"sslmode="_s + sslMode;
+    if (!sslRootCert.isEmpty())
+        options << u"sslrootcert="_s + sslRootCert;
+    return options.join(u';');
 }
 
 } // namespace askpro

@@ -214,7 +214,7 @@ Result<QSqlDatabase> Database::connection()
         db.setUserName(m_cs.user);
         db.setPassword(m_cs.password);
         db.setDatabaseName(m_cs.database);
-        db.setConnectOptions(u"connect_timeout=10"_s);
+        db.setConnectOptions(m_cs.postgresOptions());
     }
     if (!db.isValid())
         return makeError(ErrorKind::Configuration, u"db.driver"_s,

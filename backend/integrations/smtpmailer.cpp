@@ -1,6 +1,9 @@
 // libcurl's SMTP and MIME builder do the protocol and encoding; we only name the parts.
 #include "integrations/smtpmailer.h"
 
+#include <QHostAddress>
+#include <QUrl>
+
 #include "core/logging.h"
 
 #include <curl/curl.h>
@@ -26,6 +29,17 @@ struct CurlGlobal
 
 } // namespace
 
+bool SmtpSettings::tlsRequired() const
+{
+    if (requireTls)
+        return true;
+    if (allowPlain)
+        return false;
+    const QString host = QUrl(url).host();
+    const QHostAddress address(host);
+    return !(host == u"localhost"_s || (!address.isNull() && address.isLoopback()));
+}
+
 SmtpMailer::SmtpMailer(SmtpSettings settings) : m_settings(std::move(settings))
 {
     static CurlGlobal global;
@@ -44,7 +58,7 @@ Status SmtpMailer::send(const MailMessage &m) const
     const QByteArray password = m_settings.password.toUtf8();
     curl_easy_setopt(c, CURLOPT_URL, url.constData());
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.constData());
-    curl_easy_setopt(c, CURLOPT_USE_SSL, long(m_settings.requireTls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+    curl_easy_setopt(c, CURLOPT_USE_SSL, long(m_settings.tlsRequired() ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(m_settings.timeoutMs));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (!user.isEmpty()) {

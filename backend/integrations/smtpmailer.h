@@ -15,8 +15,15 @@ struct SmtpSettings
     QString username;
     QString password;
     QString from = QStringLiteral("termine@askproai.de");
+    // Encryption is required for every host but this machine's own (a relay on loopback may speak plain
+    // SMTP); requireTls demands it on loopback too, allowPlain (ASKPRO_SMTP_ALLOW_PLAIN) waives it for a
+    // relay in a trusted network.
     bool requireTls = false;
+    bool allowPlain = false;
     int timeoutMs = 15000;
+
+    // Whether a session without TLS (STARTTLS or smtps://) is refused.
+    [[nodiscard]] bool tlsRequired() const;
 };
 
 struct MailMessage
