@@ -11,15 +11,6 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-ChangeWatcher::ChangeWatcher(std::shared_ptr<Database> db, QList<ChangeQuery::Table> tables, QObject *page, int intervalMs)
-    : QObject(page)
-    , m_db(std::move(db))
-    , m_tables(std::move(tables))
-{
-    (void)read(m_seen);
-    startPolling(page, intervalMs);
-}
-
 ChangeWatcher::ChangeWatcher(client::ApiAccount &account, QStringList lists, QObject *page, int intervalMs)
     : QObject(page)
     , m_account(&account)
@@ -39,19 +30,6 @@ void ChangeWatcher::startPolling(QObject *page, int intervalMs)
     const QVariant visible = page->property("visible");
     if (!visible.isValid() || visible.toBool())
         m_timer->start();
-}
-
-bool ChangeWatcher::read(QList<ChangeStamp> &stamps) const
-{
-    QList<ChangeStamp> now;
-    for (const ChangeQuery::Table table : m_tables) {
-        auto stamp = ChangeQuery::stamp(*m_db, table);
-        if (!stamp)
-            return false; // keep the last stamps: a locked or unreachable database is no change
-        now.append(*stamp);
-    }
-    stamps = now;
-    return true;
 }
 
 void ChangeWatcher::ask(bool baseline)
@@ -78,27 +56,14 @@ void ChangeWatcher::ask(bool baseline)
     });
 }
 
-bool ChangeWatcher::checkNow()
+void ChangeWatcher::checkNow()
 {
-    if (m_account) {
-        ask(false);
-        return false;
-    }
-    QList<ChangeStamp> now;
-    if (!read(now) || now == m_seen)
-        return false;
-    m_seen = now;
-    Q_EMIT changed();
-    return true;
+    ask(false);
 }
 
 void ChangeWatcher::resync()
 {
-    if (m_account) {
-        ask(true);
-        return;
-    }
-    (void)read(m_seen);
+    ask(true);
 }
 
 bool ChangeWatcher::isPolling() const

@@ -1,20 +1,16 @@
-// Notices new and changed rows for a page: polls the change stamps of the tables the page shows (two index
-// lookups each, ChangeQuery) and says when they moved. While its page is hidden it does not poll; when the
+// Notices new and changed rows for a page: polls the server's change stamps of the lists the page shows
+// (GET /api/v1/changes) and says when they moved. While its page is hidden it does not poll; when the
 // page is shown again it looks at once.
 #pragma once
 
-#include "queries/callquery.h"
-
-#include <QList>
 #include <QObject>
-
-#include <memory>
+#include <QStringList>
+#include <string>
 
 class QTimer;
 
 namespace askpro {
 
-class Database;
 namespace client {
 class ApiAccount;
 }
@@ -27,21 +23,19 @@ public:
     static constexpr int DefaultIntervalMs = 3000;
 
     // page: the widget whose visibility switches the polling (its Show and Hide events); it is also the parent.
-    ChangeWatcher(std::shared_ptr<Database> db, QList<ChangeQuery::Table> tables, QObject *page,
-                  int intervalMs = DefaultIntervalMs);
     // Through the admin API (GET /api/v1/changes): lists by name ("calls", "appointments", "customers",
     // "inbox"), within the signed-in user's company. checkNow() then answers later: changed() when the
     // stamps moved, nothing while the server cannot be reached.
     ChangeWatcher(client::ApiAccount &account, QStringList lists, QObject *page, int intervalMs = DefaultIntervalMs);
 
-    // Compares the stamps now; emits changed() and returns true when they moved since the last look.
-    bool checkNow();
+    // Asks for the stamps now; changed() follows when they moved since the last look.
+    void checkNow();
     // Takes the current stamps as seen, after the page re-read its rows for another reason.
     void resync();
     [[nodiscard]] bool isPolling() const;
     // The stamps to compare with have been read (through the API they arrive after construction); a change
     // made before that is part of the baseline, not a change.
-    [[nodiscard]] bool hasBaseline() const { return m_account ? !m_seenAnswer.empty() : true; }
+    [[nodiscard]] bool hasBaseline() const { return !m_seenAnswer.empty(); }
 
 Q_SIGNALS:
     void changed();
@@ -50,19 +44,14 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    [[nodiscard]] bool read(QList<ChangeStamp> &stamps) const;
-
     void startPolling(QObject *page, int intervalMs);
     void ask(bool baseline);
 
-    std::shared_ptr<Database> m_db;
-    client::ApiAccount *m_account = nullptr;
+    client::ApiAccount *m_account;
     QStringList m_lists;
     std::string m_seenAnswer; // the last /changes answer, as sent
     quint64 m_asked = 0;      // answers to an earlier question are dropped
     bool m_asking = false;
-    QList<ChangeQuery::Table> m_tables;
-    QList<ChangeStamp> m_seen;
     QTimer *m_timer = nullptr;
 };
 

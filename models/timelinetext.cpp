@@ -4,7 +4,6 @@
 
 #include "core/clock.h"
 #include "flow/timeline.h"
-#include "queries/calldetailquery.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -58,11 +57,6 @@ QString TimelineText::error(const QJsonObject &args)
         return argText(args, TimelineArg::ErrorText);
     const QString providerText = argText(args, TimelineArg::ProviderText);
     return providerText.isEmpty() ? worded : tr("%1 (%2)", "an error and the provider's own words").arg(worded, providerText);
-}
-
-QString TimelineText::text(const CallEvent &event, const QTimeZone &zone)
-{
-    return text(event.code, QJsonDocument::fromJson(event.args.toUtf8()).object(), event.message, zone);
 }
 
 QString TimelineText::text(const QString &codeName, const QJsonObject &args, const QString &message, const QTimeZone &zone)

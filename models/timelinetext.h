@@ -9,16 +9,12 @@
 
 namespace askpro {
 
-struct CallEvent;
-
 class TimelineText final
 {
     Q_DECLARE_TR_FUNCTIONS(TimelineText)
 public:
-    // An entry without a code this client knows (written before codes, or by a newer server) shows its
-    // stored message.
-    [[nodiscard]] static QString text(const CallEvent &event, const QTimeZone &zone);
-    // The same from an entry's parts as the admin API sends them (code, args, message).
+    // An entry from its parts as the admin API sends them (code, args, message). An entry without a code this
+    // client knows (written before codes, or by a newer server) shows its stored message.
     [[nodiscard]] static QString text(const QString &codeName, const QJsonObject &args, const QString &message, const QTimeZone &zone);
     // The error held in an entry's arguments: worded here for the providers' own failures, otherwise as the
     // server worded it.

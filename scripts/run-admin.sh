@@ -55,7 +55,7 @@ demo_user=${ASKPRO_DEMO_USER:-admin}
 export ASKPRO_PASSWORD=${ASKPRO_PASSWORD:-askpro-demo}
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: starting the admin app on a virtual X server (Xvfb)." >&2
-  xvfb-run -a -s "-screen 0 1400x900x24" "$bin/admin/askpro-admin" --server "http://127.0.0.1:$server_port" --db "$db" --sandbox "$sandbox" --user "$demo_user" "$@"
+  xvfb-run -a -s "-screen 0 1400x900x24" "$bin/admin/askpro-admin" --server "http://127.0.0.1:$server_port" --sandbox "$sandbox" --user "$demo_user" "$@"
 else
-  "$bin/admin/askpro-admin" --server "http://127.0.0.1:$server_port" --db "$db" --sandbox "$sandbox" --user "$demo_user" "$@"
+  "$bin/admin/askpro-admin" --server "http://127.0.0.1:$server_port" --sandbox "$sandbox" --user "$demo_user" "$@"
 fi

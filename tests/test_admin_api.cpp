@@ -177,6 +177,15 @@ private Q_SLOTS:
                                                                   "'failed', 'boom') RETURNING id"_s,
                                                                   {u"matrix-%1"_s.arg(checked), nowMs(), QByteArray("{\"api_key\":\"k\"}")}));
                          }},
+                        // A new unfinished setup per request: a run, a cancel or an edit changes it for good.
+                        {u"runId"_s,
+                         [&] {
+                             return QString::number(*f.db->insert(
+                                 u"INSERT INTO setup_runs (status, step, input, created_at, updated_at) VALUES ('failed', 'store', ?, ?, ?) RETURNING id"_s,
+                                 {u"{\"company\": {\"name\": \"Matrix %1\", \"address\": \"Hauptstr. 1, 10115 Berlin\", "
+                                  "\"billing_email\": \"m%1@praxis.example\"}, \"branch\": {\"name\": \"Mitte\", \"phone\": \"030 5551%1\"}}"_s.arg(checked),
+                                  nowMs(), nowMs()}));
+                         }},
                         {u"entryId"_s,
                          [&] { return QString::number(f.db->scalar(u"SELECT MAX(id) FROM audit_log"_s)->toLongLong()); }},
                         {u"viewId"_s,
@@ -210,6 +219,8 @@ private Q_SLOTS:
                     body.replace("{companyId}", QByteArray::number(company.id))
                         .replace("{n}", QByteArray::number(checked))
                         .replace("{password}", password.toUtf8());
+                    if (!route.sampleQuery.isEmpty())
+                        path += u'?' + QString::fromLatin1(route.sampleQuery);
                     const auto answer = send(f.base, route.method, path, token, body);
                     const QString what = u"%1 %2 as %3 (%4 target): %5 %6"_s.arg(QString::fromLatin1(route.method), path, AccessPolicy::roleCode(role),
                                                                                ownTarget ? u"own"_s : u"other"_s)

@@ -16,6 +16,7 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
 #include <QNetworkAccessManager>
@@ -140,10 +141,10 @@ private Q_SLOTS:
         {
             LanguageLoader german;
             QVERIFY(german.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
-            QCOMPARE(TimelineText::text(booked, zone),
+            QCOMPARE(TimelineText::text(booked.code, QJsonDocument::fromJson(booked.args.toUtf8()).object(), booked.message, zone),
                      u"In Cal.com gebucht für %1 (UID %2)"_s.arg(QLocale().toString(start.toTimeZone(zone), QLocale::ShortFormat), uid));
             for (const CallEvent &e : (*detail)->events)
-                QVERIFY2(TimelineText::text(e, zone) != e.message, qPrintable(e.code + u": "_s + e.message));
+                QVERIFY2(TimelineText::text(e.code, QJsonDocument::fromJson(e.args.toUtf8()).object(), e.message, zone) != e.message, qPrintable(e.code + u": "_s + e.message));
         }
         QLocale::setDefault(before);
     }

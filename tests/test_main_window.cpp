@@ -11,7 +11,6 @@
 #include "modal.h"
 #include "pages/callspage.h"
 #include "pages/inboxpage.h"
-#include "recordsmodel.h"
 #include "sandbox.h"
 #include "testdatabase.h"
 
@@ -51,7 +50,7 @@ private Q_SLOTS:
         auto db = test::freshDatabase(u"sqlite"_s);
         QVERIFY(db);
         const auto session = test::startApiSession(db, Role::Support);
-        MainWindow window(db, nullptr, ProviderEndpoints(), session->actor, session->account.get());
+        MainWindow window(session->actor, *session->account);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.showPage(u"calls"_s));
@@ -77,7 +76,7 @@ private Q_SLOTS:
         client::ApiAccount otherDevice;
         QVERIFY(otherDevice.setServer(session->account->server()).isEmpty());
         QVERIFY(test::waitFor(otherDevice.signIn(session->actor.username, u"test-passwort-lang"_s, u"laptop"_s)).ok());
-        MainWindow window(db, nullptr, ProviderEndpoints(), session->actor, session->account.get());
+        MainWindow window(session->actor, *session->account);
         auto *action = window.findChild<QAction *>(u"changePasswordAction"_s);
         QVERIFY(action);
         QString refusal;
@@ -151,11 +150,12 @@ private Q_SLOTS:
         providers.setDemoFeed(&feed);
         const QUrl sandboxUrl = providers.baseUrl(sandbox::Provider::Retell).resolved(QUrl(u"/"_s));
 
-        MainWindow plain(db);
+        const auto session = test::startApiSession(db, Role::Admin);
+        MainWindow plain(session->actor, *session->account);
         QVERIFY(!plain.simulationAction()); // no sandbox: no Demo menu, no switch
         QVERIFY(!plain.findChild<QToolButton *>(u"simulationButton"_s));
 
-        MainWindow window(db);
+        MainWindow window(session->actor, *session->account);
         window.setSandbox(sandboxUrl);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -194,13 +194,14 @@ private Q_SLOTS:
         QVERIFY(db);
         sandbox::Sandbox providers{sandbox::SandboxConfig{}}; // started without --simulate-to: nothing to switch
         QVERIFY(providers.listen(QHostAddress::LocalHost, 0) > 0);
-        MainWindow window(db);
+        const auto session = test::startApiSession(db, Role::Admin);
+        MainWindow window(session->actor, *session->account);
         window.setSandbox(providers.baseUrl(sandbox::Provider::Retell).resolved(QUrl(u"/"_s)));
         QTRY_COMPARE(window.simulationText(), u"Simulation: not available"_s);
         QVERIFY(!window.simulationAction()->isEnabled());
         QVERIFY(!window.simulationAction()->isChecked());
 
-        MainWindow unreachable(db);
+        MainWindow unreachable(session->actor, *session->account);
         unreachable.setSandbox(QUrl(u"http://127.0.0.1:1/"_s));
         QTRY_COMPARE(unreachable.simulationText(), u"Simulation: sandbox not reachable"_s);
         QVERIFY(unreachable.simulationAction()->isEnabled()); // worth another try
@@ -229,7 +230,7 @@ private Q_SLOTS:
         customer(u"Ben Wolf"_s, u"+491702222222"_s);
         // The customers page reads through a real server, as in the app.
         const auto session = test::startApiSession(db, Role::Admin);
-        MainWindow window(db, nullptr, ProviderEndpoints(), session->actor, session->account.get());
+        MainWindow window(session->actor, *session->account);
 
         auto *inbox = qobject_cast<InboxPage *>(window.page(u"inbox"_s));
         QVERIFY(inbox);

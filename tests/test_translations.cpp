@@ -3,11 +3,12 @@
 #include "core/languageloader.h"
 #include "displayformat.h"
 #include "flow/timeline.h"
-#include "queries/calldetailquery.h"
 #include "requirement.h"
 #include "timelinetext.h"
 
 #include <QDate>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLibraryInfo>
 #include <QSet>
 #include <QTest>
@@ -254,11 +255,8 @@ void TestTranslations::timelineGerman()
     QFETCH(QString, german);
     LanguageLoader loader;
     QVERIFY(loader.install(u"de"_s, QLocale(QLocale::German, QLocale::Germany)));
-    askpro::CallEvent event;
-    event.code = code;
-    event.args = args;
-    event.message = message;
-    QCOMPARE(askpro::TimelineText::text(event, QTimeZone(QByteArrayLiteral("Europe/Berlin"))), german);
+    QCOMPARE(askpro::TimelineText::text(code, QJsonDocument::fromJson(args.toUtf8()).object(), message, QTimeZone(QByteArrayLiteral("Europe/Berlin"))),
+             german);
 }
 
 QTEST_GUILESS_MAIN(TestTranslations)

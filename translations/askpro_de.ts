@@ -4,7 +4,7 @@
 <context>
     <name>AccessPolicy</name>
     <message>
-        <location filename="../backend/security/accesspolicy.cpp" line="+120"/>
+        <location filename="../backend/security/accesspolicy.cpp" line="+119"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
@@ -1772,7 +1772,7 @@ Befehle:
 <context>
     <name>TimelineText</name>
     <message>
-        <location filename="../models/timelinetext.cpp" line="+43"/>
+        <location filename="../models/timelinetext.cpp" line="+42"/>
         <source>%1 did not answer in time</source>
         <translation>%1 hat nicht rechtzeitig geantwortet</translation>
     </message>
@@ -1813,7 +1813,7 @@ Befehle:
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+15"/>
         <source>Needs a callback: %1</source>
         <translation>Rückruf nötig: %1</translation>
     </message>
@@ -2136,12 +2136,12 @@ Befehle:
 <context>
     <name>askpro::AdminApi</name>
     <message>
-        <location filename="../backend/api/adminapi.cpp" line="+63"/>
+        <location filename="../backend/api/adminapi.cpp" line="+66"/>
         <source>The server could not answer; the reason is in its log.</source>
         <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+113"/>
         <source>The request body is larger than %1 bytes.</source>
         <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
@@ -3844,7 +3844,7 @@ Befehle:
         <translation>Nummer wird vom Agenten angenommen</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Done</source>
         <translation>Erledigt</translation>
     </message>
@@ -5437,12 +5437,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+68"/>
+        <location filename="../ui/mainwindow.cpp" line="+57"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+25"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
@@ -5552,12 +5552,11 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Server: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Database: %1</source>
-        <translation>Datenbank: %1</translation>
+        <translation type="vanished">Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+73"/>
         <source>server: not reachable (%1)</source>
         <translation>Server: nicht erreichbar (%1)</translation>
     </message>
@@ -5567,7 +5566,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Die angezeigten Daten bleiben, wie sie sind, bis der Server wieder antwortet.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+35"/>
+        <source>New business: %1</source>
+        <translation>Neues Unternehmen: %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Change password</source>
         <translation>Passwort ändern</translation>
     </message>
@@ -5677,8 +5681,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="-171"/>
-        <location line="+18"/>
+        <location line="-151"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>
@@ -5701,9 +5704,8 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Jobs wartend: %1, laufend: %2, fehlgeschlagen: %3</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin where askpro-server runs, or set ASKPRO_KEY_FILE.</source>
-        <translation>Neues Unternehmen: Der Schlüssel, der die Anbieter-Schlüssel verschlüsselt (askpro.key), wurde nicht gefunden. Starten Sie AskPro Admin dort, wo askpro-server läuft, oder setzen Sie ASKPRO_KEY_FILE.</translation>
+        <translation type="vanished">Neues Unternehmen: Der Schlüssel, der die Anbieter-Schlüssel verschlüsselt (askpro.key), wurde nicht gefunden. Starten Sie AskPro Admin dort, wo askpro-server läuft, oder setzen Sie ASKPRO_KEY_FILE.</translation>
     </message>
 </context>
 <context>
@@ -5778,18 +5780,23 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie importiert.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <location line="+3"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Checking that no active branch answers this number…</source>
+        <translation>Es wird geprüft, dass keine aktive Filiale diese Nummer beantwortet…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>%1 already answers calls for an active branch. Use a different number.</source>
         <translation>%1 nimmt bereits Anrufe für eine aktive Filiale an. Verwenden Sie eine andere Nummer.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Verified with Retell.</source>
         <translation>Bei Retell geprüft.</translation>
     </message>
@@ -5804,7 +5811,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Prüfung bei Retell läuft…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+18"/>
         <source>Verified: the Retell account holds %1.</source>
         <translation>Geprüft: Das Retell-Konto führt %1.</translation>
     </message>
@@ -5888,24 +5895,20 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::RecordsModel</name>
     <message>
-        <location filename="../models/recordsmodel.cpp" line="+118"/>
         <source>Active</source>
-        <translation>Aktiv</translation>
+        <translation type="vanished">Aktiv</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Inactive</source>
-        <translation>Inaktiv</translation>
+        <translation type="vanished">Inaktiv</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Yes</source>
-        <translation>Ja</translation>
+        <translation type="vanished">Ja</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>No</source>
-        <translation>Nein</translation>
+        <translation type="vanished">Nein</translation>
     </message>
 </context>
 <context>
@@ -6244,7 +6247,12 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::SetupRunner</name>
     <message>
-        <location filename="../backend/setup/setuprunner.cpp" line="+84"/>
+        <location filename="../backend/setup/setupprogress.cpp" line="+39"/>
+        <source>The server described a setup run this version cannot read.</source>
+        <translation>Der Server hat eine Einrichtung beschrieben, die diese Version nicht lesen kann.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Save company, branch, services and staff</source>
         <translation>Unternehmen, Filiale, Leistungen und Mitarbeiter speichern</translation>
     </message>
@@ -6274,7 +6282,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Live schalten</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+94"/>
         <source> It said: &quot;%1&quot;.</source>
         <translation> Die Antwort lautete: „%1“.</translation>
     </message>
@@ -6314,17 +6322,19 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Es gibt keine Einrichtung %1.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location filename="../backend/setup/setuphost.cpp" line="+86"/>
+        <location line="+27"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+57"/>
         <source>Setup %1 is already running.</source>
         <translation>Einrichtung %1 läuft bereits.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+9"/>
         <source>Setup %1 was cancelled; start a new one.</source>
         <translation>Einrichtung %1 wurde abgebrochen; starten Sie eine neue.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>The setup was cancelled.</source>
         <translation>Die Einrichtung wurde abgebrochen.</translation>
     </message>
@@ -6431,7 +6441,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::SetupWizard</name>
     <message>
-        <location filename="../ui/wizard/setupwizard.cpp" line="+22"/>
+        <location filename="../ui/wizard/setupwizard.cpp" line="+20"/>
         <source>New business</source>
         <translation>Neues Unternehmen</translation>
     </message>
@@ -6535,7 +6545,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::TestCall</name>
     <message>
-        <location filename="../backend/setup/testcall.cpp" line="+49"/>
+        <location filename="../backend/setup/setupprogress.cpp" line="+17"/>
         <source>Webhook received</source>
         <translation>Webhook empfangen</translation>
     </message>
@@ -6555,7 +6565,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Bestätigungs-E-Mail gesendet</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../backend/setup/testcall.cpp" line="+68"/>
         <source>The branch is not stored yet: finish the setup first.</source>
         <translation>Die Filiale ist noch nicht gespeichert: Schließen Sie zuerst die Einrichtung ab.</translation>
     </message>
@@ -6632,6 +6642,11 @@ Trotzdem erneut verarbeiten?</translation>
         <source>Not within %1 s: is askpro-server running with workers?</source>
         <translation>Nicht innerhalb von %1 s: Läuft askpro-server mit Workern?</translation>
     </message>
+    <message>
+        <location filename="../backend/setup/setuphost.cpp" line="+68"/>
+        <source>A test call to this branch is still being followed.</source>
+        <translation>Ein Testanruf an diese Filiale wird noch verfolgt.</translation>
+    </message>
 </context>
 <context>
     <name>askpro::TestCallPage</name>
@@ -6671,7 +6686,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
+        <source>Asking the server how test calls are placed…</source>
+        <translation>Der Server wird gefragt, wie Testanrufe geführt werden…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Demo mode: the sandbox places a simulated call to the branch&apos;s number, asking for an appointment.</source>
         <translation>Demomodus: Die Sandbox ruft simuliert die Nummer der Filiale an und fragt nach einem Termin.</translation>
     </message>
@@ -6681,7 +6701,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Retell ruft Ihr Telefon von der Nummer der Filiale aus an; nehmen Sie ab und bitten Sie den Agenten um einen Termin.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Call again</source>
         <translation>Erneut anrufen</translation>
     </message>
@@ -7254,7 +7274,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/admin/main.cpp" line="+75"/>
+        <location filename="../app/admin/main.cpp" line="+67"/>
         <source>AskPro Admin: calls, appointments, setup and billing.</source>
         <translation>AskPro Admin: Anrufe, Termine, Einrichtung und Abrechnung.</translation>
     </message>
@@ -7269,12 +7289,11 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Zusätzlich den Zertifizierungsstellen in dieser PEM-Datei vertrauen (die eigene CA eines Unternehmens).</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Database connection string (default: $ASKPRO_DB, else the embedded SQLite file).</source>
-        <translation>Verbindungsangabe der Datenbank (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
+        <translation type="vanished">Verbindungsangabe der Datenbank (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Render PAGE offscreen into FILE (PNG) and exit.</source>
         <translation>SEITE ohne Bildschirm in DATEI (PNG) zeichnen und beenden.</translation>
     </message>
@@ -7289,7 +7308,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Basis-URL der Anbieter-Sandbox einer Demo (Standard: $ASKPRO_SANDBOX_URL): Demo &gt; Simulierte Anrufe schaltet ihre simulierten Anrufe ein und aus.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Interface language: de or en (default: the choice under View &gt; Language, else the system&apos;s).</source>
         <translation>Sprache der Oberfläche: de oder en (Standard: die Auswahl unter Ansicht &gt; Sprache, sonst die des Systems).</translation>
     </message>
@@ -7300,8 +7319,6 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+4"/>
-        <location line="+33"/>
         <location line="+6"/>
         <source>AskPro Admin</source>
         <translation>AskPro Admin</translation>

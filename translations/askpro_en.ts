@@ -34,7 +34,7 @@
 <context>
     <name>TimelineText</name>
     <message numerus="yes">
-        <location filename="../models/timelinetext.cpp" line="+129"/>
+        <location filename="../models/timelinetext.cpp" line="+123"/>
         <source>Availability fetched from Cal.com: %n free slot(s)</source>
         <translation>
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
@@ -185,7 +185,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+307"/>
+        <location filename="../ui/mainwindow.cpp" line="+283"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -193,7 +193,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+127"/>
+        <location line="+125"/>
         <source>Simulation on: %n call(s) a minute</source>
         <translation>
             <numerusform>Simulation on: %n call a minute</numerusform>
@@ -226,7 +226,7 @@
 <context>
     <name>askpro::SetupRunner</name>
     <message numerus="yes">
-        <location filename="../backend/setup/setuprunner.cpp" line="+311"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+301"/>
         <source>Company, branch, %n service(s) and staff saved</source>
         <translation>
             <numerusform>Company, branch, %n service and staff saved</numerusform>
@@ -247,7 +247,7 @@
 <context>
     <name>askpro::TestCall</name>
     <message numerus="yes">
-        <location filename="../backend/setup/testcall.cpp" line="+176"/>
+        <location filename="../backend/setup/testcall.cpp" line="+168"/>
         <source>%n event(s) from Retell received</source>
         <translation>
             <numerusform>%n event from Retell received</numerusform>

@@ -4,7 +4,6 @@
 #include "apiaccount.h"
 #include "jsonfields.h"
 
-#include "db/database.h"
 #include "languagemenu.h"
 #include "pages/appointmentspage.h"
 #include "pages/calendarpage.h"
@@ -19,12 +18,9 @@
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
 #include "pages/userspage.h"
-#include "queries/healthquery.h"
-#include "security/credentialstore.h"
 #include "statuscolors.h"
 #include "widgets/newpasswordfields.h"
-#include "setup/setuprunner.h"
-#include "setup/testcall.h"
+#include "setupclient.h"
 #include "wizard/setupwizard.h"
 
 #include <QAction>
@@ -53,21 +49,12 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-MainWindow::MainWindow(std::shared_ptr<Database> db, QWidget *parent)
-    : MainWindow(std::move(db), nullptr, ProviderEndpoints(), Actor::system(qEnvironmentVariable("USER")), nullptr, parent)
-{
-}
-
-MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints,
-                       Actor actor, client::ApiAccount *account, QWidget *parent)
+MainWindow::MainWindow(Actor actor, client::ApiAccount &account, QWidget *parent)
     : QMainWindow(parent)
-    , m_db(std::move(db))
     , m_actor(std::move(actor))
-    , m_account(account)
+    , m_account(&account)
 {
     setWindowTitle(tr("AskPro Admin: %1 (%2)").arg(m_actor.username, AccessPolicy::roleTitle(m_actor.role)));
-    m_credentials = std::move(credentials);
-    m_endpoints = std::move(endpoints);
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -89,21 +76,21 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     FailedCallsPage *failed = nullptr;
     InboxPage *inbox = nullptr;
     AppointmentsPage *appointments = nullptr;
-    if (m_account && m_actor.can(Permission::ViewCalls)) {
+    if (m_actor.can(Permission::ViewCalls)) {
         m_callsPage = new CallsPage(*m_account, m_pages);
         failed = new FailedCallsPage(*m_account, m_pages);
         addPage(u"calls"_s, tr("Calls"), m_callsPage);
         addPage(u"failed"_s, tr("Failed calls"), failed);
         connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
     }
-    if (m_account && m_actor.can(Permission::ViewPayloads)) {
+    if (m_actor.can(Permission::ViewPayloads)) {
         inbox = new InboxPage(*m_account, m_pages);
         addPage(u"inbox"_s, tr("Webhook inbox"), inbox);
         connect(inbox, &InboxPage::statusMessage, this, showStatus);
     }
     // Appointments, the calendar and customers read and act through the server (the desktop holds no Cal.com
     // key); without a signed-in account there is nothing to show them from.
-    if (m_account && m_actor.can(Permission::ViewAppointments)) {
+    if (m_actor.can(Permission::ViewAppointments)) {
         appointments = new AppointmentsPage(*m_account, m_pages);
         auto *calendar = new CalendarPage(*m_account, m_pages);
         addPage(u"appointments"_s, tr("Appointments"), appointments);
@@ -116,7 +103,7 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
             appointments->selectAppointment(id);
         });
     }
-    if (m_account && m_actor.can(Permission::ViewCustomers)) {
+    if (m_actor.can(Permission::ViewCustomers)) {
         auto *customers = new CustomersPage(*m_account, m_pages);
         addPage(u"customers"_s, tr("Customers"), customers);
         connect(customers, &CustomersPage::statusMessage, this, showStatus);
@@ -134,7 +121,7 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"companies"_s, tr("Companies"), directory);
         connect(directory, &DirectoryPage::statusMessage, this, showStatus);
     }
-    if (m_account && m_actor.can(Permission::ViewBilling)) {
+    if (m_actor.can(Permission::ViewBilling)) {
         auto *invoices = new InvoicesPage(*m_account, m_pages);
         addPage(u"invoices"_s, tr("Invoices"), invoices);
         connect(invoices, &InvoicesPage::statusMessage, this, showStatus);
@@ -142,14 +129,14 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
         addPage(u"usage"_s, tr("Usage"), usage);
         connect(usage, &UsagePage::statusMessage, this, showStatus);
     }
-    if (m_account && m_actor.can(Permission::ViewHealth)) {
+    if (m_actor.can(Permission::ViewHealth)) {
         auto *health = new HealthPage(*m_account, m_pages);
         addPage(u"health"_s, tr("Health"), health);
         connect(health, &HealthPage::checkChanged, this, [this](const QString &check, const QString &state, const QString &message) {
             statusBar()->showMessage(tr("Health: %1 is now %2. %3").arg(check, state, message), 15000);
         });
     }
-    if (m_account && m_actor.can(Permission::ViewAudit)) {
+    if (m_actor.can(Permission::ViewAudit)) {
         auto *audit = new AuditPage(*m_account, m_pages);
         addPage(u"audit"_s, tr("Audit log"), audit);
         connect(audit, &AuditPage::statusMessage, this, showStatus);
@@ -200,9 +187,7 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialS
     connect(languageMenu, &LanguageMenu::statusMessage, this, showStatus);
 
     // Signed in, the window works through the server: its address is what matters, not a database.
-    m_databaseLabel = new QLabel(m_account ? tr("Server: %1").arg(m_account->server().toDisplayString())
-                                           : tr("Database: %1").arg(m_db->connectionString().redacted()),
-                                 this);
+    m_databaseLabel = new QLabel(tr("Server: %1").arg(m_account->server().toDisplayString()), this);
     m_serverLabel = new QLabel(this);
     m_serverLabel->setObjectName(u"serverHealth"_s);
     statusBar()->addPermanentWidget(m_serverLabel);
@@ -271,15 +256,6 @@ void MainWindow::openCall(qint64 callId)
 
 void MainWindow::refreshServerHealth()
 {
-    if (!m_account) {
-        auto health = HealthQuery::server(*m_db);
-        if (!health) {
-            m_serverLabel->setText(tr("server: unknown (%1)").arg(health.error().message));
-            return;
-        }
-        showServerHealth(health->running(), health->liveWorkers, health->queuedJobs, health->runningJobs, health->failedJobs);
-        return;
-    }
     auto *call = m_account->get(u"/health/server"_s);
     connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
         if (result.unreachable()) {
@@ -313,29 +289,27 @@ void MainWindow::showServerHealth(bool running, int workers, qint64 queued, qint
     m_serverLabel->setToolTip(tr("Jobs queued: %1, running: %2, failed: %3").arg(queued).arg(busy).arg(failed));
 }
 
-QWidget *MainWindow::openSetupWizard()
+void MainWindow::openSetupWizard(std::function<void(QWidget *wizard)> opened)
 {
     if (auto allowed = m_actor.require(Permission::RunSetup); !allowed) {
         statusBar()->showMessage(allowed.error().message, 15000);
-        return nullptr;
+        return;
     }
-    if (!m_credentials) {
-        statusBar()->showMessage(tr("New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin "
-                                    "where askpro-server runs, or set ASKPRO_KEY_FILE."),
-                                 15000);
-        return nullptr;
-    }
-    // The wizard's services live exactly as long as the wizard.
-    auto *services = new QObject(this);
-    auto *network = new QNetworkAccessManager(services);
-    auto *runner = new SetupRunner(*m_db, *m_credentials, network, m_endpoints, ServerConfig::fromEnvironment().publicUrl, services);
-    runner->setActor(m_actor);
-    auto *testCall = new TestCall(*m_db, *m_credentials, network, m_endpoints, services);
-    auto *wizard = new SetupWizard(m_db, runner, testCall, this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    connect(wizard, &QObject::destroyed, services, &QObject::deleteLater);
-    wizard->show();
-    return wizard;
+    // The client lives exactly as long as the wizard; the runs themselves live on the server.
+    auto *client = new SetupClient(*m_account, this);
+    client->unfinishedRuns([this, client, opened](const Result<QList<SetupRunInfo>> &unfinished) {
+        if (!unfinished) {
+            statusBar()->showMessage(tr("New business: %1").arg(unfinished.error().message), 15000);
+            client->deleteLater();
+            return;
+        }
+        auto *wizard = new SetupWizard(client, *unfinished, this);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        connect(wizard, &QObject::destroyed, client, &QObject::deleteLater);
+        wizard->show();
+        if (opened)
+            opened(wizard);
+    });
 }
 
 void MainWindow::changeOwnPassword()

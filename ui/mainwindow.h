@@ -1,14 +1,13 @@
 // The main window: a thin shell with navigation to the pages, a shortcut per page (Ctrl+1..n), and
-// a status bar with the database and the server's health.
+// a status bar with the server and its health.
 #pragma once
 
-#include "config/serverconfig.h"
 #include "security/accesspolicy.h"
 
 #include <QMainWindow>
 #include <QUrl>
 
-#include <memory>
+#include <functional>
 
 class QAction;
 class QLabel;
@@ -20,8 +19,6 @@ class QTimer;
 namespace askpro {
 
 class CallsPage;
-class CredentialStore;
-class Database;
 namespace client {
 class ApiAccount;
 }
@@ -31,13 +28,9 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    // Without credentials: provider actions (cancel, reschedule) report that no key is available.
-    explicit MainWindow(std::shared_ptr<Database> db, QWidget *parent = nullptr);
-    // actor: the signed-in person; the window shows the areas their role may use, and every service call
-    // and audit row carries them. account: the server the person signed in to (the pages that already read
-    // through the admin API use it; null in tests of the other pages).
-    MainWindow(std::shared_ptr<Database> db, std::shared_ptr<CredentialStore> credentials, ProviderEndpoints endpoints, Actor actor,
-               client::ApiAccount *account = nullptr, QWidget *parent = nullptr);
+    // actor: the signed-in person; the window shows the areas their role may use (the server decides again on
+    // every request). account: the server the person signed in to; every page reads and acts through it.
+    MainWindow(Actor actor, client::ApiAccount &account, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Shows the page with this name ("calls", "failed", ...); false when there is none.
@@ -48,9 +41,10 @@ public:
     void refreshServerHealth();
     void showServerHealth(bool running, int workers, qint64 queued, qint64 busy, qint64 failed);
     [[nodiscard]] QString serverHealthText() const;
-    // Opens the "New business" setup wizard (File > New business…, Ctrl+N); nullptr, with a status message,
-    // when the key that encrypts provider keys is not available.
-    QWidget *openSetupWizard();
+    // Opens the "New business" setup wizard (File > New business…, Ctrl+N) once the server listed the unfinished
+    // setups; opened() then gets it. Without the permission, or while the server cannot be reached, the status
+    // bar says why and nothing opens.
+    void openSetupWizard(std::function<void(QWidget *wizard)> opened = {});
     [[nodiscard]] const Actor &actor() const { return m_actor; }
     // True once the window closed through File > Sign out (main() then shows the sign-in again).
     [[nodiscard]] bool signedOut() const { return m_signedOut; }
@@ -71,11 +65,8 @@ private:
     // post: switch the simulation to `running`; otherwise only read its state.
     void requestSimulation(bool post, bool running);
 
-    std::shared_ptr<Database> m_db;
-    std::shared_ptr<CredentialStore> m_credentials;
-    ProviderEndpoints m_endpoints;
     Actor m_actor;
-    client::ApiAccount *m_account = nullptr;
+    client::ApiAccount *m_account;
     bool m_signedOut = false;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;

@@ -1,23 +1,15 @@
 // askpro-admin: the desktop admin application.
 #include "apiaccount.h"
-#include "config/serverconfig.h"
 #include "core/languageloader.h"
-#include "db/connectionstring.h"
-#include "db/database.h"
-#include "db/migrator.h"
 #include "dialogs/signindialog.h"
 #include "languagemenu.h"
 #include "mainwindow.h"
-#include "security/credentialstore.h"
-#include "security/keychainkey.h"
-#include "security/secretbox.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QEventLoop>
 #include <QHostInfo>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSslCertificate>
@@ -81,7 +73,6 @@ int main(int argc, char *argv[])
                                           u"url"_s);
     const QCommandLineOption caOption(u"ca-file"_s, QApplication::translate("main", "Also trust the certificate authorities in this PEM file (a company's own CA)."),
                                       u"file"_s);
-    const QCommandLineOption dbOption(u"db"_s, QApplication::translate("main", "Database connection string (default: $ASKPRO_DB, else the embedded SQLite file)."), u"url"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, QApplication::translate("main", "Render PAGE offscreen into FILE (PNG) and exit."), u"page:file"_s);
     const QCommandLineOption userOption(u"user"_s,
                                         QApplication::translate("main", "Sign in as this user with the password in $ASKPRO_PASSWORD (for "
@@ -93,7 +84,6 @@ int main(int argc, char *argv[])
                                            u"url"_s);
     parser.addOption(serverOption);
     parser.addOption(caOption);
-    parser.addOption(dbOption);
     parser.addOption(screenshotOption);
     parser.addOption(sandboxOption);
     parser.addOption(userOption);
@@ -101,44 +91,7 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(u"file"_s, QApplication::translate("main", "With --screenshot PAGE: the PNG file to write."));
     parser.process(app);
 
-    QString url = parser.value(dbOption);
-    if (url.isEmpty())
-        url = qEnvironmentVariable("ASKPRO_DB");
-    if (url.isEmpty())
-        url = askpro::ConnectionString::defaultUrl();
-
-    auto db = askpro::Database::open(url);
-    if (db) {
-        auto migrated = askpro::Migrator(**db).migrate();
-        if (!migrated) {
-            QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), migrated.error().describe());
-            return 1;
-        }
-    } else {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "AskPro Admin"), db.error().describe());
-        return 1;
-    }
-
-    // Provider actions (cancel, reschedule) need the server's secrets key; without it they report so.
-    const askpro::ServerConfig config = askpro::ServerConfig::fromEnvironment();
-    QString keyFile = config.keyFile;
-    if (keyFile.isEmpty()) {
-        const QString sqlitePath = (*db)->engine() == askpro::Engine::Sqlite ? (*db)->connectionString().path
-                                                                             : askpro::ConnectionString::defaultUrl().mid(7);
-        keyFile = QFileInfo(sqlitePath).absolutePath() + u"/askpro.key"_s;
-    }
-    // The key: the server's key file where it is readable here, else this desktop's keychain entry for the database.
-    std::shared_ptr<askpro::CredentialStore> credentials;
-    if (QFileInfo::exists(keyFile)) {
-        if (auto box = askpro::SecretBox::fromKeyFile(keyFile))
-            credentials = std::make_shared<askpro::CredentialStore>(**db, *box);
-        else
-            qWarning("%s", qPrintable(box.error().describe()));
-    } else if (!parser.isSet(screenshotOption)) {
-        if (auto key = askpro::KeychainKey((*db)->connectionString().redacted()).read())
-            credentials = std::make_shared<askpro::CredentialStore>(**db, askpro::SecretBox(*key));
-    }
-
+    // The desktop holds no database and no secrets key: everything goes through the server it signs in to.
     // Sign-in goes to the server: it checks the password, counts failures and opens this device's session.
     askpro::client::ApiAccount account;
     QSettings settings;
@@ -199,18 +152,19 @@ int main(int argc, char *argv[])
     settings.setValue(u"server"_s, account.server().toString());
     applyUserLanguage(*actor);
     const QUrl sandboxUrl(parser.isSet(sandboxOption) ? parser.value(sandboxOption) : qEnvironmentVariable("ASKPRO_SANDBOX_URL"));
-    auto window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor, &account);
+    auto window = std::make_unique<askpro::MainWindow>(*actor, account);
     window->setSandbox(sandboxUrl);
     if (parser.isSet(screenshotOption)) {
         const QString page = parser.value(screenshotOption);
         const QString file = parser.positionalArguments().value(0);
-        if (page == u"wizard"_s && !file.isEmpty()) { // the setup wizard's first page
-            QWidget *wizard = window->openSetupWizard();
-            if (!wizard) {
-                qCritical("--screenshot wizard needs the secrets key (askpro.key or ASKPRO_KEY_FILE)");
-                return 2;
-            }
-            QTimer::singleShot(300, wizard, [wizard, file] { QApplication::exit(wizard->grab().save(file, "PNG") ? 0 : 1); });
+        if (page == u"wizard"_s && !file.isEmpty()) { // the setup wizard's first page, once the server listed the unfinished setups
+            window->openSetupWizard([file](QWidget *wizard) {
+                QTimer::singleShot(300, wizard, [wizard, file] { QApplication::exit(wizard->grab().save(file, "PNG") ? 0 : 1); });
+            });
+            QTimer::singleShot(15000, [] {
+                qCritical("--screenshot wizard: the wizard did not open (no permission, or the server did not answer)");
+                QApplication::exit(2);
+            });
             return QApplication::exec();
         }
         if (file.isEmpty() || !window->showPage(page)) {
@@ -238,7 +192,7 @@ int main(int argc, char *argv[])
         if (!actor)
             return 0;
         applyUserLanguage(*actor);
-        window = std::make_unique<askpro::MainWindow>(*db, credentials, config.endpoints, *actor, &account);
+        window = std::make_unique<askpro::MainWindow>(*actor, account);
         window->setSandbox(sandboxUrl);
     }
 }

@@ -2,11 +2,14 @@
 // apply the company scope themselves, in SQL; here only what every route shares.
 #include "api/adminapi.h"
 
+#include "setup/setuphost.h"
+
 #include "api/routefamilies.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "integrations/jsonreply.h"
 #include "security/sessionstore.h"
+#include "setup/setuphost.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -121,15 +124,21 @@ AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, W
     , m_pool(pool)
     , m_config(std::move(config))
     , m_sessions(std::make_unique<SessionStore>(m_db))
+    , m_setup(std::make_unique<SetupHost>(m_db, credentials, m_config.endpoints, m_config.publicUrl))
 {
-    const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config};
+    const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config, *m_setup};
     m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
     m_routes << directoryRoutes(context) << secretRoutes(context) << appointmentRoutes(context) << customerRoutes(context);
     m_routes << savedViewRoutes(context) << inboxRoutes(context) << auditRoutes(context) << healthRoutes(context);
-    m_routes << billingRoutes(context);
+    m_routes << billingRoutes(context) << setupRoutes(context);
 }
 
 AdminApi::~AdminApi() = default;
+
+void AdminApi::setPublicUrl(const QString &publicUrl)
+{
+    m_setup->setPublicUrl(publicUrl);
+}
 
 void AdminApi::install(QHttpServer &server)
 {

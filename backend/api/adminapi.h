@@ -20,6 +20,7 @@ namespace askpro {
 class CredentialStore;
 class Database;
 class SessionStore;
+class SetupHost;
 class WorkerPool;
 
 class AdminApi final : public QObject
@@ -35,6 +36,8 @@ public:
     ~AdminApi() override;
 
     void install(QHttpServer &server);
+    // Where providers reach this server, for setups started through the API (a test's server learns its port late).
+    void setPublicUrl(const QString &publicUrl);
     // Every route, for the OpenAPI check and the matrix test.
     [[nodiscard]] const QList<ApiRoute> &routes() const { return m_routes; }
     // Answers one request; public for the fuzz target, which feeds it requests without a socket.
@@ -50,6 +53,7 @@ private:
     WorkerPool *m_pool;
     ServerConfig m_config;
     std::unique_ptr<SessionStore> m_sessions;
+    std::unique_ptr<SetupHost> m_setup; // setup runs and test calls started through the API
     QList<ApiRoute> m_routes;
     struct Attempts
     {

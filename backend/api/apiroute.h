@@ -83,6 +83,8 @@ struct ApiRoute
     // caller's company or the first one), {n} (a running number, for fields that must be unique) and
     // {password} (the test users' password).
     QByteArray sampleBody = {};
+    // A valid query for routes that need one ("number=030%201234"), sent by the matrix test the same way.
+    QByteArray sampleQuery = {};
 };
 
 } // namespace askpro

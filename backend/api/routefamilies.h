@@ -15,6 +15,7 @@ namespace askpro {
 class CredentialStore;
 class Database;
 class SessionStore;
+class SetupHost;
 class WorkerPool;
 struct ServerConfig;
 
@@ -26,6 +27,7 @@ struct ApiContext
     SessionStore &sessions;
     WorkerPool *pool;
     const ServerConfig &config;
+    SetupHost &setup; // the setup wizard's runs and test calls, in the server's event loop
 };
 
 [[nodiscard]] QList<ApiRoute> sessionRoutes(const ApiContext &context);
@@ -41,6 +43,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> auditRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> healthRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> billingRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> setupRoutes(const ApiContext &context);
 
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);

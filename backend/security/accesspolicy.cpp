@@ -1,7 +1,6 @@
 // The role table lives here and nowhere else: pages, menus and services all ask AccessPolicy.
 #include "security/accesspolicy.h"
 
-#include "db/database.h"
 
 using namespace Qt::StringLiterals;
 
@@ -189,12 +188,12 @@ Status Actor::require(Permission permission) const
 
 QVariant Actor::userIdValue() const
 {
-    return userId > 0 ? QVariant(userId) : Database::null();
+    return userId > 0 ? QVariant(userId) : QVariant();
 }
 
 QVariant Actor::companyIdValue() const
 {
-    return companyId > 0 ? QVariant(companyId) : Database::null();
+    return companyId > 0 ? QVariant(companyId) : QVariant();
 }
 
 } // namespace askpro

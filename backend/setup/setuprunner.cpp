@@ -69,30 +69,19 @@ struct SetupRunner::Active
     int stepIndex = 0;
     int lastIndex = 0;
     int attempts = 0;
+    Actor actor; // who started this run: its keys and audit rows name them, whoever starts the next one
     Done done;
     std::function<void()> afterStop; // a cancel waiting for the current step to end
 };
 
 QStringList SetupRunner::steps()
 {
-    return {Store, Phone, Credentials, Connect, Billing, Activate};
+    return SetupSteps::all();
 }
 
 QString SetupRunner::stepTitle(const QString &step)
 {
-    if (step == Store)
-        return tr("Save company, branch, services and staff");
-    if (step == Phone)
-        return tr("Verify the phone number with Retell");
-    if (step == Credentials)
-        return tr("Store the API keys encrypted");
-    if (step == Connect)
-        return tr("Connect Cal.com and the Retell voice agent");
-    if (step == Billing)
-        return tr("Set up billing in Stripe");
-    if (step == Activate)
-        return tr("Go live");
-    return step;
+    return SetupSteps::title(step);
 }
 
 QString SetupRunner::plainWords(const Error &error)
@@ -264,6 +253,7 @@ void SetupRunner::run(qint64 runId, Done done, const QString &lastStep)
     a->companyId = loaded->companyId;
     a->branchId = loaded->branchId;
     a->resources = loaded->resources;
+    a->actor = m_actor;
     a->done = std::move(done);
     a->stepIndex = loaded->status == u"live"_s ? int(steps().size()) : std::max<int>(0, int(steps().indexOf(loaded->step)));
     a->lastIndex = std::max<int>(0, int(steps().indexOf(lastStep)));
@@ -610,7 +600,7 @@ Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
                 stored << title;
             return {};
         }
-        if (auto put = m_credentials.put({std::nullopt, provider, {}, key, {}}, m_actor); !put)
+        if (auto put = m_credentials.put({std::nullopt, provider, {}, key, {}}, a->actor); !put)
             return makeError(ErrorKind::Configuration, u"setup.platform_key"_s,
                              tr("No %1 key is stored for the platform, and storing one needs the permission to manage secrets.").arg(title));
         stored << title;
@@ -643,7 +633,7 @@ Result<QString> SetupRunner::storeCredentials(const ActivePtr &a)
                 break;
             }
         }
-        if (auto put = m_credentials.put({a->companyId, u"calcom"_s, {}, keys.calcomApiKey, webhookSecret}, m_actor); !put)
+        if (auto put = m_credentials.put({a->companyId, u"calcom"_s, {}, keys.calcomApiKey, webhookSecret}, a->actor); !put)
             return put.error();
     } else if (!own && keys.calcomApiKey.isEmpty()) {
         return makeError(ErrorKind::Configuration, u"setup.calcom_key"_s,
@@ -816,7 +806,7 @@ Status SetupRunner::activate(const ActivePtr &a)
     if (!company)
         return company.error();
     const QString after = u"{\"company_id\":%1,\"branch_id\":%2,\"active\":true}"_s.arg(a->companyId).arg(a->branchId);
-    if (auto logged = AuditLog(m_db).write(m_actor, u"setup.live"_s, u"branch"_s, a->branchId, u"{\"active\":false}"_s, after); !logged)
+    if (auto logged = AuditLog(m_db).write(a->actor, u"setup.live"_s, u"branch"_s, a->branchId, u"{\"active\":false}"_s, after); !logged)
         return logged;
     return tx.commit();
 }

@@ -8,6 +8,7 @@
 #include "security/credentialstore.h"
 #include "security/accesspolicy.h"
 #include "setup/setupinput.h"
+#include "setup/setupprogress.h"
 
 #include <QHash>
 #include <QObject>
@@ -21,20 +22,6 @@ namespace askpro {
 
 class Database;
 struct ProviderResource;
-
-// One row of setup_runs, for screens and the command line.
-struct SetupRunInfo
-{
-    qint64 id = 0;
-    qint64 companyId = 0;
-    qint64 branchId = 0;
-    QString status; // running | failed | live | cancelled
-    QString step;   // the step to run next (or that failed); "done" once live
-    QString lastError;
-    qint64 updatedAt = 0;
-    SetupInput input; // without the keys, which are never stored here
-    Json resources;   // [{provider, kind, id, company_id, reused}]
-};
 
 class SetupRunner final : public QObject
 {
@@ -87,6 +74,8 @@ public:
     // Who runs the setups: needs Permission::RunSetup; the run's audit rows (start, live, cancel) and the
     // stored keys' rows name them. Default: the system (the server's setup command).
     void setActor(const Actor &actor) { m_actor = actor; }
+    // Where providers reach this server, once known (a server started without --public-url: where it listens).
+    void setPublicUrl(const QString &publicUrl) { m_publicUrl = publicUrl; }
 
 Q_SIGNALS:
     // state: running | done | failed | skipped; message in plain words.

@@ -40,20 +40,12 @@ TestCall::~TestCall() = default;
 
 QStringList TestCall::checks()
 {
-    return {Webhook, Call, Appointment, Email};
+    return TestCallChecks::all();
 }
 
 QString TestCall::checkTitle(const QString &check)
 {
-    if (check == Webhook)
-        return tr("Webhook received");
-    if (check == Call)
-        return tr("Call stored");
-    if (check == Appointment)
-        return tr("Appointment booked");
-    if (check == Email)
-        return tr("Confirmation e-mail sent");
-    return check;
+    return TestCallChecks::title(check);
 }
 
 bool TestCall::sandboxMode() const

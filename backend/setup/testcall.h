@@ -4,6 +4,7 @@
 
 #include "config/serverconfig.h"
 #include "core/result.h"
+#include "setup/setupprogress.h"
 
 #include <QObject>
 #include <QStringList>

@@ -30,6 +30,10 @@ struct ApiSession
 std::unique_ptr<ApiSession> startApiSession(std::shared_ptr<Database> db, Role role, qint64 companyId = 0,
                                             const QString &username = QString(), const ServerConfig &config = ServerConfig(),
                                             bool runWorkers = false);
+// Signs in to a server already listening on this loopback port as a new user of this role (of companyId for
+// the business roles), created in db; actor, when given, receives who signed in. Fails the process when it cannot.
+std::unique_ptr<client::ApiAccount> signInTo(Database &db, quint16 port, Role role, qint64 companyId = 0, Actor *actor = nullptr,
+                                             const QString &username = QString());
 // Waits in a local event loop for one request's answer.
 client::ApiResult waitFor(client::ApiCall *call);
 

@@ -1,6 +1,7 @@
 // The end-to-end fixture: every part real, on loopback.
 #include "flowfixture.h"
 
+#include "api/adminapi.h"
 #include "core/clock.h"
 #include "integrations/calcomclient.h"
 #include "integrations/retellclient.h"
@@ -74,6 +75,7 @@ std::unique_ptr<FlowFixture> FlowFixture::create(const QString &engine, const Fl
     if (!port)
         return nullptr;
     f->port = *port;
+    f->server->adminApi().setPublicUrl(u"http://127.0.0.1:%1"_s.arg(f->port)); // setups through the API point providers here
     const QString webhookUrl = u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port);
 
     const qint64 now = nowMs();

@@ -122,9 +122,9 @@ FailedCallsPage::~FailedCallsPage()
         m_previewCall->abandon();
 }
 
-bool FailedCallsPage::pollNow()
+void FailedCallsPage::pollNow()
 {
-    return m_watcher->checkNow();
+    m_watcher->checkNow();
 }
 
 bool FailedCallsPage::eventFilter(QObject *watched, QEvent *event)

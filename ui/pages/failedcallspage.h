@@ -41,8 +41,8 @@ public:
     // Asks for the queue again; when it comes, expanded groups and the current call are kept (new failures
     // arrive by themselves: the page's ChangeWatcher polls the calls while it is shown).
     void reload();
-    // Compares the calls' stamp now and reloads when it moved.
-    bool pollNow();
+    // Asks for the calls' stamp now; the page reloads when it moved.
+    void pollNow();
 
     // The keyboard actions (also reachable as buttons).
     void retrySelected();

@@ -1,7 +1,7 @@
-// The checklist follows SetupRunner::progress and ::detail; icons come from the style.
+// The checklist follows the progress lines the server reports for the run (SetupClient); icons come from the style.
 #include "wizard/connectpage.h"
 
-#include "setup/setuprunner.h"
+#include "setupclient.h"
 #include "wizard/setupwizard.h"
 
 #include <QHBoxLayout>
@@ -33,8 +33,8 @@ ConnectPage::ConnectPage(QWidget *parent)
     m_checklist->setRootIsDecorated(false);
     m_checklist->setItemsExpandable(false);
     m_checklist->setWordWrap(true);
-    for (const QString &step : SetupRunner::steps()) {
-        auto *item = new QTreeWidgetItem(m_checklist, { SetupRunner::stepTitle(step), tr("Waiting") });
+    for (const QString &step : SetupSteps::all()) {
+        auto *item = new QTreeWidgetItem(m_checklist, { SetupSteps::title(step), tr("Waiting") });
         m_rows.insert(step, item);
     }
     layout->addWidget(m_checklist, 1);
@@ -86,14 +86,14 @@ void ConnectPage::initializePage()
     auto *w = static_cast<SetupWizard *>(wizard());
     if (!m_connected) {
         m_connected = true;
-        connect(w->runner(), &SetupRunner::progress, this,
+        connect(w->client(), &SetupClient::progress, this,
                 [this, w](qint64 runId, const QString &step, const QString &state, const QString &message) {
                     if (runId != w->runId())
                         return;
                     if (QTreeWidgetItem *item = m_rows.value(step))
                         setState(item, state, message);
                 });
-        connect(w->runner(), &SetupRunner::detail, this,
+        connect(w->client(), &SetupClient::detail, this,
                 [this, w](qint64 runId, const QString &step, const QString &state, const QString &message) {
                     if (runId != w->runId())
                         return;
@@ -115,11 +115,10 @@ void ConnectPage::initializePage()
                 });
     }
     // Steps the run already did (a resumed setup) show as done.
-    if (auto run = w->runner()->info(w->runId())) {
-        const qsizetype reached
-            = run->status == u"live"_s ? SetupRunner::steps().size() : SetupRunner::steps().indexOf(run->step);
+    if (const SetupRunInfo run = w->currentRun(); run.id > 0) {
+        const qsizetype reached = run.status == u"live"_s ? SetupSteps::all().size() : SetupSteps::all().indexOf(run.step);
         for (qsizetype i = 0; i < reached; ++i)
-            setState(m_rows.value(SetupRunner::steps().at(i)), u"done"_s, tr("Done"));
+            setState(m_rows.value(SetupSteps::all().at(i)), u"done"_s, tr("Done"));
     }
     start();
 }
@@ -134,7 +133,7 @@ void ConnectPage::start()
     m_retry->hide();
     m_undo->hide();
     Q_EMIT completeChanged();
-    w->runner()->run(w->runId(), [this](const Status &status) {
+    w->client()->run(w->runId(), [this](const Status &status) {
         m_running = false;
         m_live = status.ok();
         if (!status) {
@@ -153,7 +152,7 @@ void ConnectPage::undo()
     m_undo->setEnabled(false);
     m_retry->hide();
     m_error->setText(tr("Removing what this setup created…"));
-    w->runner()->cancel(w->runId(), [this, w](const Status &status) {
+    w->client()->cancel(w->runId(), [this, w](const Status &status) {
         m_undo->setEnabled(true);
         if (!status) {
             m_error->setText(tr("Undo stopped: %1 Press Undo again to continue.").arg(status.error().message));

@@ -1,8 +1,8 @@
-// Phone verification: libphonenumber for the E.164 form, the runner for the in-use check and Retell.
+// Phone verification: libphonenumber for the E.164 form, the server for the in-use check and Retell.
 #include "wizard/phonepage.h"
 
 #include "domain/phonenumbers.h"
-#include "setup/setuprunner.h"
+#include "setupclient.h"
 #include "wizard/setupwizard.h"
 
 #include <QFormLayout>
@@ -66,6 +66,7 @@ void PhonePage::numberChanged()
 {
     auto *w = static_cast<SetupWizard *>(wizard());
     m_current.clear();
+    const int asked = ++m_asked;
     const QString text = m_number->text().trimmed();
     if (text.isEmpty()) {
         m_e164->setText(tr("—"));
@@ -73,15 +74,27 @@ void PhonePage::numberChanged()
     } else if (auto e164 = PhoneNumbers::toE164(text); !e164) {
         m_e164->setText(tr("—"));
         m_status->setText(e164.error().message);
-    } else if (auto used = w->runner()->phoneInUse(*e164, w->branchId()); used && *used) {
-        m_e164->setText(*e164);
-        m_status->setText(
-            tr("%1 already answers calls for an active branch. Use a different number.").arg(PhoneNumbers::display(*e164)));
     } else {
-        m_current = *e164;
-        m_e164->setText(*e164);
-        m_status->setText(m_verified == m_current ? tr("Verified with Retell.")
-                                                  : tr("Press \"Verify with Retell\" to continue."));
+        // The server knows which numbers active branches answer; Verify waits for its word.
+        const QString number = *e164;
+        m_e164->setText(number);
+        m_status->setText(tr("Checking that no active branch answers this number…"));
+        w->client()->phoneInUse(number, w->branchId(), [this, asked, number](const Result<bool> &used) {
+            if (asked != m_asked)
+                return;
+            if (!used)
+                m_status->setText(used.error().message);
+            else if (*used)
+                m_status->setText(
+                    tr("%1 already answers calls for an active branch. Use a different number.").arg(PhoneNumbers::display(number)));
+            else {
+                m_current = number;
+                m_status->setText(m_verified == m_current ? tr("Verified with Retell.")
+                                                          : tr("Press \"Verify with Retell\" to continue."));
+            }
+            m_verify->setEnabled(!m_current.isEmpty() && !m_busy);
+            Q_EMIT completeChanged();
+        });
     }
     m_verify->setEnabled(!m_current.isEmpty() && !m_busy);
     Q_EMIT completeChanged();
@@ -92,28 +105,30 @@ void PhonePage::verify()
     auto *w = static_cast<SetupWizard *>(wizard());
     if (m_current.isEmpty() || m_busy)
         return;
-    if (auto prepared = w->prepareRun(); !prepared) {
-        m_status->setText(prepared.error().message);
-        return;
-    }
     m_busy = true;
     m_verify->setEnabled(false);
     m_status->setText(tr("Checking with Retell…"));
     const QString number = m_current;
-    w->runner()->run(
-        w->runId(),
-        [this, number](const Status &status) {
-            m_busy = false;
-            if (status) {
-                m_verified = number;
-                m_status->setText(tr("Verified: the Retell account holds %1.").arg(PhoneNumbers::display(number)));
-            } else {
-                m_status->setText(status.error().message);
-            }
-            m_verify->setEnabled(!m_current.isEmpty());
-            Q_EMIT completeChanged();
-        },
-        u"phone"_s);
+    const auto finished = [this](const QString &message) {
+        m_busy = false;
+        m_status->setText(message);
+        m_verify->setEnabled(!m_current.isEmpty());
+        Q_EMIT completeChanged();
+    };
+    w->prepareRun([this, w, number, finished](const Status &prepared) {
+        if (!prepared) {
+            finished(prepared.error().message);
+            return;
+        }
+        w->client()->run(
+            w->runId(),
+            [this, number, finished](const Status &status) {
+                if (status)
+                    m_verified = number;
+                finished(status ? tr("Verified: the Retell account holds %1.").arg(PhoneNumbers::display(number)) : status.error().message);
+            },
+            u"phone"_s);
+    });
 }
 
 bool PhonePage::isComplete() const

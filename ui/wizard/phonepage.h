@@ -33,6 +33,7 @@ private:
     QString m_current; // E.164 of what is typed, empty when invalid or in use
     QString m_verified;
     bool m_busy = false;
+    int m_asked = 0; // the in-use question last asked: older answers are dropped
 };
 
 } // namespace askpro

@@ -28,7 +28,7 @@ ResumePage::ResumePage(QList<SetupRunInfo> runs, QWidget *parent)
         const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(run.updatedAt), QLocale::ShortFormat);
         QString text = tr("%1 · %2 · stopped at \"%3\" · %4")
                            .arg(run.input.companyName.isEmpty() ? tr("(no name)") : run.input.companyName, run.input.phone,
-                                SetupRunner::stepTitle(run.step), when);
+                                SetupSteps::title(run.step), when);
         if (!run.lastError.isEmpty())
             text += u"\n    "_s + run.lastError;
         m_list->addItem(text);
@@ -51,6 +51,7 @@ bool ResumePage::validatePage()
     }
     const SetupRunInfo &run = m_runs.at(row - 1);
     w->setRunId(run.id);
+    w->setResumedRun(run);
     w->loadInput(run.input);
     return true;
 }

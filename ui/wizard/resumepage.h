@@ -1,7 +1,7 @@
 // Wizard page 0, shown only when setups were left unfinished: continue one of them, or start a new one.
 #pragma once
 
-#include "setup/setuprunner.h"
+#include "setup/setupprogress.h"
 
 #include <QWizardPage>
 

@@ -1,7 +1,7 @@
 // Wizard wiring: the pages, the branch after the resume page, and the run shared by pages 2 to 4.
 #include "wizard/setupwizard.h"
 
-#include "setup/setuprunner.h"
+#include "setupclient.h"
 #include "wizard/companypage.h"
 #include "wizard/connectpage.h"
 #include "wizard/phonepage.h"
@@ -12,25 +12,23 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-SetupWizard::SetupWizard(std::shared_ptr<Database> db, SetupRunner *runner, TestCall *testCall, QWidget *parent)
+SetupWizard::SetupWizard(SetupClient *client, QList<SetupRunInfo> unfinished, QWidget *parent)
     : QWizard(parent)
-    , m_runner(runner)
-    , m_testCall(testCall)
+    , m_client(client)
 {
-    Q_UNUSED(db)
     setObjectName(u"setupWizard"_s);
     setWindowTitle(tr("New business"));
     setWizardStyle(QWizard::ModernStyle);
     setOption(QWizard::NoBackButtonOnLastPage, true);
     setOption(QWizard::NoCancelButtonOnLastPage, true);
-    auto unfinished = runner->unfinishedRuns();
-    if (unfinished && !unfinished->isEmpty())
-        setPage(Page_Resume, new ResumePage(*unfinished, this));
+    const bool offerResume = !unfinished.isEmpty();
+    if (offerResume)
+        setPage(Page_Resume, new ResumePage(std::move(unfinished), this));
     setPage(Page_Company, new CompanyPage(this));
     setPage(Page_Phone, new PhonePage(this));
     setPage(Page_Connect, new ConnectPage(this));
     setPage(Page_TestCall, new TestCallPage(this));
-    setStartId(unfinished && !unfinished->isEmpty() ? Page_Resume : Page_Company);
+    setStartId(offerResume ? Page_Resume : Page_Company);
     resize(1060, 760);
 }
 
@@ -49,23 +47,27 @@ void SetupWizard::loadInput(const SetupInput &input)
     setField(u"branch.phone"_s, input.phone);
 }
 
-Status SetupWizard::prepareRun()
+void SetupWizard::prepareRun(std::function<void(const Status &)> done)
 {
     const SetupInput in = input();
     if (m_runId == 0) {
-        auto created = m_runner->create(in);
-        if (!created)
-            return created.error();
-        m_runId = *created;
-        return {};
+        m_client->create(in, [this, done](const Result<qint64> &created) {
+            if (created)
+                m_runId = *created;
+            done(created ? Status() : Status(created.error()));
+        });
+        return;
     }
-    return m_runner->updateInput(m_runId, in);
+    m_client->updateInput(m_runId, in, std::move(done));
 }
 
-qint64 SetupWizard::branchId() const
+SetupRunInfo SetupWizard::currentRun() const
 {
-    auto run = m_runId > 0 ? m_runner->info(m_runId) : Result<SetupRunInfo>(Error {});
-    return run ? run->branchId : 0;
+    if (m_runId > 0 && m_client->lastRun().id == m_runId)
+        return m_client->lastRun();
+    if (m_runId > 0 && m_resumed.id == m_runId)
+        return m_resumed;
+    return {};
 }
 
 int SetupWizard::nextId() const
@@ -75,10 +77,7 @@ int SetupWizard::nextId() const
         // A run whose number is verified continues with the checklist; an earlier one shows its details.
         if (m_runId == 0)
             return Page_Company;
-        auto run = m_runner->info(m_runId);
-        const qsizetype step = run ? SetupRunner::steps().indexOf(run->step) : 0;
-        return step > SetupRunner::steps().indexOf(u"credentials"_s) || (run && run->status == u"live"_s) ? Page_Connect
-                                                                                                          : Page_Company;
+        return SetupSteps::pastCredentials(currentRun()) ? Page_Connect : Page_Company;
     }
     case Page_Company:
         return Page_Phone;

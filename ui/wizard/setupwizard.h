@@ -1,18 +1,18 @@
 // The "New business" wizard (Qt's licensewizard pattern): company details, phone verification, automatic
-// connection with a live checklist, and a test call. Provider work happens in SetupRunner and TestCall.
+// connection with a live checklist, and a test call. The work happens on askpro-server; the pages follow it
+// through SetupClient.
 #pragma once
 
-#include "setup/setupinput.h"
+#include "core/result.h"
+#include "setup/setupprogress.h"
 
 #include <QWizard>
 
-#include <memory>
+#include <functional>
 
 namespace askpro {
 
-class Database;
-class SetupRunner;
-class TestCall;
+class SetupClient;
 
 class SetupWizard final : public QWizard
 {
@@ -27,12 +27,11 @@ public:
         Page_TestCall,
     };
 
-    // runner and testCall outlive the wizard (or are its children).
-    SetupWizard(std::shared_ptr<Database> db, SetupRunner *runner, TestCall *testCall, QWidget *parent = nullptr);
+    // client outlives the wizard (or is its child); unfinished: the runs to offer on the resume page.
+    SetupWizard(SetupClient *client, QList<SetupRunInfo> unfinished, QWidget *parent = nullptr);
     ~SetupWizard() override;
 
-    [[nodiscard]] SetupRunner *runner() const { return m_runner; }
-    [[nodiscard]] TestCall *testCall() const { return m_testCall; }
+    [[nodiscard]] SetupClient *client() const { return m_client; }
 
     // The input as the pages hold it now.
     [[nodiscard]] SetupInput input() const;
@@ -42,17 +41,21 @@ public:
     // The run these pages drive; 0 until the phone is verified the first time.
     [[nodiscard]] qint64 runId() const { return m_runId; }
     void setRunId(qint64 runId) { m_runId = runId; }
-    // Creates the run from the current input, or hands an existing run the current input.
-    [[nodiscard]] Status prepareRun();
+    // A run continued from the resume page, as the server listed it.
+    void setResumedRun(const SetupRunInfo &run) { m_resumed = run; }
+    // Creates the run on the server from the current input, or hands an existing run the current input.
+    void prepareRun(std::function<void(const Status &)> done);
+    // The run as last heard from the server (the resumed one before any step ran here).
+    [[nodiscard]] SetupRunInfo currentRun() const;
     // The branch the run stored (0 before the first step ran).
-    [[nodiscard]] qint64 branchId() const;
+    [[nodiscard]] qint64 branchId() const { return currentRun().branchId; }
 
     [[nodiscard]] int nextId() const override;
 
 private:
     qint64 m_runId = 0;
-    SetupRunner *m_runner;
-    TestCall *m_testCall;
+    SetupClient *m_client;
+    SetupRunInfo m_resumed;
 };
 
 } // namespace askpro

@@ -1,7 +1,7 @@
 // The test call's page: TestCall starts and follows the call; this page only shows it.
 #include "wizard/testcallpage.h"
 
-#include "setup/testcall.h"
+#include "setupclient.h"
 #include "wizard/setupwizard.h"
 
 #include <QFormLayout>
@@ -46,8 +46,8 @@ TestCallPage::TestCallPage(QWidget *parent)
     m_checks->setHeaderLabels({ tr("Check"), tr("Result") });
     m_checks->setRootIsDecorated(false);
     m_checks->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    for (const QString &check : TestCall::checks())
-        m_rows.insert(check, new QTreeWidgetItem(m_checks, { TestCall::checkTitle(check), QString() }));
+    for (const QString &check : TestCallChecks::all())
+        m_rows.insert(check, new QTreeWidgetItem(m_checks, { TestCallChecks::title(check), QString() }));
     layout->addWidget(m_checks, 1);
     m_result = new QLabel(this);
     m_result->setObjectName(u"testCallResult"_s);
@@ -59,16 +59,24 @@ TestCallPage::TestCallPage(QWidget *parent)
 void TestCallPage::initializePage()
 {
     auto *w = static_cast<SetupWizard *>(wizard());
-    const bool sandbox = w->testCall()->sandboxMode();
-    m_mode->setText(sandbox
-                        ? tr("Demo mode: the sandbox places a simulated call to the branch's number, asking for an appointment.")
-                        : tr("Retell calls your phone from the branch's number; answer and ask the agent for an appointment."));
-    m_yourNumber->setVisible(!sandbox);
-    m_yourNumberLabel->setVisible(!sandbox);
+    m_mode->setText(tr("Asking the server how test calls are placed…"));
+    m_start->setEnabled(false);
+    w->client()->testCallMode(w->branchId(), [this](const Result<bool> &sandbox) {
+        if (!sandbox) {
+            m_mode->setText(sandbox.error().message);
+            return;
+        }
+        m_mode->setText(*sandbox
+                            ? tr("Demo mode: the sandbox places a simulated call to the branch's number, asking for an appointment.")
+                            : tr("Retell calls your phone from the branch's number; answer and ask the agent for an appointment."));
+        m_yourNumber->setVisible(!*sandbox);
+        m_yourNumberLabel->setVisible(!*sandbox);
+        m_start->setEnabled(true);
+    });
     if (m_connected)
         return;
     m_connected = true;
-    connect(w->testCall(), &TestCall::checkChanged, this,
+    connect(w->client(), &SetupClient::checkChanged, this,
             [this](const QString &check, const QString &state, const QString &message) {
                 QTreeWidgetItem *item = m_rows.value(check);
                 if (!item)
@@ -80,7 +88,7 @@ void TestCallPage::initializePage()
                 item->setText(1, message);
                 item->setData(0, Qt::UserRole, state);
             });
-    connect(w->testCall(), &TestCall::finished, this, [this](bool booked) {
+    connect(w->client(), &SetupClient::testCallFinished, this, [this](bool booked) {
         m_booked = booked;
         m_start->setEnabled(true);
         m_start->setText(tr("Call again"));
@@ -95,7 +103,7 @@ void TestCallPage::startCall()
     m_start->setEnabled(false);
     m_result->setText(tr("Calling…"));
     m_booked = false;
-    w->testCall()->start(w->branchId(), m_yourNumber->text().trimmed(), [this](const Result<QString> &callId) {
+    w->client()->startTestCall(w->branchId(), m_yourNumber->text().trimmed(), [this](const Result<QString> &callId) {
         if (!callId) {
             m_result->setText(callId.error().message);
             m_start->setEnabled(true);
