@@ -47,7 +47,7 @@ private Q_SLOTS:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM services WHERE name IN ('30 Min Beratung', '60 Min Termin')"_s), 6);
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM event_type_mappings"_s) >= 20);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls"_s), qint64(seeded->calls));
-        // 30 days x 5 active branches x 15-40 calls per weekday.
+        // 30 days x 5 active branches x 5-13 calls per staff member and weekday.
         QVERIFY2(seeded->calls > 1500 && seeded->calls < 6000, qPrintable(QString::number(seeded->calls)));
 
         // Every outcome and failure kind.
@@ -77,6 +77,26 @@ private Q_SLOTS:
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM appointments WHERE starts_at < %1"_s.arg(now)) > 0);
         for (const QString &status : {u"booked"_s, u"completed"_s, u"cancelled"_s, u"no_show"_s})
             QVERIFY2(count(*db, u"SELECT COUNT(*) FROM appointments WHERE status = '%1'"_s.arg(status)) > 0, qPrintable(status));
+        // No staff member has two appointments at once, and every appointment has one, within opening hours.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM appointments a JOIN appointments b ON b.staff_id = a.staff_id AND b.id > a.id "
+                                 "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
+                                 "WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"_s),
+                 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM appointments WHERE staff_id IS NULL"_s), 0);
+        {
+            const QTimeZone berlin(QByteArrayLiteral("Europe/Berlin"));
+            auto q = db->exec(u"SELECT a.starts_at, a.ends_at FROM appointments a"_s);
+            QVERIFY(q.ok());
+            int outside = 0;
+            while (q->next()) {
+                const QDateTime starts = QDateTime::fromMSecsSinceEpoch(q->value(0).toLongLong(), berlin);
+                const QDateTime ends = QDateTime::fromMSecsSinceEpoch(q->value(1).toLongLong(), berlin);
+                const auto hours = DemoSeeder::openingHours(starts.date(), true);
+                if (!hours || starts.time() < hours->first || ends.time() > hours->second || ends.date() != starts.date())
+                    ++outside;
+            }
+            QCOMPARE(outside, 0);
+        }
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), active);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), booked);
         // Every usage row is on its company's open billing period of its month (at most 31 days and an hour
