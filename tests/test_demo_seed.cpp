@@ -99,15 +99,26 @@ private Q_SLOTS:
         }
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), active);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), booked);
-        // Every usage row is on its company's open billing period of its month (at most 31 days and an hour
-        // long), as recording places it.
+        // Every usage row is on its company's billing period of its month (at most 31 days and an hour
+        // long), as recording places it; the months that ended are invoiced and their periods closed.
+        const qint64 november = QDateTime(QDate(2026, 11, 1), QTime(0, 0), QTimeZone(QByteArrayLiteral("Europe/Berlin"))).toMSecsSinceEpoch();
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM billing_periods WHERE invoice_id IS NULL AND period_start < %1"_s.arg(november)), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM billing_periods WHERE invoice_id IS NOT NULL AND period_start >= %1"_s.arg(november)), 0);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM usage_logs u LEFT JOIN billing_periods p ON p.id = u.period_id "
-                                 "WHERE p.id IS NULL OR p.company_id <> u.company_id OR p.invoice_id IS NOT NULL "
+                                 "WHERE p.id IS NULL OR p.company_id <> u.company_id "
                                  "OR u.occurred_at < p.period_start OR u.occurred_at >= p.period_start + 2682000000"_s),
                  0);
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM billing_periods"_s) >= 3);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.customer_id = c.id)"_s), 0);
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM webhook_inbox"_s) > 0);
+
+        // Three days of health checks; the booking time after the webhook is measured, not zero.
+        QCOMPARE(seeded->healthChecks, int(count(*db, u"SELECT COUNT(*) FROM health_checks"_s)));
+        QVERIFY(seeded->healthChecks >= 3 * 96 * 8);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM health_checks WHERE checked_at > %1"_s.arg(now)), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM appointments a JOIN webhook_inbox i ON i.call_id = a.call_id "
+                                 "WHERE a.updated_at <= i.received_at"_s),
+                 0);
 
         // A second run does nothing.
         auto again = DemoSeeder(*db).seed(30, now);
@@ -115,6 +126,34 @@ private Q_SLOTS:
         QVERIFY(again->skipped);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM companies"_s), 3);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM calls"_s), qint64(seeded->calls));
+    }
+
+    // Two months that ended are invoiced by the invoice run: some paid, one overdue, one credit note; the
+    // revenue and the invoices an owner sees come from them.
+    void invoicesThePastMonths_data() { test::addEngineRows(); }
+
+    void invoicesThePastMonths()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const qint64 now = QDateTime(QDate(2026, 11, 24), QTime(17, 0), QTimeZone(QByteArrayLiteral("Europe/Berlin"))).toMSecsSinceEpoch();
+        auto seeded = DemoSeeder(*db).seed(62, now);
+        QVERIFY2(seeded.ok(), seeded.ok() ? "" : qPrintable(seeded.error().describe()));
+        // September and October for three companies, and the credit note.
+        QCOMPARE(seeded->invoices, 7);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM invoices WHERE kind = 'invoice' AND number IS NOT NULL"_s), 6);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM invoices WHERE kind = 'credit_note'"_s), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM invoices WHERE kind = 'invoice' AND status = 'paid'"_s), 5);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM invoices WHERE kind = 'invoice' AND status = 'open' AND due_at < %1"_s.arg(now)), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM payments WHERE kind = 'paid'"_s), 5);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.kind = 'invoice'"_s) >= 18,
+                 true);
+        QVERIFY(count(*db, u"SELECT MIN(gross_cents) FROM invoices WHERE kind = 'invoice'"_s) > 0);
+        // The months invoiced are closed; November's usage stays open for the next run.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM billing_periods WHERE invoice_id IS NOT NULL"_s), 6);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM billing_periods WHERE invoice_id IS NULL"_s), 3);
+        // Quiet: nothing queued to mail or push what went out back then.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM jobs WHERE kind IN ('invoice.push', 'invoice.mail')"_s), 0);
     }
 };
 

@@ -3,6 +3,7 @@
 #include "demo/demoseeder.h"
 
 #include "billing/invoicedocument.h"
+#include "billing/invoicegenerator.h"
 #include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
@@ -649,6 +650,9 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         } else if (chance(0.08)) {
             status = u"cancelled"_s;
         }
+        // Booked a second or two after the analysed call's webhook arrived (endedAt + 1.5 s), a few
+        // slower after a Cal.com retry: the health page's webhook-to-booking time.
+        const qint64 bookedAt = endedAt + 1500 + 600 + between(0, 1400) + (chance(0.03) ? between(2000, 9000) : 0);
         if (status == u"cancelled"_s)
             cancellation = QStringList{u"Krankheit"_s, u"Terminkollision"_s, u"Kunde hat abgesagt"_s}.at(between(0, 2));
         QString sync = u"synced"_s;
@@ -663,7 +667,7 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
             }
         }
         DEMO_TRY(appointmentId, m_appointment.insert({companyId, branch.id, customerId, staffId, service.id, *callId, starts, ends, status,
-                                                      uid, between(1000000, 9999999), sync, syncError, cancellation, endedAt, endedAt}));
+                                                      uid, between(1000000, 9999999), sync, syncError, cancellation, bookedAt, bookedAt}));
         ++summary.appointments;
         DEMO_TRY(period, periodFor(companyId, endedAt));
         auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt,
@@ -718,11 +722,117 @@ Result<DemoSummary> DemoSeeder::seed(int days, qint64 now, quint32 randomSeed)
     // The generator writes usage rows directly; the charts read the daily totals built from them.
     if (auto rolled = UsageRollup(m_db).rebuild(); !rolled)
         return rolled.error();
+    auto checks = seedHealthChecks(now > 0 ? now : nowMs(), randomSeed);
+    if (!checks)
+        return checks.error();
+    summary.healthChecks = *checks;
+    auto invoices = issueInvoices(now > 0 ? now : nowMs(), qBound(1, days, 3650), randomSeed);
+    if (!invoices)
+        return invoices.error();
+    summary.invoices = *invoices;
     auto users = seedUsers();
     if (!users)
         return users.error();
     summary.users = *users;
     return summary;
+}
+
+// Three days of the server's health checks every 15 minutes, so the health page has a history: all well
+// but for an hour of a slow Cal.com yesterday afternoon.
+Result<int> DemoSeeder::seedHealthChecks(qint64 now, quint32 randomSeed)
+{
+    auto conn = m_db.connection();
+    if (!conn)
+        return conn.error();
+    Statement insert(*conn, u"INSERT INTO health_checks (check_name, state, latency_ms, message, checked_at) VALUES (?, ?, ?, ?, ?)"_s);
+    QRandomGenerator random(randomSeed);
+    constexpr qint64 step = 15 * 60 * 1000;
+    const qint64 last = now - now % step;
+    const QDateTime slowFrom(fromMs(now).toTimeZone(QTimeZone(QByteArrayLiteral("Europe/Berlin"))).date().addDays(-1), QTime(15, 0),
+                             QTimeZone(QByteArrayLiteral("Europe/Berlin")));
+    const qint64 slowStart = slowFrom.toMSecsSinceEpoch();
+    const QList<std::pair<QString, int>> checks{{u"database"_s, 2},  {u"retell"_s, 180}, {u"calcom"_s, 240}, {u"stripe"_s, 210},
+                                                {u"smtp"_s, 40},     {u"workers"_s, 1},  {u"backlog"_s, 1},  {u"webhooks"_s, 1}};
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    int made = 0;
+    for (qint64 at = last - 3LL * 24 * 3600 * 1000; at <= last; at += step) {
+        for (const auto &[name, typical] : checks) {
+            const bool slow = name == u"calcom"_s && at >= slowStart && at < slowStart + 3600 * 1000;
+            const int latency = slow ? 2600 + int(random.bounded(1800)) : typical / 2 + int(random.bounded(quint32(typical)));
+            // The message is the checker's own wording; slow answers are the only ones that have one.
+            auto row = insert.run({name, slow ? u"degraded"_s : u"ok"_s, latency,
+                                   slow ? QCoreApplication::translate("HealthChecker", "Answers slowly (%1 ms)").arg(latency) : QString(), at});
+            if (!row)
+                return row.error();
+            ++made;
+        }
+    }
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return made;
+}
+
+// The months that ended are invoiced by the real invoice run, on the first of the next month, as the
+// server's monthly job does. Customers paid within a few days, except one invoice of the month before last,
+// now overdue; one early invoice was corrected by a credit note. Mail and Stripe went out back then, so
+// no follow-ups are queued.
+Result<int> DemoSeeder::issueInvoices(qint64 now, int days, quint32 randomSeed)
+{
+    const QTimeZone zone(money::billingZone);
+    const QDate today = fromMs(now).toTimeZone(zone).date();
+    const QDate first = fromMs(now - qint64(days) * 24 * 3600 * 1000).toTimeZone(zone).date();
+    InvoiceGenerator generator(m_db);
+    QList<QList<qint64>> byMonth;
+    QList<qint64> issuedAt;
+    for (QDate month(first.year(), first.month(), 1); month.addMonths(1) <= today; month = month.addMonths(1)) {
+        const qint64 issued = QDateTime(month.addMonths(1), QTime(6, 0), zone).toMSecsSinceEpoch();
+        if (issued > now)
+            break;
+        auto report = generator.generateMonth(month, issued);
+        if (!report)
+            return report.error();
+        if (report->created > 0) {
+            byMonth.append(report->invoiceIds);
+            issuedAt.append(issued);
+        }
+    }
+    QRandomGenerator random(randomSeed);
+    int made = 0;
+    for (qsizetype m = 0; m < byMonth.size(); ++m) {
+        const bool overdueMonth = byMonth.size() >= 2 && m == byMonth.size() - 2;
+        for (qsizetype i = 0; i < byMonth.at(m).size(); ++i) {
+            ++made;
+            const qint64 invoiceId = byMonth.at(m).at(i);
+            const qint64 paidAt = issuedAt.at(m) + qint64(2 + random.bounded(8)) * 24 * 3600 * 1000;
+            if ((overdueMonth && i == 0) || paidAt > now)
+                continue; // unpaid: overdue once its due date has passed
+            auto gross = m_db.scalar(u"SELECT gross_cents FROM invoices WHERE id = ?"_s, {invoiceId});
+            if (!gross)
+                return gross.error();
+            auto paid = m_db.exec(u"INSERT INTO payments (invoice_id, at, kind, amount_cents, reason) VALUES (?, ?, 'paid', ?, '')"_s,
+                                  {invoiceId, paidAt, gross->toLongLong()});
+            if (!paid)
+                return paid.error();
+            auto updated = m_db.exec(u"UPDATE invoices SET status = 'paid', paid_at = ? WHERE id = ?"_s, {paidAt, invoiceId});
+            if (!updated)
+                return updated.error();
+        }
+    }
+    if (!byMonth.isEmpty() && byMonth.first().size() > 1) {
+        const qint64 corrected = byMonth.first().at(1);
+        auto credit = generator.createCreditNote(corrected, u"Grundgebühr doppelt berechnet; korrigierte Rechnung folgt"_s,
+                                                 Actor::system(u"demo-seed"_s), issuedAt.first() + 5LL * 24 * 3600 * 1000);
+        if (!credit)
+            return credit.error();
+        auto quiet = m_db.exec(u"DELETE FROM jobs WHERE dedupe_key IN (?, ?)"_s,
+                               {u"invoice:%1:push"_s.arg(*credit), u"invoice:%1:mail"_s.arg(*credit)});
+        if (!quiet)
+            return quiet.error();
+        ++made;
+    }
+    return made;
 }
 
 namespace {

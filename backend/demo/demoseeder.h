@@ -26,6 +26,8 @@ struct DemoSummary
     int appointments = 0;
     int inboxRows = 0;
     int users = 0;
+    int invoices = 0;    // issued by the invoice run for the months that ended, credit notes included
+    int healthChecks = 0;
 };
 
 class DemoSeeder final
@@ -59,6 +61,8 @@ public:
 
 private:
     [[nodiscard]] Result<int> seedUsers();
+    [[nodiscard]] Result<int> issueInvoices(qint64 now, int days, quint32 randomSeed);
+    [[nodiscard]] Result<int> seedHealthChecks(qint64 now, quint32 randomSeed);
     Database &m_db;
 };
 
