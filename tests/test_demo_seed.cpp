@@ -2,6 +2,8 @@
 // billing periods) and timelines, and a second run that adds nothing.
 #include "core/clock.h"
 #include "demo/demoseeder.h"
+#include "queries/calldetailquery.h"
+#include "queries/triagequery.h"
 #include "testdatabase.h"
 
 #include <QElapsedTimer>
@@ -119,6 +121,32 @@ private Q_SLOTS:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM appointments a JOIN webhook_inbox i ON i.call_id = a.call_id "
                                  "WHERE a.updated_at <= i.received_at"_s),
                  0);
+
+        // A call that reached no branch shows its time in its company's first branch's zone, else the app's.
+        {
+            const qint64 orphan = count(*db, u"SELECT MIN(id) FROM calls WHERE branch_id IS NULL AND company_id IS NULL AND resolved_at IS NULL"_s);
+            auto detail = CallDetailQuery::load(*db, orphan);
+            QVERIFY(detail.ok() && detail->has_value());
+            QCOMPARE((*detail)->timeZone, u"Europe/Berlin"_s);
+            const qint64 company = count(*db, u"SELECT MIN(id) FROM companies"_s);
+            QVERIFY(db->exec(u"UPDATE branches SET time_zone = 'Europe/Vienna' WHERE id = (SELECT MIN(id) FROM branches WHERE company_id = ?)"_s,
+                             {company})
+                        .ok());
+            QVERIFY(db->exec(u"UPDATE calls SET company_id = ? WHERE id = ?"_s, {company, orphan}).ok());
+            detail = CallDetailQuery::load(*db, orphan);
+            QVERIFY(detail.ok() && detail->has_value());
+            QCOMPARE((*detail)->timeZone, u"Europe/Vienna"_s);
+            auto triage = TriageQuery::unresolved(*db, company, 100000);
+            QVERIFY(triage.ok());
+            bool listed = false;
+            for (const TriageItem &t : *triage) {
+                if (t.callId == orphan) {
+                    listed = true;
+                    QCOMPARE(t.timeZone, u"Europe/Vienna"_s);
+                }
+            }
+            QVERIFY(listed);
+        }
 
         // A second run does nothing.
         auto again = DemoSeeder(*db).seed(30, now);
