@@ -180,6 +180,24 @@ int DailyUsageModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
+QList<QList<QPointF>> DailyUsageModel::conversionRuns() const
+{
+    QList<QList<QPointF>> runs;
+    QDate previous;
+    for (const UsageDay &r : m_rows) {
+        if (r.calls <= 0) {
+            previous = QDate();
+            continue;
+        }
+        if (!previous.isValid() || previous.daysTo(r.day) != 1)
+            runs.append(QList<QPointF>());
+        runs.last().append({double(QDateTime(r.day, QTime(0, 0), billingZone()).toMSecsSinceEpoch()),
+                            100.0 * double(r.appointments) / double(r.calls)});
+        previous = r.day;
+    }
+    return runs;
+}
+
 int DailyUsageModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;

@@ -5,6 +5,7 @@
 #include "apilistmodel.h"
 
 #include <QDate>
+#include <QPointF>
 
 namespace askpro {
 
@@ -77,6 +78,9 @@ public:
     // The "days" of a usage answer.
     [[nodiscard]] static QList<UsageDay> fromJson(const client::Json &days);
     [[nodiscard]] const QList<UsageDay> &rows() const { return m_rows; }
+    // The conversion as runs of consecutive days that had calls, (day start in ms, percent) each: a day
+    // without calls has no ratio, so a chart leaves a gap there instead of dropping to 0 %.
+    [[nodiscard]] QList<QList<QPointF>> conversionRuns() const;
     [[nodiscard]] int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -252,6 +252,21 @@ QString CalcomApi::loadSeed(const Json &seed)
         if (reply.status >= 300)
             return u"event type %1: %2"_s.arg(jsonString(type, "title"), QString::fromUtf8(reply.body));
     }
+    for (const Json &seeded : seed.value("bookings", Json::array())) {
+        const Json *type = eventType(jsonInt(seeded, "eventTypeId").value_or(0));
+        const qint64 hostId = jsonInt(seeded, "hostId").value_or(0);
+        const QDateTime start = parseInstant(jsonString(seeded, "start"), QTimeZone::utc());
+        const int minutes = int(jsonInt(seeded, "lengthInMinutes").value_or(type ? (*type)["lengthInMinutes"].get<qint64>() : 0));
+        if (!type || !m_calendar.user(hostId) || !start.isValid() || minutes <= 0)
+            return u"booking %1: needs a known eventTypeId and hostId, a start and a length"_s.arg(jsonString(seeded, "uid"));
+        Json booking = makeBooking(*type, hostId, start, minutes, seeded.value("attendee", Json::object()), Json::object());
+        if (const QString uid = jsonString(seeded, "uid"); !uid.isEmpty()) {
+            booking["uid"] = toStd(uid);
+            booking["icsUid"] = toStd(uid + u"@sandbox.cal.com"_s);
+        }
+        ++m_nextBookingId;
+        m_calendar.bookings().append(booking);
+    }
     return {};
 }
 

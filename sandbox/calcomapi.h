@@ -21,7 +21,9 @@ public:
     void reset() override;
 
     // Creates users, schedules, teams and event types from the "calcom" part of a seed file:
-    // {"users": [...], "schedules": [...], "teams": [{..., "members": [userId]}], "eventTypes": [{..., "teamId"}]}.
+    // {"users": [...], "schedules": [...], "teams": [{..., "members": [userId]}], "eventTypes": [{..., "teamId"}],
+    // "bookings": [{"uid", "eventTypeId", "start", "lengthInMinutes", "hostId", "attendee"}]}. Seeded bookings
+    // already exist elsewhere (the demo's database): they are taken as they are, without checks or webhooks.
     // Returns an error message, or an empty string.
     [[nodiscard]] QString loadSeed(const Json &seed);
     // A booking made outside the API (Cal.com's own booking page): the same checks and webhooks as

@@ -96,6 +96,7 @@ QUrl Sandbox::baseUrl(Provider provider) const
 QString Sandbox::loadSeed(const QJsonObject &seed)
 {
     const Json json = fromQtJson(QJsonDocument(seed));
+    m_demoBranches = seed.value(u"branches"_s).toArray();
     try {
         return m_calcom->loadSeed(json.value("calcom", Json::object()));
     } catch (const Json::exception &e) {
@@ -368,7 +369,11 @@ ApiReply Sandbox::simulation(const ApiRequest &request)
         numbers.push_back(toStd(n));
     return ApiReply::json(200, Json{{"available", true}, {"running", m_demoFeed->isRunning()},
                                     {"calls_per_minute", m_demoFeed->callsPerMinute()}, {"numbers", numbers},
-                                    {"placed", m_demoFeed->callsPlaced()}});
+                                    {"placed", m_demoFeed->callsPlaced()},
+                                    // Calls that fail on purpose, so the failed-calls page has something to show.
+                                    {"deliberate_failure_share", m_demoFeed->deliberateFailureShare()},
+                                    {"deliberate_failure", "the caller asks for a service the branch does not offer"},
+                                    {"deliberate_failures_placed", m_demoFeed->deliberateFailuresPlaced()}});
 }
 
 ApiReply Sandbox::setFaultsFromJson(const ApiRequest &request)

@@ -89,7 +89,9 @@ public:
     // http://host:port/retell, .../calcom/v2 or .../stripe/v1; empty before listen().
     [[nodiscard]] QUrl baseUrl(Provider provider) const;
 
-    // Creates Cal.com users, schedules, teams and event types from {"calcom": {...}}. Returns an error or "".
+    // Creates Cal.com users, schedules, teams, event types and bookings from {"calcom": {...}}, and keeps
+    // {"branches": [{"phone", "timeZone", "services": [{"title", "lengthInMinutes"}], "hours": [...]}]} for the
+    // demo's callers. Returns an error or "".
     [[nodiscard]] QString loadSeed(const QJsonObject &seed);
     // Forgets every object of every provider (Cal.com keeps its owner user and default schedule).
     void reset();
@@ -110,6 +112,8 @@ public:
     QString bookElsewhere(const ExternalBooking &booking, QString *error = nullptr);
     [[nodiscard]] QJsonArray calcomBookings() const;
     [[nodiscard]] QJsonArray calcomEventTypes() const;
+    // The seed's branches: what the demo's callers of each number ask for, and when.
+    [[nodiscard]] const QJsonArray &demoBranches() const { return m_demoBranches; }
 
     // Stripe: objects by id ("cus_...", "in_...", "evt_...") or all of one kind ("invoice"), newest first.
     [[nodiscard]] QJsonObject stripeObject(const QString &id) const;
@@ -146,6 +150,7 @@ private:
     QString m_host;
     quint16 m_port = 0;
     DemoCallFeed *m_demoFeed = nullptr;
+    QJsonArray m_demoBranches;
 };
 
 } // namespace askpro::sandbox

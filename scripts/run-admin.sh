@@ -24,15 +24,14 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 "$bin/server/askpro-server" migrate --db "$db" >/dev/null
-if [ "$(sqlite3 "$data/askpro.sqlite" 'SELECT COUNT(*) FROM companies')" = "0" ]; then
-  "$bin/server/askpro-server" demo-seed --db "$db"
-fi
+# The sandbox's Cal.com learns the demo's staff, hours and upcoming appointments, so live calls book around them.
+"$bin/server/askpro-server" demo-seed --db "$db" --calendar "$data/demo-calendar.json"
 numbers=$(sqlite3 "$data/askpro.sqlite" "SELECT group_concat(phone_e164, ',') FROM branches WHERE active = 1")
 
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$data/demo-mail" \
   >"$data/demo-smtp.log" 2>&1 &
 pids+=($!)
-"$bin/sandbox/askpro-sandbox" --listen "127.0.0.1:$sandbox_port" \
+"$bin/sandbox/askpro-sandbox" --listen "127.0.0.1:$sandbox_port" --seed "$data/demo-calendar.json" \
   --simulate-calls-per-minute "$calls_per_minute" --simulate-to "$numbers" >"$data/demo-sandbox.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "$sandbox/sandbox/state" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -11,7 +11,10 @@
 #include "pages/usagepage.h"
 #include "testdatabase.h"
 
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
+#include <QLineSeries>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -229,6 +232,32 @@ private Q_SLOTS:
         QCOMPARE(page.dailyModel()->rowCount(), 90);
         const QString summary = page.findChild<QLabel *>(u"usageSummary"_s)->text();
         QVERIFY2(summary.contains(u"112"_s), qPrintable(summary));
+        // The conversion chart has points only on the two days with calls (one run), none at 0 % for
+        // the 88 days without.
+        QChart *conversion = nullptr;
+        for (QChartView *view : page.findChildren<QChartView *>()) {
+            if (view->chart()->title().contains(u"%"_s))
+                conversion = view->chart();
+        }
+        QVERIFY(conversion);
+        QCOMPARE(conversion->series().size(), 1);
+        const auto *line = qobject_cast<QLineSeries *>(conversion->series().first());
+        QVERIFY(line);
+        QCOMPARE(line->count(), 2);
+        QCOMPARE(line->at(0).y(), 300.0 / 7.0);
+        QCOMPARE(line->at(1).y(), 4100.0 / 105.0);
+
+        // Days without calls split the conversion into runs.
+        DailyUsageModel model;
+        const QDate d(2026, 11, 2);
+        model.setRows({{d, 10, 5}, {d.addDays(1), 0, 0}, {d.addDays(2), 4, 2}, {d.addDays(3), 2, 2}, {d.addDays(5), 1, 0}});
+        const QList<QList<QPointF>> runs = model.conversionRuns();
+        QCOMPARE(runs.size(), 3);
+        QCOMPARE(runs.at(0).size(), 1);
+        QCOMPARE(runs.at(1).size(), 2);
+        QCOMPARE(runs.at(1).at(1).y(), 100.0);
+        QCOMPARE(runs.at(2).size(), 1);
+        QCOMPARE(runs.at(2).at(0).y(), 0.0); // a day with calls and no booking is a real 0 %
 
         const QDate today = billingToday();
         QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QComboBox *>(u"usageCompany"_s)->findData(m_own) >= 0, 10000);

@@ -736,7 +736,7 @@
 <context>
     <name>ServerCommands</name>
     <message>
-        <location filename="../app/server/servercommands.cpp" line="+68"/>
+        <location filename="../app/server/servercommands.cpp" line="+69"/>
         <source>Database connection string: sqlite:PATH or postgresql://user[:pass]@host:port/db (default: $ASKPRO_DB, else the embedded SQLite file).</source>
         <translation>Verbindungsangabe der Datenbank: sqlite:PFAD oder postgresql://benutzer[:passwort]@host:port/db (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
     </message>
@@ -1134,7 +1134,12 @@ Befehle:
         <translation>Wie viele Tage Anrufverlauf erzeugt werden (Standard 90).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Also write the demo&apos;s calendar (staff, hours, event types, upcoming appointments) to FILE for the provider sandbox&apos;s --seed, also when no data was added.</source>
+        <translation>Schreibt zusätzlich den Kalender der Demo (Mitarbeitende, Öffnungszeiten, Ereignistypen, kommende Termine) nach FILE, für --seed der Anbieter-Sandbox, auch wenn keine Daten hinzugefügt wurden.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Fills an empty database with demo data; does nothing when companies exist.</source>
         <translation>Füllt eine leere Datenbank mit Demodaten; tut nichts, wenn bereits Unternehmen vorhanden sind.</translation>
     </message>
@@ -1144,7 +1149,12 @@ Befehle:
         <translation>--days muss eine Zahl von 1 bis 3650 sein</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
+        <source>Cannot write the demo calendar to %1: %2</source>
+        <translation>Der Demo-Kalender kann nicht nach %1 geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>The database already holds companies; no demo data added.</source>
         <translation>Die Datenbank enthält bereits Unternehmen; keine Demodaten hinzugefügt.</translation>
     </message>
@@ -5819,12 +5829,12 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::ProviderConnector</name>
     <message>
-        <location filename="../backend/setup/providerconnector.cpp" line="+141"/>
+        <location filename="../backend/setup/providerconnector.cpp" line="+143"/>
         <source>Branch %1 does not exist</source>
         <translation>Filiale %1 existiert nicht</translation>
     </message>
     <message numerus="yes">
-        <location line="+55"/>
+        <location line="+61"/>
         <source>Cal.com: event types for %n services</source>
         <translation>
             <numerusform>Cal.com: Ereignistyp für %n Leistung</numerusform>
@@ -5832,12 +5842,12 @@ Trotzdem erneut verarbeiten?</translation>
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Cal.com event types ready</source>
         <translation>Cal.com-Ereignistypen bereit</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Cal.com: booking webhook to %1</source>
         <translation>Cal.com: Buchungs-Webhook an %1</translation>
     </message>

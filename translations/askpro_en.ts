@@ -4,7 +4,7 @@
 <context>
     <name>ServerCommands</name>
     <message numerus="yes">
-        <location filename="../app/server/servercommands.cpp" line="+169"/>
+        <location filename="../app/server/servercommands.cpp" line="+170"/>
         <source>%n credential(s) are sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</source>
         <translation>
             <numerusform>%n credential is sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</numerusform>
@@ -215,7 +215,7 @@
 <context>
     <name>askpro::ProviderConnector</name>
     <message numerus="yes">
-        <location filename="../backend/setup/providerconnector.cpp" line="+196"/>
+        <location filename="../backend/setup/providerconnector.cpp" line="+204"/>
         <source>Cal.com: event types for %n services</source>
         <translation>
             <numerusform>Cal.com: event type for %n service</numerusform>

@@ -55,8 +55,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption callsPerMinute(u"simulate-calls-per-minute"_s, u"Keep simulated inbound calls coming (demo)."_s, u"N"_s, u"0"_s);
     const QCommandLineOption simulateTo(u"simulate-to"_s, u"Numbers the simulated calls go to; switch them with POST /sandbox/simulation."_s,
                                         u"NUMBER[,NUMBER...]"_s);
+    const QCommandLineOption failureShare(u"simulate-failure-share"_s,
+                                          u"Share of simulated appointment requests that fail on purpose (a service the branch does not offer)."_s,
+                                          u"0-1"_s, u"0.05"_s);
     parser.addOptions({listen, retellKey, calcomKey, stripeKey, stripeSecret, retellHook, stripeHook, seed, latency, errorRate, rateLimit,
-                       timeoutRate, faultsFor, faultSeed, callsPerMinute, simulateTo});
+                       timeoutRate, faultsFor, faultSeed, callsPerMinute, simulateTo, failureShare});
     parser.process(app);
 
     SandboxConfig config;
@@ -117,6 +120,7 @@ int main(int argc, char *argv[])
     // With --simulate-to the feed can be switched on and off later (POST /sandbox/simulation); with a rate
     // it starts at once.
     DemoCallFeed feed(sandbox, std::max(1, parser.value(callsPerMinute).toInt()), parser.value(simulateTo).split(u',', Qt::SkipEmptyParts));
+    feed.setDeliberateFailureShare(parser.value(failureShare).toDouble());
     sandbox.setDemoFeed(&feed);
     if (parser.value(callsPerMinute).toInt() > 0) {
         if (!parser.isSet(simulateTo))

@@ -35,6 +35,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QSaveFile>
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -707,6 +708,11 @@ int ServerCommands::demoSeed(const QStringList &arguments)
     QCommandLineParser parser;
     const QCommandLineOption daysOption(u"days"_s, tr("Days of call history to create (default 90)."), u"n"_s, u"90"_s);
     parser.addOption(daysOption);
+    const QCommandLineOption calendarOption(u"calendar"_s,
+                                            tr("Also write the demo's calendar (staff, hours, event types, upcoming appointments) to "
+                                               "FILE for the provider sandbox's --seed, also when no data was added."),
+                                            u"FILE"_s);
+    parser.addOption(calendarOption);
     parseOrExit(parser, arguments, tr("Fills an empty database with demo data; does nothing when companies exist."));
     bool ok = false;
     const int days = parser.value(daysOption).toInt(&ok);
@@ -723,6 +729,16 @@ int ServerCommands::demoSeed(const QStringList &arguments)
     if (!seeded) {
         err() << seeded.error().describe() << Qt::endl;
         return 1;
+    }
+    if (parser.isSet(calendarOption)) {
+        auto calendar = DemoSeeder::sandboxCalendar(*db);
+        QSaveFile file(parser.value(calendarOption));
+        if (!calendar || !file.open(QIODevice::WriteOnly) || file.write(*calendar) != calendar->size() || !file.commit()) {
+            err() << tr("Cannot write the demo calendar to %1: %2")
+                         .arg(parser.value(calendarOption), calendar ? file.errorString() : calendar.error().describe())
+                  << Qt::endl;
+            return 1;
+        }
     }
     if (seeded->skipped) {
         out() << tr("The database already holds companies; no demo data added.") << Qt::endl;

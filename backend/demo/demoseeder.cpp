@@ -3,6 +3,7 @@
 #include "demo/demoseeder.h"
 
 #include "billing/invoicedocument.h"
+#include "billing/invoicegenerator.h"
 #include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
@@ -16,6 +17,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTimeZone>
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -164,6 +167,7 @@ public:
         , m_zone(QByteArrayLiteral("Europe/Berlin"))
         , m_company(conn, u"INSERT INTO companies (name, address, vat_id, billing_email, live_since, created_at, updated_at) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_team(conn, u"UPDATE companies SET calcom_team_id = ? WHERE id = ?"_s)
         , m_branch(conn, u"INSERT INTO branches (company_id, name, address, phone_e164, time_zone, active, retell_agent_id, "
                          "created_at, updated_at) VALUES (?, ?, ?, ?, 'Europe/Berlin', ?, ?, ?, ?) RETURNING id"_s)
         , m_staff(conn, u"INSERT INTO staff (company_id, branch_id, name, email, calcom_user_id, active, created_at) "
@@ -235,8 +239,9 @@ private:
     qint64 m_now;
     int m_days;
     QTimeZone m_zone;
-    Statement m_company, m_branch, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
+    Statement m_company, m_team, m_branch, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
     QHash<std::pair<qint64, qint64>, qint64> m_periods; // (company, month start) -> period, 0: invoiced
+    QHash<qint64, QList<std::pair<qint64, qint64>>> m_busy; // staff -> [start, end) of their seeded appointments
     qint64 m_callPrice = 50;
     qint64 m_appointmentPrice = 200;
 };
@@ -274,6 +279,9 @@ Status Generator::company(const CompanyDef &def, DemoSummary &summary)
     const qint64 created = m_now - qint64(m_days + 30) * 24 * 3600 * 1000;
     DEMO_TRY(companyId, m_company.insert({def.name, def.address, def.vatId, def.email, created + 7 * 24 * 3600 * 1000LL, created, created}));
     ++summary.companies;
+    // The staff work in a Cal.com team: event types are round-robin over the branch's staff.
+    if (auto team = m_team.run({7000 + *companyId, *companyId}); !team)
+        return team.error();
 
     QList<Service> services;
     for (const ServiceDef &s : def.services) {
@@ -322,9 +330,9 @@ Status Generator::company(const CompanyDef &def, DemoSummary &summary)
             if (!branch.def.active)
                 count = dow <= 5 && chance(0.5) ? between(1, 2) : 0;
             else if (dow <= 5)
-                count = between(15, 40);
+                count = between(5, 13) * int(branch.staffIds.size()); // as many calls as the staff can take
             else if (dow == 6 && def.saturday)
-                count = between(6, 14);
+                count = between(2, 5) * int(branch.staffIds.size());
             for (int i = 0; i < count; ++i) {
                 const qint64 startedAt = local(day, QTime(8, 0).addSecs(between(0, 10 * 3600 + 1800)));
                 if (startedAt > m_now - 10 * 60 * 1000)
@@ -377,7 +385,6 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         outcome = u"pending"_s; // requested, not booked yet: the recovery sweep's work
     }
 
-    const bool requested = outcome != u"no_request"_s && failure != u"inactive_branch"_s;
     Service service = services.at(between(0, int(services.size()) - 1));
     if (failure == u"no_event_type"_s) {
         for (const Service &s : services)
@@ -389,9 +396,53 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         : service.def.name;
     const QDateTime started = fromMs(startedAt).toTimeZone(m_zone);
     QDate wishDay = started.date().addDays(between(1, 16));
-    while (wishDay.dayOfWeek() == 7 || (wishDay.dayOfWeek() == 6 && !def.saturday))
+    while (!DemoSeeder::openingHours(wishDay, def.saturday))
         wishDay = wishDay.addDays(1);
-    const QTime wishTime(between(8, 17), between(0, 3) * 15);
+    // A time at which the whole appointment fits into the branch's opening hours, on the quarter hour.
+    const auto hours = *DemoSeeder::openingHours(wishDay, def.saturday);
+    const int openMinute = hours.first.msecsSinceStartOfDay() / 60000;
+    const int lastStart = hours.second.msecsSinceStartOfDay() / 60000 - service.def.minutes;
+    QTime wishTime = QTime(0, 0).addSecs(qint64(openMinute + 15 * between(0, qMax(0, lastStart - openMinute) / 15)) * 60);
+
+    // A booking needs a staff member free for the whole appointment: the calendar never double-books one.
+    // Most callers take a free time nearby (they asked for that one); the others leave it to a callback.
+    qint64 staffId = 0;
+    if (outcome == u"booked"_s) {
+        const auto freeStaff = [&](const QTime &at) {
+            const qint64 starts = local(wishDay, at);
+            const qint64 ends = starts + qint64(service.def.minutes) * 60000;
+            QList<qint64> free;
+            for (const qint64 id : branch.staffIds) {
+                const auto &taken = m_busy[id];
+                if (std::none_of(taken.cbegin(), taken.cend(), [&](const auto &span) { return span.first < ends && starts < span.second; }))
+                    free.append(id);
+            }
+            return free;
+        };
+        QList<qint64> free = freeStaff(wishTime);
+        if (free.isEmpty() && chance(0.75)) {
+            for (int step = 1; step <= 8 && free.isEmpty(); ++step) {
+                for (const int sign : {1, -1}) {
+                    const int minute = wishTime.msecsSinceStartOfDay() / 60000 + sign * step * 15;
+                    if (minute < openMinute || minute > lastStart)
+                        continue;
+                    free = freeStaff(QTime(0, 0).addSecs(qint64(minute) * 60));
+                    if (!free.isEmpty()) {
+                        wishTime = QTime(0, 0).addSecs(qint64(minute) * 60);
+                        break;
+                    }
+                }
+            }
+        }
+        if (free.isEmpty()) {
+            outcome = u"needs_callback"_s;
+        } else {
+            staffId = free.at(between(0, int(free.size()) - 1));
+            const qint64 starts = local(wishDay, wishTime);
+            m_busy[staffId].append({starts, starts + qint64(service.def.minutes) * 60000});
+        }
+    }
+    const bool requested = outcome != u"no_request"_s && failure != u"inactive_branch"_s;
     const qint64 durationMs = qint64(requested ? between(70, 320) : between(35, 150)) * 1000;
     const QString dateText = QLocale(QLocale::German).toString(wishDay, u"d. MMMM"_s);
     const QString timeText = wishTime.toString(u"H:mm"_s);
@@ -599,6 +650,9 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         } else if (chance(0.08)) {
             status = u"cancelled"_s;
         }
+        // Booked a second or two after the analysed call's webhook arrived (endedAt + 1.5 s), a few
+        // slower after a Cal.com retry: the health page's webhook-to-booking time.
+        const qint64 bookedAt = endedAt + 1500 + 600 + between(0, 1400) + (chance(0.03) ? between(2000, 9000) : 0);
         if (status == u"cancelled"_s)
             cancellation = QStringList{u"Krankheit"_s, u"Terminkollision"_s, u"Kunde hat abgesagt"_s}.at(between(0, 2));
         QString sync = u"synced"_s;
@@ -612,9 +666,8 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
                 sync = u"pending"_s;
             }
         }
-        const qint64 staffId = branch.staffIds.at(between(0, int(branch.staffIds.size()) - 1));
         DEMO_TRY(appointmentId, m_appointment.insert({companyId, branch.id, customerId, staffId, service.id, *callId, starts, ends, status,
-                                                      uid, between(1000000, 9999999), sync, syncError, cancellation, endedAt, endedAt}));
+                                                      uid, between(1000000, 9999999), sync, syncError, cancellation, bookedAt, bookedAt}));
         ++summary.appointments;
         DEMO_TRY(period, periodFor(companyId, endedAt));
         auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt,
@@ -669,11 +722,117 @@ Result<DemoSummary> DemoSeeder::seed(int days, qint64 now, quint32 randomSeed)
     // The generator writes usage rows directly; the charts read the daily totals built from them.
     if (auto rolled = UsageRollup(m_db).rebuild(); !rolled)
         return rolled.error();
+    auto checks = seedHealthChecks(now > 0 ? now : nowMs(), randomSeed);
+    if (!checks)
+        return checks.error();
+    summary.healthChecks = *checks;
+    auto invoices = issueInvoices(now > 0 ? now : nowMs(), qBound(1, days, 3650), randomSeed);
+    if (!invoices)
+        return invoices.error();
+    summary.invoices = *invoices;
     auto users = seedUsers();
     if (!users)
         return users.error();
     summary.users = *users;
     return summary;
+}
+
+// Three days of the server's health checks every 15 minutes, so the health page has a history: all well
+// but for an hour of a slow Cal.com yesterday afternoon.
+Result<int> DemoSeeder::seedHealthChecks(qint64 now, quint32 randomSeed)
+{
+    auto conn = m_db.connection();
+    if (!conn)
+        return conn.error();
+    Statement insert(*conn, u"INSERT INTO health_checks (check_name, state, latency_ms, message, checked_at) VALUES (?, ?, ?, ?, ?)"_s);
+    QRandomGenerator random(randomSeed);
+    constexpr qint64 step = 15 * 60 * 1000;
+    const qint64 last = now - now % step;
+    const QDateTime slowFrom(fromMs(now).toTimeZone(QTimeZone(QByteArrayLiteral("Europe/Berlin"))).date().addDays(-1), QTime(15, 0),
+                             QTimeZone(QByteArrayLiteral("Europe/Berlin")));
+    const qint64 slowStart = slowFrom.toMSecsSinceEpoch();
+    const QList<std::pair<QString, int>> checks{{u"database"_s, 2},  {u"retell"_s, 180}, {u"calcom"_s, 240}, {u"stripe"_s, 210},
+                                                {u"smtp"_s, 40},     {u"workers"_s, 1},  {u"backlog"_s, 1},  {u"webhooks"_s, 1}};
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    int made = 0;
+    for (qint64 at = last - 3LL * 24 * 3600 * 1000; at <= last; at += step) {
+        for (const auto &[name, typical] : checks) {
+            const bool slow = name == u"calcom"_s && at >= slowStart && at < slowStart + 3600 * 1000;
+            const int latency = slow ? 2600 + int(random.bounded(1800)) : typical / 2 + int(random.bounded(quint32(typical)));
+            // The message is the checker's own wording; slow answers are the only ones that have one.
+            auto row = insert.run({name, slow ? u"degraded"_s : u"ok"_s, latency,
+                                   slow ? QCoreApplication::translate("HealthChecker", "Answers slowly (%1 ms)").arg(latency) : QString(), at});
+            if (!row)
+                return row.error();
+            ++made;
+        }
+    }
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return made;
+}
+
+// The months that ended are invoiced by the real invoice run, on the first of the next month, as the
+// server's monthly job does. Customers paid within a few days, except one invoice of the month before last,
+// now overdue; one early invoice was corrected by a credit note. Mail and Stripe went out back then, so
+// no follow-ups are queued.
+Result<int> DemoSeeder::issueInvoices(qint64 now, int days, quint32 randomSeed)
+{
+    const QTimeZone zone(money::billingZone);
+    const QDate today = fromMs(now).toTimeZone(zone).date();
+    const QDate first = fromMs(now - qint64(days) * 24 * 3600 * 1000).toTimeZone(zone).date();
+    InvoiceGenerator generator(m_db);
+    QList<QList<qint64>> byMonth;
+    QList<qint64> issuedAt;
+    for (QDate month(first.year(), first.month(), 1); month.addMonths(1) <= today; month = month.addMonths(1)) {
+        const qint64 issued = QDateTime(month.addMonths(1), QTime(6, 0), zone).toMSecsSinceEpoch();
+        if (issued > now)
+            break;
+        auto report = generator.generateMonth(month, issued);
+        if (!report)
+            return report.error();
+        if (report->created > 0) {
+            byMonth.append(report->invoiceIds);
+            issuedAt.append(issued);
+        }
+    }
+    QRandomGenerator random(randomSeed);
+    int made = 0;
+    for (qsizetype m = 0; m < byMonth.size(); ++m) {
+        const bool overdueMonth = byMonth.size() >= 2 && m == byMonth.size() - 2;
+        for (qsizetype i = 0; i < byMonth.at(m).size(); ++i) {
+            ++made;
+            const qint64 invoiceId = byMonth.at(m).at(i);
+            const qint64 paidAt = issuedAt.at(m) + qint64(2 + random.bounded(8)) * 24 * 3600 * 1000;
+            if ((overdueMonth && i == 0) || paidAt > now)
+                continue; // unpaid: overdue once its due date has passed
+            auto gross = m_db.scalar(u"SELECT gross_cents FROM invoices WHERE id = ?"_s, {invoiceId});
+            if (!gross)
+                return gross.error();
+            auto paid = m_db.exec(u"INSERT INTO payments (invoice_id, at, kind, amount_cents, reason) VALUES (?, ?, 'paid', ?, '')"_s,
+                                  {invoiceId, paidAt, gross->toLongLong()});
+            if (!paid)
+                return paid.error();
+            auto updated = m_db.exec(u"UPDATE invoices SET status = 'paid', paid_at = ? WHERE id = ?"_s, {paidAt, invoiceId});
+            if (!updated)
+                return updated.error();
+        }
+    }
+    if (!byMonth.isEmpty() && byMonth.first().size() > 1) {
+        const qint64 corrected = byMonth.first().at(1);
+        auto credit = generator.createCreditNote(corrected, u"Grundgebühr doppelt berechnet; korrigierte Rechnung folgt"_s,
+                                                 Actor::system(u"demo-seed"_s), issuedAt.first() + 5LL * 24 * 3600 * 1000);
+        if (!credit)
+            return credit.error();
+        auto quiet = m_db.exec(u"DELETE FROM jobs WHERE dedupe_key IN (?, ?)"_s,
+                               {u"invoice:%1:push"_s.arg(*credit), u"invoice:%1:mail"_s.arg(*credit)});
+        if (!quiet)
+            return quiet.error();
+        ++made;
+    }
+    return made;
 }
 
 namespace {
@@ -694,6 +853,150 @@ QList<CompanyOwnerDef> companyOwnerDefinitions()
 }
 
 } // namespace
+
+std::optional<std::pair<QTime, QTime>> DemoSeeder::openingHours(const QDate &day, bool saturday)
+{
+    if (day.dayOfWeek() <= 5)
+        return std::pair{QTime(8, 0), QTime(18, 0)};
+    if (day.dayOfWeek() == 6 && saturday)
+        return std::pair{QTime(9, 0), QTime(14, 0)};
+    return std::nullopt;
+}
+
+namespace {
+
+bool opensOnSaturday(const QString &companyName)
+{
+    for (const CompanyDef &def : companyDefinitions()) {
+        if (def.name == companyName)
+            return def.saturday;
+    }
+    return false;
+}
+
+// Cal.com's availability windows for the demo's opening hours.
+Json availability(bool saturday)
+{
+    Json windows = Json::array();
+    const QDate monday(2026, 1, 5);
+    for (int offset = 0; offset < 7; ++offset) {
+        const QDate day = monday.addDays(offset);
+        const auto hours = DemoSeeder::openingHours(day, saturday);
+        if (!hours)
+            continue;
+        windows.push_back({{"days", Json::array({QLocale(QLocale::English).dayName(day.dayOfWeek()).toStdString()})},
+                           {"startTime", hours->first.toString(u"HH:mm"_s).toStdString()},
+                           {"endTime", hours->second.toString(u"HH:mm"_s).toStdString()}});
+    }
+    return windows;
+}
+
+} // namespace
+
+Result<QByteArray> DemoSeeder::sandboxCalendar(Database &db, qint64 now)
+{
+    if (now <= 0)
+        now = nowMs();
+    Json users = Json::array();
+    Json schedules = Json::array();
+    Json teams = Json::array();
+    Json eventTypes = Json::array();
+    Json bookings = Json::array();
+    Json branches = Json::array();
+
+    auto branchRows = db.exec(u"SELECT b.id, b.name, b.phone_e164, b.time_zone, c.calcom_team_id, c.name FROM branches b "
+                              "JOIN companies c ON c.id = b.company_id WHERE b.active = 1 AND c.calcom_team_id IS NOT NULL "
+                              "ORDER BY c.id, b.id"_s);
+    if (!branchRows)
+        return branchRows.error();
+    struct BranchRow
+    {
+        qint64 id = 0;
+        QString name;
+        QString phone;
+        QString zone;
+        qint64 team = 0;
+        bool saturday = false;
+        QString company;
+    };
+    QList<BranchRow> rows;
+    while (branchRows->next())
+        rows.append({branchRows->value(0).toLongLong(), branchRows->value(1).toString(), branchRows->value(2).toString(),
+                     branchRows->value(3).toString(), branchRows->value(4).toLongLong(), opensOnSaturday(branchRows->value(5).toString()),
+                     branchRows->value(5).toString()});
+    branchRows->finish();
+
+    for (const BranchRow &b : std::as_const(rows)) {
+        const QString &companyName = b.company;
+        const Json hours = availability(b.saturday);
+        Json members = Json::array();
+        Json hosts = Json::array();
+        auto staff = db.exec(u"SELECT calcom_user_id, name, email FROM staff WHERE branch_id = ? AND active = 1 "
+                             "AND calcom_user_id IS NOT NULL ORDER BY id"_s,
+                             {b.id});
+        if (!staff)
+            return staff.error();
+        while (staff->next()) {
+            const qint64 userId = staff->value(0).toLongLong();
+            const QString email = staff->value(2).toString();
+            users.push_back({{"id", userId}, {"name", staff->value(1).toString().toStdString()}, {"email", email.toStdString()},
+                             {"username", email.section(u'@', 0, 0).toStdString()}, {"timeZone", b.zone.toStdString()}});
+            schedules.push_back({{"ownerId", userId}, {"name", "Öffnungszeiten"}, {"timeZone", b.zone.toStdString()},
+                                 {"isDefault", true}, {"availability", hours}});
+            members.push_back(userId);
+            hosts.push_back({{"userId", userId}});
+        }
+        if (!teams.empty() && teams.back()["id"] == Json(b.team)) {
+            for (const Json &m : members)
+                teams.back()["members"].push_back(m);
+        } else {
+            teams.push_back({{"id", b.team}, {"name", companyName.toStdString()}, {"timeZone", b.zone.toStdString()}, {"members", members}});
+        }
+
+        Json services = Json::array();
+        auto mapped = db.exec(u"SELECT m.calcom_event_type_id, s.id, s.name, s.duration_minutes FROM event_type_mappings m "
+                              "JOIN services s ON s.id = m.service_id WHERE m.branch_id = ? AND s.active = 1 ORDER BY s.id"_s,
+                              {b.id});
+        if (!mapped)
+            return mapped.error();
+        while (mapped->next()) {
+            const std::string title = mapped->value(2).toString().toStdString();
+            const int minutes = mapped->value(3).toInt();
+            eventTypes.push_back({{"id", mapped->value(0).toLongLong()}, {"title", title},
+                                  {"slug", u"askpro-%1-%2"_s.arg(b.id).arg(mapped->value(1).toLongLong()).toStdString()},
+                                  {"lengthInMinutes", minutes}, {"teamId", b.team}, {"schedulingType", "roundRobin"}, {"hosts", hosts}});
+            services.push_back({{"title", title}, {"lengthInMinutes", minutes}});
+        }
+        branches.push_back({{"phone", b.phone.toStdString()}, {"name", b.name.toStdString()}, {"timeZone", b.zone.toStdString()},
+                            {"services", services}, {"hours", hours}});
+
+        // Appointments still to come block their staff member's time (cancelled ones free it).
+        auto upcoming = db.exec(u"SELECT a.calcom_booking_uid, m.calcom_event_type_id, a.starts_at, a.ends_at, s.calcom_user_id, "
+                                "COALESCE(c.name, ''), COALESCE(c.email, '') FROM appointments a "
+                                "JOIN staff s ON s.id = a.staff_id "
+                                "JOIN event_type_mappings m ON m.branch_id = a.branch_id AND m.service_id = a.service_id "
+                                "LEFT JOIN customers c ON c.id = a.customer_id "
+                                "WHERE a.branch_id = ? AND a.ends_at > ? AND a.status IN ('booked', 'pending') "
+                                "AND s.calcom_user_id IS NOT NULL ORDER BY a.starts_at, a.id"_s,
+                                {b.id, now});
+        if (!upcoming)
+            return upcoming.error();
+        while (upcoming->next()) {
+            const QString name = upcoming->value(5).toString();
+            bookings.push_back({{"uid", upcoming->value(0).toString().toStdString()}, {"eventTypeId", upcoming->value(1).toLongLong()},
+                                {"start", fromMs(upcoming->value(2).toLongLong()).toUTC().toString(Qt::ISODateWithMs).toStdString()},
+                                {"lengthInMinutes", (upcoming->value(3).toLongLong() - upcoming->value(2).toLongLong()) / 60000},
+                                {"hostId", upcoming->value(4).toLongLong()},
+                                {"attendee", {{"name", (name.isEmpty() ? u"Kunde"_s : name).toStdString()},
+                                              {"email", upcoming->value(6).toString().toStdString()},
+                                              {"timeZone", b.zone.toStdString()}}}});
+        }
+    }
+    const Json seed{{"calcom", {{"users", users}, {"schedules", schedules}, {"teams", teams}, {"eventTypes", eventTypes},
+                                {"bookings", bookings}}},
+                    {"branches", branches}};
+    return QByteArray::fromStdString(seed.dump(2));
+}
 
 QStringList DemoSeeder::demoUsernames()
 {

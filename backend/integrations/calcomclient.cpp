@@ -158,6 +158,11 @@ JsonReply *CalcomClient::eventTypes() const
     return call("GET", u"/event-types"_s, eventTypesVersion.toByteArray());
 }
 
+JsonReply *CalcomClient::teamEventTypes(qint64 teamId) const
+{
+    return call("GET", u"/teams/%1/event-types"_s.arg(teamId), eventTypesVersion.toByteArray());
+}
+
 JsonReply *CalcomClient::createEventType(const QString &title, const QString &slug, int lengthMinutes) const
 {
     return call("POST", u"/event-types"_s, eventTypesVersion.toByteArray(),

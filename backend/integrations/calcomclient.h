@@ -45,6 +45,7 @@ public:
     [[nodiscard]] JsonReply *teams() const;
     [[nodiscard]] JsonReply *createTeam(const QString &name, const QString &slug, const QString &timeZone) const;
     [[nodiscard]] JsonReply *eventTypes() const;
+    [[nodiscard]] JsonReply *teamEventTypes(qint64 teamId) const;
     [[nodiscard]] JsonReply *createEventType(const QString &title, const QString &slug, int lengthMinutes) const;
     [[nodiscard]] JsonReply *createTeamEventType(qint64 teamId, const QString &title, const QString &slug, int lengthMinutes,
                                                  const QList<qint64> &hostUserIds) const;

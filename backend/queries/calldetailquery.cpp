@@ -2,6 +2,7 @@
 #include "queries/calldetailquery.h"
 
 #include "db/database.h"
+#include "queries/callquery.h"
 
 using namespace Qt::StringLiterals;
 
@@ -10,7 +11,7 @@ namespace askpro {
 Result<std::optional<CallDetail>> CallDetailQuery::load(Database &db, qint64 callId)
 {
     auto q = db.exec(u"SELECT c.id, c.retell_call_id, COALESCE(c.company_id, 0), COALESCE(co.name, ''), COALESCE(c.branch_id, 0), "
-                     "COALESCE(b.name, ''), COALESCE(b.time_zone, 'UTC'), COALESCE(c.customer_id, 0), COALESCE(cu.name, ''), "
+                     "COALESCE(b.name, ''), "_s + callTimeZoneSql() + u", COALESCE(c.customer_id, 0), COALESCE(cu.name, ''), "
                      "c.from_number, c.to_number, COALESCE(c.started_at, c.created_at), COALESCE(c.ended_at, 0), c.duration_ms, "
                      "c.outcome, c.failure_kind, c.failure_reason, c.disconnection_reason, c.transcript, c.transcript_json, "
                      "c.recording_url, c.summary, c.sentiment, c.appointment_requested, c.request_json, c.alternatives_json, "

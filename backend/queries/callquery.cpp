@@ -30,7 +30,7 @@ const QString timeExpression = u"COALESCE(c.started_at, c.created_at)"_s; // as 
 
 QString selectList(const QString &key)
 {
-    return u"SELECT c.id, COALESCE(c.started_at, c.created_at), COALESCE(b.time_zone, 'UTC'), COALESCE(co.name, ''), "
+    return u"SELECT c.id, COALESCE(c.started_at, c.created_at), "_s + callTimeZoneSql() + u", COALESCE(co.name, ''), "
            "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.duration_ms, c.outcome, c.failure_reason, a.starts_at, "_s
         + key;
 }
@@ -166,6 +166,12 @@ Result<ChangeStamp> ChangeQuery::stampOf(Database &db, const QString &sql, const
         s.lastChange = q->value(1).toLongLong();
     }
     return s;
+}
+
+QString callTimeZoneSql()
+{
+    return u"COALESCE(b.time_zone, (SELECT fb.time_zone FROM branches fb WHERE fb.company_id = c.company_id ORDER BY fb.id LIMIT 1), "
+           "'Europe/Berlin')"_s;
 }
 
 } // namespace askpro

@@ -14,6 +14,11 @@ namespace askpro {
 
 class Database;
 
+// The zone a call's times are shown in, as SQL over calls c and its branch b: the branch's, else its
+// company's first branch's, else the app's own (Europe/Berlin). Never bare UTC, so a call that reached no
+// branch sits among its neighbours in their local time.
+[[nodiscard]] QString callTimeZoneSql();
+
 struct CallFilter
 {
     qint64 fromMs = 0; // 0: open

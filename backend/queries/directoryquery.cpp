@@ -2,6 +2,7 @@
 #include "queries/directoryquery.h"
 
 #include "db/database.h"
+#include "queries/callquery.h"
 #include "queries/keysetquery.h"
 #include "queries/modelquery.h"
 
@@ -193,7 +194,7 @@ Result<CallPage> CustomerQuery::page(Database &db, const QString &text, qint64 c
 
 Result<QSqlQuery> CustomerQuery::calls(Database &db, qint64 customerId)
 {
-    return runModelQuery(db, u"SELECT c.id, COALESCE(c.started_at, c.created_at), COALESCE(b.time_zone, 'UTC'), COALESCE(b.name, ''), c.outcome, "
+    return runModelQuery(db, u"SELECT c.id, COALESCE(c.started_at, c.created_at), "_s + callTimeZoneSql() + u", COALESCE(b.name, ''), c.outcome, "
                    "c.duration_ms FROM calls c LEFT JOIN branches b ON b.id = c.branch_id WHERE c.customer_id = ? "
                    "ORDER BY c.started_at DESC, c.id DESC"_s,
                    {customerId}, u"The customer cannot be read"_s);

@@ -2,6 +2,7 @@
 #include "queries/triagequery.h"
 
 #include "db/database.h"
+#include "queries/callquery.h"
 
 using namespace Qt::StringLiterals;
 
@@ -9,7 +10,7 @@ namespace askpro {
 
 Result<QList<TriageItem>> TriageQuery::unresolved(Database &db, qint64 companyId, int limit)
 {
-    auto q = db.exec(u"SELECT c.id, COALESCE(c.started_at, c.created_at), COALESCE(b.time_zone, 'UTC'), COALESCE(co.name, ''), "
+    auto q = db.exec(u"SELECT c.id, COALESCE(c.started_at, c.created_at), "_s + callTimeZoneSql() + u", COALESCE(co.name, ''), "
                      "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.outcome, c.failure_kind, c.failure_reason "
                      "FROM calls c LEFT JOIN branches b ON b.id = c.branch_id LEFT JOIN companies co ON co.id = c.company_id "
                      "LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN appointments a ON a.call_id = c.id "

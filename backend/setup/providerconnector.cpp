@@ -23,6 +23,8 @@ struct ProviderConnector::Run
     QString address;
     QString phone;
     QString language;
+    qint64 calcomTeamId = 0; // a company with a Cal.com team gets round-robin event types hosted by the branch's staff
+    QList<qint64> hostUserIds;
     struct Service
     {
         qint64 id;
@@ -135,7 +137,7 @@ void ProviderConnector::connectBranch(qint64 branchId, std::function<void(const 
     run->branchId = branchId;
     run->done = std::move(done);
     auto q = m_db.exec(u"SELECT b.company_id, c.name, b.name, b.address, b.phone_e164, b.language, COALESCE(b.retell_llm_id, ''), "
-                       "COALESCE(b.retell_agent_id, '') FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
+                       "COALESCE(b.retell_agent_id, ''), COALESCE(c.calcom_team_id, 0) FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
                        {branchId});
     if (!q || !q->next()) {
         fail(run, u"branch"_s, q ? makeError(ErrorKind::NotFound, u"setup.branch"_s, tr("Branch %1 does not exist").arg(branchId)) : q.error());
@@ -149,11 +151,17 @@ void ProviderConnector::connectBranch(qint64 branchId, std::function<void(const 
     run->language = q->value(5).toString();
     run->llmId = q->value(6).toString();
     run->agentId = q->value(7).toString();
+    run->calcomTeamId = q->value(8).toLongLong();
     q->finish();
     auto services = m_db.exec(u"SELECT id, name, duration_minutes FROM services WHERE company_id = ? AND active = 1 ORDER BY id"_s,
                               {run->companyId});
     while (services && services->next())
         run->services.append({services->value(0).toLongLong(), services->value(1).toString(), services->value(2).toInt()});
+
+    auto hosts = m_db.exec(u"SELECT calcom_user_id FROM staff WHERE branch_id = ? AND active = 1 AND calcom_user_id IS NOT NULL ORDER BY id"_s,
+                           {branchId});
+    while (hosts && hosts->next())
+        run->hostUserIds.append(hosts->value(0).toLongLong());
 
     auto retell = m_credentials.get(std::nullopt, u"retell"_s);
     auto calcom = m_credentials.get(run->companyId, u"calcom"_s);
@@ -194,7 +202,8 @@ void ProviderConnector::eventTypes(const std::shared_ptr<Run> &run, Next next)
 {
     const QString step = u"calcom.event_types"_s;
     Q_EMIT progress(step, u"running"_s, tr("Cal.com: event types for %n services", nullptr, int(run->services.size())));
-    onReply(run, step, run->calcomClient->eventTypes(), [this, run, step, next](const Json &result) {
+    JsonReply *listed = run->calcomTeamId > 0 ? run->calcomClient->teamEventTypes(run->calcomTeamId) : run->calcomClient->eventTypes();
+    onReply(run, step, listed, [this, run, step, next](const Json &result) {
         QHash<QString, qint64> bySlug;
         for (const Json &type : itemsOf(result))
             bySlug.insert(jsonString(type, "slug"), jsonInt(type, "id"));
@@ -223,7 +232,10 @@ void ProviderConnector::eventTypes(const std::shared_ptr<Run> &run, Next next)
                 map(bySlug.value(slug));
                 return;
             }
-            onReply(run, step, run->calcomClient->createEventType(service.name, slug, service.minutes),
+            JsonReply *creating = run->calcomTeamId > 0
+                ? run->calcomClient->createTeamEventType(run->calcomTeamId, service.name, slug, service.minutes, run->hostUserIds)
+                : run->calcomClient->createEventType(service.name, slug, service.minutes);
+            onReply(run, step, creating,
                     [this, run, map](const Json &created) {
                         record({u"calcom"_s, u"event_type"_s, QString::number(jsonInt(created, "id")), run->companyId});
                         map(jsonInt(created, "id"));

@@ -42,7 +42,7 @@ struct UsagePage::Charts
     QDateTimeAxis *volumeX = nullptr;
     QValueAxis *volumeY = nullptr;
     QChart *conversion = nullptr;
-    QLineSeries *conversionSeries = nullptr;
+    QList<QLineSeries *> conversionRuns; // one line per run of days with calls: gaps where there is no ratio
     QDateTimeAxis *conversionX = nullptr;
     QValueAxis *conversionY = nullptr;
     QChart *revenue = nullptr;
@@ -131,8 +131,6 @@ UsagePage::UsagePage(client::ApiAccount &account, QWidget *parent)
     }
     c.conversion = new QChart;
     c.conversion->setTitle(tr("Call-to-appointment conversion (%)"));
-    c.conversionSeries = mappedLine(m_daily, DailyUsageModel::Conversion, tr("Conversion"), c.conversion);
-    c.conversion->addSeries(c.conversionSeries);
     c.conversion->legend()->hide();
     c.conversionX = new QDateTimeAxis(c.conversion);
     c.conversionX->setFormat(QLocale().dateFormat(QLocale::ShortFormat));
@@ -140,8 +138,6 @@ UsagePage::UsagePage(client::ApiAccount &account, QWidget *parent)
     c.conversionY->setRange(0, 100);
     c.conversion->addAxis(c.conversionX, Qt::AlignBottom);
     c.conversion->addAxis(c.conversionY, Qt::AlignLeft);
-    c.conversionSeries->attachAxis(c.conversionX);
-    c.conversionSeries->attachAxis(c.conversionY);
     c.revenue = new QChart;
     c.revenue->setTitle(tr("Invoiced revenue per month (net, €)"));
     c.revenueSeries = new QStackedBarSeries(c.revenue);
@@ -230,6 +226,23 @@ void UsagePage::reload()
         const QDateTime start(from, QTime(0, 0)), end(to, QTime(0, 0));
         c.volumeX->setRange(start, end);
         c.conversionX->setRange(start, end);
+        for (QLineSeries *run : std::as_const(c.conversionRuns)) {
+            c.conversion->removeSeries(run);
+            delete run;
+        }
+        c.conversionRuns.clear();
+        for (const QList<QPointF> &points : m_daily->conversionRuns()) {
+            auto *run = new QLineSeries(c.conversion);
+            run->setName(tr("Conversion"));
+            run->append(points);
+            run->setPointsVisible(points.size() == 1); // a lone day is a dot, not an invisible line
+            if (!c.conversionRuns.isEmpty())
+                run->setColor(c.conversionRuns.first()->color());
+            c.conversion->addSeries(run);
+            run->attachAxis(c.conversionX);
+            run->attachAxis(c.conversionY);
+            c.conversionRuns.append(run);
+        }
         qint64 maxDay = 1, calls = 0, appointments = 0;
         for (const UsageDay &d : daily) {
             maxDay = qMax(maxDay, qMax(d.calls, d.appointments));
