@@ -14,6 +14,7 @@ namespace askpro {
 
 class CredentialStore;
 class Database;
+class RefusedRequests;
 class SessionStore;
 class WorkerPool;
 struct ServerConfig;
@@ -26,6 +27,7 @@ struct ApiContext
     SessionStore &sessions;
     WorkerPool *pool;
     const ServerConfig &config;
+    const RefusedRequests &refused; // this server's refused requests: counts and a sample, in memory
 };
 
 [[nodiscard]] QList<ApiRoute> sessionRoutes(const ApiContext &context);
