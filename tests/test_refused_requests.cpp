@@ -11,7 +11,12 @@
 #include "security/credentialstore.h"
 #include "testdatabase.h"
 
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTest>
+
+#include <functional>
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
@@ -40,6 +45,36 @@ qint64 databaseBytes(Database &db)
     if (db.engine() == Engine::Sqlite)
         return db.scalar(u"PRAGMA page_count"_s)->toLongLong() * db.scalar(u"PRAGMA page_size"_s)->toLongLong();
     return db.scalar(u"SELECT pg_database_size(current_database())"_s)->toLongLong();
+}
+
+// Posts `count` unsigned bodies of `size` bytes, 16 at a time on one client; returns how many were answered
+// with `status`.
+int postMany(const QUrl &url, int count, qsizetype size, int status)
+{
+    QNetworkAccessManager network;
+    QEventLoop loop;
+    int sent = 0;
+    int answered = 0;
+    int matched = 0;
+    std::function<void()> next = [&] {
+        if (sent >= count)
+            return;
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        QNetworkReply *reply = network.post(request, padded(sent++, size));
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            matched += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == status ? 1 : 0;
+            reply->deleteLater();
+            if (++answered == count)
+                loop.quit();
+            else
+                next();
+        });
+    };
+    for (int i = 0; i < 16; ++i)
+        next();
+    loop.exec();
+    return matched;
 }
 
 } // namespace
@@ -158,8 +193,7 @@ private Q_SLOTS:
         auto s = start(engine, limitedTo(0)); // every one of them refused and sampled, none merely turned away
         Database &db = s->server->database();
         const qint64 before = databaseBytes(db);
-        for (int i = 0; i < 1000; ++i)
-            QCOMPARE(test::httpSend("POST", url(*s, u"/webhooks/calcom"_s), padded(i, 60 * 1024)).status, 401);
+        QCOMPARE(postMany(url(*s, u"/webhooks/calcom"_s), 1000, 60 * 1024, 401), 1000);
         const qint64 grown = databaseBytes(db) - before;
         qInfo("database grew by %lld bytes after 1,000 refused 60 KB posts (%s)", grown, qPrintable(engine));
         QVERIFY2(grown < 256 * 1024, qPrintable(u"grew by %1 bytes"_s.arg(grown)));

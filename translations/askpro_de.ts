@@ -4996,7 +4996,7 @@ Trotzdem erneut versuchen?</translation>
         <location line="+1"/>
         <source>The last %n refused request(s), newest first; each body cut at 4 KB, secrets masked.</source>
         <translation>
-            <numerusform>Die letzte abgewiesene Anfrage; Inhalt nach 4 KB abgeschnitten, Geheimnisse maskiert.</numerusform>
+            <numerusform>%n zuletzt abgewiesene Anfrage; Inhalt nach 4 KB abgeschnitten, Geheimnisse maskiert.</numerusform>
             <numerusform>Die letzten %n abgewiesenen Anfragen, neueste zuerst; jeder Inhalt nach 4 KB abgeschnitten, Geheimnisse maskiert.</numerusform>
         </translation>
     </message>

@@ -196,7 +196,7 @@
         <location line="+8"/>
         <source>The last %n refused request(s), newest first; each body cut at 4 KB, secrets masked.</source>
         <translation>
-            <numerusform>The last refused request; its body cut at 4 KB, secrets masked.</numerusform>
+            <numerusform>The last %n refused request; its body cut at 4 KB, secrets masked.</numerusform>
             <numerusform>The last %n refused requests, newest first; each body cut at 4 KB, secrets masked.</numerusform>
         </translation>
     </message>
