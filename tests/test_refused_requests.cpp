@@ -117,6 +117,29 @@ private:
     }
 
 private Q_SLOTS:
+    // The bucket itself: a burst of perMinute refusals, refilled steadily; an IPv6 /64 is one client.
+    void bucketRefillsAndGroupsIPv6()
+    {
+        RefusedRequests refused(600); // one refusal back every 100 ms
+        for (int i = 0; i < 600; ++i) {
+            QVERIFY(!refused.limited(u"2001:db8:1:2::10"_s));
+            refused.record(u"retell"_s, u"missing"_s, u"2001:db8:1:2::10"_s, {});
+        }
+        QVERIFY(refused.limited(u"2001:db8:1:2::10"_s));
+        QVERIFY(refused.limited(u"2001:db8:1:2:ffff::1"_s)); // same /64
+        QVERIFY(!refused.limited(u"2001:db8:1:3::10"_s));     // the next /64
+        QVERIFY(!refused.limited(u"192.0.2.1"_s));
+        QVERIFY(!refused.limited(u"::ffff:192.0.2.2"_s)); // an IPv4 client on a dual-stack socket
+        QTest::qWait(250);
+        QVERIFY(!refused.limited(u"2001:db8:1:2::10"_s));
+        QCOMPARE(refused.retryAfterSeconds(), 1);
+        QCOMPARE(RefusedRequests(60).retryAfterSeconds(), 1);
+        QCOMPARE(RefusedRequests(5).retryAfterSeconds(), 12);
+        QVERIFY(!RefusedRequests(0).limited(u"192.0.2.1"_s)); // 0: no limit
+        QCOMPARE(refused.counts().value({u"retell"_s, u"missing"_s}), 600);
+        QVERIFY(refused.sample().isEmpty()); // empty bodies are not sampled
+    }
+
     void refusedAreCountedNotStored_data() { test::addEngineRows(); }
     void refusedAreCountedNotStored()
     {

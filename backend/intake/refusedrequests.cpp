@@ -6,7 +6,9 @@
 #include <QHttpServerRequest>
 #include <QMutexLocker>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 using namespace Qt::StringLiterals;
 
@@ -25,15 +27,22 @@ RefusedRequests::RefusedRequests(int perMinute)
 
 RefusedRequests::Bucket &RefusedRequests::bucket(const QString &address, qint64 now)
 {
-    if (m_buckets.size() > maxTrackedAddresses) {
+    // Pruning walks every bucket: at most once a second, so a spray from many addresses cannot make each of
+    // its requests pay for the walk. Should the spray outrun the refill, everything is forgotten (lenient,
+    // but bounded).
+    if (m_buckets.size() > maxTrackedAddresses && now - m_prunedAt >= 1000) {
+        m_prunedAt = now;
         const double refill = m_perMinute / 60000.0;
         m_buckets.removeIf([now, refill, this](const auto &entry) {
             return entry.value().tokens + (now - entry.value().updatedAt) * refill >= m_perMinute;
         });
+        if (m_buckets.size() > maxTrackedAddresses)
+            m_buckets.clear();
     }
-    auto it = m_buckets.find(address);
+    const QString key = bucketKey(address);
+    auto it = m_buckets.find(key);
     if (it == m_buckets.end())
-        return *m_buckets.insert(address, Bucket{double(m_perMinute), now});
+        return *m_buckets.insert(key, Bucket{double(m_perMinute), now});
     Bucket &b = *it;
     b.tokens = qMin(double(m_perMinute), b.tokens + (now - b.updatedAt) * (m_perMinute / 60000.0));
     b.updatedAt = now;
@@ -98,6 +107,19 @@ QString RefusedRequests::clientAddress(const QHttpServerRequest &request, const 
             return candidate.toString();
     }
     return peer.toString();
+}
+
+QString RefusedRequests::bucketKey(const QString &address)
+{
+    const QHostAddress host(address);
+    bool mapped = false;
+    host.toIPv4Address(&mapped);
+    if (host.protocol() != QAbstractSocket::IPv6Protocol || mapped)
+        return address;
+    // One IPv6 client usually holds a whole /64: its addresses share one bucket.
+    Q_IPV6ADDR bytes = host.toIPv6Address();
+    std::fill(std::begin(bytes.c) + 8, std::end(bytes.c), quint8(0));
+    return QHostAddress(bytes).toString() + u"/64"_s;
 }
 
 QString RefusedRequests::reasonOf(const QString &errorCode)

@@ -54,6 +54,8 @@ public:
     // The address a request came from: the peer, or the last X-Forwarded-For hop when the peer is one of the
     // trusted proxies (anything before that hop came from the client and proves nothing).
     [[nodiscard]] static QString clientAddress(const QHttpServerRequest &request, const QList<QHostAddress> &trustedProxies);
+    // The bucket an address counts against: the address itself, or its /64 for IPv6.
+    [[nodiscard]] static QString bucketKey(const QString &address);
     // The reason name of a signature error code ("signature.wrong" → "wrong").
     [[nodiscard]] static QString reasonOf(const QString &errorCode);
 
@@ -71,7 +73,8 @@ private:
     mutable QMutex m_mutex;
     Counts m_counts;
     QList<Sample> m_sample;
-    QHash<QString, Bucket> m_buckets;
+    QHash<QString, Bucket> m_buckets; // by bucketKey
+    qint64 m_prunedAt = 0;
 };
 
 } // namespace askpro
