@@ -7,6 +7,7 @@
 #include "changewatcher.h"
 #include "core/clock.h"
 #include "democallfeed.h"
+#include "httptestclient.h"
 #include "mainwindow.h"
 #include "modal.h"
 #include "pages/callspage.h"
@@ -287,6 +288,32 @@ private Q_SLOTS:
         auto *calls = customers->findChild<QTableView *>(u"customerCalls"_s);
         QVERIFY(calls);
         QCOMPARE(calls->model()->rowCount(), 0);
+    }
+
+    // Requests refused for their signature are not in the inbox's table: the page shows the server's counts
+    // above it, and the sample of their bodies (masked by the server) on request.
+    void inboxShowsRefusedRequests()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const auto session = test::startApiSession(db, Role::Support);
+        MainWindow window(session->actor, *session->account);
+        auto *inbox = qobject_cast<InboxPage *>(window.page(u"inbox"_s));
+        QVERIFY(inbox);
+        auto *summary = inbox->findChild<QLabel *>(u"refusedSummary"_s);
+        QVERIFY(summary);
+        QTRY_VERIFY(summary->text().contains(u"No request refused"_s));
+        const QUrl retell = session->account->server().resolved(QUrl(u"/webhooks/retell"_s));
+        QCOMPARE(test::httpSend("POST", retell, R"({"note":"unsigned flood","api_key":"key_SECRET2"})").status, 401);
+        QSignalSpy shown(inbox, &InboxPage::refusedShown);
+        inbox->reloadRefused();
+        QVERIFY(shown.wait(10000));
+        QVERIFY2(summary->text().contains(u"1 × Retell: signature missing"_s), qPrintable(summary->text()));
+        inbox->showRefusedSample();
+        QVERIFY(shown.wait(10000));
+        const QString body = inbox->findChild<QPlainTextEdit *>(u"inboxBody"_s)->toPlainText();
+        QVERIFY2(body.contains(u"unsigned flood"_s) && body.contains(u"127.0.0.1"_s) && !body.contains(u"SECRET2"_s), qPrintable(body));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM webhook_inbox"_s)->toInt(), 0);
     }
 };
 

@@ -343,12 +343,13 @@
 <context>
     <name>HealthChecker</name>
     <message>
+        <location filename="../backend/demo/demoseeder.cpp" line="+766"/>
         <location filename="../backend/health/healthcheck.cpp" line="+141"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location filename="../backend/health/healthcheck.cpp" line="+25"/>
         <source>The mail server greets with &quot;%1&quot;</source>
         <translation>Der Mailserver meldet sich mit „%1“</translation>
     </message>
@@ -952,11 +953,21 @@ Befehle:
     </message>
     <message>
         <location line="+4"/>
+        <source>Refused requests (bad webhook signatures, failed sign-ins) one address may cause per minute before it is answered 429 (default 60; 0: no limit). Correctly signed webhooks are never limited.</source>
+        <translation>Abgewiesene Anfragen (falsche Webhook-Signaturen, fehlgeschlagene Anmeldungen), die eine Adresse pro Minute verursachen darf, bevor sie mit 429 beantwortet wird (Standard 60; 0: keine Grenze). Korrekt signierte Webhooks werden nie begrenzt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Receives Retell and Cal.com webhooks and the voice agent&apos;s live functions, stores them durably and processes calls into bookings with worker threads. Settings also come from ASKPRO_* environment variables.</source>
         <translation>Empfängt die Webhooks von Retell und Cal.com sowie die Live-Funktionen des Sprachagenten, speichert sie dauerhaft und macht aus Anrufen mit Worker-Threads Buchungen. Einstellungen kommen auch aus den Umgebungsvariablen ASKPRO_*.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
+        <source>--refused-per-minute needs a count of 0 or more</source>
+        <translation>--refused-per-minute braucht eine Anzahl von 0 oder mehr</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>--listen needs HOST:PORT, e.g. 127.0.0.1:8080</source>
         <translation>--listen braucht HOST:PORT, z. B. 127.0.0.1:8080</translation>
     </message>
@@ -2146,12 +2157,12 @@ Befehle:
 <context>
     <name>askpro::AdminApi</name>
     <message>
-        <location filename="../backend/api/adminapi.cpp" line="+66"/>
+        <location filename="../backend/api/adminapi.cpp" line="+67"/>
         <source>The server could not answer; the reason is in its log.</source>
         <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+107"/>
         <source>The request body is larger than %1 bytes.</source>
         <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
@@ -2169,6 +2180,11 @@ Befehle:
         <location line="+6"/>
         <source>Too many sign-in attempts; wait a minute.</source>
         <translation>Zu viele Anmeldeversuche; bitte eine Minute warten.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Too many refused requests from this address; try again later.</source>
+        <translation>Zu viele abgewiesene Anfragen von dieser Adresse; bitte später erneut versuchen.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2243,7 +2259,7 @@ Befehle:
         <location line="+12"/>
         <location filename="../backend/api/callroutes.cpp" line="+199"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+81"/>
-        <location filename="../backend/api/inboxroutes.cpp" line="+36"/>
+        <location filename="../backend/api/inboxroutes.cpp" line="+38"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
@@ -4054,7 +4070,7 @@ Befehle:
 <context>
     <name>askpro::DailyUsageModel</name>
     <message>
-        <location filename="../models/invoicesmodel.cpp" line="+208"/>
+        <location filename="../models/invoicesmodel.cpp" line="+226"/>
         <source>Day</source>
         <translation>Tag</translation>
     </message>
@@ -4796,7 +4812,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::InboxPage</name>
     <message>
-        <location filename="../ui/pages/inboxpage.cpp" line="+46"/>
+        <location filename="../ui/pages/inboxpage.cpp" line="+50"/>
         <source>All providers</source>
         <translation>Alle Anbieter</translation>
     </message>
@@ -4822,19 +4838,29 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+162"/>
+        <location line="+274"/>
         <location line="+8"/>
         <location line="+13"/>
         <source>Replay</source>
         <translation>Erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-293"/>
         <source>Set the delivery back to pending and process it again</source>
         <translation>Die Zustellung auf „ausstehend“ zurücksetzen und erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+18"/>
+        <source>Refused sample</source>
+        <translation>Abgewiesene Anfragen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the last refused request bodies the server kept (at most 100, the first 4 KB of each)</source>
+        <translation>Die letzten Inhalte abgewiesener Anfragen zeigen, die der Server behalten hat (höchstens 100, je die ersten 4 KB)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -4889,12 +4915,104 @@ Trotzdem erneut versuchen?</translation>
         <translation>Retell-Anruf</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>webhook-inbox</source>
         <translation>webhook-eingang</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+42"/>
+        <source>Admin sign-in</source>
+        <translation>Admin-Anmeldung</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>signature missing</source>
+        <translation>Signatur fehlt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature malformed</source>
+        <translation>Signatur fehlerhaft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature too old</source>
+        <translation>Signatur zu alt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature wrong</source>
+        <translation>Signatur falsch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>body over 1 MiB</source>
+        <translation>Inhalt über 1 MiB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>wrong user or password</source>
+        <translation>falscher Benutzer oder falsches Passwort</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>answered 429 (too many refusals from one address)</source>
+        <translation>mit 429 beantwortet (zu viele Abweisungen von einer Adresse)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>other reason</source>
+        <translation>anderer Grund</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+31"/>
+        <source>Refused requests cannot be read: %1</source>
+        <translation>Abgewiesene Anfragen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>%1 × %2</source>
+        <translation>%1 × %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No request refused since the server started (%1).</source>
+        <translation>Seit dem Start des Servers (%1) wurde keine Anfrage abgewiesen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refused since the server started (%1), none stored in the inbox: %2.</source>
+        <translation>Abgewiesen seit dem Start des Servers (%1), nichts davon im Eingang gespeichert: %2.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+25"/>
+        <source>%1 · %2 · from %3 · %n byte(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · von %3 · %n Byte</numerusform>
+            <numerusform>%1 · %2 · von %3 · %n Bytes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No refused request body kept: none was refused since the server started.</source>
+        <translation>Kein Inhalt abgewiesener Anfragen behalten: seit dem Start des Servers wurde keine abgewiesen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>The last %n refused request(s), newest first; each body cut at 4 KB, secrets masked.</source>
+        <translation>
+            <numerusform>%n zuletzt abgewiesene Anfrage; Inhalt nach 4 KB abgeschnitten, Geheimnisse maskiert.</numerusform>
+            <numerusform>Die letzten %n abgewiesenen Anfragen, neueste zuerst; jeder Inhalt nach 4 KB abgeschnitten, Geheimnisse maskiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>No webhook deliveries yet: they appear here as providers send them.</source>
         <translation>Noch keine Webhook-Zustellungen: Sie erscheinen hier, sobald Anbieter sie senden.</translation>
     </message>
@@ -4904,8 +5022,8 @@ Trotzdem erneut versuchen?</translation>
         <translation>Wählen Sie eine Zustellung aus, um ihren Inhalt zu sehen.</translation>
     </message>
     <message>
-        <location line="-45"/>
-        <location line="+46"/>
+        <location line="-141"/>
+        <location line="+142"/>
         <source>The inbox cannot be read: %1</source>
         <translation>Der Webhook-Eingang kann nicht gelesen werden: %1</translation>
     </message>
@@ -4969,7 +5087,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::InvoicesModel</name>
     <message>
-        <location filename="../models/invoicesmodel.cpp" line="-132"/>
+        <location filename="../models/invoicesmodel.cpp" line="-150"/>
         <source>Draft</source>
         <translation>Entwurf</translation>
     </message>
@@ -5721,7 +5839,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::MonthlyRevenueModel</name>
     <message>
-        <location filename="../models/invoicesmodel.cpp" line="+117"/>
+        <location filename="../models/invoicesmodel.cpp" line="+135"/>
         <source>Month</source>
         <translation>Monat</translation>
     </message>
@@ -6845,12 +6963,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Konversion von Anrufen zu Terminen (%)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+103"/>
         <source>Conversion</source>
         <translation>Konversion</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-94"/>
         <source>Invoiced revenue per month (net, €)</source>
         <translation>Abgerechneter Umsatz pro Monat (netto, €)</translation>
     </message>
@@ -6873,7 +6991,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">Nutzung</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+49"/>
         <source>%1 calls, %2 booked appointments, conversion %3 %; invoiced %4 (base fee %5, usage %6)</source>
         <translation>%1 Anrufe, %2 gebuchte Termine, Konversion %3 %; abgerechnet %4 (Grundgebühr %5, Nutzung %6)</translation>
     </message>

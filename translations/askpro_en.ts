@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+402"/>
+        <location line="+415"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>
@@ -179,6 +179,25 @@
         <translation>
             <numerusform>%n job waiting for %1 s</numerusform>
             <numerusform>%n jobs waiting, the oldest for %1 s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::InboxPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/inboxpage.cpp" line="+258"/>
+        <source>%1 · %2 · from %3 · %n byte(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · from %3 · %n byte</numerusform>
+            <numerusform>%1 · %2 · from %3 · %n bytes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>The last %n refused request(s), newest first; each body cut at 4 KB, secrets masked.</source>
+        <translation>
+            <numerusform>The last %n refused request; its body cut at 4 KB, secrets masked.</numerusform>
+            <numerusform>The last %n refused requests, newest first; each body cut at 4 KB, secrets masked.</numerusform>
         </translation>
     </message>
 </context>

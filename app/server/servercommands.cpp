@@ -406,7 +406,12 @@ int ServerCommands::serve(const QStringList &arguments)
     const QCommandLineOption tlsCert(u"tls-cert"_s, tr("Serve HTTPS with this certificate (PEM; the chain after it)."), u"file"_s);
     const QCommandLineOption tlsKey(u"tls-key"_s, tr("The certificate's private key (PEM, unencrypted; keep it readable by this server only)."),
                                     u"file"_s);
-    parser.addOptions({listen, workers, tlsCert, tlsKey});
+    const QCommandLineOption refusedPerMinute(
+        u"refused-per-minute"_s,
+        tr("Refused requests (bad webhook signatures, failed sign-ins) one address may cause per minute before it is answered 429 "
+           "(default 60; 0: no limit). Correctly signed webhooks are never limited."),
+        u"n"_s);
+    parser.addOptions({listen, workers, tlsCert, tlsKey, refusedPerMinute});
     addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Receives Retell and Cal.com webhooks and the voice agent's live functions, stores them durably "
                                       "and processes calls into bookings with worker threads. Settings also come from ASKPRO_* "
@@ -414,6 +419,14 @@ int ServerCommands::serve(const QStringList &arguments)
     ServerConfig config = serviceConfig(parser);
     if (parser.isSet(workers))
         config.workers = parser.value(workers).toInt();
+    if (parser.isSet(refusedPerMinute)) {
+        bool ok = false;
+        config.refusedPerMinute = parser.value(refusedPerMinute).toInt(&ok);
+        if (!ok || config.refusedPerMinute < 0) {
+            err() << tr("--refused-per-minute needs a count of 0 or more") << Qt::endl;
+            return 2;
+        }
+    }
     const QString address = parser.value(listen);
     const qsizetype colon = address.lastIndexOf(u':');
     bool portOk = false;

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "integrations/jsonreply.h"
+#include "intake/refusedrequests.h"
 #include "security/sessionstore.h"
 #include "setup/setuphost.h"
 
@@ -117,16 +118,18 @@ QString bearerToken(const QHttpServerRequest &request)
 
 } // namespace
 
-AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent)
+AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, WorkerPool *pool, RefusedRequests &refused, ServerConfig config,
+                   QObject *parent)
     : QObject(parent)
     , m_sharedDb(std::move(db))
     , m_db(*m_sharedDb)
     , m_pool(pool)
+    , m_refused(refused)
     , m_config(std::move(config))
     , m_sessions(std::make_unique<SessionStore>(m_db))
     , m_setup(std::make_unique<SetupHost>(m_db, credentials, m_config.endpoints, m_config.publicUrl))
 {
-    const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config, *m_setup};
+    const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config, m_refused, *m_setup};
     m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
     m_routes << directoryRoutes(context) << secretRoutes(context) << appointmentRoutes(context) << customerRoutes(context);
     m_routes << savedViewRoutes(context) << inboxRoutes(context) << auditRoutes(context) << healthRoutes(context);
@@ -150,15 +153,7 @@ void AdminApi::install(QHttpServer &server)
 
 QString AdminApi::clientAddress(const QHttpServerRequest &request) const
 {
-    const QHostAddress peer = request.remoteAddress();
-    if (m_config.trustedProxies.contains(peer)) {
-        // The proxy appends the address it saw; anything before that came from the client and proves nothing.
-        const QByteArray forwarded = request.value("X-Forwarded-For");
-        const QString last = QString::fromLatin1(forwarded.split(',').constLast()).trimmed();
-        if (QHostAddress candidate(last); !candidate.isNull())
-            return candidate.toString();
-    }
-    return peer.toString();
+    return RefusedRequests::clientAddress(request, m_config.trustedProxies);
 }
 
 bool AdminApi::signInLimited(const QString &address)
@@ -207,6 +202,14 @@ QHttpServerResponse AdminApi::dispatch(const QHttpServerRequest &request)
             limited.addHeader("Retry-After", "60");
             return limited;
         }
+        // Failed sign-ins share the bucket of refused webhooks: an address that keeps being refused is turned
+        // away before its password is even checked.
+        if (route->limitAttempts && m_refused.limited(api.clientAddress)) {
+            m_refused.recordLimited(u"admin"_s);
+            QHttpServerResponse limited = errorResponse(429, u"refused.rate_limited"_s, tr("Too many refused requests from this address; try again later."));
+            limited.addHeader("Retry-After", QByteArray::number(m_refused.retryAfterSeconds()));
+            return limited;
+        }
     } else {
         auto session = m_sessions->authenticate(bearerToken(request));
         if (!session) {
@@ -228,8 +231,12 @@ QHttpServerResponse AdminApi::dispatch(const QHttpServerRequest &request)
             return errorResponse(400, u"body.invalid"_s, tr("The request body must be a JSON object."));
     }
     auto reply = route->handler(api);
-    if (!reply)
+    if (!reply) {
+        // A failed sign-in: counted, never sampled (its body holds a password).
+        if (route->limitAttempts && statusFor(reply.error()) == 401)
+            m_refused.record(u"admin"_s, u"sign_in"_s, api.clientAddress, {});
         return errorResponse(reply.error());
+    }
     if (!reply->raw.isNull())
         return QHttpServerResponse(reply->contentType, reply->raw, QHttpServerResponder::StatusCode(reply->status));
     if (reply->status == 204)

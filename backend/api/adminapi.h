@@ -19,6 +19,7 @@ namespace askpro {
 
 class CredentialStore;
 class Database;
+class RefusedRequests;
 class SessionStore;
 class SetupHost;
 class WorkerPool;
@@ -31,8 +32,10 @@ public:
     static constexpr qsizetype maxBodyBytes = 1024 * 1024;
     static constexpr int maxPageSize = 1000;
 
-    // pool may be null (jobs wait for a server with workers).
-    AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent = nullptr);
+    // pool may be null (jobs wait for a server with workers). refused counts failed sign-ins and limits them per
+    // address together with the webhooks refused for their signature.
+    AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, WorkerPool *pool, RefusedRequests &refused, ServerConfig config,
+             QObject *parent = nullptr);
     ~AdminApi() override;
 
     void install(QHttpServer &server);
@@ -51,6 +54,7 @@ private:
     std::shared_ptr<Database> m_sharedDb;
     Database &m_db;
     WorkerPool *m_pool;
+    RefusedRequests &m_refused;
     ServerConfig m_config;
     std::unique_ptr<SessionStore> m_sessions;
     std::unique_ptr<SetupHost> m_setup; // setup runs and test calls started through the API

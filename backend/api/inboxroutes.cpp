@@ -5,10 +5,12 @@
 #include "api/routefamilies.h"
 
 #include "db/database.h"
+#include "intake/refusedrequests.h"
 #include "queries/inboxquery.h"
 #include "support/payloadtext.h"
 #include "support/supportservice.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -64,6 +66,33 @@ QList<ApiRoute> inboxRoutes(const ApiContext &context)
                        if (!page)
                            return page.error();
                        return pageReply(*page, fieldNames);
+                   }});
+    // Before /inbox/{deliveryId}, which would otherwise take "refused" for an id.
+    const RefusedRequests &refused = context.refused;
+    routes.append({"GET", u"/api/v1/inbox/refused"_s, A::Permission, Permission::ViewPayloads, IdScope::None, false,
+                   u"Requests this server refused for their signature or size (and failed sign-ins) since it started: counts by provider and reason, and the last bodies (at most 100, 4 KB each, masked), newest first"_s,
+                   [&refused](const ApiRequest &) -> Result<ApiReply> {
+                       auto counts = refused.counts();
+                       QList<QPair<QString, QString>> keys = counts.keys();
+                       std::sort(keys.begin(), keys.end());
+                       Json countList = Json::array();
+                       for (const auto &key : std::as_const(keys))
+                           countList.push_back({{"provider", key.first.toStdString()}, {"reason", key.second.toStdString()}, {"count", counts.value(key)}});
+                       Json sample = Json::array();
+                       const QList<RefusedRequests::Sample> kept = refused.sample();
+                       for (auto it = kept.crbegin(); it != kept.crend(); ++it)
+                           sample.push_back({{"received_at", it->receivedAt},
+                                             {"provider", it->provider.toStdString()},
+                                             {"reason", it->reason.toStdString()},
+                                             {"address", it->address.toStdString()},
+                                             {"size", it->size},
+                                             {"body", PayloadText::maskedPrettyJson(QString::fromUtf8(it->body)).toStdString()}});
+                       return ApiReply::json(Json{{"since", refused.since()},
+                                                  {"limit_per_minute", refused.perMinute()},
+                                                  {"sample_limit", RefusedRequests::sampleLimit},
+                                                  {"sample_bytes", RefusedRequests::sampleBytes},
+                                                  {"counts", countList},
+                                                  {"sample", sample}});
                    }});
     routes.append({"GET", u"/api/v1/inbox/{deliveryId}"_s, A::Permission, Permission::ViewPayloads, IdScope::None, false,
                    u"One stored delivery with its body, every value under a key naming a secret masked by the server"_s,

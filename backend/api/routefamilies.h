@@ -14,6 +14,7 @@ namespace askpro {
 
 class CredentialStore;
 class Database;
+class RefusedRequests;
 class SessionStore;
 class SetupHost;
 class WorkerPool;
@@ -27,6 +28,7 @@ struct ApiContext
     SessionStore &sessions;
     WorkerPool *pool;
     const ServerConfig &config;
+    const RefusedRequests &refused; // this server's refused requests: counts and a sample, in memory
     SetupHost &setup; // the setup wizard's runs and test calls, in the server's event loop
 };
 

@@ -35,6 +35,14 @@ ServerConfig ServerConfig::fromEnvironment()
         c.intakeQueueCap = cap;
     if (const int age = qEnvironmentVariableIntValue("ASKPRO_CALCOM_EVENT_MAX_AGE_S"); age > 0)
         c.calcomEventMaxAgeMs = qint64(age) * 1000;
+    if (qEnvironmentVariableIsSet("ASKPRO_REFUSED_PER_MINUTE")) {
+        bool ok = false;
+        const int perMinute = qEnvironmentVariable("ASKPRO_REFUSED_PER_MINUTE").toInt(&ok);
+        if (ok && perMinute >= 0)
+            c.refusedPerMinute = perMinute;
+        else
+            qWarning("ASKPRO_REFUSED_PER_MINUTE: not a count of 0 or more; ignored");
+    }
     for (const QString &proxy : qEnvironmentVariable("ASKPRO_TRUSTED_PROXIES").split(u',', Qt::SkipEmptyParts)) {
         if (QHostAddress address(proxy.trimmed()); !address.isNull())
             c.trustedProxies.append(address);

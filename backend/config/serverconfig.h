@@ -50,11 +50,15 @@ struct ServerConfig
     // A Cal.com event whose createdAt is older than this is stored but not applied (inbox state 'stale'), so
     // support can look at it (ASKPRO_CALCOM_EVENT_MAX_AGE_S, seconds).
     qint64 calcomEventMaxAgeMs = 3600 * 1000;
+    // Refused requests (failed webhook signatures, failed sign-ins) one source address may cause per minute
+    // before its further refusals are answered 429 with Retry-After (ASKPRO_REFUSED_PER_MINUTE; 0: no limit).
+    // Correctly signed requests are never limited.
+    int refusedPerMinute = 60;
 
     // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
     // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL, ASKPRO_HEALTH_INTERVAL_S,
-    // ASKPRO_MONITORING_TOKEN, ASKPRO_INTAKE_QUEUE_CAP, ASKPRO_CALCOM_EVENT_MAX_AGE_S and ASKPRO_TRUSTED_PROXIES
-    // (comma-separated addresses) over the defaults.
+    // ASKPRO_MONITORING_TOKEN, ASKPRO_INTAKE_QUEUE_CAP, ASKPRO_CALCOM_EVENT_MAX_AGE_S, ASKPRO_REFUSED_PER_MINUTE
+    // and ASKPRO_TRUSTED_PROXIES (comma-separated addresses) over the defaults.
     [[nodiscard]] static ServerConfig fromEnvironment();
 };
 

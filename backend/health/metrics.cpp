@@ -22,7 +22,7 @@ QList<double> Metrics::bookingLatencySeconds(Database &db, qint64 windowMs)
     return seconds;
 }
 
-QByteArray Metrics::render(Database &db, const RequestCounts &requests)
+QByteArray Metrics::render(Database &db, const RequestCounts &requests, const RefusedCounts &refused)
 {
     QByteArray out;
     const auto help = [&out](const char *name, const char *type, const char *text) {
@@ -38,6 +38,14 @@ QByteArray Metrics::render(Database &db, const RequestCounts &requests)
     for (auto it = requests.cbegin(); it != requests.cend(); ++it)
         out += "askpro_http_requests_total{path=\"" + escape(it.key().first) + "\",status=\"" + QByteArray::number(it.key().second)
             + "\"} " + QByteArray::number(it.value()) + '\n';
+
+    help("askpro_refused_requests_total", "counter",
+         "Requests refused by this server since it started, by provider (admin: sign-ins) and reason (rate_limited: answered 429).");
+    QList<QPair<QString, QString>> refusedKeys = refused.keys();
+    std::sort(refusedKeys.begin(), refusedKeys.end());
+    for (const auto &key : std::as_const(refusedKeys))
+        out += "askpro_refused_requests_total{provider=\"" + escape(key.first) + "\",reason=\"" + escape(key.second) + "\"} "
+            + QByteArray::number(refused.value(key)) + '\n';
 
     const qint64 now = nowMs();
     help("askpro_jobs", "gauge", "Jobs in the durable queue, by status.");

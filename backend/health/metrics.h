@@ -16,8 +16,10 @@ class Metrics final
 public:
     // Requests answered by this server since it started, by path and HTTP status.
     using RequestCounts = QHash<QPair<QString, int>, qint64>;
+    // Requests refused by this server since it started, by provider and reason (RefusedRequests::Counts).
+    using RefusedCounts = QHash<QPair<QString, QString>, qint64>;
 
-    [[nodiscard]] static QByteArray render(Database &db, const RequestCounts &requests);
+    [[nodiscard]] static QByteArray render(Database &db, const RequestCounts &requests, const RefusedCounts &refused = {});
     // The p-th percentile (0..100) of webhook-to-booking times of the calls booked in the last windowMs.
     [[nodiscard]] static QList<double> bookingLatencySeconds(Database &db, qint64 windowMs);
 };

@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "db/database.h"
 #include "http/httpapi.h"
+#include "intake/refusedrequests.h"
 #include "jobs/workerpool.h"
 #include "security/credentialstore.h"
 
@@ -23,13 +24,14 @@ AskProServer::AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerCo
     , m_db(std::move(db))
     , m_credentials(std::make_unique<CredentialStore>(*m_db, std::move(box)))
     , m_config(std::move(config))
+    , m_refused(std::make_unique<RefusedRequests>(m_config.refusedPerMinute))
 {
     if (workers)
         m_pool = new WorkerPool(*m_db, *m_credentials, m_config, this);
-    m_api = new HttpApi(*m_db, *m_credentials, m_pool, m_config, this);
+    m_api = new HttpApi(*m_db, *m_credentials, m_pool, *m_refused, m_config, this);
     m_http = new QHttpServer(this);
     m_api->install(*m_http);
-    m_adminApi = new AdminApi(m_db, *m_credentials, m_pool, m_config, this);
+    m_adminApi = new AdminApi(m_db, *m_credentials, m_pool, *m_refused, m_config, this);
     m_adminApi->install(*m_http);
 }
 

@@ -18,6 +18,7 @@ class AdminApi;
 class CredentialStore;
 class Database;
 class HttpApi;
+class RefusedRequests;
 class WorkerPool;
 
 class AskProServer final : public QObject
@@ -45,6 +46,7 @@ private:
     std::shared_ptr<Database> m_db;
     std::unique_ptr<CredentialStore> m_credentials;
     ServerConfig m_config;
+    std::unique_ptr<RefusedRequests> m_refused; // shared by the webhooks and the admin API's sign-in
     WorkerPool *m_pool = nullptr;
     HttpApi *m_api = nullptr;
     AdminApi *m_adminApi = nullptr;

@@ -8,6 +8,7 @@
 #include "flow/callstore.h"
 #include "flow/slotcache.h"
 #include "health/metrics.h"
+#include "intake/refusedrequests.h"
 #include "intake/signatures.h"
 #include "intake/webhookinbox.h"
 #include "integrations/calcomclient.h"
@@ -86,10 +87,12 @@ private:
 
 } // namespace
 
-HttpApi::HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent)
+HttpApi::HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, RefusedRequests &refused, ServerConfig config,
+                 QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_credentials(credentials)
+    , m_refused(refused)
     , m_pool(pool)
     , m_config(std::move(config))
     , m_network(new QNetworkAccessManager(this))
@@ -120,14 +123,14 @@ void HttpApi::install(QHttpServer &server)
     // The agent's collect_appointment_data tool: its arguments reach us inside the call's transcript, so
     // the live request only needs a signed acknowledgement.
     server.route(u"/functions/collect-appointment-data"_s, Method::Post, [this](const QHttpServerRequest &r) {
-        if (auto refused = refuseRetell(r, u"function:collect_appointment_data"_s))
+        if (auto refused = refuseRetell(r))
             return std::move(*refused);
         return jsonResponse(Json{{"status", "ok"}, {"message", "noted"}});
     });
     server.route(u"/metrics"_s, Method::Get, [this](const QHttpServerRequest &request) {
         if (!monitoringAllowed(request))
             return errorResponse(Status_::Unauthorized, u"The metrics need the monitoring token"_s);
-        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4"), Metrics::render(m_db, m_requestCounts));
+        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4"), Metrics::render(m_db, m_requestCounts, m_refused.counts()));
     });
     server.afterRequest([this](QHttpServerResponse &&response, const QHttpServerRequest &request) {
         countRequest(request.url().path(), int(response.statusCode()));
@@ -178,26 +181,36 @@ Result<QList<SigningKey>> HttpApi::signingKeys(const QString &provider)
     return *keys;
 }
 
-std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerRequest &request, const QString &what, Signer *signer)
+QHttpServerResponse HttpApi::refuse(const QHttpServerRequest &request, const QString &provider, const QString &reason, Status_ status,
+                                    const QString &message)
 {
-    WebhookInbox inbox(m_db);
-    const QByteArray body = request.body();
-    if (body.size() > maxBodyBytes) {
-        qCWarning(lcIntake) << "refused" << what << "from" << request.remoteAddress().toString() << ": body of" << body.size() << "bytes";
-        return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+    const QString address = RefusedRequests::clientAddress(request, m_config.trustedProxies);
+    if (m_refused.limited(address)) {
+        // Neither logged nor sampled: an address over its limit costs a counter increment and this answer.
+        m_refused.recordLimited(provider);
+        QHttpServerResponse limited = errorResponse(Status_::TooManyRequests, u"Too many refused requests from this address"_s);
+        limited.setHeader("Retry-After", QByteArray::number(m_refused.retryAfterSeconds()));
+        return limited;
     }
+    qCWarning(lcIntake) << "refused" << request.url().path() << "from" << address << ":" << reason << message;
+    m_refused.record(provider, reason, address, request.body());
+    return errorResponse(status, message);
+}
+
+std::optional<QHttpServerResponse> HttpApi::refuseRetell(const QHttpServerRequest &request, Signer *signer)
+{
+    const QByteArray body = request.body();
+    if (body.size() > maxBodyBytes)
+        return refuse(request, u"retell"_s, u"too_large"_s, Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
     auto keys = signingKeys(u"retell"_s);
     if (!keys) {
         qCWarning(lcIntake) << "cannot read Retell keys:" << keys.error().describe();
         return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
     }
     const auto verified = WebhookSignatures::verifyRetell(body, header(request, "x-retell-signature"), *keys, nowMs());
-    if (!verified) {
-        qCWarning(lcIntake) << "refused" << what << "from" << request.remoteAddress().toString() << ":" << verified.error().message;
-        auto recorded = inbox.recordRejected(u"retell"_s, what, body, false, verified.error().message);
-        Q_UNUSED(recorded);
-        return errorResponse(Status_::Unauthorized, verified.error().message);
-    }
+    if (!verified) // not stored: only what is signed reaches the inbox (see RefusedRequests)
+        return refuse(request, u"retell"_s, RefusedRequests::reasonOf(verified.error().code), Status_::Unauthorized,
+                      verified.error().message);
     if (signer)
         *signer = *verified;
     return std::nullopt;
@@ -257,7 +270,7 @@ void HttpApi::retellWebhook(const QHttpServerRequest &request, QHttpServerRespon
         reply.send(response);
     };
     Signer signer;
-    if (auto refused = refuseRetell(request, u"webhook"_s, &signer))
+    if (auto refused = refuseRetell(request, &signer))
         return send(*refused);
     const QByteArray body = request.body();
     WebhookInbox inbox(m_db);
@@ -301,17 +314,14 @@ void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerRespon
     WebhookInbox inbox(m_db);
     const QByteArray body = request.body();
     if (body.size() > maxBodyBytes)
-        return send(errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s));
+        return send(refuse(request, u"calcom"_s, u"too_large"_s, Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s));
     auto secrets = signingKeys(u"calcom"_s);
     if (!secrets)
         return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s));
     const auto verified = WebhookSignatures::verifyCalcom(body, header(request, "x-cal-signature-256"), *secrets);
-    if (!verified) {
-        qCWarning(lcIntake) << "refused Cal.com webhook from" << request.remoteAddress().toString() << ":" << verified.error().message;
-        auto recorded = inbox.recordRejected(u"calcom"_s, u"webhook"_s, body, false, verified.error().message);
-        Q_UNUSED(recorded);
-        return send(errorResponse(Status_::Unauthorized, verified.error().message));
-    }
+    if (!verified)
+        return send(refuse(request, u"calcom"_s, RefusedRequests::reasonOf(verified.error().code), Status_::Unauthorized,
+                           verified.error().message));
     auto parsed = parseJson(body, u"The webhook body"_s);
     const QString trigger = parsed ? jsonString(*parsed, "triggerEvent") : QString();
     if (!parsed || trigger.isEmpty()) {
@@ -342,17 +352,14 @@ QHttpServerResponse HttpApi::stripeWebhook(const QHttpServerRequest &request)
     WebhookInbox inbox(m_db);
     const QByteArray body = request.body();
     if (body.size() > maxBodyBytes)
-        return errorResponse(Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+        return refuse(request, u"stripe"_s, u"too_large"_s, Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
     auto platform = m_credentials.get(std::nullopt, u"stripe"_s);
     if (!platform || platform->webhookSecret.isEmpty())
         return errorResponse(Status_::ServiceUnavailable, u"No Stripe webhook secret is configured"_s);
     const Status verified = WebhookSignatures::verifyStripe(body, header(request, "stripe-signature"), platform->webhookSecret, nowMs() / 1000);
-    if (!verified) {
-        qCWarning(lcIntake) << "refused Stripe webhook from" << request.remoteAddress().toString() << ":" << verified.error().message;
-        auto recorded = inbox.recordRejected(u"stripe"_s, u"webhook"_s, body, false, verified.error().message);
-        Q_UNUSED(recorded);
-        return errorResponse(Status_::BadRequest, verified.error().message);
-    }
+    if (!verified) // 400, as Stripe's own libraries answer a signature they cannot verify
+        return refuse(request, u"stripe"_s, RefusedRequests::reasonOf(verified.error().code), Status_::BadRequest,
+                      verified.error().message);
     auto parsed = parseJson(body, u"The webhook body"_s);
     const QString type = parsed ? jsonString(*parsed, "type") : QString();
     const QString eventId = parsed ? jsonString(*parsed, "id") : QString();
@@ -416,7 +423,7 @@ void HttpApi::bookAppointment(const QHttpServerRequest &request, QHttpServerResp
 {
     const DeferredResponse reply(std::move(responder));
     Signer signer;
-    if (auto refused = refuseRetell(request, u"function:book_appointment"_s, &signer))
+    if (auto refused = refuseRetell(request, &signer))
         return reply.send(std::move(*refused));
     const QByteArray body = request.body();
     WebhookInbox inbox(m_db);
@@ -461,7 +468,7 @@ void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerRe
 {
     const DeferredResponse reply(std::move(responder));
     Signer signer;
-    if (auto refused = refuseRetell(request, u"function:check_availability"_s, &signer))
+    if (auto refused = refuseRetell(request, &signer))
         return reply.send(std::move(*refused));
     auto parsed = parseJson(request.body(), u"The function call"_s);
     if (!parsed)

@@ -21,6 +21,7 @@ namespace askpro {
 
 class CredentialStore;
 class Database;
+class RefusedRequests;
 class WorkerPool;
 
 class HttpApi final : public QObject
@@ -31,8 +32,10 @@ public:
     static constexpr qsizetype maxBodyBytes = 1024 * 1024;
     static constexpr int liveBookingWaitMs = 8000;
 
-    // pool may be null (intake only: jobs wait for a server with workers).
-    HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, ServerConfig config, QObject *parent = nullptr);
+    // pool may be null (intake only: jobs wait for a server with workers). refused counts and limits the
+    // requests refused for their signature; the admin API shares it (failed sign-ins).
+    HttpApi(Database &db, CredentialStore &credentials, WorkerPool *pool, RefusedRequests &refused, ServerConfig config,
+            QObject *parent = nullptr);
     ~HttpApi() override;
 
     void install(QHttpServer &server);
@@ -51,10 +54,13 @@ private:
     [[nodiscard]] QHttpServerResponse health(bool detail);
     // What the agent hears about the call's booking; only of a call of a company the signer serves.
     [[nodiscard]] QHttpServerResponse bookingAnswer(const QString &retellCallId, const Signer &signer);
+    // The answer to a request refused before its signature was verified (too large, not signed by a key we
+    // hold): counted and sampled, or 429 when its address is over the limit of refusals. Nothing is stored.
+    [[nodiscard]] QHttpServerResponse refuse(const QHttpServerRequest &request, const QString &provider, const QString &reason,
+                                             QHttpServerResponder::StatusCode status, const QString &message);
     // Checks size and signature; on refusal returns the response to send and records why. Otherwise
     // `signer` names whose key signed it.
-    [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, const QString &what,
-                                                                  Signer *signer = nullptr);
+    [[nodiscard]] std::optional<QHttpServerResponse> refuseRetell(const QHttpServerRequest &request, Signer *signer = nullptr);
     // Signing keys, decrypted at most every few seconds rather than once per request; a rotated key
     // is in use within keyCacheMs.
     [[nodiscard]] Result<QList<SigningKey>> signingKeys(const QString &provider);
@@ -69,6 +75,7 @@ private:
 
     Database &m_db;
     CredentialStore &m_credentials;
+    RefusedRequests &m_refused;
     WorkerPool *m_pool;
     ServerConfig m_config;
     QNetworkAccessManager *m_network;

@@ -54,8 +54,9 @@ public:
     // one flush. One result per delivery, in order; when the shared transaction fails, each delivery is
     // tried again on its own, so one bad delivery never fails the others.
     [[nodiscard]] QList<Result<Accepted>> acceptAll(const QList<Delivery> &deliveries);
-    // Keeps a refused delivery (bad signature, malformed body) visible to support with its reason.
-    // The stored body is cut at 64 KiB: refused senders do not get to fill the disk.
+    // Keeps a correctly signed but malformed delivery visible to support with its reason. The stored body is
+    // cut at 64 KiB. Requests whose signature fails never come here (RefusedRequests): whoever can reach the
+    // port must not be able to fill the disk.
     [[nodiscard]] Status recordRejected(const QString &provider, const QString &eventType, const QByteArray &body,
                                         bool signatureOk, const QString &reason);
     [[nodiscard]] Status markProcessed(qint64 inboxId, qint64 callId = 0);

@@ -12,6 +12,14 @@ struct HttpAnswer
 {
     int status = 0;
     QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers = {}; // as the server sent them
+    [[nodiscard]] QByteArray header(const QByteArray &name) const
+    {
+        for (const auto &[key, value] : headers)
+            if (key.compare(name, Qt::CaseInsensitive) == 0)
+                return value;
+        return {};
+    }
 };
 
 HttpAnswer httpSend(const QByteArray &method, const QUrl &url, const QByteArray &body = {},

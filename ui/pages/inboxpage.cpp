@@ -11,6 +11,8 @@
 #include "tablestate.h"
 
 #include <QComboBox>
+#include <QDateTime>
+#include <QLocale>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -25,6 +27,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -69,6 +73,21 @@ InboxPage::InboxPage(client::ApiAccount &account, QWidget *parent)
     filters->addWidget(exportButton);
     filters->addWidget(m_replay);
     layout->addLayout(filters);
+
+    // Requests refused for their signature are not deliveries (nothing of them is stored): the server keeps
+    // counts and a small sample in memory, shown here on demand.
+    auto *refusedRow = new QHBoxLayout;
+    m_refusedSummary = new QLabel(this);
+    m_refusedSummary->setObjectName(u"refusedSummary"_s);
+    m_refusedSummary->setWordWrap(true);
+    m_refusedSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *refusedButton = new QToolButton(this);
+    refusedButton->setObjectName(u"refusedSampleButton"_s);
+    refusedButton->setText(tr("Refused sample"));
+    refusedButton->setToolTip(tr("Show the last refused request bodies the server kept (at most 100, the first 4 KB of each)"));
+    refusedRow->addWidget(m_refusedSummary, 1);
+    refusedRow->addWidget(refusedButton);
+    layout->addLayout(refusedRow);
 
     using F = ApiRecordsModel::Format;
     m_model = new ApiRecordsModel(m_account, u"/inbox"_s,
@@ -124,6 +143,7 @@ InboxPage::InboxPage(client::ApiAccount &account, QWidget *parent)
     connect(m_provider, &QComboBox::currentIndexChanged, this, &InboxPage::reload);
     connect(m_status, &QComboBox::currentIndexChanged, this, &InboxPage::reload);
     connect(refresh, &QToolButton::clicked, this, &InboxPage::reload);
+    connect(refusedButton, &QToolButton::clicked, this, &InboxPage::showRefusedSample);
     connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("webhook-inbox"), this); });
     connect(m_replay, &QPushButton::clicked, this, &InboxPage::replaySelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InboxPage::showSelected);
@@ -152,6 +172,101 @@ InboxPage::~InboxPage()
 {
     if (m_bodyCall)
         m_bodyCall->abandon();
+    if (m_refusedCall)
+        m_refusedCall->abandon();
+}
+
+QString InboxPage::refusedKind(const QString &provider, const QString &reason)
+{
+    QString source = provider;
+    if (provider == u"retell"_s)
+        source = u"Retell"_s;
+    else if (provider == u"calcom"_s)
+        source = u"Cal.com"_s;
+    else if (provider == u"stripe"_s)
+        source = u"Stripe"_s;
+    else if (provider == u"admin"_s)
+        source = tr("Admin sign-in");
+    QString why = reason;
+    if (reason == u"missing"_s)
+        why = tr("signature missing");
+    else if (reason == u"malformed"_s)
+        why = tr("signature malformed");
+    else if (reason == u"stale"_s)
+        why = tr("signature too old");
+    else if (reason == u"wrong"_s)
+        why = tr("signature wrong");
+    else if (reason == u"too_large"_s)
+        why = tr("body over 1 MiB");
+    else if (reason == u"sign_in"_s)
+        why = tr("wrong user or password");
+    else if (reason == u"rate_limited"_s)
+        why = tr("answered 429 (too many refusals from one address)");
+    else if (reason == u"other"_s)
+        why = tr("other reason");
+    return tr("%1: %2").arg(source, why);
+}
+
+void InboxPage::reloadRefused()
+{
+    if (m_refusedCall)
+        m_refusedCall->abandon();
+    m_refusedCall = m_account.get(u"/inbox/refused"_s);
+    connect(m_refusedCall, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            m_refusedSummary->setText(tr("Refused requests cannot be read: %1").arg(result.errorMessage));
+            return;
+        }
+        const QString since = QLocale().toString(QDateTime::fromMSecsSinceEpoch(client::number(result.body, "since"), Qt::UTC).toLocalTime(),
+                                                  QLocale::ShortFormat);
+        QStringList parts;
+        qint64 total = 0;
+        const auto counts = result.body.find("counts");
+        if (counts != result.body.end() && counts->is_array()) {
+            for (const client::Json &c : *counts) {
+                const qint64 n = client::number(c, "count");
+                total += n;
+                parts << tr("%1 × %2").arg(QLocale().toString(n), refusedKind(client::text(c, "provider"), client::text(c, "reason")));
+            }
+        }
+        m_refusedSummary->setText(total == 0 ? tr("No request refused since the server started (%1).").arg(since)
+                                             : tr("Refused since the server started (%1), none stored in the inbox: %2.")
+                                                   .arg(since, parts.join(u"; "_s)));
+        Q_EMIT refusedShown();
+    });
+}
+
+void InboxPage::showRefusedSample()
+{
+    m_table->selectionModel()->clearSelection();
+    m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::Clear);
+    m_shownId = 0;
+    m_replay->setEnabled(false);
+    auto *call = m_account.get(u"/inbox/refused"_s);
+    connect(call, &client::ApiCall::finished, this, [this](const client::ApiResult &result) {
+        if (!result.ok()) {
+            m_info->setText(tr("Refused requests cannot be read: %1").arg(result.errorMessage));
+            m_body->clear();
+            return;
+        }
+        QString text;
+        qsizetype shown = 0;
+        const auto sample = result.body.find("sample");
+        if (sample != result.body.end() && sample->is_array()) {
+            for (const client::Json &item : *sample) {
+                const QDateTime at = QDateTime::fromMSecsSinceEpoch(client::number(item, "received_at"), Qt::UTC).toLocalTime();
+                text += tr("%1 · %2 · from %3 · %n byte(s)", nullptr, int(qMin<qint64>(client::number(item, "size"), std::numeric_limits<int>::max())))
+                            .arg(QLocale().toString(at, QLocale::ShortFormat), refusedKind(client::text(item, "provider"), client::text(item, "reason")),
+                                 client::text(item, "address"))
+                    + u"\n"_s + client::text(item, "body") + u"\n\n"_s;
+                ++shown;
+            }
+        }
+        m_info->setText(shown == 0 ? tr("No refused request body kept: none was refused since the server started.")
+                                   : tr("The last %n refused request(s), newest first; each body cut at 4 KB, secrets masked.", nullptr, int(shown)));
+        m_body->setPlainText(text);
+        Q_EMIT refusedShown();
+    });
 }
 
 void InboxPage::reload()
@@ -166,6 +281,7 @@ void InboxPage::reload()
     // The header's sort indicator (set before the first load) is the sort in force.
     m_model->sort(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
     m_model->setFilters(filters);
+    reloadRefused();
 }
 
 qint64 InboxPage::selectedId() const

@@ -38,6 +38,10 @@ public:
     void replaySelected();
     // The delivery whose body is on screen (0: none yet).
     [[nodiscard]] qint64 shownDeliveryId() const { return m_shownId; }
+    // Asks the server for its refused requests again (counts above the table).
+    void reloadRefused();
+    // Shows the server's sample of refused bodies in the detail pane instead of a delivery.
+    void showRefusedSample();
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -45,11 +49,15 @@ Q_SIGNALS:
     void bodyShown(qint64 deliveryId);
     // A replay was answered (queued or refused).
     void replayFinished();
+    // The refused requests' counts (and, after showRefusedSample, their sample) are on screen.
+    void refusedShown();
 
 private:
     void showSelected();
     void replay(qint64 deliveryId);
     [[nodiscard]] qint64 selectedId() const;
+    // "Retell: signature wrong" and the like, for one count or sample of refused requests.
+    [[nodiscard]] static QString refusedKind(const QString &provider, const QString &reason);
 
     client::ApiAccount &m_account;
     ApiRecordsModel *m_model = nullptr;
@@ -60,6 +68,8 @@ private:
     QLabel *m_info = nullptr;
     QPlainTextEdit *m_body = nullptr;
     QPushButton *m_replay = nullptr;
+    QLabel *m_refusedSummary = nullptr;
+    QPointer<client::ApiCall> m_refusedCall;
     QPointer<client::ApiCall> m_bodyCall;
     qint64 m_shownId = 0;
 };
