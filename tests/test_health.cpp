@@ -137,9 +137,10 @@ private Q_SLOTS:
         const QUrl base(u"http://127.0.0.1:%1"_s.arg(f->port));
         const QList<QPair<QByteArray, QByteArray>> forwarded{{"X-Forwarded-For", "203.0.113.7"}};
         QCOMPARE(test::httpSend("GET", base.resolved(QUrl(u"/metrics"_s)), {}, forwarded).status, 401);
-        const auto bare = test::httpSend("GET", base.resolved(QUrl(u"/health"_s)), {}, forwarded);
-        QCOMPARE(bare.status, 200);
-        QCOMPARE(bare.body, QByteArray("{\"status\":\"ok\"}"));
+        // Degraded until the new server's workers have beaten once (a loaded machine starts them late).
+        const auto bareHealth = [&] { return test::httpSend("GET", base.resolved(QUrl(u"/health"_s)), {}, forwarded); };
+        QCOMPARE(bareHealth().status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(bareHealth().body, QByteArray("{\"status\":\"ok\"}"), 10000);
 
         ServerConfig config = f->config();
         config.monitoringToken = u"monitor-0123456789abcdef"_s;

@@ -104,7 +104,7 @@ void TestTranslations::germanStrings_data()
     QTest::newRow("inbox") << "askpro::MainWindow"_ba << "Webhook inbox"_ba << u"Webhook-Eingang"_s;
     QTest::newRow("menu shortcut") << "askpro::MainWindow"_ba << "&File"_ba << u"&Datei"_s;
     QTest::newRow("label") << "Labels"_ba << "Needs callback"_ba << u"Rückruf nötig"_s;
-    QTest::newRow("placeholder") << "askpro::MainWindow"_ba << "Database: %1"_ba << u"Datenbank: %1"_s;
+    QTest::newRow("placeholder") << "askpro::MainWindow"_ba << "New business: %1"_ba << u"Neues Unternehmen: %1"_s;
     QTest::newRow("plain class") << "ServerCommands"_ba << "Retell API base URL."_ba << u"Basis-URL der Retell-API."_s;
 }
 
