@@ -13,24 +13,35 @@ namespace askpro {
 
 void ApiViewState::reloadKeepingSelection(QTableView *view, ApiListModel *model)
 {
-    const QModelIndex current = view->selectionModel() ? view->selectionModel()->currentIndex() : QModelIndex();
-    const qint64 id = current.isValid() ? model->idAt(current.row()) : 0;
-    const int column = current.isValid() ? current.column() : 0;
-    const int vertical = view->verticalScrollBar()->value();
-    auto loaded = std::make_shared<QMetaObject::Connection>();
-    auto failed = std::make_shared<QMetaObject::Connection>();
-    *loaded = QObject::connect(model, &ApiListModel::loaded, view, [view, model, id, column, vertical, loaded, failed] {
-        QObject::disconnect(*loaded);
-        QObject::disconnect(*failed);
-        const int row = id > 0 ? model->rowOfId(id) : -1;
+    // The row to find again is the one current when the answer replaces the rows, not when the reload began:
+    // the user (or a test) may pick another row while the request is out.
+    struct Place {
+        qint64 id = 0;
+        int column = 0;
+        int vertical = 0;
+    };
+    auto place = std::make_shared<Place>();
+    const auto remember = [view, model, place] {
+        const QModelIndex current = view->selectionModel() ? view->selectionModel()->currentIndex() : QModelIndex();
+        place->id = current.isValid() ? model->idAt(current.row()) : 0;
+        place->column = current.isValid() ? current.column() : 0;
+        place->vertical = view->verticalScrollBar()->value();
+    };
+    remember();
+    auto connections = std::make_shared<QList<QMetaObject::Connection>>();
+    const auto finish = [connections] {
+        for (const QMetaObject::Connection &c : std::as_const(*connections))
+            QObject::disconnect(c);
+    };
+    connections->append(QObject::connect(model, &QAbstractItemModel::modelAboutToBeReset, view, remember));
+    connections->append(QObject::connect(model, &ApiListModel::loaded, view, [view, model, place, finish] {
+        finish();
+        const int row = place->id > 0 ? model->rowOfId(place->id) : -1;
         if (row >= 0 && view->selectionModel())
-            view->selectionModel()->setCurrentIndex(model->index(row, column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        view->verticalScrollBar()->setValue(vertical);
-    });
-    *failed = QObject::connect(model, &ApiListModel::failed, view, [loaded, failed] {
-        QObject::disconnect(*loaded);
-        QObject::disconnect(*failed);
-    });
+            view->selectionModel()->setCurrentIndex(model->index(row, place->column), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        view->verticalScrollBar()->setValue(place->vertical);
+    }));
+    connections->append(QObject::connect(model, &ApiListModel::failed, view, finish));
     model->reload();
 }
 
