@@ -46,6 +46,30 @@ QString Labels::inboxStatus(const QString &code)
     return code;
 }
 
+QString Labels::requestSource(const QString &code)
+{
+    // Provider names are names, not words: the same in every language.
+    if (code == u"retell"_s) return u"Retell"_s;
+    if (code == u"calcom"_s) return u"Cal.com"_s;
+    if (code == u"stripe"_s) return u"Stripe"_s;
+    if (code == u"twilio"_s) return u"Twilio"_s;
+    if (code == u"admin"_s) return tr("Admin sign-in");
+    return code;
+}
+
+QString Labels::refusalReason(const QString &code)
+{
+    if (code == u"missing"_s) return tr("signature missing");
+    if (code == u"malformed"_s) return tr("signature malformed");
+    if (code == u"stale"_s) return tr("signature too old");
+    if (code == u"wrong"_s) return tr("signature wrong");
+    if (code == u"too_large"_s) return tr("body over 1 MiB");
+    if (code == u"sign_in"_s) return tr("wrong user or password");
+    if (code == u"rate_limited"_s) return tr("answered 429 (too many refusals from one address)");
+    if (code == u"other"_s) return tr("other reason");
+    return code;
+}
+
 QString Labels::triageCategory(const QString &code)
 {
     if (code == u"configuration"_s) return tr("Configuration error");

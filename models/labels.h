@@ -17,6 +17,10 @@ public:
     // Triage categories: configuration | transient | rejected | failed | needs_callback | requested_unbooked
     [[nodiscard]] static QString triageCategory(const QString &code);
     [[nodiscard]] static QString eventStep(const QString &code);
+    // Who sent a webhook (retell | calcom | stripe | twilio), or "admin" for the admin API's sign-in.
+    [[nodiscard]] static QString requestSource(const QString &code);
+    // Why a request was refused before it was stored: missing | malformed | stale | wrong | too_large | sign_in | rate_limited
+    [[nodiscard]] static QString refusalReason(const QString &code);
 };
 
 } // namespace askpro

@@ -432,20 +432,20 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+43"/>
+        <location line="+67"/>
         <source>Needs callback</source>
         <translation>Rückruf nötig</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-66"/>
         <location line="+28"/>
-        <location line="+13"/>
+        <location line="+37"/>
         <location line="+17"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-81"/>
         <source>In progress</source>
         <translation>In Bearbeitung</translation>
     </message>
@@ -514,6 +514,51 @@
         <location line="+1"/>
         <source>Too old, not applied</source>
         <translation>Zu alt, nicht angewendet</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Admin sign-in</source>
+        <translation>Admin-Anmeldung</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>signature missing</source>
+        <translation>Signatur fehlt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>signature malformed</source>
+        <translation>Signatur fehlerhaft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>signature too old</source>
+        <translation>Signatur zu alt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>signature wrong</source>
+        <translation>Signatur falsch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>body over 1 MiB</source>
+        <translation>Inhalt über 1 MiB</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wrong user or password</source>
+        <translation>falscher Benutzer oder falsches Passwort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>answered 429 (too many refusals from one address)</source>
+        <translation>mit 429 beantwortet (zu viele Abweisungen von einer Adresse)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other reason</source>
+        <translation>anderer Grund</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -4817,7 +4862,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Alle Anbieter</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Every status</source>
         <translation>Jeder Status</translation>
     </message>
@@ -4838,14 +4883,14 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+274"/>
+        <location line="+248"/>
         <location line="+8"/>
         <location line="+13"/>
         <source>Replay</source>
         <translation>Erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="-293"/>
+        <location line="-267"/>
         <source>Set the delivery back to pending and process it again</source>
         <translation>Die Zustellung auf „ausstehend“ zurücksetzen und erneut verarbeiten</translation>
     </message>
@@ -4920,52 +4965,43 @@ Trotzdem erneut versuchen?</translation>
         <translation>webhook-eingang</translation>
     </message>
     <message>
-        <location line="+42"/>
         <source>Admin sign-in</source>
-        <translation>Admin-Anmeldung</translation>
+        <translation type="vanished">Admin-Anmeldung</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>signature missing</source>
-        <translation>Signatur fehlt</translation>
+        <translation type="vanished">Signatur fehlt</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>signature malformed</source>
-        <translation>Signatur fehlerhaft</translation>
+        <translation type="vanished">Signatur fehlerhaft</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>signature too old</source>
-        <translation>Signatur zu alt</translation>
+        <translation type="vanished">Signatur zu alt</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>signature wrong</source>
-        <translation>Signatur falsch</translation>
+        <translation type="vanished">Signatur falsch</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>body over 1 MiB</source>
-        <translation>Inhalt über 1 MiB</translation>
+        <translation type="vanished">Inhalt über 1 MiB</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>wrong user or password</source>
-        <translation>falscher Benutzer oder falsches Passwort</translation>
+        <translation type="vanished">falscher Benutzer oder falsches Passwort</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>answered 429 (too many refusals from one address)</source>
-        <translation>mit 429 beantwortet (zu viele Abweisungen von einer Adresse)</translation>
+        <translation type="vanished">mit 429 beantwortet (zu viele Abweisungen von einer Adresse)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>other reason</source>
-        <translation>anderer Grund</translation>
+        <translation type="vanished">anderer Grund</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+34"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
@@ -5022,8 +5058,8 @@ Trotzdem erneut versuchen?</translation>
         <translation>Wählen Sie eine Zustellung aus, um ihren Inhalt zu sehen.</translation>
     </message>
     <message>
-        <location line="-141"/>
-        <location line="+142"/>
+        <location line="-115"/>
+        <location line="+116"/>
         <source>The inbox cannot be read: %1</source>
         <translation>Der Webhook-Eingang kann nicht gelesen werden: %1</translation>
     </message>
@@ -6375,7 +6411,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::SetupRunner</name>
     <message>
-        <location filename="../backend/setup/setupprogress.cpp" line="+39"/>
+        <location filename="../backend/setup/setupprogress.cpp" line="+25"/>
         <source>The server described a setup run this version cannot read.</source>
         <translation>Der Server hat eine Einrichtung beschrieben, die diese Version nicht lesen kann.</translation>
     </message>
@@ -6450,7 +6486,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Es gibt keine Einrichtung %1.</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuphost.cpp" line="+86"/>
+        <location filename="../backend/setup/setuphost.cpp" line="+87"/>
         <location line="+27"/>
         <location filename="../backend/setup/setuprunner.cpp" line="+57"/>
         <source>Setup %1 is already running.</source>
@@ -6561,7 +6597,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Inzwischen ist eine andere Filiale mit derselben Nummer live gegangen; wählen Sie eine andere Nummer.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.</source>
         <translation>%1 ist live; eine abgeschlossene Einrichtung kann nicht abgebrochen werden. Deaktivieren Sie stattdessen die Filiale.</translation>
     </message>

@@ -185,7 +185,7 @@
 <context>
     <name>askpro::InboxPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/inboxpage.cpp" line="+258"/>
+        <location filename="../ui/pages/inboxpage.cpp" line="+231"/>
         <source>%1 · %2 · from %3 · %n byte(s)</source>
         <translation>
             <numerusform>%1 · %2 · from %3 · %n byte</numerusform>

@@ -123,8 +123,8 @@ QList<ApiRoute> setupRoutes(const ApiContext &context)
                            return used.error();
                        return ApiReply::json(Json{{"e164", e164->toStdString()}, {"in_use", *used}});
                    },
-                   {},
-                   "number=030%205550199"});
+                   /* sampleBody */ {},
+                   /* sampleQuery */ "number=030%205550199"});
     routes.append({"POST", u"/api/v1/setup/branches/{branchId}/test-call"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
                    u"Places a test call to the branch (simulated by the sandbox in a demo, else from the branch's number to your_number)"_s,
                    [&db, &host](const ApiRequest &r) -> Result<ApiReply> {

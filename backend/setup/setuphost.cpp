@@ -21,6 +21,7 @@ struct SetupHost::RunLog
 struct SetupHost::TestCallLog
 {
     std::unique_ptr<TestCall> call;
+    bool sandbox = false; // read once: the wizard asks for the state every few hundred milliseconds
     bool started = false;
     bool finished = false;
     bool booked = false;
@@ -182,6 +183,7 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
     entry = std::make_shared<TestCallLog>();
     entry->call = std::make_unique<TestCall>(m_db, m_credentials, m_network, m_endpoints);
     TestCallLog *log = entry.get();
+    log->sandbox = log->call->sandboxMode();
     connect(log->call.get(), &TestCall::checkChanged, this, [log](const QString &check, const QString &state, const QString &message) {
         log->checks[check.toStdString()] = Json{{"state", state.toStdString()}, {"message", message.toStdString()}};
     });
@@ -201,9 +203,10 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
 
 Json SetupHost::testCallState(qint64 branchId) const
 {
-    Json state{{"mode", sandboxMode() ? "sandbox" : "live"}, {"started", false}, {"finished", false}, {"booked", false},
-               {"call_id", nullptr}, {"error", nullptr}, {"checks", Json::object()}};
-    if (const auto entry = m_testCalls.value(branchId)) {
+    const auto entry = m_testCalls.value(branchId);
+    Json state{{"mode", (entry ? entry->sandbox : sandboxMode()) ? "sandbox" : "live"}, {"started", false}, {"finished", false},
+               {"booked", false}, {"call_id", nullptr}, {"error", nullptr}, {"checks", Json::object()}};
+    if (entry) {
         state["started"] = entry->started;
         state["finished"] = entry->finished;
         state["booked"] = entry->booked;

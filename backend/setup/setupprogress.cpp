@@ -1,25 +1,11 @@
 // Steps, checks and a run's JSON shared by the setup's server side and the wizard.
 #include "setup/setupprogress.h"
 
+#include "integrations/jsonreply.h"
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
-
-namespace {
-
-QString textOf(const Json &json, const char *key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-qint64 numberOf(const Json &json, const char *key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_number_integer() ? it->get<qint64>() : 0;
-}
-
-} // namespace
 
 Json SetupRunInfo::toJson() const
 {
@@ -35,16 +21,16 @@ Json SetupRunInfo::toJson() const
 
 Result<SetupRunInfo> SetupRunInfo::fromJson(const Json &json)
 {
-    if (!json.is_object() || numberOf(json, "id") <= 0)
+    if (!json.is_object() || jsonInt(json, "id") <= 0)
         return makeError(ErrorKind::Invalid, u"setup.run"_s, SetupSteps::tr("The server described a setup run this version cannot read."));
     SetupRunInfo run;
-    run.id = numberOf(json, "id");
-    run.companyId = numberOf(json, "company_id");
-    run.branchId = numberOf(json, "branch_id");
-    run.status = textOf(json, "status");
-    run.step = textOf(json, "step");
-    run.lastError = textOf(json, "last_error");
-    run.updatedAt = numberOf(json, "updated_at");
+    run.id = jsonInt(json, "id");
+    run.companyId = jsonInt(json, "company_id");
+    run.branchId = jsonInt(json, "branch_id");
+    run.status = jsonString(json, "status");
+    run.step = jsonString(json, "step");
+    run.lastError = jsonString(json, "last_error");
+    run.updatedAt = jsonInt(json, "updated_at");
     if (const auto input = json.find("input"); input != json.end() && input->is_object()) {
         auto read = SetupInput::fromJson(*input);
         if (!read)

@@ -820,13 +820,14 @@ void SetupRunner::cancel(qint64 runId, Done done)
         return;
     }
     if (const auto active = m_active.value(runId)) {
-        active->afterStop = [this, runId, done] { undo(runId, done); };
+        // The actor who asked, not whoever uses the runner when the step ends.
+        active->afterStop = [this, runId, actor = m_actor, done] { undo(runId, actor, done); };
         return;
     }
-    undo(runId, std::move(done));
+    undo(runId, m_actor, std::move(done));
 }
 
-void SetupRunner::undo(qint64 runId, Done done)
+void SetupRunner::undo(qint64 runId, const Actor &actor, Done done)
 {
     auto loaded = info(runId);
     if (!loaded) {
@@ -843,7 +844,7 @@ void SetupRunner::undo(qint64 runId, Done done)
                        tr("%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.").arg(run.input.companyName)));
         return;
     }
-    discover(run, [this, run, done](Result<QList<ProviderResource>> found) {
+    discover(run, [this, run, actor, done](Result<QList<ProviderResource>> found) {
         if (!found) {
             done(makeError(found.error().kind, found.error().code, plainWords(found.error())));
             return;
@@ -870,7 +871,7 @@ void SetupRunner::undo(qint64 runId, Done done)
                 connectorOwned.append(extra); // appended last: removed first, like the newest
         }
         auto *connector = new ProviderConnector(m_db, m_credentials, m_network, m_endpoints, m_publicUrl, this);
-        connector->remove(connectorOwned, [this, run, done, stripeOwned, connector](const Status &removed) {
+        connector->remove(connectorOwned, [this, run, actor, done, stripeOwned, connector](const Status &removed) {
             connector->deleteLater();
             if (!removed) {
                 done(makeError(removed.error().kind, removed.error().code, plainWords(removed.error())));
@@ -879,14 +880,15 @@ void SetupRunner::undo(qint64 runId, Done done)
             // Stripe: the subscription, then the customer; what is already gone counts as removed.
             auto pending = std::make_shared<QList<QPair<QString, QString>>>(stripeOwned);
             auto next = std::make_shared<std::function<void()>>();
-            *next = [this, run, done, pending, next] {
+            *next = [this, run, actor, done, pending, next] {
                 if (pending->isEmpty()) {
                     // Break the cycle through `next`; this closure dies with it, so keep what is needed first.
                     SetupRunner *self = this;
                     const SetupRunInfo finishedRun = run;
                     const Done finish = done;
+                    const Actor cancelledBy = actor;
                     *next = nullptr;
-                    const Status rows = self->removeRows(finishedRun);
+                    const Status rows = self->removeRows(finishedRun, cancelledBy);
                     if (rows)
                         qCInfo(lcSetup) << "setup run" << finishedRun.id << "cancelled; providers cleaned up";
                     finish(rows);
@@ -980,7 +982,7 @@ void SetupRunner::discover(const SetupRunInfo &run, std::function<void(Result<QL
 }
 
 // The rows this run stored (never reused ones), in one transaction, and the run marked cancelled.
-Status SetupRunner::removeRows(const SetupRunInfo &run)
+Status SetupRunner::removeRows(const SetupRunInfo &run, const Actor &actor)
 {
     Transaction tx(m_db);
     if (!tx.started())
@@ -1018,7 +1020,7 @@ Status SetupRunner::removeRows(const SetupRunInfo &run)
         steps << exec(u"DELETE FROM companies WHERE id = ?"_s, {run.companyId});
     }
     steps << exec(u"UPDATE setup_runs SET status = 'cancelled', step = '', last_error = '', updated_at = ? WHERE id = ?"_s, {nowMs(), run.id});
-    steps << AuditLog(m_db).write(m_actor, u"setup.cancel"_s, u"setup_run"_s, run.id,
+    steps << AuditLog(m_db).write(actor, u"setup.cancel"_s, u"setup_run"_s, run.id,
                                   u"{\"company_id\":%1,\"branch_id\":%2}"_s.arg(run.companyId).arg(run.branchId), u"{\"status\":\"cancelled\"}"_s);
     for (const Status &s : std::as_const(steps))
         if (!s)

@@ -101,9 +101,9 @@ private:
     [[nodiscard]] Status activate(const ActivePtr &a);
 
     [[nodiscard]] Result<Credential> retellCredential(const ActivePtr &a);
-    void undo(qint64 runId, Done done);
+    void undo(qint64 runId, const Actor &actor, Done done);
     void discover(const SetupRunInfo &run, std::function<void(Result<QList<ProviderResource>>)> done);
-    [[nodiscard]] Status removeRows(const SetupRunInfo &run);
+    [[nodiscard]] Status removeRows(const SetupRunInfo &run, const Actor &actor);
     [[nodiscard]] bool sharedCalcomAccount(qint64 companyId);
 
     Database &m_db;

@@ -48,9 +48,8 @@ InboxPage::InboxPage(client::ApiAccount &account, QWidget *parent)
     m_provider = new QComboBox(this);
     m_provider->setObjectName(u"providerFilter"_s);
     m_provider->addItem(tr("All providers"), QString());
-    m_provider->addItem(u"Retell"_s, u"retell"_s);
-    m_provider->addItem(u"Cal.com"_s, u"calcom"_s);
-    m_provider->addItem(u"Stripe"_s, u"stripe"_s);
+    for (const QString &code : {u"retell"_s, u"calcom"_s, u"stripe"_s})
+        m_provider->addItem(Labels::requestSource(code), code);
     m_status = new QComboBox(this);
     m_status->setObjectName(u"statusFilter"_s);
     m_status->addItem(tr("Every status"), QString());
@@ -178,33 +177,7 @@ InboxPage::~InboxPage()
 
 QString InboxPage::refusedKind(const QString &provider, const QString &reason)
 {
-    QString source = provider;
-    if (provider == u"retell"_s)
-        source = u"Retell"_s;
-    else if (provider == u"calcom"_s)
-        source = u"Cal.com"_s;
-    else if (provider == u"stripe"_s)
-        source = u"Stripe"_s;
-    else if (provider == u"admin"_s)
-        source = tr("Admin sign-in");
-    QString why = reason;
-    if (reason == u"missing"_s)
-        why = tr("signature missing");
-    else if (reason == u"malformed"_s)
-        why = tr("signature malformed");
-    else if (reason == u"stale"_s)
-        why = tr("signature too old");
-    else if (reason == u"wrong"_s)
-        why = tr("signature wrong");
-    else if (reason == u"too_large"_s)
-        why = tr("body over 1 MiB");
-    else if (reason == u"sign_in"_s)
-        why = tr("wrong user or password");
-    else if (reason == u"rate_limited"_s)
-        why = tr("answered 429 (too many refusals from one address)");
-    else if (reason == u"other"_s)
-        why = tr("other reason");
-    return tr("%1: %2").arg(source, why);
+    return tr("%1: %2").arg(Labels::requestSource(provider), Labels::refusalReason(reason));
 }
 
 void InboxPage::reloadRefused()
