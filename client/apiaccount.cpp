@@ -1,6 +1,8 @@
 // The desktop's side of the admin API: requests, their timeouts and the one error shape.
 #include "apiaccount.h"
 
+#include "livechannel.h"
+
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -95,6 +97,15 @@ ApiCall *ApiAccount::signOut()
     m_token.clear();
     m_user = Json();
     return call;
+}
+
+LiveChannel *ApiAccount::live()
+{
+    if (!m_live) {
+        m_live = new LiveChannel(*this, this);
+        m_live->start();
+    }
+    return m_live;
 }
 
 void ApiAccount::setToken(const QString &token)

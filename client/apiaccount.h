@@ -16,6 +16,7 @@ class QNetworkReply;
 namespace askpro::client {
 
 class ApiCall;
+class LiveChannel;
 
 class ApiAccount final : public QObject
 {
@@ -33,6 +34,7 @@ public:
     [[nodiscard]] QUrl server() const { return m_server; }
     // Certificates of a company's own CA, trusted besides the system's.
     void addCaCertificates(const QList<QSslCertificate> &certificates);
+    [[nodiscard]] QList<QSslCertificate> caCertificates() const { return m_extraCa; }
 
     // POST /api/v1/sessions; on success the token is kept and user() holds the signed-in user.
     ApiCall *signIn(const QString &user, const QString &password, const QString &clientName);
@@ -56,6 +58,8 @@ public:
     ApiCall *put(const QString &path, const Json &body);
     ApiCall *remove(const QString &path);
 
+    // The account's live socket, created and started on first use (a page that watches lists asks for it).
+    [[nodiscard]] LiveChannel *live();
     // Whether the last answer came (any status) or none did; pages keep what they show while unreachable.
     [[nodiscard]] bool isReachable() const { return m_reachable; }
 
@@ -77,6 +81,7 @@ private:
     QString m_token;
     Json m_user;
     QList<QSslCertificate> m_extraCa;
+    LiveChannel *m_live = nullptr;
     bool m_reachable = true;
 };
 

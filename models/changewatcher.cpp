@@ -2,6 +2,7 @@
 #include "changewatcher.h"
 
 #include "apiaccount.h"
+#include "livechannel.h"
 
 #include <QEvent>
 #include <QTimer>
@@ -18,10 +19,34 @@ ChangeWatcher::ChangeWatcher(client::ApiAccount &account, QStringList lists, QOb
 {
     ask(true);
     startPolling(page, intervalMs);
+    followLiveUpdates();
+}
+
+void ChangeWatcher::followLiveUpdates()
+{
+    client::LiveChannel *live = m_account->live();
+    const auto pace = [this](bool connected) { m_timer->setInterval(connected ? m_intervalMs * LiveSlowdown : m_intervalMs); };
+    pace(live->isConnected());
+    connect(live, &client::LiveChannel::connectedChanged, this, [this, pace](bool connected) {
+        pace(connected);
+        if (!connected && m_timer->isActive())
+            checkNow(); // what changed while the socket was down
+    });
+    connect(live, &client::LiveChannel::changed, this, [this](const QStringList &lists) {
+        if (!m_timer->isActive())
+            return; // a hidden page looks when it is shown again
+        for (const QString &list : lists) {
+            if (m_lists.contains(list)) {
+                checkNow();
+                return;
+            }
+        }
+    });
 }
 
 void ChangeWatcher::startPolling(QObject *page, int intervalMs)
 {
+    m_intervalMs = intervalMs;
     m_timer = new QTimer(this);
     m_timer->setInterval(intervalMs);
     connect(m_timer, &QTimer::timeout, this, &ChangeWatcher::checkNow);

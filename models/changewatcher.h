@@ -1,6 +1,7 @@
 // Notices new and changed rows for a page: polls the server's change stamps of the lists the page shows
 // (GET /api/v1/changes) and says when they moved. While its page is hidden it does not poll; when the
-// page is shown again it looks at once.
+// page is shown again it looks at once. While the account's live socket is connected, the server's word that
+// one of the lists moved makes it look at once, and it polls only rarely, in case a message was missed.
 #pragma once
 
 #include <QObject>
@@ -21,6 +22,8 @@ class ChangeWatcher final : public QObject
     Q_DISABLE_COPY_MOVE(ChangeWatcher)
 public:
     static constexpr int DefaultIntervalMs = 3000;
+    // The polling interval is this many times longer while the live socket is connected.
+    static constexpr int LiveSlowdown = 10;
 
     // page: the widget whose visibility switches the polling (its Show and Hide events); it is also the parent.
     // Through the admin API (GET /api/v1/changes): lists by name ("calls", "appointments", "customers",
@@ -45,6 +48,7 @@ protected:
 
 private:
     void startPolling(QObject *page, int intervalMs);
+    void followLiveUpdates();
     void ask(bool baseline);
 
     client::ApiAccount *m_account;
@@ -53,6 +57,7 @@ private:
     quint64 m_asked = 0;      // answers to an earlier question are dropped
     bool m_asking = false;
     QTimer *m_timer = nullptr;
+    int m_intervalMs = DefaultIntervalMs;
 };
 
 } // namespace askpro

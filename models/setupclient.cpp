@@ -2,6 +2,7 @@
 #include "setupclient.h"
 
 #include "apiaccount.h"
+#include "livechannel.h"
 #include "jsonfields.h"
 
 #include <QTimer>
@@ -26,6 +27,22 @@ SetupClient::SetupClient(client::ApiAccount &account, QObject *parent)
     m_testCallTimer->setInterval(pollMs);
     connect(m_runTimer, &QTimer::timeout, this, &SetupClient::pollRun);
     connect(m_testCallTimer, &QTimer::timeout, this, &SetupClient::pollTestCall);
+    // The server's word that a run moved brings its lines at once; polling goes on, slower, for a lost message.
+    client::LiveChannel *live = m_account.live();
+    const auto pace = [this](bool connected) {
+        m_runTimer->setInterval(connected ? livePollMs : pollMs);
+        m_testCallTimer->setInterval(connected ? livePollMs : pollMs);
+    };
+    pace(live->isConnected());
+    connect(live, &client::LiveChannel::connectedChanged, this, pace);
+    connect(live, &client::LiveChannel::changed, this, [this](const QStringList &lists) {
+        if (!lists.contains(u"setup"_s))
+            return;
+        if (m_runTimer->isActive())
+            pollRun();
+        if (m_testCallTimer->isActive())
+            pollTestCall();
+    });
 }
 
 SetupClient::~SetupClient() = default;

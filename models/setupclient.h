@@ -27,6 +27,7 @@ class SetupClient final : public QObject
 public:
     using Done = std::function<void(const Status &)>;
     static constexpr int pollMs = 400;
+    static constexpr int livePollMs = 2000; // while the live socket is connected
 
     explicit SetupClient(client::ApiAccount &account, QObject *parent = nullptr);
     ~SetupClient() override;

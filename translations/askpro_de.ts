@@ -2202,12 +2202,12 @@ Befehle:
 <context>
     <name>askpro::AdminApi</name>
     <message>
-        <location filename="../backend/api/adminapi.cpp" line="+67"/>
+        <location filename="../backend/api/adminapi.cpp" line="+68"/>
         <source>The server could not answer; the reason is in its log.</source>
         <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+110"/>
         <source>The request body is larger than %1 bytes.</source>
         <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
@@ -2355,9 +2355,8 @@ Befehle:
         <translation>Ein stornierter Termin kann nicht verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../backend/api/changeroutes.cpp" line="+45"/>
         <source>Parameter tables: %1 is not a list (calls, appointments, customers, inbox).</source>
-        <translation>Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox).</translation>
+        <translation type="vanished">Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox).</translation>
     </message>
     <message>
         <location filename="../backend/api/directoryroutes.cpp" line="-67"/>
@@ -2408,6 +2407,11 @@ Befehle:
         <location line="+48"/>
         <source>Parameter filters: an object of at most 8 KiB is expected.</source>
         <translation>Parameter filters: ein Objekt von höchstens 8 KiB wird erwartet.</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/changeroutes.cpp" line="+35"/>
+        <source>Parameter tables: %1 is not a list (calls, appointments, customers, inbox, health).</source>
+        <translation>Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox, health).</translation>
     </message>
 </context>
 <context>
@@ -4641,7 +4645,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::HealthPage</name>
     <message>
-        <location filename="../ui/pages/healthpage.cpp" line="+52"/>
+        <location filename="../ui/pages/healthpage.cpp" line="+53"/>
         <source>Check now</source>
         <translation>Jetzt prüfen</translation>
     </message>
@@ -4675,7 +4679,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Erfolgskennzahlen</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>AskPro: %1 is %2</source>
         <translation>AskPro: %1 ist %2</translation>
     </message>
@@ -4739,12 +4743,12 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Es wurde noch keine Prüfung ausgeführt. Der Server prüft alle 5 Minuten; &quot;Jetzt prüfen&quot; prüft sofort von hier aus.</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-65"/>
         <source>The server runs every check now; the results appear here when they are in</source>
         <translation>Der Server führt jetzt alle Prüfungen aus; die Ergebnisse erscheinen hier, sobald sie vorliegen</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+74"/>
         <source>The health results cannot be read: %1</source>
         <translation>Die Prüfergebnisse können nicht gelesen werden: %1</translation>
     </message>
@@ -6486,7 +6490,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Es gibt keine Einrichtung %1.</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuphost.cpp" line="+87"/>
+        <location filename="../backend/setup/setuphost.cpp" line="+88"/>
         <location line="+27"/>
         <location filename="../backend/setup/setuprunner.cpp" line="+57"/>
         <source>Setup %1 is already running.</source>
@@ -6807,7 +6811,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Nicht innerhalb von %1 s: Läuft askpro-server mit Workern?</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuphost.cpp" line="+68"/>
+        <location filename="../backend/setup/setuphost.cpp" line="+69"/>
         <source>A test call to this branch is still being followed.</source>
         <translation>Ein Testanruf an diese Filiale wird noch verfolgt.</translation>
     </message>
@@ -7405,7 +7409,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::client::ApiAccount</name>
     <message>
-        <location filename="../client/apiaccount.cpp" line="+39"/>
+        <location filename="../client/apiaccount.cpp" line="+41"/>
         <source>%1 is not a server address (https://host[:port]).</source>
         <translation>%1 ist keine Serveradresse (https://host[:port]).</translation>
     </message>
@@ -7415,7 +7419,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>%1 ist nicht verschlüsselt: bitte https:// verwenden (einfaches http nur zum Server auf diesem Computer).</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+168"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>

@@ -4,6 +4,7 @@
 
 #include "setup/setuphost.h"
 
+#include "api/liveupdates.h"
 #include "api/routefamilies.h"
 #include "core/clock.h"
 #include "core/logging.h"
@@ -128,7 +129,9 @@ AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, W
     , m_config(std::move(config))
     , m_sessions(std::make_unique<SessionStore>(m_db))
     , m_setup(std::make_unique<SetupHost>(m_db, credentials, m_config.endpoints, m_config.publicUrl))
+    , m_live(new LiveUpdates(m_db, *m_sessions, m_config.liveIntervalMs, this))
 {
+    connect(m_setup.get(), &SetupHost::changed, m_live, &LiveUpdates::setupChanged);
     const ApiContext context{m_db, m_sharedDb, credentials, *m_sessions, m_pool, m_config, m_refused, *m_setup};
     m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
     m_routes << directoryRoutes(context) << secretRoutes(context) << appointmentRoutes(context) << customerRoutes(context);
@@ -145,6 +148,7 @@ void AdminApi::setPublicUrl(const QString &publicUrl)
 
 void AdminApi::install(QHttpServer &server)
 {
+    m_live->install(server); // its route goes before the catch-all
     // One catch-all rule (Qt's QUrl converter takes the rest of the path, slashes included), so that the
     // route table alone decides what exists, and unknown paths and methods answer in the API's own shape.
     server.route(u"/api/v1/<arg>"_s, QHttpServerRequest::Method::AnyKnown,
@@ -237,6 +241,10 @@ QHttpServerResponse AdminApi::dispatch(const QHttpServerRequest &request)
             m_refused.record(u"admin"_s, u"sign_in"_s, api.clientAddress, {});
         return errorResponse(reply.error());
     }
+    // Sign-out, revocation and user changes (role, password, deactivation) may end sessions that hold a live
+    // socket: those are looked at now rather than at the next periodic check.
+    if (method != "GET" && (route->path.startsWith(u"/api/v1/sessions"_s) || route->path.startsWith(u"/api/v1/users"_s)))
+        m_live->recheckSessionsSoon();
     if (!reply->raw.isNull())
         return QHttpServerResponse(reply->contentType, reply->raw, QHttpServerResponder::StatusCode(reply->status));
     if (reply->status == 204)

@@ -19,6 +19,7 @@ namespace askpro {
 
 class CredentialStore;
 class Database;
+class LiveUpdates;
 class RefusedRequests;
 class SessionStore;
 class SetupHost;
@@ -43,6 +44,7 @@ public:
     void setPublicUrl(const QString &publicUrl);
     // Every route, for the OpenAPI check and the matrix test.
     [[nodiscard]] const QList<ApiRoute> &routes() const { return m_routes; }
+    [[nodiscard]] LiveUpdates &liveUpdates() { return *m_live; }
     // Answers one request; public for the fuzz target, which feeds it requests without a socket.
     [[nodiscard]] QHttpServerResponse dispatch(const QHttpServerRequest &request);
 
@@ -58,6 +60,7 @@ private:
     ServerConfig m_config;
     std::unique_ptr<SessionStore> m_sessions;
     std::unique_ptr<SetupHost> m_setup; // setup runs and test calls started through the API
+    LiveUpdates *m_live; // the desktops' live sockets
     QList<ApiRoute> m_routes;
     struct Attempts
     {

@@ -9,25 +9,15 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-namespace {
-
-struct Watched
+const QList<WatchedList> &watchedLists()
 {
-    QString name;
-    ChangeQuery::Table table;
-    Permission permission;
-};
-
-const QList<Watched> &watchable()
-{
-    static const QList<Watched> lists{{u"calls"_s, ChangeQuery::Table::Calls, Permission::ViewCalls},
-                                      {u"appointments"_s, ChangeQuery::Table::Appointments, Permission::ViewAppointments},
-                                      {u"customers"_s, ChangeQuery::Table::Customers, Permission::ViewCustomers},
-                                      {u"inbox"_s, ChangeQuery::Table::WebhookInbox, Permission::ViewPayloads}};
+    static const QList<WatchedList> lists{{u"calls"_s, ChangeQuery::Table::Calls, Permission::ViewCalls},
+                                          {u"appointments"_s, ChangeQuery::Table::Appointments, Permission::ViewAppointments},
+                                          {u"customers"_s, ChangeQuery::Table::Customers, Permission::ViewCustomers},
+                                          {u"inbox"_s, ChangeQuery::Table::WebhookInbox, Permission::ViewPayloads},
+                                          {u"health"_s, ChangeQuery::Table::HealthChecks, Permission::ViewHealth}};
     return lists;
 }
-
-} // namespace
 
 QList<ApiRoute> changeRoutes(const ApiContext &context)
 {
@@ -39,15 +29,15 @@ QList<ApiRoute> changeRoutes(const ApiContext &context)
                        const QString asked = r.text(u"tables"_s);
                        QStringList names = asked.split(u',', Qt::SkipEmptyParts);
                        for (const QString &name : names) {
-                           const auto known = std::find_if(watchable().cbegin(), watchable().cend(), [&](const Watched &w) { return w.name == name; });
-                           if (known == watchable().cend())
+                           const auto known = std::find_if(watchedLists().cbegin(), watchedLists().cend(), [&](const WatchedList &w) { return w.name == name; });
+                           if (known == watchedLists().cend())
                                return makeError(ErrorKind::Invalid, u"parameter.tables"_s,
-                                                AdminApi::tr("Parameter tables: %1 is not a list (calls, appointments, customers, inbox).").arg(name));
+                                                AdminApi::tr("Parameter tables: %1 is not a list (calls, appointments, customers, inbox, health).").arg(name));
                            if (auto allowed = r.actor.require(known->permission); !allowed)
                                return allowed.error();
                        }
                        Json answer = Json::object();
-                       for (const Watched &list : watchable()) {
+                       for (const WatchedList &list : watchedLists()) {
                            if (names.isEmpty() ? !r.actor.can(list.permission) : !names.contains(list.name))
                                continue;
                            auto stamp = ChangeQuery::stamp(db, list.table, r.actor.companyId);

@@ -47,6 +47,15 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> billingRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> setupRoutes(const ApiContext &context);
 
+// The lists a client can watch for changes (GET /changes and the live socket), each behind its view permission.
+struct WatchedList
+{
+    QString name;
+    ChangeQuery::Table table = ChangeQuery::Table::Calls;
+    Permission permission = Permission::ViewCalls;
+};
+[[nodiscard]] const QList<WatchedList> &watchedLists();
+
 // Shared by the families.
 [[nodiscard]] Json jsonValue(const QVariant &value);
 // Up to limit rows of a query as objects named by its columns; more: whether another row followed.

@@ -29,6 +29,7 @@ struct ServerConfig
     QString keyFile;             // secrets key; empty: askpro.key beside the embedded database
     int workers = 2;
     int pollIntervalMs = 1000;   // how often idle workers look for jobs queued by other servers
+    int liveIntervalMs = 500;    // how often live sockets' lists are compared (PostgreSQL: NOTIFY first, this × 10)
     int sweepIntervalMs = 5 * 60 * 1000;
     qint64 slotTtlMs = 120 * 1000;
     // AskProAI's own data on every invoice: ASKPRO_SELLER_NAME, _ADDRESS ('\n' or ", " between lines),

@@ -202,6 +202,21 @@ Result<QSqlDatabase> Database::connection()
     holder->name = name;
     m_connections.setLocalData(holder);
 
+    auto db = openNamed(name);
+    if (!db)
+        return db.error();
+    holder->db = *db;
+    qCDebug(lcDb) << "opened" << m_cs.redacted() << "for thread" << QThread::currentThread();
+    return *db;
+}
+
+Result<QSqlDatabase> Database::openDedicated(const QString &purpose)
+{
+    return openNamed(m_prefix + purpose);
+}
+
+Result<QSqlDatabase> Database::openNamed(const QString &name)
+{
     QSqlDatabase db;
     if (m_cs.engine == Engine::Sqlite) {
         db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
@@ -232,8 +247,6 @@ Result<QSqlDatabase> Database::connection()
         if (!q.exec(statement))
             return errorFrom(q.lastError(), u"Cannot prepare the database connection"_s);
     }
-    holder->db = db;
-    qCDebug(lcDb) << "opened" << m_cs.redacted() << "for thread" << QThread::currentThread();
     return db;
 }
 

@@ -41,6 +41,9 @@ public:
 
     // This thread's connection, opened on first use with foreign keys on. Never share it across threads.
     [[nodiscard]] Result<QSqlDatabase> connection();
+    // A connection of its own for one long-lived purpose in the calling thread (LISTEN for live updates), set
+    // up like the others; the caller keeps it open as long as it needs it.
+    [[nodiscard]] Result<QSqlDatabase> openDedicated(const QString &purpose);
 
     // Prepares and runs one statement with positional '?' parameters. The query stays valid for reading.
     // Statements are prepared once per connection and reused (keyed by their text) while no earlier
@@ -79,6 +82,7 @@ public:
 private:
     struct ThreadConnection;
     [[nodiscard]] ThreadConnection *threadConnection();
+    [[nodiscard]] Result<QSqlDatabase> openNamed(const QString &name);
     void endTransaction(ThreadConnection *connection);
     ConnectionString m_cs;
     QString m_prefix;

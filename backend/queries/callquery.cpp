@@ -147,6 +147,8 @@ Result<ChangeStamp> ChangeQuery::stamp(Database &db, Table table, qint64 company
     case Table::Customers: name = u"customers"_s; break;
     case Table::WebhookInbox:
         return stampOf(db, u"SELECT (SELECT MAX(id) FROM webhook_inbox), (SELECT MAX(processed_at) FROM webhook_inbox)"_s, {});
+    case Table::HealthChecks: // rows are only ever added: the newest id is the change
+        return stampOf(db, u"SELECT (SELECT MAX(id) FROM health_checks), 0"_s, {});
     }
     if (companyScope > 0) {
         return stampOf(db, u"SELECT (SELECT MAX(id) FROM %1 WHERE company_id = ?), (SELECT MAX(updated_at) FROM %1 WHERE company_id = ?)"_s.arg(name),

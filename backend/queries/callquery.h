@@ -71,8 +71,8 @@ struct ChangeStamp
 class ChangeQuery final
 {
 public:
-    enum class Table { Calls, Appointments, Customers, WebhookInbox };
-    // companyScope: the stamp of one company's rows (0: every company); the inbox belongs to no company.
+    enum class Table { Calls, Appointments, Customers, WebhookInbox, HealthChecks };
+    // companyScope: the stamp of one company's rows (0: every company); the inbox and health checks belong to no company.
     [[nodiscard]] static Result<ChangeStamp> stamp(Database &db, Table table, qint64 companyScope = 0);
 
 private:

@@ -68,6 +68,7 @@ void SetupHost::record(qint64 runId, const char *kind, const QString &step, cons
                            {"message", message.toStdString()}});
     if (run.events.size() > maxEvents)
         run.events.removeFirst();
+    Q_EMIT changed();
 }
 
 void SetupHost::setPublicUrl(const QString &publicUrl)
@@ -126,6 +127,7 @@ void SetupHost::end(qint64 runId, qint64 action, const Status &status)
     entry.busy = false;
     entry.outcome = Json{{"ok", status.ok()}, {"message", status.ok() ? std::string() : status.error().message.toStdString()},
                          {"code", status.ok() ? std::string() : status.error().code.toStdString()}};
+    Q_EMIT changed();
 }
 
 Result<qint64> SetupHost::start(const Actor &actor, qint64 runId, const QString &lastStep)
@@ -184,19 +186,22 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
     entry->call = std::make_unique<TestCall>(m_db, m_credentials, m_network, m_endpoints);
     TestCallLog *log = entry.get();
     log->sandbox = log->call->sandboxMode();
-    connect(log->call.get(), &TestCall::checkChanged, this, [log](const QString &check, const QString &state, const QString &message) {
+    connect(log->call.get(), &TestCall::checkChanged, this, [this, log](const QString &check, const QString &state, const QString &message) {
         log->checks[check.toStdString()] = Json{{"state", state.toStdString()}, {"message", message.toStdString()}};
+        Q_EMIT changed();
     });
-    connect(log->call.get(), &TestCall::finished, this, [log](bool booked) {
+    connect(log->call.get(), &TestCall::finished, this, [this, log](bool booked) {
         log->finished = true;
         log->booked = booked;
+        Q_EMIT changed();
     });
     log->started = true;
-    log->call->start(branchId, yourNumber, [log](const Result<QString> &callId) {
+    log->call->start(branchId, yourNumber, [this, log](const Result<QString> &callId) {
         if (callId)
             log->callId = *callId;
         else
             log->error = callId.error().message;
+        Q_EMIT changed();
     });
     return {};
 }

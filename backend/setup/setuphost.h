@@ -55,6 +55,10 @@ public:
     // {"mode": "sandbox" | "live", "started", "call_id", "error", "finished", "booked", "checks": {check: {state, message}}}.
     [[nodiscard]] Json testCallState(qint64 branchId) const;
 
+Q_SIGNALS:
+    // A run or a test call moved: a progress line, an outcome, a check (live sockets tell the wizards at once).
+    void changed();
+
 private:
     struct RunLog;
     struct TestCallLog;

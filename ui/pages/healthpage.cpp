@@ -3,6 +3,7 @@
 #include "pages/healthpage.h"
 
 #include "apiaccount.h"
+#include "changewatcher.h"
 #include "jsonfields.h"
 #include "statuscolors.h"
 
@@ -82,6 +83,9 @@ HealthPage::HealthPage(client::ApiAccount &account, QWidget *parent)
     m_timer->setInterval(30000);
     connect(m_timer, &QTimer::timeout, this, &HealthPage::refresh);
     m_timer->start();
+    // A new check result shows at once while the page is open (the live socket says so; else polled).
+    auto *watcher = new ChangeWatcher(m_account, {u"health"_s}, this, 10000);
+    connect(watcher, &ChangeWatcher::changed, this, &HealthPage::refresh);
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
         m_tray->show();
