@@ -3,11 +3,12 @@
 (a) alone, (b) while slow-loris connections dribble their headers, (c) while 100 MB bodies are posted.
 Shows that (b) and (c) leave the signed latency where it was and that nginx refuses the 100 MB bodies (413)
 before any of them reaches the server (the server's own request counts for the route they were sent to stay 0).
+For comparison the same attacks then go straight at askpro-server (--no-direct leaves that out).
 
 The configuration is used as shipped except for what a loopback run must change: the TLS lines (marked
 "# TLS") are left out, the listen port and the upstream port are rewritten; every limit stays as it is.
 
-usage: proxy_load_test.py --build DIR [--seconds 15] [--loris 200] [--posters 4] [--mbit 100]"""
+usage: proxy_load_test.py --build DIR [--seconds 15] [--loris 200] [--posters 4] [--mbit 100] [--no-direct]"""
 import argparse, json, os, re, select, signal, socket, statistics, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -48,6 +49,7 @@ class Latency:
         while time.time() < end:
             if sock is None:
                 sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             request = ("POST /webhooks/retell HTTP/1.1\r\nHost: askpro\r\nContent-Type: application/json\r\n"
                        "x-retell-signature: %s\r\nContent-Length: %d\r\n\r\n" % (sign(body), len(body))).encode() + body
             started = time.perf_counter()
@@ -195,6 +197,13 @@ class Poster(threading.Thread):
                 self.statuses[0] = self.statuses.get(0, 0) + 1
 
 
+def peak_rss_mb(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
 def percentile(samples, p):
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -255,6 +264,8 @@ def main():
     parser.add_argument("--loris", type=int, default=200)
     parser.add_argument("--posters", type=int, default=4)
     parser.add_argument("--mbit", type=float, default=100, help="each poster's sending rate in Mbit/s")
+    parser.add_argument("--direct", action=argparse.BooleanOptionalAction, default=True,
+                        help="also run the attacks straight at askpro-server, for comparison")
     parser.add_argument("--attack", choices=("loris", "posters"))
     parser.add_argument("--port", type=int)
     parser.add_argument("--count", type=int)
@@ -295,35 +306,50 @@ def main():
                 time.sleep(0.05)
         Latency(proxy_port).run(2)  # warm up
 
-        results = {}
-        samples, statuses = Latency(proxy_port).run(args.seconds)
-        results["a"] = (samples, statuses, None)
+        def phase(port, kind=None):
+            """Latency through `port` for --seconds, alone or beside one kind of attacker on that port."""
+            attacker = None
+            if kind:
+                attacker = start_attack(kind, port, args.loris if kind == "loris" else args.posters, args.seconds + 2, args.mbit)
+                time.sleep(2)
+            samples, statuses = Latency(port).run(args.seconds)
+            return samples, statuses, json.loads(attacker.communicate()[0]) if attacker else None
 
-        attacker = start_attack("loris", proxy_port, args.loris, args.seconds + 2)
-        time.sleep(2)
-        samples, statuses = Latency(proxy_port).run(args.seconds)
-        seen = json.loads(attacker.communicate()[0])
-        results["b"] = (samples, statuses, "loris: %d connections opened, %d closed by the proxy" % (seen["opened"], seen["closed"]))
+        def poster_note(seen, reached):
+            refused = {int(k): v for k, v in seen["statuses"].items()}
+            return refused, ("100 MB posts: %d at %.0f Mbit/s in all, answers %s, most sent before the answer %.1f MB, reached the server: %d"
+                             % (seen["posts"], seen["mbit_sent"], dict(sorted(refused.items())), seen["max_sent"] / 1048576, reached))
 
+        results = []
+        samples, statuses, _ = phase(proxy_port)
+        results.append(("(a) alone", samples, statuses, None))
+        samples, statuses, seen = phase(proxy_port, "loris")
+        results.append(("(b) %d slow-loris connections" % args.loris, samples, statuses,
+                        "loris: %d connections opened, %d closed by the proxy" % (seen["opened"], seen["closed"])))
         stripe_before = server_counts(server_port, "/webhooks/stripe")
-        attacker = start_attack("posters", proxy_port, args.posters, args.seconds + 1, args.mbit)
-        time.sleep(1)
-        samples, statuses = Latency(proxy_port).run(args.seconds)
-        seen = json.loads(attacker.communicate()[0])
-        refused = {int(k): v for k, v in seen["statuses"].items()}
+        samples, statuses, seen = phase(proxy_port, "posters")
         reached = server_counts(server_port, "/webhooks/stripe") - stripe_before
-        results["c"] = (samples, statuses, "100 MB posts: %d at %.0f Mbit/s in all, answers %s, most sent before the answer %.1f MB, "
-                        "reached the server: %d" % (seen["posts"], seen["mbit_sent"], dict(sorted(refused.items())), seen["max_sent"] / 1048576,
-                                                   reached))
+        refused, note = poster_note(seen, reached)
+        results.append(("(c) %d posters of 100 MB bodies, %g Mbit/s each" % (args.posters, args.mbit), samples, statuses, note))
+        if args.direct:
+            # The same attacks straight at askpro-server, for comparison: what the proxy keeps away.
+            hwm_before = peak_rss_mb(server.pid)
+            samples, statuses, _ = phase(server_port)
+            results.append(("direct, no proxy: alone", samples, statuses, None))
+            samples, statuses, seen = phase(server_port, "loris")
+            results.append(("direct, no proxy: %d slow-loris connections" % args.loris, samples, statuses,
+                            "loris: %d connections opened, %d closed by the server" % (seen["opened"], seen["closed"])))
+            before = server_counts(server_port, "/webhooks/stripe")
+            samples, statuses, seen = phase(server_port, "posters")
+            results.append(("direct, no proxy: %d posters of 100 MB bodies" % args.posters, samples, statuses,
+                            poster_note(seen, server_counts(server_port, "/webhooks/stripe") - before)[1]
+                            + "; server peak RSS %d MB -> %d MB" % (hwm_before, peak_rss_mb(server.pid))))
 
         print("proxy load run: nginx %s (deploy/nginx/askpro.conf, TLS lines left out) -> askpro-server (SQLite), loopback,"
               " %d s per phase, one keep-alive client posting signed webhooks one at a time; attackers niced"
               % (subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1], args.seconds))
-        names = {"a": "(a) alone", "b": "(b) %d slow-loris connections" % args.loris,
-                 "c": "(c) %d posters of 100 MB bodies, %g Mbit/s each" % (args.posters, args.mbit)}
-        for key in ("a", "b", "c"):
-            samples, statuses, note = results[key]
-            print("  %-50s n %6d  p50 %6.2f ms  p99 %6.2f ms  statuses %s" % (names[key], len(samples), percentile(samples, 50),
+        for name, samples, statuses, note in results:
+            print("  %-50s n %6d  p50 %6.2f ms  p99 %6.2f ms  statuses %s" % (name, len(samples), percentile(samples, 50),
                                                                            percentile(samples, 99), dict(sorted(statuses.items()))))
             if note:
                 print("      " + note)
