@@ -18,4 +18,4 @@ if [ "$browser_calls" -gt 0 ]; then
   ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_browser --calls "$browser_calls"
 fi
 # Behind nginx (deploy/nginx/askpro.conf): signed webhook latency beside slow-loris and 100 MB bodies.
-ASKPRO_BUILD_DIR=build bash scripts/proxy-load-test.sh
+bash scripts/proxy-load-test.sh

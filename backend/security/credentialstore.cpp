@@ -52,7 +52,7 @@ QByteArray withAddress(const QString &baseUrl, const QByteArray &secret)
 struct OpenedSecret
 {
     QByteArray secret;
-    std::optional<QString> baseUrl; // empty: sealed before addresses were (see urlTag)
+    std::optional<QString> baseUrl; // none: sealed before keys carried their address (see urlTag)
 };
 
 OpenedSecret splitAddress(const QByteArray &plain)
