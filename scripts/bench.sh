@@ -17,3 +17,5 @@ browser_calls=${ASKPRO_BENCH_BROWSER_CALLS:-1000000}
 if [ "$browser_calls" -gt 0 ]; then
   ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_browser --calls "$browser_calls"
 fi
+# Behind nginx (deploy/nginx/askpro.conf): signed webhook latency beside slow-loris and 100 MB bodies.
+bash scripts/proxy-load-test.sh

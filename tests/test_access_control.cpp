@@ -311,6 +311,49 @@ private Q_SLOTS:
         QCOMPARE(CredentialStore(*db, newBox).get(std::nullopt, u"retell"_s)->secret, QByteArray("key_retell_secret_0002"));
     }
 
+    void addressesSealedOnUpgrade_data() { test::addEngineRows(); }
+    void addressesSealedOnUpgrade()
+    {
+        // A key stored before keys carried their address: refused while it names an address, sealed with the
+        // row's address once at the next start with the key (sealAddresses), then accepted; a key with the
+        // default address (empty) was never in danger and works throughout.
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const SecretBox box(SecretBox::newKey());
+        CredentialStore store(*db, box);
+        QVERIFY(store.put({std::nullopt, u"retell"_s, u"https://api.retellai.example"_s, "key_retell_secret_0001", {}}).ok());
+        QVERIFY(store.put({std::nullopt, u"stripe"_s, {}, "sk_live_stripe_secret_01", "whsec_stripe_0001"}).ok());
+        for (const auto &[provider, secret] : {std::pair{u"retell"_s, QByteArray("key_retell_secret_0001")},
+                                               std::pair{u"stripe"_s, QByteArray("sk_live_stripe_secret_01")}}) {
+            const Sealed legacy = box.seal(secret);
+            QVERIFY(db->exec(u"UPDATE api_credentials SET secret_nonce = ?, secret_ciphertext = ? WHERE provider = ?"_s,
+                             {legacy.nonce, legacy.ciphertext, provider})
+                        .ok());
+        }
+        QCOMPARE(store.get(std::nullopt, u"retell"_s).error().code, u"credentials.base_url_changed"_s);
+        QCOMPARE(store.get(std::nullopt, u"stripe"_s)->secret, QByteArray("sk_live_stripe_secret_01"));
+        QCOMPARE(store.signingKeys(u"retell"_s)->size(), 1); // verifying what arrives sends the key nowhere
+
+        QCOMPARE(*store.sealAddresses(), 2);
+        QCOMPARE(*store.sealAddresses(), 0);
+        auto retell = store.get(std::nullopt, u"retell"_s);
+        QVERIFY(retell.ok());
+        QCOMPARE(retell->secret, QByteArray("key_retell_secret_0001"));
+        QCOMPARE(retell->baseUrl, u"https://api.retellai.example"_s);
+        QCOMPARE(store.signingKeys(u"retell"_s)->first().key, QByteArray("key_retell_secret_0001"));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'credentials.seal_addresses'"_s)->toInt(), 1);
+
+        // Sealed now, the address cannot be changed in the database alone, not even from empty.
+        QVERIFY(db->exec(u"UPDATE api_credentials SET base_url = 'https://keys.example' WHERE provider = 'stripe'"_s).ok());
+        auto changed = store.get(std::nullopt, u"stripe"_s);
+        QVERIFY(!changed.ok());
+        QVERIFY2(changed.error().message.contains(u"stripe credential of the platform"_s), qPrintable(changed.error().message));
+        // A key rotation carries the sealed address along.
+        QCOMPARE(*store.reencrypt(Actor::system(u"test"_s), SecretBox(SecretBox::newKey())), 2);
+        QCOMPARE(store.get(std::nullopt, u"retell"_s)->baseUrl, u"https://api.retellai.example"_s);
+        QCOMPARE(store.get(std::nullopt, u"stripe"_s).error().code, u"credentials.base_url_changed"_s);
+    }
+
     void serviceBoundaries_data() { test::addEngineRows(); }
     void serviceBoundaries()
     {

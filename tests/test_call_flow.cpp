@@ -501,13 +501,28 @@ private Q_SLOTS:
             QVERIFY(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'booking.in_progress'"_s) > 0);
     }
 
-    void lostWebhooksAreReconciled_data() { test::addEngineRows(); }
+    void lostWebhooksAreReconciled_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<bool>("ownKey");
+        for (const QString &engine : {u"sqlite"_s, u"postgresql"_s}) {
+            QTest::addRow("%s: platform's Retell account", qPrintable(engine)) << engine << false;
+            QTest::addRow("%s: company's own Retell account", qPrintable(engine)) << engine << true;
+        }
+    }
     void lostWebhooksAreReconciled()
     {
         QFETCH(QString, engine);
+        QFETCH(bool, ownKey);
         ASKPRO_REQUIRE_ENGINE(engine);
         auto f = test::FlowFixture::create(engine);
         QVERIFY(f);
+        if (ownKey) {
+            // The company's agents are in its own Retell account: the sweep must list and read them with the
+            // company's key (the platform's opens another account) and store them as that company's.
+            QVERIFY(f->server->credentials().put({f->companyId, u"retell"_s, {}, "key_sandbox_retell", {}}).ok());
+            QVERIFY(f->server->credentials().put({std::nullopt, u"retell"_s, {}, "key_platform_other_account", {}}, Actor::system(u"test"_s)).ok());
+        }
         auto options = bookingCall(nextWorkdayAt(16));
         options.webhooks = {0, 0, 0}; // a webhook outage: nothing reaches us
         const QString callId = f->providers->simulateCall(options);
@@ -519,6 +534,8 @@ private Q_SLOTS:
         sweep.run(24 * 60 * 60 * 1000, [&finished](const JobOutcome &) { finished = true; });
         QTRY_VERIFY_WITH_TIMEOUT(finished, 15000);
         QCOMPARE(sweep.report().lostCallsRecovered, 1);
+        if (ownKey)
+            QCOMPARE(f->db->scalar(u"SELECT signed_scope FROM webhook_inbox WHERE provider = 'retell'"_s)->toString(), u"company"_s);
         f->server->workers()->wakeAll();
         QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
         QCOMPARE(f->providers->calcomBookings().size(), 1);

@@ -9,6 +9,7 @@
 #include "testdatabase.h"
 
 #include <QNetworkAccessManager>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -83,6 +84,55 @@ private Q_SLOTS:
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'alert'"_s), 2);
         // The alerts go out through the same mail path as confirmations.
         QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 2, 20000);
+    }
+
+    void changedBaseUrlIsRefused_data() { test::addEngineRows(); }
+    void changedBaseUrlIsRefused()
+    {
+        // Whoever can write the database but lacks the key file points Stripe's address at a listener of
+        // theirs: the key is refused there, the health page says why, and nothing reaches the listener.
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        const QString stripeUrl = f->providers->baseUrl(sandbox::Provider::Stripe).toString();
+        QVERIFY(f->server->credentials().put({std::nullopt, u"stripe"_s, stripeUrl, "sk_test_sandbox", "whsec_sandbox"}).ok());
+        QNetworkAccessManager network;
+        HealthChecker checker(*f->db, f->server->credentials(), &network, f->config());
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM workers"_s) > 0, 5000);
+        QCOMPARE(stateOf(runChecks(checker), u"stripe"_s), u"ok"_s); // the address stored with the key is used
+
+        QTcpServer attacker;
+        QVERIFY(attacker.listen(QHostAddress::LocalHost));
+        int arrived = 0;
+        connect(&attacker, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *socket = attacker.nextPendingConnection()) {
+                ++arrived;
+                socket->close();
+            }
+        });
+        const QString elsewhere = u"http://127.0.0.1:%1/v1"_s.arg(attacker.serverPort());
+        QVERIFY(f->db->exec(u"UPDATE api_credentials SET base_url = ? WHERE provider = 'stripe'"_s, {elsewhere}).ok());
+
+        auto refused = f->server->credentials().get(std::nullopt, u"stripe"_s);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, u"credentials.base_url_changed"_s);
+        const auto results = runChecks(checker);
+        QCOMPARE(stateOf(results, u"stripe"_s), u"down"_s);
+        for (const CheckResult &r : results)
+            if (r.name == u"stripe"_s) {
+                QVERIFY2(r.message.contains(u"stripe credential of the platform"_s), qPrintable(r.message));
+                QVERIFY2(r.message.contains(elsewhere), qPrintable(r.message));
+            }
+        QTest::qWait(300);
+        QCOMPARE(arrived, 0);
+
+        // Set back, the key works again; stored anew through the store, a new address is meant and used.
+        QVERIFY(f->db->exec(u"UPDATE api_credentials SET base_url = ? WHERE provider = 'stripe'"_s, {stripeUrl}).ok());
+        QCOMPARE(stateOf(runChecks(checker), u"stripe"_s), u"ok"_s);
+        QVERIFY(f->server->credentials().put({std::nullopt, u"stripe"_s, elsewhere, "sk_test_sandbox", "whsec_sandbox"}).ok());
+        (void)runChecks(checker);
+        QTRY_VERIFY_WITH_TIMEOUT(arrived > 0, 5000);
     }
 
     void stalledWorkerIsNoticed()

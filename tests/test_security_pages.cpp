@@ -338,6 +338,14 @@ private Q_SLOTS:
             QVERIFY2(test::waitFor(session->account->get(u"/credentials"_s)).body.dump().find(secret) == std::string::npos, secret);
         }
         QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'credentials.rotate'"_s)->toInt(), 1);
+        // A rotation keeps the address sealed with the key, never one changed in the database alone: that is
+        // refused, not sealed with the new key.
+        QVERIFY(db->exec(u"UPDATE api_credentials SET base_url = 'https://keys.example' WHERE provider = 'calcom'"_s).ok());
+        const client::ApiResult changed = test::waitFor(
+            session->account->post(u"/credentials/rotate"_s, {{"company_id", nullptr}, {"provider", "calcom"}, {"secret", "cal_live_page_key_0003"}}));
+        QVERIFY(!changed.ok());
+        QCOMPARE(changed.errorCode, u"credentials.base_url_changed"_s);
+        QCOMPARE(db->scalar(u"SELECT hint FROM api_credentials WHERE provider = 'calcom'"_s)->toString(), u"cal_…0002"_s);
         if (const QString dir = qEnvironmentVariable("ASKPRO_SCREENSHOT_DIR"); !dir.isEmpty()) { // to look at, not to compare
             page.resize(1100, 400);
             QVERIFY(page.grab().save(dir + u"/secrets-page.png"_s));

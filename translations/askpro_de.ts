@@ -206,14 +206,34 @@
 <context>
     <name>CredentialStore</name>
     <message>
-        <location filename="../backend/security/credentialstore.cpp" line="+60"/>
+        <location filename="../backend/security/credentialstore.cpp" line="+86"/>
         <source>The new key is empty.</source>
         <translation>Der neue Schlüssel ist leer.</translation>
     </message>
     <message>
-        <location line="+173"/>
+        <location line="+7"/>
+        <source>The address holds a NUL character.</source>
+        <translation>Die Adresse enthält ein NUL-Zeichen.</translation>
+    </message>
+    <message>
+        <location line="+168"/>
         <source>No %1 credentials are configured for this company</source>
         <translation>Für dieses Unternehmen sind keine %1-Zugangsdaten hinterlegt</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>company %1</source>
+        <translation>Firma %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the platform</source>
+        <translation>der Plattform</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The address of the %1 credential of %2 was changed in the database to &quot;%3&quot; without the key; the key is not sent there. Store the credential again (Provider keys page) if the address is meant.</source>
+        <translation>Die Adresse des %1-Zugangs von %2 wurde in der Datenbank ohne den Schlüssel auf „%3“ geändert; der Schlüssel wird nicht dorthin gesendet. Speichern Sie den Zugang erneut (Seite Anbieterschlüssel), wenn die Adresse gewollt ist.</translation>
     </message>
 </context>
 <context>
@@ -344,7 +364,7 @@
     <name>HealthChecker</name>
     <message>
         <location filename="../backend/demo/demoseeder.cpp" line="+766"/>
-        <location filename="../backend/health/healthcheck.cpp" line="+141"/>
+        <location filename="../backend/health/healthcheck.cpp" line="+145"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
     </message>
@@ -863,8 +883,16 @@ Befehle:
             <numerusform>%n Zugangsdatensätze sind mit dem fehlenden Schlüssel versiegelt, daher wird kein neuer Schlüssel erzeugt. Stellen Sie %1 aus einer Sicherung wieder her; wurde eine Schlüsselrotation mittendrin abgebrochen, liegt der neue Schlüssel in %2: Verschieben Sie ihn nach %1. Danach erzeugt `askpro-server credentials --rotate-key` bei Bedarf einen frischen Schlüssel.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+16"/>
+        <source>Sealed the address of %n stored credential(s) together with its key.</source>
+        <translation>
+            <numerusform>Die Adresse von %n gespeichertem Zugang mit seinem Schlüssel versiegelt.</numerusform>
+            <numerusform>Die Adressen von %n gespeicherten Zugängen mit ihrem Schlüssel versiegelt.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+72"/>
+        <location line="+65"/>
         <source>Usage: askpro-server COMMAND [options]
 
 Commands:
@@ -4571,7 +4599,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::HealthChecker</name>
     <message>
-        <location filename="../backend/health/healthcheck.cpp" line="-126"/>
+        <location filename="../backend/health/healthcheck.cpp" line="-130"/>
         <source>The database cannot be read: %1</source>
         <translation>Die Datenbank kann nicht gelesen werden: %1</translation>
     </message>
@@ -4617,12 +4645,12 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 % der Webhooks der letzten Stunde wurden abgelehnt oder sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Not configured, so not checked</source>
         <translation>Nicht konfiguriert, daher nicht geprüft</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+105"/>
         <source>Recovered: %1 is ok again</source>
         <translation>Behoben: %1 ist wieder in Ordnung</translation>
     </message>
@@ -6086,7 +6114,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">Wiederherstellung hat einen weiteren Buchungsversuch eingereiht</translation>
     </message>
     <message>
-        <location filename="../backend/flow/recoverysweep.cpp" line="+65"/>
+        <location filename="../backend/flow/recoverysweep.cpp" line="+67"/>
         <source>Not booked within 24 hours; recovery gave up</source>
         <translation>Nicht innerhalb von 24 Stunden gebucht; Wiederherstellung aufgegeben</translation>
     </message>

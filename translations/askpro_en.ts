@@ -12,7 +12,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+415"/>
+        <location line="+16"/>
+        <source>Sealed the address of %n stored credential(s) together with its key.</source>
+        <translation>
+            <numerusform>Sealed the address of %n stored credential together with its key.</numerusform>
+            <numerusform>Sealed the addresses of %n stored credentials together with their keys.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+408"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>

@@ -176,6 +176,15 @@ std::optional<SecretBox> openSecrets(const ServerConfig &config, Database &db)
         }
         return std::nullopt;
     }
+    // Keys stored by an older version are sealed with their address now (CredentialStore::get()). A key that
+    // does not open them is reported and left to the command, which may be the one that repairs it.
+    if (count > 0) {
+        auto resealed = CredentialStore(db, *box).sealAddresses();
+        if (!resealed)
+            err() << resealed.error().describe() << Qt::endl;
+        else if (*resealed > 0)
+            err() << ServerCommands::tr("Sealed the address of %n stored credential(s) together with its key.", nullptr, *resealed) << Qt::endl;
+    }
     return *box;
 }
 

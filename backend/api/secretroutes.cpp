@@ -121,14 +121,16 @@ QList<ApiRoute> secretRoutes(const ApiContext &context)
                            grace = value.get<qint64>();
                        }
                        // Without base_url the stored one is kept: a rotation changes the secret, not where it is used.
+                       // The address sealed with the key, not the column: a column changed in the database alone
+                       // is refused here too, rather than sealed with the new key.
                        if (!r.body.contains("base_url")) {
-                           auto rows = credentials.summaries(r.actor);
-                           if (!rows)
+                           if (auto rows = credentials.summaries(r.actor); !rows)
                                return rows.error();
-                           for (const CredentialSummary &row : *rows) {
-                               if (row.provider == credential->provider && row.companyId == credential->companyId)
-                                   credential->baseUrl = row.baseUrl;
-                           }
+                           auto current = credentials.get(credential->companyId, credential->provider);
+                           if (!current && current.error().code != u"credentials.missing"_s)
+                               return current.error();
+                           if (current && current->companyId == credential->companyId)
+                               credential->baseUrl = current->baseUrl;
                        }
                        if (auto rotated = credentials.rotate(r.actor, *credential, std::chrono::hours(grace)); !rotated)
                            return rotated.error();

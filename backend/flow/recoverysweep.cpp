@@ -11,6 +11,8 @@
 #include "jobs/jobqueue.h"
 #include "security/credentialstore.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -80,30 +82,60 @@ void RecoverySweep::run(qint64 windowMs, JobDone done)
         finish(JobOutcome::retry(retries.error()));
         return;
     }
-    auto credential = m_credentials.get(std::nullopt, u"retell"_s);
-    auto agents = m_db.exec(u"SELECT DISTINCT retell_agent_id FROM branches WHERE retell_agent_id IS NOT NULL AND retell_agent_id <> ''"_s);
-    QStringList agentIds;
-    while (agents && agents->next())
-        agentIds << agents->value(0).toString();
-    if (!credential || agentIds.isEmpty()) {
-        // Nothing to reconcile against: no Retell account or no agent set up yet.
-        finish(JobOutcome::done());
+    // Each company's agents live in the Retell account whose key that company uses: its own, or the
+    // platform's. Listing them with any other key would miss them (or read another tenant's account).
+    auto agents = m_db.exec(u"SELECT company_id, retell_agent_id FROM branches WHERE retell_agent_id IS NOT NULL AND retell_agent_id <> '' "
+                            "ORDER BY company_id, retell_agent_id"_s);
+    if (!agents) {
+        finish(JobOutcome::retry(agents.error()));
         return;
     }
-    m_retellKey = credential->secret;
-    m_retellBase = credential->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(credential->baseUrl);
-    const qint64 now = nowMs();
-    reconcilePage(agentIds, now - windowMs, now, {}, 20);
+    QList<std::pair<qint64, QString>> branchAgents;
+    while (agents->next())
+        branchAgents.append({agents->value(0).toLongLong(), agents->value(1).toString()});
+    agents->finish();
+    m_accounts.clear();
+    m_firstFailure.reset();
+    for (const auto &[company, agentId] : std::as_const(branchAgents)) {
+        auto credential = m_credentials.get(company, u"retell"_s);
+        if (!credential) {
+            // No Retell account for this company (nothing to reconcile against) or one that cannot be used.
+            if (credential.error().code != u"credentials.missing"_s) {
+                qCWarning(lcRetell) << "reconciliation skips company" << company << credential.error().describe();
+                if (!m_firstFailure)
+                    m_firstFailure = JobOutcome::failed(credential.error());
+            }
+            continue;
+        }
+        auto account = std::find_if(m_accounts.begin(), m_accounts.end(), [&](const RetellAccount &a) { return a.company == credential->companyId; });
+        if (account == m_accounts.end())
+            account = m_accounts.insert(m_accounts.end(), RetellAccount{credential->companyId, credential->secret,
+                                                                          credential->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(credential->baseUrl), {}});
+        if (!account->agentIds.contains(agentId))
+            account->agentIds << agentId;
+    }
+    m_reconcileFrom = nowMs() - windowMs;
+    nextAccount();
+}
+
+void RecoverySweep::nextAccount()
+{
+    if (m_accounts.isEmpty()) {
+        finish(m_firstFailure.value_or(JobOutcome::done()));
+        return;
+    }
+    m_account = m_accounts.takeFirst();
+    reconcilePage(m_account.agentIds, m_reconcileFrom, nowMs(), {}, 20);
 }
 
 void RecoverySweep::reconcilePage(const QStringList &agentIds, qint64 fromMs, qint64 toMs, const QString &paginationKey, int pagesLeft)
 {
-    RetellClient retell(m_network, m_retellBase, m_retellKey, m_endpoints.timeoutMs);
+    RetellClient retell(m_network, m_account.base, m_account.key, m_endpoints.timeoutMs);
     JsonReply *reply = retell.listCalls(agentIds, fromMs, toMs, 200, paginationKey);
     connect(reply, &JsonReply::finished, this, [this, agentIds, fromMs, toMs, pagesLeft](const JsonResult &result) {
         if (!result) {
             qCWarning(lcRetell) << "reconciliation could not list calls:" << result.error().describe();
-            finish(result.error().isTransient() ? JobOutcome::retry(result.error()) : JobOutcome::failed(result.error()));
+            accountFailed(result.error());
             return;
         }
         const Json calls = result->is_array() ? *result : result->value("items", result->value("calls", Json::array()));
@@ -118,7 +150,7 @@ void RecoverySweep::reconcilePage(const QStringList &agentIds, qint64 fromMs, qi
             auto known = m_db.scalar(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'retell' AND dedupe_key IN (?, ?)"_s,
                                      {QString(callId + u":call_ended"_s), QString(callId + u":call_analyzed"_s)});
             if (!known) {
-                finish(JobOutcome::retry(known.error()));
+                accountFailed(known.error());
                 return;
             }
             if (known->toInt() == 0)
@@ -131,7 +163,7 @@ void RecoverySweep::reconcilePage(const QStringList &agentIds, qint64 fromMs, qi
             if (!next.isEmpty() && pagesLeft > 1)
                 reconcilePage(agentIds, fromMs, toMs, next, pagesLeft - 1);
             else
-                finish(JobOutcome::done());
+                nextAccount();
         };
         fetchMissing(missing, continueWith);
     });
@@ -145,21 +177,21 @@ void RecoverySweep::fetchMissing(QStringList callIds, std::function<void()> then
     }
     // The call list leaves out transcripts and recordings: fetch each lost call whole.
     const QString callId = callIds.takeFirst();
-    RetellClient retell(m_network, m_retellBase, m_retellKey, m_endpoints.timeoutMs);
+    RetellClient retell(m_network, m_account.base, m_account.key, m_endpoints.timeoutMs);
     JsonReply *reply = retell.call(callId);
     connect(reply, &JsonReply::finished, this, [this, callIds, then, callId](const JsonResult &result) {
         if (!result) {
-            finish(result.error().isTransient() ? JobOutcome::retry(result.error()) : JobOutcome::failed(result.error()));
+            accountFailed(result.error());
             return;
         }
         // The same dedupe key as the webhook: if the webhook arrives after all, it is a duplicate.
         const QString event = result->contains("call_analysis") ? u"call_analyzed"_s : u"call_ended"_s;
         const Json body = {{"event", event.toStdString()}, {"call", *result}, {"source", "reconciliation"}};
-        // Read from Retell with the platform's key: it speaks for what that key serves, as its webhook would.
-        auto accepted = WebhookInbox(m_db).accept(
-            {u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s, Signer{true, {}}});
+        // Read from Retell with the account's key: it speaks for what that key serves, as its webhook would.
+        const Signer signer = m_account.company ? Signer{false, {*m_account.company}} : Signer{true, {}};
+        auto accepted = WebhookInbox(m_db).accept({u"retell"_s, event, callId + u":"_s + event, jsonText(body), u"retell.event"_s, signer});
         if (!accepted) {
-            finish(JobOutcome::retry(accepted.error()));
+            accountFailed(accepted.error());
             return;
         }
         if (!accepted->duplicate) {
@@ -168,6 +200,14 @@ void RecoverySweep::fetchMissing(QStringList callIds, std::function<void()> then
         }
         fetchMissing(callIds, then);
     });
+}
+
+void RecoverySweep::accountFailed(const Error &error)
+{
+    // Remembered for the job's outcome; the other accounts are reconciled all the same.
+    if (!m_firstFailure)
+        m_firstFailure = error.isTransient() ? JobOutcome::retry(error) : JobOutcome::failed(error);
+    nextAccount();
 }
 
 void RecoverySweep::finish(const JobOutcome &outcome)

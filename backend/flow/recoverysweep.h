@@ -7,6 +7,9 @@
 
 #include <QCoreApplication>
 #include <QObject>
+#include <QUrl>
+
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -40,6 +43,17 @@ public:
     [[nodiscard]] Result<int> queueRetries(qint64 windowMs);
 
 private:
+    // One Retell account to reconcile: the platform's (for companies without a key of their own) or a
+    // company's own, with the agents it serves and whom its calls are stored as signed by.
+    struct RetellAccount
+    {
+        std::optional<qint64> company; // empty: the platform's account
+        QByteArray key;
+        QUrl base;
+        QStringList agentIds;
+    };
+    void nextAccount();
+    void accountFailed(const Error &error);
     void reconcilePage(const QStringList &agentIds, qint64 fromMs, qint64 toMs, const QString &paginationKey, int pagesLeft);
     void fetchMissing(QStringList callIds, std::function<void()> then);
     void finish(const JobOutcome &outcome);
@@ -50,8 +64,10 @@ private:
     ProviderEndpoints m_endpoints;
     SweepReport m_report;
     JobDone m_done;
-    QByteArray m_retellKey;
-    QUrl m_retellBase;
+    QList<RetellAccount> m_accounts;
+    RetellAccount m_account;
+    qint64 m_reconcileFrom = 0;
+    std::optional<JobOutcome> m_firstFailure; // of an account; the others are still reconciled
 };
 
 } // namespace askpro

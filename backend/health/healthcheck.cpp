@@ -110,7 +110,11 @@ void HealthChecker::providerCheck(const QString &name, std::function<void(const 
     }
     auto credential = m_credentials.get(company, name);
     if (!credential) {
-        done({name, u"ok"_s, 0, tr("Not configured, so not checked")});
+        // Missing is fine; any other reason (a changed address, a key that does not open) is for support to see.
+        if (credential.error().code == u"credentials.missing"_s)
+            done({name, u"ok"_s, 0, tr("Not configured, so not checked")});
+        else
+            done({name, u"down"_s, 0, credential.error().describe()});
         return;
     }
     const int timeout = 10000;

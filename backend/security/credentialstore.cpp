@@ -39,6 +39,32 @@ QString hintsJson(const Credential &c, const QString &secretHint, const QString 
                                  .toJson(QJsonDocument::Compact));
 }
 
+// The API key is sealed together with the address it may be sent to, so an address changed in the database
+// alone (to receive the key elsewhere) no longer matches: "\0askpro-url\0" + base URL + "\0" + key. Keys
+// sealed before that (no prefix) are sealed again with their address at the first start with the key.
+const QByteArray urlTag = QByteArrayLiteral("\0askpro-url\0");
+
+QByteArray withAddress(const QString &baseUrl, const QByteArray &secret)
+{
+    return urlTag + baseUrl.toUtf8() + '\0' + secret;
+}
+
+struct OpenedSecret
+{
+    QByteArray secret;
+    std::optional<QString> baseUrl; // none: sealed before keys carried their address (see urlTag)
+};
+
+OpenedSecret splitAddress(const QByteArray &plain)
+{
+    if (!plain.startsWith(urlTag))
+        return {plain, std::nullopt};
+    const qsizetype end = plain.indexOf('\0', urlTag.size());
+    if (end < 0)
+        return {plain, std::nullopt};
+    return {plain.mid(end + 1), QString::fromUtf8(plain.mid(urlTag.size(), end - urlTag.size()))};
+}
+
 } // namespace
 
 Status CredentialStore::put(const Credential &c, const Actor &by)
@@ -63,6 +89,8 @@ Status CredentialStore::rotate(const Actor &by, const Credential &replacement, s
 
 Status CredentialStore::store(const Credential &c, const Actor &by, std::optional<std::chrono::hours> grace)
 {
+    if (c.baseUrl.contains(QChar(0)))
+        return makeError(ErrorKind::Invalid, u"credentials.base_url"_s, tr("The address holds a NUL character."));
     const QVariant company = c.companyId ? QVariant(*c.companyId) : Database::null();
     const qint64 now = nowMs();
     Transaction tx(m_db);
@@ -77,7 +105,7 @@ Status CredentialStore::store(const Credential &c, const Actor &by, std::optiona
     QByteArray webhookSecret = c.webhookSecret;
     if (!existing->next()) {
         existing->finish();
-        const Sealed secret = m_box.seal(c.secret);
+        const Sealed secret = m_box.seal(withAddress(c.baseUrl, c.secret));
         const Sealed hook = m_box.seal(webhookSecret);
         auto inserted = m_db.insert(u"INSERT INTO api_credentials (company_id, provider, base_url, secret_nonce, secret_ciphertext, "
                                     "webhook_secret_nonce, webhook_secret_ciphertext, hint, webhook_hint, created_at, rotated_at) "
@@ -107,7 +135,7 @@ Status CredentialStore::store(const Credential &c, const Actor &by, std::optiona
             return kept.error();
         webhookSecret = *kept;
     }
-    const Sealed secret = m_box.seal(c.secret);
+    const Sealed secret = m_box.seal(withAddress(c.baseUrl, c.secret));
     const Sealed hook = m_box.seal(webhookSecret);
     const QString webhookHint = webhookSecret.isEmpty() ? QString() : mask(webhookSecret);
     // Without a grace period the replaced secrets are forgotten at once.
@@ -239,7 +267,16 @@ Result<Credential> CredentialStore::get(std::optional<qint64> companyId, const Q
     auto secret = m_box.open({q->value(2).toByteArray(), q->value(3).toByteArray()});
     if (!secret)
         return secret.error();
-    c.secret = *secret;
+    OpenedSecret opened = splitAddress(*secret);
+    // The key goes only where it was sealed to go; an address without a seal only when it is the default.
+    if (opened.baseUrl ? *opened.baseUrl != c.baseUrl : !c.baseUrl.isEmpty()) {
+        const QString owner = c.companyId ? tr("company %1").arg(*c.companyId) : tr("the platform");
+        return makeError(ErrorKind::Configuration, u"credentials.base_url_changed"_s,
+                         tr("The address of the %1 credential of %2 was changed in the database to \"%3\" without the key; the key "
+                            "is not sent there. Store the credential again (Provider keys page) if the address is meant.")
+                             .arg(provider, owner, c.baseUrl));
+    }
+    c.secret = opened.secret;
     if (!q->value(4).isNull()) {
         auto hook = m_box.open({q->value(4).toByteArray(), q->value(5).toByteArray()});
         if (!hook)
@@ -264,13 +301,17 @@ Result<QList<SigningKey>> CredentialStore::signingKeys(const QString &provider)
     const auto add = [&](int nonceColumn, const std::optional<qint64> &company) {
         if (q->value(nonceColumn + 1).toByteArray().isEmpty())
             return;
-        auto key = m_box.open({q->value(nonceColumn).toByteArray(), q->value(nonceColumn + 1).toByteArray()});
-        if (!key || key->isEmpty())
+        auto opened = m_box.open({q->value(nonceColumn).toByteArray(), q->value(nonceColumn + 1).toByteArray()});
+        if (!opened)
+            return;
+        // Verifying what arrives sends nothing anywhere: the sealed address does not matter here.
+        const QByteArray key = splitAddress(*opened).secret;
+        if (key.isEmpty())
             return;
         for (const SigningKey &known : std::as_const(keys))
-            if (known.key == *key && known.companyId == company)
+            if (known.key == key && known.companyId == company)
                 return;
-        keys.append({*key, company});
+        keys.append({key, company});
     };
     while (q->next()) {
         const std::optional<qint64> company = q->value(0).isNull() ? std::nullopt : std::optional<qint64>(q->value(0).toLongLong());
@@ -279,6 +320,40 @@ Result<QList<SigningKey>> CredentialStore::signingKeys(const QString &provider)
             add(column + 4, company);
     }
     return keys;
+}
+
+Result<int> CredentialStore::sealAddresses()
+{
+    Transaction tx(m_db);
+    if (!tx.started().ok())
+        return tx.started().error();
+    auto q = m_db.exec(u"SELECT id, base_url, secret_nonce, secret_ciphertext FROM api_credentials"_s);
+    if (!q)
+        return q.error();
+    QList<std::pair<qint64, Sealed>> resealed;
+    while (q->next()) {
+        auto plain = m_box.open({q->value(2).toByteArray(), q->value(3).toByteArray()});
+        if (!plain)
+            return plain.error();
+        if (plain->startsWith(urlTag))
+            continue;
+        resealed.append({q->value(0).toLongLong(), m_box.seal(withAddress(q->value(1).toString(), *plain))});
+    }
+    q->finish();
+    for (const auto &[id, sealed] : std::as_const(resealed)) {
+        auto updated = m_db.exec(u"UPDATE api_credentials SET secret_nonce = ?, secret_ciphertext = ? WHERE id = ?"_s, {sealed.nonce, sealed.ciphertext, id});
+        if (!updated)
+            return updated.error();
+    }
+    if (!resealed.isEmpty()) {
+        if (auto logged = AuditLog(m_db).write(Actor::system(u"askpro"_s), u"credentials.seal_addresses"_s, u"api_credentials"_s, 0, QString(),
+                                               QString::fromUtf8(QJsonDocument(QJsonObject{{u"rows"_s, int(resealed.size())}}).toJson(QJsonDocument::Compact)));
+            !logged)
+            return logged.error();
+    }
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return int(resealed.size());
 }
 
 } // namespace askpro

@@ -59,7 +59,12 @@ public:
     // Seals every stored secret again under `next` in one transaction (the key rotation); returns how many
     // rows changed. Afterwards only `next` opens them.
     [[nodiscard]] Result<int> reencrypt(const Actor &by, const SecretBox &next);
+    // Seals every key stored before keys carried their address (see get()) together with its row's current
+    // address; run at each start with the key, it changes nothing once every row is sealed. Returns how many.
+    [[nodiscard]] Result<int> sealAddresses();
     // The company's credential, falling back to the platform's; Configuration error when neither exists.
+    // A base_url that differs from the one sealed with the key (changed in the database alone) is refused
+    // (credentials.base_url_changed), so the key is never sent to an address only the database names.
     [[nodiscard]] Result<Credential> get(std::optional<qint64> companyId, const QString &provider);
     // Every webhook secret (or, for Retell, every API key) that may sign this provider's webhooks, with the
     // company it belongs to, including replaced ones still inside their grace period.
