@@ -93,6 +93,13 @@ private Q_SLOTS:
         QCOMPARE(start, options.appointment.start.toUTC());
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = ? AND name = 'Jana Weber'"_s, {callerNumber}), 1);
 
+        // Before the call the sandbox asked our inbound webhook, as Retell does: the agent knew today's date.
+        const QJsonObject variables = f->providers->retellCall(callId).value(u"retell_llm_dynamic_variables"_s).toObject();
+        QCOMPARE(variables.value(u"current_date"_s).toString(),
+                 QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone("Europe/Berlin")).date().toString(Qt::ISODate));
+        QCOMPARE(variables.value(u"branch_active"_s).toString(), u"true"_s);
+        QVERIFY(!variables.value(u"branch_name"_s).toString().isEmpty());
+
         // The confirmation reaches a real SMTP server, with the invitation attached.
         QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 1, 20000);
         const QByteArray mail = f->smtp.messages().first();
