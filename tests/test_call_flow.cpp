@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/languageloader.h"
 #include "db/database.h"
+#include "domain/openinghours.h"
 #include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
@@ -229,6 +230,29 @@ private Q_SLOTS:
             QVERIFY2(alternatives.startsWith(u"[\""_s), qPrintable(alternatives));
             QCOMPARE(f->count(u"SELECT COUNT(*) FROM appointments WHERE call_id IS NOT NULL"_s), 0);
         }
+    }
+
+    // Cal.com offers the whole day, but the branch opens at 14:00: a caller who wanted 10:00 and agreed to
+    // another time is booked within the opening hours, never before.
+    void outsideOpeningHours_data() { test::addEngineRows(); }
+    void outsideOpeningHours()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        QList<OpeningInterval> afternoons;
+        for (int day = 1; day <= 7; ++day)
+            afternoons << OpeningInterval{day, 14 * 60, 18 * 60};
+        QVERIFY(OpeningHours::store(*f->db, f->branchId, afternoons, {}).ok());
+        const QDateTime wanted = nextWorkdayAt(10);
+        const QString callId = f->providers->simulateCall(bookingCall(wanted, true));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        const QDateTime booked = QDateTime::fromMSecsSinceEpoch(
+            f->db->scalar(u"SELECT starts_at FROM appointments WHERE status = 'booked'"_s)->toLongLong(), QTimeZone::utc());
+        const QDateTime local = booked.toTimeZone(QTimeZone("Europe/Berlin"));
+        QVERIFY2(local.time() >= QTime(14, 0) && local.time() < QTime(18, 0), qPrintable(local.toString(Qt::ISODate)));
+        QCOMPARE(local.date(), wanted.toTimeZone(QTimeZone("Europe/Berlin")).date());
     }
 
     void calcomOutageRecovers_data() { test::addEngineRows(); }
