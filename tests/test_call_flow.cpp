@@ -255,6 +255,42 @@ private Q_SLOTS:
         QCOMPARE(local.date(), wanted.toTimeZone(QTimeZone("Europe/Berlin")).date());
     }
 
+    // The live check_availability offers only times within the opening hours, and none on a closure day.
+    void availabilityWithinOpeningHours_data() { test::addEngineRows(); }
+    void availabilityWithinOpeningHours()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        const QDate day = nextWorkdayAt(10).toTimeZone(QTimeZone("Europe/Berlin")).date();
+        QList<OpeningInterval> afternoons;
+        for (int weekday = 1; weekday <= 7; ++weekday)
+            afternoons << OpeningInterval{weekday, 14 * 60, 18 * 60};
+        QDate later = day.addDays(1);
+        while (later.dayOfWeek() > 5)
+            later = later.addDays(1); // a working day, on which Cal.com has free times
+        QVERIFY(OpeningHours::store(*f->db, f->branchId, afternoons, {}).ok());
+        const auto ask = [&](const QDate &date) {
+            const QByteArray body = jsonText(Json{{"name", "check_availability"},
+                                                  {"call", {{"call_id", "call_hours"}, {"to_number", branchNumber.toStdString()}}},
+                                                  {"args", {{"service", "Beratung"}, {"date", date.toString(Qt::ISODate).toStdString()}}}});
+            const auto answer = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/functions/check-availability"_s.arg(f->port)), body,
+                                               {{"x-retell-signature", f->providers->retellSignature(body)}});
+            return Json::parse(answer.body.toStdString(), nullptr, false);
+        };
+        const Json open = ask(day);
+        QVERIFY2(open.contains("free_times") && !open["free_times"].empty(), open.dump().c_str());
+        for (const Json &t : open["free_times"]) {
+            const QTime time = QTime::fromString(QString::fromStdString(t.get<std::string>()), u"HH:mm"_s);
+            QVERIFY2(time >= QTime(14, 0) && time <= QTime(17, 30), t.dump().c_str()); // 30 minutes must fit before 18:00
+        }
+        QVERIFY(!ask(later)["free_times"].empty());
+        QVERIFY(OpeningHours::store(*f->db, f->branchId, afternoons, {{later, later, u"Betriebsausflug"_s}}).ok());
+        const Json closed = ask(later);
+        QVERIFY2(closed.contains("free_times") && closed["free_times"].empty(), closed.dump().c_str());
+    }
+
     void calcomOutageRecovers_data() { test::addEngineRows(); }
     void calcomOutageRecovers()
     {
