@@ -343,7 +343,7 @@
 <context>
     <name>HealthChecker</name>
     <message>
-        <location filename="../backend/demo/demoseeder.cpp" line="+766"/>
+        <location filename="../backend/demo/demoseeder.cpp" line="+795"/>
         <location filename="../backend/health/healthcheck.cpp" line="+141"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
@@ -2203,7 +2203,7 @@ Befehle:
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../backend/api/directoryroutes.cpp" line="+36"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="+38"/>
         <source>The request body must be a JSON object.</source>
         <translation>Der Inhalt der Anfrage muss ein JSON-Objekt sein.</translation>
     </message>
@@ -2258,7 +2258,9 @@ Befehle:
         <location filename="../backend/api/appointmentroutes.cpp" line="-116"/>
         <location line="+12"/>
         <location filename="../backend/api/callroutes.cpp" line="+199"/>
-        <location filename="../backend/api/directoryroutes.cpp" line="+81"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="+144"/>
+        <location line="+21"/>
+        <location line="+24"/>
         <location filename="../backend/api/inboxroutes.cpp" line="+38"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
@@ -2315,9 +2317,24 @@ Befehle:
         <translation>Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox).</translation>
     </message>
     <message>
-        <location filename="../backend/api/directoryroutes.cpp" line="-67"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="-175"/>
         <source>Parameter %1: a text, a whole number or true/false is expected.</source>
         <translation>Parameter %1: erwartet wird ein Text, eine ganze Zahl oder true/false.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The body needs weekly and closures, each a list (empty ones too).</source>
+        <translation>Der Inhalt braucht weekly und closures, jeweils als Liste (auch leer).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>weekly[%1]: a weekday from 1 (Monday) to 7 (Sunday), opens and closes as HH:MM, closing after opening.</source>
+        <translation>weekly[%1]: ein Wochentag von 1 (Montag) bis 7 (Sonntag), opens und closes als HH:MM, Schließen nach dem Öffnen.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>closures[%1]: first_day and last_day as YYYY-MM-DD, the last not before the first.</source>
+        <translation>closures[%1]: first_day und last_day als JJJJ-MM-TT, der letzte Tag nicht vor dem ersten.</translation>
     </message>
     <message>
         <location filename="../backend/api/auditroutes.cpp" line="+55"/>
@@ -3201,7 +3218,7 @@ Befehle:
         <translation type="vanished">Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+344"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+346"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -3304,7 +3321,7 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+127"/>
         <source>No free slot in the 7 days from the requested date</source>
         <translation>Kein freies Zeitfenster in den 7 Tagen ab dem gewünschten Datum</translation>
     </message>

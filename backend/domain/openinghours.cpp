@@ -71,19 +71,33 @@ QString OpeningHours::problem(const OpeningInterval &interval)
     return {};
 }
 
-Status OpeningHours::store(Database &db, qint64 branchId, const QList<OpeningInterval> &weekly, const QList<Closure> &closures)
+QString OpeningHours::problem(const QList<OpeningInterval> &weekly, const QList<Closure> &closures)
 {
     for (const OpeningInterval &i : weekly) {
         if (const QString why = problem(i); !why.isEmpty())
-            return makeError(ErrorKind::Invalid, u"hours.invalid"_s, why);
+            return why;
     }
     for (const Closure &c : closures) {
         if (!c.first.isValid() || !c.last.isValid() || c.last < c.first)
-            return makeError(ErrorKind::Invalid, u"hours.closure"_s, u"a closure needs a first and a last day, in order"_s);
+            return u"a closure needs a first and a last day (YYYY-MM-DD), the last not before the first"_s;
     }
+    return {};
+}
+
+Status OpeningHours::store(Database &db, qint64 branchId, const QList<OpeningInterval> &weekly, const QList<Closure> &closures)
+{
     Transaction tx(db);
     if (auto started = tx.started(); !started)
         return started;
+    if (auto replaced = replace(db, branchId, weekly, closures); !replaced)
+        return replaced;
+    return tx.commit();
+}
+
+Status OpeningHours::replace(Database &db, qint64 branchId, const QList<OpeningInterval> &weekly, const QList<Closure> &closures)
+{
+    if (const QString why = problem(weekly, closures); !why.isEmpty())
+        return makeError(ErrorKind::Invalid, u"hours.invalid"_s, why);
     if (auto q = db.exec(u"DELETE FROM branch_opening_hours WHERE branch_id = ?"_s, {branchId}); !q)
         return q.error();
     if (auto q = db.exec(u"DELETE FROM branch_closures WHERE branch_id = ?"_s, {branchId}); !q)
@@ -100,7 +114,7 @@ Status OpeningHours::store(Database &db, qint64 branchId, const QList<OpeningInt
             !q)
             return q.error();
     }
-    return tx.commit();
+    return {};
 }
 
 std::optional<Closure> OpeningHours::closureOn(const QDate &localDay) const

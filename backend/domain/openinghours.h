@@ -43,6 +43,11 @@ public:
     // Replaces the branch's weekly hours and closures in one transaction (intervals are checked first).
     [[nodiscard]] static Status store(Database &db, qint64 branchId, const QList<OpeningInterval> &weekly,
                                       const QList<Closure> &closures);
+    // The same inside the caller's open transaction (so an audit row can join it).
+    [[nodiscard]] static Status replace(Database &db, qint64 branchId, const QList<OpeningInterval> &weekly,
+                                        const QList<Closure> &closures);
+    // Empty when every interval and closure is valid; otherwise the first problem.
+    [[nodiscard]] static QString problem(const QList<OpeningInterval> &weekly, const QList<Closure> &closures);
     // Empty when the interval is valid; otherwise why not (for an editor or an API answer).
     [[nodiscard]] static QString problem(const OpeningInterval &interval);
 
