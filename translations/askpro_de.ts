@@ -4123,7 +4123,7 @@ Befehle:
 <context>
     <name>askpro::DirectoryPage</name>
     <message>
-        <location filename="../ui/pages/directorypage.cpp" line="+66"/>
+        <location filename="../ui/pages/directorypage.cpp" line="+101"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
@@ -4138,6 +4138,16 @@ Befehle:
         <translation>Bearbeiten…</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Opening &amp;hours…</source>
+        <translation>Öffnungs&amp;zeiten…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Weekly hours and closures of the selected branch: the voice agent tells callers, and only times within them are offered</source>
+        <translation>Wöchentliche Öffnungszeiten und Schließtage der gewählten Filiale: Der Sprachassistent nennt sie den Anrufern, und nur Zeiten darin werden angeboten</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
@@ -4148,7 +4158,7 @@ Befehle:
         <translation>Doppelklicken Sie auf eine Zeile, um sie zu bearbeiten. Inaktive Einträge bleiben aufgeführt und sind gekennzeichnet.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
@@ -4165,25 +4175,25 @@ Befehle:
         <location line="+3"/>
         <location line="+3"/>
         <location line="+3"/>
-        <location line="+64"/>
+        <location line="+67"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-76"/>
         <location line="+3"/>
-        <location line="+71"/>
+        <location line="+74"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location line="-73"/>
-        <location line="+74"/>
+        <location line="-76"/>
+        <location line="+77"/>
         <source>Billing e-mail</source>
         <translation>Rechnungs-E-Mail</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-77"/>
         <location line="+1"/>
         <source>Branches</source>
         <translation>Filialen</translation>
@@ -4210,12 +4220,12 @@ Befehle:
     </message>
     <message>
         <location line="+0"/>
-        <location line="+75"/>
+        <location line="+78"/>
         <source>Time zone</source>
         <translation>Zeitzone</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-77"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
@@ -4226,12 +4236,12 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+73"/>
+        <location line="+76"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-76"/>
         <source>Cal.com user</source>
         <translation>Cal.com-Benutzer</translation>
     </message>
@@ -4256,7 +4266,7 @@ Befehle:
         <translation>Cal.com-Zuordnungen</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+69"/>
         <source>VAT id</source>
         <translation>USt-IdNr.</translation>
     </message>
@@ -4306,7 +4316,52 @@ Befehle:
         <translation>Gespeichert.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+10"/>
+        <source>Select a branch first.</source>
+        <translation>Wählen Sie zuerst eine Filiale.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Opening hours: %1</source>
+        <translation>Öffnungszeiten: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Times as 08:00-12:00, several separated by commas; an empty day is closed. Closures one a line: first day, last day (optional), reason.</source>
+        <translation>Zeiten als 08:00-12:00, mehrere durch Kommas getrennt; ein leerer Tag ist geschlossen. Schließtage je Zeile: erster Tag, letzter Tag (optional), Grund.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>2026-12-24 2026-12-26 Christmas</source>
+        <translation>2026-12-24 2026-12-26 Weihnachten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Closures:</source>
+        <translation>Schließtage:</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>%1: write the times as 08:00-12:00, several separated by commas.</source>
+        <translation>%1: Schreiben Sie die Zeiten als 08:00-12:00, mehrere durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Closure &quot;%1&quot;: start with the first day as YYYY-MM-DD.</source>
+        <translation>Schließtag „%1“: Beginnen Sie mit dem ersten Tag als JJJJ-MM-TT.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Opening hours saved.</source>
+        <translation>Öffnungszeiten gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>New company</source>
         <translation>Neues Unternehmen</translation>
     </message>
