@@ -8,6 +8,7 @@
 #include "integrations/jsonreply.h"
 #include "intake/signatures.h"
 #include "security/credentialstore.h"
+#include "support/supportservice.h"
 #include "testdatabase.h"
 
 #include <QDateTime>
@@ -224,6 +225,11 @@ private Q_SLOTS:
         QCOMPARE(s->value(u"SELECT COUNT(*) FROM webhook_inbox WHERE event_type = 'call_inbound' AND status = 'ignored'"_s).toInt(), 1);
         QVERIFY(s->value(u"SELECT error FROM webhook_inbox WHERE event_type = 'call_inbound'"_s).toString().contains(u"+4930555555"_s));
         QCOMPARE(s->value(u"SELECT signed_by FROM webhook_inbox WHERE event_type = 'call_inbound'"_s).toLongLong(), s->a.id);
+        // Nothing to replay later: the answer was due while the phone rang.
+        const qint64 kept = s->value(u"SELECT id FROM webhook_inbox WHERE event_type = 'call_inbound'"_s).toLongLong();
+        auto replay = SupportService(*s->db).replayWebhook(kept, Actor::system(u"tester"_s));
+        QVERIFY(!replay);
+        QCOMPARE(replay.error().code, u"support.not_replayable"_s);
         // Malformed but signed: 400, kept as rejected.
         const QByteArray bad = "{\"event\":\"call_inbound\"}";
         QCOMPARE(ask(*s, bad, WebhookSignatures::signRetell(bad, s->a.retellKey, nowMs())).status, 400);

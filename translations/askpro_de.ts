@@ -1726,7 +1726,12 @@ Befehle:
         <translation>Geben Sie mindestens eine Leistung oder ein Datum ein.</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+71"/>
+        <source>An inbound call webhook is answered while the phone rings; replaying it later changes nothing.</source>
+        <translation>Ein Webhook für eingehende Anrufe wird beantwortet, während das Telefon klingelt; ihn später erneut abzuspielen ändert nichts.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>The call flow runs again for this delivery; it books nothing twice.</source>
         <translation>Der Anrufablauf läuft für diese Zustellung erneut; er bucht nichts doppelt.</translation>
     </message>
@@ -1769,8 +1774,8 @@ Befehle:
         <translation type="vanished">Als erledigt markiert von %1: %2</translation>
     </message>
     <message>
-        <location line="-74"/>
-        <location line="+46"/>
+        <location line="-78"/>
+        <location line="+50"/>
         <source>Delivery %1 does not exist</source>
         <translation>Zustellung %1 existiert nicht</translation>
     </message>
