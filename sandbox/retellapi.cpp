@@ -213,6 +213,7 @@ void RetellApi::reset()
     m_agents.clear();
     m_numbers.clear();
     m_calls.clear();
+    m_inboundAnswers.clear();
 }
 
 ApiReply RetellApi::createLlm(const ApiRequest &request)
@@ -457,8 +458,57 @@ QString RetellApi::simulateCall(const SimulatedCallOptions &options)
     const Json agentId = number ? pickAgent(*number, "inbound_agents") : Json();
     Json call = CallSimulator::buildCall(options, callId, agentId, nowMs());
     m_calls.insert(callId, call);
-    deliverCallEvents(call, options.webhooks, options.eventSpacingMs);
+    const QString inboundUrl = number ? jsonString(*number, "inbound_webhook_url") : QString();
+    if (inboundUrl.isEmpty()) {
+        deliverCallEvents(call, options.webhooks, options.eventSpacingMs);
+        return callId;
+    }
+    // As Retell does before it connects an inbound call: ask the number's inbound webhook (10 s, 3 retries) and
+    // start the call with what it answers. The call's events follow the answer, or its final failure.
+    const Json request{{"event", "call_inbound"},
+                       {"call_inbound", {{"agent_id", agentId}, {"agent_version", 0}, {"from_number", toStd(options.fromNumber)},
+                                         {"to_number", toStd(options.toNumber)}}}};
+    const WebhookCopies copies = options.webhooks;
+    const int spacing = options.eventSpacingMs;
+    m_sender.send({u"retell"_s, u"call_inbound"_s, QUrl(inboundUrl), QByteArray::fromStdString(request.dump()),
+                   [key = m_apiKey](const QByteArray &raw) { return HeaderList{{"x-retell-signature"_ba, signatures::retell(raw, key, nowMs())}}; },
+                   [this, callId, copies, spacing](int status, const QByteArray &body) {
+                       auto it = m_calls.find(callId);
+                       if (it == m_calls.end())
+                           return; // reset meanwhile
+                       applyInboundAnswer(*it, status, body);
+                       deliverCallEvents(*it, copies, spacing);
+                   }});
     return callId;
+}
+
+void RetellApi::applyInboundAnswer(Json &call, int status, const QByteArray &body)
+{
+    // What the sandbox was told, for tests and the demo: Retell itself keeps only the variables and metadata.
+    Json record{{"http_status", status}};
+    const Json answer = Json::parse(body.toStdString(), nullptr, false);
+    const Json inbound = answer.is_object() ? answer.value("call_inbound", Json()) : Json();
+    if (status >= 200 && status < 300 && inbound.is_object()) {
+        if (const Json vars = inbound.value("dynamic_variables", Json()); vars.is_object()) {
+            Json strings = Json::object();
+            for (const auto &[key, value] : vars.items()) {
+                if (value.is_string()) // Retell takes string values only
+                    strings[key] = value;
+            }
+            call["retell_llm_dynamic_variables"] = strings;
+            record["dynamic_variables"] = strings.size();
+        }
+        if (const Json meta = inbound.value("metadata", Json()); meta.is_object()) {
+            Json merged = call.value("metadata", Json::object());
+            if (!merged.is_object())
+                merged = Json::object();
+            merged.update(meta);
+            call["metadata"] = merged;
+        }
+        if (const QString agent = jsonString(inbound, "override_agent_id"); !agent.isEmpty() && findById(m_agents, "agent_id", agent))
+            call["agent_id"] = toStd(agent);
+    }
+    m_inboundAnswers.append(record);
 }
 
 void RetellApi::deliverCallEvents(const Json &call, const WebhookCopies &copies, int spacingMs)

@@ -35,6 +35,8 @@ public:
     [[nodiscard]] int phoneNumberCount() const { return int(m_numbers.size()); }
     [[nodiscard]] std::optional<Json> call(const QString &callId) const;
     [[nodiscard]] QList<Json> calls() const;
+    // Every inbound call webhook this sandbox asked since the last reset, in order.
+    [[nodiscard]] const QList<Json> &inboundAnswers() const { return m_inboundAnswers; }
 
 private:
     static constexpr int OutboundCallMs = 1000;
@@ -55,6 +57,8 @@ private:
     [[nodiscard]] QString checkAgentWeights(const Json &body, const char *key) const;
     [[nodiscard]] Json pickAgent(const Json &number, const char *key);
     void deliverCallEvents(const Json &call, const WebhookCopies &copies, int spacingMs);
+    // Puts the inbound webhook's dynamic variables, metadata and agent override into the call.
+    void applyInboundAnswer(Json &call, int status, const QByteArray &body);
 
     QString m_apiKey;
     QUrl m_defaultWebhookUrl;
@@ -65,6 +69,7 @@ private:
     QList<Json> m_agents;
     QList<Json> m_numbers;
     QHash<QString, Json> m_calls;
+    QList<Json> m_inboundAnswers; // one {http_status, dynamic_variables (count)} per inbound webhook asked
 };
 
 } // namespace askpro::sandbox

@@ -53,6 +53,8 @@ void WebhookSender::attempt(const std::shared_ptr<WebhookDelivery> &delivery, in
         }
         --m_pending;
         ok ? ++m_delivered : ++m_failed;
+        if (delivery->answered)
+            delivery->answered(status, reply->readAll());
         Q_EMIT finished(delivery->provider, delivery->event, delivery->url, status, attemptNumber);
     });
 }

@@ -23,6 +23,9 @@ struct WebhookDelivery
     QByteArray body;
     // Signature headers for one attempt; called again for every retry (fresh timestamps).
     std::function<HeaderList(const QByteArray &body)> sign;
+    // For a webhook whose answer matters (Retell's inbound call webhook): called once with the last attempt's
+    // status (0: no HTTP answer) and body.
+    std::function<void(int httpStatus, const QByteArray &body)> answered = {};
 };
 
 class WebhookSender final : public QObject

@@ -13,6 +13,8 @@ trap 'bash tests/support/pg-cluster.sh stop "$state" >/dev/null' EXIT
 ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_flow "$@"
 # Unsigned 60 KB webhooks at 1,000/s for 10 s from one address, signed ones beside them (docs/benchmarks.md).
 ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_refused
+# Retell's inbound call webhook: answer p50/p99 on both engines (docs/benchmarks.md).
+ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_inbound
 browser_calls=${ASKPRO_BENCH_BROWSER_CALLS:-1000000}
 if [ "$browser_calls" -gt 0 ]; then
   ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_browser --calls "$browser_calls"

@@ -560,6 +560,44 @@ private Q_SLOTS:
             QCOMPARE(send(f.base, "GET", closed, token).status, 403);
     }
 
+    // A branch's opening hours: replaced and read back by platform staff who edit the directory (audited),
+    // refused with the entry named when malformed; business accounts neither read nor change them (no directory).
+    void openingHours()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString admin = openSession(*f.db, f.actors.value(Role::Admin));
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        const QString own = u"/api/v1/directory/branches/%1/opening-hours"_s.arg(f.own.branchId);
+        const QByteArray week = R"({"weekly": [{"weekday": 1, "opens": "08:00", "closes": "12:00"}, {"weekday": 1, "opens": "13:00", "closes": "18:00"},
+                                               {"weekday": 6, "opens": "09:00", "closes": "14:00"}],
+                                    "closures": [{"first_day": "2026-12-24", "last_day": "2026-12-26", "reason": "Weihnachten"}]})";
+        QCOMPARE(send(f.base, "PUT", own, admin, week).status, 204);
+        const auto read = send(f.base, "GET", own, admin);
+        QCOMPARE(read.status, 200);
+        const Json hours = Json::parse(read.body.toStdString());
+        QCOMPARE(hours["weekly"].size(), size_t(3));
+        QCOMPARE(hours["weekly"][1]["opens"].get<std::string>(), std::string("13:00"));
+        QCOMPARE(hours["closures"][0]["reason"].get<std::string>(), std::string("Weihnachten"));
+        QCOMPARE(QString::fromStdString(hours["text"].get<std::string>()),
+                 u"Montag 08:00–12:00 und 13:00–18:00 Uhr; Dienstag bis Freitag geschlossen; Samstag 09:00–14:00 Uhr; Sonntag geschlossen"_s);
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'branch.opening_hours'"_s)->toInt(), 1);
+
+        const auto bad = send(f.base, "PUT", own, admin, R"({"weekly": [{"weekday": 1, "opens": "18:00", "closes": "08:00"}], "closures": []})");
+        QCOMPARE(bad.status, 400);
+        QVERIFY2(bad.body.contains("weekly[0]"), bad.body.constData());
+        QCOMPARE(send(f.base, "PUT", own, admin, R"({"weekly": []})").status, 400);
+        QCOMPARE(send(f.base, "PUT", own, owner, week).status, 403);
+        QCOMPARE(Json::parse(send(f.base, "GET", own, admin).body.toStdString())["weekly"].size(), size_t(3)); // unchanged
+
+        QCOMPARE(send(f.base, "GET", own, owner).status, 403);
+        const QString other = u"/api/v1/directory/branches/%1/opening-hours"_s.arg(f.other.branchId);
+        QCOMPARE(Json::parse(send(f.base, "GET", other, admin).body.toStdString())["weekly"].size(), size_t(0));
+        QCOMPARE(send(f.base, "GET", u"/api/v1/directory/branches/999999/opening-hours"_s, admin).status, 404);
+        QCOMPARE(send(f.base, "PUT", u"/api/v1/directory/branches/999999/opening-hours"_s, admin, week).status, 404);
+    }
+
     // The appointment list pages by key: every appointment once, in order, whatever the page size; filters and
     // the company scope hold on every page.
     void appointmentPages()

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/languageloader.h"
 #include "db/database.h"
+#include "domain/openinghours.h"
 #include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
@@ -92,6 +93,13 @@ private Q_SLOTS:
             f->db->scalar(u"SELECT starts_at FROM appointments"_s)->toLongLong(), QTimeZone::utc());
         QCOMPARE(start, options.appointment.start.toUTC());
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = ? AND name = 'Jana Weber'"_s, {callerNumber}), 1);
+
+        // Before the call the sandbox asked our inbound webhook, as Retell does: the agent knew today's date.
+        const QJsonObject variables = f->providers->retellCall(callId).value(u"retell_llm_dynamic_variables"_s).toObject();
+        QCOMPARE(variables.value(u"current_date"_s).toString(),
+                 QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone("Europe/Berlin")).date().toString(Qt::ISODate));
+        QCOMPARE(variables.value(u"branch_active"_s).toString(), u"true"_s);
+        QVERIFY(!variables.value(u"branch_name"_s).toString().isEmpty());
 
         // The confirmation reaches a real SMTP server, with the invitation attached.
         QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 1, 20000);
@@ -222,6 +230,65 @@ private Q_SLOTS:
             QVERIFY2(alternatives.startsWith(u"[\""_s), qPrintable(alternatives));
             QCOMPARE(f->count(u"SELECT COUNT(*) FROM appointments WHERE call_id IS NOT NULL"_s), 0);
         }
+    }
+
+    // Cal.com offers the whole day, but the branch opens at 14:00: a caller who wanted 10:00 and agreed to
+    // another time is booked within the opening hours, never before.
+    void outsideOpeningHours_data() { test::addEngineRows(); }
+    void outsideOpeningHours()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        QList<OpeningInterval> afternoons;
+        for (int day = 1; day <= 7; ++day)
+            afternoons << OpeningInterval{day, 14 * 60, 18 * 60};
+        QVERIFY(OpeningHours::store(*f->db, f->branchId, afternoons, {}).ok());
+        const QDateTime wanted = nextWorkdayAt(10);
+        const QString callId = f->providers->simulateCall(bookingCall(wanted, true));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        const QDateTime booked = QDateTime::fromMSecsSinceEpoch(
+            f->db->scalar(u"SELECT starts_at FROM appointments WHERE status = 'booked'"_s)->toLongLong(), QTimeZone::utc());
+        const QDateTime local = booked.toTimeZone(QTimeZone("Europe/Berlin"));
+        QVERIFY2(local.time() >= QTime(14, 0) && local.time() < QTime(18, 0), qPrintable(local.toString(Qt::ISODate)));
+        QCOMPARE(local.date(), wanted.toTimeZone(QTimeZone("Europe/Berlin")).date());
+    }
+
+    // The live check_availability offers only times within the opening hours, and none on a closure day.
+    void availabilityWithinOpeningHours_data() { test::addEngineRows(); }
+    void availabilityWithinOpeningHours()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        const QDate day = nextWorkdayAt(10).toTimeZone(QTimeZone("Europe/Berlin")).date();
+        QList<OpeningInterval> afternoons;
+        for (int weekday = 1; weekday <= 7; ++weekday)
+            afternoons << OpeningInterval{weekday, 14 * 60, 18 * 60};
+        QDate later = day.addDays(1);
+        while (later.dayOfWeek() > 5)
+            later = later.addDays(1); // a working day, on which Cal.com has free times
+        QVERIFY(OpeningHours::store(*f->db, f->branchId, afternoons, {}).ok());
+        const auto ask = [&](const QDate &date) {
+            const QByteArray body = jsonText(Json{{"name", "check_availability"},
+                                                  {"call", {{"call_id", "call_hours"}, {"to_number", branchNumber.toStdString()}}},
+                                                  {"args", {{"service", "Beratung"}, {"date", date.toString(Qt::ISODate).toStdString()}}}});
+            const auto answer = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/functions/check-availability"_s.arg(f->port)), body,
+                                               {{"x-retell-signature", f->providers->retellSignature(body)}});
+            return Json::parse(answer.body.toStdString(), nullptr, false);
+        };
+        const Json open = ask(day);
+        QVERIFY2(open.contains("free_times") && !open["free_times"].empty(), open.dump().c_str());
+        for (const Json &t : open["free_times"]) {
+            const QTime time = QTime::fromString(QString::fromStdString(t.get<std::string>()), u"HH:mm"_s);
+            QVERIFY2(time >= QTime(14, 0) && time <= QTime(17, 30), t.dump().c_str()); // 30 minutes must fit before 18:00
+        }
+        QVERIFY(!ask(later)["free_times"].empty());
+        QVERIFY(OpeningHours::store(*f->db, f->branchId, afternoons, {{later, later, u"Betriebsausflug"_s}}).ok());
+        const Json closed = ask(later);
+        QVERIFY2(closed.contains("free_times") && closed["free_times"].empty(), closed.dump().c_str());
     }
 
     void calcomOutageRecovers_data() { test::addEngineRows(); }

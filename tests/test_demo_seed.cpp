@@ -45,6 +45,14 @@ private Q_SLOTS:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches"_s), 6);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches WHERE active = 0"_s), 1);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches WHERE phone_e164 NOT LIKE '+49%'"_s), 0);
+        // Opening hours are stored with every branch (Monday to Friday, Saturday where the company opens then),
+        // with the Christmas closure, and every company has its fallback announcement.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branches b WHERE NOT EXISTS (SELECT 1 FROM branch_opening_hours h WHERE h.branch_id = b.id "
+                            "AND h.weekday = 1 AND h.opens_minute = 480 AND h.closes_minute = 1080)"_s),
+                 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branch_opening_hours WHERE weekday = 7"_s), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM branch_closures WHERE reason = 'Weihnachten'"_s), 6);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM companies WHERE fallback_announcement = ''"_s), 0);
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM staff"_s) >= 12);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM services WHERE name IN ('30 Min Beratung', '60 Min Termin')"_s), 6);
         QVERIFY(count(*db, u"SELECT COUNT(*) FROM event_type_mappings"_s) >= 20);

@@ -13,8 +13,10 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -250,6 +252,70 @@ private Q_SLOTS:
         QVERIFY2(after.contains(u"\"active\":0"_s), qPrintable(after));
         if (const QString dir = qEnvironmentVariable("ASKPRO_SCREENSHOT_DIR"); !dir.isEmpty()) // to look at, not to compare
             QVERIFY(page.grab().save(dir + u"/directory-page.png"_s));
+    }
+
+    // Opening hours of the selected branch: shown as the server has them, a malformed day keeps the form open
+    // and is named, the corrected week and a closure are saved (audited), and the form shows them next time.
+    void openingHoursOnThePage()
+    {
+        using PE = DirectoryPage::Entity;
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const qint64 branch = test::plantCompanyAndBranch(*db, u"+4930123456"_s).second;
+        auto session = test::startApiSession(db, Role::Onboarding);
+        DirectoryPage page(*session->account);
+        page.resize(1100, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE(page.model(PE::Branch)->rowCount(), 1);
+        auto *hours = page.findChild<QPushButton *>(u"openingHours"_s);
+        QVERIFY(!hours->isEnabled()); // on the Companies tab
+        page.findChild<QTabWidget *>(u"directoryTabs"_s)->setCurrentIndex(1);
+        QVERIFY(hours->isEnabled());
+        page.findChild<QTableView *>(u"branchesTable"_s)->setCurrentIndex(page.model(PE::Branch)->index(0, 1));
+
+        bool namedTheDay = false;
+        test::onModal<QDialog>(this, [&](QDialog *dialog) {
+            QCOMPARE(dialog->objectName(), u"openingHoursDialog"_s);
+            QPushButton *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+            QTRY_VERIFY(save->isEnabled()); // the current (empty) hours have arrived
+            QCOMPARE(dialog->findChild<QLineEdit *>(u"weekday1"_s)->text(), QString());
+            dialog->findChild<QLineEdit *>(u"weekday1"_s)->setText(u"08:00-12:00, 13:00-18:00"_s);
+            dialog->findChild<QLineEdit *>(u"weekday2"_s)->setText(u"ab acht"_s);
+            dialog->findChild<QLineEdit *>(u"weekday6"_s)->setText(u"9:00–14:00"_s);
+            dialog->findChild<QPlainTextEdit *>(u"closures"_s)->setPlainText(u"2026-12-24 2026-12-26 Weihnachten\n2026-10-03 Feiertag"_s);
+            test::onModal<QMessageBox>(this, [&, dialog](QMessageBox *box) {
+                namedTheDay = box->text().contains(QLocale().dayName(2));
+                box->accept();
+                QTimer::singleShot(0, this, [dialog] {
+                    dialog->findChild<QLineEdit *>(u"weekday2"_s)->setText(u"08:00-18:00"_s);
+                    dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+                });
+            });
+            save->click();
+        });
+        QSignalSpy status(&page, &DirectoryPage::statusMessage);
+        hours->click();
+        QVERIFY(namedTheDay);
+        QCOMPARE(status.size(), 1);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM branch_opening_hours WHERE branch_id = ?"_s, {branch})->toInt(), 4);
+        QCOMPARE(db->scalar(u"SELECT opens_minute FROM branch_opening_hours WHERE weekday = 6"_s)->toInt(), 9 * 60);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM branch_closures WHERE branch_id = ?"_s, {branch})->toInt(), 2);
+        QCOMPARE(db->scalar(u"SELECT last_day FROM branch_closures WHERE reason = 'Feiertag'"_s)->toString(), u"2026-10-03"_s);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'branch.opening_hours'"_s)->toInt(), 1);
+
+        // Opened again: the saved week, as the agent says it below.
+        test::onModal<QDialog>(this, [&](QDialog *dialog) {
+            QTRY_VERIFY(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->isEnabled());
+            QCOMPARE(dialog->findChild<QLineEdit *>(u"weekday1"_s)->text(), u"08:00-12:00, 13:00-18:00"_s);
+            QCOMPARE(dialog->findChild<QPlainTextEdit *>(u"closures"_s)->toPlainText(), u"2026-10-03 Feiertag\n2026-12-24 2026-12-26 Weihnachten"_s);
+            QVERIFY(!dialog->findChild<QLabel *>(u"hoursSummary"_s)->text().isEmpty());
+            if (const QString dir = qEnvironmentVariable("ASKPRO_SCREENSHOT_DIR"); !dir.isEmpty())
+                QVERIFY(dialog->grab().save(dir + u"/opening-hours.png"_s));
+            dialog->reject();
+        });
+        hours->click();
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'branch.opening_hours'"_s)->toInt(), 1);
     }
 
     // Roles without view_directory are refused by the server; roles without edit_directory get no New/Edit.

@@ -235,7 +235,7 @@ private Q_SLOTS:
         const QByteArray unsignedBody = padded(0, 1000);
         for (int i = 0; i < 5; ++i)
             QCOMPARE(test::httpSend("POST", url(*s, u"/webhooks/retell"_s), unsignedBody).status, 401);
-        for (const QString &path : {u"/webhooks/retell"_s, u"/webhooks/calcom"_s, u"/functions/check-availability"_s}) {
+        for (const QString &path : {u"/webhooks/retell"_s, u"/webhooks/calcom"_s, u"/functions/check-availability"_s, u"/webhooks/retell-inbound"_s}) {
             const auto limited = test::httpSend("POST", url(*s, path), unsignedBody);
             QCOMPARE(limited.status, 429);
             QCOMPARE(limited.header("Retry-After"), QByteArray("12")); // one refusal back every 60/5 s
@@ -255,7 +255,7 @@ private Q_SLOTS:
         const client::ApiResult refused = test::waitFor(s->account->get(u"/inbox/refused"_s));
         QVERIFY2(refused.ok(), qPrintable(refused.errorMessage));
         QCOMPARE(count(refused.body, "retell", "missing"), 5);
-        QCOMPARE(count(refused.body, "retell", "rate_limited"), 2);
+        QCOMPARE(count(refused.body, "retell", "rate_limited"), 3);
         QCOMPARE(count(refused.body, "calcom", "rate_limited"), 1);
         QCOMPARE(count(refused.body, "admin", "rate_limited"), 1);
         QCOMPARE(refused.body["sample"].size(), std::size_t(5)); // a 429 keeps no body

@@ -225,6 +225,8 @@ private Q_SLOTS:
         QVERIFY(!agentId.isEmpty());
         const Json number = s->retell(s->retellClient().phoneNumber(u"+49305550100"_s));
         QCOMPARE(QString::fromStdString(number["inbound_agents"][0].value("agent_id", std::string())), agentId);
+        // Retell asks our inbound webhook before each call to it (the agent's date, hours, caller).
+        QVERIFY(QString::fromStdString(number.value("inbound_webhook_url", std::string())).endsWith(u"/webhooks/retell-inbound"_s));
         const QString customer = s->db->scalar(u"SELECT stripe_customer_id FROM companies"_s)->toString();
         QVERIFY(customer.startsWith(u"cus_"_s));
         QCOMPARE(s->providers->stripeObject(customer).value(u"metadata"_s).toObject().value(u"askpro_company_id"_s).toString(),

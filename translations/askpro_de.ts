@@ -363,7 +363,7 @@
 <context>
     <name>HealthChecker</name>
     <message>
-        <location filename="../backend/demo/demoseeder.cpp" line="+766"/>
+        <location filename="../backend/demo/demoseeder.cpp" line="+795"/>
         <location filename="../backend/health/healthcheck.cpp" line="+145"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
@@ -1799,7 +1799,12 @@ Befehle:
         <translation>Geben Sie mindestens eine Leistung oder ein Datum ein.</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+71"/>
+        <source>An inbound call webhook is answered while the phone rings; replaying it later changes nothing.</source>
+        <translation>Ein Webhook für eingehende Anrufe wird beantwortet, während das Telefon klingelt; ihn später erneut abzuspielen ändert nichts.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>The call flow runs again for this delivery; it books nothing twice.</source>
         <translation>Der Anrufablauf läuft für diese Zustellung erneut; er bucht nichts doppelt.</translation>
     </message>
@@ -1842,8 +1847,8 @@ Befehle:
         <translation type="vanished">Als erledigt markiert von %1: %2</translation>
     </message>
     <message>
-        <location line="-74"/>
-        <location line="+46"/>
+        <location line="-78"/>
+        <location line="+50"/>
         <source>Delivery %1 does not exist</source>
         <translation>Zustellung %1 existiert nicht</translation>
     </message>
@@ -2276,7 +2281,7 @@ Befehle:
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../backend/api/directoryroutes.cpp" line="+36"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="+38"/>
         <source>The request body must be a JSON object.</source>
         <translation>Der Inhalt der Anfrage muss ein JSON-Objekt sein.</translation>
     </message>
@@ -2331,7 +2336,9 @@ Befehle:
         <location filename="../backend/api/appointmentroutes.cpp" line="-116"/>
         <location line="+12"/>
         <location filename="../backend/api/callroutes.cpp" line="+199"/>
-        <location filename="../backend/api/directoryroutes.cpp" line="+81"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="+144"/>
+        <location line="+21"/>
+        <location line="+24"/>
         <location filename="../backend/api/inboxroutes.cpp" line="+38"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
@@ -2387,9 +2394,24 @@ Befehle:
         <translation type="vanished">Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox).</translation>
     </message>
     <message>
-        <location filename="../backend/api/directoryroutes.cpp" line="-67"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="-175"/>
         <source>Parameter %1: a text, a whole number or true/false is expected.</source>
         <translation>Parameter %1: erwartet wird ein Text, eine ganze Zahl oder true/false.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The body needs weekly and closures, each a list (empty ones too).</source>
+        <translation>Der Inhalt braucht weekly und closures, jeweils als Liste (auch leer).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>weekly[%1]: a weekday from 1 (Monday) to 7 (Sunday), opens and closes as HH:MM, closing after opening.</source>
+        <translation>weekly[%1]: ein Wochentag von 1 (Montag) bis 7 (Sonntag), opens und closes als HH:MM, Schließen nach dem Öffnen.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>closures[%1]: first_day and last_day as YYYY-MM-DD, the last not before the first.</source>
+        <translation>closures[%1]: first_day und last_day als JJJJ-MM-TT, der letzte Tag nicht vor dem ersten.</translation>
     </message>
     <message>
         <location filename="../backend/api/auditroutes.cpp" line="+55"/>
@@ -3278,7 +3300,7 @@ Befehle:
         <translation type="vanished">Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+344"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+346"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -3381,7 +3403,7 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+127"/>
         <source>No free slot in the 7 days from the requested date</source>
         <translation>Kein freies Zeitfenster in den 7 Tagen ab dem gewünschten Datum</translation>
     </message>
@@ -4183,7 +4205,7 @@ Befehle:
 <context>
     <name>askpro::DirectoryPage</name>
     <message>
-        <location filename="../ui/pages/directorypage.cpp" line="+66"/>
+        <location filename="../ui/pages/directorypage.cpp" line="+101"/>
         <source>&amp;New…</source>
         <translation>&amp;Neu…</translation>
     </message>
@@ -4198,6 +4220,16 @@ Befehle:
         <translation>Bearbeiten…</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Opening &amp;hours…</source>
+        <translation>Öffnungs&amp;zeiten…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Weekly hours and closures of the selected branch: the voice agent tells callers, and only times within them are offered</source>
+        <translation>Wöchentliche Öffnungszeiten und Schließtage der gewählten Filiale: Der Sprachassistent nennt sie den Anrufern, und nur Zeiten darin werden angeboten</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
@@ -4208,7 +4240,7 @@ Befehle:
         <translation>Doppelklicken Sie auf eine Zeile, um sie zu bearbeiten. Inaktive Einträge bleiben aufgeführt und sind gekennzeichnet.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
@@ -4225,25 +4257,25 @@ Befehle:
         <location line="+3"/>
         <location line="+3"/>
         <location line="+3"/>
-        <location line="+64"/>
+        <location line="+67"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-76"/>
         <location line="+3"/>
-        <location line="+71"/>
+        <location line="+74"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location line="-73"/>
-        <location line="+74"/>
+        <location line="-76"/>
+        <location line="+77"/>
         <source>Billing e-mail</source>
         <translation>Rechnungs-E-Mail</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-77"/>
         <location line="+1"/>
         <source>Branches</source>
         <translation>Filialen</translation>
@@ -4270,12 +4302,12 @@ Befehle:
     </message>
     <message>
         <location line="+0"/>
-        <location line="+75"/>
+        <location line="+78"/>
         <source>Time zone</source>
         <translation>Zeitzone</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-77"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
@@ -4286,12 +4318,12 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+73"/>
+        <location line="+76"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-76"/>
         <source>Cal.com user</source>
         <translation>Cal.com-Benutzer</translation>
     </message>
@@ -4316,7 +4348,7 @@ Befehle:
         <translation>Cal.com-Zuordnungen</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+69"/>
         <source>VAT id</source>
         <translation>USt-IdNr.</translation>
     </message>
@@ -4366,7 +4398,52 @@ Befehle:
         <translation>Gespeichert.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+10"/>
+        <source>Select a branch first.</source>
+        <translation>Wählen Sie zuerst eine Filiale.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Opening hours: %1</source>
+        <translation>Öffnungszeiten: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Times as 08:00-12:00, several separated by commas; an empty day is closed. Closures one a line: first day, last day (optional), reason.</source>
+        <translation>Zeiten als 08:00-12:00, mehrere durch Kommas getrennt; ein leerer Tag ist geschlossen. Schließtage je Zeile: erster Tag, letzter Tag (optional), Grund.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>2026-12-24 2026-12-26 Christmas</source>
+        <translation>2026-12-24 2026-12-26 Weihnachten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Closures:</source>
+        <translation>Schließtage:</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>%1: write the times as 08:00-12:00, several separated by commas.</source>
+        <translation>%1: Schreiben Sie die Zeiten als 08:00-12:00, mehrere durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Closure &quot;%1&quot;: start with the first day as YYYY-MM-DD.</source>
+        <translation>Schließtag „%1“: Beginnen Sie mit dem ersten Tag als JJJJ-MM-TT.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Opening hours saved.</source>
+        <translation>Öffnungszeiten gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>New company</source>
         <translation>Neues Unternehmen</translation>
     </message>

@@ -2,7 +2,7 @@
 // pages re-read at once instead of at their next poll. A message names lists, never rows: the client re-reads
 // through the routes, which check its permission and company as always. Every server watches the database
 // itself, so a change written through any server reaches the clients of all; on PostgreSQL the servers are
-// woken by NOTIFY (migration 0011) and only fall back to a slow timer.
+// woken by NOTIFY (migration 0012) and only fall back to a slow timer.
 #pragma once
 
 #include "core/result.h"

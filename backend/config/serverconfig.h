@@ -56,6 +56,9 @@ struct ServerConfig
     // Correctly signed requests are never limited.
     int refusedPerMinute = 60;
 
+    // The wall clock of the inbound call answer's date and time (milliseconds since the epoch); unset: the
+    // system's. Tests set a fixed moment such as a DST day; signatures and storage always use the real clock.
+    std::function<qint64()> agentClock;
     // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
     // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL, ASKPRO_HEALTH_INTERVAL_S,
     // ASKPRO_MONITORING_TOKEN, ASKPRO_INTAKE_QUEUE_CAP, ASKPRO_CALCOM_EVENT_MAX_AGE_S, ASKPRO_REFUSED_PER_MINUTE

@@ -165,11 +165,13 @@ public:
         , m_now(now)
         , m_days(days)
         , m_zone(QByteArrayLiteral("Europe/Berlin"))
-        , m_company(conn, u"INSERT INTO companies (name, address, vat_id, billing_email, live_since, created_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
+        , m_company(conn, u"INSERT INTO companies (name, address, vat_id, billing_email, live_since, fallback_announcement, created_at, "
+                          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
         , m_team(conn, u"UPDATE companies SET calcom_team_id = ? WHERE id = ?"_s)
         , m_branch(conn, u"INSERT INTO branches (company_id, name, address, phone_e164, time_zone, active, retell_agent_id, "
                          "created_at, updated_at) VALUES (?, ?, ?, ?, 'Europe/Berlin', ?, ?, ?, ?) RETURNING id"_s)
+        , m_hours(conn, u"INSERT INTO branch_opening_hours (branch_id, weekday, opens_minute, closes_minute) VALUES (?, ?, ?, ?)"_s)
+        , m_closure(conn, u"INSERT INTO branch_closures (branch_id, first_day, last_day, reason) VALUES (?, ?, ?, ?)"_s)
         , m_staff(conn, u"INSERT INTO staff (company_id, branch_id, name, email, calcom_user_id, active, created_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"_s)
         , m_service(conn, u"INSERT INTO services (company_id, name, duration_minutes, price_cents, created_at) "
@@ -231,6 +233,8 @@ private:
     Status call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services, QList<Customer> &customers,
                 qint64 startedAt, DemoSummary &summary);
     Status events(qint64 callId, qint64 at, const QList<TimelineEntry> &entries);
+    // The hours DemoSeeder::openingHours invents, stored with the branch, and the Christmas closure.
+    Status storeOpeningHours(qint64 branchId, bool saturday);
     // The company's open billing period of the month holding at, made on first use as recording does.
     Result<QVariant> periodFor(qint64 companyId, qint64 at);
 
@@ -239,7 +243,7 @@ private:
     qint64 m_now;
     int m_days;
     QTimeZone m_zone;
-    Statement m_company, m_team, m_branch, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
+    Statement m_company, m_team, m_branch, m_hours, m_closure, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
     QHash<std::pair<qint64, qint64>, qint64> m_periods; // (company, month start) -> period, 0: invoiced
     QHash<qint64, QList<std::pair<qint64, qint64>>> m_busy; // staff -> [start, end) of their seeded appointments
     qint64 m_callPrice = 50;
@@ -274,10 +278,33 @@ Status Generator::events(qint64 callId, qint64 at, const QList<TimelineEntry> &e
     return {};
 }
 
+Status Generator::storeOpeningHours(qint64 branchId, bool saturday)
+{
+    const QDate monday(2026, 1, 5);
+    for (int weekday = 1; weekday <= 7; ++weekday) {
+        const auto hours = DemoSeeder::openingHours(monday.addDays(weekday - 1), saturday);
+        if (!hours)
+            continue;
+        auto q = m_hours.run({branchId, weekday, hours->first.msecsSinceStartOfDay() / 60000, hours->second.msecsSinceStartOfDay() / 60000});
+        if (!q)
+            return q.error();
+    }
+    const int year = fromMs(m_now).toTimeZone(m_zone).date().year();
+    auto q = m_closure.run({branchId, QDate(year, 12, 24).toString(Qt::ISODate), QDate(year, 12, 26).toString(Qt::ISODate),
+                            u"Weihnachten"_s});
+    if (!q)
+        return q.error();
+    return {};
+}
+
 Status Generator::company(const CompanyDef &def, DemoSummary &summary)
 {
     const qint64 created = m_now - qint64(m_days + 30) * 24 * 3600 * 1000;
-    DEMO_TRY(companyId, m_company.insert({def.name, def.address, def.vatId, def.email, created + 7 * 24 * 3600 * 1000LL, created, created}));
+    // What callers of a switched-off branch hear (the inbound call webhook's announcement).
+    const QString announcement = u"Vielen Dank für Ihren Anruf bei %1. Dieser Standort ist vorübergehend geschlossen. "
+                                 "Unsere anderen Standorte und die Online-Terminbuchung finden Sie auf unserer Website."_s.arg(def.name);
+    DEMO_TRY(companyId, m_company.insert({def.name, def.address, def.vatId, def.email, created + 7 * 24 * 3600 * 1000LL, announcement,
+                                          created, created}));
     ++summary.companies;
     // The staff work in a Cal.com team: event types are round-robin over the branch's staff.
     if (auto team = m_team.run({7000 + *companyId, *companyId}); !team)
@@ -294,6 +321,8 @@ Status Generator::company(const CompanyDef &def, DemoSummary &summary)
         Branch branch{0, b, {}, u"agent_"_s + hex(24)};
         DEMO_TRY(id, m_branch.insert({*companyId, b.name, b.address, b.phone, b.active ? 1 : 0, branch.agentId, created, created}));
         branch.id = *id;
+        if (auto stored = storeOpeningHours(branch.id, def.saturday); !stored)
+            return stored;
         for (const QString &name : b.staff) {
             DEMO_TRY(staffId, m_staff.insert({*companyId, branch.id, name, QString(ascii(name) + u"@"_s + def.emailDomain), ++calcomUser,
                                               b.active ? 1 : 0, created}));

@@ -9,6 +9,8 @@
 // lookup of bookings carrying this call's id (findEarlierBooking). See docs/reliability.md.
 #include "flow/callprocessor.h"
 
+#include "domain/openinghours.h"
+
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
@@ -626,6 +628,14 @@ void CallProcessor::choose(const std::shared_ptr<Run> &run, QList<QDateTime> fre
 {
     const QDateTime earliest = QDateTime::currentDateTimeUtc().addSecs(5 * 60);
     free.erase(std::remove_if(free.begin(), free.end(), [&](const QDateTime &t) { return t < earliest; }), free.end());
+    // Cal.com's schedules may be wider than the branch's own hours (or miss a holiday): the branch decides.
+    auto hours = OpeningHours::load(m_db, run->branch.id, run->zone, run->desired.toTimeZone(run->zone).date().addDays(-1));
+    if (!hours) {
+        retryLater(run, hours.error());
+        return;
+    }
+    const int minutes = run->service.durationMinutes;
+    free.erase(std::remove_if(free.begin(), free.end(), [&](const QDateTime &t) { return !hours->fits(t, minutes); }), free.end());
     if (free.contains(run->desired)) {
         run->candidates = {run->desired};
     } else {

@@ -4,8 +4,10 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
+#include "domain/openinghours.h"
 #include "domain/phonenumbers.h"
 #include "flow/callstore.h"
+#include "flow/inboundcall.h"
 #include "flow/slotcache.h"
 #include "health/metrics.h"
 #include "intake/refusedrequests.h"
@@ -116,6 +118,7 @@ void HttpApi::install(QHttpServer &server)
     server.route(u"/webhooks/calcom"_s, Method::Post,
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { calcomWebhook(r, std::move(responder)); });
     server.route(u"/webhooks/stripe"_s, Method::Post, [this](const QHttpServerRequest &r) { return stripeWebhook(r); });
+    server.route(u"/webhooks/retell-inbound"_s, Method::Post, [this](const QHttpServerRequest &r) { return retellInbound(r); });
     server.route(u"/functions/book-appointment"_s, Method::Post,
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { bookAppointment(r, std::move(responder)); });
     server.route(u"/functions/check-availability"_s, Method::Post,
@@ -153,6 +156,7 @@ bool HttpApi::monitoringAllowed(const QHttpServerRequest &request) const
 void HttpApi::countRequest(const QString &path, int status)
 {
     static const QStringList routes{u"/webhooks/retell"_s,
+                                    u"/webhooks/retell-inbound"_s,
                                     u"/webhooks/calcom"_s,
                                     u"/webhooks/stripe"_s,
                                     u"/functions/book-appointment"_s,
@@ -346,6 +350,42 @@ void HttpApi::calcomWebhook(const QHttpServerRequest &request, QHttpServerRespon
     });
 }
 
+// Retell asks before the call is connected and waits up to 10 s (then retries): the answer comes from a few
+// indexed reads on this thread. Only the signing company's branches answer; a number we cannot serve gets 200
+// with no variables (the call still goes to the number's agent) and an inbox row for support.
+QHttpServerResponse HttpApi::retellInbound(const QHttpServerRequest &request)
+{
+    Signer signer;
+    if (auto refused = refuseRetell(request, &signer))
+        return std::move(*refused);
+    const QByteArray body = request.body();
+    auto parsed = parseJson(body, u"The inbound webhook body"_s);
+    const Json inbound = parsed ? parsed->value("call_inbound", Json::object()) : Json();
+    if (!parsed || !inbound.is_object() || jsonString(inbound, "to_number").isEmpty()) {
+        const QString reason = !parsed ? parsed.error().message : u"The inbound webhook names no call_inbound.to_number"_s;
+        auto recorded = WebhookInbox(m_db).recordRejected(u"retell"_s, u"call_inbound"_s, body, true, reason);
+        Q_UNUSED(recorded);
+        return errorResponse(Status_::BadRequest, reason);
+    }
+    const InboundRequest call{jsonString(inbound, "from_number"), jsonString(inbound, "to_number"), jsonString(inbound, "agent_id")};
+    const QDateTime now = fromMs(m_config.agentClock ? m_config.agentClock() : nowMs());
+    auto answer = InboundCall(m_db).answer(call, SignerScope::of(signer, u"retell"_s, u"b.company_id"_s), now);
+    if (!answer) {
+        // Retell retries; meanwhile the call goes to the number's agent without variables.
+        qCWarning(lcIntake) << "inbound call to" << call.toNumber << ": cannot read the branch:" << answer.error().describe();
+        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to read the branch; please retry"_s);
+    }
+    if (answer->kind == InboundAnswer::Kind::UnknownNumber || answer->kind == InboundAnswer::Kind::NotOurs) {
+        const bool foreign = answer->kind == InboundAnswer::Kind::NotOurs;
+        qCWarning(lcIntake) << "inbound call from" << call.fromNumber << "to" << call.toNumber << "answered without variables:" << answer->reason;
+        auto recorded = WebhookInbox(m_db).recordIgnored({u"retell"_s, u"call_inbound"_s, u"inbound:"_s + call.toNumber, body, {}, signer},
+                                                        foreign ? u"not_ours"_s : u"ignored"_s, answer->reason);
+        if (!recorded)
+            qCWarning(lcIntake) << "cannot keep the inbound call for support:" << recorded.error().describe();
+    }
+    return jsonResponse(answer->toJson());
+}
+
 // Stripe: the platform's webhook secret, 300 s tolerance; the event id is the dedupe key.
 QHttpServerResponse HttpApi::stripeWebhook(const QHttpServerRequest &request)
 {
@@ -496,13 +536,18 @@ void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerRe
         return reply.send(errorResponse(Status_::BadRequest, u"args.date must be YYYY-MM-DD"_s));
     const QTime time = QTime::fromString(jsonString(args, "time"), u"HH:mm"_s);
     const qint64 eventTypeId = **eventType;
+    // Only times within the branch's opening hours (and not on a closure day) are offered.
+    auto hours = OpeningHours::load(m_db, (*branch)->id, zone, date);
+    if (!hours)
+        return reply.send(jsonResponse(Json{{"available", false}, {"message", "Availability cannot be checked right now"}}));
+    const int minutes = (*service)->durationMinutes;
 
-    auto respond = [zone, date, time](const QList<QDateTime> &free) {
+    auto respond = [zone, date, time, hours = *hours, minutes](const QList<QDateTime> &free) {
         Json times = Json::array();
         bool available = false;
         for (const QDateTime &s : free) {
             const QDateTime local = s.toTimeZone(zone);
-            if (local.date() != date || s < QDateTime::currentDateTimeUtc())
+            if (local.date() != date || s < QDateTime::currentDateTimeUtc() || !hours.fits(s, minutes))
                 continue;
             times.push_back(local.time().toString(u"HH:mm"_s).toStdString());
             if (time.isValid() && local.time() == time)

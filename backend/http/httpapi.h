@@ -48,6 +48,8 @@ private:
     void retellWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void calcomWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] QHttpServerResponse stripeWebhook(const QHttpServerRequest &request);
+    // Retell's inbound call webhook: answered at once from local data (the caller is ringing), never queued.
+    [[nodiscard]] QHttpServerResponse retellInbound(const QHttpServerRequest &request);
     // The live functions answer later (after a booking job or a Cal.com request): they hold the responder.
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);

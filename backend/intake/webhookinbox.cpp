@@ -200,6 +200,19 @@ Status WebhookInbox::recordRejected(const QString &provider, const QString &even
     return {};
 }
 
+Status WebhookInbox::recordIgnored(const Delivery &d, const QString &status, const QString &reason)
+{
+    const qint64 now = nowMs();
+    auto q = m_db.exec(u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, processed_at, "
+                       "error, signed_scope, signed_by, signed_companies) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"_s,
+                       QVariantList{d.provider, d.eventType, QString(d.dedupeKey + u":"_s + QUuid::createUuid().toString(QUuid::WithoutBraces)),
+                                    now, d.body.left(64 * 1024), status, now, reason}
+                           + signerColumns(d.signer));
+    if (!q)
+        return q.error();
+    return {};
+}
+
 Status WebhookInbox::markProcessed(qint64 inboxId, qint64 callId)
 {
     auto q = m_db.exec(u"UPDATE webhook_inbox SET status = 'processed', processed_at = ?, error = '', call_id = COALESCE(?, call_id) "

@@ -57,6 +57,10 @@ public:
     // Keeps a correctly signed but malformed delivery visible to support with its reason. The stored body is
     // cut at 64 KiB. Requests whose signature fails never come here (RefusedRequests): whoever can reach the
     // port must not be able to fill the disk.
+    // A signed delivery answered without effect, kept for support with why: status 'ignored' (nothing of ours,
+    // e.g. an inbound call to a number no branch has) or 'not_ours' (another company's). No job; the dedupe key
+    // is made unique, so every such delivery stays visible. The stored body is cut at 64 KiB.
+    [[nodiscard]] Status recordIgnored(const Delivery &delivery, const QString &status, const QString &reason);
     [[nodiscard]] Status recordRejected(const QString &provider, const QString &eventType, const QByteArray &body,
                                         bool signatureOk, const QString &reason);
     [[nodiscard]] Status markProcessed(qint64 inboxId, qint64 callId = 0);

@@ -111,10 +111,12 @@ JsonReply *RetellClient::deletePhoneNumber(const QString &e164) const
     return send("DELETE", u"/delete-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)));
 }
 
-JsonReply *RetellClient::bindPhoneNumber(const QString &e164, const QString &agentId) const
+JsonReply *RetellClient::bindPhoneNumber(const QString &e164, const QString &agentId, const QString &inboundWebhookUrl) const
 {
-    return send("PATCH", u"/update-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)),
-                Json{{"inbound_agents", Json::array({{{"agent_id", agentId.toStdString()}, {"weight", 1}}})}});
+    Json body{{"inbound_agents", Json::array({{{"agent_id", agentId.toStdString()}, {"weight", 1}}})}};
+    if (!inboundWebhookUrl.isEmpty())
+        body["inbound_webhook_url"] = inboundWebhookUrl.toStdString();
+    return send("PATCH", u"/update-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)), body);
 }
 
 } // namespace askpro

@@ -31,7 +31,8 @@ public:
     // Removes the number from the account (undoes an import; a bought number is released).
     [[nodiscard]] JsonReply *deletePhoneNumber(const QString &e164) const;
     // Binds the number to one inbound agent (weight 1).
-    [[nodiscard]] JsonReply *bindPhoneNumber(const QString &e164, const QString &agentId) const;
+    // With an inbound webhook URL, Retell asks it before every inbound call (the agent's dynamic variables).
+    [[nodiscard]] JsonReply *bindPhoneNumber(const QString &e164, const QString &agentId, const QString &inboundWebhookUrl = {}) const;
 
 private:
     [[nodiscard]] JsonReply *send(const QByteArray &method, const QString &path, const Json &body = Json()) const;

@@ -384,7 +384,7 @@ void ProviderConnector::phoneNumber(const std::shared_ptr<Run> &run, Next next)
     const QString step = u"retell.phone_number"_s;
     Q_EMIT progress(step, u"running"_s, tr("Retell: number %1 answered by the agent").arg(run->phone));
     auto bind = [this, run, step, next] {
-        onReply(run, step, run->retellClient->bindPhoneNumber(run->phone, run->agentId), [this, step, next](const Json &) {
+        onReply(run, step, run->retellClient->bindPhoneNumber(run->phone, run->agentId, url(u"/webhooks/retell-inbound"_s)), [this, step, next](const Json &) {
             Q_EMIT progress(step, u"done"_s, tr("Phone number bound to the agent"));
             next();
         });

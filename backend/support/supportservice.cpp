@@ -239,7 +239,7 @@ Result<qint64> SupportService::replayWebhook(qint64 inboxId, const Actor &actor)
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started().error();
-    auto q = m_db.exec(u"SELECT provider, status, error FROM webhook_inbox WHERE id = ?"_s, {inboxId});
+    auto q = m_db.exec(u"SELECT provider, status, error, event_type FROM webhook_inbox WHERE id = ?"_s, {inboxId});
     if (!q)
         return q.error();
     if (!q->next())
@@ -247,6 +247,10 @@ Result<qint64> SupportService::replayWebhook(qint64 inboxId, const Actor &actor)
     const QString provider = q->value(0).toString();
     const QString status = q->value(1).toString();
     const QString error = q->value(2).toString();
+    // Answered while the phone rang (or kept because nobody could be answered): later it changes nothing.
+    if (provider == u"retell"_s && q->value(3).toString() == u"call_inbound"_s)
+        return makeError(ErrorKind::Invalid, u"support.not_replayable"_s,
+                         tr("An inbound call webhook is answered while the phone rings; replaying it later changes nothing."));
     QString kind;
     if (provider == u"retell"_s)
         kind = u"retell.event"_s;

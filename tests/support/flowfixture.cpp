@@ -111,7 +111,8 @@ std::unique_ptr<FlowFixture> FlowFixture::create(const QString &engine, const Fl
         return nullptr;
     f->agentId = jsonString(*agent, "agent_id");
     auto number = await(retell.importPhoneNumber(branchNumber, u"sip.example.org"_s));
-    auto bound = await(retell.bindPhoneNumber(branchNumber, f->agentId));
+    // As connect does: Retell asks our inbound webhook before every call to the number.
+    auto bound = await(retell.bindPhoneNumber(branchNumber, f->agentId, u"http://127.0.0.1:%1/webhooks/retell-inbound"_s.arg(f->port)));
     if (!mapped || !hook || !number || !bound)
         return nullptr;
     auto agentStored = f->db->exec(u"UPDATE branches SET retell_agent_id = ? WHERE id = ?"_s, {f->agentId, f->branchId});

@@ -17,7 +17,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -41,6 +43,39 @@ client::Json jsonOf(const QVariant &value)
     default:
         return value.toString().toStdString();
     }
+}
+
+// "08:00-12:00, 13:00-18:00" as the API's intervals of one weekday; nothing when a part is not a time range.
+std::optional<client::Json> intervalsOf(int weekday, const QString &text)
+{
+    static const QRegularExpression range(u"^\\s*(\\d{1,2}:\\d{2})\\s*[-–]\\s*(\\d{1,2}:\\d{2})\\s*$"_s);
+    client::Json intervals = client::Json::array();
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        const auto match = range.match(part);
+        if (!match.hasMatch())
+            return std::nullopt;
+        const auto padded = [](const QString &t) { return t.rightJustified(5, u'0').toStdString(); };
+        intervals.push_back({{"weekday", weekday}, {"opens", padded(match.captured(1))}, {"closes", padded(match.captured(2))}});
+    }
+    return intervals;
+}
+
+// One closure a line: "2026-12-24 2026-12-26 Weihnachten", or a single day "2026-10-03 Feiertag".
+std::optional<client::Json> closureOf(const QString &line)
+{
+    QStringList words = line.simplified().split(u' ');
+    const QDate first = QDate::fromString(words.value(0), Qt::ISODate);
+    if (!first.isValid())
+        return std::nullopt;
+    words.removeFirst();
+    QDate last = QDate::fromString(words.value(0), Qt::ISODate);
+    if (last.isValid())
+        words.removeFirst();
+    else
+        last = first;
+    return client::Json{{"first_day", first.toString(Qt::ISODate).toStdString()},
+                        {"last_day", last.toString(Qt::ISODate).toStdString()},
+                        {"reason", words.join(u' ').toStdString()}};
 }
 
 QVariant variantOf(const client::Json &value)
@@ -70,6 +105,11 @@ DirectoryPage::DirectoryPage(client::ApiAccount &account, QWidget *parent)
     auto *edit = new QPushButton(tr("Edit…"), this);
     edit->setObjectName(u"editRecord"_s);
     edit->setEnabled(canEdit);
+    auto *hours = new QPushButton(tr("Opening &hours…"), this);
+    hours->setObjectName(u"openingHours"_s);
+    hours->setToolTip(tr("Weekly hours and closures of the selected branch: the voice agent tells callers, and only "
+                         "times within them are offered"));
+    hours->setEnabled(false);
     auto *exportButton = new QToolButton(this);
     exportButton->setText(tr("Export CSV…"));
     auto *hint = new QLabel(tr("Double-click a row to edit it. Inactive entries stay listed and are marked."), this);
@@ -77,6 +117,7 @@ DirectoryPage::DirectoryPage(client::ApiAccount &account, QWidget *parent)
     bar->addWidget(hint, 1);
     bar->addWidget(create);
     bar->addWidget(edit);
+    bar->addWidget(hours);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
     m_tabs = new QTabWidget(this);
@@ -113,6 +154,9 @@ DirectoryPage::DirectoryPage(client::ApiAccount &account, QWidget *parent)
         m_tabList.append(tab);
     }
     connect(edit, &QPushButton::clicked, this, &DirectoryPage::editCurrent);
+    connect(hours, &QPushButton::clicked, this, &DirectoryPage::editOpeningHours);
+    connect(m_tabs, &QTabWidget::currentChanged, hours,
+            [this, hours, canEdit] { hours->setEnabled(canEdit && currentTab().entity == Entity::Branch); });
     connect(create, &QPushButton::clicked, this, &DirectoryPage::createInCurrentTab);
     connect(exportButton, &QToolButton::clicked, this, [this] {
         const Tab &tab = currentTab();
@@ -232,6 +276,117 @@ void DirectoryPage::editCurrent()
     Q_EMIT statusMessage(changedAny ? tr("Saved.") : tr("Nothing changed."));
     if (changedAny)
         selectWhenLoaded(tab, id);
+}
+
+void DirectoryPage::editOpeningHours()
+{
+    const Tab &tab = currentTab();
+    const QModelIndex current = tab.view->currentIndex();
+    if (tab.entity != Entity::Branch || !current.isValid() || !m_account.can(u"edit_directory"_s)) {
+        Q_EMIT statusMessage(tr("Select a branch first."));
+        return;
+    }
+    const qint64 id = tab.model->idAt(current.row());
+    const QString path = u"/directory/branches/%1/opening-hours"_s.arg(id);
+    QDialog dialog(this);
+    dialog.setObjectName(u"openingHoursDialog"_s);
+    dialog.setMinimumWidth(480);
+    dialog.setWindowTitle(tr("Opening hours: %1").arg(QString::fromStdString(tab.model->item(current.row()).value("name", std::string()))));
+    auto *form = new QFormLayout(&dialog);
+    auto *hint = new QLabel(tr("Times as 08:00-12:00, several separated by commas; an empty day is closed. "
+                               "Closures one a line: first day, last day (optional), reason."),
+                            &dialog);
+    hint->setWordWrap(true);
+    form->addRow(hint);
+    QList<QLineEdit *> days;
+    const QLocale locale;
+    for (int weekday = 1; weekday <= 7; ++weekday) {
+        auto *day = new QLineEdit(&dialog);
+        day->setObjectName(u"weekday%1"_s.arg(weekday));
+        day->setPlaceholderText(tr("closed"));
+        days.append(day);
+        form->addRow(locale.dayName(weekday) + u':', day);
+    }
+    auto *closures = new QPlainTextEdit(&dialog);
+    closures->setObjectName(u"closures"_s);
+    closures->setPlaceholderText(tr("2026-12-24 2026-12-26 Christmas"));
+    closures->setMaximumHeight(closures->fontMetrics().lineSpacing() * 6);
+    form->addRow(tr("Closures:"), closures);
+    auto *summary = new QLabel(&dialog);
+    summary->setObjectName(u"hoursSummary"_s);
+    summary->setWordWrap(true);
+    summary->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(summary);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Save)->setEnabled(false); // until the current hours are shown
+    form->addRow(buttons);
+
+    client::ApiCall *load = m_account.get(path);
+    connect(load, &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+        if (!result.ok()) {
+            summary->setText(result.errorMessage);
+            return;
+        }
+        QHash<int, QStringList> byDay;
+        for (const client::Json &i : result.body.value("weekly", client::Json::array()))
+            byDay[i.value("weekday", 0)].append(QString::fromStdString(i.value("opens", std::string()) + "-" + i.value("closes", std::string())));
+        for (int weekday = 1; weekday <= 7; ++weekday)
+            days.at(weekday - 1)->setText(byDay.value(weekday).join(u", "_s));
+        QStringList lines;
+        for (const client::Json &c : result.body.value("closures", client::Json::array())) {
+            const QString first = QString::fromStdString(c.value("first_day", std::string()));
+            const QString last = QString::fromStdString(c.value("last_day", std::string()));
+            lines.append(QStringList{first, last == first ? QString() : last, QString::fromStdString(c.value("reason", std::string()))}
+                             .filter(QRegularExpression(u"."_s))
+                             .join(u' '));
+        }
+        closures->setPlainText(lines.join(u'\n'));
+        summary->setText(QString::fromStdString(result.body.value("text", std::string())));
+        buttons->button(QDialogButtonBox::Save)->setEnabled(true);
+    });
+
+    // A malformed entry keeps the form open and names it; the server checks everything again.
+    bool saved = false;
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        client::Json weekly = client::Json::array();
+        for (int weekday = 1; weekday <= 7; ++weekday) {
+            const auto intervals = intervalsOf(weekday, days.at(weekday - 1)->text());
+            if (!intervals) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), tr("%1: write the times as 08:00-12:00, several separated by commas.")
+                                                                        .arg(locale.dayName(weekday)));
+                days.at(weekday - 1)->setFocus();
+                return;
+            }
+            for (const client::Json &i : *intervals)
+                weekly.push_back(i);
+        }
+        client::Json closed = client::Json::array();
+        for (const QString &line : closures->toPlainText().split(u'\n', Qt::SkipEmptyParts)) {
+            if (line.trimmed().isEmpty())
+                continue;
+            const auto closure = closureOf(line);
+            if (!closure) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), tr("Closure \"%1\": start with the first day as YYYY-MM-DD.").arg(line.trimmed()));
+                closures->setFocus();
+                return;
+            }
+            closed.push_back(*closure);
+        }
+        buttons->setEnabled(false);
+        client::ApiCall *call = m_account.put(path, client::Json{{"weekly", weekly}, {"closures", closed}});
+        connect(call, &client::ApiCall::finished, &dialog, [&](const client::ApiResult &result) {
+            buttons->setEnabled(true);
+            if (!result.ok()) {
+                QMessageBox::warning(&dialog, dialog.windowTitle(), result.errorMessage);
+                return;
+            }
+            saved = true;
+            dialog.accept();
+        });
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() == QDialog::Accepted && saved)
+        Q_EMIT statusMessage(tr("Opening hours saved."));
 }
 
 QWidget *DirectoryPage::editorFor(const QString &field, const QVariant &value, QWidget *parent)

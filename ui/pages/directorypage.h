@@ -42,6 +42,8 @@ private:
         QTableView *view = nullptr;
     };
     void editCurrent();
+    // The selected branch's weekly hours and closures (GET and PUT /directory/branches/{id}/opening-hours).
+    void editOpeningHours();
     void selectWhenLoaded(const Tab &tab, qint64 id);
     [[nodiscard]] const Tab &currentTab() const;
     [[nodiscard]] static QStringList editableFields(Entity entity);

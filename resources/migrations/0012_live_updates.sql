@@ -1,4 +1,4 @@
--- AskPro schema, version 11 (issue 15): live updates. On PostgreSQL every write to a list that desktops watch
+-- AskPro schema, version 12 (issue 15): live updates. On PostgreSQL every write to a list that desktops watch
 -- wakes every server (LISTEN askpro_changes), so a change made through one server reaches the live sockets of
 -- all at once; the payload is the table's name only. SQLite has one embedded server, which looks itself.
 /*postgres*/ CREATE OR REPLACE FUNCTION askpro_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
