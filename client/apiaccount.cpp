@@ -91,6 +91,22 @@ ApiCall *ApiAccount::keepSession(ApiCall *call)
     return call;
 }
 
+ApiCall *ApiAccount::resume(const QString &token)
+{
+    m_token = token;
+    m_user = Json();
+    ApiCall *call = get(u"/me"_s);
+    connect(call, &ApiCall::finished, this, [this](const ApiResult &result) {
+        if (!result.ok()) {
+            m_token.clear();
+            return;
+        }
+        m_user = result.body;
+        Q_EMIT signedIn();
+    });
+    return call;
+}
+
 ApiCall *ApiAccount::signOut()
 {
     ApiCall *call = remove(u"/sessions/current"_s);

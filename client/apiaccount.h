@@ -45,6 +45,9 @@ public:
     ApiCall *signOut();
     // A token kept from an earlier sign-in ("stay signed in"); user() is filled by the next GET /me.
     void setToken(const QString &token);
+    // Continues a session kept from an earlier sign-in: GET /me with the token; when the server accepts it, the
+    // token and user() are kept as after signIn(), else the token is forgotten (and the answer says why).
+    ApiCall *resume(const QString &token);
     [[nodiscard]] QString token() const { return m_token; }
     [[nodiscard]] bool isSignedIn() const { return !m_token.isEmpty(); }
     // The signed-in user as the server described it (id, username, role, company_id, permissions…).

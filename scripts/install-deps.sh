@@ -13,6 +13,7 @@ packages=(
   sqlite3 postgresql postgresql-client curl
   python3-aiosmtpd xvfb xauth fonts-dejavu-core
   poppler-utils openssl
+  gnome-keyring dbus
 )
 
 missing=()

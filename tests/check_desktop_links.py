@@ -19,7 +19,7 @@ for library in ("libQt6Sql", "libQt6HttpServer", "libpq", "libsqlite3"):
         problems.append(f"askpro-admin links {library}")
 
 symbols = subprocess.run(["nm", "-C", "--defined-only", args.admin], capture_output=True, text=True, check=True).stdout
-server_classes = ("Database", "Migrator", "CredentialStore", "SecretBox", "KeychainKey", "SessionStore", "UserStore",
+server_classes = ("Database", "Migrator", "CredentialStore", "SecretBox", "SessionStore", "UserStore",
                   "SetupRunner", "TestCall", "ProviderConnector", "AskProServer", "AdminApi", "WorkerPool", "JobQueue")
 for name in server_classes:
     if re.search(rf"askpro::{name}::", symbols):

@@ -427,14 +427,12 @@
 <context>
     <name>KeychainKey</name>
     <message>
-        <location filename="../backend/security/keychainkey.cpp" line="+17"/>
         <source>The system keychain did not answer as expected.</source>
-        <translation>Der Schlüsselbund des Systems hat nicht wie erwartet geantwortet.</translation>
+        <translation type="vanished">Der Schlüsselbund des Systems hat nicht wie erwartet geantwortet.</translation>
     </message>
     <message>
-        <location line="+20"/>
         <source>The key in the system keychain is not a 32-byte key.</source>
-        <translation>Der Schlüssel im Schlüsselbund des Systems ist kein 32-Byte-Schlüssel.</translation>
+        <translation type="vanished">Der Schlüssel im Schlüsselbund des Systems ist kein 32-Byte-Schlüssel.</translation>
     </message>
 </context>
 <context>
@@ -6485,6 +6483,14 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
 </context>
 <context>
+    <name>askpro::SessionKeychain</name>
+    <message>
+        <location filename="../models/sessionkeychain.cpp" line="+19"/>
+        <source>The system keychain cannot be used: %1</source>
+        <translation>Der Schlüsselbund des Systems ist nicht nutzbar: %1</translation>
+    </message>
+</context>
+<context>
     <name>askpro::SessionsModel</name>
     <message>
         <location filename="../models/sessionsmodel.cpp" line="+92"/>
@@ -6722,7 +6728,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::SignInDialog</name>
     <message>
-        <location filename="../ui/dialogs/signindialog.cpp" line="+27"/>
+        <location filename="../ui/dialogs/signindialog.cpp" line="+28"/>
         <source>AskPro Admin: create the administrator</source>
         <translation>AskPro Admin: Administrator anlegen</translation>
     </message>
@@ -6776,7 +6782,17 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Passwort &amp;wiederholen:</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+6"/>
+        <source>S&amp;tay signed in on this computer</source>
+        <translation>Auf diesem Compu&amp;ter angemeldet bleiben</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The session is kept in the system keychain, never in a file, until you sign out or the server ends it (after 12 hours unused, 30 days at most).</source>
+        <translation>Die Sitzung wird im Schlüsselbund des Systems aufbewahrt, nie in einer Datei, bis Sie sich abmelden oder der Server sie beendet (nach 12 Stunden ohne Nutzung, spätestens nach 30 Tagen).</translation>
+    </message>
+    <message>
+        <location line="+89"/>
         <source>AskPro Admin on %1</source>
         <translation>AskPro Admin auf %1</translation>
     </message>
@@ -6801,7 +6817,7 @@ Trotzdem erneut verarbeiten?</translation>
         </translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-81"/>
         <source>&amp;Create administrator</source>
         <translation>Administrator &amp;anlegen</translation>
     </message>
@@ -7524,7 +7540,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>%1 ist nicht verschlüsselt: bitte https:// verwenden (einfaches http nur zum Server auf diesem Computer).</translation>
     </message>
     <message>
-        <location line="+168"/>
+        <location line="+184"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
@@ -7547,7 +7563,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/admin/main.cpp" line="+67"/>
+        <location filename="../app/admin/main.cpp" line="+68"/>
         <source>AskPro Admin: calls, appointments, setup and billing.</source>
         <translation>AskPro Admin: Anrufe, Termine, Einrichtung und Abrechnung.</translation>
     </message>
@@ -7593,11 +7609,12 @@ Trotzdem erneut verarbeiten?</translation>
     <message>
         <location line="+13"/>
         <location line="+6"/>
+        <location line="+39"/>
         <source>AskPro Admin</source>
         <translation>AskPro Admin</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-38"/>
         <source>No PEM certificate in %1.</source>
         <translation>Kein PEM-Zertifikat in %1.</translation>
     </message>
@@ -7607,9 +7624,14 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>AskPro Admin auf %1</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>Demo accounts: %1; password: %2</source>
         <translation>Demo-Konten: %1; Passwort: %2</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>You are signed in, but only until you close AskPro Admin. %1</source>
+        <translation>Sie sind angemeldet, aber nur bis Sie AskPro Admin schließen. %1</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,7 @@
 #include "apiaccount.h"
 #include "core/languageloader.h"
 #include "dialogs/signindialog.h"
+#include "sessionkeychain.h"
 #include "languagemenu.h"
 #include "mainwindow.h"
 
@@ -126,6 +127,11 @@ int main(int argc, char *argv[])
             if (parser.isSet(screenshotOption))
                 return std::nullopt;
         }
+        // A session kept with "stay signed in" needs no password while the server still accepts it.
+        if (!firstAdmin && !parser.isSet(userOption) && askpro::SessionKeychain(account.server()).resume(account)) {
+            if (const auto kept = askpro::SignInDialog::actorOf(account))
+                return *kept;
+        }
         askpro::SignInDialog dialog(account, firstAdmin ? askpro::SignInDialog::Mode::CreateFirstAdmin : askpro::SignInDialog::Mode::SignIn);
         if (!status.ok())
             dialog.setHint(status.errorMessage);
@@ -138,6 +144,15 @@ int main(int argc, char *argv[])
         }
         if (dialog.exec() != QDialog::Accepted)
             return std::nullopt;
+        const askpro::SessionKeychain keychain(account.server());
+        if (dialog.staySignedIn()) {
+            if (const auto kept = keychain.write(account.token()); !kept)
+                QMessageBox::warning(nullptr, QApplication::translate("main", "AskPro Admin"),
+                                     QApplication::translate("main", "You are signed in, but only until you close AskPro Admin. %1")
+                                         .arg(kept.error().message));
+        } else {
+            (void)keychain.remove(); // an earlier "stay signed in" ends with a sign-in without it
+        }
         return dialog.actor();
     };
     const auto applyUserLanguage = [&](const askpro::Actor &) {
@@ -187,6 +202,7 @@ int main(int argc, char *argv[])
         if (!window->signedOut())
             return code;
         window.reset();
+        (void)askpro::SessionKeychain(account.server()).remove();
         (void)waitFor(account.signOut());
         actor = signIn(false);
         if (!actor)

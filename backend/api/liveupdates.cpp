@@ -238,10 +238,12 @@ void LiveUpdates::recheckSessions()
     std::vector<QWebSocket *> ended;
     for (const auto &client : m_clients) {
         auto session = m_sessions.authenticate(client->token);
-        if (session)
+        if (session) {
             client->actor = session->actor; // a changed role applies to what the client is told from now on
-        else if (session.error().kind == ErrorKind::Unauthorized)
+            client->socket->ping(); // keeps an idle socket open through a proxy's read timeout
+        } else if (session.error().kind == ErrorKind::Unauthorized) {
             ended.push_back(client->socket.get());
+        }
     }
     for (QWebSocket *socket : ended)
         drop(socket, closePolicy, u"The session has ended; sign in again."_s);

@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QHostInfo>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -55,6 +56,11 @@ SignInDialog::SignInDialog(client::ApiAccount &account, Mode mode, QWidget *pare
         m_password->setObjectName(u"password"_s);
         m_password->setEchoMode(QLineEdit::Password);
         form->addRow(tr("&Password:"), m_password);
+        m_stay = new QCheckBox(tr("S&tay signed in on this computer"), this);
+        m_stay->setObjectName(u"staySignedIn"_s);
+        m_stay->setToolTip(tr("The session is kept in the system keychain, never in a file, until you sign out or the "
+                              "server ends it (after 12 hours unused, 30 days at most)."));
+        form->addRow(QString(), m_stay);
     }
     m_hint = new QLabel(this);
     m_hint->setObjectName(u"signInHint"_s);
@@ -76,6 +82,11 @@ SignInDialog::SignInDialog(client::ApiAccount &account, Mode mode, QWidget *pare
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
     setMinimumWidth(420);
+}
+
+bool SignInDialog::staySignedIn() const
+{
+    return m_stay && m_stay->isChecked();
 }
 
 void SignInDialog::setHint(const QString &text)

@@ -8,6 +8,7 @@
 
 #include <optional>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -33,6 +34,8 @@ public:
     [[nodiscard]] const Actor &actor() const { return m_actor; }
     // The signed-in user as an Actor of the pages that still read the database (role and company from the server).
     [[nodiscard]] static std::optional<Actor> actorOf(const client::ApiAccount &account);
+    // Whether the user asked to stay signed in (the session's token then goes to the system keychain).
+    [[nodiscard]] bool staySignedIn() const;
     // A line under the fields, e.g. the demo accounts of a demo database.
     void setHint(const QString &text);
     // Fills the fields and submits, as a user would (for tests and screenshots).
@@ -50,6 +53,7 @@ private:
     QLineEdit *m_displayName = nullptr;
     QLineEdit *m_password = nullptr; // signing in
     NewPasswordFields *m_newPassword = nullptr; // choosing the first administrator's password
+    QCheckBox *m_stay = nullptr; // signing in only
     QLabel *m_error = nullptr;
     QLabel *m_hint = nullptr;
     QPushButton *m_ok = nullptr;
