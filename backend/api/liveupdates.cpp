@@ -124,7 +124,7 @@ void LiveUpdates::listenForNotifications()
         return;
     }
     m_listener = std::make_unique<QSqlDatabase>(*listener);
-    connect(m_listener->driver(), &QSqlDriver::notification, this, [this] { m_soon->start(); });
+    connect(m_listener->driver(), &QSqlDriver::notification, this, &LiveUpdates::lookSoon);
     // Woken by every server's writes: the timer is only the fallback for a lost connection.
     m_timer->setInterval(m_timer->interval() * 10);
 }
@@ -184,7 +184,7 @@ void LiveUpdates::setupChanged()
     if (m_clients.empty())
         return;
     m_setupMoved = true;
-    m_soon->start();
+    lookSoon();
 }
 
 void LiveUpdates::recheckSessionsSoon()
@@ -192,7 +192,14 @@ void LiveUpdates::recheckSessionsSoon()
     if (m_clients.empty())
         return;
     m_lastSessionCheck = 0;
-    m_soon->start();
+    lookSoon();
+}
+
+void LiveUpdates::lookSoon()
+{
+    // Not restarted by each further event: under a steady stream of writes the look must still come.
+    if (!m_soon->isActive())
+        m_soon->start();
 }
 
 void LiveUpdates::look()

@@ -55,6 +55,8 @@ private:
     void drop(QWebSocket *socket, int code, const QString &reason);
     // Compares each list's stamp, per company scope, with what each client was last told; sends what moved.
     void look();
+    // One look within 50 ms, however many notifications and progress lines arrive meanwhile.
+    void lookSoon();
     // Closes the sockets of sessions that ended (sign-out, revocation, expiry) since they connected.
     void recheckSessions();
     void listenForNotifications();
