@@ -197,4 +197,14 @@ Status requireInScope(Database &db, const QString &table, qint64 id, qint64 comp
     return {};
 }
 
+Result<qint64> scopedId(Database &db, const ApiRequest &request, const QString &table, const QString &name)
+{
+    auto id = request.id(name);
+    if (!id)
+        return id.error();
+    if (auto inScope = requireInScope(db, table, *id, request.actor.companyId); !inScope)
+        return inScope.error();
+    return *id;
+}
+
 } // namespace askpro

@@ -73,11 +73,9 @@ Json namedItems(const QList<NamedItem> &list, const char *parentField, bool with
 // The appointment of a path within the caller's scope, read again after an action.
 Result<AppointmentDetail> scopedAppointment(Database &db, const ApiRequest &r)
 {
-    auto id = r.id(u"appointmentId"_s);
+    auto id = scopedId(db, r, u"appointments"_s, u"appointmentId"_s);
     if (!id)
         return id.error();
-    if (auto inScope = requireInScope(db, u"appointments"_s, *id, r.actor.companyId); !inScope)
-        return inScope.error();
     auto detail = AppointmentQuery::detail(db, *id);
     if (!detail)
         return detail.error();

@@ -87,11 +87,9 @@ QString effectiveStatus(const InvoiceDocument &doc, qint64 now)
 // The invoice of a path within the caller's scope (decided in SQL before anything is loaded).
 Result<InvoiceDocument> scopedInvoice(Database &db, const ApiRequest &r)
 {
-    auto id = r.id(u"invoiceId"_s);
+    auto id = scopedId(db, r, u"invoices"_s, u"invoiceId"_s);
     if (!id)
         return id.error();
-    if (auto inScope = requireInScope(db, u"invoices"_s, *id, r.actor.companyId); !inScope)
-        return inScope.error();
     return InvoiceDocument::load(db, *id);
 }
 

@@ -130,17 +130,6 @@ Json triageJson(const TriageItem &t)
                 {"reason", t.reason.toStdString()}};
 }
 
-// The path's call, within the caller's company (decided in SQL).
-Result<qint64> scopedCall(Database &db, const ApiRequest &r)
-{
-    auto id = r.id(u"callId"_s);
-    if (!id)
-        return id.error();
-    if (auto inScope = requireInScope(db, u"calls"_s, *id, r.actor.companyId); !inScope)
-        return inScope.error();
-    return *id;
-}
-
 } // namespace
 
 QList<ApiRoute> callRoutes(const ApiContext &context)
@@ -189,7 +178,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                    }});
     routes.append({"GET", u"/api/v1/calls/{callId}"_s, A::Permission, Permission::ViewCalls, IdScope::Company, false,
                    u"One call with its timeline (raw payloads with view_payloads)"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCall(db, r);
+                       auto id = scopedId(db, r, u"calls"_s, u"callId"_s);
                        if (!id)
                            return id.error();
                        auto detail = CallDetailQuery::load(db, *id);
@@ -201,7 +190,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                    }});
     routes.append({"POST", u"/api/v1/calls/{callId}/retry"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
                    u"Queues the booking of a call again (audited, on the call's timeline)"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCall(db, r);
+                       auto id = scopedId(db, r, u"calls"_s, u"callId"_s);
                        if (!id)
                            return id.error();
                        auto queued = SupportService(db).retryBooking({*id}, r.actor);
@@ -212,7 +201,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
     routes.append({"GET", u"/api/v1/calls/{callId}/retry-preview"_s, A::Permission, Permission::ViewCalls, IdScope::Company, false,
                    u"What a retry of the call would create, reuse or skip, and what stands in its way; changes nothing"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCall(db, r);
+                       auto id = scopedId(db, r, u"calls"_s, u"callId"_s);
                        if (!id)
                            return id.error();
                        auto preview = SupportService(db).previewRetry(*id, r.actor);
@@ -223,7 +212,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
     routes.append({"PUT", u"/api/v1/calls/{callId}/request"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
                    u"Replaces the appointment request extracted from the call (audited with before and after)"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCall(db, r);
+                       auto id = scopedId(db, r, u"calls"_s, u"callId"_s);
                        if (!id)
                            return id.error();
                        if (!r.body.is_object())
@@ -239,7 +228,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
     routes.append({"POST", u"/api/v1/calls/{callId}/resolve"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
                    u"Marks the call resolved with a comment; it leaves the triage queue (audited)"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCall(db, r);
+                       auto id = scopedId(db, r, u"calls"_s, u"callId"_s);
                        if (!id)
                            return id.error();
                        auto comment = r.bodyText("comment", false);

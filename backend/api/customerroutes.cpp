@@ -37,16 +37,6 @@ Result<ApiReply> rowsReply(Result<QSqlQuery> query, const std::vector<const char
     return ApiReply::json(Json{{"items", items}});
 }
 
-Result<qint64> scopedCustomer(Database &db, const ApiRequest &r)
-{
-    auto id = r.id(u"customerId"_s);
-    if (!id)
-        return id.error();
-    if (auto inScope = requireInScope(db, u"customers"_s, *id, r.actor.companyId); !inScope)
-        return inScope.error();
-    return *id;
-}
-
 } // namespace
 
 QList<ApiRoute> customerRoutes(const ApiContext &context)
@@ -78,14 +68,14 @@ QList<ApiRoute> customerRoutes(const ApiContext &context)
                    }});
     routes.append({"GET", u"/api/v1/customers/{customerId}/calls"_s, A::Permission, Permission::ViewCustomers, IdScope::Company, false,
                    u"A customer's calls, newest first"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCustomer(db, r);
+                       auto id = scopedId(db, r, u"customers"_s, u"customerId"_s);
                        if (!id)
                            return id.error();
                        return rowsReply(CustomerQuery::calls(db, *id), {"id", "started_at", "time_zone", "branch", "outcome", "duration_ms"});
                    }});
     routes.append({"GET", u"/api/v1/customers/{customerId}/appointments"_s, A::Permission, Permission::ViewCustomers, IdScope::Company, false,
                    u"A customer's appointments, newest first"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = scopedCustomer(db, r);
+                       auto id = scopedId(db, r, u"customers"_s, u"customerId"_s);
                        if (!id)
                            return id.error();
                        return rowsReply(CustomerQuery::appointments(db, *id),

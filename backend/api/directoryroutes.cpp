@@ -191,11 +191,9 @@ QList<ApiRoute> directoryRoutes(const ApiContext &context)
     routes.append({"GET", hoursPath, A::Permission, Permission::ViewDirectory, IdScope::Company, false,
                    u"The branch's weekly opening hours and closures, and the week as the voice agent says it"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = r.id(u"branchId"_s);
+                       auto id = scopedId(db, r, u"branches"_s, u"branchId"_s);
                        if (!id)
                            return id.error();
-                       if (auto inScope = requireInScope(db, u"branches"_s, *id, r.actor.companyId); !inScope)
-                           return inScope.error();
                        auto branch = db.exec(u"SELECT time_zone, language FROM branches WHERE id = ?"_s, {*id});
                        if (!branch)
                            return branch.error();
@@ -212,11 +210,9 @@ QList<ApiRoute> directoryRoutes(const ApiContext &context)
     routes.append({"PUT", hoursPath, A::Permission, Permission::EditDirectory, IdScope::Company, false,
                    u"Replaces the branch's weekly opening hours and closures (validated and audited)"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
-                       auto id = r.id(u"branchId"_s);
+                       auto id = scopedId(db, r, u"branches"_s, u"branchId"_s);
                        if (!id)
                            return id.error();
-                       if (auto inScope = requireInScope(db, u"branches"_s, *id, r.actor.companyId); !inScope)
-                           return inScope.error();
                        auto parsed = openingHoursOf(r.body);
                        if (!parsed)
                            return parsed.error();

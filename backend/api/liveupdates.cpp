@@ -117,10 +117,15 @@ void LiveUpdates::listenForNotifications()
         return; // one embedded server: its own timer sees every change
     // A connection of its own that does nothing but wait: on the thread's shared connection, busy with
     // requests, notifications were only seen with its next query.
-    m_listenerName = u"live-%1"_s.arg(reinterpret_cast<quintptr>(this), 0, 16);
-    auto listener = m_db.openDedicated(m_listenerName);
+    auto listener = m_db.openDedicated(u"live-%1"_s.arg(reinterpret_cast<quintptr>(this), 0, 16));
     if (!listener || !listener->driver()->subscribeToNotification(QString::fromLatin1(notifyChannel))) {
         qCWarning(lcHttp) << "live updates: no NOTIFY subscription; changes are seen every" << m_timer->interval() << "ms";
+        if (listener) {
+            const QString name = listener->connectionName();
+            listener->close();
+            *listener = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+        }
         return;
     }
     m_listener = std::make_unique<QSqlDatabase>(*listener);
@@ -131,6 +136,8 @@ void LiveUpdates::listenForNotifications()
 
 void LiveUpdates::accept(std::unique_ptr<QWebSocket> socket)
 {
+    // Qt 6.4 upgrades any request that asks, even after another route has answered it: such a socket is
+    // closed at once.
     if (socket->requestUrl().path() != QLatin1StringView(path)) {
         closeAndRelease(std::move(socket), closeUnsupported, u"No such socket."_s);
         return;

@@ -41,7 +41,7 @@ public:
     LiveUpdates(Database &db, SessionStore &sessions, int intervalMs, QObject *parent = nullptr);
     ~LiveUpdates() override;
 
-    // Takes the WebSockets the server upgrades (Qt upgrades any request that asks, before a handler runs).
+    // Registers the live route and takes the WebSockets the server upgrades on it.
     void install(QHttpServer &server);
     // The setup wizard's runs moved (progress, outcome, a test call's checks): told to clients that may run setups.
     void setupChanged();
@@ -67,7 +67,6 @@ private:
     QTimer *m_soon; // coalesces NOTIFYs and setup progress into one look
     qint64 m_lastSessionCheck = 0;
     bool m_setupMoved = false;
-    QString m_listenerName;
     std::unique_ptr<QSqlDatabase> m_listener; // PostgreSQL: the connection that LISTENs
     std::vector<std::unique_ptr<Client>> m_clients;
 };

@@ -82,5 +82,8 @@ struct PageRequest
 // NotFound unless the row exists within the company scope (0: every company), decided in SQL. table is one
 // of calls, appointments, invoices, customers, branches.
 [[nodiscard]] Status requireInScope(Database &db, const QString &table, qint64 id, qint64 companyScope);
+// The path parameter name's id when that row of table lies within the signed-in user's company (NotFound
+// otherwise, so another company's ids cannot even be probed).
+[[nodiscard]] Result<qint64> scopedId(Database &db, const ApiRequest &request, const QString &table, const QString &name);
 
 } // namespace askpro
