@@ -14,6 +14,7 @@ packages=(
   python3-aiosmtpd xvfb xauth fonts-dejavu-core
   poppler-utils openssl
   gnome-keyring dbus
+  systemd dpkg-dev
 )
 
 missing=()
