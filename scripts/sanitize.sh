@@ -15,10 +15,10 @@ skipped='^(crash_test_.*|translations_complete|packages_contents)$'
 # Test names are target names, but for the script checks (desktop_links_no_backend reads askpro-admin).
 tests=$(cd build-sanitize && ctest -N -E "$skipped" | sed -n 's/^ *Test *#[0-9]*: //p' | grep -v -E '^(postgres_cluster|desktop_links_no_backend$)')
 cmake --build build-sanitize --parallel "$(nproc)" --target askpro-server askpro-sandbox askpro-admin fuzz_webhook fuzz_phone \
-  fuzz_provider_response $tests
+  fuzz_provider_response fuzz_admin_api $tests
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 seconds=${1:-20}
-for target in webhook phone provider_response; do
+for target in webhook phone provider_response admin_api; do
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/$target/* "$corpus/"
   echo "fuzz_$target: ${seconds}s"
