@@ -2,6 +2,7 @@
 // the sandbox's simulated calls on and off over HTTP; the inbox and customers pages pick up new rows.
 #include "apirecordsmodel.h"
 #include "apisession.h"
+#include "livechannel.h"
 #include "labels.h"
 #include "callsmodel.h"
 #include "changewatcher.h"
@@ -65,6 +66,11 @@ private Q_SLOTS:
         QCOMPARE(model->rowCount(), 0);
         QVERIFY(model->lastError().isEmpty());
         QVERIFY(window.findChild<QLabel *>(u"callsMessage"_s)->text().contains(u"No calls"_s));
+        // The status bar says how pages learn of changes: over the live socket once it is open, polling before.
+        auto *live = window.findChild<QLabel *>(u"liveUpdates"_s);
+        QVERIFY(live);
+        QTRY_COMPARE_WITH_TIMEOUT(live->text(), u"live"_s, 10000);
+        QVERIFY(session->account->live()->isConnected());
     }
 
     // File > Change password asks the server (POST /me/password): a wrong current password keeps the form open

@@ -2285,7 +2285,7 @@ Befehle:
     </message>
     <message>
         <location filename="../backend/api/apirequest.cpp" line="+20"/>
-        <location filename="../backend/api/appointmentroutes.cpp" line="+201"/>
+        <location filename="../backend/api/appointmentroutes.cpp" line="+199"/>
         <location filename="../backend/api/billingroutes.cpp" line="+33"/>
         <location filename="../backend/api/secretroutes.cpp" line="+37"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
@@ -2333,10 +2333,10 @@ Befehle:
         <location line="+115"/>
         <location filename="../backend/api/appointmentroutes.cpp" line="-116"/>
         <location line="+12"/>
-        <location filename="../backend/api/callroutes.cpp" line="+199"/>
+        <location filename="../backend/api/callroutes.cpp" line="+188"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+144"/>
-        <location line="+21"/>
-        <location line="+24"/>
+        <location line="+19"/>
+        <location line="+22"/>
         <location filename="../backend/api/inboxroutes.cpp" line="+38"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
@@ -2392,7 +2392,7 @@ Befehle:
         <translation type="vanished">Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox).</translation>
     </message>
     <message>
-        <location filename="../backend/api/directoryroutes.cpp" line="-175"/>
+        <location filename="../backend/api/directoryroutes.cpp" line="-171"/>
         <source>Parameter %1: a text, a whole number or true/false is expected.</source>
         <translation>Parameter %1: erwartet wird ein Text, eine ganze Zahl oder true/false.</translation>
     </message>
@@ -2427,7 +2427,7 @@ Befehle:
         <translation>ein Monat als JJJJ-MM wird erwartet</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+91"/>
         <source>This server cannot render invoice PDFs.</source>
         <translation>Dieser Server kann keine Rechnungs-PDFs erzeugen.</translation>
     </message>
@@ -5708,7 +5708,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+57"/>
+        <location filename="../ui/mainwindow.cpp" line="+58"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -5823,11 +5823,31 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Server: %1</translation>
     </message>
     <message>
+        <location line="+76"/>
+        <source>live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>polling</source>
+        <translation>Abfrage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pages update as soon as the server reports a change.</source>
+        <translation>Die Seiten aktualisieren sich, sobald der Server eine Änderung meldet.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No live connection to the server (yet): pages look for changes every few seconds.</source>
+        <translation>(Noch) keine Live-Verbindung zum Server: Die Seiten fragen alle paar Sekunden nach Änderungen.</translation>
+    </message>
+    <message>
         <source>Database: %1</source>
         <translation type="vanished">Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+12"/>
         <source>server: not reachable (%1)</source>
         <translation>Server: nicht erreichbar (%1)</translation>
     </message>

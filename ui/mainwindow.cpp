@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "apiaccount.h"
+#include "livechannel.h"
 #include "jsonfields.h"
 
 #include "languagemenu.h"
@@ -190,8 +191,14 @@ MainWindow::MainWindow(Actor actor, client::ApiAccount &account, QWidget *parent
     m_databaseLabel = new QLabel(tr("Server: %1").arg(m_account->server().toDisplayString()), this);
     m_serverLabel = new QLabel(this);
     m_serverLabel->setObjectName(u"serverHealth"_s);
+    m_liveLabel = new QLabel(this);
+    m_liveLabel->setObjectName(u"liveUpdates"_s);
+    statusBar()->addPermanentWidget(m_liveLabel);
     statusBar()->addPermanentWidget(m_serverLabel);
     statusBar()->addPermanentWidget(m_databaseLabel);
+    client::LiveChannel *live = m_account->live();
+    connect(live, &client::LiveChannel::connectedChanged, this, &MainWindow::showLiveState);
+    showLiveState(live->isConnected());
     m_healthTimer = new QTimer(this);
     m_healthTimer->setInterval(5000);
     connect(m_healthTimer, &QTimer::timeout, this, &MainWindow::refreshServerHealth);
@@ -252,6 +259,17 @@ void MainWindow::openCall(qint64 callId)
         m_callsPage->applyFilterState({});
         m_callsPage->selectCall(callId);
     }
+}
+
+void MainWindow::showLiveState(bool connected)
+{
+    // Which of the two ways pages learn of changes: told at once over the live socket, or looking every few seconds.
+    m_liveLabel->setText(connected ? tr("live") : tr("polling"));
+    m_liveLabel->setToolTip(connected ? tr("Pages update as soon as the server reports a change.")
+                                      : tr("No live connection to the server (yet): pages look for changes every few seconds."));
+    QPalette p = m_liveLabel->palette();
+    p.setColor(QPalette::WindowText, StatusColors::text(connected ? StatusColors::Tone::Good : StatusColors::Tone::Neutral));
+    m_liveLabel->setPalette(p);
 }
 
 void MainWindow::refreshServerHealth()

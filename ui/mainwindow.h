@@ -39,6 +39,7 @@ public:
     [[nodiscard]] QWidget *page(const QString &name) const;
     // Reads the workers' heartbeats and the job backlog into the status bar (a timer does it every 5 s).
     void refreshServerHealth();
+    void showLiveState(bool connected);
     void showServerHealth(bool running, int workers, qint64 queued, qint64 busy, qint64 failed);
     [[nodiscard]] QString serverHealthText() const;
     // Opens the "New business" setup wizard (File > New business…, Ctrl+N) once the server listed the unfinished
@@ -73,6 +74,7 @@ private:
     CallsPage *m_callsPage = nullptr;
     QLabel *m_databaseLabel = nullptr;
     QLabel *m_serverLabel = nullptr;
+    QLabel *m_liveLabel = nullptr;
     QTimer *m_healthTimer = nullptr;
     QStringList m_pageNames;
     QUrl m_sandboxUrl;
