@@ -2,10 +2,13 @@
 // the sandbox at zero latency, and durable intake throughput beside the same database's raw commit rate.
 // The intake is driven twice: by a client in its own process (the fair figure: the server has its event
 // loop to itself, as in production) and, for comparison with earlier runs, from the server's own loop.
+#include "percentile.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "flowfixture.h"
 #include "jobs/workerpool.h"
+#include "security/sessionstore.h"
+#include "security/userstore.h"
 #include "signatures.h"
 #include "testdatabase.h"
 
@@ -16,25 +19,21 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSocketNotifier>
+#include <QTemporaryFile>
 #include <QTimeZone>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
 
-namespace {
+using askpro::test::percentile;
 
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const auto index = std::min(values.size() - 1, std::size_t(p / 100.0 * double(values.size())));
-    return values[index];
-}
+namespace {
 
 // Slot starts of 15 minutes, 09:00 to 16:45 on weekdays: one free slot for every call.
 QList<QDateTime> slotsFor(int count)
@@ -93,7 +92,64 @@ double rawCommitRate(const QString &engine, int commits, const QByteArray &paylo
     return commits / (double(timer.nsecsElapsed()) / 1e9);
 }
 
-void latency(const QString &engine, int calls)
+// Signed-in desktops polling the server while calls are booked: sessions sessions of one support user, each
+// asking GET /changes every intervalMs (staggered) and loading the first page of calls when calls moved, as
+// the call browser does without its live socket. They run in a process of their own, like real desktops.
+class Pollers
+{
+public:
+    Pollers(test::FlowFixture &f, int sessions, int intervalMs)
+    {
+        if (sessions <= 0)
+            return;
+        auto admin = UserStore(*f.db).createFirstAdmin({u"bench-admin"_s, u"Bench Admin"_s, u"bench-passwort-lang"_s, Role::Admin, u"de"_s});
+        if (!admin)
+            qFatal("%s", qPrintable(admin.error().describe()));
+        SessionStore store(*f.db);
+        m_tokens.open();
+        for (int i = 0; i < sessions; ++i) {
+            auto opened = store.open(*admin, u"bench desktop %1"_s.arg(i), u"127.0.0.1"_s);
+            if (!opened)
+                qFatal("%s", qPrintable(opened.error().describe()));
+            m_tokens.write(opened->token.toLatin1() + '\n');
+        }
+        m_tokens.flush();
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start(QCoreApplication::applicationFilePath(),
+                        {u"--drive-polling"_s, u"http://127.0.0.1:%1"_s.arg(f.port), u"--tokens"_s, m_tokens.fileName(), u"--interval-ms"_s,
+                         QString::number(intervalMs)});
+        m_process.waitForStarted();
+    }
+    // Stops the pollers; their line of figures ("polls N errors E p50 X p99 Y pages P"), empty without them.
+    QString stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return {};
+        m_process.closeWriteChannel(); // the driver stops at the end of its standard input
+        QEventLoop loop;
+        QObject::connect(&m_process, &QProcess::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        loop.exec(); // the server answers the last polls from this loop meanwhile
+        return QString::fromLatin1(m_process.readAllStandardOutput().trimmed());
+    }
+    ~Pollers()
+    {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+
+private:
+    QTemporaryFile m_tokens;
+    QProcess m_process;
+};
+
+struct LatencyFigures
+{
+    double p50 = 0;
+    double p99 = 0;
+};
+
+LatencyFigures latency(const QString &engine, int calls, int sessions = 0)
 {
     test::FlowOptions options;
     options.serviceMinutes = 15;
@@ -101,9 +157,10 @@ void latency(const QString &engine, int calls)
     auto f = test::FlowFixture::create(engine, options);
     if (!f) {
         std::printf("latency (%s): setup failed\n", qPrintable(engine));
-        return;
+        return {};
     }
     const QUrl url(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port));
+    Pollers pollers(*f, sessions, 2000);
     const QList<QDateTime> starts = slotsFor(calls);
     QNetworkAccessManager network;
     std::vector<double> millis;
@@ -137,6 +194,7 @@ void latency(const QString &engine, int calls)
         millis.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     const double seconds = double(total.elapsed()) / 1000.0;
+    const QString polled = pollers.stop();
     const double after = rawCommitRate(engine, 500, analyzedCall(u"call_bench_raw"_s, starts.first()));
     const int booked = f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s);
     auto outcomes = f->db->exec(u"SELECT outcome, failure_reason, COUNT(*) FROM calls WHERE outcome <> 'booked' GROUP BY outcome, failure_reason"_s);
@@ -175,13 +233,75 @@ void latency(const QString &engine, int calls)
     auto retries = f->db->exec(u"SELECT message, COUNT(*) FROM call_events WHERE status IN ('retry', 'error') GROUP BY message ORDER BY 2 DESC"_s);
     while (retries && retries->next())
         std::printf("  retry/error: %s x%d\n", qPrintable(retries->value(0).toString().left(160)), retries->value(1).toInt());
-    std::printf("webhook-to-booked latency, %d calls, %s, sandbox at zero latency:\n"
+    if (sessions > 0)
+        std::printf("  %d signed-in sessions polling every 2 s meanwhile: %s\n", sessions, qPrintable(polled));
+    std::printf("webhook-to-booked latency, %d calls, %s, sandbox at zero latency%s:\n"
                 "  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (%d booked, %d Cal.com bookings, %.1f s)\n"
                 "  of which the webhook's 2xx (stored durably): p50 %.2f ms  p99 %.2f ms\n"
                 "  raw commit rate of the same engine just before and after: %.0f and %.0f commits/s\n",
-                calls, qPrintable(engine), percentile(millis, 50), percentile(millis, 90), percentile(millis, 99),
+                calls, qPrintable(engine), sessions > 0 ? qPrintable(u", %1 sessions polling"_s.arg(sessions)) : "", percentile(millis, 50), percentile(millis, 90), percentile(millis, 99),
                 percentile(millis, 100), booked, int(f->providers->calcomBookings().size()), seconds, percentile(acknowledged, 50),
                 percentile(acknowledged, 99), before, after);
+    return {percentile(millis, 50), percentile(millis, 99)};
+}
+
+// The polling process: bench_call_flow --drive-polling SERVER --tokens FILE --interval-ms N. Runs until its
+// standard input ends, then prints one line of figures.
+int pollingMain(const QUrl &server, const QString &tokensFile, int intervalMs)
+{
+    QFile file(tokensFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return 1;
+    const QList<QByteArray> tokens = file.readAll().trimmed().split('\n');
+    QNetworkAccessManager network;
+    std::vector<double> millis;
+    int polls = 0;
+    int errors = 0;
+    int pages = 0;
+    std::vector<QString> seen(std::size_t(tokens.size()));
+    const auto get = [&](const QByteArray &token, const QString &path, std::function<void(const QByteArray &)> then) {
+        QNetworkRequest request(server.resolved(QUrl(path)));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
+        QNetworkReply *reply = network.get(request);
+        QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply, timer, then] {
+            millis.push_back(double(timer->nsecsElapsed()) / 1e6);
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+                ++errors;
+            else if (then)
+                then(reply->readAll());
+            reply->deleteLater();
+        });
+    };
+    std::vector<std::unique_ptr<QTimer>> timers;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        auto timer = std::make_unique<QTimer>();
+        timer->setInterval(intervalMs);
+        QObject::connect(timer.get(), &QTimer::timeout, [&, i] {
+            ++polls;
+            get(tokens.at(i), u"/api/v1/changes?tables=calls"_s, [&, i](const QByteArray &body) {
+                const QString stamp = QString::fromUtf8(body);
+                if (stamp == seen[std::size_t(i)])
+                    return;
+                seen[std::size_t(i)] = stamp;
+                ++pages;
+                get(tokens.at(i), u"/api/v1/calls?limit=256"_s, {});
+            });
+        });
+        QTimer::singleShot(int(i * intervalMs / tokens.size()), timer.get(), qOverload<>(&QTimer::start));
+        timers.push_back(std::move(timer));
+    }
+    QSocketNotifier input(STDIN_FILENO, QSocketNotifier::Read);
+    QObject::connect(&input, &QSocketNotifier::activated, [&] {
+        char buffer[64];
+        if (::read(STDIN_FILENO, buffer, sizeof buffer) <= 0)
+            QCoreApplication::quit();
+    });
+    QCoreApplication::exec();
+    std::printf("%d polls (%d first pages of calls), %d errors; answers p50 %.2f ms p99 %.2f ms\n", polls, pages, errors,
+                percentile(millis, 50), percentile(millis, 99));
+    return 0;
 }
 
 struct Drive
@@ -312,8 +432,17 @@ int main(int argc, char *argv[])
     // Internal: the intake driver process the benchmark starts.
     const QCommandLineOption driveIntake(u"drive-intake"_s, u"Drive the intake at this URL and print the rate."_s, u"url"_s);
     const QCommandLineOption inFlight(u"in-flight"_s, u"Requests in flight for --drive-intake."_s, u"n"_s, u"16"_s);
-    parser.addOptions({engines, calls, deliveries, only, driveIntake, inFlight});
+    const QCommandLineOption sessions(u"sessions"_s,
+                                      u"Also measure the latency with this many signed-in sessions polling every 2 s (default 50; 0: not)."_s,
+                                      u"n"_s, u"50"_s);
+    // Internal: the polling process the latency run starts.
+    const QCommandLineOption drivePolling(u"drive-polling"_s, u"Poll the server at this URL until standard input ends."_s, u"url"_s);
+    const QCommandLineOption tokens(u"tokens"_s, u"File of session tokens for --drive-polling."_s, u"file"_s);
+    const QCommandLineOption intervalMs(u"interval-ms"_s, u"Poll interval for --drive-polling."_s, u"ms"_s, u"2000"_s);
+    parser.addOptions({engines, calls, deliveries, only, driveIntake, inFlight, sessions, drivePolling, tokens, intervalMs});
     parser.process(app);
+    if (parser.isSet(drivePolling))
+        return pollingMain(QUrl(parser.value(drivePolling)), parser.value(tokens), parser.value(intervalMs).toInt());
     if (parser.isSet(driveIntake))
         return driveMain(QUrl(parser.value(driveIntake)), parser.value(deliveries).toInt(), parser.value(inFlight).toInt());
     QStringList list = parser.values(engines);
@@ -321,8 +450,15 @@ int main(int argc, char *argv[])
         list = test::postgresAvailable() ? QStringList{u"sqlite"_s, u"postgresql"_s} : QStringList{u"sqlite"_s};
     qputenv("QT_LOGGING_RULES", "askpro.*.info=false;qt.*=false");
     for (const QString &engine : std::as_const(list)) {
-        if (parser.value(only) != u"intake"_s)
-            latency(engine, parser.value(calls).toInt());
+        if (parser.value(only) != u"intake"_s) {
+            const LatencyFigures alone = latency(engine, parser.value(calls).toInt());
+            if (const int polling = parser.value(sessions).toInt(); polling > 0) {
+                const LatencyFigures polled = latency(engine, parser.value(calls).toInt(), polling);
+                if (alone.p99 > 0)
+                    std::printf("  %d sessions polling moved webhook-to-booked p50 by %+.0f %% and p99 by %+.0f %% (target: p99 under +20 %%)\n",
+                                polling, 100.0 * (polled.p50 / alone.p50 - 1), 100.0 * (polled.p99 / alone.p99 - 1));
+            }
+        }
         if (parser.value(only) != u"latency"_s)
             intake(engine, parser.value(deliveries).toInt());
     }

@@ -5,6 +5,7 @@
 //   - a signed POST /webhooks/retell-inbound over loopback, one at a time from a client in this process (HTTP,
 //     signature check and answer; the client's own share included, so an upper bound of the server's time).
 // Callers alternate between known customers, unknown numbers and an inactive branch's number.
+#include "percentile.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "domain/openinghours.h"
@@ -26,19 +27,13 @@
 using namespace Qt::StringLiterals;
 using namespace askpro;
 
+using askpro::test::percentile;
+
 namespace {
 
 constexpr int companies = 50;
 constexpr int customersPerCompany = 4000;
 const QByteArray retellKey = "key_bench_inbound_platform";
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, std::size_t(p / 100.0 * double(values.size())))];
-}
 
 QString branchNumber(int c)
 {

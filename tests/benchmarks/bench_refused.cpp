@@ -4,6 +4,7 @@
 // The server runs in this process with the default limit of refusals (ASKPRO_REFUSED_PER_MINUTE, 60) and no
 // workers (intake only); the load comes from two driver processes, one flooding and one signing, as from two
 // clients behind one address.
+#include "percentile.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "http/askproserver.h"
@@ -27,18 +28,11 @@
 using namespace Qt::StringLiterals;
 using namespace askpro;
 
+using askpro::test::percentile;
+
 namespace {
 
 const QByteArray retellKey = "key_bench_refused_0001";
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const auto index = std::min(values.size() - 1, std::size_t(p / 100.0 * double(values.size())));
-    return values[index];
-}
 
 qint64 databaseBytes(Database &db)
 {

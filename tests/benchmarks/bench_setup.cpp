@@ -1,6 +1,7 @@
 // Benchmark (prints figures, never fails for being slow): backend time of a whole setup with the sandbox at
 // zero latency, a second run that reuses everything, setups under injected faults with the runner's own
 // retries, and the screens and fields of the wizard an operator must touch.
+#include "percentile.h"
 #include "apiaccount.h"
 #include "db/database.h"
 #include "sandbox.h"
@@ -28,6 +29,8 @@
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
+
+using askpro::test::percentile;
 
 namespace {
 
@@ -57,12 +60,6 @@ Status wait(SetupRunner &runner, qint64 runId)
     if (!finished)
         loop.exec();
     return out;
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, std::size_t(p / 100.0 * double(v.size())))];
 }
 
 void timing(const QString &engine, int setups)
