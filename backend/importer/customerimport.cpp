@@ -244,6 +244,7 @@ struct CustomerImport::Candidate
 struct CustomerImport::Context
 {
     ImportOptions options;
+    int maxBatchSize = 500; // the batch size asked for; SQLite's batches shrink below it and grow back
     Actor actor;
     qint64 runId = 0;
     ImportReport report;
@@ -529,9 +530,14 @@ Status CustomerImport::processBatch(QList<Candidate> &batch, Context &context)
             return committed;
         const qint64 ms = held.elapsed();
         context.report.longestTransactionMs = std::max(context.report.longestTransactionMs, ms);
-        // Keep each batch well under the time another writer may wait.
-        if (ms > context.options.targetTransactionMs && context.options.batchSize > 25)
-            context.options.batchSize /= 2;
+        // SQLite has one writer: keep each batch well under the time another writer may wait, and grow back
+        // when the machine is quick again. PostgreSQL's writers do not wait for each other's batches.
+        if (m_db.engine() == Engine::Sqlite) {
+            if (ms > context.options.targetTransactionMs && context.options.batchSize > 25)
+                context.options.batchSize /= 2;
+            else if (ms < context.options.targetTransactionMs / 4 && context.options.batchSize < context.maxBatchSize)
+                context.options.batchSize = std::min(context.maxBatchSize, context.options.batchSize * 2);
+        }
     } else if (auto looked = lookUp(batch, context); !looked) {
         return looked;
     }
@@ -550,6 +556,7 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
     Context context;
     context.options = options;
     context.options.batchSize = std::max(1, options.batchSize);
+    context.maxBatchSize = context.options.batchSize;
     context.actor = actor;
     {
         auto q = m_db.exec(u"SELECT name FROM companies WHERE id = ?"_s, {options.companyId});

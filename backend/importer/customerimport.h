@@ -71,7 +71,7 @@ struct ImportOptions
     bool apply = false;
     QJsonObject mappingOverrides;
     QString sourceName;             // the file's name, for the run's record
-    int batchSize = 500;            // rows per transaction; halved while a batch holds the writer too long
+    int batchSize = 500;            // rows per transaction; on SQLite halved while a batch holds the writer too long
     qint64 targetTransactionMs = 100;
     int rowLimit = 10000;
     std::function<void(qint64 rows, qint64 bytes)> progress; // after every batch
