@@ -245,6 +245,8 @@ struct CustomerImport::Context
 {
     ImportOptions options;
     int maxBatchSize = 500; // the batch size asked for; SQLite's batches shrink below it and grow back
+    qint64 written = 0;     // rows of applied batches
+    qint64 analyzeAt = 1000;
     Actor actor;
     qint64 runId = 0;
     ImportReport report;
@@ -529,6 +531,15 @@ Status CustomerImport::processBatch(QList<Candidate> &batch, Context &context)
         if (auto committed = tx.commit(); !committed)
             return committed;
         const qint64 ms = held.elapsed();
+        // PostgreSQL plans the batch lookups from its statistics: on tables that the import itself makes grow,
+        // stale ones turn the index lookups into scans of the whole table. Refreshed as the rows double.
+        context.written += batch.size();
+        if (m_db.engine() == Engine::Postgres && context.written >= context.analyzeAt) {
+            context.analyzeAt = context.written * 2;
+            for (const QString &statement : {u"ANALYZE customers"_s, u"ANALYZE import_sources"_s})
+                if (auto analyzed = m_db.control(statement); !analyzed)
+                    return analyzed;
+        }
         context.report.longestTransactionMs = std::max(context.report.longestTransactionMs, ms);
         // SQLite has one writer: keep each batch well under the time another writer may wait, and grow back
         // when the machine is quick again. PostgreSQL's writers do not wait for each other's batches.
@@ -555,8 +566,9 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
         return makeError(ErrorKind::Unauthorized, u"access.denied"_s, tr("You may import only into your own company."));
     Context context;
     context.options = options;
-    context.options.batchSize = std::max(1, options.batchSize);
-    context.maxBatchSize = context.options.batchSize;
+    context.maxBatchSize = std::max(1, options.batchSize);
+    // SQLite starts small (the first batch meets cold caches) and grows while batches stay quick.
+    context.options.batchSize = m_db.engine() == Engine::Sqlite ? std::min(context.maxBatchSize, 100) : context.maxBatchSize;
     context.actor = actor;
     {
         auto q = m_db.exec(u"SELECT name FROM companies WHERE id = ?"_s, {options.companyId});
