@@ -15,6 +15,8 @@ ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_flow "$@"
 ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_refused
 # Retell's inbound call webhook: answer p50/p99 on both engines (docs/benchmarks.md).
 ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_inbound
+# Customer import: 100,000 customers from CSV, dry run and apply, 3 runs per engine (docs/benchmarks.md).
+ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_import
 browser_calls=${ASKPRO_BENCH_BROWSER_CALLS:-1000000}
 if [ "$browser_calls" -gt 0 ]; then
   ASKPRO_TEST_PG_URL=$(cat "$state") build/tests/bench_call_browser --calls "$browser_calls"

@@ -186,6 +186,17 @@ private Q_SLOTS:
                                   "\"billing_email\": \"m%1@praxis.example\"}, \"branch\": {\"name\": \"Mitte\", \"phone\": \"030 5551%1\"}}"_s.arg(checked),
                                   nowMs(), nowMs()}));
                          }},
+                        // A new upload per request holding a one-row file: an apply closes its upload for good.
+                        {u"importId"_s,
+                         [&] {
+                             const qint64 upload = *f.db->insert(u"INSERT INTO import_uploads (company_id, file_name, created_at, updated_at) "
+                                                                 "VALUES (?, 'matrix.csv', ?, ?) RETURNING id"_s,
+                                                                 {company.id, nowMs(), nowMs()});
+                             const QByteArray csv = u"Name;Telefon\nMatrix %1;030 5557%2\n"_s.arg(checked).arg(checked, 3, 10, QChar(u'0')).toUtf8();
+                             (void)f.db->exec(u"INSERT INTO import_chunks (upload_id, start_offset, data) VALUES (?, 0, ?)"_s, {upload, csv});
+                             (void)f.db->exec(u"UPDATE import_uploads SET bytes = ? WHERE id = ?"_s, {qint64(csv.size()), upload});
+                             return QString::number(upload);
+                         }},
                         {u"entryId"_s,
                          [&] { return QString::number(f.db->scalar(u"SELECT MAX(id) FROM audit_log"_s)->toLongLong()); }},
                         {u"viewId"_s,
@@ -238,6 +249,65 @@ private Q_SLOTS:
             }
         }
         QVERIFY(checked > 50);
+    }
+
+    // Issue 19: a customer CSV sent in chunks, its dry-run report, one apply; onboarding may, support may not.
+    void importInChunks()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString onboarding = openSession(*f.db, f.actors.value(Role::Onboarding));
+        const QString support = openSession(*f.db, f.actors.value(Role::Support));
+        const QByteArray body = QByteArray("{\"company_id\": ") + QByteArray::number(f.own.id) + ", \"file_name\": \"kunden.csv\"}";
+        QCOMPARE(send(f.base, "POST", u"/api/v1/imports"_s, support, body).status, 403);
+        const auto created = send(f.base, "POST", u"/api/v1/imports"_s, onboarding, body);
+        QCOMPARE(created.status, 201);
+        const qint64 id = Json::parse(created.body.toStdString())["id"].get<qint64>();
+        // Windows-1252, cut inside a quoted note: the chunks join into one stream on the server.
+        const QByteArray csv = QString(u"Kundennummer;Name;Telefon;Notiz\r\n1;Jörg Weiß;030 5550101;\"zwei\r\nZeilen\"\r\n"
+                                       "2;Doppelt;030 5550101;\r\n3;Falsch;12;\r\n"_s).toLatin1();
+        const QString chunks = u"/api/v1/imports/%1/chunks"_s.arg(id);
+        const auto chunk = [&](qint64 offset, const QByteArray &data) {
+            return send(f.base, "POST", chunks, onboarding,
+                        QByteArray("{\"offset\": ") + QByteArray::number(offset) + ", \"data\": \"" + data.toBase64() + "\"}");
+        };
+        QCOMPARE(chunk(0, csv.left(40)).status, 200);
+        const auto wrongOffset = chunk(0, csv.mid(40));
+        QCOMPARE(wrongOffset.status, 409);
+        QCOMPARE(errorCode(wrongOffset.body), u"import.offset"_s);
+        const auto second = chunk(40, csv.mid(40));
+        QCOMPARE(second.status, 200);
+        QCOMPARE(Json::parse(second.body.toStdString())["bytes"].get<qint64>(), qint64(csv.size()));
+
+        const auto dry = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding);
+        QCOMPARE(dry.status, 200);
+        Json report = Json::parse(dry.body.toStdString())["report"];
+        QCOMPARE(report["created"].get<int>(), 1);
+        QCOMPARE(report["skipped"].get<int>(), 2);
+        QCOMPARE(report["rows"][0]["name"].get<std::string>(), std::string("Jörg Weiß"));
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550101'"_s)->toInt(), 0);
+
+        const auto applied = send(f.base, "POST", u"/api/v1/imports/%1/apply"_s.arg(id), onboarding);
+        QCOMPARE(applied.status, 200);
+        QVERIFY(Json::parse(applied.body.toStdString())["run_id"].get<qint64>() > 0);
+        QCOMPARE(f.db->scalar(u"SELECT notes FROM customers WHERE phone_e164 = '+49305550101'"_s)->toString(), u"zwei\nZeilen"_s);
+        QCOMPARE(f.db->scalar(u"SELECT company_id FROM customers WHERE phone_e164 = '+49305550101'"_s)->toLongLong(), f.own.id);
+        QCOMPARE(send(f.base, "POST", u"/api/v1/imports/%1/apply"_s.arg(id), onboarding).status, 409);
+        QCOMPARE(chunk(csv.size(), "4;Mehr;030 5550102\r\n").status, 409);
+        const auto after = Json::parse(send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding).body.toStdString());
+        QCOMPARE(after["state"].get<std::string>(), std::string("applied"));
+        QCOMPARE(after["report"]["created"].get<int>(), 1);
+        // A spreadsheet is refused with the message to save it as CSV.
+        const auto xlsx = send(f.base, "POST", u"/api/v1/imports"_s, onboarding, body);
+        const qint64 xlsxId = Json::parse(xlsx.body.toStdString())["id"].get<qint64>();
+        QCOMPARE(send(f.base, "POST", u"/api/v1/imports/%1/chunks"_s.arg(xlsxId), onboarding,
+                      QByteArray("{\"data\": \"") + QByteArray("PK\x03\x04 sheet", 10).toBase64() + "\"}")
+                     .status,
+                 200);
+        const auto refused = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(xlsxId), onboarding);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(errorCode(refused.body), u"import.spreadsheet"_s);
     }
 
     // A business account's lists hold its own company only; the filter for another company is "not found".

@@ -262,6 +262,162 @@
     </message>
 </context>
 <context>
+    <name>CsvReader</name>
+    <message>
+        <location filename="../backend/importer/csvreader.cpp" line="+99"/>
+        <source>This is a spreadsheet file, not CSV. Open it in the spreadsheet program and save it as CSV (UTF-8).</source>
+        <translation>Dies ist eine Tabellendatei, keine CSV-Datei. Öffnen Sie sie im Tabellenprogramm und speichern Sie sie als CSV (UTF-8).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This file is UTF-16 text. Save it from the spreadsheet program as CSV (UTF-8).</source>
+        <translation>Diese Datei ist UTF-16-Text. Speichern Sie sie im Tabellenprogramm als CSV (UTF-8).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The file is empty: it has no header line.</source>
+        <translation>Die Datei ist leer: Sie hat keine Kopfzeile.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Line %1 is not text: this does not look like a CSV file. Save it as CSV (UTF-8).</source>
+        <translation>Zeile %1 ist kein Text: Dies sieht nicht nach einer CSV-Datei aus. Speichern Sie sie als CSV (UTF-8).</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Line %1 is longer than %2 bytes.</source>
+        <translation>Zeile %1 ist länger als %2 Bytes.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Line %1 is neither UTF-8 nor Windows-1252 text.</source>
+        <translation>Zeile %1 ist weder UTF-8- noch Windows-1252-Text.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Line %1 opens a quote that runs on for more than %2 bytes.</source>
+        <translation>Zeile %1 öffnet ein Anführungszeichen, das über mehr als %2 Bytes reicht.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Line %1 opens a quote that the file never closes.</source>
+        <translation>Zeile %1 öffnet ein Anführungszeichen, das die Datei nie schließt.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerImport</name>
+    <message>
+        <location filename="../backend/importer/customerimport.cpp" line="+163"/>
+        <source>The mapping names the field &quot;%1&quot;, which does not exist. Fields: %2.</source>
+        <translation>Die Zuordnung nennt das Feld „%1“, das es nicht gibt. Felder: %2.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The mapping names the column &quot;%1&quot;, which the file does not have. Its columns: %2.</source>
+        <translation>Die Zuordnung nennt die Spalte „%1“, die die Datei nicht hat. Ihre Spalten: %2.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No column holds a phone number (looked for Telefon, Tel., Mobil, Handy, Phone, Mobile). Name it in the mapping, e.g. {&quot;phone&quot;: &quot;%1&quot;}.</source>
+        <translation>Keine Spalte enthält eine Telefonnummer (gesucht: Telefon, Tel., Mobil, Handy, Phone, Mobile). Nennen Sie sie in der Zuordnung, z. B. {&quot;phone&quot;: &quot;%1&quot;}.</translation>
+    </message>
+    <message>
+        <location line="+167"/>
+        <source>name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>phone number</source>
+        <translation>Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>changed at the source: %1</source>
+        <translation>in der Quelle geändert: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>kept as changed in AskPro: %1</source>
+        <translation>wie in AskPro geändert behalten: %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Duplicate: the number belongs to customer #%1, imported from source row &quot;%2&quot;</source>
+        <translation>Doppelt: Die Nummer gehört Kunde #%1, importiert aus Quellzeile „%2“</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Same number as customer #%1, linked</source>
+        <translation>Gleiche Nummer wie Kunde #%1, verknüpft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Same number as customer #%1, linked; filled in: %2</source>
+        <translation>Gleiche Nummer wie Kunde #%1, verknüpft; ergänzt: %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Duplicate: customer #%1 has this e-mail address with the number %2</source>
+        <translation>Doppelt: Kunde #%1 hat diese E-Mail-Adresse mit der Nummer %2</translation>
+    </message>
+    <message>
+        <location line="+126"/>
+        <source>You may import only into your own company.</source>
+        <translation>Sie dürfen nur in Ihr eigenes Unternehmen importieren.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>There is no company %1.</source>
+        <translation>Es gibt kein Unternehmen %1.</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Belongs to the company &quot;%1&quot;, not to &quot;%2&quot;</source>
+        <translation>Gehört zum Unternehmen „%1“, nicht zu „%2“</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The company has no branch &quot;%1&quot;</source>
+        <translation>Das Unternehmen hat keine Filiale „%1“</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No phone number</source>
+        <translation>Keine Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&quot;%1&quot; left out: not an e-mail address</source>
+        <translation>„%1“ weggelassen: keine E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Duplicate of line %1 (same source id)</source>
+        <translation>Doppelt zu Zeile %1 (gleiche Quell-ID)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Duplicate of line %1 (same phone number)</source>
+        <translation>Doppelt zu Zeile %1 (gleiche Telefonnummer)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Duplicate of line %1 (same e-mail address)</source>
+        <translation>Doppelt zu Zeile %1 (gleiche E-Mail-Adresse)</translation>
+    </message>
+</context>
+<context>
     <name>DirectoryService</name>
     <message>
         <location filename="../backend/support/directoryservice.cpp" line="+49"/>
@@ -382,6 +538,56 @@
         <location line="+3"/>
         <source>The mail server did not answer within 5 s</source>
         <translation>Der Mailserver hat nicht innerhalb von 5 s geantwortet</translation>
+    </message>
+</context>
+<context>
+    <name>ImportUploads</name>
+    <message>
+        <location filename="../backend/api/importroutes.cpp" line="+54"/>
+        <source>an object of field and column names is expected</source>
+        <translation>ein Objekt aus Feld- und Spaltennamen wird erwartet</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>base64 is expected</source>
+        <translation>Base64 wird erwartet</translation>
+    </message>
+    <message>
+        <location filename="../backend/importer/importuploads.cpp" line="+26"/>
+        <location line="+5"/>
+        <source>There is no company %1.</source>
+        <translation>Es gibt kein Unternehmen %1.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>There is no import %1.</source>
+        <translation>Es gibt keinen Import %1.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Import %1 has been applied; start a new one.</source>
+        <translation>Import %1 wurde bereits angewendet; beginnen Sie einen neuen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server holds %1 bytes of this file; send the chunk that starts there.</source>
+        <translation>Der Server hat %1 Bytes dieser Datei; senden Sie den Teil, der dort beginnt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The file is larger than %1 MB.</source>
+        <translation>Die Datei ist größer als %1 MB.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+6"/>
+        <source>Another chunk was stored at the same place; ask for the import&apos;s size and go on from there.</source>
+        <translation>An derselben Stelle wurde bereits ein anderer Teil gespeichert; fragen Sie die Größe des Imports ab und machen Sie dort weiter.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Import %1 is being applied or has been applied already.</source>
+        <translation>Import %1 wird gerade angewendet oder wurde bereits angewendet.</translation>
     </message>
 </context>
 <context>
@@ -800,7 +1006,7 @@
 <context>
     <name>ServerCommands</name>
     <message>
-        <location filename="../app/server/servercommands.cpp" line="+69"/>
+        <location filename="../app/server/servercommands.cpp" line="+70"/>
         <source>Database connection string: sqlite:PATH or postgresql://user[:pass]@host:port/db (default: $ASKPRO_DB, else the embedded SQLite file).</source>
         <translation>Verbindungsangabe der Datenbank: sqlite:PFAD oder postgresql://benutzer[:passwort]@host:port/db (Standard: $ASKPRO_DB, sonst die eingebettete SQLite-Datei).</translation>
     </message>
@@ -890,7 +1096,6 @@ Befehle:
         </translation>
     </message>
     <message>
-        <location line="+65"/>
         <source>Usage: askpro-server COMMAND [options]
 
 Commands:
@@ -908,7 +1113,7 @@ Commands:
   invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)
 
 Run &apos;askpro-server COMMAND --help&apos; for a command&apos;s options.</source>
-        <translation>Aufruf: askpro-server BEFEHL [Optionen]
+        <translation type="vanished">Aufruf: askpro-server BEFEHL [Optionen]
 
 Befehle:
   migrate   bringt die Datenbank auf das aktuelle Schema
@@ -927,7 +1132,46 @@ Befehle:
 „askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+65"/>
+        <source>Usage: askpro-server COMMAND [options]
+
+Commands:
+  migrate   bring the database to the current schema
+  doctor    report orphans and duplicates; --fix repairs them after a backup
+  backup    write a consistent copy of the database to a file
+  health    run the health checks now, print them; exit code 1 when one is down
+  connect   set up Retell and Cal.com for branches (agents, numbers, event types, webhook)
+  setup     take a new business live from a JSON file (--from), or --resume / --cancel a setup run
+  recover   retry requested-but-unbooked calls and fetch calls whose webhooks were lost
+  serve     receive webhooks and process calls (HTTP server and workers)
+  credentials  store, list or rotate provider keys (read from standard input), encrypted; rotate the secrets key
+  users     add, list and change the people who sign in to AskPro Admin
+  demo-seed fill an empty database with German demo companies, calls and appointments
+  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)
+  import    import customers from a CSV file: a dry run report, or --apply
+
+Run &apos;askpro-server COMMAND --help&apos; for a command&apos;s options.</source>
+        <translation>Aufruf: askpro-server BEFEHL [Optionen]
+
+Befehle:
+  migrate   bringt die Datenbank auf das aktuelle Schema
+  doctor    meldet verwaiste und doppelte Einträge; --fix repariert sie nach einer Sicherung
+  backup    schreibt eine konsistente Kopie der Datenbank in eine Datei
+  health    führt die Zustandsprüfungen jetzt aus und gibt sie aus; Exit-Code 1, wenn eine down ist
+  connect   richtet Retell und Cal.com für Filialen ein (Agenten, Nummern, Ereignistypen, Webhook)
+  setup     schaltet ein neues Unternehmen aus einer JSON-Datei live (--from) oder setzt eine Einrichtung fort (--resume) bzw. bricht sie ab (--cancel)
+  recover   versucht angefragte, aber nicht gebuchte Anrufe erneut und holt Anrufe, deren Webhooks verloren gingen
+  serve     empfängt Webhooks und verarbeitet Anrufe (HTTP-Server und Worker)
+  credentials  speichert, listet oder rotiert Anbieterschlüssel (von der Standardeingabe gelesen) verschlüsselt; rotiert den Geheimnisschlüssel
+  users     legt die Personen an, die sich bei AskPro Admin anmelden, listet und ändert sie
+  demo-seed füllt eine leere Datenbank mit deutschen Demo-Unternehmen, Anrufen und Terminen
+  invoices  erstellt Monatsrechnungen, zeigt sie vorab, schreibt sie gut und exportiert sie (PDF, XRechnung-XML)
+  import    importiert Kunden aus einer CSV-Datei: ein Probelauf-Bericht oder --apply
+
+„askpro-server BEFEHL --help“ zeigt die Optionen eines Befehls.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Unknown command &quot;%1&quot;.</source>
         <translation>Unbekannter Befehl „%1“.</translation>
     </message>
@@ -1449,6 +1693,106 @@ Befehle:
         <location line="+1"/>
         <source>Continue with: askpro-server setup --resume %1 --from FILE, or undo with --cancel %1</source>
         <translation>Fortsetzen mit: askpro-server setup --resume %1 --from DATEI, oder rückgängig machen mit --cancel %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The company the customers belong to (its id).</source>
+        <translation>Das Unternehmen, zu dem die Kunden gehören (seine ID).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The CSV file (UTF-8 or Windows-1252, comma or semicolon).</source>
+        <translation>Die CSV-Datei (UTF-8 oder Windows-1252, Komma oder Semikolon).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the customers; without it, only report what would happen (dry run).</source>
+        <translation>Die Kunden schreiben; ohne diese Option nur berichten, was geschähe (Probelauf).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>JSON object naming the column of a field where the header&apos;s names are not recognised, e.g. {&quot;phone&quot;: &quot;Tel. privat&quot;, &quot;notes&quot;: null}. Fields: %1.</source>
+        <translation>JSON-Objekt, das die Spalte eines Felds nennt, wo die Namen der Kopfzeile nicht erkannt werden, z. B. {&quot;phone&quot;: &quot;Tel. privat&quot;, &quot;notes&quot;: null}. Felder: %1.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Print the report as JSON.</source>
+        <translation>Den Bericht als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rows per transaction at the start (default 500; smaller when a batch takes long).</source>
+        <translation>Zeilen je Transaktion zu Beginn (Standard 500; weniger, wenn ein Stapel lange dauert).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>customers</source>
+        <translation>customers</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Imports a practice&apos;s customer list from CSV into one company. The default is a dry run that lists what would be created, updated, left unchanged or skipped, and why.</source>
+        <translation>Importiert die Kundenliste einer Praxis aus CSV in ein Unternehmen. Standard ist ein Probelauf, der auflistet, was angelegt, aktualisiert, unverändert gelassen oder übersprungen würde, und warum.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Usage: askpro-server import customers --company ID --file F.csv [--apply] [--mapping JSON]</source>
+        <translation>Aufruf: askpro-server import customers --company ID --file F.csv [--apply] [--mapping JSON]</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>--company and --batch-size must be positive numbers</source>
+        <translation>--company und --batch-size müssen positive Zahlen sein</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>--mapping is not a JSON object: %1</source>
+        <translation>--mapping ist kein JSON-Objekt: %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 rows read (%2%)</source>
+        <translation>%1 Zeilen gelesen (%2 %)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nothing was written.</source>
+        <translation>Es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>line %1</source>
+        <translation>Zeile %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(%1 more rows not listed)</source>
+        <translation>(%1 weitere Zeilen nicht aufgeführt)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Columns: %1</source>
+        <translation>Spalten: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Applied (import run %5): %1 created, %2 updated, %3 unchanged, %4 skipped.</source>
+        <translation>Angewendet (Importlauf %5): %1 angelegt, %2 aktualisiert, %3 unverändert, %4 übersprungen.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Dry run, nothing written: %1 would be created, %2 updated, %3 unchanged, %4 skipped. Run again with --apply to write.</source>
+        <translation>Probelauf, nichts geschrieben: %1 würden angelegt, %2 aktualisiert, %3 unverändert, %4 übersprungen. Mit --apply erneut aufrufen, um zu schreiben.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 s; longest transaction %2 ms in %3 batches.</source>
+        <translation>%1 s; längste Transaktion %2 ms in %3 Stapeln.</translation>
     </message>
 </context>
 <context>
@@ -2287,6 +2631,10 @@ Befehle:
         <location filename="../backend/api/apirequest.cpp" line="+20"/>
         <location filename="../backend/api/appointmentroutes.cpp" line="+199"/>
         <location filename="../backend/api/billingroutes.cpp" line="+33"/>
+        <location filename="../backend/api/importroutes.cpp" line="-29"/>
+        <location line="+8"/>
+        <location line="+21"/>
+        <location line="+5"/>
         <location filename="../backend/api/secretroutes.cpp" line="+37"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
         <location line="+187"/>
@@ -2295,6 +2643,8 @@ Befehle:
     </message>
     <message>
         <location line="+10"/>
+        <location filename="../backend/api/importroutes.cpp" line="-34"/>
+        <location line="+34"/>
         <location filename="../backend/api/secretroutes.cpp" line="+11"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-187"/>
         <source>a positive whole number is expected</source>

@@ -4,7 +4,7 @@
 <context>
     <name>ServerCommands</name>
     <message numerus="yes">
-        <location filename="../app/server/servercommands.cpp" line="+170"/>
+        <location filename="../app/server/servercommands.cpp" line="+171"/>
         <source>%n credential(s) are sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</source>
         <translation>
             <numerusform>%n credential is sealed with the missing key, so no new key is made. Restore %1 from a backup; if a key rotation stopped half-way, the new key is in %2: move it to %1. Then `askpro-server credentials --rotate-key` makes a fresh key when one is wanted.</numerusform>
@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+408"/>
+        <location line="+411"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>

@@ -15,6 +15,7 @@
 #include "demo/demoseeder.h"
 #include "flow/recoverysweep.h"
 #include "health/healthcheck.h"
+#include "importer/customerimport.h"
 #include "http/askproserver.h"
 #include "setup/providerconnector.h"
 #include "setup/setuprunner.h"
@@ -261,7 +262,8 @@ int ServerCommands::usage()
                 "  credentials  store, list or rotate provider keys (read from standard input), encrypted; rotate the secrets key\n"
                 "  users     add, list and change the people who sign in to AskPro Admin\n"
                 "  demo-seed fill an empty database with German demo companies, calls and appointments\n"
-                "  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)\n\n"
+                "  invoices  generate, preview, credit and export monthly invoices (PDF, XRechnung XML)\n"
+                "  import    import customers from a CSV file: a dry run report, or --apply\n\n"
                 "Run 'askpro-server COMMAND --help' for a command's options.")
           << Qt::endl;
     return 2;
@@ -294,6 +296,8 @@ int ServerCommands::run(const QStringList &arguments)
         return invoices(arguments);
     if (command == u"users"_s)
         return users(arguments);
+    if (command == u"import"_s)
+        return importData(arguments);
     if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
         (void)usage();
         return 0;
@@ -1165,6 +1169,129 @@ int ServerCommands::setup(const QStringList &arguments)
     });
     wait();
     return code;
+}
+
+} // namespace askpro
+
+namespace askpro {
+
+int ServerCommands::importData(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption company(u"company"_s, tr("The company the customers belong to (its id)."), u"id"_s);
+    const QCommandLineOption file(u"file"_s, tr("The CSV file (UTF-8 or Windows-1252, comma or semicolon)."), u"path"_s);
+    const QCommandLineOption apply(u"apply"_s, tr("Write the customers; without it, only report what would happen (dry run)."));
+    const QCommandLineOption mapping(u"mapping"_s,
+                                     tr("JSON object naming the column of a field where the header's names are not recognised, "
+                                        "e.g. {\"phone\": \"Tel. privat\", \"notes\": null}. Fields: %1.")
+                                         .arg([] {
+                                             QStringList codes;
+                                             for (const ImportField f : ImportMapping::fields())
+                                                 codes.append(ImportMapping::fieldCode(f));
+                                             return codes.join(u", "_s);
+                                         }()),
+                                     u"json"_s);
+    const QCommandLineOption json(u"json"_s, tr("Print the report as JSON."));
+    const QCommandLineOption batch(u"batch-size"_s, tr("Rows per transaction at the start (default 500; smaller when a batch takes long)."),
+                                   u"n"_s, u"500"_s);
+    parser.addOptions({company, file, apply, mapping, json, batch});
+    parser.addPositionalArgument(u"what"_s, tr("customers"));
+    parseOrExit(parser, arguments,
+                tr("Imports a practice's customer list from CSV into one company. The default is a dry run that lists "
+                   "what would be created, updated, left unchanged or skipped, and why."));
+    if (parser.positionalArguments().value(0) != u"customers"_s || !parser.isSet(company) || !parser.isSet(file)) {
+        err() << tr("Usage: askpro-server import customers --company ID --file F.csv [--apply] [--mapping JSON]") << Qt::endl;
+        return 2;
+    }
+    bool ok = false;
+    const qint64 companyId = parser.value(company).toLongLong(&ok);
+    const int batchSize = parser.value(batch).toInt(&ok) * (ok ? 1 : 0);
+    if (companyId <= 0 || batchSize < 1) {
+        err() << tr("--company and --batch-size must be positive numbers") << Qt::endl;
+        return 2;
+    }
+    QJsonObject overrides;
+    if (parser.isSet(mapping)) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(parser.value(mapping).toUtf8(), &error);
+        if (!doc.isObject()) {
+            err() << tr("--mapping is not a JSON object: %1").arg(error.errorString()) << Qt::endl;
+            return 2;
+        }
+        overrides = doc.object();
+    }
+    QFile input(parser.value(file));
+    if (!input.open(QIODevice::ReadOnly)) {
+        err() << tr("Cannot read %1: %2").arg(input.fileName(), input.errorString()) << Qt::endl;
+        return 1;
+    }
+    auto db = openMigrated(parser);
+    if (!db)
+        return 1;
+    ImportOptions options;
+    options.companyId = companyId;
+    options.apply = parser.isSet(apply);
+    options.mappingOverrides = overrides;
+    options.sourceName = QFileInfo(input.fileName()).fileName();
+    options.batchSize = batchSize;
+    const qint64 size = input.size();
+    QElapsedTimer timer;
+    timer.start();
+    // The running count only where a person watches (a terminal), not into logs.
+    if (!parser.isSet(json) && options.apply && ::isatty(STDERR_FILENO)) {
+        options.progress = [&](qint64 rows, qint64 bytes) {
+            err() << tr("%1 rows read (%2%)").arg(rows).arg(size > 0 ? bytes * 100 / size : 100) << '\r' << Qt::flush;
+        };
+    }
+    auto report = CustomerImport(*db).run(input, options, commandActor(u"import"_s));
+    if (!report) {
+        if (options.progress)
+            err() << Qt::endl;
+        err() << report.error().describe() << Qt::endl;
+        err() << tr("Nothing was written.") << Qt::endl;
+        return 1;
+    }
+    if (parser.isSet(json)) {
+        QJsonObject o = report->toJson();
+        o.insert(u"seconds"_s, timer.elapsed() / 1000.0);
+        out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+        out().flush();
+        return 0;
+    }
+    if (options.progress)
+        err() << Qt::endl;
+    for (const ImportRow &row : report->rows) {
+        if (row.action == u"create"_s && row.reason.isEmpty())
+            continue; // the plain creates are counted below; the list says what needs a look
+        out() << tr("line %1").arg(row.line) << '\t' << row.action << '\t' << row.phone << '\t' << row.name << '\t' << row.reason
+              << Qt::endl;
+    }
+    if (report->rowsLeftOut > 0)
+        out() << tr("(%1 more rows not listed)").arg(report->rowsLeftOut) << Qt::endl;
+    const QJsonObject map = report->mapping;
+    QStringList columns;
+    for (auto it = map.begin(); it != map.end(); ++it)
+        columns.append(it.key() + u" = "_s + it.value().toString());
+    out() << tr("Columns: %1").arg(columns.join(u"; "_s)) << Qt::endl;
+    out() << (options.apply ? tr("Applied (import run %5): %1 created, %2 updated, %3 unchanged, %4 skipped.")
+                                  .arg(report->created)
+                                  .arg(report->updated)
+                                  .arg(report->unchanged)
+                                  .arg(report->skipped)
+                                  .arg(report->runId)
+                            : tr("Dry run, nothing written: %1 would be created, %2 updated, %3 unchanged, %4 skipped. Run again with --apply to write.")
+                                  .arg(report->created)
+                                  .arg(report->updated)
+                                  .arg(report->unchanged)
+                                  .arg(report->skipped))
+          << Qt::endl;
+    if (options.apply)
+        out() << tr("%1 s; longest transaction %2 ms in %3 batches.")
+                     .arg(timer.elapsed() / 1000.0, 0, 'f', 2)
+                     .arg(report->longestTransactionMs)
+                     .arg(report->batches)
+              << Qt::endl;
+    return 0;
 }
 
 } // namespace askpro

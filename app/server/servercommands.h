@@ -28,6 +28,7 @@ private:
     [[nodiscard]] static int demoSeed(const QStringList &arguments);
     [[nodiscard]] static int invoices(const QStringList &arguments);
     [[nodiscard]] static int users(const QStringList &arguments);
+    [[nodiscard]] static int importData(const QStringList &arguments);
     [[nodiscard]] static int rotateKey(const QCommandLineParser &parser);
     [[nodiscard]] static int listCredentials(const QCommandLineParser &parser);
     [[nodiscard]] static int usage();

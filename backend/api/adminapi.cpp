@@ -136,7 +136,7 @@ AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, W
     m_routes << sessionRoutes(context) << callRoutes(context) << recordRoutes(context) << changeRoutes(context);
     m_routes << directoryRoutes(context) << secretRoutes(context) << appointmentRoutes(context) << customerRoutes(context);
     m_routes << savedViewRoutes(context) << inboxRoutes(context) << auditRoutes(context) << healthRoutes(context);
-    m_routes << billingRoutes(context) << setupRoutes(context);
+    m_routes << billingRoutes(context) << setupRoutes(context) << importRoutes(context);
 }
 
 AdminApi::~AdminApi() = default;

@@ -28,6 +28,17 @@ Result<QString> PhoneNumbers::toE164(const QString &text, const QString &regionC
     return QString::fromStdString(formatted);
 }
 
+QString PhoneNumbers::regionOf(const QString &e164, const QString &fallback)
+{
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util->Parse(e164.toStdString(), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+        return fallback;
+    std::string region;
+    util->GetRegionCodeForNumber(number, &region);
+    return region.empty() || region == "ZZ" ? fallback : QString::fromStdString(region);
+}
+
 QString PhoneNumbers::display(const QString &e164)
 {
     const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();

@@ -15,6 +15,8 @@ public:
     // "030 1234567", "+49 (0)30 1234567", "0049301234567" -> "+49301234567". regionCode is the
     // ISO country assumed for national numbers. Invalid or empty input is an Invalid error with a reason.
     [[nodiscard]] static Result<QString> toE164(const QString &text, const QString &regionCode = QStringLiteral("DE"));
+    // The ISO country of a number in E.164 ("+4930..." -> "DE"), or fallback when it names none.
+    [[nodiscard]] static QString regionOf(const QString &e164, const QString &fallback = QStringLiteral("DE"));
     // For screens: "+49 30 1234567" (international format), or the input when it cannot be parsed.
     [[nodiscard]] static QString display(const QString &e164);
 };

@@ -1,0 +1,134 @@
+// The customer import through the admin API: an upload, its file in chunks (base64 in JSON, each within the
+// request limit), the dry-run report and the apply. Admin and onboarding (RunSetup); the company scope is
+// part of every statement of ImportUploads.
+#include "api/adminapi.h"
+#include "api/routefamilies.h"
+
+#include "db/database.h"
+#include "importer/importuploads.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+Json reportJson(const ImportReport &report)
+{
+    return Json::parse(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact).toStdString());
+}
+
+Json uploadJson(const ImportUpload &upload)
+{
+    return Json{{"id", upload.id},
+                {"company_id", upload.companyId},
+                {"file_name", upload.fileName.toStdString()},
+                {"bytes", upload.bytes},
+                {"state", upload.state.toStdString()},
+                {"run_id", upload.runId > 0 ? Json(upload.runId) : Json(nullptr)}};
+}
+
+} // namespace
+
+QList<ApiRoute> importRoutes(const ApiContext &context)
+{
+    Database &db = context.db;
+    using A = ApiRoute::Access;
+    QList<ApiRoute> routes;
+
+    routes.append({"POST", u"/api/v1/imports"_s, A::Permission, Permission::RunSetup, IdScope::None, false,
+                   u"Starts a customer import into a company: answers the id that the file's chunks, the report and the apply name"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       if (!r.body.is_object() || !r.body.contains("company_id") || !r.body.at("company_id").is_number_integer())
+                           return makeError(ErrorKind::Invalid, u"parameter.company_id"_s,
+                                            AdminApi::tr("Parameter %1: %2.").arg(u"company_id"_s, AdminApi::tr("a positive whole number is expected")));
+                       auto fileName = r.bodyText("file_name", false);
+                       if (!fileName)
+                           return fileName.error();
+                       QJsonObject mapping;
+                       if (r.body.contains("mapping") && !r.body.at("mapping").is_null()) {
+                           if (!r.body.at("mapping").is_object())
+                               return makeError(ErrorKind::Invalid, u"parameter.mapping"_s,
+                                                AdminApi::tr("Parameter %1: %2.").arg(u"mapping"_s, ImportUploads::tr("an object of field and column names is expected")));
+                           mapping = QJsonDocument::fromJson(QByteArray::fromStdString(r.body.at("mapping").dump())).object();
+                       }
+                       auto id = ImportUploads(db).create(r.actor, r.body.at("company_id").get<qint64>(), *fileName, mapping);
+                       if (!id)
+                           return id.error();
+                       return ApiReply::json(Json{{"id", *id}}, 201);
+                   },
+                   R"({"company_id": {companyId}, "file_name": "kunden.csv", "mapping": {"phone": "Telefon"}})"});
+    routes.append({"POST", u"/api/v1/imports/{importId}/chunks"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
+                   u"Appends a chunk of the file (base64 in data) at offset, which must be the bytes stored so far (409 names them); answers the new size"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"importId"_s);
+                       if (!id)
+                           return id.error();
+                       auto data = r.bodyText("data");
+                       if (!data)
+                           return data.error();
+                       const auto decoded = QByteArray::fromBase64Encoding(data->toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+                       if (!decoded)
+                           return makeError(ErrorKind::Invalid, u"parameter.data"_s,
+                                            AdminApi::tr("Parameter %1: %2.").arg(u"data"_s, ImportUploads::tr("base64 is expected")));
+                       qint64 offset = -1;
+                       if (r.body.contains("offset") && !r.body.at("offset").is_null()) {
+                           if (!r.body.at("offset").is_number_integer() || r.body.at("offset").get<qint64>() < 0)
+                               return makeError(ErrorKind::Invalid, u"parameter.offset"_s,
+                                                AdminApi::tr("Parameter %1: %2.").arg(u"offset"_s, AdminApi::tr("a positive whole number is expected")));
+                           offset = r.body.at("offset").get<qint64>();
+                       }
+                       auto bytes = ImportUploads(db).append(r.actor, *id, offset, *decoded);
+                       if (!bytes)
+                           return bytes.error();
+                       return ApiReply::json(Json{{"bytes", *bytes}});
+                   },
+                   R"({"data": "QW5uYTswMzAgNTU1MDAwMQo="})"});
+    routes.append({"GET", u"/api/v1/imports/{importId}"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
+                   u"The import and its report: the dry run over the stored file (would create, update, leave, skip, each row with its reason), or the applied run's"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"importId"_s);
+                       if (!id)
+                           return id.error();
+                       ImportUploads uploads(db);
+                       auto upload = uploads.find(r.actor, *id);
+                       if (!upload)
+                           return upload.error();
+                       Json body = uploadJson(*upload);
+                       if (upload->state == u"applied"_s) {
+                           auto q = db.exec(u"SELECT created_count, updated_count, unchanged_count, skipped_count FROM import_runs WHERE id = ?"_s,
+                                            {upload->runId});
+                           if (!q)
+                               return q.error();
+                           if (q->next())
+                               body["report"] = Json{{"run_id", upload->runId},
+                                                     {"applied", true},
+                                                     {"created", q->value(0).toLongLong()},
+                                                     {"updated", q->value(1).toLongLong()},
+                                                     {"unchanged", q->value(2).toLongLong()},
+                                                     {"skipped", q->value(3).toLongLong()}};
+                           return ApiReply::json(body);
+                       }
+                       auto report = uploads.dryRun(r.actor, *id);
+                       if (!report)
+                           return report.error();
+                       body["report"] = reportJson(*report);
+                       return ApiReply::json(body);
+                   }});
+    routes.append({"POST", u"/api/v1/imports/{importId}/apply"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
+                   u"Applies the import once, in short batches under a new import run; a database error undoes the run. Answers the report"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"importId"_s);
+                       if (!id)
+                           return id.error();
+                       auto report = ImportUploads(db).apply(r.actor, *id);
+                       if (!report)
+                           return report.error();
+                       return ApiReply::json(reportJson(*report));
+                   }});
+    return routes;
+}
+
+} // namespace askpro

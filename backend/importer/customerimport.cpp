@@ -1,0 +1,804 @@
+// The customer import: parse and check each row, then per batch look up what AskPro already holds and decide;
+// an apply writes each batch in one short transaction so that webhooks keep being stored beside it.
+#include "importer/customerimport.h"
+
+#include "core/clock.h"
+#include "db/database.h"
+#include "domain/phonenumbers.h"
+#include "importer/csvreader.h"
+#include "support/auditlog.h"
+
+#include <QElapsedTimer>
+#include <QIODevice>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+namespace {
+
+// The fields an import keeps track of; language and anything else set in AskPro is never touched.
+constexpr int FieldCount = 4;
+const char *const ValueKeys[FieldCount] = {"name", "email", "notes", "phone"};
+
+struct Values
+{
+    QString v[FieldCount];
+
+    [[nodiscard]] QJsonObject toJson() const
+    {
+        QJsonObject o;
+        for (int i = 0; i < FieldCount; ++i)
+            o.insert(QLatin1StringView(ValueKeys[i]), v[i]);
+        return o;
+    }
+    [[nodiscard]] static Values fromJson(const QJsonObject &o)
+    {
+        Values values;
+        for (int i = 0; i < FieldCount; ++i)
+            values.v[i] = o.value(QLatin1StringView(ValueKeys[i])).toString();
+        return values;
+    }
+};
+
+enum { NameField = 0, EmailField = 1, NotesField = 2, PhoneField = 3 };
+
+QString compact(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+// "E-Mail-Adresse" -> "emailadresse", "Tel." -> "tel", "Straße" stays readable: lower case, letters and digits only.
+QString headerKey(const QString &name)
+{
+    QString key;
+    for (const QChar c : name.toLower())
+        if (c.isLetterOrNumber())
+            key += c;
+    return key;
+}
+
+const QHash<QString, ImportField> &knownHeaders()
+{
+    static const QHash<QString, ImportField> known = [] {
+        QHash<QString, ImportField> h;
+        const auto add = [&h](ImportField field, std::initializer_list<const char16_t *> names) {
+            for (const char16_t *n : names)
+                h.insert(QString::fromUtf16(n), field);
+        };
+        add(ImportField::SourceId, {u"id", u"kundennummer", u"kundennr", u"kdnr", u"kundenid", u"nr", u"nummer", u"customerid",
+                                    u"customernumber", u"customerno", u"externalid", u"sourceid"});
+        add(ImportField::Name, {u"name", u"kunde", u"kundenname", u"vollständigername", u"fullname", u"customer", u"customername"});
+        add(ImportField::FirstName, {u"vorname", u"firstname", u"givenname", u"forename"});
+        add(ImportField::LastName, {u"nachname", u"familienname", u"zuname", u"lastname", u"surname", u"familyname"});
+        add(ImportField::Phone, {u"telefon", u"tel", u"telefonnummer", u"telnr", u"rufnummer", u"festnetz", u"phone", u"phonenumber",
+                                 u"telephone", u"landline"});
+        add(ImportField::Mobile, {u"mobil", u"mobiltelefon", u"mobilnummer", u"handy", u"handynummer", u"mobile", u"mobilephone",
+                                  u"cell", u"cellphone"});
+        add(ImportField::Email, {u"email", u"emailadresse", u"mail", u"emailaddress"});
+        add(ImportField::Company, {u"firma", u"unternehmen", u"mandant", u"company", u"business"});
+        add(ImportField::Branch, {u"filiale", u"standort", u"praxis", u"branch", u"location"});
+        add(ImportField::Notes, {u"notiz", u"notizen", u"bemerkung", u"bemerkungen", u"kommentar", u"anmerkung", u"notes", u"note",
+                                 u"comment", u"comments"});
+        return h;
+    }();
+    return known;
+}
+
+bool plausibleEmail(const QString &email)
+{
+    static const QRegularExpression pattern(u"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"_s);
+    return pattern.match(email).hasMatch();
+}
+
+QString placeholders(qsizetype count, int perRow = 1)
+{
+    QString one = u"?"_s;
+    for (int i = 1; i < perRow; ++i)
+        one += u", ?"_s;
+    if (perRow > 1)
+        one = u"("_s + one + u")"_s;
+    QStringList all;
+    all.reserve(count);
+    for (qsizetype i = 0; i < count; ++i)
+        all.append(one);
+    return all.join(u", "_s);
+}
+
+} // namespace
+
+// ---- mapping
+
+QList<ImportField> ImportMapping::fields()
+{
+    return {ImportField::SourceId, ImportField::Name,  ImportField::FirstName, ImportField::LastName, ImportField::Phone,
+            ImportField::Mobile,   ImportField::Email, ImportField::Company,   ImportField::Branch,   ImportField::Notes};
+}
+
+QString ImportMapping::fieldCode(ImportField field)
+{
+    switch (field) {
+    case ImportField::SourceId:
+        return u"source_id"_s;
+    case ImportField::Name:
+        return u"name"_s;
+    case ImportField::FirstName:
+        return u"first_name"_s;
+    case ImportField::LastName:
+        return u"last_name"_s;
+    case ImportField::Phone:
+        return u"phone"_s;
+    case ImportField::Mobile:
+        return u"mobile"_s;
+    case ImportField::Email:
+        return u"email"_s;
+    case ImportField::Company:
+        return u"company"_s;
+    case ImportField::Branch:
+        return u"branch"_s;
+    case ImportField::Notes:
+        return u"notes"_s;
+    }
+    return {};
+}
+
+Result<ImportMapping> ImportMapping::detect(const QStringList &header, const QJsonObject &overrides)
+{
+    ImportMapping mapping;
+    for (int i = 0; i < header.size(); ++i) {
+        const auto found = knownHeaders().constFind(headerKey(header.at(i)));
+        if (found != knownHeaders().cend() && !mapping.columns.contains(*found))
+            mapping.columns.insert(*found, i);
+    }
+    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+        std::optional<ImportField> field;
+        for (const ImportField f : fields())
+            if (fieldCode(f) == it.key())
+                field = f;
+        if (!field)
+            return makeError(ErrorKind::Invalid, u"import.mapping_field"_s,
+                             CustomerImport::tr("The mapping names the field \"%1\", which does not exist. Fields: %2.")
+                                 .arg(it.key(), [] {
+                                     QStringList codes;
+                                     for (const ImportField f : fields())
+                                         codes.append(fieldCode(f));
+                                     return codes.join(u", "_s);
+                                 }()));
+        const QString column = it.value().toString();
+        if (column.isEmpty()) {
+            mapping.columns.remove(*field);
+            continue;
+        }
+        const int index = header.indexOf(column);
+        if (index < 0)
+            return makeError(ErrorKind::Invalid, u"import.mapping_column"_s,
+                             CustomerImport::tr("The mapping names the column \"%1\", which the file does not have. Its columns: %2.")
+                                 .arg(column, header.join(u", "_s)));
+        mapping.columns.insert(*field, index);
+    }
+    if (!mapping.columns.contains(ImportField::Phone) && !mapping.columns.contains(ImportField::Mobile))
+        return makeError(ErrorKind::Invalid, u"import.no_phone"_s,
+                         CustomerImport::tr("No column holds a phone number (looked for Telefon, Tel., Mobil, Handy, Phone, Mobile). "
+                                            "Name it in the mapping, e.g. {\"phone\": \"%1\"}.")
+                             .arg(header.value(0)));
+    return mapping;
+}
+
+QJsonObject ImportMapping::toJson(const QStringList &header) const
+{
+    QJsonObject o;
+    for (const ImportField f : fields())
+        if (columns.contains(f))
+            o.insert(fieldCode(f), header.value(columns.value(f)));
+    return o;
+}
+
+QJsonObject ImportReport::toJson() const
+{
+    QJsonArray list;
+    for (const ImportRow &row : rows)
+        list.append(QJsonObject{{u"line"_s, row.line},
+                                {u"action"_s, row.action},
+                                {u"reason"_s, row.reason},
+                                {u"name"_s, row.name},
+                                {u"phone"_s, row.phone},
+                                {u"customer_id"_s, row.customerId}});
+    return QJsonObject{{u"run_id"_s, runId},
+                       {u"applied"_s, applied},
+                       {u"mapping"_s, mapping},
+                       {u"created"_s, created},
+                       {u"updated"_s, updated},
+                       {u"unchanged"_s, unchanged},
+                       {u"skipped"_s, skipped},
+                       {u"rows"_s, list},
+                       {u"rows_left_out"_s, rowsLeftOut},
+                       {u"batches"_s, batches},
+                       {u"longest_transaction_ms"_s, longestTransactionMs}};
+}
+
+// ---- the run
+
+struct CustomerImport::Candidate
+{
+    qint64 line = 0;
+    QString skip; // set: the row is skipped for this reason
+    QString note; // said beside a create or an update
+    QString key;
+    QString givenPhone;
+    Values values;
+    // Decided against the database:
+    QString action;
+    QString reason;
+    qint64 customerId = 0;
+    qint64 sourceRowId = 0; // import_sources.id when known
+    Values current;         // the customer now
+    Values last;            // the values last imported
+    Values target;          // the customer after this run
+    bool customerChanged = false;
+    bool sourceChanged = false;
+};
+
+struct CustomerImport::Context
+{
+    ImportOptions options;
+    int maxBatchSize = 500; // the batch size asked for; SQLite's batches shrink below it and grow back
+    qint64 written = 0;     // rows of applied batches
+    qint64 analyzeAt = 1000;
+    Actor actor;
+    qint64 runId = 0;
+    ImportReport report;
+    QStringList header;
+    ImportMapping mapping;
+    QString companyName;
+    QString companyRegion;
+    QHash<QString, QString> branchRegions; // lower-case name -> ISO country
+    QHash<QString, qint64> seenKeys, seenPhones, seenEmails;
+    bool mapped[FieldCount] = {false, false, false, true};
+};
+
+CustomerImport::CustomerImport(Database &db)
+    : m_db(db)
+{
+}
+
+void CustomerImport::report(Context &context, const Candidate &c)
+{
+    ImportReport &r = context.report;
+    if (c.action == u"create"_s)
+        ++r.created;
+    else if (c.action == u"update"_s)
+        ++r.updated;
+    else if (c.action == u"unchanged"_s)
+        ++r.unchanged;
+    else
+        ++r.skipped;
+    if (r.rows.size() >= context.options.rowLimit) {
+        ++r.rowsLeftOut;
+        return;
+    }
+    r.rows.append(ImportRow{c.line, c.action, c.reason, c.values.v[NameField],
+                            c.values.v[PhoneField].isEmpty() ? c.givenPhone : c.values.v[PhoneField], c.customerId});
+}
+
+Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
+{
+    QVariantList keys, phones, emails;
+    for (const Candidate &c : batch) {
+        if (!c.skip.isEmpty())
+            continue;
+        keys.append(c.key);
+        phones.append(c.values.v[PhoneField]);
+        if (!c.values.v[EmailField].isEmpty())
+            emails.append(c.values.v[EmailField]);
+    }
+    if (keys.isEmpty())
+        return {};
+    const qint64 company = context.options.companyId;
+    const QString system = QString::fromLatin1(SourceSystem);
+    struct Known
+    {
+        qint64 sourceRowId = 0;
+        qint64 customerId = 0;
+        Values current;
+        Values last;
+        QString linkedKey;
+    };
+    QHash<QString, Known> byKey, byPhone, byEmail;
+    {
+        auto q = m_db.exec(u"SELECT s.id, s.source_key, s.customer_id, s.last_values_json, c.name, c.email, c.notes, c.phone_e164 "
+                           "FROM import_sources s JOIN customers c ON c.id = s.customer_id "
+                           "WHERE s.company_id = ? AND s.source_system = ? AND s.source_key IN ("_s
+                               + placeholders(keys.size()) + u")"_s,
+                           QVariantList{company, system} + keys);
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            Known k{q->value(0).toLongLong(), q->value(2).toLongLong(), {}, {}, q->value(1).toString()};
+            k.last = Values::fromJson(QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object());
+            for (int i = 0; i < FieldCount; ++i)
+                k.current.v[i] = q->value(4 + i).toString();
+            byKey.insert(k.linkedKey, k);
+        }
+    }
+    {
+        auto q = m_db.exec(u"SELECT c.id, c.name, c.email, c.notes, c.phone_e164, s.source_key FROM customers c "
+                           "LEFT JOIN import_sources s ON s.customer_id = c.id AND s.source_system = ? "
+                           "WHERE c.company_id = ? AND c.phone_e164 IN ("_s
+                               + placeholders(phones.size()) + u")"_s,
+                           QVariantList{system, company} + phones);
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            Known k{0, q->value(0).toLongLong(), {}, {}, q->value(5).toString()};
+            for (int i = 0; i < FieldCount; ++i)
+                k.current.v[i] = q->value(1 + i).toString();
+            byPhone.insert(k.current.v[PhoneField], k);
+        }
+    }
+    if (!emails.isEmpty()) {
+        auto q = m_db.exec(u"SELECT id, email, phone_e164 FROM customers WHERE company_id = ? AND email IN ("_s
+                               + placeholders(emails.size()) + u")"_s,
+                           QVariantList{company} + emails);
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            Known k{0, q->value(0).toLongLong(), {}, {}, {}};
+            k.current.v[EmailField] = q->value(1).toString();
+            k.current.v[PhoneField] = q->value(2).toString();
+            byEmail.insert(k.current.v[EmailField], k);
+        }
+    }
+    static const char *const titles[FieldCount] = {QT_TRANSLATE_NOOP("CustomerImport", "name"),
+                                                   QT_TRANSLATE_NOOP("CustomerImport", "e-mail"),
+                                                   QT_TRANSLATE_NOOP("CustomerImport", "notes"),
+                                                   QT_TRANSLATE_NOOP("CustomerImport", "phone number")};
+    for (Candidate &c : batch) {
+        if (!c.skip.isEmpty()) {
+            c.action = u"skip"_s;
+            c.reason = c.skip;
+            continue;
+        }
+        const Values &v = c.values;
+        if (const auto known = byKey.constFind(c.key); known != byKey.cend()) {
+            // Seen before: take what changed at the source, unless AskPro changed the same field since.
+            c.customerId = known->customerId;
+            c.sourceRowId = known->sourceRowId;
+            c.current = known->current;
+            c.last = known->last;
+            c.target = c.current;
+            QStringList taken, kept;
+            Values newLast = c.last;
+            for (int i = 0; i < FieldCount; ++i) {
+                if (!context.mapped[i] || v.v[i] == c.last.v[i])
+                    continue;
+                newLast.v[i] = v.v[i];
+                c.sourceChanged = true;
+                const bool numberTaken = i == PhoneField && byPhone.contains(v.v[i]) && byPhone.value(v.v[i]).customerId != c.customerId;
+                if (c.current.v[i] == c.last.v[i] && !numberTaken) {
+                    c.target.v[i] = v.v[i];
+                    taken.append(tr(titles[i]));
+                } else if (c.current.v[i] != v.v[i]) {
+                    kept.append(tr(titles[i]));
+                }
+            }
+            c.values = newLast; // what this run remembers as last imported
+            c.customerChanged = !taken.isEmpty();
+            c.action = c.customerChanged ? u"update"_s : u"unchanged"_s;
+            QStringList why;
+            if (!taken.isEmpty())
+                why.append(tr("changed at the source: %1").arg(taken.join(u", "_s)));
+            if (!kept.isEmpty())
+                why.append(tr("kept as changed in AskPro: %1").arg(kept.join(u", "_s)));
+            c.reason = why.join(u"; "_s);
+            continue;
+        }
+        if (const auto known = byPhone.constFind(v.v[PhoneField]); known != byPhone.cend()) {
+            if (!known->linkedKey.isEmpty()) {
+                c.action = u"skip"_s;
+                c.reason = tr("Duplicate: the number belongs to customer #%1, imported from source row \"%2\"")
+                               .arg(known->customerId)
+                               .arg(known->linkedKey);
+                continue;
+            }
+            // Already in AskPro (a caller, or entered by hand): linked, and only its empty fields are filled.
+            c.customerId = known->customerId;
+            c.current = known->current;
+            c.target = c.current;
+            QStringList filled;
+            for (int i = 0; i < PhoneField; ++i) {
+                if (context.mapped[i] && c.current.v[i].isEmpty() && !v.v[i].isEmpty()) {
+                    c.target.v[i] = v.v[i];
+                    filled.append(tr(titles[i]));
+                }
+            }
+            c.customerChanged = !filled.isEmpty();
+            c.action = c.customerChanged ? u"update"_s : u"unchanged"_s;
+            c.reason = filled.isEmpty() ? tr("Same number as customer #%1, linked").arg(c.customerId)
+                                        : tr("Same number as customer #%1, linked; filled in: %2").arg(c.customerId).arg(filled.join(u", "_s));
+            continue;
+        }
+        if (!v.v[EmailField].isEmpty()) {
+            if (const auto known = byEmail.constFind(v.v[EmailField]); known != byEmail.cend()) {
+                c.action = u"skip"_s;
+                c.reason = tr("Duplicate: customer #%1 has this e-mail address with the number %2")
+                               .arg(known->customerId)
+                               .arg(known->current.v[PhoneField]);
+                continue;
+            }
+        }
+        c.action = u"create"_s;
+        c.target = v;
+        c.reason = c.note;
+    }
+    return {};
+}
+
+Status CustomerImport::write(QList<Candidate> &batch, Context &context)
+{
+    const qint64 now = nowMs();
+    const qint64 company = context.options.companyId;
+    const QString system = QString::fromLatin1(SourceSystem);
+    // New customers, many rows per statement: a round trip per row would dominate on PostgreSQL.
+    QList<Candidate *> creates;
+    for (Candidate &c : batch)
+        if (c.action == u"create"_s)
+            creates.append(&c);
+    constexpr int RowsPerStatement = 100;
+    for (qsizetype start = 0; start < creates.size(); start += RowsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(RowsPerStatement, creates.size() - start);
+        QVariantList params;
+        params.reserve(count * 7);
+        QHash<QString, Candidate *> byPhone;
+        for (qsizetype i = start; i < start + count; ++i) {
+            const Values &t = creates.at(i)->target;
+            params << company << t.v[PhoneField] << t.v[NameField] << t.v[EmailField] << t.v[NotesField] << now << now;
+            byPhone.insert(t.v[PhoneField], creates.at(i));
+        }
+        auto q = m_db.exec(u"INSERT INTO customers (company_id, phone_e164, name, email, notes, created_at, updated_at) VALUES "_s
+                               + placeholders(count, 7) + u" RETURNING id, phone_e164"_s,
+                           params);
+        if (!q)
+            return q.error();
+        while (q->next())
+            if (Candidate *c = byPhone.value(q->value(1).toString()))
+                c->customerId = q->value(0).toLongLong();
+        q->finish();
+    }
+    // Links for new and newly matched customers.
+    QList<Candidate *> links;
+    for (Candidate &c : batch)
+        if ((c.action == u"create"_s || c.action == u"update"_s || c.action == u"unchanged"_s) && c.sourceRowId == 0)
+            links.append(&c);
+    for (qsizetype start = 0; start < links.size(); start += RowsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(RowsPerStatement, links.size() - start);
+        QVariantList params;
+        params.reserve(count * 11);
+        for (qsizetype i = start; i < start + count; ++i) {
+            const Candidate *c = links.at(i);
+            if (c->customerId == 0)
+                return makeError(ErrorKind::Internal, u"import.no_id"_s, u"A new customer of line %1 returned no id"_s.arg(c->line));
+            const bool created = c->action == u"create"_s;
+            params << company << system << c->key << c->customerId << compact(c->values.toJson()) << context.runId << (created ? 1 : 0)
+                   << (c->customerChanged ? QVariant(context.runId) : Database::null())
+                   << (c->customerChanged ? compact(QJsonObject{{u"customer"_s, c->current.toJson()}, {u"customer_changed"_s, true}})
+                                          : QString())
+                   << now << now;
+        }
+        auto q = m_db.exec(u"INSERT INTO import_sources (company_id, source_system, source_key, customer_id, last_values_json, run_id, "
+                           "created_customer, updated_run_id, previous_json, created_at, updated_at) VALUES "_s
+                               + placeholders(count, 11),
+                           params);
+        if (!q)
+            return q.error();
+    }
+    for (Candidate &c : batch) {
+        if (c.customerChanged) {
+            const Values &t = c.target;
+            auto q = m_db.exec(u"UPDATE customers SET name = ?, email = ?, notes = ?, phone_e164 = ?, updated_at = ? WHERE id = ? AND company_id = ?"_s,
+                               {t.v[NameField], t.v[EmailField], t.v[NotesField], t.v[PhoneField], now, c.customerId, company});
+            if (!q)
+                return q.error();
+        }
+        if (c.sourceRowId != 0 && c.sourceChanged) {
+            const QJsonObject previous{{u"customer"_s, c.current.toJson()}, {u"last"_s, c.last.toJson()}, {u"customer_changed"_s, c.customerChanged}};
+            auto q = m_db.exec(u"UPDATE import_sources SET last_values_json = ?, updated_run_id = ?, previous_json = ?, updated_at = ? WHERE id = ?"_s,
+                               {compact(c.values.toJson()), context.runId, compact(previous), now, c.sourceRowId});
+            if (!q)
+                return q.error();
+        }
+    }
+    return {};
+}
+
+Status CustomerImport::processBatch(QList<Candidate> &batch, Context &context)
+{
+    if (batch.isEmpty())
+        return {};
+    if (context.options.apply) {
+        QElapsedTimer held;
+        held.start();
+        Transaction tx(m_db);
+        if (!tx.started())
+            return tx.started();
+        // Looked up inside the transaction: no other writer can add the same number in between on SQLite.
+        if (auto looked = lookUp(batch, context); !looked)
+            return looked;
+        if (auto written = write(batch, context); !written)
+            return written;
+        if (auto committed = tx.commit(); !committed)
+            return committed;
+        const qint64 ms = held.elapsed();
+        // PostgreSQL plans the batch lookups from its statistics: on tables that the import itself makes grow,
+        // stale ones turn the index lookups into scans of the whole table. Refreshed as the rows double.
+        context.written += batch.size();
+        if (m_db.engine() == Engine::Postgres && context.written >= context.analyzeAt) {
+            context.analyzeAt = context.written * 2;
+            for (const QString &statement : {u"ANALYZE customers"_s, u"ANALYZE import_sources"_s})
+                if (auto analyzed = m_db.control(statement); !analyzed)
+                    return analyzed;
+        }
+        context.report.longestTransactionMs = std::max(context.report.longestTransactionMs, ms);
+        // SQLite has one writer: keep each batch well under the time another writer may wait, and grow back
+        // when the machine is quick again. PostgreSQL's writers do not wait for each other's batches.
+        if (m_db.engine() == Engine::Sqlite) {
+            if (ms > context.options.targetTransactionMs && context.options.batchSize > 25)
+                context.options.batchSize /= 2;
+            else if (ms < context.options.targetTransactionMs / 4 && context.options.batchSize < context.maxBatchSize)
+                context.options.batchSize = std::min(context.maxBatchSize, context.options.batchSize * 2);
+        }
+    } else if (auto looked = lookUp(batch, context); !looked) {
+        return looked;
+    }
+    ++context.report.batches;
+    for (const Candidate &c : batch)
+        report(context, c);
+    return {};
+}
+
+Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &options, const Actor &actor)
+{
+    if (auto allowed = actor.require(Permission::RunSetup); !allowed)
+        return allowed.error();
+    if (actor.isScoped() && actor.companyId != options.companyId)
+        return makeError(ErrorKind::Unauthorized, u"access.denied"_s, tr("You may import only into your own company."));
+    Context context;
+    context.options = options;
+    context.maxBatchSize = std::max(1, options.batchSize);
+    // SQLite starts small (the first batch meets cold caches) and grows while batches stay quick.
+    context.options.batchSize = m_db.engine() == Engine::Sqlite ? std::min(context.maxBatchSize, 100) : context.maxBatchSize;
+    context.actor = actor;
+    {
+        auto q = m_db.exec(u"SELECT name FROM companies WHERE id = ?"_s, {options.companyId});
+        if (!q)
+            return q.error();
+        if (!q->next())
+            return makeError(ErrorKind::NotFound, u"import.company"_s, tr("There is no company %1.").arg(options.companyId));
+        context.companyName = q->value(0).toString();
+    }
+    {
+        // National numbers are read in the branch's country; the company's is that of its first active branch.
+        auto q = m_db.exec(u"SELECT name, phone_e164, active FROM branches WHERE company_id = ? ORDER BY active DESC, id"_s, {options.companyId});
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            const QString region = PhoneNumbers::regionOf(q->value(1).toString());
+            if (context.companyRegion.isEmpty())
+                context.companyRegion = region;
+            context.branchRegions.insert(q->value(0).toString().trimmed().toLower(), region);
+        }
+        if (context.companyRegion.isEmpty())
+            context.companyRegion = u"DE"_s;
+    }
+    CsvReader reader(csv);
+    if (auto header = reader.readHeader(); !header)
+        return header.error();
+    context.header = reader.header();
+    auto mapping = ImportMapping::detect(context.header, options.mappingOverrides);
+    if (!mapping)
+        return mapping.error();
+    context.mapping = *mapping;
+    context.report.mapping = mapping->toJson(context.header);
+    const auto &cols = context.mapping.columns;
+    context.mapped[NameField] = cols.contains(ImportField::Name) || cols.contains(ImportField::FirstName) || cols.contains(ImportField::LastName);
+    context.mapped[EmailField] = cols.contains(ImportField::Email);
+    context.mapped[NotesField] = cols.contains(ImportField::Notes);
+
+    if (options.apply) {
+        auto id = m_db.insert(u"INSERT INTO import_runs (company_id, source_system, source_name, state, actor, mapping_json, started_at) "
+                              "VALUES (?, ?, ?, 'applying', ?, ?, ?) RETURNING id"_s,
+                              {options.companyId, QString::fromLatin1(SourceSystem), options.sourceName, actor.username,
+                               compact(context.report.mapping), nowMs()});
+        if (!id)
+            return id.error();
+        context.runId = *id;
+        context.report.runId = *id;
+    }
+
+    const auto field = [&](const CsvRecord &record, ImportField f) {
+        const auto it = cols.constFind(f);
+        return it == cols.cend() ? QString() : record.fields.value(*it).trimmed();
+    };
+    QList<Candidate> batch;
+    qint64 rows = 0;
+    CsvRecord record;
+    while (reader.next(record)) {
+        Candidate c;
+        c.line = record.line;
+        QString name = field(record, ImportField::Name);
+        if (name.isEmpty())
+            name = QString(field(record, ImportField::FirstName) + u' ' + field(record, ImportField::LastName)).trimmed();
+        c.values.v[NameField] = name.simplified();
+        c.values.v[NotesField] = field(record, ImportField::Notes);
+        const QString phone = field(record, ImportField::Phone);
+        const QString mobile = field(record, ImportField::Mobile);
+        c.givenPhone = phone.isEmpty() ? mobile : phone;
+        const QString company = field(record, ImportField::Company);
+        const QString branch = field(record, ImportField::Branch);
+        QString email = field(record, ImportField::Email).toLower();
+        if (!record.error.isEmpty()) {
+            c.skip = record.error;
+        } else if (!company.isEmpty() && company.compare(context.companyName, Qt::CaseInsensitive) != 0) {
+            c.skip = tr("Belongs to the company \"%1\", not to \"%2\"").arg(company, context.companyName);
+        } else if (!branch.isEmpty() && !context.branchRegions.contains(branch.toLower())) {
+            c.skip = tr("The company has no branch \"%1\"").arg(branch);
+        } else if (c.givenPhone.isEmpty()) {
+            c.skip = tr("No phone number");
+        } else {
+            const QString region = branch.isEmpty() ? context.companyRegion : context.branchRegions.value(branch.toLower());
+            auto e164 = PhoneNumbers::toE164(phone.isEmpty() ? mobile : phone, region);
+            if (!e164 && !phone.isEmpty() && !mobile.isEmpty())
+                e164 = PhoneNumbers::toE164(mobile, region);
+            if (!e164)
+                c.skip = e164.error().message;
+            else
+                c.values.v[PhoneField] = *e164;
+        }
+        if (c.skip.isEmpty() && !email.isEmpty() && !plausibleEmail(email)) {
+            c.note = tr("\"%1\" left out: not an e-mail address").arg(email);
+            email.clear();
+        }
+        c.values.v[EmailField] = email;
+        if (c.skip.isEmpty()) {
+            const QString sourceId = field(record, ImportField::SourceId);
+            c.key = sourceId.isEmpty() ? c.values.v[PhoneField] : sourceId;
+            // Within the file: the first row wins, later ones are reported against it.
+            if (const qint64 first = context.seenKeys.value(c.key); first > 0)
+                c.skip = tr("Duplicate of line %1 (same source id)").arg(first);
+            else if (const qint64 first = context.seenPhones.value(c.values.v[PhoneField]); first > 0)
+                c.skip = tr("Duplicate of line %1 (same phone number)").arg(first);
+            else if (const qint64 first = email.isEmpty() ? 0 : context.seenEmails.value(email); first > 0)
+                c.skip = tr("Duplicate of line %1 (same e-mail address)").arg(first);
+            if (c.skip.isEmpty()) {
+                context.seenKeys.insert(c.key, c.line);
+                context.seenPhones.insert(c.values.v[PhoneField], c.line);
+                if (!email.isEmpty())
+                    context.seenEmails.insert(email, c.line);
+            }
+        }
+        batch.append(std::move(c));
+        ++rows;
+        if (batch.size() >= context.options.batchSize) {
+            if (auto done = processBatch(batch, context); !done) {
+                if (options.apply)
+                    (void)undo(context.runId, done.error().describe());
+                return done.error();
+            }
+            batch.clear();
+            if (options.progress)
+                options.progress(rows, reader.position());
+        }
+    }
+    if (auto done = processBatch(batch, context); !done) {
+        if (options.apply)
+            (void)undo(context.runId, done.error().describe());
+        return done.error();
+    }
+    if (options.progress)
+        options.progress(rows, reader.position());
+
+    ImportReport &r = context.report;
+    if (options.apply) {
+        Transaction tx(m_db);
+        if (!tx.started())
+            return tx.started().error();
+        auto q = m_db.exec(u"UPDATE import_runs SET state = 'applied', created_count = ?, updated_count = ?, unchanged_count = ?, "
+                           "skipped_count = ?, finished_at = ? WHERE id = ?"_s,
+                           {r.created, r.updated, r.unchanged, r.skipped, nowMs(), context.runId});
+        if (!q)
+            return q.error();
+        const QJsonObject counts{{u"company_id"_s, options.companyId}, {u"source"_s, QString::fromLatin1(SourceSystem)},
+                                 {u"file"_s, options.sourceName},     {u"created"_s, r.created},
+                                 {u"updated"_s, r.updated},           {u"unchanged"_s, r.unchanged},
+                                 {u"skipped"_s, r.skipped}};
+        if (auto logged = AuditLog(m_db).write(actor, u"import"_s, u"import_run"_s, context.runId, QString(), compact(counts)); !logged)
+            return logged.error();
+        if (auto committed = tx.commit(); !committed) {
+            (void)undo(context.runId, committed.error().describe());
+            return committed.error();
+        }
+        r.applied = true;
+    }
+    return r;
+}
+
+Status CustomerImport::undo(qint64 runId, const QString &reason)
+{
+    constexpr int Chunk = 500;
+    // The run's new customers (their links go with them), in short transactions like the apply.
+    for (;;) {
+        Transaction tx(m_db);
+        if (!tx.started())
+            return tx.started();
+        auto q = m_db.exec(u"DELETE FROM customers WHERE id IN (SELECT customer_id FROM import_sources WHERE run_id = ? AND created_customer = 1 "
+                           "ORDER BY id LIMIT 500)"_s,
+                           {runId});
+        if (!q)
+            return q.error();
+        const int deleted = q->numRowsAffected();
+        if (auto committed = tx.commit(); !committed)
+            return committed;
+        if (deleted <= 0)
+            break;
+    }
+    // Customers the run changed get their values back; links the run made go, older links get their last values back.
+    qint64 after = 0;
+    for (;;) {
+        Transaction tx(m_db);
+        if (!tx.started())
+            return tx.started();
+        auto q = m_db.exec(u"SELECT id, customer_id, run_id, previous_json FROM import_sources WHERE updated_run_id = ? AND id > ? ORDER BY id LIMIT ?"_s,
+                           {runId, after, Chunk});
+        if (!q)
+            return q.error();
+        struct Entry
+        {
+            qint64 id, customer, run;
+            QJsonObject previous;
+        };
+        QList<Entry> entries;
+        while (q->next())
+            entries.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toLongLong(),
+                            QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object()});
+        q->finish();
+        if (entries.isEmpty())
+            break;
+        for (const Entry &e : entries) {
+            after = e.id;
+            if (e.previous.value(u"customer_changed"_s).toBool()) {
+                const Values c = Values::fromJson(e.previous.value(u"customer"_s).toObject());
+                auto u = m_db.exec(u"UPDATE customers SET name = ?, email = ?, notes = ?, phone_e164 = ?, updated_at = ? WHERE id = ?"_s,
+                                   {c.v[NameField], c.v[EmailField], c.v[NotesField], c.v[PhoneField], nowMs(), e.customer});
+                if (!u)
+                    return u.error();
+            }
+            auto u = e.run == runId
+                         ? m_db.exec(u"DELETE FROM import_sources WHERE id = ?"_s, {e.id})
+                         : m_db.exec(u"UPDATE import_sources SET last_values_json = ?, updated_run_id = NULL, previous_json = '' WHERE id = ?"_s,
+                                     {compact(e.previous.value(u"last"_s).toObject()), e.id});
+            if (!u)
+                return u.error();
+        }
+        if (auto committed = tx.commit(); !committed)
+            return committed;
+    }
+    for (;;) {
+        Transaction tx(m_db);
+        if (!tx.started())
+            return tx.started();
+        auto q = m_db.exec(u"DELETE FROM import_sources WHERE id IN (SELECT id FROM import_sources WHERE run_id = ? ORDER BY id LIMIT 500)"_s, {runId});
+        if (!q)
+            return q.error();
+        const int deleted = q->numRowsAffected();
+        if (auto committed = tx.commit(); !committed)
+            return committed;
+        if (deleted <= 0)
+            break;
+    }
+    auto q = m_db.exec(u"UPDATE import_runs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?"_s, {reason.left(2000), nowMs(), runId});
+    return q ? Status() : Status(q.error());
+}
+
+} // namespace askpro

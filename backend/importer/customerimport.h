@@ -1,0 +1,107 @@
+// Customers from a practice's CSV list into one company: columns recognised by their German or English names,
+// a dry run that says what would happen to every row, and an apply in short batches that can be undone whole.
+#pragma once
+
+#include "core/result.h"
+#include "security/accesspolicy.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QStringList>
+
+#include <functional>
+
+class QIODevice;
+
+namespace askpro {
+
+class Database;
+
+// What a column can hold; the codes ("phone", "first_name" …) name them in a mapping.
+enum class ImportField { SourceId, Name, FirstName, LastName, Phone, Mobile, Email, Company, Branch, Notes };
+
+// Which column (by its index in the header) holds which field.
+struct ImportMapping
+{
+    QHash<ImportField, int> columns;
+
+    // Recognises the header's names; overrides ({"phone": "Tel. privat", "notes": null}) replace or remove a
+    // field's column. An override naming a column the header lacks, an unknown field or no phone column at all
+    // is one Invalid error.
+    [[nodiscard]] static Result<ImportMapping> detect(const QStringList &header, const QJsonObject &overrides = {});
+    [[nodiscard]] static QString fieldCode(ImportField field);
+    [[nodiscard]] static QList<ImportField> fields();
+    // {"phone": "Telefon", …} for reports and for saving the mapping.
+    [[nodiscard]] QJsonObject toJson(const QStringList &header) const;
+};
+
+struct ImportRow
+{
+    qint64 line = 0;
+    QString action; // create | update | unchanged | skip
+    QString reason; // why skipped, what an update changes, which customer was matched
+    QString name;
+    QString phone; // E.164 when valid, else as given
+    qint64 customerId = 0;
+};
+
+struct ImportReport
+{
+    qint64 runId = 0; // 0 for a dry run
+    bool applied = false;
+    QJsonObject mapping;
+    qint64 created = 0;
+    qint64 updated = 0;
+    qint64 unchanged = 0;
+    qint64 skipped = 0;
+    QList<ImportRow> rows;  // in file order, at most ImportOptions::rowLimit
+    qint64 rowsLeftOut = 0; // rows counted but not listed
+    int batches = 0;
+    qint64 longestTransactionMs = 0;
+
+    [[nodiscard]] qint64 total() const { return created + updated + unchanged + skipped; }
+    [[nodiscard]] QJsonObject toJson() const;
+};
+
+struct ImportOptions
+{
+    qint64 companyId = 0;
+    bool apply = false;
+    QJsonObject mappingOverrides;
+    QString sourceName;             // the file's name, for the run's record
+    int batchSize = 500;            // rows per transaction; on SQLite halved while a batch holds the writer too long
+    qint64 targetTransactionMs = 100;
+    int rowLimit = 10000;
+    std::function<void(qint64 rows, qint64 bytes)> progress; // after every batch
+};
+
+class CustomerImport final
+{
+    Q_DECLARE_TR_FUNCTIONS(CustomerImport)
+public:
+    static constexpr auto SourceSystem = "csv";
+
+    explicit CustomerImport(Database &db);
+
+    // Reads the CSV from the device and reports every row; with options.apply it also writes, batch by batch,
+    // under a new import run audited as one "import" entry. A database error undoes every row of the run and
+    // returns the error; bad rows are skipped and reported, never failures. Needs Permission::RunSetup and,
+    // for a company-bound actor, its own company.
+    [[nodiscard]] Result<ImportReport> run(QIODevice &csv, const ImportOptions &options, const Actor &actor);
+
+    // Takes back everything the run wrote (its new customers, links and updates) and marks it failed.
+    [[nodiscard]] Status undo(qint64 runId, const QString &reason);
+
+private:
+    struct Candidate;
+    struct Context;
+    [[nodiscard]] Status processBatch(QList<Candidate> &batch, Context &context);
+    [[nodiscard]] Status lookUp(QList<Candidate> &batch, Context &context);
+    [[nodiscard]] Status write(QList<Candidate> &batch, Context &context);
+    void report(Context &context, const Candidate &candidate);
+    Database &m_db;
+};
+
+} // namespace askpro

@@ -1,0 +1,76 @@
+// Files for the customer import sent through the admin API in chunks: stored in the database (any server of a
+// PostgreSQL deployment can read them), dry-run on request and applied once.
+#pragma once
+
+#include "core/result.h"
+#include "importer/customerimport.h"
+#include "security/accesspolicy.h"
+
+#include <QCoreApplication>
+#include <QIODevice>
+#include <QJsonObject>
+
+namespace askpro {
+
+class Database;
+
+struct ImportUpload
+{
+    qint64 id = 0;
+    qint64 companyId = 0;
+    QString fileName;
+    QJsonObject mapping;
+    qint64 bytes = 0;
+    QString state; // open | applying | applied
+    qint64 runId = 0;
+};
+
+class ImportUploads final
+{
+    Q_DECLARE_TR_FUNCTIONS(ImportUploads)
+public:
+    static constexpr qint64 MaxBytes = qint64(256) << 20;
+
+    explicit ImportUploads(Database &db);
+
+    // A new, empty upload for the company. Needs RunSetup; a company-bound actor only for its own company.
+    [[nodiscard]] Result<qint64> create(const Actor &actor, qint64 companyId, const QString &fileName, const QJsonObject &mapping);
+    // Appends data at offset (-1: at the end); an offset other than the bytes stored so far is a Conflict that
+    // names them, so a client resumes where the server stands. Returns the bytes stored.
+    [[nodiscard]] Result<qint64> append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data);
+    // The upload, within the actor's company scope (another company's: NotFound).
+    [[nodiscard]] Result<ImportUpload> find(const Actor &actor, qint64 uploadId);
+    // The dry run over the stored file.
+    [[nodiscard]] Result<ImportReport> dryRun(const Actor &actor, qint64 uploadId);
+    // Applies the stored file once; a second apply, or one while another runs, is a Conflict.
+    [[nodiscard]] Result<ImportReport> apply(const Actor &actor, qint64 uploadId);
+
+private:
+    Database &m_db;
+};
+
+// The stored chunks of an upload as one read-only device, one chunk in memory at a time.
+class UploadDevice final : public QIODevice
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UploadDevice)
+public:
+    UploadDevice(Database &db, qint64 uploadId, qint64 size);
+    // Sequential: QIODevice buffers ahead, and only readData() knows where the stored file is read.
+    [[nodiscard]] bool isSequential() const override { return true; }
+    [[nodiscard]] qint64 bytesAvailable() const override { return m_size - m_read + QIODevice::bytesAvailable(); }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override;
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    Database &m_db;
+    qint64 m_upload;
+    qint64 m_size;
+    qint64 m_read = 0;
+    qint64 m_chunkStart = -1;
+    QByteArray m_chunk;
+};
+
+} // namespace askpro

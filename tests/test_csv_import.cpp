@@ -1,0 +1,451 @@
+// Issue 19: customers from a practice's CSV. The reader on German and broken exports, the column mapping, and
+// dry run, apply, re-run and undo against real SQLite and PostgreSQL; afterwards the call flow knows the callers.
+#include "db/migrator.h"
+#include "flow/callstore.h"
+#include "importer/csvreader.h"
+#include "importer/customerimport.h"
+#include "testdatabase.h"
+
+#include <QBuffer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+// Latin-1 covers every character of these fixtures, and Windows-1252 agrees with it there.
+QByteArray cp1252(const QString &text)
+{
+    return text.toLatin1();
+}
+
+QList<CsvRecord> readAll(const QByteArray &bytes, QStringList *header = nullptr, Status *status = nullptr)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    CsvReader reader(buffer);
+    const Status read = reader.readHeader();
+    if (status)
+        *status = read;
+    if (header)
+        *header = reader.header();
+    QList<CsvRecord> records;
+    CsvRecord record;
+    while (read.ok() && reader.next(record))
+        records.append(record);
+    return records;
+}
+
+// The German export of the tests: Windows-1252, semicolons, a note over two lines with quotes, duplicates, bad
+// numbers, an unknown branch and one line broken in both encodings (lines are counted from the header as 1).
+QByteArray germanExport()
+{
+    QByteArray data = cp1252(u"Kundennummer;Vorname;Nachname;Telefon;Mobil;E-Mail;Filiale;Notiz\r\n"
+                             "1;Jürgen;Müller;030 1234567;;Juergen@Example.de;Filiale Mitte;\"Allergie: Nüsse\r\nmag \"\"frühe\"\" Termine\"\r\n" // 2-3 create
+                             "2;Anna;Schäfer;0170 1234567;;anna@example.de;;\r\n"                 // 4 create
+                             "3;Doppelt;Nummer;+49 170 1234567;;;;\r\n"                           // 5 duplicate number of line 4
+                             "4;Kaputt;Nummer;12;;;;\r\n"                                         // 6 invalid number
+                             "5;Bekannt;Anrufer;030 1111111;;;;\r\n"                              // 7 matches an earlier caller: fills the name
+                             "6;Andere;Filiale;030 2222222;;;Filiale Nord;\r\n"_s);              // 8 unknown branch
+    data += "7;\x81\x8D;X;030 4444444;;;;\r\n";                                                  // 9 broken encoding
+    data += cp1252(u"8;Gleiche;Mail;030 3333333;;ANNA@example.de;;\r\n"                          // 10 duplicate e-mail of line 4
+                   "9;Ohne;Nummer;;;;;\r\n"                                                      // 11 no number
+                   "\r\n"
+                   "10;Peter;Paß;;0171 7654321;peter@example;;\r\n"_s);                         // 13 create from the mobile, e-mail left out
+    return data;
+}
+
+qint64 count(Database &db, const QString &sql, const QVariantList &params = {})
+{
+    auto v = db.scalar(sql, params);
+    return v ? v->toLongLong() : -1;
+}
+
+QString text(Database &db, const QString &sql, const QVariantList &params = {})
+{
+    auto v = db.scalar(sql, params);
+    return v ? v->toString() : u"<error>"_s;
+}
+
+Result<ImportReport> runImport(Database &db, qint64 company, const QByteArray &csv, bool apply, int batchSize = 500)
+{
+    QBuffer buffer;
+    buffer.setData(csv);
+    buffer.open(QIODevice::ReadOnly);
+    ImportOptions options;
+    options.companyId = company;
+    options.apply = apply;
+    options.batchSize = batchSize;
+    options.sourceName = u"kunden.csv"_s;
+    return CustomerImport(db).run(buffer, options, Actor::system(u"test"_s));
+}
+
+QString actionOfLine(const ImportReport &report, qint64 line)
+{
+    for (const ImportRow &row : report.rows)
+        if (row.line == line)
+            return row.action;
+    return {};
+}
+
+QString reasonOfLine(const ImportReport &report, qint64 line)
+{
+    for (const ImportRow &row : report.rows)
+        if (row.line == line)
+            return row.reason;
+    return {};
+}
+
+} // namespace
+
+class TestCsvImport final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void readsGermanWindows1252Export()
+    {
+        QStringList header;
+        const auto records = readAll(germanExport(), &header);
+        QCOMPARE(header.size(), 8);
+        QCOMPARE(header.at(5), u"E-Mail"_s);
+        QCOMPARE(records.size(), 10);
+        QCOMPARE(records.at(0).line, 2);
+        QCOMPARE(records.at(0).fields.value(1), u"Jürgen"_s);
+        QCOMPARE(records.at(0).fields.value(7), u"Allergie: Nüsse\nmag \"frühe\" Termine"_s);
+        QCOMPARE(records.at(1).line, 4);
+        QCOMPARE(records.at(1).fields.value(2), u"Schäfer"_s);
+        QCOMPARE(records.at(6).line, 9);
+        QVERIFY(records.at(6).error.contains(u"9"_s));
+        QVERIFY(records.at(5).error.isEmpty()); // the lines around the broken one are fine
+        QVERIFY(records.at(7).error.isEmpty());
+        QCOMPARE(records.at(7).fields.value(5), u"ANNA@example.de"_s);
+        QCOMPARE(records.at(9).line, 13);
+        QCOMPARE(records.at(9).fields.value(2), u"Paß"_s);
+    }
+
+    void readsUtf8WithBomAndCommas()
+    {
+        QStringList header;
+        const auto records = readAll("\xEF\xBB\xBFName,Phone,Notes\n\"Weiß, Eva\",+49 30 5550001,\"a \"\"b\"\"\nc\"\nZoë,030 5550002,\n", &header);
+        QCOMPARE(header, (QStringList{u"Name"_s, u"Phone"_s, u"Notes"_s}));
+        QCOMPARE(records.size(), 2);
+        QCOMPARE(records.at(0).fields, (QStringList{u"Weiß, Eva"_s, u"+49 30 5550001"_s, u"a \"b\"\nc"_s}));
+        QCOMPARE(records.at(1).line, 4);
+        QCOMPARE(records.at(1).fields.value(0), u"Zoë"_s);
+        QCOMPARE(records.at(1).fields.size(), 3);
+    }
+
+    void reportsAnUnterminatedQuote()
+    {
+        const auto records = readAll("Name;Telefon\nA;1\n\"B;2\nC;3\n");
+        QCOMPARE(records.size(), 2);
+        QVERIFY(records.at(1).error.contains(u"3"_s));
+    }
+
+    void refusesSpreadsheetsAndUtf16_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("xlsx") << QByteArray("PK\x03\x04\x14\x00\x06\x00", 8) << u"import.spreadsheet"_s;
+        QTest::newRow("xls") << QByteArray("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") << u"import.spreadsheet"_s;
+        QTest::newRow("utf16") << QByteArray("\xFF\xFEN\0a\0", 6) << u"import.utf16"_s;
+        QTest::newRow("empty") << QByteArray() << u"import.empty"_s;
+        QTest::newRow("binary") << QByteArray("\x00\x81\x8D\x90\n", 5) << u"import.not_csv"_s;
+    }
+    void refusesSpreadsheetsAndUtf16()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, code);
+        Status status;
+        (void)readAll(bytes, nullptr, &status);
+        QVERIFY(!status.ok());
+        QCOMPARE(status.error().code, code);
+        if (code == u"import.spreadsheet"_s)
+            QVERIFY(status.error().message.contains(u"CSV (UTF-8)"_s));
+    }
+
+    void detectsGermanAndEnglishColumns()
+    {
+        auto german = ImportMapping::detect({u"Kunden-Nr."_s, u"Name"_s, u"Tel."_s, u"Handy"_s, u"E-Mail-Adresse"_s, u"Firma"_s, u"Bemerkung"_s});
+        QVERIFY(german);
+        QCOMPARE(german->columns.value(ImportField::SourceId, -1), 0);
+        QCOMPARE(german->columns.value(ImportField::Phone, -1), 2);
+        QCOMPARE(german->columns.value(ImportField::Mobile, -1), 3);
+        QCOMPARE(german->columns.value(ImportField::Email, -1), 4);
+        QCOMPARE(german->columns.value(ImportField::Company, -1), 5);
+        QCOMPARE(german->columns.value(ImportField::Notes, -1), 6);
+        auto english = ImportMapping::detect({u"First name"_s, u"Last name"_s, u"Mobile"_s, u"Email"_s, u"Branch"_s});
+        QVERIFY(english);
+        QCOMPARE(english->columns.value(ImportField::FirstName, -1), 0);
+        QCOMPARE(english->columns.value(ImportField::LastName, -1), 1);
+        QCOMPARE(english->columns.value(ImportField::Mobile, -1), 2);
+        QCOMPARE(english->columns.value(ImportField::Branch, -1), 4);
+    }
+
+    void mappingOverridesAndErrors()
+    {
+        const QStringList header{u"Kunde"_s, u"Tel. privat"_s, u"Info"_s};
+        auto none = ImportMapping::detect(header);
+        QVERIFY(!none);
+        QCOMPARE(none.error().code, u"import.no_phone"_s);
+        auto overridden = ImportMapping::detect(header, QJsonObject{{u"phone"_s, u"Tel. privat"_s}, {u"notes"_s, u"Info"_s}});
+        QVERIFY(overridden);
+        QCOMPARE(overridden->columns.value(ImportField::Phone, -1), 1);
+        QCOMPARE(overridden->columns.value(ImportField::Name, -1), 0);
+        QCOMPARE(overridden->toJson(header).value(u"notes"_s).toString(), u"Info"_s);
+        auto missing = ImportMapping::detect(header, QJsonObject{{u"phone"_s, u"Telefon"_s}});
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, u"import.mapping_column"_s);
+        QVERIFY(missing.error().message.contains(u"Telefon"_s));
+        auto unknown = ImportMapping::detect(header, QJsonObject{{u"fax"_s, u"Info"_s}});
+        QVERIFY(!unknown);
+        QCOMPARE(unknown.error().code, u"import.mapping_field"_s);
+    }
+
+    void aMissingMappedColumnWritesNothing_data() { test::addEngineRows(); }
+    void aMissingMappedColumnWritesNothing()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
+        QBuffer buffer;
+        buffer.setData(germanExport());
+        buffer.open(QIODevice::ReadOnly);
+        ImportOptions options;
+        options.companyId = company;
+        options.apply = true;
+        options.mappingOverrides = QJsonObject{{u"phone"_s, u"Festnetz privat"_s}};
+        auto report = CustomerImport(*db).run(buffer, options, Actor::system(u"test"_s));
+        QVERIFY(!report);
+        QCOMPARE(report.error().code, u"import.mapping_column"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 0);
+    }
+
+    void dryRunApplyAndRerun_data() { test::addEngineRows(); }
+    void dryRunApplyAndRerun()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
+        CallStore calls(*db);
+        // A caller the call flow already knows, without a name.
+        auto earlier = calls.upsertCustomer(company, u"+49301111111"_s, QString(), QString(), u"de"_s);
+        QVERIFY(earlier);
+
+        auto dry = runImport(*db, company, germanExport(), false);
+        QVERIFY2(dry, qPrintable(dry ? QString() : dry.error().describe()));
+        QCOMPARE(dry->created, 3);
+        QCOMPARE(dry->updated, 1);
+        QCOMPARE(dry->unchanged, 0);
+        QCOMPARE(dry->skipped, 6);
+        QCOMPARE(dry->runId, 0);
+        QCOMPARE(actionOfLine(*dry, 2), u"create"_s);
+        QCOMPARE(actionOfLine(*dry, 5), u"skip"_s);
+        QVERIFY(reasonOfLine(*dry, 5).contains(u"line 4"_s));
+        QCOMPARE(actionOfLine(*dry, 6), u"skip"_s);
+        QVERIFY(reasonOfLine(*dry, 6).contains(u"12"_s));
+        QCOMPARE(actionOfLine(*dry, 7), u"update"_s);
+        QVERIFY(reasonOfLine(*dry, 7).contains(QString::number(*earlier)));
+        QVERIFY(reasonOfLine(*dry, 8).contains(u"Filiale Nord"_s));
+        QVERIFY(reasonOfLine(*dry, 9).contains(u"Line 9"_s));
+        QVERIFY(reasonOfLine(*dry, 10).contains(u"line 4"_s));
+        QCOMPARE(actionOfLine(*dry, 11), u"skip"_s);
+        QCOMPARE(actionOfLine(*dry, 13), u"create"_s);
+        QVERIFY(reasonOfLine(*dry, 13).contains(u"peter@example"_s));
+        // A dry run writes nothing.
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_sources"_s), 0);
+
+        auto applied = runImport(*db, company, germanExport(), true, 3);
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().describe()));
+        QVERIFY(applied->applied);
+        QVERIFY(applied->runId > 0);
+        QCOMPARE(applied->created, 3);
+        QCOMPARE(applied->updated, 1);
+        QCOMPARE(applied->skipped, 6);
+        QVERIFY(applied->batches >= 4);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE company_id = ?"_s, {company}), 4);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE phone_e164 = '+49301234567'"_s), u"Jürgen Müller"_s);
+        QCOMPARE(text(*db, u"SELECT email FROM customers WHERE phone_e164 = '+49301234567'"_s), u"juergen@example.de"_s);
+        QCOMPARE(text(*db, u"SELECT notes FROM customers WHERE phone_e164 = '+49301234567'"_s), u"Allergie: Nüsse\nmag \"frühe\" Termine"_s);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE id = ?"_s, {*earlier}), u"Bekannt Anrufer"_s);
+        QCOMPARE(text(*db, u"SELECT email FROM customers WHERE phone_e164 = '+491717654321'"_s), QString());
+        QCOMPARE(text(*db, u"SELECT state FROM import_runs WHERE id = ?"_s, {applied->runId}), u"applied"_s);
+        QCOMPARE(count(*db, u"SELECT created_count FROM import_runs WHERE id = ?"_s, {applied->runId}), 3);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM audit_log WHERE action = 'import'"_s), 1);
+        QVERIFY(text(*db, u"SELECT after_json FROM audit_log WHERE action = 'import'"_s).contains(u"\"created\":3"_s));
+        QVERIFY(applied->longestTransactionMs < 200);
+
+        // The call flow recognises an imported caller by the number and keeps the imported name.
+        const qint64 mueller = count(*db, u"SELECT id FROM customers WHERE phone_e164 = '+49301234567'"_s);
+        auto recognised = calls.upsertCustomer(company, u"+49301234567"_s, QString(), QString(), u"de"_s);
+        QVERIFY(recognised);
+        QCOMPARE(*recognised, mueller);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE id = ?"_s, {mueller}), u"Jürgen Müller"_s);
+
+        // A second run of the same file changes nothing.
+        const QString before = text(*db, u"SELECT MAX(updated_at) FROM customers"_s);
+        auto again = runImport(*db, company, germanExport(), true);
+        QVERIFY(again);
+        QCOMPARE(again->created, 0);
+        QCOMPARE(again->updated, 0);
+        QCOMPARE(again->unchanged, 4);
+        QCOMPARE(again->skipped, 6);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 4);
+        QCOMPARE(text(*db, u"SELECT MAX(updated_at) FROM customers"_s), before);
+
+        // Changed in AskPro since: the name and the language (a preference) stay; what changed only at the
+        // source comes in.
+        QVERIFY(db->exec(u"UPDATE customers SET name = 'Anna S.', language = 'en' WHERE phone_e164 = '+491701234567'"_s));
+        QByteArray changed = germanExport();
+        changed.replace("2;Anna;Sch\xE4" "fer;0170 1234567;;anna@example.de;;", "2;Anna;Schaefer;0170 1234567;;anna.neu@example.de;;");
+        changed.replace("mag \"\"fr\xFC" "he\"\" Termine", "mag sp\xE4te Termine");
+        auto third = runImport(*db, company, changed, true);
+        QVERIFY(third);
+        QCOMPARE(third->created, 0);
+        QCOMPARE(third->updated, 2);
+        QCOMPARE(third->unchanged, 2);
+        QVERIFY(reasonOfLine(*third, 4).contains(u"kept"_s));
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE phone_e164 = '+491701234567'"_s), u"Anna S."_s);
+        QCOMPARE(text(*db, u"SELECT email FROM customers WHERE phone_e164 = '+491701234567'"_s), u"anna.neu@example.de"_s);
+        QCOMPARE(text(*db, u"SELECT language FROM customers WHERE phone_e164 = '+491701234567'"_s), u"en"_s);
+        QCOMPARE(text(*db, u"SELECT notes FROM customers WHERE id = ?"_s, {mueller}), u"Allergie: Nüsse\nmag späte Termine"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM audit_log WHERE action = 'import'"_s), 3);
+    }
+
+    void aFailingRowUndoesTheRun_data() { test::addEngineRows(); }
+    void aFailingRowUndoesTheRun()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
+        CallStore calls(*db);
+        auto earlier = calls.upsertCustomer(company, u"+49301111111"_s, QString(), QString(), u"de"_s);
+        QVERIFY(earlier);
+        // The first file goes in whole; the second changes one of its rows, links the earlier caller and
+        // meets a row the database refuses in its third batch.
+        QVERIFY(runImport(*db, company, "ID;Name;Telefon\nA;Alt Name;030 5550001\n", true));
+        if (engine == u"sqlite"_s) {
+            QVERIFY(db->control(u"CREATE TRIGGER refuse_row BEFORE INSERT ON customers WHEN NEW.name = 'Fehler Zeile' "
+                                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"_s));
+        } else {
+            QVERIFY(db->control(u"CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                "IF NEW.name = 'Fehler Zeile' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$"_s));
+            QVERIFY(db->control(u"CREATE TRIGGER refuse_row BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION refuse_row()"_s));
+        }
+        const QByteArray csv = "ID;Name;Telefon\n"
+                               "A;Neuer Name;030 5550001\n"
+                               "B;Bekannt;030 1111111\n"
+                               "C;Eins;030 5550002\n"
+                               "D;Zwei;030 5550003\n"
+                               "E;Fehler Zeile;030 5550004\n"
+                               "F;Drei;030 5550005\n";
+        auto failed = runImport(*db, company, csv, true, 2);
+        QVERIFY(!failed);
+        QVERIFY(failed.error().describe().contains(u"refused by the test"_s));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE company_id = ?"_s, {company}), 2);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE phone_e164 = '+49305550001'"_s), u"Alt Name"_s);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE id = ?"_s, {*earlier}), QString());
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_sources"_s), 1);
+        QVERIFY(text(*db, u"SELECT last_values_json FROM import_sources"_s).contains(u"Alt Name"_s));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs WHERE state = 'failed'"_s), 1);
+        QVERIFY(text(*db, u"SELECT error FROM import_runs WHERE state = 'failed'"_s).contains(u"refused by the test"_s));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM audit_log WHERE action = 'import'"_s), 1); // the first run's only
+
+        // Without the refusing rule the same file goes in, and the undone run left nothing in the way.
+        QVERIFY(db->control(engine == u"sqlite"_s ? u"DROP TRIGGER refuse_row"_s : u"DROP TRIGGER refuse_row ON customers"_s));
+        auto applied = runImport(*db, company, csv, true, 2);
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().describe()));
+        QCOMPARE(applied->created, 4);
+        QCOMPARE(applied->updated, 2);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE company_id = ?"_s, {company}), 6);
+    }
+
+    // askpro-server import customers: the dry run prints the report and writes nothing, --apply writes, bad input
+    // is one message and exit code 1.
+    void serverCommand()
+    {
+        const QString server = qEnvironmentVariable("ASKPRO_SERVER");
+        ASKPRO_REQUIRE(!server.isEmpty() && QFile::exists(server), "askpro-server (ASKPRO_SERVER, set by CTest)");
+        QTemporaryDir dir;
+        const QString url = u"sqlite:"_s + dir.filePath(u"askpro.sqlite"_s);
+        qint64 company = 0;
+        {
+            auto db = Database::open(url);
+            QVERIFY(db);
+            QVERIFY(Migrator(**db).migrate());
+            company = test::plantCompanyAndBranch(**db, u"+49309990000"_s).first;
+        }
+        const QString csv = dir.filePath(u"kunden.csv"_s);
+        const QString xlsx = dir.filePath(u"kunden.xlsx"_s);
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(germanExport());
+            QFile x(xlsx);
+            QVERIFY(x.open(QIODevice::WriteOnly));
+            x.write(QByteArray("PK\x03\x04\x14\x00\x06\x00rest", 12));
+        }
+        const auto run = [&](const QStringList &extra, QString *output) {
+            QProcess p;
+            p.start(server, QStringList{u"import"_s, u"customers"_s, u"--db"_s, url, u"--company"_s, QString::number(company)} + extra);
+            p.waitForFinished(60000);
+            *output = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+            return p.exitCode();
+        };
+        QString output;
+        QCOMPARE(run({u"--file"_s, csv}, &output), 0);
+        QVERIFY2(output.contains(u"4 would be created"_s) || output.contains(u"4 würden angelegt"_s), qPrintable(output));
+        QVERIFY2(output.contains(u"\"12\""_s), qPrintable(output));
+        QCOMPARE(run({u"--file"_s, csv, u"--apply"_s, u"--mapping"_s, u"{\"phone\": \"Festnetz\"}"_s}, &output), 1);
+        QVERIFY2(output.contains(u"Festnetz"_s), qPrintable(output));
+        QCOMPARE(run({u"--file"_s, xlsx, u"--apply"_s}, &output), 1);
+        QVERIFY2(output.contains(u"CSV (UTF-8)"_s), qPrintable(output));
+        {
+            auto db = Database::open(url);
+            QVERIFY(db);
+            QCOMPARE(count(**db, u"SELECT COUNT(*) FROM customers"_s), 0);
+        }
+        QCOMPARE(run({u"--file"_s, csv, u"--apply"_s, u"--json"_s}, &output), 0);
+        QVERIFY2(output.contains(u"\"created\": 4"_s), qPrintable(output));
+        auto db = Database::open(url);
+        QVERIFY(db);
+        QCOMPARE(count(**db, u"SELECT COUNT(*) FROM customers"_s), 4);
+        QCOMPARE(count(**db, u"SELECT COUNT(*) FROM audit_log WHERE action = 'import'"_s), 1);
+    }
+
+    void onlyItsOwnCompanyAndWithTheRightRole_data() { test::addEngineRows(); }
+    void onlyItsOwnCompanyAndWithTheRightRole()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
+        QBuffer buffer;
+        buffer.setData("Name;Telefon\nA;030 5550001\n");
+        buffer.open(QIODevice::ReadOnly);
+        ImportOptions options;
+        options.companyId = company;
+        auto support = CustomerImport(*db).run(buffer, options, Actor::user(1, u"s"_s, Role::Support));
+        QVERIFY(!support);
+        QCOMPARE(support.error().kind, ErrorKind::Unauthorized);
+        buffer.seek(0);
+        auto onboarding = CustomerImport(*db).run(buffer, options, Actor::user(1, u"o"_s, Role::Onboarding));
+        QVERIFY(onboarding);
+        QCOMPARE(onboarding->created, 1);
+        buffer.seek(0);
+        options.companyId = company + 1000;
+        auto missing = CustomerImport(*db).run(buffer, options, Actor::user(1, u"o"_s, Role::Onboarding));
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().kind, ErrorKind::NotFound);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCsvImport)
+#include "test_csv_import.moc"
