@@ -322,7 +322,7 @@
         <translation>Keine Spalte enthält eine Telefonnummer (gesucht: Telefon, Tel., Mobil, Handy, Phone, Mobile). Nennen Sie sie in der Zuordnung, z. B. {&quot;phone&quot;: &quot;%1&quot;}.</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+170"/>
         <source>name</source>
         <translation>Name</translation>
     </message>
@@ -372,12 +372,12 @@
         <translation>Doppelt: Kunde #%1 hat diese E-Mail-Adresse mit der Nummer %2</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+140"/>
         <source>You may import only into your own company.</source>
         <translation>Sie dürfen nur in Ihr eigenes Unternehmen importieren.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>There is no company %1.</source>
         <translation>Es gibt kein Unternehmen %1.</translation>
     </message>
@@ -1755,12 +1755,12 @@ Befehle:
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>%1 rows read (%2%)</source>
         <translation>%1 Zeilen gelesen (%2 %)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Nothing was written.</source>
         <translation>Es wurde nichts geschrieben.</translation>
     </message>
