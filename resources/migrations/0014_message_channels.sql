@@ -1,4 +1,4 @@
--- AskPro schema, version 13 (issue 17): confirmations by SMS beside e-mail. The notifications outbox stays the
+-- AskPro schema, version 14 (issue 17): confirmations by SMS beside e-mail. The notifications outbox stays the
 -- one log of what was sent: each row names its channel, the provider's message id and how far delivery got.
 -- channel: email | sms | whatsapp.
 ALTER TABLE notifications ADD COLUMN channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'sms', 'whatsapp'));
