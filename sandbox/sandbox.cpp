@@ -7,6 +7,7 @@
 #include "retellapi.h"
 #include "signatures.h"
 #include "stripeapi.h"
+#include "twilioapi.h"
 #include "webhooksender.h"
 
 #include <QHttpServerResponder>
@@ -21,7 +22,7 @@ namespace askpro::sandbox {
 
 namespace {
 
-constexpr std::array<Provider, 3> Providers{Provider::Retell, Provider::Calcom, Provider::Stripe};
+constexpr std::array<Provider, 4> Providers{Provider::Retell, Provider::Calcom, Provider::Stripe, Provider::Twilio};
 
 QString providerName(Provider provider)
 {
@@ -29,6 +30,7 @@ QString providerName(Provider provider)
     case Provider::Retell: return u"retell"_s;
     case Provider::Calcom: return u"calcom"_s;
     case Provider::Stripe: return u"stripe"_s;
+    case Provider::Twilio: return u"twilio"_s;
     }
     return {};
 }
@@ -60,13 +62,15 @@ Sandbox::Sandbox(SandboxConfig config, QObject *parent)
     : QObject(parent), m_config(std::move(config)), m_sender(std::make_unique<WebhookSender>()),
       m_retell(std::make_unique<RetellApi>(m_config.retellApiKey, m_config.retellWebhookUrl, *m_sender)),
       m_calcom(std::make_unique<CalcomApi>(m_config.calcomApiKey, *m_sender)),
-      m_stripe(std::make_unique<StripeApi>(m_config.stripeApiKey, m_config.stripeWebhookSecret, m_config.stripeWebhookUrl, *m_sender))
+      m_stripe(std::make_unique<StripeApi>(m_config.stripeApiKey, m_config.stripeWebhookSecret, m_config.stripeWebhookUrl, *m_sender)),
+      m_twilio(std::make_unique<TwilioApi>(m_config.twilioAccountSid, m_config.twilioAuthToken, *m_sender))
 {
     m_sender->setRetryDelayMs(m_config.webhookRetryDelayMs);
     connect(m_sender.get(), &WebhookSender::finished, this, &Sandbox::webhookFinished);
     setFaults(Provider::Retell, m_config.retellFaults);
     setFaults(Provider::Calcom, m_config.calcomFaults);
     setFaults(Provider::Stripe, m_config.stripeFaults);
+    setFaults(Provider::Twilio, m_config.twilioFaults);
     setFaultSeed(m_config.faultSeed);
     // Qt 6.4's path patterns cannot say "everything under /retell", so every request reaches one
     // handler and the providers route by themselves.
@@ -89,7 +93,7 @@ QUrl Sandbox::baseUrl(Provider provider) const
 {
     if (m_port == 0)
         return {};
-    static const QString paths[] = {u"/retell"_s, u"/calcom/v2"_s, u"/stripe/v1"_s};
+    static const QString paths[] = {u"/retell"_s, u"/calcom/v2"_s, u"/stripe/v1"_s, u"/twilio"_s};
     return QUrl(u"http://%1:%2%3"_s.arg(m_host).arg(m_port).arg(paths[int(provider)]));
 }
 
@@ -109,6 +113,7 @@ void Sandbox::reset()
     m_retell->reset();
     m_calcom->reset();
     m_stripe->reset();
+    m_twilio->reset();
     m_sender->resetCounts();
 }
 
@@ -197,6 +202,16 @@ QByteArray Sandbox::stripeSignature(const QByteArray &body) const
     return signatures::stripe(body, m_stripe->webhookSecret(), unixNow());
 }
 
+QJsonArray Sandbox::twilioMessages() const
+{
+    return toQtJson(Json(m_twilio->messages())).array();
+}
+
+void Sandbox::setTwilioStopped(const QString &e164, bool stopped)
+{
+    m_twilio->setStopped(e164, stopped);
+}
+
 SandboxCounts Sandbox::counts() const
 {
     SandboxCounts c;
@@ -225,11 +240,12 @@ void Sandbox::onRequest(const QHttpServerRequest &httpRequest, QHttpServerRespon
     }
     const auto provider = providerFrom(prefix);
     if (!provider) {
-        respond(std::move(responder), controlError(404, u"Unknown path: use /retell, /calcom/v2, /stripe/v1 or /sandbox"_s), 0);
+        respond(std::move(responder), controlError(404, u"Unknown path: use /retell, /calcom/v2, /stripe/v1, /twilio or /sandbox"_s), 0);
         return;
     }
     ProviderApi &api = *provider == Provider::Retell ? static_cast<ProviderApi &>(*m_retell)
                        : *provider == Provider::Calcom ? static_cast<ProviderApi &>(*m_calcom)
+                       : *provider == Provider::Twilio ? static_cast<ProviderApi &>(*m_twilio)
                                                        : static_cast<ProviderApi &>(*m_stripe);
     FaultInjector &faults = m_faults[std::size_t(*provider)];
     int delay = faults.settings().latencyMs;
@@ -330,6 +346,14 @@ ApiReply Sandbox::control(const ApiRequest &request)
         const QString callId = simulateCall(*options);
         return ApiReply::json(201, Json{{"call_id", toStd(callId)}, {"call", *m_retell->call(callId)}});
     }
+    if (path == "/twilio/stop"_L1) {
+        // {"number": "+49…", "stopped": true}: the number replied STOP (false: START).
+        const QString number = jsonString(*body, "number");
+        if (number.isEmpty())
+            return controlError(400, u"number is required"_s);
+        setTwilioStopped(number, jsonBool(*body, "stopped", true));
+        return ApiReply::json(200, Json{{"number", toStd(number)}, {"stopped", jsonBool(*body, "stopped", true)}});
+    }
     if (path == "/calcom/bookings"_L1)
         return m_calcom->bookElsewhere(*body);
     if (path == "/stripe/card"_L1) {
@@ -388,7 +412,7 @@ ApiReply Sandbox::setFaultsFromJson(const ApiRequest &request)
     else if (const auto p = providerFrom(which))
         targets = {*p};
     else
-        return controlError(400, u"provider must be retell, calcom, stripe or all"_s);
+        return controlError(400, u"provider must be retell, calcom, stripe, twilio or all"_s);
     Json result = Json::object();
     for (const Provider p : std::as_const(targets)) {
         FaultSettings f = faults(p);

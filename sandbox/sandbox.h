@@ -1,5 +1,5 @@
-// askpro-sandbox: local stand-ins for Retell, Cal.com and Stripe on one port (under /retell,
-// /calcom/v2 and /stripe/v1), with fault injection, simulated calls and /sandbox control endpoints.
+// askpro-sandbox: local stand-ins for Retell, Cal.com, Stripe and Twilio on one port (under /retell,
+// /calcom/v2, /stripe/v1 and /twilio), with fault injection, simulated calls and /sandbox control endpoints.
 #pragma once
 
 #include "callsimulator.h"
@@ -24,6 +24,7 @@ class CalcomApi;
 class DemoCallFeed;
 class RetellApi;
 class StripeApi;
+class TwilioApi;
 class WebhookSender;
 struct ApiReply;
 struct ApiRequest;
@@ -32,6 +33,7 @@ enum class Provider {
     Retell,
     Calcom,
     Stripe,
+    Twilio,
 };
 
 struct SandboxConfig
@@ -42,9 +44,12 @@ struct SandboxConfig
     QString stripeWebhookSecret = QStringLiteral("whsec_sandbox");
     QUrl retellWebhookUrl; // account default; an agent's own webhook_url wins
     QUrl stripeWebhookUrl;
+    QString twilioAccountSid = QStringLiteral("AC00000000000000000000000000sandbox");
+    QString twilioAuthToken = QStringLiteral("twilio_sandbox_token");
     FaultSettings retellFaults;
     FaultSettings calcomFaults;
     FaultSettings stripeFaults;
+    FaultSettings twilioFaults;
     quint64 faultSeed = 1;
     int webhookRetryDelayMs = 250; // first retry; doubles for each further one
 };
@@ -86,7 +91,7 @@ public:
 
     // Listens on address:port (0 picks a free port). Returns the port, or 0 when it cannot listen.
     [[nodiscard]] quint16 listen(const QHostAddress &address, quint16 port);
-    // http://host:port/retell, .../calcom/v2 or .../stripe/v1; empty before listen().
+    // http://host:port/retell, .../calcom/v2, .../stripe/v1 or .../twilio; empty before listen().
     [[nodiscard]] QUrl baseUrl(Provider provider) const;
 
     // Creates Cal.com users, schedules, teams, event types and bookings from {"calcom": {...}}, and keeps
@@ -123,6 +128,11 @@ public:
     // "t=<now s>,v1=<hex>" as Stripe signs body with this sandbox's webhook secret.
     [[nodiscard]] QByteArray stripeSignature(const QByteArray &body) const;
 
+    // Twilio: every accepted message, oldest first; a number that replied STOP is refused with 21610.
+    [[nodiscard]] QJsonArray twilioMessages() const;
+    void setTwilioStopped(const QString &e164, bool stopped);
+    [[nodiscard]] const SandboxConfig &config() const { return m_config; }
+
     [[nodiscard]] SandboxCounts counts() const;
 
     // The demo's stream of simulated calls, switched through GET/POST /sandbox/simulation (not owned; it
@@ -145,7 +155,8 @@ private:
     std::unique_ptr<RetellApi> m_retell;
     std::unique_ptr<CalcomApi> m_calcom;
     std::unique_ptr<StripeApi> m_stripe;
-    std::array<FaultInjector, 3> m_faults;
+    std::unique_ptr<TwilioApi> m_twilio;
+    std::array<FaultInjector, 4> m_faults;
     QHttpServer m_server;
     QString m_host;
     quint16 m_port = 0;

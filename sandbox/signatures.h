@@ -3,7 +3,10 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
+
+#include <utility>
 
 namespace askpro::sandbox::signatures {
 
@@ -16,5 +19,9 @@ namespace askpro::sandbox::signatures {
 [[nodiscard]] QByteArray calcom(const QByteArray &body, const QString &secret);
 // Stripe "Stripe-Signature": "t=<unix s>,v1=<hex HMAC(secret, "<t>.<body>")>".
 [[nodiscard]] QByteArray stripe(const QByteArray &body, const QString &secret, qint64 unixSeconds);
+
+// Twilio "X-Twilio-Signature": base64 HMAC-SHA1(auth token, full URL + each POST parameter's name and value,
+// sorted by name). params are (name, value) pairs.
+[[nodiscard]] QByteArray twilio(const QString &url, const QList<std::pair<QString, QString>> &params, const QString &authToken);
 
 } // namespace askpro::sandbox::signatures

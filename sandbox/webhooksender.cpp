@@ -36,7 +36,7 @@ void WebhookSender::resetCounts()
 void WebhookSender::attempt(const std::shared_ptr<WebhookDelivery> &delivery, int attemptNumber)
 {
     QNetworkRequest request(delivery->url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, delivery->contentType);
     if (delivery->sign) {
         for (const auto &[name, value] : delivery->sign(delivery->body))
             request.setRawHeader(name, value);

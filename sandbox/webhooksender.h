@@ -26,6 +26,8 @@ struct WebhookDelivery
     // For a webhook whose answer matters (Retell's inbound call webhook): called once with the last attempt's
     // status (0: no HTTP answer) and body.
     std::function<void(int httpStatus, const QByteArray &body)> answered = {};
+    QByteArray contentType = QByteArrayLiteral("application/json"); // Twilio posts forms
+
 };
 
 class WebhookSender final : public QObject

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, and opens the admin app on the embedded
 # SQLite database with the local provider sandbox and German demo data. In the background it runs the
-# sandbox (Retell, Cal.com, Stripe stand-ins, placing a simulated call every few seconds; Demo > Simulated
+# sandbox (Retell, Cal.com, Stripe and Twilio stand-ins, placing a simulated call every few seconds; Demo > Simulated
 # calls in the app, Ctrl+Shift+D, switches that on and off), a local mail server for the confirmations, and
 # askpro-server; all of them stop when the admin app closes.
 set -euo pipefail
@@ -42,6 +42,9 @@ for company in $(sqlite3 "$data/askpro.sqlite" 'SELECT id FROM companies'); do
   printf 'cal_test_sandbox\n' | "$bin/server/askpro-server" credentials calcom --company "$company" --db "$db" \
     --base-url "$sandbox/calcom/v2" >/dev/null
 done
+# Confirmations by SMS go to the sandbox's Twilio (its account SID and auth token; the sender number is made up).
+printf 'AC00000000000000000000000000sandbox:twilio_sandbox_token\n+4915510000000\n' |
+  "$bin/server/askpro-server" credentials twilio --db "$db" --base-url "$sandbox/twilio" >/dev/null
 "$bin/server/askpro-server" connect --all --db "$db" --public-url "http://127.0.0.1:$server_port" >"$data/demo-connect.log" 2>&1
 
 "$bin/server/askpro-server" serve --db "$db" --listen "127.0.0.1:$server_port" --public-url "http://127.0.0.1:$server_port" \

@@ -12,6 +12,7 @@
 #include "smtpsink.h"
 #include "testdatabase.h"
 
+#include <QRegularExpression>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -226,6 +227,16 @@ private Q_SLOTS:
         QVERIFY(mail.contains("rechnung@kanzlei-roth.de"));
         QVERIFY(mail.contains("application/pdf"));
         QVERIFY(mail.contains("AP-2026-000001.pdf"));
+        // RFC 5322 §3.6: every mail carries its Date (English names, numeric zone) and a unique Message-ID.
+        const QString text = QString::fromUtf8(mail);
+        const auto date = QRegularExpression(u"(?m)^Date: ((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                                             "\\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\r?$"_s).match(text);
+        QVERIFY2(date.hasMatch(), qPrintable(text.left(600)));
+        const QDateTime sentAt = QDateTime::fromString(date.captured(1), Qt::RFC2822Date);
+        QVERIFY(sentAt.isValid());
+        QVERIFY(qAbs(sentAt.secsTo(QDateTime::currentDateTimeUtc())) < 120);
+        const auto messageId = QRegularExpression(u"(?m)^Message-ID: <[^@<>\\s]+@askproai\\.de>\r?$"_s).match(text);
+        QVERIFY2(messageId.hasMatch(), qPrintable(text.left(600)));
         QCOMPARE(db->scalar(u"SELECT status FROM notifications WHERE id = ?"_s, {*queued})->toString(), u"sent"_s);
     }
 

@@ -203,6 +203,10 @@ private Q_SLOTS:
         QTest::newRow("calcom wrong key") << int(Provider::Calcom) << u"/me"_s << "Bearer cal_test_wrong"_ba;
         QTest::newRow("stripe without key") << int(Provider::Stripe) << u"/customers"_s << QByteArray();
         QTest::newRow("stripe wrong key") << int(Provider::Stripe) << u"/customers"_s << "Bearer sk_test_wrong"_ba;
+        const QString messages = u"/2010-04-01/Accounts/AC00000000000000000000000000sandbox/Messages.json"_s;
+        QTest::newRow("twilio without key") << int(Provider::Twilio) << messages << QByteArray();
+        QTest::newRow("twilio wrong token") << int(Provider::Twilio) << messages
+                                            << "Basic " + "AC00000000000000000000000000sandbox:wrong"_ba.toBase64();
     }
     void authIsRefused()
     {
@@ -227,6 +231,12 @@ private Q_SLOTS:
         case Provider::Stripe:
             QCOMPARE(reply.json[u"error"_s][u"type"_s].toString(), u"invalid_request_error"_s);
             QVERIFY(!reply.json[u"error"_s][u"message"_s].toString().isEmpty());
+            break;
+        case Provider::Twilio:
+            // Twilio's error shape: {code, message, more_info, status}.
+            QCOMPARE(reply.json[u"code"_s].toInt(), 20003);
+            QCOMPARE(reply.json[u"status"_s].toInt(), 401);
+            QVERIFY(!reply.json[u"more_info"_s].toString().isEmpty());
             break;
         }
     }
@@ -571,6 +581,9 @@ private Q_SLOTS:
             break;
         case Provider::Stripe:
             QCOMPARE(reply.json[u"error"_s][u"type"_s].toString(), fault == "error"_L1 ? u"api_error"_s : u"invalid_request_error"_s);
+            break;
+        case Provider::Twilio:
+            QCOMPARE(reply.json[u"status"_s].toInt(), reply.status);
             break;
         }
     }

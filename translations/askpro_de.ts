@@ -1322,19 +1322,27 @@ Befehle:
         <translation>Verschlüsselt jedes gespeicherte Geheimnis mit einem neuen Schlüssel und ersetzt die Schlüsseldatei.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>retell, calcom, stripe or smtp</source>
-        <translation>retell, calcom, stripe oder smtp</translation>
+        <translation type="vanished">retell, calcom, stripe oder smtp</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Stores a provider credential encrypted. Reads the API key from the first line of standard input and an optional webhook signing secret from the second, so secrets never appear in the process list or the shell history.</source>
         <translation>Speichert Zugangsdaten eines Anbieters verschlüsselt. Liest den API-Schlüssel aus der ersten Zeile der Standardeingabe und ein optionales Webhook-Signaturgeheimnis aus der zweiten, damit Geheimnisse nie in der Prozessliste oder im Shell-Verlauf erscheinen.</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>credentials needs a provider: retell, calcom, stripe or smtp</source>
-        <translation>credentials braucht einen Anbieter: retell, calcom, stripe oder smtp</translation>
+        <translation type="vanished">credentials braucht einen Anbieter: retell, calcom, stripe oder smtp</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>retell, calcom, stripe, smtp or twilio</source>
+        <translation>retell, calcom, stripe, smtp oder twilio</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>credentials needs a provider: retell, calcom, stripe, smtp or twilio</source>
+        <translation>credentials braucht einen Anbieter: retell, calcom, stripe, smtp oder twilio</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -1342,7 +1350,12 @@ Befehle:
         <translation>Kein API-Schlüssel auf der Standardeingabe</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Twilio needs &quot;AccountSid:AuthToken&quot; on the first line and the sender number or messaging service SID on the second</source>
+        <translation>Twilio braucht „AccountSid:AuthToken“ in der ersten Zeile und die Absendernummer oder die SID des Messaging-Dienstes in der zweiten</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Stored %1 credential %2</source>
         <translation>%1-Zugangsdaten %2 gespeichert</translation>
     </message>
@@ -1989,12 +2002,12 @@ Befehle:
 <context>
     <name>SmtpMailer</name>
     <message>
-        <location filename="../backend/integrations/smtpmailer.cpp" line="+52"/>
+        <location filename="../backend/integrations/smtpmailer.cpp" line="+76"/>
         <source>The mail library could not start</source>
         <translation>Die Mail-Bibliothek konnte nicht starten</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+61"/>
         <source>The mail server refused the message</source>
         <translation>Der Mailserver hat die Nachricht abgelehnt</translation>
     </message>
@@ -3788,6 +3801,7 @@ Befehle:
     </message>
     <message>
         <location line="+42"/>
+        <location line="+35"/>
         <source>The branch is gone</source>
         <translation>Die Filiale gibt es nicht mehr</translation>
     </message>
@@ -6740,16 +6754,28 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+6"/>
         <source>the API key or password</source>
         <translation>der API-Schlüssel oder das Passwort</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-5"/>
+        <location line="+6"/>
         <source>optional</source>
         <translation>optional</translation>
     </message>
     <message>
+        <location line="-1"/>
+        <source>AccountSid:AuthToken</source>
+        <translation>AccountSid:AuthToken</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>sender: +49… number or MG… messaging service</source>
+        <translation>Absender: Nummer +49… oder Messaging-Dienst MG…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Account:</source>
         <translation>&amp;Konto:</translation>
     </message>

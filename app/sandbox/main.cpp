@@ -1,4 +1,4 @@
-// askpro-sandbox: local Retell, Cal.com and Stripe on one port for the demo, tests and benchmarks.
+// askpro-sandbox: local Retell, Cal.com, Stripe and Twilio on one port for the demo, tests and benchmarks.
 // Parses the command line, loads the seed, starts the server and the demo call feed.
 #include "democallfeed.h"
 #include "sandbox.h"
@@ -31,7 +31,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(ASKPRO_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Local stand-ins for Retell, Cal.com and Stripe that speak their real HTTP APIs."_s);
+    parser.setApplicationDescription(u"Local stand-ins for Retell, Cal.com, Stripe and Twilio that speak their real HTTP APIs."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     const SandboxConfig defaults;
@@ -42,6 +42,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption stripeKey(u"stripe-api-key"_s, u"Stripe secret key."_s, u"KEY"_s, defaults.stripeApiKey);
     const QCommandLineOption stripeSecret(u"stripe-webhook-secret"_s, u"Stripe webhook endpoint secret."_s, u"SECRET"_s,
                                           defaults.stripeWebhookSecret);
+    const QCommandLineOption twilioSid(u"twilio-account-sid"_s, u"Twilio account SID (basic auth user)."_s, u"SID"_s, defaults.twilioAccountSid);
+    const QCommandLineOption twilioToken(u"twilio-auth-token"_s, u"Twilio auth token (basic auth password, signs status callbacks)."_s,
+                                         u"TOKEN"_s, defaults.twilioAuthToken);
     const QCommandLineOption retellHook(u"retell-webhook-url"_s, u"Account-level Retell webhook URL (an agent's webhook_url wins)."_s, u"URL"_s);
     const QCommandLineOption stripeHook(u"stripe-webhook-url"_s, u"Where Stripe events are posted."_s, u"URL"_s);
     const QCommandLineOption seed(u"seed"_s, u"JSON file with Cal.com users, schedules, teams and event types to create."_s, u"FILE"_s);
@@ -49,7 +52,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption errorRate(u"error-rate"_s, u"Share of requests answered 500/502/503."_s, u"F"_s, u"0"_s);
     const QCommandLineOption rateLimit(u"rate-limit-rate"_s, u"Share of requests answered 429."_s, u"F"_s, u"0"_s);
     const QCommandLineOption timeoutRate(u"timeout-rate"_s, u"Share of requests answered only after 60 s."_s, u"F"_s, u"0"_s);
-    const QCommandLineOption faultsFor(u"faults-for"_s, u"Providers the fault options apply to: retell,calcom,stripe or all."_s,
+    const QCommandLineOption faultsFor(u"faults-for"_s, u"Providers the fault options apply to: retell,calcom,stripe,twilio or all."_s,
                                        u"LIST"_s, u"all"_s);
     const QCommandLineOption faultSeed(u"fault-seed"_s, u"Seed of the fault draws."_s, u"N"_s, u"1"_s);
     const QCommandLineOption callsPerMinute(u"simulate-calls-per-minute"_s, u"Keep simulated inbound calls coming (demo)."_s, u"N"_s, u"0"_s);
@@ -58,7 +61,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption failureShare(u"simulate-failure-share"_s,
                                           u"Share of simulated appointment requests that fail on purpose (a service the branch does not offer)."_s,
                                           u"0-1"_s, u"0.05"_s);
-    parser.addOptions({listen, retellKey, calcomKey, stripeKey, stripeSecret, retellHook, stripeHook, seed, latency, errorRate, rateLimit,
+    parser.addOptions({listen, retellKey, calcomKey, stripeKey, stripeSecret, twilioSid, twilioToken, retellHook, stripeHook, seed, latency, errorRate, rateLimit,
                        timeoutRate, faultsFor, faultSeed, callsPerMinute, simulateTo, failureShare});
     parser.process(app);
 
@@ -67,6 +70,8 @@ int main(int argc, char *argv[])
     config.calcomApiKey = parser.value(calcomKey);
     config.stripeApiKey = parser.value(stripeKey);
     config.stripeWebhookSecret = parser.value(stripeSecret);
+    config.twilioAccountSid = parser.value(twilioSid);
+    config.twilioAuthToken = parser.value(twilioToken);
     config.retellWebhookUrl = QUrl(parser.value(retellHook));
     config.stripeWebhookUrl = QUrl(parser.value(stripeHook));
     config.faultSeed = parser.value(faultSeed).toULongLong();
@@ -78,14 +83,16 @@ int main(int argc, char *argv[])
     const QStringList targets = parser.value(faultsFor).split(u',', Qt::SkipEmptyParts);
     for (const QString &target : targets) {
         const bool all = target == "all"_L1;
-        if (!all && target != "retell"_L1 && target != "calcom"_L1 && target != "stripe"_L1)
-            return fail(u"--faults-for takes retell, calcom, stripe or all, not %1"_s.arg(target));
+        if (!all && target != "retell"_L1 && target != "calcom"_L1 && target != "stripe"_L1 && target != "twilio"_L1)
+            return fail(u"--faults-for takes retell, calcom, stripe, twilio or all, not %1"_s.arg(target));
         if (all || target == "retell"_L1)
             config.retellFaults = faults;
         if (all || target == "calcom"_L1)
             config.calcomFaults = faults;
         if (all || target == "stripe"_L1)
             config.stripeFaults = faults;
+        if (all || target == "twilio"_L1)
+            config.twilioFaults = faults;
     }
 
     const QString listenText = parser.value(listen);
@@ -115,6 +122,7 @@ int main(int argc, char *argv[])
     out << "Retell:  " << sandbox.baseUrl(Provider::Retell).toString() << Qt::endl
         << "Cal.com: " << sandbox.baseUrl(Provider::Calcom).toString() << Qt::endl
         << "Stripe:  " << sandbox.baseUrl(Provider::Stripe).toString() << Qt::endl
+        << "Twilio:  " << sandbox.baseUrl(Provider::Twilio).toString() << Qt::endl
         << "Control: " << sandbox.baseUrl(Provider::Retell).resolved(QUrl(u"/sandbox/state"_s)).toString() << Qt::endl;
 
     // With --simulate-to the feed can be switched on and off later (POST /sandbox/simulation); with a rate

@@ -496,7 +496,7 @@ int ServerCommands::credentials(const QStringList &arguments)
     const QCommandLineOption rotateKeyOption(u"rotate-key"_s, tr("Encrypt every stored secret under a new key and replace the key file."));
     parser.addOptions({company, baseUrl, grace, list, rotateKeyOption});
     addServiceOptions(parser);
-    parser.addPositionalArgument(u"provider"_s, tr("retell, calcom, stripe or smtp"));
+    parser.addPositionalArgument(u"provider"_s, tr("retell, calcom, stripe, smtp or twilio"));
     parseOrExit(parser, arguments, tr("Stores a provider credential encrypted. Reads the API key from the first line of standard input "
                                       "and an optional webhook signing secret from the second, so secrets never appear in the "
                                       "process list or the shell history."));
@@ -505,8 +505,8 @@ int ServerCommands::credentials(const QStringList &arguments)
     if (parser.isSet(rotateKeyOption))
         return rotateKey(parser);
     const QString provider = parser.positionalArguments().value(0);
-    if (!QStringList{u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s}.contains(provider)) {
-        err() << tr("credentials needs a provider: retell, calcom, stripe or smtp") << Qt::endl;
+    if (!QStringList{u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s, u"twilio"_s}.contains(provider)) {
+        err() << tr("credentials needs a provider: retell, calcom, stripe, smtp or twilio") << Qt::endl;
         return 2;
     }
     auto db = openMigrated(parser);
@@ -525,6 +525,12 @@ int ServerCommands::credentials(const QStringList &arguments)
         credential.companyId = parser.value(company).toLongLong();
     if (credential.secret.isEmpty()) {
         err() << tr("No API key on standard input") << Qt::endl;
+        return 2;
+    }
+    // Twilio: "AccountSid:AuthToken" on the first line, the sender (+E.164 number or MG… messaging service) on the second.
+    if (provider == u"twilio"_s && (!credential.secret.startsWith("AC") || !credential.secret.contains(':') || credential.webhookSecret.isEmpty())) {
+        err() << tr("Twilio needs \"AccountSid:AuthToken\" on the first line and the sender number or messaging service SID on the second")
+              << Qt::endl;
         return 2;
     }
     CredentialStore store(*db, *box);

@@ -15,7 +15,7 @@ namespace askpro {
 
 namespace {
 
-const QStringList providers{u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s};
+const QStringList providers{u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s, u"twilio"_s};
 
 Json summaryJson(const CredentialSummary &s)
 {

@@ -21,6 +21,9 @@ ServerConfig ServerConfig::fromEnvironment()
     url("ASKPRO_RETELL_URL", c.endpoints.retell);
     url("ASKPRO_CALCOM_URL", c.endpoints.calcom);
     url("ASKPRO_STRIPE_URL", c.endpoints.stripe);
+    url("ASKPRO_TWILIO_URL", c.endpoints.twilio);
+    if (const int wait = qEnvironmentVariableIntValue("ASKPRO_SMS_ANSWER_WAIT_S"); wait > 0)
+        c.smsAnswerWaitMs = qint64(wait) * 1000;
     text("ASKPRO_SMTP_URL", c.smtp.url);
     text("ASKPRO_SMTP_USER", c.smtp.username);
     text("ASKPRO_SMTP_PASSWORD", c.smtp.password);

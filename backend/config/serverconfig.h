@@ -18,6 +18,7 @@ struct ProviderEndpoints
     QUrl retell = QUrl(QStringLiteral("https://api.retellai.com"));
     QUrl calcom = QUrl(QStringLiteral("https://api.cal.com/v2"));
     QUrl stripe = QUrl(QStringLiteral("https://api.stripe.com/v1"));
+    QUrl twilio = QUrl(QStringLiteral("https://api.twilio.com"));
     int timeoutMs = 10000;
 };
 
@@ -55,11 +56,14 @@ struct ServerConfig
     // before its further refusals are answered 429 with Retry-After (ASKPRO_REFUSED_PER_MINUTE; 0: no limit).
     // Correctly signed requests are never limited.
     int refusedPerMinute = 60;
+    // An SMS whose send request got no answer waits this long for its status callback before it may be sent
+    // once more (ASKPRO_SMS_ANSWER_WAIT_S, seconds): Twilio's Messages endpoint has no idempotency key.
+    qint64 smsAnswerWaitMs = 10 * 60 * 1000;
 
     // The wall clock of the inbound call answer's date and time (milliseconds since the epoch); unset: the
     // system's. Tests set a fixed moment such as a DST day; signatures and storage always use the real clock.
     std::function<qint64()> agentClock;
-    // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
+    // Reads ASKPRO_RETELL_URL, ASKPRO_CALCOM_URL, ASKPRO_STRIPE_URL, ASKPRO_TWILIO_URL, ASKPRO_SMS_ANSWER_WAIT_S, ASKPRO_SMTP_URL, ASKPRO_SMTP_USER,
     // ASKPRO_SMTP_PASSWORD, ASKPRO_MAIL_FROM, ASKPRO_PUBLIC_URL, ASKPRO_KEY_FILE, ASKPRO_WORKERS, ASKPRO_ALERT_EMAIL, ASKPRO_HEALTH_INTERVAL_S,
     // ASKPRO_MONITORING_TOKEN, ASKPRO_INTAKE_QUEUE_CAP, ASKPRO_CALCOM_EVENT_MAX_AGE_S, ASKPRO_REFUSED_PER_MINUTE
     // and ASKPRO_TRUSTED_PROXIES (comma-separated addresses) over the defaults.

@@ -50,4 +50,14 @@ QString PhoneNumbers::display(const QString &e164)
     return QString::fromStdString(formatted);
 }
 
+bool PhoneNumbers::canReceiveSms(const QString &e164)
+{
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util->Parse(e164.toStdString(), "DE", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util->IsValidNumber(number))
+        return false;
+    const auto type = util->GetNumberType(number);
+    return type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE;
+}
+
 } // namespace askpro

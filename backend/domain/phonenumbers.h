@@ -19,6 +19,9 @@ public:
     [[nodiscard]] static QString regionOf(const QString &e164, const QString &fallback = QStringLiteral("DE"));
     // For screens: "+49 30 1234567" (international format), or the input when it cannot be parsed.
     [[nodiscard]] static QString display(const QString &e164);
+    // Whether libphonenumber types the number MOBILE or FIXED_LINE_OR_MOBILE (where a country's plan cannot tell
+    // them apart): only those get SMS; landlines, toll-free and unknown types never do.
+    [[nodiscard]] static bool canReceiveSms(const QString &e164);
 };
 
 } // namespace askpro

@@ -806,6 +806,8 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
         }
     }
     if (status)
+        status = queueSmsConfirmation(run, start, end, uid);
+    if (status)
         status = SlotCache(m_db, m_slotTtlMs).take(run->eventTypeId, start.toTimeZone(run->zone).date(), start);
     if (!status) {
         if (run->unit)
@@ -820,6 +822,59 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     run->holdsReservation = false;
     qCInfo(lcFlow) << "call" << run->retellCallId << "booked" << uid;
     finish(run, JobOutcome::done());
+}
+
+// The SMS beside the e-mail: to the customer's number for messages, else the caller's, when it is a mobile
+// number and the customer has not opted out. A number that gets none still gets a row, with the reason,
+// so support sees why (landline, opted_out, preference, no_number, no_credentials).
+Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, const QDateTime &start, const QDateTime &end,
+                                           const QString &uid)
+{
+    auto q = m_db.exec(u"SELECT c.name, b.address, b.phone_e164, COALESCE(cu.message_phone_e164, ''), COALESCE(cu.sms_opt_out, 0), "
+                       "COALESCE(cu.preferred_channel, 'auto'), COALESCE(cu.language, '') "
+                       "FROM branches b JOIN companies c ON c.id = b.company_id LEFT JOIN customers cu ON cu.id = ? WHERE b.id = ?"_s,
+                       {run->customerId > 0 ? QVariant(run->customerId) : Database::null(), run->branch.id});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"));
+    const QString companyName = q->value(0).toString();
+    const QString address = q->value(1).toString();
+    const QString branchPhone = q->value(2).toString();
+    const QString messageNumber = q->value(3).toString();
+    const bool optedOut = q->value(4).toInt() != 0;
+    const QString preference = q->value(5).toString();
+    const QString customerLanguage = q->value(6).toString();
+    q->finish();
+    const QString number = messageNumber.isEmpty() ? run->customerPhone : messageNumber;
+    QString reason;
+    if (preference == u"email"_s || preference == u"none"_s)
+        reason = u"preference"_s;
+    else if (number.isEmpty())
+        reason = u"no_number"_s;
+    else if (!PhoneNumbers::canReceiveSms(number))
+        reason = u"landline"_s;
+    else if (optedOut)
+        reason = u"opted_out"_s;
+    else if (!m_credentials.get(run->branch.companyId, u"twilio"_s))
+        reason = u"no_credentials"_s;
+    const QString language = customerLanguage == u"en"_s || customerLanguage == u"de"_s ? customerLanguage : run->branch.language;
+    const QString text = ConfirmationMessage::smsText({language, run->request.customerName, run->service.name, companyName, run->branch.name,
+                                                       address, PhoneNumbers::display(branchPhone), QString::fromUtf8(run->zone.id()), start,
+                                                       int(start.secsTo(end) / 60), uid});
+    auto inserted = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
+                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, 'confirmation', 'sms', ?, ?, ?, '', ?, ?, ?, ?) "
+                              "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
+                              {run->branch.companyId, run->callId, run->appointmentId, u"confirmation-sms:%1"_s.arg(run->appointmentId), number,
+                               language, text, reason.isEmpty() ? u"queued"_s : u"skipped"_s, reason, nowMs()});
+    if (!inserted)
+        return inserted.error();
+    if (!inserted->next() || !reason.isEmpty())
+        return {};
+    const qint64 id = inserted->value(0).toLongLong();
+    inserted->finish();
+    auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));
+    return job ? Status() : Status(job.error());
 }
 
 void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,

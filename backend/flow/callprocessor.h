@@ -59,6 +59,8 @@ private:
     void choose(const std::shared_ptr<Run> &run, QList<QDateTime> free);
     void createBooking(const std::shared_ptr<Run> &run);
     void confirm(const std::shared_ptr<Run> &run, const Json &booking);
+    [[nodiscard]] Status queueSmsConfirmation(const std::shared_ptr<Run> &run, const QDateTime &start, const QDateTime &end,
+                                              const QString &uid);
     // why: one of the callback codes (timeline::needsCallback); reason: the call's failure reason.
     void needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,
                        const QString &reason);

@@ -1,37 +1,58 @@
-// Notification sending: claim the row, send over SMTP, record the outcome on it and on the call's timeline.
+// Notification sending: claim the row, send it on its channel, record the outcome on it and on the call's timeline.
 #include "flow/notificationsender.h"
 
 #include "core/clock.h"
+#include "core/logging.h"
 #include "db/database.h"
 #include "flow/callstore.h"
+#include "integrations/twilioclient.h"
 
 using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-NotificationSender::NotificationSender(Database &db, SmtpSettings settings) : m_db(db), m_mailer(std::move(settings)) {}
+NotificationSender::NotificationSender(Database &db, SmtpSettings settings)
+    : m_db(db), m_email(std::make_unique<EmailChannel>(std::move(settings)))
+{
+}
+
+NotificationSender::NotificationSender(Database &db, SmtpSettings settings, CredentialStore &credentials,
+                                       QNetworkAccessManager *network, SmsSettings sms)
+    : m_db(db)
+    , m_email(std::make_unique<EmailChannel>(std::move(settings)))
+    , m_sms(std::make_unique<SmsChannel>(credentials, network, std::move(sms)))
+{
+}
+
+NotificationSender::~NotificationSender() = default;
 
 JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
 {
-    auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1 WHERE id = ? AND status = 'queued' "
+    auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND channel = 'email' "
                        "RETURNING recipient, subject, body, attachment_name, attachment_type, attachment, COALESCE(call_id, 0)"_s,
                        {notificationId});
     if (!q)
         return JobOutcome::retry(q.error());
     if (!q->next())
         return JobOutcome::done(); // sent before, or gone
-    MailMessage message{q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
-                        q->value(3).toString(), q->value(4).toString(), q->value(5).toByteArray()};
+    OutgoingNotification message;
+    message.id = notificationId;
+    message.recipient = q->value(0).toString();
+    message.subject = q->value(1).toString();
+    message.body = q->value(2).toString();
+    message.attachmentName = q->value(3).toString();
+    message.attachmentType = q->value(4).toString();
+    message.attachment = q->value(5).toByteArray();
     const qint64 callId = q->value(6).toLongLong();
     q->finish();
 
-    const Status sent = m_mailer.send(message);
+    const Status sent = m_email->sendNow(message);
     CallStore calls(m_db);
     if (sent) {
-        auto marked = m_db.exec(u"UPDATE notifications SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?"_s,
-                                {nowMs(), notificationId});
+        auto marked = m_db.exec(u"UPDATE notifications SET status = 'sent', sent_at = ?, status_at = ?, last_error = '' WHERE id = ?"_s,
+                                {nowMs(), nowMs(), notificationId});
         if (callId > 0) {
-            auto logged = calls.addEvent(callId, timeline::confirmationSent(message.to));
+            auto logged = calls.addEvent(callId, timeline::confirmationSent(message.recipient));
             Q_UNUSED(logged);
         }
         return marked ? JobOutcome::done() : JobOutcome::retry(marked.error());
@@ -41,10 +62,92 @@ JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
                             {final ? u"failed"_s : u"queued"_s, sent.error().describe(), notificationId});
     Q_UNUSED(marked);
     if (callId > 0) {
-        auto logged = calls.addEvent(callId, timeline::confirmationFailed(message.to, sent.error(), final));
+        auto logged = calls.addEvent(callId, timeline::confirmationFailed(message.recipient, sent.error(), final));
         Q_UNUSED(logged);
     }
     return final ? JobOutcome::failed(sent.error()) : JobOutcome::retry(sent.error());
+}
+
+void NotificationSender::dispatch(qint64 notificationId, bool lastAttempt, JobDone done)
+{
+    auto channel = m_db.scalar(u"SELECT channel FROM notifications WHERE id = ?"_s, {notificationId});
+    if (!channel)
+        return done(JobOutcome::retry(channel.error()));
+    if (channel->toString() == u"sms"_s)
+        return sendSms(notificationId, lastAttempt, std::move(done));
+    done(send(notificationId, lastAttempt));
+}
+
+// Exactly once: the row says 'sending' (committed) before the request goes out. An answer that never came
+// leaves it so: the message may be at Twilio, whose Messages endpoint has no idempotency key. Then the row
+// waits for its status callback (which names it by ?ref=) for m_answerWaitMs; only without one is it sent once more.
+void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDone done)
+{
+    if (!m_sms)
+        return done(JobOutcome::failed(makeError(ErrorKind::Configuration, u"sms.unavailable"_s, u"No SMS channel in this process"_s)));
+    const qint64 now = nowMs();
+    auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1, status = 'sending', status_at = ? WHERE id = ? AND channel = 'sms' "
+                       "AND (status = 'queued' OR (status = 'sending' AND provider_id = '' AND status_at < ?)) "
+                       "RETURNING recipient, body, company_id"_s,
+                       {now, notificationId, now - m_answerWaitMs});
+    if (!q)
+        return done(JobOutcome::retry(q.error()));
+    if (!q->next()) {
+        q->finish();
+        auto state = m_db.exec(u"SELECT status, provider_id, COALESCE(status_at, 0) FROM notifications WHERE id = ?"_s, {notificationId});
+        if (state && state->next() && state->value(0).toString() == u"sending"_s && state->value(1).toString().isEmpty()) {
+            // An earlier attempt got no answer: wait for the callback before one resend.
+            const qint64 waitMs = qMax<qint64>(state->value(2).toLongLong() + m_answerWaitMs - now, 1000);
+            return done(JobOutcome::waitFor(makeError(ErrorKind::Transient, u"sms.answer_lost"_s,
+                                                      u"Twilio's answer was lost: waiting for the status callback"_s),
+                                            waitMs));
+        }
+        return done(JobOutcome::done()); // sent before, skipped, or gone
+    }
+    OutgoingNotification message;
+    message.id = notificationId;
+    message.recipient = q->value(0).toString();
+    message.body = q->value(1).toString();
+    if (!q->value(2).isNull())
+        message.companyId = q->value(2).toLongLong();
+    q->finish();
+
+    Database &db = m_db;
+    m_sms->send(message, [&db, notificationId, lastAttempt, done](const ChannelResult &r) {
+        const qint64 at = nowMs();
+        if (r.status) {
+            // A callback may have come first and moved the status on: only an empty one is set to Twilio's answer.
+            auto marked = db.exec(u"UPDATE notifications SET status = 'sent', sent_at = ?, provider_id = ?, last_error = '', "
+                                  "provider_status = CASE WHEN provider_status = '' THEN ? ELSE provider_status END, "
+                                  "status_at = ? WHERE id = ?"_s,
+                                  {at, r.providerId, r.providerStatus, at, notificationId});
+            qCInfo(lcTwilio) << "SMS" << notificationId << "accepted as" << r.providerId;
+            return done(marked ? JobOutcome::done() : JobOutcome::retry(marked.error()));
+        }
+        const Error &e = r.status.error();
+        if (r.answerLost) {
+            // The row stays 'sending': the next attempt waits for the callback (see above), and a callback that
+            // comes after the last attempt still marks it sent.
+            auto noted = db.exec(u"UPDATE notifications SET last_error = ? WHERE id = ?"_s, {e.describe(), notificationId});
+            Q_UNUSED(noted);
+            return done(lastAttempt ? JobOutcome::failed(e) : JobOutcome::retry(e));
+        }
+        // 21211 (invalid number), 21610 (unsubscribed), 21408 (region not enabled) and every other 4xx are for
+        // good; 5xx and 429 were not taken, so they back off and try again.
+        const bool final = lastAttempt || !e.isTransient();
+        auto marked = db.exec(u"UPDATE notifications SET status = ?, last_error = ?, error_code = ?, status_at = ? WHERE id = ?"_s,
+                              {final ? u"failed"_s : u"queued"_s, e.describe(), r.providerCode ? QString::number(r.providerCode) : QString(),
+                               at, notificationId});
+        Q_UNUSED(marked);
+        if (r.providerCode == 21610) {
+            // The number replied STOP: Twilio refuses it until it says START, so we stop asking.
+            auto optedOut = db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = ? WHERE sms_opt_out = 0 AND id IN "
+                                    "(SELECT c.customer_id FROM notifications n JOIN calls c ON c.id = n.call_id WHERE n.id = ?)"_s,
+                                    {at, notificationId});
+            Q_UNUSED(optedOut);
+        }
+        done(final ? JobOutcome::failed(e) : JobOutcome::retry(e));
+    });
 }
 
 } // namespace askpro

@@ -1,8 +1,10 @@
-// Sends queued notifications (confirmation e-mails) and records each attempt's result.
+// Sends queued notifications (confirmations by e-mail or SMS) and records each attempt's result on the row.
 #pragma once
 
-#include "integrations/smtpmailer.h"
+#include "flow/notificationchannel.h"
 #include "jobs/joboutcome.h"
+
+#include <memory>
 
 namespace askpro {
 
@@ -12,14 +14,27 @@ class NotificationSender final
 {
     Q_DECLARE_TR_FUNCTIONS(NotificationSender)
 public:
+    // E-mail only (no SMS channel: SMS rows fail as misconfigured).
     NotificationSender(Database &db, SmtpSettings settings);
+    NotificationSender(Database &db, SmtpSettings settings, CredentialStore &credentials, QNetworkAccessManager *network,
+                       SmsSettings sms);
+    ~NotificationSender();
 
-    // Sends one queued notification. A sent one is never sent again; a refused address fails for good.
+    // Sends one queued e-mail. A sent one is never sent again; a refused address fails for good.
     [[nodiscard]] JobOutcome send(qint64 notificationId, bool lastAttempt);
+    // Sends one queued notification on its channel; done is called once (for SMS, when Twilio answered).
+    void dispatch(qint64 notificationId, bool lastAttempt, JobDone done);
+
+    // How long an SMS whose answer was lost waits for its status callback before it may be sent once more.
+    void setAnswerWaitMs(qint64 ms) { m_answerWaitMs = ms; }
 
 private:
+    void sendSms(qint64 notificationId, bool lastAttempt, JobDone done);
+
     Database &m_db;
-    SmtpMailer m_mailer;
+    std::unique_ptr<EmailChannel> m_email;
+    std::unique_ptr<SmsChannel> m_sms;
+    qint64 m_answerWaitMs = 10 * 60 * 1000;
 };
 
 } // namespace askpro

@@ -1,7 +1,10 @@
 // libcurl's SMTP and MIME builder do the protocol and encoding; we only name the parts.
 #include "integrations/smtpmailer.h"
 
+#include <QDateTime>
 #include <QHostAddress>
+#include <QLocale>
+#include <QRandomGenerator>
 #include <QUrl>
 
 #include "core/logging.h"
@@ -21,6 +24,27 @@ QByteArray encodedHeader(const QString &text)
 {
     return "=?UTF-8?B?" + text.toUtf8().toBase64() + "?=";
 }
+
+// RFC 5322 §3.6.4: unique worldwide, so the right-hand side is the sender's domain.
+QByteArray messageId(const QString &from)
+{
+    const qsizetype at = from.lastIndexOf(u'@');
+    const QByteArray domain = at >= 0 ? from.mid(at + 1).toUtf8() : QByteArrayLiteral("askproai.de");
+    quint64 random[2];
+    QRandomGenerator::system()->fillRange(random);
+    const QByteArray unique = QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex();
+    return '<' + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '.' + unique + '@' + domain + '>';
+}
+
+} // namespace
+
+QByteArray SmtpMailer::dateHeader(const QDateTime &when)
+{
+    // RFC 5322 date-time in English whatever the process's locale: "Thu, 03 Dec 2026 15:50:22 +0000".
+    return "Date: " + QLocale::c().toString(when.toUTC(), u"ddd, dd MMM yyyy HH:mm:ss '+0000'"_s).toLatin1();
+}
+
+namespace {
 
 struct CurlGlobal
 {
@@ -72,8 +96,11 @@ Status SmtpMailer::send(const MailMessage &m) const
     const QByteArray headerFrom = "From: AskPro <" + m_settings.from.toUtf8() + '>';
     const QByteArray headerTo = "To: <" + m.to.toUtf8() + '>';
     const QByteArray headerSubject = "Subject: " + encodedHeader(m.subject);
+    // Mail providers penalise mail without these two (RFC 5322 §3.6: Date is required, Message-ID expected).
+    const QByteArray headerDate = dateHeader(QDateTime::currentDateTimeUtc());
+    const QByteArray headerMessageId = "Message-ID: " + messageId(m_settings.from);
     curl_slist *headers = nullptr;
-    for (const QByteArray *h : {&headerFrom, &headerTo, &headerSubject})
+    for (const QByteArray *h : {&headerDate, &headerMessageId, &headerFrom, &headerTo, &headerSubject})
         headers = curl_slist_append(headers, h->constData());
     headers = curl_slist_append(headers, "MIME-Version: 1.0");
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headerList(headers, curl_slist_free_all);

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QString>
 
 namespace askpro {
@@ -45,6 +46,8 @@ public:
     // Blocks until the server accepted or refused the mail: call it from a worker thread, never the GUI's.
     // Refusals by the server (5xx) are Rejected; connection problems and 4xx are Transient.
     [[nodiscard]] Status send(const MailMessage &message) const;
+    // "Date: Thu, 03 Dec 2026 15:50:22 +0000" (RFC 5322 §3.3) for this moment.
+    [[nodiscard]] static QByteArray dateHeader(const QDateTime &when);
 
 private:
     SmtpSettings m_settings;

@@ -37,7 +37,9 @@ void JobWorker::start()
 {
     m_network = new QNetworkAccessManager(this);
     m_calls = new CallProcessor(m_db, m_credentials, m_network, m_config.endpoints, m_config.slotTtlMs, this);
-    m_mail = std::make_unique<NotificationSender>(m_db, m_config.smtp);
+    m_mail = std::make_unique<NotificationSender>(m_db, m_config.smtp, m_credentials, m_network,
+                                                  SmsSettings{m_config.endpoints.twilio, m_config.publicUrl, m_config.endpoints.timeoutMs});
+    m_mail->setAnswerWaitMs(m_config.smsAnswerWaitMs);
     m_poll = new QTimer(this);
     m_poll->setInterval(m_config.pollIntervalMs);
     connect(m_poll, &QTimer::timeout, this, &JobWorker::pump);
@@ -128,7 +130,7 @@ void JobWorker::run(const Job &job)
     } else if (job.kind == u"stripe.event"_s || job.kind.startsWith(u"invoice"_s)) {
         BillingJobs::run(m_db, m_credentials, m_network, m_config, job.kind, payload, lastAttempt, this, finished);
     } else if (job.kind == u"notification.send"_s) {
-        finished(m_mail->send(jsonInt(payload, "notification_id"), lastAttempt));
+        m_mail->dispatch(jsonInt(payload, "notification_id"), lastAttempt, finished);
     } else {
         finished(JobOutcome::failed(makeError(ErrorKind::Configuration, u"jobs.unknown_kind"_s,
                                               u"No handler for jobs of kind %1"_s.arg(job.kind))));

@@ -295,8 +295,10 @@ Result<QList<SigningKey>> CredentialStore::signingKeys(const QString &provider)
     if (!q)
         return q.error();
     QList<SigningKey> keys;
-    // Retell signs with the API key itself; Cal.com and Stripe with a separate webhook secret.
-    const int column = provider == u"retell"_s ? 1 : 3;
+    // Retell signs with the API key itself, Twilio with the auth token (the secret is "AccountSid:AuthToken");
+    // Cal.com and Stripe with a separate webhook secret.
+    const bool twilio = provider == u"twilio"_s;
+    const int column = provider == u"retell"_s || twilio ? 1 : 3;
     const qint64 now = nowMs();
     const auto add = [&](int nonceColumn, const std::optional<qint64> &company) {
         if (q->value(nonceColumn + 1).toByteArray().isEmpty())
@@ -305,7 +307,9 @@ Result<QList<SigningKey>> CredentialStore::signingKeys(const QString &provider)
         if (!opened)
             return;
         // Verifying what arrives sends nothing anywhere: the sealed address does not matter here.
-        const QByteArray key = splitAddress(*opened).secret;
+        QByteArray key = splitAddress(*opened).secret;
+        if (twilio)
+            key = key.mid(key.indexOf(':') + 1);
         if (key.isEmpty())
             return;
         for (const SigningKey &known : std::as_const(keys))

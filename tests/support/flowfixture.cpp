@@ -8,6 +8,7 @@
 #include "security/credentialstore.h"
 #include "testdatabase.h"
 
+#include <QTcpServer>
 #include <QEventLoop>
 #include <QTimeZone>
 #include <QTimer>
@@ -44,6 +45,9 @@ ServerConfig FlowFixture::config() const
         c.endpoints.retell = providers->baseUrl(sandbox::Provider::Retell);
         c.endpoints.calcom = providers->baseUrl(sandbox::Provider::Calcom);
         c.endpoints.stripe = providers->baseUrl(sandbox::Provider::Stripe);
+        c.endpoints.twilio = providers->baseUrl(sandbox::Provider::Twilio);
+        if (plannedPort)
+            c.publicUrl = QStringLiteral("http://127.0.0.1:%1").arg(plannedPort);
         c.endpoints.timeoutMs = 3000;
         c.smtp.url = smtp.url();
         c.pollIntervalMs = 200;
@@ -70,8 +74,14 @@ std::unique_ptr<FlowFixture> FlowFixture::create(const QString &engine, const Fl
     f->providers = std::make_unique<sandbox::Sandbox>(sandbox::SandboxConfig{});
     if (f->providers->listen(QHostAddress::LocalHost, 0) == 0)
         return nullptr;
+    {
+        // The public URL (Twilio's callbacks and their signatures) names the port before the server listens.
+        QTcpServer probe;
+        if (probe.listen(QHostAddress::LocalHost, 0))
+            f->plannedPort = probe.serverPort();
+    }
     f->server = std::make_unique<AskProServer>(f->db, f->box, f->config(), options.workers);
-    auto port = f->server->start(QHostAddress::LocalHost, 0);
+    auto port = f->server->start(QHostAddress::LocalHost, f->plannedPort);
     if (!port)
         return nullptr;
     f->port = *port;

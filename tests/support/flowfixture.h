@@ -40,6 +40,7 @@ struct FlowFixture
     std::unique_ptr<AskProServer> server;
     QNetworkAccessManager network;
     quint16 port = 0;
+    quint16 plannedPort = 0; // chosen before the server starts, for its public URL
     qint64 companyId = 0;
     qint64 branchId = 0;
     qint64 eventTypeId = 0;

@@ -117,13 +117,21 @@ void SecretsPage::storeWithDialog()
     scope->addItem(tr("Platform (all companies)"), qint64(0));
     auto *provider = new QComboBox(&dialog);
     provider->setObjectName(u"provider"_s);
-    for (const QString &name : {u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s})
+    for (const QString &name : {u"retell"_s, u"calcom"_s, u"stripe"_s, u"smtp"_s, u"twilio"_s})
         provider->addItem(name, name);
     auto *baseUrl = new QLineEdit(&dialog);
     baseUrl->setObjectName(u"baseUrl"_s);
     baseUrl->setPlaceholderText(tr("empty: the configured default"));
     auto *key = secretField(&dialog, u"secret"_s, tr("the API key or password"));
     auto *hook = secretField(&dialog, u"webhookSecret"_s, tr("optional"));
+    // Twilio's credential is the account SID with its auth token, and the sender in place of a webhook secret
+    // (Twilio signs with the auth token).
+    const auto describeFields = [provider, key, hook] {
+        const bool twilio = provider->currentData().toString() == u"twilio"_s;
+        key->setPlaceholderText(twilio ? tr("AccountSid:AuthToken") : tr("the API key or password"));
+        hook->setPlaceholderText(twilio ? tr("sender: +49… number or MG… messaging service") : tr("optional"));
+    };
+    connect(provider, &QComboBox::currentIndexChanged, &dialog, describeFields);
     form->addRow(tr("&Account:"), scope);
     form->addRow(tr("&Provider:"), provider);
     form->addRow(tr("&Base URL:"), baseUrl);

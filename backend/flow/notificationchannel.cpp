@@ -1,0 +1,70 @@
+// E-mail through the SMTP client, SMS through the Twilio client.
+#include "flow/notificationchannel.h"
+
+#include "integrations/twilioclient.h"
+#include "security/credentialstore.h"
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+Status EmailChannel::sendNow(const OutgoingNotification &m) const
+{
+    return m_mailer.send({m.recipient, m.subject, m.body, m.attachmentName, m.attachmentType, m.attachment});
+}
+
+void EmailChannel::send(const OutgoingNotification &message, std::function<void(const ChannelResult &)> done)
+{
+    ChannelResult result;
+    result.status = sendNow(message);
+    done(result);
+}
+
+SmsChannel::SmsChannel(CredentialStore &credentials, QNetworkAccessManager *network, SmsSettings settings)
+    : m_credentials(credentials), m_network(network), m_settings(std::move(settings))
+{
+}
+
+QUrl SmsChannel::statusCallbackUrl(const QString &publicUrl, qint64 notificationId)
+{
+    QString base = publicUrl;
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    return QUrl(base + u"/webhooks/twilio/status?ref="_s + QString::number(notificationId));
+}
+
+void SmsChannel::send(const OutgoingNotification &message, std::function<void(const ChannelResult &)> done)
+{
+    ChannelResult result;
+    auto credential = m_credentials.get(message.companyId, u"twilio"_s);
+    if (!credential) {
+        result.status = credential.error();
+        return done(result);
+    }
+    auto account = TwilioAccount::from(*credential);
+    if (!account) {
+        result.status = account.error();
+        return done(result);
+    }
+    const QUrl base = credential->baseUrl.isEmpty() ? m_settings.twilioBaseUrl : QUrl(credential->baseUrl);
+    TwilioClient client(m_network, base, *account, m_settings.timeoutMs);
+    JsonReply *reply = client.sendMessage({message.recipient, message.body, statusCallbackUrl(m_settings.publicUrl, message.id)});
+    QObject::connect(reply, &JsonReply::finished, reply, [done](const JsonResult &answer) {
+        ChannelResult r;
+        if (answer) {
+            r.providerId = jsonString(*answer, "sid");
+            r.providerStatus = jsonString(*answer, "status");
+            if (!r.providerId.startsWith(u"SM"_s) && !r.providerId.startsWith(u"MM"_s))
+                r.status = makeError(ErrorKind::Transient, u"twilio.bad_answer"_s, u"Twilio answered without a message sid"_s);
+            return done(r);
+        }
+        const Error &e = answer.error();
+        r.status = e;
+        r.providerCode = TwilioClient::errorCode(e);
+        // No answer, or one a proxy made up after the request went through: Twilio may have the message.
+        r.answerLost = e.httpStatus == 0 || e.httpStatus == 502 || e.httpStatus == 504;
+        done(r);
+    });
+}
+
+} // namespace askpro

@@ -1,0 +1,100 @@
+// Twilio's Messages resource: form-encoded, HTTP basic auth (AccountSid:AuthToken), errors {code, message, more_info, status}.
+#include "integrations/twilioclient.h"
+
+#include "security/credentialstore.h"
+
+#include <QMessageAuthenticationCode>
+#include <QUrlQuery>
+
+#include <sodium.h>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+Q_LOGGING_CATEGORY(lcTwilio, "askpro.twilio", QtInfoMsg)
+
+Result<TwilioAccount> TwilioAccount::from(const Credential &credential)
+{
+    const qsizetype colon = credential.secret.indexOf(':');
+    TwilioAccount account{QString::fromUtf8(credential.secret.left(colon)), credential.secret.mid(colon + 1),
+                          QString::fromUtf8(credential.webhookSecret).trimmed()};
+    if (colon <= 0 || account.authToken.isEmpty() || account.sender.isEmpty())
+        return makeError(ErrorKind::Configuration, u"twilio.credentials"_s,
+                         u"The Twilio credential needs \"AccountSid:AuthToken\" and a sender number or messaging service"_s);
+    return account;
+}
+
+TwilioClient::TwilioClient(QNetworkAccessManager *network, QUrl baseUrl, TwilioAccount account, int timeoutMs)
+    : m_transport(network, u"Twilio"_s, lcTwilio(),
+                  [](const Json &body) {
+                      // "21211 The 'To' number … is not a valid phone number": the code first, for errorCode().
+                      const qint64 code = jsonInt(body, "code");
+                      const QString message = jsonString(body, "message");
+                      return code > 0 ? u"%1 %2"_s.arg(code).arg(message) : message;
+                  },
+                  timeoutMs)
+    , m_baseUrl(std::move(baseUrl))
+    , m_account(std::move(account))
+{
+}
+
+JsonReply *TwilioClient::sendMessage(const TwilioMessage &message) const
+{
+    ProviderRequest request;
+    request.method = "POST";
+    request.url = m_baseUrl;
+    request.url.setPath(m_baseUrl.path() + u"/2010-04-01/Accounts/%1/Messages.json"_s.arg(m_account.accountSid));
+    const QByteArray user = m_account.accountSid.toUtf8() + ':' + m_account.authToken;
+    request.headers = {{"Authorization", "Basic " + user.toBase64()}};
+    request.contentType = "application/x-www-form-urlencoded";
+    const auto pair = [](const char *name, const QString &value) -> QByteArray {
+        return QByteArray(name) + '=' + QUrl::toPercentEncoding(value);
+    };
+    QByteArrayList fields{pair("To", message.to), pair("Body", message.body)};
+    fields.append(m_account.sender.startsWith(u"MG"_s) ? pair("MessagingServiceSid", m_account.sender) : pair("From", m_account.sender));
+    if (message.statusCallback.isValid())
+        fields.append(pair("StatusCallback", message.statusCallback.toString(QUrl::FullyEncoded)));
+    request.body = fields.join('&');
+    return m_transport.send(request);
+}
+
+int TwilioClient::errorCode(const Error &error)
+{
+    return error.providerText.section(u' ', 0, 0).toInt();
+}
+
+QByteArray TwilioClient::sign(const QByteArray &authToken, const QString &url, const QMultiMap<QString, QString> &params)
+{
+    QByteArray data = url.toUtf8();
+    // QMultiMap keeps keys sorted (byte order for ASCII names); equal names keep their values in insertion order.
+    for (auto it = params.keyValueBegin(); it != params.keyValueEnd(); ++it)
+        data += it->first.toUtf8() + it->second.toUtf8();
+    return QMessageAuthenticationCode::hash(data, authToken, QCryptographicHash::Sha1).toBase64();
+}
+
+bool TwilioClient::verify(const QByteArray &authToken, const QString &url, const QMultiMap<QString, QString> &params,
+                          const QByteArray &header)
+{
+    const QByteArray expected = sign(authToken, url, params);
+    return !header.isEmpty() && header.size() == expected.size()
+        && sodium_memcmp(header.constData(), expected.constData(), size_t(expected.size())) == 0;
+}
+
+QMultiMap<QString, QString> TwilioClient::formParams(const QByteArray &body)
+{
+    QMultiMap<QString, QString> params;
+    for (const QByteArray &pair : body.split('&')) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype eq = pair.indexOf('=');
+        QByteArray name = eq < 0 ? pair : pair.left(eq);
+        QByteArray value = eq < 0 ? QByteArray() : pair.mid(eq + 1);
+        name.replace('+', ' ');
+        value.replace('+', ' ');
+        params.insert(QString::fromUtf8(QByteArray::fromPercentEncoding(name)), QString::fromUtf8(QByteArray::fromPercentEncoding(value)));
+    }
+    return params;
+}
+
+} // namespace askpro

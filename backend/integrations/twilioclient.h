@@ -1,0 +1,59 @@
+// The one Twilio client: sends SMS through the Programmable Messaging API and signs or verifies its callbacks.
+#pragma once
+
+#include "integrations/providertransport.h"
+
+#include <QLoggingCategory>
+#include <QMap>
+
+namespace askpro {
+
+Q_DECLARE_LOGGING_CATEGORY(lcTwilio)
+
+struct Credential;
+
+// A Twilio account as stored in api_credentials: the secret is "AccountSid:AuthToken", the second secret
+// field holds the sender (a +E.164 number or a messaging service SID "MG…").
+struct TwilioAccount
+{
+    QString accountSid;
+    QByteArray authToken;
+    QString sender;
+
+    [[nodiscard]] static Result<TwilioAccount> from(const Credential &credential);
+};
+
+struct TwilioMessage
+{
+    QString to;   // +E.164
+    QString body; // at most 1600 characters
+    QUrl statusCallback;
+};
+
+class TwilioClient final
+{
+public:
+    // baseUrl like https://api.twilio.com (the sandbox: http://127.0.0.1:PORT/twilio).
+    TwilioClient(QNetworkAccessManager *network, QUrl baseUrl, TwilioAccount account, int timeoutMs = 10000);
+
+    // POST /2010-04-01/Accounts/{sid}/Messages.json: 201 {sid: "SM…", status: "queued"}. Twilio's own error
+    // code (21211, 21610, …) is the number at the start of a refusal's providerText (see errorCode()).
+    [[nodiscard]] JsonReply *sendMessage(const TwilioMessage &message) const;
+
+    // The Twilio error code a refusal carried, or 0.
+    [[nodiscard]] static int errorCode(const Error &error);
+    // X-Twilio-Signature: base64 HMAC-SHA1(authToken, url + each parameter name and value, sorted by name).
+    [[nodiscard]] static QByteArray sign(const QByteArray &authToken, const QString &url, const QMultiMap<QString, QString> &params);
+    // Constant-time comparison of the header against sign().
+    [[nodiscard]] static bool verify(const QByteArray &authToken, const QString &url, const QMultiMap<QString, QString> &params,
+                                     const QByteArray &header);
+    // The form body's parameters, decoded ('+' as space).
+    [[nodiscard]] static QMultiMap<QString, QString> formParams(const QByteArray &body);
+
+private:
+    ProviderTransport m_transport;
+    QUrl m_baseUrl;
+    TwilioAccount m_account;
+};
+
+} // namespace askpro

@@ -1,0 +1,148 @@
+// Twilio's Messages resource as ../shared/specs/twilio-messages-openapi.json describes it.
+#include "twilioapi.h"
+
+#include "formbody.h"
+#include "signatures.h"
+#include "webhooksender.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro::sandbox {
+
+namespace {
+
+constexpr int MaxBodyChars = 1600;
+
+ApiReply twilioError(int status, int code, const QString &message)
+{
+    return ApiReply::json(status, Json{{"code", code}, {"message", toStd(message)},
+                                       {"more_info", "https://www.twilio.com/docs/errors/" + std::to_string(code)},
+                                       {"status", status}});
+}
+
+} // namespace
+
+TwilioApi::TwilioApi(QString accountSid, QString authToken, WebhookSender &sender)
+    : m_accountSid(std::move(accountSid)), m_authToken(std::move(authToken)), m_sender(sender)
+{
+}
+
+ApiReply TwilioApi::handle(const ApiRequest &request)
+{
+    // HTTP basic auth with AccountSid:AuthToken.
+    const QByteArray authorization = request.header("authorization");
+    const QString user = m_accountSid + u':' + m_authToken;
+    const QByteArray expected = "Basic " + user.toUtf8().toBase64();
+    if (authorization.isEmpty() || authorization != expected)
+        return twilioError(401, 20003, u"Authenticate"_s);
+    // /2010-04-01/Accounts/{AccountSid}/Messages.json
+    const QStringList &s = request.segments;
+    if (request.method == "POST" && s.size() == 4 && s.at(0) == "2010-04-01"_L1 && s.at(1) == "Accounts"_L1 && s.at(3) == "Messages.json"_L1) {
+        if (s.at(2) != m_accountSid)
+            return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(request.path()));
+        return createMessage(request, s.at(2));
+    }
+    return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(request.path()));
+}
+
+ApiReply TwilioApi::createMessage(const ApiRequest &request, const QString &accountSid)
+{
+    if (!request.header("content-type").startsWith("application/x-www-form-urlencoded"))
+        return twilioError(400, 20001, u"The body must be application/x-www-form-urlencoded"_s);
+    const Json form = FormBody::decode(request.body);
+    const QString to = jsonString(form, "To");
+    const QString from = jsonString(form, "From");
+    const QString service = jsonString(form, "MessagingServiceSid");
+    const QString body = jsonString(form, "Body");
+    const QString callback = jsonString(form, "StatusCallback");
+    if (to.isEmpty())
+        return twilioError(400, 21604, u"A 'To' phone number is required."_s);
+    static const QRegularExpression e164(u"^\\+[1-9][0-9]{6,14}$"_s);
+    if (!e164.match(to).hasMatch())
+        return twilioError(400, 21211, u"The 'To' number %1 is not a valid phone number."_s.arg(to));
+    if (from.isEmpty() && service.isEmpty())
+        return twilioError(400, 21603, u"A 'From' or 'MessagingServiceSid' parameter is required to send a message."_s);
+    if (body.isEmpty())
+        return twilioError(400, 21602, u"Message body is required."_s);
+    if (body.size() > MaxBodyChars)
+        return twilioError(400, 21617, u"The concatenated message body exceeds the 1600 character limit."_s);
+    if (m_stopped.contains(to))
+        return twilioError(400, 21610, u"Attempt to send to unsubscribed recipient"_s);
+    const QString now = QDateTime::currentDateTimeUtc().toString(u"ddd, dd MMM yyyy HH:mm:ss '+0000'"_s);
+    const Json message{{"sid", toStd(u"SM"_s + randomHex(32))},
+                       {"account_sid", toStd(accountSid)},
+                       {"to", toStd(to)},
+                       {"from", from.isEmpty() ? Json(nullptr) : Json(toStd(from))},
+                       {"messaging_service_sid", service.isEmpty() ? Json(nullptr) : Json(toStd(service))},
+                       {"body", toStd(body)},
+                       {"status", "queued"},
+                       {"num_segments", "1"},
+                       {"direction", "outbound-api"},
+                       {"api_version", "2010-04-01"},
+                       {"date_created", toStd(now)},
+                       {"date_updated", toStd(now)},
+                       {"error_code", nullptr},
+                       {"error_message", nullptr},
+                       {"price", nullptr},
+                       {"price_unit", "USD"}};
+    m_messages.push_back(message);
+    if (!callback.isEmpty()) {
+        const QUrl url(callback);
+        sendCallback(url, message, u"queued"_s, m_callbackSpacingMs);
+        sendCallback(url, message, u"sent"_s, 2 * m_callbackSpacingMs);
+        sendCallback(url, message, u"delivered"_s, 3 * m_callbackSpacingMs);
+    }
+    return ApiReply::json(201, message);
+}
+
+void TwilioApi::sendCallback(const QUrl &url, const Json &message, const QString &status, int delayMs)
+{
+    const QString from = jsonString(message, "from");
+    const QList<std::pair<QString, QString>> params{{u"AccountSid"_s, jsonString(message, "account_sid")},
+                                                     {u"ApiVersion"_s, u"2010-04-01"_s},
+                                                     {u"From"_s, from},
+                                                     {u"MessageSid"_s, jsonString(message, "sid")},
+                                                     {u"MessageStatus"_s, status},
+                                                     {u"SmsSid"_s, jsonString(message, "sid")},
+                                                     {u"SmsStatus"_s, status},
+                                                     {u"To"_s, jsonString(message, "to")}};
+    QByteArrayList pairs;
+    for (const auto &[name, value] : params)
+        pairs.append(QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value));
+    WebhookDelivery delivery;
+    delivery.provider = u"twilio"_s;
+    delivery.event = status;
+    delivery.url = url;
+    delivery.body = pairs.join('&');
+    delivery.contentType = "application/x-www-form-urlencoded";
+    const QString token = m_authToken;
+    const QString signedUrl = url.toString(QUrl::FullyEncoded);
+    delivery.sign = [token, signedUrl, params](const QByteArray &) {
+        return HeaderList{{"X-Twilio-Signature", signatures::twilio(signedUrl, params, token)}};
+    };
+    m_sender.send(std::move(delivery), delayMs);
+}
+
+ApiReply TwilioApi::errorReply(int status, const QString &message) const
+{
+    return twilioError(status, status == 429 ? 20429 : status >= 500 ? 20500 : 21000, message);
+}
+
+void TwilioApi::reset()
+{
+    m_messages.clear();
+    m_stopped.clear();
+}
+
+void TwilioApi::setStopped(const QString &e164, bool stopped)
+{
+    if (stopped)
+        m_stopped.insert(e164);
+    else
+        m_stopped.remove(e164);
+}
+
+} // namespace askpro::sandbox

@@ -1,0 +1,47 @@
+// Stand-in for Twilio's Programmable Messaging API: basic auth, form fields as the Messages resource takes them,
+// 201 with an SM… sid, then status callbacks (queued → sent → delivered) signed as Twilio signs them; 21211 for an
+// invalid number, 21610 for a number that replied STOP.
+#pragma once
+
+#include "providerapi.h"
+
+#include <QSet>
+#include <QUrl>
+
+namespace askpro::sandbox {
+
+class WebhookSender;
+
+class TwilioApi final : public ProviderApi
+{
+    Q_DISABLE_COPY_MOVE(TwilioApi)
+public:
+    // The sender must outlive this object.
+    TwilioApi(QString accountSid, QString authToken, WebhookSender &sender);
+
+    [[nodiscard]] ApiReply handle(const ApiRequest &request) override;
+    [[nodiscard]] ApiReply errorReply(int status, const QString &message) const override;
+    void reset() override;
+
+    // A number that replied STOP: Twilio refuses messages to it with 21610 until it replies START.
+    void setStopped(const QString &e164, bool stopped);
+    // Every accepted message, oldest first.
+    [[nodiscard]] const std::vector<Json> &messages() const { return m_messages; }
+    [[nodiscard]] const QString &accountSid() const { return m_accountSid; }
+    [[nodiscard]] const QString &authToken() const { return m_authToken; }
+    // Milliseconds between the status callbacks of one message.
+    void setCallbackSpacingMs(int ms) { m_callbackSpacingMs = ms; }
+
+private:
+    ApiReply createMessage(const ApiRequest &request, const QString &accountSid);
+    void sendCallback(const QUrl &url, const Json &message, const QString &status, int delayMs);
+
+    QString m_accountSid;
+    QString m_authToken;
+    WebhookSender &m_sender;
+    QSet<QString> m_stopped;
+    std::vector<Json> m_messages;
+    int m_callbackSpacingMs = 200;
+};
+
+} // namespace askpro::sandbox
