@@ -7,6 +7,7 @@
 #include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
+#include "integrations/retellclient.h"
 #include "flowfixture.h"
 #include "httptestclient.h"
 #include "jobs/workerpool.h"
@@ -171,6 +172,49 @@ private Q_SLOTS:
         QCOMPARE(f->providers->calcomBookings().size(), 0);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 1);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 0);
+    }
+
+    // Retell places an outbound call from our number: the branch is the one of from_number, the customer
+    // the person called (to_number), never "no active branch".
+    void outboundCallMatchesBranchByFromNumber_data() { test::addEngineRows(); }
+    void outboundCallMatchesBranchByFromNumber()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        RetellClient retell(&f->network, f->providers->baseUrl(sandbox::Provider::Retell), "key_sandbox_retell");
+        auto placed = test::await(retell.createPhoneCall(branchNumber, callerNumber, f->agentId, Json::object()));
+        QVERIFY2(placed, placed ? "" : qPrintable(placed.error().message));
+        const QString placedId = jsonString(*placed, "call_id");
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(placedId), u"no_request"_s, 20000);
+        QCOMPARE(f->db->scalar(u"SELECT branch_id FROM calls WHERE retell_call_id = ?"_s, {placedId})->toLongLong(), f->branchId);
+        QCOMPARE(f->db->scalar(u"SELECT direction FROM calls WHERE retell_call_id = ?"_s, {placedId})->toString(), u"outbound"_s);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1);
+
+        // An outbound call that books: the same branch, booked in Cal.com.
+        const QDateTime start = nextWorkdayAt(11);
+        const Json data = {{"appointment_requested", true}, {"service", "Beratung"},
+                           {"date", start.date().toString(Qt::ISODate).toStdString()},
+                           {"time", start.time().toString(u"HH:mm"_s).toStdString()}, {"customer_name", "Jana Weber"}};
+        const Json call = {{"call_id", "call_outbound_books"}, {"direction", "outbound"}, {"from_number", branchNumber.toStdString()},
+                           {"to_number", callerNumber.toStdString()}, {"call_status", "ended"},
+                           {"call_analysis", {{"custom_analysis_data", data}}}};
+        const QByteArray body = jsonText(Json{{"event", "call_analyzed"}, {"call", call}});
+        const auto answer = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port)), body,
+                                           {{"x-retell-signature", f->providers->retellSignature(body)}});
+        QCOMPARE(answer.status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(u"call_outbound_books"_s), u"booked"_s, 20000);
+        QCOMPARE(f->providers->calcomBookings().size(), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = ? AND name = 'Jana Weber'"_s, {callerNumber}), 1);
+
+        // A live availability check during an outbound call finds the branch by from_number too.
+        const QByteArray ask = jsonText(Json{{"call", {{"call_id", "call_outbound_books"}, {"direction", "outbound"},
+                                                       {"from_number", branchNumber.toStdString()}, {"to_number", callerNumber.toStdString()}}},
+                                             {"args", {{"service", "Beratung"}, {"date", start.date().toString(Qt::ISODate).toStdString()}}}});
+        const auto availability = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/functions/check-availability"_s.arg(f->port)), ask,
+                                                 {{"x-retell-signature", f->providers->retellSignature(ask)}});
+        QVERIFY2(availability.status == 200, availability.body.constData());
     }
 
     void inactiveBranchIsAVisibleFailure_data() { test::addEngineRows(); }

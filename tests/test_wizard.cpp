@@ -169,7 +169,12 @@ private Q_SLOTS:
         auto *page4 = static_cast<TestCallPage *>(wizard.page(SetupWizard::Page_TestCall));
         auto *startCall = child<QPushButton>(page4, u"startTestCall"_s);
         QTRY_VERIFY(startCall->isEnabled()); // the server said how test calls are placed here: the sandbox
-        QVERIFY(!child<QLineEdit>(page4, u"yourNumber"_s)->isVisible());
+        QVERIFY(child<QLabel>(page4, u"testCallMode"_s)->text().contains(u"sandbox"_s));
+        // No made-up caller: without the operator's own number the call is refused with a reason.
+        QTest::mouseClick(startCall, Qt::LeftButton);
+        QTRY_VERIFY(child<QLabel>(page4, u"testCallResult"_s)->text().contains(u"own phone number"_s));
+        QTRY_VERIFY(startCall->isEnabled());
+        child<QLineEdit>(page4, u"yourNumber"_s)->setText(u"+49 151 23456789"_s);
         QTest::mouseClick(startCall, Qt::LeftButton);
         const auto testCallState = [page4] {
             QString said = child<QLabel>(page4, u"testCallResult"_s)->text();
@@ -183,6 +188,9 @@ private Q_SLOTS:
         for (const QString &check : TestCallChecks::all())
             QCOMPARE(page4->checkState(check), u"done"_s);
         QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM appointments a JOIN branches b ON b.id = a.branch_id WHERE b.phone_e164 = '+49305550177'"_s), 1);
+        // From the number entered, marked as a test call and never billed.
+        QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM calls WHERE from_number = '+4915123456789' AND test_call = 1"_s), 1);
+        QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM usage_logs"_s), 0);
         QTRY_COMPARE_WITH_TIMEOUT(s->flow->smtp.messages().size(), 1, 10000);
         QVERIFY(s->flow->smtp.messages().first().contains("buero@lindner.example"));
         shot(&wizard, u"4-testcall"_s);

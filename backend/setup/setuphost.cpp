@@ -190,6 +190,10 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
         log->checks[check.toStdString()] = Json{{"state", state.toStdString()}, {"message", message.toStdString()}};
         Q_EMIT changed();
     });
+    connect(log->call.get(), &TestCall::callRecognised, this, [this, log](const QString &callId) {
+        log->callId = callId; // live: the operator's call arrived
+        Q_EMIT changed();
+    });
     connect(log->call.get(), &TestCall::finished, this, [this, log](bool booked) {
         log->finished = true;
         log->booked = booked;
@@ -197,7 +201,7 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
     });
     log->started = true;
     log->call->start(branchId, yourNumber, [this, log](const Result<QString> &callId) {
-        if (callId)
+        if (callId && !callId->isEmpty())
             log->callId = *callId;
         else
             log->error = callId.error().message;

@@ -70,6 +70,13 @@ SetupRunInfo SetupWizard::currentRun() const
     return {};
 }
 
+QString SetupWizard::businessNumber() const
+{
+    const SetupInput in = input();
+    auto e164 = in.phoneE164();
+    return e164 ? *e164 : in.phone;
+}
+
 int SetupWizard::nextId() const
 {
     switch (currentId()) {
