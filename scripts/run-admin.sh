@@ -42,7 +42,7 @@ for company in $(sqlite3 "$data/askpro.sqlite" 'SELECT id FROM companies'); do
   printf 'cal_test_sandbox\n' | "$bin/server/askpro-server" credentials calcom --company "$company" --db "$db" \
     --base-url "$sandbox/calcom/v2" >/dev/null
 done
-"$bin/server/askpro-server" connect --all --db "$db" --public-url "http://127.0.0.1:$server_port" >"$data/demo-connect.log" 2>&1
+"$bin/server/askpro-server" connect --all --db "$db" --public-url "http://127.0.0.1:$server_port" --sip-host trunk.sandbox.example >"$data/demo-connect.log" 2>&1
 
 "$bin/server/askpro-server" serve --db "$db" --listen "127.0.0.1:$server_port" --public-url "http://127.0.0.1:$server_port" \
   --smtp-url "smtp://127.0.0.1:$smtp_port" --stripe-url "$sandbox/stripe/v1" >"$data/demo-server.log" 2>&1 &

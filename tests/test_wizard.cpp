@@ -146,6 +146,19 @@ private Q_SLOTS:
         QCOMPARE(child<QLabel>(page2, u"e164"_s)->text(), u"+49305550177"_s);
         QTRY_VERIFY(verify->isEnabled()); // once the server said no active branch answers it
         QVERIFY(!next->isEnabled());
+        // Retell does not hold it, and no SIP trunk is entered: refused with a reason, nothing imported.
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(page2, u"phoneStatus"_s)->text().contains(u"SIP trunk"_s), 15000);
+        QVERIFY(!page2->isComplete());
+        // A SIP URI is not a host name: said on this page.
+        QTest::keyClicks(child<QLineEdit>(page2, u"sipHost"_s), u"sip:trunk.carrier.example:5060"_s);
+        QTRY_VERIFY(verify->isEnabled());
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(page2, u"phoneStatus"_s)->text().contains(u"not a SIP host name"_s), 15000);
+        child<QLineEdit>(page2, u"sipHost"_s)->setText(u"trunk.carrier.example"_s);
+        QTest::keyClicks(child<QLineEdit>(page2, u"sipUser"_s), u"lindner"_s);
+        QTest::keyClicks(child<QLineEdit>(page2, u"sipPassword"_s), u"trunk-secret"_s);
+        QTRY_VERIFY(verify->isEnabled());
         QTest::mouseClick(verify, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(page2->isComplete(), 15000);
         QVERIFY(next->isEnabled());

@@ -90,7 +90,7 @@ Status SetupHost::updateInput(const Actor &actor, qint64 runId, const SetupInput
     if (auto updated = m_runner->updateInput(runId, input); !updated)
         return updated;
     const SetupCredentials &keys = input.credentials;
-    if (!keys.retellApiKey.isEmpty() || !keys.calcomApiKey.isEmpty() || !keys.stripeApiKey.isEmpty())
+    if (!keys.retellApiKey.isEmpty() || !keys.calcomApiKey.isEmpty() || !keys.stripeApiKey.isEmpty() || !keys.sipPassword.isEmpty())
         m_runner->setCredentials(runId, keys);
     return {};
 }

@@ -38,6 +38,9 @@ SetupInput SetupWizard::input() const
 {
     SetupInput in = static_cast<CompanyPage *>(page(Page_Company))->input();
     in.phone = field(u"branch.phone"_s).toString();
+    in.sipTerminationHost = field(u"branch.sip.host"_s).toString().trimmed();
+    in.sipUser = field(u"branch.sip.user"_s).toString().trimmed();
+    in.credentials.sipPassword = field(u"branch.sip.password"_s).toString().toUtf8();
     return in;
 }
 
@@ -45,6 +48,8 @@ void SetupWizard::loadInput(const SetupInput &input)
 {
     static_cast<CompanyPage *>(page(Page_Company))->load(input);
     setField(u"branch.phone"_s, input.phone);
+    setField(u"branch.sip.host"_s, input.sipTerminationHost);
+    setField(u"branch.sip.user"_s, input.sipUser);
 }
 
 void SetupWizard::prepareRun(std::function<void(const Status &)> done)
