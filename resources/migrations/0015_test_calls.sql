@@ -1,4 +1,4 @@
--- AskPro schema, version 13 (issue 16): test calls. A call made to try a new branch is marked and never billed:
+-- AskPro schema, version 15 (issue 16): test calls. A call made to try a new branch is marked and never billed:
 -- no usage row for it or its appointment, so usage, invoices and the billing checks leave it out.
 ALTER TABLE calls ADD COLUMN test_call INTEGER NOT NULL DEFAULT 0;
 -- The setup's waiting window for a live test call: the operator's own number calling the branch's number
