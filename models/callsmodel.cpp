@@ -135,8 +135,11 @@ QVariant CallsModel::cell(const client::Json &item, int column, int role) const
         const qint64 seconds = client::number(item, field) / 1000;
         return u"%1:%2"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
-    case Outcome:
-        return Labels::outcome(client::text(item, field));
+    case Outcome: {
+        const QString outcome = Labels::outcome(client::text(item, field));
+        // A test call from the setup: shown as such, and never billed.
+        return client::flag(item, "test_call") ? tr("%1 (test call)").arg(outcome) : outcome;
+    }
     case Caller: {
         const QString caller = client::text(item, field);
         return caller.isEmpty() ? QString() : PhoneNumbers::display(caller);

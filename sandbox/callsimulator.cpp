@@ -204,6 +204,13 @@ std::optional<SimulatedCallOptions> CallSimulator::fromJson(const Json &body, QS
         }
         o.extractedData = toQtJson(body["extracted_data"]).object();
     }
+    if (body.contains("metadata")) {
+        if (!body["metadata"].is_object()) {
+            *error = u"metadata must be an object"_s;
+            return std::nullopt;
+        }
+        o.metadata = toQtJson(body["metadata"]).object();
+    }
     const Json webhooks = body.value("webhooks", Json::object());
     o.webhooks.callStarted = int(jsonInt(webhooks, "call_started").value_or(1));
     o.webhooks.callEnded = int(jsonInt(webhooks, "call_ended").value_or(1));
@@ -276,7 +283,7 @@ Json CallSimulator::buildCall(const SimulatedCallOptions &o, const QString &call
               {"transcript_with_tool_calls", withTools},
               {"recording_url", connected ? Json(toStd(u"https://recordings.sandbox.invalid/%1/recording.wav"_s.arg(callId))) : Json()},
               {"disconnection_reason", reason},
-              {"metadata", Json::object()},
+              {"metadata", fromQtJson(QJsonDocument(o.metadata))},
               {"retell_llm_dynamic_variables", Json::object()},
               {"opt_out_sensitive_data_storage", false},
               {"latency", {{"e2e", {{"p50", 820}, {"p90", 1140}, {"min", 610}, {"max", 1490}}}}},

@@ -46,6 +46,7 @@ struct SimulatedCallOptions
     AppointmentWish appointment;
     // Replaces the derived custom_analysis_data (and the collect_appointment_data arguments).
     std::optional<QJsonObject> extractedData;
+    QJsonObject metadata; // the call's metadata, as Retell keeps it (a test call carries askpro_test_call)
     WebhookCopies webhooks;
     int eventSpacingMs = 50; // delay between call_started, call_ended and call_analyzed
 };

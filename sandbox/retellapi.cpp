@@ -302,6 +302,28 @@ ApiReply RetellApi::createPhoneNumber(const ApiRequest &request, bool import)
     QString number = jsonString(*body, "phone_number");
     if (import && (number.isEmpty() || jsonString(*body, "termination_uri").isEmpty()))
         return retellError(400, u"phone_number and termination_uri are required"_s);
+    for (const char *key : {"termination_uri", "sip_trunk_auth_username", "sip_trunk_auth_password", "country_code", "phone_number"})
+        if (body->contains(key) && !(*body)[key].is_string())
+            return retellError(400, u"%1 must be a string"_s.arg(QLatin1String(key)));
+    if (import) {
+        // The elastic SIP trunk's termination host: a host name, never a URI with scheme, port or path.
+        static const QRegularExpression host(u"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]*$"_s);
+        const QString uri = jsonString(*body, "termination_uri");
+        if (!host.match(uri).hasMatch() || uri.endsWith(u".invalid"_s))
+            return retellError(400, u"termination_uri %1 is not a SIP trunk host name"_s.arg(uri));
+    } else {
+        // Retell sells US and Canadian numbers only.
+        const QString country = body->contains("country_code") ? jsonString(*body, "country_code") : u"US"_s;
+        if (country != u"US"_s && country != u"CA"_s)
+            return retellError(400, u"country_code must be one of US, CA"_s);
+        if (body->contains("area_code")) {
+            const Json &code = (*body)["area_code"];
+            if (!code.is_number_integer() || code.get<qint64>() < 200 || code.get<qint64>() > 999)
+                return retellError(400, u"area_code must be a 3 digit integer"_s);
+        }
+        if (!number.isEmpty() && !number.startsWith(u"+1"_s))
+            return retellError(400, u"phone_number must be a US or Canadian number in E.164 format"_s);
+    }
     if (!import && number.isEmpty()) {
         const qint64 areaCode = jsonInt(*body, "area_code").value_or(415);
         number = u"+1"_s + QString::number(areaCode) + u"555"_s + QString::number(m_random.bounded(10000)).rightJustified(4, u'0');

@@ -45,7 +45,7 @@ done
 # Confirmations by SMS go to the sandbox's Twilio (its account SID and auth token; the sender number is made up).
 printf 'AC00000000000000000000000000sandbox:twilio_sandbox_token\n+4915510000000\n' |
   "$bin/server/askpro-server" credentials twilio --db "$db" --base-url "$sandbox/twilio" >/dev/null
-"$bin/server/askpro-server" connect --all --db "$db" --public-url "http://127.0.0.1:$server_port" >"$data/demo-connect.log" 2>&1
+"$bin/server/askpro-server" connect --all --db "$db" --public-url "http://127.0.0.1:$server_port" --sip-host trunk.sandbox.example >"$data/demo-connect.log" 2>&1
 
 "$bin/server/askpro-server" serve --db "$db" --listen "127.0.0.1:$server_port" --public-url "http://127.0.0.1:$server_port" \
   --smtp-url "smtp://127.0.0.1:$smtp_port" --stripe-url "$sandbox/stripe/v1" >"$data/demo-server.log" 2>&1 &

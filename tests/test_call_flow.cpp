@@ -7,6 +7,9 @@
 #include "flow/callprocessor.h"
 #include "flow/recoverysweep.h"
 #include "http/askproserver.h"
+#include "billing/invoicegenerator.h"
+#include "integrations/retellclient.h"
+#include "setup/testcall.h"
 #include "flowfixture.h"
 #include "httptestclient.h"
 #include "jobs/workerpool.h"
@@ -171,6 +174,128 @@ private Q_SLOTS:
         QCOMPARE(f->providers->calcomBookings().size(), 0);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 1);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 0);
+    }
+
+    // Retell places an outbound call from our number: the branch is the one of from_number, the customer
+    // the person called (to_number), never "no active branch".
+    void outboundCallMatchesBranchByFromNumber_data() { test::addEngineRows(); }
+    void outboundCallMatchesBranchByFromNumber()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        RetellClient retell(&f->network, f->providers->baseUrl(sandbox::Provider::Retell), "key_sandbox_retell");
+        auto placed = test::await(retell.createPhoneCall(branchNumber, callerNumber, f->agentId, Json::object()));
+        QVERIFY2(placed, placed ? "" : qPrintable(placed.error().message));
+        const QString placedId = jsonString(*placed, "call_id");
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(placedId), u"no_request"_s, 20000);
+        QCOMPARE(f->db->scalar(u"SELECT branch_id FROM calls WHERE retell_call_id = ?"_s, {placedId})->toLongLong(), f->branchId);
+        QCOMPARE(f->db->scalar(u"SELECT direction FROM calls WHERE retell_call_id = ?"_s, {placedId})->toString(), u"outbound"_s);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1);
+
+        // An outbound call that books: the same branch, booked in Cal.com.
+        const QDateTime start = nextWorkdayAt(11);
+        const Json data = {{"appointment_requested", true}, {"service", "Beratung"},
+                           {"date", start.date().toString(Qt::ISODate).toStdString()},
+                           {"time", start.time().toString(u"HH:mm"_s).toStdString()}, {"customer_name", "Jana Weber"}};
+        const Json call = {{"call_id", "call_outbound_books"}, {"direction", "outbound"}, {"from_number", branchNumber.toStdString()},
+                           {"to_number", callerNumber.toStdString()}, {"call_status", "ended"},
+                           {"call_analysis", {{"custom_analysis_data", data}}}};
+        const QByteArray body = jsonText(Json{{"event", "call_analyzed"}, {"call", call}});
+        const auto answer = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/webhooks/retell"_s.arg(f->port)), body,
+                                           {{"x-retell-signature", f->providers->retellSignature(body)}});
+        QCOMPARE(answer.status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(u"call_outbound_books"_s), u"booked"_s, 20000);
+        QCOMPARE(f->providers->calcomBookings().size(), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = ? AND name = 'Jana Weber'"_s, {callerNumber}), 1);
+
+        // A live availability check during an outbound call finds the branch by from_number too.
+        const QByteArray ask = jsonText(Json{{"call", {{"call_id", "call_outbound_books"}, {"direction", "outbound"},
+                                                       {"from_number", branchNumber.toStdString()}, {"to_number", callerNumber.toStdString()}}},
+                                             {"args", {{"service", "Beratung"}, {"date", start.date().toString(Qt::ISODate).toStdString()}}}});
+        const auto availability = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/functions/check-availability"_s.arg(f->port)), ask,
+                                                 {{"x-retell-signature", f->providers->retellSignature(ask)}});
+        QVERIFY2(availability.status == 200, availability.body.constData());
+    }
+
+    // Live mode: the operator calls the business number from their own phone (here the sandbox's real
+    // webhooks, with no test marker); the setup recognises that call by its numbers within the window,
+    // ticks every check, and the call is marked and never billed. A later ordinary call is billed.
+    void liveTestCallIsRecognisedAndNeverBilled_data() { test::addEngineRows(); }
+    void liveTestCallIsRecognisedAndNeverBilled()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE companies SET billing_email = 'praxis@example.org'"_s).ok());
+        const QString operatorPhone = u"+4915112345678"_s;
+        ProviderEndpoints endpoints;
+        endpoints.retell = f->providers->baseUrl(sandbox::Provider::Retell);
+        TestCall testCall(*f->db, f->server->credentials(), &f->network, endpoints);
+        testCall.forceLiveMode();
+        testCall.setTimeoutMs(20000);
+        QStringList ticked;
+        connect(&testCall, &TestCall::checkChanged, &testCall, [&ticked](const QString &check, const QString &state, const QString &) {
+            if (state == u"done"_s)
+                ticked << check;
+        });
+        QString recognised;
+        connect(&testCall, &TestCall::callRecognised, &testCall, [&recognised](const QString &id) { recognised = id; });
+        std::optional<bool> booked;
+        connect(&testCall, &TestCall::finished, &testCall, [&booked](bool b) { booked = b; });
+
+        // Refused without the operator's own number, or with the business number.
+        std::optional<Result<QString>> refused;
+        testCall.start(f->branchId, QString(), [&refused](const Result<QString> &r) { refused = r; });
+        QVERIFY(refused && !*refused);
+        refused.reset();
+        testCall.start(f->branchId, branchNumber, [&refused](const Result<QString> &r) { refused = r; });
+        QVERIFY(refused && !*refused);
+
+        std::optional<Result<QString>> started;
+        testCall.start(f->branchId, u"0151 12345678"_s, [&started](const Result<QString> &r) { started = r; });
+        QVERIFY(started && *started);
+        QVERIFY((*started)->isEmpty()); // live: nothing placed, the window is open
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM test_call_windows WHERE caller_e164 = ?"_s, {operatorPhone}), 1);
+
+        // Someone else calls meanwhile: an ordinary, billed call, not the test call.
+        auto other = bookingCall(nextWorkdayAt(11));
+        other.appointment.customerEmail.clear();
+        const QString otherId = f->providers->simulateCall(other);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(otherId), u"booked"_s, 20000);
+
+        // The operator calls.
+        auto options = bookingCall(nextWorkdayAt(10));
+        options.fromNumber = operatorPhone;
+        options.appointment.customerEmail = u"praxis@example.org"_s;
+        const QString callId = f->providers->simulateCall(options);
+        QTRY_COMPARE_WITH_TIMEOUT(recognised, callId, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(booked.has_value(), 30000);
+        QVERIFY2(*booked, qPrintable(ticked.join(u","_s)));
+        for (const QString &check : TestCall::checks())
+            QVERIFY2(ticked.contains(check), qPrintable(check));
+
+        QCOMPARE(f->count(u"SELECT test_call FROM calls WHERE retell_call_id = ?"_s, {callId}), 1);
+        QCOMPARE(f->count(u"SELECT test_call FROM calls WHERE retell_call_id = ?"_s, {otherId}), 0);
+        // Billed: the other call and its appointment only, in usage and on the invoice.
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs u JOIN calls c ON c.id = u.call_id WHERE c.retell_call_id = ?"_s, {callId}), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 1);
+        QCOMPARE(f->count(u"SELECT COALESCE(SUM(calls), 0) FROM usage_daily"_s), 1);
+        QCOMPARE(f->count(u"SELECT COALESCE(SUM(appointments), 0) FROM usage_daily"_s), 1);
+        const QDate month = QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone("Europe/Berlin")).date();
+        auto plan = InvoiceGenerator(*f->db).preview(f->companyId, QDate(month.year(), month.month(), 1));
+        QVERIFY2(plan, qPrintable(plan ? QString() : plan.error().describe()));
+        QVERIFY(plan->has_value());
+        QCOMPARE((*plan)->usageRows, 2);
+
+        // The window is closed: the operator's next call is an ordinary one, and billed.
+        const QString later = f->providers->simulateCall(options);
+        QTRY_VERIFY_WITH_TIMEOUT(!f->callStatus(later).isEmpty() && f->callStatus(later) != u"pending"_s, 20000);
+        QCOMPARE(f->count(u"SELECT test_call FROM calls WHERE retell_call_id = ?"_s, {later}), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 2, 10000);
     }
 
     void inactiveBranchIsAVisibleFailure_data() { test::addEngineRows(); }

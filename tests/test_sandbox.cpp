@@ -434,10 +434,26 @@ private Q_SLOTS:
                                       {u"webhook_url"_s, m_hookBase.resolved(QUrl(u"/hooks/retell"_s)).toString()}})
                                   .json[u"agent_id"_s].toString();
         QVERIFY(agent.startsWith(u"agent_"_s));
+        // What Retell refuses, the sandbox refuses: no termination, a SIP URI for a host, a number outside US/CA to buy.
+        QCOMPARE(retell("POST"_ba, u"/import-phone-number"_s, {{u"phone_number"_s, u"+4930123456"_s}}).status, 400);
         QCOMPARE(retell("POST"_ba, u"/import-phone-number"_s,
-                        {{u"phone_number"_s, u"+4930123456"_s}, {u"termination_uri"_s, u"sip.example.com"_s}})
+                        {{u"phone_number"_s, u"+4930123456"_s}, {u"termination_uri"_s, u"sip:trunk.example.com:5060"_s}})
+                     .status,
+                 400);
+        QCOMPARE(retell("POST"_ba, u"/create-phone-number"_s, {{u"country_code"_s, u"DE"_s}}).status, 400);
+        QCOMPARE(retell("POST"_ba, u"/create-phone-number"_s, {{u"phone_number"_s, u"+4940111112"_s}}).status, 400);
+        QCOMPARE(retell("POST"_ba, u"/create-phone-number"_s, {{u"country_code"_s, u"US"_s}, {u"area_code"_s, 41}}).status, 400);
+        const Reply bought = retell("POST"_ba, u"/create-phone-number"_s, {{u"country_code"_s, u"CA"_s}, {u"area_code"_s, 604}});
+        QCOMPARE(bought.status, 201);
+        QVERIFY(bought.json[u"phone_number"_s].toString().startsWith(u"+1604"_s));
+        QCOMPARE(retell("POST"_ba, u"/import-phone-number"_s,
+                        {{u"phone_number"_s, u"+4930123456"_s}, {u"termination_uri"_s, u"sip.example.com"_s},
+                         {u"sip_trunk_auth_username"_s, u"trunk-user"_s}, {u"sip_trunk_auth_password"_s, u"trunk-secret"_s}})
                      .status,
                  201);
+        const Reply imported = retell("GET"_ba, u"/get-phone-number/%2B4930123456"_s);
+        QCOMPARE(imported.json[u"sip_trunk_auth_username"_s].toString(), u"trunk-user"_s);
+        QVERIFY(!imported.json.contains(u"sip_trunk_auth_password"_s));
         const Reply bound = retell("PATCH"_ba, u"/update-phone-number/%2B4930123456"_s,
                                    {{u"inbound_agents"_s, QJsonArray{QJsonObject{{u"agent_id"_s, agent}, {u"weight"_s, 1}}}}});
         QCOMPARE(bound.status, 200);
@@ -514,8 +530,8 @@ private Q_SLOTS:
                                       {u"webhook_url"_s, m_hookBase.resolved(QUrl(u"/hooks/flaky"_s)).toString()},
                                       {u"webhook_events"_s, QJsonArray{u"call_analyzed"_s}}})
                                   .json[u"agent_id"_s].toString();
-        QCOMPARE(retell("POST"_ba, u"/create-phone-number"_s,
-                        {{u"phone_number"_s, u"+4940111111"_s},
+        QCOMPARE(retell("POST"_ba, u"/import-phone-number"_s,
+                        {{u"phone_number"_s, u"+4940111111"_s}, {u"termination_uri"_s, u"trunk.carrier.example"_s},
                          {u"inbound_agents"_s, QJsonArray{QJsonObject{{u"agent_id"_s, agent}, {u"weight"_s, 1}}}}})
                      .status,
                  201);

@@ -35,8 +35,11 @@ SetupInput sampleInput(const QString &company = u"Zahnarztpraxis Dr. Sommer"_s, 
     in.supportedLanguages = {u"de"_s, u"en"_s};
     in.branchName = u"Praxis Mitte"_s;
     in.phone = phone;
+    in.sipTerminationHost = u"trunk.carrier.example"_s;
+    in.sipUser = u"praxis-sommer"_s;
     in.staff = {{u"Dr. Anna Sommer"_s, u"anna@sommer.example"_s}, {u"Ben Kraus"_s, u"ben@sommer.example"_s}};
     in.credentials = {"key_sandbox_retell", "cal_test_sandbox", "sk_test_sandbox"};
+    in.credentials.sipPassword = "trunk-secret";
     return in;
 }
 
@@ -143,6 +146,9 @@ private Q_SLOTS:
         QTest::newRow("German VAT id too short") << u"company.vat_id"_s << u"DE12345"_s;
         QTest::newRow("phone not a number") << u"branch.phone"_s << u"12"_s;
         QTest::newRow("time zone") << u"branch.time_zone"_s << u"Europe/Atlantis"_s;
+        QTest::newRow("SIP URI instead of a host") << u"branch.sip.termination_host"_s << u"sip:trunk.carrier.example:5060"_s;
+        QTest::newRow("placeholder SIP host") << u"branch.sip.termination_host"_s << u"sip.askproai.invalid"_s;
+        QTest::newRow("password without user") << u"branch.sip.user"_s << u""_s;
         QTest::newRow("Cal.com key") << u"credentials.calcom_api_key"_s << u"not-a-key"_s;
         QTest::newRow("Stripe key") << u"credentials.stripe_api_key"_s << u"pk_live_public"_s;
         QTest::newRow("service too short") << u"services[0].minutes"_s << u"2"_s;
@@ -163,6 +169,10 @@ private Q_SLOTS:
             in.vatId = value;
         else if (field == u"branch.phone"_s)
             in.phone = value;
+        else if (field == u"branch.sip.termination_host"_s)
+            in.sipTerminationHost = value;
+        else if (field == u"branch.sip.user"_s)
+            in.sipUser = value;
         else if (field == u"branch.time_zone"_s)
             in.timeZone = value;
         else if (field == u"credentials.calcom_api_key"_s)
@@ -227,6 +237,10 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(number["inbound_agents"][0].value("agent_id", std::string())), agentId);
         // Retell asks our inbound webhook before each call to it (the agent's date, hours, caller).
         QVERIFY(QString::fromStdString(number.value("inbound_webhook_url", std::string())).endsWith(u"/webhooks/retell-inbound"_s));
+        // Imported over SIP with the trunk the operator entered; Retell never shows the password again.
+        QCOMPARE(QString::fromStdString(number.value("termination_uri", std::string())), u"trunk.carrier.example"_s);
+        QCOMPARE(QString::fromStdString(number.value("sip_trunk_auth_username", std::string())), u"praxis-sommer"_s);
+        QVERIFY(!number.contains("sip_trunk_auth_password"));
         const QString customer = s->db->scalar(u"SELECT stripe_customer_id FROM companies"_s)->toString();
         QVERIFY(customer.startsWith(u"cus_"_s));
         QCOMPARE(s->providers->stripeObject(customer).value(u"metadata"_s).toObject().value(u"askpro_company_id"_s).toString(),
@@ -384,6 +398,26 @@ private Q_SLOTS:
         QVERIFY(wait([&](SetupRunner::Done d) { s->runner->cancel(*runId, d); }));
         QVERIFY(!wait([&](SetupRunner::Done d) { s->runner->cancel(*other, d); }));
         QCOMPARE(s->providers->counts().agents, baseline.agents);
+    }
+
+    // A number Retell does not hold, and no SIP trunk entered: the phone step stops with a reason, and
+    // nothing is imported with a made-up termination.
+    void numberWithoutSipTrunkIsNotImported()
+    {
+        auto s = makeSetting(u"sqlite"_s);
+        QVERIFY(s);
+        SetupInput in = sampleInput();
+        in.sipTerminationHost.clear();
+        in.sipUser.clear();
+        in.credentials.sipPassword.clear();
+        auto runId = s->runner->create(in);
+        QVERIFY(runId);
+        const Status stopped = wait([&](SetupRunner::Done d) { s->runner->run(*runId, d); });
+        QVERIFY(!stopped);
+        QVERIFY2(stopped.error().message.contains(u"SIP"_s), qPrintable(stopped.error().message));
+        QCOMPARE(s->runner->info(*runId)->step, u"phone"_s);
+        auto held = test::await(s->retellClient().phoneNumber(u"+49305550100"_s));
+        QVERIFY(!held);
     }
 
     void phoneOfAnActiveBranchIsRefused()

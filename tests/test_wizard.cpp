@@ -146,6 +146,19 @@ private Q_SLOTS:
         QCOMPARE(child<QLabel>(page2, u"e164"_s)->text(), u"+49305550177"_s);
         QTRY_VERIFY(verify->isEnabled()); // once the server said no active branch answers it
         QVERIFY(!next->isEnabled());
+        // Retell does not hold it, and no SIP trunk is entered: refused with a reason, nothing imported.
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(page2, u"phoneStatus"_s)->text().contains(u"SIP trunk"_s), 15000);
+        QVERIFY(!page2->isComplete());
+        // A SIP URI is not a host name: said on this page.
+        QTest::keyClicks(child<QLineEdit>(page2, u"sipHost"_s), u"sip:trunk.carrier.example:5060"_s);
+        QTRY_VERIFY(verify->isEnabled());
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(page2, u"phoneStatus"_s)->text().contains(u"not a SIP host name"_s), 15000);
+        child<QLineEdit>(page2, u"sipHost"_s)->setText(u"trunk.carrier.example"_s);
+        QTest::keyClicks(child<QLineEdit>(page2, u"sipUser"_s), u"lindner"_s);
+        QTest::keyClicks(child<QLineEdit>(page2, u"sipPassword"_s), u"trunk-secret"_s);
+        QTRY_VERIFY(verify->isEnabled());
         QTest::mouseClick(verify, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(page2->isComplete(), 15000);
         QVERIFY(next->isEnabled());
@@ -169,7 +182,12 @@ private Q_SLOTS:
         auto *page4 = static_cast<TestCallPage *>(wizard.page(SetupWizard::Page_TestCall));
         auto *startCall = child<QPushButton>(page4, u"startTestCall"_s);
         QTRY_VERIFY(startCall->isEnabled()); // the server said how test calls are placed here: the sandbox
-        QVERIFY(!child<QLineEdit>(page4, u"yourNumber"_s)->isVisible());
+        QVERIFY(child<QLabel>(page4, u"testCallMode"_s)->text().contains(u"sandbox"_s));
+        // No made-up caller: without the operator's own number the call is refused with a reason.
+        QTest::mouseClick(startCall, Qt::LeftButton);
+        QTRY_VERIFY(child<QLabel>(page4, u"testCallResult"_s)->text().contains(u"own phone number"_s));
+        QTRY_VERIFY(startCall->isEnabled());
+        child<QLineEdit>(page4, u"yourNumber"_s)->setText(u"+49 151 23456789"_s);
         QTest::mouseClick(startCall, Qt::LeftButton);
         const auto testCallState = [page4] {
             QString said = child<QLabel>(page4, u"testCallResult"_s)->text();
@@ -183,6 +201,9 @@ private Q_SLOTS:
         for (const QString &check : TestCallChecks::all())
             QCOMPARE(page4->checkState(check), u"done"_s);
         QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM appointments a JOIN branches b ON b.id = a.branch_id WHERE b.phone_e164 = '+49305550177'"_s), 1);
+        // From the number entered, marked as a test call and never billed.
+        QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM calls WHERE from_number = '+4915123456789' AND test_call = 1"_s), 1);
+        QCOMPARE(s->flow->count(u"SELECT COUNT(*) FROM usage_logs"_s), 0);
         QTRY_COMPARE_WITH_TIMEOUT(s->flow->smtp.messages().size(), 1, 10000);
         QVERIFY(s->flow->smtp.messages().first().contains("buero@lindner.example"));
         shot(&wizard, u"4-testcall"_s);

@@ -486,7 +486,7 @@
 <context>
     <name>Doctor</name>
     <message>
-        <location filename="../backend/db/doctor.cpp" line="+18"/>
+        <location filename="../backend/db/doctor.cpp" line="+19"/>
         <source>Staff whose company is gone</source>
         <translation>Mitarbeiter ohne bestehendes Unternehmen</translation>
     </message>
@@ -1518,6 +1518,16 @@ Befehle:
         <translation>Alle aktiven Filialen anbinden.</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>The carrier SIP trunk&apos;s termination host, for numbers Retell does not hold yet.</source>
+        <translation>Der Terminierungs-Host des SIP-Trunks Ihres Anbieters, für Nummern, die Retell noch nicht führt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The SIP trunk&apos;s user name.</source>
+        <translation>Der Benutzername des SIP-Trunks.</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>Creates or reuses, for each branch: a Cal.com event type per service and the booking webhook, the Retell LLM with the booking tools, the voice agent, and the phone number bound to it. Safe to run again: what exists is found and reused.</source>
         <translation>Legt für jede Filiale an oder verwendet wieder: einen Cal.com-Ereignistyp pro Leistung und den Buchungs-Webhook, das Retell-LLM mit den Buchungswerkzeugen, den Sprachagenten und die ihm zugeordnete Telefonnummer. Kann gefahrlos erneut ausgeführt werden: Vorhandenes wird gefunden und wiederverwendet.</translation>
@@ -1526,6 +1536,11 @@ Befehle:
         <location line="+22"/>
         <source>Name a branch with --branch ID, or use --all</source>
         <translation>Geben Sie eine Filiale mit --branch ID an oder verwenden Sie --all</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 is not a SIP host name (the trunk&apos;s host alone, without sip:, port or path)</source>
+        <translation>%1 ist kein SIP-Hostname (nur der Host des Trunks, ohne sip:, Port oder Pfad)</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1900,6 +1915,21 @@ Befehle:
     </message>
     <message>
         <location line="+5"/>
+        <source>&quot;%1&quot; is not a SIP host name: enter the carrier trunk&apos;s host alone, such as trunk.carrier.example, without sip:, port or path.</source>
+        <translation>„%1“ ist kein SIP-Hostname: Geben Sie nur den Host des Trunks Ihres Anbieters ein, etwa trunk.carrier.example, ohne sip:, Port oder Pfad.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the SIP trunk&apos;s termination host for its user and password.</source>
+        <translation>Geben Sie zu Benutzer und Passwort auch den Terminierungs-Host des SIP-Trunks ein.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the SIP trunk&apos;s user name for its password.</source>
+        <translation>Geben Sie zum Passwort auch den Benutzernamen des SIP-Trunks ein.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Add at least one service callers can book.</source>
         <translation>Fügen Sie mindestens eine Leistung hinzu, die Anrufer buchen können.</translation>
     </message>
@@ -1959,7 +1989,7 @@ Befehle:
         <translation>Ein geheimer Stripe-Schlüssel beginnt mit sk_live_, sk_test_ oder rk_ (leer lassen, um die Abrechnung zu überspringen).</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+58"/>
         <source>The setup file is not valid: %1</source>
         <translation>Die Einrichtungsdatei ist ungültig: %1</translation>
     </message>
@@ -1984,7 +2014,12 @@ Befehle:
         <translation>company.supported_languages muss eine Liste wie [&quot;de&quot;, &quot;en&quot;] sein</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
+        <source>branch.sip must be an object with termination_host, user and password</source>
+        <translation>branch.sip muss ein Objekt mit termination_host, user und password sein</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>every service must be an object with name, duration_minutes and price_cents</source>
         <translation>jede Leistung muss ein Objekt mit name, duration_minutes und price_cents sein</translation>
     </message>
@@ -2021,7 +2056,7 @@ Befehle:
     <name>SupportService</name>
     <message>
         <location filename="../backend/support/supportservice.cpp" line="+54"/>
-        <location line="+35"/>
+        <location line="+36"/>
         <location line="+101"/>
         <source>Call %1 does not exist</source>
         <translation>Anruf %1 existiert nicht</translation>
@@ -3701,7 +3736,7 @@ Befehle:
         <translation>Der Anruf enthält keinen buchbaren Terminwunsch</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>The call is gone</source>
         <translation>Den Anruf gibt es nicht mehr</translation>
     </message>
@@ -3714,7 +3749,7 @@ Befehle:
         <translation type="vanished">Bereits gebucht; nichts zu ergänzen</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-203"/>
         <source>Another attempt is booking this call right now</source>
         <translation>Ein anderer Versuch bucht diesen Anruf gerade</translation>
     </message>
@@ -3734,7 +3769,7 @@ Befehle:
         <translation>Die Nummer %1 gehört zu einem Unternehmen, dessen Schlüssel diese Anfrage nicht signiert hat</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+199"/>
         <source>No service of this company matches &quot;%1&quot;</source>
         <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
     </message>
@@ -3817,7 +3852,12 @@ Befehle:
 <context>
     <name>askpro::CallsModel</name>
     <message>
-        <location filename="../models/callsmodel.cpp" line="+154"/>
+        <location filename="../models/callsmodel.cpp" line="+141"/>
+        <source>%1 (test call)</source>
+        <translation>%1 (Testanruf)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
@@ -6426,13 +6466,42 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>If Retell does not hold this number yet, it is imported over your carrier&apos;s SIP trunk: enter the trunk&apos;s termination host (the host name alone, e.g. the one your carrier gives for its trunk) and the trunk&apos;s user and password.</source>
+        <translation>Wenn Retell diese Nummer noch nicht führt, wird sie über den SIP-Trunk Ihres Anbieters importiert: Geben Sie den Terminierungs-Host des Trunks (nur den Hostnamen, z. B. den, den Ihr Anbieter für seinen Trunk nennt) sowie Benutzer und Passwort des Trunks ein.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>trunk host, without sip: or port</source>
+        <translation>Trunk-Host, ohne sip: oder Port</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SIP termination host:</source>
+        <translation>SIP-Terminierungs-Host:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SIP trunk user:</source>
+        <translation>SIP-Trunk-Benutzer:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SIP trunk password:</source>
+        <translation>SIP-Trunk-Passwort:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Verify with Retell</source>
         <translation>Bei Retell prüfen</translation>
     </message>
     <message>
         <location line="+12"/>
+        <source>Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, and checks that the Retell account holds it, importing it over the SIP trunk if not.</source>
+        <translation>Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie über den SIP-Trunk importiert.</translation>
+    </message>
+    <message>
         <source>Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, and checks that the Retell account holds it, importing it if not.</source>
-        <translation>Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie importiert.</translation>
+        <translation type="vanished">Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie importiert.</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -6545,6 +6614,11 @@ Trotzdem erneut verarbeiten?</translation>
         <location line="+3"/>
         <source>Phone number bound to the agent</source>
         <translation>Telefonnummer dem Agenten zugeordnet</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Retell does not hold %1: import it with your carrier&apos;s SIP trunk (the setup&apos;s phone step, or connect --sip-host).</source>
+        <translation>Retell führt %1 nicht: Importieren Sie die Nummer über den SIP-Trunk Ihres Anbieters (im Telefonschritt der Einrichtung oder mit connect --sip-host).</translation>
     </message>
 </context>
 <context>
@@ -6957,7 +7031,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Live schalten</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuprunner.cpp" line="+94"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+93"/>
         <source> It said: &quot;%1&quot;.</source>
         <translation> Die Antwort lautete: „%1“.</translation>
     </message>
@@ -6992,7 +7066,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Einrichtung %1 ist bereits abgeschlossen und kann nicht mehr geändert werden.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>There is no setup run %1.</source>
         <translation>Es gibt keine Einrichtung %1.</translation>
     </message>
@@ -7033,12 +7107,12 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+191"/>
-        <location line="+98"/>
+        <location line="+109"/>
         <source>No Retell API key is stored for the platform: enter it on the first page.</source>
         <translation>Für die Plattform ist kein Retell-API-Schlüssel hinterlegt: Geben Sie ihn auf der ersten Seite ein.</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-94"/>
         <source>%1 already answers calls for another active branch. Use a different number, or deactivate that branch first.</source>
         <translation>%1 nimmt bereits Anrufe für eine andere aktive Filiale an. Verwenden Sie eine andere Nummer oder deaktivieren Sie zuerst diese Filiale.</translation>
     </message>
@@ -7048,7 +7122,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Retell führt %1 in diesem Konto</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
+        <source>Retell does not hold %1 yet. Enter your carrier&apos;s SIP trunk (termination host, user and password) to import it.</source>
+        <translation>Retell führt %1 noch nicht. Geben Sie den SIP-Trunk Ihres Anbieters ein (Terminierungs-Host, Benutzer und Passwort), um die Nummer zu importieren.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>%1 imported into the Retell account</source>
         <translation>%1 in das Retell-Konto importiert</translation>
     </message>
@@ -7250,27 +7329,49 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Bestätigungs-E-Mail gesendet</translation>
     </message>
     <message>
-        <location filename="../backend/setup/testcall.cpp" line="+68"/>
+        <location filename="../backend/setup/testcall.cpp" line="+72"/>
         <source>The branch is not stored yet: finish the setup first.</source>
         <translation>Die Filiale ist noch nicht gespeichert: Schließen Sie zuerst die Einrichtung ab.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
+        <source>Enter your own phone number (for example +49 170 …): the test call comes from it.</source>
+        <translation>Geben Sie Ihre eigene Telefonnummer ein (zum Beispiel +49 170 …): Der Testanruf kommt von ihr.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter your own phone number, not the business number.</source>
+        <translation>Geben Sie Ihre eigene Telefonnummer ein, nicht die Nummer des Unternehmens.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Waiting…</source>
         <translation>Warten…</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Enter your own phone number: the agent calls it.</source>
-        <translation>Geben Sie Ihre eigene Telefonnummer ein: Der Agent ruft sie an.</translation>
+        <translation type="vanished">Geben Sie Ihre eigene Telefonnummer ein: Der Agent ruft sie an.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+59"/>
         <source>The sandbox did not start the call (%1).</source>
         <translation>Die Sandbox hat den Anruf nicht gestartet (%1).</translation>
     </message>
+    <message numerus="yes">
+        <location line="+48"/>
+        <source>No call from %1 to the business number arrived within %n minute(s).</source>
+        <translation>
+            <numerusform>Innerhalb von %n Minute kam kein Anruf von %1 an die Geschäftsnummer.</numerusform>
+            <numerusform>Innerhalb von %n Minuten kam kein Anruf von %1 an die Geschäftsnummer.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+28"/>
+        <location line="+2"/>
+        <source>No test call arrived.</source>
+        <translation>Es kam kein Testanruf an.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>askpro-server refused Retell&apos;s webhook: %1</source>
         <translation>askpro-server hat den Webhook von Retell abgelehnt: %1</translation>
     </message>
@@ -7318,7 +7419,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Der Mailserver hat sie abgelehnt: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Nothing arrived from Retell within %1 s: is askpro-server running and reachable at its public URL?</source>
         <translation>Innerhalb von %1 s kam nichts von Retell an: Läuft askpro-server und ist er unter seiner öffentlichen URL erreichbar?</translation>
     </message>
@@ -7346,9 +7447,13 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Das Unternehmen ist live. Machen Sie einen Testanruf und verfolgen Sie, wie er ankommt, gebucht und bestätigt wird.</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>+49 170 1234567</source>
-        <translation>+49 170 1234567</translation>
+        <translation type="vanished">+49 170 1234567</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Your own number, e.g. +49 170 …</source>
+        <translation>Ihre eigene Nummer, z. B. +49 170 …</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -7376,17 +7481,30 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Der Server wird gefragt, wie Testanrufe geführt werden…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
+        <source>Demo mode (sandbox): a simulated caller with your number calls the business number and asks for an appointment. Nothing is really dialled.</source>
+        <translation>Demo-Modus (Sandbox): Ein simulierter Anrufer mit Ihrer Nummer ruft die Geschäftsnummer an und fragt nach einem Termin. Es wird nichts wirklich gewählt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Live mode: enter your own phone number, press Start, then call the business number %1 from that phone within 10 minutes and ask the agent for an appointment. Your call is recognised by its numbers, marked as a test call (never billed) and followed step by step here.</source>
+        <translation>Live-Modus: Geben Sie Ihre eigene Telefonnummer ein, drücken Sie auf Start und rufen Sie dann innerhalb von 10 Minuten von diesem Telefon die Geschäftsnummer %1 an und fragen Sie den Agenten nach einem Termin. Ihr Anruf wird an seinen Nummern erkannt, als Testanruf markiert (nie berechnet) und hier Schritt für Schritt verfolgt.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Your call %1 arrived; following it…</source>
+        <translation>Ihr Anruf %1 ist angekommen; er wird verfolgt…</translation>
+    </message>
+    <message>
         <source>Demo mode: the sandbox places a simulated call to the branch&apos;s number, asking for an appointment.</source>
-        <translation>Demomodus: Die Sandbox ruft simuliert die Nummer der Filiale an und fragt nach einem Termin.</translation>
+        <translation type="vanished">Demomodus: Die Sandbox ruft simuliert die Nummer der Filiale an und fragt nach einem Termin.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Retell calls your phone from the branch&apos;s number; answer and ask the agent for an appointment.</source>
-        <translation>Retell ruft Ihr Telefon von der Nummer der Filiale aus an; nehmen Sie ab und bitten Sie den Agenten um einen Termin.</translation>
+        <translation type="vanished">Retell ruft Ihr Telefon von der Nummer der Filiale aus an; nehmen Sie ab und bitten Sie den Agenten um einen Termin.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-18"/>
         <source>Call again</source>
         <translation>Erneut anrufen</translation>
     </message>
@@ -7404,6 +7522,11 @@ Trotzdem erneut verarbeiten?</translation>
         <location line="+8"/>
         <source>Calling…</source>
         <translation>Anruf läuft…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Waiting for your call to %1…</source>
+        <translation>Warte auf Ihren Anruf bei %1…</translation>
     </message>
     <message>
         <location line="+8"/>

@@ -31,7 +31,7 @@
 <context>
     <name>SupportService</name>
     <message numerus="yes">
-        <location filename="../backend/support/supportservice.cpp" line="+148"/>
+        <location filename="../backend/support/supportservice.cpp" line="+149"/>
         <source>Service %1 (%n min)</source>
         <translation>
             <numerusform>Service %1 (%n min)</numerusform>
@@ -253,7 +253,7 @@
 <context>
     <name>askpro::SetupRunner</name>
     <message numerus="yes">
-        <location filename="../backend/setup/setuprunner.cpp" line="+301"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+302"/>
         <source>Company, branch, %n service(s) and staff saved</source>
         <translation>
             <numerusform>Company, branch, %n service and staff saved</numerusform>
@@ -274,7 +274,15 @@
 <context>
     <name>askpro::TestCall</name>
     <message numerus="yes">
-        <location filename="../backend/setup/testcall.cpp" line="+168"/>
+        <location filename="../backend/setup/testcall.cpp" line="+205"/>
+        <source>No call from %1 to the business number arrived within %n minute(s).</source>
+        <translation>
+            <numerusform>No call from %1 to the business number arrived within %n minute.</numerusform>
+            <numerusform>No call from %1 to the business number arrived within %n minutes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+21"/>
         <source>%n event(s) from Retell received</source>
         <translation>
             <numerusform>%n event from Retell received</numerusform>

@@ -803,7 +803,9 @@ int ServerCommands::connectProviders(const QStringList &arguments)
     QCommandLineParser parser;
     const QCommandLineOption branch(u"branch"_s, tr("The branch to connect (repeatable)."), u"id"_s);
     const QCommandLineOption all(u"all"_s, tr("Connect every active branch."));
-    parser.addOptions({branch, all});
+    const QCommandLineOption sipHost(u"sip-host"_s, tr("The carrier SIP trunk's termination host, for numbers Retell does not hold yet."), u"host"_s);
+    const QCommandLineOption sipUser(u"sip-user"_s, tr("The SIP trunk's user name."), u"user"_s);
+    parser.addOptions({branch, all, sipHost, sipUser});
     addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Creates or reuses, for each branch: a Cal.com event type per service and the booking webhook, "
                                       "the Retell LLM with the booking tools, the voice agent, and the phone number bound to it. "
@@ -833,6 +835,14 @@ int ServerCommands::connectProviders(const QStringList &arguments)
     CredentialStore credentials(*db, *box);
     QNetworkAccessManager network;
     ProviderConnector connector(*db, credentials, &network, config.endpoints, config.publicUrl);
+    if (parser.isSet(sipHost)) {
+        if (!SetupInput::isSipHost(parser.value(sipHost))) {
+            err() << tr("%1 is not a SIP host name (the trunk's host alone, without sip:, port or path)").arg(parser.value(sipHost)) << Qt::endl;
+            return 2;
+        }
+        // The password from the environment, never the command line (where every user sees it).
+        connector.setSipTrunk(parser.value(sipHost), parser.value(sipUser), qgetenv("ASKPRO_SIP_PASSWORD"));
+    }
     QObject::connect(&connector, &ProviderConnector::progress, &connector, [](const QString &step, const QString &state, const QString &message) {
         if (state != u"running"_s)
             out() << u"  [%1] %2: %3"_s.arg(state, step, message) << Qt::endl;

@@ -168,10 +168,12 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                        if (!page)
                            return page.error();
                        Json items = Json::array();
-                       for (const QVariantList &row : page->rows) {
+                       for (qsizetype i = 0; i < page->rows.size(); ++i) {
+                           const QVariantList &row = page->rows.at(i);
                            Json item = Json::object();
                            for (int column = 0; column < CallQuery::ColumnCount; ++column)
                                item[fieldNames.at(size_t(column))] = jsonValue(row.value(column));
+                           item["test_call"] = page->testCalls.value(i);
                            items.push_back(std::move(item));
                        }
                        return ApiReply::json(Json{{"items", items}, {"next", page->next ? Json(encodeCursor(*page->next).toStdString()) : Json(nullptr)}});

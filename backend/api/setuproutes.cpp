@@ -126,7 +126,7 @@ QList<ApiRoute> setupRoutes(const ApiContext &context)
                    /* sampleBody */ {},
                    /* sampleQuery */ "number=030%205550199"});
     routes.append({"POST", u"/api/v1/setup/branches/{branchId}/test-call"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
-                   u"Places a test call to the branch (simulated by the sandbox in a demo, else from the branch's number to your_number)"_s,
+                   u"Starts a test call from your_number, the operator's own phone: simulated by the sandbox in a demo; live, waits 10 minutes for that phone's call to the branch's number"_s,
                    [&db, &host](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = r.id(u"branchId"_s);
                        auto scope = r.companyScope();
@@ -140,7 +140,7 @@ QList<ApiRoute> setupRoutes(const ApiContext &context)
                            return started.error();
                        return ApiReply::json(host.testCallState(*id), 202);
                    },
-                   R"({"your_number": "+491701234567"})"});
+                   R"({"your_number": "+4915112345678"})"});
     routes.append({"GET", u"/api/v1/setup/branches/{branchId}/test-call"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
                    u"The latest test call to the branch: mode (sandbox or live), call id, error, and each check's state and message"_s,
                    [&db, &host](const ApiRequest &r) -> Result<ApiReply> {

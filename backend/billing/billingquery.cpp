@@ -200,12 +200,12 @@ Result<QList<ReconciliationIssue>> BillingQuery::reconcile(Database &db, const A
     const QList<std::pair<QString, QString>> checks{
         {u"unbilled_call"_s,
          u"SELECT c.company_id, co.name, 0, '', COUNT(*), 0, MIN(c.retell_call_id) FROM calls c JOIN companies co ON co.id = c.company_id "
-         "WHERE COALESCE(c.started_at, c.created_at) >= ? AND COALESCE(c.started_at, c.created_at) < ? AND c.outcome <> 'pending' "
+         "WHERE COALESCE(c.started_at, c.created_at) >= ? AND COALESCE(c.started_at, c.created_at) < ? AND c.outcome <> 'pending' AND c.test_call = 0 "
          "AND NOT EXISTS (SELECT 1 FROM usage_logs u WHERE u.call_id = c.id AND u.kind = 'call') GROUP BY c.company_id, co.name"_s},
         {u"unbilled_appointment"_s,
          u"SELECT a.company_id, co.name, 0, '', COUNT(*), 0, MIN(COALESCE(a.calcom_booking_uid, '')) FROM appointments a "
          "JOIN companies co ON co.id = a.company_id WHERE a.created_at >= ? AND a.created_at < ? AND a.calcom_booking_uid IS NOT NULL "
-         "AND NOT EXISTS (SELECT 1 FROM usage_logs u WHERE u.appointment_id = a.id AND u.kind = 'appointment') "
+         "AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = a.call_id AND c.test_call = 1) AND NOT EXISTS (SELECT 1 FROM usage_logs u WHERE u.appointment_id = a.id AND u.kind = 'appointment') "
          "GROUP BY a.company_id, co.name"_s},
     };
     for (const auto &[check, sql] : checks) {

@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "billing/usagerollup.h"
 #include "db/database.h"
+#include "flow/callstore.h"
 
 using namespace Qt::StringLiterals;
 
@@ -118,7 +119,7 @@ Result<int> Doctor::repair(const QString &check, const QList<qint64> &rows, cons
             }
         } else if (check == u"calls_without_branch"_s) {
             entity = u"call"_s;
-            auto branch = m_db.exec(u"SELECT b.id, b.company_id FROM branches b JOIN calls c ON c.to_number = b.phone_e164 "
+            auto branch = m_db.exec(u"SELECT b.id, b.company_id FROM branches b JOIN calls c ON "_s + CallStore::ourNumberSql(u"c"_s) + u" = b.phone_e164 "
                                     "WHERE c.id = ? ORDER BY b.active DESC, b.id"_s,
                                     {id});
             if (!branch)

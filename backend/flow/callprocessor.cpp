@@ -280,7 +280,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
             retryLater(run, opened.error());
             return;
         }
-        auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
+        auto to = PhoneNumbers::toE164(CallStore::ourNumber(call)); // ours: to_number inbound, from_number outbound
         // Only what the signer's key serves: a call, agent or number of another company is not ours.
         auto signer = WebhookInbox(m_db).signer(inboxId);
         if (!signer) {
@@ -320,7 +320,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
         std::optional<qint64> customerId;
         if (branch) {
             request = function ? AppointmentRequest::fromFields(event.value("args", Json::object())) : AppointmentRequest::fromCall(call);
-            if (auto from = PhoneNumbers::toE164(jsonString(call, "from_number"))) {
+            if (auto from = PhoneNumbers::toE164(CallStore::otherNumber(call))) {
                 run->customerPhone = *from;
                 auto customer = store.upsertCustomer(branch->companyId, *from, request ? request->customerName : QString(),
                                                      request ? request->customerEmail : QString(), branch->language);
@@ -341,7 +341,7 @@ void CallProcessor::processInboxEvent(qint64 inboxId, bool lastAttempt, JobDone 
         run->noAppointmentYet = stored->appointments == 0;
         step(run, function ? timeline::liveRequest() : timeline::eventReceived(eventType));
         if (!branch) {
-            const QString number = jsonString(call, "to_number");
+            const QString number = CallStore::ourNumber(call);
             Error e = makeError(ErrorKind::Configuration, u"flow.unknown_branch"_s,
                                 tr("The called number %1 belongs to no active branch").arg(number.isEmpty() ? tr("(none)") : number));
             auto set = store.setOutcome(run->callId, u"failed"_s, u"configuration"_s, e.message);
@@ -434,7 +434,8 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
     if (!run->zone.isValid())
         run->zone = QTimeZone(QByteArrayLiteral("Europe/Berlin"));
     run->request = **request;
-    auto q = m_db.exec(u"SELECT retell_call_id, COALESCE(customer_id, 0), from_number FROM calls WHERE id = ?"_s, {callId});
+    auto q = m_db.exec(u"SELECT retell_call_id, COALESCE(customer_id, 0), CASE WHEN direction = 'outbound' THEN to_number ELSE from_number END "
+                       "FROM calls WHERE id = ?"_s, {callId});
     if (!q || !q->next()) {
         retryLater(run, q ? makeError(ErrorKind::NotFound, u"flow.call"_s, tr("The call is gone")) : q.error());
         return;

@@ -40,6 +40,26 @@ Status done(const Result<QSqlQuery> &q)
 
 CallStore::CallStore(Database &db) : m_db(db) {}
 
+bool CallStore::outbound(const Json &call)
+{
+    return jsonString(call, "direction") == u"outbound"_s;
+}
+
+QString CallStore::ourNumber(const Json &call)
+{
+    return jsonString(call, outbound(call) ? "from_number" : "to_number");
+}
+
+QString CallStore::otherNumber(const Json &call)
+{
+    return jsonString(call, outbound(call) ? "to_number" : "from_number");
+}
+
+QString CallStore::ourNumberSql(const QString &alias)
+{
+    return u"CASE WHEN %1.direction = 'outbound' THEN %1.from_number ELSE %1.to_number END"_s.arg(alias);
+}
+
 Result<std::optional<BranchInfo>> CallStore::activeBranchForNumber(const QString &e164, const std::optional<SignerScope> &scope)
 {
     auto q = m_db.exec(u"SELECT id, company_id, name, time_zone, language FROM branches WHERE phone_e164 = ? AND active = 1"_s
@@ -85,6 +105,31 @@ Result<std::optional<BranchInfo>> CallStore::branchOfCall(qint64 callId)
                                                 q->value(3).toString(), q->value(4).toString()});
 }
 
+Result<bool> CallStore::isTestCall(const Json &call, const std::optional<BranchInfo> &branch, qint64 atMs)
+{
+    // The marker a test call carries in its metadata (the sandbox's and a placed test call's) ...
+    const Json metadata = call.value("metadata", Json::object());
+    if (metadata.is_object() && metadata.contains("askpro_test_call")) {
+        const Json &marker = metadata["askpro_test_call"];
+        if ((marker.is_boolean() && marker.get<bool>()) || (marker.is_string() && marker.get<std::string>() == "true"))
+            return true;
+    }
+    // ... or the other party is the operator whose live test call the setup is waiting for.
+    if (!branch)
+        return false;
+    auto other = PhoneNumbers::toE164(otherNumber(call));
+    if (!other)
+        return false;
+    // Within the window by the call's own start, or by when it reaches us (a start Retell reports late or early).
+    const qint64 now = nowMs();
+    auto n = m_db.scalar(u"SELECT COUNT(*) FROM test_call_windows WHERE branch_id = ? AND caller_e164 = ? "
+                         "AND ((opens_at <= ? AND closes_at >= ?) OR (opens_at <= ? AND closes_at >= ?))"_s,
+                         {branch->id, *other, atMs, atMs, now, now});
+    if (!n)
+        return n.error();
+    return n->toLongLong() > 0;
+}
+
 Result<StoredCall> CallStore::upsertCall(const Json &call, const std::optional<BranchInfo> &branch, std::optional<qint64> customerId,
                                          const std::optional<AppointmentRequest> &request)
 {
@@ -101,12 +146,18 @@ Result<StoredCall> CallStore::upsertCall(const Json &call, const std::optional<B
     if (duration <= 0 && started > 0 && ended > started)
         duration = ended - started;
 
+    auto test = isTestCall(call, branch, started > 0 ? started : now);
+    if (!test)
+        return test.error();
+
     auto q = m_db.exec(
         u"INSERT INTO calls (retell_call_id, company_id, branch_id, agent_id, call_type, direction, from_number, to_number, "
         "started_at, ended_at, duration_ms, call_status, disconnection_reason, transcript, transcript_json, recording_url, summary, "
-        "sentiment, call_successful, cost_cents, raw_payload, customer_id, appointment_requested, request_json, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "sentiment, call_successful, cost_cents, raw_payload, customer_id, appointment_requested, request_json, created_at, updated_at, "
+        "test_call) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (retell_call_id) DO UPDATE SET "
+        "test_call = CASE WHEN excluded.test_call = 1 THEN 1 ELSE calls.test_call END, "
         "company_id = COALESCE(excluded.company_id, calls.company_id), branch_id = COALESCE(excluded.branch_id, calls.branch_id), "
         "customer_id = COALESCE(excluded.customer_id, calls.customer_id), "
         "appointment_requested = CASE WHEN excluded.appointment_requested = 1 THEN 1 ELSE calls.appointment_requested END, "
@@ -128,7 +179,7 @@ Result<StoredCall> CallStore::upsertCall(const Json &call, const std::optional<B
         "cost_cents = CASE WHEN excluded.cost_cents > 0 THEN excluded.cost_cents ELSE calls.cost_cents END, "
         "raw_payload = CASE WHEN length(excluded.raw_payload) >= length(calls.raw_payload) THEN excluded.raw_payload ELSE calls.raw_payload END, "
         "updated_at = excluded.updated_at "
-        "RETURNING id, (SELECT COUNT(*) FROM appointments AS a WHERE a.call_id = calls.id)"_s,
+        "RETURNING id, (SELECT COUNT(*) FROM appointments AS a WHERE a.call_id = calls.id), test_call"_s,
         {jsonString(call, "call_id"), branch ? QVariant(branch->companyId) : Database::null(),
          branch ? QVariant(branch->id) : Database::null(), jsonString(call, "agent_id"),
          jsonString(call, "call_type").isEmpty() ? u"phone_call"_s : jsonString(call, "call_type"),
@@ -138,12 +189,12 @@ Result<StoredCall> CallStore::upsertCall(const Json &call, const std::optional<B
          jsonString(call, "transcript"), transcriptJson, jsonString(call, "recording_url"), jsonString(analysis, "call_summary"),
          jsonString(analysis, "user_sentiment"), successful, jsonInt(cost, "combined_cost"), QString::fromStdString(call.dump()),
          customerId ? QVariant(*customerId) : Database::null(), request ? 1 : 0,
-         request ? QString::fromStdString(request->toJson().dump()) : QString(), now, now});
+         request ? QString::fromStdString(request->toJson().dump()) : QString(), now, now, *test ? 1 : 0});
     if (!q)
         return q.error();
     if (!q->next())
         return makeError(ErrorKind::Internal, u"calls.upsert"_s, u"Storing the call returned no row"_s);
-    StoredCall stored{q->value(0).toLongLong(), q->value(1).toInt()};
+    StoredCall stored{q->value(0).toLongLong(), q->value(1).toInt(), q->value(2).toInt() != 0};
     q->finish(); // SQLite: the RETURNING statement must be done before the caller commits
     return stored;
 }
@@ -224,11 +275,22 @@ Status CallStore::addEvents(qint64 callId, const QList<TimelineEntry> &entries)
 
 Status CallStore::recordCallUsage(qint64 callId, qint64 companyId, qint64 branchId, qint64 atMs)
 {
+    auto test = m_db.scalar(u"SELECT test_call FROM calls WHERE id = ?"_s, {callId});
+    if (!test)
+        return test.error();
+    if (test->toInt() != 0)
+        return {}; // test calls are never billed
     return UsageRollup(m_db).recordCall(callId, companyId, branchId, atMs); // the usage row and its day total
 }
 
 Status CallStore::recordAppointmentUsage(qint64 appointmentId, qint64 companyId, qint64 branchId, qint64 atMs)
 {
+    auto test = m_db.scalar(u"SELECT COUNT(*) FROM appointments a JOIN calls c ON c.id = a.call_id WHERE a.id = ? AND c.test_call = 1"_s,
+                            {appointmentId});
+    if (!test)
+        return test.error();
+    if (test->toLongLong() > 0)
+        return {}; // booked by a test call: not billed
     return UsageRollup(m_db).recordAppointment(appointmentId, companyId, branchId, atMs);
 }
 

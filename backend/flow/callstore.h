@@ -35,6 +35,7 @@ struct StoredCall
 {
     qint64 id = 0;
     int appointments = 0; // appointments (or reservations) of this call, as the upsert saw them
+    bool testCall = false; // marked as a test call: never billed
 };
 
 struct AppointmentState
@@ -53,6 +54,15 @@ class CallStore final
 public:
     explicit CallStore(Database &db);
 
+    // Our side of a Retell call object: the called number (to_number) of an inbound call, the calling
+    // number (from_number) of an outbound one, which Retell places from our number to the other party.
+    [[nodiscard]] static QString ourNumber(const Json &call);
+    // The other party: the caller of an inbound call, the called person of an outbound one.
+    [[nodiscard]] static QString otherNumber(const Json &call);
+    [[nodiscard]] static bool outbound(const Json &call);
+    // The same in SQL over a calls row aliased `alias`.
+    [[nodiscard]] static QString ourNumberSql(const QString &alias);
+
     // With a scope, only a branch of a company the scope allows (SignerScope over the branch's company_id).
     [[nodiscard]] Result<std::optional<BranchInfo>> activeBranchForNumber(const QString &e164,
                                                                          const std::optional<SignerScope> &scope = std::nullopt);
@@ -62,6 +72,9 @@ public:
     [[nodiscard]] Result<QString> foreignToScope(const QString &retellCallId, const QString &agentId, const QString &numberE164,
                                                  const SignerScope &scope);
     [[nodiscard]] Result<std::optional<BranchInfo>> branchOfCall(qint64 callId);
+    // A test call: it carries metadata.askpro_test_call, or the other party is the number an open test call
+    // window of its branch waits for at atMs (the call's start) or now.
+    [[nodiscard]] Result<bool> isTestCall(const Json &call, const std::optional<BranchInfo> &branch, qint64 atMs);
     // Inserts or merges the Retell call object; later events fill in, never blank out. The customer and
     // the appointment request (when known) are stored with it, in the same statement.
     [[nodiscard]] Result<StoredCall> upsertCall(const Json &call, const std::optional<BranchInfo> &branch,

@@ -522,7 +522,7 @@ void HttpApi::checkAvailability(const QHttpServerRequest &request, QHttpServerRe
     const Json call = parsed->value("call", Json::object());
     const Json args = parsed->value("args", Json::object());
     CallStore store(m_db);
-    auto to = PhoneNumbers::toE164(jsonString(call, "to_number"));
+    auto to = PhoneNumbers::toE164(CallStore::ourNumber(call)); // from_number when Retell placed the call
     auto branch = to ? store.activeBranchForNumber(*to, SignerScope::of(signer, u"retell"_s, u"company_id"_s))
                      : Result<std::optional<BranchInfo>>(to.error());
     if (!branch || !*branch) {

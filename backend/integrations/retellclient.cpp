@@ -100,10 +100,15 @@ JsonReply *RetellClient::phoneNumber(const QString &e164) const
     return send("GET", u"/get-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)));
 }
 
-JsonReply *RetellClient::importPhoneNumber(const QString &e164, const QString &terminationUri) const
+JsonReply *RetellClient::importPhoneNumber(const QString &e164, const QString &terminationUri, const QString &sipUser,
+                                           const QByteArray &sipPassword) const
 {
-    return send("POST", u"/import-phone-number"_s,
-                Json{{"phone_number", e164.toStdString()}, {"termination_uri", terminationUri.toStdString()}});
+    Json body{{"phone_number", e164.toStdString()}, {"termination_uri", terminationUri.toStdString()}};
+    if (!sipUser.isEmpty())
+        body["sip_trunk_auth_username"] = sipUser.toStdString();
+    if (!sipPassword.isEmpty())
+        body["sip_trunk_auth_password"] = sipPassword.toStdString();
+    return send("POST", u"/import-phone-number"_s, body);
 }
 
 JsonReply *RetellClient::deletePhoneNumber(const QString &e164) const

@@ -27,7 +27,9 @@ public:
     [[nodiscard]] JsonReply *listAgents() const;
     [[nodiscard]] JsonReply *deleteAgent(const QString &agentId) const;
     [[nodiscard]] JsonReply *phoneNumber(const QString &e164) const;
-    [[nodiscard]] JsonReply *importPhoneNumber(const QString &e164, const QString &terminationUri) const;
+    // Over SIP: terminationUri is the carrier trunk's host; user and password authenticate Retell at the trunk.
+    [[nodiscard]] JsonReply *importPhoneNumber(const QString &e164, const QString &terminationUri, const QString &sipUser = {},
+                                               const QByteArray &sipPassword = {}) const;
     // Removes the number from the account (undoes an import; a bought number is released).
     [[nodiscard]] JsonReply *deletePhoneNumber(const QString &e164) const;
     // Binds the number to one inbound agent (weight 1).

@@ -32,7 +32,7 @@ QString selectList(const QString &key)
 {
     return u"SELECT c.id, COALESCE(c.started_at, c.created_at), "_s + callTimeZoneSql() + u", COALESCE(co.name, ''), "
            "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.duration_ms, c.outcome, c.failure_reason, a.starts_at, "_s
-        + key;
+        + key + u", c.test_call"_s;
 }
 
 const QString fromClause = u" FROM calls c LEFT JOIN branches b ON b.id = c.branch_id "
@@ -130,6 +130,7 @@ Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sor
         for (int c = 0; c < ColumnCount; ++c)
             row.append(q->value(c));
         page.rows.append(std::move(row));
+        page.testCalls.append(q->value(ColumnCount + 1).toInt() != 0);
         page.next = CallCursor{q->value(ColumnCount), q->value(Id).toLongLong()};
     }
     if (page.rows.size() < limit)

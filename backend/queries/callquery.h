@@ -40,6 +40,7 @@ struct CallCursor
 struct CallPage
 {
     QList<QVariantList> rows;        // CallQuery::Column order, ColumnCount values each
+    QList<bool> testCalls;           // per row: a test call (never billed), shown marked
     std::optional<CallCursor> next;  // where to go on; none when every matching call has been read
 };
 

@@ -399,8 +399,14 @@ void ProviderConnector::phoneNumber(const std::shared_ptr<Run> &run, Next next)
             fail(run, step, result.error());
             return;
         }
-        // Not in the account yet: bring it in over SIP (the operator's carrier terminates the number there).
-        onReply(run, step, run->retellClient->importPhoneNumber(run->phone, u"sip.askproai.invalid"_s), [this, run, bind](const Json &) {
+        // Not in the account: imported over the carrier trunk the operator named, never a made-up termination.
+        if (m_sipHost.isEmpty()) {
+            fail(run, step, makeError(ErrorKind::Configuration, u"connect.number_missing"_s,
+                                      tr("Retell does not hold %1: import it with your carrier's SIP trunk (the setup's phone step, "
+                                         "or connect --sip-host).").arg(run->phone)));
+            return;
+        }
+        onReply(run, step, run->retellClient->importPhoneNumber(run->phone, m_sipHost, m_sipUser, m_sipPassword), [this, run, bind](const Json &) {
             record({u"retell"_s, u"phone_number"_s, run->phone});
             bind();
         });

@@ -41,6 +41,14 @@ public:
 
     // Runs every step for the branch; done() once, with the first error (a Configuration error when
     // credentials are missing). created() lists what this run made (not what it reused).
+    // The carrier trunk to import numbers over that Retell does not hold yet (host, user, password as the
+    // operator gives them); without one, such a number fails its step with a reason.
+    void setSipTrunk(const QString &host, const QString &user, const QByteArray &password)
+    {
+        m_sipHost = host;
+        m_sipUser = user;
+        m_sipPassword = password;
+    }
     void connectBranch(qint64 branchId, std::function<void(const Status &)> done);
     [[nodiscard]] const QList<ProviderResource> &created() const { return m_created; }
     // Removes the given resources at the providers (newest first), an imported phone number included;
@@ -60,6 +68,9 @@ Q_SIGNALS:
     void resourceCreated(const askpro::ProviderResource &resource);
 
 private:
+    QString m_sipHost;
+    QString m_sipUser;
+    QByteArray m_sipPassword;
     struct Run;
     using Next = std::function<void()>;
     void eventTypes(const std::shared_ptr<Run> &run, Next next);

@@ -90,7 +90,7 @@ Status SetupHost::updateInput(const Actor &actor, qint64 runId, const SetupInput
     if (auto updated = m_runner->updateInput(runId, input); !updated)
         return updated;
     const SetupCredentials &keys = input.credentials;
-    if (!keys.retellApiKey.isEmpty() || !keys.calcomApiKey.isEmpty() || !keys.stripeApiKey.isEmpty())
+    if (!keys.retellApiKey.isEmpty() || !keys.calcomApiKey.isEmpty() || !keys.stripeApiKey.isEmpty() || !keys.sipPassword.isEmpty())
         m_runner->setCredentials(runId, keys);
     return {};
 }
@@ -180,7 +180,9 @@ bool SetupHost::sandboxMode() const
 Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
 {
     auto &entry = m_testCalls[branchId];
-    if (entry && entry->started && !entry->finished && entry->error.isEmpty())
+    // A call being followed is not interrupted; a live wait for a call that has not arrived yet starts over
+    // (another number typed, say), and the old window closes with its TestCall.
+    if (entry && entry->started && !entry->finished && entry->error.isEmpty() && !entry->callId.isEmpty())
         return makeError(ErrorKind::Conflict, u"testcall.busy"_s, TestCall::tr("A test call to this branch is still being followed."));
     entry = std::make_shared<TestCallLog>();
     entry->call = std::make_unique<TestCall>(m_db, m_credentials, m_network, m_endpoints);
@@ -190,6 +192,10 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
         log->checks[check.toStdString()] = Json{{"state", state.toStdString()}, {"message", message.toStdString()}};
         Q_EMIT changed();
     });
+    connect(log->call.get(), &TestCall::callRecognised, this, [this, log](const QString &callId) {
+        log->callId = callId; // live: the operator's call arrived
+        Q_EMIT changed();
+    });
     connect(log->call.get(), &TestCall::finished, this, [this, log](bool booked) {
         log->finished = true;
         log->booked = booked;
@@ -197,10 +203,10 @@ Status SetupHost::startTestCall(qint64 branchId, const QString &yourNumber)
     });
     log->started = true;
     log->call->start(branchId, yourNumber, [this, log](const Result<QString> &callId) {
-        if (callId)
-            log->callId = *callId;
-        else
+        if (!callId)
             log->error = callId.error().message;
+        else if (!callId->isEmpty())
+            log->callId = *callId; // live mode: empty until the operator's call arrives (callRecognised)
         Q_EMIT changed();
     });
     return {};

@@ -81,6 +81,14 @@ QMap<QString, QString> SetupInput::validate() const
         errors.insert(u"branch.phone"_s, tr("Enter the number callers dial."));
     else if (auto e164 = phoneE164(); !e164)
         errors.insert(u"branch.phone"_s, e164.error().message);
+    if (!sipTerminationHost.trimmed().isEmpty() && !isSipHost(sipTerminationHost.trimmed()))
+        errors.insert(u"branch.sip.termination_host"_s,
+                      tr("\"%1\" is not a SIP host name: enter the carrier trunk's host alone, such as trunk.carrier.example, "
+                         "without sip:, port or path.").arg(sipTerminationHost.trimmed()));
+    if (sipTerminationHost.trimmed().isEmpty() && (!sipUser.isEmpty() || !credentials.sipPassword.isEmpty()))
+        errors.insert(u"branch.sip.termination_host"_s, tr("Enter the SIP trunk's termination host for its user and password."));
+    if (!credentials.sipPassword.isEmpty() && sipUser.trimmed().isEmpty())
+        errors.insert(u"branch.sip.user"_s, tr("Enter the SIP trunk's user name for its password."));
 
     if (services.isEmpty())
         errors.insert(u"services"_s, tr("Add at least one service callers can book."));
@@ -121,6 +129,13 @@ QMap<QString, QString> SetupInput::validate() const
     return errors;
 }
 
+bool SetupInput::isSipHost(const QString &host)
+{
+    // Labels of letters, digits and inner hyphens, at least two of them; ".invalid" never resolves (RFC 6761).
+    static const QRegularExpression pattern(u"^(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"_s);
+    return pattern.match(host).hasMatch() && !host.toLower().endsWith(u".invalid"_s);
+}
+
 Status SetupInput::check() const
 {
     const auto errors = validate();
@@ -152,9 +167,12 @@ Json SetupInput::toJson(bool withSecrets) const
                 {"address", str(branchAddress)},
                 {"time_zone", str(timeZone)},
                 {"language", str(branchLanguage)},
-                {"phone", str(phone)}}},
+                {"phone", str(phone)},
+                {"sip", {{"termination_host", str(sipTerminationHost)}, {"user", str(sipUser)}}}}},
               {"services", servicesJson},
               {"staff", staffJson}};
+    if (withSecrets && !credentials.sipPassword.isEmpty())
+        json["branch"]["sip"]["password"] = str(credentials.sipPassword);
     if (withSecrets)
         json["credentials"] = {{"retell_api_key", str(credentials.retellApiKey)},
                                {"calcom_api_key", str(credentials.calcomApiKey)},
@@ -206,6 +224,14 @@ Result<SetupInput> SetupInput::fromJson(const Json &json)
     in.timeZone = text(branch, "time_zone", in.timeZone);
     in.branchLanguage = text(branch, "language", in.defaultLanguage);
     in.phone = text(branch, "phone", {});
+    if (branch.contains("sip")) {
+        if (!branch["sip"].is_object())
+            return invalid(tr("branch.sip must be an object with termination_host, user and password"));
+        const Json &sip = branch["sip"];
+        in.sipTerminationHost = text(sip, "termination_host", {}).trimmed();
+        in.sipUser = text(sip, "user", {}).trimmed();
+        in.credentials.sipPassword = text(sip, "password", {}).toUtf8();
+    }
     if (json.contains("services")) {
         in.services.clear();
         for (const Json &s : json["services"]) {

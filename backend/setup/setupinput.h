@@ -32,6 +32,7 @@ struct SetupCredentials
     QByteArray retellApiKey; // the platform's; empty: use the stored one
     QByteArray calcomApiKey; // the company's own Cal.com account
     QByteArray stripeApiKey; // the platform's; empty: use the stored one, or skip billing when there is none
+    QByteArray sipPassword = {}; // the carrier SIP trunk's password (branch.sip.password in the JSON), for importing the number
 };
 
 class SetupInput final
@@ -50,6 +51,11 @@ public:
     QString timeZone = QStringLiteral("Europe/Berlin");
     QString branchLanguage = QStringLiteral("de");
     QString phone; // as typed; normalized to E.164 by the setup
+    // Importing the number over SIP when Retell does not hold it yet: the carrier trunk's termination host
+    // (a bare host name such as the carrier's trunk host) and the trunk's user and password. Never a placeholder:
+    // without a host, a number Retell does not hold stops the phone step with a reason.
+    QString sipTerminationHost;
+    QString sipUser; // the trunk's password is a secret: credentials.sipPassword
 
     QList<SetupService> services = defaultServices();
     QList<SetupStaff> staff;
@@ -66,6 +72,8 @@ public:
     [[nodiscard]] Status check() const;
     // The branch number in E.164, or an Invalid error saying why not.
     [[nodiscard]] Result<QString> phoneE164() const;
+    // A SIP termination host as Retell takes it: a host name with at least one dot, no scheme, port or path.
+    [[nodiscard]] static bool isSipHost(const QString &host);
 
     // {"company": {...}, "branch": {...}, "services": [...], "staff": [...], "credentials": {...}};
     // withSecrets false leaves the credentials object out (for setup_runs.input).

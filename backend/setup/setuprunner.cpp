@@ -29,7 +29,6 @@ const QString Credentials = u"credentials"_s;
 const QString Connect = u"connect"_s;
 const QString Billing = u"billing"_s;
 const QString Activate = u"activate"_s;
-const QString TerminationUri = u"sip.askproai.invalid"_s; // the operator's carrier terminates the number here
 
 Json itemsOf(const Json &result)
 {
@@ -169,6 +168,8 @@ void SetupRunner::setCredentials(qint64 runId, const SetupCredentials &credentia
         kept.calcomApiKey = credentials.calcomApiKey;
     if (!credentials.stripeApiKey.isEmpty())
         kept.stripeApiKey = credentials.stripeApiKey;
+    if (!credentials.sipPassword.isEmpty())
+        kept.sipPassword = credentials.sipPassword;
 }
 
 Result<SetupRunInfo> SetupRunner::info(qint64 runId)
@@ -550,7 +551,18 @@ void SetupRunner::verifyPhone(const ActivePtr &a)
             stepFinished(a, Phone, found.error(), {});
             return;
         }
-        connect(client->importPhoneNumber(number, TerminationUri), &JsonReply::finished, this, [this, a, number](const JsonResult &imported) {
+        // Not in the account yet: imported over SIP with the carrier trunk the operator entered, never a placeholder.
+        const QString host = a->input.sipTerminationHost.trimmed();
+        if (host.isEmpty()) {
+            stepFinished(a, Phone,
+                         makeError(ErrorKind::Invalid, u"setup.sip_termination"_s,
+                                   tr("Retell does not hold %1 yet. Enter your carrier's SIP trunk (termination host, user and "
+                                      "password) to import it.").arg(PhoneNumbers::display(number))),
+                         {});
+            return;
+        }
+        connect(client->importPhoneNumber(number, host, a->input.sipUser.trimmed(), a->input.credentials.sipPassword), &JsonReply::finished, this,
+                [this, a, number](const JsonResult &imported) {
             if (!imported) {
                 stepFinished(a, Phone, imported.error(), {});
                 return;

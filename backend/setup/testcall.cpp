@@ -4,8 +4,8 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "domain/phonenumbers.h"
 #include "integrations/jsonreply.h"
-#include "integrations/retellclient.h"
 #include "security/credentialstore.h"
 
 #include <QNetworkAccessManager>
@@ -36,7 +36,10 @@ TestCall::TestCall(Database &db, CredentialStore &credentials, QNetworkAccessMan
     connect(m_timer, &QTimer::timeout, this, &TestCall::poll);
 }
 
-TestCall::~TestCall() = default;
+TestCall::~TestCall()
+{
+    closeWindow(); // a wait given up: later calls from that phone are ordinary ones
+}
 
 QStringList TestCall::checks()
 {
@@ -50,6 +53,8 @@ QString TestCall::checkTitle(const QString &check)
 
 bool TestCall::sandboxMode() const
 {
+    if (m_forceLive)
+        return false;
     auto retell = m_credentials.get(std::nullopt, u"retell"_s);
     const QUrl base = retell && !retell->baseUrl.isEmpty() ? QUrl(retell->baseUrl) : m_endpoints.retell;
     return base.path().endsWith(u"/retell"_s);
@@ -58,9 +63,11 @@ bool TestCall::sandboxMode() const
 void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<void(const Result<QString> &)> started)
 {
     m_timer->stop();
+    closeWindow();
     m_callId.clear();
     m_states.clear();
-    auto q = m_db.exec(u"SELECT b.phone_e164, b.time_zone, b.language, COALESCE(b.retell_agent_id, ''), c.billing_email, "
+    m_recognisedAt = 0;
+    auto q = m_db.exec(u"SELECT b.phone_e164, b.time_zone, b.language, c.billing_email, "
                        "(SELECT s.name FROM services s WHERE s.company_id = c.id AND s.active = 1 ORDER BY s.id LIMIT 1) "
                        "FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
                        {branchId});
@@ -71,16 +78,21 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
     const QString phone = q->value(0).toString();
     const QTimeZone zone(q->value(1).toString().toUtf8());
     const QString language = q->value(2).toString();
-    const QString agentId = q->value(3).toString();
-    const QString email = q->value(4).toString();
-    const QString service = q->value(5).toString();
+    const QString email = q->value(3).toString();
+    const QString service = q->value(4).toString();
     q->finish();
-    auto retell = m_credentials.get(std::nullopt, u"retell"_s);
-    if (!retell) {
-        started(retell.error());
+    // The test call comes from the operator's own phone in both modes: never a made-up number.
+    auto own = yourNumber.trimmed().isEmpty() ? Result<QString>(makeError(ErrorKind::Invalid, u"testcall.number"_s, QString()))
+                                              : PhoneNumbers::toE164(yourNumber);
+    if (!own) {
+        started(makeError(ErrorKind::Invalid, u"testcall.number"_s,
+                          tr("Enter your own phone number (for example +49 170 …): the test call comes from it.")));
         return;
     }
-    const QUrl base = retell->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(retell->baseUrl);
+    if (*own == phone) {
+        started(makeError(ErrorKind::Invalid, u"testcall.number"_s, tr("Enter your own phone number, not the business number.")));
+        return;
+    }
     const auto follow = [this, started](const QString &callId) {
         m_callId = callId;
         m_startedAt = nowMs();
@@ -92,30 +104,40 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
         started(callId);
     };
     if (!sandboxMode()) {
-        if (yourNumber.isEmpty()) {
-            started(makeError(ErrorKind::Invalid, u"testcall.number"_s, tr("Enter your own phone number: the agent calls it.")));
+        // Live: wait for the operator's call to the branch's number; the call flow marks it as a test call
+        // through this window, and poll() recognises it by its numbers.
+        const qint64 now = nowMs();
+        auto window = m_db.insert(u"INSERT INTO test_call_windows (branch_id, caller_e164, opens_at, closes_at, created_at) "
+                                  "VALUES (?, ?, ?, ?, ?) RETURNING id"_s,
+                                  {branchId, *own, now, now + m_windowMs, now});
+        if (!window) {
+            started(window.error());
             return;
         }
-        RetellClient client(m_network, base, retell->secret, m_endpoints.timeoutMs);
-        connect(client.createPhoneCall(phone, yourNumber, agentId, Json{{"askpro_test_call", true}}), &JsonReply::finished, this,
-                [follow, started](const JsonResult &r) {
-                    if (!r) {
-                        started(r.error());
-                        return;
-                    }
-                    follow(jsonString(*r, "call_id"));
-                });
+        m_live = true;
+        m_windowId = *window;
+        m_branchId = branchId;
+        m_caller = *own;
+        follow(QString());
         return;
     }
+    m_live = false;
+    auto retell = m_credentials.get(std::nullopt, u"retell"_s);
+    if (!retell) {
+        started(retell.error());
+        return;
+    }
+    const QUrl base = retell->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(retell->baseUrl);
     // A weekday two days ahead at 10:00 in the branch's zone; the caller accepts the nearest free time.
     QDate day = QDateTime::currentDateTime().toTimeZone(zone).date().addDays(2);
     while (day.dayOfWeek() > 5)
         day = day.addDays(1);
     const QDateTime start(day, QTime(10, 0), zone);
     const Json body{{"to_number", phone.toStdString()},
-                    {"from_number", yourNumber.isEmpty() ? "+491701234567" : yourNumber.toStdString()},
+                    {"from_number", own->toStdString()},
                     {"language", language == u"en"_s ? "en" : "de"},
                     {"scenario", "book"},
+                    {"metadata", {{"askpro_test_call", true}}},
                     {"appointment",
                      {{"service", service.toStdString()},
                       {"datetime", start.toString(Qt::ISODate).toStdString()},
@@ -143,6 +165,18 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
     });
 }
 
+void TestCall::closeWindow()
+{
+    if (m_windowId <= 0)
+        return;
+    // Later calls from the operator's phone are ordinary calls again (and billed).
+    const qint64 now = nowMs();
+    auto closed = m_db.exec(u"UPDATE test_call_windows SET closes_at = CASE WHEN opens_at < ? THEN ? ELSE opens_at + 1 END WHERE id = ?"_s,
+                            {now, now, m_windowId});
+    Q_UNUSED(closed);
+    m_windowId = 0;
+}
+
 void TestCall::poll()
 {
     const auto set = [this](const QString &check, const QString &state, const QString &message) {
@@ -153,6 +187,33 @@ void TestCall::poll()
         m_states.insert(check, state);
         Q_EMIT checkChanged(check, state, message);
     };
+    if (m_live && m_callId.isEmpty()) {
+        // The operator's call: from their number to the branch's (or placed by the branch to them), marked as
+        // a test call by the window, first seen after the window opened.
+        auto found = m_db.exec(u"SELECT retell_call_id FROM calls WHERE branch_id = ? AND test_call = 1 "
+                               "AND CASE WHEN direction = 'outbound' THEN to_number ELSE from_number END = ? "
+                               "AND created_at >= ? ORDER BY id LIMIT 1"_s,
+                               {m_branchId, m_caller, m_startedAt - 1000});
+        if (found && found->next()) {
+            m_callId = found->value(0).toString();
+            m_recognisedAt = nowMs();
+            Q_EMIT callRecognised(m_callId);
+        }
+    }
+    if (m_callId.isEmpty()) {
+        // Live, not called yet: only the window can run out.
+        if (nowMs() - m_startedAt > m_windowMs) {
+            for (const QString &check : checks())
+                set(check, u"failed"_s,
+                    check == Webhook ? tr("No call from %1 to the business number arrived within %n minute(s).", nullptr, int(m_windowMs / 60000))
+                                           .arg(PhoneNumbers::display(m_caller))
+                                     : tr("No test call arrived."));
+            m_timer->stop();
+            closeWindow();
+            Q_EMIT finished(false);
+        }
+        return;
+    }
     if (auto hooks = m_db.exec(u"SELECT status, error FROM webhook_inbox WHERE provider = 'retell' AND dedupe_key LIKE ? ORDER BY id"_s,
                                {QString(m_callId + u":%"_s)})) {
         int count = 0;
@@ -195,7 +256,8 @@ void TestCall::poll()
         }
     }
     const bool open = std::any_of(m_states.cbegin(), m_states.cend(), [](const QString &s) { return s == u"waiting"_s; });
-    if (open && nowMs() - m_startedAt > m_timeoutMs) {
+    const qint64 followedSince = m_recognisedAt > 0 ? m_recognisedAt : m_startedAt;
+    if (open && nowMs() - followedSince > m_timeoutMs) {
         for (const QString &check : checks())
             set(check, u"failed"_s,
                 check == Webhook ? tr("Nothing arrived from Retell within %1 s: is askpro-server running and reachable at its public URL?")
@@ -204,6 +266,7 @@ void TestCall::poll()
     }
     if (!std::any_of(m_states.cbegin(), m_states.cend(), [](const QString &s) { return s == u"waiting"_s; })) {
         m_timer->stop();
+        closeWindow();
         Q_EMIT finished(m_states.value(Appointment) == u"done"_s && m_states.value(Email) == u"done"_s);
     }
 }

@@ -79,7 +79,8 @@ Result<RetryPreview> SupportService::previewRetry(qint64 callId, const Actor &ac
         return allowed.error();
     RetryPreview preview;
     preview.callId = callId;
-    auto q = m_db.exec(u"SELECT c.company_id, c.branch_id, b.active, b.name, c.to_number, c.from_number, COALESCE(cu.id, 0), "
+    auto q = m_db.exec(u"SELECT c.company_id, c.branch_id, b.active, b.name, "_s + CallStore::ourNumberSql(u"c"_s)
+                           + u", CASE WHEN c.direction = 'outbound' THEN c.to_number ELSE c.from_number END, COALESCE(cu.id, 0), "
                        "COALESCE(cu.name, '') FROM calls c LEFT JOIN branches b ON b.id = c.branch_id "
                        "LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?"_s,
                        {callId});

@@ -42,6 +42,7 @@ SetupInput input(int i)
     in.billingEmail = u"rechnung@praxis%1.example"_s.arg(i);
     in.branchName = u"Mitte"_s;
     in.phone = u"+49 30 888%1"_s.arg(i, 4, 10, QLatin1Char('0'));
+    in.sipTerminationHost = u"trunk.carrier.example"_s; // the number comes in over the carrier's SIP trunk
     in.staff = {{u"Dr. Anna Sommer"_s, u"anna@praxis%1.example"_s.arg(i)}};
     in.credentials = {"key_sandbox_retell", "cal_test_sandbox", "sk_test_sandbox"};
     return in;

@@ -32,6 +32,27 @@ PhonePage::PhonePage(QWidget *parent)
     m_e164->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(tr("Number:"), m_number);
     form->addRow(tr("Stored as (E.164):"), m_e164);
+    // Retell sells US and Canadian numbers only: a German number comes in over the carrier's SIP trunk.
+    auto *sipNote = new QLabel(tr("If Retell does not hold this number yet, it is imported over your carrier's SIP trunk: enter the "
+                                  "trunk's termination host (the host name alone, e.g. the one your carrier gives for its trunk) and "
+                                  "the trunk's user and password."),
+                               this);
+    sipNote->setWordWrap(true);
+    form->addRow(sipNote);
+    auto *sipHost = new QLineEdit(this);
+    sipHost->setObjectName(u"sipHost"_s);
+    sipHost->setPlaceholderText(tr("trunk host, without sip: or port"));
+    auto *sipUser = new QLineEdit(this);
+    sipUser->setObjectName(u"sipUser"_s);
+    auto *sipPassword = new QLineEdit(this);
+    sipPassword->setObjectName(u"sipPassword"_s);
+    sipPassword->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("SIP termination host:"), sipHost);
+    form->addRow(tr("SIP trunk user:"), sipUser);
+    form->addRow(tr("SIP trunk password:"), sipPassword);
+    registerField(u"branch.sip.host"_s, sipHost);
+    registerField(u"branch.sip.user"_s, sipUser);
+    registerField(u"branch.sip.password"_s, sipPassword);
     layout->addLayout(form);
     m_verify = new QPushButton(tr("Verify with Retell"), this);
     m_verify->setObjectName(u"verifyPhone"_s);
@@ -46,7 +67,7 @@ PhonePage::PhonePage(QWidget *parent)
     layout->addWidget(m_status);
     auto *note
         = new QLabel(tr("Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, "
-                        "and checks that the Retell account holds it, importing it if not."),
+                        "and checks that the Retell account holds it, importing it over the SIP trunk if not."),
                      this);
     note->setWordWrap(true);
     note->setEnabled(false);

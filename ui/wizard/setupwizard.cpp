@@ -38,6 +38,9 @@ SetupInput SetupWizard::input() const
 {
     SetupInput in = static_cast<CompanyPage *>(page(Page_Company))->input();
     in.phone = field(u"branch.phone"_s).toString();
+    in.sipTerminationHost = field(u"branch.sip.host"_s).toString().trimmed();
+    in.sipUser = field(u"branch.sip.user"_s).toString().trimmed();
+    in.credentials.sipPassword = field(u"branch.sip.password"_s).toString().toUtf8();
     return in;
 }
 
@@ -45,6 +48,8 @@ void SetupWizard::loadInput(const SetupInput &input)
 {
     static_cast<CompanyPage *>(page(Page_Company))->load(input);
     setField(u"branch.phone"_s, input.phone);
+    setField(u"branch.sip.host"_s, input.sipTerminationHost);
+    setField(u"branch.sip.user"_s, input.sipUser);
 }
 
 void SetupWizard::prepareRun(std::function<void(const Status &)> done)
@@ -68,6 +73,13 @@ SetupRunInfo SetupWizard::currentRun() const
     if (m_runId > 0 && m_resumed.id == m_runId)
         return m_resumed;
     return {};
+}
+
+QString SetupWizard::businessNumber() const
+{
+    const SetupInput in = input();
+    auto e164 = in.phoneE164();
+    return e164 ? *e164 : in.phone;
 }
 
 int SetupWizard::nextId() const

@@ -49,6 +49,8 @@ public:
     [[nodiscard]] SetupRunInfo currentRun() const;
     // The branch the run stored (0 before the first step ran).
     [[nodiscard]] qint64 branchId() const { return currentRun().branchId; }
+    // The business number as the operator entered it on the phone page (E.164 when it parses).
+    [[nodiscard]] QString businessNumber() const;
 
     [[nodiscard]] int nextId() const override;
 

@@ -25,12 +25,13 @@ TestCallPage::TestCallPage(QWidget *parent)
     setSubTitle(tr("The business is live. Make a test call and watch it arrive, get booked and confirmed."));
     auto *layout = new QVBoxLayout(this);
     m_mode = new QLabel(this);
+    m_mode->setObjectName(u"testCallMode"_s);
     m_mode->setWordWrap(true);
     layout->addWidget(m_mode);
     auto *form = new QFormLayout;
     m_yourNumber = new QLineEdit(this);
     m_yourNumber->setObjectName(u"yourNumber"_s);
-    m_yourNumber->setPlaceholderText(tr("+49 170 1234567"));
+    m_yourNumber->setPlaceholderText(tr("Your own number, e.g. +49 170 …"));
     m_yourNumberLabel = new QLabel(tr("Your phone:"), this);
     form->addRow(m_yourNumberLabel, m_yourNumber);
     layout->addLayout(form);
@@ -66,11 +67,14 @@ void TestCallPage::initializePage()
             m_mode->setText(sandbox.error().message);
             return;
         }
+        m_sandbox = *sandbox;
         m_mode->setText(*sandbox
-                            ? tr("Demo mode: the sandbox places a simulated call to the branch's number, asking for an appointment.")
-                            : tr("Retell calls your phone from the branch's number; answer and ask the agent for an appointment."));
-        m_yourNumber->setVisible(!*sandbox);
-        m_yourNumberLabel->setVisible(!*sandbox);
+                            ? tr("Demo mode (sandbox): a simulated caller with your number calls the business number and asks for an "
+                                 "appointment. Nothing is really dialled.")
+                            : tr("Live mode: enter your own phone number, press Start, then call the business number %1 from that "
+                                 "phone within 10 minutes and ask the agent for an appointment. Your call is recognised by its "
+                                 "numbers, marked as a test call (never billed) and followed step by step here.")
+                                  .arg(static_cast<SetupWizard *>(wizard())->businessNumber()));
         m_start->setEnabled(true);
     });
     if (m_connected)
@@ -101,7 +105,7 @@ void TestCallPage::startCall()
 {
     auto *w = static_cast<SetupWizard *>(wizard());
     m_start->setEnabled(false);
-    m_result->setText(tr("Calling…"));
+    m_result->setText(m_sandbox ? tr("Calling…") : tr("Waiting for your call to %1…").arg(w->businessNumber()));
     m_booked = false;
     w->client()->startTestCall(w->branchId(), m_yourNumber->text().trimmed(), [this](const Result<QString> &callId) {
         if (!callId) {
@@ -109,7 +113,7 @@ void TestCallPage::startCall()
             m_start->setEnabled(true);
             return;
         }
-        m_result->setText(tr("Call %1 placed; following it…").arg(*callId));
+        m_result->setText(m_sandbox ? tr("Call %1 placed; following it…").arg(*callId) : tr("Your call %1 arrived; following it…").arg(*callId));
     });
 }
 

@@ -35,6 +35,7 @@ private:
     QHash<QString, QTreeWidgetItem *> m_rows;
     QLabel *m_result = nullptr;
     bool m_booked = false;
+    bool m_sandbox = true; // as the server said: a simulated call, not a real one
     bool m_connected = false;
 };
 
