@@ -2731,7 +2731,7 @@ Befehle:
         <location line="+115"/>
         <location filename="../backend/api/appointmentroutes.cpp" line="-116"/>
         <location line="+12"/>
-        <location filename="../backend/api/callroutes.cpp" line="+188"/>
+        <location filename="../backend/api/callroutes.cpp" line="+190"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+144"/>
         <location line="+19"/>
         <location line="+22"/>
@@ -7329,7 +7329,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Bestätigungs-E-Mail gesendet</translation>
     </message>
     <message>
-        <location filename="../backend/setup/testcall.cpp" line="+72"/>
+        <location filename="../backend/setup/testcall.cpp" line="+75"/>
         <source>The branch is not stored yet: finish the setup first.</source>
         <translation>Die Filiale ist noch nicht gespeichert: Schließen Sie zuerst die Einrichtung ab.</translation>
     </message>
@@ -7429,7 +7429,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Nicht innerhalb von %1 s: Läuft askpro-server mit Workern?</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuphost.cpp" line="+69"/>
+        <location filename="../backend/setup/setuphost.cpp" line="+71"/>
         <source>A test call to this branch is still being followed.</source>
         <translation>Ein Testanruf an diese Filiale wird noch verfolgt.</translation>
     </message>

@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+411"/>
+        <location line="+417"/>
         <source>Rotated the secrets key: %n credential(s) sealed again, %1 replaced.</source>
         <translation>
             <numerusform>Rotated the secrets key: %n credential sealed again, %1 replaced.</numerusform>
@@ -274,7 +274,7 @@
 <context>
     <name>askpro::TestCall</name>
     <message numerus="yes">
-        <location filename="../backend/setup/testcall.cpp" line="+205"/>
+        <location filename="../backend/setup/testcall.cpp" line="+208"/>
         <source>No call from %1 to the business number arrived within %n minute(s).</source>
         <translation>
             <numerusform>No call from %1 to the business number arrived within %n minute.</numerusform>
