@@ -247,7 +247,7 @@ void TestCall::poll()
                 reason.isEmpty() ? tr("The call ended without a booking (%1).").arg(outcome) : tr("No booking: %1").arg(reason));
             set(Email, u"failed"_s, tr("No appointment, so no confirmation."));
         }
-        auto mail = m_db.exec(u"SELECT status, recipient, last_error FROM notifications WHERE call_id = ? ORDER BY id DESC LIMIT 1"_s, {callRow});
+        auto mail = m_db.exec(u"SELECT status, recipient, last_error FROM notifications WHERE call_id = ? AND channel = 'email' ORDER BY id DESC LIMIT 1"_s, {callRow});
         if (mail && mail->next()) {
             if (mail->value(0).toString() == u"sent"_s)
                 set(Email, u"done"_s, tr("Sent to %1").arg(mail->value(1).toString()));

@@ -63,7 +63,8 @@ def main():
             base = sandbox_url + ("/retell" if provider == "retell" else "/calcom/v2")
             subprocess.run([server_bin, "credentials", provider, "--db", db, "--base-url", base] + extra, input=key + "\n",
                            text=True, env=env, check=True, stdout=log, stderr=log)
-        subprocess.run([server_bin, "connect", "--all", "--db", db, "--public-url", "http://127.0.0.1:%d" % server_port],
+        subprocess.run([server_bin, "connect", "--all", "--db", db, "--public-url", "http://127.0.0.1:%d" % server_port,
+                        "--sip-host", "trunk.sandbox.example"],
                        env=env, check=True, stdout=log, stderr=log)
         server = subprocess.Popen([server_bin, "serve", "--db", db, "--listen", "127.0.0.1:%d" % server_port], env=env,
                                   stdout=log, stderr=log)
