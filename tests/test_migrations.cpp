@@ -93,6 +93,29 @@ private Q_SLOTS:
         QVERIFY(refused.error().message.contains(u"newer"_s));
     }
 
+    // A database migrated by another line of development: the same number under another name, or a
+    // number missing below the newest, is refused before anything is applied.
+    void divergedHistoryIsRefused_data() { test::addEngineRows(); }
+    void divergedHistoryIsRefused()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        const int latest = Migrator::latestVersion();
+        QVERIFY(db->exec(u"UPDATE schema_migrations SET name = ? WHERE version = ?"_s, {u"someone_elses"_s, latest}).ok());
+        auto renamed = Migrator(*db).migrate();
+        QVERIFY(!renamed.ok());
+        QCOMPARE(renamed.error().code, u"db.diverged"_s);
+        QVERIFY2(renamed.error().message.contains(u"someone_elses"_s), qPrintable(renamed.error().message));
+
+        QVERIFY(db->exec(u"DELETE FROM schema_migrations WHERE version = ?"_s, {latest}).ok());
+        QVERIFY(db->exec(u"DELETE FROM schema_migrations WHERE version = ?"_s, {latest - 2}).ok());
+        auto gap = Migrator(*db).migrate();
+        QVERIFY(!gap.ok());
+        QCOMPARE(gap.error().code, u"db.diverged"_s);
+        QVERIFY2(gap.error().message.contains(QString::number(latest - 2)), qPrintable(gap.error().message));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), latest - 2);
+    }
+
     // 0006 on a database at version 5: a closed period per invoice, open periods for usage on no invoice
     // (months in Berlin time, also around both DST changes), late usage of an invoiced month and usage
     // outside the months the migration knows left on no period; ids, the id counter and every index kept.

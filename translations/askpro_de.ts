@@ -863,12 +863,22 @@
 <context>
     <name>Migrator</name>
     <message>
-        <location filename="../backend/db/migrator.cpp" line="+107"/>
+        <location filename="../backend/db/migrator.cpp" line="+109"/>
         <source>The database has schema version %1, but this program knows only up to %2. Install a newer AskPro before using this database.</source>
         <translation>Die Datenbank hat die Schemaversion %1, dieses Programm kennt aber nur Versionen bis %2. Installieren Sie eine neuere AskPro-Version, bevor Sie diese Datenbank verwenden.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+24"/>
+        <source>The database recorded migration %1 as &quot;%2&quot;, but this program&apos;s migration %1 is &quot;%3&quot;. The database was migrated by a different build; restore a backup made by this version or use the build that migrated it.</source>
+        <translation>Die Datenbank verzeichnet Migration %1 als „%2“, aber die Migration %1 dieses Programms heißt „%3“. Die Datenbank wurde von einem anderen Build migriert; stellen Sie eine Sicherung dieser Version wieder her oder verwenden Sie den Build, der sie migriert hat.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The database lacks migration %1 (&quot;%2&quot;) although it has newer ones. The database was migrated by a different build; restore a backup made by this version or use the build that migrated it.</source>
+        <translation>Der Datenbank fehlt Migration %1 („%2“), obwohl sie neuere hat. Die Datenbank wurde von einem anderen Build migriert; stellen Sie eine Sicherung dieser Version wieder her oder verwenden Sie den Build, der sie migriert hat.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>Migration %1 (%2) failed</source>
         <translation>Migration %1 (%2) ist fehlgeschlagen</translation>
     </message>

@@ -7,7 +7,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QRegularExpression>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -110,6 +112,42 @@ Error Migrator::tooNew(int version)
                          .arg(latestVersion()));
 }
 
+Status Migrator::verifyHistory()
+{
+    QHash<int, QString> known;
+    for (const Migration &migration : migrations())
+        known.insert(migration.version, migration.name);
+    auto applied = m_db.exec(u"SELECT version, name FROM schema_migrations ORDER BY version"_s);
+    if (!applied)
+        return applied.error();
+    QSet<int> seen;
+    int newest = 0;
+    while (applied->next()) {
+        const int version = applied->value(0).toInt();
+        const QString name = applied->value(1).toString();
+        seen.insert(version);
+        newest = std::max(newest, version);
+        const auto expected = known.constFind(version);
+        if (expected != known.cend() && *expected != name)
+            return makeError(ErrorKind::Configuration, u"db.diverged"_s,
+                             tr("The database recorded migration %1 as \"%2\", but this program's migration %1 is "
+                                "\"%3\". The database was migrated by a different build; restore a backup made "
+                                "by this version or use the build that migrated it.")
+                                 .arg(version)
+                                 .arg(name, *expected));
+    }
+    for (int version = 1; version < newest; ++version) {
+        if (known.contains(version) && !seen.contains(version))
+            return makeError(ErrorKind::Configuration, u"db.diverged"_s,
+                             tr("The database lacks migration %1 (\"%2\") although it has newer ones. The "
+                                "database was migrated by a different build; restore a backup made by this "
+                                "version or use the build that migrated it.")
+                                 .arg(version)
+                                 .arg(known.value(version)));
+    }
+    return {};
+}
+
 Result<int> Migrator::migrate()
 {
     auto created = m_db.control(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"_s);
@@ -121,6 +159,8 @@ Result<int> Migrator::migrate()
         return before.error();
     if (*before > latestVersion())
         return tooNew(*before);
+    if (auto history = verifyHistory(); !history)
+        return history.error();
 
     int applied = 0;
     for (const Migration &migration : migrations()) {

@@ -34,6 +34,9 @@ private:
     };
     [[nodiscard]] static QList<Migration> migrations();
     [[nodiscard]] static Error tooNew(int version);
+    // A database whose applied migrations differ from this program's by name, or miss one below the
+    // newest, came from another line of development: migrating it on would build on a schema nobody knows.
+    [[nodiscard]] Status verifyHistory();
     [[nodiscard]] QStringList statementsFor(const QString &sql) const;
 
     Database &m_db;
