@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -182,16 +183,17 @@ LatencyFigures latency(const QString &engine, int calls, int sessions = 0)
     for (int i = 0; i < calls; ++i) {
         const QByteArray body = analyzedCall(u"call_bench_%1"_s.arg(i, 6, 10, QLatin1Char('0')), starts.at(i));
         const int before = finished;
-        QElapsedTimer timer;
-        timer.start();
+        // Shared: the job may finish before the acknowledgement arrives, and the reply outlives this turn.
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
         QNetworkReply *reply = post(network, url, body, f->providers->retellSignature(body));
-        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, &acknowledged, &timer] {
-            acknowledged.push_back(double(timer.nsecsElapsed()) / 1e6);
+        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, &acknowledged, timer] {
+            acknowledged.push_back(double(timer->nsecsElapsed()) / 1e6);
             reply->deleteLater();
         });
         while (finished == before)
             loop.exec();
-        millis.push_back(double(timer.nsecsElapsed()) / 1e6);
+        millis.push_back(double(timer->nsecsElapsed()) / 1e6);
     }
     const double seconds = double(total.elapsed()) / 1000.0;
     const QString polled = pollers.stop();
