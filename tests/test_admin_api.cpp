@@ -197,6 +197,13 @@ private Q_SLOTS:
                              (void)f.db->exec(u"UPDATE import_uploads SET bytes = ? WHERE id = ?"_s, {qint64(csv.size()), upload});
                              return QString::number(upload);
                          }},
+                        {u"messageId"_s,
+                         [&] {
+                             return QString::number(*f.db->insert(u"INSERT INTO notifications (company_id, call_id, kind, dedupe_key, recipient, "
+                                                                  "subject, body, channel, status, created_at) VALUES (?, ?, 'confirmation', ?, "
+                                                                  "'+4917012345678', '', 'Ihr Termin', 'sms', 'sent', ?) RETURNING id"_s,
+                                                                  {company.id, company.callId, u"matrix-message-%1"_s.arg(checked), nowMs()}));
+                         }},
                         {u"entryId"_s,
                          [&] { return QString::number(f.db->scalar(u"SELECT MAX(id) FROM audit_log"_s)->toLongLong()); }},
                         {u"viewId"_s,
