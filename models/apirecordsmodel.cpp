@@ -106,6 +106,8 @@ QVariant ApiRecordsModel::cell(const client::Json &item, int column, int role) c
             tone = StatusColors::forSyncState(raw.toString());
         else if (c.format == Format::InboxStatus)
             tone = StatusColors::forInboxStatus(raw.toString());
+        else if (c.format == Format::MessageState)
+            tone = StatusColors::forMessageState(raw.toString());
         const QColor color = StatusColors::text(tone);
         return color.isValid() ? QVariant(color) : QVariant();
     }
@@ -133,6 +135,14 @@ QVariant ApiRecordsModel::cell(const client::Json &item, int column, int role) c
         return Labels::syncState(raw.toString());
     case Format::InboxStatus:
         return Labels::inboxStatus(raw.toString());
+    case Format::MessageState:
+        return Labels::messageState(raw.toString());
+    case Format::Channel:
+        return Labels::channel(raw.toString());
+    case Format::MessageKind:
+        return Labels::messageKind(raw.toString());
+    case Format::MessageReason:
+        return Labels::messageReason(raw.toString());
     case Format::YesNo:
         return raw.toBool() || raw.toLongLong() != 0 ? tr("Yes") : tr("No");
     case Format::Number:

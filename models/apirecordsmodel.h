@@ -14,7 +14,8 @@ class ApiRecordsModel final : public ApiListModel
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ApiRecordsModel)
 public:
-    enum class Format { Text, Number, DateTime, Duration, Outcome, AppointmentStatus, SyncState, InboxStatus, YesNo };
+    enum class Format { Text, Number, DateTime, Duration, Outcome, AppointmentStatus, SyncState, InboxStatus, YesNo, MessageState, Channel,
+                        MessageKind, MessageReason };
     enum Role { RawRole = Qt::UserRole + 200 }; // the item's field as the server sent it
     struct Column
     {

@@ -98,4 +98,50 @@ QString Labels::eventStep(const QString &code)
     return code;
 }
 
+QString Labels::messageState(const QString &code)
+{
+    if (code == u"queued"_s) return tr("Queued");
+    if (code == u"sending"_s) return tr("Sending");
+    if (code == u"sent"_s) return tr("Sent");
+    if (code == u"delivered"_s) return tr("Delivered");
+    if (code == u"undelivered"_s) return tr("Not delivered");
+    if (code == u"failed"_s) return tr("Failed");
+    if (code == u"skipped"_s) return tr("Not sent");
+    return code;
+}
+
+QString Labels::channel(const QString &code)
+{
+    if (code == u"email"_s) return tr("E-mail");
+    if (code == u"sms"_s) return tr("SMS");
+    if (code == u"whatsapp"_s) return u"WhatsApp"_s; // a name
+    return code;
+}
+
+QString Labels::messageKind(const QString &code)
+{
+    if (code == u"confirmation"_s) return tr("Booking confirmation");
+    if (code == u"invoice"_s) return tr("Invoice");
+    if (code == u"alert"_s) return tr("Health alert");
+    return code;
+}
+
+QString Labels::messageReason(const QString &code)
+{
+    if (code == u"landline"_s) return tr("Landline: no SMS");
+    if (code == u"opted_out"_s) return tr("Opted out of SMS");
+    if (code == u"no_number"_s) return tr("No number for messages");
+    if (code == u"no_credentials"_s) return tr("No messaging account set up");
+    if (code == u"preference"_s) return tr("The customer prefers another channel");
+    // The provider's error codes that support meets most, with the code kept for looking up the rest.
+    if (code == u"21211"_s) return tr("Invalid number (21211)");
+    if (code == u"21408"_s) return tr("Country not enabled for SMS (21408)");
+    if (code == u"21610"_s) return tr("Recipient replied STOP (21610)");
+    if (code == u"30003"_s) return tr("Phone unreachable (30003)");
+    if (code == u"30005"_s) return tr("Unknown number (30005)");
+    if (code == u"30006"_s) return tr("Landline or unreachable carrier (30006)");
+    if (code == u"30007"_s) return tr("Filtered by the carrier (30007)");
+    return code;
+}
+
 } // namespace askpro

@@ -21,6 +21,14 @@ public:
     [[nodiscard]] static QString requestSource(const QString &code);
     // Why a request was refused before it was stored: missing | malformed | stale | wrong | too_large | sign_in | rate_limited
     [[nodiscard]] static QString refusalReason(const QString &code);
+    // Messages of the delivery log: queued | sending | sent | delivered | undelivered | failed | skipped
+    [[nodiscard]] static QString messageState(const QString &code);
+    // email | sms | whatsapp
+    [[nodiscard]] static QString channel(const QString &code);
+    // confirmation | invoice | alert
+    [[nodiscard]] static QString messageKind(const QString &code);
+    // Why a message was not sent (landline, opted_out, …) or did not arrive (the provider's error code).
+    [[nodiscard]] static QString messageReason(const QString &code);
 };
 
 } // namespace askpro

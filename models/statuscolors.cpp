@@ -78,6 +78,19 @@ StatusColors::Tone StatusColors::forInboxStatus(const QString &status)
     return Tone::Neutral;
 }
 
+StatusColors::Tone StatusColors::forMessageState(const QString &state)
+{
+    if (state == u"delivered"_s)
+        return Tone::Good;
+    if (state == u"failed"_s || state == u"undelivered"_s)
+        return Tone::Bad;
+    if (state == u"skipped"_s)
+        return Tone::Warning;
+    if (state == u"queued"_s || state == u"sending"_s)
+        return Tone::Info;
+    return Tone::Neutral;
+}
+
 StatusColors::Tone StatusColors::forSyncState(const QString &state)
 {
     if (state == u"synced"_s)

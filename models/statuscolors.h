@@ -24,6 +24,8 @@ public:
     // A webhook delivery's state: refused or failed ones bad, those waiting or kept without effect a warning.
     [[nodiscard]] static Tone forInboxStatus(const QString &status);
     [[nodiscard]] static Tone forEventStatus(const QString &status);
+    // A message of the delivery log: delivered good, lost or failed bad, not sent a warning.
+    [[nodiscard]] static Tone forMessageState(const QString &state);
 };
 
 } // namespace askpro

@@ -519,7 +519,7 @@
 <context>
     <name>HealthChecker</name>
     <message>
-        <location filename="../backend/demo/demoseeder.cpp" line="+795"/>
+        <location filename="../backend/demo/demoseeder.cpp" line="+857"/>
         <location filename="../backend/health/healthcheck.cpp" line="+145"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
@@ -665,11 +665,12 @@
         <location line="+28"/>
         <location line="+37"/>
         <location line="+17"/>
+        <location line="+13"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-94"/>
         <source>In progress</source>
         <translation>In Bearbeitung</translation>
     </message>
@@ -858,6 +859,121 @@
         <location line="+1"/>
         <source>Support</source>
         <translation>Support</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Queued</source>
+        <translation>In Warteschlange</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sending</source>
+        <translation>Wird gesendet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not delivered</source>
+        <translation>Nicht zugestellt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent</source>
+        <translation>Nicht gesendet</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Booking confirmation</source>
+        <translation>Terminbestätigung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invoice</source>
+        <translation>Rechnung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Health alert</source>
+        <translation>Systemwarnung</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Landline: no SMS</source>
+        <translation>Festnetz: keine SMS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opted out of SMS</source>
+        <translation>SMS abbestellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No number for messages</source>
+        <translation>Keine Nummer für Nachrichten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No messaging account set up</source>
+        <translation>Kein Nachrichtenkonto eingerichtet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer prefers another channel</source>
+        <translation>Der Kunde bevorzugt einen anderen Kanal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invalid number (21211)</source>
+        <translation>Ungültige Nummer (21211)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Country not enabled for SMS (21408)</source>
+        <translation>Land nicht für SMS freigeschaltet (21408)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recipient replied STOP (21610)</source>
+        <translation>Empfänger hat STOP geantwortet (21610)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone unreachable (30003)</source>
+        <translation>Telefon nicht erreichbar (30003)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown number (30005)</source>
+        <translation>Unbekannte Nummer (30005)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Landline or unreachable carrier (30006)</source>
+        <translation>Festnetz oder Netz nicht erreichbar (30006)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filtered by the carrier (30007)</source>
+        <translation>Vom Netzbetreiber gefiltert (30007)</translation>
     </message>
 </context>
 <context>
@@ -1508,12 +1624,16 @@ Befehle:
         <translation>Die Datenbank enthält bereits Unternehmen; keine Demodaten hinzugefügt.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Demo data added in %1 ms: %2 companies, %3 branches, %4 customers, %5 calls, %6 appointments, %7 webhook deliveries.</source>
-        <translation>Demodaten in %1 ms hinzugefügt: %2 Unternehmen, %3 Filialen, %4 Kunden, %5 Anrufe, %6 Termine, %7 Webhook-Zustellungen.</translation>
+        <translation type="vanished">Demodaten in %1 ms hinzugefügt: %2 Unternehmen, %3 Filialen, %4 Kunden, %5 Anrufe, %6 Termine, %7 Webhook-Zustellungen.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+3"/>
+        <source>Demo data added in %1 ms: %2 companies, %3 branches, %4 customers, %5 calls, %6 appointments, %7 webhook deliveries, %8 messages.</source>
+        <translation>Demodaten in %1 ms angelegt: %2 Unternehmen, %3 Filialen, %4 Kunden, %5 Anrufe, %6 Termine, %7 Webhook-Zustellungen, %8 Nachrichten.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Demo sign-in: %1, password %2.</source>
         <translation>Demo-Anmeldung: %1, Passwort %2.</translation>
     </message>
@@ -2640,7 +2760,7 @@ Befehle:
         <translation>Der Server konnte nicht antworten; der Grund steht in seinem Protokoll.</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+111"/>
         <source>The request body is larger than %1 bytes.</source>
         <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
@@ -2746,6 +2866,7 @@ Befehle:
         <location line="+19"/>
         <location line="+22"/>
         <location filename="../backend/api/inboxroutes.cpp" line="+38"/>
+        <location filename="../backend/api/messageroutes.cpp" line="+81"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
@@ -2821,6 +2942,7 @@ Befehle:
     </message>
     <message>
         <location filename="../backend/api/auditroutes.cpp" line="+55"/>
+        <location filename="../backend/api/messageroutes.cpp" line="-25"/>
         <source>Parameter zone: an IANA time zone is expected.</source>
         <translation>Parameter zone: eine IANA-Zeitzone wird erwartet.</translation>
     </message>
@@ -2873,7 +2995,7 @@ Befehle:
 <context>
     <name>askpro::ApiRecordsModel</name>
     <message>
-        <location filename="../models/apirecordsmodel.cpp" line="+137"/>
+        <location filename="../models/apirecordsmodel.cpp" line="+147"/>
         <source>Yes</source>
         <translation>Ja</translation>
     </message>
@@ -6122,7 +6244,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+58"/>
+        <location filename="../ui/mainwindow.cpp" line="+59"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -6138,6 +6260,11 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Webhook inbox</source>
         <translation>Webhook-Eingang</translation>
     </message>
@@ -6411,6 +6538,195 @@ Trotzdem erneut verarbeiten?</translation>
     <message>
         <source>New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin where askpro-server runs, or set ASKPRO_KEY_FILE.</source>
         <translation type="vanished">Neues Unternehmen: Der Schlüssel, der die Anbieter-Schlüssel verschlüsselt (askpro.key), wurde nicht gefunden. Starten Sie AskPro Admin dort, wo askpro-server läuft, oder setzen Sie ASKPRO_KEY_FILE.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::MessagesPage</name>
+    <message>
+        <location filename="../ui/pages/messagespage.cpp" line="+53"/>
+        <source>Every channel</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Every state</source>
+        <translation>Alle Zustände</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Search recipient or message id</source>
+        <translation>Empfänger oder Nachrichten-ID suchen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show every call&apos;s</source>
+        <translation>Alle Anrufe zeigen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>From:</source>
+        <translation>Von:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>To:</source>
+        <translation>Bis:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recorded</source>
+        <translation>Erfasst</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recipient</source>
+        <translation>Empfänger</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provider id</source>
+        <translation>Anbieter-ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call</source>
+        <translation>Anruf</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Booking confirmation</source>
+        <translation>Terminbestätigung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Landline or unreachable carrier (30006)</source>
+        <translation>Festnetz oder Netz nicht erreichbar (30006)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open call</source>
+        <translation>Anruf öffnen</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>The delivery log cannot be read: %1</source>
+        <translation>Das Versandprotokoll kann nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+23"/>
+        <source>Only the first %Ln messages are exported.</source>
+        <translation>
+            <numerusform>Nur die erste Nachricht wird exportiert.</numerusform>
+            <numerusform>Nur die ersten %Ln Nachrichten werden exportiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>delivery-log</source>
+        <translation>versandprotokoll</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Only call %1</source>
+        <translation>Nur Anruf %1</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No messages match the filter.</source>
+        <translation>Keine Nachrichten passen zum Filter.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Select a message to see its text and delivery.</source>
+        <translation>Wählen Sie eine Nachricht, um Text und Zustellung zu sehen.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 by %2 to %3, recorded %4.</source>
+        <translation>%1 per %2 an %3, erfasst %4.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>State: %1 after %Ln attempt(s).</source>
+        <translation>
+            <numerusform>Zustand: %1 nach %Ln Versuch.</numerusform>
+            <numerusform>Zustand: %1 nach %Ln Versuchen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent %1.</source>
+        <translation>Gesendet %1.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last reported %1.</source>
+        <translation>Zuletzt gemeldet %1.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Provider&apos;s message id: %1</source>
+        <translation>Nachrichten-ID des Anbieters: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(the text is shown to roles with access to customers)</source>
+        <translation>(der Text wird Rollen mit Zugriff auf Kunden angezeigt)</translation>
     </message>
 </context>
 <context>

@@ -212,7 +212,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+301"/>
+        <location filename="../ui/mainwindow.cpp" line="+308"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -225,6 +225,25 @@
         <translation>
             <numerusform>Simulation on: %n call a minute</numerusform>
             <numerusform>Simulation on: %n calls a minute</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::MessagesPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/messagespage.cpp" line="+189"/>
+        <source>Only the first %Ln messages are exported.</source>
+        <translation>
+            <numerusform>Only the first message is exported.</numerusform>
+            <numerusform>Only the first %Ln messages are exported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+59"/>
+        <source>State: %1 after %Ln attempt(s).</source>
+        <translation>
+            <numerusform>State: %1 after %Ln attempt.</numerusform>
+            <numerusform>State: %1 after %Ln attempts.</numerusform>
         </translation>
     </message>
 </context>

@@ -13,6 +13,7 @@
 #include "pages/directorypage.h"
 #include "pages/failedcallspage.h"
 #include "pages/inboxpage.h"
+#include "pages/messagespage.h"
 #include "pages/invoicespage.h"
 #include "pages/usagepage.h"
 #include "pages/healthpage.h"
@@ -83,6 +84,12 @@ MainWindow::MainWindow(Actor actor, client::ApiAccount &account, QWidget *parent
         addPage(u"calls"_s, tr("Calls"), m_callsPage);
         addPage(u"failed"_s, tr("Failed calls"), failed);
         connect(failed, &FailedCallsPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::ViewCalls)) {
+        auto *messages = new MessagesPage(*m_account, m_pages);
+        addPage(u"messages"_s, tr("Messages"), messages);
+        connect(messages, &MessagesPage::statusMessage, this, showStatus);
+        connect(messages, &MessagesPage::openCall, this, &MainWindow::openCall);
     }
     if (m_actor.can(Permission::ViewPayloads)) {
         inbox = new InboxPage(*m_account, m_pages);

@@ -776,7 +776,8 @@ int ServerCommands::demoSeed(const QStringList &arguments)
         out() << tr("The database already holds companies; no demo data added.") << Qt::endl;
         return 0;
     }
-    out() << tr("Demo data added in %1 ms: %2 companies, %3 branches, %4 customers, %5 calls, %6 appointments, %7 webhook deliveries.")
+    out() << tr("Demo data added in %1 ms: %2 companies, %3 branches, %4 customers, %5 calls, %6 appointments, %7 webhook deliveries, "
+                "%8 messages.")
                  .arg(timer.elapsed())
                  .arg(seeded->companies)
                  .arg(seeded->branches)
@@ -784,6 +785,7 @@ int ServerCommands::demoSeed(const QStringList &arguments)
                  .arg(seeded->calls)
                  .arg(seeded->appointments)
                  .arg(seeded->inboxRows)
+                 .arg(seeded->messages)
           << Qt::endl;
     auditCommand(*db, u"demo-seed"_s, u"demo.seed"_s, u"company"_s, 0,
                  {{u"companies"_s, seeded->companies}, {u"calls"_s, seeded->calls}, {u"users"_s, seeded->users}});

@@ -7,6 +7,8 @@
 #include "billing/usagerollup.h"
 #include "core/clock.h"
 #include "db/database.h"
+#include "domain/phonenumbers.h"
+#include "flow/confirmationmessage.h"
 #include "flow/timeline.h"
 #include "security/userstore.h"
 
@@ -192,6 +194,9 @@ public:
                         "period_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s)
         , m_inbox(conn, u"INSERT INTO webhook_inbox (provider, event_type, dedupe_key, received_at, signature_ok, body, status, "
                         "processed_at, error, call_id, delivery_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
+        , m_message(conn, u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
+                          "subject, body, status, provider_id, provider_status, error_code, skip_reason, last_error, attempts, created_at, "
+                          "sent_at, status_at) VALUES (?, ?, ?, 'confirmation', ?, ?, ?, 'de', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
     {
     }
 
@@ -233,6 +238,11 @@ private:
     Status call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services, QList<Customer> &customers,
                 qint64 startedAt, DemoSummary &summary);
     Status events(qint64 callId, qint64 at, const QList<TimelineEntry> &entries);
+    // The booking's confirmations as the call flow records them: an e-mail when an address is known and an
+    // SMS to the caller's mobile number, with the fates real messages meet (most delivered, a few lost or
+    // opted out). Drawn from a generator of the call's own, so the rest of the demo stays as it was.
+    Status confirmations(const ConfirmationDetails &details, qint64 companyId, qint64 callId, qint64 appointmentId, const Customer &customer,
+                         qint64 bookedAt, DemoSummary &summary);
     // The hours DemoSeeder::openingHours invents, stored with the branch, and the Christmas closure.
     Status storeOpeningHours(qint64 branchId, bool saturday);
     // The company's open billing period of the month holding at, made on first use as recording does.
@@ -243,12 +253,54 @@ private:
     qint64 m_now;
     int m_days;
     QTimeZone m_zone;
-    Statement m_company, m_team, m_branch, m_hours, m_closure, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox;
+    Statement m_company, m_team, m_branch, m_hours, m_closure, m_staff, m_service, m_mapping, m_customer, m_call, m_event, m_appointment, m_usage, m_inbox,
+        m_message;
     QHash<std::pair<qint64, qint64>, qint64> m_periods; // (company, month start) -> period, 0: invoiced
     QHash<qint64, QList<std::pair<qint64, qint64>>> m_busy; // staff -> [start, end) of their seeded appointments
     qint64 m_callPrice = 50;
     qint64 m_appointmentPrice = 200;
 };
+
+Status Generator::confirmations(const ConfirmationDetails &details, qint64 companyId, qint64 callId, qint64 appointmentId,
+                                const Customer &customer, qint64 bookedAt, DemoSummary &summary)
+{
+    QRandomGenerator fate(quint32(callId) * 2654435761u);
+    const auto roll = [&fate] { return int(fate.bounded(100u)); };
+    const auto sid = [&fate] {
+        static const char digits[] = "0123456789abcdef";
+        QString s = u"SM"_s;
+        for (int i = 0; i < 32; ++i)
+            s += QLatin1Char(digits[fate.bounded(16)]);
+        return s;
+    };
+    const QString none = u""_s; // NOT NULL text columns: an empty text, never NULL
+    if (!customer.email.isEmpty()) {
+        const ConfirmationMessage mail = ConfirmationMessage::build(details);
+        const bool bounced = roll() < 2;
+        const qint64 sentAt = bookedAt + 800 + fate.bounded(1500u);
+        auto stored = m_message.run({companyId, callId, appointmentId, u"email"_s, u"confirmation:%1"_s.arg(appointmentId), customer.email,
+                                     mail.subject, mail.body, bounced ? u"failed"_s : u"sent"_s, none, none, none, none,
+                                     bounced ? u"The mail server refused the recipient (550 mailbox unavailable)"_s : none, bounced ? 3 : 1,
+                                     bookedAt, bounced ? Database::null() : QVariant(sentAt), sentAt});
+        if (!stored)
+            return stored.error();
+        ++summary.messages;
+    }
+    // One customer in about forty has opted out, for every booking: chosen by the customer, not the call.
+    const int r = customer.id % 41 == 7 ? 0 : 2 + int(fate.bounded(98u));
+    const QString state = r < 2 ? u"skipped"_s : u"sent"_s;
+    const QString providerStatus = r < 2 ? none : r < 4 ? u"undelivered"_s : r < 5 ? u"failed"_s : u"delivered"_s;
+    const QString errorCode = r < 2 ? none : r < 3 ? u"30003"_s : r < 4 ? u"30006"_s : r < 5 ? u"30007"_s : none;
+    const qint64 sentAt = bookedAt + 500 + fate.bounded(1200u);
+    auto stored = m_message.run({companyId, callId, appointmentId, u"sms"_s, u"confirmation-sms:%1"_s.arg(appointmentId), customer.phone, none,
+                                 ConfirmationMessage::smsText(details), state, r < 2 ? none : sid(), providerStatus, errorCode,
+                                 r < 2 ? u"opted_out"_s : none, none, r < 2 ? 0 : 1, bookedAt,
+                                 r < 2 ? Database::null() : QVariant(sentAt), r < 2 ? Database::null() : QVariant(sentAt + 2000 + fate.bounded(9000u))});
+    if (!stored)
+        return stored.error();
+    ++summary.messages;
+    return {};
+}
 
 Result<QVariant> Generator::periodFor(qint64 companyId, qint64 at)
 {
@@ -371,7 +423,13 @@ Status Generator::company(const CompanyDef &def, DemoSummary &summary)
             }
         }
     }
-    return {};
+    // The customers who replied STOP, as the inbound webhook records them: from their first skipped SMS on.
+    auto optedOut = m_db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = (SELECT MIN(n.created_at) FROM notifications n "
+                              "JOIN appointments a ON a.id = n.appointment_id WHERE a.customer_id = customers.id AND n.skip_reason = 'opted_out') "
+                              "WHERE company_id = ? AND EXISTS (SELECT 1 FROM notifications n JOIN appointments a ON a.id = n.appointment_id "
+                              "WHERE a.customer_id = customers.id AND n.skip_reason = 'opted_out')"_s,
+                              {*companyId});
+    return optedOut ? Status() : Status(optedOut.error());
 }
 
 Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services,
@@ -698,6 +756,10 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
         DEMO_TRY(appointmentId, m_appointment.insert({companyId, branch.id, customerId, staffId, service.id, *callId, starts, ends, status,
                                                       uid, between(1000000, 9999999), sync, syncError, cancellation, bookedAt, bookedAt}));
         ++summary.appointments;
+        const ConfirmationDetails details{u"de"_s, customer.name, service.def.name, def.name, branch.def.name, branch.def.address,
+                                          PhoneNumbers::display(branch.def.phone), u"Europe/Berlin"_s, fromMs(starts), service.def.minutes, uid};
+        if (auto sent = confirmations(details, companyId, *callId, *appointmentId, customer, bookedAt, summary); !sent)
+            return sent;
         DEMO_TRY(period, periodFor(companyId, endedAt));
         auto usage = m_usage.run({companyId, branch.id, u"appointment"_s, Database::null(), *appointmentId, m_appointmentPrice, endedAt,
                                   *period});

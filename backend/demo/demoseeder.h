@@ -25,6 +25,7 @@ struct DemoSummary
     int calls = 0;
     int appointments = 0;
     int inboxRows = 0;
+    int messages = 0; // confirmations by e-mail and SMS, in the delivery log
     int users = 0;
     int invoices = 0;    // issued by the invoice run for the months that ended, credit notes included
     int healthChecks = 0;

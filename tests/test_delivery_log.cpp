@@ -1,0 +1,141 @@
+// The delivery log (issue 17) through the admin API of a real server: every message of the reader's company
+// with its state and reason, filters by channel and state, the text and delivery history of one message, and
+// recipients and texts hidden from a role without customer access.
+#include "apirecordsmodel.h"
+#include "apisession.h"
+#include "core/clock.h"
+#include "pages/messagespage.h"
+#include "testdatabase.h"
+
+#include <QComboBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace askpro;
+
+namespace {
+
+qint64 message(Database &db, qint64 company, qint64 call, const QString &channel, const QString &recipient, const QString &status,
+               const QString &providerStatus, const QString &errorCode, const QString &skipReason, qint64 at)
+{
+    static int n = 0;
+    auto id = db.insert(u"INSERT INTO notifications (company_id, call_id, kind, channel, dedupe_key, recipient, subject, body, status, "
+                        "provider_id, provider_status, error_code, skip_reason, attempts, created_at, sent_at, status_at) "
+                        "VALUES (?, ?, 'confirmation', ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id"_s,
+                        {company, call, channel, u"log-%1"_s.arg(++n), recipient, u"Ihr Termin am Dienstag um 10:00 Uhr."_s, status,
+                         providerStatus.isEmpty() ? QString(u""_s) : u"SM%1"_s.arg(n, 32, 10, QLatin1Char('0')), providerStatus, errorCode,
+                         skipReason, at, at + 1000, at + 5000});
+    return id ? *id : 0;
+}
+
+qint64 call(Database &db, qint64 company, qint64 branch, const QString &retellId)
+{
+    auto id = db.insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, outcome, created_at, updated_at) VALUES (?, ?, ?, 'booked', ?, ?) "
+                        "RETURNING id"_s,
+                        {retellId, company, branch, nowMs(), nowMs()});
+    return id ? *id : 0;
+}
+
+void waitForRows(MessagesPage &page, int rows)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!page.model()->isLoading() && page.model()->rowCount() == rows, 10000);
+}
+
+QString cellText(MessagesPage &page, int row, const char *field)
+{
+    return page.model()->index(row, page.model()->columnOfField(field)).data().toString();
+}
+
+} // namespace
+
+class TestDeliveryLog final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void listsFiltersAndShowsMessages()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const auto [praxis, praxisBranch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        const auto [salon, salonBranch] = test::plantCompanyAndBranch(*db, u"+4989555666"_s);
+        const qint64 praxisCall = call(*db, praxis, praxisBranch, u"call_praxis"_s);
+        const qint64 salonCall = call(*db, salon, salonBranch, u"call_salon"_s);
+        const qint64 at = nowMs() - 3600000;
+        QVERIFY(message(*db, praxis, praxisCall, u"email"_s, u"eva.schulz@example.de"_s, u"sent"_s, {}, {}, {}, at) > 0);
+        const qint64 sms = message(*db, praxis, praxisCall, u"sms"_s, u"+4917012345678"_s, u"sent"_s, u"delivered"_s, {}, {}, at + 1);
+        QVERIFY(message(*db, praxis, praxisCall, u"sms"_s, u"+4930765432"_s, u"skipped"_s, {}, {}, u"landline"_s, at + 2) > 0);
+        const qint64 lost = message(*db, salon, salonCall, u"sms"_s, u"+4915112345678"_s, u"sent"_s, u"undelivered"_s, u"30003"_s, {}, at + 3);
+        QVERIFY(sms > 0 && lost > 0);
+
+        // Support (platform staff): every company's messages, newest first, states and reasons in words.
+        auto support = test::startApiSession(db, Role::Support);
+        MessagesPage page(*support->account);
+        waitForRows(page, 4);
+        QCOMPARE(page.model()->idAt(0), lost);
+        QCOMPARE(cellText(page, 0, "state"), u"Not delivered"_s);
+        QCOMPARE(cellText(page, 0, "reason"), u"Phone unreachable (30003)"_s);
+        QCOMPARE(cellText(page, 0, "recipient"), u"+4915112345678"_s);
+        QCOMPARE(cellText(page, 1, "reason"), u"Landline: no SMS"_s);
+        QCOMPARE(cellText(page, 1, "state"), u"Not sent"_s);
+
+        auto *channel = page.findChild<QComboBox *>(u"messageChannelFilter"_s);
+        channel->setCurrentIndex(channel->findData(u"sms"_s));
+        page.reload();
+        waitForRows(page, 3);
+        auto *state = page.findChild<QComboBox *>(u"messageStateFilter"_s);
+        state->setCurrentIndex(state->findData(u"delivered"_s));
+        page.reload();
+        waitForRows(page, 1);
+        QCOMPARE(page.model()->idAt(0), sms);
+
+        // The selected message: its text, delivery and a way to its call.
+        QSignalSpy shown(&page, &MessagesPage::messageShown);
+        page.table()->setCurrentIndex(page.model()->index(0, 0));
+        QVERIFY(shown.wait(10000));
+        QVERIFY2(page.detailText().contains(u"Ihr Termin am Dienstag"_s), qPrintable(page.detailText()));
+        QVERIFY(page.detailText().contains(u"Delivered"_s));
+        QSignalSpy opened(&page, &MessagesPage::openCall);
+        page.findChild<QPushButton *>(u"messageOpenCall"_s)->click();
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened.first().at(0).toLongLong(), praxisCall);
+        page.showCall(salonCall);
+        state->setCurrentIndex(0);
+        page.reload();
+        waitForRows(page, 1);
+        QCOMPARE(page.model()->idAt(0), lost);
+
+        // Staff of the practice (no customer access): their company's three, recipients masked, no text.
+        auto staff = test::startApiSession(db, Role::CompanyStaff, praxis);
+        MessagesPage staffPage(*staff->account);
+        waitForRows(staffPage, 3);
+        for (int row = 0; row < 3; ++row) {
+            const QString recipient = cellText(staffPage, row, "recipient");
+            QVERIFY2(recipient.contains(u"•••"_s), qPrintable(recipient));
+            QVERIFY(!recipient.contains(u"12345678"_s) && !recipient.contains(u"schulz"_s));
+        }
+        QSignalSpy staffShown(&staffPage, &MessagesPage::messageShown);
+        staffPage.table()->setCurrentIndex(staffPage.model()->index(0, 0));
+        QVERIFY(staffShown.wait(10000));
+        QVERIFY(!staffPage.detailText().contains(u"Ihr Termin"_s));
+        // Another company's message is not there for them, by id either; nor are its recipients by search.
+        QCOMPARE(test::waitFor(staff->account->get(u"/messages/%1"_s.arg(lost))).status, 404);
+        QCOMPARE(test::waitFor(staff->account->get(u"/messages"_s, QUrlQuery(u"company_id=%1"_s.arg(salon)))).status, 404);
+        const auto searched = test::waitFor(staff->account->get(u"/messages"_s, QUrlQuery(u"q=schulz"_s)));
+        QCOMPARE(searched.status, 200);
+        QCOMPARE(searched.body.at("items").size(), size_t(0));
+
+        // The practice's owner sees their customers' numbers.
+        auto owner = test::startApiSession(db, Role::CompanyOwner, praxis);
+        const auto own = test::waitFor(owner->account->get(u"/messages"_s, QUrlQuery(u"channel=sms&state=delivered"_s)));
+        QCOMPARE(own.status, 200);
+        QCOMPARE(own.body.at("items").size(), size_t(1));
+        QCOMPARE(own.body.at("items").at(0).at("recipient").get<std::string>(), std::string("+4917012345678"));
+        QCOMPARE(test::waitFor(owner->account->get(u"/messages"_s, QUrlQuery(u"state=lost"_s))).status, 400);
+    }
+};
+
+QTEST_MAIN(TestDeliveryLog)
+#include "test_delivery_log.moc"
