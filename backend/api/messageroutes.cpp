@@ -44,7 +44,7 @@ QList<ApiRoute> messageRoutes(const ApiContext &context)
                        auto callId = r.integer(u"call_id"_s, 0, 0, any);
                        auto channel = r.oneOf(u"channel"_s, {u"email"_s, u"sms"_s, u"whatsapp"_s});
                        auto state = r.oneOf(u"state"_s, MessageQuery::states());
-                       auto paging = pageRequest(r, sortNames, u"id"_s, Qt::DescendingOrder);
+                       auto paging = pageRequest(r, sortNames, u"created_at"_s, Qt::DescendingOrder);
                        for (const Status &check : {scope ? Status() : scope.error(), from ? Status() : from.error(), to ? Status() : to.error(),
                                                    callId ? Status() : callId.error(), channel ? Status() : channel.error(),
                                                    state ? Status() : state.error(), paging ? Status() : paging.error()}) {

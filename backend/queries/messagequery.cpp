@@ -28,7 +28,8 @@ QString orderExpression(int column)
     case MessageQuery::Channel: return u"n.channel"_s;
     case MessageQuery::State: return stateSql;
     case MessageQuery::CallId: return u"COALESCE(n.call_id, 0)"_s;
-    default: return u"n.id"_s; // ids grow with the time a message was recorded
+    case MessageQuery::Id: return u"n.id"_s;
+    default: return u"n.created_at"_s; // imported and seeded rows: ids need not follow time
     }
 }
 

@@ -110,7 +110,7 @@ MessagesPage::MessagesPage(client::ApiAccount &account, QWidget *parent)
     m_table->setModel(m_model);
     TableState::setUpTable(m_table);
     m_table->hideColumn(ZoneColumn);
-    m_table->horizontalHeader()->setSortIndicator(IdColumn, Qt::DescendingOrder);
+    m_table->horizontalHeader()->setSortIndicator(CreatedColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
     const QFontMetrics metrics = m_table->fontMetrics();
     m_table->setColumnWidth(IdColumn, metrics.horizontalAdvance(u"000000"_s) + 16);
