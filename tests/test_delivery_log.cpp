@@ -5,11 +5,13 @@
 #include "apisession.h"
 #include "core/clock.h"
 #include "pages/messagespage.h"
+#include "widgets/calldetailpane.h"
 #include "testdatabase.h"
 
 #include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -106,6 +108,16 @@ private Q_SLOTS:
         page.reload();
         waitForRows(page, 1);
         QCOMPARE(page.model()->idAt(0), lost);
+
+        // The call's own messages, in a tab of its detail.
+        CallDetailPane pane(*support->account);
+        QSignalSpy paneShown(&pane, &CallDetailPane::shown);
+        pane.showCall(praxisCall);
+        QVERIFY(paneShown.wait(10000));
+        auto *messages = pane.findChild<QTableView *>(u"callMessages"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(messages->model()->rowCount(), 3, 10000);
+        auto *tabs = pane.findChild<QTabWidget *>(u"callTabs"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(tabs->tabText(tabs->indexOf(messages)), u"Messages (3)"_s, 10000);
 
         // Staff of the practice (no customer access): their company's three, recipients masked, no text.
         auto staff = test::startApiSession(db, Role::CompanyStaff, praxis);

@@ -3585,13 +3585,13 @@ Befehle:
 <context>
     <name>askpro::CallDetailPane</name>
     <message>
-        <location filename="../ui/widgets/calldetailpane.cpp" line="+73"/>
-        <location line="+101"/>
+        <location filename="../ui/widgets/calldetailpane.cpp" line="+76"/>
+        <location line="+121"/>
         <source>Select a call to see its conversation, timeline and payload.</source>
         <translation>Wählen Sie einen Anruf aus, um Gespräch, Verlauf und Payload zu sehen.</translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-92"/>
         <source>Open recording</source>
         <translation>Aufnahme öffnen</translation>
     </message>
@@ -3637,12 +3637,12 @@ Befehle:
     </message>
     <message>
         <location line="+7"/>
-        <location line="+148"/>
+        <location line="+173"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-173"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -3667,7 +3667,7 @@ Befehle:
         <translation>Gespräch</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+29"/>
         <source>Webhook payload</source>
         <translation>Webhook-Payload</translation>
     </message>
@@ -3682,7 +3682,42 @@ Befehle:
         <translation>Anruf %1 existiert nicht mehr.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="-79"/>
+        <source>Recorded</source>
+        <translation>Erfasst</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recipient</source>
+        <translation>Empfänger</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Messages (%1)</source>
+        <translation>Nachrichten (%1)</translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>no branch (called %1)</source>
         <translation>keine Filiale (angerufen: %1)</translation>
     </message>

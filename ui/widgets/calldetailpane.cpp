@@ -3,6 +3,7 @@
 #include "widgets/calldetailpane.h"
 
 #include "apiaccount.h"
+#include "apirecordsmodel.h"
 #include "domain/phonenumbers.h"
 #include "jsonfields.h"
 #include "labels.h"
@@ -24,10 +25,12 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTextBrowser>
 #include <QTimeZone>
 #include <QTreeWidget>
 #include <QUrl>
+#include <QUrlQuery>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -135,6 +138,26 @@ CallDetailPane::CallDetailPane(client::ApiAccount &account, QWidget *parent)
     m_transcript->setOpenExternalLinks(true);
     m_tabs->addTab(m_transcript, tr("Conversation"));
 
+    using F = ApiRecordsModel::Format;
+    m_messages = new ApiRecordsModel(m_account, u"/messages"_s,
+                                     {{tr("Recorded"), "created_at", F::DateTime, u"created_at"_s},
+                                      {tr("Channel"), "channel", F::Channel},
+                                      {tr("Recipient"), "recipient"},
+                                      {tr("State"), "state", F::MessageState},
+                                      {tr("Reason"), "reason", F::MessageReason}},
+                                     "time_zone", this);
+    m_messageTable = new QTableView(m_tabs);
+    m_messageTable->setObjectName(u"callMessages"_s);
+    m_messageTable->setModel(m_messages);
+    m_messageTable->verticalHeader()->hide();
+    m_messageTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_messageTable->horizontalHeader()->setStretchLastSection(true);
+    m_messageTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tabs->addTab(m_messageTable, tr("Messages"));
+    connect(m_messages, &ApiListModel::loaded, this, [this] {
+        m_tabs->setTabText(m_tabs->indexOf(m_messageTable), tr("Messages (%1)").arg(m_messages->rowCount()));
+    });
+
     m_payload = new QPlainTextEdit(m_tabs);
     m_payload->setObjectName(u"payload"_s);
     m_payload->setReadOnly(true);
@@ -229,6 +252,11 @@ void CallDetailPane::present()
     QTimeZone zone(text(d, "time_zone").toUtf8());
     if (!zone.isValid())
         zone = QTimeZone::utc();
+    QUrlQuery messageFilter;
+    messageFilter.addQueryItem(u"call_id"_s, QString::number(number(d, "id")));
+    messageFilter.addQueryItem(u"zone"_s, QString::fromUtf8(zone.id()));
+    m_messages->sort(0, Qt::AscendingOrder);
+    m_messages->setFilters(messageFilter);
     const QString where = text(d, "branch").isEmpty() ? tr("no branch (called %1)").arg(PhoneNumbers::display(text(d, "to_number")))
                                                       : text(d, "company") + u" · "_s + text(d, "branch");
     m_header->setText(u"<b>%1</b> &nbsp;·&nbsp; %2 &nbsp;·&nbsp; %3"_s.arg(tr("Call %1").arg(number(d, "id")).toHtmlEscaped(),

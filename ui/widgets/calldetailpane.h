@@ -1,6 +1,6 @@
 // The detail of one call, read from the admin API: overview (caller, outcome, summary, request data,
-// recording) with the processing timeline, the transcript as a dialogue, and the webhook payload as the
-// server masked it (only for those who may see payloads).
+// recording) with the processing timeline, the transcript as a dialogue, the messages sent about it, and the
+// webhook payload as the server masked it (only for those who may see payloads).
 #pragma once
 
 #include "apiresult.h"
@@ -13,6 +13,7 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
+class QTableView;
 class QTextBrowser;
 class QTreeWidget;
 
@@ -22,6 +23,8 @@ namespace client {
 class ApiAccount;
 class ApiCall;
 }
+
+class ApiRecordsModel;
 
 class CallDetailPane final : public QWidget
 {
@@ -73,6 +76,9 @@ private:
     QTreeWidget *m_timeline = nullptr;
     QTextBrowser *m_transcript = nullptr;
     QPlainTextEdit *m_payload = nullptr;
+    // The call's messages (confirmations by e-mail and SMS) from the delivery log.
+    ApiRecordsModel *m_messages = nullptr;
+    QTableView *m_messageTable = nullptr;
 };
 
 } // namespace askpro
