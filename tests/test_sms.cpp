@@ -242,20 +242,22 @@ private Q_SLOTS:
         QVERIFY(ref > 0);
         // The database refuses every change of a notification (as a broken constraint or a lost disk would).
         if (f->db->engine() == Engine::Sqlite) {
-            QVERIFY(f->db->exec(u"CREATE TRIGGER refuse_sms BEFORE UPDATE ON notifications BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"_s));
+            QVERIFY(f->db->control(u"CREATE TRIGGER refuse_sms BEFORE UPDATE ON notifications BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"_s));
         } else {
-            QVERIFY(f->db->exec(u"ALTER TABLE notifications ADD CONSTRAINT refuse_sms CHECK (provider_status <> 'delivered') NOT VALID"_s));
+            QVERIFY(f->db->control(u"CREATE FUNCTION refuse_sms() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                   "RAISE EXCEPTION 'refused for the test'; END $$"_s));
+            QVERIFY(f->db->control(u"CREATE TRIGGER refuse_sms BEFORE UPDATE ON notifications FOR EACH ROW EXECUTE FUNCTION refuse_sms()"_s));
         }
         QCOMPARE(postStatus(*f, ref, u"SMreplayed0001"_s, u"delivered"_s, f->providers->config().twilioAuthToken).status, 204);
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'failed' "
-                                           "AND error LIKE '%refuse%'"_s),
+                                           "AND error LIKE '%refused for the test%'"_s),
                                   1, 10000);
         QCOMPARE(f->db->scalar(u"SELECT provider_status FROM notifications WHERE id = ?"_s, {ref})->toString(), QString());
         // Twilio's retry of the same callback is a duplicate, acknowledged again: the stored row is what counts.
         QCOMPARE(postStatus(*f, ref, u"SMreplayed0001"_s, u"delivered"_s, f->providers->config().twilioAuthToken).status, 204);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio'"_s), 1);
 
-        QVERIFY(f->db->exec(f->db->engine() == Engine::Sqlite ? u"DROP TRIGGER refuse_sms"_s : u"ALTER TABLE notifications DROP CONSTRAINT refuse_sms"_s));
+        QVERIFY(f->db->control(f->db->engine() == Engine::Sqlite ? u"DROP TRIGGER refuse_sms"_s : u"DROP TRIGGER refuse_sms ON notifications"_s));
         const qint64 inboxId = f->db->scalar(u"SELECT id FROM webhook_inbox WHERE provider = 'twilio'"_s)->toLongLong();
         auto replayed = SupportService(*f->db).replayWebhook(inboxId, Actor::system(u"tester"_s));
         QVERIFY2(replayed, replayed ? "" : qPrintable(replayed.error().describe()));
