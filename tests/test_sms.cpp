@@ -379,6 +379,31 @@ private Q_SLOTS:
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 0);
     }
 
+    // Only a missing credential skips the SMS as no_credentials. One that is there but cannot be opened is a
+    // fault: the SMS is queued, and its send job shows the error on the row instead of deciding for good.
+    void unreadableCredentialIsNotMissing_data() { test::addEngineRows(); }
+    void unreadableCredentialIsNotMissing()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE api_credentials SET secret_ciphertext = ? WHERE provider = 'twilio'"_s,
+                            {QByteArray("not a sealed secret at all, just bytes")}));
+        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(10)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND skip_reason = 'no_credentials'"_s), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status <> 'skipped' AND last_error <> ''"_s),
+                                  1, 20000);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+
+        // Without any Twilio credential it is skipped, with that reason.
+        QVERIFY(f->db->exec(u"DELETE FROM api_credentials WHERE provider = 'twilio'"_s));
+        const QString second = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(12)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(second), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'no_credentials'"_s), 1);
+    }
+
     void landlineGetsNoSms_data() { test::addEngineRows(); }
     void landlineGetsNoSms()
     {
