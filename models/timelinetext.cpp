@@ -37,7 +37,11 @@ QString TimelineText::error(const QJsonObject &args)
     const QString kind = code.mid(dot + 1);
     const int http = args.value(QLatin1String(TimelineArg::HttpStatus)).toInt();
     QString worded;
-    if (provider == u"Cal.com"_s || provider == u"Retell"_s || provider == u"Stripe"_s) {
+    if (provider == u"Twilio"_s && kind == u"undelivered"_s)
+        worded = tr("Twilio could not deliver it to the phone");
+    else if (provider == u"Twilio"_s && (kind == u"failed"_s || kind == u"canceled"_s))
+        worded = tr("Twilio could not send it");
+    else if (provider == u"Cal.com"_s || provider == u"Retell"_s || provider == u"Stripe"_s || provider == u"Twilio"_s) {
         if (kind == u"timeout"_s)
             worded = tr("%1 did not answer in time").arg(provider);
         else if (kind == u"unreachable"_s)
@@ -146,6 +150,12 @@ QString TimelineText::text(const QString &codeName, const QJsonObject &args, con
         return tr("Confirmation e-mail sent to %1").arg(arg(TimelineArg::Email));
     case TimelineCode::ConfirmationFailed:
         return tr("Confirmation e-mail to %1 not sent: %2").arg(arg(TimelineArg::Email), error(args));
+    case TimelineCode::SmsSent:
+        return tr("Confirmation SMS sent to %1").arg(arg(TimelineArg::Number));
+    case TimelineCode::SmsDelivered:
+        return tr("Confirmation SMS delivered to %1").arg(arg(TimelineArg::Number));
+    case TimelineCode::SmsFailed:
+        return tr("Confirmation SMS to %1 failed: %2").arg(arg(TimelineArg::Number), error(args));
     case TimelineCode::RecoveryQueued:
         return tr("Recovery queued another booking attempt");
     case TimelineCode::SupportRetry:

@@ -212,6 +212,16 @@ void Sandbox::setTwilioStopped(const QString &e164, bool stopped)
     m_twilio->setStopped(e164, stopped);
 }
 
+void Sandbox::setTwilioAnswerWithoutSid(bool on)
+{
+    m_twilio->setAnswerWithoutSid(on);
+}
+
+void Sandbox::setTwilioCallbackSpacingMs(int ms)
+{
+    m_twilio->setCallbackSpacingMs(ms);
+}
+
 SandboxCounts Sandbox::counts() const
 {
     SandboxCounts c;

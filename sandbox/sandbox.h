@@ -131,6 +131,10 @@ public:
     // Twilio: every accepted message, oldest first; a number that replied STOP is refused with 21610.
     [[nodiscard]] QJsonArray twilioMessages() const;
     void setTwilioStopped(const QString &e164, bool stopped);
+    // Twilio takes each message but answers without its sid (the callbacks still name it).
+    void setTwilioAnswerWithoutSid(bool on);
+    // Milliseconds between a message's status callbacks (200 by default).
+    void setTwilioCallbackSpacingMs(int ms);
     [[nodiscard]] const SandboxConfig &config() const { return m_config; }
 
     [[nodiscard]] SandboxCounts counts() const;

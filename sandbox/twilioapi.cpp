@@ -95,6 +95,11 @@ ApiReply TwilioApi::createMessage(const ApiRequest &request, const QString &acco
         sendCallback(url, message, u"sent"_s, 2 * m_callbackSpacingMs);
         sendCallback(url, message, u"delivered"_s, 3 * m_callbackSpacingMs);
     }
+    if (m_answerWithoutSid) {
+        Json incomplete = message;
+        incomplete.erase("sid");
+        return ApiReply::json(201, incomplete);
+    }
     return ApiReply::json(201, message);
 }
 
@@ -135,6 +140,7 @@ void TwilioApi::reset()
 {
     m_messages.clear();
     m_stopped.clear();
+    m_answerWithoutSid = false;
 }
 
 void TwilioApi::setStopped(const QString &e164, bool stopped)

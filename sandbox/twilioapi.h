@@ -29,6 +29,8 @@ public:
     [[nodiscard]] const std::vector<Json> &messages() const { return m_messages; }
     [[nodiscard]] const QString &accountSid() const { return m_accountSid; }
     [[nodiscard]] const QString &authToken() const { return m_authToken; }
+    // Accepts messages (201, callbacks as usual) but leaves the sid out of the answer, as a truncating proxy might.
+    void setAnswerWithoutSid(bool on) { m_answerWithoutSid = on; }
     // Milliseconds between the status callbacks of one message.
     void setCallbackSpacingMs(int ms) { m_callbackSpacingMs = ms; }
 
@@ -42,6 +44,7 @@ private:
     QSet<QString> m_stopped;
     std::vector<Json> m_messages;
     int m_callbackSpacingMs = 200;
+    bool m_answerWithoutSid = false;
 };
 
 } // namespace askpro::sandbox

@@ -6,8 +6,10 @@
 #include "flowfixture.h"
 #include "httptestclient.h"
 #include "integrations/twilioclient.h"
+#include "domain/phonenumbers.h"
 #include "security/credentialstore.h"
 #include "signatures.h"
+#include "support/supportservice.h"
 #include "testdatabase.h"
 
 #include <QJsonArray>
@@ -52,17 +54,41 @@ std::unique_ptr<test::FlowFixture> withTwilio(const QString &engine)
 }
 
 // A status callback signed as Twilio signs it (the sandbox's own implementation, not the server's).
-test::HttpAnswer postStatus(test::FlowFixture &f, qint64 ref, const QString &sid, const QString &status, const QString &token)
+test::HttpAnswer postStatus(test::FlowFixture &f, qint64 ref, const QString &sid, const QString &status, const QString &token,
+                            const QString &errorCode = {})
 {
     const QString url = u"http://127.0.0.1:%1/webhooks/twilio/status?ref=%2"_s.arg(f.port).arg(ref);
-    const QList<std::pair<QString, QString>> params{{u"MessageSid"_s, sid}, {u"MessageStatus"_s, status},
-                                                     {u"AccountSid"_s, f.providers->config().twilioAccountSid}, {u"To"_s, callerNumber}};
+    QList<std::pair<QString, QString>> params{{u"MessageSid"_s, sid}, {u"MessageStatus"_s, status},
+                                              {u"AccountSid"_s, f.providers->config().twilioAccountSid}, {u"To"_s, callerNumber}};
+    if (!errorCode.isEmpty())
+        params.append({u"ErrorCode"_s, errorCode});
     QByteArrayList pairs;
     for (const auto &[name, value] : params)
         pairs.append(QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value));
     return test::httpSend("POST", QUrl(url), pairs.join('&'),
                           {{"content-type", "application/x-www-form-urlencoded"},
                            {"x-twilio-signature", sandbox::signatures::twilio(url, params, token)}});
+}
+
+// An SMS row of the fixture's company without a call or a job: what a status callback finds by its reference.
+qint64 insertSms(test::FlowFixture &f, const QString &status)
+{
+    const qint64 now = nowMs();
+    auto q = f.db->exec(u"INSERT INTO notifications (company_id, kind, channel, dedupe_key, recipient, subject, body, status, status_at, "
+                        "created_at) VALUES (?, 'confirmation', 'sms', ?, ?, '', 'Ihr Termin', ?, ?, ?) RETURNING id"_s,
+                        {f.companyId, u"test-sms:%1"_s.arg(now), callerNumber, status, now, now});
+    return q && q->next() ? q->value(0).toLongLong() : 0;
+}
+
+// The codes on the timeline of the call with the SMS.
+QStringList smsTimeline(test::FlowFixture &f)
+{
+    QStringList codes;
+    auto q = f.db->exec(u"SELECT e.code FROM call_events e JOIN notifications n ON n.call_id = e.call_id WHERE n.channel = 'sms' "
+                        "AND e.code LIKE 'sms.%' ORDER BY e.id"_s);
+    while (q && q->next())
+        codes.append(q->value(0).toString());
+    return codes;
 }
 
 } // namespace
@@ -105,6 +131,141 @@ private Q_SLOTS:
         QVERIFY(TwilioClient::verify(token, url, TwilioClient::formParams(form), expected));
     }
 
+    // Numbers in logs and timelines: the prefix and the last two digits only.
+    void numbersAreMasked()
+    {
+        QCOMPARE(PhoneNumbers::masked(u"+491701234567"_s), u"+49170\u2022\u2022\u202267"_s);
+        QCOMPARE(PhoneNumbers::maskedIn(u"21211 The 'To' number +491701234567 is not a valid phone number."_s),
+                 u"21211 The 'To' number +49170\u2022\u2022\u202267 is not a valid phone number."_s);
+        QCOMPARE(PhoneNumbers::maskedIn(u"Attempt to send to unsubscribed recipient"_s), u"Attempt to send to unsubscribed recipient"_s);
+        // The one table of ranks, in C++ and as SQL.
+        QVERIFY(TwilioClient::statusRank(u"queued"_s) < TwilioClient::statusRank(u"sent"_s));
+        QVERIFY(TwilioClient::statusRank(u"sent"_s) < TwilioClient::statusRank(u"delivered"_s));
+        QCOMPARE(TwilioClient::statusRank(u"undelivered"_s), TwilioClient::statusRank(u"delivered"_s));
+        QCOMPARE(TwilioClient::statusRank(u"whatever"_s), 0);
+        QVERIFY(TwilioClient::statusRankSql(u"provider_status"_s).contains(u"WHEN 'delivered' THEN 4"_s));
+    }
+
+    // A 2xx without a sid is "sent, answer incomplete": never sent again; the callback brings the sid.
+    void answerWithoutSidIsNotResent_data() { test::addEngineRows(); }
+    void answerWithoutSidIsNotResent()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        f->providers->setTwilioAnswerWithoutSid(true);
+        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(16)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sent' "
+                                           "AND provider_status = 'delivered'"_s),
+                                  1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE kind = 'notification.send' AND status = 'done'"_s), 1, 15000);
+        QCOMPARE(f->count(u"SELECT attempts FROM notifications WHERE channel = 'sms'"_s), 1);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+        QCOMPARE(f->db->scalar(u"SELECT provider_id FROM notifications WHERE channel = 'sms'"_s)->toString(),
+                 f->providers->twilioMessages().first().toObject().value(u"sid"_s).toString());
+        Q_UNUSED(callId);
+    }
+
+    // Once Twilio's sid is on the row (another worker's answer, or a callback), no worker claims it again, even
+    // while its status still says queued.
+    void rowWithSidIsNeverClaimed_data() { test::addEngineRows(); }
+    void rowWithSidIsNeverClaimed()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        sandbox::FaultSettings limited;
+        limited.rateLimitRate = 1.0;
+        f->providers->setFaults(sandbox::Provider::Twilio, limited);
+        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(14)));
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT attempts FROM notifications WHERE channel = 'sms' AND status = 'queued'"_s) >= 1, 20000);
+        // Between two attempts (a claimed row is 'sending'): the sid arrives.
+        const auto takeSid = [&f] {
+            auto q = f->db->exec(u"UPDATE notifications SET provider_id = 'SMfromelsewhere' WHERE channel = 'sms' AND status = 'queued' RETURNING id"_s);
+            return q && q->next();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(takeSid(), 10000);
+        f->providers->setFaults(sandbox::Provider::Twilio, {});
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE kind = 'notification.send' AND status = 'done'"_s), 1, 30000);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+        Q_UNUSED(callId);
+    }
+
+    // The answer was lost (the row stays 'sending'), then Twilio reports the message undelivered: it is failed
+    // with Twilio's code, never 'sent', and the call's timeline says why.
+    void undeliveredWhileSendingIsFailed_data() { test::addEngineRows(); }
+    void undeliveredWhileSendingIsFailed()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        f->providers->setTwilioCallbackSpacingMs(120000); // the stand-in's own callbacks come after the test
+        sandbox::FaultSettings lost;
+        lost.answerLostRate = 1.0;
+        f->providers->setFaults(sandbox::Provider::Twilio, lost);
+        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(15)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sending' "
+                                          "AND last_error <> ''"_s) == 1,
+                                 20000);
+        const qint64 ref = f->db->scalar(u"SELECT id FROM notifications WHERE channel = 'sms'"_s)->toLongLong();
+        const QString sid = f->providers->twilioMessages().first().toObject().value(u"sid"_s).toString();
+        QCOMPARE(postStatus(*f, ref, sid, u"undelivered"_s, f->providers->config().twilioAuthToken, u"30003"_s).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE id = ? AND status = 'failed' AND provider_status = 'undelivered' "
+                                           "AND error_code = '30003'"_s,
+                                           {ref}),
+                                  1, 10000);
+        QCOMPARE(f->db->scalar(u"SELECT provider_id FROM notifications WHERE id = ?"_s, {ref})->toString(), sid);
+        QTRY_VERIFY_WITH_TIMEOUT(smsTimeline(*f).contains(u"sms.failed"_s), 10000);
+        QVERIFY(f->db->scalar(u"SELECT args FROM call_events WHERE code = 'sms.failed'"_s)->toString().contains(u"30003"_s));
+        // A late 'sent' callback does not bring it back.
+        QCOMPARE(postStatus(*f, ref, sid, u"sent"_s, f->providers->config().twilioAuthToken).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s), 2, 10000);
+        QCOMPARE(f->db->scalar(u"SELECT status FROM notifications WHERE id = ?"_s, {ref})->toString(), u"failed"_s);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+        Q_UNUSED(callId);
+    }
+
+    // A callback that cannot be applied is still stored (204: Twilio need not resend it), shown failed with its
+    // reason, and support's replay applies it.
+    void failedApplyIsKeptAndReplayed_data() { test::addEngineRows(); }
+    void failedApplyIsKeptAndReplayed()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const qint64 ref = insertSms(*f, u"sent"_s);
+        QVERIFY(ref > 0);
+        // The database refuses every change of a notification (as a broken constraint or a lost disk would).
+        if (f->db->engine() == Engine::Sqlite) {
+            QVERIFY(f->db->control(u"CREATE TRIGGER refuse_sms BEFORE UPDATE ON notifications BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"_s));
+        } else {
+            QVERIFY(f->db->control(u"CREATE FUNCTION refuse_sms() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                   "RAISE EXCEPTION 'refused for the test'; END $$"_s));
+            QVERIFY(f->db->control(u"CREATE TRIGGER refuse_sms BEFORE UPDATE ON notifications FOR EACH ROW EXECUTE FUNCTION refuse_sms()"_s));
+        }
+        QCOMPARE(postStatus(*f, ref, u"SMreplayed0001"_s, u"delivered"_s, f->providers->config().twilioAuthToken).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'failed' "
+                                           "AND error LIKE '%refused for the test%'"_s),
+                                  1, 10000);
+        QCOMPARE(f->db->scalar(u"SELECT provider_status FROM notifications WHERE id = ?"_s, {ref})->toString(), QString());
+        // Twilio's retry of the same callback is a duplicate, acknowledged again: the stored row is what counts.
+        QCOMPARE(postStatus(*f, ref, u"SMreplayed0001"_s, u"delivered"_s, f->providers->config().twilioAuthToken).status, 204);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio'"_s), 1);
+
+        QVERIFY(f->db->control(f->db->engine() == Engine::Sqlite ? u"DROP TRIGGER refuse_sms"_s : u"DROP TRIGGER refuse_sms ON notifications"_s));
+        const qint64 inboxId = f->db->scalar(u"SELECT id FROM webhook_inbox WHERE provider = 'twilio'"_s)->toLongLong();
+        auto replayed = SupportService(*f->db).replayWebhook(inboxId, Actor::system(u"tester"_s));
+        QVERIFY2(replayed, replayed ? "" : qPrintable(replayed.error().describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT status FROM webhook_inbox WHERE id = ?"_s, {inboxId})->toString(), u"processed"_s, 15000);
+        QCOMPARE(f->db->scalar(u"SELECT provider_status FROM notifications WHERE id = ?"_s, {ref})->toString(), u"delivered"_s);
+        QCOMPARE(f->db->scalar(u"SELECT provider_id FROM notifications WHERE id = ?"_s, {ref})->toString(), u"SMreplayed0001"_s);
+    }
+
     void mobileCallerGetsSmsAndStatusFlowsBack_data() { test::addEngineRows(); }
     void mobileCallerGetsSmsAndStatusFlowsBack()
     {
@@ -125,6 +286,12 @@ private Q_SLOTS:
                                            "AND status = 'sent'"_s), 1, 20000);
         const qint64 ref = f->db->scalar(u"SELECT id FROM notifications WHERE channel = 'sms'"_s)->toLongLong();
         QCOMPARE(f->db->scalar(u"SELECT provider_id FROM notifications WHERE id = ?"_s, {ref})->toString(), sms.value(u"sid"_s).toString());
+        // The call's timeline tells it, with the number masked.
+        QTRY_COMPARE_WITH_TIMEOUT(smsTimeline(*f), (QStringList{u"sms.sent"_s, u"sms.delivered"_s}), 10000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events WHERE code LIKE 'sms.%' AND (message LIKE '%1234567%' OR args LIKE '%1234567%')"_s), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events WHERE code = 'sms.delivered' AND args LIKE ?"_s,
+                          {QString(u"%"_s + PhoneNumbers::masked(callerNumber) + u"%"_s)}),
+                 1);
 
         // A late 'sent' callback never moves it back; the same callback twice is one inbox row.
         const QString token = f->providers->config().twilioAuthToken;
@@ -185,6 +352,58 @@ private Q_SLOTS:
         Q_UNUSED(callId);
     }
 
+    // The customer's preferred channel: 'none' gets nothing, 'sms' gets the SMS and no e-mail.
+    void preferredChannelDecides_data() { test::addEngineRows(); }
+    void preferredChannelDecides()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const qint64 now = nowMs();
+        QVERIFY(f->db->exec(u"INSERT INTO customers (company_id, phone_e164, name, preferred_channel, created_at, updated_at) "
+                            "VALUES (?, ?, 'Jana Weber', 'none', ?, ?)"_s,
+                            {f->companyId, callerNumber, now, now}));
+        auto call = bookingCall(callerNumber, nextWorkdayAt(9));
+        call.appointment.customerEmail = u"jana@example.org"_s;
+        const QString first = f->providers->simulateCall(call);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(first), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'preference'"_s), 1);
+
+        QVERIFY(f->db->exec(u"UPDATE customers SET preferred_channel = 'sms' WHERE phone_e164 = ?"_s, {callerNumber}));
+        call.appointment.start = nextWorkdayAt(11);
+        const QString second = f->providers->simulateCall(call);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(second), u"booked"_s, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 0);
+    }
+
+    // Only a missing credential skips the SMS as no_credentials. One that is there but cannot be opened is a
+    // fault: the SMS is queued, and its send job shows the error on the row instead of deciding for good.
+    void unreadableCredentialIsNotMissing_data() { test::addEngineRows(); }
+    void unreadableCredentialIsNotMissing()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE api_credentials SET secret_ciphertext = ? WHERE provider = 'twilio'"_s,
+                            {QByteArray("not a sealed secret at all, just bytes")}));
+        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(10)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND skip_reason = 'no_credentials'"_s), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status <> 'skipped' AND last_error <> ''"_s),
+                                  1, 20000);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+
+        // Without any Twilio credential it is skipped, with that reason.
+        QVERIFY(f->db->exec(u"DELETE FROM api_credentials WHERE provider = 'twilio'"_s));
+        const QString second = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(12)));
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(second), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'no_credentials'"_s), 1);
+    }
+
     void landlineGetsNoSms_data() { test::addEngineRows(); }
     void landlineGetsNoSms()
     {
@@ -242,7 +461,9 @@ private Q_SLOTS:
                                             {"x-twilio-signature",
                                              sandbox::signatures::twilio(url, params, f->providers->config().twilioAuthToken)}});
         QCOMPARE(answer.status, 200);
-        QCOMPARE(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1);
+        // Stored first, applied by its job.
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s), 1, 10000);
         const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(13)));
         QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'opted_out'"_s), 1);

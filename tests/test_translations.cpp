@@ -242,6 +242,14 @@ void TestTranslations::timelineGerman_data()
         u"Rückruf nötig: Der Anrufer hat weder Datum noch Uhrzeit genannt"_s);
     row("unknown branch", timeline::branchNotFound(QString()), u"Die angerufene Nummer (keine) gehört zu keiner aktiven Filiale"_s);
     row("resolved", timeline::supportResolved(u"sven"_s, u"Kunde zurückgerufen"_s), u"Als erledigt markiert von sven: Kunde zurückgerufen"_s);
+    row("sms sent", timeline::smsSent(u"+491701234567"_s), u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 gesendet"_s);
+    row("sms delivered", timeline::smsDelivered(u"+491701234567"_s), u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 zugestellt"_s);
+    row("sms undelivered",
+        timeline::smsFailed(u"+491701234567"_s, {ErrorKind::Rejected, u"Twilio.undelivered"_s, u"x"_s, u"30003"_s, 0}, true),
+        u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 fehlgeschlagen: Twilio konnte sie nicht auf das Telefon zustellen (30003)"_s);
+    row("sms refused",
+        timeline::smsFailed(u"+491701234567"_s, {ErrorKind::Rejected, u"Twilio.rejected"_s, u"x"_s, u"21610 Attempt to send to unsubscribed recipient"_s, 400}, true),
+        u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 fehlgeschlagen: Twilio hat die Anfrage abgelehnt (HTTP 400) (21610 Attempt to send to unsubscribed recipient)"_s);
     // Rows written before codes, and codes of a newer server, show what they stored.
     QTest::newRow("before codes") << QString() << QString() << u"Booked at Cal.com"_s << u"Booked at Cal.com"_s;
     QTest::newRow("unknown code") << u"future.entry"_s << u"{}"_s << u"Something new"_s << u"Something new"_s;

@@ -1036,7 +1036,7 @@
 <context>
     <name>PhoneNumbers</name>
     <message>
-        <location filename="../backend/domain/phonenumbers.cpp" line="+16"/>
+        <location filename="../backend/domain/phonenumbers.cpp" line="+18"/>
         <source>No phone number given</source>
         <translation>Keine Telefonnummer angegeben</translation>
     </message>
@@ -2324,7 +2324,12 @@ Befehle:
         <translation>Ein Webhook für eingehende Anrufe wird beantwortet, während das Telefon klingelt; ihn später erneut abzuspielen ändert nichts.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+52"/>
+        <source>The Twilio delivery is applied again; a message status never moves backwards.</source>
+        <translation>Die Twilio-Zustellung wird erneut angewendet; ein Nachrichtenstatus geht nie zurück.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The call flow runs again for this delivery; it books nothing twice.</source>
         <translation>Der Anrufablauf läuft für diese Zustellung erneut; er bucht nichts doppelt.</translation>
     </message>
@@ -2367,8 +2372,8 @@ Befehle:
         <translation type="vanished">Als erledigt markiert von %1: %2</translation>
     </message>
     <message>
-        <location line="-78"/>
-        <location line="+50"/>
+        <location line="-86"/>
+        <location line="+52"/>
         <source>Delivery %1 does not exist</source>
         <translation>Zustellung %1 existiert nicht</translation>
     </message>
@@ -2391,7 +2396,17 @@ Befehle:
 <context>
     <name>TimelineText</name>
     <message>
-        <location filename="../models/timelinetext.cpp" line="+42"/>
+        <location filename="../models/timelinetext.cpp" line="+41"/>
+        <source>Twilio could not deliver it to the phone</source>
+        <translation>Twilio konnte sie nicht auf das Telefon zustellen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Twilio could not send it</source>
+        <translation>Twilio konnte sie nicht senden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>%1 did not answer in time</source>
         <translation>%1 hat nicht rechtzeitig geantwortet</translation>
     </message>
@@ -2593,6 +2608,21 @@ Befehle:
         <location line="+2"/>
         <source>Confirmation e-mail to %1 not sent: %2</source>
         <translation>Bestätigungs-E-Mail an %1 nicht gesendet: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation SMS sent to %1</source>
+        <translation>Bestätigungs-SMS an %1 gesendet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation SMS delivered to %1</source>
+        <translation>Bestätigungs-SMS an %1 zugestellt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation SMS to %1 failed: %2</source>
+        <translation>Bestätigungs-SMS an %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -4002,7 +4032,7 @@ Befehle:
         <translation type="vanished">Bestätigungs-E-Mail an %1 eingereiht</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+51"/>
         <location line="+35"/>
         <source>The branch is gone</source>
         <translation>Die Filiale gibt es nicht mehr</translation>

@@ -42,7 +42,7 @@
 <context>
     <name>TimelineText</name>
     <message numerus="yes">
-        <location filename="../models/timelinetext.cpp" line="+123"/>
+        <location filename="../models/timelinetext.cpp" line="+127"/>
         <source>Availability fetched from Cal.com: %n free slot(s)</source>
         <translation>
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>

@@ -1,6 +1,8 @@
 // libphonenumber wrapper; its singleton is thread-safe for parsing and formatting.
 #include "domain/phonenumbers.h"
 
+#include <QRegularExpression>
+
 #include <phonenumbers/phonenumberutil.h>
 
 using namespace Qt::StringLiterals;
@@ -58,6 +60,27 @@ bool PhoneNumbers::canReceiveSms(const QString &e164)
         return false;
     const auto type = util->GetNumberType(number);
     return type == PhoneNumberUtil::MOBILE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE;
+}
+
+QString PhoneNumbers::masked(const QString &e164)
+{
+    const QString number = e164.trimmed();
+    if (number.size() <= 8)
+        return QString(number.size(), u'\u2022');
+    return number.left(6) + u"\u2022\u2022\u2022"_s + number.right(2);
+}
+
+QString PhoneNumbers::maskedIn(const QString &text)
+{
+    static const QRegularExpression numbers(u"\\+[0-9]{6,15}"_s);
+    QString out;
+    qsizetype from = 0;
+    for (auto it = numbers.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += text.mid(from, m.capturedStart() - from) + masked(m.captured());
+        from = m.capturedEnd();
+    }
+    return out + text.mid(from);
 }
 
 } // namespace askpro

@@ -22,6 +22,11 @@ public:
     // Whether libphonenumber types the number MOBILE or FIXED_LINE_OR_MOBILE (where a country's plan cannot tell
     // them apart): only those get SMS; landlines, toll-free and unknown types never do.
     [[nodiscard]] static bool canReceiveSms(const QString &e164);
+    // For logs and timelines: "+49170•••67" (the country and network prefix and the last two digits), so
+    // a number is recognisable to whoever already knows it and useless to anyone else.
+    [[nodiscard]] static QString masked(const QString &e164);
+    // Every "+digits" run in a text masked as above (a provider's error message naming the recipient).
+    [[nodiscard]] static QString maskedIn(const QString &text);
 };
 
 } // namespace askpro

@@ -781,7 +781,16 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     if (status) {
         step(run, timeline::calcomBooked(start, uid, run->zone));
     }
-    if (status && !run->request.customerEmail.isEmpty()) {
+    // The customer's choice: 'none' gets no message at all, 'sms' no e-mail (the SMS row records its own reason).
+    bool wantsEmail = !run->request.customerEmail.isEmpty();
+    if (status && wantsEmail && run->customerId > 0) {
+        auto preference = m_db.scalar(u"SELECT preferred_channel FROM customers WHERE id = ?"_s, {run->customerId});
+        if (!preference)
+            status = preference.error();
+        else
+            wantsEmail = preference->toString() != u"none"_s && preference->toString() != u"sms"_s;
+    }
+    if (status && wantsEmail) {
         auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
                                  {run->branch.id});
         if (details && details->next()) {
@@ -857,8 +866,15 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
         reason = u"landline"_s;
     else if (optedOut)
         reason = u"opted_out"_s;
-    else if (!m_credentials.get(run->branch.companyId, u"twilio"_s))
-        reason = u"no_credentials"_s;
+    else if (auto credential = m_credentials.get(run->branch.companyId, u"twilio"_s); !credential) {
+        // Only a credential that is not there means "no SMS for this company". Any other error (a busy database,
+        // a stored key that cannot be opened) is not a decision about this message: it is queued, and its send
+        // job meets the error again, retries it or shows it on the row.
+        if (credential.error().code == u"credentials.missing"_s)
+            reason = u"no_credentials"_s;
+        else
+            qCWarning(lcFlow) << "call" << run->retellCallId << ": the Twilio credential cannot be read now:" << credential.error().describe();
+    }
     const QString language = customerLanguage == u"en"_s || customerLanguage == u"de"_s ? customerLanguage : run->branch.language;
     const QString text = ConfirmationMessage::smsText({language, run->request.customerName, run->service.name, companyName, run->branch.name,
                                                        address, PhoneNumbers::display(branchPhone), QString::fromUtf8(run->zone.id()), start,

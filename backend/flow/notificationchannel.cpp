@@ -38,6 +38,9 @@ void SmsChannel::send(const OutgoingNotification &message, std::function<void(co
     ChannelResult result;
     auto credential = m_credentials.get(message.companyId, u"twilio"_s);
     if (!credential) {
+        // Missing is for good (Configuration); a database that is busy is transient and retried; a stored key
+        // that cannot be opened is a real fault: its error stays on the row and in the job for support.
+        qCWarning(lcTwilio) << "SMS" << message.id << "not sent: the Twilio credential cannot be read:" << credential.error().describe();
         result.status = credential.error();
         return done(result);
     }
@@ -49,16 +52,27 @@ void SmsChannel::send(const OutgoingNotification &message, std::function<void(co
     const QUrl base = credential->baseUrl.isEmpty() ? m_settings.twilioBaseUrl : QUrl(credential->baseUrl);
     TwilioClient client(m_network, base, *account, m_settings.timeoutMs);
     JsonReply *reply = client.sendMessage({message.recipient, message.body, statusCallbackUrl(m_settings.publicUrl, message.id)});
-    QObject::connect(reply, &JsonReply::finished, reply, [done](const JsonResult &answer) {
+    QObject::connect(reply, &JsonReply::finished, reply, [done, id = message.id](const JsonResult &answer) {
         ChannelResult r;
         if (answer) {
             r.providerId = jsonString(*answer, "sid");
             r.providerStatus = jsonString(*answer, "status");
-            if (!r.providerId.startsWith(u"SM"_s) && !r.providerId.startsWith(u"MM"_s))
-                r.status = makeError(ErrorKind::Transient, u"twilio.bad_answer"_s, u"Twilio answered without a message sid"_s);
+            // Any 2xx means Twilio took the message. Without a sid the answer is incomplete, not a refusal: the
+            // message counts as sent and is never sent again; its status callback (naming our row by ?ref=) brings the sid.
+            if (!r.providerId.startsWith(u"SM"_s) && !r.providerId.startsWith(u"MM"_s)) {
+                qCWarning(lcTwilio) << "SMS" << id << "accepted, but Twilio's answer names no message sid";
+                r.providerId.clear();
+                r.incompleteAnswer = true;
+            }
             return done(r);
         }
         const Error &e = answer.error();
+        if (e.httpStatus >= 200 && e.httpStatus < 300) {
+            // A 2xx whose body could not be read: taken all the same (see above).
+            qCWarning(lcTwilio) << "SMS" << id << "accepted, but Twilio's answer could not be read:" << e.describe();
+            r.incompleteAnswer = true;
+            return done(r);
+        }
         r.status = e;
         r.providerCode = TwilioClient::errorCode(e);
         // No answer, or one a proxy made up after the request went through: Twilio may have the message.

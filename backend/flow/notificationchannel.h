@@ -31,6 +31,7 @@ struct ChannelResult
 {
     Status status;             // an error: not sent (its kind says whether to try again)
     bool answerLost = false;   // no answer: the provider may have the message, so it is not resent blindly
+    bool incompleteAnswer = false; // accepted (2xx) without the provider's id: sent, the id comes with a callback
     QString providerId;        // the provider's id of the message (Twilio's SM… sid)
     QString providerStatus;    // as the provider answered (Twilio: queued)
     int providerCode = 0;      // the provider's error code of a refusal (Twilio: 21211, 21610, …)

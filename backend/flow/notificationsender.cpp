@@ -81,14 +81,16 @@ void NotificationSender::dispatch(qint64 notificationId, bool lastAttempt, JobDo
 // Exactly once: the row says 'sending' (committed) before the request goes out. An answer that never came
 // leaves it so: the message may be at Twilio, whose Messages endpoint has no idempotency key. Then the row
 // waits for its status callback (which names it by ?ref=) for m_answerWaitMs; only without one is it sent once more.
+// The claim itself requires an empty provider_id: once Twilio's sid is known (from its answer or a callback), no
+// worker can claim the row again, whatever its status says.
 void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDone done)
 {
     if (!m_sms)
         return done(JobOutcome::failed(makeError(ErrorKind::Configuration, u"sms.unavailable"_s, u"No SMS channel in this process"_s)));
     const qint64 now = nowMs();
     auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1, status = 'sending', status_at = ? WHERE id = ? AND channel = 'sms' "
-                       "AND (status = 'queued' OR (status = 'sending' AND provider_id = '' AND status_at < ?)) "
-                       "RETURNING recipient, body, company_id"_s,
+                       "AND provider_id = '' AND (status = 'queued' OR (status = 'sending' AND status_at < ?)) "
+                       "RETURNING recipient, body, company_id, COALESCE(call_id, 0)"_s,
                        {now, notificationId, now - m_answerWaitMs});
     if (!q)
         return done(JobOutcome::retry(q.error()));
@@ -110,18 +112,28 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     message.body = q->value(1).toString();
     if (!q->value(2).isNull())
         message.companyId = q->value(2).toLongLong();
+    const qint64 callId = q->value(3).toLongLong();
     q->finish();
 
     Database &db = m_db;
-    m_sms->send(message, [&db, notificationId, lastAttempt, done](const ChannelResult &r) {
+    m_sms->send(message, [&db, notificationId, callId, recipient = message.recipient, lastAttempt, done](const ChannelResult &r) {
         const qint64 at = nowMs();
+        CallStore calls(db);
         if (r.status) {
-            // A callback may have come first and moved the status on: only an empty one is set to Twilio's answer.
-            auto marked = db.exec(u"UPDATE notifications SET status = 'sent', sent_at = ?, provider_id = ?, last_error = '', "
+            // A callback may have come first and moved the status on: only an empty one is set to Twilio's answer,
+            // and a failure it reported stays.
+            auto marked = db.exec(u"UPDATE notifications SET status = CASE WHEN status = 'failed' THEN status ELSE 'sent' END, "
+                                  "sent_at = COALESCE(sent_at, ?), last_error = CASE WHEN status = 'failed' THEN last_error ELSE ? END, "
+                                  "provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
                                   "provider_status = CASE WHEN provider_status = '' THEN ? ELSE provider_status END, "
                                   "status_at = ? WHERE id = ?"_s,
-                                  {at, r.providerId, r.providerStatus, at, notificationId});
+                                  {at, r.incompleteAnswer ? u"Twilio accepted the message without naming its sid"_s : QString(), r.providerId,
+                                   r.providerStatus, at, notificationId});
             qCInfo(lcTwilio) << "SMS" << notificationId << "accepted as" << r.providerId;
+            if (marked && callId > 0) {
+                auto logged = calls.addEvent(callId, timeline::smsSent(recipient));
+                Q_UNUSED(logged);
+            }
             return done(marked ? JobOutcome::done() : JobOutcome::retry(marked.error()));
         }
         const Error &e = r.status.error();
@@ -139,6 +151,10 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
                               {final ? u"failed"_s : u"queued"_s, e.describe(), r.providerCode ? QString::number(r.providerCode) : QString(),
                                at, notificationId});
         Q_UNUSED(marked);
+        if (callId > 0) {
+            auto logged = calls.addEvent(callId, timeline::smsFailed(recipient, e, final));
+            Q_UNUSED(logged);
+        }
         if (r.providerCode == 21610) {
             // The number replied STOP: Twilio refuses it until it says START, so we stop asking.
             auto optedOut = db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = ? WHERE sms_opt_out = 0 AND id IN "

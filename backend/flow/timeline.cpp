@@ -2,6 +2,8 @@
 // not translated on purpose: it serves logs and exports, while clients word the code in their own language.
 #include "flow/timeline.h"
 
+#include "domain/phonenumbers.h"
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -75,6 +77,12 @@ QString timelineCodeName(TimelineCode code)
         return u"support.request_corrected"_s;
     case TimelineCode::SupportResolved:
         return u"support.resolved"_s;
+    case TimelineCode::SmsSent:
+        return u"sms.sent"_s;
+    case TimelineCode::SmsDelivered:
+        return u"sms.delivered"_s;
+    case TimelineCode::SmsFailed:
+        return u"sms.failed"_s;
     }
     return {};
 }
@@ -292,6 +300,29 @@ TimelineEntry confirmationFailed(const QString &email, const Error &error, bool 
     args[TimelineArg::Email] = email.toStdString();
     return make(TimelineCode::ConfirmationFailed, u"confirmation"_s, final ? u"error"_s : u"retry"_s,
                 u"Confirmation e-mail not sent: %1"_s.arg(error.describe()), std::move(args));
+}
+
+TimelineEntry smsSent(const QString &e164)
+{
+    const QString number = PhoneNumbers::masked(e164);
+    return make(TimelineCode::SmsSent, u"confirmation"_s, u"ok"_s, u"Confirmation SMS sent to %1"_s.arg(number),
+                { { TimelineArg::Number, number.toStdString() } });
+}
+
+TimelineEntry smsDelivered(const QString &e164)
+{
+    const QString number = PhoneNumbers::masked(e164);
+    return make(TimelineCode::SmsDelivered, u"confirmation"_s, u"ok"_s, u"Confirmation SMS delivered to %1"_s.arg(number),
+                { { TimelineArg::Number, number.toStdString() } });
+}
+
+TimelineEntry smsFailed(const QString &e164, const Error &error, bool final)
+{
+    const QString number = PhoneNumbers::masked(e164);
+    Json args = errorArgs(error);
+    args[TimelineArg::Number] = number.toStdString();
+    return make(TimelineCode::SmsFailed, u"confirmation"_s, final ? u"error"_s : u"retry"_s,
+                u"Confirmation SMS to %1 failed: %2"_s.arg(number, error.describe()), std::move(args));
 }
 
 TimelineEntry recoveryQueued()

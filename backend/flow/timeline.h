@@ -51,9 +51,12 @@ enum class TimelineCode {
     SupportRetry,         // support.retry_queued: user
     SupportCorrected,     // support.request_corrected: user
     SupportResolved,      // support.resolved: user, comment (may be empty)
+    SmsSent,              // sms.sent: number (masked)
+    SmsDelivered,         // sms.delivered: number (masked)
+    SmsFailed,            // sms.failed: number (masked), error... (Twilio's code in provider_text)
 };
 // The last code above: a new code goes before it, or this moves with it.
-inline constexpr TimelineCode lastTimelineCode = TimelineCode::SupportResolved;
+inline constexpr TimelineCode lastTimelineCode = TimelineCode::SmsFailed;
 
 // The argument names, shared by the writers here and the clients that read them.
 namespace TimelineArg {
@@ -129,6 +132,11 @@ namespace timeline {
 [[nodiscard]] TimelineEntry supportRetry(const QString &user);
 [[nodiscard]] TimelineEntry supportCorrected(const QString &user);
 [[nodiscard]] TimelineEntry supportResolved(const QString &user, const QString &comment);
+// The confirmation SMS; the number is masked here (a call's timeline is read more widely than its customer).
+[[nodiscard]] TimelineEntry smsSent(const QString &e164);
+[[nodiscard]] TimelineEntry smsDelivered(const QString &e164);
+// final: no attempt follows (an error entry); otherwise a retry entry.
+[[nodiscard]] TimelineEntry smsFailed(const QString &e164, const Error &error, bool final);
 } // namespace timeline
 
 } // namespace askpro

@@ -9,6 +9,7 @@
 #include "flow/callstore.h"
 #include "flow/inboundcall.h"
 #include "flow/slotcache.h"
+#include "flow/twilioeventprocessor.h"
 #include "health/metrics.h"
 #include "intake/refusedrequests.h"
 #include "intake/signatures.h"
@@ -121,8 +122,10 @@ void HttpApi::install(QHttpServer &server)
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { calcomWebhook(r, std::move(responder)); });
     server.route(u"/webhooks/stripe"_s, Method::Post, [this](const QHttpServerRequest &r) { return stripeWebhook(r); });
     server.route(u"/webhooks/retell-inbound"_s, Method::Post, [this](const QHttpServerRequest &r) { return retellInbound(r); });
-    server.route(u"/webhooks/twilio/status"_s, Method::Post, [this](const QHttpServerRequest &r) { return twilioWebhook(r, false); });
-    server.route(u"/webhooks/twilio/inbound"_s, Method::Post, [this](const QHttpServerRequest &r) { return twilioWebhook(r, true); });
+    server.route(u"/webhooks/twilio/status"_s, Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { twilioWebhook(r, std::move(responder), false); });
+    server.route(u"/webhooks/twilio/inbound"_s, Method::Post,
+                 [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { twilioWebhook(r, std::move(responder), true); });
     server.route(u"/functions/book-appointment"_s, Method::Post,
                  [this](const QHttpServerRequest &r, QHttpServerResponder &&responder) { bookAppointment(r, std::move(responder)); });
     server.route(u"/functions/check-availability"_s, Method::Post,
@@ -615,35 +618,24 @@ QHttpServerResponse HttpApi::health(bool detail)
     return jsonResponse(body);
 }
 
-namespace {
-
-// Twilio's message statuses in the order they can reach: a callback never moves a message back.
-int twilioStatusRank(const QString &status)
-{
-    static const QHash<QString, int> ranks{{u"accepted"_s, 1}, {u"scheduled"_s, 1}, {u"queued"_s, 1}, {u"sending"_s, 2}, {u"sent"_s, 3},
-                                           {u"delivered"_s, 4}, {u"undelivered"_s, 4}, {u"failed"_s, 4}, {u"canceled"_s, 4},
-                                           {u"read"_s, 5}};
-    return ranks.value(status, 0);
-}
-
-const QString twilioRankSql = u"CASE provider_status WHEN 'accepted' THEN 1 WHEN 'scheduled' THEN 1 WHEN 'queued' THEN 1 "
-                              "WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'delivered' THEN 4 WHEN 'undelivered' THEN 4 "
-                              "WHEN 'failed' THEN 4 WHEN 'canceled' THEN 4 WHEN 'read' THEN 5 ELSE 0 END"_s;
-
-} // namespace
-
 // Twilio signs the URL it was given (our configured public URL with its query) followed by the sorted form
 // parameters; the address this server saw behind a proxy differs, so it is never used. The auth token that
 // verifies names the account: the platform's (companies without their own) or one company's, and the
 // delivery acts for those alone. Deduplicated on the message sid and status (or the inbound message sid).
-QHttpServerResponse HttpApi::twilioWebhook(const QHttpServerRequest &request, bool inbound)
+void HttpApi::twilioWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder, bool inbound)
 {
+    const DeferredResponse reply(std::move(responder));
+    const QString path = request.url().path();
+    const auto send = [this, reply, path](const QHttpServerResponse &response) {
+        countRequest(path, int(response.statusCode()));
+        reply.send(response);
+    };
     const QByteArray body = request.body();
     if (body.size() > maxBodyBytes)
-        return refuse(request, u"twilio"_s, u"too_large"_s, Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s);
+        return send(refuse(request, u"twilio"_s, u"too_large"_s, Status_::PayloadTooLarge, u"The body is larger than 1 MiB"_s));
     auto keys = signingKeys(u"twilio"_s);
     if (!keys)
-        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s);
+        return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to verify signatures"_s));
     QString base = m_config.publicUrl;
     while (base.endsWith(u'/'))
         base.chop(1);
@@ -662,68 +654,34 @@ QHttpServerResponse HttpApi::twilioWebhook(const QHttpServerRequest &request, bo
     }
     std::sort(signer.companies.begin(), signer.companies.end());
     if (!signer.platform && signer.companies.isEmpty())
-        return refuse(request, u"twilio"_s, signature.isEmpty() ? u"missing"_s : u"wrong"_s, Status_::Forbidden,
-                      u"The X-Twilio-Signature does not match"_s);
+        return send(refuse(request, u"twilio"_s, signature.isEmpty() ? u"missing"_s : u"wrong"_s, Status_::Forbidden,
+                           u"The X-Twilio-Signature does not match"_s));
 
-    WebhookInbox inbox(m_db);
     const QString sid = params.value(u"MessageSid"_s, params.value(u"SmsSid"_s));
     const QString status = params.value(u"MessageStatus"_s, params.value(u"SmsStatus"_s));
     if (sid.isEmpty() || (!inbound && status.isEmpty())) {
-        auto recorded = inbox.recordRejected(u"twilio"_s, inbound ? u"inbound"_s : u"status"_s, body, true, u"No MessageSid or MessageStatus"_s);
+        auto recorded = WebhookInbox(m_db).recordRejected(u"twilio"_s, inbound ? u"inbound"_s : u"status"_s, body, true,
+                                                          u"No MessageSid or MessageStatus"_s);
         Q_UNUSED(recorded);
-        return errorResponse(Status_::BadRequest, u"No MessageSid or MessageStatus"_s);
+        return send(errorResponse(Status_::BadRequest, u"No MessageSid or MessageStatus"_s));
     }
-    const QString event = inbound ? u"inbound"_s : status;
-    auto accepted = inbox.accept({u"twilio"_s, event, (inbound ? u"inbound:"_s : u"status:"_s) + sid + u":"_s + event, body, QString(), signer});
-    if (!accepted)
-        return errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s);
-    const auto answer = [inbound] {
-        // Twilio reads the answer to an inbound message as TwiML: an empty Response sends no reply.
-        return inbound ? QHttpServerResponse(QByteArrayLiteral("text/xml"), QByteArrayLiteral("<Response/>"))
-                       : QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
-    };
-    if (accepted->duplicate)
-        return answer();
-    const qint64 now = nowMs();
-    Status applied;
-    if (inbound) {
-        static const QStringList stops{u"STOP"_s, u"STOPP"_s, u"STOPALL"_s, u"ABMELDEN"_s, u"UNSUBSCRIBE"_s, u"CANCEL"_s, u"END"_s, u"QUIT"_s};
-        static const QStringList starts{u"START"_s, u"UNSTOP"_s, u"ANMELDEN"_s};
-        const QString word = params.value(u"Body"_s).trimmed().toUpper();
-        const QString from = params.value(u"From"_s).remove(u"whatsapp:"_s);
-        const SignerScope scope = SignerScope::of(signer, u"twilio"_s, u"company_id"_s);
-        if (stops.contains(word) || starts.contains(word)) {
-            const bool stop = stops.contains(word);
-            QVariantList args{stop ? 1 : 0, stop ? QVariant(now) : Database::null(), from, from};
-            args += scope.params;
-            auto q = m_db.exec(u"UPDATE customers SET sms_opt_out = ?, sms_opt_out_at = ?, updated_at = updated_at "
-                               "WHERE (phone_e164 = ? OR message_phone_e164 = ?) AND "_s + scope.sql,
-                               args);
-            applied = q ? Status() : Status(q.error());
-            qCInfo(lcIntake) << "Twilio reply" << word << "from" << from << (stop ? "opts out" : "opts in");
-        }
-    } else {
-        const int rank = twilioStatusRank(status);
-        const QString errorCode = params.value(u"ErrorCode"_s);
-        const qint64 ref = request.url().query().isEmpty() ? 0 : QUrlQuery(request.url()).queryItemValue(u"ref"_s).toLongLong();
-        const SignerScope scope = SignerScope::of(signer, u"twilio"_s, u"company_id"_s);
-        // Found by our reference (the answer with the sid may have been lost) or else by the sid; out-of-order
-        // callbacks change nothing (their rank is not above the stored one).
-        QVariantList args{status, errorCode, errorCode, now, sid, now, ref, sid, sid, rank};
-        args += scope.params;
-        auto q = m_db.exec(u"UPDATE notifications SET provider_status = ?, error_code = CASE WHEN ? <> '' THEN ? ELSE error_code END, "
-                           "status_at = ?, provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
-                           "status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END, sent_at = COALESCE(sent_at, ?) "
-                           "WHERE channel = 'sms' AND (id = ? OR provider_id = ?) AND (provider_id = '' OR provider_id = ?) AND "_s
-                               + twilioRankSql + u" < ? AND "_s + scope.sql,
-                           args);
-        applied = q ? Status() : Status(q.error());
-    }
-    if (!applied)
-        qCWarning(lcIntake) << "Twilio webhook stored but not applied:" << applied.error().describe();
-    auto marked = applied ? inbox.markProcessed(accepted->inboxId) : inbox.markFailed(accepted->inboxId, applied.error().describe());
-    Q_UNUSED(marked);
-    return answer();
+    // Stored with its job in the group commit, then acknowledged: the job applies it (TwilioEventProcessor), so
+    // a failure stays on the inbox row with its reason for support, who can replay it. Not stored: 503, and
+    // Twilio sends it again. The reference from the signed query goes into the key (the body lacks it).
+    const qint64 ref = query.isEmpty() ? 0 : QUrlQuery(request.url()).queryItemValue(u"ref"_s).toLongLong();
+    const QString key = inbound ? TwilioEventProcessor::inboundKey(sid) : TwilioEventProcessor::statusKey(sid, status, ref);
+    queueIntake({u"twilio"_s, inbound ? u"inbound"_s : status, key, body, u"twilio.event"_s, signer},
+                [this, send, inbound](const Result<Accepted> &accepted) {
+                    if (!accepted) {
+                        qCWarning(lcIntake) << "could not store Twilio webhook:" << accepted.error().describe();
+                        return send(errorResponse(Status_::ServiceUnavailable, u"Temporarily unable to store the event; please retry"_s));
+                    }
+                    if (!accepted->duplicate && m_pool)
+                        m_pool->wakeOne();
+                    // Twilio reads the answer to an inbound message as TwiML: an empty Response sends no reply.
+                    send(inbound ? QHttpServerResponse(QByteArrayLiteral("text/xml"), QByteArrayLiteral("<Response/>"))
+                                 : QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent));
+                });
 }
 
 } // namespace askpro

@@ -51,7 +51,7 @@ private:
     // Retell's inbound call webhook: answered at once from local data (the caller is ringing), never queued.
     [[nodiscard]] QHttpServerResponse retellInbound(const QHttpServerRequest &request);
     // Twilio: message status callbacks and inbound replies (STOP/START), signed with the account's auth token.
-    [[nodiscard]] QHttpServerResponse twilioWebhook(const QHttpServerRequest &request, bool inbound);
+    void twilioWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder, bool inbound);
     // The live functions answer later (after a booking job or a Cal.com request): they hold the responder.
     void bookAppointment(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void checkAvailability(const QHttpServerRequest &request, QHttpServerResponder &&responder);

@@ -16,7 +16,7 @@ class Database;
 
 struct Delivery
 {
-    QString provider;  // retell | calcom | stripe
+    QString provider;  // retell | calcom | stripe | twilio
     QString eventType; // the provider's event name
     QString dedupeKey; // e.g. "<call_id>:call_ended"
     QByteArray body;   // raw, exactly as signed

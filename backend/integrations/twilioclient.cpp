@@ -1,6 +1,7 @@
 // Twilio's Messages resource: form-encoded, HTTP basic auth (AccountSid:AuthToken), errors {code, message, more_info, status}.
 #include "integrations/twilioclient.h"
 
+#include "domain/phonenumbers.h"
 #include "security/credentialstore.h"
 
 #include <QMessageAuthenticationCode>
@@ -13,6 +14,19 @@ using namespace Qt::StringLiterals;
 namespace askpro {
 
 Q_LOGGING_CATEGORY(lcTwilio, "askpro.twilio", QtInfoMsg)
+
+namespace {
+
+struct StatusRank
+{
+    const char *status;
+    int rank;
+};
+
+constexpr StatusRank statusRanks[] = {{"accepted", 1},    {"scheduled", 1},   {"queued", 1}, {"sending", 2},  {"sent", 3},
+                                      {"delivered", 4},   {"undelivered", 4}, {"failed", 4}, {"canceled", 4}, {"read", 5}};
+
+} // namespace
 
 Result<TwilioAccount> TwilioAccount::from(const Credential &credential)
 {
@@ -30,7 +44,8 @@ TwilioClient::TwilioClient(QNetworkAccessManager *network, QUrl baseUrl, TwilioA
                   [](const Json &body) {
                       // "21211 The 'To' number … is not a valid phone number": the code first, for errorCode().
                       const qint64 code = jsonInt(body, "code");
-                      const QString message = jsonString(body, "message");
+                      // Twilio names the recipient in its messages: masked here, before any log or row sees it.
+                      const QString message = PhoneNumbers::maskedIn(jsonString(body, "message"));
                       return code > 0 ? u"%1 %2"_s.arg(code).arg(message) : message;
                   },
                   timeoutMs)
@@ -79,6 +94,27 @@ bool TwilioClient::verify(const QByteArray &authToken, const QString &url, const
     const QByteArray expected = sign(authToken, url, params);
     return !header.isEmpty() && header.size() == expected.size()
         && sodium_memcmp(header.constData(), expected.constData(), size_t(expected.size())) == 0;
+}
+
+int TwilioClient::statusRank(const QString &status)
+{
+    for (const StatusRank &r : statusRanks)
+        if (status == QLatin1String(r.status))
+            return r.rank;
+    return 0;
+}
+
+QString TwilioClient::statusRankSql(const QString &column)
+{
+    QString sql = u"CASE "_s + column;
+    for (const StatusRank &r : statusRanks)
+        sql += u" WHEN '%1' THEN %2"_s.arg(QLatin1String(r.status)).arg(r.rank);
+    return sql + u" ELSE 0 END"_s;
+}
+
+bool TwilioClient::isFailure(const QString &status)
+{
+    return status == u"failed"_s || status == u"undelivered"_s || status == u"canceled"_s;
 }
 
 QMultiMap<QString, QString> TwilioClient::formParams(const QByteArray &body)

@@ -47,6 +47,14 @@ public:
     // Constant-time comparison of the header against sign().
     [[nodiscard]] static bool verify(const QByteArray &authToken, const QString &url, const QMultiMap<QString, QString> &params,
                                      const QByteArray &header);
+    // How far a message's status is along queued → sending → sent → delivered | undelivered | failed → read:
+    // a status callback never moves a message to a lower rank (Twilio's callbacks arrive out of order). 0 for
+    // a status Twilio does not document. The one table of ranks; statusRankSql() is made from it.
+    [[nodiscard]] static int statusRank(const QString &status);
+    // The same ranks as an SQL expression over a text column, for conditions that must hold in the statement.
+    [[nodiscard]] static QString statusRankSql(const QString &column);
+    // Whether the status says the message will not reach the phone (failed, undelivered, canceled).
+    [[nodiscard]] static bool isFailure(const QString &status);
     // The form body's parameters, decoded ('+' as space).
     [[nodiscard]] static QMultiMap<QString, QString> formParams(const QByteArray &body);
 

@@ -9,6 +9,7 @@
 #include "flow/callprocessor.h"
 #include "flow/notificationsender.h"
 #include "flow/recoverysweep.h"
+#include "flow/twilioeventprocessor.h"
 #include "health/healthcheck.h"
 #include "security/credentialstore.h"
 #include "integrations/jsonreply.h"
@@ -114,6 +115,8 @@ void JobWorker::run(const Job &job)
         m_calls->retryBooking(jsonInt(payload, "call_id"), lastAttempt, finished);
     } else if (job.kind == u"calcom.event"_s) {
         finished(CalcomEventProcessor(m_db, m_config.calcomEventMaxAgeMs).process(jsonInt(payload, "inbox_id"), jsonBool(payload, "replay")));
+    } else if (job.kind == u"twilio.event"_s) {
+        finished(TwilioEventProcessor(m_db).process(jsonInt(payload, "inbox_id"), lastAttempt));
     } else if (job.kind == u"recovery.sweep"_s) {
         auto *sweep = new RecoverySweep(m_db, m_credentials, m_network, m_config.endpoints, this);
         sweep->run(jsonInt(payload, "window_ms", 24 * 60 * 60 * 1000), [sweep, finished](const JobOutcome &outcome) {

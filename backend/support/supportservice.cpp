@@ -257,6 +257,8 @@ Result<qint64> SupportService::replayWebhook(qint64 inboxId, const Actor &actor)
         kind = u"retell.event"_s;
     else if (provider == u"calcom"_s)
         kind = u"calcom.event"_s;
+    else if (provider == u"twilio"_s)
+        kind = u"twilio.event"_s;
     else
         return makeError(ErrorKind::Invalid, u"support.not_replayable"_s, tr("Deliveries from %1 cannot be replayed").arg(provider));
     if (status == u"rejected"_s)
@@ -298,6 +300,12 @@ Result<ReplayPreview> SupportService::previewReplay(qint64 inboxId, const Actor 
     ReplayPreview preview;
     preview.inboxId = inboxId;
     preview.provider = provider->toString();
+    if (preview.provider == u"twilio"_s) {
+        // Status callbacks only move a message forward, and opt-outs are set, not toggled: a replay repeats nothing.
+        preview.wouldChange = true;
+        preview.text = tr("The Twilio delivery is applied again; a message status never moves backwards.");
+        return preview;
+    }
     if (preview.provider != u"calcom"_s) {
         // The call flow is idempotent per call: a replay fills in what is missing and books at most once.
         preview.wouldChange = true;

@@ -65,8 +65,8 @@ public:
     [[nodiscard]] Status correctRequest(qint64 callId, const AppointmentRequest &request, const Actor &actor);
     // Sets resolved_at/resolution_comment on the calls not yet resolved; returns how many changed.
     [[nodiscard]] Result<int> markResolved(const QList<qint64> &callIds, const QString &comment, const Actor &actor);
-    // Puts a stored delivery back to pending and queues its job again ("retell.event" or
-    // "calcom.event"); Invalid for providers without a replayable job. Returns the new job id. A replayed
+    // Puts a stored delivery back to pending and queues its job again ("retell.event",
+    // "calcom.event" or "twilio.event"); Invalid for providers without a replayable job. Returns the new job id. A replayed
     // Cal.com event is not held to the age window (support decided), but still never overrides a newer
     // change of its appointment nor acts for a company its signer does not serve; the audit row carries
     // previewReplay's text.
