@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QTableWidget>
 #include <QTest>
 #include <QTreeWidget>
@@ -208,6 +209,45 @@ private Q_SLOTS:
         QVERIFY(s->flow->smtp.messages().first().contains("buero@lindner.example"));
         shot(&wizard, u"4-testcall"_s);
         QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+    }
+
+    // The phone step's two ways to a number: import (the SIP trunk's fields) or buy at Retell (country and area
+    // code, US and Canada only), each explained on the page before anything is sent.
+    void phonePageOffersImportOrBuy()
+    {
+        auto s = makeSetting(u"sqlite"_s);
+        QVERIFY(s);
+        SetupWizard wizard(s->client.get(), {});
+        wizard.setStartId(SetupWizard::Page_Phone);
+        wizard.restart();
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        auto *page = static_cast<PhonePage *>(wizard.page(SetupWizard::Page_Phone));
+        auto *verify = child<QPushButton>(page, u"verifyPhone"_s);
+        auto *status = child<QLabel>(page, u"phoneStatus"_s);
+        QVERIFY(child<QLineEdit>(page, u"sipHost"_s)->isVisible());
+        QVERIFY(!child<QLineEdit>(page, u"areaCode"_s)->isVisible());
+        child<QRadioButton>(page, u"numberBuy"_s)->setChecked(true);
+        QVERIFY(!child<QLineEdit>(page, u"sipHost"_s)->isVisible());
+        QVERIFY(child<QLineEdit>(page, u"areaCode"_s)->isVisible());
+        QCOMPARE(verify->text(), u"Buy at Retell"_s);
+        QTest::keyClicks(child<QLineEdit>(page, u"areaCode"_s), u"41"_s);
+        QVERIFY(status->text().contains(u"three-digit area code"_s));
+        QVERIFY(!verify->isEnabled());
+        QTest::keyClicks(child<QLineEdit>(page, u"areaCode"_s), u"5"_s);
+        QVERIFY(verify->isEnabled());
+        QVERIFY(status->text().contains(u"415"_s));
+        shot(&wizard, u"2-phone-buy"_s);
+        QCOMPARE(wizard.input().buyNumber, true);
+        QCOMPARE(wizard.input().areaCode, u"415"_s);
+        QCOMPARE(wizard.input().countryCode, u"US"_s);
+        // A German number cannot be bought: said on the page, nothing to press.
+        QTest::keyClicks(child<QLineEdit>(page, u"phoneNumber"_s), u"+49 30 5550177"_s);
+        QVERIFY(status->text().contains(u"US and Canadian numbers only"_s));
+        QVERIFY(!verify->isEnabled());
+        child<QRadioButton>(page, u"numberImport"_s)->setChecked(true);
+        QCOMPARE(verify->text(), u"Verify with Retell"_s);
+        QTRY_VERIFY(verify->isEnabled()); // importable, once the server said no active branch answers it
     }
 
     void unfinishedSetupIsOffered()
