@@ -214,6 +214,7 @@ void RetellApi::reset()
     m_numbers.clear();
     m_calls.clear();
     m_inboundAnswers.clear();
+    m_soldOut.clear();
 }
 
 ApiReply RetellApi::createLlm(const ApiRequest &request)
@@ -336,6 +337,8 @@ ApiReply RetellApi::createPhoneNumber(const ApiRequest &request, bool import)
     if (!import && number.isEmpty()) {
         // Any free number of the area code; a free one is always found unless the area code is used up.
         const qint64 areaCode = jsonInt(*body, "area_code").value_or(415);
+        if (m_soldOut.contains(areaCode))
+            return retellError(400, u"No phone numbers available for area code %1"_s.arg(areaCode));
         for (int attempt = 0; attempt < 100 && (number.isEmpty() || findById(m_numbers, "phone_number", number)); ++attempt)
             number = u"+1"_s + QString::number(areaCode) + u"555"_s + QString::number(m_random.bounded(10000)).rightJustified(4, u'0');
         if (findById(m_numbers, "phone_number", number))

@@ -449,6 +449,18 @@ private Q_SLOTS:
         QVERIFY2(shortCode.error().providerText.contains(u"area_code"_s), qPrintable(shortCode.error().describe()));
         QCOMPARE(s->providers->counts().phoneNumbers, 0);
 
+        // An area code with no number left: the phone step stops with Retell's reason, nothing bought.
+        s->providers->setRetellSoldOutAreaCodes({212});
+        auto soldOut = s->runner->create(usInput(u"Bay Dental"_s, u"212"_s));
+        QVERIFY(soldOut);
+        const Status refused = wait([&](SetupRunner::Done d) { s->runner->run(*soldOut, d); });
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"No phone numbers available for area code 212"_s), qPrintable(refused.error().message));
+        QCOMPARE(s->runner->info(*soldOut)->step, u"phone"_s);
+        QCOMPARE(s->providers->counts().phoneNumbers, 0);
+        QVERIFY(wait([&](SetupRunner::Done d) { s->runner->cancel(*soldOut, d); }));
+        s->providers->setRetellSoldOutAreaCodes({});
+
         auto runId = s->runner->create(usInput(u"Bay Dental"_s, u"415"_s));
         QVERIFY(runId);
         const Status live = wait([&](SetupRunner::Done d) { s->runner->run(*runId, d); });
