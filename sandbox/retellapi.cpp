@@ -214,6 +214,7 @@ void RetellApi::reset()
     m_numbers.clear();
     m_calls.clear();
     m_inboundAnswers.clear();
+    m_soldOut.clear();
 }
 
 ApiReply RetellApi::createLlm(const ApiRequest &request)
@@ -323,10 +324,25 @@ ApiReply RetellApi::createPhoneNumber(const ApiRequest &request, bool import)
         }
         if (!number.isEmpty() && !number.startsWith(u"+1"_s))
             return retellError(400, u"phone_number must be a US or Canadian number in E.164 format"_s);
+        if (body->contains("toll_free") && !(*body)["toll_free"].is_boolean())
+            return retellError(400, u"toll_free must be a boolean"_s);
+        if (body->contains("number_provider")) {
+            const QString provider = jsonString(*body, "number_provider");
+            if (provider != u"twilio"_s && provider != u"telnyx"_s)
+                return retellError(400, u"number_provider must be one of twilio, telnyx"_s);
+        }
+        if (body->contains("nickname") && !(*body)["nickname"].is_string())
+            return retellError(400, u"nickname must be a string"_s);
     }
     if (!import && number.isEmpty()) {
+        // Any free number of the area code; a free one is always found unless the area code is used up.
         const qint64 areaCode = jsonInt(*body, "area_code").value_or(415);
-        number = u"+1"_s + QString::number(areaCode) + u"555"_s + QString::number(m_random.bounded(10000)).rightJustified(4, u'0');
+        if (m_soldOut.contains(areaCode))
+            return retellError(400, u"No phone numbers available for area code %1"_s.arg(areaCode));
+        for (int attempt = 0; attempt < 100 && (number.isEmpty() || findById(m_numbers, "phone_number", number)); ++attempt)
+            number = u"+1"_s + QString::number(areaCode) + u"555"_s + QString::number(m_random.bounded(10000)).rightJustified(4, u'0');
+        if (findById(m_numbers, "phone_number", number))
+            return retellError(400, u"No phone numbers available for area code %1"_s.arg(areaCode));
     }
     if (!isE164(number))
         return retellError(400, u"phone_number must be in E.164 format"_s);

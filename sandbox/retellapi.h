@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QUrl>
 
 namespace askpro::sandbox {
@@ -37,6 +38,8 @@ public:
     [[nodiscard]] QList<Json> calls() const;
     // Every inbound call webhook this sandbox asked since the last reset, in order.
     [[nodiscard]] const QList<Json> &inboundAnswers() const { return m_inboundAnswers; }
+    // Area codes with no number left to buy: create-phone-number refuses them as Retell does.
+    void setSoldOutAreaCodes(QSet<qint64> codes) { m_soldOut = std::move(codes); }
 
 private:
     static constexpr int OutboundCallMs = 1000;
@@ -70,6 +73,7 @@ private:
     QList<Json> m_numbers;
     QHash<QString, Json> m_calls;
     QList<Json> m_inboundAnswers; // one {http_status, dynamic_variables (count)} per inbound webhook asked
+    QSet<qint64> m_soldOut;
 };
 
 } // namespace askpro::sandbox

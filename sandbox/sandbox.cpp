@@ -138,6 +138,11 @@ QString Sandbox::simulateCall(const SimulatedCallOptions &options)
     return m_retell->simulateCall(options);
 }
 
+void Sandbox::setRetellSoldOutAreaCodes(const QSet<qint64> &codes)
+{
+    m_retell->setSoldOutAreaCodes(codes);
+}
+
 QByteArray Sandbox::retellSignature(const QByteArray &body) const
 {
     return m_retell->sign(body);

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
@@ -110,6 +111,8 @@ public:
     QString simulateCall(const SimulatedCallOptions &options);
     // "v=<now ms>,d=<hex>" as Retell signs body with this sandbox's API key.
     [[nodiscard]] QByteArray retellSignature(const QByteArray &body) const;
+    // Retell: area codes with no number left to buy (create-phone-number refuses them).
+    void setRetellSoldOutAreaCodes(const QSet<qint64> &codes);
     [[nodiscard]] QJsonObject retellCall(const QString &callId) const; // empty when unknown
     [[nodiscard]] QJsonArray retellCalls() const;                      // oldest first
 

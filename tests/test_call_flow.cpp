@@ -14,6 +14,8 @@
 #include "httptestclient.h"
 #include "jobs/workerpool.h"
 #include "queries/calldetailquery.h"
+#include "queries/callquery.h"
+#include "queries/triagequery.h"
 #include "security/credentialstore.h"
 #include "testdatabase.h"
 #include "timelinetext.h"
@@ -217,6 +219,27 @@ private Q_SLOTS:
         const auto availability = test::httpSend("POST", QUrl(u"http://127.0.0.1:%1/functions/check-availability"_s.arg(f->port)), ask,
                                                  {{"x-retell-signature", f->providers->retellSignature(ask)}});
         QVERIFY2(availability.status == 200, availability.body.constData());
+
+        // The call browser and the triage queue show, search and sort by the other party: the person called.
+        auto page = CallQuery::page(*f->db, CallFilter{}, CallQuery::Caller, Qt::AscendingOrder, std::nullopt, 50);
+        QVERIFY2(page, qPrintable(page ? QString() : page.error().describe()));
+        QCOMPARE(page->rows.size(), 2);
+        for (const QVariantList &row : page->rows)
+            QCOMPARE(row.at(CallQuery::Caller).toString(), callerNumber);
+        CallFilter search;
+        search.text = callerNumber.right(6);
+        auto found = CallQuery::page(*f->db, search, CallQuery::StartedAt, Qt::DescendingOrder, std::nullopt, 50);
+        QVERIFY(found);
+        QCOMPARE(found->rows.size(), 2);
+        search.text = branchNumber;
+        auto ours = CallQuery::page(*f->db, search, CallQuery::StartedAt, Qt::DescendingOrder, std::nullopt, 50);
+        QVERIFY(ours);
+        QCOMPARE(ours->rows.size(), 0); // our own number is nobody's caller
+        QVERIFY(f->db->exec(u"UPDATE calls SET outcome = 'needs_callback' WHERE retell_call_id = ?"_s, {placedId}).ok());
+        auto triage = TriageQuery::unresolved(*f->db, f->companyId, 50);
+        QVERIFY(triage);
+        QCOMPARE(triage->size(), 1);
+        QCOMPARE(triage->first().caller, callerNumber);
     }
 
     // Live mode: the operator calls the business number from their own phone (here the sandbox's real
@@ -296,6 +319,69 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!f->callStatus(later).isEmpty() && f->callStatus(later) != u"pending"_s, 20000);
         QCOMPARE(f->count(u"SELECT test_call FROM calls WHERE retell_call_id = ?"_s, {later}), 0);
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 2, 10000);
+    }
+
+    // A test call proves itself with the nonce of the window the setup opened, never with a bare marker: a
+    // caller who writes askpro_test_call into a call's metadata is billed, and so is a call that reuses a
+    // nonce already consumed. Each decision leaves an audit row.
+    void testCallMarkerIsANonceUsedOnce_data() { test::addEngineRows(); }
+    void testCallMarkerIsANonceUsedOnce()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE companies SET billing_email = 'praxis@example.org'"_s).ok());
+
+        // Forged: the old marker (true) and a made-up nonce, both through the sandbox's real webhooks.
+        auto forged = bookingCall(nextWorkdayAt(9));
+        forged.metadata.insert(u"askpro_test_call"_s, true);
+        const QString forgedId = f->providers->simulateCall(forged);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(forgedId), u"booked"_s, 20000);
+        auto guessed = bookingCall(nextWorkdayAt(10));
+        guessed.metadata.insert(u"askpro_test_call"_s, u"0123456789abcdef0123456789abcdef"_s);
+        const QString guessedId = f->providers->simulateCall(guessed);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(guessedId), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM calls WHERE test_call = 1"_s), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 2, 10000);
+        QVERIFY(f->count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'test_call.marker_refused' AND after_json LIKE ?"_s,
+                         {QString(u"%"_s + forgedId + u"%"_s)}) >= 1);
+
+        // The setup's test call (sandbox mode: placed through simulate-call) carries its window's nonce.
+        ProviderEndpoints endpoints;
+        endpoints.retell = f->providers->baseUrl(sandbox::Provider::Retell);
+        TestCall testCall(*f->db, f->server->credentials(), &f->network, endpoints);
+        QVERIFY(testCall.sandboxMode());
+        testCall.setTimeoutMs(20000);
+        std::optional<bool> booked;
+        connect(&testCall, &TestCall::finished, &testCall, [&booked](bool b) { booked = b; });
+        std::optional<Result<QString>> started;
+        testCall.start(f->branchId, u"+4915112345678"_s, [&started](const Result<QString> &r) { started = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(started.has_value(), 10000);
+        QVERIFY2(*started, qPrintable(*started ? QString() : started->error().describe()));
+        const QString testId = **started;
+        QTRY_VERIFY_WITH_TIMEOUT(booked.has_value(), 30000);
+        QVERIFY(*booked);
+        QCOMPARE(f->count(u"SELECT test_call FROM calls WHERE retell_call_id = ?"_s, {testId}), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs u JOIN calls c ON c.id = u.call_id WHERE c.retell_call_id = ?"_s, {testId}), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM test_call_windows WHERE matched_call_id = ?"_s, {testId}), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'test_call.recognised' AND after_json LIKE ?"_s,
+                          {QString(u"%"_s + testId + u"%"_s)}),
+                 1);
+        const QString nonce = f->db->scalar(u"SELECT nonce FROM test_call_windows WHERE matched_call_id = ?"_s, {testId})->toString();
+        QCOMPARE(nonce.size(), 32);
+
+        // Reused: the same nonce on another call (even from the same phone, in time) is an ordinary call.
+        auto reused = bookingCall(nextWorkdayAt(14));
+        reused.fromNumber = u"+4915112345678"_s;
+        reused.metadata.insert(u"askpro_test_call"_s, nonce);
+        const QString reusedId = f->providers->simulateCall(reused);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(reusedId), u"booked"_s, 20000);
+        QCOMPARE(f->count(u"SELECT test_call FROM calls WHERE retell_call_id = ?"_s, {reusedId}), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'call'"_s), 3, 10000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM usage_logs WHERE kind = 'appointment'"_s), 3);
+        QVERIFY(f->count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'test_call.marker_refused' AND after_json LIKE ?"_s,
+                         {QString(u"%"_s + reusedId + u"%"_s)}) >= 1);
     }
 
     void inactiveBranchIsAVisibleFailure_data() { test::addEngineRows(); }

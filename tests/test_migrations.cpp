@@ -55,7 +55,7 @@ private Q_SLOTS:
         QCOMPARE(migrator.currentVersion().value(), 0);
         auto applied = migrator.migrate();
         QVERIFY2(applied.ok(), qPrintable(applied.ok() ? QString() : applied.error().describe()));
-        QCOMPARE(*applied, Migrator::latestVersion());
+        QCOMPARE(*applied, Migrator::migrationCount());
         QCOMPARE(migrator.currentVersion().value(), Migrator::latestVersion());
         for (const char *table : {"companies", "branches", "staff", "services", "customers", "calls", "call_events",
                                   "webhook_inbox", "notifications", "appointments", "api_credentials",
@@ -76,7 +76,7 @@ private Q_SLOTS:
         auto again = Migrator(*db).migrate();
         QVERIFY(again.ok());
         QCOMPARE(*again, 0);
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), Migrator::latestVersion());
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), Migrator::migrationCount());
     }
 
     void newerDatabaseIsRefused_data() { test::addEngineRows(); }

@@ -400,6 +400,111 @@ private Q_SLOTS:
         QCOMPARE(s->providers->counts().agents, baseline.agents);
     }
 
+    // A US business buys its number at Retell by area code: the sandbox refuses what Retell refuses, the
+    // bought number becomes the branch's and is bound to the agent, a re-run reuses it, and a cancel
+    // releases only what that run bought.
+    void buyNumberByAreaCode_data() { test::addEngineRows(); }
+    void buyNumberByAreaCode()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(probe, engine);
+        auto s = makeSetting(engine);
+        QVERIFY(s);
+        const auto usInput = [](const QString &company, const QString &areaCode) {
+            SetupInput in = sampleInput(company, QString());
+            in.vatId.clear();
+            in.timeZone = u"America/Los_Angeles"_s;
+            in.defaultLanguage = u"en"_s;
+            in.branchLanguage = u"en"_s;
+            in.sipTerminationHost.clear();
+            in.sipUser.clear();
+            in.credentials.sipPassword.clear();
+            in.buyNumber = true;
+            in.areaCode = areaCode;
+            in.countryCode = u"US"_s;
+            return in;
+        };
+        // Refused before anything is stored: an area code that is not three digits, a country Retell does not sell in,
+        // a German number to buy.
+        SetupInput bad = usInput(u"Bay Dental"_s, u"41"_s);
+        QVERIFY(bad.validate().contains(u"branch.buy.area_code"_s));
+        bad.areaCode = u"415"_s;
+        bad.countryCode = u"DE"_s;
+        QVERIFY(bad.validate().contains(u"branch.buy.country_code"_s));
+        bad.countryCode = u"US"_s;
+        bad.phone = u"+49 30 5550100"_s;
+        QVERIFY(bad.validate().contains(u"branch.phone"_s));
+        // The JSON of setup --from carries the choice.
+        auto read = SetupInput::fromJson(usInput(u"Bay Dental"_s, u"415"_s).toJson());
+        QVERIFY(read);
+        QVERIFY(read->buyNumber);
+        QCOMPARE(read->areaCode, u"415"_s);
+        QCOMPARE(read->countryCode, u"US"_s);
+        // The sandbox refuses over HTTP what Retell refuses, with Retell's error shape.
+        auto wrongCountry = test::await(s->retellClient().createPhoneNumber(u"DE"_s, 415));
+        QVERIFY(!wrongCountry);
+        QVERIFY2(wrongCountry.error().providerText.contains(u"country_code"_s), qPrintable(wrongCountry.error().describe()));
+        auto shortCode = test::await(s->retellClient().createPhoneNumber(u"US"_s, 41));
+        QVERIFY(!shortCode);
+        QVERIFY2(shortCode.error().providerText.contains(u"area_code"_s), qPrintable(shortCode.error().describe()));
+        QCOMPARE(s->providers->counts().phoneNumbers, 0);
+
+        // An area code with no number left: the phone step stops with Retell's reason, nothing bought.
+        s->providers->setRetellSoldOutAreaCodes({212});
+        auto soldOut = s->runner->create(usInput(u"Bay Dental"_s, u"212"_s));
+        QVERIFY(soldOut);
+        const Status refused = wait([&](SetupRunner::Done d) { s->runner->run(*soldOut, d); });
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"No phone numbers available for area code 212"_s), qPrintable(refused.error().message));
+        QCOMPARE(s->runner->info(*soldOut)->step, u"phone"_s);
+        QCOMPARE(s->providers->counts().phoneNumbers, 0);
+        QVERIFY(wait([&](SetupRunner::Done d) { s->runner->cancel(*soldOut, d); }));
+        s->providers->setRetellSoldOutAreaCodes({});
+
+        auto runId = s->runner->create(usInput(u"Bay Dental"_s, u"415"_s));
+        QVERIFY(runId);
+        const Status live = wait([&](SetupRunner::Done d) { s->runner->run(*runId, d); });
+        QVERIFY2(live, qPrintable(live ? QString() : live.error().describe()));
+        const QString bought = s->db->scalar(u"SELECT phone_e164 FROM branches WHERE active = 1"_s)->toString();
+        QVERIFY2(bought.startsWith(u"+1415"_s), qPrintable(bought));
+        QCOMPARE(s->runner->info(*runId)->boughtNumber, bought);
+        QCOMPARE(s->runner->info(*runId)->input.phone, bought);
+        QCOMPARE(s->providers->counts().phoneNumbers, 1);
+        const Json number = s->retell(s->retellClient().phoneNumber(bought));
+        QCOMPARE(jsonString(number["inbound_agents"][0], "agent_id"), s->db->scalar(u"SELECT retell_agent_id FROM branches"_s)->toString());
+
+        // setup --from again with the same file: the branch's number is reused, nothing is bought.
+        auto again = s->runner->create(usInput(u"Bay Dental"_s, u"415"_s));
+        QVERIFY(again);
+        const Status reused = wait([&](SetupRunner::Done d) { s->runner->run(*again, d); });
+        QVERIFY2(reused, qPrintable(reused ? QString() : reused.error().describe()));
+        QCOMPARE(s->providers->counts().phoneNumbers, 1);
+        QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM branches"_s), 1);
+        QVERIFY(s->runner->info(*again)->boughtNumber.isEmpty());
+
+        // Another business buys a given number, stops before going live and cancels: that number is released, the
+        // first one stays.
+        SetupInput given = usInput(u"Hudson Physio"_s, QString());
+        given.phone = u"+1 646 555 0199"_s;
+        auto other = s->runner->create(given);
+        QVERIFY(other);
+        QVERIFY(wait([&](SetupRunner::Done d) { s->runner->run(*other, d, u"billing"_s); }));
+        QCOMPARE(s->runner->info(*other)->boughtNumber, u"+16465550199"_s);
+        QCOMPARE(s->providers->counts().phoneNumbers, 2);
+        const Status cancelled = wait([&](SetupRunner::Done d) { s->runner->cancel(*other, d); });
+        QVERIFY2(cancelled, qPrintable(cancelled ? QString() : cancelled.error().describe()));
+        QCOMPARE(s->providers->counts().phoneNumbers, 1);
+        QVERIFY(!test::await(s->retellClient().phoneNumber(u"+16465550199"_s)));
+        QVERIFY(test::await(s->retellClient().phoneNumber(bought)));
+
+        // The re-run of the first business bought nothing, so cancelling it (were it not live) would release nothing:
+        // its resources hold no bought number.
+        auto rerun = s->runner->info(*again);
+        QVERIFY(rerun);
+        for (const Json &r : rerun->resources)
+            QVERIFY2(!jsonBool(r, "bought"), r.dump().c_str());
+    }
+
     // A number Retell does not hold, and no SIP trunk entered: the phone step stops with a reason, and
     // nothing is imported with a made-up termination.
     void numberWithoutSipTrunkIsNotImported()

@@ -4,6 +4,7 @@
 #include "apiaccount.h"
 #include "apisession.h"
 #include "flowfixture.h"
+#include "integrations/retellclient.h"
 #include "setupclient.h"
 #include "testdatabase.h"
 #include "wizard/companypage.h"
@@ -18,9 +19,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QTableWidget>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
@@ -208,6 +212,103 @@ private Q_SLOTS:
         QVERIFY(s->flow->smtp.messages().first().contains("buero@lindner.example"));
         shot(&wizard, u"4-testcall"_s);
         QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+    }
+
+    // The phone step's two ways to a number: import (the SIP trunk's fields) or buy at Retell (country and area
+    // code, US and Canada only), each explained on the page before anything is sent.
+    void phonePageOffersImportOrBuy()
+    {
+        auto s = makeSetting(u"sqlite"_s);
+        QVERIFY(s);
+        SetupWizard wizard(s->client.get(), {});
+        wizard.setStartId(SetupWizard::Page_Phone);
+        wizard.restart();
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        auto *page = static_cast<PhonePage *>(wizard.page(SetupWizard::Page_Phone));
+        auto *verify = child<QPushButton>(page, u"verifyPhone"_s);
+        auto *status = child<QLabel>(page, u"phoneStatus"_s);
+        QVERIFY(child<QLineEdit>(page, u"sipHost"_s)->isVisible());
+        QVERIFY(!child<QLineEdit>(page, u"areaCode"_s)->isVisible());
+        child<QRadioButton>(page, u"numberBuy"_s)->setChecked(true);
+        QVERIFY(!child<QLineEdit>(page, u"sipHost"_s)->isVisible());
+        QVERIFY(child<QLineEdit>(page, u"areaCode"_s)->isVisible());
+        QCOMPARE(verify->text(), u"Buy at Retell"_s);
+        QTest::keyClicks(child<QLineEdit>(page, u"areaCode"_s), u"41"_s);
+        QVERIFY(status->text().contains(u"three-digit area code"_s));
+        QVERIFY(!verify->isEnabled());
+        QTest::keyClicks(child<QLineEdit>(page, u"areaCode"_s), u"5"_s);
+        QVERIFY(verify->isEnabled());
+        QVERIFY(status->text().contains(u"415"_s));
+        shot(&wizard, u"2-phone-buy"_s);
+        QCOMPARE(wizard.input().buyNumber, true);
+        QCOMPARE(wizard.input().areaCode, u"415"_s);
+        QCOMPARE(wizard.input().countryCode, u"US"_s);
+        // A German number cannot be bought: said on the page, nothing to press.
+        QTest::keyClicks(child<QLineEdit>(page, u"phoneNumber"_s), u"+49 30 5550177"_s);
+        QVERIFY(status->text().contains(u"US and Canadian numbers only"_s));
+        QVERIFY(!verify->isEnabled());
+        child<QRadioButton>(page, u"numberImport"_s)->setChecked(true);
+        QCOMPARE(verify->text(), u"Verify with Retell"_s);
+        QTRY_VERIFY(verify->isEnabled()); // importable, once the server said no active branch answers it
+    }
+
+    // Undoing a setup that bought its number releases it at Retell, which may be for good: the wizard asks first,
+    // and keeping the setup keeps the number.
+    void undoAsksBeforeReleasingABoughtNumber()
+    {
+        auto s = makeSetting(u"sqlite"_s);
+        QVERIFY(s);
+        SetupInput in;
+        in.companyName = u"Bay Dental"_s;
+        in.companyAddress = u"1 Market St, San Francisco"_s;
+        in.billingEmail = u"office@baydental.example"_s;
+        in.defaultLanguage = u"en"_s;
+        in.supportedLanguages = {u"en"_s};
+        in.branchName = u"Downtown"_s;
+        in.branchLanguage = u"en"_s;
+        in.timeZone = u"America/Los_Angeles"_s;
+        in.buyNumber = true;
+        in.areaCode = u"415"_s;
+        in.credentials = {"key_sandbox_retell", "cal_test_sandbox", {}};
+        qint64 runId = 0;
+        s->client->create(in, [&runId](const Result<qint64> &id) { runId = id ? *id : -1; });
+        QTRY_VERIFY(runId != 0);
+        QVERIFY(runId > 0);
+        std::optional<Status> ran;
+        s->client->run(runId, [&ran](const Status &st) { ran = st; }, u"connect"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 30000);
+        QVERIFY2(*ran, qPrintable(*ran ? QString() : ran->error().describe()));
+        const QString bought = s->client->lastRun().boughtNumber;
+        QVERIFY2(bought.startsWith(u"+1415"_s), qPrintable(bought));
+        RetellClient retell(&s->flow->network, s->flow->providers->baseUrl(sandbox::Provider::Retell), "key_sandbox_retell");
+        QVERIFY(test::await(retell.phoneNumber(bought)));
+
+        SetupWizard wizard(s->client.get(), {});
+        wizard.setRunId(runId);
+        auto *connectPage = static_cast<ConnectPage *>(wizard.page(SetupWizard::Page_Connect));
+        const auto answer = [](const QString &button) {
+            QTimer::singleShot(200, [button] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                if (!box || box->objectName() != u"releaseNumberQuestion"_s) {
+                    qWarning("no question before releasing the number");
+                    return;
+                }
+                shot(box, u"3-undo-release"_s);
+                for (QAbstractButton *b : box->buttons())
+                    if (b->text() == button)
+                        b->click();
+            });
+        };
+        answer(u"Keep the setup"_s);
+        connectPage->undo();
+        QTest::qWait(500);
+        QVERIFY(test::await(retell.phoneNumber(bought))); // kept
+        QVERIFY(s->flow->db->scalar(u"SELECT status FROM setup_runs WHERE id = ?"_s, {runId})->toString() != u"cancelled"_s);
+        answer(u"Release and undo"_s);
+        connectPage->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(s->flow->db->scalar(u"SELECT status FROM setup_runs WHERE id = ?"_s, {runId})->toString(), u"cancelled"_s, 20000);
+        QVERIFY(!test::await(retell.phoneNumber(bought))); // released
     }
 
     void unfinishedSetupIsOffered()

@@ -486,7 +486,7 @@
 <context>
     <name>Doctor</name>
     <message>
-        <location filename="../backend/db/doctor.cpp" line="+19"/>
+        <location filename="../backend/db/doctor.cpp" line="+20"/>
         <source>Staff whose company is gone</source>
         <translation>Mitarbeiter ohne bestehendes Unternehmen</translation>
     </message>
@@ -2039,7 +2039,22 @@ Befehle:
         <translation>Die Sprache der Filiale muss eine der vom Unternehmen unterstützten Sprachen sein.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
+        <source>Retell sells numbers in the US (US) and Canada (CA) only; import a number from elsewhere over your carrier&apos;s SIP trunk.</source>
+        <translation>Retell verkauft nur Nummern in den USA (US) und Kanada (CA); importieren Sie eine Nummer aus einem anderen Land über den SIP-Trunk Ihres Anbieters.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter the three-digit area code to buy a number in, e.g. 415.</source>
+        <translation>Geben Sie die dreistellige Vorwahl ein, in der eine Nummer gekauft werden soll, z. B. 415.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Retell sells US and Canadian numbers only (+1 …); import %1 over your carrier&apos;s SIP trunk instead.</source>
+        <translation>Retell verkauft nur Nummern aus den USA und Kanada (+1 …); importieren Sie %1 stattdessen über den SIP-Trunk Ihres Anbieters.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Enter the number callers dial.</source>
         <translation>Geben Sie die Nummer ein, die Anrufer wählen.</translation>
     </message>
@@ -2119,7 +2134,7 @@ Befehle:
         <translation>Ein geheimer Stripe-Schlüssel beginnt mit sk_live_, sk_test_ oder rk_ (leer lassen, um die Abrechnung zu überspringen).</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>The setup file is not valid: %1</source>
         <translation>Die Einrichtungsdatei ist ungültig: %1</translation>
     </message>
@@ -2149,7 +2164,12 @@ Befehle:
         <translation>branch.sip muss ein Objekt mit termination_host, user und password sein</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>branch.buy must be an object with area_code and country_code</source>
+        <translation>branch.buy muss ein Objekt mit area_code und country_code sein</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>every service must be an object with name, duration_minutes and price_cents</source>
         <translation>jede Leistung muss ein Objekt mit name, duration_minutes und price_cents sein</translation>
     </message>
@@ -2185,7 +2205,7 @@ Befehle:
 <context>
     <name>SupportService</name>
     <message>
-        <location filename="../backend/support/supportservice.cpp" line="+54"/>
+        <location filename="../backend/support/supportservice.cpp" line="+55"/>
         <location line="+36"/>
         <location line="+101"/>
         <source>Call %1 does not exist</source>
@@ -3893,7 +3913,7 @@ Befehle:
         <translation type="vanished">Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+346"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+347"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -4503,7 +4523,7 @@ Befehle:
 <context>
     <name>askpro::ConnectPage</name>
     <message>
-        <location filename="../ui/wizard/connectpage.cpp" line="+23"/>
+        <location filename="../ui/wizard/connectpage.cpp" line="+25"/>
         <source>3 of 4 · Connect</source>
         <translation>3 von 4 · Anbinden</translation>
     </message>
@@ -4574,6 +4594,26 @@ Befehle:
     </message>
     <message>
         <location line="+33"/>
+        <source>Release the bought number?</source>
+        <translation>Gekaufte Nummer freigeben?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undo releases %1, which this setup bought at Retell. A released number may be gone for good: Retell can give it to someone else, and buying it back may not be possible.</source>
+        <translation>Das Rückgängigmachen gibt %1 frei, die diese Einrichtung bei Retell gekauft hat. Eine freigegebene Nummer kann endgültig verloren sein: Retell kann sie an andere vergeben, und ein Rückkauf ist womöglich nicht möglich.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Release and undo</source>
+        <translation>Freigeben und rückgängig machen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep the setup</source>
+        <translation>Einrichtung behalten</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Removing what this setup created…</source>
         <translation>Was diese Einrichtung angelegt hat, wird entfernt…</translation>
     </message>
@@ -6831,7 +6871,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::PhonePage</name>
     <message>
-        <location filename="../ui/wizard/phonepage.cpp" line="+22"/>
+        <location filename="../ui/wizard/phonepage.cpp" line="+25"/>
         <source>2 of 4 · Phone number</source>
         <translation>2 von 4 · Telefonnummer</translation>
     </message>
@@ -6841,12 +6881,23 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Die Nummer, die Anrufer wählen. Der Sprachagent nimmt sie an, sobald das Unternehmen live ist; bis dahin ändert sich für Anrufer nichts.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>Use a number I have: import it over my carrier&apos;s SIP trunk (e.g. a German number)</source>
+        <translation>Eine vorhandene Nummer nutzen: über den SIP-Trunk meines Anbieters importieren (z. B. eine deutsche Nummer)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Buy a new number at Retell (United States and Canada only)</source>
+        <translation>Eine neue Nummer bei Retell kaufen (nur USA und Kanada)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+94"/>
         <source>030 1234567 or +49 30 1234567</source>
         <translation>030 1234567 oder +49 30 1234567</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-90"/>
         <source>Number:</source>
         <translation>Nummer:</translation>
     </message>
@@ -6856,7 +6907,27 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Gespeichert als (E.164):</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
+        <source>Leave the number empty to buy any free number in the area code, or enter the US or Canadian number you want to buy.</source>
+        <translation>Lassen Sie die Nummer leer, um eine beliebige freie Nummer in der Vorwahl zu kaufen, oder geben Sie die US- oder kanadische Nummer ein, die Sie kaufen möchten.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>three digits, e.g. 415</source>
+        <translation>drei Ziffern, z. B. 415</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Country:</source>
+        <translation>Land:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Area code:</source>
+        <translation>Vorwahl:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>If Retell does not hold this number yet, it is imported over your carrier&apos;s SIP trunk: enter the trunk&apos;s termination host (the host name alone, e.g. the one your carrier gives for its trunk) and the trunk&apos;s user and password.</source>
         <translation>Wenn Retell diese Nummer noch nicht führt, wird sie über den SIP-Trunk Ihres Anbieters importiert: Geben Sie den Terminierungs-Host des Trunks (nur den Hostnamen, z. B. den, den Ihr Anbieter für seinen Trunk nennt) sowie Benutzer und Passwort des Trunks ein.</translation>
     </message>
@@ -6882,23 +6953,59 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+5"/>
+        <location line="+39"/>
         <source>Verify with Retell</source>
         <translation>Bei Retell prüfen</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-27"/>
+        <source>Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, and checks that the Retell account holds it: if not, it is imported over the SIP trunk, or bought when you chose to buy.</source>
+        <translation>Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie hält: Falls nicht, wird sie über den SIP-Trunk importiert oder, wenn Sie Kaufen gewählt haben, gekauft.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Buy at Retell</source>
+        <translation>Bei Retell kaufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>empty for any number, or +1 415 555 0100</source>
+        <translation>leer für eine beliebige Nummer, oder +1 415 555 0100</translation>
+    </message>
+    <message>
         <source>Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, and checks that the Retell account holds it, importing it over the SIP trunk if not.</source>
-        <translation>Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie über den SIP-Trunk importiert.</translation>
+        <translation type="vanished">Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie über den SIP-Trunk importiert.</translation>
     </message>
     <message>
         <source>Verifying saves the company as entered (not live yet), makes sure no active branch answers this number, and checks that the Retell account holds it, importing it if not.</source>
         <translation type="vanished">Die Prüfung speichert das Unternehmen wie eingegeben (noch nicht live), stellt sicher, dass keine aktive Filiale diese Nummer annimmt, und prüft, ob das Retell-Konto sie führt; andernfalls wird sie importiert.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+14"/>
+        <location line="+9"/>
         <location line="+3"/>
         <source>—</source>
         <translation>—</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Enter the three-digit area code to buy a number in, e.g. 415.</source>
+        <translation>Geben Sie die dreistellige Vorwahl ein, in der eine Nummer gekauft werden soll, z. B. 415.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bought at Retell.</source>
+        <translation>Bei Retell gekauft.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Press &quot;Buy at Retell&quot; to buy a number in area code %1.</source>
+        <translation>Klicken Sie auf „Bei Retell kaufen“, um eine Nummer in der Vorwahl %1 zu kaufen.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Retell sells US and Canadian numbers only (+1 …): import %1 over your carrier&apos;s SIP trunk instead.</source>
+        <translation>Retell verkauft nur Nummern aus den USA und Kanada (+1 …): Importieren Sie %1 stattdessen über den SIP-Trunk Ihres Anbieters.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -6926,7 +7033,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Prüfung bei Retell läuft…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
+        <source>Bought %1 at Retell. Callers reach the agent there once the business is live.</source>
+        <translation>%1 bei Retell gekauft. Anrufer erreichen dort den Agenten, sobald das Unternehmen live ist.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Verified: the Retell account holds %1.</source>
         <translation>Geprüft: Das Retell-Konto führt %1.</translation>
     </message>
@@ -7387,12 +7499,12 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::SetupRunner</name>
     <message>
-        <location filename="../backend/setup/setupprogress.cpp" line="+25"/>
+        <location filename="../backend/setup/setupprogress.cpp" line="+26"/>
         <source>The server described a setup run this version cannot read.</source>
         <translation>Der Server hat eine Einrichtung beschrieben, die diese Version nicht lesen kann.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Save company, branch, services and staff</source>
         <translation>Unternehmen, Filiale, Leistungen und Mitarbeiter speichern</translation>
     </message>
@@ -7464,7 +7576,7 @@ Trotzdem erneut verarbeiten?</translation>
     <message>
         <location filename="../backend/setup/setuphost.cpp" line="+88"/>
         <location line="+27"/>
-        <location filename="../backend/setup/setuprunner.cpp" line="+57"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+60"/>
         <source>Setup %1 is already running.</source>
         <translation>Einrichtung %1 läuft bereits.</translation>
     </message>
@@ -7497,23 +7609,25 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>%1 Neuer Versuch (%2 von %3)…</translation>
     </message>
     <message>
-        <location line="+191"/>
-        <location line="+109"/>
+        <location line="+199"/>
+        <location line="+210"/>
         <source>No Retell API key is stored for the platform: enter it on the first page.</source>
         <translation>Für die Plattform ist kein Retell-API-Schlüssel hinterlegt: Geben Sie ihn auf der ersten Seite ein.</translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-191"/>
+        <location line="+73"/>
         <source>%1 already answers calls for another active branch. Use a different number, or deactivate that branch first.</source>
         <translation>%1 nimmt bereits Anrufe für eine andere aktive Filiale an. Verwenden Sie eine andere Nummer oder deaktivieren Sie zuerst diese Filiale.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-57"/>
+        <location line="+114"/>
         <source>Retell holds %1 in this account</source>
         <translation>Retell führt %1 in diesem Konto</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-102"/>
         <source>Retell does not hold %1 yet. Enter your carrier&apos;s SIP trunk (termination host, user and password) to import it.</source>
         <translation>Retell führt %1 noch nicht. Geben Sie den SIP-Trunk Ihres Anbieters ein (Terminierungs-Host, Benutzer und Passwort), um die Nummer zu importieren.</translation>
     </message>
@@ -7523,7 +7637,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>%1 in das Retell-Konto importiert</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+80"/>
+        <source>%1 bought at Retell</source>
+        <translation>%1 bei Retell gekauft</translation>
+    </message>
+    <message>
+        <location line="+62"/>
         <source>No %1 key is stored for the platform, and storing one needs the permission to manage secrets.</source>
         <translation>Für die Plattform ist kein %1-Schlüssel gespeichert, und ihn zu speichern erfordert die Berechtigung, Schlüssel zu verwalten.</translation>
     </message>
@@ -7720,7 +7839,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Bestätigungs-E-Mail gesendet</translation>
     </message>
     <message>
-        <location filename="../backend/setup/testcall.cpp" line="+75"/>
+        <location filename="../backend/setup/testcall.cpp" line="+79"/>
         <source>The branch is not stored yet: finish the setup first.</source>
         <translation>Die Filiale ist noch nicht gespeichert: Schließen Sie zuerst die Einrichtung ab.</translation>
     </message>
@@ -7744,12 +7863,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">Geben Sie Ihre eigene Telefonnummer ein: Der Agent ruft sie an.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+73"/>
         <source>The sandbox did not start the call (%1).</source>
         <translation>Die Sandbox hat den Anruf nicht gestartet (%1).</translation>
     </message>
     <message numerus="yes">
-        <location line="+48"/>
+        <location line="+55"/>
         <source>No call from %1 to the business number arrived within %n minute(s).</source>
         <translation>
             <numerusform>Innerhalb von %n Minute kam kein Anruf von %1 an die Geschäftsnummer.</numerusform>

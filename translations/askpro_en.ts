@@ -31,7 +31,7 @@
 <context>
     <name>SupportService</name>
     <message numerus="yes">
-        <location filename="../backend/support/supportservice.cpp" line="+149"/>
+        <location filename="../backend/support/supportservice.cpp" line="+150"/>
         <source>Service %1 (%n min)</source>
         <translation>
             <numerusform>Service %1 (%n min)</numerusform>
@@ -272,7 +272,7 @@
 <context>
     <name>askpro::SetupRunner</name>
     <message numerus="yes">
-        <location filename="../backend/setup/setuprunner.cpp" line="+302"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+305"/>
         <source>Company, branch, %n service(s) and staff saved</source>
         <translation>
             <numerusform>Company, branch, %n service and staff saved</numerusform>
@@ -293,7 +293,7 @@
 <context>
     <name>askpro::TestCall</name>
     <message numerus="yes">
-        <location filename="../backend/setup/testcall.cpp" line="+208"/>
+        <location filename="../backend/setup/testcall.cpp" line="+233"/>
         <source>No call from %1 to the business number arrived within %n minute(s).</source>
         <translation>
             <numerusform>No call from %1 to the business number arrived within %n minute.</numerusform>

@@ -1,6 +1,7 @@
 // Doctor checks and repairs. Repairs keep what can be kept: rows are re-linked where a home exists.
 #include "db/doctor.h"
 
+#include "db/callparties.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "billing/usagerollup.h"
@@ -119,7 +120,7 @@ Result<int> Doctor::repair(const QString &check, const QList<qint64> &rows, cons
             }
         } else if (check == u"calls_without_branch"_s) {
             entity = u"call"_s;
-            auto branch = m_db.exec(u"SELECT b.id, b.company_id FROM branches b JOIN calls c ON "_s + CallStore::ourNumberSql(u"c"_s) + u" = b.phone_e164 "
+            auto branch = m_db.exec(u"SELECT b.id, b.company_id FROM branches b JOIN calls c ON "_s + CallParties::ourNumberSql(u"c"_s) + u" = b.phone_e164 "
                                     "WHERE c.id = ? ORDER BY b.active DESC, b.id"_s,
                                     {id});
             if (!branch)

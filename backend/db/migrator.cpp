@@ -40,6 +40,11 @@ int Migrator::latestVersion()
     return all.isEmpty() ? 0 : all.last().version;
 }
 
+int Migrator::migrationCount()
+{
+    return int(migrations().size());
+}
+
 QStringList Migrator::statementsFor(const QString &sql) const
 {
     const bool sqlite = m_db.engine() == Engine::Sqlite;

@@ -18,6 +18,9 @@ public:
 
     // The newest version this program knows (the highest numbered migration file).
     [[nodiscard]] static int latestVersion();
+    // How many migrations this program knows; fewer than latestVersion() while numbers taken by work on other
+    // branches are not merged yet (the versions need not be contiguous).
+    [[nodiscard]] static int migrationCount();
     // The version recorded in the database; 0 for an empty one.
     [[nodiscard]] Result<int> currentVersion();
     // Applies every missing migration, each in its own transaction, and records it. Refuses a database

@@ -9,6 +9,7 @@
 // lookup of bookings carrying this call's id (findEarlierBooking). See docs/reliability.md.
 #include "flow/callprocessor.h"
 
+#include "db/callparties.h"
 #include "domain/openinghours.h"
 
 #include "core/clock.h"
@@ -434,7 +435,7 @@ void CallProcessor::retryBooking(qint64 callId, bool lastAttempt, JobDone done)
     if (!run->zone.isValid())
         run->zone = QTimeZone(QByteArrayLiteral("Europe/Berlin"));
     run->request = **request;
-    auto q = m_db.exec(u"SELECT retell_call_id, COALESCE(customer_id, 0), CASE WHEN direction = 'outbound' THEN to_number ELSE from_number END "
+    auto q = m_db.exec(u"SELECT retell_call_id, COALESCE(customer_id, 0), "_s + CallParties::otherNumberSql(QString()) + u" "
                        "FROM calls WHERE id = ?"_s, {callId});
     if (!q || !q->next()) {
         retryLater(run, q ? makeError(ErrorKind::NotFound, u"flow.call"_s, tr("The call is gone")) : q.error());

@@ -55,11 +55,6 @@ QString CallStore::otherNumber(const Json &call)
     return jsonString(call, outbound(call) ? "to_number" : "from_number");
 }
 
-QString CallStore::ourNumberSql(const QString &alias)
-{
-    return u"CASE WHEN %1.direction = 'outbound' THEN %1.from_number ELSE %1.to_number END"_s.arg(alias);
-}
-
 Result<std::optional<BranchInfo>> CallStore::activeBranchForNumber(const QString &e164, const std::optional<SignerScope> &scope)
 {
     auto q = m_db.exec(u"SELECT id, company_id, name, time_zone, language FROM branches WHERE phone_e164 = ? AND active = 1"_s
@@ -107,27 +102,73 @@ Result<std::optional<BranchInfo>> CallStore::branchOfCall(qint64 callId)
 
 Result<bool> CallStore::isTestCall(const Json &call, const std::optional<BranchInfo> &branch, qint64 atMs)
 {
-    // The marker a test call carries in its metadata (the sandbox's and a placed test call's) ...
+    if (!branch)
+        return false;
+    const QString callId = jsonString(call, "call_id");
+    if (callId.isEmpty())
+        return false;
+    // A later event of a call that already consumed a window of this branch (retries and call_ended after
+    // call_started land here, possibly after the window's end).
+    auto known = m_db.scalar(u"SELECT COUNT(*) FROM test_call_windows WHERE branch_id = ? AND matched_call_id = ?"_s, {branch->id, callId});
+    if (!known)
+        return known.error();
+    if (known->toLongLong() > 0)
+        return true;
+
+    const qint64 now = nowMs();
+    // Within the window by the call's own start, or by when it reaches us (a start Retell reports late or early).
+    const QString open = u"branch_id = ? AND matched_call_id IS NULL "
+                         "AND ((opens_at <= ? AND closes_at >= ?) OR (opens_at <= ? AND closes_at >= ?))"_s;
+    const QVariantList openParams{branch->id, atMs, atMs, now, now};
+    // The first matching call consumes the window in one statement, so two calls racing for it cannot both win.
+    const auto consume = [&](const QString &how, const QVariantList &params) -> Result<qint64> {
+        auto q = m_db.exec(u"UPDATE test_call_windows SET matched_call_id = ? WHERE id = (SELECT id FROM test_call_windows WHERE "_s + open
+                               + u" AND "_s + how + u" ORDER BY id LIMIT 1) AND matched_call_id IS NULL RETURNING id"_s,
+                           QVariantList{callId} + openParams + params);
+        if (!q)
+            return q.error();
+        const qint64 id = q->next() ? q->value(0).toLongLong() : 0;
+        q->finish();
+        return id;
+    };
+    const auto audit = [&](const QString &action, qint64 windowId, const QString &how) -> Status {
+        const Json after{{"retell_call_id", callId.toStdString()}, {"branch_id", branch->id}, {"by", how.toStdString()}};
+        auto q = m_db.exec(u"INSERT INTO audit_log (at, company_id, actor, action, entity, entity_id, before_json, after_json) "
+                           "VALUES (?, ?, 'call-flow', ?, 'test_call_window', ?, '', ?)"_s,
+                           {now, branch->companyId, action, windowId > 0 ? QVariant(windowId) : Database::null(),
+                            QString::fromStdString(after.dump())});
+        return done(q);
+    };
+
+    // A test call the setup placed brings back the nonce its window holds. Only the server knows it, so no
+    // caller can make a call free by writing a marker into its metadata; a nonce already used is refused.
     const Json metadata = call.value("metadata", Json::object());
     if (metadata.is_object() && metadata.contains("askpro_test_call")) {
         const Json &marker = metadata["askpro_test_call"];
-        if ((marker.is_boolean() && marker.get<bool>()) || (marker.is_string() && marker.get<std::string>() == "true"))
-            return true;
+        const QString nonce = marker.is_string() ? QString::fromStdString(marker.get<std::string>()) : QString();
+        qint64 window = 0;
+        if (!nonce.isEmpty()) {
+            auto consumed = consume(u"nonce = ?"_s, {nonce});
+            if (!consumed)
+                return consumed.error();
+            window = *consumed;
+        }
+        if (auto written = audit(window > 0 ? u"test_call.recognised"_s : u"test_call.marker_refused"_s, window, u"nonce"_s); !written)
+            return written.error();
+        return window > 0;
     }
-    // ... or the other party is the operator whose live test call the setup is waiting for.
-    if (!branch)
-        return false;
+    // The operator's own phone calling the branch (or called by it) while the setup waits for a live test call.
     auto other = PhoneNumbers::toE164(otherNumber(call));
     if (!other)
         return false;
-    // Within the window by the call's own start, or by when it reaches us (a start Retell reports late or early).
-    const qint64 now = nowMs();
-    auto n = m_db.scalar(u"SELECT COUNT(*) FROM test_call_windows WHERE branch_id = ? AND caller_e164 = ? "
-                         "AND ((opens_at <= ? AND closes_at >= ?) OR (opens_at <= ? AND closes_at >= ?))"_s,
-                         {branch->id, *other, atMs, atMs, now, now});
-    if (!n)
-        return n.error();
-    return n->toLongLong() > 0;
+    auto consumed = consume(u"nonce IS NULL AND caller_e164 = ?"_s, {*other});
+    if (!consumed)
+        return consumed.error();
+    if (*consumed <= 0)
+        return false;
+    if (auto written = audit(u"test_call.recognised"_s, *consumed, u"caller"_s); !written)
+        return written.error();
+    return true;
 }
 
 Result<StoredCall> CallStore::upsertCall(const Json &call, const std::optional<BranchInfo> &branch, std::optional<qint64> customerId,

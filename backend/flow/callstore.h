@@ -60,8 +60,7 @@ public:
     // The other party: the caller of an inbound call, the called person of an outbound one.
     [[nodiscard]] static QString otherNumber(const Json &call);
     [[nodiscard]] static bool outbound(const Json &call);
-    // The same in SQL over a calls row aliased `alias`.
-    [[nodiscard]] static QString ourNumberSql(const QString &alias);
+    // The same in SQL: CallParties (db/callparties.h).
 
     // With a scope, only a branch of a company the scope allows (SignerScope over the branch's company_id).
     [[nodiscard]] Result<std::optional<BranchInfo>> activeBranchForNumber(const QString &e164,
@@ -72,8 +71,10 @@ public:
     [[nodiscard]] Result<QString> foreignToScope(const QString &retellCallId, const QString &agentId, const QString &numberE164,
                                                  const SignerScope &scope);
     [[nodiscard]] Result<std::optional<BranchInfo>> branchOfCall(qint64 callId);
-    // A test call: it carries metadata.askpro_test_call, or the other party is the number an open test call
-    // window of its branch waits for at atMs (the call's start) or now.
+    // A test call: metadata.askpro_test_call holds the nonce of an open test-call window of its branch, or the
+    // other party is the number an open window (without nonce) of its branch waits for at atMs (the call's
+    // start) or now. The first such call consumes the window (audited); a forged or reused marker is an
+    // ordinary, billed call (audited too).
     [[nodiscard]] Result<bool> isTestCall(const Json &call, const std::optional<BranchInfo> &branch, qint64 atMs);
     // Inserts or merges the Retell call object; later events fill in, never blank out. The customer and
     // the appointment request (when known) are stored with it, in the same statement.

@@ -111,6 +111,16 @@ JsonReply *RetellClient::importPhoneNumber(const QString &e164, const QString &t
     return send("POST", u"/import-phone-number"_s, body);
 }
 
+JsonReply *RetellClient::createPhoneNumber(const QString &countryCode, int areaCode, const QString &e164) const
+{
+    Json body{{"country_code", countryCode.toStdString()}};
+    if (!e164.isEmpty())
+        body["phone_number"] = e164.toStdString();
+    else
+        body["area_code"] = areaCode; // an integer, as Retell takes it
+    return send("POST", u"/create-phone-number"_s, body);
+}
+
 JsonReply *RetellClient::deletePhoneNumber(const QString &e164) const
 {
     return send("DELETE", u"/delete-phone-number/"_s + QString::fromUtf8(QUrl::toPercentEncoding(e164)));

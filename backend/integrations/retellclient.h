@@ -30,6 +30,9 @@ public:
     // Over SIP: terminationUri is the carrier trunk's host; user and password authenticate Retell at the trunk.
     [[nodiscard]] JsonReply *importPhoneNumber(const QString &e164, const QString &terminationUri, const QString &sipUser = {},
                                                const QByteArray &sipPassword = {}) const;
+    // Buys a number (US or CA): the given E.164 number, or any free one of the area code. The reply names the
+    // number bought (phone_number).
+    [[nodiscard]] JsonReply *createPhoneNumber(const QString &countryCode, int areaCode, const QString &e164 = {}) const;
     // Removes the number from the account (undoes an import; a bought number is released).
     [[nodiscard]] JsonReply *deletePhoneNumber(const QString &e164) const;
     // Binds the number to one inbound agent (weight 1).

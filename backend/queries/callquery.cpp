@@ -1,6 +1,7 @@
 // Builds the call browser's SQL from fixed fragments; every value is a bound parameter.
 #include "queries/callquery.h"
 
+#include "db/callparties.h"
 #include "db/database.h"
 
 using namespace Qt::StringLiterals;
@@ -16,7 +17,7 @@ QString orderExpression(int column)
     case CallQuery::Id: return u"c.id"_s;
     case CallQuery::Company: return u"COALESCE(co.name, '')"_s;
     case CallQuery::Branch: return u"COALESCE(b.name, '')"_s;
-    case CallQuery::Caller: return u"c.from_number"_s;
+    case CallQuery::Caller: return CallParties::otherNumberSql(u"c"_s);
     case CallQuery::Customer: return u"COALESCE(cu.name, '')"_s;
     case CallQuery::DurationMs: return u"c.duration_ms"_s;
     case CallQuery::Outcome: return u"c.outcome"_s;
@@ -31,7 +32,8 @@ const QString timeExpression = u"COALESCE(c.started_at, c.created_at)"_s; // as 
 QString selectList(const QString &key)
 {
     return u"SELECT c.id, COALESCE(c.started_at, c.created_at), "_s + callTimeZoneSql() + u", COALESCE(co.name, ''), "
-           "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.duration_ms, c.outcome, c.failure_reason, a.starts_at, "_s
+           "COALESCE(b.name, ''), "_s + CallParties::otherNumberSql(u"c"_s)
+        + u", COALESCE(cu.name, ''), c.duration_ms, c.outcome, c.failure_reason, a.starts_at, "_s
         + key + u", c.test_call"_s;
 }
 
@@ -118,7 +120,7 @@ Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sor
         if (windowEnd)
             appendUpTo(key, descending, *windowEnd, where, params);
         const QString pattern = Database::containsPattern(filter.text);
-        where += u" AND (c.from_number LIKE ? ESCAPE '\\' OR lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\')"_s;
+        where += u" AND ("_s + CallParties::otherNumberSql(u"c"_s) + u" LIKE ? ESCAPE '\\' OR lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\')"_s;
         params << pattern << pattern << pattern;
     }
     auto q = db.exec(selectList(key) + fromClause + where + orderBy + u" LIMIT ?"_s, QVariantList(params) << limit);

@@ -1,6 +1,7 @@
 // The queue is small by nature (calls someone must look at), so it is read whole and grouped by the page.
 #include "queries/triagequery.h"
 
+#include "db/callparties.h"
 #include "db/database.h"
 #include "queries/callquery.h"
 
@@ -11,7 +12,7 @@ namespace askpro {
 Result<QList<TriageItem>> TriageQuery::unresolved(Database &db, qint64 companyId, int limit)
 {
     auto q = db.exec(u"SELECT c.id, COALESCE(c.started_at, c.created_at), "_s + callTimeZoneSql() + u", COALESCE(co.name, ''), "
-                     "COALESCE(b.name, ''), c.from_number, COALESCE(cu.name, ''), c.outcome, c.failure_kind, c.failure_reason "
+                     "COALESCE(b.name, ''), "_s + CallParties::otherNumberSql(u"c"_s) + u", COALESCE(cu.name, ''), c.outcome, c.failure_kind, c.failure_reason "
                      "FROM calls c LEFT JOIN branches b ON b.id = c.branch_id LEFT JOIN companies co ON co.id = c.company_id "
                      "LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN appointments a ON a.call_id = c.id "
                      "WHERE (? = 0 OR c.company_id = ?) AND c.resolved_at IS NULL AND (c.outcome IN ('failed', 'needs_callback') OR "

@@ -77,7 +77,23 @@ QMap<QString, QString> SetupInput::validate() const
         errors.insert(u"branch.language"_s, tr("The branch's language must be German (de) or English (en)."));
     else if (!supportedLanguages.contains(branchLanguage) && !errors.contains(u"company.supported_languages"_s))
         errors.insert(u"branch.language"_s, tr("The branch's language must be one of the company's supported languages."));
-    if (phone.trimmed().isEmpty())
+    if (buyNumber) {
+        // Retell sells numbers of the US and Canada only (NANP: +1, area codes 2xx-9xx).
+        static const QRegularExpression areaPattern(u"^[2-9][0-9]{2}$"_s);
+        if (!buyCountries().contains(countryCode))
+            errors.insert(u"branch.buy.country_code"_s,
+                          tr("Retell sells numbers in the US (US) and Canada (CA) only; import a number from elsewhere over "
+                             "your carrier's SIP trunk."));
+        if (phone.trimmed().isEmpty()) {
+            if (!areaPattern.match(areaCode.trimmed()).hasMatch())
+                errors.insert(u"branch.buy.area_code"_s, tr("Enter the three-digit area code to buy a number in, e.g. 415."));
+        } else if (auto e164 = phoneE164(); !e164) {
+            errors.insert(u"branch.phone"_s, e164.error().message);
+        } else if (!e164->startsWith(u"+1"_s)) {
+            errors.insert(u"branch.phone"_s, tr("Retell sells US and Canadian numbers only (+1 …); import %1 over your carrier's SIP "
+                                                "trunk instead.").arg(*e164));
+        }
+    } else if (phone.trimmed().isEmpty())
         errors.insert(u"branch.phone"_s, tr("Enter the number callers dial."));
     else if (auto e164 = phoneE164(); !e164)
         errors.insert(u"branch.phone"_s, e164.error().message);
@@ -171,6 +187,8 @@ Json SetupInput::toJson(bool withSecrets) const
                 {"sip", {{"termination_host", str(sipTerminationHost)}, {"user", str(sipUser)}}}}},
               {"services", servicesJson},
               {"staff", staffJson}};
+    if (buyNumber)
+        json["branch"]["buy"] = {{"area_code", str(areaCode)}, {"country_code", str(countryCode)}};
     if (withSecrets && !credentials.sipPassword.isEmpty())
         json["branch"]["sip"]["password"] = str(credentials.sipPassword);
     if (withSecrets)
@@ -231,6 +249,16 @@ Result<SetupInput> SetupInput::fromJson(const Json &json)
         in.sipTerminationHost = text(sip, "termination_host", {}).trimmed();
         in.sipUser = text(sip, "user", {}).trimmed();
         in.credentials.sipPassword = text(sip, "password", {}).toUtf8();
+    }
+    if (branch.contains("buy")) {
+        // {"area_code": "415" (or 415), "country_code": "US"}: buy the number at Retell rather than import it.
+        if (!branch["buy"].is_object())
+            return invalid(tr("branch.buy must be an object with area_code and country_code"));
+        const Json &buy = branch["buy"];
+        in.buyNumber = true;
+        in.areaCode = buy.contains("area_code") && buy["area_code"].is_number_integer() ? QString::number(buy["area_code"].get<qint64>())
+                                                                                       : text(buy, "area_code", {}).trimmed();
+        in.countryCode = text(buy, "country_code", in.countryCode).trimmed().toUpper();
     }
     if (json.contains("services")) {
         in.services.clear();

@@ -56,6 +56,11 @@ public:
     // without a host, a number Retell does not hold stops the phone step with a reason.
     QString sipTerminationHost;
     QString sipUser; // the trunk's password is a secret: credentials.sipPassword
+    // Buying the number at Retell instead (US and Canada only): a given number (phone), or any free number of
+    // the area code in the country. The bought number becomes `phone` once the phone step has bought it.
+    bool buyNumber = false;
+    QString areaCode;                          // three digits; used when phone is empty
+    QString countryCode = QStringLiteral("US"); // US | CA
 
     QList<SetupService> services = defaultServices();
     QList<SetupStaff> staff;
@@ -72,6 +77,9 @@ public:
     [[nodiscard]] Status check() const;
     // The branch number in E.164, or an Invalid error saying why not.
     [[nodiscard]] Result<QString> phoneE164() const;
+    // Buying with an area code and no number yet: the number is known only after the phone step.
+    [[nodiscard]] bool numberPending() const { return buyNumber && phone.trimmed().isEmpty(); }
+    [[nodiscard]] static QStringList buyCountries() { return {QStringLiteral("US"), QStringLiteral("CA")}; }
     // A SIP termination host as Retell takes it: a host name with at least one dot, no scheme, port or path.
     [[nodiscard]] static bool isSipHost(const QString &host);
 

@@ -16,7 +16,8 @@ Json SetupRunInfo::toJson() const
                 {"step", step.toStdString()},
                 {"last_error", lastError.toStdString()},
                 {"updated_at", updatedAt},
-                {"input", input.toJson(false)}};
+                {"input", input.toJson(false)},
+                {"bought_number", boughtNumber.toStdString()}};
 }
 
 Result<SetupRunInfo> SetupRunInfo::fromJson(const Json &json)
@@ -31,6 +32,7 @@ Result<SetupRunInfo> SetupRunInfo::fromJson(const Json &json)
     run.step = jsonString(json, "step");
     run.lastError = jsonString(json, "last_error");
     run.updatedAt = jsonInt(json, "updated_at");
+    run.boughtNumber = jsonString(json, "bought_number");
     if (const auto input = json.find("input"); input != json.end() && input->is_object()) {
         auto read = SetupInput::fromJson(*input);
         if (!read)

@@ -20,9 +20,13 @@ struct SetupRunInfo
     QString lastError;
     qint64 updatedAt = 0;
     SetupInput input; // without the keys, which are never stored here
-    Json resources = Json::array(); // [{provider, kind, id, company_id, reused}]; kept on the server
+    Json resources = Json::array(); // [{provider, kind, id, company_id, reused, bought}]; kept on the server
+    // The number this run bought at Retell (empty: none). Cancelling releases it, which may be irreversible,
+    // so the wizard asks first.
+    QString boughtNumber;
 
-    // {"id", "company_id", "branch_id", "status", "step", "last_error", "updated_at", "input"}: never keys or resources.
+    // {"id", "company_id", "branch_id", "status", "step", "last_error", "updated_at", "input", "bought_number"}: never
+    // keys or resources.
     [[nodiscard]] Json toJson() const;
     [[nodiscard]] static Result<SetupRunInfo> fromJson(const Json &json);
 };

@@ -198,6 +198,9 @@ Result<SetupRunInfo> SetupRunner::info(qint64 runId)
     auto resources = parseJson(resourcesText, u"setup resources"_s);
     info.resources = resources && resources->is_array() ? *resources : Json::array();
     info.branchId = resourceId(info.resources, u"askpro"_s, u"branch"_s).toLongLong();
+    for (const Json &r : info.resources)
+        if (jsonString(r, "provider") == u"retell"_s && jsonString(r, "kind") == u"phone_number"_s && jsonBool(r, "bought"))
+            info.boughtNumber = jsonString(r, "id");
     if (const auto kept = m_secrets.constFind(runId); kept != m_secrets.constEnd())
         info.input.credentials = *kept;
     return info;
@@ -372,7 +375,8 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
     const SetupInput &in = a->input;
     if (auto valid = in.check(); !valid)
         return valid.error();
-    const QString phone = *in.phoneE164();
+    // Empty while a number to be bought by area code is not bought yet; the phone step stores it then.
+    const QString phone = in.numberPending() ? QString() : *in.phoneE164();
     const qint64 now = nowMs();
     Transaction tx(m_db);
     if (!tx.started())
@@ -417,8 +421,13 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
     const QString branchAddress = in.branchAddress.trimmed().isEmpty() ? in.companyAddress.trimmed() : in.branchAddress.trimmed();
     qint64 branchId = a->branchId;
     if (branchId == 0) {
-        auto found = m_db.scalar(u"SELECT id FROM branches WHERE company_id = ? AND phone_e164 = ? ORDER BY active DESC, id LIMIT 1"_s,
-                                 {companyId, phone});
+        // By number; a number still to be bought by area code: by name, so a re-run finds the branch that holds the
+        // number an earlier run bought.
+        auto found = phone.isEmpty()
+                         ? m_db.scalar(u"SELECT id FROM branches WHERE company_id = ? AND lower(name) = lower(?) ORDER BY active DESC, id LIMIT 1"_s,
+                                       {companyId, in.branchName.trimmed()})
+                         : m_db.scalar(u"SELECT id FROM branches WHERE company_id = ? AND phone_e164 = ? ORDER BY active DESC, id LIMIT 1"_s,
+                                       {companyId, phone});
         if (!found)
             return found.error();
         if (found->isValid()) {
@@ -435,8 +444,10 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
         branchId = *id;
         remember(u"branch"_s, branchId, false);
     } else {
-        auto updated = m_db.exec(u"UPDATE branches SET name = ?, address = ?, phone_e164 = ?, time_zone = ?, language = ?, updated_at = ? WHERE id = ?"_s,
-                                 {in.branchName.trimmed(), branchAddress, phone, in.timeZone, in.branchLanguage, now, branchId});
+        // A number to be bought keeps the one the branch holds (bought by an earlier run).
+        auto updated = m_db.exec(u"UPDATE branches SET name = ?, address = ?, phone_e164 = CASE WHEN ? = '' THEN phone_e164 ELSE ? END, "
+                                 "time_zone = ?, language = ?, updated_at = ? WHERE id = ?"_s,
+                                 {in.branchName.trimmed(), branchAddress, phone, phone, in.timeZone, in.branchLanguage, now, branchId});
         if (!updated)
             return updated.error();
     }
@@ -519,6 +530,10 @@ Result<Credential> SetupRunner::retellCredential(const ActivePtr &a)
 // (b) The number in E.164, not answered by another active branch, and held by the Retell account.
 void SetupRunner::verifyPhone(const ActivePtr &a)
 {
+    if (a->input.buyNumber) {
+        buyPhone(a);
+        return;
+    }
     auto e164 = a->input.phoneE164();
     if (!e164) {
         stepFinished(a, Phone, e164.error(), {});
@@ -571,6 +586,103 @@ void SetupRunner::verifyPhone(const ActivePtr &a)
             (void)persist(a, u"running"_s, Phone, {});
             stepFinished(a, Phone, {}, tr("%1 imported into the Retell account").arg(PhoneNumbers::display(number)));
         });
+    });
+}
+
+// (b, buying) The number the branch already holds, or the given one, reused when the Retell account holds it;
+// otherwise bought (the given number, or any free one of the area code). What this run buys is recorded as
+// bought, so a cancel releases it (and only it) and the wizard asks before.
+void SetupRunner::buyPhone(const ActivePtr &a)
+{
+    QString number;
+    if (!a->input.numberPending()) {
+        auto given = a->input.phoneE164();
+        if (!given) {
+            stepFinished(a, Phone, given.error(), {});
+            return;
+        }
+        number = *given;
+    } else {
+        auto held = m_db.scalar(u"SELECT phone_e164 FROM branches WHERE id = ?"_s, {a->branchId});
+        if (!held) {
+            stepFinished(a, Phone, held.error(), {});
+            return;
+        }
+        number = held->toString();
+    }
+    const auto inUse = [this, a](const QString &e164) -> Status {
+        auto used = phoneInUse(e164, a->branchId);
+        if (!used)
+            return used.error();
+        if (*used)
+            return makeError(ErrorKind::Conflict, u"setup.phone_in_use"_s,
+                             tr("%1 already answers calls for another active branch. Use a different number, or "
+                                "deactivate that branch first.").arg(PhoneNumbers::display(e164)));
+        return {};
+    };
+    if (!number.isEmpty()) {
+        if (auto free = inUse(number); !free) {
+            stepFinished(a, Phone, free, {});
+            return;
+        }
+    }
+    auto credential = retellCredential(a);
+    if (!credential) {
+        stepFinished(a, Phone, credential.error(), {});
+        return;
+    }
+    auto client = std::make_shared<RetellClient>(m_network, credential->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(credential->baseUrl),
+                                                 credential->secret, m_endpoints.timeoutMs);
+    // The branch answers this number from now on; the run's input names it, so every later step and a re-run see it.
+    const auto adopt = [this, a](const QString &e164, const QString &message) {
+        const qint64 now = nowMs();
+        a->input.phone = e164;
+        auto branch = m_db.exec(u"UPDATE branches SET phone_e164 = ?, updated_at = ? WHERE id = ?"_s, {e164, now, a->branchId});
+        if (!branch) {
+            stepFinished(a, Phone, branch.error(), {});
+            return;
+        }
+        auto run = m_db.exec(u"UPDATE setup_runs SET input = ?, updated_at = ? WHERE id = ?"_s,
+                             {QString::fromUtf8(jsonText(a->input.toJson(false))), now, a->runId});
+        if (!run) {
+            stepFinished(a, Phone, run.error(), {});
+            return;
+        }
+        stepFinished(a, Phone, {}, message);
+    };
+    const auto buy = [this, a, client, adopt](const QString &e164) {
+        const int areaCode = a->input.areaCode.trimmed().toInt();
+        connect(client->createPhoneNumber(a->input.countryCode, areaCode, e164), &JsonReply::finished, this,
+                [this, a, client, adopt](const JsonResult &created) {
+            if (!created) {
+                stepFinished(a, Phone, created.error(), {});
+                return;
+            }
+            const QString bought = jsonString(*created, "phone_number");
+            // Recorded at once: whatever fails next, a cancel still knows to release it.
+            addResource(a, u"retell"_s, u"phone_number"_s, bought);
+            a->resources.back()["bought"] = true;
+            (void)persist(a, u"running"_s, Phone, {});
+            qCInfo(lcSetup) << "setup run" << a->runId << "bought" << bought;
+            adopt(bought, tr("%1 bought at Retell").arg(PhoneNumbers::display(bought)));
+        });
+    };
+    if (number.isEmpty()) {
+        buy({});
+        return;
+    }
+    connect(client->phoneNumber(number), &JsonReply::finished, this, [this, a, client, number, adopt, buy](const JsonResult &found) {
+        if (found) {
+            adopt(number, tr("Retell holds %1 in this account").arg(PhoneNumbers::display(number)));
+            return;
+        }
+        if (found.error().kind != ErrorKind::NotFound) {
+            stepFinished(a, Phone, found.error(), {});
+            return;
+        }
+        // Held by the branch but gone from the account (released elsewhere): a given number is bought as given,
+        // one the branch held from an earlier purchase is bought again only as that same number.
+        buy(number);
     });
 }
 

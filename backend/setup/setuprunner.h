@@ -95,6 +95,7 @@ private:
 
     [[nodiscard]] Status storeCompany(const ActivePtr &a);
     void verifyPhone(const ActivePtr &a);
+    void buyPhone(const ActivePtr &a);
     [[nodiscard]] Result<QString> storeCredentials(const ActivePtr &a);
     void connectProviders(const ActivePtr &a);
     void setUpBilling(const ActivePtr &a);

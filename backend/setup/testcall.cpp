@@ -2,6 +2,7 @@
 // appointments and notifications every half second until booked and confirmed, failed, or timed out.
 #include "setup/testcall.h"
 
+#include "db/callparties.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "domain/phonenumbers.h"
@@ -10,8 +11,11 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QTimeZone>
 #include <QTimer>
+
+#include <array>
 
 using namespace Qt::StringLiterals;
 
@@ -127,6 +131,20 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
         started(retell.error());
         return;
     }
+    // The call carries a nonce only this window knows; the call flow marks it as a test call only when the
+    // nonce comes back for this branch while the window is open, and only once.
+    const QString nonce = newNonce();
+    {
+        const qint64 now = nowMs();
+        auto window = m_db.insert(u"INSERT INTO test_call_windows (branch_id, caller_e164, opens_at, closes_at, created_at, nonce) "
+                                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                                  {branchId, *own, now, now + m_windowMs, now, nonce});
+        if (!window) {
+            started(window.error());
+            return;
+        }
+        m_windowId = *window;
+    }
     const QUrl base = retell->baseUrl.isEmpty() ? m_endpoints.retell : QUrl(retell->baseUrl);
     // A weekday two days ahead at 10:00 in the branch's zone; the caller accepts the nearest free time.
     QDate day = QDateTime::currentDateTime().toTimeZone(zone).date().addDays(2);
@@ -137,7 +155,7 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
                     {"from_number", own->toStdString()},
                     {"language", language == u"en"_s ? "en" : "de"},
                     {"scenario", "book"},
-                    {"metadata", {{"askpro_test_call", true}}},
+                    {"metadata", {{"askpro_test_call", nonce.toStdString()}}},
                     {"appointment",
                      {{"service", service.toStdString()},
                       {"datetime", start.toString(Qt::ISODate).toStdString()},
@@ -163,6 +181,13 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
         }
         follow(jsonString(*parsed, "call_id"));
     });
+}
+
+QString TestCall::newNonce()
+{
+    std::array<quint32, 4> words{};
+    QRandomGenerator::system()->fillRange(words.data(), words.size());
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words.data()), int(sizeof(words))).toHex());
 }
 
 void TestCall::closeWindow()
@@ -191,7 +216,7 @@ void TestCall::poll()
         // The operator's call: from their number to the branch's (or placed by the branch to them), marked as
         // a test call by the window, first seen after the window opened.
         auto found = m_db.exec(u"SELECT retell_call_id FROM calls WHERE branch_id = ? AND test_call = 1 "
-                               "AND CASE WHEN direction = 'outbound' THEN to_number ELSE from_number END = ? "
+                               "AND "_s + CallParties::otherNumberSql(QString()) + u" = ? "
                                "AND created_at >= ? ORDER BY id LIMIT 1"_s,
                                {m_branchId, m_caller, m_startedAt - 1000});
         if (found && found->next()) {

@@ -54,6 +54,10 @@ Q_SIGNALS:
     // Live mode: the operator's call arrived; its Retell call id.
     void callRecognised(const QString &callId);
 
+public:
+    // 128 random bits, hex: the secret a placed test call carries in metadata.askpro_test_call.
+    [[nodiscard]] static QString newNonce();
+
 private:
     void poll();
     void closeWindow();
@@ -72,7 +76,7 @@ private:
     bool m_live = false;
     qint64 m_branchId = 0;
     QString m_caller;       // live: the operator's number, E.164
-    qint64 m_windowId = 0;  // live: the test_call_windows row
+    qint64 m_windowId = 0;  // the test_call_windows row (live: by caller; sandbox: by nonce)
     qint64 m_recognisedAt = 0;
 };
 

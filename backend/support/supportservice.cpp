@@ -1,6 +1,7 @@
 // Support actions: each one transaction with its audit row; previews reuse the call flow's own lookups.
 #include "support/supportservice.h"
 
+#include "db/callparties.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "flow/calcomeventprocessor.h"
@@ -79,8 +80,8 @@ Result<RetryPreview> SupportService::previewRetry(qint64 callId, const Actor &ac
         return allowed.error();
     RetryPreview preview;
     preview.callId = callId;
-    auto q = m_db.exec(u"SELECT c.company_id, c.branch_id, b.active, b.name, "_s + CallStore::ourNumberSql(u"c"_s)
-                           + u", CASE WHEN c.direction = 'outbound' THEN c.to_number ELSE c.from_number END, COALESCE(cu.id, 0), "
+    auto q = m_db.exec(u"SELECT c.company_id, c.branch_id, b.active, b.name, "_s + CallParties::ourNumberSql(u"c"_s)
+                           + u", "_s + CallParties::otherNumberSql(u"c"_s) + u", COALESCE(cu.id, 0), "
                        "COALESCE(cu.name, '') FROM calls c LEFT JOIN branches b ON b.id = c.branch_id "
                        "LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?"_s,
                        {callId});

@@ -1,12 +1,14 @@
 // The checklist follows the progress lines the server reports for the run (SetupClient); icons come from the style.
 #include "wizard/connectpage.h"
 
+#include "domain/phonenumbers.h"
 #include "setupclient.h"
 #include "wizard/setupwizard.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QStyle>
 #include <QTreeWidget>
@@ -149,6 +151,21 @@ void ConnectPage::start()
 void ConnectPage::undo()
 {
     auto *w = static_cast<SetupWizard *>(wizard());
+    // A bought number is released at Retell by the undo; Retell may hand it to someone else, so ask first.
+    if (const QString bought = w->currentRun().boughtNumber; !bought.isEmpty()) {
+        QMessageBox ask(QMessageBox::Warning, tr("Release the bought number?"),
+                        tr("Undo releases %1, which this setup bought at Retell. A released number may be gone for good: "
+                           "Retell can give it to someone else, and buying it back may not be possible.")
+                            .arg(PhoneNumbers::display(bought)),
+                        QMessageBox::NoButton, this);
+        ask.setObjectName(u"releaseNumberQuestion"_s);
+        ask.addButton(tr("Release and undo"), QMessageBox::DestructiveRole);
+        QPushButton *keep = ask.addButton(tr("Keep the setup"), QMessageBox::RejectRole);
+        ask.setDefaultButton(keep);
+        ask.exec();
+        if (ask.clickedButton() == keep)
+            return;
+    }
     m_undo->setEnabled(false);
     m_retry->hide();
     m_error->setText(tr("Removing what this setup created…"));

@@ -4,9 +4,11 @@
 
 #include <QWizardPage>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QRadioButton;
 
 namespace askpro {
 
@@ -25,12 +27,19 @@ public:
 
 private:
     void numberChanged();
+    void modeChanged();
 
+    QRadioButton *m_import = nullptr;
+    QRadioButton *m_buy = nullptr;
+    QWidget *m_buyBox = nullptr; // country and area code
+    QWidget *m_sipBox = nullptr; // the carrier trunk
+    QComboBox *m_country = nullptr;
+    QLineEdit *m_areaCode = nullptr;
     QLineEdit *m_number = nullptr;
     QLabel *m_e164 = nullptr;
     QLabel *m_status = nullptr;
     QPushButton *m_verify = nullptr;
-    QString m_current; // E.164 of what is typed, empty when invalid or in use
+    QString m_current; // E.164 of what is typed ("area:US415" to buy by area code), empty when invalid or in use
     QString m_verified;
     bool m_busy = false;
     int m_asked = 0; // the in-use question last asked: older answers are dropped

@@ -41,6 +41,9 @@ SetupInput SetupWizard::input() const
     in.sipTerminationHost = field(u"branch.sip.host"_s).toString().trimmed();
     in.sipUser = field(u"branch.sip.user"_s).toString().trimmed();
     in.credentials.sipPassword = field(u"branch.sip.password"_s).toString().toUtf8();
+    in.buyNumber = field(u"branch.buy"_s).toBool();
+    in.areaCode = field(u"branch.buy.area_code"_s).toString().trimmed();
+    in.countryCode = field(u"branch.buy.country"_s).toString();
     return in;
 }
 
@@ -50,6 +53,9 @@ void SetupWizard::loadInput(const SetupInput &input)
     setField(u"branch.phone"_s, input.phone);
     setField(u"branch.sip.host"_s, input.sipTerminationHost);
     setField(u"branch.sip.user"_s, input.sipUser);
+    setField(u"branch.buy"_s, input.buyNumber);
+    setField(u"branch.buy.area_code"_s, input.areaCode);
+    setField(u"branch.buy.country"_s, input.countryCode);
 }
 
 void SetupWizard::prepareRun(std::function<void(const Status &)> done)
