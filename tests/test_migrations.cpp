@@ -7,6 +7,7 @@
 #include "testdatabase.h"
 
 #include <QSet>
+#include <QDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -38,6 +39,12 @@ QStringList backToVersion5(Engine engine)
             u"CREATE INDEX usage_logs_occurred ON usage_logs(occurred_at)"_s};
 }
 
+// The embedded migration files: one applied each (branches may leave a number free until they meet).
+int migrationCount()
+{
+    return int(QDir(u":/askpro/migrations"_s).entryList({u"*.sql"_s}, QDir::Files).size());
+}
+
 } // namespace
 
 class TestMigrations final : public QObject
@@ -55,7 +62,7 @@ private Q_SLOTS:
         QCOMPARE(migrator.currentVersion().value(), 0);
         auto applied = migrator.migrate();
         QVERIFY2(applied.ok(), qPrintable(applied.ok() ? QString() : applied.error().describe()));
-        QCOMPARE(*applied, Migrator::latestVersion());
+        QCOMPARE(*applied, migrationCount());
         QCOMPARE(migrator.currentVersion().value(), Migrator::latestVersion());
         for (const char *table : {"companies", "branches", "staff", "services", "customers", "calls", "call_events",
                                   "webhook_inbox", "notifications", "appointments", "api_credentials",
@@ -76,7 +83,8 @@ private Q_SLOTS:
         auto again = Migrator(*db).migrate();
         QVERIFY(again.ok());
         QCOMPARE(*again, 0);
-        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), Migrator::latestVersion());
+        // One row per migration (branches may leave a number free until they meet).
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM schema_migrations"_s)->toInt(), migrationCount());
     }
 
     void newerDatabaseIsRefused_data() { test::addEngineRows(); }
