@@ -97,7 +97,7 @@ private Q_SLOTS:
             QVERIFY(!AccessPolicy::permissionTitle(p).isEmpty());
             QVERIFY(!AccessPolicy::permissionCode(p).isEmpty());
         }
-        QCOMPARE(AccessPolicy::permissions(Role::Admin).size(), 15);
+        QCOMPARE(AccessPolicy::permissions(Role::Admin).size(), 16);
         for (Role role : AccessPolicy::roles())
             QCOMPARE(AccessPolicy::roleFromCode(AccessPolicy::roleCode(role)), std::optional<Role>(role));
     }

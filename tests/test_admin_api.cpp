@@ -7,6 +7,8 @@
 #include "documents/invoicepdf.h"
 #include "flow/callstore.h"
 #include "http/askproserver.h"
+#include "importer/importuploads.h"
+#include "jobs/jobqueue.h"
 #include "httptestclient.h"
 #include "security/sessionstore.h"
 #include "security/userstore.h"
@@ -295,16 +297,42 @@ private Q_SLOTS:
         QCOMPARE(report["rows"][0]["name"].get<std::string>(), std::string("Jörg Weiß"));
         QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550101'"_s)->toInt(), 0);
 
+        // The dry run is computed once and kept: a second look reads the stored report.
+        QVERIFY(!f.db->scalar(u"SELECT report_json FROM import_uploads WHERE id = ?"_s, {id})->toString().isEmpty());
+        QVERIFY(f.db->exec(u"UPDATE import_uploads SET report_json = ? WHERE id = ?"_s,
+                           {f.db->scalar(u"SELECT report_json FROM import_uploads WHERE id = ?"_s, {id})->toString().replace(u"\"created\":1"_s,
+                                                                                                                          u"\"created\":77"_s),
+                            id}));
+        QCOMPARE(Json::parse(send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding).body.toStdString())["report"]["created"].get<int>(), 77);
+
+        // The apply is a job: the request answers at once with where to look, the job's worker does the work.
         const auto applied = send(f.base, "POST", u"/api/v1/imports/%1/apply"_s.arg(id), onboarding);
-        QCOMPARE(applied.status, 200);
-        QVERIFY(Json::parse(applied.body.toStdString())["run_id"].get<qint64>() > 0);
+        QCOMPARE(applied.status, 202);
+        QCOMPARE(Json::parse(applied.body.toStdString())["url"].get<std::string>(), u"/api/v1/imports/%1"_s.arg(id).toStdString());
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550101'"_s)->toInt(), 0);
+        const auto queued = Json::parse(send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding).body.toStdString());
+        QCOMPARE(queued["state"].get<std::string>(), std::string("queued"));
+        QCOMPARE(send(f.base, "POST", u"/api/v1/imports/%1/apply"_s.arg(id), onboarding).status, 409);
+        {
+            // What the server's worker does with it (this fixture runs no workers).
+            JobQueue queue(*f.db);
+            const qint64 jobId = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {id})->toLongLong();
+            QCOMPARE(f.db->scalar(u"SELECT kind FROM jobs WHERE id = ?"_s, {jobId})->toString(), QString::fromLatin1(ImportUploads::ApplyJobKind));
+            const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {jobId})->toString().toUtf8();
+            const Status ran = ImportUploads(*f.db).runApplyJob(payload);
+            QVERIFY2(ran, qPrintable(ran ? QString() : ran.error().describe()));
+            QVERIFY(queue.complete(jobId));
+        }
         QCOMPARE(f.db->scalar(u"SELECT notes FROM customers WHERE phone_e164 = '+49305550101'"_s)->toString(), u"zwei\nZeilen"_s);
         QCOMPARE(f.db->scalar(u"SELECT company_id FROM customers WHERE phone_e164 = '+49305550101'"_s)->toLongLong(), f.own.id);
         QCOMPARE(send(f.base, "POST", u"/api/v1/imports/%1/apply"_s.arg(id), onboarding).status, 409);
         QCOMPARE(chunk(csv.size(), "4;Mehr;030 5550102\r\n").status, 409);
         const auto after = Json::parse(send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding).body.toStdString());
         QCOMPARE(after["state"].get<std::string>(), std::string("applied"));
+        QVERIFY(after["run_id"].get<qint64>() > 0);
         QCOMPARE(after["report"]["created"].get<int>(), 1);
+        QCOMPARE(after["report"]["applied"].get<bool>(), true);
+        QCOMPARE(after["progress"]["rows"].get<int>(), 3);
         // A spreadsheet is refused with the message to save it as CSV.
         const auto xlsx = send(f.base, "POST", u"/api/v1/imports"_s, onboarding, body);
         const qint64 xlsxId = Json::parse(xlsx.body.toStdString())["id"].get<qint64>();

@@ -1,9 +1,12 @@
 // Issue 19: customers from a practice's CSV. The reader on German and broken exports, the column mapping, and
 // dry run, apply, re-run and undo against real SQLite and PostgreSQL; afterwards the call flow knows the callers.
+#include "core/clock.h"
 #include "db/migrator.h"
 #include "flow/callstore.h"
 #include "importer/csvreader.h"
 #include "importer/customerimport.h"
+#include "importer/importuploads.h"
+#include "jobs/jobqueue.h"
 #include "testdatabase.h"
 
 #include <QBuffer>
@@ -11,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QJsonObject>
 #include <QTest>
+
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 using namespace askpro;
@@ -72,18 +77,60 @@ QString text(Database &db, const QString &sql, const QVariantList &params = {})
     return v ? v->toString() : u"<error>"_s;
 }
 
-Result<ImportReport> runImport(Database &db, qint64 company, const QByteArray &csv, bool apply, int batchSize = 500)
+// The start of every database test: the engine's fresh database (db) and a company (company) with the branch
+// "Filiale Mitte", numbered in Berlin.
+#define ASKPRO_IMPORT_FIXTURE()                                                                                        \
+    QFETCH(QString, engine);                                                                                           \
+    ASKPRO_FRESH_DB(db, engine);                                                                                       \
+    const qint64 company = test::plantCompanyAndBranch(*db, u"+49309990000"_s).first
+
+// The file through CustomerImport; options as given, with the company, apply and batch size set.
+Result<ImportReport> runImport(Database &db, qint64 company, const QByteArray &csv, bool apply, int batchSize = 500,
+                               const Actor &actor = Actor::system(u"test"_s), ImportOptions options = {})
 {
     QBuffer buffer;
     buffer.setData(csv);
     buffer.open(QIODevice::ReadOnly);
-    ImportOptions options;
     options.companyId = company;
     options.apply = apply;
     options.batchSize = batchSize;
-    options.sourceName = u"kunden.csv"_s;
-    return CustomerImport(db).run(buffer, options, Actor::system(u"test"_s));
+    if (options.sourceName.isEmpty())
+        options.sourceName = u"kunden.csv"_s;
+    return CustomerImport(db).run(buffer, options, actor);
 }
+
+// A file whose reads fail after failAt bytes, as a lost chunk or a bad disk does.
+class FailingDevice final : public QIODevice
+{
+public:
+    FailingDevice(QByteArray data, qint64 failAt)
+        : m_data(std::move(data))
+        , m_failAt(failAt)
+    {
+        open(QIODevice::ReadOnly);
+    }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return m_data.size() - m_at + QIODevice::bytesAvailable(); }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        if (m_at >= m_failAt) {
+            setErrorString(u"input/output error"_s);
+            return -1;
+        }
+        const qint64 n = std::min({maxSize, m_failAt - m_at, qint64(m_data.size()) - m_at});
+        std::memcpy(data, m_data.constData() + m_at, size_t(n));
+        m_at += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_failAt;
+    qint64 m_at = 0;
+};
 
 QString actionOfLine(const ImportReport &report, qint64 line)
 {
@@ -210,17 +257,10 @@ private slots:
     void aMissingMappedColumnWritesNothing_data() { test::addEngineRows(); }
     void aMissingMappedColumnWritesNothing()
     {
-        QFETCH(QString, engine);
-        ASKPRO_FRESH_DB(db, engine);
-        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
-        QBuffer buffer;
-        buffer.setData(germanExport());
-        buffer.open(QIODevice::ReadOnly);
+        ASKPRO_IMPORT_FIXTURE();
         ImportOptions options;
-        options.companyId = company;
-        options.apply = true;
         options.mappingOverrides = QJsonObject{{u"phone"_s, u"Festnetz privat"_s}};
-        auto report = CustomerImport(*db).run(buffer, options, Actor::system(u"test"_s));
+        auto report = runImport(*db, company, germanExport(), true, 500, Actor::system(u"test"_s), options);
         QVERIFY(!report);
         QCOMPARE(report.error().code, u"import.mapping_column"_s);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
@@ -230,9 +270,7 @@ private slots:
     void dryRunApplyAndRerun_data() { test::addEngineRows(); }
     void dryRunApplyAndRerun()
     {
-        QFETCH(QString, engine);
-        ASKPRO_FRESH_DB(db, engine);
-        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
+        ASKPRO_IMPORT_FIXTURE();
         CallStore calls(*db);
         // A caller the call flow already knows, without a name.
         auto earlier = calls.upsertCustomer(company, u"+49301111111"_s, QString(), QString(), u"de"_s);
@@ -323,9 +361,7 @@ private slots:
     void aFailingRowUndoesTheRun_data() { test::addEngineRows(); }
     void aFailingRowUndoesTheRun()
     {
-        QFETCH(QString, engine);
-        ASKPRO_FRESH_DB(db, engine);
-        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
+        ASKPRO_IMPORT_FIXTURE();
         CallStore calls(*db);
         auto earlier = calls.upsertCustomer(company, u"+49301111111"_s, QString(), QString(), u"de"_s);
         QVERIFY(earlier);
@@ -424,26 +460,218 @@ private slots:
     void onlyItsOwnCompanyAndWithTheRightRole_data() { test::addEngineRows(); }
     void onlyItsOwnCompanyAndWithTheRightRole()
     {
-        QFETCH(QString, engine);
-        ASKPRO_FRESH_DB(db, engine);
-        const auto [company, branch] = test::plantCompanyAndBranch(*db, u"+49309990000"_s);
-        QBuffer buffer;
-        buffer.setData("Name;Telefon\nA;030 5550001\n");
-        buffer.open(QIODevice::ReadOnly);
-        ImportOptions options;
-        options.companyId = company;
-        auto support = CustomerImport(*db).run(buffer, options, Actor::user(1, u"s"_s, Role::Support));
-        QVERIFY(!support);
-        QCOMPARE(support.error().kind, ErrorKind::Unauthorized);
-        buffer.seek(0);
-        auto onboarding = CustomerImport(*db).run(buffer, options, Actor::user(1, u"o"_s, Role::Onboarding));
+        ASKPRO_IMPORT_FIXTURE();
+        const QByteArray csv = "Name;Telefon\nA;030 5550001\n";
+        // Support may see customers but neither set up businesses nor change customers; the owner neither.
+        for (const Role role : {Role::Support, Role::Owner}) {
+            auto refused = runImport(*db, company, csv, false, 500, Actor::user(1, u"s"_s, role));
+            QVERIFY(!refused);
+            QCOMPARE(refused.error().kind, ErrorKind::Unauthorized);
+        }
+        QVERIFY(AccessPolicy::allows(Role::Onboarding, Permission::EditCustomers));
+        auto onboarding = runImport(*db, company, csv, false, 500, Actor::user(1, u"o"_s, Role::Onboarding));
         QVERIFY(onboarding);
         QCOMPARE(onboarding->created, 1);
-        buffer.seek(0);
-        options.companyId = company + 1000;
-        auto missing = CustomerImport(*db).run(buffer, options, Actor::user(1, u"o"_s, Role::Onboarding));
+        auto missing = runImport(*db, company + 1000, csv, false, 500, Actor::user(1, u"o"_s, Role::Onboarding));
         QVERIFY(!missing);
         QCOMPARE(missing.error().kind, ErrorKind::NotFound);
+    }
+
+    // Two companies' users: every statement on an upload carries the company, so the other company's id is
+    // "not found" for reading, adding, the report and the apply alike. The apply itself runs as a job.
+    void uploadsStayInTheirCompany_data() { test::addEngineRows(); }
+    void uploadsStayInTheirCompany()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const qint64 other = test::plantCompanyAndBranch(*db, u"+49309990001"_s).first;
+        const Actor ours = Actor::user(0, u"ours"_s, Role::Onboarding, company);
+        const Actor theirs = Actor::user(0, u"theirs"_s, Role::Onboarding, other);
+        ImportUploads uploads(*db);
+        auto id = uploads.create(ours, company, u"kunden.csv"_s, {});
+        QVERIFY(id);
+        QCOMPARE(uploads.create(theirs, company, u"kunden.csv"_s, {}).error().kind, ErrorKind::NotFound);
+        QVERIFY(uploads.append(ours, *id, 0, "Name;Telefon\nA;030 5550001\n"));
+        QCOMPARE(uploads.find(theirs, *id).error().kind, ErrorKind::NotFound);
+        QCOMPARE(uploads.append(theirs, *id, -1, "B;030 5550002\n").error().kind, ErrorKind::NotFound);
+        QCOMPARE(uploads.report(theirs, *id).error().kind, ErrorKind::NotFound);
+        QCOMPARE(uploads.requestApply(theirs, *id).error().kind, ErrorKind::NotFound);
+        QCOMPARE(uploads.find(Actor::user(3, u"s"_s, Role::Support), *id).error().kind, ErrorKind::Unauthorized);
+
+        auto report = uploads.report(ours, *id);
+        QVERIFY(report);
+        QCOMPARE(report->value(u"created"_s).toInt(), 1);
+        auto job = uploads.requestApply(ours, *id);
+        QVERIFY(job);
+        QCOMPARE(uploads.requestApply(ours, *id).error().kind, ErrorKind::Conflict);
+        QCOMPARE(uploads.find(ours, *id)->state, u"queued"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+        const Status ran = uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
+        QVERIFY2(ran, qPrintable(ran ? QString() : ran.error().describe()));
+        auto applied = uploads.find(ours, *id);
+        QCOMPARE(applied->state, u"applied"_s);
+        QVERIFY(applied->runId > 0);
+        QCOMPARE(applied->rowsDone, 1);
+        QCOMPARE(applied->report.value(u"applied"_s).toBool(), true);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE company_id = ?"_s, {company}), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE company_id = ?"_s, {other}), 0);
+        QCOMPARE(text(*db, u"SELECT actor FROM import_runs WHERE id = ?"_s, {applied->runId}), u"ours"_s);
+    }
+
+    // A read error in the middle of the file is an error with its reason, never a short file: a dry run says
+    // so, an apply is undone.
+    void aReadErrorIsAnError_data() { test::addEngineRows(); }
+    void aReadErrorIsAnError()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const QByteArray csv = "Name;Telefon\nA;030 5550001\nB;030 5550002\nC;030 5550003\n";
+        {
+            FailingDevice device(csv, csv.indexOf("B;"));
+            CsvReader reader(device);
+            QVERIFY(reader.readHeader());
+            CsvRecord record;
+            QVERIFY(reader.next(record));
+            QCOMPARE(record.fields.value(0), u"A"_s);
+            QVERIFY(!reader.next(record));
+            QVERIFY(!reader.status().ok());
+            QCOMPARE(reader.status().error().code, u"import.read_error"_s);
+            QVERIFY2(reader.status().error().message.contains(u"input/output error"_s), qPrintable(reader.status().error().message));
+            QVERIFY(reader.status().error().message.contains(u"line 2"_s));
+        }
+        {
+            FailingDevice device(csv, 4);
+            CsvReader reader(device);
+            QCOMPARE(reader.readHeader().error().code, u"import.read_error"_s);
+        }
+        FailingDevice device(csv, csv.indexOf("C;"));
+        ImportOptions options;
+        options.companyId = company;
+        options.apply = true;
+        auto failed = CustomerImport(*db).run(device, options, Actor::system(u"test"_s));
+        QVERIFY(!failed);
+        QCOMPARE(failed.error().code, u"import.read_error"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+        QCOMPARE(text(*db, u"SELECT state FROM import_runs"_s), u"failed"_s);
+        QVERIFY(text(*db, u"SELECT error FROM import_runs"_s).contains(u"input/output error"_s));
+    }
+
+    // The Mobil/Handy column is the customer's number for text messages, normalised like the phone number.
+    void theMobileIsTheMessageNumber_data() { test::addEngineRows(); }
+    void theMobileIsTheMessageNumber()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        CallStore calls(*db);
+        auto earlier = calls.upsertCustomer(company, u"+49305550009"_s, QString(), QString(), u"de"_s);
+        QVERIFY(earlier);
+        const QByteArray csv = "Nr;Name;Telefon;Handy\n"
+                               "1;Eins;030 5550001;0171 1112223\n"
+                               "2;Zwei;;0171 4445556\n"
+                               "3;Drei;030 5550003;12\n"
+                               "4;Vier;030 5550009;+49 171 9998887\n";
+        auto applied = runImport(*db, company, csv, true);
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().describe()));
+        QCOMPARE(applied->created, 3);
+        QCOMPARE(applied->updated, 1);
+        const QString sql = u"SELECT message_phone_e164 FROM customers WHERE phone_e164 = ?"_s;
+        QCOMPARE(text(*db, sql, {u"+49305550001"_s}), u"+491711112223"_s);
+        QCOMPARE(text(*db, sql, {u"+491714445556"_s}), u"+491714445556"_s);
+        QCOMPARE(text(*db, sql, {u"+49305550003"_s}), QString());
+        QVERIFY2(reasonOfLine(*applied, 4).contains(u"\"12\""_s), qPrintable(reasonOfLine(*applied, 4)));
+        QCOMPARE(text(*db, u"SELECT message_phone_e164 FROM customers WHERE id = ?"_s, {*earlier}), u"+491719998887"_s);
+        auto again = runImport(*db, company, csv, true);
+        QVERIFY(again);
+        QCOMPARE(again->unchanged, 4);
+        // A new mobile number at the source comes in.
+        QByteArray changed = csv;
+        changed.replace("0171 1112223", "0171 1112224");
+        auto third = runImport(*db, company, changed, true);
+        QVERIFY(third);
+        QCOMPARE(third->updated, 1);
+        QCOMPARE(text(*db, sql, {u"+49305550001"_s}), u"+491711112224"_s);
+    }
+
+    // Undoing a run keeps what others hold on to: a new customer a call refers to or someone changed since,
+    // and a changed customer that was changed again after the run.
+    void undoKeepsWhatLaterWorkHoldsOnTo_data() { test::addEngineRows(); }
+    void undoKeepsWhatLaterWorkHoldsOnTo()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        CallStore calls(*db);
+        auto earlier = calls.upsertCustomer(company, u"+49301111111"_s, QString(), QString(), u"de"_s);
+        QVERIFY(earlier);
+        auto applied = runImport(*db, company, "ID;Name;Telefon\nA;Anna;030 5550001\nB;Bert;030 5550002\nC;Cora;030 5550003\nD;Dora;030 1111111\n", true);
+        QVERIFY(applied);
+        QCOMPARE(applied->created, 3);
+        QCOMPARE(applied->updated, 1);
+        const qint64 anna = count(*db, u"SELECT id FROM customers WHERE phone_e164 = '+49305550001'"_s);
+        const qint64 cora = count(*db, u"SELECT id FROM customers WHERE phone_e164 = '+49305550003'"_s);
+        QVERIFY(db->exec(u"INSERT INTO calls (retell_call_id, company_id, customer_id, created_at, updated_at) VALUES ('call-undo', ?, ?, ?, ?)"_s,
+                         {company, anna, nowMs(), nowMs()}));
+        QVERIFY(db->exec(u"UPDATE customers SET name = 'Cora K.', updated_at = updated_at + 1 WHERE id = ?"_s, {cora}));
+        QVERIFY(db->exec(u"UPDATE customers SET name = 'Dora D.', updated_at = updated_at + 1 WHERE id = ?"_s, {*earlier}));
+
+        const Status undone = CustomerImport(*db).undo(applied->runId, u"undone by the test"_s);
+        QVERIFY2(undone, qPrintable(undone ? QString() : undone.error().describe()));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550002'"_s), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE id = ?"_s, {anna}), 1);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE id = ?"_s, {cora}), u"Cora K."_s);
+        QCOMPARE(text(*db, u"SELECT name FROM customers WHERE id = ?"_s, {*earlier}), u"Dora D."_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_sources"_s), 0);
+        const QString error = text(*db, u"SELECT error FROM import_runs WHERE id = ?"_s, {applied->runId});
+        QVERIFY2(error.contains(u"undone by the test"_s) && error.contains(u"#%1"_s.arg(anna)) && error.contains(u"#%1"_s.arg(cora))
+                     && error.contains(u"#%1"_s.arg(*earlier)),
+                 qPrintable(error));
+        // The kept customers are ordinary ones now: the next import links them by their number.
+        auto again = runImport(*db, company, "ID;Name;Telefon\nA;Anna;030 5550001\n", true);
+        QVERIFY(again);
+        QCOMPARE(again->created, 0);
+    }
+
+    // An apply cut off by a stopped server never stays "applying": its job, run again, undoes the cut-off run
+    // and applies the file; an upload whose job ended is marked failed with the reason and can be applied again.
+    void aCutOffApplyIsResumedOrFailed_data() { test::addEngineRows(); }
+    void aCutOffApplyIsResumedOrFailed()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const Actor actor = Actor::system(u"test"_s);
+        ImportUploads uploads(*db);
+        const auto cutOff = [&](qint64 upload, const QByteArray &csv) {
+            // What a stopped server leaves: a run of the upload that wrote rows and never finished.
+            auto run = runImport(*db, company, csv, true);
+            QVERIFY(run);
+            QVERIFY(db->exec(u"UPDATE import_runs SET state = 'applying' WHERE id = ?"_s, {run->runId}));
+            QVERIFY(db->exec(u"UPDATE import_uploads SET state = 'applying', run_id = ? WHERE id = ?"_s, {run->runId, upload}));
+        };
+        auto first = uploads.create(actor, company, u"kunden.csv"_s, {});
+        QVERIFY(first);
+        QVERIFY(uploads.append(actor, *first, 0, "ID;Name;Telefon\nA;Anna;030 5550001\n"));
+        auto job = uploads.requestApply(actor, *first);
+        QVERIFY(job);
+        cutOff(*first, "ID;Name;Telefon\nX;Halb;030 5550009\n");
+        const Status resumed = uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
+        QVERIFY2(resumed, qPrintable(resumed ? QString() : resumed.error().describe()));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550009'"_s), 0);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550001'"_s), 1);
+        QCOMPARE(uploads.find(actor, *first)->state, u"applied"_s);
+        QVERIFY(text(*db, u"SELECT error FROM import_runs WHERE state = 'failed'"_s).contains(u"server stopped"_s));
+
+        auto second = uploads.create(actor, company, u"kunden2.csv"_s, {});
+        QVERIFY(second);
+        QVERIFY(uploads.append(actor, *second, 0, "ID;Name;Telefon\nB;Bert;030 5550002\n"));
+        auto secondJob = uploads.requestApply(actor, *second);
+        QVERIFY(secondJob);
+        cutOff(*second, "ID;Name;Telefon\nY;Halb;030 5550008\n");
+        QCOMPARE(*uploads.failAbandoned(), 0); // its job still waits: it resumes the upload
+        QVERIFY(db->exec(u"UPDATE jobs SET status = 'failed' WHERE id = ?"_s, {*secondJob}));
+        QCOMPARE(*uploads.failAbandoned(), 1);
+        auto failed = uploads.find(actor, *second);
+        QCOMPARE(failed->state, u"failed"_s);
+        QVERIFY2(failed->error.contains(u"Apply it again"_s), qPrintable(failed->error));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550008'"_s), 0);
+        auto again = uploads.requestApply(actor, *second);
+        QVERIFY(again);
+        QVERIFY(uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*again}).toUtf8()));
+        QCOMPARE(uploads.find(actor, *second)->state, u"applied"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550002'"_s), 1);
     }
 };
 

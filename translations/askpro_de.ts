@@ -4,7 +4,7 @@
 <context>
     <name>AccessPolicy</name>
     <message>
-        <location filename="../backend/security/accesspolicy.cpp" line="+119"/>
+        <location filename="../backend/security/accesspolicy.cpp" line="+122"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
@@ -62,6 +62,11 @@
         <location line="+2"/>
         <source>view customers</source>
         <translation>Kunden ansehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>change and import customers</source>
+        <translation>Kunden ändern und importieren</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -264,7 +269,18 @@
 <context>
     <name>CsvReader</name>
     <message>
-        <location filename="../backend/importer/csvreader.cpp" line="+99"/>
+        <location filename="../backend/importer/csvreader.cpp" line="+67"/>
+        <source>The file could not be read after line %1: %2</source>
+        <translation>Die Datei konnte nach Zeile %1 nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+5"/>
+        <source>unknown read error</source>
+        <translation>unbekannter Lesefehler</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>This is a spreadsheet file, not CSV. Open it in the spreadsheet program and save it as CSV (UTF-8).</source>
         <translation>Dies ist eine Tabellendatei, keine CSV-Datei. Öffnen Sie sie im Tabellenprogramm und speichern Sie sie als CSV (UTF-8).</translation>
     </message>
@@ -274,12 +290,12 @@
         <translation>Diese Datei ist UTF-16-Text. Speichern Sie sie im Tabellenprogramm als CSV (UTF-8).</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>The file is empty: it has no header line.</source>
         <translation>Die Datei ist leer: Sie hat keine Kopfzeile.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Line %1 is not text: this does not look like a CSV file. Save it as CSV (UTF-8).</source>
         <translation>Zeile %1 ist kein Text: Dies sieht nicht nach einer CSV-Datei aus. Speichern Sie sie als CSV (UTF-8).</translation>
     </message>
@@ -307,7 +323,7 @@
 <context>
     <name>CustomerImport</name>
     <message>
-        <location filename="../backend/importer/customerimport.cpp" line="+163"/>
+        <location filename="../backend/importer/customerimport.cpp" line="+166"/>
         <source>The mapping names the field &quot;%1&quot;, which does not exist. Fields: %2.</source>
         <translation>Die Zuordnung nennt das Feld „%1“, das es nicht gibt. Felder: %2.</translation>
     </message>
@@ -322,7 +338,7 @@
         <translation>Keine Spalte enthält eine Telefonnummer (gesucht: Telefon, Tel., Mobil, Handy, Phone, Mobile). Nennen Sie sie in der Zuordnung, z. B. {&quot;phone&quot;: &quot;%1&quot;}.</translation>
     </message>
     <message>
-        <location line="+170"/>
+        <location line="+157"/>
         <source>name</source>
         <translation>Name</translation>
     </message>
@@ -340,6 +356,11 @@
         <location line="+1"/>
         <source>phone number</source>
         <translation>Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mobile number</source>
+        <translation>Mobilnummer</translation>
     </message>
     <message>
         <location line="+35"/>
@@ -372,7 +393,7 @@
         <translation>Doppelt: Kunde #%1 hat diese E-Mail-Adresse mit der Nummer %2</translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+151"/>
         <source>You may import only into your own company.</source>
         <translation>Sie dürfen nur in Ihr eigenes Unternehmen importieren.</translation>
     </message>
@@ -382,7 +403,7 @@
         <translation>Es gibt kein Unternehmen %1.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+69"/>
         <source>Belongs to the company &quot;%1&quot;, not to &quot;%2&quot;</source>
         <translation>Gehört zum Unternehmen „%1“, nicht zu „%2“</translation>
     </message>
@@ -397,12 +418,17 @@
         <translation>Keine Telefonnummer</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
+        <source>mobile number &quot;%1&quot; left out: %2</source>
+        <translation>Mobilnummer „%1“ ausgelassen: %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&quot;%1&quot; left out: not an e-mail address</source>
         <translation>„%1“ weggelassen: keine E-Mail-Adresse</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Duplicate of line %1 (same source id)</source>
         <translation>Doppelt zu Zeile %1 (gleiche Quell-ID)</translation>
     </message>
@@ -415,6 +441,22 @@
         <location line="+2"/>
         <source>Duplicate of line %1 (same e-mail address)</source>
         <translation>Doppelt zu Zeile %1 (gleiche E-Mail-Adresse)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+163"/>
+        <source>Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1</source>
+        <translation>
+            <numerusform>%n neuer Kunde behalten, auf den Anrufe oder Termine verweisen oder der seitdem geändert wurde: %1</numerusform>
+            <numerusform>%n neue Kunden behalten, auf die Anrufe oder Termine verweisen oder die seitdem geändert wurden: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Left %n customer(s) as changed after the import: %1</source>
+        <translation>
+            <numerusform>%n Kunde so belassen, wie er nach dem Import geändert wurde: %1</numerusform>
+            <numerusform>%n Kunden so belassen, wie sie nach dem Import geändert wurden: %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -543,7 +585,7 @@
 <context>
     <name>ImportUploads</name>
     <message>
-        <location filename="../backend/api/importroutes.cpp" line="+54"/>
+        <location filename="../backend/api/importroutes.cpp" line="+59"/>
         <source>an object of field and column names is expected</source>
         <translation>ein Objekt aus Feld- und Spaltennamen wird erwartet</translation>
     </message>
@@ -553,7 +595,7 @@
         <translation>Base64 wird erwartet</translation>
     </message>
     <message>
-        <location filename="../backend/importer/importuploads.cpp" line="+26"/>
+        <location filename="../backend/importer/importuploads.cpp" line="+44"/>
         <location line="+5"/>
         <source>There is no company %1.</source>
         <translation>Es gibt kein Unternehmen %1.</translation>
@@ -564,9 +606,13 @@
         <translation>Es gibt keinen Import %1.</translation>
     </message>
     <message>
-        <location line="+16"/>
         <source>Import %1 has been applied; start a new one.</source>
-        <translation>Import %1 wurde bereits angewendet; beginnen Sie einen neuen.</translation>
+        <translation type="vanished">Import %1 wurde bereits angewendet; beginnen Sie einen neuen.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Import %1 is being or has been applied; start a new one.</source>
+        <translation>Import %1 wird gerade oder wurde bereits übernommen; bitte einen neuen beginnen.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -580,14 +626,30 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Another chunk was stored at the same place; ask for the import&apos;s size and go on from there.</source>
         <translation>An derselben Stelle wurde bereits ein anderer Teil gespeichert; fragen Sie die Größe des Imports ab und machen Sie dort weiter.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+49"/>
+        <location line="+12"/>
         <source>Import %1 is being applied or has been applied already.</source>
         <translation>Import %1 wird gerade angewendet oder wurde bereits angewendet.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>The apply was asked for by an account with an unknown role.</source>
+        <translation>Die Übernahme wurde von einem Konto mit unbekannter Rolle angefordert.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The server stopped during the apply; undone and applied again.</source>
+        <translation>Der Server wurde während der Übernahme beendet; rückgängig gemacht und erneut übernommen.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>The apply stopped before it finished (its job ended without it); nothing of it is left. Apply it again.</source>
+        <translation>Die Übernahme wurde vor ihrem Ende abgebrochen (ihr Auftrag endete ohne sie); von ihr ist nichts geblieben. Bitte erneut übernehmen.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CustomerImport</name>
+    <message numerus="yes">
+        <location filename="../backend/importer/customerimport.cpp" line="+849"/>
+        <source>Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1</source>
+        <translation>
+            <numerusform>Kept %n new customer that calls or appointments refer to or that was changed since: %1</numerusform>
+            <numerusform>Kept %n new customers that calls or appointments refer to or that were changed since: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Left %n customer(s) as changed after the import: %1</source>
+        <translation>
+            <numerusform>Left %n customer as changed after the import: %1</numerusform>
+            <numerusform>Left %n customers as changed after the import: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ServerCommands</name>
     <message numerus="yes">
         <location filename="../app/server/servercommands.cpp" line="+171"/>

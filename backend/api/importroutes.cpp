@@ -1,11 +1,14 @@
 // The customer import through the admin API: an upload, its file in chunks (base64 in JSON, each within the
-// request limit), the dry-run report and the apply. Admin and onboarding (RunSetup); the company scope is
-// part of every statement of ImportUploads.
+// request limit), the dry-run report (computed once, kept with the upload) and the apply, which a job of the
+// server's queue runs: the request thread also stores webhooks and must never wait for an import. Admin and
+// onboarding (RunSetup, and EditCustomers checked by ImportUploads); the company scope is part of every
+// statement of ImportUploads.
 #include "api/adminapi.h"
 #include "api/routefamilies.h"
 
 #include "db/database.h"
 #include "importer/importuploads.h"
+#include "jobs/workerpool.h"
 
 #include <QJsonDocument>
 
@@ -15,9 +18,9 @@ namespace askpro {
 
 namespace {
 
-Json reportJson(const ImportReport &report)
+Json toJson(const QJsonObject &object)
 {
-    return Json::parse(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact).toStdString());
+    return Json::parse(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString());
 }
 
 Json uploadJson(const ImportUpload &upload)
@@ -27,7 +30,9 @@ Json uploadJson(const ImportUpload &upload)
                 {"file_name", upload.fileName.toStdString()},
                 {"bytes", upload.bytes},
                 {"state", upload.state.toStdString()},
-                {"run_id", upload.runId > 0 ? Json(upload.runId) : Json(nullptr)}};
+                {"run_id", upload.runId > 0 ? Json(upload.runId) : Json(nullptr)},
+                {"progress", Json{{"rows", upload.rowsDone}, {"bytes", upload.bytesDone}}},
+                {"error", upload.error.isEmpty() ? Json(nullptr) : Json(upload.error.toStdString())}};
 }
 
 } // namespace
@@ -87,46 +92,37 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                    },
                    R"({"data": "QW5uYTswMzAgNTU1MDAwMQo="})"});
     routes.append({"GET", u"/api/v1/imports/{importId}"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
-                   u"The import and its report: the dry run over the stored file (would create, update, leave, skip, each row with its reason), or the applied run's"_s,
+                   u"The import's state, its apply's progress and error, and its report: the dry run over the stored file (computed once, "
+                   "then kept until another chunk comes: would create, update, leave, skip, each row with its reason), or the applied run's"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = r.id(u"importId"_s);
                        if (!id)
                            return id.error();
                        ImportUploads uploads(db);
+                       auto report = uploads.report(r.actor, *id);
+                       if (!report)
+                           return report.error();
                        auto upload = uploads.find(r.actor, *id);
                        if (!upload)
                            return upload.error();
                        Json body = uploadJson(*upload);
-                       if (upload->state == u"applied"_s) {
-                           auto q = db.exec(u"SELECT created_count, updated_count, unchanged_count, skipped_count FROM import_runs WHERE id = ?"_s,
-                                            {upload->runId});
-                           if (!q)
-                               return q.error();
-                           if (q->next())
-                               body["report"] = Json{{"run_id", upload->runId},
-                                                     {"applied", true},
-                                                     {"created", q->value(0).toLongLong()},
-                                                     {"updated", q->value(1).toLongLong()},
-                                                     {"unchanged", q->value(2).toLongLong()},
-                                                     {"skipped", q->value(3).toLongLong()}};
-                           return ApiReply::json(body);
-                       }
-                       auto report = uploads.dryRun(r.actor, *id);
-                       if (!report)
-                           return report.error();
-                       body["report"] = reportJson(*report);
+                       body["report"] = report->isEmpty() ? Json(nullptr) : toJson(*report);
                        return ApiReply::json(body);
                    }});
     routes.append({"POST", u"/api/v1/imports/{importId}/apply"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
-                   u"Applies the import once, in short batches under a new import run; a database error undoes the run. Answers the report"_s,
-                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                   u"Queues the apply (once; again after a failure): a job applies it in short batches under a new import run, and a database "
+                   "error undoes the run. Answers 202 with the import's URL, where state, progress and the report follow"_s,
+                   [&db, pool = context.pool](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = r.id(u"importId"_s);
                        if (!id)
                            return id.error();
-                       auto report = ImportUploads(db).apply(r.actor, *id);
-                       if (!report)
-                           return report.error();
-                       return ApiReply::json(reportJson(*report));
+                       auto job = ImportUploads(db).requestApply(r.actor, *id);
+                       if (!job)
+                           return job.error();
+                       if (pool)
+                           pool->wakeOne();
+                       const QString url = u"/api/v1/imports/%1"_s.arg(*id);
+                       return ApiReply::json(Json{{"id", *id}, {"state", "queued"}, {"job_id", *job}, {"url", url.toStdString()}}, 202);
                    }});
     return routes;
 }

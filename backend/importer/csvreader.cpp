@@ -59,15 +59,35 @@ qint64 CsvReader::position() const
     return m_device.pos();
 }
 
+Status CsvReader::status() const
+{
+    if (m_readError.isEmpty())
+        return {};
+    return makeError(ErrorKind::Transient, u"import.read_error"_s,
+                     tr("The file could not be read after line %1: %2").arg(m_line).arg(m_readError));
+}
+
 bool CsvReader::readLine(QString &text, bool &broken, bool &tooLong)
 {
     broken = false;
     tooLong = false;
     if (m_device.atEnd())
         return false;
-    QByteArray bytes = m_device.readLine(MaxLineBytes + 1);
-    if (bytes.isEmpty() && m_device.atEnd())
+    if (!m_readError.isEmpty())
         return false;
+    QByteArray bytes = m_device.readLine(MaxLineBytes + 1);
+    if (bytes.isEmpty()) {
+        // Nothing read while the device is not at its end: a failed read (a lost chunk, a disk error), which
+        // must not pass for the end of the file and an import of only its first part.
+        if (!m_device.atEnd())
+            m_readError = m_device.errorString().isEmpty() ? tr("unknown read error") : m_device.errorString();
+        return false;
+    }
+    // A line cut short by a failed read (the device stops in its middle and is not at its end) is no line.
+    if (!bytes.endsWith('\n') && bytes.size() < MaxLineBytes && !m_device.atEnd()) {
+        m_readError = m_device.errorString().isEmpty() ? tr("unknown read error") : m_device.errorString();
+        return false;
+    }
     ++m_line;
     if (bytes.size() > MaxLineBytes && !bytes.endsWith('\n')) {
         tooLong = true;
@@ -104,8 +124,11 @@ Status CsvReader::readHeader()
     bool broken = false;
     bool tooLong = false;
     do {
-        if (!readLine(text, broken, tooLong))
+        if (!readLine(text, broken, tooLong)) {
+            if (auto read = status(); !read)
+                return read;
             return makeError(ErrorKind::Invalid, u"import.empty"_s, tr("The file is empty: it has no header line."));
+        }
     } while (text.trimmed().isEmpty() && !broken && !tooLong);
     if (broken || tooLong || text.contains(QChar(0xFFFD)))
         return makeError(ErrorKind::Invalid, u"import.not_csv"_s,
@@ -203,7 +226,7 @@ bool CsvReader::next(CsvRecord &record)
         }
         // A quoted field goes on on the next physical line.
         if (!readLine(text, broken, tooLong)) {
-            if (record.error.isEmpty())
+            if (record.error.isEmpty() && m_readError.isEmpty())
                 record.error = tr("Line %1 opens a quote that the file never closes.").arg(record.line);
             break;
         }

@@ -33,9 +33,11 @@ public:
     [[nodiscard]] const QStringList &header() const { return m_header; }
     [[nodiscard]] QChar separator() const { return m_separator; }
 
-    // The next record, skipping empty lines; false at the end of the file. A record with an error still
-    // carries its line number, and reading goes on after it.
+    // The next record, skipping empty lines; false at the end of the file or when the device failed (then
+    // status() says why). A record with an error still carries its line number, and reading goes on after it.
     [[nodiscard]] bool next(CsvRecord &record);
+    // The device's read error, with the line after which it came; ok while the file reads.
+    [[nodiscard]] Status status() const;
     // Bytes consumed so far, for progress.
     [[nodiscard]] qint64 position() const;
 
@@ -46,6 +48,7 @@ private:
     QStringList m_header;
     QChar m_separator = u',';
     qint64 m_line = 0;
+    QString m_readError; // the device failed: never taken for the end of the file
 };
 
 } // namespace askpro

@@ -20,9 +20,12 @@ namespace askpro {
 
 namespace {
 
-// The fields an import keeps track of; language and anything else set in AskPro is never touched.
-constexpr int FieldCount = 4;
-const char *const ValueKeys[FieldCount] = {"name", "email", "notes", "phone"};
+// The fields an import keeps track of; language and anything else set in AskPro is never touched. "mobile" is
+// the customer's number for text messages (customers.message_phone_e164).
+constexpr int FieldCount = 5;
+const char *const ValueKeys[FieldCount] = {"name", "email", "notes", "phone", "mobile"};
+// The customers' columns of the fields, in the same order.
+const char *const ValueColumns = "c.name, c.email, c.notes, c.phone_e164, c.message_phone_e164";
 
 struct Values
 {
@@ -44,7 +47,7 @@ struct Values
     }
 };
 
-enum { NameField = 0, EmailField = 1, NotesField = 2, PhoneField = 3 };
+enum { NameField = 0, EmailField = 1, NotesField = 2, PhoneField = 3, MobileField = 4 };
 
 QString compact(const QJsonObject &o)
 {
@@ -256,7 +259,7 @@ struct CustomerImport::Context
     QString companyRegion;
     QHash<QString, QString> branchRegions; // lower-case name -> ISO country
     QHash<QString, qint64> seenKeys, seenPhones, seenEmails;
-    bool mapped[FieldCount] = {false, false, false, true};
+    bool mapped[FieldCount] = {false, false, false, true, false};
 };
 
 CustomerImport::CustomerImport(Database &db)
@@ -283,6 +286,47 @@ void CustomerImport::report(Context &context, const Candidate &c)
                             c.values.v[PhoneField].isEmpty() ? c.givenPhone : c.values.v[PhoneField], c.customerId});
 }
 
+struct CustomerImport::Known
+{
+    qint64 sourceRowId = 0; // import_sources.id of the customer's link, 0 without one
+    qint64 customerId = 0;
+    Values current;     // the customer now
+    Values last;        // the values last imported through the link
+    QString linkedKey;  // the link's source key
+};
+
+Status CustomerImport::knownCustomers(const Context &context, const QString &column, const QVariantList &values, QHash<QString, Known> &found,
+                                      const std::function<QString(const Known &)> &keyOf)
+{
+    // One statement per batch and column: the company's customers whose column holds one of the values, each
+    // with its link from this source system when it has one. Source keys are looked up from the links' unique
+    // index: starting from the company's customers, SQLite walks all of them for every batch (a second run of
+    // 100,000 rows took 63 s instead of 11).
+    const bool bySourceKey = column == u"s.source_key"_s;
+    const QString from = bySourceKey ? u"FROM import_sources s JOIN customers c ON c.id = s.customer_id "
+                                       "WHERE s.company_id = ? AND s.source_system = ? AND s.source_key IN ("_s
+                                     : u"FROM customers c LEFT JOIN import_sources s ON s.customer_id = c.id AND s.company_id = c.company_id "
+                                       "AND s.source_system = ? WHERE c.company_id = ? AND %1 IN ("_s.arg(column);
+    const QVariantList scope = bySourceKey ? QVariantList{context.options.companyId, QString::fromLatin1(SourceSystem)}
+                                           : QVariantList{QString::fromLatin1(SourceSystem), context.options.companyId};
+    auto q = m_db.exec(u"SELECT c.id, %1, s.id, s.source_key, s.last_values_json "_s.arg(QLatin1StringView(ValueColumns)) + from
+                           + placeholders(values.size()) + u")"_s,
+                       scope + values);
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        Known k;
+        k.customerId = q->value(0).toLongLong();
+        for (int i = 0; i < FieldCount; ++i)
+            k.current.v[i] = q->value(1 + i).toString();
+        k.sourceRowId = q->value(1 + FieldCount).toLongLong();
+        k.linkedKey = q->value(2 + FieldCount).toString();
+        k.last = Values::fromJson(QJsonDocument::fromJson(q->value(3 + FieldCount).toString().toUtf8()).object());
+        found.insert(keyOf(k), k);
+    }
+    return {};
+}
+
 Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
 {
     QVariantList keys, phones, emails;
@@ -296,65 +340,19 @@ Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
     }
     if (keys.isEmpty())
         return {};
-    const qint64 company = context.options.companyId;
-    const QString system = QString::fromLatin1(SourceSystem);
-    struct Known
-    {
-        qint64 sourceRowId = 0;
-        qint64 customerId = 0;
-        Values current;
-        Values last;
-        QString linkedKey;
-    };
     QHash<QString, Known> byKey, byPhone, byEmail;
-    {
-        auto q = m_db.exec(u"SELECT s.id, s.source_key, s.customer_id, s.last_values_json, c.name, c.email, c.notes, c.phone_e164 "
-                           "FROM import_sources s JOIN customers c ON c.id = s.customer_id "
-                           "WHERE s.company_id = ? AND s.source_system = ? AND s.source_key IN ("_s
-                               + placeholders(keys.size()) + u")"_s,
-                           QVariantList{company, system} + keys);
-        if (!q)
-            return q.error();
-        while (q->next()) {
-            Known k{q->value(0).toLongLong(), q->value(2).toLongLong(), {}, {}, q->value(1).toString()};
-            k.last = Values::fromJson(QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object());
-            for (int i = 0; i < FieldCount; ++i)
-                k.current.v[i] = q->value(4 + i).toString();
-            byKey.insert(k.linkedKey, k);
-        }
-    }
-    {
-        auto q = m_db.exec(u"SELECT c.id, c.name, c.email, c.notes, c.phone_e164, s.source_key FROM customers c "
-                           "LEFT JOIN import_sources s ON s.customer_id = c.id AND s.source_system = ? "
-                           "WHERE c.company_id = ? AND c.phone_e164 IN ("_s
-                               + placeholders(phones.size()) + u")"_s,
-                           QVariantList{system, company} + phones);
-        if (!q)
-            return q.error();
-        while (q->next()) {
-            Known k{0, q->value(0).toLongLong(), {}, {}, q->value(5).toString()};
-            for (int i = 0; i < FieldCount; ++i)
-                k.current.v[i] = q->value(1 + i).toString();
-            byPhone.insert(k.current.v[PhoneField], k);
-        }
-    }
-    if (!emails.isEmpty()) {
-        auto q = m_db.exec(u"SELECT id, email, phone_e164 FROM customers WHERE company_id = ? AND email IN ("_s
-                               + placeholders(emails.size()) + u")"_s,
-                           QVariantList{company} + emails);
-        if (!q)
-            return q.error();
-        while (q->next()) {
-            Known k{0, q->value(0).toLongLong(), {}, {}, {}};
-            k.current.v[EmailField] = q->value(1).toString();
-            k.current.v[PhoneField] = q->value(2).toString();
-            byEmail.insert(k.current.v[EmailField], k);
-        }
-    }
+    if (auto found = knownCustomers(context, u"s.source_key"_s, keys, byKey, [](const Known &k) { return k.linkedKey; }); !found)
+        return found;
+    if (auto found = knownCustomers(context, u"c.phone_e164"_s, phones, byPhone, [](const Known &k) { return k.current.v[PhoneField]; }); !found)
+        return found;
+    if (!emails.isEmpty())
+        if (auto found = knownCustomers(context, u"c.email"_s, emails, byEmail, [](const Known &k) { return k.current.v[EmailField]; }); !found)
+            return found;
     static const char *const titles[FieldCount] = {QT_TRANSLATE_NOOP("CustomerImport", "name"),
                                                    QT_TRANSLATE_NOOP("CustomerImport", "e-mail"),
                                                    QT_TRANSLATE_NOOP("CustomerImport", "notes"),
-                                                   QT_TRANSLATE_NOOP("CustomerImport", "phone number")};
+                                                   QT_TRANSLATE_NOOP("CustomerImport", "phone number"),
+                                                   QT_TRANSLATE_NOOP("CustomerImport", "mobile number")};
     for (Candidate &c : batch) {
         if (!c.skip.isEmpty()) {
             c.action = u"skip"_s;
@@ -408,8 +406,8 @@ Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
             c.current = known->current;
             c.target = c.current;
             QStringList filled;
-            for (int i = 0; i < PhoneField; ++i) {
-                if (context.mapped[i] && c.current.v[i].isEmpty() && !v.v[i].isEmpty()) {
+            for (int i = 0; i < FieldCount; ++i) {
+                if (i != PhoneField && context.mapped[i] && c.current.v[i].isEmpty() && !v.v[i].isEmpty()) {
                     c.target.v[i] = v.v[i];
                     filled.append(tr(titles[i]));
                 }
@@ -450,15 +448,15 @@ Status CustomerImport::write(QList<Candidate> &batch, Context &context)
     for (qsizetype start = 0; start < creates.size(); start += RowsPerStatement) {
         const qsizetype count = std::min<qsizetype>(RowsPerStatement, creates.size() - start);
         QVariantList params;
-        params.reserve(count * 7);
+        params.reserve(count * 8);
         QHash<QString, Candidate *> byPhone;
         for (qsizetype i = start; i < start + count; ++i) {
             const Values &t = creates.at(i)->target;
-            params << company << t.v[PhoneField] << t.v[NameField] << t.v[EmailField] << t.v[NotesField] << now << now;
+            params << company << t.v[PhoneField] << t.v[NameField] << t.v[EmailField] << t.v[NotesField] << t.v[MobileField] << now << now;
             byPhone.insert(t.v[PhoneField], creates.at(i));
         }
-        auto q = m_db.exec(u"INSERT INTO customers (company_id, phone_e164, name, email, notes, created_at, updated_at) VALUES "_s
-                               + placeholders(count, 7) + u" RETURNING id, phone_e164"_s,
+        auto q = m_db.exec(u"INSERT INTO customers (company_id, phone_e164, name, email, notes, message_phone_e164, created_at, updated_at) VALUES "_s
+                               + placeholders(count, 8) + u" RETURNING id, phone_e164"_s,
                            params);
         if (!q)
             return q.error();
@@ -483,13 +481,16 @@ Status CustomerImport::write(QList<Candidate> &batch, Context &context)
             const bool created = c->action == u"create"_s;
             params << company << system << c->key << c->customerId << compact(c->values.toJson()) << context.runId << (created ? 1 : 0)
                    << (c->customerChanged ? QVariant(context.runId) : Database::null())
-                   << (c->customerChanged ? compact(QJsonObject{{u"customer"_s, c->current.toJson()}, {u"customer_changed"_s, true}})
+                   << (c->customerChanged ? compact(QJsonObject{{u"customer"_s, c->current.toJson()}, {u"customer_changed"_s, true},
+                                                                {u"applied_at"_s, now}})
                                           : QString())
                    << now << now;
         }
         auto q = m_db.exec(u"INSERT INTO import_sources (company_id, source_system, source_key, customer_id, last_values_json, run_id, "
                            "created_customer, updated_run_id, previous_json, created_at, updated_at) VALUES "_s
-                               + placeholders(count, 11),
+                               + placeholders(count, 11)
+                               // Another run that linked the same source row first keeps its link.
+                               + u" ON CONFLICT (company_id, source_system, source_key) DO NOTHING"_s,
                            params);
         if (!q)
             return q.error();
@@ -497,13 +498,18 @@ Status CustomerImport::write(QList<Candidate> &batch, Context &context)
     for (Candidate &c : batch) {
         if (c.customerChanged) {
             const Values &t = c.target;
-            auto q = m_db.exec(u"UPDATE customers SET name = ?, email = ?, notes = ?, phone_e164 = ?, updated_at = ? WHERE id = ? AND company_id = ?"_s,
-                               {t.v[NameField], t.v[EmailField], t.v[NotesField], t.v[PhoneField], now, c.customerId, company});
+            auto q = m_db.exec(u"UPDATE customers SET name = ?, email = ?, notes = ?, phone_e164 = ?, message_phone_e164 = ?, updated_at = ? "
+                               "WHERE id = ? AND company_id = ?"_s,
+                               {t.v[NameField], t.v[EmailField], t.v[NotesField], t.v[PhoneField], t.v[MobileField], now, c.customerId, company});
             if (!q)
                 return q.error();
         }
         if (c.sourceRowId != 0 && c.sourceChanged) {
-            const QJsonObject previous{{u"customer"_s, c.current.toJson()}, {u"last"_s, c.last.toJson()}, {u"customer_changed"_s, c.customerChanged}};
+            // applied_at: the customer's updated_at as this run left it; an undo restores only a row still so.
+            const QJsonObject previous{{u"customer"_s, c.current.toJson()},
+                                       {u"last"_s, c.last.toJson()},
+                                       {u"customer_changed"_s, c.customerChanged},
+                                       {u"applied_at"_s, now}};
             auto q = m_db.exec(u"UPDATE import_sources SET last_values_json = ?, updated_run_id = ?, previous_json = ?, updated_at = ? WHERE id = ?"_s,
                                {compact(c.values.toJson()), context.runId, compact(previous), now, c.sourceRowId});
             if (!q)
@@ -562,6 +568,9 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
 {
     if (auto allowed = actor.require(Permission::RunSetup); !allowed)
         return allowed.error();
+    // It writes customers: the setup permission alone does not let anyone change a company's customer list.
+    if (auto allowed = actor.require(Permission::EditCustomers); !allowed)
+        return allowed.error();
     if (actor.isScoped() && actor.companyId != options.companyId)
         return makeError(ErrorKind::Unauthorized, u"access.denied"_s, tr("You may import only into your own company."));
     Context context;
@@ -605,6 +614,7 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
     context.mapped[NameField] = cols.contains(ImportField::Name) || cols.contains(ImportField::FirstName) || cols.contains(ImportField::LastName);
     context.mapped[EmailField] = cols.contains(ImportField::Email);
     context.mapped[NotesField] = cols.contains(ImportField::Notes);
+    context.mapped[MobileField] = cols.contains(ImportField::Mobile);
 
     if (options.apply) {
         auto id = m_db.insert(u"INSERT INTO import_runs (company_id, source_system, source_name, state, actor, mapping_json, started_at) "
@@ -615,6 +625,8 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
             return id.error();
         context.runId = *id;
         context.report.runId = *id;
+        if (options.runStarted)
+            options.runStarted(*id);
     }
 
     const auto field = [&](const CsvRecord &record, ImportField f) {
@@ -655,9 +667,17 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
                 c.skip = e164.error().message;
             else
                 c.values.v[PhoneField] = *e164;
+            // The mobile number is also where text messages go (appointment confirmations by SMS).
+            if (!mobile.isEmpty() && c.skip.isEmpty()) {
+                if (auto mobileE164 = PhoneNumbers::toE164(mobile, region))
+                    c.values.v[MobileField] = *mobileE164;
+                else
+                    c.note = tr("mobile number \"%1\" left out: %2").arg(mobile, mobileE164.error().message);
+            }
         }
         if (c.skip.isEmpty() && !email.isEmpty() && !plausibleEmail(email)) {
-            c.note = tr("\"%1\" left out: not an e-mail address").arg(email);
+            const QString left = tr("\"%1\" left out: not an e-mail address").arg(email);
+            c.note = c.note.isEmpty() ? left : c.note + u"; "_s + left;
             email.clear();
         }
         c.values.v[EmailField] = email;
@@ -696,6 +716,12 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
             (void)undo(context.runId, done.error().describe());
         return done.error();
     }
+    // A read error is no end of the file: the rows after it were never seen, so the run is undone.
+    if (auto read = reader.status(); !read) {
+        if (options.apply)
+            (void)undo(context.runId, read.error().describe());
+        return read.error();
+    }
     if (options.progress)
         options.progress(rows, reader.position());
 
@@ -727,13 +753,18 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
 Status CustomerImport::undo(qint64 runId, const QString &reason)
 {
     constexpr int Chunk = 500;
-    // The run's new customers (their links go with them), in short transactions like the apply.
+    // The run's new customers (their links go with them), in short transactions like the apply. One that a
+    // call or an appointment now refers to, or that someone changed since, is kept: deleting it would break
+    // the reference or lose the change.
     for (;;) {
         Transaction tx(m_db);
         if (!tx.started())
             return tx.started();
-        auto q = m_db.exec(u"DELETE FROM customers WHERE id IN (SELECT customer_id FROM import_sources WHERE run_id = ? AND created_customer = 1 "
-                           "ORDER BY id LIMIT 500)"_s,
+        auto q = m_db.exec(u"DELETE FROM customers WHERE id IN (SELECT s.customer_id FROM import_sources s JOIN customers c ON c.id = s.customer_id "
+                           "WHERE s.run_id = ? AND s.created_customer = 1 AND c.updated_at = c.created_at "
+                           "AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.customer_id = c.id) "
+                           "AND NOT EXISTS (SELECT 1 FROM appointments WHERE appointments.customer_id = c.id) "
+                           "ORDER BY s.id LIMIT 500)"_s,
                            {runId});
         if (!q)
             return q.error();
@@ -743,7 +774,17 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         if (deleted <= 0)
             break;
     }
-    // Customers the run changed get their values back; links the run made go, older links get their last values back.
+    QList<qint64> kept;
+    {
+        auto q = m_db.exec(u"SELECT customer_id FROM import_sources WHERE run_id = ? AND created_customer = 1 ORDER BY customer_id"_s, {runId});
+        if (!q)
+            return q.error();
+        while (q->next())
+            kept.append(q->value(0).toLongLong());
+    }
+    // Customers the run changed get their values back unless changed again since; links the run made go,
+    // older links get their last values back.
+    QList<qint64> notRestored;
     qint64 after = 0;
     for (;;) {
         Transaction tx(m_db);
@@ -769,10 +810,16 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
             after = e.id;
             if (e.previous.value(u"customer_changed"_s).toBool()) {
                 const Values c = Values::fromJson(e.previous.value(u"customer"_s).toObject());
-                auto u = m_db.exec(u"UPDATE customers SET name = ?, email = ?, notes = ?, phone_e164 = ?, updated_at = ? WHERE id = ?"_s,
-                                   {c.v[NameField], c.v[EmailField], c.v[NotesField], c.v[PhoneField], nowMs(), e.customer});
+                // Only a row still as the run left it: a later change (by hand, or a call that filled it in) wins.
+                const qint64 appliedAt = e.previous.value(u"applied_at"_s).toInteger(-1);
+                auto u = m_db.exec(u"UPDATE customers SET name = ?, email = ?, notes = ?, phone_e164 = ?, message_phone_e164 = ?, updated_at = ? "
+                                   "WHERE id = ? AND (CAST(? AS BIGINT) < 0 OR updated_at = ?)"_s,
+                                   {c.v[NameField], c.v[EmailField], c.v[NotesField], c.v[PhoneField], c.v[MobileField], nowMs(), e.customer,
+                                    appliedAt, appliedAt});
                 if (!u)
                     return u.error();
+                if (u->numRowsAffected() == 0)
+                    notRestored.append(e.customer);
             }
             auto u = e.run == runId
                          ? m_db.exec(u"DELETE FROM import_sources WHERE id = ?"_s, {e.id})
@@ -797,7 +844,20 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         if (deleted <= 0)
             break;
     }
-    auto q = m_db.exec(u"UPDATE import_runs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?"_s, {reason.left(2000), nowMs(), runId});
+    // What stayed is said with the run's reason, for support and the import's answer.
+    const auto ids = [](const QList<qint64> &list) {
+        QStringList shown;
+        for (qsizetype i = 0; i < list.size() && i < 20; ++i)
+            shown.append(u"#"_s + QString::number(list.at(i)));
+        return shown.join(u", "_s) + (list.size() > 20 ? u" …"_s : QString());
+    };
+    QString error = reason;
+    if (!kept.isEmpty())
+        error += u"\n"_s + tr("Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1", nullptr, int(kept.size()))
+                                 .arg(ids(kept));
+    if (!notRestored.isEmpty())
+        error += u"\n"_s + tr("Left %n customer(s) as changed after the import: %1", nullptr, int(notRestored.size())).arg(ids(notRestored));
+    auto q = m_db.exec(u"UPDATE import_runs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?"_s, {error.left(4000), nowMs(), runId});
     return q ? Status() : Status(q.error());
 }
 

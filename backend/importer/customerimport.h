@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QStringList>
+#include <QVariantList>
 
 #include <functional>
 
@@ -75,6 +76,7 @@ struct ImportOptions
     qint64 targetTransactionMs = 100;
     int rowLimit = 10000;
     std::function<void(qint64 rows, qint64 bytes)> progress; // after every batch
+    std::function<void(qint64 runId)> runStarted;             // the apply's import run exists
 };
 
 class CustomerImport final
@@ -87,16 +89,23 @@ public:
 
     // Reads the CSV from the device and reports every row; with options.apply it also writes, batch by batch,
     // under a new import run audited as one "import" entry. A database error undoes every row of the run and
-    // returns the error; bad rows are skipped and reported, never failures. Needs Permission::RunSetup and,
-    // for a company-bound actor, its own company.
+    // returns the error; bad rows are skipped and reported, never failures. Needs Permission::RunSetup and
+    // Permission::EditCustomers and, for a company-bound actor, its own company.
     [[nodiscard]] Result<ImportReport> run(QIODevice &csv, const ImportOptions &options, const Actor &actor);
 
-    // Takes back everything the run wrote (its new customers, links and updates) and marks it failed.
+    // Takes back what the run wrote and marks it failed, with the reason and what was kept: a new customer
+    // that a call or an appointment now refers to, or that was changed since, stays; a changed customer gets
+    // its earlier values back only if nobody changed it after the run.
     [[nodiscard]] Status undo(qint64 runId, const QString &reason);
 
 private:
     struct Candidate;
     struct Context;
+    struct Known;
+    // The company's customers whose column (s.source_key, c.phone_e164, c.email) holds one of values, into
+    // found under keyOf(customer).
+    [[nodiscard]] Status knownCustomers(const Context &context, const QString &column, const QVariantList &values,
+                                        QHash<QString, Known> &found, const std::function<QString(const Known &)> &keyOf);
     [[nodiscard]] Status processBatch(QList<Candidate> &batch, Context &context);
     [[nodiscard]] Status lookUp(QList<Candidate> &batch, Context &context);
     [[nodiscard]] Status write(QList<Candidate> &batch, Context &context);

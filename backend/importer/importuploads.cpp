@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "jobs/jobqueue.h"
 
 #include <QJsonDocument>
 
@@ -18,9 +19,26 @@ ImportUploads::ImportUploads(Database &db)
 {
 }
 
-Result<qint64> ImportUploads::create(const Actor &actor, qint64 companyId, const QString &fileName, const QJsonObject &mapping)
+namespace {
+
+// Importing customers needs both: setting up a business and changing its customers.
+Status mayImport(const Actor &actor)
 {
     if (auto allowed = actor.require(Permission::RunSetup); !allowed)
+        return allowed;
+    return actor.require(Permission::EditCustomers);
+}
+
+QString compact(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+Result<qint64> ImportUploads::create(const Actor &actor, qint64 companyId, const QString &fileName, const QJsonObject &mapping)
+{
+    if (auto allowed = mayImport(actor); !allowed)
         return allowed.error();
     if (actor.isScoped() && actor.companyId != companyId)
         return makeError(ErrorKind::NotFound, u"company.missing"_s, tr("There is no company %1.").arg(companyId));
@@ -38,11 +56,11 @@ Result<qint64> ImportUploads::create(const Actor &actor, qint64 companyId, const
 
 Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
 {
-    if (auto allowed = actor.require(Permission::RunSetup); !allowed)
+    if (auto allowed = mayImport(actor); !allowed)
         return allowed.error();
     const qint64 scope = actor.isScoped() ? actor.companyId : 0;
-    auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id FROM import_uploads "
-                       "WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
+    auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id, report_json, rows_done, bytes_done, error "
+                       "FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
                        {uploadId, scope, scope});
     if (!q)
         return q.error();
@@ -54,7 +72,11 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
                         QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object(),
                         q->value(4).toLongLong(),
                         q->value(5).toString(),
-                        q->value(6).toLongLong()};
+                        q->value(6).toLongLong(),
+                        QJsonDocument::fromJson(q->value(7).toString().toUtf8()).object(),
+                        q->value(8).toLongLong(),
+                        q->value(9).toLongLong(),
+                        q->value(10).toString()};
 }
 
 Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data)
@@ -63,7 +85,7 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     if (!upload)
         return upload.error();
     if (upload->state != u"open"_s)
-        return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 has been applied; start a new one.").arg(uploadId));
+        return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being or has been applied; start a new one.").arg(uploadId));
     if (offset >= 0 && offset != upload->bytes)
         return makeError(ErrorKind::Conflict, u"import.offset"_s,
                          tr("The server holds %1 bytes of this file; send the chunk that starts there.").arg(upload->bytes));
@@ -78,8 +100,10 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     auto stored = m_db.exec(u"INSERT INTO import_chunks (upload_id, start_offset, data) VALUES (?, ?, ?)"_s, {uploadId, upload->bytes, data});
     if (!stored)
         return makeError(ErrorKind::Conflict, u"import.offset"_s, tr("Another chunk was stored at the same place; ask for the import's size and go on from there."));
-    auto grown = m_db.exec(u"UPDATE import_uploads SET bytes = bytes + ?, updated_at = ? WHERE id = ? AND bytes = ?"_s,
-                           {qint64(data.size()), nowMs(), uploadId, upload->bytes});
+    // The stored report was of the shorter file.
+    auto grown = m_db.exec(u"UPDATE import_uploads SET bytes = bytes + ?, report_json = '', updated_at = ? "
+                           "WHERE id = ? AND company_id = ? AND bytes = ? AND state = 'open'"_s,
+                           {qint64(data.size()), nowMs(), uploadId, upload->companyId, upload->bytes});
     if (!grown)
         return grown.error();
     if (grown->numRowsAffected() != 1)
@@ -89,46 +113,164 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     return upload->bytes + data.size();
 }
 
-Result<ImportReport> ImportUploads::dryRun(const Actor &actor, qint64 uploadId)
+Result<QJsonObject> ImportUploads::report(const Actor &actor, qint64 uploadId)
 {
     auto upload = find(actor, uploadId);
     if (!upload)
         return upload.error();
+    if (!upload->report.isEmpty() || upload->state != u"open"_s)
+        return upload->report;
+    // Computed once per file: reading it again on every look would hold the request thread for as long.
     UploadDevice device(m_db, uploadId, upload->bytes);
     device.open(QIODevice::ReadOnly);
     ImportOptions options;
     options.companyId = upload->companyId;
     options.mappingOverrides = upload->mapping;
     options.sourceName = upload->fileName;
-    return CustomerImport(m_db).run(device, options, actor);
+    auto report = CustomerImport(m_db).run(device, options, actor);
+    if (!report)
+        return report.error();
+    const QJsonObject json = report->toJson();
+    // Kept only if no chunk came meanwhile (the bytes are those the report read).
+    auto stored = m_db.exec(u"UPDATE import_uploads SET report_json = ? WHERE id = ? AND company_id = ? AND bytes = ? AND state = 'open'"_s,
+                            {compact(json), uploadId, upload->companyId, upload->bytes});
+    if (!stored)
+        return stored.error();
+    return json;
 }
 
-Result<ImportReport> ImportUploads::apply(const Actor &actor, qint64 uploadId)
+Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
 {
     auto upload = find(actor, uploadId);
     if (!upload)
         return upload.error();
-    // One apply per upload: the state moves on in one statement, so a second request finds it taken.
-    auto taken = m_db.exec(u"UPDATE import_uploads SET state = 'applying', updated_at = ? WHERE id = ? AND state = 'open'"_s, {nowMs(), uploadId});
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    // One apply per upload: the state moves on in one statement, so a second request finds it taken. The
+    // company is part of the statement as of every other.
+    auto taken = m_db.exec(u"UPDATE import_uploads SET state = 'queued', error = '', rows_done = 0, bytes_done = 0, applied_by = ?, updated_at = ? "
+                           "WHERE id = ? AND company_id = ? AND state IN ('open', 'failed')"_s,
+                           {actor.username, nowMs(), uploadId, upload->companyId});
     if (!taken)
         return taken.error();
     if (taken->numRowsAffected() != 1)
         return makeError(ErrorKind::Conflict, u"import.closed"_s,
                          tr("Import %1 is being applied or has been applied already.").arg(uploadId));
-    UploadDevice device(m_db, uploadId, upload->bytes);
-    device.open(QIODevice::ReadOnly);
+    const QJsonObject payload{{u"upload_id"_s, uploadId},
+                              {u"user_id"_s, actor.userId},
+                              {u"username"_s, actor.username},
+                              {u"role"_s, AccessPolicy::roleCode(actor.role)},
+                              {u"company_id"_s, actor.companyId}};
+    // A failed upload may be applied again: each request is its own job.
+    auto job = JobQueue(m_db).enqueue(QString::fromLatin1(ApplyJobKind), compact(payload).toUtf8(),
+                                      u"import:%1:%2"_s.arg(uploadId).arg(nowMs()), 0, 3);
+    if (!job)
+        return job.error();
+    if (!job->has_value())
+        return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being applied or has been applied already.").arg(uploadId));
+    auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ?"_s, {**job, uploadId});
+    if (!linked)
+        return linked.error();
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return **job;
+}
+
+Status ImportUploads::fail(qint64 uploadId, qint64 runId, const QString &reason)
+{
+    QString error = reason;
+    auto runState = runId > 0 ? m_db.scalar(u"SELECT state FROM import_runs WHERE id = ?"_s, {runId}) : Result<QVariant>(QVariant());
+    if (!runState)
+        return runState.error();
+    if (runState->toString() == u"applying"_s) {
+        // The run's rows go (what calls or later edits hold on to stays, and the run's error says which).
+        if (auto undone = CustomerImport(m_db).undo(runId, reason); !undone)
+            return undone;
+        auto said = m_db.scalar(u"SELECT error FROM import_runs WHERE id = ?"_s, {runId});
+        if (said)
+            error = said->toString();
+    }
+    auto q = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? WHERE id = ?"_s,
+                       {error.left(4000), nowMs(), uploadId});
+    return q ? Status() : Status(q.error());
+}
+
+Status ImportUploads::runApplyJob(const QByteArray &payload)
+{
+    const QJsonObject p = QJsonDocument::fromJson(payload).object();
+    const qint64 uploadId = p.value(u"upload_id"_s).toInteger();
+    const auto role = AccessPolicy::roleFromCode(p.value(u"role"_s).toString());
+    auto q = m_db.exec(u"SELECT state, run_id, company_id, file_name, mapping_json, bytes FROM import_uploads WHERE id = ?"_s, {uploadId});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return {}; // the upload is gone: nothing to do
+    const QString state = q->value(0).toString();
+    const qint64 cutOffRun = q->value(1).toLongLong();
     ImportOptions options;
-    options.companyId = upload->companyId;
-    options.mappingOverrides = upload->mapping;
-    options.sourceName = upload->fileName;
+    options.companyId = q->value(2).toLongLong();
+    options.sourceName = q->value(3).toString();
+    options.mappingOverrides = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
+    const qint64 bytes = q->value(5).toLongLong();
+    q->finish();
+    if (state != u"queued"_s && state != u"applying"_s)
+        return {}; // applied, or failed and not asked again
+    if (!role)
+        return fail(uploadId, 0, tr("The apply was asked for by an account with an unknown role."));
+    if (state == u"applying"_s && cutOffRun > 0) {
+        // Cut off (the server stopped mid-run): nothing half-applied stays, then the file goes in again.
+        auto run = m_db.scalar(u"SELECT state FROM import_runs WHERE id = ?"_s, {cutOffRun});
+        if (!run)
+            return run.error();
+        if (run->toString() == u"applying"_s)
+            if (auto undone = CustomerImport(m_db).undo(cutOffRun, tr("The server stopped during the apply; undone and applied again.")); !undone)
+                return undone;
+    }
+    auto started = m_db.exec(u"UPDATE import_uploads SET state = 'applying', run_id = NULL, rows_done = 0, bytes_done = 0, updated_at = ? WHERE id = ?"_s,
+                             {nowMs(), uploadId});
+    if (!started)
+        return started.error();
+    const Actor actor = Actor::user(p.value(u"user_id"_s).toInteger(), p.value(u"username"_s).toString(), *role,
+                                    p.value(u"company_id"_s).toInteger());
     options.apply = true;
+    options.runStarted = [this, uploadId](qint64 runId) {
+        (void)m_db.exec(u"UPDATE import_uploads SET run_id = ? WHERE id = ?"_s, {runId, uploadId});
+    };
+    options.progress = [this, uploadId](qint64 rows, qint64 read) {
+        (void)m_db.exec(u"UPDATE import_uploads SET rows_done = ?, bytes_done = ?, updated_at = ? WHERE id = ?"_s, {rows, read, nowMs(), uploadId});
+    };
+    UploadDevice device(m_db, uploadId, bytes);
+    device.open(QIODevice::ReadOnly);
     auto report = CustomerImport(m_db).run(device, options, actor);
-    const bool applied = report.ok();
-    auto closed = m_db.exec(u"UPDATE import_uploads SET state = ?, run_id = ?, updated_at = ? WHERE id = ?"_s,
-                            {applied ? u"applied"_s : u"open"_s, applied ? QVariant(report->runId) : Database::null(), nowMs(), uploadId});
-    if (!closed)
-        return closed.error();
-    return report;
+    if (!report) {
+        // run() undid its own run already; the reason stays on the upload for support.
+        auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? WHERE id = ?"_s,
+                                {report.error().describe().left(4000), nowMs(), uploadId});
+        if (!closed)
+            return closed.error();
+        return report.error();
+    }
+    auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'applied', run_id = ?, report_json = ?, error = '', updated_at = ? WHERE id = ?"_s,
+                            {report->runId, compact(report->toJson()), nowMs(), uploadId});
+    return closed ? Status() : Status(closed.error());
+}
+
+Result<int> ImportUploads::failAbandoned()
+{
+    auto q = m_db.exec(u"SELECT u.id, u.run_id FROM import_uploads u LEFT JOIN jobs j ON j.id = u.job_id "
+                       "WHERE u.state IN ('queued', 'applying') AND (j.id IS NULL OR j.status NOT IN ('queued', 'running'))"_s);
+    if (!q)
+        return q.error();
+    QList<std::pair<qint64, qint64>> abandoned;
+    while (q->next())
+        abandoned.append({q->value(0).toLongLong(), q->value(1).toLongLong()});
+    q->finish();
+    for (const auto &[upload, run] : abandoned)
+        if (auto failed = fail(upload, run, tr("The apply stopped before it finished (its job ended without it); "
+                                              "nothing of it is left. Apply it again.")); !failed)
+            return failed.error();
+    return int(abandoned.size());
 }
 
 UploadDevice::UploadDevice(Database &db, qint64 uploadId, qint64 size)

@@ -1,5 +1,6 @@
 // Files for the customer import sent through the admin API in chunks: stored in the database (any server of a
-// PostgreSQL deployment can read them), dry-run on request and applied once.
+// PostgreSQL deployment can read them), dry-run once per file (the report is kept with the upload) and applied
+// once by a job of the server's queue, never on the thread that answers requests and stores webhooks.
 #pragma once
 
 #include "core/result.h"
@@ -21,8 +22,12 @@ struct ImportUpload
     QString fileName;
     QJsonObject mapping;
     qint64 bytes = 0;
-    QString state; // open | applying | applied
+    QString state; // open | queued | applying | applied | failed
     qint64 runId = 0;
+    QJsonObject report;  // the stored dry-run report, or the applied run's; empty until computed
+    qint64 rowsDone = 0; // the apply's progress
+    qint64 bytesDone = 0;
+    QString error;       // why the last apply failed (and what its undo kept)
 };
 
 class ImportUploads final
@@ -40,11 +45,24 @@ public:
     [[nodiscard]] Result<qint64> append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data);
     // The upload, within the actor's company scope (another company's: NotFound).
     [[nodiscard]] Result<ImportUpload> find(const Actor &actor, qint64 uploadId);
-    // The dry run over the stored file.
-    [[nodiscard]] Result<ImportReport> dryRun(const Actor &actor, qint64 uploadId);
-    // Applies the stored file once; a second apply, or one while another runs, is a Conflict.
-    [[nodiscard]] Result<ImportReport> apply(const Actor &actor, qint64 uploadId);
+    // The upload's report: the stored one, or the dry run over the stored file, computed now and stored until
+    // another chunk comes.
+    [[nodiscard]] Result<QJsonObject> report(const Actor &actor, qint64 uploadId);
+    // Queues the apply as a job (once; after a failure again); returns the job's id. A second request while
+    // it is queued, runs or after it was applied is a Conflict. Needs RunSetup and EditCustomers.
+    [[nodiscard]] Result<qint64> requestApply(const Actor &actor, qint64 uploadId);
 
+    static constexpr auto ApplyJobKind = "import.apply";
+    // The job: applies the upload for the actor of its payload, with progress on the upload. An upload found
+    // "applying" was cut off (the server stopped, the job is run again): the cut-off run is undone first and
+    // the file applied again. The outcome is on the upload: applied with its report, or failed with its reason.
+    [[nodiscard]] Status runApplyJob(const QByteArray &payload);
+    // Uploads left queued or applying whose job ended or vanished (it used up its attempts, the jobs were
+    // cleared): their run is undone and they are marked failed with the reason. Returns how many.
+    [[nodiscard]] Result<int> failAbandoned();
+
+private:
+    [[nodiscard]] Status fail(qint64 uploadId, qint64 runId, const QString &reason);
 private:
     Database &m_db;
 };

@@ -11,6 +11,7 @@
 #include "flow/recoverysweep.h"
 #include "flow/twilioeventprocessor.h"
 #include "health/healthcheck.h"
+#include "importer/importuploads.h"
 #include "security/credentialstore.h"
 #include "integrations/jsonreply.h"
 
@@ -132,6 +133,15 @@ void JobWorker::run(const Job &job)
         });
     } else if (job.kind == u"stripe.event"_s || job.kind.startsWith(u"invoice"_s)) {
         BillingJobs::run(m_db, m_credentials, m_network, m_config, job.kind, payload, lastAttempt, this, finished);
+    } else if (job.kind == QLatin1StringView(ImportUploads::ApplyJobKind)) {
+        // Minutes for a large file, in short batches: this worker's other jobs wait, the request thread does not.
+        auto applied = ImportUploads(m_db).runApplyJob(job.payload);
+        if (applied)
+            finished(JobOutcome::done());
+        else if (applied.error().kind == ErrorKind::Transient && !lastAttempt)
+            finished(JobOutcome::retry(applied.error()));
+        else
+            finished(JobOutcome::failed(applied.error()));
     } else if (job.kind == u"notification.send"_s) {
         m_mail->dispatch(jsonInt(payload, "notification_id"), lastAttempt, finished);
     } else {

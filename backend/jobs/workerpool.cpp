@@ -6,6 +6,7 @@
 #include "db/database.h"
 #include "jobs/jobqueue.h"
 #include "jobs/jobworker.h"
+#include "importer/importuploads.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -67,6 +68,9 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
             qCInfo(lcJobs) << "gave" << *freed << "jobs of stopped workers back to the queue";
             wakeAll();
         }
+        // An import whose apply job ended without finishing it never stays "applying".
+        if (auto abandoned = ImportUploads(m_db).failAbandoned(); abandoned && *abandoned > 0)
+            qCWarning(lcJobs) << *abandoned << "imports were left unfinished by their job and are marked failed";
     });
 }
 
@@ -80,6 +84,10 @@ void WorkerPool::start()
     for (QThread *thread : std::as_const(m_threads))
         thread->start();
     m_orphanSweep->start();
+    // A server that stopped mid-import: an upload whose job ended or is gone is marked failed at once (one
+    // whose job still runs or waits is resumed by that job).
+    if (auto abandoned = ImportUploads(m_db).failAbandoned(); abandoned && *abandoned > 0)
+        qCWarning(lcJobs) << *abandoned << "imports were left unfinished by their job and are marked failed";
     m_recovery->start();
     m_health->start();
 }

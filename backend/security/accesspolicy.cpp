@@ -12,7 +12,7 @@ QList<Permission> AccessPolicy::permissions(Role role)
     switch (role) {
     case Role::Admin:
         return {P::ViewCalls,     P::ViewPayloads,  P::ManageCalls, P::ViewAppointments, P::ManageAppointments,
-                P::ViewCustomers, P::ViewDirectory, P::EditDirectory, P::RunSetup, P::ViewBilling,
+                P::ViewCustomers, P::EditCustomers, P::ViewDirectory, P::EditDirectory, P::RunSetup, P::ViewBilling,
                 P::ManageBilling, P::ViewHealth,    P::ViewAudit,   P::ManageUsers,      P::ManageSecrets};
     case Role::Owner: // invoices and usage, and everything else to read
         return {P::ViewCalls,     P::ViewPayloads, P::ViewAppointments, P::ViewCustomers, P::ViewDirectory,
@@ -21,7 +21,8 @@ QList<Permission> AccessPolicy::permissions(Role role)
         return {P::ViewCalls,          P::ViewPayloads,  P::ManageCalls, P::ViewAppointments,
                 P::ManageAppointments, P::ViewCustomers, P::ViewHealth};
     case Role::Onboarding:
-        return {P::RunSetup, P::ViewDirectory, P::EditDirectory, P::ViewHealth};
+        // A new business's customer list comes in with its setup (the customer import).
+        return {P::RunSetup, P::EditCustomers, P::ViewDirectory, P::EditDirectory, P::ViewHealth};
     // The customer portal: a business's own calls and appointments; never the inbox, raw payloads, provider
     // keys, the audit log, users or another company (the company scope is applied in SQL by every route).
     case Role::CompanyOwner:
@@ -90,6 +91,8 @@ QString AccessPolicy::permissionCode(Permission permission)
         return u"manage_appointments"_s;
     case Permission::ViewCustomers:
         return u"view_customers"_s;
+    case Permission::EditCustomers:
+        return u"edit_customers"_s;
     case Permission::ViewDirectory:
         return u"view_directory"_s;
     case Permission::EditDirectory:
@@ -146,6 +149,8 @@ QString AccessPolicy::permissionTitle(Permission permission)
         return tr("change appointments");
     case Permission::ViewCustomers:
         return tr("view customers");
+    case Permission::EditCustomers:
+        return tr("change and import customers");
     case Permission::ViewDirectory:
         return tr("view companies");
     case Permission::EditDirectory:

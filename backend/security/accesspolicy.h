@@ -24,6 +24,7 @@ enum class Permission {
     ViewAppointments,
     ManageAppointments, // cancel, reschedule, no-show
     ViewCustomers,
+    EditCustomers,      // change customers' data, import customer lists
     ViewDirectory,      // companies, branches, staff, services
     EditDirectory,
     RunSetup,           // the new-business wizard
