@@ -338,7 +338,7 @@
         <translation>Keine Spalte enthält eine Telefonnummer (gesucht: Telefon, Tel., Mobil, Handy, Phone, Mobile). Nennen Sie sie in der Zuordnung, z. B. {&quot;phone&quot;: &quot;%1&quot;}.</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+164"/>
         <source>name</source>
         <translation>Name</translation>
     </message>
@@ -1041,7 +1041,7 @@
 <context>
     <name>Migrator</name>
     <message>
-        <location filename="../backend/db/migrator.cpp" line="+109"/>
+        <location filename="../backend/db/migrator.cpp" line="+114"/>
         <source>The database has schema version %1, but this program knows only up to %2. Install a newer AskPro before using this database.</source>
         <translation>Die Datenbank hat die Schemaversion %1, dieses Programm kennt aber nur Versionen bis %2. Installieren Sie eine neuere AskPro-Version, bevor Sie diese Datenbank verwenden.</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>CustomerImport</name>
     <message numerus="yes">
-        <location filename="../backend/importer/customerimport.cpp" line="+849"/>
+        <location filename="../backend/importer/customerimport.cpp" line="+856"/>
         <source>Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1</source>
         <translation>
             <numerusform>Kept %n new customer that calls or appointments refer to or that was changed since: %1</numerusform>
