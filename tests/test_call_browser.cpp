@@ -232,7 +232,7 @@ private Q_SLOTS:
         QTRY_COMPARE(page.detailPane()->shownCallId(), m_failed);
         QVERIFY(!page.detailPane()->detail().contains("payload"));
         auto *tabs = page.detailPane()->findChild<QTabWidget *>(u"callTabs"_s);
-        QCOMPARE(tabs->count(), 2); // overview and conversation
+        QCOMPARE(tabs->count(), 3); // overview, conversation and messages
     }
 
     void newCallsAppearKeepingTheSelection()

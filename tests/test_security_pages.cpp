@@ -259,25 +259,25 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("pages");
         QTest::addColumn<bool>("setup");
         QTest::newRow("admin") << int(Role::Admin)
-                               << QStringList{u"calls"_s, u"failed"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                               << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
                                               u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s, u"users"_s, u"keys"_s}
                                << true;
         QTest::newRow("owner") << int(Role::Owner)
-                               << QStringList{u"calls"_s, u"failed"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                               << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
                                               u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s}
                                << false;
         QTest::newRow("support") << int(Role::Support)
-                                 << QStringList{u"calls"_s, u"failed"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                                 << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
                                                 u"health"_s}
                                  << false;
         QTest::newRow("onboarding") << int(Role::Onboarding) << QStringList{u"companies"_s, u"health"_s} << true;
         // The customer portal: a business's own people, every page through the server and within their company.
         QTest::newRow("company owner") << int(Role::CompanyOwner)
-                                       << QStringList{u"calls"_s, u"failed"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
+                                       << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
                                                       u"invoices"_s, u"usage"_s, u"health"_s}
                                        << false;
         QTest::newRow("company staff") << int(Role::CompanyStaff)
-                                       << QStringList{u"calls"_s, u"failed"_s, u"appointments"_s, u"calendar"_s} << false;
+                                       << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"appointments"_s, u"calendar"_s} << false;
     }
     void mainWindowPerRole()
     {
