@@ -26,7 +26,7 @@ qint64 message(Database &db, qint64 company, qint64 call, const QString &channel
     static int n = 0;
     auto id = db.insert(u"INSERT INTO notifications (company_id, call_id, kind, channel, dedupe_key, recipient, subject, body, status, "
                         "provider_id, provider_status, error_code, skip_reason, attempts, created_at, sent_at, status_at) "
-                        "VALUES (?, ?, 'confirmation', ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id"_s,
+                        "VALUES (?, ?, 'confirmation', ?, ?, ?, 'Termin für Eva Schulz', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id"_s,
                         {company, call, channel, u"log-%1"_s.arg(++n), recipient, u"Ihr Termin am Dienstag um 10:00 Uhr."_s, status,
                          providerStatus.isEmpty() ? QString(u""_s) : u"SM%1"_s.arg(n, 32, 10, QLatin1Char('0')), providerStatus, errorCode,
                          skipReason, at, at + 1000, at + 5000});
@@ -132,6 +132,7 @@ private Q_SLOTS:
         staffPage.table()->setCurrentIndex(staffPage.model()->index(0, 0));
         QVERIFY(staffShown.wait(10000));
         QVERIFY(!staffPage.detailText().contains(u"Ihr Termin"_s));
+        QVERIFY(!staffPage.detailText().contains(u"Eva Schulz"_s)); // nor the subject, which may name the customer
         // Another company's message is not there for them, by id either; nor are its recipients by search.
         QCOMPARE(test::waitFor(staff->account->get(u"/messages/%1"_s.arg(lost))).status, 404);
         QCOMPARE(test::waitFor(staff->account->get(u"/messages"_s, QUrlQuery(u"company_id=%1"_s.arg(salon)))).status, 404);

@@ -120,21 +120,31 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         const qint64 at = nowMs();
         CallStore calls(db);
         if (r.status) {
-            // A callback may have come first and moved the status on: only an empty one is set to Twilio's answer,
-            // and a failure it reported stays.
-            auto marked = db.exec(u"UPDATE notifications SET status = CASE WHEN status = 'failed' THEN status ELSE 'sent' END, "
-                                  "sent_at = COALESCE(sent_at, ?), last_error = CASE WHEN status = 'failed' THEN last_error ELSE ? END, "
+            // A callback may have come first and moved the status on (sent, delivered or failed): then it told the
+            // timeline already, and only a sid still missing is filled in.
+            auto marked = db.exec(u"UPDATE notifications SET status = 'sent', sent_at = COALESCE(sent_at, ?), last_error = ?, "
                                   "provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
                                   "provider_status = CASE WHEN provider_status = '' THEN ? ELSE provider_status END, "
-                                  "status_at = ? WHERE id = ?"_s,
+                                  "status_at = ? WHERE id = ? AND status = 'sending' RETURNING id"_s,
                                   {at, r.incompleteAnswer ? u"Twilio accepted the message without naming its sid"_s : QString(), r.providerId,
                                    r.providerStatus, at, notificationId});
             qCInfo(lcTwilio) << "SMS" << notificationId << "accepted as" << r.providerId;
-            if (marked && callId > 0) {
+            if (!marked)
+                return done(JobOutcome::retry(marked.error()));
+            const bool moved = marked->next();
+            marked->finish();
+            if (moved && callId > 0) {
                 auto logged = calls.addEvent(callId, timeline::smsSent(recipient));
                 Q_UNUSED(logged);
             }
-            return done(marked ? JobOutcome::done() : JobOutcome::retry(marked.error()));
+            if (!moved) {
+                auto filled = db.exec(u"UPDATE notifications SET provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
+                                      "sent_at = COALESCE(sent_at, ?) WHERE id = ?"_s,
+                                      {r.providerId, at, notificationId});
+                if (!filled)
+                    return done(JobOutcome::retry(filled.error()));
+            }
+            return done(JobOutcome::done());
         }
         const Error &e = r.status.error();
         if (r.answerLost) {

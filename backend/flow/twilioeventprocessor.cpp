@@ -86,26 +86,30 @@ Status TwilioEventProcessor::applyStatus(qint64 inboxId, const QString &key, con
                                       : u"CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END"_s;
     const QString lastError =
         failure ? u"Twilio reported the message %1 (error %2)"_s.arg(status, errorCode.isEmpty() ? u"-"_s : errorCode) : QString();
-    auto q = m_db.exec(u"SELECT status, recipient, COALESCE(call_id, 0) FROM notifications WHERE channel = 'sms' AND (id = ? OR provider_id = ?) "
-                       "AND (provider_id = '' OR provider_id = ?) AND "_s + scope.sql,
-                       QVariantList{ref, sid, sid} + scope.params);
+    // One row: the one holding the sid, else the one our reference names that has none yet. The update below
+    // then changes exactly that row.
+    auto q = m_db.exec(u"SELECT id, status, recipient, COALESCE(call_id, 0) FROM notifications WHERE channel = 'sms' AND (id = ? OR provider_id = ?) "
+                       "AND (provider_id = '' OR provider_id = ?) AND "_s + scope.sql
+                           + u" ORDER BY CASE WHEN provider_id = ? THEN 0 ELSE 1 END LIMIT 1"_s,
+                       QVariantList{ref, sid, sid} + scope.params + QVariantList{sid});
     if (!q)
         return q.error();
     if (!q->next()) {
         qCInfo(lcIntake) << "Twilio delivery" << inboxId << "names no SMS of the signing account";
         return {};
     }
-    const QString before = q->value(0).toString();
-    const QString recipient = q->value(1).toString();
-    const qint64 callId = q->value(2).toLongLong();
+    const qint64 rowId = q->value(0).toLongLong();
+    const QString before = q->value(1).toString();
+    const QString recipient = q->value(2).toString();
+    const qint64 callId = q->value(3).toLongLong();
     q->finish();
     auto changed = m_db.exec(u"UPDATE notifications SET provider_status = ?, error_code = CASE WHEN ? <> '' THEN ? ELSE error_code END, "
                              "status_at = ?, provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
                              "status = "_s + newStatus + u", last_error = CASE WHEN ? <> '' THEN ? ELSE last_error END, "
                              "sent_at = COALESCE(sent_at, ?) "
-                             "WHERE channel = 'sms' AND (id = ? OR provider_id = ?) AND (provider_id = '' OR provider_id = ?) AND "_s
+                             "WHERE id = ? AND (provider_id = '' OR provider_id = ?) AND "_s
                                  + TwilioClient::statusRankSql(u"provider_status"_s) + u" < ? AND "_s + scope.sql + u" RETURNING id"_s,
-                             QVariantList{status, errorCode, errorCode, now, sid, lastError, lastError, now, ref, sid, sid, rank}
+                             QVariantList{status, errorCode, errorCode, now, sid, lastError, lastError, now, rowId, sid, rank}
                                  + scope.params);
     if (!changed)
         return changed.error();

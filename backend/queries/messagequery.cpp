@@ -115,9 +115,11 @@ Result<MessageDetail> MessageQuery::detail(Database &db, const askpro::Actor &re
     m.channel = q->value(5).toString();
     m.recipient = q->value(6).toString();
     m.language = q->value(7).toString();
-    m.subject = q->value(8).toString();
-    if (seesCustomers)
+    // A subject may name the customer as the text does.
+    if (seesCustomers) {
+        m.subject = q->value(8).toString();
         m.body = q->value(9).toString();
+    }
     m.status = q->value(10).toString();
     m.providerStatus = q->value(11).toString();
     m.providerId = q->value(12).toString();

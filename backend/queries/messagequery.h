@@ -35,7 +35,7 @@ struct MessageDetail
     QString channel;
     QString recipient; // masked for readers without customer access
     QString language;
-    QString subject;
+    QString subject; // empty, like body, for readers without customer access
     QString body; // empty for readers without customer access: it names the customer and the appointment
     QString status;
     QString providerStatus;
