@@ -157,6 +157,14 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         // 21211 (invalid number), 21610 (unsubscribed), 21408 (region not enabled) and every other 4xx are for
         // good; 5xx and 429 were not taken, so they back off and try again.
         const bool final = lastAttempt || !e.isTransient();
+        if (r.providerCode == 21610) {
+            // The number replied STOP: Twilio refuses it until it says START, so we stop asking. Recorded before the
+            // message is marked failed, so whoever sees the failure sees the opt-out too.
+            auto optedOut = db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = ? WHERE sms_opt_out = 0 AND id IN "
+                                    "(SELECT c.customer_id FROM notifications n JOIN calls c ON c.id = n.call_id WHERE n.id = ?)"_s,
+                                    {at, notificationId});
+            Q_UNUSED(optedOut);
+        }
         auto marked = db.exec(u"UPDATE notifications SET status = ?, last_error = ?, error_code = ?, status_at = ? WHERE id = ?"_s,
                               {final ? u"failed"_s : u"queued"_s, e.describe(), r.providerCode ? QString::number(r.providerCode) : QString(),
                                at, notificationId});
@@ -164,13 +172,6 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         if (callId > 0) {
             auto logged = calls.addEvent(callId, timeline::smsFailed(recipient, e, final));
             Q_UNUSED(logged);
-        }
-        if (r.providerCode == 21610) {
-            // The number replied STOP: Twilio refuses it until it says START, so we stop asking.
-            auto optedOut = db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = ? WHERE sms_opt_out = 0 AND id IN "
-                                    "(SELECT c.customer_id FROM notifications n JOIN calls c ON c.id = n.call_id WHERE n.id = ?)"_s,
-                                    {at, notificationId});
-            Q_UNUSED(optedOut);
         }
         done(final ? JobOutcome::failed(e) : JobOutcome::retry(e));
     });

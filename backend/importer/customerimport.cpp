@@ -846,7 +846,7 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
             break;
     }
     // What stayed is said with the run's reason, for support and the import's answer.
-    const auto ids = [](const QList<qint64> &list) {
+    const auto ids = [](const QList<qint64> &list) -> QString { // a QString, not a builder over the temporaries below
         QStringList shown;
         for (qsizetype i = 0; i < list.size() && i < 20; ++i)
             shown.append(u"#"_s + QString::number(list.at(i)));
