@@ -16,6 +16,8 @@ struct FaultSettings
     // Requests carried out (a booking is made) whose answer is lost on the way back:
     double answerLostRate = 0.0; // share answered 502 instead of their result, as by a proxy that lost it
     double answerLateRate = 0.0; // share whose answer comes only after 60 s (a 504), when clients gave up
+    // Reads (GET) pass untouched: a fault lands on the write a client must not repeat blindly.
+    bool writesOnly = false;
 };
 
 enum class FaultKind {

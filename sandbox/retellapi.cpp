@@ -155,7 +155,11 @@ RetellApi::RetellApi(QString apiKey, QUrl defaultWebhookUrl, WebhookSender &send
             if (!cursor)
                 return ApiReply::json(200, Json(QList<Json>(this->*items)));
             const Json body = parseJsonObject(request.body).value_or(Json::object());
-            return ApiReply::json(200, page(this->*items, key, paginationKeyFrom(request, body), limitFrom(request, body, 1000)));
+            // Retell's default page is 50 and its largest 1000: a client that reads one page misses the rest.
+            const qint64 limit = limitFrom(request, body, 50);
+            if (limit < 1 || limit > 1000)
+                return retellError(400, u"limit must be between 1 and 1000"_s);
+            return ApiReply::json(200, page(this->*items, key, paginationKeyFrom(request, body), limit));
         };
     };
     const auto call = [this](const ApiRequest &, const QStringList &args) {

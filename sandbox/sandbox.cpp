@@ -48,7 +48,8 @@ Json faultsJson(const FaultSettings &f)
 {
     return Json{{"latency_ms", f.latencyMs},         {"error_rate", f.errorRate},
                 {"rate_limit_rate", f.rateLimitRate}, {"timeout_rate", f.timeoutRate},
-                {"answer_lost_rate", f.answerLostRate}, {"answer_late_rate", f.answerLateRate}};
+                {"answer_lost_rate", f.answerLostRate}, {"answer_late_rate", f.answerLateRate},
+                {"writes_only", f.writesOnly}};
 }
 
 ApiReply controlError(int status, const QString &message)
@@ -265,7 +266,8 @@ void Sandbox::onRequest(const QHttpServerRequest &httpRequest, QHttpServerRespon
     FaultInjector &faults = m_faults[std::size_t(*provider)];
     int delay = faults.settings().latencyMs;
     ApiReply reply;
-    switch (const FaultDraw draw = faults.draw(); draw.kind) {
+    const bool spared = faults.settings().writesOnly && request.method == "GET";
+    switch (const FaultDraw draw = spared ? FaultDraw{} : faults.draw(); draw.kind) {
     case FaultKind::Timeout:
         delay += FaultInjector::TimeoutDelayMs;
         reply = api.errorReply(draw.status, u"Gateway Timeout"_s);
@@ -437,6 +439,8 @@ ApiReply Sandbox::setFaultsFromJson(const ApiRequest &request)
         f.timeoutRate = jsonNumber(*body, "timeout_rate").value_or(f.timeoutRate);
         f.answerLostRate = jsonNumber(*body, "answer_lost_rate").value_or(f.answerLostRate);
         f.answerLateRate = jsonNumber(*body, "answer_late_rate").value_or(f.answerLateRate);
+        if (body->contains("writes_only"))
+            f.writesOnly = jsonBool(*body, "writes_only", false);
         setFaults(p, f);
         result[toStd(providerName(p))] = faultsJson(f);
     }

@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSet>
 #include <QTest>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -466,7 +467,7 @@ private Q_SLOTS:
                                                                   {u"agreed_to_alternatives"_s, true}}}};
         const Reply simulated = send("POST"_ba, m_sandbox->baseUrl(Provider::Retell).resolved(QUrl(u"/sandbox/retell/simulate-call"_s)),
                                      QJsonDocument(simulate).toJson(), {{"Content-Type"_ba, "application/json"_ba}});
-        QCOMPARE(simulated.status, 201);
+        QVERIFY2(simulated.status == 201, simulated.body.constData());
         const QString callId = simulated.json[u"call_id"_s].toString();
         QVERIFY(callId.startsWith(u"call_"_s) && callId.size() == 37);
 
@@ -505,6 +506,37 @@ private Q_SLOTS:
                                     {{u"filter_criteria"_s, QJsonObject{{u"agent_id"_s, QJsonArray{agent}}}}, {u"limit"_s, 10}});
         QCOMPARE(listed.json[u"items"_s].toArray().size(), 1);
         QCOMPARE(listed.json[u"items"_s][0][u"call_id"_s].toString(), callId);
+    }
+
+    // Retell's lists answer 50 items unless asked for more, 1000 at most: a client that reads one page misses the rest.
+    void retellListsArePaged()
+    {
+        QSet<QString> created;
+        for (int i = 0; i < 60; ++i)
+            created << retell("POST"_ba, u"/create-retell-llm"_s, {{u"general_prompt"_s, u"page %1"_s.arg(i)}}).json[u"llm_id"_s].toString();
+        const Reply first = retell("GET"_ba, u"/v2/list-retell-llms"_s);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.json[u"items"_s].toArray().size(), 50);
+        QVERIFY(first.json[u"has_more"_s].toBool());
+        QSet<QString> seen;
+        QString key;
+        int pages = 0;
+        do {
+            const Reply page = retell("GET"_ba, u"/v2/list-retell-llms?limit=25"_s + (key.isEmpty() ? QString() : u"&pagination_key="_s + key));
+            QCOMPARE(page.status, 200);
+            QVERIFY(page.json[u"items"_s].toArray().size() <= 25);
+            for (const auto &llm : page.json[u"items"_s].toArray())
+                seen << llm[u"llm_id"_s].toString();
+            key = page.json[u"has_more"_s].toBool() ? page.json[u"pagination_key"_s].toString() : QString();
+            ++pages;
+        } while (!key.isEmpty() && pages < 100);
+        QVERIFY(seen.contains(created));
+        QVERIFY(pages >= 3);
+        for (const QString &limit : {u"0"_s, u"1001"_s}) {
+            const Reply refused = retell("GET"_ba, u"/v2/list-retell-llms?limit="_s + limit);
+            QCOMPARE(refused.status, 400);
+            QVERIFY2(refused.body.contains("limit"), refused.body.constData());
+        }
     }
 
     void retellWebhooksCanBeLostDuplicatedAndRetried()

@@ -14,13 +14,15 @@ RetellClient::RetellClient(QNetworkAccessManager *network, QUrl baseUrl, QByteAr
 {
 }
 
-JsonReply *RetellClient::send(const QByteArray &method, const QString &path, const Json &body) const
+JsonReply *RetellClient::send(const QByteArray &method, const QString &path, const Json &body, const QUrlQuery &query) const
 {
     ProviderRequest request;
     request.method = method;
     request.url = m_baseUrl;
     // Path arguments arrive percent-encoded (a "+" in a phone number as %2B): keep them so.
     request.url.setPath(m_baseUrl.path() + path, QUrl::TolerantMode);
+    if (!query.isEmpty())
+        request.url.setQuery(query);
     request.headers = {{"Authorization", "Bearer " + m_apiKey}};
     if (!body.is_null())
         request.body = jsonText(body);
@@ -65,9 +67,49 @@ JsonReply *RetellClient::updateLlm(const QString &llmId, const Json &changes) co
     return send("PATCH", u"/update-retell-llm/"_s + llmId, changes);
 }
 
+JsonReply *RetellClient::listAll(const QByteArray &method, const QString &path) const
+{
+    auto *all = new JsonReply;
+    auto items = std::make_shared<Json>(Json::array());
+    // Each page's handler asks for the next one; the copy of this client keeps the transport alive meanwhile.
+    auto nextPage = std::make_shared<std::function<void(const QString &)>>();
+    *nextPage = [client = *this, method, path, all, items, nextPage](const QString &after) {
+        QUrlQuery query;
+        query.addQueryItem(u"limit"_s, u"1000"_s);
+        if (!after.isEmpty())
+            query.addQueryItem(u"pagination_key"_s, after);
+        JsonReply *reply = client.send(method, path, method == "POST" ? Json::object() : Json(), query);
+        QObject::connect(reply, &JsonReply::finished, all, [all, items, nextPage](const JsonResult &page) {
+            if (!page) {
+                *nextPage = nullptr;
+                all->finish(page.error());
+                return;
+            }
+            const bool paged = page->is_object();
+            const Json pageItems = paged ? page->value("items", Json::array()) : page->is_array() ? *page : Json::array();
+            for (const Json &item : pageItems)
+                items->push_back(item);
+            const QString key = paged ? jsonString(*page, "pagination_key") : QString();
+            if (paged && jsonBool(*page, "has_more") && !key.isEmpty() && !pageItems.empty()) {
+                (*nextPage)(key);
+                return;
+            }
+            *nextPage = nullptr;
+            all->finish(Json{{"items", std::move(*items)}});
+        });
+    };
+    (*nextPage)(QString());
+    return all;
+}
+
+JsonReply *RetellClient::probe() const
+{
+    return send("GET", u"/v2/list-retell-llms"_s, Json(), QUrlQuery{{u"limit"_s, u"1"_s}});
+}
+
 JsonReply *RetellClient::listLlms() const
 {
-    return send("GET", u"/v2/list-retell-llms"_s);
+    return listAll("GET", u"/v2/list-retell-llms"_s);
 }
 
 JsonReply *RetellClient::deleteLlm(const QString &llmId) const
@@ -87,7 +129,7 @@ JsonReply *RetellClient::updateAgent(const QString &agentId, const Json &changes
 
 JsonReply *RetellClient::listAgents() const
 {
-    return send("POST", u"/v2/list-agents"_s, Json::object());
+    return listAll("POST", u"/v2/list-agents"_s);
 }
 
 JsonReply *RetellClient::deleteAgent(const QString &agentId) const
@@ -111,9 +153,16 @@ JsonReply *RetellClient::importPhoneNumber(const QString &e164, const QString &t
     return send("POST", u"/import-phone-number"_s, body);
 }
 
-JsonReply *RetellClient::createPhoneNumber(const QString &countryCode, int areaCode, const QString &e164) const
+JsonReply *RetellClient::listPhoneNumbers() const
+{
+    return listAll("GET", u"/v2/list-phone-numbers"_s);
+}
+
+JsonReply *RetellClient::createPhoneNumber(const QString &countryCode, int areaCode, const QString &e164, const QString &nickname) const
 {
     Json body{{"country_code", countryCode.toStdString()}};
+    if (!nickname.isEmpty())
+        body["nickname"] = nickname.toStdString();
     if (!e164.isEmpty())
         body["phone_number"] = e164.toStdString();
     else
