@@ -43,6 +43,23 @@ SetupInput sampleInput(const QString &company = u"Zahnarztpraxis Dr. Sommer"_s, 
     return in;
 }
 
+// A US business that buys its number at Retell by area code.
+SetupInput usInput(const QString &company, const QString &areaCode)
+{
+    SetupInput in = sampleInput(company, QString());
+    in.vatId.clear();
+    in.timeZone = u"America/Los_Angeles"_s;
+    in.defaultLanguage = u"en"_s;
+    in.branchLanguage = u"en"_s;
+    in.sipTerminationHost.clear();
+    in.sipUser.clear();
+    in.credentials.sipPassword.clear();
+    in.buyNumber = true;
+    in.areaCode = areaCode;
+    in.countryCode = u"US"_s;
+    return in;
+}
+
 Status wait(const std::function<void(SetupRunner::Done)> &start)
 {
     Status out = makeError(ErrorKind::Transient, u"test.timeout"_s, u"the setup did not finish in 60 s"_s);
@@ -410,20 +427,6 @@ private Q_SLOTS:
         ASKPRO_FRESH_DB(probe, engine);
         auto s = makeSetting(engine);
         QVERIFY(s);
-        const auto usInput = [](const QString &company, const QString &areaCode) {
-            SetupInput in = sampleInput(company, QString());
-            in.vatId.clear();
-            in.timeZone = u"America/Los_Angeles"_s;
-            in.defaultLanguage = u"en"_s;
-            in.branchLanguage = u"en"_s;
-            in.sipTerminationHost.clear();
-            in.sipUser.clear();
-            in.credentials.sipPassword.clear();
-            in.buyNumber = true;
-            in.areaCode = areaCode;
-            in.countryCode = u"US"_s;
-            return in;
-        };
         // Refused before anything is stored: an area code that is not three digits, a country Retell does not sell in,
         // a German number to buy.
         SetupInput bad = usInput(u"Bay Dental"_s, u"41"_s);
@@ -503,6 +506,87 @@ private Q_SLOTS:
         QVERIFY(rerun);
         for (const Json &r : rerun->resources)
             QVERIFY2(!jsonBool(r, "bought"), r.dump().c_str());
+    }
+
+    // Retell bought the number but its answer was lost: the operator's Retry finds the number by the branch's
+    // nickname instead of buying a second one, and records it as bought by this run (its cancel releases it).
+    void lostPurchaseAnswerIsFoundAgain_data() { test::addEngineRows(); }
+    void lostPurchaseAnswerIsFoundAgain()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(probe, engine);
+        auto s = makeSetting(engine);
+        QVERIFY(s);
+        s->runner->setAutoRetries(0);
+        sandbox::FaultSettings lost;
+        lost.answerLostRate = 1.0;
+        lost.writesOnly = true;
+        s->providers->setFaults(sandbox::Provider::Retell, lost);
+        auto runId = s->runner->create(usInput(u"Bay Dental"_s, u"415"_s));
+        QVERIFY(runId);
+        const Status failed = wait([&](SetupRunner::Done d) { s->runner->run(*runId, d); });
+        QVERIFY(!failed);
+        QCOMPARE(s->runner->info(*runId)->step, u"phone"_s);
+        QCOMPARE(s->providers->counts().phoneNumbers, 1); // carried out at Retell all the same
+        QVERIFY(s->runner->info(*runId)->boughtNumber.isEmpty());
+
+        s->providers->setFaults(sandbox::Provider::Retell, {});
+        const Status live = wait([&](SetupRunner::Done d) { s->runner->resume(*runId, d); });
+        QVERIFY2(live, qPrintable(live ? QString() : live.error().describe()));
+        QCOMPARE(s->providers->counts().phoneNumbers, 1);
+        const QString number = s->db->scalar(u"SELECT phone_e164 FROM branches WHERE active = 1"_s)->toString();
+        QVERIFY2(number.startsWith(u"+1415"_s), qPrintable(number));
+        QCOMPARE(s->runner->info(*runId)->boughtNumber, number);
+        const Json held = s->retell(s->retellClient().phoneNumber(number));
+        QVERIFY(jsonString(held, "nickname").endsWith(u"(#%1)"_s.arg(s->scalar(u"SELECT id FROM branches"_s))));
+    }
+
+    // A run bought a number and failed; the operator starts over with the same business instead of pressing Retry.
+    // The new run takes the old one's place with what it created: the old run can no longer be cancelled (its
+    // cancel would release the number the new run goes live with), and the new run's cancel releases it.
+    void laterRunTakesOverWhatAFailedRunBought_data() { test::addEngineRows(); }
+    void laterRunTakesOverWhatAFailedRunBought()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(probe, engine);
+        auto s = makeSetting(engine);
+        QVERIFY(s);
+        s->runner->setAutoRetries(0);
+        s->providers->setFaults(sandbox::Provider::Calcom, {0, 1.0, 0, 0});
+        auto first = s->runner->create(usInput(u"Bay Dental"_s, u"415"_s));
+        QVERIFY(first);
+        QVERIFY(!wait([&](SetupRunner::Done d) { s->runner->run(*first, d); }));
+        const QString number = s->runner->info(*first)->boughtNumber;
+        QVERIFY2(number.startsWith(u"+1415"_s), qPrintable(number));
+        QCOMPARE(s->runner->info(*first)->status, u"failed"_s);
+        s->providers->setFaults(sandbox::Provider::Calcom, {});
+
+        auto second = s->runner->create(usInput(u"Bay Dental"_s, u"415"_s));
+        QVERIFY(second);
+        QVERIFY(wait([&](SetupRunner::Done d) { s->runner->run(*second, d, u"billing"_s); }));
+        QCOMPARE(s->providers->counts().phoneNumbers, 1);
+        QCOMPARE(s->runner->info(*second)->boughtNumber, number);
+        auto old = s->runner->info(*first);
+        QCOMPARE(old->status, u"superseded"_s);
+        QVERIFY2(old->lastError.contains(QString::number(*second)), qPrintable(old->lastError));
+        QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'setup.take_over'"_s), 1);
+        auto unfinished = s->runner->unfinishedRuns();
+        QVERIFY(unfinished);
+        QCOMPARE(unfinished->size(), 1);
+        QCOMPARE(unfinished->first().id, *second);
+
+        const Status refused = wait([&](SetupRunner::Done d) { s->runner->cancel(*first, d); });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"setup.superseded"_s);
+        QVERIFY(!wait([&](SetupRunner::Done d) { s->runner->resume(*first, d); }));
+        QVERIFY(test::await(s->retellClient().phoneNumber(number)));
+        QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM companies"_s), 1);
+
+        const Status cancelled = wait([&](SetupRunner::Done d) { s->runner->cancel(*second, d); });
+        QVERIFY2(cancelled, qPrintable(cancelled ? QString() : cancelled.error().describe()));
+        QCOMPARE(s->providers->counts().phoneNumbers, 0);
+        QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM companies"_s), 0);
+        QCOMPARE(s->activeSubscriptions(), 0);
     }
 
     // A number Retell does not hold, and no SIP trunk entered: the phone step stops with a reason, and

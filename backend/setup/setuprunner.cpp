@@ -13,6 +13,7 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -54,6 +55,13 @@ bool createdHere(const Json &resources, const QString &provider, const QString &
         if (jsonString(r, "provider") == provider && jsonString(r, "kind") == kind && jsonString(r, "id") == id)
             return !jsonBool(r, "reused");
     return false;
+}
+
+// The shape of an E.164 number as a provider names it (not whether a carrier would route it).
+bool looksE164(const QString &number)
+{
+    static const QRegularExpression shape(u"^\\+[1-9][0-9]{7,14}$"_s);
+    return shape.match(number).hasMatch();
 }
 
 } // namespace
@@ -249,6 +257,10 @@ void SetupRunner::run(qint64 runId, Done done, const QString &lastStep)
     }
     if (loaded->status == u"cancelled"_s) {
         done(makeError(ErrorKind::Rejected, u"setup.cancelled"_s, tr("Setup %1 was cancelled; start a new one.").arg(runId)));
+        return;
+    }
+    if (loaded->status == u"superseded"_s) {
+        done(makeError(ErrorKind::Rejected, u"setup.superseded"_s, loaded->lastError));
         return;
     }
     auto a = std::make_shared<Active>();
@@ -501,6 +513,10 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
             return id.error();
         remember(u"staff"_s, *id, false);
     }
+    auto merged = takeOverEarlierRuns(a, branchId, resources);
+    if (!merged)
+        return merged.error();
+    resources = *merged;
     const Json before = a->resources;
     a->resources = resources;
     // The step's record commits with its rows: a crash leaves either both or neither.
@@ -513,6 +529,85 @@ Status SetupRunner::storeCompany(const ActivePtr &a)
         return committed.error();
     }
     return {};
+}
+
+// An earlier run of this business that stopped (failed, or left running by a closed wizard) and created the company
+// or branch this run found: this run takes its place with everything it created. Otherwise that run's cancel would
+// remove, or release at Retell, what this run goes live with.
+Result<Json> SetupRunner::takeOverEarlierRuns(const ActivePtr &a, qint64 branchId, const Json &resources)
+{
+    QList<QPair<qint64, Json>> earlier;
+    {
+        auto q = m_db.exec(u"SELECT id, resources FROM setup_runs WHERE id <> ? AND company_id = ? AND status IN ('running', 'failed') ORDER BY id"_s,
+                           {a->runId, a->companyId});
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            auto parsed = parseJson(q->value(1).toString().toUtf8(), u"setup resources"_s);
+            earlier.append(qMakePair(q->value(0).toLongLong(), parsed && parsed->is_array() ? *parsed : Json::array()));
+        }
+    }
+    Json inherited = Json::array();
+    for (auto &[runId, theirs] : earlier) {
+        const bool owns = createdHere(theirs, u"askpro"_s, u"company"_s, QString::number(a->companyId))
+                          || createdHere(theirs, u"askpro"_s, u"branch"_s, QString::number(branchId));
+        if (!owns)
+            continue;
+        if (m_active.contains(runId))
+            return makeError(ErrorKind::Conflict, u"setup.busy"_s,
+                             tr("Setup %1 is working on this business right now; wait until it ends, or cancel it.").arg(runId));
+        for (Json &r : theirs) {
+            if (jsonBool(r, "reused"))
+                continue;
+            inherited.push_back(r);
+            r["reused"] = true; // kept for the record; its cancel no longer touches it
+            r["taken_over_by"] = a->runId;
+        }
+        auto moved = m_db.exec(u"UPDATE setup_runs SET status = 'superseded', step = '', resources = ?, last_error = ?, updated_at = ? "
+                               "WHERE id = ? AND status IN ('running', 'failed')"_s,
+                               {QString::fromUtf8(jsonText(theirs)), tr("Taken over by setup %1").arg(a->runId), nowMs(), runId});
+        if (!moved)
+            return moved.error();
+        if (auto logged = AuditLog(m_db).write(a->actor, u"setup.take_over"_s, u"setup_run"_s, runId, QString(),
+                                               u"{\"taken_over_by\":%1}"_s.arg(a->runId));
+            !logged)
+            return logged.error();
+        qCInfo(lcSetup) << "setup run" << a->runId << "takes over run" << runId;
+    }
+    if (inherited.empty())
+        return resources;
+    // What the earlier run created comes first, as it was created first; this run's "found it" entries for the same
+    // objects go, so the objects count as created here.
+    Json merged = inherited;
+    for (const Json &r : resources) {
+        const bool duplicate = jsonBool(r, "reused") && std::any_of(inherited.begin(), inherited.end(), [&r](const Json &mine) {
+            return jsonString(mine, "provider") == jsonString(r, "provider") && jsonString(mine, "kind") == jsonString(r, "kind")
+                   && jsonString(mine, "id") == jsonString(r, "id");
+        });
+        if (!duplicate)
+            merged.push_back(r);
+    }
+    return merged;
+}
+
+// Whether another run (live, or still able to cancel) holds this number as bought: then it is not this run's to
+// release, even when its nickname names this branch.
+Result<bool> SetupRunner::boughtByAnotherRun(qint64 runId, const QString &e164)
+{
+    auto q = m_db.exec(u"SELECT resources FROM setup_runs WHERE id <> ? AND status IN ('running', 'failed', 'live') AND resources LIKE ?"_s,
+                       {runId, QString(u"%"_s + e164 + u"%"_s)});
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        auto parsed = parseJson(q->value(0).toString().toUtf8(), u"setup resources"_s);
+        if (!parsed || !parsed->is_array())
+            continue;
+        for (const Json &r : *parsed)
+            if (jsonString(r, "provider") == u"retell"_s && jsonString(r, "kind") == u"phone_number"_s && jsonString(r, "id") == e164
+                && jsonBool(r, "bought") && !jsonBool(r, "reused"))
+                return true;
+    }
+    return false;
 }
 
 Result<Credential> SetupRunner::retellCredential(const ActivePtr &a)
@@ -650,30 +745,77 @@ void SetupRunner::buyPhone(const ActivePtr &a)
         }
         stepFinished(a, Phone, {}, message);
     };
-    const auto buy = [this, a, client, adopt](const QString &e164) {
+    // Recorded at once: whatever fails next, a cancel still knows to release it.
+    const auto recordBought = [this, a](const QString &e164) {
+        for (const Json &r : a->resources)
+            if (jsonString(r, "provider") == u"retell"_s && jsonString(r, "kind") == u"phone_number"_s && jsonString(r, "id") == e164)
+                return;
+        addResource(a, u"retell"_s, u"phone_number"_s, e164);
+        a->resources.back()["bought"] = true;
+        (void)persist(a, u"running"_s, Phone, {});
+    };
+    // The nickname names the branch, so a purchase whose answer was lost is found again instead of bought twice.
+    const QString marker = u"(#%1)"_s.arg(a->branchId);
+    const QString nickname = u"AskPro %1 %2"_s.arg(a->input.branchName.trimmed(), marker);
+    const auto ours = [marker](const Json &phone) { return jsonString(phone, "nickname").endsWith(marker); };
+    // A number of ours that no other run holds as bought was bought for this branch by a run whose answer was lost.
+    const auto adoptOurs = [this, a, recordBought, adopt](const QString &e164, const QString &message) {
+        auto taken = boughtByAnotherRun(a->runId, e164);
+        if (!taken) {
+            stepFinished(a, Phone, taken.error(), {});
+            return;
+        }
+        if (!*taken)
+            recordBought(e164);
+        adopt(e164, message);
+    };
+    const auto buy = [this, a, client, adopt, recordBought, nickname](const QString &e164) {
         const int areaCode = a->input.areaCode.trimmed().toInt();
-        connect(client->createPhoneNumber(a->input.countryCode, areaCode, e164), &JsonReply::finished, this,
-                [this, a, client, adopt](const JsonResult &created) {
+        connect(client->createPhoneNumber(a->input.countryCode, areaCode, e164, nickname), &JsonReply::finished, this,
+                [this, a, client, adopt, recordBought](const JsonResult &created) {
             if (!created) {
                 stepFinished(a, Phone, created.error(), {});
                 return;
             }
             const QString bought = jsonString(*created, "phone_number");
-            // Recorded at once: whatever fails next, a cancel still knows to release it.
-            addResource(a, u"retell"_s, u"phone_number"_s, bought);
-            a->resources.back()["bought"] = true;
-            (void)persist(a, u"running"_s, Phone, {});
+            if (!looksE164(bought)) {
+                stepFinished(a, Phone,
+                             makeError(ErrorKind::Rejected, u"setup.buy_answer"_s,
+                                       tr("Retell confirmed the purchase but named no valid number (\"%1\"). Check the Retell "
+                                          "account's numbers, then press Retry: a number bought for this branch is found again.")
+                                           .arg(bought.left(40))),
+                             {});
+                return;
+            }
+            recordBought(bought);
             qCInfo(lcSetup) << "setup run" << a->runId << "bought" << bought;
             adopt(bought, tr("%1 bought at Retell").arg(PhoneNumbers::display(bought)));
         });
     };
     if (number.isEmpty()) {
-        buy({});
+        connect(client->listPhoneNumbers(), &JsonReply::finished, this, [this, a, client, ours, adoptOurs, buy, inUse](const JsonResult &numbers) {
+            if (!numbers) {
+                stepFinished(a, Phone, numbers.error(), {});
+                return;
+            }
+            for (const Json &phone : itemsOf(*numbers)) {
+                const QString e164 = jsonString(phone, "phone_number");
+                if (!ours(phone) || !looksE164(e164) || !inUse(e164))
+                    continue;
+                adoptOurs(e164, tr("%1 bought at Retell").arg(PhoneNumbers::display(e164)));
+                return;
+            }
+            buy({});
+        });
         return;
     }
-    connect(client->phoneNumber(number), &JsonReply::finished, this, [this, a, client, number, adopt, buy](const JsonResult &found) {
+    connect(client->phoneNumber(number), &JsonReply::finished, this, [this, a, client, number, adopt, adoptOurs, ours, buy](const JsonResult &found) {
         if (found) {
-            adopt(number, tr("Retell holds %1 in this account").arg(PhoneNumbers::display(number)));
+            const QString message = tr("Retell holds %1 in this account").arg(PhoneNumbers::display(number));
+            if (ours(*found))
+                adoptOurs(number, message);
+            else
+                adopt(number, message);
             return;
         }
         if (found.error().kind != ErrorKind::NotFound) {
@@ -961,6 +1103,10 @@ void SetupRunner::undo(qint64 runId, const Actor &actor, Done done)
     const SetupRunInfo run = *loaded;
     if (run.status == u"cancelled"_s) {
         done({});
+        return;
+    }
+    if (run.status == u"superseded"_s) { // what it created belongs to the run that took over: cancel that one
+        done(makeError(ErrorKind::Rejected, u"setup.superseded"_s, run.lastError));
         return;
     }
     if (run.status == u"live"_s) {

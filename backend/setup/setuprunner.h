@@ -94,6 +94,8 @@ private:
     void addResource(const ActivePtr &a, const QString &provider, const QString &kind, const QString &id, bool reused = false);
 
     [[nodiscard]] Status storeCompany(const ActivePtr &a);
+    [[nodiscard]] Result<Json> takeOverEarlierRuns(const ActivePtr &a, qint64 branchId, const Json &resources);
+    [[nodiscard]] Result<bool> boughtByAnotherRun(qint64 runId, const QString &e164);
     void verifyPhone(const ActivePtr &a);
     void buyPhone(const ActivePtr &a);
     [[nodiscard]] Result<QString> storeCredentials(const ActivePtr &a);
