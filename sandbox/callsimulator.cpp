@@ -216,6 +216,13 @@ std::optional<SimulatedCallOptions> CallSimulator::fromJson(const Json &body, QS
     o.webhooks.callEnded = int(jsonInt(webhooks, "call_ended").value_or(1));
     o.webhooks.callAnalyzed = int(jsonInt(webhooks, "call_analyzed").value_or(1));
     o.eventSpacingMs = int(jsonInt(body, "event_spacing_ms").value_or(o.eventSpacingMs));
+    if (body.contains("start_timestamp")) {
+        if (!body["start_timestamp"].is_number_integer()) {
+            *error = u"start_timestamp must be an integer (milliseconds since the epoch)"_s;
+            return std::nullopt;
+        }
+        o.startMs = body["start_timestamp"].get<qint64>();
+    }
     return o;
 }
 
@@ -275,8 +282,8 @@ Json CallSimulator::buildCall(const SimulatedCallOptions &o, const QString &call
               {"direction", "inbound"},
               {"from_number", toStd(o.fromNumber)},
               {"to_number", toStd(o.toNumber)},
-              {"start_timestamp", endMs - durationMs},
-              {"end_timestamp", endMs},
+              {"start_timestamp", o.startMs.value_or(endMs - durationMs)},
+              {"end_timestamp", o.startMs ? *o.startMs + durationMs : endMs},
               {"duration_ms", durationMs},
               {"transcript", toStd(transcriptLines.join(u'\n'))},
               {"transcript_object", transcriptObject},

@@ -49,6 +49,8 @@ struct SimulatedCallOptions
     QJsonObject metadata; // the call's metadata, as Retell keeps it (a test call carries askpro_test_call)
     WebhookCopies webhooks;
     int eventSpacingMs = 50; // delay between call_started, call_ended and call_analyzed
+    // When the call began (UTC ms); by default it ends the moment it is simulated.
+    std::optional<qint64> startMs;
 };
 
 class CallSimulator final

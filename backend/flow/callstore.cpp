@@ -153,15 +153,27 @@ Result<bool> CallStore::isTestCall(const Json &call, const std::optional<BranchI
                 return consumed.error();
             window = *consumed;
         }
-        if (auto written = audit(window > 0 ? u"test_call.recognised"_s : u"test_call.marker_refused"_s, window, u"nonce"_s); !written)
-            return written.error();
-        return window > 0;
+        if (window > 0) {
+            if (auto written = audit(u"test_call.recognised"_s, window, u"nonce"_s); !written)
+                return written.error();
+            return true;
+        }
+        // Refused once per call: its later events (and Retell's retries) carry the same marker.
+        auto stored = m_db.scalar(u"SELECT COUNT(*) FROM calls WHERE retell_call_id = ?"_s, {callId});
+        if (!stored)
+            return stored.error();
+        if (stored->toLongLong() == 0) {
+            if (auto written = audit(u"test_call.marker_refused"_s, 0, u"nonce"_s); !written)
+                return written.error();
+        }
+        return false;
     }
     // The operator's own phone calling the branch (or called by it) while the setup waits for a live test call.
     auto other = PhoneNumbers::toE164(otherNumber(call));
     if (!other)
         return false;
-    auto consumed = consume(u"nonce IS NULL AND caller_e164 = ?"_s, {*other});
+    // A call the operator's phone began before the window opened is an ordinary call, whenever it reaches us.
+    auto consumed = consume(u"nonce IS NULL AND caller_e164 = ? AND opens_at <= ?"_s, {*other, atMs});
     if (!consumed)
         return consumed.error();
     if (*consumed <= 0)

@@ -110,10 +110,7 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
     if (!sandboxMode()) {
         // Live: wait for the operator's call to the branch's number; the call flow marks it as a test call
         // through this window, and poll() recognises it by its numbers.
-        const qint64 now = nowMs();
-        auto window = m_db.insert(u"INSERT INTO test_call_windows (branch_id, caller_e164, opens_at, closes_at, created_at) "
-                                  "VALUES (?, ?, ?, ?, ?) RETURNING id"_s,
-                                  {branchId, *own, now, now + m_windowMs, now});
+        auto window = openWindow(branchId, *own, QString());
         if (!window) {
             started(window.error());
             return;
@@ -135,10 +132,7 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
     // nonce comes back for this branch while the window is open, and only once.
     const QString nonce = newNonce();
     {
-        const qint64 now = nowMs();
-        auto window = m_db.insert(u"INSERT INTO test_call_windows (branch_id, caller_e164, opens_at, closes_at, created_at, nonce) "
-                                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
-                                  {branchId, *own, now, now + m_windowMs, now, nonce});
+        auto window = openWindow(branchId, *own, nonce);
         if (!window) {
             started(window.error());
             return;
@@ -181,6 +175,29 @@ void TestCall::start(qint64 branchId, const QString &yourNumber, std::function<v
         }
         follow(jsonString(*parsed, "call_id"));
     });
+}
+
+// One open window per branch: a new test call closes the branch's earlier ones, so a wizard left open (or started
+// again and again) never holds several windows that would make more of the operator's calls free.
+Result<qint64> TestCall::openWindow(qint64 branchId, const QString &caller, const QString &nonce)
+{
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    const qint64 now = nowMs();
+    auto closed = m_db.exec(u"UPDATE test_call_windows SET closes_at = CASE WHEN opens_at < ? THEN ? ELSE opens_at + 1 END "
+                            "WHERE branch_id = ? AND matched_call_id IS NULL AND closes_at > ?"_s,
+                            {now, now, branchId, now});
+    if (!closed)
+        return closed.error();
+    auto window = m_db.insert(u"INSERT INTO test_call_windows (branch_id, caller_e164, opens_at, closes_at, created_at, nonce) "
+                              "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                              {branchId, caller, now, now + m_windowMs, now, nonce.isEmpty() ? Database::null() : QVariant(nonce)});
+    if (!window)
+        return window.error();
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return *window;
 }
 
 QString TestCall::newNonce()

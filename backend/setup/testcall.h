@@ -61,6 +61,7 @@ public:
 private:
     void poll();
     void closeWindow();
+    [[nodiscard]] Result<qint64> openWindow(qint64 branchId, const QString &caller, const QString &nonce);
 
     Database &m_db;
     CredentialStore &m_credentials;
