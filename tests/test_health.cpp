@@ -4,6 +4,7 @@
 #include "flowfixture.h"
 #include "health/healthcheck.h"
 #include "http/askproserver.h"
+#include "integrations/retellclient.h"
 #include "httptestclient.h"
 #include "security/credentialstore.h"
 #include "testdatabase.h"
@@ -58,7 +59,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM workers"_s) > 0, 5000);
 
         auto healthy = runChecks(checker);
-        QCOMPARE(healthy.size(), 8);
+        QCOMPARE(healthy.size(), 9);
         for (const CheckResult &r : healthy)
             QVERIFY2(r.state == u"ok"_s, qPrintable(r.name + u": "_s + r.message));
         QVERIFY(checker.record(healthy, u"ops@askproai.example"_s).ok());
@@ -84,6 +85,55 @@ private Q_SLOTS:
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'alert'"_s), 2);
         // The alerts go out through the same mail path as confirmations.
         QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 2, 20000);
+    }
+
+    // Each live company's Cal.com key is tried, not only the first company's; every active branch's number must
+    // still be in the Retell account, answered by its agent, and ask our addresses. Each fault is named.
+    void everyCompanyKeyAndNumberBinding_data() { test::addEngineRows(); }
+    void everyCompanyKeyAndNumberBinding()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = test::FlowFixture::create(engine);
+        QVERIFY(f);
+        QNetworkAccessManager network;
+        HealthChecker checker(*f->db, f->server->credentials(), &network, f->config());
+        auto healthy = runChecks(checker);
+        QCOMPARE(stateOf(healthy, u"numbers"_s), u"ok"_s);
+        QCOMPARE(stateOf(healthy, u"calcom"_s), u"ok"_s);
+
+        // A second business whose Cal.com key no longer opens: the first still books, so degraded, naming it.
+        const auto [other, otherBranch] = test::plantCompanyAndBranch(*f->db, u"+4940555000"_s);
+        Q_UNUSED(otherBranch);
+        QVERIFY(f->db->exec(u"UPDATE companies SET name = 'Physio Nord' WHERE id = ?"_s, {other}).ok());
+        QVERIFY(f->server->credentials().put({other, u"calcom"_s, {}, "cal_revoked_key", "hook"}).ok());
+        auto oneKeyFails = runChecks(checker);
+        QCOMPARE(stateOf(oneKeyFails, u"calcom"_s), u"degraded"_s);
+        for (const CheckResult &r : oneKeyFails)
+            if (r.name == u"calcom"_s)
+                QVERIFY2(r.message.contains(u"Physio Nord"_s) && r.message.contains(u"1 of 2"_s), qPrintable(r.message));
+        QVERIFY(f->server->credentials().put({f->companyId, u"calcom"_s, {}, "cal_revoked_too", "hook"}).ok());
+        QCOMPARE(stateOf(runChecks(checker), u"calcom"_s), u"down"_s);
+
+        // Someone points the number's inbound webhook elsewhere at Retell: calls lose the agent's date and hours.
+        RetellClient retell(&network, f->providers->baseUrl(sandbox::Provider::Retell), "key_sandbox_retell");
+        QVERIFY(test::await(retell.bindPhoneNumber(test::branchNumber, f->agentId, u"https://elsewhere.example/inbound"_s)));
+        auto misrouted = runChecks(checker);
+        QCOMPARE(stateOf(misrouted, u"numbers"_s), u"down"_s);
+        for (const CheckResult &r : misrouted)
+            if (r.name == u"numbers"_s)
+                QVERIFY2(r.message.contains(test::branchNumber) && r.message.contains(u"another address"_s), qPrintable(r.message));
+        QVERIFY(test::await(retell.bindPhoneNumber(test::branchNumber, f->agentId, u"http://127.0.0.1:%1/webhooks/retell-inbound"_s.arg(f->port))));
+        QCOMPARE(stateOf(runChecks(checker), u"numbers"_s), u"ok"_s);
+
+        // The number is released at Retell: calls to it reach nobody.
+        QVERIFY(test::await(retell.deletePhoneNumber(test::branchNumber)));
+        auto gone = runChecks(checker);
+        for (const CheckResult &r : gone)
+            if (r.name == u"numbers"_s) {
+                QCOMPARE(r.state, u"down"_s);
+                QVERIFY2(r.message.contains(u"not in the Retell account"_s), qPrintable(r.message));
+            }
     }
 
     void changedBaseUrlIsRefused_data() { test::addEngineRows(); }

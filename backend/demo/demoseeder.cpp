@@ -842,8 +842,9 @@ Result<int> DemoSeeder::seedHealthChecks(qint64 now, quint32 randomSeed)
     const QDateTime slowFrom(fromMs(now).toTimeZone(QTimeZone(QByteArrayLiteral("Europe/Berlin"))).date().addDays(-1), QTime(15, 0),
                              QTimeZone(QByteArrayLiteral("Europe/Berlin")));
     const qint64 slowStart = slowFrom.toMSecsSinceEpoch();
-    const QList<std::pair<QString, int>> checks{{u"database"_s, 2},  {u"retell"_s, 180}, {u"calcom"_s, 240}, {u"stripe"_s, 210},
-                                                {u"smtp"_s, 40},     {u"workers"_s, 1},  {u"backlog"_s, 1},  {u"webhooks"_s, 1}};
+    const QList<std::pair<QString, int>> checks{{u"database"_s, 2}, {u"retell"_s, 180}, {u"calcom"_s, 240}, {u"stripe"_s, 210},
+                                                {u"numbers"_s, 360}, {u"smtp"_s, 40},   {u"workers"_s, 1},  {u"backlog"_s, 1},
+                                                {u"webhooks"_s, 1}};
     Transaction tx(m_db);
     if (!tx.started())
         return tx.started().error();

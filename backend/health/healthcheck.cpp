@@ -101,13 +101,11 @@ QList<CheckResult> HealthChecker::localChecks()
 
 void HealthChecker::providerCheck(const QString &name, std::function<void(const CheckResult &)> done)
 {
-    // The platform's account, or for Cal.com the first company's (each company brings its own).
-    std::optional<qint64> company;
-    if (name == u"calcom"_s) {
-        auto first = m_db.scalar(u"SELECT MIN(company_id) FROM api_credentials WHERE provider = 'calcom'"_s);
-        if (first && !first->isNull())
-            company = first->toLongLong();
-    }
+    providerCheck(name, std::nullopt, std::move(done));
+}
+
+void HealthChecker::providerCheck(const QString &name, std::optional<qint64> company, std::function<void(const CheckResult &)> done)
+{
     auto credential = m_credentials.get(company, name);
     if (!credential) {
         // Missing is fine; any other reason (a changed address, a key that does not open) is for support to see.
@@ -122,7 +120,7 @@ void HealthChecker::providerCheck(const QString &name, std::function<void(const 
     if (name == u"retell"_s) {
         reply = RetellClient(m_network, credential->baseUrl.isEmpty() ? m_config.endpoints.retell : QUrl(credential->baseUrl),
                              credential->secret, timeout)
-                    .listLlms();
+                    .probe();
     } else if (name == u"calcom"_s) {
         reply = CalcomClient(m_network, credential->baseUrl.isEmpty() ? m_config.endpoints.calcom : QUrl(credential->baseUrl),
                              credential->secret, timeout)
@@ -145,6 +143,145 @@ void HealthChecker::providerCheck(const QString &name, std::function<void(const 
             check.message = QCoreApplication::translate("HealthChecker", "Answers slowly (%1 ms)").arg(check.latencyMs);
         }
         done(check);
+    });
+}
+
+void HealthChecker::calcomCheck(std::function<void(const CheckResult &)> done)
+{
+    QList<QPair<qint64, QString>> companies;
+    auto q = m_db.exec(u"SELECT c.id, c.name FROM companies c WHERE EXISTS (SELECT 1 FROM branches b WHERE b.company_id = c.id AND b.active = 1) "
+                       "AND EXISTS (SELECT 1 FROM api_credentials a WHERE a.company_id = c.id AND a.provider = 'calcom') ORDER BY c.id"_s);
+    if (!q) {
+        done({u"calcom"_s, u"down"_s, 0, q.error().describe()});
+        return;
+    }
+    while (q->next())
+        companies.append(qMakePair(q->value(0).toLongLong(), q->value(1).toString()));
+    q->finish();
+    if (companies.isEmpty()) { // no business live yet: the platform's key, if any
+        providerCheck(u"calcom"_s, std::nullopt, std::move(done));
+        return;
+    }
+    struct Tally
+    {
+        int pending = 0;
+        int down = 0;
+        qint64 slowest = 0;
+        QString worst = u"ok"_s;
+        QStringList problems;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->pending = int(companies.size());
+    const int total = int(companies.size());
+    for (const auto &[id, companyName] : std::as_const(companies)) {
+        providerCheck(u"calcom"_s, id, [tally, total, done, companyName](const CheckResult &r) {
+            tally->slowest = std::max(tally->slowest, r.latencyMs);
+            if (r.state != u"ok"_s) {
+                tally->down += r.state == u"down"_s ? 1 : 0;
+                if (tally->worst != u"down"_s)
+                    tally->worst = u"degraded"_s;
+                tally->problems << QString(companyName + u": "_s + r.message);
+            }
+            if (--tally->pending > 0)
+                return;
+            CheckResult check{u"calcom"_s, tally->worst, tally->slowest, {}};
+            // One company's key failing leaves the others booking: degraded; none working is an outage.
+            if (tally->down == total)
+                check.state = u"down"_s;
+            if (!tally->problems.isEmpty()) {
+                tally->problems.sort();
+                check.message = QCoreApplication::translate("HealthChecker", "%n of %1 companies' Cal.com keys fail: %2", nullptr,
+                                                            int(tally->problems.size()))
+                                    .arg(total)
+                                    .arg(tally->problems.join(u"; "_s));
+            }
+            done(check);
+        });
+    }
+}
+
+void HealthChecker::numbersCheck(std::function<void(const CheckResult &)> done)
+{
+    struct Branch
+    {
+        QString name, phone, agentId;
+    };
+    QList<Branch> branches;
+    auto q = m_db.exec(u"SELECT b.name, b.phone_e164, b.retell_agent_id FROM branches b WHERE b.active = 1 AND b.phone_e164 IS NOT NULL "
+                       "AND b.phone_e164 <> '' AND b.retell_agent_id IS NOT NULL AND b.retell_agent_id <> '' ORDER BY b.id"_s);
+    if (!q) {
+        done({u"numbers"_s, u"down"_s, 0, q.error().describe()});
+        return;
+    }
+    while (q->next())
+        branches.append({q->value(0).toString(), q->value(1).toString(), q->value(2).toString()});
+    q->finish();
+    if (branches.isEmpty()) {
+        done({u"numbers"_s, u"ok"_s, 0, tr("No active branch has a number yet")});
+        return;
+    }
+    auto credential = m_credentials.get(std::nullopt, u"retell"_s);
+    if (!credential) {
+        done({u"numbers"_s, credential.error().code == u"credentials.missing"_s ? u"ok"_s : u"down"_s, 0,
+              credential.error().code == u"credentials.missing"_s ? tr("Not configured, so not checked") : credential.error().describe()});
+        return;
+    }
+    auto client = std::make_shared<RetellClient>(m_network, credential->baseUrl.isEmpty() ? m_config.endpoints.retell : QUrl(credential->baseUrl),
+                                                 credential->secret, 10000);
+    QString base = m_config.publicUrl;
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    const QString callWebhook = base + u"/webhooks/retell"_s;
+    const QString inboundWebhook = base + u"/webhooks/retell-inbound"_s;
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    connect(client->listPhoneNumbers(), &JsonReply::finished, this,
+            [this, client, branches, callWebhook, inboundWebhook, timer, done](const JsonResult &numbers) {
+        if (!numbers) {
+            done({u"numbers"_s, numbers.error().code.endsWith(u".rate_limited"_s) ? u"degraded"_s : u"down"_s, timer->elapsed(),
+                  numbers.error().describe()});
+            return;
+        }
+        QHash<QString, Json> byNumber;
+        for (const Json &n : numbers->value("items", Json::array()))
+            byNumber.insert(jsonString(n, "phone_number"), n);
+        connect(client->listAgents(), &JsonReply::finished, this,
+                [client, branches, byNumber, callWebhook, inboundWebhook, timer, done](const JsonResult &agents) {
+            if (!agents) {
+                done({u"numbers"_s, agents.error().code.endsWith(u".rate_limited"_s) ? u"degraded"_s : u"down"_s, timer->elapsed(),
+                      agents.error().describe()});
+                return;
+            }
+            QHash<QString, QString> agentWebhook;
+            for (const Json &a : agents->value("items", Json::array()))
+                agentWebhook.insert(jsonString(a, "agent_id"), jsonString(a, "webhook_url"));
+            QStringList lost, misrouted;
+            for (const Branch &b : branches) {
+                const auto found = byNumber.constFind(b.phone);
+                if (found == byNumber.constEnd()) {
+                    lost << tr("%1 (%2) is not in the Retell account").arg(b.phone, b.name);
+                    continue;
+                }
+                bool bound = false;
+                for (const Json &entry : found->value("inbound_agents", Json::array()))
+                    bound = bound || jsonString(entry, "agent_id") == b.agentId;
+                if (!bound)
+                    lost << tr("%1 (%2) is no longer answered by its agent").arg(b.phone, b.name);
+                else if (!agentWebhook.contains(b.agentId))
+                    lost << tr("the agent of %1 (%2) is gone").arg(b.phone, b.name);
+                else if (jsonString(*found, "inbound_webhook_url") != inboundWebhook)
+                    misrouted << tr("%1 (%2) asks another address before each call").arg(b.phone, b.name);
+                else if (agentWebhook.value(b.agentId) != callWebhook)
+                    misrouted << tr("the agent of %1 (%2) reports its calls to another address").arg(b.phone, b.name);
+            }
+            CheckResult check{u"numbers"_s, u"ok"_s, timer->elapsed(), {}};
+            // A number no agent of ours answers loses calls; a webhook elsewhere loses their bookings and the agent's date.
+            if (!lost.isEmpty() || !misrouted.isEmpty()) {
+                check.state = u"down"_s;
+                check.message = tr("%1. Run connect again to repair.").arg((lost + misrouted).join(u"; "_s));
+            }
+            done(check);
+        });
     });
 }
 
@@ -182,14 +319,16 @@ void HealthChecker::smtpCheck(std::function<void(const CheckResult &)> done)
 void HealthChecker::runAll(std::function<void(const QList<CheckResult> &)> done)
 {
     auto results = std::make_shared<QList<CheckResult>>(localChecks());
-    auto pending = std::make_shared<int>(4);
+    auto pending = std::make_shared<int>(5);
     auto collect = [results, pending, done](const CheckResult &r) {
         results->append(r);
         if (--*pending == 0)
             done(*results);
     };
-    for (const QString &provider : {u"retell"_s, u"calcom"_s, u"stripe"_s})
-        providerCheck(provider, collect);
+    providerCheck(u"retell"_s, collect);
+    calcomCheck(collect);
+    providerCheck(u"stripe"_s, collect);
+    numbersCheck(collect);
     smtpCheck(collect);
 }
 

@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <functional>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -19,7 +20,7 @@ class Database;
 
 struct CheckResult
 {
-    QString name;    // database, retell, calcom, stripe, smtp, workers, backlog, webhooks
+    QString name;    // database, retell, calcom, stripe, numbers, smtp, workers, backlog, webhooks
     QString state;   // ok | degraded | down
     qint64 latencyMs = 0;
     QString message; // empty when ok
@@ -44,6 +45,11 @@ public:
 
 private:
     void providerCheck(const QString &name, std::function<void(const CheckResult &)> done);
+    void providerCheck(const QString &name, std::optional<qint64> company, std::function<void(const CheckResult &)> done);
+    // Every company with an active branch brings its own Cal.com key: one read per company and run.
+    void calcomCheck(std::function<void(const CheckResult &)> done);
+    // Every active branch's number still at Retell, answered by the branch's agent, its webhooks still ours.
+    void numbersCheck(std::function<void(const CheckResult &)> done);
     void smtpCheck(std::function<void(const CheckResult &)> done);
 
     Database &m_db;

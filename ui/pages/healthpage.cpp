@@ -106,6 +106,7 @@ QString HealthPage::checkTitle(const QString &check)
     if (check == u"retell"_s) return tr("Retell API");
     if (check == u"calcom"_s) return tr("Cal.com API");
     if (check == u"stripe"_s) return tr("Stripe API");
+    if (check == u"numbers"_s) return tr("Phone numbers");
     if (check == u"smtp"_s) return tr("Mail server");
     if (check == u"workers"_s) return tr("Workers");
     if (check == u"backlog"_s) return tr("Job backlog");
