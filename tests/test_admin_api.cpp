@@ -9,6 +9,7 @@
 #include "http/askproserver.h"
 #include "importer/importuploads.h"
 #include "jobs/jobqueue.h"
+#include "jobs/joboutcome.h"
 #include "httptestclient.h"
 #include "security/sessionstore.h"
 #include "security/userstore.h"
@@ -319,8 +320,8 @@ private Q_SLOTS:
             const qint64 jobId = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {id})->toLongLong();
             QCOMPARE(f.db->scalar(u"SELECT kind FROM jobs WHERE id = ?"_s, {jobId})->toString(), QString::fromLatin1(ImportUploads::ApplyJobKind));
             const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {jobId})->toString().toUtf8();
-            const Status ran = ImportUploads(*f.db).runApplyJob(payload);
-            QVERIFY2(ran, qPrintable(ran ? QString() : ran.error().describe()));
+            const JobOutcome ran = ImportUploads(*f.db).runApplyJob(jobId, payload);
+            QVERIFY2(ran.kind == JobOutcome::Kind::Done, qPrintable(ran.error.describe()));
             QVERIFY(queue.complete(jobId));
         }
         QCOMPARE(f.db->scalar(u"SELECT notes FROM customers WHERE phone_e164 = '+49305550101'"_s)->toString(), u"zwei\nZeilen"_s);

@@ -7,11 +7,14 @@
 #include "importer/customerimport.h"
 #include "importer/importuploads.h"
 #include "jobs/jobqueue.h"
+#include "jobs/joboutcome.h"
 #include "testdatabase.h"
 
 #include <QBuffer>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -505,8 +508,8 @@ private slots:
         QCOMPARE(uploads.requestApply(ours, *id).error().kind, ErrorKind::Conflict);
         QCOMPARE(uploads.find(ours, *id)->state, u"queued"_s);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
-        const Status ran = uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
-        QVERIFY2(ran, qPrintable(ran ? QString() : ran.error().describe()));
+        const JobOutcome ran = uploads.runApplyJob(*job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
+        QVERIFY2(ran.kind == JobOutcome::Kind::Done, qPrintable(ran.error.describe()));
         auto applied = uploads.find(ours, *id);
         QCOMPARE(applied->state, u"applied"_s);
         QVERIFY(applied->runId > 0);
@@ -639,7 +642,9 @@ private slots:
             auto run = runImport(*db, company, csv, true);
             QVERIFY(run);
             QVERIFY(db->exec(u"UPDATE import_runs SET state = 'applying' WHERE id = ?"_s, {run->runId}));
-            QVERIFY(db->exec(u"UPDATE import_uploads SET state = 'applying', run_id = ? WHERE id = ?"_s, {run->runId, upload}));
+            // Its lease lapsed: the server is gone, and no progress renewed it since.
+            QVERIFY(db->exec(u"UPDATE import_uploads SET state = 'applying', run_id = ?, updated_at = ? WHERE id = ?"_s,
+                             {run->runId, nowMs() - ImportUploads::ApplyLeaseMs - 1, upload}));
         };
         auto first = uploads.create(actor, company, u"kunden.csv"_s, {});
         QVERIFY(first);
@@ -647,8 +652,8 @@ private slots:
         auto job = uploads.requestApply(actor, *first);
         QVERIFY(job);
         cutOff(*first, "ID;Name;Telefon\nX;Halb;030 5550009\n");
-        const Status resumed = uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
-        QVERIFY2(resumed, qPrintable(resumed ? QString() : resumed.error().describe()));
+        const JobOutcome resumed = uploads.runApplyJob(*job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
+        QVERIFY2(resumed.kind == JobOutcome::Kind::Done, qPrintable(resumed.error.describe()));
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550009'"_s), 0);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550001'"_s), 1);
         QCOMPARE(uploads.find(actor, *first)->state, u"applied"_s);
@@ -669,9 +674,135 @@ private slots:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550008'"_s), 0);
         auto again = uploads.requestApply(actor, *second);
         QVERIFY(again);
-        QVERIFY(uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*again}).toUtf8()));
+        QCOMPARE(uploads.runApplyJob(*again, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*again}).toUtf8()).kind, JobOutcome::Kind::Done);
         QCOMPARE(uploads.find(actor, *second)->state, u"applied"_s);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550002'"_s), 1);
+    }
+
+    // Review of issue 19, 1: an apply holds its worker's thread for minutes, so it beats the worker's heartbeat
+    // after every batch (the sweep then leaves the job with its worker), and it claims its upload in one
+    // statement: a second attempt of the same job meanwhile finds nothing to take and does nothing, and a job
+    // the upload does not name never applies it.
+    void anApplyKeepsItsWorkerAliveAndRunsOnce_data() { test::addEngineRows(); }
+    void anApplyKeepsItsWorkerAliveAndRunsOnce()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const Actor actor = Actor::system(u"test"_s);
+        ImportUploads uploads(*db);
+        QByteArray csv = "ID;Name;Telefon\n";
+        for (int i = 0; i < 1200; ++i)
+            csv += "K" + QByteArray::number(i) + ";Kunde " + QByteArray::number(i) + ";030 55" + QByteArray::number(10000 + i) + "\n";
+        auto upload = uploads.create(actor, company, u"kunden.csv"_s, {});
+        QVERIFY(upload);
+        QVERIFY(uploads.append(actor, *upload, 0, csv));
+        auto job = uploads.requestApply(actor, *upload);
+        QVERIFY(job);
+        // The job as a worker holds it, whose last heartbeat is older than the sweep allows.
+        const QString worker = u"test-worker/0"_s;
+        QVERIFY(db->exec(u"INSERT INTO workers (id, host, pid, started_at, heartbeat_at) VALUES (?, 'test', 1, ?, ?)"_s,
+                         {worker, nowMs() - 60'000, nowMs() - 60'000}));
+        auto claimed = JobQueue(*db).claim(worker);
+        QVERIFY(claimed && claimed->has_value());
+        QCOMPARE((*claimed)->id, *job);
+        const QByteArray payload = (*claimed)->payload;
+        auto other = JobQueue(*db).enqueue(QString::fromLatin1(ImportUploads::ApplyJobKind), payload, u"other-job"_s);
+        QVERIFY(other && other->has_value());
+
+        int beats = 0;
+        std::optional<JobOutcome> second, stranger;
+        qint64 customersBefore = -1, customersAfter = -1;
+        const JobOutcome outcome = uploads.runApplyJob(*job, payload, [&] {
+            ++beats;
+            QVERIFY(JobQueue(*db).heartbeat(worker, 0));
+            // In the middle of the apply: some batches written, more to come.
+            if (!second && count(*db, u"SELECT COUNT(*) FROM customers"_s) > 0) {
+                customersBefore = count(*db, u"SELECT COUNT(*) FROM customers"_s);
+                second = uploads.runApplyJob(*job, payload);
+                stranger = uploads.runApplyJob(**other, payload);
+                customersAfter = count(*db, u"SELECT COUNT(*) FROM customers"_s);
+            }
+        });
+        QVERIFY2(outcome.kind == JobOutcome::Kind::Done, qPrintable(outcome.error.describe()));
+        QVERIFY2(beats >= 2, qPrintable(QString::number(beats)));
+        QCOMPARE(*JobQueue(*db).requeueOrphaned(JobQueue::HeartbeatTimeoutMs), 0);
+        QVERIFY(second && stranger);
+        QCOMPARE(second->kind, JobOutcome::Kind::Retry);
+        QVERIFY(!second->countsAsAttempt); // it only waited
+        QCOMPARE(second->error.code, u"import.busy"_s);
+        QCOMPARE(stranger->kind, JobOutcome::Kind::Done);
+        QVERIFY(customersBefore > 0 && customersBefore < 1200);
+        QCOMPARE(customersAfter, customersBefore);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 1200);
+        auto applied = uploads.find(actor, *upload);
+        QCOMPARE(applied->state, u"applied"_s);
+        QCOMPARE(applied->rowsDone, 1200);
+        // The job that waited runs again and finds the work done.
+        QCOMPARE(uploads.runApplyJob(*job, payload).kind, JobOutcome::Kind::Done);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 1);
+    }
+
+    // Review of issue 19, 2: a failure that marked the upload failed ends the job for good (a read error is
+    // transient by kind, yet the same file would fail again), and the account in the payload is read again
+    // when the job runs: deactivated, or no longer allowed to import, it is refused with the reason on the
+    // upload, and nothing is written.
+    void aFinalFailureEndsTheJobAndTheAccountIsReadAgain_data() { test::addEngineRows(); }
+    void aFinalFailureEndsTheJobAndTheAccountIsReadAgain()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        auto userId = db->insert(u"INSERT INTO users (username, password_hash, role, active, created_at) VALUES ('olga', 'x', 'onboarding', 1, ?) "
+                                 "RETURNING id"_s,
+                                 {nowMs()});
+        QVERIFY(userId);
+        const Actor olga = Actor::user(*userId, u"olga"_s, Role::Onboarding);
+        ImportUploads uploads(*db);
+        const auto requested = [&](const QByteArray &csv) -> std::pair<qint64, qint64> {
+            auto upload = uploads.create(olga, company, u"kunden.csv"_s, {});
+            if (!upload || !uploads.append(olga, *upload, 0, csv))
+                return {0, 0};
+            auto job = uploads.requestApply(olga, *upload);
+            return {*upload, job ? *job : 0};
+        };
+        const auto runJob = [&](qint64 job) {
+            return uploads.runApplyJob(job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {job}).toUtf8());
+        };
+
+        // A chunk lost from storage: a read error, transient by its kind.
+        const auto [broken, brokenJob] = requested("ID;Name;Telefon\nA;Anna;030 5550001\n");
+        QVERIFY(brokenJob > 0);
+        QVERIFY(db->exec(u"DELETE FROM import_chunks WHERE upload_id = ?"_s, {broken}));
+        const JobOutcome lost = runJob(brokenJob);
+        QCOMPARE(lost.kind, JobOutcome::Kind::Failed);
+        QCOMPARE(lost.error.code, u"import.read_error"_s);
+        QCOMPARE(uploads.find(olga, broken)->state, u"failed"_s);
+
+        const QString sql = u"UPDATE users SET active = ?, role = ? WHERE id = ?"_s;
+        struct Case
+        {
+            int active;
+            QString role;
+            QString reason;
+        };
+        const QList<Case> refusals{{0, u"onboarding"_s, u"deactivated"_s}, {1, u"support"_s, u"no longer import"_s}};
+        for (const Case &c : refusals) {
+            QVERIFY(db->exec(sql, {1, u"onboarding"_s, *userId}));
+            const auto [upload, job] = requested("ID;Name;Telefon\nB;Bert;030 5550002\n");
+            QVERIFY(job > 0);
+            QVERIFY(db->exec(sql, {c.active, c.role, *userId}));
+            const JobOutcome refused = runJob(job);
+            QCOMPARE(refused.kind, JobOutcome::Kind::Failed);
+            auto failed = uploads.find(Actor::system(u"test"_s), upload);
+            QCOMPARE(failed->state, u"failed"_s);
+            QVERIFY2(failed->error.contains(c.reason), qPrintable(failed->error));
+            QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+            QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 0);
+        }
+        // Still active and allowed: the same request goes through, with the account's name on the run.
+        QVERIFY(db->exec(sql, {1, u"onboarding"_s, *userId}));
+        const auto [fine, fineJob] = requested("ID;Name;Telefon\nC;Cora;030 5550003\n");
+        QCOMPARE(runJob(fineJob).kind, JobOutcome::Kind::Done);
+        QCOMPARE(uploads.find(olga, fine)->state, u"applied"_s);
+        QCOMPARE(text(*db, u"SELECT actor FROM import_runs"_s), u"olga"_s);
     }
 };
 

@@ -707,8 +707,8 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
                 return done.error();
             }
             batch.clear();
-            if (options.progress)
-                options.progress(rows, reader.position());
+            if (options.progress && !options.progress(rows, reader.position()))
+                return stopped(context);
         }
     }
     if (auto done = processBatch(batch, context); !done) {
@@ -722,8 +722,8 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
             (void)undo(context.runId, read.error().describe());
         return read.error();
     }
-    if (options.progress)
-        options.progress(rows, reader.position());
+    if (options.progress && !options.progress(rows, reader.position()))
+        return stopped(context);
 
     ImportReport &r = context.report;
     if (options.apply) {
@@ -750,7 +750,15 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
     return r;
 }
 
-Status CustomerImport::undo(qint64 runId, const QString &reason)
+Error CustomerImport::stopped(const Context &context)
+{
+    const Error error = makeError(ErrorKind::Conflict, u"import.stopped"_s, tr("The import was stopped before it finished; nothing of it is kept."));
+    if (context.options.apply)
+        (void)undo(context.runId, error.message);
+    return error;
+}
+
+Status CustomerImport::undo(qint64 runId, const QString &reason, const std::function<void()> &progress)
 {
     constexpr int Chunk = 500;
     // The run's new customers (their links go with them), in short transactions like the apply. One that a
@@ -772,6 +780,8 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         const int deleted = q->numRowsAffected();
         if (auto committed = tx.commit(); !committed)
             return committed;
+        if (progress)
+            progress();
         if (deleted <= 0)
             break;
     }
@@ -831,6 +841,8 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         }
         if (auto committed = tx.commit(); !committed)
             return committed;
+        if (progress)
+            progress();
     }
     for (;;) {
         Transaction tx(m_db);
@@ -842,6 +854,8 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         const int deleted = q->numRowsAffected();
         if (auto committed = tx.commit(); !committed)
             return committed;
+        if (progress)
+            progress();
         if (deleted <= 0)
             break;
     }

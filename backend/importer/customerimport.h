@@ -75,7 +75,8 @@ struct ImportOptions
     int batchSize = 500;            // rows per transaction; on SQLite halved while a batch holds the writer too long
     qint64 targetTransactionMs = 100;
     int rowLimit = 10000;
-    std::function<void(qint64 rows, qint64 bytes)> progress; // after every batch
+    // After every batch; false stops an apply, which is undone and ends as an import.stopped error.
+    std::function<bool(qint64 rows, qint64 bytes)> progress;
     std::function<void(qint64 runId)> runStarted;             // the apply's import run exists
 };
 
@@ -95,8 +96,9 @@ public:
 
     // Takes back what the run wrote and marks it failed, with the reason and what was kept: a new customer
     // that a call or an appointment now refers to, or that was changed since, stays; a changed customer gets
-    // its earlier values back only if nobody changed it after the run.
-    [[nodiscard]] Status undo(qint64 runId, const QString &reason);
+    // its earlier values back only if nobody changed it after the run. progress is called after every short
+    // transaction (an undo of a large run takes a while).
+    [[nodiscard]] Status undo(qint64 runId, const QString &reason, const std::function<void()> &progress = {});
 
 private:
     struct Candidate;
@@ -110,6 +112,8 @@ private:
     [[nodiscard]] Status lookUp(QList<Candidate> &batch, Context &context);
     [[nodiscard]] Status write(QList<Candidate> &batch, Context &context);
     void report(Context &context, const Candidate &candidate);
+    // The apply's progress callback said stop: the run is undone.
+    [[nodiscard]] Error stopped(const Context &context);
     Database &m_db;
 };
 

@@ -169,7 +169,7 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
         return job.error();
     if (!job->has_value())
         return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being applied or has been applied already.").arg(uploadId));
-    auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ?"_s, {**job, uploadId});
+    auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ? AND company_id = ?"_s, {**job, uploadId, upload->companyId});
     if (!linked)
         return linked.error();
     if (auto committed = tx.commit(); !committed)
@@ -177,98 +177,178 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
     return **job;
 }
 
-Status ImportUploads::fail(qint64 uploadId, qint64 runId, const QString &reason)
+Status ImportUploads::fail(qint64 uploadId, qint64 companyId, qint64 runId, const QString &reason, const std::function<void()> &progress)
 {
     QString error = reason;
-    auto runState = runId > 0 ? m_db.scalar(u"SELECT state FROM import_runs WHERE id = ?"_s, {runId}) : Result<QVariant>(QVariant());
+    auto runState = runId > 0 ? m_db.scalar(u"SELECT state FROM import_runs WHERE id = ? AND company_id = ?"_s, {runId, companyId})
+                              : Result<QVariant>(QVariant());
     if (!runState)
         return runState.error();
     if (runState->toString() == u"applying"_s) {
         // The run's rows go (what calls or later edits hold on to stays, and the run's error says which).
-        if (auto undone = CustomerImport(m_db).undo(runId, reason); !undone)
+        if (auto undone = CustomerImport(m_db).undo(runId, reason, progress); !undone)
             return undone;
-        auto said = m_db.scalar(u"SELECT error FROM import_runs WHERE id = ?"_s, {runId});
+        auto said = m_db.scalar(u"SELECT error FROM import_runs WHERE id = ? AND company_id = ?"_s, {runId, companyId});
         if (said)
             error = said->toString();
     }
-    auto q = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? WHERE id = ?"_s,
-                       {error.left(4000), nowMs(), uploadId});
+    auto q = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? "
+                       "WHERE id = ? AND company_id = ? AND state IN ('queued', 'applying')"_s,
+                       {error.left(4000), nowMs(), uploadId, companyId});
     return q ? Status() : Status(q.error());
 }
 
-Status ImportUploads::runApplyJob(const QByteArray &payload)
+namespace {
+
+// A database error may pass (a lost connection, a lock); anything else would only fail again.
+JobOutcome retryIfTransient(const Error &error)
+{
+    return error.isTransient() ? JobOutcome::retry(error) : JobOutcome::failed(error);
+}
+
+} // namespace
+
+JobOutcome ImportUploads::runApplyJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat)
 {
     const QJsonObject p = QJsonDocument::fromJson(payload).object();
     const qint64 uploadId = p.value(u"upload_id"_s).toInteger();
-    const auto role = AccessPolicy::roleFromCode(p.value(u"role"_s).toString());
-    auto q = m_db.exec(u"SELECT state, run_id, company_id, file_name, mapping_json, bytes FROM import_uploads WHERE id = ?"_s, {uploadId});
+    auto q = m_db.exec(u"SELECT state, COALESCE(run_id, 0), company_id, file_name, mapping_json, bytes, COALESCE(job_id, 0), updated_at "
+                       "FROM import_uploads WHERE id = ?"_s,
+                       {uploadId});
     if (!q)
-        return q.error();
+        return retryIfTransient(q.error());
     if (!q->next())
-        return {}; // the upload is gone: nothing to do
+        return JobOutcome::done(); // the upload is gone: nothing to do
     const QString state = q->value(0).toString();
     const qint64 cutOffRun = q->value(1).toLongLong();
+    const qint64 companyId = q->value(2).toLongLong();
     ImportOptions options;
-    options.companyId = q->value(2).toLongLong();
+    options.companyId = companyId;
     options.sourceName = q->value(3).toString();
     options.mappingOverrides = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
     const qint64 bytes = q->value(5).toLongLong();
+    const qint64 uploadJob = q->value(6).toLongLong();
+    const qint64 lastProgress = q->value(7).toLongLong();
     q->finish();
-    if (state != u"queued"_s && state != u"applying"_s)
-        return {}; // applied, or failed and not asked again
-    if (!role)
-        return fail(uploadId, 0, tr("The apply was asked for by an account with an unknown role."));
-    if (state == u"applying"_s && cutOffRun > 0) {
-        // Cut off (the server stopped mid-run): nothing half-applied stays, then the file goes in again.
-        auto run = m_db.scalar(u"SELECT state FROM import_runs WHERE id = ?"_s, {cutOffRun});
-        if (!run)
-            return run.error();
-        if (run->toString() == u"applying"_s)
-            if (auto undone = CustomerImport(m_db).undo(cutOffRun, tr("The server stopped during the apply; undone and applied again.")); !undone)
-                return undone;
+    // Only the job the upload names applies it: an older request's job, run again, leaves it alone.
+    if (uploadJob != jobId || (state != u"queued"_s && state != u"applying"_s))
+        return JobOutcome::done();
+    const qint64 now = nowMs();
+    const Error busy = makeError(ErrorKind::Conflict, u"import.busy"_s, tr("Import %1 is being applied by another attempt.").arg(uploadId));
+    if (state == u"applying"_s && lastProgress >= now - ApplyLeaseMs)
+        return JobOutcome::waitFor(busy, lastProgress + ApplyLeaseMs - now + 1000);
+    // The claim: queued, or applying with a lapsed lease (cut off), and still the run read above. A second
+    // attempt finds nothing to take.
+    auto claimed = m_db.exec(u"UPDATE import_uploads SET state = 'applying', rows_done = 0, bytes_done = 0, error = '', updated_at = ? "
+                             "WHERE id = ? AND company_id = ? AND job_id = ? AND COALESCE(run_id, 0) = ? "
+                             "AND (state = 'queued' OR (state = 'applying' AND updated_at < ?))"_s,
+                             {now, uploadId, companyId, jobId, cutOffRun, now - ApplyLeaseMs});
+    if (!claimed)
+        return retryIfTransient(claimed.error());
+    if (claimed->numRowsAffected() != 1)
+        return JobOutcome::waitFor(busy, ApplyLeaseMs);
+    // The lease: renewed with every step; false once another attempt has taken the upload over.
+    const auto keep = [this, uploadId, companyId, jobId, &beat](const QString &set, const QVariantList &values) {
+        if (beat)
+            beat();
+        const QString sql = u"UPDATE import_uploads SET "_s + set + u"updated_at = ? WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s;
+        auto renewed = m_db.exec(sql, values + QVariantList{nowMs(), uploadId, companyId, jobId});
+        // A failed statement is no takeover: the apply's own writes meet the same database and say so.
+        return !renewed || renewed->numRowsAffected() == 1;
+    };
+    const auto failed = [&](const QString &reason, qint64 runId) {
+        const Error error = makeError(ErrorKind::Unauthorized, u"import.refused"_s, reason);
+        if (auto marked = fail(uploadId, companyId, runId, reason, [&] { (void)keep(QString(), {}); }); !marked)
+            return retryIfTransient(marked.error());
+        return JobOutcome::failed(error);
+    };
+
+    // The payload's user is who asked; whether they may still is decided now, on the account as it is.
+    const qint64 userId = p.value(u"user_id"_s).toInteger();
+    Actor actor;
+    if (userId > 0) {
+        auto user = m_db.exec(u"SELECT username, role, COALESCE(company_id, 0), active FROM users WHERE id = ?"_s, {userId});
+        if (!user)
+            return retryIfTransient(user.error());
+        if (!user->next())
+            return failed(tr("The account that asked for the apply no longer exists."), cutOffRun);
+        const auto role = AccessPolicy::roleFromCode(user->value(1).toString());
+        actor = Actor::user(userId, user->value(0).toString(), role.value_or(Role::CompanyStaff), user->value(2).toLongLong());
+        const bool active = user->value(3).toInt() != 0;
+        user->finish();
+        if (!active)
+            return failed(tr("The account %1 that asked for the apply has been deactivated since.").arg(actor.username), cutOffRun);
+        if (!role || !actor.can(Permission::RunSetup) || !actor.can(Permission::EditCustomers))
+            return failed(tr("The account %1 that asked for the apply may no longer import customers.").arg(actor.username), cutOffRun);
+        if (actor.isScoped() && actor.companyId != companyId)
+            return failed(tr("The account %1 that asked for the apply no longer belongs to this company.").arg(actor.username), cutOffRun);
+    } else {
+        // No account: the server's own command line, run by whoever holds the machine; as the payload says.
+        const auto role = AccessPolicy::roleFromCode(p.value(u"role"_s).toString());
+        if (!role)
+            return failed(tr("The apply was asked for by an account with an unknown role."), cutOffRun);
+        actor = Actor::user(0, p.value(u"username"_s).toString(), *role, p.value(u"company_id"_s).toInteger());
     }
-    auto started = m_db.exec(u"UPDATE import_uploads SET state = 'applying', run_id = NULL, rows_done = 0, bytes_done = 0, updated_at = ? WHERE id = ?"_s,
-                             {nowMs(), uploadId});
-    if (!started)
-        return started.error();
-    const Actor actor = Actor::user(p.value(u"user_id"_s).toInteger(), p.value(u"username"_s).toString(), *role,
-                                    p.value(u"company_id"_s).toInteger());
+
+    if (cutOffRun > 0) {
+        // Cut off (the server stopped mid-run): nothing half-applied stays, then the file goes in again.
+        auto run = m_db.scalar(u"SELECT state FROM import_runs WHERE id = ? AND company_id = ?"_s, {cutOffRun, companyId});
+        if (!run)
+            return retryIfTransient(run.error());
+        if (run->toString() == u"applying"_s)
+            if (auto undone = CustomerImport(m_db).undo(cutOffRun, tr("The server stopped during the apply; undone and applied again."),
+                                                        [&] { (void)keep(QString(), {}); });
+                !undone)
+                return retryIfTransient(undone.error());
+        if (!keep(u"run_id = NULL, "_s, {}))
+            return JobOutcome::done(); // another attempt holds it now
+    }
     options.apply = true;
-    options.runStarted = [this, uploadId](qint64 runId) {
-        (void)m_db.exec(u"UPDATE import_uploads SET run_id = ? WHERE id = ?"_s, {runId, uploadId});
-    };
-    options.progress = [this, uploadId](qint64 rows, qint64 read) {
-        (void)m_db.exec(u"UPDATE import_uploads SET rows_done = ?, bytes_done = ?, updated_at = ? WHERE id = ?"_s, {rows, read, nowMs(), uploadId});
-    };
+    options.runStarted = [&](qint64 id) { (void)keep(u"run_id = ?, "_s, {id}); };
+    options.progress = [&](qint64 rows, qint64 read) { return keep(u"rows_done = ?, bytes_done = ?, "_s, {rows, read}); };
     UploadDevice device(m_db, uploadId, bytes);
     device.open(QIODevice::ReadOnly);
     auto report = CustomerImport(m_db).run(device, options, actor);
     if (!report) {
-        // run() undid its own run already; the reason stays on the upload for support.
-        auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? WHERE id = ?"_s,
-                                {report.error().describe().left(4000), nowMs(), uploadId});
+        if (report.error().code == u"import.stopped"_s)
+            return JobOutcome::done(); // taken over by another attempt, which finishes it
+        // run() undid its own run already; the reason stays on the upload for support, and the job ends:
+        // the same file would fail the same way, and a new request applies it again.
+        auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? "
+                                "WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s,
+                                {report.error().describe().left(4000), nowMs(), uploadId, companyId, jobId});
         if (!closed)
-            return closed.error();
-        return report.error();
+            return JobOutcome::retry(closed.error());
+        return JobOutcome::failed(report.error());
     }
-    auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'applied', run_id = ?, report_json = ?, error = '', updated_at = ? WHERE id = ?"_s,
-                            {report->runId, compact(report->toJson()), nowMs(), uploadId});
-    return closed ? Status() : Status(closed.error());
+    auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'applied', run_id = ?, report_json = ?, error = '', updated_at = ? "
+                            "WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s,
+                            {report->runId, compact(report->toJson()), nowMs(), uploadId, companyId, jobId});
+    if (!closed)
+        return retryIfTransient(closed.error());
+    return JobOutcome::done();
 }
 
 Result<int> ImportUploads::failAbandoned()
 {
-    auto q = m_db.exec(u"SELECT u.id, u.run_id FROM import_uploads u LEFT JOIN jobs j ON j.id = u.job_id "
-                       "WHERE u.state IN ('queued', 'applying') AND (j.id IS NULL OR j.status NOT IN ('queued', 'running'))"_s);
+    // An applying upload within its lease still has an apply at work, whatever its job row says.
+    auto q = m_db.exec(u"SELECT u.id, u.company_id, COALESCE(u.run_id, 0) FROM import_uploads u LEFT JOIN jobs j ON j.id = u.job_id "
+                       "WHERE (u.state = 'queued' OR (u.state = 'applying' AND u.updated_at < ?)) "
+                       "AND (j.id IS NULL OR j.status NOT IN ('queued', 'running'))"_s,
+                       {nowMs() - ApplyLeaseMs});
     if (!q)
         return q.error();
-    QList<std::pair<qint64, qint64>> abandoned;
+    struct Abandoned
+    {
+        qint64 upload, company, run;
+    };
+    QList<Abandoned> abandoned;
     while (q->next())
-        abandoned.append({q->value(0).toLongLong(), q->value(1).toLongLong()});
+        abandoned.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toLongLong()});
     q->finish();
-    for (const auto &[upload, run] : abandoned)
-        if (auto failed = fail(upload, run, tr("The apply stopped before it finished (its job ended without it); "
-                                              "nothing of it is left. Apply it again.")); !failed)
+    for (const Abandoned &a : abandoned)
+        if (auto failed = fail(a.upload, a.company, a.run, tr("The apply stopped before it finished (its job ended without it); "
+                                                              "nothing of it is left. Apply it again.")); !failed)
             return failed.error();
     return int(abandoned.size());
 }
