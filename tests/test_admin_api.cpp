@@ -189,13 +189,16 @@ private Q_SLOTS:
                                   "\"billing_email\": \"m%1@praxis.example\"}, \"branch\": {\"name\": \"Mitte\", \"phone\": \"030 5551%1\"}}"_s.arg(checked),
                                   nowMs(), nowMs()}));
                          }},
-                        // A new upload per request holding a one-row file: an apply closes its upload for good.
+                        // A new upload per request holding a small file: an apply closes its upload for good. Its second
+                        // row is the company's customer's number, which only a reader who may view customers learns.
                         {u"importId"_s,
                          [&] {
                              const qint64 upload = *f.db->insert(u"INSERT INTO import_uploads (company_id, file_name, created_at, updated_at) "
                                                                  "VALUES (?, 'matrix.csv', ?, ?) RETURNING id"_s,
                                                                  {company.id, nowMs(), nowMs()});
-                             const QByteArray csv = u"Name;Telefon\nMatrix %1;030 5557%2\n"_s.arg(checked).arg(checked, 3, 10, QChar(u'0')).toUtf8();
+                             const QByteArray csv = u"Name;Telefon\nMatrix %1;030 5557%2\nBekannt;0170 1111111\n"_s.arg(checked)
+                                                        .arg(checked, 3, 10, QChar(u'0'))
+                                                        .toUtf8();
                              (void)f.db->exec(u"INSERT INTO import_chunks (upload_id, start_offset, data) VALUES (?, 0, ?)"_s, {upload, csv});
                              (void)f.db->exec(u"UPDATE import_uploads SET bytes = ? WHERE id = ?"_s, {qint64(csv.size()), upload});
                              return QString::number(upload);
@@ -251,6 +254,18 @@ private Q_SLOTS:
                         QVERIFY2(answer.status >= 200 && answer.status < 300, qPrintable(what));
                     else
                         QVERIFY2(answer.status == expected, qPrintable(what + u" (expected %1)"_s.arg(expected)));
+                    if (expected == 200 && route.path == u"/api/v1/imports/{importId}"_s) {
+                        // The dry run's rows about known customers: whole for those who may view customers; counts,
+                        // actions and a masked number for the rest (onboarding), decided by the server.
+                        const Json report = Json::parse(answer.body.toStdString())["report"];
+                        const Json known = report["rows"][1];
+                        QVERIFY2(report["created"].get<int>() == 1 && report["unchanged"].get<int>() == 1, qPrintable(what));
+                        QCOMPARE(known["action"].get<std::string>(), std::string("unchanged"));
+                        const bool sees = actor.can(Permission::ViewCustomers);
+                        QVERIFY2(answer.body.contains("+491701111111") == sees, qPrintable(what));
+                        QVERIFY2(known["customer_id"].get<qint64>() == (sees ? company.customerId : 0), qPrintable(what));
+                        QVERIFY2(report.value("redacted", false) == !sees, qPrintable(what));
+                    }
                     // Without a token every one of these routes is closed, with one shape of answer.
                     const auto anonymous = send(f.base, route.method, path, QString());
                     QVERIFY2(anonymous.status == 401 && errorCode(anonymous.body) == u"unauthorized"_s, qPrintable(what));

@@ -804,6 +804,51 @@ private slots:
         QCOMPARE(uploads.find(olga, fine)->state, u"applied"_s);
         QCOMPARE(text(*db, u"SELECT actor FROM import_runs"_s), u"olga"_s);
     }
+
+    // Review of issue 19, 4: the dry run says which numbers AskPro already holds; a reader who may not view
+    // customers (onboarding) gets the counts and actions, not the customers nor their numbers.
+    void theReportIsRedactedForReadersWhoMayNotViewCustomers_data() { test::addEngineRows(); }
+    void theReportIsRedactedForReadersWhoMayNotViewCustomers()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        CallStore calls(*db);
+        auto known = calls.upsertCustomer(company, u"+49305550009"_s, u"Bekannt"_s, u"bekannt@example.de"_s, u"de"_s);
+        QVERIFY(known);
+        const Actor admin = Actor::system(u"test"_s);
+        const Actor onboarding = Actor::user(0, u"o"_s, Role::Onboarding);
+        QVERIFY(!onboarding.can(Permission::ViewCustomers));
+        ImportUploads uploads(*db);
+        auto upload = uploads.create(admin, company, u"kunden.csv"_s, {});
+        QVERIFY(upload);
+        QVERIFY(uploads.append(admin, *upload, 0, "Name;Telefon;E-Mail\nNeu;030 5550001;\nAnrufer;030 5550009;\nAndere;030 5550002;bekannt@example.de\n12;12;\n"));
+        const auto rowsOf = [](const QJsonObject &report) {
+            QHash<qint64, QJsonObject> rows;
+            for (const QJsonValue &row : report.value(u"rows"_s).toArray())
+                rows.insert(row.toObject().value(u"line"_s).toInteger(), row.toObject());
+            return rows;
+        };
+        auto full = uploads.report(admin, *upload);
+        QVERIFY(full);
+        auto rows = rowsOf(*full);
+        QCOMPARE(rows.value(3).value(u"customer_id"_s).toInteger(), *known);
+        QVERIFY(rows.value(4).value(u"reason"_s).toString().contains(u"+49305550009"_s));
+        auto redacted = uploads.report(onboarding, *upload);
+        QVERIFY(redacted);
+        const QString body = QString::fromUtf8(QJsonDocument(*redacted).toJson());
+        QVERIFY2(!body.contains(u"+49305550009"_s) && !body.contains(u"#%1"_s.arg(*known)), qPrintable(body));
+        QCOMPARE(redacted->value(u"redacted"_s).toBool(), true);
+        for (const QString &key : {u"created"_s, u"updated"_s, u"unchanged"_s, u"skipped"_s})
+            QCOMPARE(redacted->value(key), full->value(key));
+        rows = rowsOf(*redacted);
+        QCOMPARE(rows.value(3).value(u"action"_s).toString(), u"unchanged"_s);
+        QCOMPARE(rows.value(3).value(u"customer_id"_s).toInteger(), 0);
+        QCOMPARE(rows.value(3).value(u"phone"_s).toString(), u"+49•••••••09"_s);
+        QCOMPARE(rows.value(4).value(u"action"_s).toString(), u"skip"_s);
+        // What is wrong with the file itself is still said: it names nothing of AskPro's.
+        QCOMPARE(rows.value(2).value(u"action"_s).toString(), u"create"_s);
+        QCOMPARE(rows.value(2).value(u"phone"_s).toString(), u"+49305550001"_s);
+        QCOMPARE(rows.value(5).value(u"reason"_s), rowsOf(*full).value(5).value(u"reason"_s));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCsvImport)

@@ -46,6 +46,7 @@ struct ImportRow
     QString name;
     QString phone; // E.164 when valid, else as given
     qint64 customerId = 0;
+    bool existing = false; // decided against a customer AskPro already holds (linked, updated, or a duplicate of it)
 };
 
 struct ImportReport
@@ -64,6 +65,10 @@ struct ImportReport
 
     [[nodiscard]] qint64 total() const { return created + updated + unchanged + skipped; }
     [[nodiscard]] QJsonObject toJson() const;
+    // The report (toJson()) for a reader who may not view customers: counts and actions stay; rows about
+    // customers AskPro already holds lose the customer, the reason (it names them and their contacts) and
+    // all but the ends of the phone number, so the file cannot be used to ask which numbers are known.
+    [[nodiscard]] static QJsonObject redacted(const QJsonObject &report);
 };
 
 struct ImportOptions

@@ -118,8 +118,12 @@ Result<QJsonObject> ImportUploads::report(const Actor &actor, qint64 uploadId)
     auto upload = find(actor, uploadId);
     if (!upload)
         return upload.error();
+    // Which numbers and addresses AskPro already holds is customer data: decided here, for every reader.
+    const auto forReader = [&actor](const QJsonObject &json) {
+        return actor.can(Permission::ViewCustomers) || json.isEmpty() ? json : ImportReport::redacted(json);
+    };
     if (!upload->report.isEmpty() || upload->state != u"open"_s)
-        return upload->report;
+        return forReader(upload->report);
     // Computed once per file: reading it again on every look would hold the request thread for as long.
     UploadDevice device(m_db, uploadId, upload->bytes);
     device.open(QIODevice::ReadOnly);
@@ -136,7 +140,7 @@ Result<QJsonObject> ImportUploads::report(const Actor &actor, qint64 uploadId)
                             {compact(json), uploadId, upload->companyId, upload->bytes});
     if (!stored)
         return stored.error();
-    return json;
+    return forReader(json);
 }
 
 Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)

@@ -49,7 +49,7 @@ public:
     // The upload, within the actor's company scope (another company's: NotFound).
     [[nodiscard]] Result<ImportUpload> find(const Actor &actor, qint64 uploadId);
     // The upload's report: the stored one, or the dry run over the stored file, computed now and stored until
-    // another chunk comes.
+    // another chunk comes. Redacted (ImportReport::redacted) for an actor who may not view customers.
     [[nodiscard]] Result<QJsonObject> report(const Actor &actor, qint64 uploadId);
     // Queues the apply as a job (once; after a failure again); returns the job's id. A second request while
     // it is queued, runs or after it was applied is a Conflict. Needs RunSetup and EditCustomers.
