@@ -255,14 +255,22 @@ private Q_SLOTS:
                     else
                         QVERIFY2(answer.status == expected, qPrintable(what + u" (expected %1)"_s.arg(expected)));
                     if (expected == 200 && route.path == u"/api/v1/imports/{importId}"_s) {
+                        // The first look queues the dry run (this fixture runs no workers: done here), the next reads it.
+                        QVERIFY2(answer.status == 202 && Json::parse(answer.body.toStdString())["state"] == "checking", qPrintable(what));
+                        const qint64 upload = path.section(u'/', -1).toLongLong();
+                        const qint64 job = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {upload})->toLongLong();
+                        const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {job})->toString().toUtf8();
+                        QVERIFY2(ImportUploads(*f.db).runCheckJob(job, payload).kind == JobOutcome::Kind::Done, qPrintable(what));
+                        const auto checked = send(f.base, route.method, path, token, body);
+                        QVERIFY2(checked.status == 200, qPrintable(what));
                         // The dry run's rows about known customers: whole for those who may view customers; counts,
                         // actions and a masked number for the rest (onboarding), decided by the server.
-                        const Json report = Json::parse(answer.body.toStdString())["report"];
+                        const Json report = Json::parse(checked.body.toStdString())["report"];
                         const Json known = report["rows"][1];
                         QVERIFY2(report["created"].get<int>() == 1 && report["unchanged"].get<int>() == 1, qPrintable(what));
                         QCOMPARE(known["action"].get<std::string>(), std::string("unchanged"));
                         const bool sees = actor.can(Permission::ViewCustomers);
-                        QVERIFY2(answer.body.contains("+491701111111") == sees, qPrintable(what));
+                        QVERIFY2(checked.body.contains("+491701111111") == sees, qPrintable(what));
                         QVERIFY2(known["customer_id"].get<qint64>() == (sees ? company.customerId : 0), qPrintable(what));
                         QVERIFY2(report.value("redacted", false) == !sees, qPrintable(what));
                     }
@@ -305,8 +313,21 @@ private Q_SLOTS:
         QCOMPARE(second.status, 200);
         QCOMPARE(Json::parse(second.body.toStdString())["bytes"].get<qint64>(), qint64(csv.size()));
 
+        // The dry run is a job: the first look answers at once that the file is being checked.
+        const auto runCheck = [&](qint64 upload) {
+            const qint64 job = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {upload})->toLongLong();
+            QCOMPARE(f.db->scalar(u"SELECT kind FROM jobs WHERE id = ?"_s, {job})->toString(), QString::fromLatin1(ImportUploads::CheckJobKind));
+            const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {job})->toString().toUtf8();
+            QCOMPARE(ImportUploads(*f.db).runCheckJob(job, payload).kind, JobOutcome::Kind::Done);
+        };
+        const auto checking = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding);
+        QCOMPARE(checking.status, 202);
+        QCOMPARE(Json::parse(checking.body.toStdString())["state"].get<std::string>(), std::string("checking"));
+        QVERIFY(Json::parse(checking.body.toStdString())["report"].is_null());
+        runCheck(id);
         const auto dry = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding);
         QCOMPARE(dry.status, 200);
+        QCOMPARE(Json::parse(dry.body.toStdString())["state"].get<std::string>(), std::string("open"));
         Json report = Json::parse(dry.body.toStdString())["report"];
         QCOMPARE(report["created"].get<int>(), 1);
         QCOMPARE(report["skipped"].get<int>(), 2);
@@ -356,6 +377,8 @@ private Q_SLOTS:
                       QByteArray("{\"data\": \"") + QByteArray("PK\x03\x04 sheet", 10).toBase64() + "\"}")
                      .status,
                  200);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(xlsxId), onboarding).status, 202);
+        runCheck(xlsxId);
         const auto refused = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(xlsxId), onboarding);
         QCOMPARE(refused.status, 400);
         QCOMPARE(errorCode(refused.body), u"import.spreadsheet"_s);

@@ -30,6 +30,7 @@ AskProServer::AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerCo
     if (workers) {
         m_pool = new WorkerPool(*m_db, *m_credentials, m_config, this);
         m_pool->addHandler(std::make_shared<ImportApplyJob>());
+        m_pool->addHandler(std::make_shared<ImportCheckJob>());
     }
     m_api = new HttpApi(*m_db, *m_credentials, m_pool, *m_refused, m_config, this);
     m_http = new QHttpServer(this);

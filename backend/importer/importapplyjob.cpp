@@ -26,4 +26,14 @@ void ImportApplyJob::sweep(Database &db) const
         qCWarning(lcJobs) << *abandoned << "imports were left unfinished by their job and are marked failed";
 }
 
+QString ImportCheckJob::kind() const
+{
+    return QString::fromLatin1(ImportUploads::CheckJobKind);
+}
+
+void ImportCheckJob::run(Database &db, const JobRun &run, const JobDone &done) const
+{
+    done(ImportUploads(db).runCheckJob(run.job.id, run.job.payload, run.beat));
+}
+
 } // namespace askpro

@@ -1,5 +1,5 @@
-// The import's apply as a job kind of the server's pool: registered by the server's wiring, so the pool
-// (backend/jobs) never includes the importer.
+// The import's jobs (the dry run of a new file, the apply) as job kinds of the server's pool: registered by the
+// server's wiring, so the pool (backend/jobs) never includes the importer.
 #pragma once
 
 #include "jobs/jobhandler.h"
@@ -15,6 +15,14 @@ public:
     void run(Database &db, const JobRun &run, const JobDone &done) const override;
     // ImportUploads::failAbandoned.
     void sweep(Database &db) const override;
+};
+
+class ImportCheckJob final : public JobHandler
+{
+public:
+    [[nodiscard]] QString kind() const override;
+    // ImportUploads::runCheckJob.
+    void run(Database &db, const JobRun &run, const JobDone &done) const override;
 };
 
 } // namespace askpro

@@ -59,8 +59,8 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
     if (auto allowed = mayImport(actor); !allowed)
         return allowed.error();
     const qint64 scope = actor.isScoped() ? actor.companyId : 0;
-    auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id, report_json, rows_done, bytes_done, error "
-                       "FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
+    auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id, report_json, rows_done, bytes_done, error, "
+                       "COALESCE(job_id, 0) FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
                        {uploadId, scope, scope});
     if (!q)
         return q.error();
@@ -76,7 +76,8 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
                         QJsonDocument::fromJson(q->value(7).toString().toUtf8()).object(),
                         q->value(8).toLongLong(),
                         q->value(9).toLongLong(),
-                        q->value(10).toString()};
+                        q->value(10).toString(),
+                        q->value(11).toLongLong()};
 }
 
 Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data)
@@ -84,7 +85,7 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     auto upload = find(actor, uploadId);
     if (!upload)
         return upload.error();
-    if (upload->state != u"open"_s)
+    if (upload->state != u"open"_s && upload->state != u"checking"_s)
         return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being or has been applied; start a new one.").arg(uploadId));
     if (offset >= 0 && offset != upload->bytes)
         return makeError(ErrorKind::Conflict, u"import.offset"_s,
@@ -100,9 +101,9 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     auto stored = m_db.exec(u"INSERT INTO import_chunks (upload_id, start_offset, data) VALUES (?, ?, ?)"_s, {uploadId, upload->bytes, data});
     if (!stored)
         return makeError(ErrorKind::Conflict, u"import.offset"_s, tr("Another chunk was stored at the same place; ask for the import's size and go on from there."));
-    // The stored report was of the shorter file.
-    auto grown = m_db.exec(u"UPDATE import_uploads SET bytes = bytes + ?, report_json = '', updated_at = ? "
-                           "WHERE id = ? AND company_id = ? AND bytes = ? AND state = 'open'"_s,
+    // The stored report, or the check under way, was of the shorter file.
+    auto grown = m_db.exec(u"UPDATE import_uploads SET bytes = bytes + ?, report_json = '', state = 'open', updated_at = ? "
+                           "WHERE id = ? AND company_id = ? AND bytes = ? AND state IN ('open', 'checking')"_s,
                            {qint64(data.size()), nowMs(), uploadId, upload->companyId, upload->bytes});
     if (!grown)
         return grown.error();
@@ -122,25 +123,81 @@ Result<QJsonObject> ImportUploads::report(const Actor &actor, qint64 uploadId)
     const auto forReader = [&actor](const QJsonObject &json) {
         return actor.can(Permission::ViewCustomers) || json.isEmpty() ? json : ImportReport::redacted(json);
     };
-    if (!upload->report.isEmpty() || upload->state != u"open"_s)
+    const QJsonObject failed = upload->report.value(u"check_error"_s).toObject();
+    if (!failed.isEmpty() && failed.value(u"kind"_s).toInt() != int(ErrorKind::Transient))
+        return makeError(ErrorKind(failed.value(u"kind"_s).toInt()), failed.value(u"code"_s).toString(), failed.value(u"message"_s).toString());
+    if ((!upload->report.isEmpty() && failed.isEmpty()) || (upload->state != u"open"_s && upload->state != u"checking"_s))
         return forReader(upload->report);
-    // Computed once per file: reading it again on every look would hold the request thread for as long.
-    UploadDevice device(m_db, uploadId, upload->bytes);
-    device.open(QIODevice::ReadOnly);
+    // Reading the whole file would hold the request thread (which also stores webhooks) for as long: a job
+    // of the queue checks it, once per file, and the upload says "checking" meanwhile.
+    if (upload->state == u"checking"_s) {
+        auto alive = m_db.scalar(u"SELECT COUNT(*) FROM jobs WHERE id = ? AND status IN ('queued', 'running')"_s, {upload->jobId});
+        if (!alive)
+            return alive.error();
+        if (alive->toLongLong() > 0)
+            return QJsonObject();
+    }
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    auto marked = m_db.exec(u"UPDATE import_uploads SET state = 'checking', report_json = '', updated_at = ? "
+                            "WHERE id = ? AND company_id = ? AND bytes = ? AND state = ?"_s,
+                            {nowMs(), uploadId, upload->companyId, upload->bytes, upload->state});
+    if (!marked)
+        return marked.error();
+    if (marked->numRowsAffected() != 1)
+        return QJsonObject(); // another request started it, or a chunk came: the next look tells
+    const QJsonObject payload{{u"upload_id"_s, uploadId}, {u"bytes"_s, upload->bytes}};
+    auto job = JobQueue(m_db).enqueue(QString::fromLatin1(CheckJobKind), compact(payload).toUtf8(),
+                                      u"import-check:%1:%2"_s.arg(uploadId).arg(nowMs()), 0, 3);
+    if (!job)
+        return job.error();
+    if (job->has_value()) {
+        auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ? AND company_id = ?"_s, {**job, uploadId, upload->companyId});
+        if (!linked)
+            return linked.error();
+    }
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return QJsonObject();
+}
+
+JobOutcome ImportUploads::runCheckJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat)
+{
+    const qint64 uploadId = QJsonDocument::fromJson(payload).object().value(u"upload_id"_s).toInteger();
+    auto q = m_db.exec(u"SELECT state, company_id, file_name, mapping_json, bytes, COALESCE(job_id, 0) FROM import_uploads WHERE id = ?"_s, {uploadId});
+    if (!q)
+        return q.error().isTransient() ? JobOutcome::retry(q.error()) : JobOutcome::failed(q.error());
+    if (!q->next() || q->value(0).toString() != u"checking"_s || q->value(5).toLongLong() != jobId)
+        return JobOutcome::done(); // gone, grown since, or being applied: this check has nothing to say
     ImportOptions options;
-    options.companyId = upload->companyId;
-    options.mappingOverrides = upload->mapping;
-    options.sourceName = upload->fileName;
-    auto report = CustomerImport(m_db).run(device, options, actor);
-    if (!report)
-        return report.error();
-    const QJsonObject json = report->toJson();
-    // Kept only if no chunk came meanwhile (the bytes are those the report read).
-    auto stored = m_db.exec(u"UPDATE import_uploads SET report_json = ? WHERE id = ? AND company_id = ? AND bytes = ? AND state = 'open'"_s,
-                            {compact(json), uploadId, upload->companyId, upload->bytes});
+    options.companyId = q->value(1).toLongLong();
+    options.sourceName = q->value(2).toString();
+    options.mappingOverrides = QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object();
+    const qint64 bytes = q->value(4).toLongLong();
+    q->finish();
+    options.progress = [&beat](qint64, qint64) {
+        if (beat)
+            beat();
+        return true;
+    };
+    UploadDevice device(m_db, uploadId, bytes);
+    device.open(QIODevice::ReadOnly);
+    // Only reads: who may see the report is decided when it is read (report()).
+    auto report = CustomerImport(m_db).run(device, options, Actor::system(u"import"_s));
+    // What the file is found to be wrong with is its answer, kept like a report; a transient one is checked
+    // again on the next look.
+    const QJsonObject json = report ? report->toJson()
+                                    : QJsonObject{{u"check_error"_s, QJsonObject{{u"kind"_s, int(report.error().kind)},
+                                                                                 {u"code"_s, report.error().code},
+                                                                                 {u"message"_s, report.error().describe()}}}};
+    // Kept only if no chunk and no apply came meanwhile (the bytes are those the report read).
+    auto stored = m_db.exec(u"UPDATE import_uploads SET report_json = ?, state = 'open', updated_at = ? "
+                            "WHERE id = ? AND company_id = ? AND job_id = ? AND bytes = ? AND state = 'checking'"_s,
+                            {compact(json), nowMs(), uploadId, options.companyId, jobId, bytes});
     if (!stored)
-        return stored.error();
-    return forReader(json);
+        return stored.error().isTransient() ? JobOutcome::retry(stored.error()) : JobOutcome::failed(stored.error());
+    return JobOutcome::done();
 }
 
 Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
@@ -154,7 +211,7 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
     // One apply per upload: the state moves on in one statement, so a second request finds it taken. The
     // company is part of the statement as of every other.
     auto taken = m_db.exec(u"UPDATE import_uploads SET state = 'queued', error = '', rows_done = 0, bytes_done = 0, applied_by = ?, updated_at = ? "
-                           "WHERE id = ? AND company_id = ? AND state IN ('open', 'failed')"_s,
+                           "WHERE id = ? AND company_id = ? AND state IN ('open', 'checking', 'failed')"_s,
                            {actor.username, nowMs(), uploadId, upload->companyId});
     if (!taken)
         return taken.error();

@@ -25,12 +25,13 @@ struct ImportUpload
     QString fileName;
     QJsonObject mapping;
     qint64 bytes = 0;
-    QString state; // open | queued | applying | applied | failed
+    QString state; // open | checking | queued | applying | applied | failed
     qint64 runId = 0;
     QJsonObject report;  // the stored dry-run report, or the applied run's; empty until computed
     qint64 rowsDone = 0; // the apply's progress
     qint64 bytesDone = 0;
     QString error;       // why the last apply failed (and what its undo kept)
+    qint64 jobId = 0;    // the job that checks or applies it
 };
 
 class ImportUploads final
@@ -48,9 +49,14 @@ public:
     [[nodiscard]] Result<qint64> append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data);
     // The upload, within the actor's company scope (another company's: NotFound).
     [[nodiscard]] Result<ImportUpload> find(const Actor &actor, qint64 uploadId);
-    // The upload's report: the stored one, or the dry run over the stored file, computed now and stored until
-    // another chunk comes. Redacted (ImportReport::redacted) for an actor who may not view customers.
+    // The upload's report: the stored one (redacted by ImportReport::redacted for an actor who may not view
+    // customers), or empty while a job computes the dry run over the stored file: the first look queues it and
+    // puts the upload in "checking". The dry run's own error (not a CSV file, a mapping that names a missing
+    // column) is the answer once checked. Kept until another chunk comes.
     [[nodiscard]] Result<QJsonObject> report(const Actor &actor, qint64 uploadId);
+    static constexpr auto CheckJobKind = "import.check";
+    // The job that computes a checking upload's dry run and stores it; beat after every batch.
+    [[nodiscard]] JobOutcome runCheckJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat = {});
     // Queues the apply as a job (once; after a failure again); returns the job's id. A second request while
     // it is queued, runs or after it was applied is a Conflict. Needs RunSetup and EditCustomers.
     [[nodiscard]] Result<qint64> requestApply(const Actor &actor, qint64 uploadId);
