@@ -9,6 +9,7 @@
 #include "http/askproserver.h"
 #include "importer/importuploads.h"
 #include "jobs/jobqueue.h"
+#include "jobs/joboutcome.h"
 #include "httptestclient.h"
 #include "security/sessionstore.h"
 #include "security/userstore.h"
@@ -188,13 +189,16 @@ private Q_SLOTS:
                                   "\"billing_email\": \"m%1@praxis.example\"}, \"branch\": {\"name\": \"Mitte\", \"phone\": \"030 5551%1\"}}"_s.arg(checked),
                                   nowMs(), nowMs()}));
                          }},
-                        // A new upload per request holding a one-row file: an apply closes its upload for good.
+                        // A new upload per request holding a small file: an apply closes its upload for good. Its second
+                        // row is the company's customer's number, which only a reader who may view customers learns.
                         {u"importId"_s,
                          [&] {
                              const qint64 upload = *f.db->insert(u"INSERT INTO import_uploads (company_id, file_name, created_at, updated_at) "
                                                                  "VALUES (?, 'matrix.csv', ?, ?) RETURNING id"_s,
                                                                  {company.id, nowMs(), nowMs()});
-                             const QByteArray csv = u"Name;Telefon\nMatrix %1;030 5557%2\n"_s.arg(checked).arg(checked, 3, 10, QChar(u'0')).toUtf8();
+                             const QByteArray csv = u"Name;Telefon\nMatrix %1;030 5557%2\nBekannt;0170 1111111\n"_s.arg(checked)
+                                                        .arg(checked, 3, 10, QChar(u'0'))
+                                                        .toUtf8();
                              (void)f.db->exec(u"INSERT INTO import_chunks (upload_id, start_offset, data) VALUES (?, 0, ?)"_s, {upload, csv});
                              (void)f.db->exec(u"UPDATE import_uploads SET bytes = ? WHERE id = ?"_s, {qint64(csv.size()), upload});
                              return QString::number(upload);
@@ -250,6 +254,26 @@ private Q_SLOTS:
                         QVERIFY2(answer.status >= 200 && answer.status < 300, qPrintable(what));
                     else
                         QVERIFY2(answer.status == expected, qPrintable(what + u" (expected %1)"_s.arg(expected)));
+                    if (expected == 200 && route.path == u"/api/v1/imports/{importId}"_s) {
+                        // The first look queues the dry run (this fixture runs no workers: done here), the next reads it.
+                        QVERIFY2(answer.status == 202 && Json::parse(answer.body.toStdString())["state"] == "checking", qPrintable(what));
+                        const qint64 upload = path.section(u'/', -1).toLongLong();
+                        const qint64 job = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {upload})->toLongLong();
+                        const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {job})->toString().toUtf8();
+                        QVERIFY2(ImportUploads(*f.db).runCheckJob(job, payload).kind == JobOutcome::Kind::Done, qPrintable(what));
+                        const auto checked = send(f.base, route.method, path, token, body);
+                        QVERIFY2(checked.status == 200, qPrintable(what));
+                        // The dry run's rows about known customers: whole for those who may view customers; counts,
+                        // actions and a masked number for the rest (onboarding), decided by the server.
+                        const Json report = Json::parse(checked.body.toStdString())["report"];
+                        const Json known = report["rows"][1];
+                        QVERIFY2(report["created"].get<int>() == 1 && report["unchanged"].get<int>() == 1, qPrintable(what));
+                        QCOMPARE(known["action"].get<std::string>(), std::string("unchanged"));
+                        const bool sees = actor.can(Permission::ViewCustomers);
+                        QVERIFY2(checked.body.contains("+491701111111") == sees, qPrintable(what));
+                        QVERIFY2(known["customer_id"].get<qint64>() == (sees ? company.customerId : 0), qPrintable(what));
+                        QVERIFY2(report.value("redacted", false) == !sees, qPrintable(what));
+                    }
                     // Without a token every one of these routes is closed, with one shape of answer.
                     const auto anonymous = send(f.base, route.method, path, QString());
                     QVERIFY2(anonymous.status == 401 && errorCode(anonymous.body) == u"unauthorized"_s, qPrintable(what));
@@ -289,8 +313,21 @@ private Q_SLOTS:
         QCOMPARE(second.status, 200);
         QCOMPARE(Json::parse(second.body.toStdString())["bytes"].get<qint64>(), qint64(csv.size()));
 
+        // The dry run is a job: the first look answers at once that the file is being checked.
+        const auto runCheck = [&](qint64 upload) {
+            const qint64 job = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {upload})->toLongLong();
+            QCOMPARE(f.db->scalar(u"SELECT kind FROM jobs WHERE id = ?"_s, {job})->toString(), QString::fromLatin1(ImportUploads::CheckJobKind));
+            const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {job})->toString().toUtf8();
+            QCOMPARE(ImportUploads(*f.db).runCheckJob(job, payload).kind, JobOutcome::Kind::Done);
+        };
+        const auto checking = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding);
+        QCOMPARE(checking.status, 202);
+        QCOMPARE(Json::parse(checking.body.toStdString())["state"].get<std::string>(), std::string("checking"));
+        QVERIFY(Json::parse(checking.body.toStdString())["report"].is_null());
+        runCheck(id);
         const auto dry = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(id), onboarding);
         QCOMPARE(dry.status, 200);
+        QCOMPARE(Json::parse(dry.body.toStdString())["state"].get<std::string>(), std::string("open"));
         Json report = Json::parse(dry.body.toStdString())["report"];
         QCOMPARE(report["created"].get<int>(), 1);
         QCOMPARE(report["skipped"].get<int>(), 2);
@@ -319,8 +356,8 @@ private Q_SLOTS:
             const qint64 jobId = f.db->scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {id})->toLongLong();
             QCOMPARE(f.db->scalar(u"SELECT kind FROM jobs WHERE id = ?"_s, {jobId})->toString(), QString::fromLatin1(ImportUploads::ApplyJobKind));
             const QByteArray payload = f.db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {jobId})->toString().toUtf8();
-            const Status ran = ImportUploads(*f.db).runApplyJob(payload);
-            QVERIFY2(ran, qPrintable(ran ? QString() : ran.error().describe()));
+            const JobOutcome ran = ImportUploads(*f.db).runApplyJob(jobId, payload);
+            QVERIFY2(ran.kind == JobOutcome::Kind::Done, qPrintable(ran.error.describe()));
             QVERIFY(queue.complete(jobId));
         }
         QCOMPARE(f.db->scalar(u"SELECT notes FROM customers WHERE phone_e164 = '+49305550101'"_s)->toString(), u"zwei\nZeilen"_s);
@@ -340,6 +377,8 @@ private Q_SLOTS:
                       QByteArray("{\"data\": \"") + QByteArray("PK\x03\x04 sheet", 10).toBase64() + "\"}")
                      .status,
                  200);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(xlsxId), onboarding).status, 202);
+        runCheck(xlsxId);
         const auto refused = send(f.base, "GET", u"/api/v1/imports/%1"_s.arg(xlsxId), onboarding);
         QCOMPARE(refused.status, 400);
         QCOMPARE(errorCode(refused.body), u"import.spreadsheet"_s);

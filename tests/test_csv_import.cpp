@@ -7,11 +7,14 @@
 #include "importer/customerimport.h"
 #include "importer/importuploads.h"
 #include "jobs/jobqueue.h"
+#include "jobs/joboutcome.h"
 #include "testdatabase.h"
 
 #include <QBuffer>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -75,6 +78,19 @@ QString text(Database &db, const QString &sql, const QVariantList &params = {})
 {
     auto v = db.scalar(sql, params);
     return v ? v->toString() : u"<error>"_s;
+}
+
+// The dry run of an upload as the server computes it: the first look queues its job, which runs here.
+Result<QJsonObject> checkedReport(Database &db, ImportUploads &uploads, const Actor &actor, qint64 upload)
+{
+    auto first = uploads.report(actor, upload);
+    if (!first || !first->isEmpty())
+        return first;
+    const qint64 job = db.scalar(u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {upload})->toLongLong();
+    const JobOutcome ran = uploads.runCheckJob(job, db.scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {job})->toString().toUtf8());
+    if (ran.kind != JobOutcome::Kind::Done)
+        return ran.error;
+    return uploads.report(actor, upload);
 }
 
 // The start of every database test: the engine's fresh database (db) and a company (company) with the branch
@@ -497,7 +513,7 @@ private slots:
         QCOMPARE(uploads.requestApply(theirs, *id).error().kind, ErrorKind::NotFound);
         QCOMPARE(uploads.find(Actor::user(3, u"s"_s, Role::Support), *id).error().kind, ErrorKind::Unauthorized);
 
-        auto report = uploads.report(ours, *id);
+        auto report = checkedReport(*db, uploads, ours, *id);
         QVERIFY(report);
         QCOMPARE(report->value(u"created"_s).toInt(), 1);
         auto job = uploads.requestApply(ours, *id);
@@ -505,8 +521,8 @@ private slots:
         QCOMPARE(uploads.requestApply(ours, *id).error().kind, ErrorKind::Conflict);
         QCOMPARE(uploads.find(ours, *id)->state, u"queued"_s);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
-        const Status ran = uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
-        QVERIFY2(ran, qPrintable(ran ? QString() : ran.error().describe()));
+        const JobOutcome ran = uploads.runApplyJob(*job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
+        QVERIFY2(ran.kind == JobOutcome::Kind::Done, qPrintable(ran.error.describe()));
         auto applied = uploads.find(ours, *id);
         QCOMPARE(applied->state, u"applied"_s);
         QVERIFY(applied->runId > 0);
@@ -639,7 +655,9 @@ private slots:
             auto run = runImport(*db, company, csv, true);
             QVERIFY(run);
             QVERIFY(db->exec(u"UPDATE import_runs SET state = 'applying' WHERE id = ?"_s, {run->runId}));
-            QVERIFY(db->exec(u"UPDATE import_uploads SET state = 'applying', run_id = ? WHERE id = ?"_s, {run->runId, upload}));
+            // Its lease lapsed: the server is gone, and no progress renewed it since.
+            QVERIFY(db->exec(u"UPDATE import_uploads SET state = 'applying', run_id = ?, updated_at = ? WHERE id = ?"_s,
+                             {run->runId, nowMs() - ImportUploads::ApplyLeaseMs - 1, upload}));
         };
         auto first = uploads.create(actor, company, u"kunden.csv"_s, {});
         QVERIFY(first);
@@ -647,8 +665,8 @@ private slots:
         auto job = uploads.requestApply(actor, *first);
         QVERIFY(job);
         cutOff(*first, "ID;Name;Telefon\nX;Halb;030 5550009\n");
-        const Status resumed = uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
-        QVERIFY2(resumed, qPrintable(resumed ? QString() : resumed.error().describe()));
+        const JobOutcome resumed = uploads.runApplyJob(*job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8());
+        QVERIFY2(resumed.kind == JobOutcome::Kind::Done, qPrintable(resumed.error.describe()));
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550009'"_s), 0);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550001'"_s), 1);
         QCOMPARE(uploads.find(actor, *first)->state, u"applied"_s);
@@ -669,9 +687,221 @@ private slots:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550008'"_s), 0);
         auto again = uploads.requestApply(actor, *second);
         QVERIFY(again);
-        QVERIFY(uploads.runApplyJob(text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*again}).toUtf8()));
+        QCOMPARE(uploads.runApplyJob(*again, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*again}).toUtf8()).kind, JobOutcome::Kind::Done);
         QCOMPARE(uploads.find(actor, *second)->state, u"applied"_s);
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE phone_e164 = '+49305550002'"_s), 1);
+    }
+
+    // Review of issue 19, 1: an apply holds its worker's thread for minutes, so it beats the worker's heartbeat
+    // after every batch (the sweep then leaves the job with its worker), and it claims its upload in one
+    // statement: a second attempt of the same job meanwhile finds nothing to take and does nothing, and a job
+    // the upload does not name never applies it.
+    void anApplyKeepsItsWorkerAliveAndRunsOnce_data() { test::addEngineRows(); }
+    void anApplyKeepsItsWorkerAliveAndRunsOnce()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const Actor actor = Actor::system(u"test"_s);
+        ImportUploads uploads(*db);
+        QByteArray csv = "ID;Name;Telefon\n";
+        for (int i = 0; i < 1200; ++i)
+            csv += "K" + QByteArray::number(i) + ";Kunde " + QByteArray::number(i) + ";030 55" + QByteArray::number(10000 + i) + "\n";
+        auto upload = uploads.create(actor, company, u"kunden.csv"_s, {});
+        QVERIFY(upload);
+        QVERIFY(uploads.append(actor, *upload, 0, csv));
+        auto job = uploads.requestApply(actor, *upload);
+        QVERIFY(job);
+        // The job as a worker holds it, whose last heartbeat is older than the sweep allows.
+        const QString worker = u"test-worker/0"_s;
+        QVERIFY(db->exec(u"INSERT INTO workers (id, host, pid, started_at, heartbeat_at) VALUES (?, 'test', 1, ?, ?)"_s,
+                         {worker, nowMs() - 60'000, nowMs() - 60'000}));
+        auto claimed = JobQueue(*db).claim(worker);
+        QVERIFY(claimed && claimed->has_value());
+        QCOMPARE((*claimed)->id, *job);
+        const QByteArray payload = (*claimed)->payload;
+        auto other = JobQueue(*db).enqueue(QString::fromLatin1(ImportUploads::ApplyJobKind), payload, u"other-job"_s);
+        QVERIFY(other && other->has_value());
+
+        int beats = 0;
+        std::optional<JobOutcome> second, stranger;
+        qint64 customersBefore = -1, customersAfter = -1;
+        const JobOutcome outcome = uploads.runApplyJob(*job, payload, [&] {
+            ++beats;
+            QVERIFY(JobQueue(*db).heartbeat(worker, 0));
+            // In the middle of the apply: some batches written, more to come.
+            if (!second && count(*db, u"SELECT COUNT(*) FROM customers"_s) > 0) {
+                customersBefore = count(*db, u"SELECT COUNT(*) FROM customers"_s);
+                second = uploads.runApplyJob(*job, payload);
+                stranger = uploads.runApplyJob(**other, payload);
+                customersAfter = count(*db, u"SELECT COUNT(*) FROM customers"_s);
+            }
+        });
+        QVERIFY2(outcome.kind == JobOutcome::Kind::Done, qPrintable(outcome.error.describe()));
+        QVERIFY2(beats >= 2, qPrintable(QString::number(beats)));
+        QCOMPARE(*JobQueue(*db).requeueOrphaned(JobQueue::HeartbeatTimeoutMs), 0);
+        QVERIFY(second && stranger);
+        QCOMPARE(second->kind, JobOutcome::Kind::Retry);
+        QVERIFY(!second->countsAsAttempt); // it only waited
+        QCOMPARE(second->error.code, u"import.busy"_s);
+        QCOMPARE(stranger->kind, JobOutcome::Kind::Done);
+        QVERIFY(customersBefore > 0 && customersBefore < 1200);
+        QCOMPARE(customersAfter, customersBefore);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 1);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 1200);
+        auto applied = uploads.find(actor, *upload);
+        QCOMPARE(applied->state, u"applied"_s);
+        QCOMPARE(applied->rowsDone, 1200);
+        // The job that waited runs again and finds the work done.
+        QCOMPARE(uploads.runApplyJob(*job, payload).kind, JobOutcome::Kind::Done);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 1);
+    }
+
+    // Review of issue 19, 2: a failure that marked the upload failed ends the job for good (a read error is
+    // transient by kind, yet the same file would fail again), and the account in the payload is read again
+    // when the job runs: deactivated, or no longer allowed to import, it is refused with the reason on the
+    // upload, and nothing is written.
+    void aFinalFailureEndsTheJobAndTheAccountIsReadAgain_data() { test::addEngineRows(); }
+    void aFinalFailureEndsTheJobAndTheAccountIsReadAgain()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        auto userId = db->insert(u"INSERT INTO users (username, password_hash, role, active, created_at) VALUES ('olga', 'x', 'onboarding', 1, ?) "
+                                 "RETURNING id"_s,
+                                 {nowMs()});
+        QVERIFY(userId);
+        const Actor olga = Actor::user(*userId, u"olga"_s, Role::Onboarding);
+        ImportUploads uploads(*db);
+        const auto requested = [&](const QByteArray &csv) -> std::pair<qint64, qint64> {
+            auto upload = uploads.create(olga, company, u"kunden.csv"_s, {});
+            if (!upload || !uploads.append(olga, *upload, 0, csv))
+                return {0, 0};
+            auto job = uploads.requestApply(olga, *upload);
+            return {*upload, job ? *job : 0};
+        };
+        const auto runJob = [&](qint64 job) {
+            return uploads.runApplyJob(job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {job}).toUtf8());
+        };
+
+        // A chunk lost from storage: a read error, transient by its kind.
+        const auto [broken, brokenJob] = requested("ID;Name;Telefon\nA;Anna;030 5550001\n");
+        QVERIFY(brokenJob > 0);
+        QVERIFY(db->exec(u"DELETE FROM import_chunks WHERE upload_id = ?"_s, {broken}));
+        const JobOutcome lost = runJob(brokenJob);
+        QCOMPARE(lost.kind, JobOutcome::Kind::Failed);
+        QCOMPARE(lost.error.code, u"import.read_error"_s);
+        QCOMPARE(uploads.find(olga, broken)->state, u"failed"_s);
+
+        const QString sql = u"UPDATE users SET active = ?, role = ? WHERE id = ?"_s;
+        struct Case
+        {
+            int active;
+            QString role;
+            QString reason;
+        };
+        const QList<Case> refusals{{0, u"onboarding"_s, u"deactivated"_s}, {1, u"support"_s, u"no longer import"_s}};
+        for (const Case &c : refusals) {
+            QVERIFY(db->exec(sql, {1, u"onboarding"_s, *userId}));
+            const auto [upload, job] = requested("ID;Name;Telefon\nB;Bert;030 5550002\n");
+            QVERIFY(job > 0);
+            QVERIFY(db->exec(sql, {c.active, c.role, *userId}));
+            const JobOutcome refused = runJob(job);
+            QCOMPARE(refused.kind, JobOutcome::Kind::Failed);
+            auto failed = uploads.find(Actor::system(u"test"_s), upload);
+            QCOMPARE(failed->state, u"failed"_s);
+            QVERIFY2(failed->error.contains(c.reason), qPrintable(failed->error));
+            QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+            QCOMPARE(count(*db, u"SELECT COUNT(*) FROM import_runs"_s), 0);
+        }
+        // Still active and allowed: the same request goes through, with the account's name on the run.
+        QVERIFY(db->exec(sql, {1, u"onboarding"_s, *userId}));
+        const auto [fine, fineJob] = requested("ID;Name;Telefon\nC;Cora;030 5550003\n");
+        QCOMPARE(runJob(fineJob).kind, JobOutcome::Kind::Done);
+        QCOMPARE(uploads.find(olga, fine)->state, u"applied"_s);
+        QCOMPARE(text(*db, u"SELECT actor FROM import_runs"_s), u"olga"_s);
+    }
+
+    // Review of issue 19, 7: the first look at a new file does not read it on the request thread: the upload
+    // is "checking" while a job of the queue computes the dry run. A chunk that comes meanwhile makes the
+    // check's answer stale (it is dropped); what is wrong with the file is the answer once checked.
+    void theDryRunIsComputedByAJob_data() { test::addEngineRows(); }
+    void theDryRunIsComputedByAJob()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const Actor actor = Actor::system(u"test"_s);
+        ImportUploads uploads(*db);
+        auto upload = uploads.create(actor, company, u"kunden.csv"_s, {});
+        QVERIFY(upload);
+        QVERIFY(uploads.append(actor, *upload, 0, "Name;Telefon\nA;030 5550001\n"));
+        auto first = uploads.report(actor, *upload);
+        QVERIFY(first);
+        QVERIFY(first->isEmpty());
+        QCOMPARE(uploads.find(actor, *upload)->state, u"checking"_s);
+        const qint64 job = uploads.find(actor, *upload)->jobId;
+        QCOMPARE(text(*db, u"SELECT kind FROM jobs WHERE id = ?"_s, {job}), QString::fromLatin1(ImportUploads::CheckJobKind));
+        QVERIFY(uploads.report(actor, *upload)->isEmpty());
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM jobs"_s), 1); // one check per file, however often it is looked at
+        // A chunk while it is checked: the upload is open again and the check's report of the shorter file is dropped.
+        QVERIFY(uploads.append(actor, *upload, -1, "B;030 5550002\n"));
+        QCOMPARE(uploads.find(actor, *upload)->state, u"open"_s);
+        QCOMPARE(uploads.runCheckJob(job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {job}).toUtf8()).kind, JobOutcome::Kind::Done);
+        QVERIFY(text(*db, u"SELECT report_json FROM import_uploads WHERE id = ?"_s, {*upload}).isEmpty());
+        auto report = checkedReport(*db, uploads, actor, *upload);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->value(u"created"_s).toInt(), 2);
+        QCOMPARE(uploads.find(actor, *upload)->state, u"open"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+
+        auto sheet = uploads.create(actor, company, u"kunden.xlsx"_s, {});
+        QVERIFY(sheet);
+        QVERIFY(uploads.append(actor, *sheet, 0, QByteArray("PK\x03\x04 sheet", 10)));
+        auto refused = checkedReport(*db, uploads, actor, *sheet);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"import.spreadsheet"_s);
+        QCOMPARE(uploads.report(actor, *sheet).error().code, u"import.spreadsheet"_s); // kept, not checked again
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM jobs WHERE kind = ?"_s, {QString::fromLatin1(ImportUploads::CheckJobKind)}), 3);
+    }
+
+    // Review of issue 19, 4: the dry run says which numbers AskPro already holds; a reader who may not view
+    // customers (onboarding) gets the counts and actions, not the customers nor their numbers.
+    void theReportIsRedactedForReadersWhoMayNotViewCustomers_data() { test::addEngineRows(); }
+    void theReportIsRedactedForReadersWhoMayNotViewCustomers()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        CallStore calls(*db);
+        auto known = calls.upsertCustomer(company, u"+49305550009"_s, u"Bekannt"_s, u"bekannt@example.de"_s, u"de"_s);
+        QVERIFY(known);
+        const Actor admin = Actor::system(u"test"_s);
+        const Actor onboarding = Actor::user(0, u"o"_s, Role::Onboarding);
+        QVERIFY(!onboarding.can(Permission::ViewCustomers));
+        ImportUploads uploads(*db);
+        auto upload = uploads.create(admin, company, u"kunden.csv"_s, {});
+        QVERIFY(upload);
+        QVERIFY(uploads.append(admin, *upload, 0, "Name;Telefon;E-Mail\nNeu;030 5550001;\nAnrufer;030 5550009;\nAndere;030 5550002;bekannt@example.de\n12;12;\n"));
+        const auto rowsOf = [](const QJsonObject &report) {
+            QHash<qint64, QJsonObject> rows;
+            for (const QJsonValue &row : report.value(u"rows"_s).toArray())
+                rows.insert(row.toObject().value(u"line"_s).toInteger(), row.toObject());
+            return rows;
+        };
+        auto full = checkedReport(*db, uploads, admin, *upload);
+        QVERIFY(full);
+        auto rows = rowsOf(*full);
+        QCOMPARE(rows.value(3).value(u"customer_id"_s).toInteger(), *known);
+        QVERIFY(rows.value(4).value(u"reason"_s).toString().contains(u"+49305550009"_s));
+        auto redacted = uploads.report(onboarding, *upload);
+        QVERIFY(redacted);
+        const QString body = QString::fromUtf8(QJsonDocument(*redacted).toJson());
+        QVERIFY2(!body.contains(u"+49305550009"_s) && !body.contains(u"#%1"_s.arg(*known)), qPrintable(body));
+        QCOMPARE(redacted->value(u"redacted"_s).toBool(), true);
+        for (const QString &key : {u"created"_s, u"updated"_s, u"unchanged"_s, u"skipped"_s})
+            QCOMPARE(redacted->value(key), full->value(key));
+        rows = rowsOf(*redacted);
+        QCOMPARE(rows.value(3).value(u"action"_s).toString(), u"unchanged"_s);
+        QCOMPARE(rows.value(3).value(u"customer_id"_s).toInteger(), 0);
+        QCOMPARE(rows.value(3).value(u"phone"_s).toString(), u"+49•••••••09"_s);
+        QCOMPARE(rows.value(4).value(u"action"_s).toString(), u"skip"_s);
+        // What is wrong with the file itself is still said: it names nothing of AskPro's.
+        QCOMPARE(rows.value(2).value(u"action"_s).toString(), u"create"_s);
+        QCOMPARE(rows.value(2).value(u"phone"_s).toString(), u"+49305550001"_s);
+        QCOMPARE(rows.value(5).value(u"reason"_s), rowsOf(*full).value(5).value(u"reason"_s));
     }
 };
 

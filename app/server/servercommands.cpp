@@ -1259,6 +1259,7 @@ int ServerCommands::importData(const QStringList &arguments)
     if (!parser.isSet(json) && options.apply && ::isatty(STDERR_FILENO)) {
         options.progress = [&](qint64 rows, qint64 bytes) {
             err() << tr("%1 rows read (%2%)").arg(rows).arg(size > 0 ? bytes * 100 / size : 100) << '\r' << Qt::flush;
+            return true;
         };
     }
     auto report = CustomerImport(*db).run(input, options, commandActor(u"import"_s));

@@ -92,9 +92,10 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                    },
                    R"({"data": "QW5uYTswMzAgNTU1MDAwMQo="})"});
     routes.append({"GET", u"/api/v1/imports/{importId}"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
-                   u"The import's state, its apply's progress and error, and its report: the dry run over the stored file (computed once, "
-                   "then kept until another chunk comes: would create, update, leave, skip, each row with its reason), or the applied run's"_s,
-                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                   u"The import's state, its apply's progress and error, and its report: the dry run over the stored file (computed once "
+                   "by a job, meanwhile 202 with state checking; then kept until another chunk comes: would create, update, leave, skip, "
+                   "each row with its reason; without view_customers the rows about known customers are redacted), or the applied run's"_s,
+                   [&db, pool = context.pool](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = r.id(u"importId"_s);
                        if (!id)
                            return id.error();
@@ -107,7 +108,11 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                            return upload.error();
                        Json body = uploadJson(*upload);
                        body["report"] = report->isEmpty() ? Json(nullptr) : toJson(*report);
-                       return ApiReply::json(body);
+                       if (upload->state != u"checking"_s)
+                           return ApiReply::json(body);
+                       if (pool)
+                           pool->wakeOne();
+                       return ApiReply::json(body, 202);
                    }});
     routes.append({"POST", u"/api/v1/imports/{importId}/apply"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
                    u"Queues the apply (once; again after a failure): a job applies it in short batches under a new import run, and a database "

@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "db/database.h"
 #include "http/httpapi.h"
+#include "importer/importapplyjob.h"
 #include "intake/refusedrequests.h"
 #include "jobs/workerpool.h"
 #include "security/credentialstore.h"
@@ -26,8 +27,11 @@ AskProServer::AskProServer(std::shared_ptr<Database> db, SecretBox box, ServerCo
     , m_config(std::move(config))
     , m_refused(std::make_unique<RefusedRequests>(m_config.refusedPerMinute))
 {
-    if (workers)
+    if (workers) {
         m_pool = new WorkerPool(*m_db, *m_credentials, m_config, this);
+        m_pool->addHandler(std::make_shared<ImportApplyJob>());
+        m_pool->addHandler(std::make_shared<ImportCheckJob>());
+    }
     m_api = new HttpApi(*m_db, *m_credentials, m_pool, *m_refused, m_config, this);
     m_http = new QHttpServer(this);
     m_api->install(*m_http);

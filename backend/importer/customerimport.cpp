@@ -208,7 +208,8 @@ QJsonObject ImportReport::toJson() const
                                 {u"reason"_s, row.reason},
                                 {u"name"_s, row.name},
                                 {u"phone"_s, row.phone},
-                                {u"customer_id"_s, row.customerId}});
+                                {u"customer_id"_s, row.customerId},
+                                {u"existing"_s, row.existing}});
     return QJsonObject{{u"run_id"_s, runId},
                        {u"applied"_s, applied},
                        {u"mapping"_s, mapping},
@@ -220,6 +221,33 @@ QJsonObject ImportReport::toJson() const
                        {u"rows_left_out"_s, rowsLeftOut},
                        {u"batches"_s, batches},
                        {u"longest_transaction_ms"_s, longestTransactionMs}};
+}
+
+QJsonObject ImportReport::redacted(const QJsonObject &report)
+{
+    // "+49305550101" -> "+49•••••••01": enough to find the line in one's own file, not to learn a number.
+    const auto mask = [](const QString &phone) -> QString {
+        if (phone.size() <= 5)
+            return QString(phone.size(), u'•');
+        return phone.left(3) + QString(phone.size() - 5, u'•') + phone.right(2);
+    };
+    QJsonArray rows;
+    for (const QJsonValue &value : report.value(u"rows"_s).toArray()) {
+        QJsonObject row = value.toObject();
+        const QString action = row.value(u"action"_s).toString();
+        // Reports stored before rows were flagged: an update or a link is always about a known customer.
+        const bool existing = row.value(u"existing"_s).toBool() || action == u"update"_s || action == u"unchanged"_s;
+        row.insert(u"customer_id"_s, 0);
+        if (existing) {
+            row.insert(u"reason"_s, CustomerImport::tr("Matches a customer AskPro already holds (details only with the permission to view customers)"));
+            row.insert(u"phone"_s, mask(row.value(u"phone"_s).toString()));
+        }
+        rows.append(row);
+    }
+    QJsonObject redacted = report;
+    redacted.insert(u"rows"_s, rows);
+    redacted.insert(u"redacted"_s, true);
+    return redacted;
 }
 
 // ---- the run
@@ -242,6 +270,7 @@ struct CustomerImport::Candidate
     Values target;          // the customer after this run
     bool customerChanged = false;
     bool sourceChanged = false;
+    bool existing = false; // decided against a customer AskPro holds (before this run)
 };
 
 struct CustomerImport::Context
@@ -283,7 +312,7 @@ void CustomerImport::report(Context &context, const Candidate &c)
         return;
     }
     r.rows.append(ImportRow{c.line, c.action, c.reason, c.values.v[NameField],
-                            c.values.v[PhoneField].isEmpty() ? c.givenPhone : c.values.v[PhoneField], c.customerId});
+                            c.values.v[PhoneField].isEmpty() ? c.givenPhone : c.values.v[PhoneField], c.customerId, c.existing});
 }
 
 struct CustomerImport::Known
@@ -362,6 +391,7 @@ Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
         const Values &v = c.values;
         if (const auto known = byKey.constFind(c.key); known != byKey.cend()) {
             // Seen before: take what changed at the source, unless AskPro changed the same field since.
+            c.existing = true;
             c.customerId = known->customerId;
             c.sourceRowId = known->sourceRowId;
             c.current = known->current;
@@ -394,6 +424,7 @@ Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
             continue;
         }
         if (const auto known = byPhone.constFind(v.v[PhoneField]); known != byPhone.cend()) {
+            c.existing = true;
             if (!known->linkedKey.isEmpty()) {
                 c.action = u"skip"_s;
                 c.reason = tr("Duplicate: the number belongs to customer #%1, imported from source row \"%2\"")
@@ -420,6 +451,7 @@ Status CustomerImport::lookUp(QList<Candidate> &batch, Context &context)
         }
         if (!v.v[EmailField].isEmpty()) {
             if (const auto known = byEmail.constFind(v.v[EmailField]); known != byEmail.cend()) {
+                c.existing = true;
                 c.action = u"skip"_s;
                 c.reason = tr("Duplicate: customer #%1 has this e-mail address with the number %2")
                                .arg(known->customerId)
@@ -707,8 +739,8 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
                 return done.error();
             }
             batch.clear();
-            if (options.progress)
-                options.progress(rows, reader.position());
+            if (options.progress && !options.progress(rows, reader.position()))
+                return stopped(context);
         }
     }
     if (auto done = processBatch(batch, context); !done) {
@@ -722,8 +754,8 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
             (void)undo(context.runId, read.error().describe());
         return read.error();
     }
-    if (options.progress)
-        options.progress(rows, reader.position());
+    if (options.progress && !options.progress(rows, reader.position()))
+        return stopped(context);
 
     ImportReport &r = context.report;
     if (options.apply) {
@@ -750,7 +782,15 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
     return r;
 }
 
-Status CustomerImport::undo(qint64 runId, const QString &reason)
+Error CustomerImport::stopped(const Context &context)
+{
+    const Error error = makeError(ErrorKind::Conflict, u"import.stopped"_s, tr("The import was stopped before it finished; nothing of it is kept."));
+    if (context.options.apply)
+        (void)undo(context.runId, error.message);
+    return error;
+}
+
+Status CustomerImport::undo(qint64 runId, const QString &reason, const std::function<void()> &progress)
 {
     constexpr int Chunk = 500;
     // The run's new customers (their links go with them), in short transactions like the apply. One that a
@@ -772,6 +812,8 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         const int deleted = q->numRowsAffected();
         if (auto committed = tx.commit(); !committed)
             return committed;
+        if (progress)
+            progress();
         if (deleted <= 0)
             break;
     }
@@ -831,6 +873,8 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         }
         if (auto committed = tx.commit(); !committed)
             return committed;
+        if (progress)
+            progress();
     }
     for (;;) {
         Transaction tx(m_db);
@@ -842,6 +886,8 @@ Status CustomerImport::undo(qint64 runId, const QString &reason)
         const int deleted = q->numRowsAffected();
         if (auto committed = tx.commit(); !committed)
             return committed;
+        if (progress)
+            progress();
         if (deleted <= 0)
             break;
     }

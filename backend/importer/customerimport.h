@@ -46,6 +46,7 @@ struct ImportRow
     QString name;
     QString phone; // E.164 when valid, else as given
     qint64 customerId = 0;
+    bool existing = false; // decided against a customer AskPro already holds (linked, updated, or a duplicate of it)
 };
 
 struct ImportReport
@@ -64,6 +65,10 @@ struct ImportReport
 
     [[nodiscard]] qint64 total() const { return created + updated + unchanged + skipped; }
     [[nodiscard]] QJsonObject toJson() const;
+    // The report (toJson()) for a reader who may not view customers: counts and actions stay; rows about
+    // customers AskPro already holds lose the customer, the reason (it names them and their contacts) and
+    // all but the ends of the phone number, so the file cannot be used to ask which numbers are known.
+    [[nodiscard]] static QJsonObject redacted(const QJsonObject &report);
 };
 
 struct ImportOptions
@@ -75,7 +80,8 @@ struct ImportOptions
     int batchSize = 500;            // rows per transaction; on SQLite halved while a batch holds the writer too long
     qint64 targetTransactionMs = 100;
     int rowLimit = 10000;
-    std::function<void(qint64 rows, qint64 bytes)> progress; // after every batch
+    // After every batch; false stops an apply, which is undone and ends as an import.stopped error.
+    std::function<bool(qint64 rows, qint64 bytes)> progress;
     std::function<void(qint64 runId)> runStarted;             // the apply's import run exists
 };
 
@@ -95,8 +101,9 @@ public:
 
     // Takes back what the run wrote and marks it failed, with the reason and what was kept: a new customer
     // that a call or an appointment now refers to, or that was changed since, stays; a changed customer gets
-    // its earlier values back only if nobody changed it after the run.
-    [[nodiscard]] Status undo(qint64 runId, const QString &reason);
+    // its earlier values back only if nobody changed it after the run. progress is called after every short
+    // transaction (an undo of a large run takes a while).
+    [[nodiscard]] Status undo(qint64 runId, const QString &reason, const std::function<void()> &progress = {});
 
 private:
     struct Candidate;
@@ -110,6 +117,8 @@ private:
     [[nodiscard]] Status lookUp(QList<Candidate> &batch, Context &context);
     [[nodiscard]] Status write(QList<Candidate> &batch, Context &context);
     void report(Context &context, const Candidate &candidate);
+    // The apply's progress callback said stop: the run is undone.
+    [[nodiscard]] Error stopped(const Context &context);
     Database &m_db;
 };
 

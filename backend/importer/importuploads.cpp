@@ -59,8 +59,8 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
     if (auto allowed = mayImport(actor); !allowed)
         return allowed.error();
     const qint64 scope = actor.isScoped() ? actor.companyId : 0;
-    auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id, report_json, rows_done, bytes_done, error "
-                       "FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
+    auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id, report_json, rows_done, bytes_done, error, "
+                       "COALESCE(job_id, 0) FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
                        {uploadId, scope, scope});
     if (!q)
         return q.error();
@@ -76,7 +76,8 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
                         QJsonDocument::fromJson(q->value(7).toString().toUtf8()).object(),
                         q->value(8).toLongLong(),
                         q->value(9).toLongLong(),
-                        q->value(10).toString()};
+                        q->value(10).toString(),
+                        q->value(11).toLongLong()};
 }
 
 Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data)
@@ -84,7 +85,7 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     auto upload = find(actor, uploadId);
     if (!upload)
         return upload.error();
-    if (upload->state != u"open"_s)
+    if (upload->state != u"open"_s && upload->state != u"checking"_s)
         return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being or has been applied; start a new one.").arg(uploadId));
     if (offset >= 0 && offset != upload->bytes)
         return makeError(ErrorKind::Conflict, u"import.offset"_s,
@@ -100,9 +101,9 @@ Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64
     auto stored = m_db.exec(u"INSERT INTO import_chunks (upload_id, start_offset, data) VALUES (?, ?, ?)"_s, {uploadId, upload->bytes, data});
     if (!stored)
         return makeError(ErrorKind::Conflict, u"import.offset"_s, tr("Another chunk was stored at the same place; ask for the import's size and go on from there."));
-    // The stored report was of the shorter file.
-    auto grown = m_db.exec(u"UPDATE import_uploads SET bytes = bytes + ?, report_json = '', updated_at = ? "
-                           "WHERE id = ? AND company_id = ? AND bytes = ? AND state = 'open'"_s,
+    // The stored report, or the check under way, was of the shorter file.
+    auto grown = m_db.exec(u"UPDATE import_uploads SET bytes = bytes + ?, report_json = '', state = 'open', updated_at = ? "
+                           "WHERE id = ? AND company_id = ? AND bytes = ? AND state IN ('open', 'checking')"_s,
                            {qint64(data.size()), nowMs(), uploadId, upload->companyId, upload->bytes});
     if (!grown)
         return grown.error();
@@ -118,25 +119,85 @@ Result<QJsonObject> ImportUploads::report(const Actor &actor, qint64 uploadId)
     auto upload = find(actor, uploadId);
     if (!upload)
         return upload.error();
-    if (!upload->report.isEmpty() || upload->state != u"open"_s)
-        return upload->report;
-    // Computed once per file: reading it again on every look would hold the request thread for as long.
-    UploadDevice device(m_db, uploadId, upload->bytes);
-    device.open(QIODevice::ReadOnly);
+    // Which numbers and addresses AskPro already holds is customer data: decided here, for every reader.
+    const auto forReader = [&actor](const QJsonObject &json) {
+        return actor.can(Permission::ViewCustomers) || json.isEmpty() ? json : ImportReport::redacted(json);
+    };
+    const QJsonObject failed = upload->report.value(u"check_error"_s).toObject();
+    if (!failed.isEmpty() && failed.value(u"kind"_s).toInt() != int(ErrorKind::Transient))
+        return makeError(ErrorKind(failed.value(u"kind"_s).toInt()), failed.value(u"code"_s).toString(), failed.value(u"message"_s).toString());
+    if ((!upload->report.isEmpty() && failed.isEmpty()) || (upload->state != u"open"_s && upload->state != u"checking"_s))
+        return forReader(upload->report);
+    // Reading the whole file would hold the request thread (which also stores webhooks) for as long: a job
+    // of the queue checks it, once per file, and the upload says "checking" meanwhile.
+    if (upload->state == u"checking"_s) {
+        auto alive = m_db.scalar(u"SELECT COUNT(*) FROM jobs WHERE id = ? AND status IN ('queued', 'running')"_s, {upload->jobId});
+        if (!alive)
+            return alive.error();
+        if (alive->toLongLong() > 0)
+            return QJsonObject();
+    }
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    auto marked = m_db.exec(u"UPDATE import_uploads SET state = 'checking', report_json = '', updated_at = ? "
+                            "WHERE id = ? AND company_id = ? AND bytes = ? AND state = ?"_s,
+                            {nowMs(), uploadId, upload->companyId, upload->bytes, upload->state});
+    if (!marked)
+        return marked.error();
+    if (marked->numRowsAffected() != 1)
+        return QJsonObject(); // another request started it, or a chunk came: the next look tells
+    const QJsonObject payload{{u"upload_id"_s, uploadId}, {u"bytes"_s, upload->bytes}};
+    auto job = JobQueue(m_db).enqueue(QString::fromLatin1(CheckJobKind), compact(payload).toUtf8(),
+                                      u"import-check:%1:%2"_s.arg(uploadId).arg(nowMs()), 0, 3);
+    if (!job)
+        return job.error();
+    if (job->has_value()) {
+        auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ? AND company_id = ?"_s, {**job, uploadId, upload->companyId});
+        if (!linked)
+            return linked.error();
+    }
+    if (auto committed = tx.commit(); !committed)
+        return committed.error();
+    return QJsonObject();
+}
+
+JobOutcome ImportUploads::runCheckJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat)
+{
+    const qint64 uploadId = QJsonDocument::fromJson(payload).object().value(u"upload_id"_s).toInteger();
+    auto q = m_db.exec(u"SELECT state, company_id, file_name, mapping_json, bytes, COALESCE(job_id, 0) FROM import_uploads WHERE id = ?"_s, {uploadId});
+    if (!q)
+        return q.error().isTransient() ? JobOutcome::retry(q.error()) : JobOutcome::failed(q.error());
+    if (!q->next() || q->value(0).toString() != u"checking"_s || q->value(5).toLongLong() != jobId)
+        return JobOutcome::done(); // gone, grown since, or being applied: this check has nothing to say
     ImportOptions options;
-    options.companyId = upload->companyId;
-    options.mappingOverrides = upload->mapping;
-    options.sourceName = upload->fileName;
-    auto report = CustomerImport(m_db).run(device, options, actor);
-    if (!report)
-        return report.error();
-    const QJsonObject json = report->toJson();
-    // Kept only if no chunk came meanwhile (the bytes are those the report read).
-    auto stored = m_db.exec(u"UPDATE import_uploads SET report_json = ? WHERE id = ? AND company_id = ? AND bytes = ? AND state = 'open'"_s,
-                            {compact(json), uploadId, upload->companyId, upload->bytes});
+    options.companyId = q->value(1).toLongLong();
+    options.sourceName = q->value(2).toString();
+    options.mappingOverrides = QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object();
+    const qint64 bytes = q->value(4).toLongLong();
+    q->finish();
+    options.progress = [&beat](qint64, qint64) {
+        if (beat)
+            beat();
+        return true;
+    };
+    UploadDevice device(m_db, uploadId, bytes);
+    device.open(QIODevice::ReadOnly);
+    // Only reads: who may see the report is decided when it is read (report()).
+    auto report = CustomerImport(m_db).run(device, options, Actor::system(u"import"_s));
+    // What the file is found to be wrong with is its answer, kept like a report; a transient one is checked
+    // again on the next look.
+    const QJsonObject json = report ? report->toJson()
+                                    : QJsonObject{{u"check_error"_s, QJsonObject{{u"kind"_s, int(report.error().kind)},
+                                                                                 {u"code"_s, report.error().code},
+                                                                                 {u"message"_s, report.error().describe()}}}};
+    // Kept only if no chunk and no apply came meanwhile (the bytes are those the report read).
+    auto stored = m_db.exec(u"UPDATE import_uploads SET report_json = ?, state = 'open', updated_at = ? "
+                            "WHERE id = ? AND company_id = ? AND job_id = ? AND bytes = ? AND state = 'checking'"_s,
+                            {compact(json), nowMs(), uploadId, options.companyId, jobId, bytes});
     if (!stored)
-        return stored.error();
-    return json;
+        return stored.error().isTransient() ? JobOutcome::retry(stored.error()) : JobOutcome::failed(stored.error());
+    return JobOutcome::done();
 }
 
 Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
@@ -150,7 +211,7 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
     // One apply per upload: the state moves on in one statement, so a second request finds it taken. The
     // company is part of the statement as of every other.
     auto taken = m_db.exec(u"UPDATE import_uploads SET state = 'queued', error = '', rows_done = 0, bytes_done = 0, applied_by = ?, updated_at = ? "
-                           "WHERE id = ? AND company_id = ? AND state IN ('open', 'failed')"_s,
+                           "WHERE id = ? AND company_id = ? AND state IN ('open', 'checking', 'failed')"_s,
                            {actor.username, nowMs(), uploadId, upload->companyId});
     if (!taken)
         return taken.error();
@@ -169,7 +230,7 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
         return job.error();
     if (!job->has_value())
         return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being applied or has been applied already.").arg(uploadId));
-    auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ?"_s, {**job, uploadId});
+    auto linked = m_db.exec(u"UPDATE import_uploads SET job_id = ? WHERE id = ? AND company_id = ?"_s, {**job, uploadId, upload->companyId});
     if (!linked)
         return linked.error();
     if (auto committed = tx.commit(); !committed)
@@ -177,98 +238,178 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
     return **job;
 }
 
-Status ImportUploads::fail(qint64 uploadId, qint64 runId, const QString &reason)
+Status ImportUploads::fail(qint64 uploadId, qint64 companyId, qint64 runId, const QString &reason, const std::function<void()> &progress)
 {
     QString error = reason;
-    auto runState = runId > 0 ? m_db.scalar(u"SELECT state FROM import_runs WHERE id = ?"_s, {runId}) : Result<QVariant>(QVariant());
+    auto runState = runId > 0 ? m_db.scalar(u"SELECT state FROM import_runs WHERE id = ? AND company_id = ?"_s, {runId, companyId})
+                              : Result<QVariant>(QVariant());
     if (!runState)
         return runState.error();
     if (runState->toString() == u"applying"_s) {
         // The run's rows go (what calls or later edits hold on to stays, and the run's error says which).
-        if (auto undone = CustomerImport(m_db).undo(runId, reason); !undone)
+        if (auto undone = CustomerImport(m_db).undo(runId, reason, progress); !undone)
             return undone;
-        auto said = m_db.scalar(u"SELECT error FROM import_runs WHERE id = ?"_s, {runId});
+        auto said = m_db.scalar(u"SELECT error FROM import_runs WHERE id = ? AND company_id = ?"_s, {runId, companyId});
         if (said)
             error = said->toString();
     }
-    auto q = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? WHERE id = ?"_s,
-                       {error.left(4000), nowMs(), uploadId});
+    auto q = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? "
+                       "WHERE id = ? AND company_id = ? AND state IN ('queued', 'applying')"_s,
+                       {error.left(4000), nowMs(), uploadId, companyId});
     return q ? Status() : Status(q.error());
 }
 
-Status ImportUploads::runApplyJob(const QByteArray &payload)
+namespace {
+
+// A database error may pass (a lost connection, a lock); anything else would only fail again.
+JobOutcome retryIfTransient(const Error &error)
+{
+    return error.isTransient() ? JobOutcome::retry(error) : JobOutcome::failed(error);
+}
+
+} // namespace
+
+JobOutcome ImportUploads::runApplyJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat)
 {
     const QJsonObject p = QJsonDocument::fromJson(payload).object();
     const qint64 uploadId = p.value(u"upload_id"_s).toInteger();
-    const auto role = AccessPolicy::roleFromCode(p.value(u"role"_s).toString());
-    auto q = m_db.exec(u"SELECT state, run_id, company_id, file_name, mapping_json, bytes FROM import_uploads WHERE id = ?"_s, {uploadId});
+    auto q = m_db.exec(u"SELECT state, COALESCE(run_id, 0), company_id, file_name, mapping_json, bytes, COALESCE(job_id, 0), updated_at "
+                       "FROM import_uploads WHERE id = ?"_s,
+                       {uploadId});
     if (!q)
-        return q.error();
+        return retryIfTransient(q.error());
     if (!q->next())
-        return {}; // the upload is gone: nothing to do
+        return JobOutcome::done(); // the upload is gone: nothing to do
     const QString state = q->value(0).toString();
     const qint64 cutOffRun = q->value(1).toLongLong();
+    const qint64 companyId = q->value(2).toLongLong();
     ImportOptions options;
-    options.companyId = q->value(2).toLongLong();
+    options.companyId = companyId;
     options.sourceName = q->value(3).toString();
     options.mappingOverrides = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
     const qint64 bytes = q->value(5).toLongLong();
+    const qint64 uploadJob = q->value(6).toLongLong();
+    const qint64 lastProgress = q->value(7).toLongLong();
     q->finish();
-    if (state != u"queued"_s && state != u"applying"_s)
-        return {}; // applied, or failed and not asked again
-    if (!role)
-        return fail(uploadId, 0, tr("The apply was asked for by an account with an unknown role."));
-    if (state == u"applying"_s && cutOffRun > 0) {
-        // Cut off (the server stopped mid-run): nothing half-applied stays, then the file goes in again.
-        auto run = m_db.scalar(u"SELECT state FROM import_runs WHERE id = ?"_s, {cutOffRun});
-        if (!run)
-            return run.error();
-        if (run->toString() == u"applying"_s)
-            if (auto undone = CustomerImport(m_db).undo(cutOffRun, tr("The server stopped during the apply; undone and applied again.")); !undone)
-                return undone;
+    // Only the job the upload names applies it: an older request's job, run again, leaves it alone.
+    if (uploadJob != jobId || (state != u"queued"_s && state != u"applying"_s))
+        return JobOutcome::done();
+    const qint64 now = nowMs();
+    const Error busy = makeError(ErrorKind::Conflict, u"import.busy"_s, tr("Import %1 is being applied by another attempt.").arg(uploadId));
+    if (state == u"applying"_s && lastProgress >= now - ApplyLeaseMs)
+        return JobOutcome::waitFor(busy, lastProgress + ApplyLeaseMs - now + 1000);
+    // The claim: queued, or applying with a lapsed lease (cut off), and still the run read above. A second
+    // attempt finds nothing to take.
+    auto claimed = m_db.exec(u"UPDATE import_uploads SET state = 'applying', rows_done = 0, bytes_done = 0, error = '', updated_at = ? "
+                             "WHERE id = ? AND company_id = ? AND job_id = ? AND COALESCE(run_id, 0) = ? "
+                             "AND (state = 'queued' OR (state = 'applying' AND updated_at < ?))"_s,
+                             {now, uploadId, companyId, jobId, cutOffRun, now - ApplyLeaseMs});
+    if (!claimed)
+        return retryIfTransient(claimed.error());
+    if (claimed->numRowsAffected() != 1)
+        return JobOutcome::waitFor(busy, ApplyLeaseMs);
+    // The lease: renewed with every step; false once another attempt has taken the upload over.
+    const auto keep = [this, uploadId, companyId, jobId, &beat](const QString &set, const QVariantList &values) {
+        if (beat)
+            beat();
+        const QString sql = u"UPDATE import_uploads SET "_s + set + u"updated_at = ? WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s;
+        auto renewed = m_db.exec(sql, values + QVariantList{nowMs(), uploadId, companyId, jobId});
+        // A failed statement is no takeover: the apply's own writes meet the same database and say so.
+        return !renewed || renewed->numRowsAffected() == 1;
+    };
+    const auto failed = [&](const QString &reason, qint64 runId) {
+        const Error error = makeError(ErrorKind::Unauthorized, u"import.refused"_s, reason);
+        if (auto marked = fail(uploadId, companyId, runId, reason, [&] { (void)keep(QString(), {}); }); !marked)
+            return retryIfTransient(marked.error());
+        return JobOutcome::failed(error);
+    };
+
+    // The payload's user is who asked; whether they may still is decided now, on the account as it is.
+    const qint64 userId = p.value(u"user_id"_s).toInteger();
+    Actor actor;
+    if (userId > 0) {
+        auto user = m_db.exec(u"SELECT username, role, COALESCE(company_id, 0), active FROM users WHERE id = ?"_s, {userId});
+        if (!user)
+            return retryIfTransient(user.error());
+        if (!user->next())
+            return failed(tr("The account that asked for the apply no longer exists."), cutOffRun);
+        const auto role = AccessPolicy::roleFromCode(user->value(1).toString());
+        actor = Actor::user(userId, user->value(0).toString(), role.value_or(Role::CompanyStaff), user->value(2).toLongLong());
+        const bool active = user->value(3).toInt() != 0;
+        user->finish();
+        if (!active)
+            return failed(tr("The account %1 that asked for the apply has been deactivated since.").arg(actor.username), cutOffRun);
+        if (!role || !actor.can(Permission::RunSetup) || !actor.can(Permission::EditCustomers))
+            return failed(tr("The account %1 that asked for the apply may no longer import customers.").arg(actor.username), cutOffRun);
+        if (actor.isScoped() && actor.companyId != companyId)
+            return failed(tr("The account %1 that asked for the apply no longer belongs to this company.").arg(actor.username), cutOffRun);
+    } else {
+        // No account: the server's own command line, run by whoever holds the machine; as the payload says.
+        const auto role = AccessPolicy::roleFromCode(p.value(u"role"_s).toString());
+        if (!role)
+            return failed(tr("The apply was asked for by an account with an unknown role."), cutOffRun);
+        actor = Actor::user(0, p.value(u"username"_s).toString(), *role, p.value(u"company_id"_s).toInteger());
     }
-    auto started = m_db.exec(u"UPDATE import_uploads SET state = 'applying', run_id = NULL, rows_done = 0, bytes_done = 0, updated_at = ? WHERE id = ?"_s,
-                             {nowMs(), uploadId});
-    if (!started)
-        return started.error();
-    const Actor actor = Actor::user(p.value(u"user_id"_s).toInteger(), p.value(u"username"_s).toString(), *role,
-                                    p.value(u"company_id"_s).toInteger());
+
+    if (cutOffRun > 0) {
+        // Cut off (the server stopped mid-run): nothing half-applied stays, then the file goes in again.
+        auto run = m_db.scalar(u"SELECT state FROM import_runs WHERE id = ? AND company_id = ?"_s, {cutOffRun, companyId});
+        if (!run)
+            return retryIfTransient(run.error());
+        if (run->toString() == u"applying"_s)
+            if (auto undone = CustomerImport(m_db).undo(cutOffRun, tr("The server stopped during the apply; undone and applied again."),
+                                                        [&] { (void)keep(QString(), {}); });
+                !undone)
+                return retryIfTransient(undone.error());
+        if (!keep(u"run_id = NULL, "_s, {}))
+            return JobOutcome::done(); // another attempt holds it now
+    }
     options.apply = true;
-    options.runStarted = [this, uploadId](qint64 runId) {
-        (void)m_db.exec(u"UPDATE import_uploads SET run_id = ? WHERE id = ?"_s, {runId, uploadId});
-    };
-    options.progress = [this, uploadId](qint64 rows, qint64 read) {
-        (void)m_db.exec(u"UPDATE import_uploads SET rows_done = ?, bytes_done = ?, updated_at = ? WHERE id = ?"_s, {rows, read, nowMs(), uploadId});
-    };
+    options.runStarted = [&](qint64 id) { (void)keep(u"run_id = ?, "_s, {id}); };
+    options.progress = [&](qint64 rows, qint64 read) { return keep(u"rows_done = ?, bytes_done = ?, "_s, {rows, read}); };
     UploadDevice device(m_db, uploadId, bytes);
     device.open(QIODevice::ReadOnly);
     auto report = CustomerImport(m_db).run(device, options, actor);
     if (!report) {
-        // run() undid its own run already; the reason stays on the upload for support.
-        auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? WHERE id = ?"_s,
-                                {report.error().describe().left(4000), nowMs(), uploadId});
+        if (report.error().code == u"import.stopped"_s)
+            return JobOutcome::done(); // taken over by another attempt, which finishes it
+        // run() undid its own run already; the reason stays on the upload for support, and the job ends:
+        // the same file would fail the same way, and a new request applies it again.
+        auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? "
+                                "WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s,
+                                {report.error().describe().left(4000), nowMs(), uploadId, companyId, jobId});
         if (!closed)
-            return closed.error();
-        return report.error();
+            return JobOutcome::retry(closed.error());
+        return JobOutcome::failed(report.error());
     }
-    auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'applied', run_id = ?, report_json = ?, error = '', updated_at = ? WHERE id = ?"_s,
-                            {report->runId, compact(report->toJson()), nowMs(), uploadId});
-    return closed ? Status() : Status(closed.error());
+    auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'applied', run_id = ?, report_json = ?, error = '', updated_at = ? "
+                            "WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s,
+                            {report->runId, compact(report->toJson()), nowMs(), uploadId, companyId, jobId});
+    if (!closed)
+        return retryIfTransient(closed.error());
+    return JobOutcome::done();
 }
 
 Result<int> ImportUploads::failAbandoned()
 {
-    auto q = m_db.exec(u"SELECT u.id, u.run_id FROM import_uploads u LEFT JOIN jobs j ON j.id = u.job_id "
-                       "WHERE u.state IN ('queued', 'applying') AND (j.id IS NULL OR j.status NOT IN ('queued', 'running'))"_s);
+    // An applying upload within its lease still has an apply at work, whatever its job row says.
+    auto q = m_db.exec(u"SELECT u.id, u.company_id, COALESCE(u.run_id, 0) FROM import_uploads u LEFT JOIN jobs j ON j.id = u.job_id "
+                       "WHERE (u.state = 'queued' OR (u.state = 'applying' AND u.updated_at < ?)) "
+                       "AND (j.id IS NULL OR j.status NOT IN ('queued', 'running'))"_s,
+                       {nowMs() - ApplyLeaseMs});
     if (!q)
         return q.error();
-    QList<std::pair<qint64, qint64>> abandoned;
+    struct Abandoned
+    {
+        qint64 upload, company, run;
+    };
+    QList<Abandoned> abandoned;
     while (q->next())
-        abandoned.append({q->value(0).toLongLong(), q->value(1).toLongLong()});
+        abandoned.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toLongLong()});
     q->finish();
-    for (const auto &[upload, run] : abandoned)
-        if (auto failed = fail(upload, run, tr("The apply stopped before it finished (its job ended without it); "
-                                              "nothing of it is left. Apply it again.")); !failed)
+    for (const Abandoned &a : abandoned)
+        if (auto failed = fail(a.upload, a.company, a.run, tr("The apply stopped before it finished (its job ended without it); "
+                                                              "nothing of it is left. Apply it again.")); !failed)
             return failed.error();
     return int(abandoned.size());
 }

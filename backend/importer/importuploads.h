@@ -5,11 +5,14 @@
 
 #include "core/result.h"
 #include "importer/customerimport.h"
+#include "jobs/joboutcome.h"
 #include "security/accesspolicy.h"
 
 #include <QCoreApplication>
 #include <QIODevice>
 #include <QJsonObject>
+
+#include <functional>
 
 namespace askpro {
 
@@ -22,12 +25,13 @@ struct ImportUpload
     QString fileName;
     QJsonObject mapping;
     qint64 bytes = 0;
-    QString state; // open | queued | applying | applied | failed
+    QString state; // open | checking | queued | applying | applied | failed
     qint64 runId = 0;
     QJsonObject report;  // the stored dry-run report, or the applied run's; empty until computed
     qint64 rowsDone = 0; // the apply's progress
     qint64 bytesDone = 0;
     QString error;       // why the last apply failed (and what its undo kept)
+    qint64 jobId = 0;    // the job that checks or applies it
 };
 
 class ImportUploads final
@@ -45,24 +49,39 @@ public:
     [[nodiscard]] Result<qint64> append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data);
     // The upload, within the actor's company scope (another company's: NotFound).
     [[nodiscard]] Result<ImportUpload> find(const Actor &actor, qint64 uploadId);
-    // The upload's report: the stored one, or the dry run over the stored file, computed now and stored until
-    // another chunk comes.
+    // The upload's report: the stored one (redacted by ImportReport::redacted for an actor who may not view
+    // customers), or empty while a job computes the dry run over the stored file: the first look queues it and
+    // puts the upload in "checking". The dry run's own error (not a CSV file, a mapping that names a missing
+    // column) is the answer once checked. Kept until another chunk comes.
     [[nodiscard]] Result<QJsonObject> report(const Actor &actor, qint64 uploadId);
+    static constexpr auto CheckJobKind = "import.check";
+    // The job that computes a checking upload's dry run and stores it; beat after every batch.
+    [[nodiscard]] JobOutcome runCheckJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat = {});
     // Queues the apply as a job (once; after a failure again); returns the job's id. A second request while
     // it is queued, runs or after it was applied is a Conflict. Needs RunSetup and EditCustomers.
     [[nodiscard]] Result<qint64> requestApply(const Actor &actor, qint64 uploadId);
 
     static constexpr auto ApplyJobKind = "import.apply";
-    // The job: applies the upload for the actor of its payload, with progress on the upload. An upload found
-    // "applying" was cut off (the server stopped, the job is run again): the cut-off run is undone first and
-    // the file applied again. The outcome is on the upload: applied with its report, or failed with its reason.
-    [[nodiscard]] Status runApplyJob(const QByteArray &payload);
-    // Uploads left queued or applying whose job ended or vanished (it used up its attempts, the jobs were
-    // cleared): their run is undone and they are marked failed with the reason. Returns how many.
+    // An applying upload whose progress is older than this has lost its apply (its server stopped): another
+    // attempt may take it over. Every batch renews it, so a running apply keeps it.
+    static constexpr qint64 ApplyLeaseMs = 30 * 1000;
+    // The job jobId: applies the upload named in its payload, if the upload names this job, for the user of
+    // the payload as that user is now (still active, still allowed; else the upload fails with the reason).
+    // The upload is claimed in one statement, so one attempt applies it at a time: another attempt that finds
+    // it applying waits (JobOutcome::waitFor) until the apply ends or its lease lapses; a lapsed one was cut
+    // off and is undone before the file is applied again. beat is called after every batch. Done when the
+    // upload is applied or not this job's; failed (no retry) once the upload is marked failed with its reason;
+    // retry only when the upload could not be brought to either.
+    [[nodiscard]] JobOutcome runApplyJob(qint64 jobId, const QByteArray &payload, const std::function<void()> &beat = {});
+    // Uploads left queued, or applying with a lapsed lease, whose job ended or vanished (it used up its
+    // attempts, the jobs were cleared): their run is undone and they are marked failed with the reason.
+    // Returns how many.
     [[nodiscard]] Result<int> failAbandoned();
 
 private:
-    [[nodiscard]] Status fail(qint64 uploadId, qint64 runId, const QString &reason);
+    // Marks a queued or applying upload failed, after undoing runId if it is still applying.
+    [[nodiscard]] Status fail(qint64 uploadId, qint64 companyId, qint64 runId, const QString &reason,
+                              const std::function<void()> &progress = {});
 private:
     Database &m_db;
 };

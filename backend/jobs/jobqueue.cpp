@@ -173,6 +173,12 @@ Status JobQueue::fail(qint64 jobId, const QString &error)
     return {};
 }
 
+Status JobQueue::heartbeat(const QString &workerId, qint64 jobsDone)
+{
+    auto beat = m_db.exec(u"UPDATE workers SET heartbeat_at = ?, jobs_done = ? WHERE id = ?"_s, {nowMs(), jobsDone, workerId});
+    return beat ? Status() : Status(beat.error());
+}
+
 Result<int> JobQueue::requeueOrphaned(qint64 heartbeatOlderThanMs)
 {
     auto q = m_db.exec(u"UPDATE jobs SET status = 'queued', locked_by = NULL WHERE status = 'running' AND "

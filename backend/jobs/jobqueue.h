@@ -66,6 +66,10 @@ public:
     // Runs the job again after delayMs without counting the attempt that just waited.
     [[nodiscard]] Status defer(qint64 jobId, const QString &reason, qint64 delayMs);
     [[nodiscard]] Status fail(qint64 jobId, const QString &error);
+    // How long a worker's heartbeat may be silent before the sweep counts it dead and takes its jobs back.
+    static constexpr qint64 HeartbeatTimeoutMs = 20 * 1000;
+    // The worker is alive and has finished jobsDone jobs: its running jobs stay its own.
+    [[nodiscard]] Status heartbeat(const QString &workerId, qint64 jobsDone);
     // Gives running jobs of workers whose heartbeat stopped (a killed server) back to the queue.
     [[nodiscard]] Result<int> requeueOrphaned(qint64 heartbeatOlderThanMs);
     [[nodiscard]] Result<Backlog> backlog();

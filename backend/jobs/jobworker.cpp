@@ -11,7 +11,7 @@
 #include "flow/recoverysweep.h"
 #include "flow/twilioeventprocessor.h"
 #include "health/healthcheck.h"
-#include "importer/importuploads.h"
+#include "jobs/jobhandler.h"
 #include "security/credentialstore.h"
 #include "integrations/jsonreply.h"
 
@@ -50,6 +50,7 @@ void JobWorker::start()
     m_heartbeat->setInterval(5000);
     connect(m_heartbeat, &QTimer::timeout, this, &JobWorker::heartbeat);
     m_heartbeat->start();
+    m_sinceBeat.start();
     const qint64 now = nowMs();
     auto registered = m_db.exec(u"INSERT INTO workers (id, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?) "
                                 "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at"_s,
@@ -73,11 +74,24 @@ void JobWorker::stop()
         Q_EMIT stopped();
 }
 
+void JobWorker::addHandler(std::shared_ptr<const JobHandler> handler)
+{
+    const QString kind = handler->kind();
+    m_handlers.insert(kind, std::move(handler));
+}
+
 void JobWorker::heartbeat()
 {
-    auto beat = m_db.exec(u"UPDATE workers SET heartbeat_at = ?, jobs_done = ? WHERE id = ?"_s, {nowMs(), m_done, m_workerId});
-    if (!beat)
+    m_sinceBeat.start();
+    if (auto beat = JobQueue(m_db).heartbeat(m_workerId, m_done); !beat)
         qCWarning(lcJobs) << "heartbeat failed:" << beat.error().describe();
+}
+
+void JobWorker::beatIfDue()
+{
+    // The timer cannot fire while a job holds the thread; a beat a second is plenty against the sweep's 20 s.
+    if (!m_sinceBeat.isValid() || m_sinceBeat.elapsed() >= 1000)
+        heartbeat();
 }
 
 void JobWorker::pump()
@@ -133,15 +147,8 @@ void JobWorker::run(const Job &job)
         });
     } else if (job.kind == u"stripe.event"_s || job.kind.startsWith(u"invoice"_s)) {
         BillingJobs::run(m_db, m_credentials, m_network, m_config, job.kind, payload, lastAttempt, this, finished);
-    } else if (job.kind == QLatin1StringView(ImportUploads::ApplyJobKind)) {
-        // Minutes for a large file, in short batches: this worker's other jobs wait, the request thread does not.
-        auto applied = ImportUploads(m_db).runApplyJob(job.payload);
-        if (applied)
-            finished(JobOutcome::done());
-        else if (applied.error().kind == ErrorKind::Transient && !lastAttempt)
-            finished(JobOutcome::retry(applied.error()));
-        else
-            finished(JobOutcome::failed(applied.error()));
+    } else if (const auto handler = m_handlers.constFind(job.kind); handler != m_handlers.cend()) {
+        (*handler)->run(m_db, JobRun{job, lastAttempt, [this] { beatIfDue(); }}, finished);
     } else if (job.kind == u"notification.send"_s) {
         m_mail->dispatch(jsonInt(payload, "notification_id"), lastAttempt, finished);
     } else {

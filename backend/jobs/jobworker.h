@@ -6,6 +6,8 @@
 #include "jobs/jobqueue.h"
 #include "jobs/joboutcome.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 
 #include <atomic>
@@ -19,6 +21,7 @@ namespace askpro {
 class CallProcessor;
 class CredentialStore;
 class Database;
+class JobHandler;
 class NotificationSender;
 
 class JobWorker final : public QObject
@@ -32,6 +35,8 @@ public:
     [[nodiscard]] const QString &workerId() const { return m_workerId; }
     // Jobs this worker runs right now; read from other threads to choose whom to wake.
     [[nodiscard]] int load() const { return m_load.load(std::memory_order_relaxed); }
+    // Runs jobs of the handler's kind; before start(), from the thread that made the worker.
+    void addHandler(std::shared_ptr<const JobHandler> handler);
 
 public Q_SLOTS:
     // Runs in the worker's thread: builds the network manager and the processors, registers the worker.
@@ -49,6 +54,7 @@ private:
     void run(const Job &job);
     void settle(const Job &job, const JobOutcome &outcome);
     void heartbeat();
+    void beatIfDue();
 
     Database &m_db;
     CredentialStore &m_credentials;
@@ -59,6 +65,8 @@ private:
     std::unique_ptr<NotificationSender> m_mail;
     QTimer *m_poll = nullptr;
     QTimer *m_heartbeat = nullptr;
+    QElapsedTimer m_sinceBeat;
+    QHash<QString, std::shared_ptr<const JobHandler>> m_handlers;
     int m_inFlight = 0;
     std::atomic<int> m_load{0}; // m_inFlight, for other threads
     int m_maxInFlight = 4;

@@ -4,9 +4,9 @@
 #include "billing/invoicegenerator.h"
 #include "core/logging.h"
 #include "db/database.h"
+#include "jobs/jobhandler.h"
 #include "jobs/jobqueue.h"
 #include "jobs/jobworker.h"
-#include "importer/importuploads.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -20,10 +20,6 @@
 using namespace Qt::StringLiterals;
 
 namespace askpro {
-
-namespace {
-constexpr qint64 heartbeatTimeoutMs = 20 * 1000;
-}
 
 WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerConfig &config, QObject *parent)
     : QObject(parent)
@@ -43,7 +39,7 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
         m_workers.append(worker);
     }
     m_orphanSweep = new QTimer(this);
-    m_orphanSweep->setInterval(heartbeatTimeoutMs / 2);
+    m_orphanSweep->setInterval(JobQueue::HeartbeatTimeoutMs / 2);
     // Every server proposes the sweep; the dedupe key per interval lets exactly one of them run it.
     m_recovery = new QTimer(this);
     m_recovery->setInterval(config.sweepIntervalMs);
@@ -63,14 +59,13 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
             wakeOne();
     });
     connect(m_orphanSweep, &QTimer::timeout, this, [this] {
-        auto freed = JobQueue(m_db).requeueOrphaned(heartbeatTimeoutMs);
+        auto freed = JobQueue(m_db).requeueOrphaned(JobQueue::HeartbeatTimeoutMs);
         if (freed && *freed > 0) {
             qCInfo(lcJobs) << "gave" << *freed << "jobs of stopped workers back to the queue";
             wakeAll();
         }
-        // An import whose apply job ended without finishing it never stays "applying".
-        if (auto abandoned = ImportUploads(m_db).failAbandoned(); abandoned && *abandoned > 0)
-            qCWarning(lcJobs) << *abandoned << "imports were left unfinished by their job and are marked failed";
+        for (const auto &handler : std::as_const(m_handlers))
+            handler->sweep(m_db);
     });
 }
 
@@ -79,15 +74,22 @@ WorkerPool::~WorkerPool()
     stop();
 }
 
+void WorkerPool::addHandler(std::shared_ptr<const JobHandler> handler)
+{
+    // The workers' threads do not run yet: handing it over here needs no lock.
+    for (JobWorker *worker : std::as_const(m_workers))
+        worker->addHandler(handler);
+    m_handlers.append(std::move(handler));
+}
+
 void WorkerPool::start()
 {
     for (QThread *thread : std::as_const(m_threads))
         thread->start();
     m_orphanSweep->start();
-    // A server that stopped mid-import: an upload whose job ended or is gone is marked failed at once (one
-    // whose job still runs or waits is resumed by that job).
-    if (auto abandoned = ImportUploads(m_db).failAbandoned(); abandoned && *abandoned > 0)
-        qCWarning(lcJobs) << *abandoned << "imports were left unfinished by their job and are marked failed";
+    // What a stopped server's jobs left half done is repaired before new work starts.
+    for (const auto &handler : std::as_const(m_handlers))
+        handler->sweep(m_db);
     m_recovery->start();
     m_health->start();
 }

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QObject>
 
+#include <memory>
+
 class QThread;
 class QTimer;
 
@@ -13,6 +15,7 @@ namespace askpro {
 
 class CredentialStore;
 class Database;
+class JobHandler;
 class JobWorker;
 
 class WorkerPool final : public QObject
@@ -23,6 +26,8 @@ public:
     WorkerPool(Database &db, CredentialStore &credentials, const ServerConfig &config, QObject *parent = nullptr);
     ~WorkerPool() override;
 
+    // Jobs of the handler's kind run on every worker, and its sweep with the pool's; before start().
+    void addHandler(std::shared_ptr<const JobHandler> handler);
     void start();
     // Lets running jobs finish (at most timeoutMs), then ends the threads.
     void stop(int timeoutMs = 10000);
@@ -41,6 +46,7 @@ private:
     Database &m_db;
     QList<QThread *> m_threads;
     QList<JobWorker *> m_workers;
+    QList<std::shared_ptr<const JobHandler>> m_handlers;
     QTimer *m_orphanSweep = nullptr;
     QTimer *m_recovery = nullptr;
     QTimer *m_health = nullptr;
