@@ -141,6 +141,31 @@ QString Labels::messageReason(const QString &code)
     if (code == u"30005"_s) return tr("Unknown number (30005)");
     if (code == u"30006"_s) return tr("Landline or unreachable carrier (30006)");
     if (code == u"30007"_s) return tr("Filtered by the carrier (30007)");
+    // Stable codes of the SMS path's last error. Rows written before there were codes hold an English sentence,
+    // and any code not known here is shown as it is.
+    static const QString twilio = u"twilio."_s;
+    if (code.startsWith(twilio)) {
+        const QString rest = code.mid(twilio.size());
+        bool numeric = false;
+        rest.toInt(&numeric);
+        if (numeric) {
+            const QString known = messageReason(rest);
+            return known != rest ? known : tr("Twilio error %1").arg(rest);
+        }
+        if (rest == u"undelivered"_s) return tr("Twilio reported it undelivered");
+        if (rest == u"failed"_s) return tr("Twilio reported it failed");
+        if (rest == u"canceled"_s) return tr("Cancelled at Twilio");
+        if (rest == u"timeout"_s) return tr("Twilio did not answer in time");
+        if (rest == u"unreachable"_s) return tr("Twilio cannot be reached");
+        if (rest == u"unauthorized"_s) return tr("Twilio refused our credentials");
+        if (rest == u"rate_limited"_s) return tr("Twilio asked us to slow down");
+        if (rest == u"unavailable"_s) return tr("Twilio is failing");
+        if (rest == u"credentials"_s) return tr("The Twilio credential is incomplete");
+    }
+    if (code == u"sms.answer_lost"_s) return tr("Twilio's answer was lost: waiting for its status report");
+    if (code == u"sms.no_sid"_s) return tr("Twilio accepted it without naming a message id");
+    if (code == u"sms.failed"_s) return tr("Not sent");
+    if (code.startsWith(u"secrets."_s)) return tr("The stored messaging credential cannot be read");
     return code;
 }
 

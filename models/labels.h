@@ -27,7 +27,8 @@ public:
     [[nodiscard]] static QString channel(const QString &code);
     // confirmation | invoice | alert
     [[nodiscard]] static QString messageKind(const QString &code);
-    // Why a message was not sent (landline, opted_out, …) or did not arrive (the provider's error code).
+    // Why a message was not sent (landline, opted_out, …), did not arrive (the provider's error code) or what
+    // last went wrong with it (a code such as twilio.21610 or sms.answer_lost); an unknown code as it is.
     [[nodiscard]] static QString messageReason(const QString &code);
 };
 

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "demo/demoseeder.h"
 #include "documents/invoicepdf.h"
+#include "domain/phonenumbers.h"
 #include "flow/callstore.h"
 #include "http/askproserver.h"
 #include "importer/importuploads.h"
@@ -413,6 +414,47 @@ private Q_SLOTS:
         const std::string payload = supportView.value("payload", std::string());
         QVERIFY2(payload.find("\"secret\"") != std::string::npos && payload.find(": 1") == std::string::npos, payload.c_str());
         QVERIFY(!supportView.contains("raw_payload"));
+    }
+
+    // Company staff (no view_customers) see the other party of a call masked by the delivery log's one rule, in
+    // the list, the triage queue and the detail; their own number stays readable, and they can neither search
+    // nor sort by the number they do not see. The owner (view_customers) sees it whole.
+    void otherPartyMaskedForStaff()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString caller = u"+491701111111"_s;
+        const std::string masked = PhoneNumbers::maskedRecipient(caller).toStdString();
+        QCOMPARE(masked, std::string("+49170\u2022\u2022\u202211"));
+        const QString staff = openSession(*f.db, f.actors.value(Role::CompanyStaff));
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        const auto json = [&f](const QString &path, const QString &token) {
+            const auto answer = send(f.base, "GET", path, token);
+            return answer.status == 200 ? Json::parse(answer.body.toStdString()) : Json(answer.status);
+        };
+        QCOMPARE(json(u"/api/v1/calls"_s, staff)["items"][0]["caller"].get<std::string>(), masked);
+        QCOMPARE(json(u"/api/v1/calls"_s, owner)["items"][0]["caller"].get<std::string>(), caller.toStdString());
+        QCOMPARE(json(u"/api/v1/triage"_s, staff)["items"][0]["caller"].get<std::string>(), masked);
+        QCOMPARE(json(u"/api/v1/triage"_s, owner)["items"][0]["caller"].get<std::string>(), caller.toStdString());
+        const Json staffDetail = json(u"/api/v1/calls/%1"_s.arg(f.own.callId), staff);
+        QCOMPARE(staffDetail["from_number"].get<std::string>(), masked);
+        QCOMPARE(staffDetail["to_number"].get<std::string>(), std::string("+4930111111"));
+        QCOMPARE(json(u"/api/v1/calls/%1"_s.arg(f.own.callId), owner)["from_number"].get<std::string>(), caller.toStdString());
+        // An outbound call's other party is the number called.
+        QVERIFY(f.db->exec(u"UPDATE calls SET direction = 'outbound', from_number = '+4930111111', to_number = ? WHERE id = ?"_s,
+                           {caller, f.own.callId}));
+        const Json outbound = json(u"/api/v1/calls/%1"_s.arg(f.own.callId), staff);
+        QCOMPARE(outbound["from_number"].get<std::string>(), std::string("+4930111111"));
+        QCOMPARE(outbound["to_number"].get<std::string>(), masked);
+        QCOMPARE(json(u"/api/v1/calls"_s, staff)["items"][0]["caller"].get<std::string>(), masked);
+        // No probing: a number search finds nothing for staff, the owner's finds the call; sorting by caller is refused.
+        QCOMPARE(json(u"/api/v1/calls?q=1701111111"_s, staff)["items"].size(), size_t(0));
+        QCOMPARE(json(u"/api/v1/calls?q=1701111111"_s, owner)["items"].size(), size_t(1));
+        const auto sorted = send(f.base, "GET", u"/api/v1/calls?sort=caller"_s, staff);
+        QCOMPARE(sorted.status, 400);
+        QCOMPARE(errorCode(sorted.body), u"parameter.sort"_s);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/calls?sort=caller"_s, owner).status, 200);
     }
 
     // The change stamps a page polls: a business account's cover its own company only, and a list the role

@@ -4,6 +4,8 @@
 #include "apirecordsmodel.h"
 #include "apisession.h"
 #include "core/clock.h"
+#include "domain/phonenumbers.h"
+#include "labels.h"
 #include "pages/messagespage.h"
 #include "widgets/calldetailpane.h"
 #include "testdatabase.h"
@@ -128,6 +130,10 @@ private Q_SLOTS:
             QVERIFY2(recipient.contains(u"•••"_s), qPrintable(recipient));
             QVERIFY(!recipient.contains(u"12345678"_s) && !recipient.contains(u"schulz"_s));
         }
+        // By the one rule the SMS path and the calls use (numbers as in a timeline).
+        QCOMPARE(cellText(staffPage, 1, "recipient"), PhoneNumbers::masked(u"+4917012345678"_s));
+        QCOMPARE(cellText(staffPage, 1, "recipient"), u"+49170•••78"_s);
+        QCOMPARE(cellText(staffPage, 2, "recipient"), u"e•••@e•••.de"_s);
         QSignalSpy staffShown(&staffPage, &MessagesPage::messageShown);
         staffPage.table()->setCurrentIndex(staffPage.model()->index(0, 0));
         QVERIFY(staffShown.wait(10000));
@@ -147,6 +153,50 @@ private Q_SLOTS:
         QCOMPARE(own.body.at("items").size(), size_t(1));
         QCOMPARE(own.body.at("items").at(0).at("recipient").get<std::string>(), std::string("+4917012345678"));
         QCOMPARE(test::waitFor(owner->account->get(u"/messages"_s, QUrlQuery(u"state=lost"_s))).status, 400);
+    }
+
+    // The SMS path stores codes, not sentences: the list's reason and the detail word them in the reader's
+    // language; an older row's English sentence, and a code not known, are shown as they are.
+    void reasonCodesInWords()
+    {
+        QCOMPARE(Labels::messageReason(u"twilio.21610"_s), u"Recipient replied STOP (21610)"_s);
+        QCOMPARE(Labels::messageReason(u"twilio.21614"_s), u"Twilio error 21614"_s);
+        QCOMPARE(Labels::messageReason(u"twilio.undelivered"_s), u"Twilio reported it undelivered"_s);
+        QCOMPARE(Labels::messageReason(u"sms.answer_lost"_s), u"Twilio's answer was lost: waiting for its status report"_s);
+        QCOMPARE(Labels::messageReason(u"sms.something_new"_s), u"sms.something_new"_s);
+
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const auto [praxis, praxisBranch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        const qint64 praxisCall = call(*db, praxis, praxisBranch, u"call_codes"_s);
+        const qint64 at = nowMs() - 3600000;
+        const qint64 old = message(*db, praxis, praxisCall, u"sms"_s, u"+4917012345678"_s, u"queued"_s, {}, {}, {}, at);
+        const qint64 lost = message(*db, praxis, praxisCall, u"sms"_s, u"+4917012345678"_s, u"sending"_s, {}, {}, {}, at + 1);
+        const qint64 stopped = message(*db, praxis, praxisCall, u"sms"_s, u"+4917012345678"_s, u"failed"_s, {}, u"21610"_s, {}, at + 2);
+        QVERIFY(old > 0 && lost > 0 && stopped > 0);
+        const QString sentence = u"Twilio is failing (HTTP 503) (20500 Internal error)"_s;
+        QVERIFY(db->exec(u"UPDATE notifications SET last_error = ? WHERE id = ?"_s, {sentence, old}));
+        QVERIFY(db->exec(u"UPDATE notifications SET last_error = 'sms.answer_lost' WHERE id = ?"_s, {lost}));
+        QVERIFY(db->exec(u"UPDATE notifications SET last_error = 'twilio.21610' WHERE id = ?"_s, {stopped}));
+
+        auto support = test::startApiSession(db, Role::Support);
+        // The API's reason is the stable code; screens word it.
+        const auto listed = test::waitFor(support->account->get(u"/messages"_s));
+        QCOMPARE(listed.status, 200);
+        QCOMPARE(listed.body.at("items").at(1).at("reason").get<std::string>(), std::string("sms.answer_lost"));
+        MessagesPage page(*support->account);
+        waitForRows(page, 3);
+        QCOMPARE(cellText(page, 0, "reason"), u"Recipient replied STOP (21610)"_s);
+        QCOMPARE(cellText(page, 1, "reason"), u"Twilio's answer was lost: waiting for its status report"_s);
+        QCOMPARE(cellText(page, 2, "reason"), sentence);
+        QSignalSpy shown(&page, &MessagesPage::messageShown);
+        page.table()->setCurrentIndex(page.model()->index(0, 0));
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(page.detailText().count(u"Recipient replied STOP (21610)"_s), 1);
+        QVERIFY(!page.detailText().contains(u"twilio.21610"_s));
+        page.table()->setCurrentIndex(page.model()->index(1, 0));
+        QVERIFY(shown.wait(10000));
+        QVERIFY2(page.detailText().contains(u"Last error: Twilio's answer was lost: waiting for its status report"_s), qPrintable(page.detailText()));
     }
 };
 

@@ -53,6 +53,14 @@ std::unique_ptr<test::FlowFixture> withTwilio(const QString &engine)
     return stored ? std::move(f) : nullptr;
 }
 
+// The booking most tests start from: a call from `from` for the next workday at `hour`, waited for until it is
+// booked. Its Retell call id, or empty when it did not end booked within 20 s.
+QString book(test::FlowFixture &f, const QString &from, int hour)
+{
+    const QString callId = f.providers->simulateCall(bookingCall(from, nextWorkdayAt(hour)));
+    return QTest::qWaitFor([&f, &callId] { return f.callStatus(callId) == u"booked"_s; }, 20000) ? callId : QString();
+}
+
 // A status callback signed as Twilio signs it (the sandbox's own implementation, not the server's).
 test::HttpAnswer postStatus(test::FlowFixture &f, qint64 ref, const QString &sid, const QString &status, const QString &token,
                             const QString &errorCode = {})
@@ -68,6 +76,20 @@ test::HttpAnswer postStatus(test::FlowFixture &f, qint64 ref, const QString &sid
     return test::httpSend("POST", QUrl(url), pairs.join('&'),
                           {{"content-type", "application/x-www-form-urlencoded"},
                            {"x-twilio-signature", sandbox::signatures::twilio(url, params, token)}});
+}
+
+// An inbound reply (STOP, START, …) from the caller, signed as Twilio signs it (or not at all).
+test::HttpAnswer postInbound(test::FlowFixture &f, const QString &sid, const QString &word, bool signedByTwilio = true)
+{
+    const QString url = u"http://127.0.0.1:%1/webhooks/twilio/inbound"_s.arg(f.port);
+    const QList<std::pair<QString, QString>> params{{u"MessageSid"_s, sid}, {u"From"_s, callerNumber}, {u"To"_s, senderNumber}, {u"Body"_s, word}};
+    QByteArrayList pairs;
+    for (const auto &[name, value] : params)
+        pairs.append(QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value));
+    QList<std::pair<QByteArray, QByteArray>> headers{{"content-type", "application/x-www-form-urlencoded"}};
+    if (signedByTwilio)
+        headers.append({"x-twilio-signature", sandbox::signatures::twilio(url, params, f.providers->config().twilioAuthToken)});
+    return test::httpSend("POST", QUrl(url), pairs.join('&'), headers);
 }
 
 // An SMS row of the fixture's company without a call or a job: what a status callback finds by its reference.
@@ -209,13 +231,13 @@ private Q_SLOTS:
         const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(15)));
         QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sending' "
-                                          "AND last_error <> ''"_s) == 1,
+                                          "AND last_error = 'sms.answer_lost'"_s) == 1,
                                  20000);
         const qint64 ref = f->db->scalar(u"SELECT id FROM notifications WHERE channel = 'sms'"_s)->toLongLong();
         const QString sid = f->providers->twilioMessages().first().toObject().value(u"sid"_s).toString();
         QCOMPARE(postStatus(*f, ref, sid, u"undelivered"_s, f->providers->config().twilioAuthToken, u"30003"_s).status, 204);
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE id = ? AND status = 'failed' AND provider_status = 'undelivered' "
-                                           "AND error_code = '30003'"_s,
+                                           "AND error_code = '30003' AND last_error = 'twilio.30003'"_s,
                                            {ref}),
                                   1, 10000);
         QCOMPARE(f->db->scalar(u"SELECT provider_id FROM notifications WHERE id = ?"_s, {ref})->toString(), sid);
@@ -273,8 +295,8 @@ private Q_SLOTS:
         ASKPRO_REQUIRE_ENGINE(engine);
         auto f = withTwilio(engine);
         QVERIFY(f);
-        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(10)));
-        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        const QString callId = book(*f, callerNumber, 10);
+        QVERIFY(callId != QString());
         QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
         const QJsonObject sms = f->providers->twilioMessages().first().toObject();
         QCOMPARE(sms.value(u"to"_s).toString(), callerNumber);
@@ -390,17 +412,19 @@ private Q_SLOTS:
         QVERIFY(f);
         QVERIFY(f->db->exec(u"UPDATE api_credentials SET secret_ciphertext = ? WHERE provider = 'twilio'"_s,
                             {QByteArray("not a sealed secret at all, just bytes")}));
-        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(10)));
-        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        const QString callId = book(*f, callerNumber, 10);
+        QVERIFY(callId != QString());
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND skip_reason = 'no_credentials'"_s), 0);
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status <> 'skipped' AND last_error <> ''"_s),
                                   1, 20000);
+        const QString lastError = f->db->scalar(u"SELECT last_error FROM notifications WHERE channel = 'sms'"_s)->toString();
+        QVERIFY2(lastError.startsWith(u"secrets."_s) && !lastError.contains(u' '), qPrintable(lastError));
         QCOMPARE(f->providers->twilioMessages().size(), 0);
 
         // Without any Twilio credential it is skipped, with that reason.
         QVERIFY(f->db->exec(u"DELETE FROM api_credentials WHERE provider = 'twilio'"_s));
-        const QString second = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(12)));
-        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(second), u"booked"_s, 20000);
+        const QString second = book(*f, callerNumber, 12);
+        QVERIFY(second != QString());
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'no_credentials'"_s), 1);
     }
 
@@ -411,8 +435,8 @@ private Q_SLOTS:
         ASKPRO_REQUIRE_ENGINE(engine);
         auto f = withTwilio(engine);
         QVERIFY(f);
-        const QString callId = f->providers->simulateCall(bookingCall(u"+4930987654"_s, nextWorkdayAt(11)));
-        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        const QString callId = book(*f, u"+4930987654"_s, 11);
+        QVERIFY(callId != QString());
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'landline'"_s), 1);
         QTest::qWait(500);
         QCOMPARE(f->providers->twilioMessages().size(), 0);
@@ -430,6 +454,9 @@ private Q_SLOTS:
         const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(12)));
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'failed' AND error_code = '21610'"_s),
                                   1, 20000);
+        // A stable code for screens to word, not Twilio's English.
+        QCOMPARE(f->db->scalar(u"SELECT last_error FROM notifications WHERE channel = 'sms'"_s)->toString(), u"twilio.21610"_s);
+        QVERIFY(f->db->scalar(u"SELECT sms_opt_changed_at FROM customers WHERE phone_e164 = ?"_s, {callerNumber})->toLongLong() > 0);
         QCOMPARE(f->count(u"SELECT attempts FROM notifications WHERE channel = 'sms'"_s), 1);
         QCOMPARE(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1);
         QCOMPARE(f->providers->twilioMessages().size(), 0);
@@ -447,27 +474,58 @@ private Q_SLOTS:
         const qint64 now = nowMs();
         QVERIFY(f->db->exec(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) VALUES (?, ?, 'Jana Weber', ?, ?)"_s,
                             {f->companyId, callerNumber, now, now}));
-        const QString url = u"http://127.0.0.1:%1/webhooks/twilio/inbound"_s.arg(f->port);
-        const QList<std::pair<QString, QString>> params{{u"MessageSid"_s, u"SMinbound1"_s}, {u"From"_s, callerNumber}, {u"To"_s, senderNumber},
-                                                         {u"Body"_s, u"Stopp"_s}};
-        QByteArrayList pairs;
-        for (const auto &[name, value] : params)
-            pairs.append(QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value));
-        const QByteArray form = pairs.join('&');
-        const auto unsigned_ = test::httpSend("POST", QUrl(url), form, {{"content-type", "application/x-www-form-urlencoded"}});
-        QCOMPARE(unsigned_.status, 403);
-        const auto answer = test::httpSend("POST", QUrl(url), form,
-                                           {{"content-type", "application/x-www-form-urlencoded"},
-                                            {"x-twilio-signature",
-                                             sandbox::signatures::twilio(url, params, f->providers->config().twilioAuthToken)}});
-        QCOMPARE(answer.status, 200);
+        QCOMPARE(postInbound(*f, u"SMinbound1"_s, u"Stopp"_s, false).status, 403);
+        QCOMPARE(postInbound(*f, u"SMinbound1"_s, u"Stopp"_s).status, 200);
         // Stored first, applied by its job.
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s), 1, 10000);
-        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, nextWorkdayAt(13)));
-        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        const QString callId = book(*f, callerNumber, 13);
+        QVERIFY(callId != QString());
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'skipped' AND skip_reason = 'opted_out'"_s), 1);
         QCOMPARE(f->providers->twilioMessages().size(), 0);
+    }
+
+    // A reply counts from when it arrived: a replayed (or late-processed) STOP never undoes a START received after
+    // it, and the decision's time is kept on the customer.
+    void olderReplyNeverUndoesANewerOne_data() { test::addEngineRows(); }
+    void olderReplyNeverUndoesANewerOne()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const qint64 now = nowMs();
+        QVERIFY(f->db->exec(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) VALUES (?, ?, 'Jana Weber', ?, ?)"_s,
+                            {f->companyId, callerNumber, now, now}));
+        const auto processed = [&f] { return f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s); };
+        QCOMPARE(postInbound(*f, u"SMstop1"_s, u"STOP"_s).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(processed(), 1, 10000);
+        QCOMPARE(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 1);
+        const qint64 stopReceived = f->db->scalar(u"SELECT received_at FROM webhook_inbox WHERE dedupe_key LIKE '%SMstop1%'"_s)->toLongLong();
+        QCOMPARE(f->db->scalar(u"SELECT sms_opt_changed_at FROM customers WHERE phone_e164 = ?"_s, {callerNumber})->toLongLong(), stopReceived);
+        QTest::qWait(5); // the START arrives in a later millisecond
+
+        QCOMPARE(postInbound(*f, u"SMstart1"_s, u"START"_s).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(processed(), 2, 10000);
+        QCOMPARE(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 0);
+        const qint64 startReceived = f->db->scalar(u"SELECT received_at FROM webhook_inbox WHERE dedupe_key LIKE '%SMstart1%'"_s)->toLongLong();
+        QVERIFY(startReceived > stopReceived);
+        QCOMPARE(f->db->scalar(u"SELECT sms_opt_changed_at FROM customers WHERE phone_e164 = ?"_s, {callerNumber})->toLongLong(), startReceived);
+
+        // Support replays the old STOP; Twilio retries it: the customer stays opted in.
+        const qint64 stopInbox = f->db->scalar(u"SELECT id FROM webhook_inbox WHERE dedupe_key LIKE '%SMstop1%'"_s)->toLongLong();
+        auto replayed = SupportService(*f->db).replayWebhook(stopInbox, Actor::system(u"tester"_s));
+        QVERIFY2(replayed, replayed ? "" : qPrintable(replayed.error().describe()));
+        QCOMPARE(postInbound(*f, u"SMstop1"_s, u"STOP"_s).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE kind = 'twilio.event' AND status NOT IN ('done', 'failed')"_s), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(processed(), 2, 10000);
+        QCOMPARE(f->count(u"SELECT sms_opt_out FROM customers WHERE phone_e164 = ?"_s, {callerNumber}), 0);
+        QCOMPARE(f->db->scalar(u"SELECT sms_opt_changed_at FROM customers WHERE phone_e164 = ?"_s, {callerNumber})->toLongLong(), startReceived);
+
+        // A booking now gets its SMS.
+        const QString callId = book(*f, callerNumber, 13);
+        QVERIFY(callId != QString());
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
     }
 };
 

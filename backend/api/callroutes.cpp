@@ -4,6 +4,7 @@
 #include "api/routefamilies.h"
 
 #include "db/database.h"
+#include "domain/phonenumbers.h"
 #include "queries/calldetailquery.h"
 #include "queries/callquery.h"
 #include "queries/triagequery.h"
@@ -40,8 +41,13 @@ Json eventJson(const CallEvent &event)
                 {"detail", event.detail.toStdString()}};
 }
 
-Json detailJson(const CallDetail &d, bool payloads)
+Json detailJson(const CallDetail &d, bool payloads, bool seesCustomers)
 {
+    // The other party's number as the delivery log shows a recipient to readers without customer access; our
+    // own number stays readable.
+    const auto number = [seesCustomers](const QString &e164, bool otherParty) {
+        return (seesCustomers || !otherParty ? e164 : PhoneNumbers::maskedRecipient(e164)).toStdString();
+    };
     Json events = Json::array();
     for (const CallEvent &event : d.events)
         events.push_back(eventJson(event));
@@ -55,8 +61,8 @@ Json detailJson(const CallDetail &d, bool payloads)
               {"time_zone", d.timeZone.toStdString()},
               {"customer_id", id(d.customerId)},
               {"customer", d.customerName.toStdString()},
-              {"from_number", d.fromNumber.toStdString()},
-              {"to_number", d.toNumber.toStdString()},
+              {"from_number", number(d.fromNumber, !d.outbound)},
+              {"to_number", number(d.toNumber, d.outbound)},
               {"started_at", d.startedAt},
               {"ended_at", d.endedAt},
               {"duration_ms", d.durationMs},
@@ -116,14 +122,14 @@ Json previewJson(const RetryPreview &preview)
                 {"would_book", preview.wouldBook()}};
 }
 
-Json triageJson(const TriageItem &t)
+Json triageJson(const TriageItem &t, bool seesCustomers)
 {
     return Json{{"id", t.callId},
                 {"started_at", t.startedAt},
                 {"time_zone", t.timeZone.toStdString()},
                 {"company", t.companyName.toStdString()},
                 {"branch", t.branchName.toStdString()},
-                {"caller", t.caller.toStdString()},
+                {"caller", (seesCustomers ? t.caller : PhoneNumbers::maskedRecipient(t.caller)).toStdString()},
                 {"customer", t.customerName.toStdString()},
                 {"outcome", t.outcome.toStdString()},
                 {"category", t.category.toStdString()},
@@ -164,6 +170,12 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                        filter.branchId = *branch;
                        filter.outcome = *outcome;
                        filter.text = r.text(u"q"_s).trimmed();
+                       const bool seesCustomers = r.actor.can(Permission::ViewCustomers);
+                       filter.searchNumbers = seesCustomers;
+                       // The next page's cursor carries the last row's sort key: sorted by caller, the full number.
+                       if (!seesCustomers && paging->sortColumn == CallQuery::Caller)
+                           return makeError(ErrorKind::Invalid, u"parameter.sort"_s,
+                                            AdminApi::tr("Parameter sort: callers are shown masked to this role and cannot be sorted."));
                        auto page = CallQuery::page(db, filter, paging->sortColumn, paging->order, paging->after, paging->limit, int(*scan));
                        if (!page)
                            return page.error();
@@ -173,6 +185,8 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                            Json item = Json::object();
                            for (int column = 0; column < CallQuery::ColumnCount; ++column)
                                item[fieldNames.at(size_t(column))] = jsonValue(row.value(column));
+                           if (!seesCustomers)
+                               item["caller"] = PhoneNumbers::maskedRecipient(row.value(CallQuery::Caller).toString()).toStdString();
                            item["test_call"] = page->testCalls.value(i);
                            items.push_back(std::move(item));
                        }
@@ -188,7 +202,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                            return detail.error();
                        if (!*detail)
                            return makeError(ErrorKind::NotFound, u"calls.missing"_s, AdminApi::tr("No such record."));
-                       return ApiReply::json(detailJson(**detail, r.actor.can(Permission::ViewPayloads)));
+                       return ApiReply::json(detailJson(**detail, r.actor.can(Permission::ViewPayloads), r.actor.can(Permission::ViewCustomers)));
                    }});
     routes.append({"POST", u"/api/v1/calls/{callId}/retry"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
                    u"Queues the booking of a call again (audited, on the call's timeline)"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
@@ -256,7 +270,7 @@ QList<ApiRoute> callRoutes(const ApiContext &context)
                            return items.error();
                        Json list = Json::array();
                        for (const TriageItem &item : items->mid(0, *limit))
-                           list.push_back(triageJson(item));
+                           list.push_back(triageJson(item, r.actor.can(Permission::ViewCustomers)));
                        return ApiReply::json(Json{{"items", std::move(list)}, {"truncated", items->size() > *limit}});
                    }});
     return routes;

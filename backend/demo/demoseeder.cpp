@@ -429,7 +429,11 @@ Status Generator::company(const CompanyDef &def, DemoSummary &summary)
                               "WHERE company_id = ? AND EXISTS (SELECT 1 FROM notifications n JOIN appointments a ON a.id = n.appointment_id "
                               "WHERE a.customer_id = customers.id AND n.skip_reason = 'opted_out')"_s,
                               {*companyId});
-    return optedOut ? Status() : Status(optedOut.error());
+    if (!optedOut)
+        return optedOut.error();
+    auto decided = m_db.exec(u"UPDATE customers SET sms_opt_changed_at = sms_opt_out_at WHERE company_id = ? AND sms_opt_out_at IS NOT NULL"_s,
+                             {*companyId});
+    return decided ? Status() : Status(decided.error());
 }
 
 Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &branch, const QList<Service> &services,

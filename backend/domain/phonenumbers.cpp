@@ -70,6 +70,27 @@ QString PhoneNumbers::masked(const QString &e164)
     return number.left(6) + u"\u2022\u2022\u2022"_s + number.right(2);
 }
 
+QString PhoneNumbers::maskedRecipient(const QString &address)
+{
+    static const QString bullets = u"\u2022\u2022\u2022"_s;
+    const QString text = address.trimmed();
+    if (text.isEmpty())
+        return {};
+    static const QString whatsapp = u"whatsapp:"_s;
+    if (text.startsWith(whatsapp))
+        return whatsapp + masked(text.mid(whatsapp.size()));
+    if (text.startsWith(u'+'))
+        return masked(text);
+    const qsizetype at = text.lastIndexOf(u'@');
+    if (at > 0) {
+        const QString domain = text.mid(at + 1);
+        const qsizetype dot = domain.lastIndexOf(u'.');
+        const QString top = dot > 0 ? domain.mid(dot) : QString();
+        return text.left(1) + bullets + u'@' + domain.left(1) + bullets + top;
+    }
+    return bullets;
+}
+
 QString PhoneNumbers::maskedIn(const QString &text)
 {
     static const QRegularExpression numbers(u"\\+[0-9]{6,15}"_s);

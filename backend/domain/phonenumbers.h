@@ -25,6 +25,10 @@ public:
     // For logs and timelines: "+49170•••67" (the country and network prefix and the last two digits), so
     // a number is recognisable to whoever already knows it and useless to anyone else.
     [[nodiscard]] static QString masked(const QString &e164);
+    // The one rule for showing an address to readers without customer access (view_customers): a message's
+    // recipient or a call's other party. Numbers (also "whatsapp:+…") as masked(), an e-mail address as
+    // "j•••@e•••.org" (first letters and the top-level domain); anything else as bullets.
+    [[nodiscard]] static QString maskedRecipient(const QString &address);
     // Every "+digits" run in a text masked as above (a provider's error message naming the recipient).
     [[nodiscard]] static QString maskedIn(const QString &text);
 };

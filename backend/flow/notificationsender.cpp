@@ -11,6 +11,20 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
+namespace {
+
+// What an SMS row keeps as last_error: a stable code that screens word in their reader's language
+// (Labels::messageReason), never an English sentence. Twilio's numbered errors as "twilio.21610", else the
+// error's own code ("twilio.timeout", "secrets.corrupt", …); Twilio's own words stay in the log.
+QString smsErrorCode(const Error &e, int providerCode)
+{
+    if (providerCode > 0)
+        return u"twilio.%1"_s.arg(providerCode);
+    return e.code.isEmpty() ? u"sms.failed"_s : e.code;
+}
+
+} // namespace
+
 NotificationSender::NotificationSender(Database &db, SmtpSettings settings)
     : m_db(db), m_email(std::make_unique<EmailChannel>(std::move(settings)))
 {
@@ -126,7 +140,7 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
                                   "provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
                                   "provider_status = CASE WHEN provider_status = '' THEN ? ELSE provider_status END, "
                                   "status_at = ? WHERE id = ? AND status = 'sending' RETURNING id"_s,
-                                  {at, r.incompleteAnswer ? u"Twilio accepted the message without naming its sid"_s : QString(), r.providerId,
+                                  {at, r.incompleteAnswer ? u"sms.no_sid"_s : QString(), r.providerId,
                                    r.providerStatus, at, notificationId});
             qCInfo(lcTwilio) << "SMS" << notificationId << "accepted as" << r.providerId;
             if (!marked)
@@ -150,7 +164,7 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         if (r.answerLost) {
             // The row stays 'sending': the next attempt waits for the callback (see above), and a callback that
             // comes after the last attempt still marks it sent.
-            auto noted = db.exec(u"UPDATE notifications SET last_error = ? WHERE id = ?"_s, {e.describe(), notificationId});
+            auto noted = db.exec(u"UPDATE notifications SET last_error = 'sms.answer_lost' WHERE id = ?"_s, {notificationId});
             Q_UNUSED(noted);
             return done(lastAttempt ? JobOutcome::failed(e) : JobOutcome::retry(e));
         }
@@ -160,13 +174,14 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         if (r.providerCode == 21610) {
             // The number replied STOP: Twilio refuses it until it says START, so we stop asking. Recorded before the
             // message is marked failed, so whoever sees the failure sees the opt-out too.
-            auto optedOut = db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = ? WHERE sms_opt_out = 0 AND id IN "
+            auto optedOut = db.exec(u"UPDATE customers SET sms_opt_out = 1, sms_opt_out_at = ?, sms_opt_changed_at = ? WHERE sms_opt_out = 0 AND id IN "
                                     "(SELECT c.customer_id FROM notifications n JOIN calls c ON c.id = n.call_id WHERE n.id = ?)"_s,
-                                    {at, notificationId});
+                                    {at, at, notificationId});
             Q_UNUSED(optedOut);
         }
         auto marked = db.exec(u"UPDATE notifications SET status = ?, last_error = ?, error_code = ?, status_at = ? WHERE id = ?"_s,
-                              {final ? u"failed"_s : u"queued"_s, e.describe(), r.providerCode ? QString::number(r.providerCode) : QString(),
+                              {final ? u"failed"_s : u"queued"_s, smsErrorCode(e, r.providerCode),
+                               r.providerCode ? QString::number(r.providerCode) : QString(),
                                at, notificationId});
         Q_UNUSED(marked);
         if (callId > 0) {

@@ -26,13 +26,14 @@ QString TwilioEventProcessor::inboundKey(const QString &sid)
 JobOutcome TwilioEventProcessor::process(qint64 inboxId, bool lastAttempt)
 {
     WebhookInbox inbox(m_db);
-    auto q = m_db.exec(u"SELECT event_type, dedupe_key FROM webhook_inbox WHERE id = ? AND provider = 'twilio'"_s, {inboxId});
+    auto q = m_db.exec(u"SELECT event_type, dedupe_key, received_at FROM webhook_inbox WHERE id = ? AND provider = 'twilio'"_s, {inboxId});
     if (!q)
         return JobOutcome::retry(q.error());
     if (!q->next())
         return JobOutcome::failed(makeError(ErrorKind::NotFound, u"twilio.inbox_missing"_s, u"No Twilio delivery %1"_s.arg(inboxId)));
     const QString event = q->value(0).toString();
     const QString key = q->value(1).toString();
+    const qint64 receivedAt = q->value(2).toLongLong();
     q->finish();
     auto body = inbox.body(inboxId);
     if (!body)
@@ -48,7 +49,7 @@ JobOutcome TwilioEventProcessor::process(qint64 inboxId, bool lastAttempt)
         Transaction tx(m_db, Durability::Relaxed);
         applied = tx.started();
         if (applied)
-            applied = event == u"inbound"_s ? applyInbound(*body, scope) : applyStatus(inboxId, key, *body, scope);
+            applied = event == u"inbound"_s ? applyInbound(*body, receivedAt, scope) : applyStatus(inboxId, key, *body, scope);
         if (applied)
             applied = inbox.markProcessed(inboxId);
         if (applied)
@@ -84,8 +85,8 @@ Status TwilioEventProcessor::applyStatus(qint64 inboxId, const QString &key, con
     // (the answer lost) or 'sent'; any other status says Twilio has it, so 'queued' or 'sending' become 'sent'.
     const QString newStatus = failure ? u"CASE WHEN status IN ('queued', 'sending', 'sent') THEN 'failed' ELSE status END"_s
                                       : u"CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END"_s;
-    const QString lastError =
-        failure ? u"Twilio reported the message %1 (error %2)"_s.arg(status, errorCode.isEmpty() ? u"-"_s : errorCode) : QString();
+    // A stable code, worded where it is shown: Twilio's error ("twilio.30003"), else the status it reported.
+    const QString lastError = !failure ? QString() : u"twilio."_s + (errorCode.isEmpty() ? status : errorCode);
     // One row: the one holding the sid, else the one our reference names that has none yet. The update below
     // then changes exactly that row.
     auto q = m_db.exec(u"SELECT id, status, recipient, COALESCE(call_id, 0) FROM notifications WHERE channel = 'sms' AND (id = ? OR provider_id = ?) "
@@ -128,7 +129,7 @@ Status TwilioEventProcessor::applyStatus(qint64 inboxId, const QString &key, con
     return {};
 }
 
-Status TwilioEventProcessor::applyInbound(const QByteArray &body, const SignerScope &scope)
+Status TwilioEventProcessor::applyInbound(const QByteArray &body, qint64 receivedAt, const SignerScope &scope)
 {
     static const QStringList stops{u"STOP"_s, u"STOPP"_s, u"STOPALL"_s, u"ABMELDEN"_s, u"UNSUBSCRIBE"_s, u"CANCEL"_s, u"END"_s, u"QUIT"_s};
     static const QStringList starts{u"START"_s, u"UNSTOP"_s, u"ANMELDEN"_s};
@@ -138,14 +139,23 @@ Status TwilioEventProcessor::applyInbound(const QByteArray &body, const SignerSc
     if (!stops.contains(word) && !starts.contains(word))
         return {};
     const bool stop = stops.contains(word);
-    QVariantList args{stop ? 1 : 0, stop ? QVariant(nowMs()) : Database::null(), from, from};
+    // Twilio's inbound request carries no time of its own; the inbox row's arrival is the reply's time, and a
+    // replay or a job retried hours later still has it. Only a decision newer than the stored one applies, so an
+    // old STOP never undoes a later START (nor the reverse); of two in the same millisecond, STOP wins.
+    QVariantList args{stop ? 1 : 0, stop ? QVariant(receivedAt) : Database::null(), receivedAt, from, from, receivedAt, receivedAt, stop ? 1 : 0};
     args += scope.params;
-    auto q = m_db.exec(u"UPDATE customers SET sms_opt_out = ?, sms_opt_out_at = ?, updated_at = updated_at "
-                       "WHERE (phone_e164 = ? OR message_phone_e164 = ?) AND "_s + scope.sql,
+    auto q = m_db.exec(u"UPDATE customers SET sms_opt_out = ?, sms_opt_out_at = ?, sms_opt_changed_at = ?, updated_at = updated_at "
+                       "WHERE (phone_e164 = ? OR message_phone_e164 = ?) AND (sms_opt_changed_at IS NULL OR sms_opt_changed_at < ? "
+                       "OR (sms_opt_changed_at = ? AND ? = 1)) AND "_s
+                           + scope.sql + u" RETURNING id"_s,
                        args);
     if (!q)
         return q.error();
-    qCInfo(lcIntake) << "Twilio reply" << word << "from" << PhoneNumbers::masked(from) << (stop ? "opts out" : "opts in");
+    bool changed = false;
+    while (q->next())
+        changed = true;
+    qCInfo(lcIntake) << "Twilio reply" << word << "from" << PhoneNumbers::masked(from)
+                     << (changed ? (stop ? "opts out" : "opts in") : "is older than the customer's last decision (or names no customer): ignored");
     return {};
 }
 

@@ -26,7 +26,7 @@ public:
 
 private:
     [[nodiscard]] Status applyStatus(qint64 inboxId, const QString &key, const QByteArray &body, const SignerScope &scope);
-    [[nodiscard]] Status applyInbound(const QByteArray &body, const SignerScope &scope);
+    [[nodiscard]] Status applyInbound(const QByteArray &body, qint64 receivedAt, const SignerScope &scope);
 
     Database &m_db;
 };

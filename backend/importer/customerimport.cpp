@@ -795,15 +795,15 @@ Status CustomerImport::undo(qint64 runId, const QString &reason, const std::func
     constexpr int Chunk = 500;
     // The run's new customers (their links go with them), in short transactions like the apply. One that a
     // call or an appointment now refers to, or that someone changed since, is kept: deleting it would break
-    // the reference or lose the change; so is one who replied STOP (an opt-out leaves updated_at alone), whose
-    // opt-out would otherwise go with the row and not come back with a new import.
+    // the reference or lose the change; so is one who replied STOP or START (a reply leaves updated_at alone),
+    // whose decision would otherwise go with the row and not come back with a new import.
     for (;;) {
         Transaction tx(m_db);
         if (!tx.started())
             return tx.started();
         auto q = m_db.exec(u"DELETE FROM customers WHERE id IN (SELECT s.customer_id FROM import_sources s JOIN customers c ON c.id = s.customer_id "
                            "WHERE s.run_id = ? AND s.created_customer = 1 AND c.updated_at = c.created_at AND c.sms_opt_out = 0 "
-                           "AND c.sms_opt_out_at IS NULL AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.customer_id = c.id) "
+                           "AND c.sms_opt_out_at IS NULL AND c.sms_opt_changed_at IS NULL AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.customer_id = c.id) "
                            "AND NOT EXISTS (SELECT 1 FROM appointments WHERE appointments.customer_id = c.id) "
                            "ORDER BY s.id LIMIT 500)"_s,
                            {runId});

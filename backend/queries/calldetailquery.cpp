@@ -12,7 +12,7 @@ Result<std::optional<CallDetail>> CallDetailQuery::load(Database &db, qint64 cal
 {
     auto q = db.exec(u"SELECT c.id, c.retell_call_id, COALESCE(c.company_id, 0), COALESCE(co.name, ''), COALESCE(c.branch_id, 0), "
                      "COALESCE(b.name, ''), "_s + callTimeZoneSql() + u", COALESCE(c.customer_id, 0), COALESCE(cu.name, ''), "
-                     "c.from_number, c.to_number, COALESCE(c.started_at, c.created_at), COALESCE(c.ended_at, 0), c.duration_ms, "
+                     "c.from_number, c.to_number, CASE WHEN c.direction = 'outbound' THEN 1 ELSE 0 END, COALESCE(c.started_at, c.created_at), COALESCE(c.ended_at, 0), c.duration_ms, "
                      "c.outcome, c.failure_kind, c.failure_reason, c.disconnection_reason, c.transcript, c.transcript_json, "
                      "c.recording_url, c.summary, c.sentiment, c.appointment_requested, c.request_json, c.alternatives_json, "
                      "c.raw_payload, COALESCE(c.resolved_at, 0), c.resolution_comment, COALESCE(a.id, 0), COALESCE(a.starts_at, 0), "
@@ -39,6 +39,7 @@ Result<std::optional<CallDetail>> CallDetailQuery::load(Database &db, qint64 cal
     d.customerName = next().toString();
     d.fromNumber = next().toString();
     d.toNumber = next().toString();
+    d.outbound = next().toInt() != 0;
     d.startedAt = next().toLongLong();
     d.endedAt = next().toLongLong();
     d.durationMs = next().toLongLong();

@@ -37,6 +37,7 @@ struct CallDetail
     QString customerName;
     QString fromNumber;
     QString toNumber;
+    bool outbound = false; // placed by our agent: toNumber is the other party, fromNumber ours
     qint64 startedAt = 0;
     qint64 endedAt = 0;
     qint64 durationMs = 0;

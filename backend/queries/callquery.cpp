@@ -120,8 +120,13 @@ Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sor
         if (windowEnd)
             appendUpTo(key, descending, *windowEnd, where, params);
         const QString pattern = Database::containsPattern(filter.text);
-        where += u" AND ("_s + CallParties::otherNumberSql(u"c"_s) + u" LIKE ? ESCAPE '\\' OR lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\')"_s;
-        params << pattern << pattern << pattern;
+        where += u" AND (lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\'"_s;
+        params << pattern << pattern;
+        if (filter.searchNumbers) {
+            where += u" OR "_s + CallParties::otherNumberSql(u"c"_s) + u" LIKE ? ESCAPE '\\'"_s;
+            params << pattern;
+        }
+        where += u")"_s;
     }
     auto q = db.exec(selectList(key) + fromClause + where + orderBy + u" LIMIT ?"_s, QVariantList(params) << limit);
     if (!q)

@@ -27,6 +27,7 @@ struct CallFilter
     qint64 branchId = 0;
     QString outcome; // booked | no_request | needs_callback | failed | requested_unbooked | empty for all
     QString text;    // caller number, customer name or transcript
+    bool searchNumbers = true; // false: text never matches a number (readers who see numbers masked could probe them)
 };
 
 // Where a page of the call browser ended: the sort key of its last row and that row's id. The next page

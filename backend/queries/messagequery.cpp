@@ -2,6 +2,7 @@
 #include "queries/messagequery.h"
 
 #include "db/database.h"
+#include "domain/phonenumbers.h"
 #include "queries/keysetquery.h"
 
 using namespace Qt::StringLiterals;
@@ -16,9 +17,6 @@ const QString stateSql = u"CASE WHEN n.provider_status IN ('delivered', 'read') 
                          "WHEN n.provider_status IN ('failed', 'canceled') THEN 'failed' ELSE n.status END"_s;
 // Why a message did not arrive: the reason it was never sent, the provider's error code, else our last error.
 const QString reasonSql = u"CASE WHEN n.skip_reason <> '' THEN n.skip_reason WHEN n.error_code <> '' THEN n.error_code ELSE n.last_error END"_s;
-// A recipient as readers without customer access see it: enough to tell messages apart, not to reach anyone.
-const QString maskedRecipientSql = u"CASE WHEN ? = 1 THEN n.recipient WHEN length(n.recipient) <= 6 THEN '•••' "
-                                   "ELSE substr(n.recipient, 1, 4) || '•••' || substr(n.recipient, length(n.recipient) - 1, 2) END"_s;
 
 QString orderExpression(int column)
 {
@@ -46,8 +44,8 @@ Result<CallPage> MessageQuery::page(Database &db, const askpro::Actor &reader, c
     if (auto allowed = reader.require(Permission::ViewCalls); !allowed)
         return allowed.error();
     const bool seesCustomers = reader.can(Permission::ViewCustomers);
-    QVariantList params{zone, seesCustomers ? 1 : 0};
-    QString sql = u"SELECT n.id, n.created_at, CAST(? AS TEXT), COALESCE(co.name, ''), n.kind, n.channel, "_s + maskedRecipientSql + u", "_s
+    QVariantList params{zone};
+    QString sql = u"SELECT n.id, n.created_at, CAST(? AS TEXT), COALESCE(co.name, ''), n.kind, n.channel, n.recipient, "_s
         + stateSql + u", "_s + reasonSql + u", n.provider_id, COALESCE(n.call_id, 0), "_s + orderExpression(sortColumn)
         + u" AS sort_key FROM notifications n LEFT JOIN companies co ON co.id = n.company_id WHERE 1 = 1"_s;
     if (filter.companyId > 0) {
@@ -88,7 +86,12 @@ Result<CallPage> MessageQuery::page(Database &db, const askpro::Actor &reader, c
         sql += u" AND n.created_at < ?"_s;
         params << filter.to.toMSecsSinceEpoch();
     }
-    return keysetPage(db, sql, params, ColumnCount, order == Qt::DescendingOrder, after, limit);
+    auto page = keysetPage(db, sql, params, ColumnCount, order == Qt::DescendingOrder, after, limit);
+    if (page && !seesCustomers) {
+        for (QVariantList &row : page->rows)
+            row[Recipient] = PhoneNumbers::maskedRecipient(row.at(Recipient).toString());
+    }
+    return page;
 }
 
 Result<MessageDetail> MessageQuery::detail(Database &db, const askpro::Actor &reader, qint64 id, qint64 companyId)
@@ -96,12 +99,11 @@ Result<MessageDetail> MessageQuery::detail(Database &db, const askpro::Actor &re
     if (auto allowed = reader.require(Permission::ViewCalls); !allowed)
         return allowed.error();
     const bool seesCustomers = reader.can(Permission::ViewCustomers);
-    auto q = db.exec(u"SELECT n.id, COALESCE(n.company_id, 0), COALESCE(n.call_id, 0), COALESCE(n.appointment_id, 0), n.kind, n.channel, "_s
-                         + maskedRecipientSql
-                         + u", n.language, n.subject, n.body, n.status, n.provider_status, n.provider_id, n.error_code, n.skip_reason, "
-                           "n.last_error, n.attempts, n.created_at, COALESCE(n.sent_at, 0), COALESCE(n.status_at, 0) "
-                           "FROM notifications n WHERE n.id = ? AND (? = 0 OR n.company_id = ?)"_s,
-                     {seesCustomers ? 1 : 0, id, companyId, companyId});
+    auto q = db.exec(u"SELECT n.id, COALESCE(n.company_id, 0), COALESCE(n.call_id, 0), COALESCE(n.appointment_id, 0), n.kind, n.channel, "
+                     "n.recipient, n.language, n.subject, n.body, n.status, n.provider_status, n.provider_id, n.error_code, n.skip_reason, "
+                     "n.last_error, n.attempts, n.created_at, COALESCE(n.sent_at, 0), COALESCE(n.status_at, 0) "
+                     "FROM notifications n WHERE n.id = ? AND (? = 0 OR n.company_id = ?)"_s,
+                     {id, companyId, companyId});
     if (!q)
         return q.error();
     if (!q->next())
@@ -113,7 +115,7 @@ Result<MessageDetail> MessageQuery::detail(Database &db, const askpro::Actor &re
     m.appointmentId = q->value(3).toLongLong();
     m.kind = q->value(4).toString();
     m.channel = q->value(5).toString();
-    m.recipient = q->value(6).toString();
+    m.recipient = seesCustomers ? q->value(6).toString() : PhoneNumbers::maskedRecipient(q->value(6).toString());
     m.language = q->value(7).toString();
     // A subject may name the customer as the text does.
     if (seesCustomers) {

@@ -251,12 +251,16 @@ void MessagesPage::showSelected()
         if (client::number(m, "status_at") > 0)
             delivery += u' ' + tr("Last reported %1.").arg(when(client::number(m, "status_at")));
         lines << delivery;
+        QStringList reasons;
         for (const char *field : {"skip_reason", "error_code"}) {
             if (!client::text(m, field).isEmpty())
-                lines << tr("Reason: %1").arg(Labels::messageReason(client::text(m, field)));
+                reasons << Labels::messageReason(client::text(m, field));
         }
-        if (!client::text(m, "last_error").isEmpty())
-            lines << tr("Last error: %1").arg(client::text(m, "last_error"));
+        for (const QString &reason : std::as_const(reasons))
+            lines << tr("Reason: %1").arg(reason);
+        // Twilio's error is both the reason and the last error ("21610", "twilio.21610"): said once.
+        if (const QString lastError = Labels::messageReason(client::text(m, "last_error")); !lastError.isEmpty() && !reasons.contains(lastError))
+            lines << tr("Last error: %1").arg(lastError);
         if (!client::text(m, "provider_id").isEmpty())
             lines << tr("Provider's message id: %1").arg(client::text(m, "provider_id"));
         m_summary->setText(lines.join(u'\n'));
