@@ -338,7 +338,12 @@
         <translation>Keine Spalte enthält eine Telefonnummer (gesucht: Telefon, Tel., Mobil, Handy, Phone, Mobile). Nennen Sie sie in der Zuordnung, z. B. {&quot;phone&quot;: &quot;%1&quot;}.</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+55"/>
+        <source>Matches a customer AskPro already holds (details only with the permission to view customers)</source>
+        <translation>Entspricht einem Kunden, den AskPro schon führt (Einzelheiten nur mit der Berechtigung, Kunden einzusehen)</translation>
+    </message>
+    <message>
+        <location line="+138"/>
         <source>name</source>
         <translation>Name</translation>
     </message>
@@ -363,7 +368,7 @@
         <translation>Mobilnummer</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>changed at the source: %1</source>
         <translation>in der Quelle geändert: %1</translation>
     </message>
@@ -373,7 +378,7 @@
         <translation>wie in AskPro geändert behalten: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Duplicate: the number belongs to customer #%1, imported from source row &quot;%2&quot;</source>
         <translation>Doppelt: Die Nummer gehört Kunde #%1, importiert aus Quellzeile „%2“</translation>
     </message>
@@ -388,7 +393,7 @@
         <translation>Gleiche Nummer wie Kunde #%1, verknüpft; ergänzt: %2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Duplicate: customer #%1 has this e-mail address with the number %2</source>
         <translation>Doppelt: Kunde #%1 hat diese E-Mail-Adresse mit der Nummer %2</translation>
     </message>
@@ -442,8 +447,13 @@
         <source>Duplicate of line %1 (same e-mail address)</source>
         <translation>Doppelt zu Zeile %1 (gleiche E-Mail-Adresse)</translation>
     </message>
+    <message>
+        <location line="+62"/>
+        <source>The import was stopped before it finished; nothing of it is kept.</source>
+        <translation>Der Import wurde vor seinem Ende abgebrochen; nichts davon bleibt erhalten.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+163"/>
+        <location line="+116"/>
         <source>Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1</source>
         <translation>
             <numerusform>%n neuer Kunde behalten, auf den Anrufe oder Termine verweisen oder der seitdem geändert wurde: %1</numerusform>
@@ -561,13 +571,21 @@
 <context>
     <name>HealthChecker</name>
     <message>
-        <location filename="../backend/demo/demoseeder.cpp" line="+857"/>
-        <location filename="../backend/health/healthcheck.cpp" line="+145"/>
+        <location filename="../backend/demo/demoseeder.cpp" line="+862"/>
+        <location filename="../backend/health/healthcheck.cpp" line="+143"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../backend/health/healthcheck.cpp" line="+50"/>
+        <source>%n of %1 companies&apos; Cal.com keys fail: %2</source>
+        <translation>
+            <numerusform>%n von %1 Firmen: Cal.com-Schlüssel schlägt fehl: %2</numerusform>
+            <numerusform>%n von %1 Firmen: Cal.com-Schlüssel schlagen fehl: %2</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../backend/health/healthcheck.cpp" line="+25"/>
+        <location line="+114"/>
         <source>The mail server greets with &quot;%1&quot;</source>
         <translation>Der Mailserver meldet sich mit „%1“</translation>
     </message>
@@ -610,7 +628,7 @@
         <translation type="vanished">Import %1 wurde bereits angewendet; beginnen Sie einen neuen.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Import %1 is being or has been applied; start a new one.</source>
         <translation>Import %1 wird gerade oder wurde bereits übernommen; bitte einen neuen beginnen.</translation>
     </message>
@@ -631,23 +649,48 @@
         <translation>An derselben Stelle wurde bereits ein anderer Teil gespeichert; fragen Sie die Größe des Imports ab und machen Sie dort weiter.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+109"/>
         <location line="+12"/>
         <source>Import %1 is being applied or has been applied already.</source>
         <translation>Import %1 wird gerade angewendet oder wurde bereits angewendet.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+66"/>
+        <source>Import %1 is being applied by another attempt.</source>
+        <translation>Import %1 wird gerade von einem anderen Versuch übernommen.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>The account that asked for the apply no longer exists.</source>
+        <translation>Das Konto, das die Übernahme angefordert hat, gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The account %1 that asked for the apply has been deactivated since.</source>
+        <translation>Das Konto %1, das die Übernahme angefordert hat, wurde inzwischen deaktiviert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The account %1 that asked for the apply may no longer import customers.</source>
+        <translation>Das Konto %1, das die Übernahme angefordert hat, darf keine Kunden mehr importieren.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The account %1 that asked for the apply no longer belongs to this company.</source>
+        <translation>Das Konto %1, das die Übernahme angefordert hat, gehört nicht mehr zu dieser Firma.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The apply was asked for by an account with an unknown role.</source>
         <translation>Die Übernahme wurde von einem Konto mit unbekannter Rolle angefordert.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>The server stopped during the apply; undone and applied again.</source>
         <translation>Der Server wurde während der Übernahme beendet; rückgängig gemacht und erneut übernommen.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+51"/>
         <source>The apply stopped before it finished (its job ended without it); nothing of it is left. Apply it again.</source>
         <translation>Die Übernahme wurde vor ihrem Ende abgebrochen (ihr Auftrag endete ohne sie); von ihr ist nichts geblieben. Bitte erneut übernehmen.</translation>
     </message>
@@ -949,11 +992,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+58"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-52"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1036,6 +1080,71 @@
         <location line="+1"/>
         <source>Filtered by the carrier (30007)</source>
         <translation>Vom Netzbetreiber gefiltert (30007)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Twilio error %1</source>
+        <translation>Twilio-Fehler %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Twilio reported it undelivered</source>
+        <translation>Laut Twilio nicht zugestellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio reported it failed</source>
+        <translation>Laut Twilio fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled at Twilio</source>
+        <translation>Bei Twilio storniert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio did not answer in time</source>
+        <translation>Twilio hat nicht rechtzeitig geantwortet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio cannot be reached</source>
+        <translation>Twilio ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio refused our credentials</source>
+        <translation>Twilio hat unsere Zugangsdaten abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio asked us to slow down</source>
+        <translation>Twilio hat um langsamere Anfragen gebeten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio is failing</source>
+        <translation>Twilio hat Störungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The Twilio credential is incomplete</source>
+        <translation>Die Twilio-Zugangsdaten sind unvollständig</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Twilio&apos;s answer was lost: waiting for its status report</source>
+        <translation>Die Antwort von Twilio ging verloren: wartet auf den Statusbericht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Twilio accepted it without naming a message id</source>
+        <translation>Twilio hat sie angenommen, ohne eine Nachrichten-ID zu nennen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The stored messaging credential cannot be read</source>
+        <translation>Die gespeicherten Zugangsdaten für Nachrichten lassen sich nicht lesen</translation>
     </message>
 </context>
 <context>
@@ -1980,7 +2089,7 @@ Befehle:
         <translation>%1 Zeilen gelesen (%2 %)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Nothing was written.</source>
         <translation>Es wurde nichts geschrieben.</translation>
     </message>
@@ -2973,7 +3082,7 @@ Befehle:
         <location line="+115"/>
         <location filename="../backend/api/appointmentroutes.cpp" line="-116"/>
         <location line="+12"/>
-        <location filename="../backend/api/callroutes.cpp" line="+190"/>
+        <location filename="../backend/api/callroutes.cpp" line="+204"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+144"/>
         <location line="+19"/>
         <location line="+22"/>
@@ -3079,7 +3188,12 @@ Befehle:
         <translation>ein Tag nach from, höchstens drei Jahre später, wird erwartet</translation>
     </message>
     <message>
-        <location filename="../backend/api/callroutes.cpp" line="+31"/>
+        <location filename="../backend/api/callroutes.cpp" line="-26"/>
+        <source>Parameter sort: callers are shown masked to this role and cannot be sorted.</source>
+        <translation>Parameter sort: Anrufer werden dieser Rolle maskiert gezeigt und lassen sich nicht sortieren.</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>A JSON object is expected.</source>
         <translation>Ein JSON-Objekt wird erwartet.</translation>
     </message>
@@ -5377,7 +5491,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::HealthChecker</name>
     <message>
-        <location filename="../backend/health/healthcheck.cpp" line="-130"/>
+        <location filename="../backend/health/healthcheck.cpp" line="-267"/>
         <source>The database cannot be read: %1</source>
         <translation>Die Datenbank kann nicht gelesen werden: %1</translation>
     </message>
@@ -5423,12 +5537,48 @@ Trotzdem erneut versuchen?</translation>
         <translation>%1 % der Webhooks der letzten Stunde wurden abgelehnt oder sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
+        <location line="+113"/>
         <source>Not configured, so not checked</source>
         <translation>Nicht konfiguriert, daher nicht geprüft</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="-6"/>
+        <source>No active branch has a number yet</source>
+        <translation>Noch keine aktive Filiale hat eine Nummer</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>%1 (%2) is not in the Retell account</source>
+        <translation>%1 (%2) ist nicht im Retell-Konto</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 (%2) is no longer answered by its agent</source>
+        <translation>%1 (%2) wird nicht mehr von ihrem Agenten angenommen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the agent of %1 (%2) is gone</source>
+        <translation>der Agent von %1 (%2) existiert nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 (%2) asks another address before each call</source>
+        <translation>%1 (%2) fragt vor jedem Anruf eine andere Adresse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the agent of %1 (%2) reports its calls to another address</source>
+        <translation>der Agent von %1 (%2) meldet seine Anrufe an eine andere Adresse</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1. Run connect again to repair.</source>
+        <translation>%1. Führen Sie connect erneut aus, um das zu beheben.</translation>
+    </message>
+    <message>
+        <location line="+78"/>
         <source>Recovered: %1 is ok again</source>
         <translation>Behoben: %1 ist wieder in Ordnung</translation>
     </message>
@@ -5510,7 +5660,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Stripe-API</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Mail server</source>
         <translation>Mailserver</translation>
     </message>
@@ -5549,12 +5699,17 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">Es wurde noch keine Prüfung ausgeführt. Der Server prüft alle 5 Minuten; &quot;Jetzt prüfen&quot; prüft sofort von hier aus.</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-66"/>
         <source>The server runs every check now; the results appear here when they are in</source>
         <translation>Der Server führt jetzt alle Prüfungen aus; die Ergebnisse erscheinen hier, sobald sie vorliegen</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+54"/>
+        <source>Phone numbers</source>
+        <translation>Telefonnummern</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>The health results cannot be read: %1</source>
         <translation>Die Prüfergebnisse können nicht gelesen werden: %1</translation>
     </message>
@@ -6876,7 +7031,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Zuletzt gemeldet %1.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>Reason: %1</source>
         <translation>Grund: %1</translation>
     </message>
@@ -7596,7 +7751,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Live schalten</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuprunner.cpp" line="+93"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+101"/>
         <source> It said: &quot;%1&quot;.</source>
         <translation> Die Antwort lautete: „%1“.</translation>
     </message>
@@ -7648,7 +7803,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Einrichtung %1 wurde abgebrochen; starten Sie eine neue.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>The setup was cancelled.</source>
         <translation>Die Einrichtung wurde abgebrochen.</translation>
     </message>
@@ -7671,25 +7826,35 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>%1 Neuer Versuch (%2 von %3)…</translation>
     </message>
     <message>
-        <location line="+199"/>
-        <location line="+210"/>
+        <location line="+218"/>
+        <source>Setup %1 is working on this business right now; wait until it ends, or cancel it.</source>
+        <translation>Einrichtung %1 arbeitet gerade an diesem Unternehmen; warten Sie, bis sie endet, oder brechen Sie sie ab.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Taken over by setup %1</source>
+        <translation>Von Einrichtung %1 übernommen</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <location line="+257"/>
         <source>No Retell API key is stored for the platform: enter it on the first page.</source>
         <translation>Für die Plattform ist kein Retell-API-Schlüssel hinterlegt: Geben Sie ihn auf der ersten Seite ein.</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-238"/>
         <location line="+73"/>
         <source>%1 already answers calls for another active branch. Use a different number, or deactivate that branch first.</source>
         <translation>%1 nimmt bereits Anrufe für eine andere aktive Filiale an. Verwenden Sie eine andere Nummer oder deaktivieren Sie zuerst diese Filiale.</translation>
     </message>
     <message>
         <location line="-57"/>
-        <location line="+114"/>
+        <location line="+157"/>
         <source>Retell holds %1 in this account</source>
         <translation>Retell führt %1 in diesem Konto</translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-145"/>
         <source>Retell does not hold %1 yet. Enter your carrier&apos;s SIP trunk (termination host, user and password) to import it.</source>
         <translation>Retell führt %1 noch nicht. Geben Sie den SIP-Trunk Ihres Anbieters ein (Terminierungs-Host, Benutzer und Passwort), um die Nummer zu importieren.</translation>
     </message>
@@ -7699,12 +7864,18 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>%1 in das Retell-Konto importiert</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+102"/>
+        <source>Retell confirmed the purchase but named no valid number (&quot;%1&quot;). Check the Retell account&apos;s numbers, then press Retry: a number bought for this branch is found again.</source>
+        <translation>Retell hat den Kauf bestätigt, aber keine gültige Nummer genannt („%1“). Prüfen Sie die Nummern im Retell-Konto und klicken Sie dann auf „Erneuter Versuch“: Eine für diese Filiale gekaufte Nummer wird wiedergefunden.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+13"/>
         <source>%1 bought at Retell</source>
         <translation>%1 bei Retell gekauft</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>No %1 key is stored for the platform, and storing one needs the permission to manage secrets.</source>
         <translation>Für die Plattform ist kein %1-Schlüssel gespeichert, und ihn zu speichern erfordert die Berechtigung, Schlüssel zu verwalten.</translation>
     </message>
@@ -7759,7 +7930,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Inzwischen ist eine andere Filiale mit derselben Nummer live gegangen; wählen Sie eine andere Nummer.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+47"/>
         <source>%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.</source>
         <translation>%1 ist live; eine abgeschlossene Einrichtung kann nicht abgebrochen werden. Deaktivieren Sie stattdessen die Filiale.</translation>
     </message>
@@ -7925,12 +8096,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">Geben Sie Ihre eigene Telefonnummer ein: Der Agent ruft sie an.</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+67"/>
         <source>The sandbox did not start the call (%1).</source>
         <translation>Die Sandbox hat den Anruf nicht gestartet (%1).</translation>
     </message>
     <message numerus="yes">
-        <location line="+55"/>
+        <location line="+78"/>
         <source>No call from %1 to the business number arrived within %n minute(s).</source>
         <translation>
             <numerusform>Innerhalb von %n Minute kam kein Anruf von %1 an die Geschäftsnummer.</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name>CustomerImport</name>
     <message numerus="yes">
-        <location filename="../backend/importer/customerimport.cpp" line="+856"/>
+        <location filename="../backend/importer/customerimport.cpp" line="+903"/>
         <source>Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1</source>
         <translation>
             <numerusform>Kept %n new customer that calls or appointments refer to or that was changed since: %1</numerusform>
@@ -17,6 +17,17 @@
         <translation>
             <numerusform>Left %n customer as changed after the import: %1</numerusform>
             <numerusform>Left %n customers as changed after the import: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HealthChecker</name>
+    <message numerus="yes">
+        <location filename="../backend/health/healthcheck.cpp" line="+193"/>
+        <source>%n of %1 companies&apos; Cal.com keys fail: %2</source>
+        <translation>
+            <numerusform>%n of %1 companies&apos; Cal.com key fails: %2</numerusform>
+            <numerusform>%n of %1 companies&apos; Cal.com keys fail: %2</numerusform>
         </translation>
     </message>
 </context>
@@ -193,7 +204,7 @@
 <context>
     <name>askpro::HealthChecker</name>
     <message numerus="yes">
-        <location filename="../backend/health/healthcheck.cpp" line="+79"/>
+        <location filename="../backend/health/healthcheck.cpp" line="-114"/>
         <source>%n jobs waiting, the oldest for %1 minutes</source>
         <translation>
             <numerusform>%n job waiting for %1 minutes</numerusform>
@@ -291,7 +302,7 @@
 <context>
     <name>askpro::SetupRunner</name>
     <message numerus="yes">
-        <location filename="../backend/setup/setuprunner.cpp" line="+305"/>
+        <location filename="../backend/setup/setuprunner.cpp" line="+317"/>
         <source>Company, branch, %n service(s) and staff saved</source>
         <translation>
             <numerusform>Company, branch, %n service and staff saved</numerusform>
@@ -312,7 +323,7 @@
 <context>
     <name>askpro::TestCall</name>
     <message numerus="yes">
-        <location filename="../backend/setup/testcall.cpp" line="+233"/>
+        <location filename="../backend/setup/testcall.cpp" line="+250"/>
         <source>No call from %1 to the business number arrived within %n minute(s).</source>
         <translation>
             <numerusform>No call from %1 to the business number arrived within %n minute.</numerusform>
