@@ -2,6 +2,7 @@
 // rows: branch-local times, durations and translated outcomes.
 #include "callsmodel.h"
 
+#include "apiaccount.h"
 #include "domain/phonenumbers.h"
 #include "jsonfields.h"
 #include "labels.h"
@@ -41,11 +42,21 @@ void CallsModel::setFilter(const Filter &filter)
 
 void CallsModel::sort(int column, Qt::SortOrder order)
 {
-    if (column < 0 || column >= ColumnCount || sortNames.at(size_t(column)).isEmpty() || (column == m_sortColumn && order == m_sortOrder))
+    if (!isSortable(column) || (column == m_sortColumn && order == m_sortOrder)) {
+        Q_EMIT sortRefused(m_sortColumn, m_sortOrder);
         return;
+    }
     m_sortColumn = column;
     m_sortOrder = order;
     load();
+}
+
+bool CallsModel::isSortable(int column) const
+{
+    if (column < 0 || column >= ColumnCount || sortNames.at(size_t(column)).isEmpty())
+        return false;
+    // The server refuses it: the next page's cursor would carry the full number of a caller shown masked.
+    return column != Caller || account().can(u"view_customers"_s);
 }
 
 void CallsModel::load()

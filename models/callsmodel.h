@@ -36,6 +36,9 @@ public:
     void setFilter(const Filter &filter);
     [[nodiscard]] const Filter &filter() const { return m_filter; }
     void sort(int column, Qt::SortOrder order) override;
+    // Whether the server sorts by this column for the signed-in role.
+    [[nodiscard]] bool isSortable(int column) const;
+
     [[nodiscard]] int sortColumn() const { return m_sortColumn; }
     [[nodiscard]] Qt::SortOrder sortOrder() const { return m_sortOrder; }
     // True while a text search still reads calls; its matches are appended as they come.
@@ -47,6 +50,8 @@ public:
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 Q_SIGNALS:
+    // A sort the model did not take: the view puts its indicator back on the sort in force.
+    void sortRefused(int column, Qt::SortOrder order);
     void searchingChanged(bool searching);
 
 protected:

@@ -26,6 +26,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QHeaderView>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
@@ -233,6 +234,27 @@ private Q_SLOTS:
         QVERIFY(!page.detailPane()->detail().contains("payload"));
         auto *tabs = page.detailPane()->findChild<QTabWidget *>(u"callTabs"_s);
         QCOMPARE(tabs->count(), 3); // overview, conversation and messages
+    }
+
+    // Company staff see callers masked, and the server will not sort by them: the header keeps the sort in force.
+    void staffCannotSortByTheMaskedCaller()
+    {
+        auto staff = test::startApiSession(m_db, Role::CompanyStaff, m_company);
+        auto opened = openPage(*staff->account);
+        CallsPage &page = *opened;
+        auto *model = page.model();
+        QTRY_COMPARE(model->rowCount(), 3);
+        QVERIFY(!model->isSortable(CallsModel::Caller));
+        QVERIFY(model->isSortable(CallsModel::DurationMs));
+        QSignalSpy failed(model, &ApiListModel::failed);
+        page.table()->sortByColumn(CallsModel::Caller, Qt::AscendingOrder);
+        QTest::qWait(200);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(model->sortColumn(), int(CallsModel::StartedAt));
+        QCOMPARE(page.table()->horizontalHeader()->sortIndicatorSection(), int(CallsModel::StartedAt));
+        QVERIFY2(model->index(0, CallsModel::Caller).data().toString().contains(u"•"_s), qPrintable(model->index(0, CallsModel::Caller).data().toString()));
+        QVERIFY(settled(model, [&] { page.table()->sortByColumn(CallsModel::DurationMs, Qt::DescendingOrder); }));
+        QCOMPARE(model->sortColumn(), int(CallsModel::DurationMs));
     }
 
     void newCallsAppearKeepingTheSelection()

@@ -27,6 +27,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSplitter>
+#include <QSignalBlocker>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -156,6 +157,10 @@ CallsPage::CallsPage(client::ApiAccount &account, QWidget *parent)
     m_table->hideColumn(CallsModel::FailureReason);
     m_table->horizontalHeader()->setSortIndicator(CallsModel::StartedAt, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
+    connect(m_model, &CallsModel::sortRefused, this, [this](int column, Qt::SortOrder order) {
+        const QSignalBlocker quiet(m_table->horizontalHeader());
+        m_table->horizontalHeader()->setSortIndicator(column, order);
+    });
     m_table->hideColumn(CallsModel::Company); // the branch names already say which business it is
     const QFontMetrics metrics = m_table->fontMetrics();
     const auto width = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 18; };
