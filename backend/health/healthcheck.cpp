@@ -173,8 +173,8 @@ void HealthChecker::calcomCheck(std::function<void(const CheckResult &)> done)
     auto tally = std::make_shared<Tally>();
     tally->pending = int(companies.size());
     const int total = int(companies.size());
-    for (const auto &[id, companyName] : std::as_const(companies)) {
-        providerCheck(u"calcom"_s, id, [tally, total, done, companyName](const CheckResult &r) {
+    for (const auto &company : std::as_const(companies)) {
+        providerCheck(u"calcom"_s, company.first, [tally, total, done, companyName = company.second](const CheckResult &r) {
             tally->slowest = std::max(tally->slowest, r.latencyMs);
             if (r.state != u"ok"_s) {
                 tally->down += r.state == u"down"_s ? 1 : 0;
