@@ -471,7 +471,8 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
         // (sync_state 'failed') or its lease ran out; taken over, Cal.com is asked for its booking first.
         const AppointmentState &reservation = **existing;
         const qint64 now = nowMs();
-        const qint64 staleBefore = now - reservationLeaseMs;
+        const qint64 lease = reservationLeaseMs(m_endpoints);
+        const qint64 staleBefore = now - lease;
         const bool free = reservation.syncState == u"failed"_s || reservation.updatedAt < staleBefore;
         auto taken = free ? store.takeOverReservation(reservation.id, staleBefore) : Result<bool>(false);
         if (!taken) {
@@ -479,7 +480,7 @@ void CallProcessor::book(const std::shared_ptr<Run> &run)
             return;
         }
         if (!*taken) {
-            waitForLease(run, free ? 500 : reservation.updatedAt + reservationLeaseMs - now + 250);
+            waitForLease(run, free ? 500 : reservation.updatedAt + lease - now + 250);
             return;
         }
         run->appointmentId = reservation.id;

@@ -39,8 +39,12 @@ public:
     void retryBooking(qint64 callId, bool lastAttempt, JobDone done);
 
     // How long a reservation protects a booking under way from a second path; also how long an
-    // unanswered booking request is given to land before the next attempt looks for it in Cal.com.
-    static constexpr qint64 reservationLeaseMs = 30 * 1000;
+    // unanswered booking request is given to land before the next attempt looks for it in Cal.com:
+    // three provider timeouts (30 s at the default 10 s), so a request given up on has long landed or failed.
+    [[nodiscard]] static qint64 reservationLeaseMs(const ProviderEndpoints &endpoints)
+    {
+        return 3 * qint64(endpoints.timeoutMs);
+    }
     // How often an attempt waiting for another one's lease looks again (waiting uses up no attempt).
     static constexpr qint64 leaseCheckMs = 2000;
 
