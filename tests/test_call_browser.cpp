@@ -365,8 +365,9 @@ private Q_SLOTS:
 
     void textSearchReadsOnRequestByRequest()
     {
-        // 600 newer calls without the word, the match the oldest: with 100 calls examined per request the
+        // 600 newer calls without the text, the match the oldest: with 100 calls examined per request the
         // first answer holds nothing, the page says it is still searching, and the next requests find the match.
+        // Two characters, fewer than a trigram: the substring indexes cannot name candidates (test_call_search).
         const qint64 now = nowMs();
         QVERIFY(m_db->begin().ok());
         for (int i = 0; i < 600; ++i)
@@ -379,7 +380,7 @@ private Q_SLOTS:
         auto *progress = page.findChild<QLabel *>(u"searchProgress"_s);
         QSignalSpy searching(page.model(), &CallsModel::searchingChanged);
         QSignalSpy loaded(page.model(), &ApiListModel::loaded);
-        page.applyFilterState({{u"text"_s, u"zahnreinigung"_s}});
+        page.applyFilterState({{u"text"_s, u"g?"_s}}); // of "Zahnreinigung?"
         QVERIFY(page.model()->isSearching());
         QVERIFY(!progress->isHidden());
         QVERIFY(loaded.wait(10000)); // the first answer: no match among the newest 100 calls, and a cursor

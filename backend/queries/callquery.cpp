@@ -42,6 +42,94 @@ const QString fromClause = u" FROM calls c LEFT JOIN branches b ON b.id = c.bran
                            "LEFT JOIN customers cu ON cu.id = c.customer_id "
                            "LEFT JOIN appointments a ON a.call_id = c.id WHERE 1 = 1"_s;
 
+// Fewer characters than a trigram: the substring indexes cannot narrow the search.
+constexpr int shortestIndexedText = 3;
+// Measured against a search window of scanLimit calls (20,000 by default): up to a tenth of it, candidates
+// are tested one by one in any order; more, in an indexed order, are only looked up while that index is
+// walked (a rare match may lie far down it, and walking all of a million calls costs about 300 ms); from five
+// windows on, a page of matches lies within the first windows of the sort order.
+constexpr int fewCandidates(int scanLimit)
+{
+    return qMax(1, scanLimit / 10);
+}
+constexpr int manyCandidates(int scanLimit)
+{
+    return scanLimit * 5;
+}
+
+// Where the substring indexes of migration 0020 (FTS5 trigram tables on SQLite, pg_trgm on PostgreSQL) say
+// the text may be: calls by their transcript or numbers, customers by their name. Supersets: the exact test
+// of appendTextTest still decides on each call.
+struct TextCandidates
+{
+    QString callsSql;
+    QVariantList callsParams;
+    QString customersSql;
+    QVariantList customersParams;
+
+    TextCandidates(Engine engine, const CallFilter &filter)
+    {
+        const QString text = filter.text.trimmed();
+        if (engine == Engine::Sqlite) {
+            QString phrase = text;
+            phrase.replace(u"\""_s, u"\"\""_s);
+            phrase = u"\""_s + phrase + u"\""_s;
+            callsSql = u"SELECT rowid FROM calls_text WHERE calls_text MATCH ?"_s;
+            callsParams << (filter.searchNumbers ? phrase : u"transcript : "_s + phrase);
+            customersSql = u"SELECT rowid FROM customers_text WHERE customers_text MATCH ?"_s;
+            customersParams << phrase;
+            return;
+        }
+        const QString pattern = Database::containsPattern(text);
+        callsSql = u"SELECT id FROM calls WHERE lower(transcript) LIKE ? ESCAPE '\\'"_s;
+        callsParams << pattern;
+        if (filter.searchNumbers) {
+            callsSql += u" OR from_number LIKE ? ESCAPE '\\' OR to_number LIKE ? ESCAPE '\\'"_s;
+            callsParams << pattern << pattern;
+        }
+        customersSql = u"SELECT id FROM customers WHERE lower(name) LIKE ? ESCAPE '\\'"_s;
+        customersParams << pattern;
+    }
+
+    // How many calls the indexes name, counted no further than `cap` per side.
+    [[nodiscard]] Result<int> count(Database &db, int cap) const
+    {
+        auto calls = db.scalar(u"SELECT COUNT(*) FROM ("_s + callsSql + u" LIMIT ?) n"_s, QVariantList(callsParams) << cap);
+        if (!calls)
+            return calls.error();
+        auto ofCustomers = db.scalar(u"SELECT COUNT(*) FROM (SELECT 1 FROM calls WHERE customer_id IN ("_s + customersSql + u") LIMIT ?) n"_s,
+                                     QVariantList(customersParams) << cap);
+        if (!ofCustomers)
+            return ofCustomers.error();
+        return calls->toInt() + ofCustomers->toInt();
+    }
+
+    // The membership test, on call ids alone so that it never needs the call's row. lookedUp: only checked
+    // while an index in sort order is walked (the unary + keeps SQLite from driving the query by the
+    // candidates instead).
+    void append(bool lookedUp, QString &sql, QVariantList &params) const
+    {
+        const QString id = lookedUp ? u"+c.id"_s : u"c.id"_s;
+        sql += u" AND ("_s + id + u" IN ("_s + callsSql + u") OR "_s + id + u" IN (SELECT id FROM calls WHERE customer_id IN ("_s
+            + customersSql + u")))"_s;
+        params += callsParams;
+        params += customersParams;
+    }
+};
+
+// The text test itself: the customer's name, the transcript or (filter.searchNumbers) the other party's number.
+void appendTextTest(const CallFilter &filter, QString &sql, QVariantList &params)
+{
+    const QString pattern = Database::containsPattern(filter.text);
+    sql += u" AND (lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\'"_s;
+    params << pattern << pattern;
+    if (filter.searchNumbers) {
+        sql += u" OR "_s + CallParties::otherNumberSql(u"c"_s) + u" LIKE ? ESCAPE '\\'"_s;
+        params << pattern;
+    }
+    sql += u")"_s;
+}
+
 // The filters that indexes serve (or that cost little per row), appended to sql and params.
 void appendFilters(const CallFilter &filter, QString &sql, QVariantList &params)
 {
@@ -107,7 +195,25 @@ Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sor
     if (after)
         appendAfter(key, descending, *after, where, params);
 
-    CallPage page;
+    if (searching && filter.text.trimmed().size() >= shortestIndexedText) {
+        // Few candidates (a number, a name, a rare word): all matches in one query. Very many (a word in most
+        // transcripts): the windows below find a page of them sooner than any candidate list is built.
+        const TextCandidates candidates(db.engine(), filter);
+        const int many = manyCandidates(scanLimit);
+        auto found = candidates.count(db, many);
+        if (!found)
+            return found.error();
+        if (*found < many) {
+            const bool indexedOrder = sortColumn == StartedAt || sortColumn == Id || sortColumn < 0 || sortColumn >= ColumnCount;
+            const bool walk = db.engine() == Engine::Sqlite && indexedOrder && *found >= fewCandidates(scanLimit);
+            if (walk || *found < fewCandidates(scanLimit) || db.engine() == Engine::Postgres) {
+                candidates.append(walk, where, params);
+                appendTextTest(filter, where, params);
+                return read(db, selectList(key) + fromClause + where + orderBy + u" LIMIT ?"_s, QVariantList(params) << limit, limit,
+                            std::nullopt);
+            }
+        }
+    }
     std::optional<CallCursor> windowEnd;
     if (searching) {
         // The last call of this search window; none when fewer calls than the window remain.
@@ -119,16 +225,16 @@ Result<CallPage> CallQuery::page(Database &db, const CallFilter &filter, int sor
             windowEnd = CallCursor{end->value(0), end->value(1).toLongLong()};
         if (windowEnd)
             appendUpTo(key, descending, *windowEnd, where, params);
-        const QString pattern = Database::containsPattern(filter.text);
-        where += u" AND (lower(cu.name) LIKE ? ESCAPE '\\' OR lower(c.transcript) LIKE ? ESCAPE '\\'"_s;
-        params << pattern << pattern;
-        if (filter.searchNumbers) {
-            where += u" OR "_s + CallParties::otherNumberSql(u"c"_s) + u" LIKE ? ESCAPE '\\'"_s;
-            params << pattern;
-        }
-        where += u")"_s;
+        appendTextTest(filter, where, params);
     }
-    auto q = db.exec(selectList(key) + fromClause + where + orderBy + u" LIMIT ?"_s, QVariantList(params) << limit);
+    return read(db, selectList(key) + fromClause + where + orderBy + u" LIMIT ?"_s, QVariantList(params) << limit, limit, windowEnd);
+}
+
+Result<CallPage> CallQuery::read(Database &db, const QString &sql, const QVariantList &params, int limit,
+                                 const std::optional<CallCursor> &windowEnd)
+{
+    CallPage page;
+    auto q = db.exec(sql, params);
     if (!q)
         return q.error();
     while (q->next()) {

@@ -53,11 +53,18 @@ public:
     // One page of at most limit calls after `after` (none: from the first), filtered and sorted in SQL.
     // sortColumn is one of Column (unknown columns sort by time); ties break on the call id in the same
     // direction. The time order and the outcome, branch, company and date filters run on indexes
-    // (migration 0005). A text search (caller, customer name, transcript) cannot use an index: it examines
+    // (migration 0005). A text search (caller, customer name, transcript) of three or more characters asks
+    // the substring indexes (migration 0020) for candidates: fewer than scanLimit are read in one query.
+    // A shorter text, or one in so many calls that a page of them is found sooner in sort order, examines
     // at most scanLimit calls in sort order per page, so a page may come back short or empty while `next`
     // says that more calls remain to be searched.
     [[nodiscard]] static Result<CallPage> page(Database &db, const CallFilter &filter, int sortColumn, Qt::SortOrder order,
                                                const std::optional<CallCursor> &after, int limit, int scanLimit = 20000);
+
+private:
+    // Runs a page's query; `next` is the last row's cursor on a full page, else windowEnd.
+    [[nodiscard]] static Result<CallPage> read(Database &db, const QString &sql, const QVariantList &params, int limit,
+                                               const std::optional<CallCursor> &windowEnd);
 };
 
 // A cheap fingerprint of a table the admin app shows: its highest id and its latest change. When it moves,

@@ -434,7 +434,14 @@ void CallsPage::applyFilterState(const QVariantMap &state)
     if (const QDate to = QDate::fromString(state.value(u"to"_s).toString(), Qt::ISODate); to.isValid())
         m_to->setDate(to);
     m_company->setCurrentIndex(qMax(0, m_company->findData(state.value(u"company"_s).toLongLong())));
-    reloadBranches(state.value(u"branch"_s).toLongLong()); // chosen once the company's branches have come
+    const qint64 branch = state.value(u"branch"_s).toLongLong();
+    {
+        // Already now, so the list is not first asked for with the branch of before: a branch the box does not
+        // offer yet is chosen once the company's branches have come.
+        const QSignalBlocker blocker(m_branch);
+        m_branch->setCurrentIndex(qMax(0, m_branch->findData(branch)));
+    }
+    reloadBranches(branch);
     m_outcome->setCurrentIndex(qMax(0, m_outcome->findData(state.value(u"outcome"_s).toString())));
     m_search->setText(state.value(u"text"_s).toString());
     m_searchDelay->stop();
