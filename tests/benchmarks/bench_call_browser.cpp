@@ -602,6 +602,7 @@ int measure(const QString &url)
                  }),
            *page, 150);
     reset();
+    settle(*page); // each search is timed alone, not behind the answer to the reset
     searches(*page);
     reset();
     report(u"branch + last 7 days, then sort by customer"_s,
