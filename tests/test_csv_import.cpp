@@ -859,6 +859,46 @@ private slots:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM jobs WHERE kind = ?"_s, {QString::fromLatin1(ImportUploads::CheckJobKind)}), 3);
     }
 
+    // The Import page corrects columns: a new mapping drops the report (and a check under way of the old one), the
+    // next look checks again with it; a mapping the file does not fit is refused with the file's columns to choose
+    // from; an upload taken by its apply keeps its mapping.
+    void theMappingCanBeChangedUntilTheApply_data() { test::addEngineRows(); }
+    void theMappingCanBeChangedUntilTheApply()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const Actor actor = Actor::system(u"test"_s);
+        ImportUploads uploads(*db);
+        auto upload = uploads.create(actor, company, u"liste.csv"_s, QJsonObject{{u"phone"_s, u"Rufnummer"_s}});
+        QVERIFY(upload);
+        QVERIFY(uploads.append(actor, *upload, 0, "Kunde;Tel. privat;Bemerkung\nAnna;030 5550001;Stammkundin\n"));
+        auto refused = checkedReport(*db, uploads, actor, *upload);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"import.mapping_column"_s);
+        QCOMPARE(ImportUploads::checkColumns(*uploads.find(actor, *upload)), (QStringList{u"Kunde"_s, u"Tel. privat"_s, u"Bemerkung"_s}));
+
+        QCOMPARE(*uploads.setMapping(actor, *upload, QJsonObject{{u"phone"_s, u"Tel. privat"_s}, {u"name"_s, u"Kunde"_s}, {u"notes"_s, QJsonValue::Null}}),
+                 u"open"_s);
+        QVERIFY(ImportUploads::checkColumns(*uploads.find(actor, *upload)).isEmpty());
+        // A check of the old mapping still running when the mapping changes: its report is not kept.
+        QVERIFY(uploads.report(actor, *upload)->isEmpty());
+        const qint64 staleJob = uploads.find(actor, *upload)->jobId;
+        QVERIFY(uploads.setMapping(actor, *upload, QJsonObject{{u"phone"_s, u"Tel. privat"_s}, {u"name"_s, u"Kunde"_s}, {u"notes"_s, QJsonValue::Null}}));
+        QCOMPARE(uploads.runCheckJob(staleJob, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {staleJob}).toUtf8()).kind, JobOutcome::Kind::Done);
+        QVERIFY(text(*db, u"SELECT report_json FROM import_uploads WHERE id = ?"_s, {*upload}).isEmpty());
+        auto report = checkedReport(*db, uploads, actor, *upload);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().describe()));
+        QCOMPARE(report->value(u"created"_s).toInt(), 1);
+        QCOMPARE(report->value(u"columns"_s).toArray().size(), 3);
+        QCOMPARE(report->value(u"mapping"_s).toObject(), (QJsonObject{{u"name"_s, u"Kunde"_s}, {u"phone"_s, u"Tel. privat"_s}}));
+
+        auto job = uploads.requestApply(actor, *upload);
+        QVERIFY(job);
+        QCOMPARE(uploads.setMapping(actor, *upload, {}).error().code, u"import.closed"_s);
+        QCOMPARE(uploads.runApplyJob(*job, text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {*job}).toUtf8()).kind, JobOutcome::Kind::Done);
+        QCOMPARE(uploads.setMapping(actor, *upload, {}).error().code, u"import.closed"_s);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE name = 'Anna' AND COALESCE(notes, '') = ''"_s), 1);
+    }
+
     // Review of issue 19, 4: the dry run says which numbers AskPro already holds; a reader who may not view
     // customers (onboarding) gets the counts and actions, not the customers nor their numbers.
     void theReportIsRedactedForReadersWhoMayNotViewCustomers_data() { test::addEngineRows(); }

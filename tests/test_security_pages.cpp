@@ -260,7 +260,7 @@ private Q_SLOTS:
         QTest::addColumn<bool>("setup");
         QTest::newRow("admin") << int(Role::Admin)
                                << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
-                                              u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s, u"users"_s, u"keys"_s}
+                                              u"import"_s, u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s, u"users"_s, u"keys"_s}
                                << true;
         QTest::newRow("owner") << int(Role::Owner)
                                << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
@@ -270,7 +270,7 @@ private Q_SLOTS:
                                  << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
                                                 u"health"_s}
                                  << false;
-        QTest::newRow("onboarding") << int(Role::Onboarding) << QStringList{u"companies"_s, u"health"_s} << true;
+        QTest::newRow("onboarding") << int(Role::Onboarding) << QStringList{u"import"_s, u"companies"_s, u"health"_s} << true;
         // The customer portal: a business's own people, every page through the server and within their company.
         QTest::newRow("company owner") << int(Role::CompanyOwner)
                                        << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,

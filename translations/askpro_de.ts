@@ -338,7 +338,7 @@
         <translation>Keine Spalte enthält eine Telefonnummer (gesucht: Telefon, Tel., Mobil, Handy, Phone, Mobile). Nennen Sie sie in der Zuordnung, z. B. {&quot;phone&quot;: &quot;%1&quot;}.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Matches a customer AskPro already holds (details only with the permission to view customers)</source>
         <translation>Entspricht einem Kunden, den AskPro schon führt (Einzelheiten nur mit der Berechtigung, Kunden einzusehen)</translation>
     </message>
@@ -408,7 +408,7 @@
         <translation>Es gibt kein Unternehmen %1.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>Belongs to the company &quot;%1&quot;, not to &quot;%2&quot;</source>
         <translation>Gehört zum Unternehmen „%1“, nicht zu „%2“</translation>
     </message>
@@ -604,22 +604,23 @@
     <name>ImportUploads</name>
     <message>
         <location filename="../backend/api/importroutes.cpp" line="+59"/>
+        <location line="+87"/>
         <source>an object of field and column names is expected</source>
         <translation>ein Objekt aus Feld- und Spaltennamen wird erwartet</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-66"/>
         <source>base64 is expected</source>
         <translation>Base64 wird erwartet</translation>
     </message>
     <message>
-        <location filename="../backend/importer/importuploads.cpp" line="+44"/>
+        <location filename="../backend/importer/importuploads.cpp" line="+52"/>
         <location line="+5"/>
         <source>There is no company %1.</source>
         <translation>Es gibt kein Unternehmen %1.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+45"/>
         <source>There is no import %1.</source>
         <translation>Es gibt keinen Import %1.</translation>
     </message>
@@ -628,7 +629,9 @@
         <translation type="vanished">Import %1 wurde bereits angewendet; beginnen Sie einen neuen.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-31"/>
+        <location line="+8"/>
+        <location line="+44"/>
         <source>Import %1 is being or has been applied; start a new one.</source>
         <translation>Import %1 wird gerade oder wurde bereits übernommen; bitte einen neuen beginnen.</translation>
     </message>
@@ -649,7 +652,7 @@
         <translation>An derselben Stelle wurde bereits ein anderer Teil gespeichert; fragen Sie die Größe des Imports ab und machen Sie dort weiter.</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+119"/>
         <location line="+12"/>
         <source>Import %1 is being applied or has been applied already.</source>
         <translation>Import %1 wird gerade angewendet oder wurde bereits angewendet.</translation>
@@ -3034,6 +3037,7 @@ Befehle:
         <location line="+8"/>
         <location line="+21"/>
         <location line="+5"/>
+        <location line="+61"/>
         <location filename="../backend/api/secretroutes.cpp" line="+37"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
         <location line="+187"/>
@@ -3042,7 +3046,7 @@ Befehle:
     </message>
     <message>
         <location line="+10"/>
-        <location filename="../backend/api/importroutes.cpp" line="-34"/>
+        <location filename="../backend/api/importroutes.cpp" line="-95"/>
         <location line="+34"/>
         <location filename="../backend/api/secretroutes.cpp" line="+11"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-187"/>
@@ -4162,7 +4166,7 @@ Befehle:
         <translation>Die Nummer %1 gehört zu einem Unternehmen, dessen Schlüssel diese Anfrage nicht signiert hat</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location line="+200"/>
         <source>No service of this company matches &quot;%1&quot;</source>
         <translation>Keine Leistung dieses Unternehmens passt zu „%1“</translation>
     </message>
@@ -4245,7 +4249,7 @@ Befehle:
 <context>
     <name>askpro::CallsModel</name>
     <message>
-        <location filename="../models/callsmodel.cpp" line="+141"/>
+        <location filename="../models/callsmodel.cpp" line="+152"/>
         <source>%1 (test call)</source>
         <translation>%1 (Testanruf)</translation>
     </message>
@@ -4308,7 +4312,7 @@ Befehle:
 <context>
     <name>askpro::CallsPage</name>
     <message>
-        <location filename="../ui/pages/callspage.cpp" line="+67"/>
+        <location filename="../ui/pages/callspage.cpp" line="+68"/>
         <source>All time</source>
         <translation>Gesamter Zeitraum</translation>
     </message>
@@ -4349,12 +4353,12 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+80"/>
+        <location line="+84"/>
         <source>Needs callback</source>
         <translation>Rückruf nötig</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-83"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
@@ -4409,7 +4413,7 @@ Befehle:
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location line="+261"/>
+        <location line="+265"/>
         <source>more than %L1 calls match</source>
         <translation>mehr als %L1 Anrufe passen</translation>
     </message>
@@ -4484,7 +4488,7 @@ Befehle:
         <translation>Name dieser Filterauswahl:</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+102"/>
         <source>The calls cannot be read: %1</source>
         <translation>Die Anrufe können nicht gelesen werden: %1</translation>
     </message>
@@ -5820,6 +5824,343 @@ Trotzdem erneut versuchen?</translation>
     </message>
 </context>
 <context>
+    <name>askpro::ImportClient</name>
+    <message>
+        <location filename="../models/importclient.cpp" line="+60"/>
+        <location line="+34"/>
+        <location line="+5"/>
+        <source>The file %1 cannot be read: %2</source>
+        <translation>Die Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location line="+142"/>
+        <source>The server did not say why.</source>
+        <translation>Der Server hat keinen Grund genannt.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ImportPage</name>
+    <message>
+        <location filename="../ui/pages/importpage.cpp" line="+40"/>
+        <source>Customer number</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First name</source>
+        <translation>Vorname</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last name</source>
+        <translation>Nachname</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mobile (for messages)</source>
+        <translation>Mobil (für Nachrichten)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Firm</source>
+        <translation>Firma</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Branch</source>
+        <translation>Filiale</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>No file chosen</source>
+        <translation>Keine Datei gewählt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose file…</source>
+        <translation>Datei wählen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sends the file to the server, which reports what an import would do; nothing is written yet</source>
+        <translation>Sendet die Datei an den Server, der meldet, was ein Import bewirken würde; noch wird nichts geschrieben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Company:</source>
+        <translation>&amp;Unternehmen:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Customer &amp;list:</source>
+        <translation>Kunden&amp;liste:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A CSV file with one customer per line and a header line (German or English column names; UTF-8 or Windows-1252; comma or semicolon). From a spreadsheet, save it as CSV (UTF-8) first.</source>
+        <translation>Eine CSV-Datei mit einem Kunden pro Zeile und einer Kopfzeile (deutsche oder englische Spaltennamen; UTF-8 oder Windows-1252; Komma oder Semikolon). Aus einer Tabellenkalkulation zuerst als CSV (UTF-8) speichern.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Columns</source>
+        <translation>Spalten</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Check with these columns</source>
+        <translation>Mit diesen Spalten prüfen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>All rows</source>
+        <translation>Alle Zeilen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New customers</source>
+        <translation>Neue Kunden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Updates</source>
+        <translation>Aktualisierungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unchanged</source>
+        <translation>Unverändert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Show customers</source>
+        <translation>Kunden anzeigen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+97"/>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <location line="-66"/>
+        <source>No company</source>
+        <translation>Kein Unternehmen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Choose a customer list</source>
+        <translation>Kundenliste wählen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Choose the company the customers belong to.</source>
+        <translation>Wählen Sie das Unternehmen, zu dem die Kunden gehören.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This is a spreadsheet. Save it as CSV (UTF-8) in the spreadsheet program, then choose the CSV file.</source>
+        <translation>Das ist eine Tabellendatei. Speichern Sie sie im Tabellenprogramm als CSV (UTF-8) und wählen Sie dann die CSV-Datei.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 of %2 rows</source>
+        <translation>%1 von %2 Zeilen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Import again</source>
+        <translation>Erneut importieren</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the company and its customer list. The server checks the file first; nothing is written until you import.</source>
+        <translation>Wählen Sie das Unternehmen und seine Kundenliste. Der Server prüft die Datei zuerst; geschrieben wird erst, wenn Sie importieren.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sending %1 to the server…</source>
+        <translation>%1 wird an den Server gesendet…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server checks %1…</source>
+        <translation>Der Server prüft %1…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Using the columns chosen for this layout of file before…</source>
+        <translation>Die zuletzt für diesen Dateiaufbau gewählten Spalten werden verwendet…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Dry run of %1: nothing is written yet. Check the rows, correct the columns if needed, then import.</source>
+        <translation>Probelauf von %1: Noch wird nichts geschrieben. Prüfen Sie die Zeilen, korrigieren Sie bei Bedarf die Spalten und importieren Sie dann.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file cannot be imported: %1</source>
+        <translation>Die Datei kann nicht importiert werden: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The columns do not fit: %1 Choose the columns below.</source>
+        <translation>Die Spalten passen nicht: %1 Wählen Sie die Spalten unten.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Importing %1 on the server… (pages and calls go on meanwhile)</source>
+        <translation>%1 wird auf dem Server importiert… (Seiten und Anrufe laufen währenddessen weiter)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Imported %1.</source>
+        <translation>%1 importiert.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer import of %1 finished.</source>
+        <translation>Kundenimport von %1 abgeschlossen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The import failed and was undone: %1</source>
+        <translation>Der Import ist fehlgeschlagen und wurde rückgängig gemacht: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not checked: %1</source>
+        <translation>Nicht geprüft: %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Created %1 · updated %2 · unchanged %3 · skipped %4</source>
+        <translation>Angelegt %1 · aktualisiert %2 · unverändert %3 · übersprungen %4</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Would create %1 · update %2 · leave unchanged %3 · skip %4</source>
+        <translation>Würde anlegen %1 · aktualisieren %2 · unverändert lassen %3 · überspringen %4</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(%1 rows counted but not listed)</source>
+        <translation>(%1 Zeilen gezählt, aber nicht aufgeführt)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rows about known customers are shortened: you may not view customers.</source>
+        <translation>Zeilen zu bekannten Kunden sind gekürzt: Sie dürfen keine Kunden ansehen.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(not imported)</source>
+        <translation>(nicht importiert)</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::ImportRowsModel</name>
+    <message>
+        <location filename="../models/importrowsmodel.cpp" line="+52"/>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Update</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unchanged</source>
+        <translation>Unverändert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Skip</source>
+        <translation>Überspringen</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
     <name>askpro::InboxPage</name>
     <message>
         <location filename="../ui/pages/inboxpage.cpp" line="+50"/>
@@ -6566,7 +6907,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+59"/>
+        <location filename="../ui/mainwindow.cpp" line="+60"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -6607,6 +6948,11 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+13"/>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Companies</source>
         <translation>Unternehmen</translation>
     </message>
@@ -6788,7 +7134,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Simulation: hält an…</translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+19"/>
         <source>Simulation on: %n call(s) a minute</source>
         <translation>
             <numerusform>Simulation an: %n Anruf pro Minute</numerusform>
@@ -6835,7 +7181,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">Strg+%1</translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location line="-156"/>
         <source>server: unknown (%1)</source>
         <translation>Server: unbekannt (%1)</translation>
     </message>

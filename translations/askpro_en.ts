@@ -4,7 +4,7 @@
 <context>
     <name>CustomerImport</name>
     <message numerus="yes">
-        <location filename="../backend/importer/customerimport.cpp" line="+903"/>
+        <location filename="../backend/importer/customerimport.cpp" line="+905"/>
         <source>Kept %n new customer(s) that calls or appointments refer to or that were changed since: %1</source>
         <translation>
             <numerusform>Kept %n new customer that calls or appointments refer to or that was changed since: %1</numerusform>
@@ -126,7 +126,7 @@
 <context>
     <name>askpro::CallsPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/callspage.cpp" line="+395"/>
+        <location filename="../ui/pages/callspage.cpp" line="+400"/>
         <source>Not every call could be read (%1). Export the %Ln call(s) read so far?</source>
         <translation>
             <numerusform>Not every call could be read (%1). Export the call read so far?</numerusform>
@@ -242,7 +242,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+308"/>
+        <location filename="../ui/mainwindow.cpp" line="+321"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -250,7 +250,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+125"/>
+        <location line="+130"/>
         <source>Simulation on: %n call(s) a minute</source>
         <translation>
             <numerusform>Simulation on: %n call a minute</numerusform>

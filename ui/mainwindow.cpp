@@ -12,6 +12,7 @@
 #include "pages/customerspage.h"
 #include "pages/directorypage.h"
 #include "pages/failedcallspage.h"
+#include "pages/importpage.h"
 #include "pages/inboxpage.h"
 #include "pages/messagespage.h"
 #include "pages/invoicespage.h"
@@ -121,6 +122,18 @@ MainWindow::MainWindow(Actor actor, client::ApiAccount &account, QWidget *parent
                 return;
             showPage(u"appointments"_s);
             appointments->selectAppointment(id);
+        });
+    }
+    // Importing a practice's customer list belongs to its setup, and changes customers.
+    if (m_actor.can(Permission::RunSetup) && m_actor.can(Permission::EditCustomers)) {
+        auto *import = new ImportPage(*m_account, m_pages);
+        addPage(u"import"_s, tr("Import"), import);
+        connect(import, &ImportPage::statusMessage, this, showStatus);
+        connect(import, &ImportPage::openCustomers, this, [this] {
+            if (auto *customers = qobject_cast<CustomersPage *>(page(u"customers"_s))) {
+                customers->reload();
+                showPage(u"customers"_s);
+            }
         });
     }
     // Pages on the admin API (issue 15) need the account; the app always has one.
@@ -421,8 +434,13 @@ void MainWindow::requestSimulation(bool post, bool running)
         reply = m_sandboxNetwork->get(request);
     }
     m_simulationPending = true;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, post] {
+    // Only the newest request's answer counts: a reading sent before a switch can come back after it (the two
+    // go over different connections) and would show the state of before.
+    const quint64 sequence = ++m_simulationSequence;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, post, sequence] {
         reply->deleteLater();
+        if (sequence != m_simulationSequence)
+            return;
         m_simulationPending = false;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonObject state = QJsonDocument::fromJson(reply->readAll()).object();

@@ -82,6 +82,7 @@ private:
     QAction *m_simulation = nullptr;
     QLabel *m_simulationLabel = nullptr;
     bool m_simulationPending = false;
+    quint64 m_simulationSequence = 0; // the newest request to the sandbox's switch
 };
 
 } // namespace askpro

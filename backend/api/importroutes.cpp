@@ -66,7 +66,7 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                    },
                    R"({"company_id": {companyId}, "file_name": "kunden.csv", "mapping": {"phone": "Telefon"}})"});
     routes.append({"POST", u"/api/v1/imports/{importId}/chunks"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
-                   u"Appends a chunk of the file (base64 in data) at offset, which must be the bytes stored so far (409 names them); answers the new size"_s,
+                   u"Appends a chunk of the file (base64 in data) at offset, which must be the bytes stored so far (else 409 with them in bytes); answers the new size"_s,
                    [&db](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = r.id(u"importId"_s);
                        if (!id)
@@ -85,7 +85,17 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                                                 AdminApi::tr("Parameter %1: %2.").arg(u"offset"_s, AdminApi::tr("a positive whole number is expected")));
                            offset = r.body.at("offset").get<qint64>();
                        }
-                       auto bytes = ImportUploads(db).append(r.actor, *id, offset, *decoded);
+                       ImportUploads uploads(db);
+                       auto bytes = uploads.append(r.actor, *id, offset, *decoded);
+                       if (!bytes && bytes.error().code == u"import.offset"_s) {
+                           // With the size the server holds, so a client resumes without reading words.
+                           auto upload = uploads.find(r.actor, *id);
+                           if (!upload)
+                               return upload.error();
+                           return ApiReply::json(Json{{"error", {{"code", bytes.error().code.toStdString()}, {"message", bytes.error().message.toStdString()}}},
+                                                      {"bytes", upload->bytes}},
+                                                 409);
+                       }
                        if (!bytes)
                            return bytes.error();
                        return ApiReply::json(Json{{"bytes", *bytes}});
@@ -101,9 +111,19 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                            return id.error();
                        ImportUploads uploads(db);
                        auto report = uploads.report(r.actor, *id);
-                       if (!report)
-                           return report.error();
                        auto upload = uploads.find(r.actor, *id);
+                       if (!report) {
+                           // A mapping the file does not fit: the refusal names the file's columns to choose from.
+                           const QStringList columns = upload ? ImportUploads::checkColumns(*upload) : QStringList();
+                           if (columns.isEmpty() || report.error().kind != ErrorKind::Invalid)
+                               return report.error();
+                           Json body = uploadJson(*upload);
+                           body["error"] = Json{{"code", report.error().code.toStdString()}, {"message", report.error().message.toStdString()}};
+                           body["columns"] = Json::array();
+                           for (const QString &column : columns)
+                               body["columns"].push_back(column.toStdString());
+                           return ApiReply::json(body, 400);
+                       }
                        if (!upload)
                            return upload.error();
                        Json body = uploadJson(*upload);
@@ -114,6 +134,23 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                            pool->wakeOne();
                        return ApiReply::json(body, 202);
                    }});
+    routes.append({"PATCH", u"/api/v1/imports/{importId}"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
+                   u"Replaces the mapping (field code to column name, null: not imported; {} detects again) of an import not yet "
+                   "applied; the report is checked again with it on the next GET"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"importId"_s);
+                       if (!id)
+                           return id.error();
+                       if (!r.body.is_object() || !r.body.contains("mapping") || !r.body.at("mapping").is_object())
+                           return makeError(ErrorKind::Invalid, u"parameter.mapping"_s,
+                                            AdminApi::tr("Parameter %1: %2.").arg(u"mapping"_s, ImportUploads::tr("an object of field and column names is expected")));
+                       const QJsonObject mapping = QJsonDocument::fromJson(QByteArray::fromStdString(r.body.at("mapping").dump())).object();
+                       auto state = ImportUploads(db).setMapping(r.actor, *id, mapping);
+                       if (!state)
+                           return state.error();
+                       return ApiReply::json(Json{{"id", *id}, {"state", state->toStdString()}});
+                   },
+                   R"({"mapping": {"phone": "Telefon", "notes": null}})"});
     routes.append({"POST", u"/api/v1/imports/{importId}/apply"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
                    u"Queues the apply (once; again after a failure): a job applies it in short batches under a new import run, and a database "
                    "error undoes the run. Answers 202 with the import's URL, where state, progress and the report follow"_s,

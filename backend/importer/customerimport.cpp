@@ -213,6 +213,7 @@ QJsonObject ImportReport::toJson() const
     return QJsonObject{{u"run_id"_s, runId},
                        {u"applied"_s, applied},
                        {u"mapping"_s, mapping},
+                       {u"columns"_s, QJsonArray::fromStringList(columns)},
                        {u"created"_s, created},
                        {u"updated"_s, updated},
                        {u"unchanged"_s, unchanged},
@@ -637,6 +638,7 @@ Result<ImportReport> CustomerImport::run(QIODevice &csv, const ImportOptions &op
     if (auto header = reader.readHeader(); !header)
         return header.error();
     context.header = reader.header();
+    context.report.columns = context.header;
     auto mapping = ImportMapping::detect(context.header, options.mappingOverrides);
     if (!mapping)
         return mapping.error();

@@ -54,6 +54,7 @@ struct ImportReport
     qint64 runId = 0; // 0 for a dry run
     bool applied = false;
     QJsonObject mapping;
+    QStringList columns; // the file's header, for correcting the mapping
     qint64 created = 0;
     qint64 updated = 0;
     qint64 unchanged = 0;

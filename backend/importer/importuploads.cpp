@@ -4,8 +4,10 @@
 
 #include "core/clock.h"
 #include "db/database.h"
+#include "importer/csvreader.h"
 #include "jobs/jobqueue.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cstring>
@@ -34,6 +36,12 @@ QString compact(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+// Refusals that a different mapping can cure: the columns to choose from go with them.
+bool isMappingError(const QString &code)
+{
+    return code.startsWith(u"import.mapping"_s) || code == u"import.no_phone"_s;
+}
+
 } // namespace
 
 Result<qint64> ImportUploads::create(const Actor &actor, qint64 companyId, const QString &fileName, const QJsonObject &mapping)
@@ -52,6 +60,32 @@ Result<qint64> ImportUploads::create(const Actor &actor, qint64 companyId, const
                        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"_s,
                        {companyId, fileName.left(255), QString::fromUtf8(QJsonDocument(mapping).toJson(QJsonDocument::Compact)),
                         actor.userIdValue(), now, now});
+}
+
+Result<QString> ImportUploads::setMapping(const Actor &actor, qint64 uploadId, const QJsonObject &mapping)
+{
+    auto upload = find(actor, uploadId);
+    if (!upload)
+        return upload.error();
+    if (upload->state != u"open"_s && upload->state != u"checking"_s)
+        return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being or has been applied; start a new one.").arg(uploadId));
+    // A check under way read the old mapping: its report is not stored (it needs the upload still checking).
+    auto changed = m_db.exec(u"UPDATE import_uploads SET mapping_json = ?, report_json = '', state = 'open', updated_at = ? "
+                             "WHERE id = ? AND company_id = ? AND state IN ('open', 'checking')"_s,
+                             {compact(mapping), nowMs(), uploadId, upload->companyId});
+    if (!changed)
+        return changed.error();
+    if (changed->numRowsAffected() != 1)
+        return makeError(ErrorKind::Conflict, u"import.closed"_s, tr("Import %1 is being or has been applied; start a new one.").arg(uploadId));
+    return u"open"_s;
+}
+
+QStringList ImportUploads::checkColumns(const ImportUpload &upload)
+{
+    QStringList columns;
+    for (const QJsonValue &column : upload.report.value(u"check_error"_s).toObject().value(u"columns"_s).toArray())
+        columns.append(column.toString());
+    return columns;
 }
 
 Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
@@ -187,10 +221,20 @@ JobOutcome ImportUploads::runCheckJob(qint64 jobId, const QByteArray &payload, c
     auto report = CustomerImport(m_db).run(device, options, Actor::system(u"import"_s));
     // What the file is found to be wrong with is its answer, kept like a report; a transient one is checked
     // again on the next look.
-    const QJsonObject json = report ? report->toJson()
-                                    : QJsonObject{{u"check_error"_s, QJsonObject{{u"kind"_s, int(report.error().kind)},
-                                                                                 {u"code"_s, report.error().code},
-                                                                                 {u"message"_s, report.error().describe()}}}};
+    QJsonObject json;
+    if (report) {
+        json = report->toJson();
+    } else {
+        QJsonObject failed{{u"kind"_s, int(report.error().kind)}, {u"code"_s, report.error().code}, {u"message"_s, report.error().describe()}};
+        if (isMappingError(report.error().code)) {
+            UploadDevice again(m_db, uploadId, bytes);
+            again.open(QIODevice::ReadOnly);
+            CsvReader reader(again);
+            if (reader.readHeader())
+                failed.insert(u"columns"_s, QJsonArray::fromStringList(reader.header()));
+        }
+        json = QJsonObject{{u"check_error"_s, failed}};
+    }
     // Kept only if no chunk and no apply came meanwhile (the bytes are those the report read).
     auto stored = m_db.exec(u"UPDATE import_uploads SET report_json = ?, state = 'open', updated_at = ? "
                             "WHERE id = ? AND company_id = ? AND job_id = ? AND bytes = ? AND state = 'checking'"_s,

@@ -47,6 +47,12 @@ public:
     // Appends data at offset (-1: at the end); an offset other than the bytes stored so far is a Conflict that
     // names them, so a client resumes where the server stands. Returns the bytes stored.
     [[nodiscard]] Result<qint64> append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data);
+    // Replaces the mapping of an upload not yet applied (an open one, or one being checked): its report is
+    // dropped and the next look checks the file again with the new mapping. Returns the upload's state.
+    [[nodiscard]] Result<QString> setMapping(const Actor &actor, qint64 uploadId, const QJsonObject &mapping);
+    // The file's header when its check failed for the mapping (a named column missing, no phone column), so
+    // a client can offer the columns to choose from; empty otherwise.
+    [[nodiscard]] static QStringList checkColumns(const ImportUpload &upload);
     // The upload, within the actor's company scope (another company's: NotFound).
     [[nodiscard]] Result<ImportUpload> find(const Actor &actor, qint64 uploadId);
     // The upload's report: the stored one (redacted by ImportReport::redacted for an actor who may not view
