@@ -222,11 +222,12 @@ CallsPage::CallsPage(client::ApiAccount &account, QWidget *parent)
     connect(m_model, &ApiListModel::loaded, this, [this] {
         updateMessage();
         findPendingCall();
-        // After the other answers to loaded() (a refresh re-selects its row first): the first row otherwise.
+        // After the other answers to loaded() (a refresh re-selects its row first): the first row otherwise. The
+        // current row is the one shown; a row made current meanwhile (without a selection) is not replaced.
         QTimer::singleShot(0, this, [this] {
             if (m_model->rowCount() == 0)
                 m_detail->showCall(0);
-            else if (!m_table->selectionModel()->hasSelection() && m_pendingSelection == 0)
+            else if (!m_table->selectionModel()->currentIndex().isValid() && m_pendingSelection == 0)
                 m_table->selectRow(0);
         });
     });

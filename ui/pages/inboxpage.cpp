@@ -147,9 +147,10 @@ InboxPage::InboxPage(client::ApiAccount &account, QWidget *parent)
     connect(m_replay, &QPushButton::clicked, this, &InboxPage::replaySelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InboxPage::showSelected);
     connect(m_model, &ApiListModel::loaded, this, [this] {
-        // After the other answers to loaded() (a refresh re-selects its row first): the first row otherwise.
+        // After the other answers to loaded() (a refresh re-selects its row first): the first row otherwise. The
+        // current row is the one shown; a row made current meanwhile (without a selection) is not replaced.
         QTimer::singleShot(0, this, [this] {
-            if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
+            if (!m_table->selectionModel()->currentIndex().isValid() && m_model->rowCount() > 0)
                 m_table->selectRow(0);
             else
                 showSelected();
