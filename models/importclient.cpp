@@ -42,6 +42,7 @@ void ImportClient::reset()
     delete m_file;
     m_file = nullptr;
     m_importId = 0;
+    m_cancelling = false;
     m_report = nullptr;
     m_columns.clear();
     m_error.clear();
@@ -166,6 +167,7 @@ void ImportClient::polled(const client::ApiResult &result)
     }
     const client::Json report = result.body.is_object() ? result.body.value("report", client::Json()) : client::Json();
     if (state == u"queued"_s || state == u"applying"_s) {
+        m_cancelling = m_cancelling || client::flag(result.body, "cancelling");
         setProgress(client::number(client::child(result.body, "progress", noObject), "rows"), m_total);
         setState(State::Applying);
         m_pollTimer->start();
@@ -222,6 +224,7 @@ void ImportClient::apply()
         + client::number(m_report, "skipped");
     setProgress(0, rows);
     m_error.clear();
+    m_cancelling = false;
     setState(State::Applying);
     follow(m_account.post(u"/imports/%1/apply"_s.arg(m_importId)), &ImportClient::applyQueued);
 }
@@ -231,6 +234,31 @@ void ImportClient::applyQueued(const client::ApiResult &result)
     if (!result.ok() && result.status != 409) { // 409: applied or applying already; the import's state tells
         fail(result.errorMessage);
         return;
+    }
+    poll();
+}
+
+void ImportClient::cancel()
+{
+    if (m_state == State::Uploading || m_state == State::Checking) {
+        reset();
+        return;
+    }
+    if (m_state != State::Applying || m_importId <= 0 || m_cancelling)
+        return;
+    m_cancelling = true;
+    m_pollTimer->stop();
+    if (m_call)
+        m_call->abandon();
+    follow(m_account.post(u"/imports/%1/cancel"_s.arg(m_importId)), &ImportClient::cancelAsked);
+    Q_EMIT stateChanged(m_state); // the page shows that it stops
+}
+
+void ImportClient::cancelAsked(const client::ApiResult &result)
+{
+    if (!result.ok() && result.status != 409) { // 409: it was applied first; the import's state tells
+        m_cancelling = false;
+        m_error = result.errorMessage;
     }
     poll();
 }

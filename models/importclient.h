@@ -52,8 +52,14 @@ public:
     void changeMapping(const client::Json &mapping);
     // Applies the dry run (Ready) and follows the apply; also after a failed apply, to try again.
     void apply();
+    // Stops what is under way: sending or checking stops here (the upload stays open on the server, where
+    // nothing was written); an apply is asked to stop on the server, which undoes what it wrote, and is
+    // followed until it has (Failed, with who stopped it; Applied if it finished first).
+    void cancel();
     // Stops following: no more requests, state Idle (an apply under way goes on on the server).
     void reset();
+    // Someone asked to stop the apply under way.
+    [[nodiscard]] bool isCancelling() const { return m_cancelling; }
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] qint64 importId() const { return m_importId; }
@@ -87,6 +93,7 @@ private:
     void polled(const client::ApiResult &result);
     void mappingChanged(const client::ApiResult &result);
     void applyQueued(const client::ApiResult &result);
+    void cancelAsked(const client::ApiResult &result);
 
     client::ApiAccount &m_account;
     QTimer *m_pollTimer;
@@ -103,6 +110,7 @@ private:
     qint64 m_done = 0;
     qint64 m_total = 0;
     qint64 m_chunkEnd = 0; // where the chunk under way ends
+    bool m_cancelling = false;
 };
 
 } // namespace askpro

@@ -899,6 +899,61 @@ private slots:
         QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers WHERE name = 'Anna' AND COALESCE(notes, '') = ''"_s), 1);
     }
 
+    // The Import page's cancel: a queued apply ends before it starts; a running one stops after its batch with
+    // its run undone; an applied one stays; an open upload has nothing to stop.
+    void anApplyCanBeCancelled_data() { test::addEngineRows(); }
+    void anApplyCanBeCancelled()
+    {
+        ASKPRO_IMPORT_FIXTURE();
+        const Actor actor = Actor::system(u"test"_s);
+        ImportUploads uploads(*db);
+        QByteArray csv = "Name;Telefon\n";
+        for (int i = 0; i < 1200; ++i) // three batches
+            csv += "Kunde " + QByteArray::number(i) + ";030 55" + QByteArray::number(200000 + i) + "\n";
+        const auto prepared = [&] {
+            auto upload = uploads.create(actor, company, u"liste.csv"_s, {});
+            if (!upload || !uploads.append(actor, *upload, 0, csv) || !checkedReport(*db, uploads, actor, *upload))
+                qFatal("cannot prepare an upload");
+            return *upload;
+        };
+        const auto payloadOf = [&](qint64 job) { return text(*db, u"SELECT payload FROM jobs WHERE id = ?"_s, {job}).toUtf8(); };
+
+        const qint64 open = prepared();
+        QCOMPARE(*uploads.requestCancel(actor, open), u"open"_s);
+
+        const qint64 queued = prepared();
+        auto job = uploads.requestApply(actor, queued);
+        QVERIFY(job);
+        QCOMPARE(*uploads.requestCancel(actor, queued), u"failed"_s);
+        QVERIFY(uploads.find(actor, queued)->error.contains(u"Cancelled by"_s));
+        QCOMPARE(uploads.runApplyJob(*job, payloadOf(*job)).kind, JobOutcome::Kind::Done); // finds it failed
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+
+        const qint64 running = prepared();
+        job = uploads.requestApply(actor, running);
+        QVERIFY(job);
+        int beats = 0;
+        QString stateWhenAsked;
+        const JobOutcome stopped = uploads.runApplyJob(*job, payloadOf(*job), [&] {
+            if (++beats == 2) // the run has started and written its first batch
+                stateWhenAsked = *uploads.requestCancel(actor, running);
+        });
+        QCOMPARE(stateWhenAsked, u"applying"_s);
+        QCOMPARE(stopped.kind, JobOutcome::Kind::Done);
+        const ImportUpload after = *uploads.find(actor, running);
+        QCOMPARE(after.state, u"failed"_s);
+        QVERIFY2(after.error.contains(u"Cancelled by"_s) && after.error.contains(u"undone"_s), qPrintable(after.error));
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 0);
+        QCOMPARE(text(*db, u"SELECT state FROM import_runs ORDER BY id DESC LIMIT 1"_s), u"failed"_s);
+
+        // Applied again after the cancel, it goes in whole; then there is nothing to stop.
+        job = uploads.requestApply(actor, running);
+        QVERIFY(job);
+        QCOMPARE(uploads.runApplyJob(*job, payloadOf(*job)).kind, JobOutcome::Kind::Done);
+        QCOMPARE(count(*db, u"SELECT COUNT(*) FROM customers"_s), 1200);
+        QCOMPARE(uploads.requestCancel(actor, running).error().code, u"import.applied"_s);
+    }
+
     // Review of issue 19, 4: the dry run says which numbers AskPro already holds; a reader who may not view
     // customers (onboarding) gets the counts and actions, not the customers nor their numbers.
     void theReportIsRedactedForReadersWhoMayNotViewCustomers_data() { test::addEngineRows(); }

@@ -5,6 +5,8 @@
 #include "testdatabase.h"
 
 #include "db/database.h"
+#include "importer/importuploads.h"
+#include "jobs/joboutcome.h"
 #include "importrowsmodel.h"
 #include "pages/importpage.h"
 
@@ -199,6 +201,43 @@ private Q_SLOTS:
         QCOMPARE(client->report()["created"].get<int>(), 12000);
         QCOMPARE(m_page->rowsModel()->rowCount(), 10000);
         QVERIFY(m_page->findChild<QLabel *>(u"importSummary"_s)->text().contains(u"not listed"_s));
+    }
+
+    // Cancel while the apply waits for the server's workers: it ends before it starts, nothing written, and the
+    // page says who stopped it. (This server runs no workers: the test runs the dry run's job itself.)
+    void anApplyIsCancelledFromThePage()
+    {
+        m_page.reset();
+        m_session.reset();
+        m_session = test::startApiSession(m_db, Role::Onboarding, 0, u"onboarding-2"_s, workingServer(), false);
+        m_page = std::make_unique<ImportPage>(*m_session->account);
+        m_page->show();
+        auto *company = m_page->findChild<QComboBox *>(u"importCompany"_s);
+        QTRY_VERIFY(company->findData(m_company) >= 0);
+        company->setCurrentIndex(company->findData(m_company));
+
+        ImportClient *client = m_page->importClient();
+        m_page->checkFile(writeFile(m_dir, u"abbruch.csv"_s, "Name;Telefon\nFritz Kern;030 5550505\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(client->state(), ImportClient::State::Checking, checkedWithinMs);
+        auto *cancel = m_page->findChild<QPushButton *>(u"importCancel"_s);
+        QVERIFY(cancel->isVisibleTo(m_page.get()));
+        QTRY_VERIFY(count(*m_db, u"SELECT COALESCE(job_id, 0) FROM import_uploads WHERE id = ?"_s, {client->importId()}) > 0);
+        const qint64 check = count(*m_db, u"SELECT job_id FROM import_uploads WHERE id = ?"_s, {client->importId()});
+        QCOMPARE(ImportUploads(*m_db).runCheckJob(check, m_db->scalar(u"SELECT payload FROM jobs WHERE id = ?"_s, {check})->toString().toUtf8()).kind,
+                 JobOutcome::Kind::Done);
+        QTRY_COMPARE_WITH_TIMEOUT(client->state(), ImportClient::State::Ready, checkedWithinMs);
+        QVERIFY(!cancel->isVisibleTo(m_page.get()));
+
+        m_page->findChild<QPushButton *>(u"importApply"_s)->click();
+        QTRY_COMPARE(count(*m_db, u"SELECT COUNT(*) FROM import_uploads WHERE id = ? AND state = 'queued'"_s, {client->importId()}), 1);
+        QCOMPARE(client->state(), ImportClient::State::Applying);
+        QVERIFY(cancel->isVisibleTo(m_page.get()) && cancel->isEnabled());
+        cancel->click();
+        QTRY_COMPARE_WITH_TIMEOUT(client->state(), ImportClient::State::Failed, checkedWithinMs);
+        QVERIFY2(client->error().contains(u"Cancelled by"_s), qPrintable(client->error()));
+        QVERIFY(m_page->findChild<QLabel *>(u"importState"_s)->text().contains(u"undone"_s));
+        QCOMPARE(count(*m_db, u"SELECT COUNT(*) FROM customers"_s), 0);
+        QVERIFY(m_page->findChild<QPushButton *>(u"importApply"_s)->isEnabled()); // it can be imported after all
     }
 
     // A spreadsheet is turned away before anything is sent.

@@ -603,7 +603,7 @@
 <context>
     <name>ImportUploads</name>
     <message>
-        <location filename="../backend/api/importroutes.cpp" line="+59"/>
+        <location filename="../backend/api/importroutes.cpp" line="+60"/>
         <location line="+87"/>
         <source>an object of field and column names is expected</source>
         <translation>ein Objekt aus Feld- und Spaltennamen wird erwartet</translation>
@@ -631,7 +631,7 @@
     <message>
         <location line="-31"/>
         <location line="+8"/>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Import %1 is being or has been applied; start a new one.</source>
         <translation>Import %1 wird gerade oder wurde bereits übernommen; bitte einen neuen beginnen.</translation>
     </message>
@@ -652,7 +652,7 @@
         <translation>An derselben Stelle wurde bereits ein anderer Teil gespeichert; fragen Sie die Größe des Imports ab und machen Sie dort weiter.</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+120"/>
         <location line="+12"/>
         <source>Import %1 is being applied or has been applied already.</source>
         <translation>Import %1 wird gerade angewendet oder wurde bereits angewendet.</translation>
@@ -693,7 +693,27 @@
         <translation>Der Server wurde während der Übernahme beendet; rückgängig gemacht und erneut übernommen.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+27"/>
+        <source>Cancelled by %1 during the apply; what it had written is undone.</source>
+        <translation>Abgebrochen von %1 während der Übernahme; was sie bis dahin geschrieben hatte, ist rückgängig gemacht.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>the server</source>
+        <translation>dem Server</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import %1 has been applied; its customers are in.</source>
+        <translation>Import %1 wurde übernommen; seine Kunden sind eingetragen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancelled by %1 before it started; nothing was written.</source>
+        <translation>Abgebrochen von %1 vor dem Start; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>The apply stopped before it finished (its job ended without it); nothing of it is left. Apply it again.</source>
         <translation>Die Übernahme wurde vor ihrem Ende abgebrochen (ihr Auftrag endete ohne sie); von ihr ist nichts geblieben. Bitte erneut übernehmen.</translation>
     </message>
@@ -4413,7 +4433,7 @@ Befehle:
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location line="+265"/>
+        <location line="+266"/>
         <source>more than %L1 calls match</source>
         <translation>mehr als %L1 Anrufe passen</translation>
     </message>
@@ -5826,14 +5846,14 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::ImportClient</name>
     <message>
-        <location filename="../models/importclient.cpp" line="+60"/>
+        <location filename="../models/importclient.cpp" line="+61"/>
         <location line="+34"/>
         <location line="+5"/>
         <source>The file %1 cannot be read: %2</source>
         <translation>Die Datei %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+169"/>
         <source>The server did not say why.</source>
         <translation>Der Server hat keinen Grund genannt.</translation>
     </message>
@@ -5841,7 +5861,7 @@ Trotzdem erneut versuchen?</translation>
 <context>
     <name>askpro::ImportPage</name>
     <message>
-        <location filename="../ui/pages/importpage.cpp" line="+40"/>
+        <location filename="../ui/pages/importpage.cpp" line="+41"/>
         <source>Customer number</source>
         <translation>Kundennummer</translation>
     </message>
@@ -5891,7 +5911,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
         <source>No file chosen</source>
         <translation>Keine Datei gewählt</translation>
     </message>
@@ -5967,12 +5987,27 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+97"/>
+        <location line="+109"/>
         <source>Import</source>
         <translation>Importieren</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-105"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stops the import; what it has written so far is undone</source>
+        <translation>Hält den Import an; was er bis dahin geschrieben hat, wird rückgängig gemacht</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Cancelled: the file was not checked, nothing was written.</source>
+        <translation>Abgebrochen: Die Datei wurde nicht geprüft, nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>No company</source>
         <translation>Kein Unternehmen</translation>
     </message>
@@ -5987,7 +6022,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>CSV-Dateien (*.csv *.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Choose the company the customers belong to.</source>
         <translation>Wählen Sie das Unternehmen, zu dem die Kunden gehören.</translation>
     </message>
@@ -6012,7 +6047,7 @@ Trotzdem erneut versuchen?</translation>
         <translation>Erneut importieren</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Choose the company and its customer list. The server checks the file first; nothing is written until you import.</source>
         <translation>Wählen Sie das Unternehmen und seine Kundenliste. Der Server prüft die Datei zuerst; geschrieben wird erst, wenn Sie importieren.</translation>
     </message>
@@ -6048,6 +6083,11 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Stopping the import of %1 and undoing what it wrote…</source>
+        <translation>Der Import von %1 wird angehalten und rückgängig gemacht…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Importing %1 on the server… (pages and calls go on meanwhile)</source>
         <translation>%1 wird auf dem Server importiert… (Seiten und Anrufe laufen währenddessen weiter)</translation>
     </message>
@@ -6063,8 +6103,12 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>The import did not finish and was undone: %1</source>
+        <translation>Der Import wurde nicht abgeschlossen und rückgängig gemacht: %1</translation>
+    </message>
+    <message>
         <source>The import failed and was undone: %1</source>
-        <translation>Der Import ist fehlgeschlagen und wurde rückgängig gemacht: %1</translation>
+        <translation type="vanished">Der Import ist fehlgeschlagen und wurde rückgängig gemacht: %1</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -6087,12 +6131,12 @@ Trotzdem erneut versuchen?</translation>
         <translation>(%1 Zeilen gezählt, aber nicht aufgeführt)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Rows about known customers are shortened: you may not view customers.</source>
         <translation>Zeilen zu bekannten Kunden sind gekürzt: Sie dürfen keine Kunden ansehen.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>(not imported)</source>
         <translation>(nicht importiert)</translation>
     </message>
@@ -6189,14 +6233,14 @@ Trotzdem erneut versuchen?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+248"/>
+        <location line="+249"/>
         <location line="+8"/>
         <location line="+13"/>
         <source>Replay</source>
         <translation>Erneut verarbeiten</translation>
     </message>
     <message>
-        <location line="-267"/>
+        <location line="-268"/>
         <source>Set the delivery back to pending and process it again</source>
         <translation>Die Zustellung auf „ausstehend“ zurücksetzen und erneut verarbeiten</translation>
     </message>
@@ -6307,7 +6351,7 @@ Trotzdem erneut versuchen?</translation>
         <translation type="vanished">anderer Grund</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>

@@ -126,7 +126,7 @@
 <context>
     <name>askpro::CallsPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/callspage.cpp" line="+400"/>
+        <location filename="../ui/pages/callspage.cpp" line="+401"/>
         <source>Not every call could be read (%1). Export the %Ln call(s) read so far?</source>
         <translation>
             <numerusform>Not every call could be read (%1). Export the call read so far?</numerusform>
@@ -223,7 +223,7 @@
 <context>
     <name>askpro::InboxPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/inboxpage.cpp" line="+231"/>
+        <location filename="../ui/pages/inboxpage.cpp" line="+232"/>
         <source>%1 · %2 · from %3 · %n byte(s)</source>
         <translation>
             <numerusform>%1 · %2 · from %3 · %n byte</numerusform>

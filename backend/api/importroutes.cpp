@@ -32,7 +32,8 @@ Json uploadJson(const ImportUpload &upload)
                 {"state", upload.state.toStdString()},
                 {"run_id", upload.runId > 0 ? Json(upload.runId) : Json(nullptr)},
                 {"progress", Json{{"rows", upload.rowsDone}, {"bytes", upload.bytesDone}}},
-                {"error", upload.error.isEmpty() ? Json(nullptr) : Json(upload.error.toStdString())}};
+                {"error", upload.error.isEmpty() ? Json(nullptr) : Json(upload.error.toStdString())},
+                {"cancelling", upload.state == u"applying"_s && !upload.cancelRequestedBy.isEmpty()}};
 }
 
 } // namespace
@@ -165,6 +166,18 @@ QList<ApiRoute> importRoutes(const ApiContext &context)
                            pool->wakeOne();
                        const QString url = u"/api/v1/imports/%1"_s.arg(*id);
                        return ApiReply::json(Json{{"id", *id}, {"state", "queued"}, {"job_id", *job}, {"url", url.toStdString()}}, 202);
+                   }});
+    routes.append({"POST", u"/api/v1/imports/{importId}/cancel"_s, A::Permission, Permission::RunSetup, IdScope::Company, false,
+                   u"Stops the apply: a queued one ends failed at once, a running one after its batch, with its run undone (nothing "
+                   "half-applied stays). An import not being applied is left as it is; an applied one is 409. Answers the state"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"importId"_s);
+                       if (!id)
+                           return id.error();
+                       auto state = ImportUploads(db).requestCancel(r.actor, *id);
+                       if (!state)
+                           return state.error();
+                       return ApiReply::json(Json{{"id", *id}, {"state", state->toStdString()}, {"cancelling", *state == u"applying"_s}});
                    }});
     return routes;
 }

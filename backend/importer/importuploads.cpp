@@ -94,7 +94,7 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
         return allowed.error();
     const qint64 scope = actor.isScoped() ? actor.companyId : 0;
     auto q = m_db.exec(u"SELECT id, company_id, file_name, mapping_json, bytes, state, run_id, report_json, rows_done, bytes_done, error, "
-                       "COALESCE(job_id, 0) FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
+                       "COALESCE(job_id, 0), cancel_requested_by FROM import_uploads WHERE id = ? AND (? = 0 OR company_id = ?)"_s,
                        {uploadId, scope, scope});
     if (!q)
         return q.error();
@@ -111,7 +111,8 @@ Result<ImportUpload> ImportUploads::find(const Actor &actor, qint64 uploadId)
                         q->value(8).toLongLong(),
                         q->value(9).toLongLong(),
                         q->value(10).toString(),
-                        q->value(11).toLongLong()};
+                        q->value(11).toLongLong(),
+                        q->value(12).toString()};
 }
 
 Result<qint64> ImportUploads::append(const Actor &actor, qint64 uploadId, qint64 offset, const QByteArray &data)
@@ -254,7 +255,8 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
         return tx.started().error();
     // One apply per upload: the state moves on in one statement, so a second request finds it taken. The
     // company is part of the statement as of every other.
-    auto taken = m_db.exec(u"UPDATE import_uploads SET state = 'queued', error = '', rows_done = 0, bytes_done = 0, applied_by = ?, updated_at = ? "
+    auto taken = m_db.exec(u"UPDATE import_uploads SET state = 'queued', error = '', rows_done = 0, bytes_done = 0, applied_by = ?, "
+                           "cancel_requested_by = '', updated_at = ? "
                            "WHERE id = ? AND company_id = ? AND state IN ('open', 'checking', 'failed')"_s,
                            {actor.username, nowMs(), uploadId, upload->companyId});
     if (!taken)
@@ -410,20 +412,34 @@ JobOutcome ImportUploads::runApplyJob(qint64 jobId, const QByteArray &payload, c
     }
     options.apply = true;
     options.runStarted = [&](qint64 id) { (void)keep(u"run_id = ?, "_s, {id}); };
-    options.progress = [&](qint64 rows, qint64 read) { return keep(u"rows_done = ?, bytes_done = ?, "_s, {rows, read}); };
+    // Who asked to stop it, read after every batch; the apply then stops and its run is undone.
+    QString cancelledBy;
+    const auto cancelRequested = [&] {
+        auto who = m_db.scalar(u"SELECT cancel_requested_by FROM import_uploads WHERE id = ? AND company_id = ?"_s, {uploadId, companyId});
+        if (who && !who->toString().isEmpty())
+            cancelledBy = who->toString();
+        return !cancelledBy.isEmpty();
+    };
+    options.progress = [&](qint64 rows, qint64 read) {
+        return keep(u"rows_done = ?, bytes_done = ?, "_s, {rows, read}) && !cancelRequested();
+    };
     UploadDevice device(m_db, uploadId, bytes);
     device.open(QIODevice::ReadOnly);
     auto report = CustomerImport(m_db).run(device, options, actor);
     if (!report) {
-        if (report.error().code == u"import.stopped"_s)
+        if (report.error().code == u"import.stopped"_s && cancelledBy.isEmpty())
             return JobOutcome::done(); // taken over by another attempt, which finishes it
+        const QString reason = cancelledBy.isEmpty() ? report.error().describe()
+                                                     : tr("Cancelled by %1 during the apply; what it had written is undone.").arg(cancelledBy);
         // run() undid its own run already; the reason stays on the upload for support, and the job ends:
         // the same file would fail the same way, and a new request applies it again.
         auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, run_id = NULL, updated_at = ? "
                                 "WHERE id = ? AND company_id = ? AND job_id = ? AND state = 'applying'"_s,
-                                {report.error().describe().left(4000), nowMs(), uploadId, companyId, jobId});
+                                {reason.left(4000), nowMs(), uploadId, companyId, jobId});
         if (!closed)
             return JobOutcome::retry(closed.error());
+        if (!cancelledBy.isEmpty())
+            return JobOutcome::done(); // stopped as asked: nothing to retry
         return JobOutcome::failed(report.error());
     }
     auto closed = m_db.exec(u"UPDATE import_uploads SET state = 'applied', run_id = ?, report_json = ?, error = '', updated_at = ? "
@@ -432,6 +448,37 @@ JobOutcome ImportUploads::runApplyJob(qint64 jobId, const QByteArray &payload, c
     if (!closed)
         return retryIfTransient(closed.error());
     return JobOutcome::done();
+}
+
+Result<QString> ImportUploads::requestCancel(const Actor &actor, qint64 uploadId)
+{
+    auto upload = find(actor, uploadId);
+    if (!upload)
+        return upload.error();
+    const QString who = actor.username.isEmpty() ? tr("the server") : actor.username;
+    if (upload->state == u"applied"_s)
+        return makeError(ErrorKind::Conflict, u"import.applied"_s, tr("Import %1 has been applied; its customers are in.").arg(uploadId));
+    if (upload->state == u"queued"_s) {
+        // Not started: nothing was written. A job that starts meanwhile finds the upload failed and leaves it.
+        auto stopped = m_db.exec(u"UPDATE import_uploads SET state = 'failed', error = ?, cancel_requested_by = ?, updated_at = ? "
+                                 "WHERE id = ? AND company_id = ? AND state = 'queued'"_s,
+                                 {tr("Cancelled by %1 before it started; nothing was written.").arg(who), who, nowMs(), uploadId, upload->companyId});
+        if (!stopped)
+            return stopped.error();
+        if (stopped->numRowsAffected() == 1)
+            return u"failed"_s;
+        return requestCancel(actor, uploadId); // it started meanwhile: stop it as a running one
+    }
+    if (upload->state == u"applying"_s) {
+        auto asked = m_db.exec(u"UPDATE import_uploads SET cancel_requested_by = ? WHERE id = ? AND company_id = ? AND state = 'applying'"_s,
+                               {who, uploadId, upload->companyId});
+        if (!asked)
+            return asked.error();
+        if (asked->numRowsAffected() == 1)
+            return u"applying"_s;
+        return requestCancel(actor, uploadId); // it ended meanwhile: say how
+    }
+    return upload->state; // open, checking or failed: no apply to stop
 }
 
 Result<int> ImportUploads::failAbandoned()

@@ -32,6 +32,7 @@ struct ImportUpload
     qint64 bytesDone = 0;
     QString error;       // why the last apply failed (and what its undo kept)
     qint64 jobId = 0;    // the job that checks or applies it
+    QString cancelRequestedBy; // who asked to stop its apply; empty: nobody
 };
 
 class ImportUploads final
@@ -66,6 +67,12 @@ public:
     // Queues the apply as a job (once; after a failure again); returns the job's id. A second request while
     // it is queued, runs or after it was applied is a Conflict. Needs RunSetup and EditCustomers.
     [[nodiscard]] Result<qint64> requestApply(const Actor &actor, qint64 uploadId);
+
+    // Stops the apply: a queued one ends failed at once; a running one stops after its batch, its run is undone
+    // and it ends failed with who stopped it. An upload that is not being applied (open, failed) is left as it
+    // is; an applied one is a Conflict (its customers are in; the run's undo is another matter). Returns the
+    // upload's state after the request. Needs RunSetup and EditCustomers.
+    [[nodiscard]] Result<QString> requestCancel(const Actor &actor, qint64 uploadId);
 
     static constexpr auto ApplyJobKind = "import.apply";
     // An applying upload whose progress is older than this has lost its apply (its server stopped): another

@@ -190,7 +190,12 @@ ImportPage::ImportPage(client::ApiAccount &account, QWidget *parent)
     m_apply->setObjectName(u"importApply"_s);
     m_apply->setEnabled(false);
     m_apply->setDefault(true);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(u"importCancel"_s);
+    m_cancel->setToolTip(tr("Stops the import; what it has written so far is undone"));
+    m_cancel->setVisible(false);
     actions->addStretch(1);
+    actions->addWidget(m_cancel);
     actions->addWidget(m_showCustomers);
     actions->addWidget(m_apply);
     layout->addLayout(actions);
@@ -199,6 +204,12 @@ ImportPage::ImportPage(client::ApiAccount &account, QWidget *parent)
     connect(m_check, &QPushButton::clicked, this, &ImportPage::startCheck);
     connect(m_recheck, &QPushButton::clicked, this, [this] { m_import->changeMapping(chosenMapping()); });
     connect(m_apply, &QPushButton::clicked, m_import, &ImportClient::apply);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        const bool sending = m_import->state() != ImportClient::State::Applying;
+        m_import->cancel();
+        if (sending)
+            m_state->setText(tr("Cancelled: the file was not checked, nothing was written."));
+    });
     connect(m_showCustomers, &QPushButton::clicked, this, &ImportPage::openCustomers);
     connect(m_filter, &QComboBox::currentIndexChanged, this, [this] { m_rows->setActionFilter(m_filter->currentData().toString()); });
     connect(m_import, &ImportClient::stateChanged, this, &ImportPage::showState);
@@ -286,6 +297,8 @@ void ImportPage::showState(ImportClient::State state)
     m_apply->setEnabled(state == S::Ready || (state == S::Failed && m_import->report().is_object() && m_import->importId() > 0));
     m_apply->setText(state == S::Failed ? tr("Import again") : tr("Import"));
     m_showCustomers->setVisible(state == S::Applied && m_account.can(u"view_customers"_s));
+    m_cancel->setVisible(busy);
+    m_cancel->setEnabled(!m_import->isCancelling());
     m_recheck->setEnabled(false);
     switch (state) {
     case S::Idle:
@@ -316,7 +329,8 @@ void ImportPage::showState(ImportClient::State state)
                                                        : tr("The columns do not fit: %1 Choose the columns below.").arg(m_import->error()));
         break;
     case S::Applying:
-        m_state->setText(tr("Importing %1 on the server… (pages and calls go on meanwhile)").arg(file));
+        m_state->setText(m_import->isCancelling() ? tr("Stopping the import of %1 and undoing what it wrote…").arg(file)
+                                                  : tr("Importing %1 on the server… (pages and calls go on meanwhile)").arg(file));
         break;
     case S::Applied:
         saveMapping(m_import->columns(), client::child(m_import->report(), "mapping", client::Json::object()));
@@ -325,7 +339,7 @@ void ImportPage::showState(ImportClient::State state)
         break;
     case S::Failed:
         m_state->setText(m_import->importId() > 0 && m_import->report().is_object()
-                             ? tr("The import failed and was undone: %1").arg(m_import->error())
+                             ? tr("The import did not finish and was undone: %1").arg(m_import->error())
                              : tr("Not checked: %1").arg(m_import->error()));
         break;
     }

@@ -77,6 +77,7 @@ private:
     QComboBox *m_filter = nullptr;
     QTableView *m_table = nullptr;
     QPushButton *m_apply = nullptr;
+    QPushButton *m_cancel = nullptr;
     QPushButton *m_showCustomers = nullptr;
     bool m_showingMapping = false; // the combo boxes are being filled, not edited
     bool m_savedMappingTried = false; // this file's layout was looked up once
