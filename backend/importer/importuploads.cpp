@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUuid>
 
 #include <cstring>
 
@@ -183,8 +184,9 @@ Result<QJsonObject> ImportUploads::report(const Actor &actor, qint64 uploadId)
     if (marked->numRowsAffected() != 1)
         return QJsonObject(); // another request started it, or a chunk came: the next look tells
     const QJsonObject payload{{u"upload_id"_s, uploadId}, {u"bytes"_s, upload->bytes}};
+    // Every check is its own job: a key of the clock would join two looks within one millisecond.
     auto job = JobQueue(m_db).enqueue(QString::fromLatin1(CheckJobKind), compact(payload).toUtf8(),
-                                      u"import-check:%1:%2"_s.arg(uploadId).arg(nowMs()), 0, 3);
+                                      u"import-check:%1:%2"_s.arg(uploadId).arg(QUuid::createUuid().toString(QUuid::WithoutBraces)), 0, 3);
     if (!job)
         return job.error();
     if (job->has_value()) {
@@ -271,7 +273,7 @@ Result<qint64> ImportUploads::requestApply(const Actor &actor, qint64 uploadId)
                               {u"company_id"_s, actor.companyId}};
     // A failed upload may be applied again: each request is its own job.
     auto job = JobQueue(m_db).enqueue(QString::fromLatin1(ApplyJobKind), compact(payload).toUtf8(),
-                                      u"import:%1:%2"_s.arg(uploadId).arg(nowMs()), 0, 3);
+                                      u"import:%1:%2"_s.arg(uploadId).arg(QUuid::createUuid().toString(QUuid::WithoutBraces)), 0, 3);
     if (!job)
         return job.error();
     if (!job->has_value())
