@@ -133,6 +133,7 @@ QString Labels::messageReason(const QString &code)
     if (code == u"no_number"_s) return tr("No number for messages");
     if (code == u"no_credentials"_s) return tr("No messaging account set up");
     if (code == u"preference"_s) return tr("The customer prefers another channel");
+    if (code == u"standby"_s) return tr("Kept back: the customer prefers SMS; sent if the SMS fails");
     // The provider's error codes that support meets most, with the code kept for looking up the rest.
     if (code == u"21211"_s) return tr("Invalid number (21211)");
     if (code == u"21408"_s) return tr("Country not enabled for SMS (21408)");

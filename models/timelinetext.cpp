@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "flow/timeline.h"
+#include "labels.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -156,6 +157,10 @@ QString TimelineText::text(const QString &codeName, const QJsonObject &args, con
         return tr("Confirmation SMS delivered to %1").arg(arg(TimelineArg::Number));
     case TimelineCode::SmsFailed:
         return tr("Confirmation SMS to %1 failed: %2").arg(arg(TimelineArg::Number), error(args));
+    case TimelineCode::EmailInstead:
+        return tr("The SMS could not be delivered: confirmation e-mail queued for %1 instead").arg(arg(TimelineArg::Email));
+    case TimelineCode::SupportResent:
+        return tr("%1 sent again by %2").arg(Labels::channel(arg(TimelineArg::Channel)), arg(TimelineArg::User));
     case TimelineCode::RecoveryQueued:
         return tr("Recovery queued another booking attempt");
     case TimelineCode::SupportRetry:

@@ -8,9 +8,11 @@
 #include "labels.h"
 #include "pages/messagespage.h"
 #include "widgets/calldetailpane.h"
+#include "modal.h"
 #include "testdatabase.h"
 
 #include <QComboBox>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -153,6 +155,93 @@ private Q_SLOTS:
         QCOMPARE(own.body.at("items").size(), size_t(1));
         QCOMPARE(own.body.at("items").at(0).at("recipient").get<std::string>(), std::string("+4917012345678"));
         QCOMPARE(test::waitFor(owner->account->get(u"/messages"_s, QUrlQuery(u"state=lost"_s))).status, 400);
+    }
+
+    // Support sends a message again from the log: a new message naming the first, queued with its send job,
+    // audited and told on the call's timeline. Refused while it (or an earlier resend) is still on its way, for a
+    // message left unsent on purpose, for an SMS to a customer who opted out since, and for roles that may not.
+    void aMessageIsSentAgain()
+    {
+        auto db = test::freshDatabase(u"sqlite"_s);
+        QVERIFY(db);
+        const auto [praxis, praxisBranch] = test::plantCompanyAndBranch(*db, u"+4930123456"_s);
+        const qint64 praxisCall = call(*db, praxis, praxisBranch, u"call_resend"_s);
+        auto customer = db->insert(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) "
+                                   "VALUES (?, '+4917012345678', 'Eva Schulz', ?, ?) RETURNING id"_s,
+                                   {praxis, nowMs(), nowMs()});
+        QVERIFY(customer);
+        QVERIFY(db->exec(u"UPDATE calls SET customer_id = ? WHERE id = ?"_s, {*customer, praxisCall}));
+        const qint64 at = nowMs() - 3600000;
+        const qint64 mail = message(*db, praxis, praxisCall, u"email"_s, u"eva.schulz@example.de"_s, u"failed"_s, {}, {}, {}, at);
+        const qint64 landline = message(*db, praxis, praxisCall, u"sms"_s, u"+4930765432"_s, u"skipped"_s, {}, {}, u"landline"_s, at + 1);
+        const qint64 undelivered = message(*db, praxis, praxisCall, u"sms"_s, u"+4917012345678"_s, u"failed"_s, u"undelivered"_s, u"30003"_s, {},
+                                           at + 2);
+        QVERIFY(mail > 0 && landline > 0 && undelivered > 0);
+
+        auto support = test::startApiSession(db, Role::Support, 0, u"sabine"_s);
+        MessagesPage page(*support->account);
+        waitForRows(page, 3);
+        auto *resend = page.findChild<QPushButton *>(u"messageResend"_s);
+        QVERIFY(resend && !resend->isHidden());
+        QSignalSpy shown(&page, &MessagesPage::messageShown);
+        page.table()->setCurrentIndex(page.model()->index(1, 0)); // the landline's: not offered
+        QVERIFY(shown.wait(10000));
+        QVERIFY(!resend->isEnabled());
+        page.table()->setCurrentIndex(page.model()->index(0, 0));
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.last().at(0).toLongLong(), undelivered);
+        QVERIFY(resend->isEnabled());
+        QSignalSpy resent(&page, &MessagesPage::messageResent);
+        test::onModal<QMessageBox>(this, [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        resend->click();
+        QVERIFY(resent.wait(10000));
+        const qint64 again = resent.first().at(1).toLongLong();
+        QVERIFY(again > undelivered);
+        QCOMPARE(db->scalar(u"SELECT status || '|' || channel || '|' || recipient || '|' || body || '|' || resend_of FROM notifications WHERE id = ?"_s,
+                            {again})->toString(),
+                 u"queued|sms|+4917012345678|Ihr Termin am Dienstag um 10:00 Uhr.|%1"_s.arg(undelivered));
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM jobs WHERE kind = 'notification.send' AND dedupe_key = ?"_s, {u"sms:%1"_s.arg(again)})->toInt(), 1);
+        QCOMPARE(db->scalar(u"SELECT actor FROM audit_log WHERE action = 'message.resend' AND entity_id = ?"_s, {again})->toString(), u"sabine"_s);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM call_events WHERE call_id = ? AND code = 'support.message_resent'"_s, {praxisCall})->toInt(), 1);
+        // The log shows the new message first, queued, naming the one it repeats; it is not offered again yet.
+        waitForRows(page, 4);
+        QCOMPARE(page.model()->idAt(0), again);
+        page.table()->setCurrentIndex(page.model()->index(0, 0));
+        QTRY_COMPARE_WITH_TIMEOUT(shown.last().at(0).toLongLong(), again, 10000);
+        QVERIFY2(page.detailText().contains(u"Sent again from message %1."_s.arg(undelivered)), qPrintable(page.detailText()));
+        QVERIFY(!resend->isEnabled());
+
+        // The server decides, whatever a desktop offers.
+        const auto post = [](client::ApiAccount &account, qint64 id) {
+            return test::waitFor(account.post(u"/messages/%1/resend"_s.arg(id), client::Json::object()));
+        };
+        const auto pending = post(*support->account, undelivered);
+        QCOMPARE(pending.status, 409);
+        QCOMPARE(pending.errorCode, u"messages.resend_pending"_s);
+        QCOMPARE(post(*support->account, again).errorCode, u"messages.in_flight"_s);
+        QCOMPARE(post(*support->account, landline).errorCode, u"messages.landline"_s);
+        QCOMPARE(post(*support->account, 999999).status, 404);
+        QVERIFY(db->exec(u"UPDATE notifications SET status = 'failed' WHERE id = ?"_s, {again}));
+        QVERIFY(db->exec(u"UPDATE customers SET sms_opt_out = 1 WHERE id = ?"_s, {*customer}));
+        QCOMPARE(post(*support->account, undelivered).errorCode, u"messages.opted_out"_s);
+        // An e-mail goes again; a resend of a resend names the first message of the chain.
+        const auto mailAgain = post(*support->account, mail);
+        QCOMPARE(mailAgain.status, 202);
+        QCOMPARE(mailAgain.body.at("resend_of").get<qint64>(), mail);
+        QVERIFY(db->exec(u"UPDATE notifications SET status = 'sent' WHERE id = ?"_s, {mailAgain.body.at("id").get<qint64>()}));
+        const auto third = post(*support->account, mailAgain.body.at("id").get<qint64>());
+        QCOMPARE(third.status, 202);
+        QCOMPARE(third.body.at("resend_of").get<qint64>(), mail);
+        QCOMPARE(db->scalar(u"SELECT attachment_name FROM notifications WHERE id = ?"_s, {third.body.at("id").get<qint64>()})->toString(),
+                 db->scalar(u"SELECT attachment_name FROM notifications WHERE id = ?"_s, {mail})->toString());
+
+        // Company staff may read the log but not send: no button, and the server says no.
+        auto staff = test::startApiSession(db, Role::CompanyStaff, praxis);
+        MessagesPage staffPage(*staff->account);
+        waitForRows(staffPage, 6);
+        QVERIFY(staffPage.findChild<QPushButton *>(u"messageResend"_s)->isHidden());
+        QCOMPARE(post(*staff->account, mail).status, 403);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM notifications"_s)->toInt(), 6);
     }
 
     // The SMS path stores codes, not sentences: the list's reason and the detail word them in the reader's

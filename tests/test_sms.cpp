@@ -374,7 +374,7 @@ private Q_SLOTS:
         Q_UNUSED(callId);
     }
 
-    // The customer's preferred channel: 'none' gets nothing, 'sms' gets the SMS and no e-mail.
+    // The customer's preferred channel: 'none' gets nothing, 'sms' gets the SMS, and the e-mail is only kept back.
     void preferredChannelDecides_data() { test::addEngineRows(); }
     void preferredChannelDecides()
     {
@@ -398,7 +398,75 @@ private Q_SLOTS:
         const QString second = f->providers->simulateCall(call);
         QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(second), u"booked"_s, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
-        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email' AND status <> 'skipped'"_s), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email' AND status = 'skipped' AND skip_reason = 'standby'"_s), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM jobs WHERE kind = 'notification.send' AND status = 'done'"_s), 1, 15000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email' AND status = 'skipped' AND skip_reason = 'standby'"_s), 1);
+        QCOMPARE(f->smtp.messages().size(), 0);
+    }
+
+    // A customer who prefers SMS still gets the confirmation when the SMS cannot reach them: by e-mail, once,
+    // whether the SMS cannot be sent at all (a landline), fails for good at Twilio (21610), or is reported
+    // undelivered afterwards; the call's timeline says so.
+    void emailWhenTheSmsCannotReachThem_data() { test::addEngineRows(); }
+    void emailWhenTheSmsCannotReachThem()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        f->providers->setTwilioCallbackSpacingMs(120000); // the stand-in's own callbacks come after the test
+        const QString landline = u"+4930987654"_s;
+        const QString stopped = u"+491709876543"_s;
+        const qint64 now = nowMs();
+        for (const QString &number : {landline, stopped, callerNumber}) {
+            QVERIFY(f->db->exec(u"INSERT INTO customers (company_id, phone_e164, name, preferred_channel, created_at, updated_at) "
+                                "VALUES (?, ?, 'Jana Weber', 'sms', ?, ?)"_s,
+                                {f->companyId, number, now, now}));
+        }
+        f->providers->setTwilioStopped(stopped, true);
+        const auto bookFrom = [&f](const QString &number, int hour) {
+            auto call = bookingCall(number, nextWorkdayAt(hour));
+            call.appointment.customerEmail = u"jana@example.org"_s;
+            return f->providers->simulateCall(call);
+        };
+        const auto emailOf = [&f](const QString &callId) {
+            return f->count(u"SELECT COUNT(*) FROM notifications n JOIN calls c ON c.id = n.call_id WHERE c.retell_call_id = ? "
+                            "AND n.channel = 'email' AND n.status = 'sent' AND n.skip_reason = ''"_s,
+                            {callId});
+        };
+        const auto timelineOf = [&f](const QString &callId) {
+            return f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.retell_call_id = ? "
+                            "AND e.code = 'confirmation.email_instead'"_s,
+                            {callId});
+        };
+
+        const QString fromLandline = bookFrom(landline, 9);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(fromLandline), u"booked"_s, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(emailOf(fromLandline), 1, 15000);
+        QCOMPARE(timelineOf(fromLandline), 1);
+
+        const QString fromStopped = bookFrom(stopped, 10);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'failed' AND error_code = '21610'"_s),
+                                  1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(emailOf(fromStopped), 1, 15000);
+        QCOMPARE(timelineOf(fromStopped), 1);
+
+        const QString fromMobile = bookFrom(callerNumber, 11);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sent' AND recipient = ?"_s,
+                                           {callerNumber}),
+                                  1, 20000);
+        QCOMPARE(emailOf(fromMobile), 0);
+        const qint64 ref = f->db->scalar(u"SELECT id FROM notifications WHERE channel = 'sms' AND recipient = ?"_s, {callerNumber})->toLongLong();
+        const QString sid = f->db->scalar(u"SELECT provider_id FROM notifications WHERE id = ?"_s, {ref})->toString();
+        QCOMPARE(postStatus(*f, ref, sid, u"undelivered"_s, f->providers->config().twilioAuthToken, u"30003"_s).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(emailOf(fromMobile), 1, 15000);
+        QCOMPARE(timelineOf(fromMobile), 1);
+        // A second failure report changes nothing: one e-mail each.
+        QCOMPARE(postStatus(*f, ref, sid, u"failed"_s, f->providers->config().twilioAuthToken, u"30005"_s).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s), 2, 10000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 3);
+        QCOMPARE(f->smtp.messages().size(), 3);
     }
 
     // Only a missing credential skips the SMS as no_credentials. One that is there but cannot be opened is a

@@ -244,6 +244,9 @@ void TestTranslations::timelineGerman_data()
     row("resolved", timeline::supportResolved(u"sven"_s, u"Kunde zurückgerufen"_s), u"Als erledigt markiert von sven: Kunde zurückgerufen"_s);
     row("sms sent", timeline::smsSent(u"+491701234567"_s), u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 gesendet"_s);
     row("sms delivered", timeline::smsDelivered(u"+491701234567"_s), u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 zugestellt"_s);
+    row("e-mail instead", timeline::emailInstead(u"jana@example.org"_s),
+        u"Die SMS konnte nicht zugestellt werden: Bestätigungs-E-Mail an jana@example.org stattdessen eingereiht"_s);
+    row("resent", timeline::supportResent(u"sabine"_s, u"sms"_s), u"SMS erneut gesendet von sabine"_s);
     row("sms undelivered",
         timeline::smsFailed(u"+491701234567"_s, {ErrorKind::Rejected, u"Twilio.undelivered"_s, u"x"_s, u"30003"_s, 0}, true),
         u"Bestätigungs-SMS an +49170\u2022\u2022\u202267 fehlgeschlagen: Twilio konnte sie nicht auf das Telefon zustellen (30003)"_s);

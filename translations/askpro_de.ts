@@ -614,7 +614,7 @@
         <translation>Base64 wird erwartet</translation>
     </message>
     <message>
-        <location filename="../backend/importer/importuploads.cpp" line="+52"/>
+        <location filename="../backend/importer/importuploads.cpp" line="+53"/>
         <location line="+5"/>
         <source>There is no company %1.</source>
         <translation>Es gibt kein Unternehmen %1.</translation>
@@ -652,7 +652,7 @@
         <translation>An derselben Stelle wurde bereits ein anderer Teil gespeichert; fragen Sie die Größe des Imports ab und machen Sie dort weiter.</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+121"/>
         <location line="+12"/>
         <source>Import %1 is being applied or has been applied already.</source>
         <translation>Import %1 wird gerade angewendet oder wurde bereits angewendet.</translation>
@@ -1015,12 +1015,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-53"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1068,6 +1068,11 @@
         <location line="+1"/>
         <source>The customer prefers another channel</source>
         <translation>Der Kunde bevorzugt einen anderen Kanal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept back: the customer prefers SMS; sent if the SMS fails</source>
+        <translation>Zurückgehalten: Der Kunde bevorzugt SMS; wird gesendet, wenn die SMS scheitert</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1168,6 +1173,55 @@
         <location line="+2"/>
         <source>The stored messaging credential cannot be read</source>
         <translation>Die gespeicherten Zugangsdaten für Nachrichten lassen sich nicht lesen</translation>
+    </message>
+</context>
+<context>
+    <name>MessageOutbox</name>
+    <message>
+        <location filename="../backend/flow/messageoutbox.cpp" line="+78"/>
+        <location line="+41"/>
+        <source>No such record.</source>
+        <translation>Kein solcher Eintrag.</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>This message is still being sent.</source>
+        <translation>Diese Nachricht wird noch gesendet.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The number is a landline and cannot receive SMS.</source>
+        <translation>Die Nummer ist ein Festnetzanschluss und kann keine SMS empfangen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The customer has opted out of SMS.</source>
+        <translation>Der Kunde hat SMS abbestellt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The customer chose not to get messages on this channel.</source>
+        <translation>Der Kunde möchte auf diesem Weg keine Nachrichten erhalten.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>There is nobody to send this message to.</source>
+        <translation>Für diese Nachricht gibt es keinen Empfänger.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>WhatsApp messages cannot be sent again from here.</source>
+        <translation>WhatsApp-Nachrichten können von hier nicht erneut gesendet werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The customer has opted out of SMS since.</source>
+        <translation>Der Kunde hat SMS inzwischen abbestellt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This message is being sent again already.</source>
+        <translation>Diese Nachricht wird bereits erneut gesendet.</translation>
     </message>
 </context>
 <context>
@@ -2610,7 +2664,7 @@ Befehle:
 <context>
     <name>TimelineText</name>
     <message>
-        <location filename="../models/timelinetext.cpp" line="+41"/>
+        <location filename="../models/timelinetext.cpp" line="+42"/>
         <source>Twilio could not deliver it to the phone</source>
         <translation>Twilio konnte sie nicht auf das Telefon zustellen</translation>
     </message>
@@ -2837,6 +2891,16 @@ Befehle:
         <location line="+2"/>
         <source>Confirmation SMS to %1 failed: %2</source>
         <translation>Bestätigungs-SMS an %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The SMS could not be delivered: confirmation e-mail queued for %1 instead</source>
+        <translation>Die SMS konnte nicht zugestellt werden: Bestätigungs-E-Mail an %1 stattdessen eingereiht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 sent again by %2</source>
+        <translation>%1 erneut gesendet von %2</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3111,7 +3175,7 @@ Befehle:
         <location line="+19"/>
         <location line="+22"/>
         <location filename="../backend/api/inboxroutes.cpp" line="+38"/>
-        <location filename="../backend/api/messageroutes.cpp" line="+81"/>
+        <location filename="../backend/api/messageroutes.cpp" line="+82"/>
         <source>No such record.</source>
         <translation>Diesen Eintrag gibt es nicht.</translation>
     </message>
@@ -4113,7 +4177,7 @@ Befehle:
         <translation type="vanished">Retell-Ereignis %1 empfangen</translation>
     </message>
     <message>
-        <location filename="../backend/flow/callprocessor.cpp" line="+347"/>
+        <location filename="../backend/flow/callprocessor.cpp" line="+348"/>
         <source>The called number %1 belongs to no active branch</source>
         <translation>Die angerufene Nummer %1 gehört zu keiner aktiven Filiale</translation>
     </message>
@@ -4252,7 +4316,7 @@ Befehle:
         <translation type="vanished">Bestätigungs-E-Mail an %1 eingereiht</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
         <location line="+35"/>
         <source>The branch is gone</source>
         <translation>Die Filiale gibt es nicht mehr</translation>
@@ -7255,7 +7319,7 @@ Trotzdem erneut verarbeiten?</translation>
 <context>
     <name>askpro::MessagesPage</name>
     <message>
-        <location filename="../ui/pages/messagespage.cpp" line="+53"/>
+        <location filename="../ui/pages/messagespage.cpp" line="+54"/>
         <source>Every channel</source>
         <translation>Alle Kanäle</translation>
     </message>
@@ -7365,7 +7429,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Anruf öffnen</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+4"/>
+        <source>Send again…</source>
+        <translation>Erneut senden…</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>The delivery log cannot be read: %1</source>
         <translation>Das Versandprotokoll kann nicht gelesen werden: %1</translation>
     </message>
@@ -7384,6 +7453,26 @@ Trotzdem erneut verarbeiten?</translation>
     </message>
     <message>
         <location line="+9"/>
+        <source>Send again</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send message %1 again to its recipient? It is recorded as a new message.</source>
+        <translation>Nachricht %1 erneut an ihren Empfänger senden? Sie wird als neue Nachricht erfasst.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Message %1 was not sent again: %2</source>
+        <translation>Nachricht %1 wurde nicht erneut gesendet: %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Message %1 is being sent again as message %2.</source>
+        <translation>Nachricht %1 wird als Nachricht %2 erneut gesendet.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Only call %1</source>
         <translation>Nur Anruf %1</translation>
     </message>
@@ -7398,7 +7487,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Wählen Sie eine Nachricht, um Text und Zustellung zu sehen.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>%1 by %2 to %3, recorded %4.</source>
         <translation>%1 per %2 an %3, erfasst %4.</translation>
     </message>
@@ -7434,6 +7523,11 @@ Trotzdem erneut verarbeiten?</translation>
         <location line="+2"/>
         <source>Provider&apos;s message id: %1</source>
         <translation>Nachrichten-ID des Anbieters: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent again from message %1.</source>
+        <translation>Erneut gesendet aus Nachricht %1.</translation>
     </message>
     <message>
         <location line="+4"/>

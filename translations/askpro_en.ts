@@ -72,7 +72,7 @@
 <context>
     <name>TimelineText</name>
     <message numerus="yes">
-        <location filename="../models/timelinetext.cpp" line="+127"/>
+        <location filename="../models/timelinetext.cpp" line="+128"/>
         <source>Availability fetched from Cal.com: %n free slot(s)</source>
         <translation>
             <numerusform>Availability fetched from Cal.com: %n free slot</numerusform>
@@ -261,7 +261,7 @@
 <context>
     <name>askpro::MessagesPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/messagespage.cpp" line="+189"/>
+        <location filename="../ui/pages/messagespage.cpp" line="+200"/>
         <source>Only the first %Ln messages are exported.</source>
         <translation>
             <numerusform>Only the first message is exported.</numerusform>
@@ -269,7 +269,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+59"/>
+        <location line="+86"/>
         <source>State: %1 after %Ln attempt(s).</source>
         <translation>
             <numerusform>State: %1 after %Ln attempt.</numerusform>

@@ -3,6 +3,7 @@
 #include "api/adminapi.h"
 #include "api/routefamilies.h"
 
+#include "flow/messageoutbox.h"
 #include "queries/messagequery.h"
 
 #include <QTimeZone>
@@ -100,8 +101,23 @@ QList<ApiRoute> messageRoutes(const ApiContext &context)
                                                   {"attempts", m->attempts},
                                                   {"created_at", m->createdAtMs},
                                                   {"sent_at", orNull(m->sentAtMs)},
-                                                  {"status_at", orNull(m->statusAtMs)}});
+                                                  {"status_at", orNull(m->statusAtMs)},
+                                                  {"resend_of", orNull(m->resendOf)}});
                    }});
+    routes.append({"POST", u"/api/v1/messages/{messageId}/resend"_s, A::Permission, Permission::ManageCalls, IdScope::Company, false,
+                   u"Sends a message again as a new message naming the first (audited, on the call's timeline); refused while it or an "
+                   "earlier resend is still being sent, when it was left unsent on purpose, or for an SMS to a customer who opted out; "
+                   "answers 202"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"messageId"_s);
+                       if (!id)
+                           return id.error();
+                       auto resent = MessageOutbox(db).resend(r.actor, *id, r.actor.isScoped() ? r.actor.companyId : 0);
+                       if (!resent)
+                           return resent.error();
+                       return ApiReply::json(Json{{"id", resent->id}, {"resend_of", resent->resendOf}}, 202);
+                   },
+                   QByteArrayLiteral("{}")});
     return routes;
 }
 

@@ -19,6 +19,7 @@
 #include "flow/appointmentrequest.h"
 #include "flow/callstore.h"
 #include "flow/confirmationmessage.h"
+#include "flow/messageoutbox.h"
 #include "flow/slotcache.h"
 #include "intake/webhookinbox.h"
 #include "integrations/calcomclient.h"
@@ -783,14 +784,18 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     if (status) {
         step(run, timeline::calcomBooked(start, uid, run->zone));
     }
-    // The customer's choice: 'none' gets no message at all, 'sms' no e-mail (the SMS row records its own reason).
+    // The customer's choice: 'none' gets no message at all; 'sms' gets the e-mail only if the SMS cannot be
+    // delivered, so it is recorded as standby (the SMS row records its own reason).
     bool wantsEmail = !run->request.customerEmail.isEmpty();
+    bool standby = false;
     if (status && wantsEmail && run->customerId > 0) {
         auto preference = m_db.scalar(u"SELECT preferred_channel FROM customers WHERE id = ?"_s, {run->customerId});
         if (!preference)
             status = preference.error();
-        else
-            wantsEmail = preference->toString() != u"none"_s && preference->toString() != u"sms"_s;
+        else {
+            wantsEmail = preference->toString() != u"none"_s;
+            standby = preference->toString() == u"sms"_s;
+        }
     }
     if (status && wantsEmail) {
         auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
@@ -802,10 +807,10 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
                  start, int(start.secsTo(end) / 60), uid});
             details->finish();
             auto queued = store.queueConfirmation({run->branch.companyId, run->callId, run->appointmentId, run->request.customerEmail,
-                                                   run->branch.language, message.subject, message.body, message.ics});
+                                                   run->branch.language, message.subject, message.body, message.ics, standby});
             if (!queued)
                 status = queued.error();
-            else if (*queued) {
+            else if (*queued && !standby) {
                 auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(**queued) + '}',
                                                   u"mail:%1"_s.arg(**queued));
                 if (!job)
@@ -888,8 +893,18 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
                                language, text, reason.isEmpty() ? u"queued"_s : u"skipped"_s, reason, nowMs()});
     if (!inserted)
         return inserted.error();
-    if (!inserted->next() || !reason.isEmpty())
+    if (!inserted->next())
         return {};
+    if (!reason.isEmpty()) {
+        // No SMS can go: the e-mail kept back for a customer who prefers SMS goes instead.
+        inserted->finish();
+        auto instead = MessageOutbox(m_db).useEmailInstead(run->appointmentId);
+        if (!instead)
+            return instead.error();
+        if (!instead->isEmpty())
+            step(run, timeline::emailInstead(*instead));
+        return {};
+    }
     const qint64 id = inserted->value(0).toLongLong();
     inserted->finish();
     auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));

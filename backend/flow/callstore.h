@@ -130,6 +130,9 @@ public:
         QString subject;
         QString body;
         QByteArray ics;
+        // Kept back ('skipped', reason 'standby') for a customer who prefers SMS: MessageOutbox::useEmailInstead
+        // queues it if the SMS cannot be delivered.
+        bool standby = false;
     };
     // Queues the confirmation e-mail once per appointment; std::nullopt when it was queued before.
     [[nodiscard]] Result<std::optional<qint64>> queueConfirmation(const Confirmation &mail);

@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "db/database.h"
 #include "flow/callstore.h"
+#include "flow/messageoutbox.h"
 #include "integrations/twilioclient.h"
 
 using namespace Qt::StringLiterals;
@@ -104,7 +105,7 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     const qint64 now = nowMs();
     auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1, status = 'sending', status_at = ? WHERE id = ? AND channel = 'sms' "
                        "AND provider_id = '' AND (status = 'queued' OR (status = 'sending' AND status_at < ?)) "
-                       "RETURNING recipient, body, company_id, COALESCE(call_id, 0)"_s,
+                       "RETURNING recipient, body, company_id, COALESCE(call_id, 0), COALESCE(appointment_id, 0)"_s,
                        {now, notificationId, now - m_answerWaitMs});
     if (!q)
         return done(JobOutcome::retry(q.error()));
@@ -127,10 +128,11 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     if (!q->value(2).isNull())
         message.companyId = q->value(2).toLongLong();
     const qint64 callId = q->value(3).toLongLong();
+    const qint64 appointmentId = q->value(4).toLongLong();
     q->finish();
 
     Database &db = m_db;
-    m_sms->send(message, [&db, notificationId, callId, recipient = message.recipient, lastAttempt, done](const ChannelResult &r) {
+    m_sms->send(message, [&db, notificationId, callId, appointmentId, recipient = message.recipient, lastAttempt, done](const ChannelResult &r) {
         const qint64 at = nowMs();
         CallStore calls(db);
         if (r.status) {
@@ -187,6 +189,16 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         if (callId > 0) {
             auto logged = calls.addEvent(callId, timeline::smsFailed(recipient, e, final));
             Q_UNUSED(logged);
+        }
+        if (final) {
+            // A customer who prefers SMS still gets the confirmation, by e-mail, when an address is known.
+            auto instead = MessageOutbox(db).useEmailInstead(appointmentId);
+            if (!instead)
+                qCWarning(lcTwilio) << "SMS" << notificationId << ": the e-mail instead could not be queued:" << instead.error().describe();
+            else if (callId > 0 && !instead->isEmpty()) {
+                auto logged = calls.addEvent(callId, timeline::emailInstead(*instead));
+                Q_UNUSED(logged);
+            }
         }
         done(final ? JobOutcome::failed(e) : JobOutcome::retry(e));
     });

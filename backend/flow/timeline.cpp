@@ -83,6 +83,10 @@ QString timelineCodeName(TimelineCode code)
         return u"sms.delivered"_s;
     case TimelineCode::SmsFailed:
         return u"sms.failed"_s;
+    case TimelineCode::EmailInstead:
+        return u"confirmation.email_instead"_s;
+    case TimelineCode::SupportResent:
+        return u"support.message_resent"_s;
     }
     return {};
 }
@@ -323,6 +327,19 @@ TimelineEntry smsFailed(const QString &e164, const Error &error, bool final)
     args[TimelineArg::Number] = number.toStdString();
     return make(TimelineCode::SmsFailed, u"confirmation"_s, final ? u"error"_s : u"retry"_s,
                 u"Confirmation SMS to %1 failed: %2"_s.arg(number, error.describe()), std::move(args));
+}
+
+TimelineEntry emailInstead(const QString &email)
+{
+    return make(TimelineCode::EmailInstead, u"confirmation"_s, u"info"_s,
+                u"The SMS could not be delivered: confirmation e-mail queued for %1 instead"_s.arg(email),
+                { { TimelineArg::Email, email.toStdString() } });
+}
+
+TimelineEntry supportResent(const QString &user, const QString &channel)
+{
+    return make(TimelineCode::SupportResent, u"support"_s, u"info"_s, u"Message (%1) sent again by %2"_s.arg(channel, user),
+                { { TimelineArg::User, user.toStdString() }, { TimelineArg::Channel, channel.toStdString() } });
 }
 
 TimelineEntry recoveryQueued()

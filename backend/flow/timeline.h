@@ -54,9 +54,11 @@ enum class TimelineCode {
     SmsSent,              // sms.sent: number (masked)
     SmsDelivered,         // sms.delivered: number (masked)
     SmsFailed,            // sms.failed: number (masked), error... (Twilio's code in provider_text)
+    EmailInstead,         // confirmation.email_instead: email (the SMS the customer prefers could not be delivered)
+    SupportResent,        // support.message_resent: user, channel
 };
 // The last code above: a new code goes before it, or this moves with it.
-inline constexpr TimelineCode lastTimelineCode = TimelineCode::SmsFailed;
+inline constexpr TimelineCode lastTimelineCode = TimelineCode::SupportResent;
 
 // The argument names, shared by the writers here and the clients that read them.
 namespace TimelineArg {
@@ -73,6 +75,7 @@ inline constexpr char Alternatives[] = "alternatives";
 inline constexpr char Email[] = "email";
 inline constexpr char User[] = "user";
 inline constexpr char Comment[] = "comment";
+inline constexpr char Channel[] = "channel";
 // An error: its stable code (e.g. "Cal.com.unavailable"), its text as the server worded it, the HTTP status
 // (0 without one) and the provider's own words.
 inline constexpr char ErrorCode[] = "error_code";
@@ -137,6 +140,10 @@ namespace timeline {
 [[nodiscard]] TimelineEntry smsDelivered(const QString &e164);
 // final: no attempt follows (an error entry); otherwise a retry entry.
 [[nodiscard]] TimelineEntry smsFailed(const QString &e164, const Error &error, bool final);
+// The e-mail kept back for a customer who prefers SMS, queued because the SMS failed for good or could not be sent.
+[[nodiscard]] TimelineEntry emailInstead(const QString &email);
+// channel: email | sms | whatsapp.
+[[nodiscard]] TimelineEntry supportResent(const QString &user, const QString &channel);
 } // namespace timeline
 
 } // namespace askpro

@@ -6,6 +6,7 @@
 #include "db/database.h"
 #include "domain/phonenumbers.h"
 #include "flow/callstore.h"
+#include "flow/messageoutbox.h"
 #include "intake/webhookinbox.h"
 #include "integrations/twilioclient.h"
 
@@ -89,7 +90,7 @@ Status TwilioEventProcessor::applyStatus(qint64 inboxId, const QString &key, con
     const QString lastError = !failure ? QString() : u"twilio."_s + (errorCode.isEmpty() ? status : errorCode);
     // One row: the one holding the sid, else the one our reference names that has none yet. The update below
     // then changes exactly that row.
-    auto q = m_db.exec(u"SELECT id, status, recipient, COALESCE(call_id, 0) FROM notifications WHERE channel = 'sms' AND (id = ? OR provider_id = ?) "
+    auto q = m_db.exec(u"SELECT id, status, recipient, COALESCE(call_id, 0), COALESCE(appointment_id, 0) FROM notifications WHERE channel = 'sms' AND (id = ? OR provider_id = ?) "
                        "AND (provider_id = '' OR provider_id = ?) AND "_s + scope.sql
                            + u" ORDER BY CASE WHEN provider_id = ? THEN 0 ELSE 1 END LIMIT 1"_s,
                        QVariantList{ref, sid, sid} + scope.params + QVariantList{sid});
@@ -103,6 +104,7 @@ Status TwilioEventProcessor::applyStatus(qint64 inboxId, const QString &key, con
     const QString before = q->value(1).toString();
     const QString recipient = q->value(2).toString();
     const qint64 callId = q->value(3).toLongLong();
+    const qint64 appointmentId = q->value(4).toLongLong();
     q->finish();
     auto changed = m_db.exec(u"UPDATE notifications SET provider_status = ?, error_code = CASE WHEN ? <> '' THEN ? ELSE error_code END, "
                              "status_at = ?, provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END, "
@@ -114,13 +116,26 @@ Status TwilioEventProcessor::applyStatus(qint64 inboxId, const QString &key, con
                                  + scope.params);
     if (!changed)
         return changed.error();
-    if (!changed->next() || callId <= 0)
+    if (!changed->next())
         return {};
     changed->finish();
+    // A customer who prefers SMS gets the confirmation by e-mail instead (in this delivery's transaction).
+    QString emailInstead;
+    if (failure && before != u"failed"_s) {
+        auto instead = MessageOutbox(m_db).useEmailInstead(appointmentId);
+        if (!instead)
+            return instead.error();
+        emailInstead = *instead;
+    }
+    if (callId <= 0)
+        return {};
     CallStore calls(m_db);
     if (failure) {
         Error e{ErrorKind::Rejected, u"Twilio."_s + status, u"Twilio reported the message %1"_s.arg(status), errorCode, 0};
-        return calls.addEvent(callId, timeline::smsFailed(recipient, e, true));
+        Status told = calls.addEvent(callId, timeline::smsFailed(recipient, e, true));
+        if (told && !emailInstead.isEmpty())
+            told = calls.addEvent(callId, timeline::emailInstead(emailInstead));
+        return told;
     }
     if (status == u"delivered"_s || status == u"read"_s)
         return calls.addEvent(callId, timeline::smsDelivered(recipient));

@@ -101,8 +101,8 @@ Result<MessageDetail> MessageQuery::detail(Database &db, const askpro::Actor &re
     const bool seesCustomers = reader.can(Permission::ViewCustomers);
     auto q = db.exec(u"SELECT n.id, COALESCE(n.company_id, 0), COALESCE(n.call_id, 0), COALESCE(n.appointment_id, 0), n.kind, n.channel, "
                      "n.recipient, n.language, n.subject, n.body, n.status, n.provider_status, n.provider_id, n.error_code, n.skip_reason, "
-                     "n.last_error, n.attempts, n.created_at, COALESCE(n.sent_at, 0), COALESCE(n.status_at, 0) "
-                     "FROM notifications n WHERE n.id = ? AND (? = 0 OR n.company_id = ?)"_s,
+                     "n.last_error, n.attempts, n.created_at, COALESCE(n.sent_at, 0), COALESCE(n.status_at, 0), "
+                     "COALESCE(n.resend_of, 0) FROM notifications n WHERE n.id = ? AND (? = 0 OR n.company_id = ?)"_s,
                      {id, companyId, companyId});
     if (!q)
         return q.error();
@@ -132,6 +132,7 @@ Result<MessageDetail> MessageQuery::detail(Database &db, const askpro::Actor &re
     m.createdAtMs = q->value(17).toLongLong();
     m.sentAtMs = q->value(18).toLongLong();
     m.statusAtMs = q->value(19).toLongLong();
+    m.resendOf = q->value(20).toLongLong();
     return m;
 }
 

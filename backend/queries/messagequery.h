@@ -47,6 +47,7 @@ struct MessageDetail
     qint64 createdAtMs = 0;
     qint64 sentAtMs = 0;   // 0: not sent
     qint64 statusAtMs = 0; // 0: the provider reported nothing yet
+    qint64 resendOf = 0;   // the message this one sends again; 0: none
 };
 
 class MessageQuery final

@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
@@ -132,8 +133,17 @@ MessagesPage::MessagesPage(client::ApiAccount &account, QWidget *parent)
     m_openCall = new QPushButton(tr("Open call"), detail);
     m_openCall->setObjectName(u"messageOpenCall"_s);
     m_openCall->setEnabled(false);
+    // The server decides (manage_calls, and whether this message may go again); the button only follows it.
+    m_resend = new QPushButton(tr("Send again…"), detail);
+    m_resend->setObjectName(u"messageResend"_s);
+    m_resend->setEnabled(false);
+    m_resend->setVisible(m_account.can(u"manage_calls"_s));
+    auto *actions = new QVBoxLayout;
+    actions->addWidget(m_openCall);
+    actions->addWidget(m_resend);
+    actions->addStretch(1);
     summaryRow->addWidget(m_summary, 1);
-    summaryRow->addWidget(m_openCall, 0, Qt::AlignTop);
+    summaryRow->addLayout(actions);
     m_text = new QPlainTextEdit(detail);
     m_text->setObjectName(u"messageText"_s);
     m_text->setReadOnly(true);
@@ -160,6 +170,7 @@ MessagesPage::MessagesPage(client::ApiAccount &account, QWidget *parent)
         if (m_shownCallId > 0)
             Q_EMIT openCall(m_shownCallId);
     });
+    connect(m_resend, &QPushButton::clicked, this, &MessagesPage::resendShown);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MessagesPage::showSelected);
     connect(m_model, &ApiListModel::loaded, this, &MessagesPage::showSelected);
     connect(m_model, &ApiListModel::failed, this, [this](const QString &message) {
@@ -188,6 +199,31 @@ void MessagesPage::exportCsv()
         if (!complete && m_model->isTruncated())
             Q_EMIT statusMessage(tr("Only the first %Ln messages are exported.", nullptr, m_model->rowCount()));
         CsvExporter::exportWithDialog(m_table, tr("delivery-log"), this);
+    });
+}
+
+void MessagesPage::resendShown()
+{
+    const qint64 id = m_shownId;
+    if (id <= 0)
+        return;
+    if (QMessageBox::question(this, tr("Send again"),
+                              tr("Send message %1 again to its recipient? It is recorded as a new message.").arg(id),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes)
+        != QMessageBox::Yes)
+        return;
+    m_resend->setEnabled(false);
+    auto *call = m_account.post(u"/messages/%1/resend"_s.arg(id), client::Json::object());
+    connect(call, &client::ApiCall::finished, this, [this, id](const client::ApiResult &result) {
+        if (!result.ok()) {
+            Q_EMIT statusMessage(tr("Message %1 was not sent again: %2").arg(id).arg(result.errorMessage));
+            showSelected();
+            return;
+        }
+        const qint64 resent = client::number(result.body, "id");
+        Q_EMIT statusMessage(tr("Message %1 is being sent again as message %2.").arg(id).arg(resent));
+        Q_EMIT messageResent(id, resent);
+        reload();
     });
 }
 
@@ -228,7 +264,9 @@ void MessagesPage::showSelected()
         m_summary->setText(m_model->rowCount() == 0 ? tr("No messages match the filter.") : tr("Select a message to see its text and delivery."));
         m_text->clear();
         m_openCall->setEnabled(false);
+        m_resend->setEnabled(false);
         m_shownCallId = 0;
+        m_shownId = 0;
         return;
     }
     if (m_detailCall)
@@ -263,6 +301,8 @@ void MessagesPage::showSelected()
             lines << tr("Last error: %1").arg(lastError);
         if (!client::text(m, "provider_id").isEmpty())
             lines << tr("Provider's message id: %1").arg(client::text(m, "provider_id"));
+        if (client::number(m, "resend_of") > 0)
+            lines << tr("Sent again from message %1.").arg(client::number(m, "resend_of"));
         m_summary->setText(lines.join(u'\n'));
         const QString subject = client::text(m, "subject");
         const QString body = client::text(m, "body");
@@ -270,6 +310,12 @@ void MessagesPage::showSelected()
                                             : (subject.isEmpty() ? body : subject + u"\n\n"_s + body));
         m_shownCallId = client::number(m, "call_id");
         m_openCall->setEnabled(m_shownCallId > 0);
+        m_shownId = id;
+        // What the server would refuse at once is not offered: a message still on its way, or left unsent on purpose.
+        const QString status = client::text(m, "status");
+        const QString skipped = client::text(m, "skip_reason");
+        m_resend->setEnabled(status != u"queued"_s && status != u"sending"_s && client::text(m, "channel") != u"whatsapp"_s
+                             && (status != u"skipped"_s || skipped == u"standby"_s || skipped == u"no_credentials"_s));
         Q_EMIT messageShown(id);
     });
 }

@@ -43,10 +43,13 @@ Q_SIGNALS:
     void openCall(qint64 callId);
     // The selected message's detail is on screen.
     void messageShown(qint64 messageId);
+    // The server queued messageId's message again as resentId.
+    void messageResent(qint64 messageId, qint64 resentId);
 
 private:
     void showSelected();
     void exportCsv();
+    void resendShown();
 
     client::ApiAccount &m_account;
     QPointer<client::ApiCall> m_detailCall;
@@ -62,8 +65,10 @@ private:
     QLabel *m_summary = nullptr;
     QPlainTextEdit *m_text = nullptr;
     QPushButton *m_openCall = nullptr;
+    QPushButton *m_resend = nullptr;
     qint64 m_callId = 0;
     qint64 m_shownCallId = 0;
+    qint64 m_shownId = 0;
 };
 
 } // namespace askpro
