@@ -1,6 +1,8 @@
 // SMS confirmations end to end on both engines: a booking by a mobile caller reaches the Twilio stand-in over
 // real HTTP, its signed status callbacks come back and move the row forward only; landlines and numbers that
 // replied STOP get none, with the reason; wrong signatures are refused.
+#include "apiaccount.h"
+#include "apisession.h"
 #include "core/clock.h"
 #include "db/database.h"
 #include "flowfixture.h"
@@ -467,6 +469,54 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s), 2, 10000);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 3);
         QCOMPARE(f->smtp.messages().size(), 3);
+    }
+
+    // Caller ID is a landline, so support records the customer's mobile number for messages through the admin
+    // API (typed as the customer says it, read in the country of their number): the next booking's SMS goes
+    // there. A landline as that number, a misspelt field and an opt-in by hand are refused; an opt-out said on
+    // the phone stops the SMS, with that reason.
+    void aNumberForMessagesIsUsed_data() { test::addEngineRows(); }
+    void aNumberForMessagesIsUsed()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const QString landline = u"+4930987654"_s;
+        const QString first = book(*f, landline, 9);
+        QVERIFY(first != QString());
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND skip_reason = 'landline'"_s), 1);
+        const qint64 customer = f->db->scalar(u"SELECT id FROM customers WHERE phone_e164 = ?"_s, {landline})->toLongLong();
+        QVERIFY(customer > 0);
+
+        auto support = test::signInTo(*f->db, f->port, Role::Support);
+        const QString path = u"/customers/%1"_s.arg(customer);
+        const auto patch = [&support, &path](const client::Json &body) { return test::waitFor(support->patch(path, body)); };
+        const auto wrong = patch({{"message_phone", "030 5550000"}});
+        QCOMPARE(wrong.status, 400);
+        QCOMPARE(wrong.errorCode, u"customers.message_phone"_s);
+        QCOMPARE(patch({{"mesage_phone", "0170 5551234"}}).errorCode, u"body.unknown"_s);
+        QCOMPARE(patch({{"preferred_channel", "fax"}}).errorCode, u"customers.channel"_s);
+        const auto saved = patch({{"message_phone", "0170 5551234"}, {"language", "en"}});
+        QCOMPARE(saved.status, 200);
+        QCOMPARE(saved.body.at("message_phone").get<std::string>(), std::string("+491705551234"));
+        QVERIFY(saved.body.at("message_phone_is_mobile").get<bool>());
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'customer.update' AND entity_id = ?"_s, {customer}), 1);
+
+        const QString second = book(*f, landline, 11);
+        QVERIFY(second != QString());
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
+        const QJsonObject sent = f->providers->twilioMessages().first().toObject();
+        QCOMPARE(sent.value(u"to"_s).toString(), u"+491705551234"_s);
+        QVERIFY2(sent.value(u"body"_s).toString().contains(u"appointment"_s), qPrintable(sent.value(u"body"_s).toString())); // English now
+
+        // An opt-out said on the phone; undoing it is the customer's own START.
+        QCOMPARE(patch({{"sms_opt_out", true}}).status, 200);
+        QCOMPARE(patch({{"sms_opt_out", false}}).errorCode, u"customers.opt_in"_s);
+        const QString third = book(*f, landline, 13);
+        QVERIFY(third != QString());
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND skip_reason = 'opted_out'"_s), 1);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
     }
 
     // Only a missing credential skips the SMS as no_credentials. One that is there but cannot be opened is a

@@ -470,6 +470,49 @@
     </message>
 </context>
 <context>
+    <name>CustomerService</name>
+    <message>
+        <location filename="../backend/support/customerservice.cpp" line="+50"/>
+        <source>No such customer.</source>
+        <translation>Kein solcher Kunde.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>A customer needs a name.</source>
+        <translation>Ein Kunde braucht einen Namen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&quot;%1&quot; is not an e-mail address.</source>
+        <translation>„%1“ ist keine E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The language must be German (de) or English (en), or none.</source>
+        <translation>Die Sprache muss Deutsch (de) oder Englisch (en) sein, oder keine.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The channel must be one of: %1.</source>
+        <translation>Der Kanal muss einer davon sein: %1.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&quot;%1&quot; is not a phone number.</source>
+        <translation>„%1“ ist keine Telefonnummer.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a mobile number: it cannot receive text messages.</source>
+        <translation>%1 ist keine Mobilnummer: Sie kann keine SMS empfangen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Only the customer can receive text messages again, by replying START to one.</source>
+        <translation>Nur der Kunde selbst kann wieder SMS erhalten, indem er auf eine mit START antwortet.</translation>
+    </message>
+</context>
+<context>
     <name>DirectoryService</name>
     <message>
         <location filename="../backend/support/directoryservice.cpp" line="+49"/>
@@ -3109,6 +3152,7 @@ Befehle:
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../backend/api/customerroutes.cpp" line="+65"/>
         <location filename="../backend/api/directoryroutes.cpp" line="+38"/>
         <source>The request body must be a JSON object.</source>
         <translation>Der Inhalt der Anfrage muss ein JSON-Objekt sein.</translation>
@@ -3304,6 +3348,21 @@ Befehle:
         <location filename="../backend/api/changeroutes.cpp" line="+35"/>
         <source>Parameter tables: %1 is not a list (calls, appointments, customers, inbox, health).</source>
         <translation>Parameter tables: %1 ist keine Liste (calls, appointments, customers, inbox, health).</translation>
+    </message>
+    <message>
+        <location filename="../backend/api/customerroutes.cpp" line="+13"/>
+        <source>Field %1: a text is expected.</source>
+        <translation>Feld %1: Ein Text wird erwartet.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Field %1: true or false is expected.</source>
+        <translation>Feld %1: true oder false wird erwartet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Field %1 cannot be changed here.</source>
+        <translation>Feld %1 kann hier nicht geändert werden.</translation>
     </message>
 </context>
 <context>
@@ -4946,9 +5005,97 @@ Befehle:
     </message>
 </context>
 <context>
+    <name>askpro::CustomerDialog</name>
+    <message>
+        <location filename="../ui/dialogs/customerdialog.cpp" line="+24"/>
+        <source>Edit customer</source>
+        <translation>Kunde bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>SMS to a mobile number, and e-mail when known</source>
+        <translation>SMS an eine Mobilnummer, dazu E-Mail, wenn bekannt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMS only (e-mail if the SMS fails)</source>
+        <translation>Nur SMS (E-Mail, wenn die SMS scheitert)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail only</source>
+        <translation>Nur E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No messages</source>
+        <translation>Keine Nachrichten</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The number they call from (%1)</source>
+        <translation>Die Nummer, von der er anruft (%1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The branch&apos;s language</source>
+        <translation>Die Sprache der Filiale</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>German</source>
+        <translation>Deutsch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>English</source>
+        <translation>Englisch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sends no SMS (the customer asked us to stop)</source>
+        <translation>Keine SMS senden (der Kunde hat darum gebeten)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Only the customer can receive text messages again, by replying START to one.</source>
+        <translation>Nur der Kunde selbst kann wieder SMS erhalten, indem er auf eine mit START antwortet.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail:</source>
+        <translation>E-Mail:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages:</source>
+        <translation>Nachrichten:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mobile number for messages:</source>
+        <translation>Mobilnummer für Nachrichten:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Notes:</source>
+        <translation>Notizen:</translation>
+    </message>
+</context>
+<context>
     <name>askpro::CustomersPage</name>
     <message>
-        <location filename="../ui/pages/customerspage.cpp" line="+35"/>
+        <location filename="../ui/pages/customerspage.cpp" line="+37"/>
         <source>Search name, phone or e-mail</source>
         <translation>Name, Telefonnummer oder E-Mail suchen</translation>
     </message>
@@ -4986,18 +5133,18 @@ Befehle:
     </message>
     <message>
         <location line="+1"/>
-        <location line="+52"/>
+        <location line="+65"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+54"/>
+        <location line="-64"/>
+        <location line="+67"/>
         <source>Appointments</source>
         <translation>Termine</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-66"/>
         <source>Last call</source>
         <translation>Letzter Anruf</translation>
     </message>
@@ -5049,17 +5196,22 @@ Befehle:
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+33"/>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>customers</source>
         <translation>kunden</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>The customers cannot be read: %1</source>
         <translation>Die Kunden können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>No customers yet: callers become customers with their first call.</source>
         <translation>Noch keine Kunden: Anrufer werden mit ihrem ersten Anruf zu Kunden.</translation>
     </message>
@@ -5067,6 +5219,71 @@ Befehle:
         <location line="+1"/>
         <source>Select a customer.</source>
         <translation>Wählen Sie einen Kunden aus.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>SMS only (e-mail if the SMS fails)</source>
+        <translation>Nur SMS (E-Mail, wenn die SMS scheitert)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail only</source>
+        <translation>Nur E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No messages</source>
+        <translation>Keine Nachrichten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMS to a mobile number, and e-mail when known</source>
+        <translation>SMS an eine Mobilnummer, dazu E-Mail, wenn bekannt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages: %1</source>
+        <translation>Nachrichten: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SMS go to the number they call from.</source>
+        <translation>SMS gehen an die Nummer, von der er anruft.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>SMS go to %1.</source>
+        <translation>SMS gehen an %1.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>That number is a landline: no SMS, e-mail only.</source>
+        <translation>Diese Nummer ist ein Festnetzanschluss: keine SMS, nur E-Mail.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Opted out of SMS.</source>
+        <translation>Hat SMS abbestellt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Language: German</source>
+        <translation>Sprache: Deutsch</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Language: English</source>
+        <translation>Sprache: Englisch</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Language: the branch&apos;s</source>
+        <translation>Sprache: die der Filiale</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Customer %1 saved.</source>
+        <translation>Kunde %1 gespeichert.</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include "db/database.h"
 #include "domain/phonenumbers.h"
 #include "queries/directoryquery.h"
+#include "support/customerservice.h"
 
 #include <QCoreApplication>
 
@@ -37,6 +38,58 @@ Result<ApiReply> rowsReply(Result<QSqlQuery> query, const std::vector<const char
     return ApiReply::json(Json{{"items", items}});
 }
 
+Json profileJson(const CustomerProfile &p)
+{
+    return Json{{"id", p.id},
+                {"company_id", p.companyId},
+                {"name", p.name.toStdString()},
+                {"phone", p.phoneE164.toStdString()},
+                {"phone_display", PhoneNumbers::display(p.phoneE164).toStdString()},
+                {"email", p.email.toStdString()},
+                {"notes", p.notes.toStdString()},
+                {"language", p.language.toStdString()},
+                {"preferred_channel", p.preferredChannel.toStdString()},
+                {"message_phone", p.messagePhoneE164.toStdString()},
+                {"message_phone_display", p.messagePhoneE164.isEmpty() ? std::string() : PhoneNumbers::display(p.messagePhoneE164).toStdString()},
+                {"message_phone_is_mobile", PhoneNumbers::canReceiveSms(p.messagePhoneE164.isEmpty() ? p.phoneE164 : p.messagePhoneE164)},
+                {"sms_opt_out", p.smsOptOut},
+                {"sms_opt_changed_at", p.smsOptChangedAtMs > 0 ? Json(p.smsOptChangedAtMs) : Json(nullptr)},
+                {"updated_at", p.updatedAtMs}};
+}
+
+// The change a PATCH body names: each field optional, each of its own type; any other field is refused, so a
+// misspelt one is not silently ignored.
+Result<CustomerChanges> changesOf(const Json &body)
+{
+    if (!body.is_object())
+        return makeError(ErrorKind::Invalid, u"body.object"_s, AdminApi::tr("The request body must be a JSON object."));
+    CustomerChanges c;
+    const std::pair<const char *, std::optional<QString> CustomerChanges::*> texts[] = {
+        {"name", &CustomerChanges::name},         {"email", &CustomerChanges::email},
+        {"notes", &CustomerChanges::notes},       {"language", &CustomerChanges::language},
+        {"preferred_channel", &CustomerChanges::preferredChannel}, {"message_phone", &CustomerChanges::messagePhone}};
+    for (const auto &[key, value] : body.items()) {
+        bool known = false;
+        for (const auto &[field, member] : texts) {
+            if (key != field)
+                continue;
+            known = true;
+            if (!value.is_string())
+                return makeError(ErrorKind::Invalid, u"body.%1"_s.arg(QLatin1String(field)), AdminApi::tr("Field %1: a text is expected.").arg(QLatin1String(field)));
+            c.*member = QString::fromStdString(value.get<std::string>());
+        }
+        if (key == "sms_opt_out") {
+            known = true;
+            if (!value.is_boolean())
+                return makeError(ErrorKind::Invalid, u"body.sms_opt_out"_s, AdminApi::tr("Field %1: true or false is expected.").arg(u"sms_opt_out"_s));
+            c.smsOptOut = value.get<bool>();
+        }
+        if (!known)
+            return makeError(ErrorKind::Invalid, u"body.unknown"_s, AdminApi::tr("Field %1 cannot be changed here.").arg(QString::fromStdString(key)));
+    }
+    return c;
+}
+
 } // namespace
 
 QList<ApiRoute> customerRoutes(const ApiContext &context)
@@ -66,6 +119,33 @@ QList<ApiRoute> customerRoutes(const ApiContext &context)
                        }
                        return reply;
                    }});
+    routes.append({"GET", u"/api/v1/customers/{customerId}"_s, A::Permission, Permission::ViewCustomers, IdScope::Company, false,
+                   u"One customer with their contact details and message choices (preferred channel, number for messages, language, SMS opt-out)"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"customerId"_s);
+                       if (!id)
+                           return id.error();
+                       auto p = CustomerService(db).profile(*id, r.actor.isScoped() ? r.actor.companyId : 0);
+                       if (!p)
+                           return p.error();
+                       return ApiReply::json(profileJson(*p));
+                   }});
+    routes.append({"PATCH", u"/api/v1/customers/{customerId}"_s, A::Permission, Permission::EditCustomers, IdScope::Company, false,
+                   u"Changes a customer's name, e-mail, notes, language, preferred channel (auto, email, sms, none) or number for messages (a mobile "
+                   "number), or records an SMS opt-out; audited; an opt-in is the customer's own START reply. Answers the customer"_s,
+                   [&db](const ApiRequest &r) -> Result<ApiReply> {
+                       auto id = r.id(u"customerId"_s);
+                       if (!id)
+                           return id.error();
+                       auto changes = changesOf(r.body);
+                       if (!changes)
+                           return changes.error();
+                       auto p = CustomerService(db).update(r.actor, *id, r.actor.isScoped() ? r.actor.companyId : 0, *changes);
+                       if (!p)
+                           return p.error();
+                       return ApiReply::json(profileJson(*p));
+                   },
+                   QByteArrayLiteral(R"({"preferred_channel":"sms"})")});
     routes.append({"GET", u"/api/v1/customers/{customerId}/calls"_s, A::Permission, Permission::ViewCustomers, IdScope::Company, false,
                    u"A customer's calls, newest first"_s, [&db](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = scopedId(db, r, u"customers"_s, u"customerId"_s);

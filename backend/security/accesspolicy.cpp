@@ -18,15 +18,15 @@ QList<Permission> AccessPolicy::permissions(Role role)
         return {P::ViewCalls,     P::ViewPayloads, P::ViewAppointments, P::ViewCustomers, P::ViewDirectory,
                 P::ViewBilling,   P::ManageBilling, P::ViewHealth,      P::ViewAudit};
     case Role::Support:
-        return {P::ViewCalls,          P::ViewPayloads,  P::ManageCalls, P::ViewAppointments,
-                P::ManageAppointments, P::ViewCustomers, P::ViewHealth};
+        return {P::ViewCalls,          P::ViewPayloads,  P::ManageCalls,   P::ViewAppointments,
+                P::ManageAppointments, P::ViewCustomers, P::EditCustomers, P::ViewHealth};
     case Role::Onboarding:
         // A new business's customer list comes in with its setup (the customer import).
         return {P::RunSetup, P::EditCustomers, P::ViewDirectory, P::EditDirectory, P::ViewHealth};
     // The customer portal: a business's own calls and appointments; never the inbox, raw payloads, provider
     // keys, the audit log, users or another company (the company scope is applied in SQL by every route).
     case Role::CompanyOwner:
-        return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments, P::ViewCustomers, P::ViewBilling, P::ViewHealth};
+        return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments, P::ViewCustomers, P::EditCustomers, P::ViewBilling, P::ViewHealth};
     case Role::CompanyStaff:
         return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments};
     }

@@ -7,6 +7,7 @@
 #include "apiviewstate.h"
 #include "changewatcher.h"
 #include "csvexporter.h"
+#include "dialogs/customerdialog.h"
 #include "tablestate.h"
 
 #include <QHBoxLayout>
@@ -14,6 +15,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -87,7 +89,20 @@ CustomersPage::CustomersPage(client::ApiAccount &account, QWidget *parent)
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
-    rightLayout->addWidget(m_title);
+    m_choices = new QLabel(right);
+    m_choices->setObjectName(u"customerChoices"_s);
+    m_choices->setWordWrap(true);
+    m_choices->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The server decides (edit_customers, within the company); the button only follows it.
+    m_edit = new QPushButton(tr("Edit…"), right);
+    m_edit->setObjectName(u"customerEdit"_s);
+    m_edit->setVisible(m_account.can(u"edit_customers"_s));
+    m_edit->setEnabled(false);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_edit, 0, Qt::AlignTop);
+    rightLayout->addLayout(titleRow);
+    rightLayout->addWidget(m_choices);
     const auto smallTable = [right](ApiRecordsModel *model, const QString &name) {
         auto *view = new QTableView(right);
         view->setObjectName(name);
@@ -116,6 +131,7 @@ CustomersPage::CustomersPage(client::ApiAccount &account, QWidget *parent)
     connect(delay, &QTimer::timeout, this, &CustomersPage::reload);
     connect(m_search, &QLineEdit::textChanged, delay, qOverload<>(&QTimer::start));
     connect(exportButton, &QToolButton::clicked, this, [this] { CsvExporter::exportWithDialog(m_table, tr("customers"), this); });
+    connect(m_edit, &QPushButton::clicked, this, &CustomersPage::editSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CustomersPage::showSelected);
     connect(m_customers, &ApiListModel::loaded, this, [this] {
         if (!m_table->selectionModel()->currentIndex().isValid() && m_customers->rowCount() > 0)
@@ -165,6 +181,7 @@ void CustomersPage::showSelected()
         m_appointments->setPath(id > 0 ? u"/customers/%1/appointments"_s.arg(id) : QString());
         m_calls->setFilters({});
         m_appointments->setFilters({});
+        readProfile(id);
     }
     if (id <= 0) {
         m_title->setText(m_customers->rowCount() == 0 ? tr("No customers yet: callers become customers with their first call.")
@@ -174,6 +191,59 @@ void CustomersPage::showSelected()
     const QString name = m_customers->index(current.row(), Name).data().toString();
     const QString phone = m_customers->index(current.row(), Phone).data().toString();
     m_title->setText(name.isEmpty() ? phone : name + u" · "_s + phone);
+}
+
+QString CustomersPage::choicesText() const
+{
+    return m_choices->text();
+}
+
+void CustomersPage::readProfile(qint64 id)
+{
+    if (m_profileCall)
+        m_profileCall->abandon();
+    m_profile = client::Json();
+    m_choices->clear();
+    m_edit->setEnabled(false);
+    if (id <= 0)
+        return;
+    m_profileCall = m_account.get(u"/customers/%1"_s.arg(id));
+    connect(m_profileCall, &client::ApiCall::finished, this, [this, id](const client::ApiResult &result) {
+        if (!result.ok()) {
+            m_choices->setText(result.errorMessage);
+            return;
+        }
+        m_profile = result.body;
+        const QString channel = client::text(m_profile, "preferred_channel");
+        QString how = channel == u"sms"_s     ? tr("SMS only (e-mail if the SMS fails)")
+                      : channel == u"email"_s ? tr("E-mail only")
+                      : channel == u"none"_s  ? tr("No messages")
+                                              : tr("SMS to a mobile number, and e-mail when known");
+        QStringList lines{tr("Messages: %1").arg(how)};
+        const QString messagePhone = client::text(m_profile, "message_phone_display");
+        lines << (messagePhone.isEmpty() ? tr("SMS go to the number they call from.") : tr("SMS go to %1.").arg(messagePhone));
+        if (!client::flag(m_profile, "message_phone_is_mobile") && channel != u"email"_s && channel != u"none"_s)
+            lines << tr("That number is a landline: no SMS, e-mail only.");
+        if (client::flag(m_profile, "sms_opt_out"))
+            lines << tr("Opted out of SMS.");
+        const QString language = client::text(m_profile, "language");
+        lines << (language == u"de"_s ? tr("Language: German") : language == u"en"_s ? tr("Language: English") : tr("Language: the branch's"));
+        m_choices->setText(lines.join(u'\n'));
+        m_edit->setEnabled(true);
+        Q_EMIT profileShown(id);
+    });
+}
+
+void CustomersPage::editSelected()
+{
+    if (m_profile.is_null())
+        return;
+    CustomerDialog dialog(m_account, m_profile, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    Q_EMIT statusMessage(tr("Customer %1 saved.").arg(client::text(dialog.profile(), "name")));
+    ApiViewState::reloadKeepingSelection(m_table, m_customers);
+    readProfile(m_shownCustomer);
 }
 
 } // namespace askpro
