@@ -24,6 +24,7 @@ public:
     [[nodiscard]] ApiReply handle(const ApiRequest &request) override;
     [[nodiscard]] ApiReply errorReply(int status, const QString &message) const override;
     void reset() override;
+    [[nodiscard]] const RouteTable &routes() const override { return m_routes; }
 
     // Stores an ended inbound call and delivers its webhooks as the options say. Returns the call id.
     QString simulateCall(const SimulatedCallOptions &options);

@@ -28,6 +28,12 @@ ApiReply twilioError(int status, int code, const QString &message)
 TwilioApi::TwilioApi(QString accountSid, QString authToken, WebhookSender &sender)
     : m_accountSid(std::move(accountSid)), m_authToken(std::move(authToken)), m_sender(sender)
 {
+    m_routes.add("POST"_ba, u"/2010-04-01/Accounts/*/Messages.json"_s, [this](const ApiRequest &r, const QStringList &a) {
+        // Another account's resource is not found, as Twilio answers for a SID the credentials do not own.
+        if (a.at(0) != m_accountSid)
+            return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(r.path()));
+        return createMessage(r, a.at(0));
+    });
 }
 
 ApiReply TwilioApi::handle(const ApiRequest &request)
@@ -38,13 +44,8 @@ ApiReply TwilioApi::handle(const ApiRequest &request)
     const QByteArray expected = "Basic " + user.toUtf8().toBase64();
     if (authorization.isEmpty() || authorization != expected)
         return twilioError(401, 20003, u"Authenticate"_s);
-    // /2010-04-01/Accounts/{AccountSid}/Messages.json
-    const QStringList &s = request.segments;
-    if (request.method == "POST" && s.size() == 4 && s.at(0) == "2010-04-01"_L1 && s.at(1) == "Accounts"_L1 && s.at(3) == "Messages.json"_L1) {
-        if (s.at(2) != m_accountSid)
-            return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(request.path()));
-        return createMessage(request, s.at(2));
-    }
+    if (auto reply = m_routes.dispatch(request))
+        return *reply;
     return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(request.path()));
 }
 
