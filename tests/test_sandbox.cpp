@@ -503,7 +503,7 @@ private Q_SLOTS:
         QVERIFY(toolCall);
 
         const Reply listed = retell("POST"_ba, u"/v3/list-calls"_s,
-                                    {{u"filter_criteria"_s, QJsonObject{{u"agent_id"_s, QJsonArray{agent}}}}, {u"limit"_s, 10}});
+                                    {{u"filter_criteria"_s, QJsonObject{{u"agent"_s, QJsonArray{QJsonObject{{u"agent_id"_s, agent}}}}}}, {u"limit"_s, 10}});
         QCOMPARE(listed.json[u"items"_s].toArray().size(), 1);
         QCOMPARE(listed.json[u"items"_s][0][u"call_id"_s].toString(), callId);
     }
