@@ -46,7 +46,7 @@ struct SandboxConfig
     QString stripeWebhookSecret = QStringLiteral("whsec_sandbox");
     QUrl retellWebhookUrl; // account default; an agent's own webhook_url wins
     QUrl stripeWebhookUrl;
-    QString twilioAccountSid = QStringLiteral("AC00000000000000000000000000sandbox");
+    QString twilioAccountSid = QStringLiteral("AC000000000000000000000000005a4db0");
     QString twilioAuthToken = QStringLiteral("twilio_sandbox_token");
     FaultSettings retellFaults;
     FaultSettings calcomFaults;
