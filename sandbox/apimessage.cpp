@@ -75,7 +75,15 @@ ApiReply ApiReply::noContent()
 
 void RouteTable::add(const QByteArray &method, const QString &pattern, Handler handler)
 {
-    m_routes.append(Route{method, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)});
+    m_routes.append(Route{method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)});
+}
+
+QList<std::pair<QByteArray, QString>> RouteTable::patterns() const
+{
+    QList<std::pair<QByteArray, QString>> result;
+    for (const Route &route : m_routes)
+        result.append({route.method, route.pattern});
+    return result;
 }
 
 std::optional<ApiReply> RouteTable::dispatch(const ApiRequest &request) const

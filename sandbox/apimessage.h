@@ -57,11 +57,14 @@ public:
     void add(const QByteArray &method, const QString &pattern, Handler handler);
     // The reply of the first matching route, or nothing when no route matches.
     [[nodiscard]] std::optional<ApiReply> dispatch(const ApiRequest &request) const;
+    // Method and pattern of every route, in the order added: what the conformance test holds against the spec.
+    [[nodiscard]] QList<std::pair<QByteArray, QString>> patterns() const;
 
 private:
     struct Route
     {
         QByteArray method;
+        QString pattern;
         QStringList segments;
         Handler handler;
     };

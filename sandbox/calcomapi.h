@@ -19,6 +19,7 @@ public:
     [[nodiscard]] ApiReply handle(const ApiRequest &request) override;
     [[nodiscard]] ApiReply errorReply(int status, const QString &message) const override;
     void reset() override;
+    [[nodiscard]] const RouteTable &routes() const override { return m_routes; }
 
     // Creates users, schedules, teams and event types from the "calcom" part of a seed file:
     // {"users": [...], "schedules": [...], "teams": [{..., "members": [userId]}], "eventTypes": [{..., "teamId"}],

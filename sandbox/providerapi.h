@@ -17,6 +17,8 @@ public:
     // (400 bad body, 429 rate limited, 5xx server errors, 504 timeout).
     [[nodiscard]] virtual ApiReply errorReply(int status, const QString &message) const = 0;
     virtual void reset() = 0;
+    // Every route this stand-in serves, for checks against the provider's published description.
+    [[nodiscard]] virtual const RouteTable &routes() const = 0;
 };
 
 } // namespace askpro::sandbox

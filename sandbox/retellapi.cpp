@@ -10,7 +10,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -95,42 +94,128 @@ QString paginationKeyFrom(const ApiRequest &request, const Json &body)
     return jsonString(body, "pagination_key");
 }
 
+// JSON types of Retell's description for the fields the sandbox reads. Retell refuses another type with 400, also
+// where a lenient reader would take it (a number written "415", a boolean written "true").
+enum class Type { String, Integer, Boolean, Object, Array, StringOrArray };
+
+struct Field
+{
+    const char *name;
+    Type type;
+    bool nullable = false;
+};
+
+bool hasType(const Json &value, Type type)
+{
+    switch (type) {
+    case Type::String: return value.is_string();
+    case Type::Integer: return value.is_number_integer();
+    case Type::Boolean: return value.is_boolean();
+    case Type::Object: return value.is_object();
+    case Type::Array: return value.is_array();
+    case Type::StringOrArray: return value.is_string() || value.is_array();
+    }
+    return false;
+}
+
+QLatin1String typeName(Type type)
+{
+    static constexpr const char *names[] = {"a string", "an integer", "a boolean", "an object", "an array", "a string or an array"};
+    return QLatin1String(names[int(type)]);
+}
+
+// Retell's refusal of the first field whose value has another type than documented.
+std::optional<ApiReply> wrongType(const Json &body, std::initializer_list<Field> fields)
+{
+    for (const Field &field : fields) {
+        const auto it = body.find(field.name);
+        if (it != body.end() && !(it->is_null() && field.nullable) && !hasType(*it, field.type))
+            return retellError(400, u"%1 must be %2"_s.arg(QLatin1String(field.name), typeName(field.type)));
+    }
+    return std::nullopt;
+}
+
+// Retell's refusal of a value of key (or of an item, for a list) outside the values its description names.
+std::optional<ApiReply> outsideEnum(const Json &body, const char *key, std::initializer_list<const char *> values)
+{
+    const auto it = body.find(key);
+    if (it == body.end() || it->is_null())
+        return std::nullopt;
+    const auto known = [&values](const Json &value) {
+        return value.is_string() && std::any_of(values.begin(), values.end(), [&](const char *v) { return value == v; });
+    };
+    const bool fits = it->is_array() ? std::all_of(it->begin(), it->end(), known) : known(*it);
+    if (fits)
+        return std::nullopt;
+    QStringList names;
+    for (const char *value : values)
+        names.append(QLatin1String(value));
+    return retellError(400, u"%1 must be one of %2"_s.arg(QLatin1String(key), names.join(u", "_s)));
+}
+
+// The fields of an LLM the sandbox keeps and answers with; the models are those Retell's description lists.
+std::optional<ApiReply> llmProblem(const Json &body)
+{
+    if (auto refused = wrongType(body, {{"general_prompt", Type::String, true}, {"begin_message", Type::String, true},
+                                        {"model", Type::String, true}, {"start_speaker", Type::String},
+                                        {"general_tools", Type::Array, true}, {"default_dynamic_variables", Type::Object, true}}))
+        return refused;
+    if (const Json tools = body.value("general_tools", Json()); tools.is_array()
+        && !std::all_of(tools.begin(), tools.end(), [](const Json &tool) { return tool.is_object(); }))
+        return retellError(400, u"general_tools must be a list of tool objects"_s);
+    if (auto refused = outsideEnum(body, "model", {"claude-4.5-haiku", "claude-4.5-sonnet", "claude-4.6-sonnet", "gemini-2.5-flash-lite",
+                                                   "gemini-3.0-flash", "gemini-3.1-flash-lite", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano",
+                                                   "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5.1", "gpt-5.2", "gpt-5.4", "gpt-5.4-mini",
+                                                   "gpt-5.4-nano", "gpt-5.5"}))
+        return refused;
+    return outsideEnum(body, "start_speaker", {"agent", "user"});
+}
+
+// start_timestamp of a call filter: {type: "number", op, value} or {type: "range", op: "bt", value: [lower, upper]}.
+bool isTimestampFilter(const Json &filter)
+{
+    if (!filter.is_object())
+        return false;
+    const Json value = filter.value("value", Json());
+    const QString type = jsonString(filter, "type");
+    const QString op = jsonString(filter, "op");
+    if (type == "number"_L1)
+        return value.is_number() && QStringList{u"eq"_s, u"ne"_s, u"gt"_s, u"ge"_s, u"lt"_s, u"le"_s}.contains(op);
+    return type == "range"_L1 && op == "bt"_L1 && value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number();
+}
+
 bool isE164(const QString &number)
 {
     static const QRegularExpression pattern(u"^\\+[1-9]\\d{6,14}$"_s);
     return pattern.match(number).hasMatch();
 }
 
-// Whether a call passes the filter_criteria of /v3/list-calls (and the older forms Retell still reads).
+// Whether a call passes the filter_criteria of /v3/list-calls, in the forms Retell's description gives: agents as
+// [{agent_id}], enum filters as {type: "enum", op: "in", value: [...]}, start_timestamp as a number or range filter.
+// Other keys are not Retell's and filter nothing, as at Retell.
 bool matchesFilter(const Json &call, const Json &filter)
 {
-    const auto inList = [&call](const Json &list, const char *field) {
-        if (!list.is_array() || list.empty())
-            return true;
-        const Json value = call.value(field, Json());
-        return std::any_of(list.begin(), list.end(), [&](const Json &item) {
-            return item.is_object() ? item.value(field, Json()) == value : item == value;
-        });
-    };
-    if (!inList(filter.value("agent_id", Json()), "agent_id") || !inList(filter.value("agent", Json()), "agent_id")
-        || !inList(filter.value("call_status", Json()), "call_status") || !inList(filter.value("call_type", Json()), "call_type")
-        || !inList(filter.value("direction", Json()), "direction") || !inList(filter.value("to_number", Json()), "to_number")
-        || !inList(filter.value("from_number", Json()), "from_number"))
-        return false;
-    const qint64 start = call.value("start_timestamp", qint64(0));
-    qint64 lower = jsonInt(filter, "after_start_timestamp").value_or(LLONG_MIN);
-    qint64 upper = jsonInt(filter, "before_start_timestamp").value_or(LLONG_MAX);
-    const Json range = filter.value("start_timestamp", Json());
-    if (range.is_object()) {
-        lower = std::max(lower, jsonInt(range, "lower_threshold").value_or(LLONG_MIN));
-        upper = std::min(upper, jsonInt(range, "upper_threshold").value_or(LLONG_MAX));
-        const Json bounds = range.value("value", Json());
-        if (bounds.is_array() && bounds.size() == 2 && bounds[0].is_number() && bounds[1].is_number()) {
-            lower = std::max(lower, bounds[0].get<qint64>());
-            upper = std::min(upper, bounds[1].get<qint64>());
-        }
+    if (const Json agents = filter.value("agent", Json()); agents.is_array() && !agents.empty()) {
+        const Json agentId = call.value("agent_id", Json());
+        if (std::none_of(agents.begin(), agents.end(), [&](const Json &agent) { return agent.value("agent_id", Json()) == agentId; }))
+            return false;
     }
-    return start >= lower && start <= upper;
+    for (const char *field : {"call_status", "call_type", "direction"}) {
+        const Json values = filter.value(field, Json::object()).value("value", Json());
+        if (values.is_array() && std::find(values.begin(), values.end(), call.value(field, Json())) == values.end())
+            return false;
+    }
+    const Json range = filter.value("start_timestamp", Json());
+    if (!isTimestampFilter(range))
+        return true;
+    const qint64 start = call.value("start_timestamp", qint64(0));
+    const Json value = range["value"];
+    if (jsonString(range, "type") == "range"_L1)
+        return start >= value[0].get<double>() && start <= value[1].get<double>();
+    const double bound = value.get<double>();
+    const QString op = jsonString(range, "op");
+    return op == "eq"_L1 ? start == bound : op == "ne"_L1 ? start != bound : op == "gt"_L1 ? start > bound
+         : op == "ge"_L1 ? start >= bound : op == "lt"_L1 ? start < bound : start <= bound;
 }
 
 } // namespace
@@ -177,7 +262,19 @@ RetellApi::RetellApi(QString apiKey, QUrl defaultWebhookUrl, WebhookSender &send
     m_routes.add("POST"_ba, u"/create-agent"_s, [this](A r, C) { return createAgent(r); });
     m_routes.add("PATCH"_ba, u"/update-agent/*"_s, [this](A r, C a) { return updateAgent(r, a.at(0)); });
     m_routes.add("GET"_ba, u"/get-agent/*"_s, get(&RetellApi::m_agents, "agent_id", "Agent"));
-    m_routes.add("POST"_ba, u"/v2/list-agents"_s, list(&RetellApi::m_agents, "agent_id", true));
+    m_routes.add("POST"_ba, u"/v2/list-agents"_s, [agents = list(&RetellApi::m_agents, "agent_id", true)](A r, C a) {
+        // The body takes filter_criteria and nothing else; paging goes in the query.
+        const auto body = parseJsonObject(r.body);
+        if (!body)
+            return retellError(400, u"Request body must be a JSON object"_s);
+        for (auto it = body->begin(); it != body->end(); ++it) {
+            if (it.key() != "filter_criteria")
+                return retellError(400, u"Unknown field %1"_s.arg(QString::fromStdString(it.key())));
+        }
+        if (auto refused = wrongType(*body, {{"filter_criteria", Type::Object}}))
+            return *refused;
+        return agents(r, a);
+    });
     m_routes.add("GET"_ba, u"/list-agents"_s, list(&RetellApi::m_agents, "agent_id", false));
     m_routes.add("DELETE"_ba, u"/delete-agent/*"_s, remove(&RetellApi::m_agents, "agent_id", "Agent"));
     m_routes.add("POST"_ba, u"/create-phone-number"_s, [this](A r, C) { return createPhoneNumber(r, false); });
@@ -188,7 +285,6 @@ RetellApi::RetellApi(QString apiKey, QUrl defaultWebhookUrl, WebhookSender &send
     m_routes.add("GET"_ba, u"/list-phone-numbers"_s, list(&RetellApi::m_numbers, "phone_number", false));
     m_routes.add("DELETE"_ba, u"/delete-phone-number/*"_s, remove(&RetellApi::m_numbers, "phone_number", "Phone number"));
     m_routes.add("POST"_ba, u"/v2/create-phone-call"_s, [this](A r, C) { return createPhoneCall(r); });
-    m_routes.add("POST"_ba, u"/v3/create-web-call"_s, [this](A r, C) { return createWebCall(r); });
     m_routes.add("POST"_ba, u"/v2/create-web-call"_s, [this](A r, C) { return createWebCall(r); });
     m_routes.add("GET"_ba, u"/v2/get-call/*"_s, call);
     m_routes.add("POST"_ba, u"/v3/list-calls"_s, [this](A r, C) { return listCalls(r); });
@@ -226,6 +322,8 @@ ApiReply RetellApi::createLlm(const ApiRequest &request)
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
+    if (auto refused = llmProblem(*body))
+        return *refused;
     Json llm{{"llm_id", toStd(u"llm_"_s + randomHex(26))}, {"version", 0}, {"is_published", false},
              {"model", "gpt-4.1"}, {"start_speaker", "agent"}, {"general_prompt", Json()}, {"begin_message", Json()},
              {"general_tools", Json::array()}, {"default_dynamic_variables", Json::object()}};
@@ -243,6 +341,8 @@ ApiReply RetellApi::updateLlm(const ApiRequest &request, const QString &id)
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
+    if (auto refused = llmProblem(*body))
+        return *refused;
     mergeFields(*llm, *body, {"llm_id", "version", "is_published"});
     (*llm)["last_modification_timestamp"] = nowMs();
     return ApiReply::json(200, *llm);
@@ -253,13 +353,12 @@ ApiReply RetellApi::createAgent(const ApiRequest &request)
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
-    if (jsonString(*body, "voice_id").isEmpty())
+    if (!body->contains("voice_id"))
         return retellError(400, u"voice_id is required"_s);
-    const Json engine = body->value("response_engine", Json());
-    if (!engine.is_object() || jsonString(engine, "type").isEmpty())
+    if (!body->contains("response_engine"))
         return retellError(400, u"response_engine is required"_s);
-    if (jsonString(engine, "type") == "retell-llm"_L1 && !findById(m_llms, "llm_id", jsonString(engine, "llm_id")))
-        return retellError(400, u"response_engine.llm_id does not exist"_s);
+    if (auto refused = agentProblem(*body))
+        return *refused;
     Json agent{{"agent_id", toStd(u"agent_"_s + randomHex(26))}, {"version", 0}, {"is_published", false},
                {"agent_name", Json()}, {"language", "en-US"}, {"webhook_url", Json()}};
     mergeFields(agent, *body, {"agent_id", "version", "is_published"});
@@ -276,9 +375,40 @@ ApiReply RetellApi::updateAgent(const ApiRequest &request, const QString &id)
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
+    if (auto refused = agentProblem(*body))
+        return *refused;
     mergeFields(*agent, *body, {"agent_id", "version", "is_published"});
     (*agent)["last_modification_timestamp"] = nowMs();
     return ApiReply::json(200, *agent);
+}
+
+std::optional<ApiReply> RetellApi::agentProblem(const Json &body) const
+{
+    if (auto refused = wrongType(body, {{"agent_name", Type::String, true},
+                                        {"language", Type::StringOrArray},
+                                        {"response_engine", Type::Object},
+                                        {"voice_id", Type::String},
+                                        {"webhook_url", Type::String, true},
+                                        {"webhook_events", Type::Array, true}}))
+        return refused;
+    if (auto refused = outsideEnum(body, "webhook_events",
+                                   {"call_analyzed", "call_ended", "call_started", "transcript_updated", "transfer_bridged",
+                                    "transfer_cancelled", "transfer_ended", "transfer_started"}))
+        return refused;
+    if (!body.contains("response_engine"))
+        return std::nullopt;
+    // One of three engines, each with its own required reference.
+    const Json &engine = body["response_engine"];
+    const QString type = jsonString(engine, "type");
+    const char *reference = type == "retell-llm"_L1 ? "llm_id" : type == "custom-llm"_L1 ? "llm_websocket_url"
+                          : type == "conversation-flow"_L1 ? "conversation_flow_id" : nullptr;
+    if (!reference)
+        return retellError(400, u"response_engine.type must be one of retell-llm, custom-llm, conversation-flow"_s);
+    if (!engine.contains(reference) || !engine[reference].is_string())
+        return retellError(400, u"response_engine.%1 is required"_s.arg(QLatin1String(reference)));
+    if (type == "retell-llm"_L1 && !findById(m_llms, "llm_id", jsonString(engine, "llm_id")))
+        return retellError(400, u"response_engine.llm_id does not exist"_s);
+    return std::nullopt;
 }
 
 QString RetellApi::checkAgentWeights(const Json &body, const char *key) const
@@ -310,6 +440,8 @@ ApiReply RetellApi::createPhoneNumber(const ApiRequest &request, bool import)
     for (const char *key : {"termination_uri", "sip_trunk_auth_username", "sip_trunk_auth_password", "country_code", "phone_number"})
         if (body->contains(key) && !(*body)[key].is_string())
             return retellError(400, u"%1 must be a string"_s.arg(QLatin1String(key)));
+    if (auto refused = wrongType(*body, {{"nickname", Type::String}, {"inbound_webhook_url", Type::String, true}}))
+        return *refused;
     if (import) {
         // The elastic SIP trunk's termination host: a host name, never a URI with scheme, port or path.
         static const QRegularExpression host(u"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]*$"_s);
@@ -352,8 +484,6 @@ ApiReply RetellApi::createPhoneNumber(const ApiRequest &request, bool import)
         return retellError(400, u"phone_number must be in E.164 format"_s);
     if (findById(m_numbers, "phone_number", number))
         return retellError(409, u"Phone number %1 already exists"_s.arg(number));
-    if (const QString agentId = jsonString(*body, "inbound_agent_id"); !agentId.isEmpty() && !body->contains("inbound_agents"))
-        (*body)["inbound_agents"] = Json::array({{{"agent_id", toStd(agentId)}, {"weight", 1}}});
     for (const char *key : {"inbound_agents", "outbound_agents"}) {
         if (const QString problem = checkAgentWeights(*body, key); !problem.isEmpty())
             return retellError(400, problem);
@@ -377,11 +507,11 @@ ApiReply RetellApi::updatePhoneNumber(const ApiRequest &request, const QString &
     Json *phone = findById(m_numbers, "phone_number", number);
     if (!phone)
         return retellError(404, u"Phone number not found"_s);
-    auto body = parseJsonObject(request.body);
+    const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
-    if (const QString agentId = jsonString(*body, "inbound_agent_id"); !agentId.isEmpty() && !body->contains("inbound_agents"))
-        (*body)["inbound_agents"] = Json::array({{{"agent_id", toStd(agentId)}, {"weight", 1}}});
+    if (auto refused = wrongType(*body, {{"nickname", Type::String, true}, {"inbound_webhook_url", Type::String, true}}))
+        return *refused;
     for (const char *key : {"inbound_agents", "outbound_agents"}) {
         if (const QString problem = checkAgentWeights(*body, key); !problem.isEmpty())
             return retellError(400, problem);
@@ -410,6 +540,9 @@ ApiReply RetellApi::createPhoneCall(const ApiRequest &request)
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
+    if (auto refused = wrongType(*body, {{"from_number", Type::String}, {"to_number", Type::String}, {"override_agent_id", Type::String},
+                                         {"metadata", Type::Object}, {"retell_llm_dynamic_variables", Type::Object}}))
+        return *refused;
     const QString from = jsonString(*body, "from_number");
     const QString to = jsonString(*body, "to_number");
     if (!isE164(from) || !isE164(to))
@@ -454,6 +587,12 @@ ApiReply RetellApi::createWebCall(const ApiRequest &request)
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
+    if (!body->contains("agent_id"))
+        return retellError(400, u"agent_id is required"_s);
+    if (auto refused = wrongType(*body, {{"agent_id", Type::String},
+                                         {"metadata", Type::Object},
+                                         {"retell_llm_dynamic_variables", Type::Object}}))
+        return *refused;
     const QString agentId = jsonString(*body, "agent_id");
     if (!findById(m_agents, "agent_id", agentId))
         return retellError(404, u"Agent not found"_s);
@@ -472,7 +611,24 @@ ApiReply RetellApi::listCalls(const ApiRequest &request) const
     const auto body = parseJsonObject(request.body);
     if (!body)
         return retellError(400, u"Request body must be a JSON object"_s);
+    if (auto refused = wrongType(*body, {{"filter_criteria", Type::Object}, {"limit", Type::Integer}, {"pagination_key", Type::String},
+                                         {"sort_order", Type::String}}))
+        return *refused;
+    if (auto refused = outsideEnum(*body, "sort_order", {"ascending", "descending"}))
+        return *refused;
+    const qint64 limit = limitFrom(request, *body, 50);
+    if (limit < 1 || limit > 1000)
+        return retellError(400, u"limit must be between 1 and 1000"_s);
     const Json filter = body->value("filter_criteria", Json::object());
+    if (auto refused = wrongType(filter, {{"agent", Type::Array}}))
+        return *refused;
+    for (const Json &agent : filter.value("agent", Json::array())) {
+        if (!agent.is_object() || !agent.value("agent_id", Json()).is_string())
+            return retellError(400, u"filter_criteria.agent must be a list of {agent_id}"_s);
+    }
+    if (filter.contains("start_timestamp") && !isTimestampFilter(filter["start_timestamp"]))
+        return retellError(400, u"filter_criteria.start_timestamp must be a number filter {type, op, value} "
+                                u"or a range {type: range, op: bt, value}"_s);
     const bool ascending = jsonString(*body, "sort_order") == "ascending"_L1;
     QList<Json> matching;
     for (const Json &call : m_calls) {
@@ -487,10 +643,7 @@ ApiReply RetellApi::listCalls(const ApiRequest &request) const
         const auto key = [](const Json &c) { return std::pair(c.value("start_timestamp", qint64(0)), c.value("call_id", std::string())); };
         return ascending ? key(a) < key(b) : key(b) < key(a);
     });
-    Json result = page(matching, "call_id", paginationKeyFrom(request, *body), std::clamp<qint64>(limitFrom(request, *body, 50), 1, 1000));
-    if (jsonBool(*body, "include_total", false))
-        result["total"] = matching.size();
-    return ApiReply::json(200, result);
+    return ApiReply::json(200, page(matching, "call_id", paginationKeyFrom(request, *body), limit));
 }
 
 QString RetellApi::simulateCall(const SimulatedCallOptions &options)

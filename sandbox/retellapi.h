@@ -24,6 +24,7 @@ public:
     [[nodiscard]] ApiReply handle(const ApiRequest &request) override;
     [[nodiscard]] ApiReply errorReply(int status, const QString &message) const override;
     void reset() override;
+    [[nodiscard]] const RouteTable &routes() const override { return m_routes; }
 
     // Stores an ended inbound call and delivers its webhooks as the options say. Returns the call id.
     QString simulateCall(const SimulatedCallOptions &options);
@@ -56,6 +57,8 @@ private:
     ApiReply createWebCall(const ApiRequest &request);
     ApiReply listCalls(const ApiRequest &request) const;
 
+    // Retell's refusal of an agent's field of the wrong type or an unknown response engine.
+    [[nodiscard]] std::optional<ApiReply> agentProblem(const Json &body) const;
     // Validates inbound_agents / outbound_agents (known agents, weights summing to 1).
     [[nodiscard]] QString checkAgentWeights(const Json &body, const char *key) const;
     [[nodiscard]] Json pickAgent(const Json &number, const char *key);

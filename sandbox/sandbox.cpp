@@ -244,6 +244,22 @@ SandboxCounts Sandbox::counts() const
     return c;
 }
 
+ProviderApi &Sandbox::providerApi(Provider provider) const
+{
+    switch (provider) {
+    case Provider::Retell: return *m_retell;
+    case Provider::Calcom: return *m_calcom;
+    case Provider::Stripe: return *m_stripe;
+    case Provider::Twilio: return *m_twilio;
+    }
+    Q_UNREACHABLE();
+}
+
+QList<std::pair<QByteArray, QString>> Sandbox::routes(Provider provider) const
+{
+    return providerApi(provider).routes().patterns();
+}
+
 void Sandbox::onRequest(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder)
 {
     ApiRequest request = ApiRequest::from(httpRequest);
@@ -259,10 +275,7 @@ void Sandbox::onRequest(const QHttpServerRequest &httpRequest, QHttpServerRespon
         respond(std::move(responder), controlError(404, u"Unknown path: use /retell, /calcom/v2, /stripe/v1, /twilio or /sandbox"_s), 0);
         return;
     }
-    ProviderApi &api = *provider == Provider::Retell ? static_cast<ProviderApi &>(*m_retell)
-                       : *provider == Provider::Calcom ? static_cast<ProviderApi &>(*m_calcom)
-                       : *provider == Provider::Twilio ? static_cast<ProviderApi &>(*m_twilio)
-                                                       : static_cast<ProviderApi &>(*m_stripe);
+    ProviderApi &api = providerApi(*provider);
     FaultInjector &faults = m_faults[std::size_t(*provider)];
     int delay = faults.settings().latencyMs;
     ApiReply reply;

@@ -23,6 +23,7 @@ namespace askpro::sandbox {
 
 class CalcomApi;
 class DemoCallFeed;
+class ProviderApi;
 class RetellApi;
 class StripeApi;
 class TwilioApi;
@@ -45,7 +46,7 @@ struct SandboxConfig
     QString stripeWebhookSecret = QStringLiteral("whsec_sandbox");
     QUrl retellWebhookUrl; // account default; an agent's own webhook_url wins
     QUrl stripeWebhookUrl;
-    QString twilioAccountSid = QStringLiteral("AC00000000000000000000000000sandbox");
+    QString twilioAccountSid = QStringLiteral("AC000000000000000000000000005a4db0");
     QString twilioAuthToken = QStringLiteral("twilio_sandbox_token");
     FaultSettings retellFaults;
     FaultSettings calcomFaults;
@@ -141,6 +142,8 @@ public:
     [[nodiscard]] const SandboxConfig &config() const { return m_config; }
 
     [[nodiscard]] SandboxCounts counts() const;
+    // Method and path pattern ("/get-agent/*") of every route a provider's stand-in serves.
+    [[nodiscard]] QList<std::pair<QByteArray, QString>> routes(Provider provider) const;
 
     // The demo's stream of simulated calls, switched through GET/POST /sandbox/simulation (not owned; it
     // must outlive the sandbox or be detached with nullptr). Without one, the endpoint answers 409.
@@ -151,6 +154,7 @@ Q_SIGNALS:
     void webhookFinished(const QString &provider, const QString &event, const QUrl &url, int httpStatus, int attempts);
 
 private:
+    [[nodiscard]] ProviderApi &providerApi(Provider provider) const;
     void onRequest(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     [[nodiscard]] ApiReply control(const ApiRequest &request);
     [[nodiscard]] ApiReply setFaultsFromJson(const ApiRequest &request);

@@ -18,6 +18,7 @@ public:
     [[nodiscard]] ApiReply handle(const ApiRequest &request) override;
     [[nodiscard]] ApiReply errorReply(int status, const QString &message) const override;
     void reset() override;
+    [[nodiscard]] const RouteTable &routes() const override { return m_routes; }
 
     [[nodiscard]] StripeStore &store() { return m_store; }
     [[nodiscard]] const QString &webhookSecret() const { return m_webhookSecret; }

@@ -23,11 +23,26 @@ ApiReply twilioError(int status, int code, const QString &message)
                                        {"status", status}});
 }
 
+// Senders Twilio takes: an E.164 number, a short code, an alphanumeric sender ID (at most 11 characters, a letter
+// among them) or a channel address such as "whatsapp:+14155550100".
+bool isSender(const QString &from)
+{
+    static const QRegularExpression sender(
+        u"^(\\+[1-9][0-9]{6,14}|[0-9]{5,6}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}|[a-z]+:\\+[1-9][0-9]{6,14})$"_s);
+    return sender.match(from).hasMatch();
+}
+
 } // namespace
 
 TwilioApi::TwilioApi(QString accountSid, QString authToken, WebhookSender &sender)
     : m_accountSid(std::move(accountSid)), m_authToken(std::move(authToken)), m_sender(sender)
 {
+    m_routes.add("POST"_ba, u"/2010-04-01/Accounts/*/Messages.json"_s, [this](const ApiRequest &r, const QStringList &a) {
+        // Another account's resource is not found, as Twilio answers for a SID the credentials do not own.
+        if (a.at(0) != m_accountSid)
+            return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(r.path()));
+        return createMessage(r, a.at(0));
+    });
 }
 
 ApiReply TwilioApi::handle(const ApiRequest &request)
@@ -38,13 +53,8 @@ ApiReply TwilioApi::handle(const ApiRequest &request)
     const QByteArray expected = "Basic " + user.toUtf8().toBase64();
     if (authorization.isEmpty() || authorization != expected)
         return twilioError(401, 20003, u"Authenticate"_s);
-    // /2010-04-01/Accounts/{AccountSid}/Messages.json
-    const QStringList &s = request.segments;
-    if (request.method == "POST" && s.size() == 4 && s.at(0) == "2010-04-01"_L1 && s.at(1) == "Accounts"_L1 && s.at(3) == "Messages.json"_L1) {
-        if (s.at(2) != m_accountSid)
-            return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(request.path()));
-        return createMessage(request, s.at(2));
-    }
+    if (auto reply = m_routes.dispatch(request))
+        return *reply;
     return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(request.path()));
 }
 
@@ -65,6 +75,15 @@ ApiReply TwilioApi::createMessage(const ApiRequest &request, const QString &acco
         return twilioError(400, 21211, u"The 'To' number %1 is not a valid phone number."_s.arg(to));
     if (from.isEmpty() && service.isEmpty())
         return twilioError(400, 21603, u"A 'From' or 'MessagingServiceSid' parameter is required to send a message."_s);
+    if (!from.isEmpty() && !isSender(from))
+        return twilioError(400, 21212,
+                           u"The 'From' number %1 is not a valid phone number, shortcode, or alphanumeric sender ID."_s.arg(from));
+    static const QRegularExpression serviceSid(u"^MG[0-9a-fA-F]{32}$"_s);
+    if (!service.isEmpty() && !serviceSid.match(service).hasMatch())
+        return twilioError(400, 21701, u"The Messaging Service Sid %1 is invalid."_s.arg(service));
+    if (const QUrl url(callback, QUrl::StrictMode);
+        !callback.isEmpty() && (!url.isValid() || url.host().isEmpty() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1)))
+        return twilioError(400, 21609, u"The StatusCallback URL %1 is not a valid URL."_s.arg(callback));
     if (body.isEmpty())
         return twilioError(400, 21602, u"Message body is required."_s);
     if (body.size() > MaxBodyChars)

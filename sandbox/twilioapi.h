@@ -22,6 +22,7 @@ public:
     [[nodiscard]] ApiReply handle(const ApiRequest &request) override;
     [[nodiscard]] ApiReply errorReply(int status, const QString &message) const override;
     void reset() override;
+    [[nodiscard]] const RouteTable &routes() const override { return m_routes; }
 
     // A number that replied STOP: Twilio refuses messages to it with 21610 until it replies START.
     void setStopped(const QString &e164, bool stopped);
@@ -43,6 +44,7 @@ private:
     WebhookSender &m_sender;
     QSet<QString> m_stopped;
     std::vector<Json> m_messages;
+    RouteTable m_routes;
     int m_callbackSpacingMs = 200;
     bool m_answerWithoutSid = false;
 };

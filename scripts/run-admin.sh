@@ -43,7 +43,7 @@ for company in $(sqlite3 "$data/askpro.sqlite" 'SELECT id FROM companies'); do
     --base-url "$sandbox/calcom/v2" >/dev/null
 done
 # Confirmations by SMS go to the sandbox's Twilio (its account SID and auth token; the sender number is made up).
-printf 'AC00000000000000000000000000sandbox:twilio_sandbox_token\n+4915510000000\n' |
+printf 'AC000000000000000000000000005a4db0:twilio_sandbox_token\n+4915510000000\n' |
   "$bin/server/askpro-server" credentials twilio --db "$db" --base-url "$sandbox/twilio" >/dev/null
 "$bin/server/askpro-server" connect --all --db "$db" --public-url "http://127.0.0.1:$server_port" --sip-host trunk.sandbox.example >"$data/demo-connect.log" 2>&1
 

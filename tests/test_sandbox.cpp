@@ -204,10 +204,10 @@ private Q_SLOTS:
         QTest::newRow("calcom wrong key") << int(Provider::Calcom) << u"/me"_s << "Bearer cal_test_wrong"_ba;
         QTest::newRow("stripe without key") << int(Provider::Stripe) << u"/customers"_s << QByteArray();
         QTest::newRow("stripe wrong key") << int(Provider::Stripe) << u"/customers"_s << "Bearer sk_test_wrong"_ba;
-        const QString messages = u"/2010-04-01/Accounts/AC00000000000000000000000000sandbox/Messages.json"_s;
+        const QString messages = u"/2010-04-01/Accounts/AC000000000000000000000000005a4db0/Messages.json"_s;
         QTest::newRow("twilio without key") << int(Provider::Twilio) << messages << QByteArray();
         QTest::newRow("twilio wrong token") << int(Provider::Twilio) << messages
-                                            << "Basic " + "AC00000000000000000000000000sandbox:wrong"_ba.toBase64();
+                                            << "Basic " + "AC000000000000000000000000005a4db0:wrong"_ba.toBase64();
     }
     void authIsRefused()
     {
@@ -503,7 +503,7 @@ private Q_SLOTS:
         QVERIFY(toolCall);
 
         const Reply listed = retell("POST"_ba, u"/v3/list-calls"_s,
-                                    {{u"filter_criteria"_s, QJsonObject{{u"agent_id"_s, QJsonArray{agent}}}}, {u"limit"_s, 10}});
+                                    {{u"filter_criteria"_s, QJsonObject{{u"agent"_s, QJsonArray{QJsonObject{{u"agent_id"_s, agent}}}}}}, {u"limit"_s, 10}});
         QCOMPARE(listed.json[u"items"_s].toArray().size(), 1);
         QCOMPARE(listed.json[u"items"_s][0][u"call_id"_s].toString(), callId);
     }

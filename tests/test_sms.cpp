@@ -131,7 +131,7 @@ private Q_SLOTS:
         params.insert(u"MessageStatus"_s, u"delivered"_s);
         params.insert(u"MessageSid"_s, u"SM0123456789abcdef0123456789abcdef"_s);
         params.insert(u"Body"_s, u"Grüße & mehr"_s);
-        params.insert(u"AccountSid"_s, u"AC00000000000000000000000000sandbox"_s);
+        params.insert(u"AccountSid"_s, u"AC000000000000000000000000005a4db0"_s);
         const QByteArray token = "12345abcdef";
         QProcess python;
         python.start(u"python3"_s, {u"-c"_s, u"import base64, hashlib, hmac, sys\n"
@@ -141,7 +141,7 @@ private Q_SLOTS:
                                              "print(base64.b64encode(hmac.new(token.encode(), data.encode(), hashlib.sha1).digest()).decode())"_s,
                                     url, QString::fromLatin1(token), u"To"_s, u"+491701234567"_s, u"MessageStatus"_s, u"delivered"_s,
                                     u"MessageSid"_s, u"SM0123456789abcdef0123456789abcdef"_s, u"Body"_s, u"Grüße & mehr"_s,
-                                    u"AccountSid"_s, u"AC00000000000000000000000000sandbox"_s});
+                                    u"AccountSid"_s, u"AC000000000000000000000000005a4db0"_s});
         QVERIFY(python.waitForFinished(10000));
         QCOMPARE(python.exitCode(), 0);
         const QByteArray expected = python.readAllStandardOutput().trimmed();
@@ -151,7 +151,7 @@ private Q_SLOTS:
         QVERIFY(!TwilioClient::verify(token, u"http://127.0.0.1:8080/webhooks/twilio/status?ref=42"_s, params, expected));
         // Through the form decoder, as the server reads a body.
         const QByteArray form = "To=%2B491701234567&MessageStatus=delivered&MessageSid=SM0123456789abcdef0123456789abcdef&"
-                                "Body=Gr%C3%BC%C3%9Fe+%26+mehr&AccountSid=AC00000000000000000000000000sandbox";
+                                "Body=Gr%C3%BC%C3%9Fe+%26+mehr&AccountSid=AC000000000000000000000000005a4db0";
         QVERIFY(TwilioClient::verify(token, url, TwilioClient::formParams(form), expected));
     }
 

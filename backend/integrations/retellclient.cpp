@@ -37,11 +37,12 @@ JsonReply *RetellClient::call(const QString &callId) const
 JsonReply *RetellClient::listCalls(const QStringList &agentIds, qint64 fromMs, qint64 toMs, int limit,
                                    const QString &paginationKey) const
 {
+    // The filters of /v3/list-calls: agents as objects, the start as a range (its description has no agent_id filter).
     Json agents = Json::array();
     for (const QString &id : agentIds)
-        agents.push_back(id.toStdString());
+        agents.push_back({{"agent_id", id.toStdString()}});
     Json body = {{"filter_criteria",
-                  {{"agent_id", agents}, {"start_timestamp", {{"lower_threshold", fromMs}, {"upper_threshold", toMs}}}}},
+                  {{"agent", agents}, {"start_timestamp", {{"type", "range"}, {"op", "bt"}, {"value", {fromMs, toMs}}}}}},
                  {"sort_order", "descending"},
                  {"limit", limit}};
     if (!paginationKey.isEmpty())

@@ -315,7 +315,7 @@ Json ProviderConnector::llmDefinition(const std::shared_ptr<Run> &run) const
     return Json{{"general_prompt", prompt.toStdString()},
                 {"begin_message", english ? "Hello, this is " + run->companyName.toStdString() + ". How can I help?"
                                           : "Guten Tag, hier ist " + run->companyName.toStdString() + ". Wie kann ich helfen?"},
-                {"model", "gpt-4o"},
+                {"model", "gpt-4.1"},
                 {"start_speaker", "agent"},
                 {"general_tools", tools},
                 {"default_dynamic_variables", {{"askpro_branch_id", QString::number(run->branchId).toStdString()}}}};

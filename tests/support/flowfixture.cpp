@@ -109,7 +109,7 @@ std::unique_ptr<FlowFixture> FlowFixture::create(const QString &engine, const Fl
     auto hook = await(calcom.createWebhook(u"http://127.0.0.1:%1/webhooks/calcom"_s.arg(f->port), "calcom_hook_secret"));
 
     RetellClient retell(&f->network, f->providers->baseUrl(sandbox::Provider::Retell), "key_sandbox_retell");
-    auto llm = await(retell.createLlm(Json{{"general_prompt", "Sie sind die Telefonassistenz."}, {"model", "gpt-4o"}}));
+    auto llm = await(retell.createLlm(Json{{"general_prompt", "Sie sind die Telefonassistenz."}, {"model", "gpt-4.1"}}));
     if (!llm)
         return nullptr;
     auto agent = await(retell.createAgent(Json{{"response_engine", {{"type", "retell-llm"}, {"llm_id", jsonString(*llm, "llm_id").toStdString()}}},
