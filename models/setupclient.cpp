@@ -127,9 +127,9 @@ void SetupClient::run(qint64 runId, Done done, const QString &lastStep)
     startAction(u"/setup/runs/%1/run"_s.arg(runId), Json{{"last_step", lastStep.toStdString()}}, runId, std::move(done));
 }
 
-void SetupClient::cancel(qint64 runId, Done done)
+void SetupClient::cancel(qint64 runId, Done done, bool releaseBoughtNumber)
 {
-    startAction(u"/setup/runs/%1/cancel"_s.arg(runId), Json::object(), runId, std::move(done));
+    startAction(u"/setup/runs/%1/cancel"_s.arg(runId), Json{{"release_number", releaseBoughtNumber}}, runId, std::move(done));
 }
 
 void SetupClient::startAction(const QString &path, const Json &body, qint64 runId, Done done)

@@ -43,7 +43,8 @@ public:
     // Starts the run's remaining steps up to lastStep (or its cancellation) on the server and follows it:
     // progress() and detail() per line the runner reports, done() once with the outcome.
     void run(qint64 runId, Done done, const QString &lastStep = QStringLiteral("activate"));
-    void cancel(qint64 runId, Done done);
+    // releaseBoughtNumber: the user agreed that a number the run bought is released at Retell.
+    void cancel(qint64 runId, Done done, bool releaseBoughtNumber = false);
     // The latest run info seen while following (0 branch before the first step stored it).
     [[nodiscard]] const SetupRunInfo &lastRun() const { return m_lastRun; }
 

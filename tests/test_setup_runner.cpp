@@ -494,7 +494,14 @@ private Q_SLOTS:
         QVERIFY(wait([&](SetupRunner::Done d) { s->runner->run(*other, d, u"billing"_s); }));
         QCOMPARE(s->runner->info(*other)->boughtNumber, u"+16465550199"_s);
         QCOMPARE(s->providers->counts().phoneNumbers, 2);
-        const Status cancelled = wait([&](SetupRunner::Done d) { s->runner->cancel(*other, d); });
+        // Releasing a bought number may lose it for good: unconfirmed, the cancel is refused and removes nothing.
+        const Status unconfirmed = wait([&](SetupRunner::Done d) { s->runner->cancel(*other, d); });
+        QVERIFY(!unconfirmed);
+        QCOMPARE(unconfirmed.error().code, u"setup.release_number"_s);
+        QVERIFY2(unconfirmed.error().message.contains(u"+1 646-555-0199"_s), qPrintable(unconfirmed.error().message));
+        QCOMPARE(s->providers->counts().phoneNumbers, 2);
+        QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM companies WHERE name = 'Hudson Physio'"_s), 1);
+        const Status cancelled = wait([&](SetupRunner::Done d) { s->runner->cancel(*other, d, true); });
         QVERIFY2(cancelled, qPrintable(cancelled ? QString() : cancelled.error().describe()));
         QCOMPARE(s->providers->counts().phoneNumbers, 1);
         QVERIFY(!test::await(s->retellClient().phoneNumber(u"+16465550199"_s)));
@@ -582,7 +589,7 @@ private Q_SLOTS:
         QVERIFY(test::await(s->retellClient().phoneNumber(number)));
         QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM companies"_s), 1);
 
-        const Status cancelled = wait([&](SetupRunner::Done d) { s->runner->cancel(*second, d); });
+        const Status cancelled = wait([&](SetupRunner::Done d) { s->runner->cancel(*second, d, true); });
         QVERIFY2(cancelled, qPrintable(cancelled ? QString() : cancelled.error().describe()));
         QCOMPARE(s->providers->counts().phoneNumbers, 0);
         QCOMPARE(s->scalar(u"SELECT COUNT(*) FROM companies"_s), 0);

@@ -305,6 +305,12 @@ private Q_SLOTS:
         QTest::qWait(500);
         QVERIFY(test::await(retell.phoneNumber(bought))); // kept
         QVERIFY(s->flow->db->scalar(u"SELECT status FROM setup_runs WHERE id = ?"_s, {runId})->toString() != u"cancelled"_s);
+        // The server is the guard, whatever a client asks: a cancel that does not confirm the release is refused at once.
+        const auto unconfirmed = test::waitFor(s->account->post(u"/setup/runs/%1/cancel"_s.arg(runId), client::Json::object()));
+        QCOMPARE(unconfirmed.status, 409);
+        QCOMPARE(unconfirmed.errorCode, u"setup.release_number"_s);
+        QCOMPARE(test::waitFor(s->account->post(u"/setup/runs/%1/cancel"_s.arg(runId), {{"release_number", "yes"}})).status, 400);
+        QVERIFY(test::await(retell.phoneNumber(bought)));
         answer(u"Release and undo"_s);
         connectPage->undo();
         QTRY_COMPARE_WITH_TIMEOUT(s->flow->db->scalar(u"SELECT status FROM setup_runs WHERE id = ?"_s, {runId})->toString(), u"cancelled"_s, 20000);

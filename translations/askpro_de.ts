@@ -2104,19 +2104,38 @@ Befehle:
         <translation>Diese nicht abgeschlossene Einrichtung rückgängig machen: Was sie bei den Anbietern angelegt hat, wird entfernt.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>With --cancel: release the phone number the run bought at Retell (it may be gone for good). Without it, such a cancel is refused and nothing is removed.</source>
+        <translation>Mit --cancel: die Telefonnummer freigeben, die der Lauf bei Retell gekauft hat (sie kann dann endgültig weg sein). Ohne diese Option wird ein solcher Abbruch abgelehnt und nichts entfernt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Takes a new business live: stores the company, verifies the number with Retell, stores the keys encrypted, connects Cal.com and Retell, sets up Stripe billing and activates the branch. Safe to run again: what exists is found and reused. A stopped run continues with --resume.</source>
         <translation>Schaltet ein neues Unternehmen live: speichert das Unternehmen, prüft die Nummer bei Retell, speichert die Schlüssel verschlüsselt, bindet Cal.com und Retell an, richtet die Abrechnung über Stripe ein und aktiviert die Filiale. Kann gefahrlos erneut ausgeführt werden: Vorhandenes wird gefunden und wiederverwendet. Eine angehaltene Einrichtung wird mit --resume fortgesetzt.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Use --from FILE, --resume RUN [--from FILE], or --cancel RUN</source>
-        <translation>Verwenden Sie --from DATEI, --resume LAUF [--from DATEI] oder --cancel LAUF</translation>
+        <source>Use --from FILE, --resume RUN [--from FILE], or --cancel RUN [--release-number]</source>
+        <translation>Verwenden Sie --from DATEI, --resume LAUF [--from DATEI] oder --cancel LAUF [--release-number]</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+4"/>
+        <source>--release-number goes with --cancel RUN</source>
+        <translation>--release-number gehört zu --cancel LAUF</translation>
+    </message>
+    <message>
+        <source>Use --from FILE, --resume RUN [--from FILE], or --cancel RUN</source>
+        <translation type="vanished">Verwenden Sie --from DATEI, --resume LAUF [--from DATEI] oder --cancel LAUF</translation>
+    </message>
+    <message>
+        <location line="+48"/>
         <source>Setup run %1 cancelled: what it created at the providers is removed.</source>
         <translation>Einrichtung %1 abgebrochen: Was sie bei den Anbietern angelegt hat, wurde entfernt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run again with --release-number to release it.</source>
+        <translation>Zum Freigeben erneut mit --release-number aufrufen.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2124,7 +2143,7 @@ Befehle:
         <translation>Einrichtung %1 nicht abgebrochen: %2</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Setup run %1</source>
         <translation>Einrichtung %1</translation>
     </message>
@@ -3356,6 +3375,7 @@ Befehle:
     </message>
     <message>
         <location line="+6"/>
+        <location filename="../backend/api/setuproutes.cpp" line="+112"/>
         <source>Field %1: true or false is expected.</source>
         <translation>Feld %1: true oder false wird erwartet.</translation>
     </message>
@@ -4916,7 +4936,7 @@ Befehle:
         <translation>Erledigt</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Release the bought number?</source>
         <translation>Gekaufte Nummer freigeben?</translation>
     </message>
@@ -8631,7 +8651,12 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Inzwischen ist eine andere Filiale mit derselben Nummer live gegangen; wählen Sie eine andere Nummer.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+18"/>
+        <source>This setup bought %1 at Retell, and undoing it releases the number, which may then be gone for good. Confirm the release to undo it.</source>
+        <translation>Diese Einrichtung hat %1 bei Retell gekauft; das Rückgängigmachen gibt die Nummer frei, die dann endgültig weg sein kann. Bestätigen Sie die Freigabe, um sie rückgängig zu machen.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.</source>
         <translation>%1 ist live; eine abgeschlossene Einrichtung kann nicht abgebrochen werden. Deaktivieren Sie stattdessen die Filiale.</translation>
     </message>
@@ -8873,7 +8898,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation>Nicht innerhalb von %1 s: Läuft askpro-server mit Workern?</translation>
     </message>
     <message>
-        <location filename="../backend/setup/setuphost.cpp" line="+71"/>
+        <location filename="../backend/setup/setuphost.cpp" line="+79"/>
         <source>A test call to this branch is still being followed.</source>
         <translation>Ein Testanruf an diese Filiale wird noch verfolgt.</translation>
     </message>

@@ -1095,14 +1095,21 @@ int ServerCommands::setup(const QStringList &arguments)
     const QCommandLineOption from(u"from"_s, tr("The setup file: JSON with company, branch, services, staff and credentials."), u"file"_s);
     const QCommandLineOption resume(u"resume"_s, tr("Continue this unfinished setup run (with --from to give its keys again)."), u"run"_s);
     const QCommandLineOption cancel(u"cancel"_s, tr("Undo this unfinished setup run: remove what it created at the providers."), u"run"_s);
-    parser.addOptions({from, resume, cancel});
+    const QCommandLineOption releaseNumber(u"release-number"_s,
+                                           tr("With --cancel: release the phone number the run bought at Retell (it may be gone for good). "
+                                              "Without it, such a cancel is refused and nothing is removed."));
+    parser.addOptions({from, resume, cancel, releaseNumber});
     addServiceOptions(parser);
     parseOrExit(parser, arguments, tr("Takes a new business live: stores the company, verifies the number with Retell, stores the keys "
                                       "encrypted, connects Cal.com and Retell, sets up Stripe billing and activates the branch. Safe to "
                                       "run again: what exists is found and reused. A stopped run continues with --resume."));
     const bool cancelling = parser.isSet(cancel);
     if (cancelling ? (parser.isSet(from) || parser.isSet(resume)) : !(parser.isSet(from) || parser.isSet(resume))) {
-        err() << tr("Use --from FILE, --resume RUN [--from FILE], or --cancel RUN") << Qt::endl;
+        err() << tr("Use --from FILE, --resume RUN [--from FILE], or --cancel RUN [--release-number]") << Qt::endl;
+        return 2;
+    }
+    if (parser.isSet(releaseNumber) && !cancelling) {
+        err() << tr("--release-number goes with --cancel RUN") << Qt::endl;
         return 2;
     }
     std::optional<SetupInput> input;
@@ -1146,15 +1153,20 @@ int ServerCommands::setup(const QStringList &arguments)
     };
     if (parser.isSet(cancel)) {
         const qint64 runId = parser.value(cancel).toLongLong();
-        runner.cancel(runId, [&](const Status &status) {
-            if (status)
-                out() << tr("Setup run %1 cancelled: what it created at the providers is removed.").arg(runId) << Qt::endl;
-            else
-                err() << tr("Setup run %1 not cancelled: %2").arg(runId).arg(status.error().describe()) << Qt::endl;
-            code = status ? 0 : 1;
-            finished = true;
-            QCoreApplication::exit(0);
-        });
+        runner.cancel(
+            runId,
+            [&](const Status &status) {
+                if (status)
+                    out() << tr("Setup run %1 cancelled: what it created at the providers is removed.").arg(runId) << Qt::endl;
+                else if (status.error().code == u"setup.release_number"_s)
+                    err() << status.error().message << u' ' << tr("Run again with --release-number to release it.") << Qt::endl;
+                else
+                    err() << tr("Setup run %1 not cancelled: %2").arg(runId).arg(status.error().describe()) << Qt::endl;
+                code = status ? 0 : status.error().code == u"setup.release_number"_s ? 3 : 1;
+                finished = true;
+                QCoreApplication::exit(0);
+            },
+            parser.isSet(releaseNumber));
         wait();
         return code;
     }

@@ -1,5 +1,6 @@
 // The setup wizard's routes: runs are created, started, cancelled and followed here, so the desktop never holds
 // the database or the secrets key. Keys sent with a run stay in the server's memory until stored encrypted.
+#include "api/adminapi.h"
 #include "api/routefamilies.h"
 #include "db/database.h"
 #include "domain/phonenumbers.h"
@@ -99,16 +100,22 @@ QList<ApiRoute> setupRoutes(const ApiContext &context)
                    },
                    R"({"last_step": "store"})"});
     routes.append({"POST", u"/api/v1/setup/runs/{runId}/cancel"_s, A::Permission, Permission::RunSetup, IdScope::None, false,
-                   u"Removes what the setup created at the providers and here, then marks it cancelled, in the background"_s,
+                   u"Removes what the setup created at the providers and here, then marks it cancelled, in the background; a number the "
+                   "setup bought is released only with release_number true (else 409 setup.release_number)"_s,
                    [&host](const ApiRequest &r) -> Result<ApiReply> {
                        auto id = r.id(u"runId"_s);
                        if (!id)
                            return id.error();
-                       auto action = host.cancel(r.actor, *id);
+                       const Json release = r.body.is_object() ? r.body.value("release_number", Json(false)) : Json(false);
+                       if (!release.is_boolean())
+                           return makeError(ErrorKind::Invalid, u"body.release_number"_s,
+                                            AdminApi::tr("Field %1: true or false is expected.").arg(u"release_number"_s));
+                       auto action = host.cancel(r.actor, *id, release.get<bool>());
                        if (!action)
                            return action.error();
                        return ApiReply::json(Json{{"id", *id}, {"action", *action}}, 202);
-                   }});
+                   },
+                   R"({"release_number": true})"});
     routes.append({"GET", u"/api/v1/setup/phone-in-use"_s, A::Permission, Permission::RunSetup, IdScope::None, false,
                    u"Whether an active branch (other than except_branch) answers the number, given in any form libphonenumber reads"_s,
                    [&host](const ApiRequest &r) -> Result<ApiReply> {

@@ -142,13 +142,21 @@ Result<qint64> SetupHost::start(const Actor &actor, qint64 runId, const QString 
     return action;
 }
 
-Result<qint64> SetupHost::cancel(const Actor &actor, qint64 runId)
+Result<qint64> SetupHost::cancel(const Actor &actor, qint64 runId, bool releaseBoughtNumber)
 {
+    // Refused at once, not as the outcome of a background action: the caller asks its user and sends it again.
+    if (!releaseBoughtNumber) {
+        auto run = m_runner->info(runId);
+        if (!run)
+            return run.error();
+        if (!run->boughtNumber.isEmpty() && run->status != u"cancelled"_s && run->status != u"live"_s)
+            return SetupRunner::releaseRefused(run->boughtNumber);
+    }
     auto action = begin(runId);
     if (!action)
         return action;
     m_runner->setActor(actor);
-    m_runner->cancel(runId, [this, runId, id = *action](const Status &status) { end(runId, id, status); });
+    m_runner->cancel(runId, [this, runId, id = *action](const Status &status) { end(runId, id, status); }, releaseBoughtNumber);
     return action;
 }
 

@@ -45,7 +45,8 @@ public:
     // Starts the run's remaining steps up to lastStep, or its cancellation, in the background; answers the
     // action's number, which state() reports with its outcome once it ended. Conflict while one runs.
     [[nodiscard]] Result<qint64> start(const Actor &actor, qint64 runId, const QString &lastStep);
-    [[nodiscard]] Result<qint64> cancel(const Actor &actor, qint64 runId);
+    // releaseBoughtNumber: the user confirmed that a number the run bought is released (else 409 setup.release_number).
+    [[nodiscard]] Result<qint64> cancel(const Actor &actor, qint64 runId, bool releaseBoughtNumber);
     // {"run", "busy", "action", "outcome": null | {"ok", "message"}, "events": [{seq, kind, step, state, message}] after since}.
     [[nodiscard]] Result<Json> state(qint64 runId, qint64 since);
 

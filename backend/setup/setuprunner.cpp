@@ -1079,7 +1079,15 @@ Status SetupRunner::activate(const ActivePtr &a)
 
 // ---- cancelling ----
 
-void SetupRunner::cancel(qint64 runId, Done done)
+Error SetupRunner::releaseRefused(const QString &boughtNumber)
+{
+    return makeError(ErrorKind::Conflict, u"setup.release_number"_s,
+                     tr("This setup bought %1 at Retell, and undoing it releases the number, which may then be gone for good. "
+                        "Confirm the release to undo it.")
+                         .arg(PhoneNumbers::display(boughtNumber)));
+}
+
+void SetupRunner::cancel(qint64 runId, Done done, bool releaseBoughtNumber)
 {
     if (auto allowed = m_actor.require(Permission::RunSetup); !allowed) {
         done(allowed);
@@ -1087,13 +1095,13 @@ void SetupRunner::cancel(qint64 runId, Done done)
     }
     if (const auto active = m_active.value(runId)) {
         // The actor who asked, not whoever uses the runner when the step ends.
-        active->afterStop = [this, runId, actor = m_actor, done] { undo(runId, actor, done); };
+        active->afterStop = [this, runId, actor = m_actor, releaseBoughtNumber, done] { undo(runId, actor, releaseBoughtNumber, done); };
         return;
     }
-    undo(runId, m_actor, std::move(done));
+    undo(runId, m_actor, releaseBoughtNumber, std::move(done));
 }
 
-void SetupRunner::undo(qint64 runId, const Actor &actor, Done done)
+void SetupRunner::undo(qint64 runId, const Actor &actor, bool releaseBoughtNumber, Done done)
 {
     auto loaded = info(runId);
     if (!loaded) {
@@ -1112,6 +1120,10 @@ void SetupRunner::undo(qint64 runId, const Actor &actor, Done done)
     if (run.status == u"live"_s) {
         done(makeError(ErrorKind::Rejected, u"setup.live"_s,
                        tr("%1 is live; a finished setup cannot be cancelled. Deactivate the branch instead.").arg(run.input.companyName)));
+        return;
+    }
+    if (!run.boughtNumber.isEmpty() && !releaseBoughtNumber) {
+        done(releaseRefused(run.boughtNumber));
         return;
     }
     discover(run, [this, run, actor, done](Result<QList<ProviderResource>> found) {

@@ -54,8 +54,12 @@ public:
     void run(qint64 runId, Done done, const QString &lastStep = QStringLiteral("activate"));
     void resume(qint64 runId, Done done) { run(runId, std::move(done)); }
     // Removes what this run created at the providers (and the rows it stored), then marks it cancelled.
-    // A live run cannot be cancelled. While a step runs, the cancel waits for it to end.
-    void cancel(qint64 runId, Done done);
+    // A live run cannot be cancelled. While a step runs, the cancel waits for it to end. A number this run
+    // bought is released at Retell, which may give it to someone else for good: without releaseBoughtNumber
+    // such a cancel is refused (setup.release_number) and nothing is removed.
+    void cancel(qint64 runId, Done done, bool releaseBoughtNumber = false);
+    // The refusal of a cancel that would release boughtNumber unconfirmed.
+    [[nodiscard]] static Error releaseRefused(const QString &boughtNumber);
 
     [[nodiscard]] Result<SetupRunInfo> info(qint64 runId);
     // Runs that neither went live nor were cancelled, newest first: the wizard offers to continue them.
@@ -104,7 +108,7 @@ private:
     [[nodiscard]] Status activate(const ActivePtr &a);
 
     [[nodiscard]] Result<Credential> retellCredential(const ActivePtr &a);
-    void undo(qint64 runId, const Actor &actor, Done done);
+    void undo(qint64 runId, const Actor &actor, bool releaseBoughtNumber, Done done);
     void discover(const SetupRunInfo &run, std::function<void(Result<QList<ProviderResource>>)> done);
     [[nodiscard]] Status removeRows(const SetupRunInfo &run, const Actor &actor);
     [[nodiscard]] bool sharedCalcomAccount(qint64 companyId);

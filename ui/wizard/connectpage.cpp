@@ -152,7 +152,8 @@ void ConnectPage::undo()
 {
     auto *w = static_cast<SetupWizard *>(wizard());
     // A bought number is released at Retell by the undo; Retell may hand it to someone else, so ask first.
-    if (const QString bought = w->currentRun().boughtNumber; !bought.isEmpty()) {
+    const QString bought = w->currentRun().boughtNumber;
+    if (!bought.isEmpty()) {
         QMessageBox ask(QMessageBox::Warning, tr("Release the bought number?"),
                         tr("Undo releases %1, which this setup bought at Retell. A released number may be gone for good: "
                            "Retell can give it to someone else, and buying it back may not be possible.")
@@ -169,7 +170,7 @@ void ConnectPage::undo()
     m_undo->setEnabled(false);
     m_retry->hide();
     m_error->setText(tr("Removing what this setup created…"));
-    w->client()->cancel(w->runId(), [this, w](const Status &status) {
+    const auto undone = [this, w](const Status &status) {
         m_undo->setEnabled(true);
         if (!status) {
             m_error->setText(tr("Undo stopped: %1 Press Undo again to continue.").arg(status.error().message));
@@ -178,7 +179,8 @@ void ConnectPage::undo()
         m_error->setText(tr("The setup was undone: nothing it created remains."));
         w->setRunId(0);
         w->reject();
-    });
+    };
+    w->client()->cancel(w->runId(), undone, !bought.isEmpty()); // the release was asked for above
 }
 
 bool ConnectPage::isComplete() const
