@@ -164,6 +164,7 @@ QString Labels::messageReason(const QString &code)
         if (rest == u"credentials"_s) return tr("The Twilio credential is incomplete");
     }
     if (code == u"sms.answer_lost"_s) return tr("Twilio's answer was lost: waiting for its status report");
+    if (code == u"sms.quiet_hours"_s) return tr("Waiting for 08:00 at the branch: no SMS at night");
     if (code == u"sms.no_sid"_s) return tr("Twilio accepted it without naming a message id");
     if (code == u"sms.failed"_s) return tr("Not sent");
     if (code.startsWith(u"secrets."_s)) return tr("The stored messaging credential cannot be read");

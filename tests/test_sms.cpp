@@ -9,6 +9,8 @@
 #include "httptestclient.h"
 #include "integrations/twilioclient.h"
 #include "domain/phonenumbers.h"
+#include "domain/quiethours.h"
+#include "jobs/jobqueue.h"
 #include "security/credentialstore.h"
 #include "signatures.h"
 #include "support/supportservice.h"
@@ -113,6 +115,39 @@ QStringList smsTimeline(test::FlowFixture &f)
     while (q && q->next())
         codes.append(q->value(0).toString());
     return codes;
+}
+
+// An IANA zone in which it is night now (between 22:00 and 06:00), or day (10:00 to 19:00): away from the
+// quiet hours' edges, so a test does not straddle one. Etc/GMT-N is UTC+N.
+QString zoneWhereItIs(bool night)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int offset = -12; offset <= 12; ++offset) {
+        const QString id = offset == 0 ? u"Etc/GMT"_s : u"Etc/GMT%1%2"_s.arg(offset > 0 ? u"-"_s : u"+"_s).arg(std::abs(offset));
+        const QTimeZone zone(id.toUtf8());
+        const int hour = now.toTimeZone(zone).time().hour();
+        if (zone.isValid() && (night ? (hour >= 22 || hour < 6) : (hour >= 10 && hour < 19)))
+            return id;
+    }
+    return {};
+}
+
+// A call of the fixture's branch that ended endedAgoMs ago, with a queued SMS confirmation and its send job.
+qint64 queuedSmsOfCall(test::FlowFixture &f, const QString &retellId, qint64 endedAgoMs, qint64 resendOf = 0)
+{
+    const qint64 now = nowMs();
+    auto call = f.db->insert(u"INSERT INTO calls (retell_call_id, company_id, branch_id, outcome, started_at, ended_at, created_at, updated_at) "
+                             "VALUES (?, ?, ?, 'booked', ?, ?, ?, ?) RETURNING id"_s,
+                             {retellId, f.companyId, f.branchId, now - endedAgoMs - 60000, now - endedAgoMs, now, now});
+    if (!call)
+        return 0;
+    auto sms = f.db->insert(u"INSERT INTO notifications (company_id, call_id, kind, channel, dedupe_key, recipient, subject, body, status, created_at, "
+                            "resend_of) VALUES (?, ?, 'confirmation', 'sms', ?, ?, '', 'Ihr Termin', 'queued', ?, ?) RETURNING id"_s,
+                            {f.companyId, *call, u"night:%1"_s.arg(retellId), callerNumber, now, resendOf > 0 ? QVariant(resendOf) : Database::null()});
+    if (!sms)
+        return 0;
+    auto job = JobQueue(*f.db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(*sms) + '}', u"sms:%1"_s.arg(*sms));
+    return job ? *sms : 0;
 }
 
 } // namespace
@@ -469,6 +504,70 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND status = 'processed'"_s), 2, 10000);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'email'"_s), 3);
         QCOMPARE(f->smtp.messages().size(), 3);
+    }
+
+    // The quiet hours follow the branch's clock across its DST changes.
+    void quietHoursFollowTheBranchClock_data()
+    {
+        QTest::addColumn<QDateTime>("at");
+        QTest::addColumn<QDateTime>("allowed");
+        const QTimeZone berlin("Europe/Berlin");
+        const auto local = [&berlin](int y, int mo, int d, int h, int mi) { return QDateTime(QDate(y, mo, d), QTime(h, mi), berlin); };
+        QTest::newRow("day") << local(2026, 6, 10, 14, 0) << local(2026, 6, 10, 14, 0);
+        QTest::newRow("last minute") << local(2026, 6, 10, 20, 59) << local(2026, 6, 10, 20, 59);
+        QTest::newRow("evening") << local(2026, 6, 10, 21, 0) << local(2026, 6, 11, 8, 0);
+        QTest::newRow("early") << local(2026, 6, 11, 7, 59) << local(2026, 6, 11, 8, 0);
+        QTest::newRow("eight") << local(2026, 6, 11, 8, 0) << local(2026, 6, 11, 8, 0);
+        // Into summer time the night is an hour shorter, out of it an hour longer; 08:00 stays 08:00.
+        QTest::newRow("spring forward") << local(2026, 3, 28, 22, 30) << QDateTime(QDate(2026, 3, 29), QTime(6, 0), QTimeZone::utc());
+        QTest::newRow("fall back") << local(2026, 10, 24, 23, 0) << QDateTime(QDate(2026, 10, 25), QTime(7, 0), QTimeZone::utc());
+    }
+    void quietHoursFollowTheBranchClock()
+    {
+        QFETCH(QDateTime, at);
+        QFETCH(QDateTime, allowed);
+        QCOMPARE(QuietHours::nextAllowed(at, QTimeZone("Europe/Berlin")).toMSecsSinceEpoch(), allowed.toMSecsSinceEpoch());
+    }
+
+    // At night at the branch an SMS waits for 08:00 there (queued, with the reason, using up no attempt); a
+    // confirmation within 10 minutes of its call goes at once, a later one or a resend waits.
+    void quietHoursHoldAnSmsUntilMorning_data() { test::addEngineRows(); }
+    void quietHoursHoldAnSmsUntilMorning()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const QString night = zoneWhereItIs(true);
+        QVERIFY(!night.isEmpty());
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {night, f->branchId}));
+
+        const qint64 late = queuedSmsOfCall(*f, u"call_late"_s, 30 * 60000);
+        const qint64 resent = queuedSmsOfCall(*f, u"call_resent"_s, 60000, late);
+        QVERIFY(late > 0 && resent > 0);
+        for (const qint64 id : {late, resent}) {
+            QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT last_error FROM notifications WHERE id = ?"_s, {id})->toString(), u"sms.quiet_hours"_s,
+                                      15000);
+            QCOMPARE(f->db->scalar(u"SELECT status FROM notifications WHERE id = ?"_s, {id})->toString(), u"queued"_s);
+            const qint64 runAfter = f->db->scalar(u"SELECT run_after FROM jobs WHERE dedupe_key = ?"_s, {u"sms:%1"_s.arg(id)})->toLongLong();
+            const QDateTime due = QDateTime::fromMSecsSinceEpoch(runAfter, QTimeZone(night.toUtf8()));
+            // 08:00, give or take the moments between the worker's reading of the clock and the queue's
+            QVERIFY2(qAbs(due.time().msecsSinceStartOfDay() - QTime(8, 0).msecsSinceStartOfDay()) < 5000, qPrintable(due.toString(Qt::ISODateWithMs)));
+            QVERIFY(runAfter > nowMs() && runAfter - nowMs() <= 11 * 3600 * 1000);
+            QCOMPARE(f->count(u"SELECT attempts FROM jobs WHERE dedupe_key = ?"_s, {u"sms:%1"_s.arg(id)}), 0);
+        }
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+
+        const qint64 prompt = queuedSmsOfCall(*f, u"call_prompt"_s, 60000);
+        QVERIFY(prompt > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT status FROM notifications WHERE id = ?"_s, {prompt})->toString(), u"sent"_s, 15000);
+
+        // By day the same late confirmation goes at once.
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(false), f->branchId}));
+        const qint64 daytime = queuedSmsOfCall(*f, u"call_day"_s, 30 * 60000);
+        QVERIFY(daytime > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 2, 15000);
     }
 
     // Caller ID is a landline, so support records the customer's mobile number for messages through the admin

@@ -1058,12 +1058,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-54"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1206,6 +1206,11 @@
         <location line="+2"/>
         <source>Twilio&apos;s answer was lost: waiting for its status report</source>
         <translation>Die Antwort von Twilio ging verloren: wartet auf den Statusbericht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for 08:00 at the branch: no SMS at night</source>
+        <translation>Wartet auf 08:00 Uhr in der Filiale: nachts keine SMS</translation>
     </message>
     <message>
         <location line="+1"/>

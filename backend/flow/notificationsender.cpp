@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
+#include "domain/quiethours.h"
 #include "flow/callstore.h"
 #include "flow/messageoutbox.h"
 #include "integrations/twilioclient.h"
@@ -24,7 +25,29 @@ QString smsErrorCode(const Error &e, int providerCode)
     return e.code.isEmpty() ? u"sms.failed"_s : e.code;
 }
 
+// A confirmation that comes within this long of the call that asked for it is expected, whatever the hour.
+constexpr qint64 confirmationGraceMs = 10 * 60 * 1000;
+
 } // namespace
+
+Result<qint64> NotificationSender::quietHoursEnd(qint64 notificationId, qint64 now)
+{
+    auto q = m_db.exec(u"SELECT n.kind, COALESCE(n.resend_of, 0), COALESCE(b.time_zone, ''), COALESCE(c.ended_at, c.started_at, c.created_at, 0) "
+                       "FROM notifications n LEFT JOIN calls c ON c.id = n.call_id LEFT JOIN appointments a ON a.id = n.appointment_id "
+                       "LEFT JOIN branches b ON b.id = COALESCE(a.branch_id, c.branch_id) WHERE n.id = ?"_s,
+                       {notificationId});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return now; // gone: the claim below finds nothing
+    const bool answersTheCall = q->value(0).toString() == u"confirmation"_s && q->value(1).toLongLong() == 0
+        && q->value(3).toLongLong() > 0 && now - q->value(3).toLongLong() <= confirmationGraceMs;
+    const QTimeZone zone(q->value(2).toString().toUtf8());
+    q->finish();
+    if (answersTheCall || !zone.isValid())
+        return now;
+    return QuietHours::nextAllowed(QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc()), zone).toMSecsSinceEpoch();
+}
 
 NotificationSender::NotificationSender(Database &db, SmtpSettings settings)
     : m_db(db), m_email(std::make_unique<EmailChannel>(std::move(settings)))
@@ -103,6 +126,16 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     if (!m_sms)
         return done(JobOutcome::failed(makeError(ErrorKind::Configuration, u"sms.unavailable"_s, u"No SMS channel in this process"_s)));
     const qint64 now = nowMs();
+    auto quietUntil = quietHoursEnd(notificationId, now);
+    if (!quietUntil)
+        return done(JobOutcome::retry(quietUntil.error()));
+    if (*quietUntil > now) {
+        // Told on the row, so the delivery log says why it is still queued; the wait uses up no attempt.
+        auto noted = m_db.exec(u"UPDATE notifications SET last_error = 'sms.quiet_hours' WHERE id = ? AND status = 'queued'"_s, {notificationId});
+        Q_UNUSED(noted);
+        return done(JobOutcome::waitFor(makeError(ErrorKind::Transient, u"sms.quiet_hours"_s, u"No SMS at night: waiting for 08:00 at the branch"_s),
+                                        *quietUntil - now));
+    }
     auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1, status = 'sending', status_at = ? WHERE id = ? AND channel = 'sms' "
                        "AND provider_id = '' AND (status = 'queued' OR (status = 'sending' AND status_at < ?)) "
                        "RETURNING recipient, body, company_id, COALESCE(call_id, 0), COALESCE(appointment_id, 0)"_s,
