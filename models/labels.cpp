@@ -121,6 +121,7 @@ QString Labels::channel(const QString &code)
 QString Labels::messageKind(const QString &code)
 {
     if (code == u"confirmation"_s) return tr("Booking confirmation");
+    if (code == u"reminder"_s) return tr("Appointment reminder");
     if (code == u"invoice"_s) return tr("Invoice");
     if (code == u"alert"_s) return tr("Health alert");
     return code;
@@ -133,6 +134,8 @@ QString Labels::messageReason(const QString &code)
     if (code == u"no_number"_s) return tr("No number for messages");
     if (code == u"no_credentials"_s) return tr("No messaging account set up");
     if (code == u"preference"_s) return tr("The customer prefers another channel");
+    if (code == u"appointment_cancelled"_s) return tr("The appointment was cancelled");
+    if (code == u"appointment_moved"_s) return tr("The appointment was moved: a reminder for the new time follows");
     if (code == u"standby"_s) return tr("Kept back: the customer prefers SMS; sent if the SMS fails");
     // The provider's error codes that support meets most, with the code kept for looking up the rest.
     if (code == u"21211"_s) return tr("Invalid number (21211)");

@@ -10,6 +10,7 @@
 #include "integrations/twilioclient.h"
 #include "domain/phonenumbers.h"
 #include "domain/quiethours.h"
+#include "flow/reminderscheduler.h"
 #include "jobs/jobqueue.h"
 #include "security/credentialstore.h"
 #include "signatures.h"
@@ -148,6 +149,17 @@ qint64 queuedSmsOfCall(test::FlowFixture &f, const QString &retellId, qint64 end
         return 0;
     auto job = JobQueue(*f.db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(*sms) + '}', u"sms:%1"_s.arg(*sms));
     return job ? *sms : 0;
+}
+
+// A booked appointment of the fixture's branch for this customer, starting startsInMs from now and booked
+// bookedAgoMs ago.
+qint64 appointmentFor(test::FlowFixture &f, qint64 customer, qint64 startsInMs, qint64 bookedAgoMs, const QString &status = u"booked"_s)
+{
+    const qint64 now = nowMs();
+    auto id = f.db->insert(u"INSERT INTO appointments (company_id, branch_id, customer_id, starts_at, ends_at, status, created_at, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                           {f.companyId, f.branchId, customer, now + startsInMs, now + startsInMs + 1800000, status, now - bookedAgoMs, now});
+    return id ? *id : 0;
 }
 
 } // namespace
@@ -568,6 +580,89 @@ private Q_SLOTS:
         const qint64 daytime = queuedSmsOfCall(*f, u"call_day"_s, 30 * 60000);
         QVERIFY(daytime > 0);
         QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 2, 15000);
+    }
+
+    // The reminder is due at the same local time the day before: 23 or 25 hours ahead across a DST change.
+    void reminderIsDueTheDayBefore_data()
+    {
+        QTest::addColumn<QDateTime>("start");
+        QTest::addColumn<qint64>("hoursBefore");
+        const QTimeZone berlin("Europe/Berlin");
+        QTest::newRow("summer") << QDateTime(QDate(2026, 6, 10), QTime(10, 0), berlin) << qint64(24);
+        QTest::newRow("spring forward") << QDateTime(QDate(2026, 3, 29), QTime(10, 0), berlin) << qint64(23);
+        QTest::newRow("fall back") << QDateTime(QDate(2026, 10, 25), QTime(10, 0), berlin) << qint64(25);
+    }
+    void reminderIsDueTheDayBefore()
+    {
+        QFETCH(QDateTime, start);
+        QFETCH(qint64, hoursBefore);
+        const QDateTime due = ReminderScheduler::dueAt(start, QTimeZone("Europe/Berlin"));
+        QCOMPARE(due.secsTo(start), hoursBefore * 3600);
+        QCOMPARE(due.toTimeZone(QTimeZone("Europe/Berlin")).time(), QTime(10, 0));
+    }
+
+    // The day before, a booking made more than a day ahead gets a reminder SMS in the customer's language, once; one
+    // booked at short notice, one not yet due and a cancelled one get none; a landline gets a row with the reason; a
+    // moved appointment gets one for its new time. A reminder whose appointment was cancelled or moved after it was
+    // recorded is not sent.
+    void remindersGoTheDayBefore_data() { test::addEngineRows(); }
+    void remindersGoTheDayBefore()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(false), f->branchId})); // no quiet hours
+        const qint64 now = nowMs();
+        const qint64 hour = 3600 * 1000;
+        auto mobile = f->db->insert(u"INSERT INTO customers (company_id, phone_e164, name, language, created_at, updated_at) "
+                                    "VALUES (?, ?, 'Jana Weber', 'en', ?, ?) RETURNING id"_s,
+                                    {f->companyId, callerNumber, now, now});
+        auto landline = f->db->insert(u"INSERT INTO customers (company_id, phone_e164, name, created_at, updated_at) "
+                                      "VALUES (?, '+4930987654', 'Karl Fest', ?, ?) RETURNING id"_s,
+                                      {f->companyId, now, now});
+        QVERIFY(mobile && landline);
+        const qint64 due = appointmentFor(*f, *mobile, 20 * hour, 48 * hour);
+        QVERIFY(appointmentFor(*f, *mobile, 21 * hour, 2 * hour) > 0);                       // booked at short notice
+        QVERIFY(appointmentFor(*f, *mobile, 30 * hour, 48 * hour) > 0);                      // due in six hours
+        QVERIFY(appointmentFor(*f, *mobile, 19 * hour, 48 * hour, u"cancelled"_s) > 0);     // cancelled
+        const qint64 fixedLine = appointmentFor(*f, *landline, 22 * hour, 48 * hour);
+        QVERIFY(due > 0 && fixedLine > 0);
+
+        QCOMPARE(*ReminderScheduler(*f->db).queueDue(nowMs()), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 15000);
+        const QJsonObject sent = f->providers->twilioMessages().first().toObject();
+        QCOMPARE(sent.value(u"to"_s).toString(), callerNumber);
+        QVERIFY2(sent.value(u"body"_s).toString().startsWith(u"Reminder: your appointment"_s), qPrintable(sent.value(u"body"_s).toString()));
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'reminder' AND appointment_id = ? AND skip_reason = 'landline'"_s, {fixedLine}), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'reminder'"_s), 2);
+        QCOMPARE(*ReminderScheduler(*f->db).queueDue(nowMs()), 0); // once
+
+        // Moved to a later hour the same day: a reminder for the new time.
+        QVERIFY(f->db->exec(u"UPDATE appointments SET starts_at = starts_at + ?, ends_at = ends_at + ? WHERE id = ?"_s, {hour, hour, due}));
+        QCOMPARE(*ReminderScheduler(*f->db).queueDue(nowMs()), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 2, 15000);
+
+        // Recorded, then the appointment changed before the send: not sent, with the reason.
+        const auto staleReminder = [&f, &now](qint64 appointment, qint64 startsAt) {
+            auto id = f->db->insert(u"INSERT INTO notifications (company_id, appointment_id, kind, channel, dedupe_key, recipient, subject, body, "
+                                    "status, created_at) VALUES (?, ?, 'reminder', 'sms', ?, ?, '', 'Erinnerung', 'queued', ?) RETURNING id"_s,
+                                    {f->companyId, appointment, u"reminder-sms:%1:%2"_s.arg(appointment).arg(startsAt), callerNumber, now});
+            if (!id)
+                return qint64(0);
+            auto job = JobQueue(*f->db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(*id) + '}',
+                                                u"sms:%1"_s.arg(*id));
+            return job ? *id : qint64(0);
+        };
+        const qint64 later = appointmentFor(*f, *mobile, 40 * hour, 48 * hour);
+        const qint64 moved = staleReminder(later, now + 39 * hour);
+        const qint64 cancelledLater = appointmentFor(*f, *mobile, 41 * hour, 48 * hour, u"cancelled"_s);
+        const qint64 cancelled = staleReminder(cancelledLater, now + 41 * hour);
+        QVERIFY(moved > 0 && cancelled > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT skip_reason FROM notifications WHERE id = ?"_s, {moved})->toString(), u"appointment_moved"_s, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT skip_reason FROM notifications WHERE id = ?"_s, {cancelled})->toString(),
+                                  u"appointment_cancelled"_s, 15000);
+        QCOMPARE(f->providers->twilioMessages().size(), 2);
     }
 
     // Caller ID is a landline, so support records the customer's mobile number for messages through the admin

@@ -1058,12 +1058,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+60"/>
+        <location line="+63"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-57"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1076,6 +1076,11 @@
         <location line="+7"/>
         <source>Booking confirmation</source>
         <translation>Terminbestätigung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appointment reminder</source>
+        <translation>Terminerinnerung</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1111,6 +1116,16 @@
         <location line="+1"/>
         <source>The customer prefers another channel</source>
         <translation>Der Kunde bevorzugt einen anderen Kanal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The appointment was cancelled</source>
+        <translation>Der Termin wurde abgesagt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The appointment was moved: a reminder for the new time follows</source>
+        <translation>Der Termin wurde verschoben: Eine Erinnerung für die neue Zeit folgt</translation>
     </message>
     <message>
         <location line="+1"/>

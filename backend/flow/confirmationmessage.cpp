@@ -90,4 +90,15 @@ QString ConfirmationMessage::smsText(const ConfirmationDetails &d)
                    : u"Ihr Termin (%1) bei %2 ist gebucht: %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
 }
 
+QString ConfirmationMessage::reminderSmsText(const ConfirmationDetails &d)
+{
+    const bool english = d.language == u"en"_s;
+    const QLocale locale(english ? QLocale::English : QLocale::German, english ? QLocale::UnitedKingdom : QLocale::Germany);
+    const QDateTime local = d.start.toTimeZone(QTimeZone(d.timeZone.toUtf8()));
+    const QString date = locale.toString(local.date(), u"ddd dd.MM.yyyy"_s);
+    const QString time = local.time().toString(u"HH:mm"_s);
+    return english ? u"Reminder: your appointment (%1) at %2 is tomorrow, %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
+                   : u"Erinnerung: Ihr Termin (%1) bei %2 ist morgen, %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
+}
+
 } // namespace askpro

@@ -32,6 +32,8 @@ struct ConfirmationMessage
     // The SMS: date, time, branch and its number (calling it again cancels or moves the appointment), short
     // enough for one or two segments.
     [[nodiscard]] static QString smsText(const ConfirmationDetails &details);
+    // The reminder SMS the day before, with the same hint.
+    [[nodiscard]] static QString reminderSmsText(const ConfirmationDetails &details);
     // RFC 5545 text: escaped values, CRLF line ends, lines folded at 75 octets.
     [[nodiscard]] static QByteArray icsFor(const ConfirmationDetails &details);
 };

@@ -30,6 +30,23 @@ constexpr qint64 confirmationGraceMs = 10 * 60 * 1000;
 
 } // namespace
 
+Result<QString> NotificationSender::staleReminder(qint64 notificationId)
+{
+    auto q = m_db.exec(u"SELECT n.kind, n.dedupe_key, COALESCE(a.status, ''), COALESCE(a.starts_at, 0) FROM notifications n "
+                       "LEFT JOIN appointments a ON a.id = n.appointment_id WHERE n.id = ?"_s,
+                       {notificationId});
+    if (!q)
+        return q.error();
+    if (!q->next() || q->value(0).toString() != u"reminder"_s)
+        return QString();
+    if (q->value(2).toString() != u"booked"_s)
+        return u"appointment_cancelled"_s;
+    // The key names the start the reminder was written for ("reminder-sms:<appointment>:<start>").
+    if (q->value(1).toString().section(u':', 2, 2).toLongLong() != q->value(3).toLongLong())
+        return u"appointment_moved"_s;
+    return QString();
+}
+
 Result<qint64> NotificationSender::quietHoursEnd(qint64 notificationId, qint64 now)
 {
     auto q = m_db.exec(u"SELECT n.kind, COALESCE(n.resend_of, 0), COALESCE(b.time_zone, ''), COALESCE(c.ended_at, c.started_at, c.created_at, 0) "
@@ -126,6 +143,13 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     if (!m_sms)
         return done(JobOutcome::failed(makeError(ErrorKind::Configuration, u"sms.unavailable"_s, u"No SMS channel in this process"_s)));
     const qint64 now = nowMs();
+    if (auto stale = staleReminder(notificationId); !stale) {
+        return done(JobOutcome::retry(stale.error()));
+    } else if (!stale->isEmpty()) {
+        auto skipped = m_db.exec(u"UPDATE notifications SET status = 'skipped', skip_reason = ?, status_at = ? WHERE id = ? AND status = 'queued'"_s,
+                                 {*stale, now, notificationId});
+        return done(skipped ? JobOutcome::done() : JobOutcome::retry(skipped.error()));
+    }
     auto quietUntil = quietHoursEnd(notificationId, now);
     if (!quietUntil)
         return done(JobOutcome::retry(quietUntil.error()));

@@ -9,6 +9,7 @@
 #include "flow/callprocessor.h"
 #include "flow/notificationsender.h"
 #include "flow/recoverysweep.h"
+#include "flow/reminderscheduler.h"
 #include "flow/twilioeventprocessor.h"
 #include "health/healthcheck.h"
 #include "jobs/jobhandler.h"
@@ -138,6 +139,9 @@ void JobWorker::run(const Job &job)
             sweep->deleteLater();
             finished(outcome);
         });
+    } else if (job.kind == QLatin1String(ReminderScheduler::JobKind)) {
+        auto queued = ReminderScheduler(m_db).queueDue(nowMs());
+        finished(queued ? JobOutcome::done() : JobOutcome::retry(queued.error()));
     } else if (job.kind == u"health.run"_s) {
         auto *checker = new HealthChecker(m_db, m_credentials, m_network, m_config, this);
         checker->runAll([this, checker, finished](const QList<CheckResult> &results) {

@@ -3,6 +3,7 @@
 
 #include "billing/invoicegenerator.h"
 #include "core/logging.h"
+#include "flow/reminderscheduler.h"
 #include "db/database.h"
 #include "jobs/jobhandler.h"
 #include "jobs/jobqueue.h"
@@ -50,6 +51,15 @@ WorkerPool::WorkerPool(Database &db, CredentialStore &credentials, const ServerC
         auto billing = InvoiceGenerator::enqueueMonthlyRun(m_db, QDateTime::currentMSecsSinceEpoch()); // last month's invoices, once
         Q_UNUSED(billing);
     });
+    // Reminders the same way: one server a minute records those due.
+    m_reminders = new QTimer(this);
+    m_reminders->setInterval(ReminderScheduler::IntervalMs);
+    connect(m_reminders, &QTimer::timeout, this, [this] {
+        auto queued = JobQueue(m_db).enqueue(QString::fromLatin1(ReminderScheduler::JobKind), "{}",
+                                             u"reminders:%1"_s.arg(QDateTime::currentMSecsSinceEpoch() / ReminderScheduler::IntervalMs));
+        if (queued && queued->has_value())
+            wakeOne();
+    });
     // Health checks the same way: one server per interval runs them and records the results.
     m_health = new QTimer(this);
     m_health->setInterval(config.healthIntervalMs);
@@ -91,6 +101,7 @@ void WorkerPool::start()
     for (const auto &handler : std::as_const(m_handlers))
         handler->sweep(m_db);
     m_recovery->start();
+    m_reminders->start();
     m_health->start();
 }
 
@@ -120,6 +131,7 @@ void WorkerPool::stop(int timeoutMs)
         return;
     m_orphanSweep->stop();
     m_recovery->stop();
+    m_reminders->stop();
     m_health->stop();
     int running = 0;
     QEventLoop loop;

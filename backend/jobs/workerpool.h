@@ -49,6 +49,7 @@ private:
     QList<std::shared_ptr<const JobHandler>> m_handlers;
     QTimer *m_orphanSweep = nullptr;
     QTimer *m_recovery = nullptr;
+    QTimer *m_reminders = nullptr;
     QTimer *m_health = nullptr;
 };
 
