@@ -153,7 +153,7 @@
 <context>
     <name>CalcomEventProcessor</name>
     <message>
-        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+234"/>
+        <location filename="../backend/flow/calcomeventprocessor.cpp" line="+235"/>
         <source>cancelled in Cal.com</source>
         <translation>in Cal.com storniert</translation>
     </message>
@@ -1058,12 +1058,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+63"/>
+        <location line="+65"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-59"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1081,6 +1081,16 @@
         <location line="+1"/>
         <source>Appointment reminder</source>
         <translation>Terminerinnerung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancellation notice</source>
+        <translation>Absagehinweis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New time notice</source>
+        <translation>Hinweis auf neue Uhrzeit</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3421,7 +3431,7 @@ Befehle:
 <context>
     <name>askpro::AppointmentService</name>
     <message>
-        <location filename="../backend/support/appointmentservice.cpp" line="+49"/>
+        <location filename="../backend/support/appointmentservice.cpp" line="+50"/>
         <source>The appointment no longer exists.</source>
         <translation>Den Termin gibt es nicht mehr.</translation>
     </message>
@@ -3437,7 +3447,7 @@ Befehle:
     </message>
     <message>
         <location line="+2"/>
-        <location line="+58"/>
+        <location line="+62"/>
         <source>The credentials key is not available.</source>
         <translation>Der Schlüssel für die Zugangsdaten ist nicht verfügbar.</translation>
     </message>
@@ -3457,7 +3467,7 @@ Befehle:
         <translation>Der Termin hat keine Cal.com-Buchung, die verschoben werden könnte.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>A cancelled appointment cannot be a no-show.</source>
         <translation>Ein stornierter Termin kann nicht als „nicht erschienen“ markiert werden.</translation>
     </message>

@@ -6,6 +6,7 @@
 #include "core/logging.h"
 #include "db/database.h"
 #include "domain/phonenumbers.h"
+#include "flow/appointmentsms.h"
 #include "flow/slotcache.h"
 #include "intake/webhookinbox.h"
 #include "integrations/jsonreply.h"
@@ -277,7 +278,16 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId, bool replay)
         }
         if (!change)
             return JobOutcome::retry(change.error());
+        const bool changed = change->next();
         change->finish();
+        // The customer hears of a change they did not make on the phone with us, in this commit (once per change).
+        if (changed && (p.trigger == u"BOOKING_CANCELLED"_s || p.trigger == u"BOOKING_RESCHEDULED"_s)) {
+            auto told = AppointmentSms(m_db).record(p.appointmentId,
+                                                    p.trigger == u"BOOKING_CANCELLED"_s ? AppointmentSms::Kind::Cancelled : AppointmentSms::Kind::Moved,
+                                                    now);
+            if (!told)
+                return JobOutcome::retry(told.error());
+        }
     }
     if (event->eventTypeId > 0 && !event->ours) {
         // The days this booking touched are no longer known to be free or taken, where the signer's companies

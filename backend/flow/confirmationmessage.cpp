@@ -90,15 +90,41 @@ QString ConfirmationMessage::smsText(const ConfirmationDetails &d)
                    : u"Ihr Termin (%1) bei %2 ist gebucht: %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
 }
 
-QString ConfirmationMessage::reminderSmsText(const ConfirmationDetails &d)
+namespace {
+
+// The appointment's date and time as the customer reads them, in their language and the branch's zone.
+std::pair<QString, QString> localWhen(const ConfirmationDetails &d)
 {
     const bool english = d.language == u"en"_s;
     const QLocale locale(english ? QLocale::English : QLocale::German, english ? QLocale::UnitedKingdom : QLocale::Germany);
     const QDateTime local = d.start.toTimeZone(QTimeZone(d.timeZone.toUtf8()));
-    const QString date = locale.toString(local.date(), u"ddd dd.MM.yyyy"_s);
-    const QString time = local.time().toString(u"HH:mm"_s);
-    return english ? u"Reminder: your appointment (%1) at %2 is tomorrow, %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
-                   : u"Erinnerung: Ihr Termin (%1) bei %2 ist morgen, %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
+    return {locale.toString(local.date(), u"ddd dd.MM.yyyy"_s), local.time().toString(u"HH:mm"_s)};
+}
+
+} // namespace
+
+QString ConfirmationMessage::reminderSmsText(const ConfirmationDetails &d)
+{
+    const auto [date, time] = localWhen(d);
+    return d.language == u"en"_s
+        ? u"Reminder: your appointment (%1) at %2 is tomorrow, %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
+        : u"Erinnerung: Ihr Termin (%1) bei %2 ist morgen, %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
+}
+
+QString ConfirmationMessage::cancelledSmsText(const ConfirmationDetails &d)
+{
+    const auto [date, time] = localWhen(d);
+    return d.language == u"en"_s
+        ? u"Your appointment (%1) at %2 on %3 at %4 is cancelled. For a new one, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
+        : u"Ihr Termin (%1) bei %2 am %3 um %4 Uhr ist abgesagt. Für einen neuen Termin: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
+}
+
+QString ConfirmationMessage::movedSmsText(const ConfirmationDetails &d)
+{
+    const auto [date, time] = localWhen(d);
+    return d.language == u"en"_s
+        ? u"Your appointment (%1) at %2 is moved to %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
+        : u"Ihr Termin (%1) bei %2 ist verschoben auf %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
 }
 
 } // namespace askpro

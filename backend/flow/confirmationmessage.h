@@ -34,6 +34,9 @@ struct ConfirmationMessage
     [[nodiscard]] static QString smsText(const ConfirmationDetails &details);
     // The reminder SMS the day before, with the same hint.
     [[nodiscard]] static QString reminderSmsText(const ConfirmationDetails &details);
+    // The notices that an appointment was cancelled, or moved (details.start: the new time).
+    [[nodiscard]] static QString cancelledSmsText(const ConfirmationDetails &details);
+    [[nodiscard]] static QString movedSmsText(const ConfirmationDetails &details);
     // RFC 5545 text: escaped values, CRLF line ends, lines folded at 75 octets.
     [[nodiscard]] static QByteArray icsFor(const ConfirmationDetails &details);
 };

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
+#include "flow/appointmentsms.h"
 #include "integrations/calcomclient.h"
 #include "security/credentialstore.h"
 #include "support/auditlog.h"
@@ -119,6 +120,10 @@ JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reaso
             done = AuditLog(*m_db).write(actor, u"appointment.cancel"_s, u"appointment"_s, before.id,
                                          QString::fromStdString(b.dump()), QString::fromStdString(a.dump()));
         }
+        if (done) {
+            auto told = AppointmentSms(*m_db).record(before.id, AppointmentSms::Kind::Cancelled, now);
+            done = told ? Status() : Status(told.error());
+        }
         if (done)
             done = tx.commit();
         if (!done) {
@@ -178,6 +183,10 @@ JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime 
             const Json a{{"starts_at", startMs}, {"ends_at", endMs}, {"uid", (newUid.isEmpty() ? before.uid : newUid).toStdString()}};
             done = AuditLog(*m_db).write(actor, u"appointment.reschedule"_s, u"appointment"_s, before.id,
                                          QString::fromStdString(b.dump()), QString::fromStdString(a.dump()));
+        }
+        if (done) {
+            auto told = AppointmentSms(*m_db).record(before.id, AppointmentSms::Kind::Moved, nowMs());
+            done = told ? Status() : Status(told.error());
         }
         if (done)
             done = tx.commit();

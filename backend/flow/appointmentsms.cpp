@@ -1,0 +1,112 @@
+#include "flow/appointmentsms.h"
+
+#include "db/database.h"
+#include "domain/phonenumbers.h"
+#include "flow/confirmationmessage.h"
+#include "jobs/jobqueue.h"
+
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+
+namespace askpro {
+
+AppointmentSms::AppointmentSms(Database &db) : m_db(db)
+{
+}
+
+QString AppointmentSms::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Reminder:
+        return u"reminder"_s;
+    case Kind::Cancelled:
+        return u"cancellation"_s;
+    case Kind::Moved:
+        return u"reschedule"_s;
+    }
+    return {};
+}
+
+Result<std::optional<qint64>> AppointmentSms::record(qint64 appointmentId, Kind kind, qint64 nowMs)
+{
+    auto q = m_db.exec(u"SELECT a.company_id, a.starts_at, a.ends_at, COALESCE(a.call_id, 0), b.time_zone, b.language, b.name, b.address, "
+                       "b.phone_e164, c.name, COALESCE(s.name, ''), COALESCE(cu.name, ''), COALESCE(cu.phone_e164, ''), "
+                       "COALESCE(cu.message_phone_e164, ''), COALESCE(cu.sms_opt_out, 0), COALESCE(cu.preferred_channel, 'auto'), "
+                       "COALESCE(cu.language, ''), "
+                       "(SELECT COUNT(*) FROM api_credentials k WHERE k.provider = 'twilio' AND (k.company_id IS NULL OR k.company_id = a.company_id)) "
+                       "FROM appointments a JOIN branches b ON b.id = a.branch_id JOIN companies c ON c.id = a.company_id "
+                       "LEFT JOIN services s ON s.id = a.service_id LEFT JOIN customers cu ON cu.id = a.customer_id WHERE a.id = ?"_s,
+                       {appointmentId});
+    if (!q)
+        return q.error();
+    if (!q->next() || q->value(1).toLongLong() <= nowMs)
+        return std::optional<qint64>();
+    const qint64 companyId = q->value(0).toLongLong();
+    const qint64 startsAt = q->value(1).toLongLong();
+    const qint64 callId = q->value(3).toLongLong();
+    const QString messageNumber = q->value(13).toString();
+    const QString number = messageNumber.isEmpty() ? q->value(12).toString() : messageNumber;
+    const QString preference = q->value(15).toString();
+    QString reason;
+    if (preference == u"email"_s || preference == u"none"_s)
+        reason = u"preference"_s;
+    else if (number.isEmpty())
+        reason = u"no_number"_s;
+    else if (!PhoneNumbers::canReceiveSms(number))
+        reason = u"landline"_s;
+    else if (q->value(14).toInt() != 0)
+        reason = u"opted_out"_s;
+    else if (q->value(17).toLongLong() == 0)
+        reason = u"no_credentials"_s;
+    const QString customerLanguage = q->value(16).toString();
+    const QString language = customerLanguage == u"en"_s || customerLanguage == u"de"_s ? customerLanguage : q->value(5).toString();
+    const ConfirmationDetails details{language,
+                                      q->value(11).toString(),
+                                      q->value(10).toString(),
+                                      q->value(9).toString(),
+                                      q->value(6).toString(),
+                                      q->value(7).toString(),
+                                      PhoneNumbers::display(q->value(8).toString()),
+                                      q->value(4).toString(),
+                                      QDateTime::fromMSecsSinceEpoch(startsAt, QTimeZone::utc()),
+                                      int((q->value(2).toLongLong() - startsAt) / 60000),
+                                      QString()};
+    q->finish();
+    QString text;
+    QString key;
+    switch (kind) {
+    case Kind::Reminder:
+        // The key names the start, so a moved appointment gets a reminder of its own (NotificationSender reads it back).
+        text = ConfirmationMessage::reminderSmsText(details);
+        key = u"reminder-sms:%1:%2"_s.arg(appointmentId).arg(startsAt);
+        break;
+    case Kind::Cancelled:
+        text = ConfirmationMessage::cancelledSmsText(details);
+        key = u"cancelled-sms:%1"_s.arg(appointmentId);
+        break;
+    case Kind::Moved:
+        text = ConfirmationMessage::movedSmsText(details);
+        key = u"moved-sms:%1:%2"_s.arg(appointmentId).arg(startsAt);
+        break;
+    }
+    auto inserted = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
+                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, ?, 'sms', ?, ?, ?, '', ?, ?, ?, ?) "
+                              "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
+                              {companyId, callId > 0 ? QVariant(callId) : Database::null(), appointmentId, kindName(kind), key, number, language,
+                               text, reason.isEmpty() ? u"queued"_s : u"skipped"_s, reason, nowMs});
+    if (!inserted)
+        return inserted.error();
+    if (!inserted->next())
+        return std::optional<qint64>();
+    const qint64 id = inserted->value(0).toLongLong();
+    inserted->finish();
+    if (reason.isEmpty()) {
+        auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));
+        if (!job)
+            return job.error();
+    }
+    return std::optional<qint64>(id);
+}
+
+} // namespace askpro
