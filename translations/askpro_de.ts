@@ -1058,12 +1058,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-60"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1086,6 +1086,11 @@
         <location line="+1"/>
         <source>Cancellation notice</source>
         <translation>Absagehinweis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>We will call you back</source>
+        <translation>Wir rufen Sie zurück</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -4426,7 +4431,7 @@ Befehle:
     </message>
     <message>
         <location line="+55"/>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>The branch is gone</source>
         <translation>Die Filiale gibt es nicht mehr</translation>
     </message>

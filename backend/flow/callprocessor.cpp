@@ -841,11 +841,10 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
     finish(run, JobOutcome::done());
 }
 
-// The SMS beside the e-mail: to the customer's number for messages, else the caller's, when it is a mobile
-// number and the customer has not opted out. A number that gets none still gets a row, with the reason,
-// so support sees why (landline, opted_out, preference, no_number, no_credentials).
-Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, const QDateTime &start, const QDateTime &end,
-                                           const QString &uid)
+// Who gets an SMS about this call, and in which language: the customer's number for messages, else the caller's,
+// when it is a mobile number and the customer has not opted out. A number that gets none still gets a row, with
+// the reason, so support sees why (landline, opted_out, preference, no_number, no_credentials).
+Result<CallProcessor::SmsRecipient> CallProcessor::smsRecipient(const std::shared_ptr<Run> &run)
 {
     auto q = m_db.exec(u"SELECT c.name, b.address, b.phone_e164, COALESCE(cu.message_phone_e164, ''), COALESCE(cu.sms_opt_out, 0), "
                        "COALESCE(cu.preferred_channel, 'auto'), COALESCE(cu.language, '') "
@@ -855,60 +854,98 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
         return q.error();
     if (!q->next())
         return makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"));
-    const QString companyName = q->value(0).toString();
-    const QString address = q->value(1).toString();
-    const QString branchPhone = q->value(2).toString();
+    SmsRecipient r;
+    r.companyName = q->value(0).toString();
+    r.address = q->value(1).toString();
+    r.branchPhone = q->value(2).toString();
     const QString messageNumber = q->value(3).toString();
     const bool optedOut = q->value(4).toInt() != 0;
     const QString preference = q->value(5).toString();
     const QString customerLanguage = q->value(6).toString();
     q->finish();
-    const QString number = messageNumber.isEmpty() ? run->customerPhone : messageNumber;
-    QString reason;
+    r.number = messageNumber.isEmpty() ? run->customerPhone : messageNumber;
     if (preference == u"email"_s || preference == u"none"_s)
-        reason = u"preference"_s;
-    else if (number.isEmpty())
-        reason = u"no_number"_s;
-    else if (!PhoneNumbers::canReceiveSms(number))
-        reason = u"landline"_s;
+        r.skipReason = u"preference"_s;
+    else if (r.number.isEmpty())
+        r.skipReason = u"no_number"_s;
+    else if (!PhoneNumbers::canReceiveSms(r.number))
+        r.skipReason = u"landline"_s;
     else if (optedOut)
-        reason = u"opted_out"_s;
+        r.skipReason = u"opted_out"_s;
     else if (auto credential = m_credentials.get(run->branch.companyId, u"twilio"_s); !credential) {
         // Only a credential that is not there means "no SMS for this company". Any other error (a busy database,
         // a stored key that cannot be opened) is not a decision about this message: it is queued, and its send
         // job meets the error again, retries it or shows it on the row.
         if (credential.error().code == u"credentials.missing"_s)
-            reason = u"no_credentials"_s;
+            r.skipReason = u"no_credentials"_s;
         else
             qCWarning(lcFlow) << "call" << run->retellCallId << ": the Twilio credential cannot be read now:" << credential.error().describe();
     }
-    const QString language = customerLanguage == u"en"_s || customerLanguage == u"de"_s ? customerLanguage : run->branch.language;
-    const QString text = ConfirmationMessage::smsText({language, run->request.customerName, run->service.name, companyName, run->branch.name,
-                                                       address, PhoneNumbers::display(branchPhone), QString::fromUtf8(run->zone.id()), start,
-                                                       int(start.secsTo(end) / 60), uid});
+    r.language = customerLanguage == u"en"_s || customerLanguage == u"de"_s ? customerLanguage : run->branch.language;
+    return r;
+}
+
+// Records one SMS of this call (queued with its send job, or skipped with the recipient's reason) under its dedupe
+// key, once. Returns whether it was recorded now and skipped.
+Result<bool> CallProcessor::recordSms(const std::shared_ptr<Run> &run, const SmsRecipient &to, const QString &kind, const QString &dedupeKey,
+                                      const QString &text, qint64 appointmentId)
+{
     auto inserted = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
-                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, 'confirmation', 'sms', ?, ?, ?, '', ?, ?, ?, ?) "
+                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, ?, 'sms', ?, ?, ?, '', ?, ?, ?, ?) "
                               "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
-                              {run->branch.companyId, run->callId, run->appointmentId, u"confirmation-sms:%1"_s.arg(run->appointmentId), number,
-                               language, text, reason.isEmpty() ? u"queued"_s : u"skipped"_s, reason, nowMs()});
+                              {run->branch.companyId, run->callId, appointmentId > 0 ? QVariant(appointmentId) : Database::null(), kind, dedupeKey,
+                               to.number, to.language, text, to.skipReason.isEmpty() ? u"queued"_s : u"skipped"_s, to.skipReason, nowMs()});
     if (!inserted)
         return inserted.error();
     if (!inserted->next())
-        return {};
-    if (!reason.isEmpty()) {
+        return false;
+    const qint64 id = inserted->value(0).toLongLong();
+    inserted->finish();
+    if (!to.skipReason.isEmpty())
+        return true;
+    auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));
+    if (!job)
+        return job.error();
+    return false;
+}
+
+// The SMS beside the e-mail confirmation.
+Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, const QDateTime &start, const QDateTime &end,
+                                           const QString &uid)
+{
+    auto to = smsRecipient(run);
+    if (!to)
+        return to.error();
+    const QString text = ConfirmationMessage::smsText({to->language, run->request.customerName, run->service.name, to->companyName,
+                                                       run->branch.name, to->address, PhoneNumbers::display(to->branchPhone),
+                                                       QString::fromUtf8(run->zone.id()), start, int(start.secsTo(end) / 60), uid});
+    auto skipped = recordSms(run, *to, u"confirmation"_s, u"confirmation-sms:%1"_s.arg(run->appointmentId), text, run->appointmentId);
+    if (!skipped)
+        return skipped.error();
+    if (*skipped) {
         // No SMS can go: the e-mail kept back for a customer who prefers SMS goes instead.
-        inserted->finish();
         auto instead = MessageOutbox(m_db).useEmailInstead(run->appointmentId);
         if (!instead)
             return instead.error();
         if (!instead->isEmpty())
             step(run, timeline::emailInstead(*instead));
-        return {};
     }
-    const qint64 id = inserted->value(0).toLongLong();
-    inserted->finish();
-    auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));
-    return job ? Status() : Status(job.error());
+    return {};
+}
+
+// "We will call you back": the caller asked for an appointment that could not be booked, so they hear that the
+// branch calls back, and on which number they can call again.
+Status CallProcessor::queueCallbackSms(const std::shared_ptr<Run> &run)
+{
+    auto to = smsRecipient(run);
+    if (!to)
+        return to.error();
+    const QString phone = PhoneNumbers::display(to->branchPhone);
+    const QString text = to->language == u"en"_s
+        ? u"%1 (%2) could not book your appointment on the phone and will call you back. You can also call %3."_s.arg(to->companyName, run->branch.name, phone)
+        : u"%1 (%2) konnte Ihren Termin am Telefon nicht buchen und ruft Sie zurück. Sie erreichen uns auch unter %3."_s.arg(to->companyName, run->branch.name, phone);
+    auto recorded = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text, 0);
+    return recorded ? Status() : Status(recorded.error());
 }
 
 void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,
@@ -923,7 +960,19 @@ void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<Q
         run->appointmentId = 0;
         run->holdsReservation = false;
     }
-    auto set = store.setOutcome(run->callId, u"needs_callback"_s, QString(), reason, alternativesJson(alternatives, run->zone));
+    Status set = store.setOutcome(run->callId, u"needs_callback"_s, QString(), reason, alternativesJson(alternatives, run->zone));
+    // Another event of the same call (call_ended and call_analyzed both carry the request) may have booked it
+    // meanwhile; then the slot it took is the one this attempt found taken, and the call needs no callback.
+    auto now = set ? store.outcome(run->callId) : Result<QString>(set.error());
+    if (now && *now == u"booked"_s) {
+        step(run, timeline::alreadyBooked());
+        finish(run, JobOutcome::done());
+        return;
+    }
+    if (now)
+        set = queueCallbackSms(run);
+    else
+        set = now.error();
     if (!set) {
         retryLater(run, set.error());
         return;

@@ -63,6 +63,19 @@ private:
     void choose(const std::shared_ptr<Run> &run, QList<QDateTime> free);
     void createBooking(const std::shared_ptr<Run> &run);
     void confirm(const std::shared_ptr<Run> &run, const Json &booking);
+    struct SmsRecipient
+    {
+        QString number;     // E.164; may be empty (skipReason says why)
+        QString skipReason; // empty: it is sent
+        QString language;   // de | en
+        QString companyName;
+        QString address;
+        QString branchPhone;
+    };
+    [[nodiscard]] Result<SmsRecipient> smsRecipient(const std::shared_ptr<Run> &run);
+    [[nodiscard]] Result<bool> recordSms(const std::shared_ptr<Run> &run, const SmsRecipient &to, const QString &kind, const QString &dedupeKey,
+                                         const QString &text, qint64 appointmentId);
+    [[nodiscard]] Status queueCallbackSms(const std::shared_ptr<Run> &run);
     [[nodiscard]] Status queueSmsConfirmation(const std::shared_ptr<Run> &run, const QDateTime &start, const QDateTime &end,
                                               const QString &uid);
     // why: one of the callback codes (timeline::needsCallback); reason: the call's failure reason.
