@@ -123,7 +123,6 @@ QString Labels::messageKind(const QString &code)
     if (code == u"confirmation"_s) return tr("Booking confirmation");
     if (code == u"reminder"_s) return tr("Appointment reminder");
     if (code == u"cancellation"_s) return tr("Cancellation notice");
-    if (code == u"callback"_s) return tr("We will call you back");
     if (code == u"reschedule"_s) return tr("New time notice");
     if (code == u"invoice"_s) return tr("Invoice");
     if (code == u"alert"_s) return tr("Health alert");

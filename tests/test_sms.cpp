@@ -702,32 +702,6 @@ private Q_SLOTS:
         QCOMPARE(f->providers->twilioMessages().size(), 3);
     }
 
-    // The time the caller wanted is taken and they want no other: the call needs a callback, and the caller hears so
-    // by SMS at once (whatever the hour: they just hung up), once, even when the call is processed again.
-    void aCallbackIsAnnounced_data() { test::addEngineRows(); }
-    void aCallbackIsAnnounced()
-    {
-        QFETCH(QString, engine);
-        ASKPRO_REQUIRE_ENGINE(engine);
-        auto f = withTwilio(engine);
-        QVERIFY(f);
-        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(true), f->branchId})); // night at the branch
-        const QDateTime wanted = nextWorkdayAt(11);
-        sandbox::ExternalBooking elsewhere;
-        elsewhere.eventTypeId = f->eventTypeId;
-        elsewhere.start = wanted;
-        elsewhere.attendeeName = u"Max Muster"_s;
-        elsewhere.attendeeEmail = u"max@example.org"_s;
-        QString error;
-        QVERIFY2(!f->providers->bookElsewhere(elsewhere, &error).isEmpty(), qPrintable(error));
-        const QString callId = f->providers->simulateCall(bookingCall(callerNumber, wanted));
-        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"needs_callback"_s, 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 15000);
-        const QString text = f->providers->twilioMessages().first().toObject().value(u"body"_s).toString();
-        QVERIFY2(text.contains(u"ruft Sie zurück"_s), qPrintable(text));
-        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'callback' AND status = 'sent'"_s), 1);
-    }
-
     // Caller ID is a landline, so support records the customer's mobile number for messages through the admin
     // API (typed as the customer says it, read in the country of their number): the next booking's SMS goes
     // there. A landline as that number, a misspelt field and an opt-in by hand are refused; an opt-out said on

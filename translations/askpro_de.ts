@@ -1058,12 +1058,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+66"/>
+        <location line="+65"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-59"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1088,9 +1088,8 @@
         <translation>Absagehinweis</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>We will call you back</source>
-        <translation>Wir rufen Sie zurück</translation>
+        <translation type="vanished">Wir rufen Sie zurück</translation>
     </message>
     <message>
         <location line="+1"/>

@@ -933,21 +933,6 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
     return {};
 }
 
-// "We will call you back": the caller asked for an appointment that could not be booked, so they hear that the
-// branch calls back, and on which number they can call again.
-Status CallProcessor::queueCallbackSms(const std::shared_ptr<Run> &run)
-{
-    auto to = smsRecipient(run);
-    if (!to)
-        return to.error();
-    const QString phone = PhoneNumbers::display(to->branchPhone);
-    const QString text = to->language == u"en"_s
-        ? u"%1 (%2) could not book your appointment on the phone and will call you back. You can also call %3."_s.arg(to->companyName, run->branch.name, phone)
-        : u"%1 (%2) konnte Ihren Termin am Telefon nicht buchen und ruft Sie zurück. Sie erreichen uns auch unter %3."_s.arg(to->companyName, run->branch.name, phone);
-    auto recorded = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text, 0);
-    return recorded ? Status() : Status(recorded.error());
-}
-
 void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,
                                   const QString &reason)
 {
@@ -969,9 +954,7 @@ void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<Q
         finish(run, JobOutcome::done());
         return;
     }
-    if (now)
-        set = queueCallbackSms(run);
-    else
+    if (!now)
         set = now.error();
     if (!set) {
         retryLater(run, set.error());

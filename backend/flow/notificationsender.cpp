@@ -57,8 +57,7 @@ Result<qint64> NotificationSender::quietHoursEnd(qint64 notificationId, qint64 n
         return q.error();
     if (!q->next())
         return now; // gone: the claim below finds nothing
-    const QString kind = q->value(0).toString();
-    const bool answersTheCall = (kind == u"confirmation"_s || kind == u"callback"_s) && q->value(1).toLongLong() == 0
+    const bool answersTheCall = q->value(0).toString() == u"confirmation"_s && q->value(1).toLongLong() == 0
         && q->value(3).toLongLong() > 0 && now - q->value(3).toLongLong() <= confirmationGraceMs;
     const QTimeZone zone(q->value(2).toString().toUtf8());
     q->finish();

@@ -31,7 +31,7 @@ public:
 private:
     void sendSms(qint64 notificationId, bool lastAttempt, JobDone done);
     // When the SMS may go (UTC ms): now, or the end of the quiet hours at its branch (QuietHours); a confirmation
-    // or callback notice within 10 minutes of its call goes at once.
+    // within 10 minutes of its call goes at once.
     [[nodiscard]] Result<qint64> quietHoursEnd(qint64 notificationId, qint64 now);
     // Why a reminder is no longer wanted ("appointment_cancelled", "appointment_moved"), or "".
     [[nodiscard]] Result<QString> staleReminder(qint64 notificationId);
