@@ -124,6 +124,7 @@ QString Labels::messageKind(const QString &code)
     if (code == u"reminder"_s) return tr("Appointment reminder");
     if (code == u"cancellation"_s) return tr("Cancellation notice");
     if (code == u"reschedule"_s) return tr("New time notice");
+    if (code == u"callback"_s) return tr("We will call you back");
     if (code == u"invoice"_s) return tr("Invoice");
     if (code == u"alert"_s) return tr("Health alert");
     return code;
@@ -138,6 +139,8 @@ QString Labels::messageReason(const QString &code)
     if (code == u"preference"_s) return tr("The customer prefers another channel");
     if (code == u"appointment_cancelled"_s) return tr("The appointment was cancelled");
     if (code == u"appointment_moved"_s) return tr("The appointment was moved: a reminder for the new time follows");
+    if (code == u"call_booked"_s) return tr("The call was booked meanwhile");
+    if (code == u"call_resolved"_s) return tr("Support resolved the call before the message went");
     if (code == u"standby"_s) return tr("Kept back: the customer prefers SMS; sent if the SMS fails");
     // The provider's error codes that support meets most, with the code kept for looking up the rest.
     if (code == u"21211"_s) return tr("Invalid number (21211)");

@@ -60,10 +60,36 @@ std::unique_ptr<test::FlowFixture> withTwilio(const QString &engine)
 
 // The booking most tests start from: a call from `from` for the next workday at `hour`, waited for until it is
 // booked. Its Retell call id, or empty when it did not end booked within 20 s.
+// The caller says the time on the branch's clock, which a test may have moved out of Berlin (for the quiet hours):
+// the same instant, inside the sandbox's schedule, told in the branch's zone.
+QDateTime onTheBranchClock(test::FlowFixture &f, const QDateTime &at)
+{
+    auto zone = f.db->scalar(u"SELECT time_zone FROM branches WHERE id = ?"_s, {f.branchId});
+    return zone ? at.toTimeZone(QTimeZone(zone->toString().toUtf8())) : at;
+}
+
 QString book(test::FlowFixture &f, const QString &from, int hour)
 {
-    const QString callId = f.providers->simulateCall(bookingCall(from, nextWorkdayAt(hour)));
+    const QString callId = f.providers->simulateCall(bookingCall(from, onTheBranchClock(f, nextWorkdayAt(hour))));
     return QTest::qWaitFor([&f, &callId] { return f.callStatus(callId) == u"booked"_s; }, 20000) ? callId : QString();
+}
+
+// A call of callerNumber for a time that someone took at Cal.com before: it ends as needs-callback (or "" if not).
+QString callForATakenTime(test::FlowFixture &f)
+{
+    const QDateTime wanted = nextWorkdayAt(11);
+    sandbox::ExternalBooking elsewhere;
+    elsewhere.eventTypeId = f.eventTypeId;
+    elsewhere.start = wanted;
+    elsewhere.attendeeName = u"Max Muster"_s;
+    elsewhere.attendeeEmail = u"max@example.org"_s;
+    QString error;
+    if (f.providers->bookElsewhere(elsewhere, &error).isEmpty()) {
+        qWarning("%s", qPrintable(error));
+        return {};
+    }
+    const QString callId = f.providers->simulateCall(bookingCall(callerNumber, onTheBranchClock(f, wanted)));
+    return QTest::qWaitFor([&f, &callId] { return f.callStatus(callId) == u"needs_callback"_s; }, 20000) ? callId : QString();
 }
 
 // A status callback signed as Twilio signs it (the sandbox's own implementation, not the server's).
@@ -700,6 +726,75 @@ private Q_SLOTS:
         // Cal.com's webhooks of both changes are applied (or found stale) without a second message.
         QTest::qWait(1500);
         QCOMPARE(f->providers->twilioMessages().size(), 3);
+    }
+
+    // The time the caller wanted is taken and they want no other: the call needs a callback, and the caller hears so
+    // by SMS, once, though both of the call's events (call_ended, call_analyzed) carry the request.
+    void aCallbackIsAnnounced_data() { test::addEngineRows(); }
+    void aCallbackIsAnnounced()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(false), f->branchId})); // no quiet hours
+        const QString callId = callForATakenTime(*f);
+        QVERIFY(!callId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 15000);
+        const QString text = f->providers->twilioMessages().first().toObject().value(u"body"_s).toString();
+        QVERIFY2(text.contains(u"ruft Sie zurück"_s), qPrintable(text));
+        QTest::qWait(1500);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'callback' AND status = 'sent'"_s), 1);
+    }
+
+    // At night the callback notice waits for the morning like any SMS; when support has called back meanwhile and
+    // resolved the call, it is not sent, and says why.
+    void aCallbackNoticeResolvedOvernightIsNotSent_data() { test::addEngineRows(); }
+    void aCallbackNoticeResolvedOvernightIsNotSent()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(true), f->branchId})); // night at the branch
+        const QString callId = callForATakenTime(*f);
+        QVERIFY(!callId.isEmpty());
+        const auto notice = [&f] { return f->count(u"SELECT id FROM notifications WHERE kind = 'callback'"_s); };
+        QTRY_VERIFY_WITH_TIMEOUT(notice() > 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT last_error FROM notifications WHERE id = ?"_s, {notice()})->toString(),
+                                  u"sms.quiet_hours"_s, 15000);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+
+        const qint64 call = f->count(u"SELECT id FROM calls WHERE retell_call_id = ?"_s, {callId});
+        auto support = test::signInTo(*f->db, f->port, Role::Support);
+        const auto resolved = test::waitFor(support->post(u"/calls/%1/resolve"_s.arg(call), {{"comment", "Zurückgerufen, Termin am Telefon vereinbart"}}));
+        QVERIFY2(resolved.ok(), qPrintable(resolved.errorMessage));
+        // Morning comes.
+        QVERIFY(f->db->exec(u"UPDATE jobs SET run_after = ? WHERE dedupe_key = ?"_s, {nowMs(), u"sms:%1"_s.arg(notice())}));
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT status FROM notifications WHERE id = ?"_s, {notice()})->toString(), u"skipped"_s, 15000);
+        QCOMPARE(f->db->scalar(u"SELECT skip_reason FROM notifications WHERE id = ?"_s, {notice()})->toString(), u"call_resolved"_s);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+    }
+
+    // A booked call never hears that it will be called back: both events of each call race for its booking, and
+    // the one that finds the slot taken by the other follows it instead of marking a callback.
+    void aBookedCallerHearsOnlyOfTheBooking_data() { test::addEngineRows(); }
+    void aBookedCallerHearsOnlyOfTheBooking()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(false), f->branchId})); // no quiet hours
+        constexpr int calls = 4;
+        for (int i = 0; i < calls; ++i)
+            QVERIFY(!book(*f, callerNumber, 9 + 2 * i).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), calls, 20000);
+        QTest::qWait(1500);
+        QCOMPARE(f->providers->twilioMessages().size(), calls);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'callback'"_s), 0);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s), calls);
     }
 
     // Caller ID is a landline, so support records the customer's mobile number for messages through the admin

@@ -1058,12 +1058,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-62"/>
         <source>E-mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -1088,16 +1088,17 @@
         <translation>Absagehinweis</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>We will call you back</source>
-        <translation type="vanished">Wir rufen Sie zurück</translation>
+        <translation>Wir rufen Sie zurück</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>New time notice</source>
         <translation>Hinweis auf neue Uhrzeit</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Invoice</source>
         <translation>Rechnung</translation>
     </message>
@@ -1140,6 +1141,16 @@
         <location line="+1"/>
         <source>The appointment was moved: a reminder for the new time follows</source>
         <translation>Der Termin wurde verschoben: Eine Erinnerung für die neue Zeit folgt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The call was booked meanwhile</source>
+        <translation>Der Anruf wurde inzwischen gebucht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Support resolved the call before the message went</source>
+        <translation>Der Support hat den Anruf erledigt, bevor die Nachricht ging</translation>
     </message>
     <message>
         <location line="+1"/>

@@ -933,6 +933,19 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
     return {};
 }
 
+// "We will call you back": the caller asked for an appointment that could not be booked, so they hear that the
+// branch calls back, and on which number they can call again. Its send job skips it when the call was booked or
+// resolved by support before it went (NotificationSender::noLongerWanted), e.g. after the quiet hours.
+Status CallProcessor::queueCallbackSms(const std::shared_ptr<Run> &run)
+{
+    auto to = smsRecipient(run);
+    if (!to)
+        return to.error();
+    const QString text = ConfirmationMessage::callbackSmsText(to->language, to->companyName, run->branch.name, PhoneNumbers::display(to->branchPhone));
+    auto recorded = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text, 0);
+    return recorded ? Status() : Status(recorded.error());
+}
+
 void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<QDateTime> &alternatives, TimelineCode why,
                                   const QString &reason)
 {
@@ -944,6 +957,27 @@ void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<Q
         Q_UNUSED(released);
         run->appointmentId = 0;
         run->holdsReservation = false;
+    } else {
+        // Only the attempt that holds the call's reservation, or one that finds none, decides a callback. Another
+        // event of the same call (call_ended and call_analyzed both carry the request) may be booking it: then the
+        // slot this attempt found taken may be the one it took. Its reservation was committed before Cal.com heard
+        // of it, so it is seen here; this attempt follows it and ends as booked, or decides once it is released.
+        auto other = store.appointmentForCall(run->callId);
+        if (!other) {
+            retryLater(run, other.error());
+            return;
+        }
+        if (*other && (*other)->status != u"pending"_s) {
+            step(run, timeline::alreadyBooked());
+            auto set = store.setOutcome(run->callId, u"booked"_s);
+            Q_UNUSED(set);
+            finish(run, JobOutcome::done());
+            return;
+        }
+        if (*other) {
+            waitForLease(run, 500);
+            return;
+        }
     }
     Status set = store.setOutcome(run->callId, u"needs_callback"_s, QString(), reason, alternativesJson(alternatives, run->zone));
     // Another event of the same call (call_ended and call_analyzed both carry the request) may have booked it
@@ -954,7 +988,9 @@ void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<Q
         finish(run, JobOutcome::done());
         return;
     }
-    if (!now)
+    if (now)
+        set = queueCallbackSms(run);
+    else
         set = now.error();
     if (!set) {
         retryLater(run, set.error());

@@ -90,6 +90,14 @@ QString ConfirmationMessage::smsText(const ConfirmationDetails &d)
                    : u"Ihr Termin (%1) bei %2 ist gebucht: %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
 }
 
+QString ConfirmationMessage::callbackSmsText(const QString &language, const QString &companyName, const QString &branchName,
+                                             const QString &branchPhone)
+{
+    return language == u"en"_s
+        ? u"%1 (%2) could not book your appointment on the phone and will call you back. You can also call %3."_s.arg(companyName, branchName, branchPhone)
+        : u"%1 (%2) konnte Ihren Termin am Telefon nicht buchen und ruft Sie zurück. Sie erreichen uns auch unter %3."_s.arg(companyName, branchName, branchPhone);
+}
+
 namespace {
 
 // The appointment's date and time as the customer reads them, in their language and the branch's zone.

@@ -37,6 +37,10 @@ struct ConfirmationMessage
     // The notices that an appointment was cancelled, or moved (details.start: the new time).
     [[nodiscard]] static QString cancelledSmsText(const ConfirmationDetails &details);
     [[nodiscard]] static QString movedSmsText(const ConfirmationDetails &details);
+    // "We will call you back" to a caller whose appointment could not be booked on the phone, with the branch's
+    // number to call again.
+    [[nodiscard]] static QString callbackSmsText(const QString &language, const QString &companyName, const QString &branchName,
+                                                 const QString &branchPhone);
     // RFC 5545 text: escaped values, CRLF line ends, lines folded at 75 octets.
     [[nodiscard]] static QByteArray icsFor(const ConfirmationDetails &details);
 };

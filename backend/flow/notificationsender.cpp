@@ -30,14 +30,26 @@ constexpr qint64 confirmationGraceMs = 10 * 60 * 1000;
 
 } // namespace
 
-Result<QString> NotificationSender::staleReminder(qint64 notificationId)
+Result<QString> NotificationSender::noLongerWanted(qint64 notificationId)
 {
-    auto q = m_db.exec(u"SELECT n.kind, n.dedupe_key, COALESCE(a.status, ''), COALESCE(a.starts_at, 0) FROM notifications n "
-                       "LEFT JOIN appointments a ON a.id = n.appointment_id WHERE n.id = ?"_s,
+    auto q = m_db.exec(u"SELECT n.kind, n.dedupe_key, COALESCE(a.status, ''), COALESCE(a.starts_at, 0), COALESCE(c.outcome, ''), "
+                       "CASE WHEN c.resolved_at IS NULL THEN 0 ELSE 1 END FROM notifications n "
+                       "LEFT JOIN appointments a ON a.id = n.appointment_id LEFT JOIN calls c ON c.id = n.call_id WHERE n.id = ?"_s,
                        {notificationId});
     if (!q)
         return q.error();
-    if (!q->next() || q->value(0).toString() != u"reminder"_s)
+    if (!q->next())
+        return QString();
+    const QString kind = q->value(0).toString();
+    if (kind == u"callback"_s) {
+        // Support may have called back already (it waited for the quiet hours to end), or the call got booked.
+        if (q->value(4).toString() == u"booked"_s)
+            return u"call_booked"_s;
+        if (q->value(5).toInt() != 0 || q->value(4).toString() != u"needs_callback"_s)
+            return u"call_resolved"_s;
+        return QString();
+    }
+    if (kind != u"reminder"_s)
         return QString();
     if (q->value(2).toString() != u"booked"_s)
         return u"appointment_cancelled"_s;
@@ -143,7 +155,7 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     if (!m_sms)
         return done(JobOutcome::failed(makeError(ErrorKind::Configuration, u"sms.unavailable"_s, u"No SMS channel in this process"_s)));
     const qint64 now = nowMs();
-    if (auto stale = staleReminder(notificationId); !stale) {
+    if (auto stale = noLongerWanted(notificationId); !stale) {
         return done(JobOutcome::retry(stale.error()));
     } else if (!stale->isEmpty()) {
         auto skipped = m_db.exec(u"UPDATE notifications SET status = 'skipped', skip_reason = ?, status_at = ? WHERE id = ? AND status = 'queued'"_s,

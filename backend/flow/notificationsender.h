@@ -33,8 +33,10 @@ private:
     // When the SMS may go (UTC ms): now, or the end of the quiet hours at its branch (QuietHours); a confirmation
     // within 10 minutes of its call goes at once.
     [[nodiscard]] Result<qint64> quietHoursEnd(qint64 notificationId, qint64 now);
-    // Why a reminder is no longer wanted ("appointment_cancelled", "appointment_moved"), or "".
-    [[nodiscard]] Result<QString> staleReminder(qint64 notificationId);
+    // Why an SMS is no longer wanted when its turn comes, or "": a reminder whose appointment was cancelled or moved
+    // ("appointment_cancelled", "appointment_moved"), a callback notice for a call booked or resolved by support
+    // meanwhile ("call_booked", "call_resolved").
+    [[nodiscard]] Result<QString> noLongerWanted(qint64 notificationId);
 
     Database &m_db;
     std::unique_ptr<EmailChannel> m_email;
