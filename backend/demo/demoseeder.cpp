@@ -196,7 +196,7 @@ public:
                         "processed_at, error, call_id, delivery_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
         , m_message(conn, u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
                           "subject, body, status, provider_id, provider_status, error_code, skip_reason, last_error, attempts, created_at, "
-                          "sent_at, status_at) VALUES (?, ?, ?, 'confirmation', ?, ?, ?, 'de', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
+                          "sent_at, status_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'de', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s)
     {
     }
 
@@ -243,6 +243,10 @@ private:
     // opted out). Drawn from a generator of the call's own, so the rest of the demo stays as it was.
     Status confirmations(const ConfirmationDetails &details, qint64 companyId, qint64 callId, qint64 appointmentId, const Customer &customer,
                          qint64 bookedAt, DemoSummary &summary);
+    // The SMS "we will call you back" that the call flow sends a caller left as needs-callback, delivered but to a
+    // customer who opted out. Drawn from the call's own generator, like the confirmations.
+    Status callbackNotice(const CompanyDef &def, qint64 companyId, const Branch &branch, qint64 callId, const Customer &customer, qint64 endedAt,
+                          DemoSummary &summary);
     // The hours DemoSeeder::openingHours invents, stored with the branch, and the Christmas closure.
     Status storeOpeningHours(qint64 branchId, bool saturday);
     // The company's open billing period of the month holding at, made on first use as recording does.
@@ -278,7 +282,7 @@ Status Generator::confirmations(const ConfirmationDetails &details, qint64 compa
         const ConfirmationMessage mail = ConfirmationMessage::build(details);
         const bool bounced = roll() < 2;
         const qint64 sentAt = bookedAt + 800 + fate.bounded(1500u);
-        auto stored = m_message.run({companyId, callId, appointmentId, u"email"_s, u"confirmation:%1"_s.arg(appointmentId), customer.email,
+        auto stored = m_message.run({companyId, callId, appointmentId, u"confirmation"_s, u"email"_s, u"confirmation:%1"_s.arg(appointmentId), customer.email,
                                      mail.subject, mail.body, bounced ? u"failed"_s : u"sent"_s, none, none, none, none,
                                      bounced ? u"The mail server refused the recipient (550 mailbox unavailable)"_s : none, bounced ? 3 : 1,
                                      bookedAt, bounced ? Database::null() : QVariant(sentAt), sentAt});
@@ -292,10 +296,30 @@ Status Generator::confirmations(const ConfirmationDetails &details, qint64 compa
     const QString providerStatus = r < 2 ? none : r < 4 ? u"undelivered"_s : r < 5 ? u"failed"_s : u"delivered"_s;
     const QString errorCode = r < 2 ? none : r < 3 ? u"30003"_s : r < 4 ? u"30006"_s : r < 5 ? u"30007"_s : none;
     const qint64 sentAt = bookedAt + 500 + fate.bounded(1200u);
-    auto stored = m_message.run({companyId, callId, appointmentId, u"sms"_s, u"confirmation-sms:%1"_s.arg(appointmentId), customer.phone, none,
+    auto stored = m_message.run({companyId, callId, appointmentId, u"confirmation"_s, u"sms"_s, u"confirmation-sms:%1"_s.arg(appointmentId), customer.phone, none,
                                  ConfirmationMessage::smsText(details), state, r < 2 ? none : sid(), providerStatus, errorCode,
                                  r < 2 ? u"opted_out"_s : none, none, r < 2 ? 0 : 1, bookedAt,
                                  r < 2 ? Database::null() : QVariant(sentAt), r < 2 ? Database::null() : QVariant(sentAt + 2000 + fate.bounded(9000u))});
+    if (!stored)
+        return stored.error();
+    ++summary.messages;
+    return {};
+}
+
+Status Generator::callbackNotice(const CompanyDef &def, qint64 companyId, const Branch &branch, qint64 callId, const Customer &customer,
+                                 qint64 endedAt, DemoSummary &summary)
+{
+    QRandomGenerator fate(quint32(callId) * 2246822519u);
+    const QString none = u""_s;
+    const bool optedOut = customer.id % 41 == 7;
+    const qint64 sentAt = endedAt + 1500 + 700 + fate.bounded(1500u);
+    const QString sid = u"SM%1%2"_s.arg(fate.generate64(), 16, 16, QLatin1Char('0')).arg(fate.generate64(), 16, 16, QLatin1Char('0'));
+    const QString text = ConfirmationMessage::callbackSmsText(u"de"_s, def.name, branch.def.name, PhoneNumbers::display(branch.def.phone));
+    auto stored = m_message.run({companyId, callId, Database::null(), u"callback"_s, u"sms"_s, u"callback-sms:%1"_s.arg(callId), customer.phone,
+                                 none, text, optedOut ? u"skipped"_s : u"sent"_s, optedOut ? none : sid, optedOut ? none : u"delivered"_s, none,
+                                 optedOut ? u"opted_out"_s : none, none, optedOut ? 0 : 1, endedAt + 1500,
+                                 optedOut ? Database::null() : QVariant(sentAt),
+                                 optedOut ? Database::null() : QVariant(sentAt + 2000 + fate.bounded(9000u))});
     if (!stored)
         return stored.error();
     ++summary.messages;
@@ -769,6 +793,11 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
                                   *period});
         if (!usage)
             return usage.error();
+    }
+
+    if (outcome == u"needs_callback"_s) {
+        if (auto told = callbackNotice(def, companyId, branch, *callId, customer, endedAt, summary); !told)
+            return told;
     }
 
     // The last week's deliveries stay visible in the webhook inbox.
