@@ -797,6 +797,62 @@ private Q_SLOTS:
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM calls WHERE outcome = 'booked'"_s), calls);
     }
 
+    // A caller from a landline who gave an e-mail address gets by e-mail what an SMS cannot bring: the reminder the
+    // day before and the notice that support cancelled; a customer who wants no messages gets none.
+    void noticesGoByEmailWhenNoSmsCan_data() { test::addEngineRows(); }
+    void noticesGoByEmailWhenNoSmsCan()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        QVERIFY(f->db->exec(u"UPDATE branches SET time_zone = ? WHERE id = ?"_s, {zoneWhereItIs(false), f->branchId})); // no quiet hours
+        auto call = bookingCall(u"+4930987654"_s, onTheBranchClock(*f, nextWorkdayAt(10)));
+        call.appointment.customerEmail = u"karl@example.org"_s;
+        const QString callId = f->providers->simulateCall(call);
+        QTRY_COMPARE_WITH_TIMEOUT(f->callStatus(callId), u"booked"_s, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 1, 15000); // the confirmation
+        const qint64 customer = f->count(u"SELECT id FROM customers WHERE phone_e164 = '+4930987654'"_s);
+        QVERIFY(customer > 0);
+
+        const qint64 tomorrow = appointmentFor(*f, customer, 20 * 3600 * 1000, 48 * 3600 * 1000);
+        QCOMPARE(*ReminderScheduler(*f->db).queueDue(nowMs()), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 2, 15000);
+        QVERIFY(f->smtp.messages().at(1).contains("karl@example.org"));
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE appointment_id = ? AND kind = 'reminder' AND channel = 'sms' "
+                          "AND skip_reason = 'landline'"_s, {tomorrow}), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(f->db->scalar(u"SELECT status FROM notifications WHERE appointment_id = ? AND kind = 'reminder' AND channel = 'email'"_s,
+                                                {tomorrow})->toString(), u"sent"_s, 15000);
+        QVERIFY(f->db->scalar(u"SELECT subject FROM notifications WHERE appointment_id = ? AND channel = 'email'"_s, {tomorrow})->toString()
+                    .startsWith(u"Erinnerung: Ihr Termin morgen um"_s));
+
+        // Sent again by support: still for the same start, so it goes (its key is its own; the first one's names the start).
+        auto support = test::signInTo(*f->db, f->port, Role::Support);
+        const qint64 reminder = f->count(u"SELECT id FROM notifications WHERE appointment_id = ? AND channel = 'email'"_s, {tomorrow});
+        const auto again = test::waitFor(support->post(u"/messages/%1/resend"_s.arg(reminder), client::Json::object()));
+        QVERIFY2(again.ok(), qPrintable(again.errorMessage));
+        QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 3, 15000);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE resend_of = ? AND status = 'sent'"_s, {reminder}), 1);
+
+        const qint64 booked = f->count(u"SELECT a.id FROM appointments a JOIN calls c ON c.id = a.call_id WHERE c.retell_call_id = ?"_s, {callId});
+        const auto cancelled = test::waitFor(support->post(u"/appointments/%1/cancel"_s.arg(booked), {{"reason", "Praxis geschlossen"}}));
+        QVERIFY2(cancelled.ok(), qPrintable(cancelled.errorMessage));
+        QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 4, 15000);
+        QVERIFY(f->db->scalar(u"SELECT subject FROM notifications WHERE appointment_id = ? AND kind = 'cancellation' AND channel = 'email'"_s, {booked})
+                    ->toString().endsWith(u"ist abgesagt"_s));
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+        // Only the confirmation is on the call's timeline as an e-mail.
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.retell_call_id = ? "
+                          "AND e.code = 'confirmation.sent'"_s, {callId}), 1);
+
+        QVERIFY(f->db->exec(u"UPDATE customers SET preferred_channel = 'none' WHERE id = ?"_s, {customer}));
+        const qint64 unwanted = appointmentFor(*f, customer, 21 * 3600 * 1000, 48 * 3600 * 1000);
+        QCOMPARE(*ReminderScheduler(*f->db).queueDue(nowMs()), 1);
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE appointment_id = ?"_s, {unwanted}), 1); // the SMS, skipped
+        QTest::qWait(1000);
+        QCOMPARE(f->smtp.messages().size(), 4);
+    }
+
     // Caller ID is a landline, so support records the customer's mobile number for messages through the admin
     // API (typed as the customer says it, read in the country of their number): the next booking's SMS goes
     // there. A landline as that number, a misspelt field and an opt-in by hand are refused; an opt-out said on

@@ -6,7 +6,7 @@
 #include "core/logging.h"
 #include "db/database.h"
 #include "domain/phonenumbers.h"
-#include "flow/appointmentsms.h"
+#include "flow/appointmentnotice.h"
 #include "flow/slotcache.h"
 #include "intake/webhookinbox.h"
 #include "integrations/jsonreply.h"
@@ -282,8 +282,8 @@ JobOutcome CalcomEventProcessor::process(qint64 inboxId, bool replay)
         change->finish();
         // The customer hears of a change they did not make on the phone with us, in this commit (once per change).
         if (changed && (p.trigger == u"BOOKING_CANCELLED"_s || p.trigger == u"BOOKING_RESCHEDULED"_s)) {
-            auto told = AppointmentSms(m_db).record(p.appointmentId,
-                                                    p.trigger == u"BOOKING_CANCELLED"_s ? AppointmentSms::Kind::Cancelled : AppointmentSms::Kind::Moved,
+            auto told = AppointmentNotice(m_db).record(p.appointmentId,
+                                                    p.trigger == u"BOOKING_CANCELLED"_s ? AppointmentNotice::Kind::Cancelled : AppointmentNotice::Kind::Moved,
                                                     now);
             if (!told)
                 return JobOutcome::retry(told.error());

@@ -50,10 +50,10 @@ QByteArray ConfirmationMessage::icsFor(const ConfirmationDetails &d)
     return ics;
 }
 
-ConfirmationMessage ConfirmationMessage::build(const ConfirmationDetails &d)
+ConfirmationMessage ConfirmationMessage::fromTemplate(const QString &name, const ConfirmationDetails &d)
 {
     const QString language = d.language == u"en"_s ? u"en"_s : u"de"_s;
-    QFile file(u":/askpro/templates/confirmation_"_s + language + u".txt"_s);
+    QFile file(u":/askpro/templates/"_s + name + u'_' + language + u".txt"_s);
     QString text = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
     const QLocale locale(language == u"en"_s ? QLocale::English : QLocale::German,
                          language == u"en"_s ? QLocale::UnitedKingdom : QLocale::Germany);
@@ -75,6 +75,12 @@ ConfirmationMessage ConfirmationMessage::build(const ConfirmationDetails &d)
     const qsizetype split = text.indexOf(u"\n---\n"_s);
     m.subject = text.left(split).trimmed();
     m.body = text.mid(split + 5);
+    return m;
+}
+
+ConfirmationMessage ConfirmationMessage::build(const ConfirmationDetails &d)
+{
+    ConfirmationMessage m = fromTemplate(u"confirmation"_s, d);
     m.ics = icsFor(d);
     return m;
 }

@@ -1,4 +1,5 @@
-// The confirmation e-mail in the branch's language, with an iCalendar invitation attached.
+// The confirmation e-mail in the branch's language, with an iCalendar invitation attached, and the other messages
+// to the customer about an appointment.
 #pragma once
 
 #include <QByteArray>
@@ -29,6 +30,9 @@ struct ConfirmationMessage
     QByteArray ics;
 
     [[nodiscard]] static ConfirmationMessage build(const ConfirmationDetails &details);
+    // An e-mail without attachment from resources/templates/<name>_<language>.txt (subject, "---", body):
+    // "reminder", "cancelled", "moved" (details.start: the new time).
+    [[nodiscard]] static ConfirmationMessage fromTemplate(const QString &name, const ConfirmationDetails &details);
     // The SMS: date, time, branch and its number (calling it again cancels or moves the appointment), short
     // enough for one or two segments.
     [[nodiscard]] static QString smsText(const ConfirmationDetails &details);

@@ -32,8 +32,10 @@ constexpr qint64 confirmationGraceMs = 10 * 60 * 1000;
 
 Result<QString> NotificationSender::noLongerWanted(qint64 notificationId)
 {
-    auto q = m_db.exec(u"SELECT n.kind, n.dedupe_key, COALESCE(a.status, ''), COALESCE(a.starts_at, 0), COALESCE(c.outcome, ''), "
-                       "CASE WHEN c.resolved_at IS NULL THEN 0 ELSE 1 END FROM notifications n "
+    // A message sent again has a key of its own: the first one's names the start.
+    auto q = m_db.exec(u"SELECT n.kind, COALESCE(o.dedupe_key, n.dedupe_key), COALESCE(a.status, ''), COALESCE(a.starts_at, 0), "
+                       "COALESCE(c.outcome, ''), CASE WHEN c.resolved_at IS NULL THEN 0 ELSE 1 END FROM notifications n "
+                       "LEFT JOIN notifications o ON o.id = n.resend_of "
                        "LEFT JOIN appointments a ON a.id = n.appointment_id LEFT JOIN calls c ON c.id = n.call_id WHERE n.id = ?"_s,
                        {notificationId});
     if (!q)
@@ -53,7 +55,7 @@ Result<QString> NotificationSender::noLongerWanted(qint64 notificationId)
         return QString();
     if (q->value(2).toString() != u"booked"_s)
         return u"appointment_cancelled"_s;
-    // The key names the start the reminder was written for ("reminder-sms:<appointment>:<start>").
+    // The key names the start the reminder was written for ("reminder-sms:<appointment>:<start>", "reminder-email:…").
     if (q->value(1).toString().section(u':', 2, 2).toLongLong() != q->value(3).toLongLong())
         return u"appointment_moved"_s;
     return QString();
@@ -95,8 +97,16 @@ NotificationSender::~NotificationSender() = default;
 
 JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
 {
+    if (auto stale = noLongerWanted(notificationId); !stale) {
+        return JobOutcome::retry(stale.error());
+    } else if (!stale->isEmpty()) {
+        auto skipped = m_db.exec(u"UPDATE notifications SET status = 'skipped', skip_reason = ?, status_at = ? WHERE id = ? AND status = 'queued'"_s,
+                                 {*stale, nowMs(), notificationId});
+        return skipped ? JobOutcome::done() : JobOutcome::retry(skipped.error());
+    }
     auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND channel = 'email' "
-                       "RETURNING recipient, subject, body, attachment_name, attachment_type, attachment, COALESCE(call_id, 0)"_s,
+                       "RETURNING recipient, subject, body, attachment_name, attachment_type, attachment, "
+                       "CASE WHEN kind = 'confirmation' THEN COALESCE(call_id, 0) ELSE 0 END"_s,
                        {notificationId});
     if (!q)
         return JobOutcome::retry(q.error());
@@ -110,7 +120,7 @@ JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
     message.attachmentName = q->value(3).toString();
     message.attachmentType = q->value(4).toString();
     message.attachment = q->value(5).toByteArray();
-    const qint64 callId = q->value(6).toLongLong();
+    const qint64 callId = q->value(6).toLongLong(); // a confirmation's call: its timeline tells of the e-mail
     q->finish();
 
     const Status sent = m_email->sendNow(message);

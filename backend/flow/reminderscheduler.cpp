@@ -2,7 +2,7 @@
 
 #include "core/logging.h"
 #include "db/database.h"
-#include "flow/appointmentsms.h"
+#include "flow/appointmentnotice.h"
 
 using namespace Qt::StringLiterals;
 
@@ -47,7 +47,7 @@ Result<int> ReminderScheduler::queueDue(qint64 nowMs)
         Transaction tx(m_db, Durability::Relaxed);
         if (!tx.started())
             return tx.started().error();
-        auto id = AppointmentSms(m_db).record(appointmentId, AppointmentSms::Kind::Reminder, nowMs);
+        auto id = AppointmentNotice(m_db).record(appointmentId, AppointmentNotice::Kind::Reminder, nowMs);
         if (!id)
             return id.error();
         if (auto committed = tx.commit(); !committed)

@@ -26,7 +26,7 @@ public:
 
     // When the reminder of an appointment starting at start is due: the same local time a day before.
     [[nodiscard]] static QDateTime dueAt(const QDateTime &start, const QTimeZone &zone);
-    // Records the reminders due by now (AppointmentSms: each with its send job, or skipped with the reason) and
+    // Records the reminders due by now (AppointmentNotice: each with its send job, or skipped with the reason) and
     // returns how many were recorded.
     [[nodiscard]] Result<int> queueDue(qint64 nowMs);
 

@@ -4,7 +4,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "db/database.h"
-#include "flow/appointmentsms.h"
+#include "flow/appointmentnotice.h"
 #include "integrations/calcomclient.h"
 #include "security/credentialstore.h"
 #include "support/auditlog.h"
@@ -121,7 +121,7 @@ JsonReply *AppointmentService::cancel(qint64 appointmentId, const QString &reaso
                                          QString::fromStdString(b.dump()), QString::fromStdString(a.dump()));
         }
         if (done) {
-            auto told = AppointmentSms(*m_db).record(before.id, AppointmentSms::Kind::Cancelled, now);
+            auto told = AppointmentNotice(*m_db).record(before.id, AppointmentNotice::Kind::Cancelled, now);
             done = told ? Status() : Status(told.error());
         }
         if (done)
@@ -185,7 +185,7 @@ JsonReply *AppointmentService::reschedule(qint64 appointmentId, const QDateTime 
                                          QString::fromStdString(b.dump()), QString::fromStdString(a.dump()));
         }
         if (done) {
-            auto told = AppointmentSms(*m_db).record(before.id, AppointmentSms::Kind::Moved, nowMs());
+            auto told = AppointmentNotice(*m_db).record(before.id, AppointmentNotice::Kind::Moved, nowMs());
             done = told ? Status() : Status(told.error());
         }
         if (done)

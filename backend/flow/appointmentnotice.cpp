@@ -1,4 +1,4 @@
-#include "flow/appointmentsms.h"
+#include "flow/appointmentnotice.h"
 
 #include "db/database.h"
 #include "domain/phonenumbers.h"
@@ -11,11 +11,11 @@ using namespace Qt::StringLiterals;
 
 namespace askpro {
 
-AppointmentSms::AppointmentSms(Database &db) : m_db(db)
+AppointmentNotice::AppointmentNotice(Database &db) : m_db(db)
 {
 }
 
-QString AppointmentSms::kindName(Kind kind)
+QString AppointmentNotice::kindName(Kind kind)
 {
     switch (kind) {
     case Kind::Reminder:
@@ -28,12 +28,12 @@ QString AppointmentSms::kindName(Kind kind)
     return {};
 }
 
-Result<std::optional<qint64>> AppointmentSms::record(qint64 appointmentId, Kind kind, qint64 nowMs)
+Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Kind kind, qint64 nowMs)
 {
     auto q = m_db.exec(u"SELECT a.company_id, a.starts_at, a.ends_at, COALESCE(a.call_id, 0), b.time_zone, b.language, b.name, b.address, "
                        "b.phone_e164, c.name, COALESCE(s.name, ''), COALESCE(cu.name, ''), COALESCE(cu.phone_e164, ''), "
                        "COALESCE(cu.message_phone_e164, ''), COALESCE(cu.sms_opt_out, 0), COALESCE(cu.preferred_channel, 'auto'), "
-                       "COALESCE(cu.language, ''), "
+                       "COALESCE(cu.language, ''), COALESCE(cu.email, ''), "
                        "(SELECT COUNT(*) FROM api_credentials k WHERE k.provider = 'twilio' AND (k.company_id IS NULL OR k.company_id = a.company_id)) "
                        "FROM appointments a JOIN branches b ON b.id = a.branch_id JOIN companies c ON c.id = a.company_id "
                        "LEFT JOIN services s ON s.id = a.service_id LEFT JOIN customers cu ON cu.id = a.customer_id WHERE a.id = ?"_s,
@@ -57,9 +57,10 @@ Result<std::optional<qint64>> AppointmentSms::record(qint64 appointmentId, Kind 
         reason = u"landline"_s;
     else if (q->value(14).toInt() != 0)
         reason = u"opted_out"_s;
-    else if (q->value(17).toLongLong() == 0)
+    else if (q->value(18).toLongLong() == 0)
         reason = u"no_credentials"_s;
     const QString customerLanguage = q->value(16).toString();
+    const QString email = q->value(17).toString();
     const QString language = customerLanguage == u"en"_s || customerLanguage == u"de"_s ? customerLanguage : q->value(5).toString();
     const ConfirmationDetails details{language,
                                       q->value(11).toString(),
@@ -74,35 +75,61 @@ Result<std::optional<qint64>> AppointmentSms::record(qint64 appointmentId, Kind 
                                       QString()};
     q->finish();
     QString text;
-    QString key;
+    QString name;   // of the e-mail template, and the dedupe key's start
+    QString suffix; // of the dedupe key
     switch (kind) {
     case Kind::Reminder:
         // The key names the start, so a moved appointment gets a reminder of its own (NotificationSender reads it back).
         text = ConfirmationMessage::reminderSmsText(details);
-        key = u"reminder-sms:%1:%2"_s.arg(appointmentId).arg(startsAt);
+        name = u"reminder"_s;
+        suffix = u"%1:%2"_s.arg(appointmentId).arg(startsAt);
         break;
     case Kind::Cancelled:
         text = ConfirmationMessage::cancelledSmsText(details);
-        key = u"cancelled-sms:%1"_s.arg(appointmentId);
+        name = u"cancelled"_s;
+        suffix = QString::number(appointmentId);
         break;
     case Kind::Moved:
         text = ConfirmationMessage::movedSmsText(details);
-        key = u"moved-sms:%1:%2"_s.arg(appointmentId).arg(startsAt);
+        name = u"moved"_s;
+        suffix = u"%1:%2"_s.arg(appointmentId).arg(startsAt);
         break;
     }
+    const auto key = [&name, &suffix](const QString &channel) { return u"%1-%2:%3"_s.arg(name, channel, suffix); };
+    auto sms = insert({companyId, callId, appointmentId, kindName(kind), u"sms"_s, key(u"sms"_s), number, language, QString(), text, reason},
+                      nowMs);
+    if (!sms || !sms->has_value() || reason.isEmpty())
+        return sms;
+    // The SMS cannot go: an address the customer gave gets the message by e-mail instead (unless they want none).
+    // E-mail keeps no quiet hours: it waits in the inbox.
+    if (email.isEmpty() || preference == u"none"_s)
+        return sms;
+    const ConfirmationMessage mail = ConfirmationMessage::fromTemplate(name, details);
+    auto byMail = insert({companyId, callId, appointmentId, kindName(kind), u"email"_s, key(u"email"_s), email, language, mail.subject, mail.body,
+                          QString()},
+                         nowMs);
+    if (!byMail)
+        return byMail.error();
+    return sms;
+}
+
+Result<std::optional<qint64>> AppointmentNotice::insert(const Row &row, qint64 nowMs)
+{
     auto inserted = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
-                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, ?, 'sms', ?, ?, ?, '', ?, ?, ?, ?) "
+                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                               "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
-                              {companyId, callId > 0 ? QVariant(callId) : Database::null(), appointmentId, kindName(kind), key, number, language,
-                               text, reason.isEmpty() ? u"queued"_s : u"skipped"_s, reason, nowMs});
+                              {row.companyId, row.callId > 0 ? QVariant(row.callId) : Database::null(), row.appointmentId, row.kind, row.channel,
+                               row.dedupeKey, row.recipient, row.language, row.subject, row.body,
+                               row.skipReason.isEmpty() ? u"queued"_s : u"skipped"_s, row.skipReason, nowMs});
     if (!inserted)
         return inserted.error();
     if (!inserted->next())
         return std::optional<qint64>();
     const qint64 id = inserted->value(0).toLongLong();
     inserted->finish();
-    if (reason.isEmpty()) {
-        auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));
+    if (row.skipReason.isEmpty()) {
+        auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}',
+                                          (row.channel == u"sms"_s ? u"sms:%1"_s : u"mail:%1"_s).arg(id));
         if (!job)
             return job.error();
     }
