@@ -61,6 +61,20 @@ Result<QString> NotificationSender::noLongerWanted(qint64 notificationId)
     return QString();
 }
 
+Result<bool> NotificationSender::skipIfNoLongerWanted(qint64 notificationId)
+{
+    auto why = noLongerWanted(notificationId);
+    if (!why)
+        return why.error();
+    if (why->isEmpty())
+        return false;
+    auto skipped = m_db.exec(u"UPDATE notifications SET status = 'skipped', skip_reason = ?, status_at = ? WHERE id = ? AND status = 'queued'"_s,
+                             {*why, nowMs(), notificationId});
+    if (!skipped)
+        return skipped.error();
+    return true;
+}
+
 Result<qint64> NotificationSender::quietHoursEnd(qint64 notificationId, qint64 now)
 {
     auto q = m_db.exec(u"SELECT n.kind, COALESCE(n.resend_of, 0), COALESCE(b.time_zone, ''), COALESCE(c.ended_at, c.started_at, c.created_at, 0) "
@@ -97,13 +111,8 @@ NotificationSender::~NotificationSender() = default;
 
 JobOutcome NotificationSender::send(qint64 notificationId, bool lastAttempt)
 {
-    if (auto stale = noLongerWanted(notificationId); !stale) {
-        return JobOutcome::retry(stale.error());
-    } else if (!stale->isEmpty()) {
-        auto skipped = m_db.exec(u"UPDATE notifications SET status = 'skipped', skip_reason = ?, status_at = ? WHERE id = ? AND status = 'queued'"_s,
-                                 {*stale, nowMs(), notificationId});
+    if (auto skipped = skipIfNoLongerWanted(notificationId); !skipped || *skipped)
         return skipped ? JobOutcome::done() : JobOutcome::retry(skipped.error());
-    }
     auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND channel = 'email' "
                        "RETURNING recipient, subject, body, attachment_name, attachment_type, attachment, "
                        "CASE WHEN kind = 'confirmation' THEN COALESCE(call_id, 0) ELSE 0 END"_s,
@@ -165,13 +174,8 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
     if (!m_sms)
         return done(JobOutcome::failed(makeError(ErrorKind::Configuration, u"sms.unavailable"_s, u"No SMS channel in this process"_s)));
     const qint64 now = nowMs();
-    if (auto stale = noLongerWanted(notificationId); !stale) {
-        return done(JobOutcome::retry(stale.error()));
-    } else if (!stale->isEmpty()) {
-        auto skipped = m_db.exec(u"UPDATE notifications SET status = 'skipped', skip_reason = ?, status_at = ? WHERE id = ? AND status = 'queued'"_s,
-                                 {*stale, now, notificationId});
+    if (auto skipped = skipIfNoLongerWanted(notificationId); !skipped || *skipped)
         return done(skipped ? JobOutcome::done() : JobOutcome::retry(skipped.error()));
-    }
     auto quietUntil = quietHoursEnd(notificationId, now);
     if (!quietUntil)
         return done(JobOutcome::retry(quietUntil.error()));

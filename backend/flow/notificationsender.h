@@ -37,6 +37,8 @@ private:
     // ("appointment_cancelled", "appointment_moved"), a callback notice for a call booked or resolved by support
     // meanwhile ("call_booked", "call_resolved").
     [[nodiscard]] Result<QString> noLongerWanted(qint64 notificationId);
+    // Marks the queued message skipped with that reason; whether it did.
+    [[nodiscard]] Result<bool> skipIfNoLongerWanted(qint64 notificationId);
 
     Database &m_db;
     std::unique_ptr<EmailChannel> m_email;
