@@ -67,6 +67,15 @@ Status CsvReader::status() const
                      tr("The file could not be read after line %1: %2").arg(m_line).arg(m_readError));
 }
 
+QByteArray CsvReader::readBytes()
+{
+    // readLine(char *, n) reads at most n - 1 bytes and ends them with a null.
+    if (m_lineBuffer.isEmpty())
+        m_lineBuffer.resize(MaxLineBytes + 2);
+    const qint64 read = m_device.readLine(m_lineBuffer.data(), m_lineBuffer.size());
+    return read > 0 ? QByteArray(m_lineBuffer.constData(), read) : QByteArray();
+}
+
 bool CsvReader::readLine(QString &text, bool &broken, bool &tooLong)
 {
     broken = false;
@@ -75,7 +84,7 @@ bool CsvReader::readLine(QString &text, bool &broken, bool &tooLong)
         return false;
     if (!m_readError.isEmpty())
         return false;
-    QByteArray bytes = m_device.readLine(MaxLineBytes + 1);
+    QByteArray bytes = readBytes();
     if (bytes.isEmpty()) {
         // Nothing read while the device is not at its end: a failed read (a lost chunk, a disk error), which
         // must not pass for the end of the file and an import of only its first part.
@@ -93,7 +102,7 @@ bool CsvReader::readLine(QString &text, bool &broken, bool &tooLong)
         tooLong = true;
         // Skip the rest of the line so that reading goes on with the next one.
         while (!m_device.atEnd() && !bytes.endsWith('\n'))
-            bytes = m_device.readLine(MaxLineBytes + 1);
+            bytes = readBytes();
         text.clear();
         return true;
     }

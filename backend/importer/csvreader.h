@@ -44,7 +44,11 @@ public:
 private:
     // One physical line, decoded; false at the end. broken: valid neither as UTF-8 nor as Windows-1252.
     [[nodiscard]] bool readLine(QString &text, bool &broken, bool &tooLong);
+    // Up to MaxLineBytes + 1 raw bytes of the line, through one buffer: QIODevice::readLine(maxSize) would
+    // allocate the whole maximum for every line.
+    [[nodiscard]] QByteArray readBytes();
     QIODevice &m_device;
+    QByteArray m_lineBuffer;
     QStringList m_header;
     QChar m_separator = u',';
     qint64 m_line = 0;
