@@ -74,8 +74,8 @@ QString book(test::FlowFixture &f, const QString &from, int hour)
     return QTest::qWaitFor([&f, &callId] { return f.callStatus(callId) == u"booked"_s; }, 20000) ? callId : QString();
 }
 
-// A call of callerNumber for a time that someone took at Cal.com before: it ends as needs-callback (or "" if not).
-QString callForATakenTime(test::FlowFixture &f)
+// A call from `from` for a time that someone took at Cal.com before: it ends as needs-callback (or "" if not).
+QString callForATakenTime(test::FlowFixture &f, const QString &from = callerNumber, const QString &email = {})
 {
     const QDateTime wanted = nextWorkdayAt(11);
     sandbox::ExternalBooking elsewhere;
@@ -88,7 +88,9 @@ QString callForATakenTime(test::FlowFixture &f)
         qWarning("%s", qPrintable(error));
         return {};
     }
-    const QString callId = f.providers->simulateCall(bookingCall(callerNumber, onTheBranchClock(f, wanted)));
+    auto call = bookingCall(from, onTheBranchClock(f, wanted));
+    call.appointment.customerEmail = email;
+    const QString callId = f.providers->simulateCall(call);
     return QTest::qWaitFor([&f, &callId] { return f.callStatus(callId) == u"needs_callback"_s; }, 20000) ? callId : QString();
 }
 
@@ -746,6 +748,32 @@ private Q_SLOTS:
         QTest::qWait(1500);
         QCOMPARE(f->providers->twilioMessages().size(), 1);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'callback' AND status = 'sent'"_s), 1);
+    }
+
+    // A caller from a landline who gave an address hears of the callback by e-mail, once; the SMS says landline.
+    void aCallbackIsAnnouncedByEmailWhenNoSmsCan_data() { test::addEngineRows(); }
+    void aCallbackIsAnnouncedByEmailWhenNoSmsCan()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const QString callId = callForATakenTime(*f, u"+4930987654"_s, u"karl@example.org"_s);
+        QVERIFY(!callId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 1, 15000);
+        const QByteArray mail = f->smtp.messages().first();
+        QVERIFY(mail.contains("karl@example.org"));
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'callback' AND channel = 'email' AND status = 'sent'"_s),
+                                  1, 15000);
+        QVERIFY2(f->db->scalar(u"SELECT subject FROM notifications WHERE kind = 'callback' AND channel = 'email'"_s)->toString()
+                     .endsWith(u"Wir rufen Sie zurück"_s),
+                 qPrintable(f->db->scalar(u"SELECT subject FROM notifications WHERE kind = 'callback' AND channel = 'email'"_s)->toString()));
+        const QString body = f->db->scalar(u"SELECT body FROM notifications WHERE kind = 'callback' AND channel = 'email'"_s)->toString();
+        QVERIFY2(body.contains(u"Jana Weber"_s) && body.contains(u"Praxis Mitte ruft Sie"_s) && body.contains(u"+49 30 123456"_s), qPrintable(body));
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM notifications WHERE kind = 'callback' AND channel = 'sms' AND skip_reason = 'landline'"_s), 1);
+        QTest::qWait(1500);
+        QCOMPARE(f->smtp.messages().size(), 1);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
     }
 
     // At night the callback notice waits for the morning like any SMS; when support has called back meanwhile and

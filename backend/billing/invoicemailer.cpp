@@ -5,6 +5,7 @@
 #include "db/database.h"
 #include "integrations/jsonreply.h"
 #include "jobs/jobqueue.h"
+#include "jobs/notificationqueue.h"
 
 #include <QLocale>
 
@@ -55,20 +56,31 @@ Result<qint64> InvoiceMailer::queue(const InvoiceDocument &invoice, const QByteA
         return existing.error();
     if (existing->isValid())
         return existing->toLongLong();
-    auto id = m_db.insert(u"INSERT INTO notifications (company_id, kind, dedupe_key, recipient, language, subject, body, attachment_name, "
-                          "attachment_type, attachment, created_at) VALUES (?, 'invoice', ?, ?, ?, ?, ?, ?, 'application/pdf', ?, ?) RETURNING id"_s,
-                          {invoice.companyId, key, invoice.buyer.email.trimmed(), invoice.language, subject(invoice), body(invoice),
-                           fileName(invoice, u"pdf"_s), pdf, nowMs()});
+    Notification mail;
+    mail.companyId = invoice.companyId;
+    mail.kind = u"invoice"_s;
+    mail.dedupeKey = key;
+    mail.recipient = invoice.buyer.email.trimmed();
+    mail.language = invoice.language;
+    mail.subject = subject(invoice);
+    mail.body = body(invoice);
+    mail.attachmentName = fileName(invoice, u"pdf"_s);
+    mail.attachmentType = u"application/pdf"_s;
+    mail.attachment = pdf;
+    auto id = NotificationQueue(m_db).record(mail, nowMs());
     if (!id)
         return id.error();
-    auto job = JobQueue(m_db).enqueue(u"notification.send"_s, QByteArray::fromStdString(Json{{"notification_id", *id}}.dump()),
-                                      u"notification:%1"_s.arg(*id));
-    if (!job)
-        return job.error();
     auto committed = tx.commit();
     if (!committed)
         return committed.error();
-    return *id;
+    if (!id->has_value()) {
+        // Queued by another process between the look and the insert: that one is the e-mail.
+        auto theirs = m_db.scalar(u"SELECT id FROM notifications WHERE dedupe_key = ?"_s, {key});
+        if (!theirs)
+            return theirs.error();
+        return theirs->toLongLong();
+    }
+    return **id;
 }
 
 Status InvoiceMailer::queueFollowUps(Database &db, const QList<qint64> &invoiceIds)

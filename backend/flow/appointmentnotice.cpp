@@ -3,7 +3,7 @@
 #include "db/database.h"
 #include "domain/phonenumbers.h"
 #include "flow/confirmationmessage.h"
-#include "jobs/jobqueue.h"
+#include "jobs/notificationqueue.h"
 
 #include <QTimeZone>
 
@@ -96,8 +96,19 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
         break;
     }
     const auto key = [&name, &suffix](const QString &channel) { return u"%1-%2:%3"_s.arg(name, channel, suffix); };
-    auto sms = insert({companyId, callId, appointmentId, kindName(kind), u"sms"_s, key(u"sms"_s), number, language, QString(), text, reason},
-                      nowMs);
+    NotificationQueue outbox(m_db);
+    Notification message;
+    message.companyId = companyId;
+    message.callId = callId;
+    message.appointmentId = appointmentId;
+    message.kind = kindName(kind);
+    message.channel = u"sms"_s;
+    message.dedupeKey = key(message.channel);
+    message.recipient = number;
+    message.language = language;
+    message.body = text;
+    message.skipReason = reason;
+    auto sms = outbox.record(message, nowMs);
     if (!sms || !sms->has_value() || reason.isEmpty())
         return sms;
     // The SMS cannot go: an address the customer gave gets the message by e-mail instead (unless they want none).
@@ -105,35 +116,16 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
     if (email.isEmpty() || preference == u"none"_s)
         return sms;
     const ConfirmationMessage mail = ConfirmationMessage::fromTemplate(name, details);
-    auto byMail = insert({companyId, callId, appointmentId, kindName(kind), u"email"_s, key(u"email"_s), email, language, mail.subject, mail.body,
-                          QString()},
-                         nowMs);
+    message.channel = u"email"_s;
+    message.dedupeKey = key(message.channel);
+    message.recipient = email;
+    message.subject = mail.subject;
+    message.body = mail.body;
+    message.skipReason.clear();
+    auto byMail = outbox.record(message, nowMs);
     if (!byMail)
         return byMail.error();
     return sms;
-}
-
-Result<std::optional<qint64>> AppointmentNotice::insert(const Row &row, qint64 nowMs)
-{
-    auto inserted = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
-                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                              "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
-                              {row.companyId, row.callId > 0 ? QVariant(row.callId) : Database::null(), row.appointmentId, row.kind, row.channel,
-                               row.dedupeKey, row.recipient, row.language, row.subject, row.body,
-                               row.skipReason.isEmpty() ? u"queued"_s : u"skipped"_s, row.skipReason, nowMs});
-    if (!inserted)
-        return inserted.error();
-    if (!inserted->next())
-        return std::optional<qint64>();
-    const qint64 id = inserted->value(0).toLongLong();
-    inserted->finish();
-    if (row.skipReason.isEmpty()) {
-        auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}',
-                                          (row.channel == u"sms"_s ? u"sms:%1"_s : u"mail:%1"_s).arg(id));
-        if (!job)
-            return job.error();
-    }
-    return std::optional<qint64>(id);
 }
 
 } // namespace askpro

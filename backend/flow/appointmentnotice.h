@@ -29,23 +29,6 @@ public:
     [[nodiscard]] Result<std::optional<qint64>> record(qint64 appointmentId, Kind kind, qint64 nowMs);
 
 private:
-    struct Row
-    {
-        qint64 companyId = 0;
-        qint64 callId = 0;
-        qint64 appointmentId = 0;
-        QString kind;
-        QString channel;
-        QString dedupeKey;
-        QString recipient;
-        QString language;
-        QString subject;
-        QString body;
-        QString skipReason; // empty: queued with its send job
-    };
-    // The row once (by its dedupe key): its id, or nothing when it was recorded before.
-    [[nodiscard]] Result<std::optional<qint64>> insert(const Row &row, qint64 nowMs);
-
     Database &m_db;
 };
 

@@ -23,7 +23,7 @@
 #include "flow/slotcache.h"
 #include "intake/webhookinbox.h"
 #include "integrations/calcomclient.h"
-#include "jobs/jobqueue.h"
+#include "jobs/notificationqueue.h"
 #include "security/credentialstore.h"
 
 #include <QTimeZone>
@@ -806,18 +806,27 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
                  details->value(1).toString(), PhoneNumbers::display(details->value(2).toString()), QString::fromUtf8(run->zone.id()),
                  start, int(start.secsTo(end) / 60), uid});
             details->finish();
-            auto queued = store.queueConfirmation({run->branch.companyId, run->callId, run->appointmentId, run->request.customerEmail,
-                                                   run->branch.language, message.subject, message.body, message.ics, standby});
+            Notification mail;
+            mail.companyId = run->branch.companyId;
+            mail.callId = run->callId;
+            mail.appointmentId = run->appointmentId;
+            mail.kind = u"confirmation"_s;
+            mail.dedupeKey = u"confirmation:%1"_s.arg(run->appointmentId);
+            mail.recipient = run->request.customerEmail;
+            mail.language = run->branch.language;
+            mail.subject = message.subject;
+            mail.body = message.body;
+            mail.attachmentName = u"termin.ics"_s;
+            mail.attachmentType = u"text/calendar"_s;
+            mail.attachment = message.ics;
+            // Kept back for a customer who prefers SMS: MessageOutbox::useEmailInstead queues it if the SMS cannot go.
+            if (standby)
+                mail.skipReason = u"standby"_s;
+            auto queued = NotificationQueue(m_db).record(mail, nowMs());
             if (!queued)
                 status = queued.error();
-            else if (*queued && !standby) {
-                auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(**queued) + '}',
-                                                  u"mail:%1"_s.arg(**queued));
-                if (!job)
-                    status = job.error();
-                else
-                    step(run, timeline::confirmationQueued(run->request.customerEmail));
-            }
+            else if (*queued && !standby)
+                step(run, timeline::confirmationQueued(run->request.customerEmail));
         } else {
             status = details ? Status(makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"))) : Status(details.error());
         }
@@ -847,7 +856,7 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
 Result<CallProcessor::SmsRecipient> CallProcessor::smsRecipient(const std::shared_ptr<Run> &run)
 {
     auto q = m_db.exec(u"SELECT c.name, b.address, b.phone_e164, COALESCE(cu.message_phone_e164, ''), COALESCE(cu.sms_opt_out, 0), "
-                       "COALESCE(cu.preferred_channel, 'auto'), COALESCE(cu.language, '') "
+                       "COALESCE(cu.preferred_channel, 'auto'), COALESCE(cu.language, ''), COALESCE(cu.email, '') "
                        "FROM branches b JOIN companies c ON c.id = b.company_id LEFT JOIN customers cu ON cu.id = ? WHERE b.id = ?"_s,
                        {run->customerId > 0 ? QVariant(run->customerId) : Database::null(), run->branch.id});
     if (!q)
@@ -862,6 +871,8 @@ Result<CallProcessor::SmsRecipient> CallProcessor::smsRecipient(const std::share
     const bool optedOut = q->value(4).toInt() != 0;
     const QString preference = q->value(5).toString();
     const QString customerLanguage = q->value(6).toString();
+    r.email = run->request.customerEmail.isEmpty() ? q->value(7).toString() : run->request.customerEmail;
+    r.wantsNothing = preference == u"none"_s;
     q->finish();
     r.number = messageNumber.isEmpty() ? run->customerPhone : messageNumber;
     if (preference == u"email"_s || preference == u"none"_s)
@@ -890,23 +901,21 @@ Result<CallProcessor::SmsRecipient> CallProcessor::smsRecipient(const std::share
 Result<bool> CallProcessor::recordSms(const std::shared_ptr<Run> &run, const SmsRecipient &to, const QString &kind, const QString &dedupeKey,
                                       const QString &text, qint64 appointmentId)
 {
-    auto inserted = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, channel, dedupe_key, recipient, language, "
-                              "subject, body, status, skip_reason, created_at) VALUES (?, ?, ?, ?, 'sms', ?, ?, ?, '', ?, ?, ?, ?) "
-                              "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
-                              {run->branch.companyId, run->callId, appointmentId > 0 ? QVariant(appointmentId) : Database::null(), kind, dedupeKey,
-                               to.number, to.language, text, to.skipReason.isEmpty() ? u"queued"_s : u"skipped"_s, to.skipReason, nowMs()});
-    if (!inserted)
-        return inserted.error();
-    if (!inserted->next())
-        return false;
-    const qint64 id = inserted->value(0).toLongLong();
-    inserted->finish();
-    if (!to.skipReason.isEmpty())
-        return true;
-    auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(id) + '}', u"sms:%1"_s.arg(id));
-    if (!job)
-        return job.error();
-    return false;
+    Notification sms;
+    sms.companyId = run->branch.companyId;
+    sms.callId = run->callId;
+    sms.appointmentId = appointmentId;
+    sms.kind = kind;
+    sms.channel = u"sms"_s;
+    sms.dedupeKey = dedupeKey;
+    sms.recipient = to.number;
+    sms.language = to.language;
+    sms.body = text;
+    sms.skipReason = to.skipReason;
+    auto recorded = NotificationQueue(m_db).record(sms, nowMs());
+    if (!recorded)
+        return recorded.error();
+    return recorded->has_value() && !to.skipReason.isEmpty();
 }
 
 // The SMS beside the e-mail confirmation.
@@ -934,15 +943,41 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
 }
 
 // "We will call you back": the caller asked for an appointment that could not be booked, so they hear that the
-// branch calls back, and on which number they can call again. Its send job skips it when the call was booked or
-// resolved by support before it went (NotificationSender::noLongerWanted), e.g. after the quiet hours.
-Status CallProcessor::queueCallbackSms(const std::shared_ptr<Run> &run)
+// branch calls back, and on which number they can call again: by SMS, or by e-mail when no SMS can reach them and
+// they gave an address. Its send job skips it when the call was booked or resolved by support before it went
+// (NotificationSender::noLongerWanted), e.g. after the quiet hours.
+Status CallProcessor::queueCallbackNotice(const std::shared_ptr<Run> &run)
 {
     auto to = smsRecipient(run);
     if (!to)
         return to.error();
-    const QString text = ConfirmationMessage::callbackSmsText(to->language, to->companyName, run->branch.name, PhoneNumbers::display(to->branchPhone));
-    auto recorded = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text, 0);
+    const QString branchPhone = PhoneNumbers::display(to->branchPhone);
+    const QString text = ConfirmationMessage::callbackSmsText(to->language, to->companyName, run->branch.name, branchPhone);
+    auto skipped = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text, 0);
+    if (!skipped)
+        return skipped.error();
+    if (!*skipped || to->email.isEmpty() || to->wantsNothing)
+        return {};
+    ConfirmationDetails details;
+    details.language = to->language;
+    details.customerName = run->request.customerName;
+    details.serviceName = run->service.name;
+    details.companyName = to->companyName;
+    details.branchName = run->branch.name;
+    details.branchAddress = to->address;
+    details.branchPhone = branchPhone;
+    details.timeZone = QString::fromUtf8(run->zone.id());
+    const ConfirmationMessage message = ConfirmationMessage::fromTemplate(u"callback"_s, details);
+    Notification mail;
+    mail.companyId = run->branch.companyId;
+    mail.callId = run->callId;
+    mail.kind = u"callback"_s;
+    mail.dedupeKey = u"callback-email:%1"_s.arg(run->callId);
+    mail.recipient = to->email;
+    mail.language = to->language;
+    mail.subject = message.subject;
+    mail.body = message.body;
+    auto recorded = NotificationQueue(m_db).record(mail, nowMs());
     return recorded ? Status() : Status(recorded.error());
 }
 
@@ -989,7 +1024,7 @@ void CallProcessor::needsCallback(const std::shared_ptr<Run> &run, const QList<Q
         return;
     }
     if (now)
-        set = queueCallbackSms(run);
+        set = queueCallbackNotice(run);
     else
         set = now.error();
     if (!set) {

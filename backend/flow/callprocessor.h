@@ -71,11 +71,13 @@ private:
         QString companyName;
         QString address;
         QString branchPhone;
+        QString email;            // the caller's address (said on this call, else on record); may be empty
+        bool wantsNothing = false; // preference 'none': no message on any channel
     };
     [[nodiscard]] Result<SmsRecipient> smsRecipient(const std::shared_ptr<Run> &run);
     [[nodiscard]] Result<bool> recordSms(const std::shared_ptr<Run> &run, const SmsRecipient &to, const QString &kind, const QString &dedupeKey,
                                          const QString &text, qint64 appointmentId);
-    [[nodiscard]] Status queueCallbackSms(const std::shared_ptr<Run> &run);
+    [[nodiscard]] Status queueCallbackNotice(const std::shared_ptr<Run> &run);
     [[nodiscard]] Status queueSmsConfirmation(const std::shared_ptr<Run> &run, const QDateTime &start, const QDateTime &end,
                                               const QString &uid);
     // why: one of the callback codes (timeline::needsCallback); reason: the call's failure reason.

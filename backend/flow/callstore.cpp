@@ -460,20 +460,4 @@ Status CallStore::releaseReservation(qint64 appointmentId)
     return done(m_db.exec(u"DELETE FROM appointments WHERE id = ? AND status = 'pending'"_s, {appointmentId}));
 }
 
-Result<std::optional<qint64>> CallStore::queueConfirmation(const Confirmation &m)
-{
-    auto q = m_db.exec(u"INSERT INTO notifications (company_id, call_id, appointment_id, kind, dedupe_key, recipient, language, subject, "
-                       "body, attachment_name, attachment_type, attachment, status, skip_reason, created_at) "
-                       "VALUES (?, ?, ?, 'confirmation', ?, ?, ?, ?, ?, 'termin.ics', 'text/calendar', ?, ?, ?, ?) "
-                       "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"_s,
-                       {m.companyId, nullableId(m.callId), m.appointmentId, u"confirmation:%1"_s.arg(m.appointmentId), m.recipient,
-                        m.language, m.subject, m.body, m.ics, m.standby ? u"skipped"_s : u"queued"_s,
-                        m.standby ? u"standby"_s : QString(), nowMs()});
-    if (!q)
-        return q.error();
-    if (!q->next())
-        return std::optional<qint64>();
-    return std::optional<qint64>(q->value(0).toLongLong());
-}
-
 } // namespace askpro

@@ -120,22 +120,6 @@ public:
                                             qint64 endsAt);
     [[nodiscard]] Status releaseReservation(qint64 appointmentId);
 
-    struct Confirmation
-    {
-        qint64 companyId = 0;
-        qint64 callId = 0;
-        qint64 appointmentId = 0;
-        QString recipient;
-        QString language;
-        QString subject;
-        QString body;
-        QByteArray ics;
-        // Kept back ('skipped', reason 'standby') for a customer who prefers SMS: MessageOutbox::useEmailInstead
-        // queues it if the SMS cannot be delivered.
-        bool standby = false;
-    };
-    // Queues the confirmation e-mail once per appointment; std::nullopt when it was queued before.
-    [[nodiscard]] Result<std::optional<qint64>> queueConfirmation(const Confirmation &mail);
 
 private:
     Database &m_db;

@@ -5,7 +5,7 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "flow/callstore.h"
-#include "jobs/jobqueue.h"
+#include "jobs/notificationqueue.h"
 #include "support/auditlog.h"
 
 #include <QUuid>
@@ -15,17 +15,6 @@
 using namespace Qt::StringLiterals;
 
 namespace askpro {
-
-namespace {
-
-Status queueSending(Database &db, qint64 notificationId, const QString &channel)
-{
-    auto job = JobQueue(db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(notificationId) + '}',
-                                    (channel == u"sms"_s ? u"sms:%1"_s : u"mail:%1"_s).arg(notificationId));
-    return job ? Status() : Status(job.error());
-}
-
-} // namespace
 
 MessageOutbox::MessageOutbox(Database &db) : m_db(db)
 {
@@ -51,7 +40,7 @@ Result<QString> MessageOutbox::useEmailInstead(qint64 appointmentId)
     const qint64 id = q->value(0).toLongLong();
     const QString recipient = q->value(1).toString();
     q->finish();
-    if (auto queued = queueSending(m_db, id, u"email"_s); !queued)
+    if (auto queued = NotificationQueue(m_db).queueSending(id, u"email"_s); !queued)
         return queued.error();
     if (tx) {
         if (auto committed = tx->commit(); !committed)
@@ -119,7 +108,7 @@ Result<MessageOutbox::Resent> MessageOutbox::resend(const Actor &actor, qint64 m
         return makeError(ErrorKind::NotFound, u"messages.missing"_s, tr("No such record."));
     const Resent resent{inserted->value(0).toLongLong(), original};
     inserted->finish();
-    if (auto queued = queueSending(m_db, resent.id, channel); !queued)
+    if (auto queued = NotificationQueue(m_db).queueSending(resent.id, channel); !queued)
         return queued.error();
     if (auto logged = AuditLog(m_db).write(actor, u"message.resend"_s, u"notification"_s, resent.id,
                                            u"{\"message_id\":%1}"_s.arg(messageId), u"{\"channel\":\"%1\"}"_s.arg(channel));

@@ -8,6 +8,7 @@
 #include "integrations/retellclient.h"
 #include "integrations/stripeclient.h"
 #include "jobs/jobqueue.h"
+#include "jobs/notificationqueue.h"
 #include "security/credentialstore.h"
 
 #include <QElapsedTimer>
@@ -360,17 +361,15 @@ Result<QList<CheckResult>> HealthChecker::record(const QList<CheckResult> &resul
                                           : tr("Alert: %1 is %2").arg(r.name, r.state);
         const QString body = recovered ? tr("The check \"%1\" is ok again (was %2).").arg(r.name, before)
                                        : tr("The check \"%1\" changed from %2 to %3: %4").arg(r.name, before, r.state, r.message);
-        auto queued = m_db.exec(u"INSERT INTO notifications (kind, dedupe_key, recipient, language, subject, body, created_at) "
-                                "VALUES ('alert', ?, ?, 'en', ?, ?, ?) RETURNING id"_s,
-                                {QString(u"alert:"_s + r.name + u":"_s + QString::number(now)), alertRecipient, subject, body, now});
-        if (!queued)
+        Notification alert;
+        alert.kind = u"alert"_s;
+        alert.dedupeKey = u"alert:"_s + r.name + u":"_s + QString::number(now);
+        alert.recipient = alertRecipient;
+        alert.language = u"en"_s;
+        alert.subject = subject;
+        alert.body = body;
+        if (auto queued = NotificationQueue(m_db).record(alert, now); !queued)
             return queued.error();
-        const qint64 notificationId = queued->next() ? queued->value(0).toLongLong() : 0;
-        queued->finish();
-        auto job = JobQueue(m_db).enqueue(u"notification.send"_s, "{\"notification_id\":" + QByteArray::number(notificationId) + '}',
-                                          u"mail:%1"_s.arg(notificationId));
-        if (!job)
-            return job.error();
     }
     auto committed = tx.commit();
     if (!committed)
