@@ -149,9 +149,9 @@ ApiCall *ApiAccount::put(const QString &path, const Json &body)
     return send("PUT", path, {}, QByteArray::fromStdString(body.dump()));
 }
 
-ApiCall *ApiAccount::remove(const QString &path)
+ApiCall *ApiAccount::remove(const QString &path, const QUrlQuery &query)
 {
-    return send("DELETE", path, {}, {});
+    return send("DELETE", path, query, {});
 }
 
 ApiCall *ApiAccount::send(const QByteArray &method, const QString &path, const QUrlQuery &query, const QByteArray &body)

@@ -59,7 +59,7 @@ public:
     ApiCall *post(const QString &path, const Json &body = Json::object());
     ApiCall *patch(const QString &path, const Json &body);
     ApiCall *put(const QString &path, const Json &body);
-    ApiCall *remove(const QString &path);
+    ApiCall *remove(const QString &path, const QUrlQuery &query = {});
 
     // The account's live socket, created and started on first use (a page that watches lists asks for it).
     [[nodiscard]] LiveChannel *live();

@@ -92,12 +92,16 @@ private Q_SLOTS:
         }
         QVERIFY(AccessPolicy::allows(Role::CompanyOwner, Permission::ViewBilling));
         QVERIFY(!AccessPolicy::allows(Role::CompanyStaff, Permission::ViewBilling));
+        // A business owner words its own messages; staff and support do not.
+        QVERIFY(AccessPolicy::allows(Role::CompanyOwner, Permission::EditTemplates));
+        QVERIFY(!AccessPolicy::allows(Role::CompanyStaff, Permission::EditTemplates));
+        QVERIFY(!AccessPolicy::allows(Role::Support, Permission::EditTemplates));
         QVERIFY(!AccessPolicy::isBusinessRole(Role::Owner));
         for (Permission p : AccessPolicy::permissions(Role::Admin)) {
             QVERIFY(!AccessPolicy::permissionTitle(p).isEmpty());
             QVERIFY(!AccessPolicy::permissionCode(p).isEmpty());
         }
-        QCOMPARE(AccessPolicy::permissions(Role::Admin).size(), 16);
+        QCOMPARE(AccessPolicy::permissions(Role::Admin).size(), 17);
         for (Role role : AccessPolicy::roles())
             QCOMPARE(AccessPolicy::roleFromCode(AccessPolicy::roleCode(role)), std::optional<Role>(role));
     }

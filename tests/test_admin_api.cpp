@@ -903,6 +903,86 @@ private Q_SLOTS:
         QCOMPARE(send(f.base, "GET", u"/api/v1/customers/%1/calls"_s.arg(f.other.customerId), owner).status, 404);
     }
 
+    // Issue 17: the texts of the messages, per company over the platform's over the shipped ones; refused with the
+    // reason when a placeholder is unknown or missing; a business owner edits its own company's only.
+    void messageTemplates()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        Fixture f = start(engine);
+        QVERIFY(f.server);
+        const QString owner = openSession(*f.db, f.actors.value(Role::CompanyOwner));
+        const QString admin = openSession(*f.db, f.actors.value(Role::Admin));
+        const QString support = openSession(*f.db, f.actors.value(Role::Support));
+        QCOMPARE(send(f.base, "GET", u"/api/v1/message-templates"_s, support).status, 403);
+        const auto itemOf = [](const Json &list, const char *kind, const char *channel, const char *language) {
+            for (const Json &item : list["items"]) {
+                if (item["kind"] == kind && item["channel"] == channel && item["language"] == language)
+                    return item;
+            }
+            return Json();
+        };
+        Json mine = Json::parse(send(f.base, "GET", u"/api/v1/message-templates"_s, owner).body.toStdString());
+        QCOMPARE(mine["company_id"].get<qint64>(), f.own.id);
+        QCOMPARE(mine["items"].size(), size_t(20));
+        QCOMPARE(itemOf(mine, "confirmation", "sms", "de")["source"].get<std::string>(), std::string("shipped"));
+        QCOMPARE(itemOf(mine, "confirmation", "sms", "de")["required"].size(), size_t(3));
+
+        const auto put = [&](const QString &token, const Json &body) { return send(f.base, "PUT", u"/api/v1/message-templates"_s, token, QByteArray::fromStdString(body.dump())); };
+        const Json unknown{{"kind", "confirmation"}, {"channel", "sms"}, {"language", "de"}, {"body", "Termin {{datum}} {{date}} {{time}} {{phone}}"}};
+        auto refused = put(owner, unknown);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(errorCode(refused.body), u"templates.placeholder"_s);
+        QVERIFY2(refused.body.contains("{{datum}}"), refused.body.constData());
+        const Json missing{{"kind", "confirmation"}, {"channel", "sms"}, {"language", "de"}, {"body", "Termin am {{date}}, Fragen: {{phone}}"}};
+        refused = put(owner, missing);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(errorCode(refused.body), u"templates.missing"_s);
+        QVERIFY2(refused.body.contains("{{time}}"), refused.body.constData());
+        const Json noSubject{{"kind", "reminder"}, {"channel", "email"}, {"language", "en"}, {"body", "{{date}} {{time}}"}};
+        QCOMPARE(errorCode(put(owner, noSubject).body), u"templates.subject"_s);
+
+        const Json ownText{{"kind", "confirmation"}, {"channel", "sms"}, {"language", "de"}, {"body", "Bis {{date}} um {{time}}! Fragen: {{phone}}"}};
+        auto saved = put(owner, ownText);
+        QVERIFY2(saved.status == 200, saved.body.constData());
+        QCOMPARE(Json::parse(saved.body.toStdString())["source"].get<std::string>(), std::string("company"));
+        Json otherCompany = ownText;
+        otherCompany["company_id"] = f.other.id;
+        QCOMPARE(put(owner, otherCompany).status, 404);
+        QCOMPARE(send(f.base, "GET", u"/api/v1/message-templates?company_id=%1"_s.arg(f.other.id), owner).status, 404);
+
+        // The platform's text applies to every company without its own.
+        const Json platform{{"kind", "reminder"}, {"channel", "sms"}, {"language", "en"}, {"body", "Tomorrow {{date}} {{time}}; questions: {{phone}}"}};
+        QCOMPARE(put(admin, platform).status, 200);
+        mine = Json::parse(send(f.base, "GET", u"/api/v1/message-templates"_s, owner).body.toStdString());
+        QCOMPARE(itemOf(mine, "confirmation", "sms", "de")["source"].get<std::string>(), std::string("company"));
+        QCOMPARE(itemOf(mine, "reminder", "sms", "en")["source"].get<std::string>(), std::string("platform"));
+        QCOMPARE(itemOf(mine, "reminder", "sms", "en")["updated_by"].get<std::string>(), f.actors.value(Role::Admin).username.toStdString());
+        const Json theirs = Json::parse(send(f.base, "GET", u"/api/v1/message-templates?company_id=%1"_s.arg(f.other.id), admin).body.toStdString());
+        QCOMPARE(itemOf(theirs, "confirmation", "sms", "de")["source"].get<std::string>(), std::string("shipped"));
+        QCOMPARE(itemOf(theirs, "reminder", "sms", "en")["source"].get<std::string>(), std::string("platform"));
+
+        // The preview fills a sample in and counts the SMS; a text that could not be saved says why.
+        Json preview = ownText;
+        preview["body"] = "Bis {{date}} um {{time}}, {{name}}! Fragen: {{phone}} – Grüße von {{company}}";
+        auto filled = Json::parse(send(f.base, "POST", u"/api/v1/message-templates/preview"_s, owner, QByteArray::fromStdString(preview.dump())).body.toStdString());
+        QVERIFY(filled["problem"].is_null());
+        const std::string text = filled["body"].get<std::string>();
+        QVERIFY2(text.find("Jana Weber") != std::string::npos && text.find("10:00") != std::string::npos, text.c_str());
+        QCOMPARE(filled["encoding"].get<std::string>(), std::string("ucs2")); // the dash is not GSM-7
+        QCOMPARE(filled["segments"].get<int>(), 2);
+        preview["body"] = "{{nmae}}";
+        filled = Json::parse(send(f.base, "POST", u"/api/v1/message-templates/preview"_s, owner, QByteArray::fromStdString(preview.dump())).body.toStdString());
+        QCOMPARE(filled["problem_code"].get<std::string>(), std::string("templates.placeholder"));
+
+        // Reset: the company's text goes, the shipped one applies again; audited both ways.
+        const auto reset = send(f.base, "DELETE", u"/api/v1/message-templates?kind=confirmation&channel=sms&language=de"_s, owner);
+        QVERIFY2(reset.status == 200, reset.body.constData());
+        QCOMPARE(Json::parse(reset.body.toStdString())["source"].get<std::string>(), std::string("shipped"));
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM message_templates WHERE company_id = ?"_s, {f.own.id})->toInt(), 0);
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'template.save' AND company_id = ?"_s, {f.own.id})->toInt(), 1);
+        QCOMPARE(f.db->scalar(u"SELECT COUNT(*) FROM audit_log WHERE action = 'template.reset'"_s)->toInt(), 1);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("method");

@@ -3,6 +3,7 @@
 #include "apiaccount.h"
 #include "apisession.h"
 #include "credentialsmodel.h"
+#include "messagetemplatesmodel.h"
 #include "db/database.h"
 #include "dialogs/signindialog.h"
 #include "http/askproserver.h"
@@ -10,6 +11,7 @@
 #include "apirecordsmodel.h"
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
+#include "pages/templatespage.h"
 #include "pages/userspage.h"
 #include "queries/auditquery.h"
 #include "sessionsmodel.h"
@@ -260,7 +262,7 @@ private Q_SLOTS:
         QTest::addColumn<bool>("setup");
         QTest::newRow("admin") << int(Role::Admin)
                                << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
-                                              u"import"_s, u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s, u"users"_s, u"keys"_s}
+                                              u"import"_s, u"companies"_s, u"invoices"_s, u"usage"_s, u"health"_s, u"audit"_s, u"users"_s, u"templates"_s, u"keys"_s}
                                << true;
         QTest::newRow("owner") << int(Role::Owner)
                                << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
@@ -270,11 +272,11 @@ private Q_SLOTS:
                                  << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"inbox"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
                                                 u"health"_s}
                                  << false;
-        QTest::newRow("onboarding") << int(Role::Onboarding) << QStringList{u"import"_s, u"companies"_s, u"health"_s} << true;
+        QTest::newRow("onboarding") << int(Role::Onboarding) << QStringList{u"import"_s, u"companies"_s, u"health"_s, u"templates"_s} << true;
         // The customer portal: a business's own people, every page through the server and within their company.
         QTest::newRow("company owner") << int(Role::CompanyOwner)
                                        << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"appointments"_s, u"calendar"_s, u"customers"_s,
-                                                      u"invoices"_s, u"usage"_s, u"health"_s}
+                                                      u"invoices"_s, u"usage"_s, u"health"_s, u"templates"_s}
                                        << false;
         QTest::newRow("company staff") << int(Role::CompanyStaff)
                                        << QStringList{u"calls"_s, u"failed"_s, u"messages"_s, u"appointments"_s, u"calendar"_s} << false;
@@ -305,6 +307,45 @@ private Q_SLOTS:
             QTest::qWait(300);
             QVERIFY(!wizard);
         }
+    }
+
+    void templatesPage_data() { test::addEngineRows(); }
+    // Issue 17: the message texts are edited with a preview the server fills in, saved through the API, refused
+    // with the server's reason, and dropped again.
+    void templatesPage()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_FRESH_DB(db, engine);
+        auto session = test::startApiSession(db, Role::Admin);
+        TemplatesPage page(*session->account, TemplatesPage::Editing::PlatformAndCompanies);
+        QTRY_COMPARE(page.model()->rowCount(), 20);
+        page.select(0);
+        auto *preview = page.findChild<QPlainTextEdit *>(u"previewBody"_s);
+        auto *length = page.findChild<QLabel *>(u"previewLength"_s);
+        auto *problem = page.findChild<QLabel *>(u"templateProblem"_s);
+        auto *body = page.findChild<QPlainTextEdit *>(u"templateBody"_s);
+        auto *save = page.findChild<QPushButton *>(u"saveTemplate"_s);
+        auto *reset = page.findChild<QPushButton *>(u"resetTemplate"_s);
+        QTRY_VERIFY(preview->toPlainText().contains(u"Praxis Mitte"_s) && preview->toPlainText().contains(u"10:00"_s));
+        QVERIFY2(length->text().contains(u"1 "_s), qPrintable(length->text()));
+        QVERIFY(!save->isEnabled());
+        QVERIFY(!reset->isEnabled()); // the shipped text is not the platform's to drop
+
+        body->setPlainText(u"Termin {{datum}}"_s);
+        QVERIFY(save->isEnabled());
+        QTRY_VERIFY(problem->text().contains(u"{{datum}}"_s));
+        const client::ApiResult refused = test::waitFor(page.save());
+        QCOMPARE(refused.status, 400);
+
+        body->setPlainText(u"Termin {{date}} um {{time}}. Fragen: {{phone}}"_s);
+        QTRY_VERIFY(problem->text().isEmpty());
+        QVERIFY(test::waitFor(page.save()).ok());
+        QTRY_COMPARE(QString::fromStdString(page.model()->item(0).value("source", std::string())), u"platform"_s);
+        QTRY_VERIFY(reset->isEnabled());
+        QCOMPARE(db->scalar(u"SELECT body FROM message_templates WHERE company_id IS NULL"_s)->toString(), u"Termin {{date}} um {{time}}. Fragen: {{phone}}"_s);
+        QVERIFY(test::waitFor(page.reset()).ok());
+        QTRY_COMPARE(QString::fromStdString(page.model()->item(0).value("source", std::string())), u"shipped"_s);
+        QCOMPARE(db->scalar(u"SELECT COUNT(*) FROM message_templates"_s)->toInt(), 0);
     }
 
     void secretsPage_data() { test::addEngineRows(); }

@@ -10,6 +10,8 @@
 #include "integrations/twilioclient.h"
 #include "domain/phonenumbers.h"
 #include "domain/quiethours.h"
+#include "domain/smslength.h"
+#include "flow/messagetemplates.h"
 #include "flow/reminderscheduler.h"
 #include "jobs/jobqueue.h"
 #include "security/credentialstore.h"
@@ -403,6 +405,58 @@ private Q_SLOTS:
         QCOMPARE(postStatus(*f, ref, sms.value(u"sid"_s).toString(), u"read"_s, u"wrong-token"_s).status, 403);
         QCOMPARE(f->db->scalar(u"SELECT provider_status FROM notifications WHERE id = ?"_s, {ref})->toString(), u"delivered"_s);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND event_type = 'read'"_s), 0);
+    }
+
+    // A business that words its own confirmation has its text sent, filled in; the e-mail keeps the shipped one.
+    void aCompanysOwnTextIsSent_data() { test::addEngineRows(); }
+    void aCompanysOwnTextIsSent()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        auto f = withTwilio(engine);
+        QVERIFY(f);
+        const MessageTemplate own{u"confirmation"_s, u"sms"_s, u"de"_s, QString(),
+                                  u"Bis {{date}} um {{time}} bei {{branch}}! Fragen: {{phone}}. Ihre {{company}}"_s};
+        auto saved = MessageTemplates(*f->db).save(Actor::system(u"test"_s), f->companyId, own);
+        QVERIFY2(saved, qPrintable(saved ? QString() : saved.error().message));
+        QCOMPARE(saved->source, u"company"_s);
+        const QString callId = book(*f, callerNumber, 10);
+        QVERIFY(callId != QString());
+        QTRY_COMPARE_WITH_TIMEOUT(f->providers->twilioMessages().size(), 1, 20000);
+        const QString body = f->providers->twilioMessages().first().toObject().value(u"body"_s).toString();
+        QVERIFY2(body.startsWith(u"Bis "_s) && body.contains(u"um 10:00 bei Praxis Mitte! Fragen: +49 30 123456. Ihre Zahnarztpraxis Dr. Berg"_s),
+                 qPrintable(body));
+        QCOMPARE(f->count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'template.save'"_s), 1);
+    }
+
+    // SMS length: GSM-7 counts septets (an extension character two), one other character makes it UCS-2.
+    void smsSegments()
+    {
+        QCOMPARE(SmsLength::of(QString()).segments, 0);
+        QCOMPARE(SmsLength::of(QString(160, u'a')).segments, 1);
+        QCOMPARE(SmsLength::of(QString(161, u'a')).segments, 2);
+        QCOMPARE(SmsLength::of(QString(306, u'a')).segments, 2);
+        QCOMPARE(SmsLength::of(QString(307, u'a')).segments, 3);
+        const SmsLength euro = SmsLength::of(QString(79, u'a') + u"€"_s + QString(79, u'ü'));
+        QVERIFY(!euro.unicode);
+        QCOMPARE(euro.units, 160);
+        QCOMPARE(euro.segments, 1);
+        const SmsLength polish = SmsLength::of(u"Dzień dobry"_s);
+        QVERIFY(polish.unicode);
+        QCOMPARE(polish.units, 11);
+        QCOMPARE(SmsLength::of(QString(70, u'ł')).segments, 1);
+        QCOMPARE(SmsLength::of(QString(71, u'ł')).segments, 2);
+        QCOMPARE(SmsLength::of(QString(135, u'ł')).segments, 3);
+        // The shipped texts fit: a German confirmation fills one or two segments.
+        const MessageTemplate shipped = MessageTemplates::shipped(u"confirmation"_s, u"sms"_s, u"de"_s);
+        QVERIFY(MessageTemplates::check(shipped));
+        const SmsLength filled = SmsLength::of(ConfirmationMessage::fill(shipped, MessageTemplates::sample(u"de"_s, u"Zahnarztpraxis Dr. Berg"_s)).body);
+        QVERIFY2(!filled.unicode && filled.segments <= 2, qPrintable(QString::number(filled.units)));
+        for (const QString &kind : MessageTemplates::kinds())
+            for (const QString &channel : MessageTemplates::channels())
+                for (const QString &language : MessageTemplates::languages())
+                    QVERIFY2(MessageTemplates::check(MessageTemplates::shipped(kind, channel, language)),
+                             qPrintable(kind + u' ' + channel + u' ' + language));
     }
 
     // 429 (and 5xx) were not taken: the job backs off and sends it once the stand-in accepts again.

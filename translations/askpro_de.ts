@@ -4,7 +4,7 @@
 <context>
     <name>AccessPolicy</name>
     <message>
-        <location filename="../backend/security/accesspolicy.cpp" line="+122"/>
+        <location filename="../backend/security/accesspolicy.cpp" line="+125"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
@@ -112,6 +112,11 @@
         <location line="+2"/>
         <source>manage provider credentials</source>
         <translation>Anbieterschlüssel verwalten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>edit message texts</source>
+        <translation>Nachrichtentexte bearbeiten</translation>
     </message>
     <message>
         <location line="+20"/>
@@ -274,7 +279,7 @@
         <translation>Die Datei konnte nach Zeile %1 nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+25"/>
         <location line="+5"/>
         <source>unknown read error</source>
         <translation>unbekannter Lesefehler</translation>
@@ -614,8 +619,8 @@
 <context>
     <name>HealthChecker</name>
     <message>
-        <location filename="../backend/demo/demoseeder.cpp" line="+862"/>
-        <location filename="../backend/health/healthcheck.cpp" line="+143"/>
+        <location filename="../backend/demo/demoseeder.cpp" line="+896"/>
+        <location filename="../backend/health/healthcheck.cpp" line="+144"/>
         <source>Answers slowly (%1 ms)</source>
         <translation>Antwortet langsam (%1 ms)</translation>
     </message>
@@ -1266,7 +1271,7 @@
 <context>
     <name>MessageOutbox</name>
     <message>
-        <location filename="../backend/flow/messageoutbox.cpp" line="+78"/>
+        <location filename="../backend/flow/messageoutbox.cpp" line="+67"/>
         <location line="+41"/>
         <source>No such record.</source>
         <translation>Kein solcher Eintrag.</translation>
@@ -1310,6 +1315,66 @@
         <location line="+5"/>
         <source>This message is being sent again already.</source>
         <translation>Diese Nachricht wird bereits erneut gesendet.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageTemplates</name>
+    <message>
+        <location filename="../backend/flow/messagetemplates.cpp" line="+96"/>
+        <location line="+165"/>
+        <source>There is no such message text.</source>
+        <translation>Diesen Nachrichtentext gibt es nicht.</translation>
+    </message>
+    <message>
+        <location line="-163"/>
+        <source>The text is empty.</source>
+        <translation>Der Text ist leer.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The text is too long.</source>
+        <translation>Der Text ist zu lang.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>An e-mail needs a subject.</source>
+        <translation>Eine E-Mail braucht einen Betreff.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The subject must be one line.</source>
+        <translation>Der Betreff muss eine Zeile sein.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Unknown placeholder: %1. Known are %2.</source>
+        <translation>Unbekannter Platzhalter: %1. Bekannt sind %2.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A placeholder is not closed: write it as {{name}}.</source>
+        <translation>Ein Platzhalter ist nicht geschlossen: Schreiben Sie ihn als {{name}}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The text must contain %1.</source>
+        <translation>Der Text muss %1 enthalten.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>An SMS can have at most %1 characters (with the placeholders filled in).</source>
+        <translation>Eine SMS darf höchstens %1 Zeichen haben (mit ausgefüllten Platzhaltern).</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>Only AskProAI&apos;s staff may change the platform&apos;s texts.</source>
+        <translation>Nur das Team von AskProAI darf die Texte der Plattform ändern.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+6"/>
+        <source>No such company.</source>
+        <translation>Dieses Unternehmen gibt es nicht.</translation>
     </message>
 </context>
 <context>
@@ -3233,6 +3298,7 @@ Befehle:
         <location filename="../backend/api/secretroutes.cpp" line="+37"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-226"/>
         <location line="+187"/>
+        <location filename="../backend/api/templateroutes.cpp" line="+43"/>
         <source>Parameter %1: %2.</source>
         <translation>Parameter %1: %2.</translation>
     </message>
@@ -3242,6 +3308,7 @@ Befehle:
         <location line="+34"/>
         <location filename="../backend/api/secretroutes.cpp" line="+11"/>
         <location filename="../backend/api/sessionroutes.cpp" line="-187"/>
+        <location filename="../backend/api/templateroutes.cpp" line="+0"/>
         <source>a positive whole number is expected</source>
         <translation>erwartet wird eine positive ganze Zahl</translation>
     </message>
@@ -3260,6 +3327,8 @@ Befehle:
     <message>
         <location line="+17"/>
         <location filename="../backend/api/secretroutes.cpp" line="-7"/>
+        <location filename="../backend/api/templateroutes.cpp" line="+94"/>
+        <location line="+10"/>
         <source>No such company.</source>
         <translation>Diese Firma gibt es nicht.</translation>
     </message>
@@ -4440,7 +4509,7 @@ Befehle:
         <translation type="vanished">Bestätigungs-E-Mail an %1 eingereiht</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+68"/>
         <location line="+34"/>
         <source>The branch is gone</source>
         <translation>Die Filiale gibt es nicht mehr</translation>
@@ -7297,7 +7366,7 @@ Trotzdem erneut verarbeiten?</translation>
         <translation type="vanished">AskPro Admin</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+60"/>
+        <location filename="../ui/mainwindow.cpp" line="+61"/>
         <source>AskPro Admin: %1 (%2)</source>
         <translation>AskPro Admin: %1 (%2)</translation>
     </message>
@@ -7375,6 +7444,11 @@ Trotzdem erneut verarbeiten?</translation>
         <location line="+5"/>
         <source>Users</source>
         <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Message texts</source>
+        <translation>Nachrichtentexte</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -7596,6 +7670,89 @@ Trotzdem erneut verarbeiten?</translation>
     <message>
         <source>New business: the key that encrypts provider keys (askpro.key) was not found. Start AskPro Admin where askpro-server runs, or set ASKPRO_KEY_FILE.</source>
         <translation type="vanished">Neues Unternehmen: Der Schlüssel, der die Anbieter-Schlüssel verschlüsselt (askpro.key), wurde nicht gefunden. Starten Sie AskPro Admin dort, wo askpro-server läuft, oder setzen Sie ASKPRO_KEY_FILE.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::MessageTemplatesModel</name>
+    <message>
+        <location filename="../models/messagetemplatesmodel.cpp" line="+25"/>
+        <source>Booking confirmation</source>
+        <translation>Buchungsbestätigung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reminder the day before</source>
+        <translation>Erinnerung am Vortag</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment cancelled</source>
+        <translation>Termin abgesagt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Appointment moved</source>
+        <translation>Termin verschoben</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>We will call you back</source>
+        <translation>Wir rufen Sie zurück</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>German</source>
+        <translation>Deutsch</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>English</source>
+        <translation>Englisch</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Company&apos;s own</source>
+        <translation>Eigener Text des Unternehmens</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Platform text</source>
+        <translation>Text der Plattform</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shipped text</source>
+        <translation>Mitgelieferter Text</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>Text</translation>
     </message>
 </context>
 <context>
@@ -8818,6 +8975,147 @@ Trotzdem erneut verarbeiten?</translation>
     <message>
         <source>The two passwords differ.</source>
         <translation type="vanished">Die beiden Passwörter unterscheiden sich.</translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TemplatesPage</name>
+    <message>
+        <location filename="../ui/pages/templatespage.cpp" line="+64"/>
+        <source>Texts of:</source>
+        <translation>Texte von:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A company&apos;s own text applies before the platform&apos;s, and the platform&apos;s before the shipped one. Placeholders such as {{date}} are filled in for each message.</source>
+        <translation>Der eigene Text eines Unternehmens gilt vor dem der Plattform, der der Plattform vor dem mitgelieferten. Platzhalter wie {{date}} werden für jede Nachricht ausgefüllt.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>&amp;Subject:</source>
+        <translation>&amp;Betreff:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Text:</source>
+        <translation>&amp;Text:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Insert a placeholder at the cursor</source>
+        <translation>Einen Platzhalter an der Schreibmarke einfügen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Preview: a sample appointment tomorrow at 10:00</source>
+        <translation>Vorschau: ein Beispieltermin morgen um 10:00</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Undo &amp;changes</source>
+        <translation>Änderungen &amp;verwerfen</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Use the text below</source>
+        <translation>Den Text darunter verwenden</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Drop this text and use the one below it again?</source>
+        <translation>Diesen Text verwerfen und wieder den darunter verwenden?</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Discard the changes to this text?</source>
+        <translation>Die Änderungen an diesem Text verwerfen?</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Platform (all companies)</source>
+        <translation>Plattform (alle Unternehmen)</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1, changed by %2 on %3</source>
+        <translation>%1, geändert von %2 am %3</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Insert placeholder…</source>
+        <translation>Platzhalter einfügen …</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Must contain %1.</source>
+        <translation>Muss %1 enthalten.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Use the &amp;platform&apos;s text</source>
+        <translation>Text der &amp;Plattform verwenden</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Use the s&amp;hipped text</source>
+        <translation>&amp;Mitgelieferten Text verwenden</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Subject: %1</source>
+        <translation>Betreff: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n SMS segment(s), %1 characters (%2)</source>
+        <translation>
+            <numerusform>%n SMS-Teil, %1 Zeichen (%2)</numerusform>
+            <numerusform>%n SMS-Teile, %1 Zeichen (%2)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unicode: 70 characters a segment, 67 when split</source>
+        <translation>Unicode: 70 Zeichen je Teil, 67 bei geteilten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GSM: 160 characters a segment, 153 when split</source>
+        <translation>GSM: 160 Zeichen je Teil, 153 bei geteilten</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The text is saved; the next messages use it.</source>
+        <translation>Der Text ist gespeichert; die nächsten Nachrichten verwenden ihn.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Not changed: %1</source>
+        <translation>Nicht geändert: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The text below applies again.</source>
+        <translation>Der Text darunter gilt wieder.</translation>
     </message>
 </context>
 <context>

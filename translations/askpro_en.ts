@@ -23,7 +23,7 @@
 <context>
     <name>HealthChecker</name>
     <message numerus="yes">
-        <location filename="../backend/health/healthcheck.cpp" line="+193"/>
+        <location filename="../backend/health/healthcheck.cpp" line="+194"/>
         <source>%n of %1 companies&apos; Cal.com keys fail: %2</source>
         <translation>
             <numerusform>%n of %1 companies&apos; Cal.com key fails: %2</numerusform>
@@ -242,7 +242,7 @@
 <context>
     <name>askpro::MainWindow</name>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="+321"/>
+        <location filename="../ui/mainwindow.cpp" line="+328"/>
         <source>server: running, %n worker(s), backlog %1</source>
         <translation>
             <numerusform>server: running, %n worker, backlog %1</numerusform>
@@ -317,6 +317,17 @@
         <translation type="vanished">
             <numerusform>at least %n characters</numerusform>
             <numerusform>at least %n characters</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>askpro::TemplatesPage</name>
+    <message numerus="yes">
+        <location filename="../ui/pages/templatespage.cpp" line="+330"/>
+        <source>%n SMS segment(s), %1 characters (%2)</source>
+        <translation>
+            <numerusform>%n SMS segment, %1 characters (%2)</numerusform>
+            <numerusform>%n SMS segments, %1 characters (%2)</numerusform>
         </translation>
     </message>
 </context>

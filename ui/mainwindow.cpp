@@ -20,6 +20,7 @@
 #include "pages/healthpage.h"
 #include "pages/auditpage.h"
 #include "pages/secretspage.h"
+#include "pages/templatespage.h"
 #include "pages/userspage.h"
 #include "statuscolors.h"
 #include "widgets/newpasswordfields.h"
@@ -166,6 +167,13 @@ MainWindow::MainWindow(Actor actor, client::ApiAccount &account, QWidget *parent
         auto *users = new UsersPage(*m_account, m_pages);
         addPage(u"users"_s, tr("Users"), users);
         connect(users, &UsersPage::statusMessage, this, showStatus);
+    }
+    if (m_actor.can(Permission::EditTemplates)) {
+        // Platform staff word the platform's texts or any company's; a business owner its own company's.
+        auto *templates = new TemplatesPage(
+            *m_account, m_actor.isScoped() ? TemplatesPage::Editing::OwnCompany : TemplatesPage::Editing::PlatformAndCompanies, m_pages);
+        addPage(u"templates"_s, tr("Message texts"), templates);
+        connect(templates, &TemplatesPage::statusMessage, this, showStatus);
     }
     if (m_actor.can(Permission::ManageSecrets) && m_account) {
         auto *secrets = new SecretsPage(*m_account, m_pages);

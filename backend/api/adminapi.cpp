@@ -137,7 +137,7 @@ AdminApi::AdminApi(std::shared_ptr<Database> db, CredentialStore &credentials, W
     m_routes << directoryRoutes(context) << secretRoutes(context) << appointmentRoutes(context) << customerRoutes(context);
     m_routes << savedViewRoutes(context) << inboxRoutes(context) << auditRoutes(context) << healthRoutes(context);
     m_routes << billingRoutes(context) << setupRoutes(context) << importRoutes(context);
-    m_routes << messageRoutes(context);
+    m_routes << messageRoutes(context) << templateRoutes(context);
 }
 
 AdminApi::~AdminApi() = default;

@@ -48,6 +48,7 @@ struct ApiContext
 [[nodiscard]] QList<ApiRoute> setupRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> importRoutes(const ApiContext &context);
 [[nodiscard]] QList<ApiRoute> messageRoutes(const ApiContext &context);
+[[nodiscard]] QList<ApiRoute> templateRoutes(const ApiContext &context);
 
 // The lists a client can watch for changes (GET /changes and the live socket), each behind its view permission.
 struct WatchedList

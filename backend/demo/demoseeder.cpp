@@ -8,7 +8,7 @@
 #include "core/clock.h"
 #include "db/database.h"
 #include "domain/phonenumbers.h"
-#include "flow/confirmationmessage.h"
+#include "flow/messagetemplates.h"
 #include "flow/timeline.h"
 #include "security/userstore.h"
 
@@ -279,7 +279,7 @@ Status Generator::confirmations(const ConfirmationDetails &details, qint64 compa
     };
     const QString none = u""_s; // NOT NULL text columns: an empty text, never NULL
     if (!customer.email.isEmpty()) {
-        const ConfirmationMessage mail = ConfirmationMessage::build(details);
+        const ConfirmationMessage mail = ConfirmationMessage::fill(MessageTemplates::shipped(u"confirmation"_s, u"email"_s, details.language), details);
         const bool bounced = roll() < 2;
         const qint64 sentAt = bookedAt + 800 + fate.bounded(1500u);
         auto stored = m_message.run({companyId, callId, appointmentId, u"confirmation"_s, u"email"_s, u"confirmation:%1"_s.arg(appointmentId), customer.email,
@@ -297,7 +297,7 @@ Status Generator::confirmations(const ConfirmationDetails &details, qint64 compa
     const QString errorCode = r < 2 ? none : r < 3 ? u"30003"_s : r < 4 ? u"30006"_s : r < 5 ? u"30007"_s : none;
     const qint64 sentAt = bookedAt + 500 + fate.bounded(1200u);
     auto stored = m_message.run({companyId, callId, appointmentId, u"confirmation"_s, u"sms"_s, u"confirmation-sms:%1"_s.arg(appointmentId), customer.phone, none,
-                                 ConfirmationMessage::smsText(details), state, r < 2 ? none : sid(), providerStatus, errorCode,
+                                 ConfirmationMessage::fill(MessageTemplates::shipped(u"confirmation"_s, u"sms"_s, details.language), details).body, state, r < 2 ? none : sid(), providerStatus, errorCode,
                                  r < 2 ? u"opted_out"_s : none, none, r < 2 ? 0 : 1, bookedAt,
                                  r < 2 ? Database::null() : QVariant(sentAt), r < 2 ? Database::null() : QVariant(sentAt + 2000 + fate.bounded(9000u))});
     if (!stored)
@@ -314,7 +314,12 @@ Status Generator::callbackNotice(const CompanyDef &def, qint64 companyId, const 
     const bool optedOut = customer.id % 41 == 7;
     const qint64 sentAt = endedAt + 1500 + 700 + fate.bounded(1500u);
     const QString sid = u"SM%1%2"_s.arg(fate.generate64(), 16, 16, QLatin1Char('0')).arg(fate.generate64(), 16, 16, QLatin1Char('0'));
-    const QString text = ConfirmationMessage::callbackSmsText(u"de"_s, def.name, branch.def.name, PhoneNumbers::display(branch.def.phone));
+    ConfirmationDetails details;
+    details.language = u"de"_s;
+    details.companyName = def.name;
+    details.branchName = branch.def.name;
+    details.branchPhone = PhoneNumbers::display(branch.def.phone);
+    const QString text = ConfirmationMessage::fill(MessageTemplates::shipped(u"callback"_s, u"sms"_s, u"de"_s), details).body;
     auto stored = m_message.run({companyId, callId, Database::null(), u"callback"_s, u"sms"_s, u"callback-sms:%1"_s.arg(callId), customer.phone,
                                  none, text, optedOut ? u"skipped"_s : u"sent"_s, optedOut ? none : sid, optedOut ? none : u"delivered"_s, none,
                                  optedOut ? u"opted_out"_s : none, none, optedOut ? 0 : 1, endedAt + 1500,

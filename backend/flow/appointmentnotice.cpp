@@ -2,7 +2,7 @@
 
 #include "db/database.h"
 #include "domain/phonenumbers.h"
-#include "flow/confirmationmessage.h"
+#include "flow/messagetemplates.h"
 #include "jobs/notificationqueue.h"
 
 #include <QTimeZone>
@@ -74,27 +74,27 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
                                       int((q->value(2).toLongLong() - startsAt) / 60000),
                                       QString()};
     q->finish();
-    QString text;
-    QString name;   // of the e-mail template, and the dedupe key's start
+    QString name;   // of the templates, and the dedupe key's start
     QString suffix; // of the dedupe key
     switch (kind) {
     case Kind::Reminder:
         // The key names the start, so a moved appointment gets a reminder of its own (NotificationSender reads it back).
-        text = ConfirmationMessage::reminderSmsText(details);
         name = u"reminder"_s;
         suffix = u"%1:%2"_s.arg(appointmentId).arg(startsAt);
         break;
     case Kind::Cancelled:
-        text = ConfirmationMessage::cancelledSmsText(details);
         name = u"cancelled"_s;
         suffix = QString::number(appointmentId);
         break;
     case Kind::Moved:
-        text = ConfirmationMessage::movedSmsText(details);
         name = u"moved"_s;
         suffix = u"%1:%2"_s.arg(appointmentId).arg(startsAt);
         break;
     }
+    MessageTemplates texts(m_db);
+    auto text = texts.compose(companyId, name, u"sms"_s, details);
+    if (!text)
+        return text.error();
     const auto key = [&name, &suffix](const QString &channel) { return u"%1-%2:%3"_s.arg(name, channel, suffix); };
     NotificationQueue outbox(m_db);
     Notification message;
@@ -106,7 +106,7 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
     message.dedupeKey = key(message.channel);
     message.recipient = number;
     message.language = language;
-    message.body = text;
+    message.body = text->body;
     message.skipReason = reason;
     auto sms = outbox.record(message, nowMs);
     if (!sms || !sms->has_value() || reason.isEmpty())
@@ -115,12 +115,14 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
     // E-mail keeps no quiet hours: it waits in the inbox.
     if (email.isEmpty() || preference == u"none"_s)
         return sms;
-    const ConfirmationMessage mail = ConfirmationMessage::fromTemplate(name, details);
+    auto mail = texts.compose(companyId, name, u"email"_s, details);
+    if (!mail)
+        return mail.error();
     message.channel = u"email"_s;
     message.dedupeKey = key(message.channel);
     message.recipient = email;
-    message.subject = mail.subject;
-    message.body = mail.body;
+    message.subject = mail->subject;
+    message.body = mail->body;
     message.skipReason.clear();
     auto byMail = outbox.record(message, nowMs);
     if (!byMail)

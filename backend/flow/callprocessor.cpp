@@ -18,7 +18,7 @@
 #include "domain/phonenumbers.h"
 #include "flow/appointmentrequest.h"
 #include "flow/callstore.h"
-#include "flow/confirmationmessage.h"
+#include "flow/messagetemplates.h"
 #include "flow/messageoutbox.h"
 #include "flow/slotcache.h"
 #include "intake/webhookinbox.h"
@@ -801,32 +801,36 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
         auto details = m_db.exec(u"SELECT c.name, b.address, b.phone_e164 FROM branches b JOIN companies c ON c.id = b.company_id WHERE b.id = ?"_s,
                                  {run->branch.id});
         if (details && details->next()) {
-            const ConfirmationMessage message = ConfirmationMessage::build(
-                {run->branch.language, run->request.customerName, run->service.name, details->value(0).toString(), run->branch.name,
-                 details->value(1).toString(), PhoneNumbers::display(details->value(2).toString()), QString::fromUtf8(run->zone.id()),
-                 start, int(start.secsTo(end) / 60), uid});
+            const ConfirmationDetails filled{run->branch.language, run->request.customerName, run->service.name, details->value(0).toString(),
+                                             run->branch.name, details->value(1).toString(), PhoneNumbers::display(details->value(2).toString()),
+                                             QString::fromUtf8(run->zone.id()), start, int(start.secsTo(end) / 60), uid};
             details->finish();
-            Notification mail;
-            mail.companyId = run->branch.companyId;
-            mail.callId = run->callId;
-            mail.appointmentId = run->appointmentId;
-            mail.kind = u"confirmation"_s;
-            mail.dedupeKey = u"confirmation:%1"_s.arg(run->appointmentId);
-            mail.recipient = run->request.customerEmail;
-            mail.language = run->branch.language;
-            mail.subject = message.subject;
-            mail.body = message.body;
-            mail.attachmentName = u"termin.ics"_s;
-            mail.attachmentType = u"text/calendar"_s;
-            mail.attachment = message.ics;
-            // Kept back for a customer who prefers SMS: MessageOutbox::useEmailInstead queues it if the SMS cannot go.
-            if (standby)
-                mail.skipReason = u"standby"_s;
-            auto queued = NotificationQueue(m_db).record(mail, nowMs());
-            if (!queued)
-                status = queued.error();
-            else if (*queued && !standby)
-                step(run, timeline::confirmationQueued(run->request.customerEmail));
+            auto composed = MessageTemplates(m_db).compose(run->branch.companyId, u"confirmation"_s, u"email"_s, filled);
+            if (composed) {
+                Notification mail;
+                mail.companyId = run->branch.companyId;
+                mail.callId = run->callId;
+                mail.appointmentId = run->appointmentId;
+                mail.kind = u"confirmation"_s;
+                mail.dedupeKey = u"confirmation:%1"_s.arg(run->appointmentId);
+                mail.recipient = run->request.customerEmail;
+                mail.language = run->branch.language;
+                mail.subject = composed->subject;
+                mail.body = composed->body;
+                mail.attachmentName = u"termin.ics"_s;
+                mail.attachmentType = u"text/calendar"_s;
+                mail.attachment = composed->ics;
+                // Kept back for a customer who prefers SMS: MessageOutbox::useEmailInstead queues it if the SMS cannot go.
+                if (standby)
+                    mail.skipReason = u"standby"_s;
+                auto queued = NotificationQueue(m_db).record(mail, nowMs());
+                if (!queued)
+                    status = queued.error();
+                else if (*queued && !standby)
+                    step(run, timeline::confirmationQueued(run->request.customerEmail));
+            } else {
+                status = composed.error();
+            }
         } else {
             status = details ? Status(makeError(ErrorKind::NotFound, u"flow.branch"_s, tr("The branch is gone"))) : Status(details.error());
         }
@@ -925,10 +929,13 @@ Status CallProcessor::queueSmsConfirmation(const std::shared_ptr<Run> &run, cons
     auto to = smsRecipient(run);
     if (!to)
         return to.error();
-    const QString text = ConfirmationMessage::smsText({to->language, run->request.customerName, run->service.name, to->companyName,
-                                                       run->branch.name, to->address, PhoneNumbers::display(to->branchPhone),
-                                                       QString::fromUtf8(run->zone.id()), start, int(start.secsTo(end) / 60), uid});
-    auto skipped = recordSms(run, *to, u"confirmation"_s, u"confirmation-sms:%1"_s.arg(run->appointmentId), text, run->appointmentId);
+    auto text = MessageTemplates(m_db).compose(run->branch.companyId, u"confirmation"_s, u"sms"_s,
+                                               {to->language, run->request.customerName, run->service.name, to->companyName, run->branch.name,
+                                                to->address, PhoneNumbers::display(to->branchPhone), QString::fromUtf8(run->zone.id()), start,
+                                                int(start.secsTo(end) / 60), uid});
+    if (!text)
+        return text.error();
+    auto skipped = recordSms(run, *to, u"confirmation"_s, u"confirmation-sms:%1"_s.arg(run->appointmentId), text->body, run->appointmentId);
     if (!skipped)
         return skipped.error();
     if (*skipped) {
@@ -951,13 +958,6 @@ Status CallProcessor::queueCallbackNotice(const std::shared_ptr<Run> &run)
     auto to = smsRecipient(run);
     if (!to)
         return to.error();
-    const QString branchPhone = PhoneNumbers::display(to->branchPhone);
-    const QString text = ConfirmationMessage::callbackSmsText(to->language, to->companyName, run->branch.name, branchPhone);
-    auto skipped = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text, 0);
-    if (!skipped)
-        return skipped.error();
-    if (!*skipped || to->email.isEmpty() || to->wantsNothing)
-        return {};
     ConfirmationDetails details;
     details.language = to->language;
     details.customerName = run->request.customerName;
@@ -965,9 +965,20 @@ Status CallProcessor::queueCallbackNotice(const std::shared_ptr<Run> &run)
     details.companyName = to->companyName;
     details.branchName = run->branch.name;
     details.branchAddress = to->address;
-    details.branchPhone = branchPhone;
+    details.branchPhone = PhoneNumbers::display(to->branchPhone);
     details.timeZone = QString::fromUtf8(run->zone.id());
-    const ConfirmationMessage message = ConfirmationMessage::fromTemplate(u"callback"_s, details);
+    MessageTemplates texts(m_db);
+    auto text = texts.compose(run->branch.companyId, u"callback"_s, u"sms"_s, details);
+    if (!text)
+        return text.error();
+    auto skipped = recordSms(run, *to, u"callback"_s, u"callback-sms:%1"_s.arg(run->callId), text->body, 0);
+    if (!skipped)
+        return skipped.error();
+    if (!*skipped || to->email.isEmpty() || to->wantsNothing)
+        return {};
+    auto message = texts.compose(run->branch.companyId, u"callback"_s, u"email"_s, details);
+    if (!message)
+        return message.error();
     Notification mail;
     mail.companyId = run->branch.companyId;
     mail.callId = run->callId;
@@ -975,8 +986,8 @@ Status CallProcessor::queueCallbackNotice(const std::shared_ptr<Run> &run)
     mail.dedupeKey = u"callback-email:%1"_s.arg(run->callId);
     mail.recipient = to->email;
     mail.language = to->language;
-    mail.subject = message.subject;
-    mail.body = message.body;
+    mail.subject = message->subject;
+    mail.body = message->body;
     auto recorded = NotificationQueue(m_db).record(mail, nowMs());
     return recorded ? Status() : Status(recorded.error());
 }

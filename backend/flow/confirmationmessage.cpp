@@ -1,7 +1,6 @@
-// Fills the per-language templates from resources/templates and writes the VEVENT.
+// Fills a template's placeholders and writes the VEVENT.
 #include "flow/confirmationmessage.h"
 
-#include <QFile>
 #include <QLocale>
 #include <QTimeZone>
 
@@ -50,18 +49,16 @@ QByteArray ConfirmationMessage::icsFor(const ConfirmationDetails &d)
     return ics;
 }
 
-ConfirmationMessage ConfirmationMessage::fromTemplate(const QString &name, const ConfirmationDetails &d)
+ConfirmationMessage ConfirmationMessage::fill(const MessageTemplate &text, const ConfirmationDetails &d)
 {
-    const QString language = d.language == u"en"_s ? u"en"_s : u"de"_s;
-    QFile file(u":/askpro/templates/"_s + name + u'_' + language + u".txt"_s);
-    QString text = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-    const QLocale locale(language == u"en"_s ? QLocale::English : QLocale::German,
-                         language == u"en"_s ? QLocale::UnitedKingdom : QLocale::Germany);
+    const bool english = text.language == u"en"_s;
+    const bool sms = text.channel == u"sms"_s;
+    const QLocale locale(english ? QLocale::English : QLocale::German, english ? QLocale::UnitedKingdom : QLocale::Germany);
     const QDateTime local = d.start.toTimeZone(QTimeZone(d.timeZone.toUtf8()));
     const QList<std::pair<QString, QString>> values{
-        {u"{{name}}"_s, d.customerName.isEmpty() ? (language == u"en"_s ? u"there"_s : u"liebe Kundin, lieber Kunde"_s) : d.customerName},
+        {u"{{name}}"_s, d.customerName.isEmpty() ? (english ? u"there"_s : u"liebe Kundin, lieber Kunde"_s) : d.customerName},
         {u"{{service}}"_s, d.serviceName},
-        {u"{{date}}"_s, locale.toString(local.date(), QLocale::LongFormat)},
+        {u"{{date}}"_s, sms ? locale.toString(local.date(), u"ddd dd.MM.yyyy"_s) : locale.toString(local.date(), QLocale::LongFormat)},
         {u"{{time}}"_s, local.time().toString(u"HH:mm"_s)},
         {u"{{minutes}}"_s, QString::number(d.minutes)},
         {u"{{branch}}"_s, d.branchName},
@@ -69,76 +66,16 @@ ConfirmationMessage ConfirmationMessage::fromTemplate(const QString &name, const
         {u"{{phone}}"_s, d.branchPhone},
         {u"{{company}}"_s, d.companyName},
     };
-    for (const auto &[key, value] : values)
-        text.replace(key, value);
     ConfirmationMessage m;
-    const qsizetype split = text.indexOf(u"\n---\n"_s);
-    m.subject = text.left(split).trimmed();
-    m.body = text.mid(split + 5);
+    m.subject = text.subject;
+    m.body = text.body;
+    for (const auto &[key, value] : values) {
+        m.subject.replace(key, value);
+        m.body.replace(key, value);
+    }
+    if (text.kind == u"confirmation"_s && !sms)
+        m.ics = icsFor(d);
     return m;
-}
-
-ConfirmationMessage ConfirmationMessage::build(const ConfirmationDetails &d)
-{
-    ConfirmationMessage m = fromTemplate(u"confirmation"_s, d);
-    m.ics = icsFor(d);
-    return m;
-}
-
-QString ConfirmationMessage::smsText(const ConfirmationDetails &d)
-{
-    const bool english = d.language == u"en"_s;
-    const QLocale locale(english ? QLocale::English : QLocale::German, english ? QLocale::UnitedKingdom : QLocale::Germany);
-    const QDateTime local = d.start.toTimeZone(QTimeZone(d.timeZone.toUtf8()));
-    const QString date = locale.toString(local.date(), u"ddd dd.MM.yyyy"_s);
-    const QString time = local.time().toString(u"HH:mm"_s);
-    return english ? u"Your appointment (%1) at %2 is booked: %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
-                   : u"Ihr Termin (%1) bei %2 ist gebucht: %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
-}
-
-QString ConfirmationMessage::callbackSmsText(const QString &language, const QString &companyName, const QString &branchName,
-                                             const QString &branchPhone)
-{
-    return language == u"en"_s
-        ? u"%1 (%2) could not book your appointment on the phone and will call you back. You can also call %3."_s.arg(companyName, branchName, branchPhone)
-        : u"%1 (%2) konnte Ihren Termin am Telefon nicht buchen und ruft Sie zurück. Sie erreichen uns auch unter %3."_s.arg(companyName, branchName, branchPhone);
-}
-
-namespace {
-
-// The appointment's date and time as the customer reads them, in their language and the branch's zone.
-std::pair<QString, QString> localWhen(const ConfirmationDetails &d)
-{
-    const bool english = d.language == u"en"_s;
-    const QLocale locale(english ? QLocale::English : QLocale::German, english ? QLocale::UnitedKingdom : QLocale::Germany);
-    const QDateTime local = d.start.toTimeZone(QTimeZone(d.timeZone.toUtf8()));
-    return {locale.toString(local.date(), u"ddd dd.MM.yyyy"_s), local.time().toString(u"HH:mm"_s)};
-}
-
-} // namespace
-
-QString ConfirmationMessage::reminderSmsText(const ConfirmationDetails &d)
-{
-    const auto [date, time] = localWhen(d);
-    return d.language == u"en"_s
-        ? u"Reminder: your appointment (%1) at %2 is tomorrow, %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
-        : u"Erinnerung: Ihr Termin (%1) bei %2 ist morgen, %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
-}
-
-QString ConfirmationMessage::cancelledSmsText(const ConfirmationDetails &d)
-{
-    const auto [date, time] = localWhen(d);
-    return d.language == u"en"_s
-        ? u"Your appointment (%1) at %2 on %3 at %4 is cancelled. For a new one, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
-        : u"Ihr Termin (%1) bei %2 am %3 um %4 Uhr ist abgesagt. Für einen neuen Termin: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
-}
-
-QString ConfirmationMessage::movedSmsText(const ConfirmationDetails &d)
-{
-    const auto [date, time] = localWhen(d);
-    return d.language == u"en"_s
-        ? u"Your appointment (%1) at %2 is moved to %3 at %4. To cancel or reschedule, call %5."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone)
-        : u"Ihr Termin (%1) bei %2 ist verschoben auf %3 um %4 Uhr. Absagen oder verschieben: %5 anrufen."_s.arg(d.serviceName, d.branchName, date, time, d.branchPhone);
 }
 
 } // namespace askpro

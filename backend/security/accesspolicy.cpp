@@ -13,7 +13,7 @@ QList<Permission> AccessPolicy::permissions(Role role)
     case Role::Admin:
         return {P::ViewCalls,     P::ViewPayloads,  P::ManageCalls, P::ViewAppointments, P::ManageAppointments,
                 P::ViewCustomers, P::EditCustomers, P::ViewDirectory, P::EditDirectory, P::RunSetup, P::ViewBilling,
-                P::ManageBilling, P::ViewHealth,    P::ViewAudit,   P::ManageUsers,      P::ManageSecrets};
+                P::ManageBilling, P::ViewHealth,    P::ViewAudit,   P::ManageUsers,      P::ManageSecrets, P::EditTemplates};
     case Role::Owner: // invoices and usage, and everything else to read
         return {P::ViewCalls,     P::ViewPayloads, P::ViewAppointments, P::ViewCustomers, P::ViewDirectory,
                 P::ViewBilling,   P::ManageBilling, P::ViewHealth,      P::ViewAudit};
@@ -22,11 +22,12 @@ QList<Permission> AccessPolicy::permissions(Role role)
                 P::ManageAppointments, P::ViewCustomers, P::EditCustomers, P::ViewHealth};
     case Role::Onboarding:
         // A new business's customer list comes in with its setup (the customer import).
-        return {P::RunSetup, P::EditCustomers, P::ViewDirectory, P::EditDirectory, P::ViewHealth};
+        return {P::RunSetup, P::EditCustomers, P::ViewDirectory, P::EditDirectory, P::ViewHealth, P::EditTemplates};
     // The customer portal: a business's own calls and appointments; never the inbox, raw payloads, provider
     // keys, the audit log, users or another company (the company scope is applied in SQL by every route).
     case Role::CompanyOwner:
-        return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments, P::ViewCustomers, P::EditCustomers, P::ViewBilling, P::ViewHealth};
+        return {P::ViewCalls,     P::ViewAppointments, P::ManageAppointments, P::ViewCustomers,
+                P::EditCustomers, P::ViewBilling,      P::ViewHealth,         P::EditTemplates};
     case Role::CompanyStaff:
         return {P::ViewCalls, P::ViewAppointments, P::ManageAppointments};
     }
@@ -111,6 +112,8 @@ QString AccessPolicy::permissionCode(Permission permission)
         return u"manage_users"_s;
     case Permission::ManageSecrets:
         return u"manage_secrets"_s;
+    case Permission::EditTemplates:
+        return u"edit_templates"_s;
     }
     return {};
 }
@@ -169,6 +172,8 @@ QString AccessPolicy::permissionTitle(Permission permission)
         return tr("manage users");
     case Permission::ManageSecrets:
         return tr("manage provider credentials");
+    case Permission::EditTemplates:
+        return tr("edit message texts");
     }
     return {};
 }

@@ -34,6 +34,7 @@ enum class Permission {
     ViewAudit,
     ManageUsers,
     ManageSecrets,      // provider credentials and their rotation
+    EditTemplates,      // the texts of the messages to callers (a business account: its own company's)
 };
 
 class AccessPolicy final

@@ -1298,6 +1298,7 @@ Status SetupRunner::removeRows(const SetupRunInfo &run, const Actor &actor)
     if (ownCompany) {
         steps << exec(u"DELETE FROM subscriptions WHERE company_id = ?"_s, {run.companyId});
         steps << exec(u"DELETE FROM api_credentials WHERE company_id = ?"_s, {run.companyId});
+        steps << exec(u"DELETE FROM message_templates WHERE company_id = ?"_s, {run.companyId});
         steps << exec(u"UPDATE setup_runs SET company_id = NULL WHERE company_id = ?"_s, {run.companyId});
         steps << exec(u"DELETE FROM companies WHERE id = ?"_s, {run.companyId});
     }
