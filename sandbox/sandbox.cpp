@@ -223,6 +223,11 @@ void Sandbox::setTwilioAnswerWithoutSid(bool on)
     m_twilio->setAnswerWithoutSid(on);
 }
 
+void Sandbox::setTwilioCallbacksDropped(bool on)
+{
+    m_twilio->setCallbacksDropped(on);
+}
+
 void Sandbox::setTwilioCallbackSpacingMs(int ms)
 {
     m_twilio->setCallbackSpacingMs(ms);

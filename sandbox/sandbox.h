@@ -137,6 +137,8 @@ public:
     void setTwilioStopped(const QString &e164, bool stopped);
     // Twilio takes each message but answers without its sid (the callbacks still name it).
     void setTwilioAnswerWithoutSid(bool on);
+    // Messages are accepted but no status callback is sent.
+    void setTwilioCallbacksDropped(bool on);
     // Milliseconds between a message's status callbacks (200 by default).
     void setTwilioCallbackSpacingMs(int ms);
     [[nodiscard]] const SandboxConfig &config() const { return m_config; }

@@ -6,6 +6,7 @@
 #include "webhooksender.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +43,11 @@ TwilioApi::TwilioApi(QString accountSid, QString authToken, WebhookSender &sende
         if (a.at(0) != m_accountSid)
             return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(r.path()));
         return createMessage(r, a.at(0));
+    });
+    m_routes.add("GET"_ba, u"/2010-04-01/Accounts/*/Messages.json"_s, [this](const ApiRequest &r, const QStringList &a) {
+        if (a.at(0) != m_accountSid)
+            return twilioError(404, 20404, u"The requested resource %1 was not found"_s.arg(r.path()));
+        return listMessages(r, a.at(0));
     });
 }
 
@@ -103,12 +109,13 @@ ApiReply TwilioApi::createMessage(const ApiRequest &request, const QString &acco
                        {"api_version", "2010-04-01"},
                        {"date_created", toStd(now)},
                        {"date_updated", toStd(now)},
+                       {"date_sent", toStd(now)},
                        {"error_code", nullptr},
                        {"error_message", nullptr},
                        {"price", nullptr},
                        {"price_unit", "USD"}};
     m_messages.push_back(message);
-    if (!callback.isEmpty()) {
+    if (!callback.isEmpty() && !m_callbacksDropped) {
         const QUrl url(callback);
         sendCallback(url, message, u"queued"_s, m_callbackSpacingMs);
         sendCallback(url, message, u"sent"_s, 2 * m_callbackSpacingMs);
@@ -120,6 +127,55 @@ ApiReply TwilioApi::createMessage(const ApiRequest &request, const QString &acco
         return ApiReply::json(201, incomplete);
     }
     return ApiReply::json(201, message);
+}
+
+ApiReply TwilioApi::listMessages(const ApiRequest &request, const QString &accountSid) const
+{
+    QHash<QString, QString> params; // names and values decoded: "DateSent%3E" is "DateSent>"
+    for (const auto &[name, value] : request.query.queryItems(QUrl::FullyDecoded))
+        params.insert(name, value);
+    const QString to = params.value(u"To"_s);
+    const QString from = params.value(u"From"_s);
+    // DateSent=YYYY-MM-DD, DateSent<=… and DateSent>=… (the query names "DateSent<" and "DateSent>"); GMT dates,
+    // a date-time counts by its date.
+    const auto dateOf = [&params](const QString &name, QDate *date) {
+        if (!params.contains(name))
+            return true;
+        *date = QDate::fromString(params.value(name).left(10), Qt::ISODate);
+        return date->isValid();
+    };
+    QDate on, onOrBefore, onOrAfter;
+    if (!dateOf(u"DateSent"_s, &on) || !dateOf(u"DateSent<"_s, &onOrBefore) || !dateOf(u"DateSent>"_s, &onOrAfter))
+        return twilioError(400, 20001, u"Invalid DateSent: a date YYYY-MM-DD is expected"_s);
+    int pageSize = 50;
+    if (params.contains(u"PageSize"_s)) {
+        bool ok = false;
+        pageSize = params.value(u"PageSize"_s).toInt(&ok);
+        if (!ok || pageSize < 1 || pageSize > 1000)
+            return twilioError(400, 20001, u"PageSize must be between 1 and 1000"_s);
+    }
+    Json page = Json::array();
+    for (auto it = m_messages.rbegin(); it != m_messages.rend() && int(page.size()) < pageSize; ++it) {
+        const Json &m = *it;
+        if (!to.isEmpty() && jsonString(m, "to") != to)
+            continue;
+        if (!from.isEmpty() && jsonString(m, "from") != from)
+            continue;
+        const QDate sent = QDateTime::fromString(jsonString(m, "date_sent"), Qt::RFC2822Date).toUTC().date();
+        if ((on.isValid() && sent != on) || (onOrBefore.isValid() && sent > onOrBefore) || (onOrAfter.isValid() && sent < onOrAfter))
+            continue;
+        page.push_back(m);
+    }
+    const std::string uri = toStd(u"/2010-04-01/Accounts/%1/Messages.json?PageSize=%2&Page=0"_s.arg(accountSid).arg(pageSize));
+    return ApiReply::json(200, Json{{"messages", page},
+                                    {"end", page.empty() ? 0 : int(page.size()) - 1},
+                                    {"first_page_uri", uri},
+                                    {"next_page_uri", nullptr},
+                                    {"page", 0},
+                                    {"page_size", pageSize},
+                                    {"previous_page_uri", nullptr},
+                                    {"start", 0},
+                                    {"uri", uri}});
 }
 
 void TwilioApi::sendCallback(const QUrl &url, const Json &message, const QString &status, int delayMs)
@@ -160,6 +216,7 @@ void TwilioApi::reset()
     m_messages.clear();
     m_stopped.clear();
     m_answerWithoutSid = false;
+    m_callbacksDropped = false;
 }
 
 void TwilioApi::setStopped(const QString &e164, bool stopped)

@@ -49,9 +49,9 @@ sandbox::SimulatedCallOptions bookingCall(const QString &from, const QDateTime &
     return o;
 }
 
-std::unique_ptr<test::FlowFixture> withTwilio(const QString &engine)
+std::unique_ptr<test::FlowFixture> withTwilio(const QString &engine, const test::FlowOptions &options = {})
 {
-    auto f = test::FlowFixture::create(engine);
+    auto f = test::FlowFixture::create(engine, options);
     if (!f)
         return nullptr;
     const auto &c = f->providers->config();
@@ -405,6 +405,62 @@ private Q_SLOTS:
         QCOMPARE(postStatus(*f, ref, sms.value(u"sid"_s).toString(), u"read"_s, u"wrong-token"_s).status, 403);
         QCOMPARE(f->db->scalar(u"SELECT provider_status FROM notifications WHERE id = ?"_s, {ref})->toString(), u"delivered"_s);
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM webhook_inbox WHERE provider = 'twilio' AND event_type = 'read'"_s), 0);
+    }
+
+    // The answer and every callback were lost: after the wait the message is looked up at Twilio by recipient
+    // and date sent, found, and marked sent with Twilio's sid; the customer gets exactly one SMS.
+    void lostAnswerAndCallbacksAreLookedUp_data() { test::addEngineRows(); }
+    void lostAnswerAndCallbacksAreLookedUp()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        test::FlowOptions options;
+        options.smsAnswerWaitMs = 1500;
+        auto f = withTwilio(engine, options);
+        QVERIFY(f);
+        sandbox::FaultSettings lost;
+        lost.answerLostRate = 1.0;
+        lost.writesOnly = true; // the lookup (a GET) gets its answer
+        f->providers->setFaults(sandbox::Provider::Twilio, lost);
+        f->providers->setTwilioCallbacksDropped(true);
+        const QString callId = book(*f, callerNumber, 11);
+        QVERIFY(callId != QString());
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sent'"_s), 1, 30000);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+        QCOMPARE(f->db->scalar(u"SELECT provider_id FROM notifications WHERE channel = 'sms'"_s)->toString(),
+                 f->providers->twilioMessages().first().toObject().value(u"sid"_s).toString());
+        QCOMPARE(f->count(u"SELECT attempts FROM notifications WHERE channel = 'sms'"_s), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(smsTimeline(*f), QStringList{u"sms.sent"_s}, 10000);
+        QTest::qWait(2500); // longer than the wait: nothing is sent again
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+    }
+
+    // The request never reached Twilio (it timed out before Twilio took it): the lookup finds nothing, and the
+    // message is sent once more, once.
+    void messageTwilioNeverGotIsSentAgain_data() { test::addEngineRows(); }
+    void messageTwilioNeverGotIsSentAgain()
+    {
+        QFETCH(QString, engine);
+        ASKPRO_REQUIRE_ENGINE(engine);
+        test::FlowOptions options;
+        options.smsAnswerWaitMs = 1500;
+        auto f = withTwilio(engine, options);
+        QVERIFY(f);
+        sandbox::FaultSettings unanswered;
+        unanswered.timeoutRate = 1.0;
+        unanswered.writesOnly = true;
+        f->providers->setFaults(sandbox::Provider::Twilio, unanswered);
+        const QString callId = book(*f, callerNumber, 12);
+        QVERIFY(callId != QString());
+        QTRY_VERIFY_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sending' "
+                                          "AND last_error = 'sms.answer_lost'"_s) == 1, 30000);
+        QCOMPARE(f->providers->twilioMessages().size(), 0);
+        f->providers->setFaults(sandbox::Provider::Twilio, {});
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(u"SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND status = 'sent'"_s), 1, 60000);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+        QTest::qWait(2500);
+        QCOMPARE(f->providers->twilioMessages().size(), 1);
+        QCOMPARE(f->count(u"SELECT attempts FROM notifications WHERE channel = 'sms'"_s), 2);
     }
 
     // A business that words its own confirmation has its text sent, filled in; the e-mail keeps the shipped one.
@@ -923,6 +979,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f->smtp.messages().size(), 4, 15000);
         QVERIFY(f->db->scalar(u"SELECT subject FROM notifications WHERE appointment_id = ? AND kind = 'cancellation' AND channel = 'email'"_s, {booked})
                     ->toString().endsWith(u"ist abgesagt"_s));
+        // The calendar entry of the confirmation is withdrawn: the same UID, a higher SEQUENCE, METHOD:CANCEL.
+        const QString uid = u"UID:appointment-%1@askproai"_s.arg(booked);
+        const QString invitation = f->db->scalar(u"SELECT attachment FROM notifications WHERE appointment_id = ? AND kind = 'confirmation' "
+                                                 "AND channel = 'email'"_s, {booked})->toString();
+        const QString withdrawal = f->db->scalar(u"SELECT attachment FROM notifications WHERE appointment_id = ? AND kind = 'cancellation' "
+                                                 "AND channel = 'email'"_s, {booked})->toString();
+        QVERIFY2(invitation.contains(uid) && invitation.contains(u"METHOD:PUBLISH"_s) && invitation.contains(u"SEQUENCE:0"_s), qPrintable(invitation));
+        QVERIFY2(withdrawal.contains(uid) && withdrawal.contains(u"METHOD:CANCEL"_s) && withdrawal.contains(u"STATUS:CANCELLED"_s)
+                     && withdrawal.contains(u"SEQUENCE:1"_s),
+                 qPrintable(withdrawal));
+        QVERIFY(f->db->scalar(u"SELECT attachment_type FROM notifications WHERE appointment_id = ? AND kind = 'cancellation' AND channel = 'email'"_s,
+                              {booked})->toString().contains(u"method=CANCEL"_s));
         QCOMPARE(f->providers->twilioMessages().size(), 0);
         // Only the confirmation is on the call's timeline as an e-mail.
         QCOMPARE(f->count(u"SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.retell_call_id = ? "

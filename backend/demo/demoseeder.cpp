@@ -790,7 +790,8 @@ Status Generator::call(const CompanyDef &def, qint64 companyId, const Branch &br
                                                       uid, between(1000000, 9999999), sync, syncError, cancellation, bookedAt, bookedAt}));
         ++summary.appointments;
         const ConfirmationDetails details{u"de"_s, customer.name, service.def.name, def.name, branch.def.name, branch.def.address,
-                                          PhoneNumbers::display(branch.def.phone), u"Europe/Berlin"_s, fromMs(starts), service.def.minutes, uid};
+                                          PhoneNumbers::display(branch.def.phone), u"Europe/Berlin"_s, fromMs(starts), service.def.minutes,
+                                          u"appointment-%1"_s.arg(*appointmentId)};
         if (auto sent = confirmations(details, companyId, *callId, *appointmentId, customer, bookedAt, summary); !sent)
             return sent;
         DEMO_TRY(period, periodFor(companyId, endedAt));

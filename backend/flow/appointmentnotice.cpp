@@ -72,7 +72,7 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
                                       q->value(4).toString(),
                                       QDateTime::fromMSecsSinceEpoch(startsAt, QTimeZone::utc()),
                                       int((q->value(2).toLongLong() - startsAt) / 60000),
-                                      QString()};
+                                      u"appointment-%1"_s.arg(appointmentId)};
     q->finish();
     QString name;   // of the templates, and the dedupe key's start
     QString suffix; // of the dedupe key
@@ -115,9 +115,26 @@ Result<std::optional<qint64>> AppointmentNotice::record(qint64 appointmentId, Ki
     // E-mail keeps no quiet hours: it waits in the inbox.
     if (email.isEmpty() || preference == u"none"_s)
         return sms;
-    auto mail = texts.compose(companyId, name, u"email"_s, details);
+    // The invitation of the confirmation is updated (a move) or withdrawn (a cancellation): the same UID, its
+    // SEQUENCE raised with each change the customer was told of by e-mail.
+    ConfirmationDetails invitation = details;
+    if (kind != Kind::Reminder) {
+        auto told = m_db.scalar(u"SELECT COUNT(*) FROM notifications WHERE appointment_id = ? AND channel = 'email' "
+                                "AND kind IN ('reschedule', 'cancellation') AND resend_of IS NULL"_s,
+                                {appointmentId});
+        if (!told)
+            return told.error();
+        invitation.sequence = told->toInt() + 1;
+        invitation.cancelled = kind == Kind::Cancelled;
+    }
+    auto mail = texts.compose(companyId, name, u"email"_s, invitation);
     if (!mail)
         return mail.error();
+    if (!mail->ics.isEmpty()) {
+        message.attachmentName = u"termin.ics"_s;
+        message.attachmentType = kind == Kind::Cancelled ? u"text/calendar; method=CANCEL"_s : u"text/calendar; method=PUBLISH"_s;
+        message.attachment = mail->ics;
+    }
     message.channel = u"email"_s;
     message.dedupeKey = key(message.channel);
     message.recipient = email;

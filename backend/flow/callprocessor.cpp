@@ -803,7 +803,8 @@ void CallProcessor::confirm(const std::shared_ptr<Run> &run, const Json &booking
         if (details && details->next()) {
             const ConfirmationDetails filled{run->branch.language, run->request.customerName, run->service.name, details->value(0).toString(),
                                              run->branch.name, details->value(1).toString(), PhoneNumbers::display(details->value(2).toString()),
-                                             QString::fromUtf8(run->zone.id()), start, int(start.secsTo(end) / 60), uid};
+                                             QString::fromUtf8(run->zone.id()), start, int(start.secsTo(end) / 60),
+                                             u"appointment-%1"_s.arg(run->appointmentId)};
             details->finish();
             auto composed = MessageTemplates(m_db).compose(run->branch.companyId, u"confirmation"_s, u"email"_s, filled);
             if (composed) {

@@ -39,10 +39,12 @@ QByteArray ConfirmationMessage::icsFor(const ConfirmationDetails &d)
     const QString summary = d.serviceName + u" – "_s + d.companyName;
     QByteArray ics;
     const QStringList lines{u"BEGIN:VCALENDAR"_s, u"VERSION:2.0"_s, u"PRODID:-//AskProAI//AskPro Admin//DE"_s,
-                                u"METHOD:PUBLISH"_s, u"BEGIN:VEVENT"_s, u"UID:"_s + icsEscape(d.uid) + u"@askproai"_s,
+                                d.cancelled ? u"METHOD:CANCEL"_s : u"METHOD:PUBLISH"_s, u"BEGIN:VEVENT"_s,
+                                u"UID:"_s + icsEscape(d.uid) + u"@askproai"_s, u"SEQUENCE:"_s + QString::number(d.sequence),
                                 u"DTSTAMP:"_s + stamp(QDateTime::currentDateTimeUtc()), u"DTSTART:"_s + stamp(d.start),
                                 u"DTEND:"_s + stamp(d.start.addSecs(qint64(d.minutes) * 60)), u"SUMMARY:"_s + icsEscape(summary),
-                                u"LOCATION:"_s + icsEscape(d.branchName + u", "_s + d.branchAddress), u"STATUS:CONFIRMED"_s,
+                                u"LOCATION:"_s + icsEscape(d.branchName + u", "_s + d.branchAddress),
+                                d.cancelled ? u"STATUS:CANCELLED"_s : u"STATUS:CONFIRMED"_s,
                                 u"END:VEVENT"_s, u"END:VCALENDAR"_s};
     for (const QString &line : lines)
         ics += folded(line);
@@ -73,7 +75,7 @@ ConfirmationMessage ConfirmationMessage::fill(const MessageTemplate &text, const
         m.subject.replace(key, value);
         m.body.replace(key, value);
     }
-    if (text.kind == u"confirmation"_s && !sms)
+    if (!sms && (text.kind == u"confirmation"_s || text.kind == u"moved"_s || text.kind == u"cancelled"_s))
         m.ics = icsFor(d);
     return m;
 }

@@ -20,7 +20,9 @@ struct ConfirmationDetails
     QString timeZone;
     QDateTime start; // UTC
     int minutes = 30;
-    QString uid; // the booking uid, so calendar programs update rather than duplicate
+    QString uid; // stable for the appointment ("appointment-<id>"), so calendar programs update rather than duplicate
+    int sequence = 0;       // raised with each change the customer is told of (RFC 5545 SEQUENCE)
+    bool cancelled = false; // the invitation withdraws the event (METHOD:CANCEL)
 };
 
 // A text with named placeholders ({{name}}, {{date}}, …): shipped in resources/templates, or edited in the app
@@ -41,7 +43,8 @@ struct ConfirmationMessage
     QByteArray ics;
 
     // The template's placeholders filled for these details. An SMS reads the date short ("Di. 03.03.2026"), an
-    // e-mail long; a confirmation e-mail carries the invitation.
+    // e-mail long; the e-mails of a confirmation, a move and a cancellation carry the invitation (its update or
+    // withdrawal).
     [[nodiscard]] static ConfirmationMessage fill(const MessageTemplate &text, const ConfirmationDetails &details);
     // RFC 5545 text: escaped values, CRLF line ends, lines folded at 75 octets.
     [[nodiscard]] static QByteArray icsFor(const ConfirmationDetails &details);

@@ -4,6 +4,9 @@
 #include "integrations/twilioclient.h"
 #include "security/credentialstore.h"
 
+#include <QDateTime>
+#include <QTimeZone>
+
 using namespace Qt::StringLiterals;
 
 namespace askpro {
@@ -31,6 +34,42 @@ QUrl SmsChannel::statusCallbackUrl(const QString &publicUrl, qint64 notification
     while (base.endsWith(u'/'))
         base.chop(1);
     return QUrl(base + u"/webhooks/twilio/status?ref="_s + QString::number(notificationId));
+}
+
+void SmsChannel::findSent(const OutgoingNotification &message, qint64 sentSinceMs, std::function<void(const ChannelResult &)> done)
+{
+    ChannelResult result;
+    auto credential = m_credentials.get(message.companyId, u"twilio"_s);
+    if (!credential) {
+        result.status = credential.error();
+        return done(result);
+    }
+    auto account = TwilioAccount::from(*credential);
+    if (!account) {
+        result.status = account.error();
+        return done(result);
+    }
+    const QUrl base = credential->baseUrl.isEmpty() ? m_settings.twilioBaseUrl : QUrl(credential->baseUrl);
+    TwilioClient client(m_network, base, *account, m_settings.timeoutMs);
+    const QDateTime since = QDateTime::fromMSecsSinceEpoch(sentSinceMs - 60'000, QTimeZone::utc());
+    JsonReply *reply = client.listMessages(message.recipient, since.date());
+    QObject::connect(reply, &JsonReply::finished, reply, [done, since, body = message.body](const JsonResult &answer) {
+        ChannelResult r;
+        if (!answer) {
+            r.status = answer.error();
+            return done(r);
+        }
+        const Json messages = answer->value("messages", Json::array());
+        for (const Json &m : messages) {
+            const QDateTime created = QDateTime::fromString(jsonString(m, "date_created"), Qt::RFC2822Date);
+            if (jsonString(m, "body") == body && created.isValid() && created >= since) {
+                r.providerId = jsonString(m, "sid");
+                r.providerStatus = jsonString(m, "status");
+                break;
+            }
+        }
+        done(r);
+    });
 }
 
 void SmsChannel::send(const OutgoingNotification &message, std::function<void(const ChannelResult &)> done)

@@ -70,6 +70,10 @@ class SmsChannel final : public NotificationChannel
 public:
     SmsChannel(CredentialStore &credentials, QNetworkAccessManager *network, SmsSettings settings);
     void send(const OutgoingNotification &message, std::function<void(const ChannelResult &)> done) override;
+    // After an answer and its callbacks were lost: the message as Twilio holds it, looked up by recipient and date
+    // sent (on or after sentSinceMs's GMT date), the same text, created no earlier than sentSinceMs less a minute
+    // of clock skew. Found: providerId and providerStatus are set; none: both empty; an error: not known either way.
+    void findSent(const OutgoingNotification &message, qint64 sentSinceMs, std::function<void(const ChannelResult &)> done);
 
     // publicUrl + "/webhooks/twilio/status?ref=<id>": how a callback finds its row without trusting the sid alone.
     [[nodiscard]] static QUrl statusCallbackUrl(const QString &publicUrl, qint64 notificationId);

@@ -166,7 +166,8 @@ void NotificationSender::dispatch(qint64 notificationId, bool lastAttempt, JobDo
 
 // Exactly once: the row says 'sending' (committed) before the request goes out. An answer that never came
 // leaves it so: the message may be at Twilio, whose Messages endpoint has no idempotency key. Then the row
-// waits for its status callback (which names it by ?ref=) for m_answerWaitMs; only without one is it sent once more.
+// waits for its status callback (which names it by ?ref=) for m_answerWaitMs; without one it is looked up at Twilio
+// by recipient and date sent, and only when Twilio has no such message is it sent once more.
 // The claim itself requires an empty provider_id: once Twilio's sid is known (from its answer or a callback), no
 // worker can claim the row again, whatever its status says.
 void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDone done)
@@ -186,6 +187,58 @@ void NotificationSender::sendSms(qint64 notificationId, bool lastAttempt, JobDon
         return done(JobOutcome::waitFor(makeError(ErrorKind::Transient, u"sms.quiet_hours"_s, u"No SMS at night: waiting for 08:00 at the branch"_s),
                                         *quietUntil - now));
     }
+    // An earlier attempt got no answer and no callback came in the time allowed: Twilio may hold the message all
+    // the same. Look it up by recipient and date sent before the one resend.
+    auto earlier = m_db.exec(u"SELECT status, provider_id, COALESCE(status_at, 0), recipient, body, company_id FROM notifications "
+                             "WHERE id = ? AND channel = 'sms'"_s,
+                             {notificationId});
+    if (!earlier)
+        return done(JobOutcome::retry(earlier.error()));
+    if (earlier->next() && earlier->value(0).toString() == u"sending"_s && earlier->value(1).toString().isEmpty()
+        && earlier->value(2).toLongLong() < now - m_answerWaitMs) {
+        OutgoingNotification message;
+        message.id = notificationId;
+        message.recipient = earlier->value(3).toString();
+        message.body = earlier->value(4).toString();
+        if (!earlier->value(5).isNull())
+            message.companyId = earlier->value(5).toLongLong();
+        const qint64 attemptedAt = earlier->value(2).toLongLong();
+        earlier->finish();
+        m_sms->findSent(message, attemptedAt, [this, notificationId, lastAttempt, done](const ChannelResult &found) {
+            if (!found.status) {
+                // Not known either way: never a blind resend.
+                const Error &e = found.status.error();
+                qCWarning(lcTwilio) << "SMS" << notificationId << ": the lookup after a lost answer failed:" << e.describe();
+                return done(lastAttempt ? JobOutcome::failed(e) : JobOutcome::retry(e));
+            }
+            if (found.providerId.isEmpty())
+                return claimAndSendSms(notificationId, lastAttempt, done); // Twilio never got it
+            const qint64 at = nowMs();
+            auto marked = m_db.exec(u"UPDATE notifications SET status = 'sent', sent_at = COALESCE(sent_at, ?), last_error = '', provider_id = ?, "
+                                    "provider_status = CASE WHEN provider_status = '' THEN ? ELSE provider_status END, status_at = ? "
+                                    "WHERE id = ? AND status = 'sending' AND provider_id = '' RETURNING COALESCE(call_id, 0), recipient"_s,
+                                    {at, found.providerId, found.providerStatus, at, notificationId});
+            if (!marked)
+                return done(JobOutcome::retry(marked.error()));
+            qCInfo(lcTwilio) << "SMS" << notificationId << "found at Twilio as" << found.providerId << "after its answer was lost";
+            if (marked->next() && marked->value(0).toLongLong() > 0) {
+                const qint64 callId = marked->value(0).toLongLong();
+                const QString recipient = marked->value(1).toString();
+                marked->finish();
+                auto logged = CallStore(m_db).addEvent(callId, timeline::smsSent(recipient));
+                Q_UNUSED(logged);
+            }
+            return done(JobOutcome::done());
+        });
+        return;
+    }
+    earlier->finish();
+    claimAndSendSms(notificationId, lastAttempt, std::move(done));
+}
+
+void NotificationSender::claimAndSendSms(qint64 notificationId, bool lastAttempt, JobDone done)
+{
+    const qint64 now = nowMs();
     auto q = m_db.exec(u"UPDATE notifications SET attempts = attempts + 1, status = 'sending', status_at = ? WHERE id = ? AND channel = 'sms' "
                        "AND provider_id = '' AND (status = 'queued' OR (status = 'sending' AND status_at < ?)) "
                        "RETURNING recipient, body, company_id, COALESCE(call_id, 0), COALESCE(appointment_id, 0)"_s,

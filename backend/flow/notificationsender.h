@@ -30,6 +30,8 @@ public:
 
 private:
     void sendSms(qint64 notificationId, bool lastAttempt, JobDone done);
+    // Claims a queued row (or one whose lost answer was looked up and not found) and sends it.
+    void claimAndSendSms(qint64 notificationId, bool lastAttempt, JobDone done);
     // When the SMS may go (UTC ms): now, or the end of the quiet hours at its branch (QuietHours); a confirmation
     // within 10 minutes of its call goes at once.
     [[nodiscard]] Result<qint64> quietHoursEnd(qint64 notificationId, qint64 now);

@@ -4,6 +4,7 @@
 #include "domain/phonenumbers.h"
 #include "security/credentialstore.h"
 
+#include <QDate>
 #include <QMessageAuthenticationCode>
 #include <QUrlQuery>
 
@@ -71,6 +72,24 @@ JsonReply *TwilioClient::sendMessage(const TwilioMessage &message) const
     if (message.statusCallback.isValid())
         fields.append(pair("StatusCallback", message.statusCallback.toString(QUrl::FullyEncoded)));
     request.body = fields.join('&');
+    return m_transport.send(request);
+}
+
+JsonReply *TwilioClient::listMessages(const QString &to, const QDate &sentSince, int pageSize) const
+{
+    ProviderRequest request;
+    request.method = "GET";
+    request.url = m_baseUrl;
+    request.url.setPath(m_baseUrl.path() + u"/2010-04-01/Accounts/%1/Messages.json"_s.arg(m_account.accountSid));
+    QUrlQuery query;
+    query.addQueryItem(u"To"_s, QString::fromLatin1(QUrl::toPercentEncoding(to)));
+    if (!m_account.sender.startsWith(u"MG"_s))
+        query.addQueryItem(u"From"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_account.sender)));
+    query.addQueryItem(u"DateSent%3E"_s, sentSince.toString(Qt::ISODate));
+    query.addQueryItem(u"PageSize"_s, QString::number(pageSize));
+    request.url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    const QByteArray user = m_account.accountSid.toUtf8() + ':' + m_account.authToken;
+    request.headers = {{"Authorization", "Basic " + user.toBase64()}};
     return m_transport.send(request);
 }
 

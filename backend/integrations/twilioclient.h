@@ -1,4 +1,5 @@
-// The one Twilio client: sends SMS through the Programmable Messaging API and signs or verifies its callbacks.
+// The one Twilio client: sends and looks up SMS through the Programmable Messaging API and signs or verifies its
+// callbacks.
 #pragma once
 
 #include "integrations/providertransport.h"
@@ -39,6 +40,9 @@ public:
     // POST /2010-04-01/Accounts/{sid}/Messages.json: 201 {sid: "SM…", status: "queued"}. Twilio's own error
     // code (21211, 21610, …) is the number at the start of a refusal's providerText (see errorCode()).
     [[nodiscard]] JsonReply *sendMessage(const TwilioMessage &message) const;
+    // GET /2010-04-01/Accounts/{sid}/Messages.json?To=…&From=…&DateSent>=YYYY-MM-DD: the account's messages to a
+    // number sent on or after a GMT date (from this account's sender when it is a number), newest first.
+    [[nodiscard]] JsonReply *listMessages(const QString &to, const QDate &sentSince, int pageSize = 50) const;
 
     // The Twilio error code a refusal carried, or 0.
     [[nodiscard]] static int errorCode(const Error &error);

@@ -51,6 +51,8 @@ ServerConfig FlowFixture::config() const
         c.endpoints.timeoutMs = 3000;
         c.smtp.url = smtp.url();
         c.pollIntervalMs = 200;
+        if (smsAnswerWaitMs > 0)
+            c.smsAnswerWaitMs = smsAnswerWaitMs;
         return c;
     }
 QString FlowFixture::callStatus(const QString &callId) const
@@ -67,6 +69,7 @@ int FlowFixture::count(const QString &sql, const QVariantList &params) const
 std::unique_ptr<FlowFixture> FlowFixture::create(const QString &engine, const FlowOptions &options)
 {
     auto f = std::make_unique<FlowFixture>();
+    f->smsAnswerWaitMs = options.smsAnswerWaitMs;
     f->db = test::freshDatabase(engine);
     if (!f->db || (options.smtp && !f->smtp.start()))
         return nullptr;

@@ -30,6 +30,7 @@ struct FlowOptions
     bool workers = true;      // false: intake only, the backlog grows
     int serviceMinutes = 30;  // length of the one service and its Cal.com event type
     bool smtp = true;
+    qint64 smsAnswerWaitMs = 0; // how long a lost SMS answer waits for its callback; 0: the server's default
 };
 
 struct FlowFixture
@@ -41,6 +42,7 @@ struct FlowFixture
     QNetworkAccessManager network;
     quint16 port = 0;
     quint16 plannedPort = 0; // chosen before the server starts, for its public URL
+    qint64 smsAnswerWaitMs = 0;
     qint64 companyId = 0;
     qint64 branchId = 0;
     qint64 eventTypeId = 0;
