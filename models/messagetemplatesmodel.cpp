@@ -1,5 +1,7 @@
 #include "messagetemplatesmodel.h"
 
+#include "jsonfields.h"
+
 #include <QFont>
 
 using namespace Qt::StringLiterals;
@@ -73,7 +75,7 @@ QVariant MessageTemplatesModel::headerData(int section, Qt::Orientation orientat
 
 QVariant MessageTemplatesModel::cell(const client::Json &item, int column, int role) const
 {
-    const auto text = [&item](const char *key) { return QString::fromStdString(item.value(key, std::string())); };
+    const auto text = [&item](const char *key) { return client::text(item, key); };
     if (role == Qt::FontRole && column == Source && text("source") != u"shipped"_s) {
         QFont bold;
         bold.setBold(true);

@@ -72,10 +72,13 @@ QString MessageTemplates::languageOf(const QString &language)
     return language == u"en"_s ? u"en"_s : u"de"_s;
 }
 
-MessageTemplate MessageTemplates::shipped(const QString &kind, const QString &channel, const QString &language)
+namespace {
+
+// The shipped texts, read from the resources once: the call flow composes from them for every message.
+MessageTemplate readShipped(const QString &kind, const QString &channel, const QString &language)
 {
-    MessageTemplate t{kind, channel, languageOf(language), QString(), QString()};
-    QFile file(u":/askpro/templates/%1_%2_%3.txt"_s.arg(kind, channel, t.language));
+    MessageTemplate t{kind, channel, language, QString(), QString()};
+    QFile file(u":/askpro/templates/%1_%2_%3.txt"_s.arg(kind, channel, language));
     if (!file.open(QIODevice::ReadOnly))
         return t;
     const QString text = QString::fromUtf8(file.readAll());
@@ -88,6 +91,27 @@ MessageTemplate MessageTemplates::shipped(const QString &kind, const QString &ch
     t.subject = text.left(split).trimmed();
     t.body = text.mid(split + 5);
     return t;
+}
+
+QString keyOf(const QString &kind, const QString &channel, const QString &language)
+{
+    return kind + u'/' + channel + u'/' + language;
+}
+
+} // namespace
+
+MessageTemplate MessageTemplates::shipped(const QString &kind, const QString &channel, const QString &language)
+{
+    static const QHash<QString, MessageTemplate> all = [] {
+        QHash<QString, MessageTemplate> texts;
+        for (const QString &k : kinds())
+            for (const QString &c : channels())
+                for (const QString &l : languages())
+                    texts.insert(keyOf(k, c, l), readShipped(k, c, l));
+        return texts;
+    }();
+    const QString lang = languageOf(language);
+    return all.value(keyOf(kind, channel, lang), MessageTemplate{kind, channel, lang, QString(), QString()});
 }
 
 Status MessageTemplates::check(const MessageTemplate &t)
@@ -178,15 +202,26 @@ Result<ConfirmationMessage> MessageTemplates::compose(qint64 companyId, const QS
 
 Result<QList<StoredTemplate>> MessageTemplates::list(qint64 companyId)
 {
+    // One read of the company's and the platform's rows; the company's, read last, win.
+    QHash<QString, StoredTemplate> stored;
+    auto q = m_db.exec(u"SELECT COALESCE(company_id, 0), kind, channel, language, subject, body, updated_by, updated_at FROM message_templates "
+                       "WHERE company_id IS NULL OR company_id = ? ORDER BY COALESCE(company_id, 0)"_s,
+                       {companyId});
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        const MessageTemplate text{q->value(1).toString(), q->value(2).toString(), q->value(3).toString(), q->value(4).toString(),
+                                   q->value(5).toString()};
+        stored.insert(keyOf(text.kind, text.channel, text.language),
+                      StoredTemplate{text, q->value(0).toLongLong() > 0 ? u"company"_s : u"platform"_s, q->value(6).toString(),
+                                     q->value(7).toLongLong()});
+    }
+    q->finish();
     QList<StoredTemplate> all;
     for (const QString &kind : kinds()) {
         for (const QString &channel : channels()) {
-            for (const QString &language : languages()) {
-                auto one = effective(companyId, kind, channel, language);
-                if (!one)
-                    return one.error();
-                all << *one;
-            }
+            for (const QString &language : languages())
+                all << stored.value(keyOf(kind, channel, language), StoredTemplate{shipped(kind, channel, language), u"shipped"_s, QString(), 0});
         }
     }
     return all;

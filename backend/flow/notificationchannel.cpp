@@ -36,23 +36,32 @@ QUrl SmsChannel::statusCallbackUrl(const QString &publicUrl, qint64 notification
     return QUrl(base + u"/webhooks/twilio/status?ref="_s + QString::number(notificationId));
 }
 
-void SmsChannel::findSent(const OutgoingNotification &message, qint64 sentSinceMs, std::function<void(const ChannelResult &)> done)
+Result<TwilioClient> SmsChannel::clientFor(const OutgoingNotification &message) const
 {
-    ChannelResult result;
     auto credential = m_credentials.get(message.companyId, u"twilio"_s);
     if (!credential) {
-        result.status = credential.error();
-        return done(result);
+        // Missing is for good (Configuration); a database that is busy is transient and retried; a stored key
+        // that cannot be opened is a real fault: its error stays on the row and in the job for support.
+        qCWarning(lcTwilio) << "SMS" << message.id << ": the Twilio credential cannot be read:" << credential.error().describe();
+        return credential.error();
     }
     auto account = TwilioAccount::from(*credential);
-    if (!account) {
-        result.status = account.error();
+    if (!account)
+        return account.error();
+    const QUrl base = credential->baseUrl.isEmpty() ? m_settings.twilioBaseUrl : QUrl(credential->baseUrl);
+    return TwilioClient(m_network, base, *account, m_settings.timeoutMs);
+}
+
+void SmsChannel::findSent(const OutgoingNotification &message, qint64 sentSinceMs, std::function<void(const ChannelResult &)> done)
+{
+    auto client = clientFor(message);
+    if (!client) {
+        ChannelResult result;
+        result.status = client.error();
         return done(result);
     }
-    const QUrl base = credential->baseUrl.isEmpty() ? m_settings.twilioBaseUrl : QUrl(credential->baseUrl);
-    TwilioClient client(m_network, base, *account, m_settings.timeoutMs);
     const QDateTime since = QDateTime::fromMSecsSinceEpoch(sentSinceMs - 60'000, QTimeZone::utc());
-    JsonReply *reply = client.listMessages(message.recipient, since.date());
+    JsonReply *reply = client->listMessages(message.recipient, since.date());
     QObject::connect(reply, &JsonReply::finished, reply, [done, since, body = message.body](const JsonResult &answer) {
         ChannelResult r;
         if (!answer) {
@@ -74,23 +83,13 @@ void SmsChannel::findSent(const OutgoingNotification &message, qint64 sentSinceM
 
 void SmsChannel::send(const OutgoingNotification &message, std::function<void(const ChannelResult &)> done)
 {
-    ChannelResult result;
-    auto credential = m_credentials.get(message.companyId, u"twilio"_s);
-    if (!credential) {
-        // Missing is for good (Configuration); a database that is busy is transient and retried; a stored key
-        // that cannot be opened is a real fault: its error stays on the row and in the job for support.
-        qCWarning(lcTwilio) << "SMS" << message.id << "not sent: the Twilio credential cannot be read:" << credential.error().describe();
-        result.status = credential.error();
+    auto client = clientFor(message);
+    if (!client) {
+        ChannelResult result;
+        result.status = client.error();
         return done(result);
     }
-    auto account = TwilioAccount::from(*credential);
-    if (!account) {
-        result.status = account.error();
-        return done(result);
-    }
-    const QUrl base = credential->baseUrl.isEmpty() ? m_settings.twilioBaseUrl : QUrl(credential->baseUrl);
-    TwilioClient client(m_network, base, *account, m_settings.timeoutMs);
-    JsonReply *reply = client.sendMessage({message.recipient, message.body, statusCallbackUrl(m_settings.publicUrl, message.id)});
+    JsonReply *reply = client->sendMessage({message.recipient, message.body, statusCallbackUrl(m_settings.publicUrl, message.id)});
     QObject::connect(reply, &JsonReply::finished, reply, [done, id = message.id](const JsonResult &answer) {
         ChannelResult r;
         if (answer) {

@@ -3,6 +3,7 @@
 
 #include "core/result.h"
 #include "integrations/smtpmailer.h"
+#include "integrations/twilioclient.h"
 
 #include <QUrl>
 
@@ -79,6 +80,9 @@ public:
     [[nodiscard]] static QUrl statusCallbackUrl(const QString &publicUrl, qint64 notificationId);
 
 private:
+    // The client of the company's Twilio account, else the platform's.
+    [[nodiscard]] Result<TwilioClient> clientFor(const OutgoingNotification &message) const;
+
     CredentialStore &m_credentials;
     QNetworkAccessManager *m_network;
     SmsSettings m_settings;

@@ -3,6 +3,7 @@
 #include "pages/templatespage.h"
 
 #include "apiaccount.h"
+#include "jsonfields.h"
 #include "messagetemplatesmodel.h"
 #include "tablestate.h"
 #include "widgets/apipicker.h"
@@ -31,10 +32,8 @@ namespace askpro {
 
 namespace {
 
-QString text(const client::Json &item, const char *key)
-{
-    return item.is_object() && item.contains(key) && item.at(key).is_string() ? QString::fromStdString(item.at(key).get<std::string>()) : QString();
-}
+using client::number;
+using client::text;
 
 QStringList texts(const client::Json &item, const char *key)
 {
@@ -245,10 +244,10 @@ void TemplatesPage::showCurrent()
                          .arg(MessageTemplatesModel::kindTitle(text(item, "kind")), MessageTemplatesModel::channelTitle(channel),
                               MessageTemplatesModel::languageTitle(text(item, "language"))));
     QString origin = MessageTemplatesModel::sourceTitle(source);
-    if (item.value("updated_at", client::Json()).is_number())
+    if (const qint64 changed = number(item, "updated_at"); changed > 0)
         origin = tr("%1, changed by %2 on %3")
                      .arg(origin, text(item, "updated_by"),
-                          QLocale().toString(QDateTime::fromMSecsSinceEpoch(item.at("updated_at").get<qint64>()).toLocalTime(), QLocale::ShortFormat));
+                          QLocale().toString(QDateTime::fromMSecsSinceEpoch(changed).toLocalTime(), QLocale::ShortFormat));
     m_origin->setText(origin);
     m_loadingEditor = true;
     m_subject->setText(text(item, "subject"));
@@ -326,11 +325,10 @@ void TemplatesPage::preview()
         const client::Json &answer = result.body;
         m_previewSubject->setText(tr("Subject: %1").arg(text(answer, "subject")));
         m_preview->setPlainText(text(answer, "body"));
-        if (answer.value("segments", client::Json()).is_number()) {
-            const int segments = answer.at("segments").get<int>();
+        if (const int segments = int(number(answer, "segments")); segments > 0) {
             const bool unicode = text(answer, "encoding") == u"ucs2"_s;
             m_length->setText(tr("%n SMS segment(s), %1 characters (%2)", nullptr, segments)
-                                  .arg(answer.value("characters", 0))
+                                  .arg(number(answer, "characters"))
                                   .arg(unicode ? tr("Unicode: 70 characters a segment, 67 when split") : tr("GSM: 160 characters a segment, 153 when split")));
             m_length->setVisible(true);
         } else {
